@@ -1,0 +1,32 @@
+# Multi-stage build: the official Rust image builds the server and the WASM bundle with cargo-leptos;
+# the runtime image holds only the binary and the site folder and runs as a non-root user.
+
+FROM rust:1-bookworm AS builder
+RUN rustup target add wasm32-unknown-unknown \
+ && apt-get update && apt-get install -y --no-install-recommends nodejs npm \
+ && rm -rf /var/lib/apt/lists/*
+# cargo-leptos without its downloader; wasm-bindgen-cli must equal the pinned wasm-bindgen crate.
+RUN cargo install cargo-leptos --version 0.3.11 --locked --features no_downloads \
+ && cargo install wasm-bindgen-cli --version 0.2.130
+RUN npm install -g binaryen@132.0.0 @tailwindcss/cli@4.3.5 tailwindcss@4.3.5
+ENV NODE_PATH=/usr/local/lib/node_modules
+WORKDIR /build
+COPY . .
+RUN cargo leptos build --release
+
+FROM debian:bookworm-slim AS runtime
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /app vip
+WORKDIR /app
+COPY --from=builder /build/target/release/server /app/server
+COPY --from=builder /build/target/site /app/site
+RUN mkdir -p /app/data && chown vip /app/data
+USER vip
+ENV LEPTOS_SITE_ROOT=/app/site \
+    LEPTOS_SITE_ADDR=0.0.0.0:8080 \
+    LEPTOS_OUTPUT_NAME=vip-manager \
+    LOG_FORMAT=json \
+    PORT=8080
+EXPOSE 8080
+CMD ["/app/server"]

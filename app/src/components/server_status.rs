@@ -1,0 +1,43 @@
+//! Shows what the server says about itself; a button asks again through a server function.
+
+use leptos::prelude::*;
+
+use crate::server_fns::get_server_status;
+
+#[component]
+pub fn ServerStatusCard() -> impl IntoView {
+    let checks = RwSignal::new(1_u32);
+    let status = Resource::new(move || checks.get(), |_| get_server_status());
+
+    view! {
+        <section class="rounded-xl border border-zinc-800 bg-zinc-900 p-5" aria-labelledby="status-title">
+            <h2 id="status-title" class="text-lg font-semibold">"Server"</h2>
+            <Transition fallback=|| view! { <p class="mt-2 text-zinc-400">"Asking the server…"</p> }>
+                <dl id="server-status" class="mt-2 grid grid-cols-2 gap-1 text-sm" data-checks=move || checks.get()>
+                    {move || Suspend::new(async move {
+                        match status.await {
+                            Ok(s) => view! {
+                                <dt class="text-zinc-400">"Version"</dt>
+                                <dd id="server-version">{s.version}</dd>
+                                <dt class="text-zinc-400">"Server time (UTC)"</dt>
+                                <dd>{s.server_time.format("%H:%M:%S").to_string()}</dd>
+                                <dt class="text-zinc-400">"Up for"</dt>
+                                <dd>{format!("{} s", s.uptime_secs)}</dd>
+                            }
+                                .into_any(),
+                            Err(e) => view! { <dd class="col-span-2 text-red-400">{e.to_string()}</dd> }.into_any(),
+                        }
+                    })}
+                </dl>
+            </Transition>
+            <button
+                id="check-server"
+                type="button"
+                class="mt-4 rounded-lg bg-violet-600 px-4 py-2 font-medium hover:bg-violet-500 focus:outline-none focus:ring-2 focus:ring-violet-300"
+                on:click=move |_| checks.update(|n| *n += 1)
+            >
+                "Check again"
+            </button>
+        </section>
+    }
+}

@@ -1,0 +1,24 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::components::{DurationPlanner, ServerStatusCard};
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    view! {
+        <Title text="VIP Manager · timed VIP for channel points" />
+        <main class="mx-auto max-w-3xl px-4 py-10 sm:py-16">
+            <header>
+                <p class="text-sm font-semibold uppercase tracking-wide text-violet-400">"Twitch VIP Manager"</p>
+                <h1 class="mt-2 text-3xl font-bold sm:text-4xl">"Sell VIP for channel points. We take it back on time."</h1>
+                <p class="mt-4 text-zinc-300">
+                    "Viewers redeem a reward, VIP is granted within moments, and removed to the second when their time is up — also after a restart. Failed grants are refunded with the reason."
+                </p>
+            </header>
+            <div class="mt-10 grid gap-6 sm:grid-cols-2">
+                <DurationPlanner />
+                <ServerStatusCard />
+            </div>
+        </main>
+    }
+}

@@ -1,0 +1,40 @@
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::Utc;
+
+use crate::model::ServerStatus;
+
+/// Everything a server function needs, cheap to clone.
+#[derive(Clone)]
+pub struct ServerContext {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    version: String,
+    started: Instant,
+}
+
+impl ServerContext {
+    pub fn new(version: impl Into<String>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                version: version.into(),
+                started: Instant::now(),
+            }),
+        }
+    }
+
+    pub fn version(&self) -> &str {
+        &self.inner.version
+    }
+
+    pub fn status(&self) -> ServerStatus {
+        ServerStatus {
+            version: self.inner.version.clone(),
+            server_time: Utc::now(),
+            uptime_secs: self.inner.started.elapsed().as_secs(),
+        }
+    }
+}

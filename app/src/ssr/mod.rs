@@ -1,0 +1,30 @@
+//! Server-only code: the context server functions run in, the ports (traits the server implements)
+//! and the use cases that server functions, REST handlers and background tasks share.
+
+mod context;
+
+pub use context::ServerContext;
+
+use crate::error::AppError;
+
+/// The server context provided to every server function and SSR render.
+///
+/// # Errors
+/// [`AppError::Internal`] when called outside a request the server set up (a wiring bug).
+pub fn context() -> Result<ServerContext, AppError> {
+    leptos::prelude::use_context::<ServerContext>().ok_or_else(|| {
+        tracing::error!("server context missing from the request");
+        AppError::Internal {
+            reference: "no-context".into(),
+        }
+    })
+}
+
+/// Sets the HTTP status of the page being rendered.
+pub fn set_status(code: u16) {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(status) = code.try_into() {
+            response.set_status(status);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Quick-start command 2: sets everything up, then runs every check: format, clippy (server and WASM
+# builds separately), unit and integration tests (SQLite and the Firestore emulator), and the browser
+# suite (JavaScript off and hydrated). Prints the time of each step and the WASM bundle size.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+started=$(date +%s)
+summary=()
+step() { # step NAME command...
+  local name=$1; shift
+  printf '\n\033[1;35m==> %s\033[0m\n' "$name"
+  local t0; t0=$(date +%s)
+  "$@"
+  summary+=("$(printf '%-28s %5ss' "$name" $(( $(date +%s) - t0 )))")
+}
+
+step "set-up" bash scripts/setup.sh "$@"
+# shellcheck disable=SC1091
+source .tools/env.sh
+step "format" cargo fmt --all --check
+step "clippy (server, ssr)" cargo clippy -p app -p server --all-targets --locked -- -D warnings
+step "clippy (browser, wasm32)" cargo clippy -p app -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
+step "unit + integration tests" cargo test -p app -p server --locked
+step "browser tests" cargo leptos end-to-end --release
+step "bundle size" bash scripts/bundle-size.sh
+
+printf '\n\033[1;32mAll checks passed\033[0m in %ss:\n' $(( $(date +%s) - started ))
+printf '  %s\n' "${summary[@]}"

@@ -1,0 +1,119 @@
+//! Typed configuration from the environment (and an optional `.env` file). Every variable is listed in
+//! README.md. Secrets are `SecretString`s: `Debug` prints them redacted.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use leptos::config::LeptosOptions;
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line with Cloud Logging's `severity` field.
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the HTTP server listens: `0.0.0.0:$PORT` when `PORT` is set (Cloud Run), else the Leptos site address.
+    pub listen_addr: SocketAddr,
+    pub log_format: LogFormat,
+    pub leptos: LeptosOptions,
+}
+
+/// Reads one variable; a missing or empty variable is `None`.
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+impl Config {
+    /// Reads the process environment, after loading `.env` when one exists.
+    ///
+    /// # Errors
+    /// A variable that is set but malformed, named in the message.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(&|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads configuration through `env` (tests pass a map).
+    ///
+    /// # Errors
+    /// As [`Self::from_env`].
+    pub fn from_lookup(env: Env<'_>) -> anyhow::Result<Self> {
+        let site_addr: SocketAddr = parse_or(env, "LEPTOS_SITE_ADDR", "127.0.0.1:3000")?;
+        let listen_addr = match env("PORT") {
+            Some(port) => SocketAddr::from((
+                [0, 0, 0, 0],
+                port.parse::<u16>().context("PORT must be a port number")?,
+            )),
+            None => site_addr,
+        };
+        let log_format = match env("LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => anyhow::bail!("LOG_FORMAT must be `text` or `json`, not `{other}`"),
+        };
+        let leptos = LeptosOptions::builder()
+            .output_name(env("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "vip-manager".into()))
+            .site_root(env("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()))
+            .site_pkg_dir(env("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".into()))
+            .site_addr(site_addr)
+            .reload_port(parse_or(env, "LEPTOS_RELOAD_PORT", "3001")?)
+            .build();
+        Ok(Self {
+            listen_addr,
+            log_format,
+            leptos,
+        })
+    }
+}
+
+fn parse_or<T>(env: Env<'_>, key: &str, default: &str) -> anyhow::Result<T>
+where
+    T: std::str::FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    env(key)
+        .as_deref()
+        .unwrap_or(default)
+        .parse()
+        .with_context(|| format!("{key} is malformed"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_lookup(&move |k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_listen_on_the_leptos_site_address() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.listen_addr, "127.0.0.1:3000".parse().unwrap());
+        assert_eq!(c.log_format, LogFormat::Text);
+        assert_eq!(&*c.leptos.output_name, "vip-manager");
+    }
+
+    #[test]
+    fn port_wins_and_listens_on_all_interfaces() {
+        let c = config(&[("PORT", "8080"), ("LEPTOS_SITE_ADDR", "127.0.0.1:4000")]).unwrap();
+        assert_eq!(c.listen_addr, "0.0.0.0:8080".parse().unwrap());
+    }
+
+    #[test]
+    fn malformed_values_are_named() {
+        let e = config(&[("PORT", "eighty")]).unwrap_err();
+        assert!(e.to_string().contains("PORT"), "{e}");
+        let e = config(&[("LOG_FORMAT", "xml")]).unwrap_err();
+        assert!(e.to_string().contains("LOG_FORMAT"), "{e}");
+    }
+}

@@ -1,0 +1,65 @@
+//! The VIP manager's server: composition of adapters, routes and background work.
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod routes;
+pub mod shutdown;
+pub mod telemetry;
+
+use std::future::{Future, IntoFuture};
+use std::time::Duration;
+
+use app::ssr::ServerContext;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::Config;
+
+/// How long open connections and background tasks get to finish after shutdown begins.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(7);
+
+/// Serves on `listener` until `shutdown` resolves, then stops background work and open streams,
+/// waiting at most [`SHUTDOWN_GRACE`].
+///
+/// # Errors
+/// When the server cannot start or fails while serving.
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let cancel = CancellationToken::new();
+    let tasks = TaskTracker::new();
+    let ctx = ServerContext::new(env!("CARGO_PKG_VERSION"));
+    let state = routes::AppState {
+        leptos: config.leptos.clone(),
+        ctx,
+    };
+    let app = routes::router(state);
+
+    let trigger = cancel.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        trigger.cancel();
+    });
+
+    tracing::info!(addr = %listener.local_addr()?, "listening");
+    let server = axum::serve(listener, app)
+        .with_graceful_shutdown(cancel.clone().cancelled_owned())
+        .into_future();
+    let deadline = async {
+        cancel.cancelled().await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        result = server => result?,
+        () = deadline => tracing::warn!("connections still open after the grace period; closing them"),
+    }
+    tasks.close();
+    if tokio::time::timeout(Duration::from_secs(1), tasks.wait()).await.is_err() {
+        tracing::warn!("background tasks did not stop in time");
+    }
+    tracing::info!("stopped");
+    Ok(())
+}

@@ -1,0 +1,47 @@
+//! The HTTP surface against a real server on port 0.
+
+mod common;
+
+use std::time::Duration;
+
+use common::TestServer;
+
+#[tokio::test]
+async fn health_reports_ok_and_version() {
+    let server = TestServer::start().await;
+    let res = server.http.get(server.url("/api/health")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn home_page_is_complete_html_from_the_server() {
+    let server = TestServer::start().await;
+    let res = server.http.get(server.url("/")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Sell VIP for channel points"), "{html}");
+    // The server function's data is rendered into the page, not left to the browser.
+    assert!(html.contains(env!("CARGO_PKG_VERSION")), "{html}");
+    assert!(html.contains("VIP for 2 h (7200 seconds)"), "{html}");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404() {
+    let server = TestServer::start().await;
+    let res = server.http.get(server.url("/no/such/page")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    assert!(res.text().await.unwrap().contains("Page not found"));
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn shutdown_returns_promptly() {
+    let server = TestServer::start().await;
+    let stopped = tokio::time::timeout(Duration::from_secs(8), server.stop()).await;
+    assert!(stopped.is_ok(), "server did not stop within 8 s");
+}
