@@ -4,6 +4,7 @@
 pub mod config;
 pub mod routes;
 pub mod shutdown;
+pub mod store;
 pub mod telemetry;
 
 use std::future::{Future, IntoFuture};
@@ -57,7 +58,10 @@ pub async fn run(
         () = deadline => tracing::warn!("connections still open after the grace period; closing them"),
     }
     tasks.close();
-    if tokio::time::timeout(Duration::from_secs(1), tasks.wait()).await.is_err() {
+    if tokio::time::timeout(Duration::from_secs(1), tasks.wait())
+        .await
+        .is_err()
+    {
         tracing::warn!("background tasks did not stop in time");
     }
     tracing::info!("stopped");

@@ -9,7 +9,12 @@ use common::TestServer;
 #[tokio::test]
 async fn health_reports_ok_and_version() {
     let server = TestServer::start().await;
-    let res = server.http.get(server.url("/api/health")).send().await.unwrap();
+    let res = server
+        .http
+        .get(server.url("/api/health"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["status"], "ok");
@@ -33,7 +38,12 @@ async fn home_page_is_complete_html_from_the_server() {
 #[tokio::test]
 async fn unknown_pages_are_404() {
     let server = TestServer::start().await;
-    let res = server.http.get(server.url("/no/such/page")).send().await.unwrap();
+    let res = server
+        .http
+        .get(server.url("/no/such/page"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
     assert!(res.text().await.unwrap().contains("Page not found"));
     server.stop().await.unwrap();

@@ -85,7 +85,11 @@ impl VipDuration {
             .trim()
             .parse()
             .map_err(|_| DurationError::NotANumber(amount.trim().to_owned()))?;
-        Self::from_secs(amount.checked_mul(unit.seconds()).ok_or(DurationError::TooLong)?)
+        Self::from_secs(
+            amount
+                .checked_mul(unit.seconds())
+                .ok_or(DurationError::TooLong)?,
+        )
     }
 
     pub fn as_secs(self) -> u64 {
@@ -140,7 +144,9 @@ mod tests {
         let two_hours = VipDuration::from_amount("2", DurationUnit::Hours).unwrap();
         assert_eq!(two_hours.as_secs(), 7_200);
         assert_eq!(
-            VipDuration::from_amount(" 3 ", DurationUnit::Days).unwrap().as_secs(),
+            VipDuration::from_amount(" 3 ", DurationUnit::Days)
+                .unwrap()
+                .as_secs(),
             259_200
         );
     }
@@ -185,6 +191,9 @@ mod tests {
     #[test]
     fn serde_rejects_zero() {
         assert!(serde_json::from_str::<VipDuration>("0").is_err());
-        assert_eq!(serde_json::from_str::<VipDuration>("60").unwrap().as_secs(), 60);
+        assert_eq!(
+            serde_json::from_str::<VipDuration>("60").unwrap().as_secs(),
+            60
+        );
     }
 }

@@ -1,7 +1,20 @@
 //! Shared domain types: serialised on the wire, compiled for both the server and the browser.
+//! No storage derives here: rows and documents live with their adapters.
 
+mod audit;
+mod channel;
 mod duration;
+mod redemption;
+mod reward;
+mod session;
+mod settings;
 mod status;
 
+pub use audit::{Actor, AuditAction, AuditCursor, AuditEntry, AuditPage, AuditQuery};
+pub use channel::{Channel, ChannelId, Viewer};
 pub use duration::{DurationError, DurationUnit, VipDuration};
+pub use redemption::{RedemptionOutcome, RedemptionRecord, RefundReason, WaitlistEntry};
+pub use reward::Reward;
+pub use session::{SessionState, VipSession, VipSource};
+pub use settings::{ChatTemplates, Settings, SlotsFullPolicy, StackingRule};
 pub use status::ServerStatus;

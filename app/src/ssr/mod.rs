@@ -2,8 +2,10 @@
 //! and the use cases that server functions, REST handlers and background tasks share.
 
 mod context;
+pub mod store;
 
 pub use context::ServerContext;
+pub use store::{ActiveWith, SealedTokens, Store, StoreError, StoreResult};
 
 use crate::error::AppError;
 

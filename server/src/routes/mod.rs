@@ -30,7 +30,9 @@ pub fn router(state: AppState) -> Router {
             move || provide_context(ctx.clone()),
             move || app::shell(leptos.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

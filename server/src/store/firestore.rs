@@ -1,0 +1,1 @@
+//! Firestore backend (written next).
