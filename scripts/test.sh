@@ -22,7 +22,16 @@ step "format" cargo fmt --all --check
 step "clippy (server, ssr)" cargo clippy -p app -p server --all-targets --locked -- -D warnings
 step "clippy (browser, wasm32)" cargo clippy -p app -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
 step "unit + integration tests" cargo test -p app -p server --locked
-step "browser tests" cargo leptos end-to-end --release
+browser_tests() {
+  # cargo-leptos can exit 0 when its build fails: trust only Playwright's own report.
+  rm -f end2end/test-results/report.json
+  cargo leptos end-to-end --release
+  node -e '
+    const r = require("./end2end/test-results/report.json").stats;
+    console.log(`browser tests: ${r.expected} passed, ${r.unexpected} failed, ${r.skipped} skipped, ${r.flaky} flaky`);
+    process.exit(r.expected > 0 && r.unexpected === 0 && r.flaky === 0 ? 0 : 1);'
+}
+step "browser tests" browser_tests
 step "bundle size" bash scripts/bundle-size.sh
 
 printf '\n\033[1;32mAll checks passed\033[0m in %ss:\n' $(( $(date +%s) - started ))

@@ -13,6 +13,22 @@ test("the start page is complete HTML from the server", async ({ page }, testInf
   expect(errors).toEqual([]);
 });
 
+test.describe("without JavaScript", () => {
+  test.skip(({ javaScriptEnabled }) => javaScriptEnabled, "checks the plain-HTML forms");
+
+  test("the duration planner works as a form the server answers", async ({ page }) => {
+    await page.goto("/");
+    await page.getByRole("button", { name: "1 day" }).click();
+    await expect(page).toHaveURL(/preset=1d/);
+    await expect(page.locator("#planner-result")).toHaveText("VIP for 1 d (86400 seconds)");
+    await page.locator("#planner-amount").fill("90");
+    await page.locator("#planner-unit").selectOption("minutes");
+    await page.getByRole("button", { name: "Preview" }).click();
+    await expect(page.locator("#planner-result")).toHaveText("VIP for 1 h 30 min (5400 seconds)");
+    await expect(page.locator("#planner-amount")).toHaveValue("90");
+  });
+});
+
 test("unknown pages answer 404 with a way back", async ({ page }, testInfo) => {
   const res = await page.goto("/no/such/page");
   expect(res?.status()).toBe(404);
@@ -32,7 +48,7 @@ test.describe("hydrated", () => {
     await page.evaluate(() => ((window as any).__sameDocument = true));
 
     // Pure client-side state: only WASM can update this text.
-    await page.getByRole("button", { name: "1 days" }).click();
+    await page.getByRole("button", { name: "1 day" }).click();
     await expect(page.locator("#planner-result")).toHaveText("VIP for 1 d (86400 seconds)");
     await page.locator("#planner-amount").fill("90");
     await page.locator("#planner-unit").selectOption("minutes");

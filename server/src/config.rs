@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use leptos::config::LeptosOptions;
+use secrecy::SecretString;
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,13 +16,53 @@ pub enum LogFormat {
     Json,
 }
 
+/// Where data lives, from `DATABASE_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite://path/to/file.db`: one machine, created on first start.
+    Sqlite(String),
+    /// `firestore://PROJECT_ID` or `firestore://PROJECT_ID/DATABASE_ID`: several instances.
+    Firestore {
+        project_id: String,
+        database_id: Option<String>,
+    },
+}
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = anyhow::Error;
+
+    fn from_str(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            return Ok(Self::Sqlite(url.to_owned()));
+        }
+        let Some(rest) = url.strip_prefix("firestore://") else {
+            anyhow::bail!("DATABASE_URL must start with sqlite:// or firestore://");
+        };
+        let mut parts = rest.trim_end_matches('/').splitn(2, '/');
+        let project_id = parts.next().unwrap_or_default().to_owned();
+        if project_id.is_empty() {
+            anyhow::bail!("DATABASE_URL firestore://PROJECT_ID needs a project id");
+        }
+        Ok(Self::Firestore {
+            project_id,
+            database_id: parts.next().map(str::to_owned),
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Where the HTTP server listens: `0.0.0.0:$PORT` when `PORT` is set (Cloud Run), else the Leptos site address.
     pub listen_addr: SocketAddr,
     pub log_format: LogFormat,
     pub leptos: LeptosOptions,
+    pub database: DatabaseUrl,
+    /// `TOKEN_ENCRYPTION_KEY`; required with Firestore. Without it, a SQLite deployment keeps a
+    /// generated key in a file beside the database.
+    pub token_key: Option<SecretString>,
 }
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/vip.db";
 
 /// Reads one variable; a missing or empty variable is `None`.
 pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -61,10 +102,20 @@ impl Config {
             .site_addr(site_addr)
             .reload_port(parse_or(env, "LEPTOS_RELOAD_PORT", "3001")?)
             .build();
+        let database: DatabaseUrl = env("DATABASE_URL")
+            .as_deref()
+            .unwrap_or(DEFAULT_DATABASE_URL)
+            .parse()?;
+        let token_key = env("TOKEN_ENCRYPTION_KEY").map(SecretString::from);
+        if token_key.is_none() && matches!(database, DatabaseUrl::Firestore { .. }) {
+            anyhow::bail!("TOKEN_ENCRYPTION_KEY is required with a Firestore DATABASE_URL");
+        }
         Ok(Self {
             listen_addr,
             log_format,
             leptos,
+            database,
+            token_key,
         })
     }
 }
@@ -107,6 +158,46 @@ mod tests {
     fn port_wins_and_listens_on_all_interfaces() {
         let c = config(&[("PORT", "8080"), ("LEPTOS_SITE_ADDR", "127.0.0.1:4000")]).unwrap();
         assert_eq!(c.listen_addr, "0.0.0.0:8080".parse().unwrap());
+    }
+
+    #[test]
+    fn database_urls_choose_the_backend() {
+        assert_eq!(
+            config(&[]).unwrap().database,
+            DatabaseUrl::Sqlite("sqlite://data/vip.db".into())
+        );
+        let key = [("TOKEN_ENCRYPTION_KEY", "k1:x")];
+        let firestore = |url: &str| config(&[("DATABASE_URL", url), key[0]]).map(|c| c.database);
+        assert_eq!(
+            firestore("firestore://my-project").unwrap(),
+            DatabaseUrl::Firestore {
+                project_id: "my-project".into(),
+                database_id: None
+            }
+        );
+        assert_eq!(
+            firestore("firestore://my-project/vips").unwrap(),
+            DatabaseUrl::Firestore {
+                project_id: "my-project".into(),
+                database_id: Some("vips".into())
+            }
+        );
+        assert!(firestore("firestore://").is_err());
+        assert!(firestore("postgres://x").is_err());
+    }
+
+    #[test]
+    fn firestore_requires_an_encryption_key() {
+        let e = config(&[("DATABASE_URL", "firestore://p")]).unwrap_err();
+        assert!(e.to_string().contains("TOKEN_ENCRYPTION_KEY"), "{e}");
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        let c = config(&[("TOKEN_ENCRYPTION_KEY", "k1:c2VjcmV0LWtleS1ieXRlcw==")]).unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("c2VjcmV0LWtleS1ieXRlcw"), "{shown}");
+        assert!(shown.contains("REDACTED"), "{shown}");
     }
 
     #[test]

@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 
 pub mod config;
+pub mod crypto;
+mod maintenance;
 pub mod routes;
 pub mod shutdown;
 pub mod store;
@@ -32,7 +34,10 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let cancel = CancellationToken::new();
     let tasks = TaskTracker::new();
-    let ctx = ServerContext::new(env!("CARGO_PKG_VERSION"));
+    let storage = store::open(&config).await?;
+    tracing::info!(backend = storage.store.backend(), "store ready");
+    let ctx = ServerContext::new(env!("CARGO_PKG_VERSION"), storage.store.clone());
+    tasks.spawn(maintenance::run(storage, cancel.clone()));
     let state = routes::AppState {
         leptos: config.leptos.clone(),
         ctx,

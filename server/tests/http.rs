@@ -19,6 +19,8 @@ async fn health_reports_ok_and_version() {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["status"], "ok");
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(body["store"]["backend"], "sqlite");
+    assert_eq!(body["store"]["ok"], true);
     server.stop().await.unwrap();
 }
 

@@ -1,37 +1,70 @@
 //! Lets a streamer try out VIP durations: type an amount and a unit, or pick a preset.
+//! Without JavaScript it is a GET form the server answers; hydrated, the preview is live.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::model::{DurationUnit, VipDuration};
 
-const PRESETS: [(&str, DurationUnit); 4] = [
-    ("30", DurationUnit::Minutes),
-    ("1", DurationUnit::Hours),
-    ("1", DurationUnit::Days),
-    ("7", DurationUnit::Days),
+/// (query value, label)
+const PRESETS: [(&str, &str); 4] = [
+    ("30m", "30 minutes"),
+    ("1h", "1 hour"),
+    ("1d", "1 day"),
+    ("7d", "7 days"),
 ];
+
+/// `"30m"` → (`"30"`, minutes).
+fn parse_preset(preset: &str) -> Option<(String, DurationUnit)> {
+    let split = preset.find(|c: char| !c.is_ascii_digit())?;
+    let (amount, unit) = preset.split_at(split);
+    Some((amount.to_owned(), unit.parse().ok()?))
+}
 
 #[component]
 pub fn DurationPlanner() -> impl IntoView {
-    let amount = RwSignal::new(String::from("2"));
-    let unit = RwSignal::new(DurationUnit::Hours);
+    let query = use_query_map();
+    let (initial_amount, initial_unit) = query.with_untracked(|q| {
+        q.get("preset")
+            .and_then(|p| parse_preset(&p))
+            .unwrap_or_else(|| {
+                (
+                    q.get("amount").unwrap_or_else(|| "2".into()),
+                    q.get("unit")
+                        .and_then(|u| u.parse().ok())
+                        .unwrap_or(DurationUnit::Hours),
+                )
+            })
+    });
+    let amount = RwSignal::new(initial_amount);
+    let unit = RwSignal::new(initial_unit);
     let parsed = Memo::new(move |_| VipDuration::from_amount(&amount.get(), unit.get()));
 
     view! {
-        <section class="rounded-xl border border-zinc-800 bg-zinc-900 p-5" aria-labelledby="planner-title">
+        <form
+            method="get"
+            action="/"
+            class="rounded-xl border border-zinc-800 bg-zinc-900 p-5"
+            aria-labelledby="planner-title"
+            on:submit=|ev| ev.prevent_default()
+        >
             <h2 id="planner-title" class="text-lg font-semibold">"How long should VIP last?"</h2>
             <div class="mt-4 flex flex-wrap gap-2">
                 {PRESETS
                     .into_iter()
-                    .map(|(n, u)| {
-                        let label = format!("{n} {}", u.as_str());
+                    .map(|(value, label)| {
                         view! {
                             <button
-                                type="button"
+                                type="submit"
+                                name="preset"
+                                value=value
                                 class="rounded-lg bg-zinc-800 px-3 py-2 text-sm hover:bg-zinc-700 focus:outline-none focus:ring-2 focus:ring-violet-500"
-                                on:click=move |_| {
-                                    amount.set(n.to_owned());
-                                    unit.set(u);
+                                on:click=move |ev| {
+                                    ev.prevent_default();
+                                    if let Some((n, u)) = parse_preset(value) {
+                                        amount.set(n);
+                                        unit.set(u);
+                                    }
                                 }
                             >
                                 {label}
@@ -40,18 +73,21 @@ pub fn DurationPlanner() -> impl IntoView {
                     })
                     .collect_view()}
             </div>
-            <div class="mt-4 flex gap-2">
+            <div class="mt-4 flex flex-wrap gap-2">
                 <label class="sr-only" for="planner-amount">"Amount"</label>
                 <input
                     id="planner-amount"
+                    name="amount"
                     class="w-24 rounded-lg border border-zinc-700 bg-zinc-950 px-3 py-2"
                     inputmode="numeric"
+                    value=amount.get_untracked()
                     prop:value=amount
                     on:input=move |ev| amount.set(event_target_value(&ev))
                 />
                 <label class="sr-only" for="planner-unit">"Unit"</label>
                 <select
                     id="planner-unit"
+                    name="unit"
                     class="rounded-lg border border-zinc-700 bg-zinc-950 px-3 py-2"
                     on:change=move |ev| {
                         if let Ok(u) = event_target_value(&ev).parse() {
@@ -70,6 +106,12 @@ pub fn DurationPlanner() -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
+                <button
+                    type="submit"
+                    class="rounded-lg border border-zinc-700 px-3 py-2 text-sm hover:bg-zinc-800"
+                >
+                    "Preview"
+                </button>
             </div>
             <p id="planner-result" class="mt-4 text-zinc-300" aria-live="polite">
                 {move || match parsed.get() {
@@ -77,6 +119,25 @@ pub fn DurationPlanner() -> impl IntoView {
                     Err(e) => e.to_string(),
                 }}
             </p>
-        </section>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_parse_into_amount_and_unit() {
+        assert_eq!(
+            parse_preset("30m"),
+            Some(("30".into(), DurationUnit::Minutes))
+        );
+        assert_eq!(parse_preset("7d"), Some(("7".into(), DurationUnit::Days)));
+        assert_eq!(parse_preset("7"), None);
+        assert_eq!(parse_preset("7w"), None);
+        for (value, _) in PRESETS {
+            assert!(parse_preset(value).is_some(), "{value}");
+        }
     }
 }

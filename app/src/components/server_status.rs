@@ -10,7 +10,17 @@ pub fn ServerStatusCard() -> impl IntoView {
     let status = Resource::new(move || checks.get(), |_| get_server_status());
 
     view! {
-        <section class="rounded-xl border border-zinc-800 bg-zinc-900 p-5" aria-labelledby="status-title">
+        // Without JavaScript the button reloads the page, which asks the server again.
+        <form
+            method="get"
+            action="/"
+            class="rounded-xl border border-zinc-800 bg-zinc-900 p-5"
+            aria-labelledby="status-title"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                checks.update(|n| *n += 1);
+            }
+        >
             <h2 id="status-title" class="text-lg font-semibold">"Server"</h2>
             <Transition fallback=|| view! { <p class="mt-2 text-zinc-400">"Asking the server…"</p> }>
                 <dl id="server-status" class="mt-2 grid grid-cols-2 gap-1 text-sm" data-checks=move || checks.get()>
@@ -32,12 +42,11 @@ pub fn ServerStatusCard() -> impl IntoView {
             </Transition>
             <button
                 id="check-server"
-                type="button"
+                type="submit"
                 class="mt-4 rounded-lg bg-violet-600 px-4 py-2 font-medium hover:bg-violet-500 focus:outline-none focus:ring-2 focus:ring-violet-300"
-                on:click=move |_| checks.update(|n| *n += 1)
             >
                 "Check again"
             </button>
-        </section>
+        </form>
     }
 }

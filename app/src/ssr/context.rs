@@ -3,6 +3,7 @@ use std::time::Instant;
 
 use chrono::Utc;
 
+use super::Store;
 use crate::model::ServerStatus;
 
 /// Everything a server function needs, cheap to clone.
@@ -14,20 +15,26 @@ pub struct ServerContext {
 struct Inner {
     version: String,
     started: Instant,
+    store: Arc<dyn Store>,
 }
 
 impl ServerContext {
-    pub fn new(version: impl Into<String>) -> Self {
+    pub fn new(version: impl Into<String>, store: Arc<dyn Store>) -> Self {
         Self {
             inner: Arc::new(Inner {
                 version: version.into(),
                 started: Instant::now(),
+                store,
             }),
         }
     }
 
     pub fn version(&self) -> &str {
         &self.inner.version
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.inner.store
     }
 
     pub fn status(&self) -> ServerStatus {

@@ -3,9 +3,12 @@
 
 mod context;
 pub mod store;
+mod tokens;
+pub mod twitch;
 
 pub use context::ServerContext;
 pub use store::{ActiveWith, SealedTokens, Store, StoreError, StoreResult};
+pub use tokens::TwitchTokens;
 
 use crate::error::AppError;
 

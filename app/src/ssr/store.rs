@@ -89,8 +89,11 @@ pub trait Store: Send + Sync + 'static {
     async fn create_redemption(&self, record: &RedemptionRecord) -> StoreResult<bool>;
     async fn redemption(&self, id: &str) -> StoreResult<Option<RedemptionRecord>>;
     /// Returns `false` when there is no such redemption.
-    async fn set_redemption_outcome(&self, id: &str, outcome: RedemptionOutcome)
-        -> StoreResult<bool>;
+    async fn set_redemption_outcome(
+        &self,
+        id: &str,
+        outcome: RedemptionOutcome,
+    ) -> StoreResult<bool>;
 
     // ---- VIP sessions ----------------------------------------------------------------------
 

@@ -1,18 +1,44 @@
 use app::ssr::ServerContext;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
 use serde::Serialize;
 
 #[derive(Serialize)]
 pub struct Health<'a> {
+    /// `ok`, or `degraded` when a dependency does not answer.
     status: &'static str,
     version: &'a str,
+    store: StoreHealth,
 }
 
-/// `GET /api/health`: the process is up and serving.
-pub async fn health(State(ctx): State<ServerContext>) -> Json<serde_json::Value> {
-    Json(serde_json::json!(Health {
-        status: "ok",
+#[derive(Serialize)]
+struct StoreHealth {
+    backend: &'static str,
+    ok: bool,
+}
+
+/// `GET /api/health`: 200 when the process serves and its store answers, else 503.
+pub async fn health(State(ctx): State<ServerContext>) -> (StatusCode, Json<serde_json::Value>) {
+    let store_ok = match ctx.store().ping().await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::error!(error = %e, "health check: store does not answer");
+            false
+        }
+    };
+    let (code, status) = if store_ok {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "degraded")
+    };
+    let body = Health {
+        status,
         version: ctx.version(),
-    }))
+        store: StoreHealth {
+            backend: ctx.store().backend(),
+            ok: store_ok,
+        },
+    };
+    (code, Json(serde_json::json!(body)))
 }

@@ -2,5 +2,12 @@
 //! instances), chosen at run time from `DATABASE_URL`. Both also keep the login sessions
 //! (tower-sessions' `SessionStore`), so logins survive restarts and work across instances.
 
+mod connect;
 pub mod firestore;
+mod login_sessions;
 pub mod sqlite;
+
+pub use connect::{open, Storage};
+pub use firestore::FirestoreStore;
+pub use login_sessions::LoginSessions;
+pub use sqlite::SqliteStore;

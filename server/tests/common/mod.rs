@@ -12,11 +12,18 @@ pub struct TestServer {
     pub http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<anyhow::Result<()>>>,
+    _data: tempfile::TempDir,
 }
 
 impl TestServer {
     pub async fn start() -> Self {
-        let config = Config::from_lookup(&|_| None).expect("default config");
+        let data = tempfile::tempdir().unwrap();
+        let database_url = format!("sqlite://{}/vip.db", data.path().display());
+        let config = Config::from_lookup(&move |key| match key {
+            "DATABASE_URL" => Some(database_url.clone()),
+            _ => None,
+        })
+        .expect("test config");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -31,6 +38,7 @@ impl TestServer {
                 .unwrap(),
             stop: Some(stop),
             handle: Some(handle),
+            _data: data,
         }
     }
 

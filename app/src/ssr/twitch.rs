@@ -1,0 +1,165 @@
+//! The Twitch port: what the VIP engine asks of Twitch, in domain terms. Every Helix answer is
+//! classified here into an outcome the engine can act on; no caller ever looks at a status code or a
+//! message text. Implementations act with the broadcaster's own user token (refreshed on 401, one
+//! refresh at a time per channel) and honour Twitch's rate limits before Twitch has to refuse.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::model::{ChannelId, Viewer};
+
+/// A Twitch account as Get Users returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TwitchUser {
+    pub id: String,
+    pub login: String,
+    pub display_name: String,
+    pub profile_image_url: Option<String>,
+}
+
+impl From<TwitchUser> for Viewer {
+    fn from(u: TwitchUser) -> Self {
+        Self {
+            id: u.id,
+            login: u.login,
+            display_name: u.display_name,
+        }
+    }
+}
+
+/// Failures any call can meet.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TwitchError {
+    /// 401 after one refresh, a refresh Twitch refused, or no stored token: the channel needs
+    /// re-authorisation.
+    #[error("Twitch no longer accepts this channel's authorisation")]
+    Unauthorized,
+    /// 403: the token lacks a permission (e.g. not affiliate, or a reward made by another app).
+    #[error("Twitch refused: {0}")]
+    Forbidden(String),
+    /// 404.
+    #[error("not found on Twitch")]
+    NotFound,
+    /// 429: retry after `reset_at`.
+    #[error("rate-limited by Twitch until {reset_at}")]
+    RateLimited { reset_at: DateTime<Utc> },
+    /// 5xx, timeouts, connection failures: retry later.
+    #[error("Twitch is unavailable: {0}")]
+    Transient(String),
+    /// Any other refusal (a 4xx the engine has no specific rule for).
+    #[error("Twitch rejected the request: {0}")]
+    Rejected(String),
+}
+
+/// Why Add Channel VIP did not add.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AddVipError {
+    /// 422, and Get Moderators lists the viewer.
+    #[error("the viewer is a moderator")]
+    IsModerator,
+    /// 422, and Get VIPs lists the viewer.
+    #[error("the viewer is already a VIP")]
+    AlreadyVip,
+    /// 409.
+    #[error("no free VIP slot")]
+    SlotsFull,
+    /// 425.
+    #[error("the channel has not completed Build a Community")]
+    BuildACommunityRequired,
+    /// 400.
+    #[error("the viewer is blocked from the channel")]
+    UserBlocked,
+    /// 404.
+    #[error("the viewer does not exist")]
+    UserNotFound,
+    #[error(transparent)]
+    Twitch(#[from] TwitchError),
+}
+
+/// What Remove Channel VIP found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemoveVipOutcome {
+    Removed,
+    /// 422: someone removed the VIP by hand already.
+    NotAVip,
+}
+
+/// The settings of a channel-point reward as the app asks Twitch for them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RewardSpec {
+    pub title: String,
+    pub cost: u64,
+    pub prompt: String,
+    pub enabled: bool,
+    pub global_cooldown_secs: Option<u32>,
+    pub max_per_stream: Option<u32>,
+    pub max_per_user_per_stream: Option<u32>,
+}
+
+/// A redemption as Get Custom Reward Redemption lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRedemption {
+    pub id: String,
+    pub reward_id: String,
+    pub viewer: Viewer,
+    pub redeemed_at: DateTime<Utc>,
+}
+
+/// How a redemption ends on Twitch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedemptionStatus {
+    Fulfilled,
+    /// Refunds the viewer's points.
+    Canceled,
+}
+
+#[async_trait]
+pub trait TwitchApi: Send + Sync + 'static {
+    async fn user_by_login(
+        &self,
+        channel: &ChannelId,
+        login: &str,
+    ) -> Result<Option<TwitchUser>, TwitchError>;
+    async fn user_by_id(
+        &self,
+        channel: &ChannelId,
+        id: &str,
+    ) -> Result<Option<TwitchUser>, TwitchError>;
+    async fn vips(&self, channel: &ChannelId) -> Result<Vec<Viewer>, TwitchError>;
+    async fn moderators(&self, channel: &ChannelId) -> Result<Vec<Viewer>, TwitchError>;
+    async fn add_vip(&self, channel: &ChannelId, viewer_id: &str) -> Result<(), AddVipError>;
+    async fn remove_vip(
+        &self,
+        channel: &ChannelId,
+        viewer_id: &str,
+    ) -> Result<RemoveVipOutcome, TwitchError>;
+    /// Returns the new reward's Twitch id.
+    async fn create_reward(
+        &self,
+        channel: &ChannelId,
+        spec: &RewardSpec,
+    ) -> Result<String, TwitchError>;
+    async fn update_reward(
+        &self,
+        channel: &ChannelId,
+        reward_id: &str,
+        spec: &RewardSpec,
+    ) -> Result<(), TwitchError>;
+    async fn delete_reward(&self, channel: &ChannelId, reward_id: &str) -> Result<(), TwitchError>;
+    /// UNFULFILLED redemptions of one of the app's rewards, oldest first.
+    async fn unfulfilled_redemptions(
+        &self,
+        channel: &ChannelId,
+        reward_id: &str,
+    ) -> Result<Vec<PendingRedemption>, TwitchError>;
+    /// Only UNFULFILLED redemptions can change; an already-decided one is [`TwitchError::NotFound`].
+    async fn set_redemption_status(
+        &self,
+        channel: &ChannelId,
+        reward_id: &str,
+        redemption_id: &str,
+        status: RedemptionStatus,
+    ) -> Result<(), TwitchError>;
+    /// Posts in the channel's chat as the broadcaster. Returns whether Twitch says it was sent.
+    async fn send_chat(&self, channel: &ChannelId, message: &str) -> Result<bool, TwitchError>;
+}

@@ -1,0 +1,145 @@
+//! `/helix/channels/vips`: Get VIPs, Add Channel VIP, Remove Channel VIP
+//! (TWITCH.md §2.2–2.4).
+//!
+//! Add: user token + `channel:manage:vips`; 403 when `broadcaster_id` is not
+//! the token user; 425 Build-a-Community; 400 blocked; 422 moderator /
+//! already VIP; 409 no slot; 429 after 10 adds in 10 s per broadcaster.
+//! Remove: the broadcaster or the VIP themself; 422 not a VIP; 429 after 10
+//! removals in 10 s.
+
+use std::collections::VecDeque;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::{lookup_user, paginate, user_item, Params};
+use crate::actions::{apply_vip_add, apply_vip_remove, check_vip_add};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::Simulator;
+
+/// Window of the VIP add / remove limits.
+pub const VIP_WINDOW_SECS: i64 = 10;
+/// Adds (and, separately, removals) allowed per window per broadcaster.
+pub const VIP_WINDOW_MAX: usize = 10;
+
+/// Checks the 10-per-10-s window; on success records `now`.
+fn window(
+    times: &mut VecDeque<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    what: &str,
+) -> Result<(), ApiError> {
+    let window = chrono::Duration::seconds(VIP_WINDOW_SECS);
+    while times.front().is_some_and(|t| *t + window <= now) {
+        times.pop_front();
+    }
+    if times.len() >= VIP_WINDOW_MAX {
+        let reset = (times[0] + window).timestamp() + 1;
+        return Err(ApiError::rate_limited(
+            format!("The broadcaster exceeded the number of VIP {what} allowed within a 10-second window."),
+            reset,
+        ));
+    }
+    Ok(())
+}
+
+pub async fn get_vips(
+    State(sim): State<Simulator>,
+    Extension(caller): Extension<Caller>,
+    params: Params,
+) -> Result<Json<Value>, ApiError> {
+    caller.user_with(&["channel:read:vips", "channel:manage:vips"])?;
+    let b = params.require("broadcaster_id")?;
+    caller.must_be(b)?;
+    let filter = params.all("user_id");
+    if filter.len() > 100 {
+        return Err(ApiError::bad_request(
+            "The number of user_id parameters must not exceed 100",
+        ));
+    }
+    let first = params.first(20, 100)?;
+    let after = params.after()?;
+    sim.with_world(|w| {
+        let ch = w
+            .channels
+            .get(b)
+            .ok_or_else(|| ApiError::bad_request("The ID in broadcaster_id is not valid"))?;
+        let items: Vec<Value> = ch
+            .vips
+            .iter()
+            .filter(|v| filter.is_empty() || filter.contains(&v.as_str()))
+            .filter_map(|v| w.users.get(v).map(user_item))
+            .collect();
+        if filter.is_empty() {
+            Ok(Json(paginate(items, after, first)))
+        } else {
+            Ok(Json(serde_json::json!({"data": items, "pagination": {}})))
+        }
+    })
+}
+
+pub async fn add_vip(
+    State(sim): State<Simulator>,
+    Extension(caller): Extension<Caller>,
+    params: Params,
+) -> Result<StatusCode, ApiError> {
+    let me = caller.user_with(&["channel:manage:vips"])?;
+    let b = params.require("broadcaster_id")?;
+    let u = params.require("user_id")?;
+    sim.with_world(|w| {
+        lookup_user(w, b, "broadcaster_id")?;
+        lookup_user(w, u, "user_id")?;
+        if me != b {
+            return Err(ApiError::forbidden(
+                "The ID in broadcaster_id must match the user ID found in the request's OAuth token.",
+            ));
+        }
+        let now = w.now();
+        let ch = w.channels.get_mut(b).expect("every user has a channel");
+        // Checked first so the limit holds however the adds turn out.
+        let mut adds = ch.vip_adds.clone();
+        window(&mut adds, now, "additions")?;
+        check_vip_add(w, b, u)?;
+        let ch = w.channels.get_mut(b).expect("every user has a channel");
+        adds.push_back(now);
+        ch.vip_adds = adds;
+        apply_vip_add(w, b, u);
+        Ok(StatusCode::NO_CONTENT)
+    })
+}
+
+pub async fn remove_vip(
+    State(sim): State<Simulator>,
+    Extension(caller): Extension<Caller>,
+    params: Params,
+) -> Result<StatusCode, ApiError> {
+    let me = caller.user_with(&["channel:manage:vips"])?;
+    let b = params.require("broadcaster_id")?;
+    let u = params.require("user_id")?;
+    sim.with_world(|w| {
+        lookup_user(w, b, "broadcaster_id")?;
+        lookup_user(w, u, "user_id")?;
+        if me != b && me != u {
+            return Err(ApiError::forbidden(
+                "The user in the OAuth token may not remove VIPs from this channel.",
+            ));
+        }
+        let now = w.now();
+        let ch = w.channels.get_mut(b).expect("every user has a channel");
+        let mut removes = ch.vip_removes.clone();
+        window(&mut removes, now, "removals")?;
+        if !ch.vips.iter().any(|v| v == u) {
+            return Err(ApiError::new(
+                422,
+                "The user in user_id is not a VIP in the broadcaster's channel.",
+            ));
+        }
+        removes.push_back(now);
+        ch.vip_removes = removes;
+        apply_vip_remove(w, b, u);
+        Ok(StatusCode::NO_CONTENT)
+    })
+}

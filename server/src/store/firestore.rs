@@ -1,1 +1,0 @@
-//! Firestore backend (written next).

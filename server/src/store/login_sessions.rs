@@ -1,0 +1,53 @@
+//! The login-session store handed to tower-sessions: the configured backend's own implementation.
+
+use async_trait::async_trait;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{Result, SessionStore};
+
+use super::{FirestoreStore, SqliteStore};
+
+#[derive(Debug, Clone)]
+pub enum LoginSessions {
+    Sqlite(SqliteStore),
+    Firestore(FirestoreStore),
+}
+
+impl LoginSessions {
+    /// Deletes expired login sessions. Firestore leaves this to a TTL policy on `expires_at`
+    /// (see README); expired records are never loaded either way.
+    ///
+    /// # Errors
+    /// When the backend fails.
+    pub async fn delete_expired(&self) -> anyhow::Result<u64> {
+        match self {
+            Self::Sqlite(s) => s.delete_expired_login_sessions().await,
+            Self::Firestore(_) => Ok(0),
+        }
+    }
+
+    fn inner(&self) -> &dyn SessionStore {
+        match self {
+            Self::Sqlite(s) => s,
+            Self::Firestore(s) => s,
+        }
+    }
+}
+
+#[async_trait]
+impl SessionStore for LoginSessions {
+    async fn create(&self, record: &mut Record) -> Result<()> {
+        self.inner().create(record).await
+    }
+
+    async fn save(&self, record: &Record) -> Result<()> {
+        self.inner().save(record).await
+    }
+
+    async fn load(&self, id: &Id) -> Result<Option<Record>> {
+        self.inner().load(id).await
+    }
+
+    async fn delete(&self, id: &Id) -> Result<()> {
+        self.inner().delete(id).await
+    }
+}

@@ -1,0 +1,130 @@
+//! The activity log: appends and keyset-paginated reads, newest first by `(at, id)`.
+
+use app::model::{AuditCursor, AuditEntry, AuditPage, AuditQuery, ChannelId, Viewer};
+use app::ssr::{StoreError, StoreResult};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+
+use super::codec::{db_error, from_json, micros, time, to_json};
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: String,
+    channel_id: String,
+    at: i64,
+    action: String,
+    actor: String,
+    target_viewer_id: Option<String>,
+    target_login: Option<String>,
+    target_display_name: Option<String>,
+    metadata: String,
+}
+
+impl TryFrom<AuditRow> for AuditEntry {
+    type Error = StoreError;
+
+    fn try_from(row: AuditRow) -> Result<Self, Self::Error> {
+        let target = match (
+            row.target_viewer_id,
+            row.target_login,
+            row.target_display_name,
+        ) {
+            (Some(id), Some(login), Some(display_name)) => Some(Viewer {
+                id,
+                login,
+                display_name,
+            }),
+            (None, None, None) => None,
+            _ => return Err(StoreError::Corrupt("audit target is incomplete".into())),
+        };
+        Ok(AuditEntry {
+            id: row.id,
+            channel_id: ChannelId(row.channel_id),
+            at: time(row.at)?,
+            action: row.action.parse().map_err(StoreError::Corrupt)?,
+            actor: from_json(&row.actor, "audit actor")?,
+            target,
+            metadata: from_json(&row.metadata, "audit metadata")?,
+        })
+    }
+}
+
+/// A duplicate id violates the primary key and is reported as [`StoreError::Conflict`].
+pub(super) async fn append(pool: &SqlitePool, entry: &AuditEntry) -> StoreResult<()> {
+    let target = entry.target.as_ref();
+    sqlx::query(
+        "INSERT INTO audit_log (id, channel_id, at, action, actor, target_viewer_id,
+                                target_login, target_display_name, metadata)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )
+    .bind(&entry.id)
+    .bind(entry.channel_id.as_str())
+    .bind(micros(entry.at))
+    .bind(entry.action.as_str())
+    .bind(to_json(&entry.actor, "audit actor")?)
+    .bind(target.map(|v| v.id.as_str()))
+    .bind(target.map(|v| v.login.as_str()))
+    .bind(target.map(|v| v.display_name.as_str()))
+    .bind(to_json(&entry.metadata, "audit metadata")?)
+    .execute(pool)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+/// Filters on the target viewer; the indexes `audit_by_channel`, `audit_by_action` and
+/// `audit_by_viewer` all end in `(at DESC, id DESC)`, so every variant is an index walk.
+pub(super) async fn page(
+    pool: &SqlitePool,
+    channel: &ChannelId,
+    query: &AuditQuery,
+) -> StoreResult<AuditPage> {
+    let limit = query.limit as usize;
+    let rows = page_query(channel, query)
+        .build_query_as::<AuditRow>()
+        .fetch_all(pool)
+        .await
+        .map_err(db_error)?;
+    let more = rows.len() > limit;
+    let entries = rows
+        .into_iter()
+        .take(limit)
+        .map(AuditEntry::try_from)
+        .collect::<StoreResult<Vec<_>>>()?;
+    let next = match entries.last() {
+        Some(last) if more => Some(AuditCursor {
+            at: last.at,
+            id: last.id.clone(),
+        }),
+        _ => None,
+    };
+    Ok(AuditPage { entries, next })
+}
+
+/// The page's query: the filters that are set, the cursor, and one row more than `limit`.
+pub(super) fn page_query(channel: &ChannelId, query: &AuditQuery) -> QueryBuilder<Sqlite> {
+    let mut sql = QueryBuilder::<Sqlite>::new(
+        "SELECT id, channel_id, at, action, actor, target_viewer_id, target_login,
+                target_display_name, metadata
+         FROM audit_log WHERE channel_id = ",
+    );
+    sql.push_bind(channel.as_str().to_owned());
+    if let Some(action) = query.action {
+        sql.push(" AND action = ").push_bind(action.as_str());
+    }
+    if let Some(viewer_id) = &query.viewer_id {
+        sql.push(" AND target_viewer_id = ")
+            .push_bind(viewer_id.clone());
+    }
+    if let Some(before) = &query.before {
+        sql.push(" AND (at, id) < (")
+            .push_bind(micros(before.at))
+            .push(", ")
+            .push_bind(before.id.clone())
+            .push(")");
+    }
+    // One extra row tells whether an older page exists.
+    sql.push(" ORDER BY at DESC, id DESC LIMIT ")
+        .push_bind(i64::from(query.limit) + 1);
+
+    sql
+}

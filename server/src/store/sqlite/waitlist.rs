@@ -1,0 +1,88 @@
+//! The waitlist for full slots: first queued, first served; a redemption id is queued at most once.
+
+use app::model::{ChannelId, Viewer, WaitlistEntry};
+use app::ssr::{StoreError, StoreResult};
+use sqlx::SqlitePool;
+
+use super::codec::{db_error, micros, time, to_i64, to_u64};
+
+#[derive(sqlx::FromRow)]
+struct WaitlistRow {
+    redemption_id: String,
+    channel_id: String,
+    viewer_id: String,
+    viewer_login: String,
+    viewer_display_name: String,
+    duration_secs: i64,
+    queued_at: i64,
+}
+
+impl TryFrom<WaitlistRow> for WaitlistEntry {
+    type Error = StoreError;
+
+    fn try_from(row: WaitlistRow) -> Result<Self, Self::Error> {
+        Ok(WaitlistEntry {
+            channel_id: ChannelId(row.channel_id),
+            redemption_id: row.redemption_id,
+            viewer: Viewer {
+                id: row.viewer_id,
+                login: row.viewer_login,
+                display_name: row.viewer_display_name,
+            },
+            duration_secs: to_u64(row.duration_secs, "waitlist duration")?,
+            queued_at: time(row.queued_at)?,
+        })
+    }
+}
+
+pub(super) async fn push(pool: &SqlitePool, entry: &WaitlistEntry) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO waitlist (redemption_id, channel_id, viewer_id, viewer_login,
+                               viewer_display_name, duration_secs, queued_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (redemption_id) DO NOTHING",
+    )
+    .bind(&entry.redemption_id)
+    .bind(entry.channel_id.as_str())
+    .bind(&entry.viewer.id)
+    .bind(&entry.viewer.login)
+    .bind(&entry.viewer.display_name)
+    .bind(to_i64(entry.duration_secs, "waitlist duration")?)
+    .bind(micros(entry.queued_at))
+    .execute(pool)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+pub(super) async fn list(
+    pool: &SqlitePool,
+    channel: &ChannelId,
+) -> StoreResult<Vec<WaitlistEntry>> {
+    sqlx::query_as::<_, WaitlistRow>(
+        "SELECT redemption_id, channel_id, viewer_id, viewer_login, viewer_display_name,
+                duration_secs, queued_at
+         FROM waitlist WHERE channel_id = ?1 ORDER BY queued_at, redemption_id",
+    )
+    .bind(channel.as_str())
+    .fetch_all(pool)
+    .await
+    .map_err(db_error)?
+    .into_iter()
+    .map(WaitlistEntry::try_from)
+    .collect()
+}
+
+pub(super) async fn remove(
+    pool: &SqlitePool,
+    channel: &ChannelId,
+    redemption_id: &str,
+) -> StoreResult<bool> {
+    let done = sqlx::query("DELETE FROM waitlist WHERE channel_id = ?1 AND redemption_id = ?2")
+        .bind(channel.as_str())
+        .bind(redemption_id)
+        .execute(pool)
+        .await
+        .map_err(db_error)?;
+    Ok(done.rows_affected() == 1)
+}
