@@ -8,6 +8,7 @@ pub mod routes;
 pub mod shutdown;
 pub mod store;
 pub mod telemetry;
+pub mod twitch;
 
 use std::future::{Future, IntoFuture};
 use std::time::Duration;

@@ -1,7 +1,9 @@
 //! Server-only code: the context server functions run in, the ports (traits the server implements)
 //! and the use cases that server functions, REST handlers and background tasks share.
 
+pub mod accounts;
 mod context;
+pub mod events;
 pub mod store;
 mod tokens;
 pub mod twitch;

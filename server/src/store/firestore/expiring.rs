@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 use firestore::{FirestoreDocument, FirestoreWritePrecondition};
 
 use super::docs::{LeaseDoc, MessageDoc};
-use super::support::{backend, from_ts, key, plus, transact, ts, LEASES, MESSAGES};
+use super::support::{backend, from_ts, key, plus, ts, LEASES, MESSAGES};
+use super::tx::transact;
 use super::FirestoreStore;
 
 /// Deletions per batch write.

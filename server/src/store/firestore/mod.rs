@@ -15,6 +15,7 @@ mod queries;
 mod redemptions;
 mod sessions;
 mod support;
+mod tx;
 
 use std::time::Duration;
 

@@ -7,7 +7,8 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
 use super::docs::{RedemptionDoc, WaitlistDoc};
-use super::support::{backend, decode, key, transact, REDEMPTIONS, WAITLIST};
+use super::support::{backend, decode, key, REDEMPTIONS, WAITLIST};
+use super::tx::transact;
 use super::FirestoreStore;
 
 #[derive(Serialize, Deserialize)]

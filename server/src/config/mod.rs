@@ -7,6 +7,12 @@ use anyhow::Context;
 use leptos::config::LeptosOptions;
 use secrecy::SecretString;
 
+mod database;
+mod twitch;
+
+pub use database::DatabaseUrl;
+pub use twitch::{EventSubTransport, TwitchConfig, TwitchCredentials};
+
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -14,40 +20,6 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line with Cloud Logging's `severity` field.
     Json,
-}
-
-/// Where data lives, from `DATABASE_URL`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DatabaseUrl {
-    /// `sqlite://path/to/file.db`: one machine, created on first start.
-    Sqlite(String),
-    /// `firestore://PROJECT_ID` or `firestore://PROJECT_ID/DATABASE_ID`: several instances.
-    Firestore {
-        project_id: String,
-        database_id: Option<String>,
-    },
-}
-
-impl std::str::FromStr for DatabaseUrl {
-    type Err = anyhow::Error;
-
-    fn from_str(url: &str) -> anyhow::Result<Self> {
-        if url.starts_with("sqlite:") {
-            return Ok(Self::Sqlite(url.to_owned()));
-        }
-        let Some(rest) = url.strip_prefix("firestore://") else {
-            anyhow::bail!("DATABASE_URL must start with sqlite:// or firestore://");
-        };
-        let mut parts = rest.trim_end_matches('/').splitn(2, '/');
-        let project_id = parts.next().unwrap_or_default().to_owned();
-        if project_id.is_empty() {
-            anyhow::bail!("DATABASE_URL firestore://PROJECT_ID needs a project id");
-        }
-        Ok(Self::Firestore {
-            project_id,
-            database_id: parts.next().map(str::to_owned),
-        })
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +32,7 @@ pub struct Config {
     /// `TOKEN_ENCRYPTION_KEY`; required with Firestore. Without it, a SQLite deployment keeps a
     /// generated key in a file beside the database.
     pub token_key: Option<SecretString>,
+    pub twitch: TwitchConfig,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/vip.db";
@@ -110,12 +83,14 @@ impl Config {
         if token_key.is_none() && matches!(database, DatabaseUrl::Firestore { .. }) {
             anyhow::bail!("TOKEN_ENCRYPTION_KEY is required with a Firestore DATABASE_URL");
         }
+        let twitch = TwitchConfig::from_lookup(env, site_addr)?;
         Ok(Self {
             listen_addr,
             log_format,
             leptos,
             database,
             token_key,
+            twitch,
         })
     }
 }
@@ -198,6 +173,52 @@ mod tests {
         let shown = format!("{c:?}");
         assert!(!shown.contains("c2VjcmV0LWtleS1ieXRlcw"), "{shown}");
         assert!(shown.contains("REDACTED"), "{shown}");
+    }
+
+    #[test]
+    fn without_twitch_credentials_it_is_demo_mode_on_websocket() {
+        let c = config(&[]).unwrap();
+        assert!(c.twitch.is_demo());
+        assert_eq!(c.twitch.eventsub_transport, EventSubTransport::WebSocket);
+        assert_eq!(c.twitch.api_url, "https://api.twitch.tv/helix");
+        assert_eq!(c.twitch.redirect_uri(), "http://127.0.0.1:3000/api/auth/callback");
+    }
+
+    #[test]
+    fn twitch_urls_and_transport_are_configurable() {
+        let c = config(&[
+            ("TWITCH_CLIENT_ID", "abc"),
+            ("TWITCH_CLIENT_SECRET", "shh-secret"),
+            ("PUBLIC_URL", "https://vip.example.com/"),
+            ("EVENTSUB_WEBHOOK_SECRET", "0123456789abcdef"),
+            ("TWITCH_API_URL", "http://127.0.0.1:8080/mock"),
+            ("TWITCH_AUTH_URL", "http://127.0.0.1:8080/auth"),
+            ("TWITCH_EVENTSUB_WS_URL", "ws://127.0.0.1:8081/ws"),
+        ])
+        .unwrap();
+        assert!(!c.twitch.is_demo());
+        // auto: webhook on https
+        assert_eq!(c.twitch.eventsub_transport, EventSubTransport::Webhook);
+        assert_eq!(c.twitch.redirect_uri(), "https://vip.example.com/api/auth/callback");
+        assert_eq!(c.twitch.api_url, "http://127.0.0.1:8080/mock");
+        assert!(c.twitch.secure_cookies());
+        assert!(!format!("{c:?}").contains("shh-secret"));
+    }
+
+    #[test]
+    fn webhook_transport_needs_a_valid_secret() {
+        let base = [
+            ("TWITCH_CLIENT_ID", "abc"),
+            ("TWITCH_CLIENT_SECRET", "shh"),
+            ("EVENTSUB_TRANSPORT", "webhook"),
+        ];
+        let e = config(&base).unwrap_err();
+        assert!(e.to_string().contains("EVENTSUB_WEBHOOK_SECRET"), "{e}");
+        let mut short = base.to_vec();
+        short.push(("EVENTSUB_WEBHOOK_SECRET", "short"));
+        assert!(config(&short).is_err());
+        let e = config(&[("TWITCH_CLIENT_ID", "abc")]).unwrap_err();
+        assert!(e.to_string().contains("TWITCH_CLIENT_SECRET"), "{e}");
     }
 
     #[test]
