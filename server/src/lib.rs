@@ -3,7 +3,10 @@
 
 pub mod config;
 pub mod crypto;
+pub mod expiry;
+pub mod eventsub;
 mod maintenance;
+pub mod demo;
 pub mod routes;
 pub mod shutdown;
 pub mod store;
@@ -19,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::config::Config;
+use crate::demo::Demo;
 
 /// How long open connections and background tasks get to finish after shutdown begins.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(7);
@@ -37,13 +41,28 @@ pub async fn run(
     let tasks = TaskTracker::new();
     let storage = store::open(&config).await?;
     tracing::info!(backend = storage.store.backend(), "store ready");
+
+    let mut twitch_config = config.twitch.clone();
+    twitch_config.follow_listen_addr(listener.local_addr()?);
+    let demo = twitch_config.is_demo().then(|| Demo::prepare(&mut twitch_config));
+    let twitch = twitch::connect(&twitch_config, storage.store.clone(), storage.cipher.clone())?;
+
     let ctx = ServerContext::new(env!("CARGO_PKG_VERSION"), storage.store.clone());
+    let app = routes::router(routes::Parts {
+        state: routes::AppState {
+            leptos: config.leptos.clone(),
+            ctx,
+            auth: routes::auth::Auth {
+                store: storage.store.clone(),
+                tokens: twitch.tokens.clone(),
+                twitch: twitch.api.clone(),
+            },
+        },
+        sessions: storage.sessions.clone(),
+        secure_cookies: twitch_config.secure_cookies(),
+        demo,
+    });
     tasks.spawn(maintenance::run(storage, cancel.clone()));
-    let state = routes::AppState {
-        leptos: config.leptos.clone(),
-        ctx,
-    };
-    let app = routes::router(state);
 
     let trigger = cancel.clone();
     tokio::spawn(async move {

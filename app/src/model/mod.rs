@@ -4,6 +4,7 @@
 mod audit;
 mod channel;
 mod duration;
+mod live;
 mod redemption;
 mod reward;
 mod session;
@@ -13,6 +14,7 @@ mod status;
 pub use audit::{Actor, AuditAction, AuditCursor, AuditEntry, AuditPage, AuditQuery};
 pub use channel::{Channel, ChannelId, Viewer};
 pub use duration::{DurationError, DurationUnit, VipDuration};
+pub use live::{LiveEvent, LiveKind};
 pub use redemption::{RedemptionOutcome, RedemptionRecord, RefundReason, WaitlistEntry};
 pub use reward::Reward;
 pub use session::{SessionState, VipSession, VipSource};

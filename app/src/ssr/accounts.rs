@@ -42,3 +42,45 @@ pub async fn mark_needs_reauth(
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
+
+/// A streamer finished logging in with Twitch: creates their channel with default settings on the
+/// first login, refreshes the profile and clears "needs re-authorisation" on later ones, and writes
+/// a login audit entry. Returns the channel as stored.
+///
+/// # Errors
+/// When the store fails.
+pub async fn record_login(
+    store: &dyn Store,
+    user: &super::twitch::TwitchUser,
+    scopes: &[String],
+) -> StoreResult<crate::model::Channel> {
+    let id = ChannelId(user.id.clone());
+    let settings = match store.channel(&id).await? {
+        Some(existing) => existing.settings,
+        None => crate::model::Settings::default(),
+    };
+    let channel = crate::model::Channel {
+        id: id.clone(),
+        login: user.login.clone(),
+        display_name: user.display_name.clone(),
+        profile_image_url: user.profile_image_url.clone(),
+        settings,
+        needs_reauth: false,
+    };
+    store.save_channel(&channel).await?;
+    store
+        .append_audit(&AuditEntry {
+            id: new_id(),
+            channel_id: id,
+            at: Utc::now(),
+            action: AuditAction::Login,
+            actor: Actor::Streamer {
+                id: user.id.clone(),
+                login: user.login.clone(),
+            },
+            target: None,
+            metadata: serde_json::json!({ "scopes": scopes }),
+        })
+        .await?;
+    Ok(channel)
+}

@@ -3,7 +3,9 @@
 
 pub mod accounts;
 mod context;
+pub mod engine;
 pub mod events;
+pub mod live;
 pub mod store;
 mod tokens;
 pub mod twitch;

@@ -125,9 +125,12 @@ pub trait Store: Send + Sync + 'static {
         expected: ActiveWith,
         new_expires_at: DateTime<Utc>,
     ) -> StoreResult<bool>;
-    /// Ends an active session (`to` must not be `Active`), only if it is still active with the
+    /// Ends an active session, only if it is still active with the
     /// `expected` deadline. Returns whether this call ended it: two racing callers never both see `true`,
     /// and an extension that landed first makes an expiry return `false`.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when `to` is `Active` (not a final state).
     async fn end_session(
         &self,
         id: &str,

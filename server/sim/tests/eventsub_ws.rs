@@ -44,7 +44,10 @@ async fn welcome_and_keepalive_match_fixtures() {
     let welcome = ws_next(&mut ws).await;
     assert_same_shape(&fixture("ws_session_welcome.json"), &welcome);
     assert_eq!(welcome["payload"]["session"]["status"], "connected");
-    assert_eq!(welcome["payload"]["session"]["keepalive_timeout_seconds"], 10, "clamped to 10..600");
+    assert_eq!(
+        welcome["payload"]["session"]["keepalive_timeout_seconds"], 10,
+        "clamped to 10..600"
+    );
     assert_eq!(welcome["payload"]["session"]["reconnect_url"], Value::Null);
     let keepalive = ws_next(&mut ws).await;
     assert_same_shape(&fixture("ws_session_keepalive.json"), &keepalive);
@@ -53,7 +56,10 @@ async fn welcome_and_keepalive_match_fixtures() {
 
     let mut ws = ws_connect(&format!("{}?keepalive_timeout_seconds=30", env.ws_url())).await;
     let welcome = ws_next(&mut ws).await;
-    assert_eq!(welcome["payload"]["session"]["keepalive_timeout_seconds"], 30);
+    assert_eq!(
+        welcome["payload"]["session"]["keepalive_timeout_seconds"],
+        30
+    );
 }
 
 #[tokio::test]
@@ -76,22 +82,40 @@ async fn notifications_for_subscribed_types_match_fixtures() {
     assert_eq!(r.body["data"][0]["cost"], 0);
     assert_eq!(r.body["max_total_cost"], 10);
     assert_eq!(r.body["data"][0]["transport"]["session_id"], session);
-    for kind in ["channel.vip.add", "channel.channel_points_custom_reward_redemption.update"] {
-        let r = subscribe_ws(&env, &env.token, kind, json!({"broadcaster_user_id": env.streamer.id}), &session).await;
+    for kind in [
+        "channel.vip.add",
+        "channel.channel_points_custom_reward_redemption.update",
+    ] {
+        let r = subscribe_ws(
+            &env,
+            &env.token,
+            kind,
+            json!({"broadcaster_user_id": env.streamer.id}),
+            &session,
+        )
+        .await;
         assert_eq!(r.status, 202, "{}", r.text);
     }
 
     // A redemption of another reward is filtered out by condition.reward_id.
-    env.sim.redeem("streamer", "viewer", &other_reward, "").unwrap();
+    env.sim
+        .redeem("streamer", "viewer", &other_reward, "")
+        .unwrap();
     let red = env.sim.redeem("streamer", "viewer", &reward, "").unwrap();
     let n = ws_next(&mut ws).await;
-    assert_same_shape(&fixture("ws_notification_redemption_add.CONSTRUCTED.json"), &n);
+    assert_same_shape(
+        &fixture("ws_notification_redemption_add.CONSTRUCTED.json"),
+        &n,
+    );
     assert_eq!(n["metadata"]["subscription_type"], ADD);
     assert_eq!(n["payload"]["event"]["id"], red["id"]);
     assert_eq!(n["payload"]["event"]["status"], "unfulfilled");
     assert_eq!(n["payload"]["event"]["user_login"], "viewer");
     assert_eq!(n["payload"]["event"]["reward"]["id"], reward);
-    assert_eq!(n["payload"]["subscription"]["transport"]["method"], "websocket");
+    assert_eq!(
+        n["payload"]["subscription"]["transport"]["method"],
+        "websocket"
+    );
 
     // Fulfil it over Helix → update notification.
     let id = red["id"].as_str().unwrap();
@@ -131,10 +155,24 @@ async fn websocket_subscription_rules() {
     let (_ws, session) = ws_session(&env).await;
     let cond = json!({"broadcaster_user_id": env.streamer.id});
     // App token → 401.
-    let r = subscribe_ws(&env, &env.app_token(), "channel.vip.add", cond.clone(), &session).await;
+    let r = subscribe_ws(
+        &env,
+        &env.app_token(),
+        "channel.vip.add",
+        cond.clone(),
+        &session,
+    )
+    .await;
     assert_error(&r, 401);
     // Unknown session → 400.
-    let r = subscribe_ws(&env, &env.token, "channel.vip.add", cond.clone(), "AQoQnope").await;
+    let r = subscribe_ws(
+        &env,
+        &env.token,
+        "channel.vip.add",
+        cond.clone(),
+        "AQoQnope",
+    )
+    .await;
     assert_error(&r, 400);
     // Missing scope → 403.
     let weak = env.user_token("streamer", &["moderation:read"]);
@@ -142,10 +180,24 @@ async fn websocket_subscription_rules() {
     assert_error(&r, 403);
     // Someone else's channel → 403.
     let other = env.sim.add_streamer("other");
-    let r = subscribe_ws(&env, &env.token, "channel.vip.add", json!({"broadcaster_user_id": other.id}), &session).await;
+    let r = subscribe_ws(
+        &env,
+        &env.token,
+        "channel.vip.add",
+        json!({"broadcaster_user_id": other.id}),
+        &session,
+    )
+    .await;
     assert_error(&r, 403);
     // Webhook-only type, unknown type, missing condition field → 400.
-    let r = subscribe_ws(&env, &env.token, "user.authorization.revoke", json!({"client_id": env.client_id}), &session).await;
+    let r = subscribe_ws(
+        &env,
+        &env.token,
+        "user.authorization.revoke",
+        json!({"client_id": env.client_id}),
+        &session,
+    )
+    .await;
     assert_error(&r, 400);
     let r = subscribe_ws(&env, &env.token, "channel.nope", cond.clone(), &session).await;
     assert_error(&r, 400);
@@ -159,12 +211,26 @@ async fn websocket_subscription_rules() {
     // stream.online of other channels costs 1; max_total_cost is 10.
     for i in 0..10 {
         let s = env.sim.add_streamer(&format!("s{i}"));
-        let r = subscribe_ws(&env, &env.token, "stream.online", json!({"broadcaster_user_id": s.id}), &session).await;
+        let r = subscribe_ws(
+            &env,
+            &env.token,
+            "stream.online",
+            json!({"broadcaster_user_id": s.id}),
+            &session,
+        )
+        .await;
         assert_eq!(r.status, 202, "{}", r.text);
         assert_eq!(r.body["data"][0]["cost"], 1);
     }
     let s = env.sim.add_streamer("s10");
-    let r = subscribe_ws(&env, &env.token, "stream.online", json!({"broadcaster_user_id": s.id}), &session).await;
+    let r = subscribe_ws(
+        &env,
+        &env.token,
+        "stream.online",
+        json!({"broadcaster_user_id": s.id}),
+        &session,
+    )
+    .await;
     assert_error(&r, 429);
     // At most 3 connections with enabled subscriptions per user token.
     let mut keep = Vec::new();
@@ -175,20 +241,63 @@ async fn websocket_subscription_rules() {
         keep.push(ws);
     }
     let (_ws4, sid4) = ws_session(&env).await;
-    let r = subscribe_ws(&env, &env.token, "channel.moderator.remove", cond.clone(), &sid4).await;
+    let r = subscribe_ws(
+        &env,
+        &env.token,
+        "channel.moderator.remove",
+        cond.clone(),
+        &sid4,
+    )
+    .await;
     assert_error(&r, 429);
     // Get + delete.
-    let list = env.helix(Method::GET, "/eventsub/subscriptions?type=channel.vip.add", &env.token, None).await;
+    let list = env
+        .helix(
+            Method::GET,
+            "/eventsub/subscriptions?type=channel.vip.add",
+            &env.token,
+            None,
+        )
+        .await;
     assert_eq!(list.status, 200);
     assert_eq!(list.body["data"].as_array().unwrap().len(), 1);
     let id = list.body["data"][0]["id"].as_str().unwrap().to_string();
-    let r = env.helix(Method::GET, "/eventsub/subscriptions?type=a&status=enabled", &env.token, None).await;
+    let r = env
+        .helix(
+            Method::GET,
+            "/eventsub/subscriptions?type=a&status=enabled",
+            &env.token,
+            None,
+        )
+        .await;
     assert_error(&r, 400);
-    let r = env.helix(Method::DELETE, &format!("/eventsub/subscriptions?id={id}"), &env.app_token(), None).await;
-    assert_error(&r, 404);
-    let r = env.helix(Method::DELETE, &format!("/eventsub/subscriptions?id={id}"), &env.token, None).await;
+    // A WebSocket subscription is deleted with a user token only.
+    let r = env
+        .helix(
+            Method::DELETE,
+            &format!("/eventsub/subscriptions?id={id}"),
+            &env.app_token(),
+            None,
+        )
+        .await;
+    assert_error(&r, 401);
+    let r = env
+        .helix(
+            Method::DELETE,
+            &format!("/eventsub/subscriptions?id={id}"),
+            &env.token,
+            None,
+        )
+        .await;
     assert_eq!(r.status, 204);
-    let r = env.helix(Method::DELETE, &format!("/eventsub/subscriptions?id={id}"), &env.token, None).await;
+    let r = env
+        .helix(
+            Method::DELETE,
+            &format!("/eventsub/subscriptions?id={id}"),
+            &env.token,
+            None,
+        )
+        .await;
     assert_error(&r, 404);
 }
 
@@ -198,7 +307,14 @@ async fn reconnect_flow_carries_subscriptions() {
     env.sim.add_user("viewer");
     let reward = env.create_reward("VIP", 1).await;
     let (mut old, session) = ws_session(&env).await;
-    let r = subscribe_ws(&env, &env.token, ADD, json!({"broadcaster_user_id": env.streamer.id}), &session).await;
+    let r = subscribe_ws(
+        &env,
+        &env.token,
+        ADD,
+        json!({"broadcaster_user_id": env.streamer.id}),
+        &session,
+    )
+    .await;
     let sub_id = r.body["data"][0]["id"].as_str().unwrap().to_string();
 
     let url = env.sim.ws_reconnect(&session).unwrap();
@@ -209,20 +325,36 @@ async fn reconnect_flow_carries_subscriptions() {
 
     // Until the client connects, events still arrive on the old connection.
     env.sim.redeem("streamer", "viewer", &reward, "").unwrap();
-    assert_eq!(ws_next(&mut old).await["metadata"]["message_type"], "notification");
+    assert_eq!(
+        ws_next(&mut old).await["metadata"]["message_type"],
+        "notification"
+    );
 
     let mut new = ws_connect(&url).await;
     let welcome = ws_next(&mut new).await;
     assert_eq!(welcome["metadata"]["message_type"], "session_welcome");
-    let new_id = welcome["payload"]["session"]["id"].as_str().unwrap().to_string();
+    let new_id = welcome["payload"]["session"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_ne!(new_id, session);
     // Events now flow on the new connection; the subscription moved.
     env.sim.redeem("streamer", "viewer", &reward, "").unwrap();
     let n = ws_next(&mut new).await;
     assert_eq!(n["payload"]["subscription"]["id"], sub_id);
-    assert_eq!(n["payload"]["subscription"]["transport"]["session_id"], new_id);
+    assert_eq!(
+        n["payload"]["subscription"]["transport"]["session_id"],
+        new_id
+    );
     // Re-creating the subscription is a 409 (it carried over).
-    let r = subscribe_ws(&env, &env.token, ADD, json!({"broadcaster_user_id": env.streamer.id}), &new_id).await;
+    let r = subscribe_ws(
+        &env,
+        &env.token,
+        ADD,
+        json!({"broadcaster_user_id": env.streamer.id}),
+        &new_id,
+    )
+    .await;
     assert_error(&r, 409);
     // Client closes the old socket; the subscription stays enabled.
     old.close(None).await.unwrap();
@@ -241,10 +373,20 @@ async fn old_connection_gets_4004_after_grace() {
     })
     .await;
     let (mut ws, session) = ws_session(&env).await;
-    let r = subscribe_ws(&env, &env.token, "channel.vip.add", json!({"broadcaster_user_id": env.streamer.id}), &session).await;
+    let r = subscribe_ws(
+        &env,
+        &env.token,
+        "channel.vip.add",
+        json!({"broadcaster_user_id": env.streamer.id}),
+        &session,
+    )
+    .await;
     let sub_id = r.body["data"][0]["id"].as_str().unwrap().to_string();
     env.sim.ws_reconnect(&session).unwrap();
-    assert_eq!(ws_next(&mut ws).await["metadata"]["message_type"], "session_reconnect");
+    assert_eq!(
+        ws_next(&mut ws).await["metadata"]["message_type"],
+        "session_reconnect"
+    );
     assert_eq!(ws_close_code(&mut ws).await, 4004);
     eventually(|| sub_status(&env, &sub_id)["status"] == "websocket_failed_to_reconnect").await;
 }
@@ -285,7 +427,14 @@ async fn unanswered_ping_is_closed_with_4002() {
 async fn close_codes_on_demand_and_disconnect_disables_subscriptions() {
     let env = env().await;
     let (mut ws, session) = ws_session(&env).await;
-    let r = subscribe_ws(&env, &env.token, "channel.vip.add", json!({"broadcaster_user_id": env.streamer.id}), &session).await;
+    let r = subscribe_ws(
+        &env,
+        &env.token,
+        "channel.vip.add",
+        json!({"broadcaster_user_id": env.streamer.id}),
+        &session,
+    )
+    .await;
     let sub_id = r.body["data"][0]["id"].as_str().unwrap().to_string();
     assert!(env.sim.ws_close(&session, 4006));
     assert_eq!(ws_close_code(&mut ws).await, 4006);
@@ -294,8 +443,18 @@ async fn close_codes_on_demand_and_disconnect_disables_subscriptions() {
     assert!(s["transport"]["disconnected_at"].is_string());
 
     let (mut ws, session) = ws_session(&env).await;
-    let r = subscribe_ws(&env, &env.token, "channel.vip.add", json!({"broadcaster_user_id": env.streamer.id}), &session).await;
-    assert_eq!(r.status, 202, "a disconnected subscription does not block re-creating it");
+    let r = subscribe_ws(
+        &env,
+        &env.token,
+        "channel.vip.add",
+        json!({"broadcaster_user_id": env.streamer.id}),
+        &session,
+    )
+    .await;
+    assert_eq!(
+        r.status, 202,
+        "a disconnected subscription does not block re-creating it"
+    );
     let sub_id = r.body["data"][0]["id"].as_str().unwrap().to_string();
     ws.close(None).await.unwrap();
     eventually(|| sub_status(&env, &sub_id)["status"] == "websocket_disconnected").await;
@@ -305,12 +464,24 @@ async fn close_codes_on_demand_and_disconnect_disables_subscriptions() {
 async fn authorization_revoke_sends_revocation() {
     let env = env().await;
     let (mut ws, session) = ws_session(&env).await;
-    subscribe_ws(&env, &env.token, "channel.vip.add", json!({"broadcaster_user_id": env.streamer.id}), &session).await;
-    env.sim.revoke_authorization(&env.client_id, "streamer").unwrap();
+    subscribe_ws(
+        &env,
+        &env.token,
+        "channel.vip.add",
+        json!({"broadcaster_user_id": env.streamer.id}),
+        &session,
+    )
+    .await;
+    env.sim
+        .revoke_authorization(&env.client_id, "streamer")
+        .unwrap();
     let msg = ws_next(&mut ws).await;
     assert_same_shape(&fixture("ws_revocation.json"), &msg);
     assert_eq!(msg["metadata"]["message_type"], "revocation");
-    assert_eq!(msg["payload"]["subscription"]["status"], "authorization_revoked");
+    assert_eq!(
+        msg["payload"]["subscription"]["status"],
+        "authorization_revoked"
+    );
     // The user's tokens are dead.
     let r = env.helix(Method::GET, "/users", &env.token, None).await;
     assert_error(&r, 401);

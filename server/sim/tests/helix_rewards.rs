@@ -8,7 +8,10 @@ use serde_json::json;
 use twitch_sim::RedemptionStatus;
 
 fn rewards_path(env: &Env) -> String {
-    format!("/channel_points/custom_rewards?broadcaster_id={}", env.streamer.id)
+    format!(
+        "/channel_points/custom_rewards?broadcaster_id={}",
+        env.streamer.id
+    )
 }
 
 fn redemptions_path(env: &Env, reward: &str, extra: &str) -> String {
@@ -30,7 +33,10 @@ async fn create_reward_matches_fixture_shape() {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_same_shape(&fixture("helix_create_custom_reward_response.json"), &r.body);
+    assert_same_shape(
+        &fixture("helix_create_custom_reward_response.json"),
+        &r.body,
+    );
     let reward = &r.body["data"][0];
     assert_eq!(reward["is_enabled"], true);
     assert_eq!(reward["should_redemptions_skip_request_queue"], false);
@@ -51,18 +57,30 @@ async fn reward_validation_rules() {
         json!({"title": "ok", "cost": 10, "is_max_per_stream_enabled": true, "max_per_stream": 0}),
         json!({"title": "ok", "cost": 10, "is_global_cooldown_enabled": true, "global_cooldown_seconds": 604801}),
     ] {
-        let r = env.helix(Method::POST, &path, &env.token, Some(body.clone())).await;
+        let r = env
+            .helix(Method::POST, &path, &env.token, Some(body.clone()))
+            .await;
         assert_error(&r, 400);
     }
     env.create_reward("Unique", 5).await;
     let r = env
-        .helix(Method::POST, &path, &env.token, Some(json!({"title": "unique", "cost": 5})))
+        .helix(
+            Method::POST,
+            &path,
+            &env.token,
+            Some(json!({"title": "unique", "cost": 5})),
+        )
         .await;
     assert_error(&r, 400);
     // Read scope cannot create.
     let read_only = env.user_token("streamer", &["channel:read:redemptions"]);
     let r = env
-        .helix(Method::POST, &path, &read_only, Some(json!({"title": "x", "cost": 5})))
+        .helix(
+            Method::POST,
+            &path,
+            &read_only,
+            Some(json!({"title": "x", "cost": 5})),
+        )
         .await;
     assert_error(&r, 401);
     // 50 rewards max.
@@ -70,7 +88,12 @@ async fn reward_validation_rules() {
         env.create_reward(&format!("r{i}"), 5).await;
     }
     let r = env
-        .helix(Method::POST, &path, &env.token, Some(json!({"title": "fifty-one", "cost": 5})))
+        .helix(
+            Method::POST,
+            &path,
+            &env.token,
+            Some(json!({"title": "fifty-one", "cost": 5})),
+        )
         .await;
     assert_error(&r, 400);
 }
@@ -80,7 +103,12 @@ async fn non_affiliate_is_403() {
     let env = env().await;
     env.sim.set_broadcaster_type("streamer", "").unwrap();
     let r = env
-        .helix(Method::POST, &rewards_path(&env), &env.token, Some(json!({"title": "x", "cost": 5})))
+        .helix(
+            Method::POST,
+            &rewards_path(&env),
+            &env.token,
+            Some(json!({"title": "x", "cost": 5})),
+        )
         .await;
     assert_error(&r, 403);
 }
@@ -88,7 +116,10 @@ async fn non_affiliate_is_403() {
 #[tokio::test]
 async fn reward_of_another_client_is_403() {
     let env = env().await;
-    let dashboard = env.sim.create_reward("streamer", None, "Hydrate", 100).unwrap();
+    let dashboard = env
+        .sim
+        .create_reward("streamer", None, "Hydrate", 100)
+        .unwrap();
     let dashboard_id = dashboard["id"].as_str().unwrap().to_string();
     let (other_client, _) = env.sim.register_client();
     let foreign = env
@@ -107,11 +138,21 @@ async fn reward_of_another_client_is_403() {
             .await;
         assert_error(&r, 403);
         let r = env
-            .helix(Method::DELETE, &format!("{}&id={id}", rewards_path(&env)), &env.token, None)
+            .helix(
+                Method::DELETE,
+                &format!("{}&id={id}", rewards_path(&env)),
+                &env.token,
+                None,
+            )
             .await;
         assert_error(&r, 403);
         let r = env
-            .helix(Method::GET, &redemptions_path(&env, id, "&status=UNFULFILLED"), &env.token, None)
+            .helix(
+                Method::GET,
+                &redemptions_path(&env, id, "&status=UNFULFILLED"),
+                &env.token,
+                None,
+            )
             .await;
         assert_error(&r, 403);
         let r = env
@@ -126,7 +167,9 @@ async fn reward_of_another_client_is_403() {
     }
     // Listing shows all rewards; only_manageable_rewards hides foreign ones.
     let own = env.create_reward("Mine", 10).await;
-    let all = env.helix(Method::GET, &rewards_path(&env), &env.token, None).await;
+    let all = env
+        .helix(Method::GET, &rewards_path(&env), &env.token, None)
+        .await;
     assert_eq!(all.body["data"].as_array().unwrap().len(), 3);
     let mine = env
         .helix(
@@ -140,7 +183,12 @@ async fn reward_of_another_client_is_403() {
     assert_eq!(mine.body["data"][0]["id"], own);
     // Unknown id → 404.
     let r = env
-        .helix(Method::GET, &format!("{}&id=nope", rewards_path(&env)), &env.token, None)
+        .helix(
+            Method::GET,
+            &format!("{}&id=nope", rewards_path(&env)),
+            &env.token,
+            None,
+        )
         .await;
     assert_error(&r, 404);
 }
@@ -157,7 +205,12 @@ async fn redemption_status_transitions() {
 
     // GET with status filter.
     let r = env
-        .helix(Method::GET, &redemptions_path(&env, &reward, "&status=UNFULFILLED"), &env.token, None)
+        .helix(
+            Method::GET,
+            &redemptions_path(&env, &reward, "&status=UNFULFILLED"),
+            &env.token,
+            None,
+        )
         .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["data"][0]["id"], id);
@@ -166,29 +219,57 @@ async fn redemption_status_transitions() {
         &r.body["data"][0],
     );
     let r = env
-        .helix(Method::GET, &redemptions_path(&env, &reward, "&status=FULFILLED"), &env.token, None)
+        .helix(
+            Method::GET,
+            &redemptions_path(&env, &reward, "&status=FULFILLED"),
+            &env.token,
+            None,
+        )
         .await;
     assert_eq!(r.body["data"], json!([]));
     // status required without id; invalid status.
     let r = env
-        .helix(Method::GET, &redemptions_path(&env, &reward, ""), &env.token, None)
+        .helix(
+            Method::GET,
+            &redemptions_path(&env, &reward, ""),
+            &env.token,
+            None,
+        )
         .await;
     assert_error(&r, 400);
     let r = env
-        .helix(Method::PATCH, &redemptions_path(&env, &reward, &format!("&id={id}")), &env.token, Some(json!({"status": "UNFULFILLED"})))
+        .helix(
+            Method::PATCH,
+            &redemptions_path(&env, &reward, &format!("&id={id}")),
+            &env.token,
+            Some(json!({"status": "UNFULFILLED"})),
+        )
         .await;
     assert_error(&r, 400);
 
     // UNFULFILLED → FULFILLED.
     let r = env
-        .helix(Method::PATCH, &redemptions_path(&env, &reward, &format!("&id={id}")), &env.token, Some(json!({"status": "FULFILLED"})))
+        .helix(
+            Method::PATCH,
+            &redemptions_path(&env, &reward, &format!("&id={id}")),
+            &env.token,
+            Some(json!({"status": "FULFILLED"})),
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_same_shape(&fixture("helix_update_redemption_status_response.json"), &r.body);
+    assert_same_shape(
+        &fixture("helix_update_redemption_status_response.json"),
+        &r.body,
+    );
     assert_eq!(r.body["data"][0]["status"], "FULFILLED");
     // FULFILLED → CANCELED is refused (only UNFULFILLED may change): 404.
     let r = env
-        .helix(Method::PATCH, &redemptions_path(&env, &reward, &format!("&id={id}")), &env.token, Some(json!({"status": "CANCELED"})))
+        .helix(
+            Method::PATCH,
+            &redemptions_path(&env, &reward, &format!("&id={id}")),
+            &env.token,
+            Some(json!({"status": "CANCELED"})),
+        )
         .await;
     assert_error(&r, 404);
     assert_eq!(env.sim.points("streamer", "viewer"), 1_000_000 - 500);
@@ -197,16 +278,30 @@ async fn redemption_status_transitions() {
     let red2 = env.sim.redeem("streamer", "viewer", &reward, "").unwrap();
     let id2 = red2["id"].as_str().unwrap();
     let r = env
-        .helix(Method::PATCH, &redemptions_path(&env, &reward, &format!("&id={id2}")), &env.token, Some(json!({"status": "CANCELED"})))
+        .helix(
+            Method::PATCH,
+            &redemptions_path(&env, &reward, &format!("&id={id2}")),
+            &env.token,
+            Some(json!({"status": "CANCELED"})),
+        )
         .await;
     assert_eq!(r.status, 200);
     assert_eq!(env.sim.points("streamer", "viewer"), 1_000_000 - 500);
     let r = env
-        .helix(Method::PATCH, &redemptions_path(&env, &reward, &format!("&id={id2}")), &env.token, Some(json!({"status": "FULFILLED"})))
+        .helix(
+            Method::PATCH,
+            &redemptions_path(&env, &reward, &format!("&id={id2}")),
+            &env.token,
+            Some(json!({"status": "FULFILLED"})),
+        )
         .await;
     assert_error(&r, 404);
     assert_eq!(
-        env.sim.redemptions("streamer").iter().map(|r| r.1).collect::<Vec<_>>(),
+        env.sim
+            .redemptions("streamer")
+            .iter()
+            .map(|r| r.1)
+            .collect::<Vec<_>>(),
         [RedemptionStatus::Fulfilled, RedemptionStatus::Canceled]
     );
 }
@@ -218,10 +313,18 @@ async fn deleting_a_reward_fulfils_pending_redemptions() {
     let reward = env.create_reward("VIP", 5).await;
     env.sim.redeem("streamer", "viewer", &reward, "").unwrap();
     let r = env
-        .helix(Method::DELETE, &format!("{}&id={reward}", rewards_path(&env)), &env.token, None)
+        .helix(
+            Method::DELETE,
+            &format!("{}&id={reward}", rewards_path(&env)),
+            &env.token,
+            None,
+        )
         .await;
     assert_eq!(r.status, 204);
-    assert_eq!(env.sim.redemptions("streamer")[0].1, RedemptionStatus::Fulfilled);
+    assert_eq!(
+        env.sim.redemptions("streamer")[0].1,
+        RedemptionStatus::Fulfilled
+    );
 }
 
 #[tokio::test]
@@ -229,9 +332,8 @@ async fn redeem_rules_paused_input_skip_queue() {
     let env = env().await;
     env.sim.add_user("viewer");
     let reward = env.create_reward("VIP", 5).await;
-    let patch = |body| {
-        env.helix(Method::PATCH, &format!("{}&id={reward}", rewards_path(&env)), &env.token, Some(body))
-    };
+    let path = format!("{}&id={reward}", rewards_path(&env));
+    let patch = |body| env.helix(Method::PATCH, &path, &env.token, Some(body));
     let r = patch(json!({"is_paused": true})).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["data"][0]["is_paused"], true);
@@ -240,7 +342,8 @@ async fn redeem_rules_paused_input_skip_queue() {
     assert!(env.sim.redeem("streamer", "viewer", &reward, "").is_err());
     let red = env.sim.redeem("streamer", "viewer", &reward, "hi").unwrap();
     assert_eq!(red["user_input"], "hi");
-    patch(json!({"is_user_input_required": false, "should_redemptions_skip_request_queue": true})).await;
+    patch(json!({"is_user_input_required": false, "should_redemptions_skip_request_queue": true}))
+        .await;
     let red = env.sim.redeem("streamer", "viewer", &reward, "").unwrap();
     assert_eq!(red["status"], "FULFILLED");
 }
@@ -250,31 +353,54 @@ async fn send_chat_message_rules() {
     let env = env().await;
     let path = "/chat/messages";
     let body = json!({"broadcaster_id": env.streamer.id, "sender_id": env.streamer.id, "message": "hello"});
-    let r = env.helix(Method::POST, path, &env.token, Some(body.clone())).await;
+    let r = env
+        .helix(Method::POST, path, &env.token, Some(body.clone()))
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_same_shape(&fixture("helix_send_chat_message_response.json"), &r.body);
     assert_eq!(r.body["data"][0]["is_sent"], true);
     // Duplicate within 30 s: 200 but not sent.
-    let r = env.helix(Method::POST, path, &env.token, Some(body.clone())).await;
+    let r = env
+        .helix(Method::POST, path, &env.token, Some(body.clone()))
+        .await;
     assert_eq!(r.body["data"][0]["is_sent"], false);
     assert_eq!(r.body["data"][0]["drop_reason"]["code"], "msg_duplicate");
     // Too long → 422; missing scope → 401; for_source_only with user token → 400.
     let long = json!({"broadcaster_id": env.streamer.id, "sender_id": env.streamer.id, "message": "x".repeat(501)});
-    assert_error(&env.helix(Method::POST, path, &env.token, Some(long)).await, 422);
+    assert_error(
+        &env.helix(Method::POST, path, &env.token, Some(long)).await,
+        422,
+    );
     let no_scope = env.user_token("streamer", &["channel:manage:vips"]);
-    assert_error(&env.helix(Method::POST, path, &no_scope, Some(body.clone())).await, 401);
+    assert_error(
+        &env.helix(Method::POST, path, &no_scope, Some(body.clone()))
+            .await,
+        401,
+    );
     let mut fso = body.clone();
     fso["for_source_only"] = json!(true);
     fso["message"] = json!("other");
-    assert_error(&env.helix(Method::POST, path, &env.token, Some(fso)).await, 400);
+    assert_error(
+        &env.helix(Method::POST, path, &env.token, Some(fso)).await,
+        400,
+    );
     // App token: the bot must have granted user:write:chat + user:bot.
     let bot = env.sim.add_user("bot");
-    let bot_body = json!({"broadcaster_id": env.streamer.id, "sender_id": bot.id, "message": "beep"});
+    let bot_body =
+        json!({"broadcaster_id": env.streamer.id, "sender_id": bot.id, "message": "beep"});
     let app = env.app_token();
-    assert_error(&env.helix(Method::POST, path, &app, Some(bot_body.clone())).await, 403);
+    assert_error(
+        &env.helix(Method::POST, path, &app, Some(bot_body.clone()))
+            .await,
+        403,
+    );
     env.user_token("bot", &["user:write:chat", "user:bot"]);
     // ... and the broadcaster channel:bot (or the bot is a moderator).
-    assert_error(&env.helix(Method::POST, path, &app, Some(bot_body.clone())).await, 403);
+    assert_error(
+        &env.helix(Method::POST, path, &app, Some(bot_body.clone()))
+            .await,
+        403,
+    );
     env.user_token("streamer", &["channel:bot"]);
     let r = env.helix(Method::POST, path, &app, Some(bot_body)).await;
     assert_eq!(r.status, 200, "{}", r.text);

@@ -6,7 +6,10 @@ use common::*;
 use reqwest::Method;
 
 fn add_path(env: &Env, user: &str) -> String {
-    format!("/channels/vips?broadcaster_id={}&user_id={user}", env.streamer.id)
+    format!(
+        "/channels/vips?broadcaster_id={}&user_id={user}",
+        env.streamer.id
+    )
 }
 
 #[tokio::test]
@@ -14,7 +17,12 @@ async fn app_token_on_user_endpoint_is_401() {
     let env = env().await;
     let viewer = env.sim.add_user("viewer");
     let r = env
-        .helix(Method::POST, &add_path(&env, &viewer.id), &env.app_token(), None)
+        .helix(
+            Method::POST,
+            &add_path(&env, &viewer.id),
+            &env.app_token(),
+            None,
+        )
         .await;
     assert_error(&r, 401);
 }
@@ -36,7 +44,10 @@ async fn missing_scope_is_401_with_documented_message() {
         )
         .await;
     assert_error(&r, 401);
-    assert_eq!(r.body, fixture("helix_error_401_missing_scope.OBSERVED.json"));
+    assert_eq!(
+        r.body,
+        fixture("helix_error_401_missing_scope.OBSERVED.json")
+    );
 
     let viewer = env.sim.add_user("viewer");
     let token = env.user_token("streamer", &["channel:read:vips"]);
@@ -76,7 +87,10 @@ async fn auth_header_problems_are_401() {
     let r = env
         .helix(
             Method::POST,
-            &format!("/channels/vips?broadcaster_id={}&user_id={}", other.id, viewer.id),
+            &format!(
+                "/channels/vips?broadcaster_id={}&user_id={}",
+                other.id, viewer.id
+            ),
             &env.token,
             None,
         )
@@ -96,7 +110,11 @@ async fn add_list_remove_vip_and_rate_headers() {
         assert!(r.headers.contains_key(h), "missing {h}");
     }
     assert_eq!(r.headers["ratelimit-limit"], "800");
-    let reset: i64 = r.headers["ratelimit-reset"].to_str().unwrap().parse().unwrap();
+    let reset: i64 = r.headers["ratelimit-reset"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(reset > 1_700_000_000, "Ratelimit-Reset is epoch seconds");
 
     let list = env
@@ -119,12 +137,22 @@ async fn add_list_remove_vip_and_rate_headers() {
     assert_error(&r, 422);
 
     let r = env
-        .helix(Method::DELETE, &add_path(&env, &viewer.id), &env.token, None)
+        .helix(
+            Method::DELETE,
+            &add_path(&env, &viewer.id),
+            &env.token,
+            None,
+        )
         .await;
     assert_eq!(r.status, 204);
     // Not a VIP any more → 422.
     let r = env
-        .helix(Method::DELETE, &add_path(&env, &viewer.id), &env.token, None)
+        .helix(
+            Method::DELETE,
+            &add_path(&env, &viewer.id),
+            &env.token,
+            None,
+        )
         .await;
     assert_error(&r, 422);
 }
@@ -268,7 +296,10 @@ async fn moderators_endpoint_and_vip_mod_exclusion() {
     let r = env
         .helix(
             Method::POST,
-            &format!("/moderation/moderators?broadcaster_id={}&user_id={}", env.streamer.id, v.id),
+            &format!(
+                "/moderation/moderators?broadcaster_id={}&user_id={}",
+                env.streamer.id, v.id
+            ),
             &env.token,
             None,
         )
@@ -321,15 +352,28 @@ async fn injected_failures_and_bucket_exhaustion() {
     assert!(r.headers.contains_key("ratelimit-reset"));
 
     env.sim.set_rate_limit(2);
-    assert_eq!(env.helix(Method::GET, "/users", &env.token, None).await.status, 200);
-    assert_eq!(env.helix(Method::GET, "/users", &env.token, None).await.status, 200);
+    assert_eq!(
+        env.helix(Method::GET, "/users", &env.token, None)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        env.helix(Method::GET, "/users", &env.token, None)
+            .await
+            .status,
+        200
+    );
     let r = env.helix(Method::GET, "/users", &env.token, None).await;
     assert_error(&r, 429);
     assert_eq!(r.headers["ratelimit-remaining"], "0");
     // Buckets are per user: another user's token still works.
     env.sim.add_user("viewer");
     let other = env.user_token("viewer", &[]);
-    assert_eq!(env.helix(Method::GET, "/users", &other, None).await.status, 200);
+    assert_eq!(
+        env.helix(Method::GET, "/users", &other, None).await.status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -339,7 +383,12 @@ async fn users_endpoint_rules() {
     let r = env.helix(Method::GET, "/users", &app, None).await;
     assert_error(&r, 400);
     let r = env
-        .helix(Method::GET, "/users?login=streamer&login=nobody", &app, None)
+        .helix(
+            Method::GET,
+            "/users?login=streamer&login=nobody",
+            &app,
+            None,
+        )
         .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["data"].as_array().unwrap().len(), 1);

@@ -34,7 +34,10 @@ fn form_urlencoded_pairs(q: &str) -> Vec<(String, String)> {
 }
 
 fn get<'a>(pairs: &'a [(String, String)], k: &str) -> Option<&'a str> {
-    pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str())
+    pairs
+        .iter()
+        .find(|(key, _)| key == k)
+        .map(|(_, v)| v.as_str())
 }
 
 #[tokio::test]
@@ -53,7 +56,10 @@ async fn authorization_code_flow_refresh_validate_revoke() {
     assert!(loc.starts_with("http://localhost:3000/cb?"), "{loc}");
     let p = location_params(&resp);
     assert_eq!(get(&p, "state"), Some("xyz"));
-    assert_eq!(get(&p, "scope"), Some("channel:manage:vips moderation:read"));
+    assert_eq!(
+        get(&p, "scope"),
+        Some("channel:manage:vips moderation:read")
+    );
     let code = get(&p, "code").unwrap().to_string();
 
     // Wrong redirect_uri → invalid code.
@@ -85,8 +91,14 @@ async fn authorization_code_flow_refresh_validate_revoke() {
         )
         .await;
     assert_eq!(tok.status, 200, "{}", tok.text);
-    assert_same_shape(&fixture("oauth_token_response_authorization_code.json"), &tok.body);
-    assert_eq!(tok.body["scope"], json!(["channel:manage:vips", "moderation:read"]));
+    assert_same_shape(
+        &fixture("oauth_token_response_authorization_code.json"),
+        &tok.body,
+    );
+    assert_eq!(
+        tok.body["scope"],
+        json!(["channel:manage:vips", "moderation:read"])
+    );
     let access = tok.body["access_token"].as_str().unwrap().to_string();
     let refresh = tok.body["refresh_token"].as_str().unwrap().to_string();
 
@@ -132,7 +144,10 @@ async fn authorization_code_flow_refresh_validate_revoke() {
         )
         .await;
     assert_eq!(r.status, 200);
-    assert_same_shape(&fixture("oauth_token_response_authorization_code.json"), &r.body);
+    assert_same_shape(
+        &fixture("oauth_token_response_authorization_code.json"),
+        &r.body,
+    );
     assert_ne!(r.body["refresh_token"].as_str().unwrap(), refresh);
     let stale = env
         .post_form(
@@ -150,7 +165,10 @@ async fn authorization_code_flow_refresh_validate_revoke() {
 
     // Revoke: unknown client 404, bad token 400, then OK; token then fails validate.
     let r404 = env
-        .post_form("/oauth2/revoke", &[("client_id", "nope"), ("token", &access)])
+        .post_form(
+            "/oauth2/revoke",
+            &[("client_id", "nope"), ("token", &access)],
+        )
         .await;
     assert_eq!(r404.body, fixture("oauth_revoke_error_404.json"));
     let r400 = env
@@ -195,12 +213,21 @@ async fn authorize_denied_and_bad_client() {
     assert_eq!(get(&p, "error"), Some("access_denied"));
     assert_eq!(get(&p, "state"), Some("s1"));
 
-    let resp = authorize(&env, "response_type=code&client_id=unknown&redirect_uri=http%3A%2F%2Fx").await;
+    let resp = authorize(
+        &env,
+        "response_type=code&client_id=unknown&redirect_uri=http%3A%2F%2Fx",
+    )
+    .await;
     assert_eq!(resp.status(), 400);
 
     // Registered redirect URIs must match exactly.
-    env.sim.add_client("strictclient", "strictsecret", &["https://app/cb"]);
-    let resp = authorize(&env, "response_type=code&client_id=strictclient&redirect_uri=https%3A%2F%2Fapp%2Fother").await;
+    env.sim
+        .add_client("strictclient", "strictsecret", &["https://app/cb"]);
+    let resp = authorize(
+        &env,
+        "response_type=code&client_id=strictclient&redirect_uri=https%3A%2F%2Fapp%2Fother",
+    )
+    .await;
     assert_eq!(resp.status(), 400);
 }
 
@@ -234,7 +261,12 @@ async fn client_credentials_and_bad_secret() {
     let app = ok.body["access_token"].as_str().unwrap();
     // An app token works for Get Users with ids.
     let users = env
-        .helix(Method::GET, &format!("/users?id={}", env.streamer.id), app, None)
+        .helix(
+            Method::GET,
+            &format!("/users?id={}", env.streamer.id),
+            app,
+            None,
+        )
         .await;
     assert_eq!(users.status, 200);
     assert_eq!(users.body["data"][0]["login"], "streamer");
@@ -269,9 +301,8 @@ async fn validate_missing_header_and_expired_token() {
 #[tokio::test]
 async fn tokens_expire_with_the_simulated_clock() {
     let env = env().await;
-    env.sim.advance_clock(std::time::Duration::from_secs(4 * 3600 + 1));
-    let r = env
-        .helix(Method::GET, "/users", &env.token, None)
-        .await;
+    env.sim
+        .advance_clock(std::time::Duration::from_secs(4 * 3600 + 1));
+    let r = env.helix(Method::GET, "/users", &env.token, None).await;
     assert_error(&r, 401);
 }

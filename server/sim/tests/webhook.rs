@@ -35,7 +35,13 @@ fn signature_equals_the_fixture_vector() {
     let secret = vector["secret"].as_str().unwrap();
     assert_eq!(webhook::sign(secret, id, ts, &body), expected);
     assert!(webhook::verify(secret, id, ts, &body, expected));
-    assert!(!webhook::verify("another-secret-123", id, ts, &body, expected));
+    assert!(!webhook::verify(
+        "another-secret-123",
+        id,
+        ts,
+        &body,
+        expected
+    ));
 }
 
 #[derive(Clone, Debug)]
@@ -53,7 +59,11 @@ struct Receiver {
     bad_challenge: Arc<Mutex<bool>>,
 }
 
-async fn receive(State(rx): State<Receiver>, headers: HeaderMap, body: Bytes) -> (StatusCode, String) {
+async fn receive(
+    State(rx): State<Receiver>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, String) {
     rx.got.lock().unwrap().push(Received {
         headers: headers.clone(),
         body: body.clone(),
@@ -74,7 +84,9 @@ async fn receive(State(rx): State<Receiver>, headers: HeaderMap, body: Bytes) ->
 
 async fn receiver() -> (String, Receiver) {
     let rx = Receiver::default();
-    let app = Router::new().route("/cb", post(receive)).with_state(rx.clone());
+    let app = Router::new()
+        .route("/cb", post(receive))
+        .with_state(rx.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -92,7 +104,13 @@ async fn wait_for(rx: &Receiver, n: usize) -> Vec<Received> {
     panic!("expected {n} webhook requests");
 }
 
-async fn subscribe_webhook(env: &Env, token: &str, kind: &str, condition: Value, callback: &str) -> Resp {
+async fn subscribe_webhook(
+    env: &Env,
+    token: &str,
+    kind: &str,
+    condition: Value,
+    callback: &str,
+) -> Resp {
     env.helix(
         Method::POST,
         "/eventsub/subscriptions",
@@ -115,7 +133,10 @@ async fn status_of(env: &Env, id: &str, want: &str) {
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    panic!("subscription {id} never reached {want}: {:?}", env.sim.subscriptions());
+    panic!(
+        "subscription {id} never reached {want}: {:?}",
+        env.sim.subscriptions()
+    );
 }
 
 fn assert_signed(r: &Received) {
@@ -147,18 +168,34 @@ async fn challenge_then_signed_notifications() {
     env.sim.add_user("viewer");
     let reward = env.create_reward("VIP", 1).await;
     let app = env.app_token();
-    let r = subscribe_webhook(&env, &app, "channel.channel_points_custom_reward_redemption.add", json!({"broadcaster_user_id": env.streamer.id, "reward_id": reward}), &cb).await;
+    let r = subscribe_webhook(
+        &env,
+        &app,
+        "channel.channel_points_custom_reward_redemption.add",
+        json!({"broadcaster_user_id": env.streamer.id, "reward_id": reward}),
+        &cb,
+    )
+    .await;
     assert_eq!(r.status, 202, "{}", r.text);
     // The documented example is a user.update subscription: compare all but the condition.
     let mut expected = fixture("helix_create_eventsub_subscription_response.webhook.json");
     expected["data"][0]["condition"] = r.body["data"][0]["condition"].clone();
     assert_same_shape(&expected, &r.body);
-    assert_eq!(r.body["data"][0]["status"], "webhook_callback_verification_pending");
-    assert_eq!(r.body["data"][0]["cost"], 0, "the broadcaster authorized this client");
+    assert_eq!(
+        r.body["data"][0]["status"],
+        "webhook_callback_verification_pending"
+    );
+    assert_eq!(
+        r.body["data"][0]["cost"], 0,
+        "the broadcaster authorized this client"
+    );
     let id = r.body["data"][0]["id"].as_str().unwrap().to_string();
 
     let got = wait_for(&rx, 1).await;
-    assert_eq!(got[0].headers["twitch-eventsub-message-type"], "webhook_callback_verification");
+    assert_eq!(
+        got[0].headers["twitch-eventsub-message-type"],
+        "webhook_callback_verification"
+    );
     assert_signed(&got[0]);
     let body: Value = serde_json::from_slice(&got[0].body).unwrap();
     let mut expected = fixture("webhook_callback_verification.json");
@@ -177,7 +214,10 @@ async fn challenge_then_signed_notifications() {
     );
     assert_signed(n);
     let body: Value = serde_json::from_slice(&n.body).unwrap();
-    assert_same_shape(&fixture("eventsub_redemption_add_notification.webhook_body.json"), &body);
+    assert_same_shape(
+        &fixture("eventsub_redemption_add_notification.webhook_body.json"),
+        &body,
+    );
     assert_eq!(body["event"]["id"], red["id"]);
 }
 
@@ -186,7 +226,14 @@ async fn failed_challenge_marks_the_subscription_failed() {
     let env = env().await;
     let (cb, rx) = receiver().await;
     *rx.bad_challenge.lock().unwrap() = true;
-    let r = subscribe_webhook(&env, &env.app_token(), "channel.vip.add", json!({"broadcaster_user_id": env.streamer.id}), &cb).await;
+    let r = subscribe_webhook(
+        &env,
+        &env.app_token(),
+        "channel.vip.add",
+        json!({"broadcaster_user_id": env.streamer.id}),
+        &cb,
+    )
+    .await;
     let id = r.body["data"][0]["id"].as_str().unwrap().to_string();
     status_of(&env, &id, "webhook_callback_verification_failed").await;
 }
@@ -201,7 +248,14 @@ async fn notifications_are_retried_then_revoked() {
     .await;
     let (cb, rx) = receiver().await;
     env.sim.add_user("viewer");
-    let r = subscribe_webhook(&env, &env.app_token(), "channel.vip.add", json!({"broadcaster_user_id": env.streamer.id}), &cb).await;
+    let r = subscribe_webhook(
+        &env,
+        &env.app_token(),
+        "channel.vip.add",
+        json!({"broadcaster_user_id": env.streamer.id}),
+        &cb,
+    )
+    .await;
     let id = r.body["data"][0]["id"].as_str().unwrap().to_string();
     status_of(&env, &id, "enabled").await;
     *rx.fail_notifications.lock().unwrap() = true;
@@ -213,14 +267,34 @@ async fn notifications_are_retried_then_revoked() {
         .filter(|r| r.headers["twitch-eventsub-message-type"] == "notification")
         .collect();
     assert_eq!(attempts.len(), 3);
-    let ids: Vec<_> = attempts.iter().map(|r| r.headers["twitch-eventsub-message-id"].clone()).collect();
-    assert!(ids.iter().all(|i| *i == ids[0]), "redeliveries keep the message id");
-    let retries: Vec<_> = attempts.iter().map(|r| r.headers["twitch-eventsub-message-retry"].to_str().unwrap().to_string()).collect();
+    let ids: Vec<_> = attempts
+        .iter()
+        .map(|r| r.headers["twitch-eventsub-message-id"].clone())
+        .collect();
+    assert!(
+        ids.iter().all(|i| *i == ids[0]),
+        "redeliveries keep the message id"
+    );
+    let retries: Vec<_> = attempts
+        .iter()
+        .map(|r| {
+            r.headers["twitch-eventsub-message-retry"]
+                .to_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
     assert_eq!(retries, ["0", "1", "2"]);
-    let revocation = got.iter().find(|r| r.headers["twitch-eventsub-message-type"] == "revocation").unwrap();
+    let revocation = got
+        .iter()
+        .find(|r| r.headers["twitch-eventsub-message-type"] == "revocation")
+        .unwrap();
     let body: Value = serde_json::from_slice(&revocation.body).unwrap();
     assert_same_shape(&fixture("webhook_revocation.json"), &body);
-    assert_eq!(body["subscription"]["status"], "notification_failures_exceeded");
+    assert_eq!(
+        body["subscription"]["status"],
+        "notification_failures_exceeded"
+    );
     status_of(&env, &id, "notification_failures_exceeded").await;
 }
 
@@ -228,14 +302,26 @@ async fn notifications_are_retried_then_revoked() {
 async fn user_authorization_revoke_over_webhook() {
     let env = env().await;
     let (cb, rx) = receiver().await;
-    let r = subscribe_webhook(&env, &env.app_token(), "user.authorization.revoke", json!({"client_id": env.client_id}), &cb).await;
+    let r = subscribe_webhook(
+        &env,
+        &env.app_token(),
+        "user.authorization.revoke",
+        json!({"client_id": env.client_id}),
+        &cb,
+    )
+    .await;
     assert_eq!(r.status, 202, "{}", r.text);
     let id = r.body["data"][0]["id"].as_str().unwrap().to_string();
     status_of(&env, &id, "enabled").await;
-    env.sim.revoke_authorization(&env.client_id, "streamer").unwrap();
+    env.sim
+        .revoke_authorization(&env.client_id, "streamer")
+        .unwrap();
     let got = wait_for(&rx, 2).await;
     let body: Value = serde_json::from_slice(&got[1].body).unwrap();
-    assert_same_shape(&fixture("eventsub_user_authorization_revoke_notification.webhook_body.json"), &body);
+    assert_same_shape(
+        &fixture("eventsub_user_authorization_revoke_notification.webhook_body.json"),
+        &body,
+    );
     assert_eq!(body["event"]["user_id"], env.streamer.id);
     assert_eq!(body["event"]["client_id"], env.client_id);
 }
@@ -256,24 +342,53 @@ async fn webhook_subscription_rules() {
     }
     // Secret length 10–100.
     let r = env
-        .helix(Method::POST, "/eventsub/subscriptions", &app, Some(json!({
-            "type": "channel.vip.add", "version": "1", "condition": cond,
-            "transport": {"method": "webhook", "callback": cb, "secret": "short"},
-        })))
+        .helix(
+            Method::POST,
+            "/eventsub/subscriptions",
+            &app,
+            Some(json!({
+                "type": "channel.vip.add", "version": "1", "condition": cond,
+                "transport": {"method": "webhook", "callback": cb, "secret": "short"},
+            })),
+        )
         .await;
     assert_error(&r, 400);
     // Broadcaster never authorized this client → 403.
     let other = env.sim.add_streamer("other");
-    let r = subscribe_webhook(&env, &app, "channel.vip.add", json!({"broadcaster_user_id": other.id}), &cb).await;
+    let r = subscribe_webhook(
+        &env,
+        &app,
+        "channel.vip.add",
+        json!({"broadcaster_user_id": other.id}),
+        &cb,
+    )
+    .await;
     assert_error(&r, 403);
     // user.authorization.revoke for another client id → 403.
-    let r = subscribe_webhook(&env, &app, "user.authorization.revoke", json!({"client_id": "someoneelse"}), &cb).await;
+    let r = subscribe_webhook(
+        &env,
+        &app,
+        "user.authorization.revoke",
+        json!({"client_id": "someoneelse"}),
+        &cb,
+    )
+    .await;
     assert_error(&r, 403);
     // Same type+condition+callback → 409.
-    assert_eq!(subscribe_webhook(&env, &app, "channel.vip.add", cond.clone(), &cb).await.status, 202);
-    assert_error(&subscribe_webhook(&env, &app, "channel.vip.add", cond.clone(), &cb).await, 409);
+    assert_eq!(
+        subscribe_webhook(&env, &app, "channel.vip.add", cond.clone(), &cb)
+            .await
+            .status,
+        202
+    );
+    assert_error(
+        &subscribe_webhook(&env, &app, "channel.vip.add", cond.clone(), &cb).await,
+        409,
+    );
     // An app token lists webhook subscriptions.
-    let list = env.helix(Method::GET, "/eventsub/subscriptions", &app, None).await;
+    let list = env
+        .helix(Method::GET, "/eventsub/subscriptions", &app, None)
+        .await;
     assert_eq!(list.body["total"], 1);
     assert_eq!(list.body["max_total_cost"], 10000);
 }

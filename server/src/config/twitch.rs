@@ -38,6 +38,8 @@ pub struct TwitchConfig {
     pub eventsub_ws_url: String,
     /// The address browsers and Twitch reach the server at (OAuth redirect, webhook callback).
     pub public_url: String,
+    /// `PUBLIC_URL` was not set: [`Self::public_url`] follows the address the server listens on.
+    pub public_url_derived: bool,
     pub eventsub_transport: EventSubTransport,
     pub webhook_secret: Option<SecretString>,
 }
@@ -53,6 +55,7 @@ impl TwitchConfig {
             (Some(_), None) => bail!("TWITCH_CLIENT_SECRET is required with TWITCH_CLIENT_ID"),
             (None, Some(_)) => bail!("TWITCH_CLIENT_ID is required with TWITCH_CLIENT_SECRET"),
         };
+        let public_url_derived = env("PUBLIC_URL").is_none();
         let public_url = env("PUBLIC_URL")
             .unwrap_or_else(|| format!("http://{site_addr}"))
             .trim_end_matches('/')
@@ -87,9 +90,23 @@ impl TwitchConfig {
             auth_url: url("TWITCH_AUTH_URL", DEFAULT_AUTH_URL)?,
             eventsub_ws_url: url("TWITCH_EVENTSUB_WS_URL", DEFAULT_EVENTSUB_WS_URL)?,
             public_url,
+            public_url_derived,
             eventsub_transport,
             webhook_secret,
         })
+    }
+
+    /// Without `PUBLIC_URL`, the public address is where the server really listens (port 0 resolved;
+    /// all interfaces reached through loopback).
+    pub fn follow_listen_addr(&mut self, addr: SocketAddr) {
+        if self.public_url_derived {
+            let host = if addr.ip().is_unspecified() {
+                SocketAddr::from(([127, 0, 0, 1], addr.port()))
+            } else {
+                addr
+            };
+            self.public_url = format!("http://{host}");
+        }
     }
 
     /// Demo mode: no Twitch application configured.

@@ -16,6 +16,8 @@ pub struct OAuthClient {
     auth_url: String,
     credentials: TwitchCredentials,
     redirect_uri: String,
+    /// The cached app access token and when to stop using it (shared by clones).
+    app_token: std::sync::Arc<tokio::sync::Mutex<Option<(SecretString, DateTime<Utc>)>>>,
 }
 
 /// Tokens as the token endpoint returns them.
@@ -76,6 +78,7 @@ impl OAuthClient {
             auth_url: auth_url.trim_end_matches('/').to_owned(),
             credentials,
             redirect_uri,
+            app_token: std::sync::Arc::default(),
         }
     }
 
@@ -167,6 +170,59 @@ impl OAuthClient {
         match res.status().as_u16() {
             200 | 400 => Ok(()),
             s => Err(OAuthError::Transient(format!("revoke answered {s}"))),
+        }
+    }
+
+    /// An app access token (client-credentials grant), for webhook EventSub subscriptions. Cached
+    /// until a minute before it expires, or until [`OAuthClient::forget_app_token`] after a 401.
+    ///
+    /// # Errors
+    /// [`OAuthError::Refused`] when Twitch refuses the client credentials, else [`OAuthError::Transient`].
+    #[tracing::instrument(skip_all)]
+    pub async fn app_token(&self) -> Result<SecretString, OAuthError> {
+        #[derive(Deserialize)]
+        struct AppTokenBody {
+            access_token: String,
+            expires_in: i64,
+        }
+        let mut cached = self.app_token.lock().await;
+        if let Some((token, until)) = cached.as_ref() {
+            if Utc::now() < *until {
+                return Ok(token.clone());
+            }
+        }
+        let res = self
+            .http
+            .post(format!("{}/token", self.auth_url))
+            .form(&[
+                ("client_id", self.credentials.client_id.as_str()),
+                ("client_secret", self.credentials.client_secret.expose_secret()),
+                ("grant_type", "client_credentials"),
+            ])
+            .send()
+            .await
+            .map_err(transient)?;
+        match res.status().as_u16() {
+            200 => {
+                let body: AppTokenBody = res.json().await.map_err(transient)?;
+                let token = SecretString::from(body.access_token);
+                let until = Utc::now() + Duration::seconds(body.expires_in - 60);
+                *cached = Some((token.clone(), until));
+                Ok(token)
+            }
+            400 | 401 | 403 => Err(OAuthError::Refused(message(res).await)),
+            s => Err(OAuthError::Transient(format!("token endpoint answered {s}"))),
+        }
+    }
+
+    /// Drops the cached app token if it is `rejected` (Helix answered 401 to it).
+    pub async fn forget_app_token(&self, rejected: &SecretString) {
+        let mut cached = self.app_token.lock().await;
+        if cached
+            .as_ref()
+            .is_some_and(|(t, _)| t.expose_secret() == rejected.expose_secret())
+        {
+            *cached = None;
         }
     }
 

@@ -9,6 +9,7 @@ use tokio::task::JoinHandle;
 
 pub struct TestServer {
     pub addr: SocketAddr,
+    pub database_url: String,
     pub http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<anyhow::Result<()>>>,
@@ -19,8 +20,9 @@ impl TestServer {
     pub async fn start() -> Self {
         let data = tempfile::tempdir().unwrap();
         let database_url = format!("sqlite://{}/vip.db", data.path().display());
+        let url = database_url.clone();
         let config = Config::from_lookup(&move |key| match key {
-            "DATABASE_URL" => Some(database_url.clone()),
+            "DATABASE_URL" => Some(url.clone()),
             _ => None,
         })
         .expect("test config");
@@ -32,6 +34,7 @@ impl TestServer {
         }));
         Self {
             addr,
+            database_url,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -40,6 +43,22 @@ impl TestServer {
             handle: Some(handle),
             _data: data,
         }
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn browser() -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// A second connection to the server's store.
+    pub async fn store(&self) -> server::store::SqliteStore {
+        server::store::SqliteStore::connect(&self.database_url)
+            .await
+            .unwrap()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -104,6 +104,8 @@ fn start() -> String {
             let _ = f.read_to_string(&mut output);
         }
         if output.contains(READY_LINE) {
+            // Reap the watchdog should it exit while the tests still run (the emulator died).
+            std::thread::spawn(move || watchdog.wait());
             return format!("127.0.0.1:{port}");
         }
         if let Ok(Some(status)) = watchdog.try_wait() {
@@ -113,6 +115,7 @@ fn start() -> String {
             let _ = Command::new("kill")
                 .args(["-s", "TERM", "--", &format!("-{}", watchdog.id())])
                 .status();
+            let _ = watchdog.wait();
             panic!(
                 "the Firestore emulator was not ready within {READY_TIMEOUT:?} (log: {}):\n{output}",
                 log_path.display()

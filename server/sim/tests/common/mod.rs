@@ -42,7 +42,11 @@ pub async fn env() -> Env {
 
 pub async fn env_with(config: Config) -> Env {
     let sim = Simulator::with_config(config);
-    let (addr, _task) = sim.clone().serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let (addr, _task) = sim
+        .clone()
+        .serve("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
     let (client_id, client_secret) = sim.register_client();
     let streamer = sim.add_streamer("streamer");
     let token = sim
@@ -71,8 +75,15 @@ pub struct Resp {
 
 impl Env {
     /// A Helix call with `Authorization: Bearer token` and this env's Client-Id.
-    pub async fn helix(&self, method: Method, path: &str, token: &str, body: Option<Value>) -> Resp {
-        self.helix_as(method, path, token, &self.client_id, body).await
+    pub async fn helix(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> Resp {
+        self.helix_as(method, path, token, &self.client_id, body)
+            .await
     }
 
     pub async fn helix_as(
@@ -135,7 +146,10 @@ impl Env {
         let r = self
             .helix(
                 Method::POST,
-                &format!("/channel_points/custom_rewards?broadcaster_id={}", self.streamer.id),
+                &format!(
+                    "/channel_points/custom_rewards?broadcaster_id={}",
+                    self.streamer.id
+                ),
                 &self.token,
                 Some(serde_json::json!({"title": title, "cost": cost})),
             )
@@ -250,12 +264,21 @@ pub async fn ws_session(env: &Env) -> (Ws, String) {
     let mut ws = ws_connect(&env.ws_url()).await;
     let welcome = ws_next(&mut ws).await;
     assert_eq!(welcome["metadata"]["message_type"], "session_welcome");
-    let id = welcome["payload"]["session"]["id"].as_str().unwrap().to_string();
+    let id = welcome["payload"]["session"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     (ws, id)
 }
 
 /// Creates a WebSocket subscription with `token`.
-pub async fn subscribe_ws(env: &Env, token: &str, kind: &str, condition: Value, session: &str) -> Resp {
+pub async fn subscribe_ws(
+    env: &Env,
+    token: &str,
+    kind: &str,
+    condition: Value,
+    session: &str,
+) -> Resp {
     env.helix(
         Method::POST,
         "/eventsub/subscriptions",

@@ -10,9 +10,7 @@ use serde::de::IgnoredAny;
 
 use super::docs::{ActiveVipDoc, SessionDoc};
 use super::queries::{Range, ACTIVE_BY_DEADLINE, ACTIVE_FOR_VIEWER, ACTIVE_IN_CHANNEL};
-use super::support::{
-    backend, decode, from_ts, key, stored_precision, ts, ACTIVE_VIPS, SESSIONS,
-};
+use super::support::{backend, decode, from_ts, key, stored_precision, ts, ACTIVE_VIPS, SESSIONS};
 use super::tx::transact;
 use super::{refused, FirestoreStore};
 

@@ -100,9 +100,11 @@ pub(super) fn not_found(e: &FirestoreError) -> bool {
     }
 }
 
-
-pub(super) fn decode<T: DeserializeOwned>(doc: &firestore::FirestoreDocument) -> Result<T, StoreError> {
-    FirestoreDb::deserialize_doc_to(doc).map_err(|e| StoreError::Corrupt(format!("{}: {e}", doc.name)))
+pub(super) fn decode<T: DeserializeOwned>(
+    doc: &firestore::FirestoreDocument,
+) -> Result<T, StoreError> {
+    FirestoreDb::deserialize_doc_to(doc)
+        .map_err(|e| StoreError::Corrupt(format!("{}: {e}", doc.name)))
 }
 
 #[cfg(test)]
@@ -124,7 +126,10 @@ mod tests {
     fn times_keep_microseconds() {
         let at = DateTime::from_timestamp(1_700_000_000, 123_456_789).unwrap();
         let back = from_ts(ts(at).unwrap()).unwrap();
-        assert_eq!(back, DateTime::from_timestamp(1_700_000_000, 123_456_000).unwrap());
+        assert_eq!(
+            back,
+            DateTime::from_timestamp(1_700_000_000, 123_456_000).unwrap()
+        );
         let before_epoch = DateTime::from_timestamp(-5, 999_999_999).unwrap();
         assert_eq!(
             stored_precision(before_epoch).unwrap(),

@@ -18,7 +18,9 @@ use std::time::Duration;
 use app::ssr::StoreError;
 use firestore::errors::FirestoreError;
 use firestore::gcloud_sdk::google::firestore::v1::{CommitRequest, Write};
-use firestore::{FirestoreDb, FirestoreResult, FirestoreTransactionOps, FirestoreWritePrecondition};
+use firestore::{
+    FirestoreDb, FirestoreResult, FirestoreTransactionOps, FirestoreWritePrecondition,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -87,7 +89,13 @@ impl Tx {
         collection: &str,
         id: &str,
     ) -> TxResult<Option<T>> {
-        let doc = self.db.fluent().select().by_id_in(collection).one(id).await?;
+        let doc = self
+            .db
+            .fluent()
+            .select()
+            .by_id_in(collection)
+            .one(id)
+            .await?;
         let version = match &doc {
             Some(doc) => {
                 let at = doc.update_time.ok_or_else(|| {

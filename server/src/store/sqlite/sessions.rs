@@ -190,8 +190,8 @@ pub(super) async fn extend(
     Ok(done.rows_affected() == 1)
 }
 
-/// Compare-and-set in one statement. `to` must be a final state: `Active` ends nothing and
-/// returns `false` (the call did not end the session).
+/// Compare-and-set in one statement. `to` must be a final state: `Active` is refused with
+/// [`StoreError::Conflict`].
 pub(super) async fn end(
     pool: &SqlitePool,
     id: &str,
@@ -200,8 +200,9 @@ pub(super) async fn end(
     at: DateTime<Utc>,
 ) -> StoreResult<bool> {
     if to == SessionState::Active {
-        tracing::error!("end_session called with `active` as the final state; nothing changed");
-        return Ok(false);
+        return Err(StoreError::Conflict(
+            "a session cannot end in the active state".into(),
+        ));
     }
     let done = sqlx::query(
         "UPDATE vip_sessions SET state = ?1, ended_at = ?2

@@ -2,7 +2,7 @@
 //! interleaving, exactly one caller wins).
 
 use app::model::{SessionState, VipSession};
-use app::ssr::ActiveWith;
+use app::ssr::{ActiveWith, StoreError};
 
 use super::{at, ended, race, session, winners};
 use crate::Backend;
@@ -74,7 +74,7 @@ pub async fn end_session_is_compare_and_set(b: Backend) {
         .unwrap());
     assert_eq!(b.store.session("s1").await.unwrap(), Some(s.clone()));
 
-    // `Active` is not a final state: whatever the backend answers, it must not end anything.
+    // `Active` is not a final state: refused as a conflict, nothing changes.
     let right = ActiveWith {
         expires_at: Some(at(60)),
     };
@@ -82,7 +82,7 @@ pub async fn end_session_is_compare_and_set(b: Backend) {
         .store
         .end_session("s1", right, SessionState::Active, at(60))
         .await;
-    assert!(!matches!(refused, Ok(true)), "{refused:?}");
+    assert!(matches!(refused, Err(StoreError::Conflict(_))), "{refused:?}");
     assert_eq!(b.store.session("s1").await.unwrap(), Some(s.clone()));
 
     assert!(b

@@ -1,0 +1,311 @@
+//! Expiry: every active session whose deadline has passed is ended, and its VIP removed when the
+//! channel's auto-remove setting is on.
+//!
+//! Per session, under the session's lease (so two instances, or the scheduler and the cron, never
+//! remove twice): re-read → Remove VIP → compare-and-set the end. If an extension landed between
+//! the removal and the compare-and-set, the extension holds: the VIP is added back.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::rules::render_chat;
+use super::{session_lease, Engine, EngineResult};
+use crate::model::{Actor, AuditAction, Channel, ChannelId, LiveKind, SessionState, VipSession};
+use crate::ssr::twitch::{AddVipError, RemoveVipOutcome, TwitchError};
+use crate::ssr::ActiveWith;
+
+/// Due sessions read per batch; a pass keeps reading while batches come back full and progress is made.
+const BATCH: u32 = 200;
+
+/// What one expiry pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExpiryReport {
+    /// Sessions ended whose VIP the app removed.
+    pub removed: usize,
+    /// Sessions ended without a removal: auto-remove off, or the VIP was already gone (removed by hand).
+    pub ended_without_removal: usize,
+    /// Due sessions left active because Twitch failed; the next pass retries them.
+    pub deferred: usize,
+    /// The earliest deadline of any active session after the pass (overdue deferred ones included).
+    pub next_deadline: Option<DateTime<Utc>>,
+}
+
+enum Expiry {
+    Removed,
+    Ended {
+        slot_freed: bool,
+    },
+    Deferred,
+    /// Someone else handled it, or it is no longer due.
+    Skipped,
+}
+
+impl Engine {
+    /// Ends every session due at `now`. After a restart this handles every overdue session at once.
+    ///
+    /// # Errors
+    /// When the store fails to list due sessions; failures of single sessions are logged and
+    /// counted as deferred.
+    pub async fn expire_due(&self, now: DateTime<Utc>) -> EngineResult<ExpiryReport> {
+        let mut report = ExpiryReport::default();
+        let mut channels: HashMap<ChannelId, Option<Channel>> = HashMap::new();
+        let mut freed: HashSet<ChannelId> = HashSet::new();
+        loop {
+            let due = self.store.due_sessions(now, BATCH).await?;
+            let full_batch = due.len() == BATCH as usize;
+            let mut progress = false;
+            for session in due {
+                let channel = match channels.get(&session.channel_id) {
+                    Some(c) => c.clone(),
+                    None => {
+                        let c = self.store.channel(&session.channel_id).await?;
+                        channels.insert(session.channel_id.clone(), c.clone());
+                        c
+                    }
+                };
+                match self.expire_one(channel.as_ref(), &session, now).await {
+                    Ok(Expiry::Removed) => {
+                        report.removed += 1;
+                        progress = true;
+                        freed.insert(session.channel_id.clone());
+                    }
+                    Ok(Expiry::Ended { slot_freed }) => {
+                        report.ended_without_removal += 1;
+                        progress = true;
+                        if slot_freed {
+                            freed.insert(session.channel_id.clone());
+                        }
+                    }
+                    Ok(Expiry::Deferred) => report.deferred += 1,
+                    Ok(Expiry::Skipped) => {}
+                    Err(e) => {
+                        tracing::error!(session = %session.id, error = %e, "expiring a session failed");
+                        report.deferred += 1;
+                    }
+                }
+            }
+            if !(full_batch && progress) {
+                break;
+            }
+        }
+        for channel in freed {
+            if let Err(e) = self.drain_waitlist(&channel).await {
+                tracing::warn!(channel = %channel, error = %e, "waitlist after expiry failed");
+            }
+        }
+        report.next_deadline = self.store.next_deadline().await?;
+        if report.removed + report.ended_without_removal + report.deferred > 0 {
+            tracing::info!(
+                removed = report.removed,
+                ended_without_removal = report.ended_without_removal,
+                deferred = report.deferred,
+                "expiry pass"
+            );
+        }
+        Ok(report)
+    }
+
+    async fn expire_one(
+        &self,
+        channel: Option<&Channel>,
+        session: &VipSession,
+        now: DateTime<Utc>,
+    ) -> EngineResult<Expiry> {
+        let Some(lease) = self.lease(session_lease(&session.id)).await? else {
+            return Ok(Expiry::Skipped);
+        };
+        let result = self.expire_leased(channel, session, now).await;
+        self.release(lease).await;
+        result
+    }
+
+    async fn expire_leased(
+        &self,
+        channel: Option<&Channel>,
+        session: &VipSession,
+        now: DateTime<Utc>,
+    ) -> EngineResult<Expiry> {
+        // Re-read under the lease: another pass may have ended it, an extension moved it.
+        let Some(current) = self.store.session(&session.id).await? else {
+            return Ok(Expiry::Skipped);
+        };
+        let due = current.expires_at.is_some_and(|at| at <= now);
+        if current.state != SessionState::Active || !due {
+            return Ok(Expiry::Skipped);
+        }
+        let expected = ActiveWith {
+            expires_at: current.expires_at,
+        };
+        let Some(channel) = channel.filter(|c| c.settings.auto_remove) else {
+            // Auto-remove off (or a channel the app no longer knows): the time is up, the VIP stays.
+            if !self.end(&current, expected, SessionState::Expired).await? {
+                return Ok(Expiry::Skipped);
+            }
+            let audit = self
+                .audit(
+                    &current.channel_id,
+                    AuditAction::Expire,
+                    Actor::System,
+                    Some(&current.viewer),
+                    json!({
+                        "session_id": current.id,
+                        "vip_removed": false,
+                        "auto_remove": false,
+                        "note": "auto-remove is off: the VIP was left in place",
+                    }),
+                )
+                .await?;
+            let ended = self.ended(current, SessionState::Expired);
+            self.publish(
+                &ended.channel_id.clone(),
+                LiveKind::Expired,
+                Some(ended),
+                Some(audit),
+            );
+            return Ok(Expiry::Ended { slot_freed: false });
+        };
+        if channel.needs_reauth {
+            return Ok(Expiry::Deferred);
+        }
+        let removal = self
+            .retrying(|| self.twitch.remove_vip(&channel.id, &current.viewer.id))
+            .await;
+        match removal {
+            Ok(RemoveVipOutcome::Removed) => {
+                if !self.end(&current, expected, SessionState::Expired).await? {
+                    self.restore_after_lost_race(channel, &current).await;
+                    return Ok(Expiry::Skipped);
+                }
+                self.chat(
+                    channel,
+                    render_chat(
+                        &channel.settings.chat.expired,
+                        &current.viewer.display_name,
+                        None,
+                        None,
+                    ),
+                )
+                .await;
+                let audit = self
+                    .audit(
+                        &channel.id,
+                        AuditAction::Expire,
+                        Actor::System,
+                        Some(&current.viewer),
+                        json!({ "session_id": current.id, "vip_removed": true }),
+                    )
+                    .await?;
+                let ended = self.ended(current, SessionState::Expired);
+                self.publish(&channel.id, LiveKind::Expired, Some(ended), Some(audit));
+                Ok(Expiry::Removed)
+            }
+            Ok(RemoveVipOutcome::NotAVip) => {
+                // Someone removed the VIP by hand before the deadline.
+                if !self
+                    .end(&current, expected, SessionState::RemovedExternally)
+                    .await?
+                {
+                    return Ok(Expiry::Skipped);
+                }
+                let audit = self
+                    .audit(
+                        &channel.id,
+                        AuditAction::RemovedExternally,
+                        Actor::System,
+                        Some(&current.viewer),
+                        json!({
+                            "session_id": current.id,
+                            "noticed_by": "expiry",
+                            "note": "the VIP was already removed on Twitch",
+                        }),
+                    )
+                    .await?;
+                let ended = self.ended(current, SessionState::RemovedExternally);
+                self.publish(
+                    &channel.id,
+                    LiveKind::RemovedExternally,
+                    Some(ended),
+                    Some(audit),
+                );
+                Ok(Expiry::Ended { slot_freed: true })
+            }
+            Err(TwitchError::Unauthorized) => {
+                self.needs_reauth(&channel.id, "removing a VIP was refused (401)")
+                    .await;
+                Ok(Expiry::Deferred)
+            }
+            Err(e) => {
+                tracing::warn!(channel = %channel.id, session = %current.id, error = %e,
+                    "removing an expired VIP failed; retrying on the next pass");
+                Ok(Expiry::Deferred)
+            }
+        }
+    }
+
+    /// Compare-and-set end of an active session at the current time.
+    pub(super) async fn end(
+        &self,
+        session: &VipSession,
+        expected: ActiveWith,
+        to: SessionState,
+    ) -> EngineResult<bool> {
+        Ok(self
+            .store
+            .end_session(&session.id, expected, to, self.now())
+            .await?)
+    }
+
+    /// The session as it is after `end` succeeded.
+    pub(super) fn ended(&self, session: VipSession, state: SessionState) -> VipSession {
+        VipSession {
+            state,
+            ended_at: Some(self.now()),
+            ..session
+        }
+    }
+
+    /// The VIP was removed, but an extension moved the deadline before the end was recorded: the
+    /// extension holds, so the VIP goes back.
+    async fn restore_after_lost_race(&self, channel: &Channel, removed: &VipSession) {
+        let still_active = match self.store.session(&removed.id).await {
+            Ok(Some(s)) => s.state == SessionState::Active,
+            Ok(None) => false,
+            Err(e) => {
+                tracing::error!(session = %removed.id, error = %e, "cannot re-read a raced session");
+                true
+            }
+        };
+        if !still_active {
+            return;
+        }
+        tracing::info!(session = %removed.id, "extended during removal; adding the VIP back");
+        let _adding = self.adding(&channel.id, &removed.viewer.id);
+        match self
+            .retrying(|| self.twitch.add_vip(&channel.id, &removed.viewer.id))
+            .await
+        {
+            Ok(()) | Err(AddVipError::AlreadyVip) => {}
+            Err(e) => {
+                tracing::error!(session = %removed.id, error = %e, "cannot add the VIP back");
+                let audit = self
+                    .audit(
+                        &channel.id,
+                        AuditAction::TwitchError,
+                        Actor::System,
+                        Some(&removed.viewer),
+                        json!({
+                            "operation": "restore_vip",
+                            "session_id": removed.id,
+                            "detail": e.to_string(),
+                        }),
+                    )
+                    .await;
+                if let Err(e) = audit {
+                    tracing::error!(error = %e, "cannot write the audit entry");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,560 @@
+//! The one grant pipeline, for every source: a channel-point redemption, a manual grant by the
+//! streamer or a moderator, and (later) subscriptions and bits.
+//!
+//! record the redemption atomically (a second delivery stops here) → look at the viewer's state →
+//! stacking rule, or Add VIP → persist the session with its deadline → FULFILLED (or CANCELED with a
+//! reason) → chat → audit → live event → wake the expiry scheduler.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::rules::{classify_add_error, render_chat, stacked_deadline, AddFailure};
+use super::{Engine, EngineError, EngineResult, CAS_ATTEMPTS};
+use crate::model::{
+    Actor, AuditAction, Channel, ChannelId, LiveKind, RedemptionOutcome, RedemptionRecord,
+    RefundReason, Reward, SessionState, SlotsFullPolicy, Viewer, VipDuration, VipSession,
+    VipSource,
+};
+use crate::ssr::accounts::new_id;
+use crate::ssr::twitch::{AddVipError, RedemptionStatus};
+use crate::ssr::{ActiveWith, StoreError};
+
+/// A redemption as EventSub (or catch-up) delivers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingRedemption {
+    pub channel: ChannelId,
+    pub redemption_id: String,
+    pub reward_id: String,
+    pub viewer: Viewer,
+    pub redeemed_at: DateTime<Utc>,
+}
+
+/// A grant that no redemption pays for: manual (streamer, moderator), subscription, bits.
+/// Who may ask for it is the caller's check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantRequest {
+    pub channel: ChannelId,
+    pub viewer: Viewer,
+    pub duration: VipDuration,
+    pub source: VipSource,
+    pub actor: Actor,
+}
+
+/// The redemption that pays for a grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Paid {
+    pub id: String,
+    pub reward_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum GrantOutcome {
+    /// The viewer is VIP now, until the session's deadline.
+    Granted(VipSession),
+    /// The viewer was a timed VIP already; the stacking rule moved the deadline.
+    Extended(VipSession),
+    /// Refunded (a redemption, status CANCELED) or refused (any other source), for this reason.
+    Refunded(RefundReason),
+    /// No free slot: queued until one frees up or the maximum wait passes.
+    Waitlisted,
+    /// Not decided: left UNFULFILLED for catch-up.
+    Pending(PendingReason),
+    /// This redemption was handled already (another delivery, transport or instance).
+    Duplicate,
+    Ignored(IgnoreReason),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PendingReason {
+    /// Twitch refused the channel's token; the streamer must log in again.
+    NeedsReauth,
+    /// Twitch failed (5xx, time-outs, rate limit) after retries, or refused without a rule.
+    TwitchUnavailable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IgnoreReason {
+    /// Not one of the app's rewards (or not this channel's).
+    NotOurReward,
+    UnknownChannel,
+}
+
+/// What to do when Twitch says the slots are full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum OnFull {
+    /// As the channel's settings say (refund, or waitlist a redemption).
+    Policy,
+    /// The grant comes from the waitlist: leave it there, change nothing.
+    KeepQueued,
+}
+
+enum Step {
+    Done(GrantOutcome),
+    /// Another grant for the same viewer won a race: decide again from the viewer's new state.
+    LookAgain,
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Granted,
+    Extended,
+}
+
+impl Engine {
+    /// Handles a channel-point redemption, exactly once per redemption id across deliveries,
+    /// transports and instances.
+    ///
+    /// # Errors
+    /// When the store fails; the redemption may then be left `Pending` for catch-up.
+    pub async fn handle_redemption(
+        &self,
+        redemption: IncomingRedemption,
+    ) -> EngineResult<GrantOutcome> {
+        let reward = self
+            .store
+            .reward(&redemption.reward_id)
+            .await?
+            .filter(|r| r.channel_id == redemption.channel);
+        let Some(reward) = reward else {
+            return Ok(GrantOutcome::Ignored(IgnoreReason::NotOurReward));
+        };
+        let Some(channel) = self.store.channel(&redemption.channel).await? else {
+            return Ok(GrantOutcome::Ignored(IgnoreReason::UnknownChannel));
+        };
+        let record = RedemptionRecord {
+            id: redemption.redemption_id.clone(),
+            channel_id: channel.id.clone(),
+            reward_id: reward.id.clone(),
+            viewer: redemption.viewer.clone(),
+            received_at: self.now(),
+            outcome: RedemptionOutcome::Pending,
+        };
+        if !self.store.create_redemption(&record).await? {
+            tracing::debug!(redemption = %redemption.redemption_id, "duplicate redemption dropped");
+            return Ok(GrantOutcome::Duplicate);
+        }
+        self.process_redemption(
+            &channel,
+            &reward,
+            &redemption.redemption_id,
+            redemption.viewer,
+        )
+        .await
+    }
+
+    /// Grants VIP by hand (streamer or moderator) for `duration`, with the same rules as a
+    /// redemption: a timed VIP is extended or reset per the stacking rule; moderators and VIPs the
+    /// app did not grant are refused.
+    ///
+    /// # Errors
+    /// [`EngineError::UnknownChannel`], or when the store fails.
+    pub async fn grant_manual(
+        &self,
+        channel: &ChannelId,
+        viewer: Viewer,
+        duration: VipDuration,
+        actor: Actor,
+    ) -> EngineResult<GrantOutcome> {
+        self.grant(GrantRequest {
+            channel: channel.clone(),
+            viewer,
+            duration,
+            source: VipSource::Manual,
+            actor,
+        })
+        .await
+    }
+
+    /// Grants VIP for any source that no redemption pays for (manual, subscription, bits).
+    ///
+    /// # Errors
+    /// [`EngineError::UnknownChannel`], or when the store fails.
+    pub async fn grant(&self, request: GrantRequest) -> EngineResult<GrantOutcome> {
+        let channel = self.channel(&request.channel).await?;
+        self.run(&channel, &request, None, OnFull::Policy).await
+    }
+
+    /// The pipeline after the redemption is recorded (also catch-up's re-run of a pending one).
+    pub(super) async fn process_redemption(
+        &self,
+        channel: &Channel,
+        reward: &Reward,
+        redemption_id: &str,
+        viewer: Viewer,
+    ) -> EngineResult<GrantOutcome> {
+        let paid = Paid {
+            id: redemption_id.to_owned(),
+            reward_id: reward.id.clone(),
+        };
+        let request = GrantRequest {
+            channel: channel.id.clone(),
+            actor: Actor::Viewer {
+                id: viewer.id.clone(),
+                login: viewer.login.clone(),
+            },
+            viewer,
+            duration: reward.duration,
+            source: VipSource::ChannelPoints,
+        };
+        if !reward.enabled {
+            return self
+                .refuse(channel, &request, Some(&paid), RefundReason::RewardDisabled)
+                .await;
+        }
+        self.run(channel, &request, Some(&paid), OnFull::Policy)
+            .await
+    }
+
+    /// Decides from the viewer's state, re-reading after every lost race.
+    pub(super) async fn run(
+        &self,
+        channel: &Channel,
+        request: &GrantRequest,
+        paid: Option<&Paid>,
+        on_full: OnFull,
+    ) -> EngineResult<GrantOutcome> {
+        for _ in 0..CAS_ATTEMPTS {
+            let active = self
+                .store
+                .active_session(&channel.id, &request.viewer.id)
+                .await?;
+            let Some(active) = active else {
+                match self
+                    .add_and_persist(channel, request, paid, on_full)
+                    .await?
+                {
+                    Step::Done(outcome) => return Ok(outcome),
+                    Step::LookAgain => continue,
+                }
+            };
+            let Some(deadline) = active.expires_at else {
+                // A VIP the app did not grant: never turn it into a temporary one.
+                return self
+                    .refuse(channel, request, paid, RefundReason::AlreadyVip)
+                    .await;
+            };
+            if paid.is_some_and(|p| active.redemption_id.as_deref() == Some(p.id.as_str())) {
+                // This very redemption started the session (its bookkeeping was interrupted).
+                return self
+                    .succeed(channel, request, paid, active, Kind::Granted)
+                    .await;
+            }
+            let new_deadline = stacked_deadline(
+                channel.settings.stacking,
+                deadline,
+                self.now(),
+                request.duration,
+            );
+            let expected = ActiveWith {
+                expires_at: Some(deadline),
+            };
+            if self
+                .store
+                .extend_session(&active.id, expected, new_deadline)
+                .await?
+            {
+                let session = VipSession {
+                    expires_at: Some(new_deadline),
+                    ..active
+                };
+                return self
+                    .succeed(channel, request, paid, session, Kind::Extended)
+                    .await;
+            }
+            // An expiry or another extension got there first: look again.
+        }
+        Err(EngineError::Contended)
+    }
+
+    async fn add_and_persist(
+        &self,
+        channel: &Channel,
+        request: &GrantRequest,
+        paid: Option<&Paid>,
+        on_full: OnFull,
+    ) -> EngineResult<Step> {
+        let _adding = self.adding(&channel.id, &request.viewer.id);
+        let added = self
+            .retrying(|| self.twitch.add_vip(&channel.id, &request.viewer.id))
+            .await;
+        if let Err(error) = added {
+            return self
+                .add_failed(channel, request, paid, on_full, error)
+                .await
+                .map(Step::Done);
+        }
+        let now = self.now();
+        let session = VipSession {
+            id: new_id(),
+            channel_id: channel.id.clone(),
+            viewer: request.viewer.clone(),
+            source: request.source,
+            granted_by: request.actor.clone(),
+            granted_at: now,
+            expires_at: Some(now + request.duration.as_chrono()),
+            state: SessionState::Active,
+            ended_at: None,
+            redemption_id: paid.map(|p| p.id.clone()),
+            metadata: match paid {
+                Some(p) => json!({ "reward_id": p.reward_id }),
+                None => serde_json::Value::Null,
+            },
+        };
+        for _ in 0..CAS_ATTEMPTS {
+            match self.store.insert_session(&session).await {
+                Ok(()) => {
+                    return self
+                        .succeed(channel, request, paid, session, Kind::Granted)
+                        .await
+                        .map(Step::Done)
+                }
+                Err(StoreError::Conflict(_)) => {}
+                Err(e) => {
+                    // VIP without a session would never expire: take it back; catch-up retries.
+                    tracing::error!(channel = %channel.id, error = %e,
+                        "cannot record a granted VIP; removing it again");
+                    if let Err(undo) = self
+                        .retrying(|| self.twitch.remove_vip(&channel.id, &request.viewer.id))
+                        .await
+                    {
+                        tracing::error!(channel = %channel.id, error = %undo,
+                            "cannot remove the unrecorded VIP");
+                    }
+                    return Err(e.into());
+                }
+            }
+            // Twitch just added the viewer, so they were not VIP a moment ago: the session in the
+            // way appeared meanwhile.
+            match self
+                .store
+                .active_session(&channel.id, &request.viewer.id)
+                .await?
+            {
+                // Recorded as external from the `channel.vip.add` our own add caused (seen by
+                // another instance): it is this grant's VIP.
+                Some(other) if other.expires_at.is_none() => {
+                    self.store
+                        .end_session(
+                            &other.id,
+                            ActiveWith { expires_at: None },
+                            SessionState::Expired,
+                            now,
+                        )
+                        .await?;
+                }
+                // A concurrent grant for the same viewer won: stack onto it.
+                Some(_) => return Ok(Step::LookAgain),
+                None => {}
+            }
+        }
+        Err(EngineError::Contended)
+    }
+
+    async fn add_failed(
+        &self,
+        channel: &Channel,
+        request: &GrantRequest,
+        paid: Option<&Paid>,
+        on_full: OnFull,
+        error: AddVipError,
+    ) -> EngineResult<GrantOutcome> {
+        match classify_add_error(&error) {
+            AddFailure::Refund(RefundReason::AlreadyVip) => {
+                self.record_external(&channel.id, &request.viewer, "add_vip")
+                    .await?;
+                self.refuse(channel, request, paid, RefundReason::AlreadyVip)
+                    .await
+            }
+            AddFailure::Refund(reason) => {
+                if reason == RefundReason::BuildACommunityRequired {
+                    self.flag_problem(channel, "build_a_community_required", &request.viewer)
+                        .await?;
+                }
+                self.refuse(channel, request, paid, reason).await
+            }
+            AddFailure::SlotsFull => match (on_full, channel.settings.slots_full, paid) {
+                (OnFull::KeepQueued, _, _) => Ok(GrantOutcome::Waitlisted),
+                (OnFull::Policy, SlotsFullPolicy::Waitlist, Some(paid)) => {
+                    self.enqueue(channel, request, paid).await
+                }
+                _ => {
+                    self.refuse(channel, request, paid, RefundReason::SlotsFull)
+                        .await
+                }
+            },
+            AddFailure::Reauth => {
+                self.needs_reauth(&channel.id, "adding a VIP was refused (401)")
+                    .await;
+                Ok(GrantOutcome::Pending(PendingReason::NeedsReauth))
+            }
+            AddFailure::Unavailable(detail) => {
+                tracing::warn!(channel = %channel.id, %detail, "adding a VIP failed; left for catch-up");
+                self.audit(
+                    &channel.id,
+                    AuditAction::TwitchError,
+                    crate::model::Actor::System,
+                    Some(&request.viewer),
+                    json!({
+                        "operation": "add_vip",
+                        "detail": detail,
+                        "redemption_id": paid.map(|p| &p.id),
+                        "left_for_catch_up": paid.is_some(),
+                    }),
+                )
+                .await?;
+                Ok(GrantOutcome::Pending(PendingReason::TwitchUnavailable))
+            }
+        }
+    }
+
+    /// FULFILLED → chat → audit → live → scheduler.
+    async fn succeed(
+        &self,
+        channel: &Channel,
+        request: &GrantRequest,
+        paid: Option<&Paid>,
+        session: VipSession,
+        kind: Kind,
+    ) -> EngineResult<GrantOutcome> {
+        if let Some(paid) = paid {
+            self.settle(
+                &channel.id,
+                &paid.reward_id,
+                &paid.id,
+                RedemptionStatus::Fulfilled,
+            )
+            .await;
+            self.store
+                .set_redemption_outcome(&paid.id, RedemptionOutcome::Fulfilled)
+                .await?;
+        }
+        let (template, action, live) = match kind {
+            Kind::Granted => (
+                &channel.settings.chat.granted,
+                AuditAction::Grant,
+                LiveKind::Granted,
+            ),
+            Kind::Extended => (
+                &channel.settings.chat.extended,
+                AuditAction::Extend,
+                LiveKind::Extended,
+            ),
+        };
+        self.chat(
+            channel,
+            render_chat(
+                template,
+                &request.viewer.display_name,
+                Some(request.duration),
+                None,
+            ),
+        )
+        .await;
+        let audit = self
+            .audit(
+                &channel.id,
+                action,
+                request.actor.clone(),
+                Some(&request.viewer),
+                json!({
+                    "session_id": session.id,
+                    "source": request.source,
+                    "duration_secs": request.duration.as_secs(),
+                    "expires_at": session.expires_at,
+                    "stacking": channel.settings.stacking,
+                    "redemption_id": paid.map(|p| &p.id),
+                    "reward_id": paid.map(|p| &p.reward_id),
+                }),
+            )
+            .await?;
+        self.publish(&channel.id, live, Some(session.clone()), Some(audit));
+        self.deadlines_changed();
+        Ok(match kind {
+            Kind::Granted => GrantOutcome::Granted(session),
+            Kind::Extended => GrantOutcome::Extended(session),
+        })
+    }
+
+    /// CANCELED (points back) → chat → audit → live, for a redemption; an audit line for any other
+    /// source (the caller shows the reason to whoever asked).
+    pub(super) async fn refuse(
+        &self,
+        channel: &Channel,
+        request: &GrantRequest,
+        paid: Option<&Paid>,
+        reason: RefundReason,
+    ) -> EngineResult<GrantOutcome> {
+        let Some(paid) = paid else {
+            self.audit(
+                &channel.id,
+                AuditAction::TwitchError,
+                request.actor.clone(),
+                Some(&request.viewer),
+                json!({
+                    "operation": "grant",
+                    "source": request.source,
+                    "refused": reason,
+                    "detail": reason.describe(),
+                }),
+            )
+            .await?;
+            return Ok(GrantOutcome::Refunded(reason));
+        };
+        self.settle(
+            &channel.id,
+            &paid.reward_id,
+            &paid.id,
+            RedemptionStatus::Canceled,
+        )
+        .await;
+        self.store
+            .set_redemption_outcome(&paid.id, RedemptionOutcome::Refunded(reason))
+            .await?;
+        self.chat(
+            channel,
+            render_chat(
+                &channel.settings.chat.refunded,
+                &request.viewer.display_name,
+                Some(request.duration),
+                Some(reason.describe()),
+            ),
+        )
+        .await;
+        let audit = self
+            .audit(
+                &channel.id,
+                AuditAction::Refund,
+                Actor::System,
+                Some(&request.viewer),
+                json!({
+                    "reason": reason,
+                    "detail": reason.describe(),
+                    "redemption_id": paid.id,
+                    "reward_id": paid.reward_id,
+                }),
+            )
+            .await?;
+        self.publish(&channel.id, LiveKind::Refunded, None, Some(audit));
+        Ok(GrantOutcome::Refunded(reason))
+    }
+
+    /// Something only the streamer can fix: an audit line the dashboard shows as a banner.
+    async fn flag_problem(
+        &self,
+        channel: &Channel,
+        problem: &str,
+        viewer: &Viewer,
+    ) -> EngineResult<()> {
+        let audit = self
+            .audit(
+                &channel.id,
+                AuditAction::TwitchError,
+                Actor::System,
+                Some(viewer),
+                json!({ "problem": problem, "banner": true }),
+            )
+            .await?;
+        self.publish(&channel.id, LiveKind::TwitchError, None, Some(audit));
+        Ok(())
+    }
+}

@@ -1,0 +1,361 @@
+//! The VIP engine: every use case that changes who is VIP. One grant pipeline for every source
+//! (redemptions, manual grants, later subs and bits), expiry, manual revoke and extend,
+//! reconciliation with what Twitch reports, catch-up after downtime, and the waitlist.
+//!
+//! The engine holds no VIP state of its own: every decision is re-read from the [`Store`] and every
+//! transition is a compare-and-set there, so any number of engines (instances, or the scheduler and
+//! the cron endpoint in one instance) can run on one store. Work that must not run twice at once
+//! (removing one session's VIP, draining one channel's waitlist, catching one channel up) takes a
+//! store lease.
+//!
+//! Pure decisions live in [`rules`] and are unit-tested there; this module wires them to the ports.
+
+mod expiry;
+mod extend;
+mod grant;
+mod reconcile;
+mod revoke;
+pub mod rules;
+mod waitlist;
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+pub use expiry::ExpiryReport;
+pub use extend::ExtendOutcome;
+pub use grant::{GrantOutcome, GrantRequest, IgnoreReason, IncomingRedemption, PendingReason};
+pub use reconcile::{CatchUpReport, SyncReport};
+pub use revoke::RevokeOutcome;
+pub use rules::RetryPolicy;
+
+use super::accounts::{mark_needs_reauth, new_id};
+use super::live::LiveBus;
+use super::twitch::{AddVipError, RedemptionStatus, TwitchApi, TwitchError};
+use super::{Store, StoreError};
+use crate::model::{
+    Actor, AuditAction, AuditEntry, Channel, ChannelId, LiveEvent, LiveKind, Viewer, VipSession,
+};
+
+/// What the engine asks of time: the current instant and a pause (retry back-off, rate limits).
+/// The server gives a tokio clock; tests give one they control.
+#[async_trait]
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> DateTime<Utc>;
+    async fn sleep(&self, duration: Duration);
+}
+
+/// Called whenever a deadline may have moved earlier (a grant, an extension), so a scheduler
+/// sleeping until the earliest deadline can look again. Must be cheap and never block.
+pub type DeadlineHook = Arc<dyn Fn() + Send + Sync>;
+
+/// Why a use case could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Twitch refused or failed after retries (revoke, sync, catch-up); nothing was changed in the store.
+    #[error(transparent)]
+    Twitch(#[from] TwitchError),
+    /// The channel is not known to the app.
+    #[error("unknown channel")]
+    UnknownChannel,
+    /// Racing writers kept winning every compare-and-set; the caller may try again.
+    #[error("the session kept changing; try again")]
+    Contended,
+}
+
+pub type EngineResult<T> = Result<T, EngineError>;
+
+/// How long a lease on one session's removal, a waitlist drain or a catch-up is held at most, in
+/// case the holder dies half-way.
+const LEASE_TTL: Duration = Duration::from_secs(60);
+/// How many times a compare-and-set is re-read and retried when another writer got there first.
+const CAS_ATTEMPTS: usize = 8;
+
+/// The VIP engine. Cheap to share as `Arc<Engine>`; every method takes `&self`.
+pub struct Engine {
+    store: Arc<dyn Store>,
+    twitch: Arc<dyn TwitchApi>,
+    live: Arc<dyn LiveBus>,
+    clock: Arc<dyn Clock>,
+    retry: RetryPolicy,
+    deadlines_changed: Option<DeadlineHook>,
+    /// A redemption still `Pending` this long after it arrived is processed again by catch-up
+    /// (younger ones are probably still being processed by the instance that received them).
+    catch_up_min_age: chrono::Duration,
+    /// (channel, viewer) pairs this instance is adding as VIP right now: the `channel.vip.add` that
+    /// our own add causes must not be mistaken for a VIP added by hand.
+    adding: Mutex<HashSet<(ChannelId, String)>>,
+}
+
+impl Engine {
+    /// An engine over the three ports and a clock, with the default retry policy, no scheduler hook
+    /// and a catch-up minimum age of two minutes.
+    pub fn new(
+        store: Arc<dyn Store>,
+        twitch: Arc<dyn TwitchApi>,
+        live: Arc<dyn LiveBus>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            store,
+            twitch,
+            live,
+            clock,
+            retry: RetryPolicy::default(),
+            deadlines_changed: None,
+            catch_up_min_age: chrono::Duration::minutes(2),
+            adding: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// Replaces the retry policy for Twitch calls that fail with 429 or 5xx.
+    #[must_use]
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Sets the hook called when deadlines change (the expiry scheduler's wake-up).
+    #[must_use]
+    pub fn with_deadline_hook(mut self, hook: DeadlineHook) -> Self {
+        self.deadlines_changed = Some(hook);
+        self
+    }
+
+    /// Sets how old a `Pending` redemption must be before catch-up processes it again.
+    #[must_use]
+    pub fn with_catch_up_min_age(mut self, age: chrono::Duration) -> Self {
+        self.catch_up_min_age = age;
+        self
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    fn deadlines_changed(&self) {
+        if let Some(hook) = &self.deadlines_changed {
+            hook();
+        }
+    }
+
+    async fn channel(&self, id: &ChannelId) -> EngineResult<Channel> {
+        self.store
+            .channel(id)
+            .await?
+            .ok_or(EngineError::UnknownChannel)
+    }
+
+    /// Appends an audit entry and returns it (for the live event).
+    async fn audit(
+        &self,
+        channel: &ChannelId,
+        action: AuditAction,
+        actor: Actor,
+        target: Option<&Viewer>,
+        metadata: serde_json::Value,
+    ) -> EngineResult<AuditEntry> {
+        let entry = AuditEntry {
+            id: new_id(),
+            channel_id: channel.clone(),
+            at: self.now(),
+            action,
+            actor,
+            target: target.cloned(),
+            metadata,
+        };
+        self.store.append_audit(&entry).await?;
+        Ok(entry)
+    }
+
+    fn publish(
+        &self,
+        channel: &ChannelId,
+        kind: LiveKind,
+        session: Option<VipSession>,
+        audit: Option<AuditEntry>,
+    ) {
+        self.live.publish(LiveEvent {
+            channel_id: channel.clone(),
+            kind,
+            session,
+            audit,
+        });
+    }
+
+    /// Posts in chat when the channel wants chat messages. Best effort: a failure is logged only.
+    async fn chat(&self, channel: &Channel, message: String) {
+        if !channel.settings.chat_enabled || message.trim().is_empty() {
+            return;
+        }
+        match self.twitch.send_chat(&channel.id, &message).await {
+            Ok(true) => {}
+            Ok(false) => tracing::info!(channel = %channel.id, "Twitch dropped a chat message"),
+            Err(e) => tracing::warn!(channel = %channel.id, error = %e, "chat message failed"),
+        }
+    }
+
+    /// Twitch no longer accepts the channel's token: flag it, tell dashboards.
+    async fn needs_reauth(&self, channel: &ChannelId, reason: &str) {
+        match mark_needs_reauth(self.store.as_ref(), channel, reason).await {
+            Ok(true) => self.publish(channel, LiveKind::ReauthNeeded, None, None),
+            Ok(false) => {}
+            Err(e) => {
+                tracing::error!(channel = %channel, error = %e, "cannot flag re-authorisation")
+            }
+        }
+    }
+
+    /// Calls Twitch, retrying 429 (until the reset, if soon enough) and 5xx (with back-off) as the
+    /// retry policy allows. Other failures return at once.
+    async fn retrying<T, E, F, Fut>(&self, mut call: F) -> Result<T, E>
+    where
+        E: AsTwitchError,
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let mut attempt = 1;
+        loop {
+            match call().await {
+                Ok(value) => return Ok(value),
+                Err(e) => {
+                    let delay = e
+                        .as_twitch()
+                        .and_then(|t| self.retry.delay(t, attempt, self.now()));
+                    match delay {
+                        Some(delay) => {
+                            tracing::debug!(attempt, ?delay, "Twitch call failed; retrying");
+                            self.clock.sleep(delay).await;
+                            attempt += 1;
+                        }
+                        None => return Err(e),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sets a redemption's status on Twitch (retrying). Returns whether Twitch took it. A redemption
+    /// Twitch no longer lists as UNFULFILLED (decided already) counts as taken.
+    async fn settle(
+        &self,
+        channel: &ChannelId,
+        reward_id: &str,
+        redemption_id: &str,
+        status: RedemptionStatus,
+    ) -> bool {
+        let result = self
+            .retrying(|| {
+                self.twitch
+                    .set_redemption_status(channel, reward_id, redemption_id, status)
+            })
+            .await;
+        match result {
+            Ok(()) => true,
+            Err(TwitchError::NotFound) => {
+                tracing::info!(channel = %channel, redemption_id, "redemption already decided on Twitch");
+                true
+            }
+            Err(TwitchError::Unauthorized) => {
+                self.needs_reauth(channel, "updating a redemption was refused (401)")
+                    .await;
+                false
+            }
+            Err(e) => {
+                tracing::warn!(channel = %channel, redemption_id, error = %e,
+                    "cannot update the redemption on Twitch; catch-up will retry");
+                false
+            }
+        }
+    }
+
+    /// Takes a lease for a piece of work, with a holder unique to this call.
+    async fn lease(&self, name: String) -> EngineResult<Option<Lease>> {
+        let holder = new_id();
+        if self
+            .store
+            .acquire_lease(&name, &holder, self.now(), LEASE_TTL)
+            .await?
+        {
+            Ok(Some(Lease { name, holder }))
+        } else {
+            Ok(None)
+        }
+    }
+
+    async fn release(&self, lease: Lease) {
+        if let Err(e) = self.store.release_lease(&lease.name, &lease.holder).await {
+            tracing::warn!(lease = %lease.name, error = %e, "cannot release a lease; it will expire");
+        }
+    }
+
+    /// Marks (channel, viewer) as being added by this instance until the guard drops.
+    fn adding(&self, channel: &ChannelId, viewer_id: &str) -> AddingGuard<'_> {
+        let key = (channel.clone(), viewer_id.to_owned());
+        if let Ok(mut set) = self.adding.lock() {
+            set.insert(key.clone());
+        }
+        AddingGuard { engine: self, key }
+    }
+
+    fn is_adding(&self, channel: &ChannelId, viewer_id: &str) -> bool {
+        self.adding
+            .lock()
+            .map(|set| set.contains(&(channel.clone(), viewer_id.to_owned())))
+            .unwrap_or(false)
+    }
+}
+
+/// The name of the lease held while one session's VIP is removed (expiry, revoke) or while an
+/// event about that viewer is reconciled.
+fn session_lease(session_id: &str) -> String {
+    format!("vip-session:{session_id}")
+}
+
+struct Lease {
+    name: String,
+    holder: String,
+}
+
+struct AddingGuard<'a> {
+    engine: &'a Engine,
+    key: (ChannelId, String),
+}
+
+impl Drop for AddingGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut set) = self.engine.adding.lock() {
+            set.remove(&self.key);
+        }
+    }
+}
+
+/// Errors that may carry a retryable Twitch failure.
+trait AsTwitchError {
+    fn as_twitch(&self) -> Option<&TwitchError>;
+}
+
+impl AsTwitchError for TwitchError {
+    fn as_twitch(&self) -> Option<&TwitchError> {
+        Some(self)
+    }
+}
+
+impl AsTwitchError for AddVipError {
+    fn as_twitch(&self) -> Option<&TwitchError> {
+        match self {
+            AddVipError::Twitch(e) => Some(e),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Manual revoke: the streamer or a moderator ends a viewer's timed VIP early. Who may do it is
+//! the caller's check.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::{session_lease, Engine, EngineError, EngineResult, Lease, CAS_ATTEMPTS};
+use crate::model::{Actor, AuditAction, ChannelId, LiveKind, SessionState, VipSession};
+use crate::ssr::twitch::{RemoveVipOutcome, TwitchError};
+use crate::ssr::ActiveWith;
+
+/// How long a revoke waits for an expiry or event handler working on the same session.
+const LEASE_WAIT_ATTEMPTS: u32 = 50;
+const LEASE_WAIT_STEP: Duration = Duration::from_millis(100);
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RevokeOutcome {
+    /// VIP removed (or already gone on Twitch) and the session ended as revoked.
+    Revoked(VipSession),
+    /// The viewer has no active session (maybe it just expired).
+    NotActive,
+    /// A VIP the app did not grant: the app never removes those.
+    NotManaged,
+}
+
+impl Engine {
+    /// Removes the viewer's VIP now and ends the session as revoked; a freed slot goes to the
+    /// waitlist.
+    ///
+    /// # Errors
+    /// [`EngineError::Twitch`] when Twitch refuses or fails after retries (the session stays
+    /// active), [`EngineError::UnknownChannel`], [`EngineError::Contended`], or a store failure.
+    pub async fn revoke(
+        &self,
+        channel: &ChannelId,
+        viewer_id: &str,
+        actor: Actor,
+    ) -> EngineResult<RevokeOutcome> {
+        let channel = self.channel(channel).await?;
+        let Some(session) = self.store.active_session(&channel.id, viewer_id).await? else {
+            return Ok(RevokeOutcome::NotActive);
+        };
+        if session.expires_at.is_none() {
+            return Ok(RevokeOutcome::NotManaged);
+        }
+        let lease = self.wait_for_lease(session_lease(&session.id)).await?;
+        let result = self.revoke_leased(&channel.id, session, actor).await;
+        self.release(lease).await;
+        if matches!(result, Ok(RevokeOutcome::Revoked(_))) {
+            if let Err(e) = self.drain_waitlist(&channel.id).await {
+                tracing::warn!(channel = %channel.id, error = %e, "waitlist after revoke failed");
+            }
+        }
+        result
+    }
+
+    async fn revoke_leased(
+        &self,
+        channel: &ChannelId,
+        session: VipSession,
+        actor: Actor,
+    ) -> EngineResult<RevokeOutcome> {
+        let removal = self
+            .retrying(|| self.twitch.remove_vip(channel, &session.viewer.id))
+            .await;
+        let outcome = match removal {
+            Ok(outcome) => outcome,
+            Err(TwitchError::Unauthorized) => {
+                self.needs_reauth(channel, "removing a VIP was refused (401)")
+                    .await;
+                return Err(EngineError::Twitch(TwitchError::Unauthorized));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        for _ in 0..CAS_ATTEMPTS {
+            let Some(current) = self
+                .store
+                .session(&session.id)
+                .await?
+                .filter(|s| s.state == SessionState::Active)
+            else {
+                return Ok(RevokeOutcome::NotActive);
+            };
+            let expected = ActiveWith {
+                expires_at: current.expires_at,
+            };
+            if !self.end(&current, expected, SessionState::Revoked).await? {
+                continue;
+            }
+            let audit = self
+                .audit(
+                    channel,
+                    AuditAction::Revoke,
+                    actor,
+                    Some(&current.viewer),
+                    json!({
+                        "session_id": current.id,
+                        "vip_was_already_gone": outcome == RemoveVipOutcome::NotAVip,
+                        "remaining_secs": current.remaining_secs(self.now()),
+                    }),
+                )
+                .await?;
+            let ended = self.ended(current, SessionState::Revoked);
+            self.publish(channel, LiveKind::Revoked, Some(ended.clone()), Some(audit));
+            return Ok(RevokeOutcome::Revoked(ended));
+        }
+        Err(EngineError::Contended)
+    }
+
+    /// Takes a lease, waiting a little while another holder finishes.
+    pub(super) async fn wait_for_lease(&self, name: String) -> EngineResult<Lease> {
+        for _ in 0..LEASE_WAIT_ATTEMPTS {
+            if let Some(lease) = self.lease(name.clone()).await? {
+                return Ok(lease);
+            }
+            self.clock.sleep(LEASE_WAIT_STEP).await;
+        }
+        Err(EngineError::Contended)
+    }
+}

@@ -1,0 +1,47 @@
+//! EventSub: how Twitch's notifications reach the app, over either transport (TWITCH.md §3).
+//!
+//! * WebSocket ([`supervisor::EventSubSupervisor`] → [`ws`]): one connection per monitored channel,
+//!   held by one instance at a time (a store lease per channel), subscribed with the broadcaster's
+//!   user token, with the keepalive watchdog, the reconnect hand-over and backoff.
+//! * Webhook ([`webhook::receive`]): signed POSTs, verified on the raw bytes; subscriptions made with
+//!   the app token by the same supervisor.
+//!
+//! Both turn messages into [`app::ssr::events::TwitchEvent`]s ([`parse`]), drop message ids seen
+//! before ([`app::ssr::Store::remember_message`]) and hand the rest to the
+//! [`app::ssr::events::EventSink`].
+
+use std::time::Duration;
+
+pub mod backoff;
+pub mod machine;
+pub mod parse;
+mod socket;
+pub mod subscriptions;
+pub mod supervisor;
+pub mod verify;
+pub mod webhook;
+pub mod ws;
+
+pub use supervisor::{EventSubSupervisor, SupervisorDeps, SupervisorSettings, WebhookTarget};
+pub use webhook::{WebhookState, WEBHOOK_PATH};
+
+/// How long a message id is remembered: beyond the 10 minutes after which messages are stale.
+pub const MESSAGE_ID_TTL: Duration = Duration::from_secs(11 * 60);
+
+/// A monitored channel's EventSub state, for the dashboard and health.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "state", content = "reason", rename_all = "snake_case")]
+pub enum ChannelState {
+    /// Connecting (or creating webhook subscriptions) for the first time.
+    Connecting,
+    /// Subscribed; events flow.
+    Connected,
+    /// A hand-over or a reconnect after a drop is under way.
+    Reconnecting,
+    /// The last attempt failed for this reason; another follows after a backoff.
+    Failed(String),
+    /// Stopped: the broadcaster must log in again.
+    NeedsReauth,
+    /// Another instance holds the channel's socket (lease); this one takes over if it goes.
+    Standby,
+}

@@ -1,0 +1,250 @@
+use super::*;
+
+macro_rules! fixture {
+    ($name:literal) => {
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/eventsub/",
+            $name
+        ))
+    };
+}
+
+fn webhook_event(body: &str) -> Option<TwitchEvent> {
+    match parse_webhook("notification", body.as_bytes()).unwrap() {
+        WebhookMessage::Notification(n) => notification_event(&n).unwrap(),
+        other => panic!("not a notification: {other:?}"),
+    }
+}
+
+fn viewer(id: &str, login: &str, name: &str) -> Viewer {
+    Viewer {
+        id: id.into(),
+        login: login.into(),
+        display_name: name.into(),
+    }
+}
+
+fn redemption_1337() -> TwitchEvent {
+    TwitchEvent::Redemption {
+        channel: ChannelId::from("1337"),
+        redemption_id: "17fa2df1-ad76-4804-bfa5-a40ef63efe63".into(),
+        reward_id: "92af127c-7326-4483-a52b-b0da0be61c01".into(),
+        viewer: viewer("9001", "cooler_user", "Cooler_User"),
+        user_input: "pogchamp".into(),
+        redeemed_at: "2020-07-15T17:16:03.17106713Z".parse().unwrap(),
+    }
+}
+
+#[test]
+fn redemption_webhook_bodies() {
+    let expected = Some(redemption_1337());
+    assert_eq!(
+        webhook_event(fixture!(
+            "eventsub_redemption_add_notification.webhook_body.json"
+        )),
+        expected
+    );
+    let from_twitch_api = webhook_event(fixture!(
+        "eventsub_redemption_add_notification.twitch_api_fixture.json"
+    ));
+    assert!(matches!(
+        from_twitch_api,
+        Some(TwitchEvent::Redemption { ref reward_id, .. }) if !reward_id.is_empty()
+    ));
+}
+
+#[test]
+fn vip_add_without_cost_is_accepted() {
+    assert_eq!(
+        webhook_event(fixture!(
+            "eventsub_channel_vip_add_notification.webhook_body.json"
+        )),
+        Some(TwitchEvent::VipAdded {
+            channel: ChannelId::from("1337"),
+            viewer: viewer("1234", "mod_user", "Mod_User"),
+        })
+    );
+}
+
+#[test]
+fn vip_remove_and_moderator_add() {
+    assert_eq!(
+        webhook_event(fixture!(
+            "eventsub_channel_vip_remove_notification.CONSTRUCTED.json"
+        )),
+        Some(TwitchEvent::VipRemoved {
+            channel: ChannelId::from("1337"),
+            viewer: viewer("1234", "mod_user", "Mod_User"),
+        })
+    );
+    assert_eq!(
+        webhook_event(fixture!(
+            "eventsub_channel_moderator_add_notification.CONSTRUCTED.json"
+        )),
+        Some(TwitchEvent::ModeratorAdded {
+            channel: ChannelId::from("1337"),
+            viewer: viewer("1234", "mod_user", "Mod_User"),
+        })
+    );
+}
+
+#[test]
+fn reward_update_and_remove() {
+    assert_eq!(
+        webhook_event(fixture!(
+            "eventsub_reward_update_notification.CONSTRUCTED.json"
+        )),
+        Some(TwitchEvent::RewardUpdated {
+            channel: ChannelId::from("1337"),
+            reward_id: "9001".into(),
+            enabled: true,
+            paused: true,
+        })
+    );
+    assert_eq!(
+        webhook_event(fixture!(
+            "eventsub_reward_remove_notification.CONSTRUCTED.json"
+        )),
+        Some(TwitchEvent::RewardRemoved {
+            channel: ChannelId::from("1337"),
+            reward_id: "9001".into(),
+        })
+    );
+}
+
+#[test]
+fn user_authorization_revoke() {
+    assert_eq!(
+        webhook_event(fixture!(
+            "eventsub_user_authorization_revoke_notification.webhook_body.json"
+        )),
+        Some(TwitchEvent::AuthorizationRevoked {
+            user_id: "1337".into()
+        })
+    );
+    let gone = r#"{"subscription":{"id":"s","type":"user.authorization.revoke","version":"1","status":"enabled","condition":{"client_id":"c"}},
+        "event":{"client_id":"c","user_id":"42","user_login":null,"user_name":null}}"#;
+    assert_eq!(
+        webhook_event(gone),
+        Some(TwitchEvent::AuthorizationRevoked {
+            user_id: "42".into()
+        })
+    );
+}
+
+#[test]
+fn types_the_app_ignores() {
+    assert_eq!(
+        webhook_event(fixture!(
+            "eventsub_redemption_update_notification.webhook_body.json"
+        )),
+        None
+    );
+    assert_eq!(
+        webhook_event(fixture!(
+            "eventsub_stream_online_notification.webhook_body.json"
+        )),
+        None
+    );
+}
+
+#[test]
+fn webhook_challenge_and_revocation() {
+    let challenge = parse_webhook(
+        "webhook_callback_verification",
+        fixture!("webhook_callback_verification.json").as_bytes(),
+    )
+    .unwrap();
+    assert!(matches!(
+        challenge,
+        WebhookMessage::Challenge { ref challenge, .. } if challenge == "pogchamp-kappa-360noscope-vohiyo"
+    ));
+    let WebhookMessage::Revocation(sub) =
+        parse_webhook("revocation", fixture!("webhook_revocation.json").as_bytes()).unwrap()
+    else {
+        panic!("not a revocation");
+    };
+    assert_eq!(
+        revocation_event(&sub),
+        Some(TwitchEvent::AuthorizationRevoked {
+            user_id: "12826".into()
+        })
+    );
+    let removed = Subscription {
+        status: "version_removed".into(),
+        ..sub
+    };
+    assert_eq!(revocation_event(&removed), None);
+}
+
+#[test]
+fn malformed_bodies_are_errors() {
+    assert!(parse_webhook("notification", b"{not json").is_err());
+    assert!(parse_webhook("notification", b"{\"subscription\":{}}").is_err());
+    let no_reward = r#"{"subscription":{"id":"s","type":"channel.channel_points_custom_reward_redemption.add"},"event":{"id":"r"}}"#;
+    let WebhookMessage::Notification(n) =
+        parse_webhook("notification", no_reward.as_bytes()).unwrap()
+    else {
+        panic!("not a notification");
+    };
+    assert!(notification_event(&n).is_err());
+    assert!(parse_ws("[]").is_err());
+}
+
+#[test]
+fn ws_session_messages() {
+    for welcome in [
+        fixture!("ws_session_welcome.json"),
+        fixture!("twitch_cli_ws_session_welcome.json"),
+    ] {
+        let m = parse_ws(welcome).unwrap();
+        assert!(
+            matches!(m.kind, WsKind::Welcome { ref session_id, keepalive: Some(k) }
+                if !session_id.is_empty() && k == Duration::from_secs(10)),
+            "{m:?}"
+        );
+    }
+    let keepalive = parse_ws(fixture!("ws_session_keepalive.json")).unwrap();
+    assert_eq!(keepalive.kind, WsKind::Keepalive);
+    assert_eq!(keepalive.id, "84c1e79a-2a4b-4c13-ba0b-4312293e9308");
+    assert_eq!(
+        parse_ws(fixture!("ws_session_reconnect.json"))
+            .unwrap()
+            .kind,
+        WsKind::Reconnect {
+            url: "wss://eventsub.wss.twitch.tv?...".into()
+        }
+    );
+}
+
+#[test]
+fn ws_notifications_and_revocation() {
+    let m = parse_ws(fixture!("ws_notification_redemption_add.CONSTRUCTED.json")).unwrap();
+    let WsKind::Notification(n) = m.kind else {
+        panic!("not a notification");
+    };
+    assert_eq!(notification_event(&n).unwrap(), Some(redemption_1337()));
+
+    let m = parse_ws(fixture!("ws_notification_channel_follow.json")).unwrap();
+    let WsKind::Notification(n) = m.kind else {
+        panic!("not a notification");
+    };
+    assert_eq!(notification_event(&n).unwrap(), None);
+
+    let m = parse_ws(fixture!("ws_revocation.json")).unwrap();
+    let WsKind::Revocation(sub) = m.kind else {
+        panic!("not a revocation");
+    };
+    assert_eq!(sub.status, AUTHORIZATION_REVOKED);
+    assert!(revocation_event(&sub).is_some());
+}
+
+#[test]
+fn unknown_ws_message_types_are_kept_apart() {
+    let m = parse_ws(
+        r#"{"metadata":{"message_id":"x","message_type":"future_thing","message_timestamp":"2024-01-01T00:00:00Z"},"payload":{}}"#,
+    )
+    .unwrap();
+    assert_eq!(m.kind, WsKind::Other("future_thing".into()));
+}

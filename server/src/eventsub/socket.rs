@@ -1,0 +1,123 @@
+//! One EventSub WebSocket: connect, read frames with a silence deadline, close. It never sends a
+//! data frame (Twitch closes with 4001 on any); Ping frames are answered by tungstenite itself on
+//! the next read, which the loop always has pending.
+
+use std::sync::Once;
+use std::time::Duration;
+
+use futures_util::{FutureExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio::time::{sleep_until, timeout, Instant};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{connect_async, MaybeTlsStream, WebSocketStream};
+
+use super::machine::allowed_silence;
+use super::parse::{parse_ws, WsMessage};
+
+/// How long closing a socket may take before it is simply dropped.
+const CLOSE_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// What reading a socket produced.
+#[derive(Debug)]
+pub enum Frame {
+    Message(WsMessage),
+    /// A close frame (with its code) or the transport ended (`None`).
+    Closed(Option<u16>),
+    /// Nothing arrived before the deadline.
+    Silent,
+}
+
+pub struct Socket {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    deadline: Instant,
+    silence: Duration,
+}
+
+/// `wss://` needs a rustls crypto provider; the dependency graph enables two, so rustls cannot pick
+/// one by itself. Installs ring's unless the process already chose one.
+fn ensure_tls_provider() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+impl Socket {
+    /// Connects to `url` verbatim. Until a welcome sets the keepalive window, the socket may stay
+    /// silent for `welcome_timeout`.
+    ///
+    /// # Errors
+    /// A description of the failure (timeout, refused, bad handshake).
+    pub async fn open(url: &str, welcome_timeout: Duration) -> Result<Self, String> {
+        if url.starts_with("wss:") {
+            ensure_tls_provider();
+        }
+        let (ws, _) = timeout(welcome_timeout, connect_async(url))
+            .await
+            .map_err(|_| "connecting timed out".to_owned())?
+            .map_err(|e| format!("cannot connect: {e}"))?;
+        Ok(Self {
+            ws,
+            deadline: Instant::now() + welcome_timeout,
+            silence: welcome_timeout,
+        })
+    }
+
+    /// Applies the session's keepalive timeout; the silence window restarts now.
+    pub fn set_keepalive(&mut self, keepalive: Duration) {
+        self.silence = allowed_silence(keepalive);
+        self.deadline = Instant::now() + self.silence;
+    }
+
+    /// The next EventSub message, the end of the socket, or silence past the deadline.
+    /// Cancel-safe: nothing is lost when the future is dropped between frames.
+    pub async fn next(&mut self) -> Frame {
+        loop {
+            let received = tokio::select! {
+                received = self.ws.next() => received,
+                () = sleep_until(self.deadline) => return Frame::Silent,
+            };
+            match received {
+                Some(Ok(Message::Text(text))) => {
+                    self.deadline = Instant::now() + self.silence;
+                    match parse_ws(text.as_str()) {
+                        Ok(message) => return Frame::Message(message),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "ignoring an unreadable EventSub message")
+                        }
+                    }
+                }
+                Some(Ok(Message::Close(frame))) => {
+                    return Frame::Closed(frame.map(|f| u16::from(f.code)))
+                }
+                // Ping (the Pong goes out on the next read), Pong, binary: not EventSub messages.
+                Some(Ok(_)) => {}
+                Some(Err(e)) => {
+                    tracing::debug!(error = %e, "EventSub socket failed");
+                    return Frame::Closed(None);
+                }
+                None => return Frame::Closed(None),
+            }
+        }
+    }
+
+    /// Messages already received and buffered, without waiting: read from an old socket before it
+    /// is closed after a hand-over, so nothing it delivered in time is dropped.
+    pub fn buffered_messages(&mut self) -> Vec<WsMessage> {
+        let mut messages = Vec::new();
+        while let Some(Some(Ok(received))) = self.ws.next().now_or_never() {
+            if let Message::Text(text) = received {
+                match parse_ws(text.as_str()) {
+                    Ok(message) => messages.push(message),
+                    Err(e) => tracing::warn!(error = %e, "ignoring an unreadable EventSub message"),
+                }
+            }
+        }
+        messages
+    }
+
+    /// Sends a close frame (normal closure) and waits briefly for the handshake.
+    pub async fn close(mut self) {
+        let _ = timeout(CLOSE_TIMEOUT, self.ws.close(None)).await;
+    }
+}

@@ -1,0 +1,151 @@
+//! `POST /api/webhooks/eventsub`: Twitch's webhook deliveries (TWITCH.md §3.2, §3.3).
+//!
+//! Order of checks, each failure logged: the HMAC signature over the raw bytes (403), the
+//! timestamp within 10 minutes (403), a readable body (400); then a challenge is answered with
+//! the raw string as `text/plain`, a message id seen before gets 204 without a second delivery,
+//! a notification goes to the sink, a revocation is logged and, for `authorization_revoked`,
+//! reported as `TwitchEvent::AuthorizationRevoked`. The sink should hand work off quickly:
+//! Twitch expects the 2xx within a few seconds.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::ssr::events::EventSink;
+use app::ssr::Store;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
+
+use super::parse::{notification_event, parse_webhook, revocation_event, WebhookMessage};
+use super::verify::{is_fresh, signature_matches, MAX_AGE};
+use super::MESSAGE_ID_TTL;
+
+/// Where Twitch posts (the callback is `{PUBLIC_URL}{WEBHOOK_PATH}`).
+pub const WEBHOOK_PATH: &str = "/api/webhooks/eventsub";
+
+const MESSAGE_ID: &str = "twitch-eventsub-message-id";
+const TIMESTAMP: &str = "twitch-eventsub-message-timestamp";
+const SIGNATURE: &str = "twitch-eventsub-message-signature";
+const MESSAGE_TYPE: &str = "twitch-eventsub-message-type";
+
+/// What the handler needs. Cheap to clone.
+#[derive(Clone)]
+pub struct WebhookState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    secret: SecretString,
+    store: Arc<dyn Store>,
+    sink: Arc<dyn EventSink>,
+    max_age: Duration,
+}
+
+impl WebhookState {
+    /// `secret` is `EVENTSUB_WEBHOOK_SECRET`, the one the subscriptions were created with.
+    pub fn new(secret: SecretString, store: Arc<dyn Store>, sink: Arc<dyn EventSink>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                secret,
+                store,
+                sink,
+                max_age: MAX_AGE,
+            }),
+        }
+    }
+}
+
+/// A router serving [`receive`] at [`WEBHOOK_PATH`], to merge into the app's router.
+pub fn router<S: Clone + Send + Sync + 'static>(state: WebhookState) -> Router<S> {
+    Router::new()
+        .route(WEBHOOK_PATH, post(receive))
+        .with_state(state)
+}
+
+fn reject(status: StatusCode, reason: &str) -> Response {
+    tracing::warn!(
+        status = status.as_u16(),
+        reason,
+        "rejected an EventSub webhook request"
+    );
+    status.into_response()
+}
+
+/// The handler for Twitch's webhook POSTs; the body must be the raw bytes as received.
+#[tracing::instrument(skip_all, fields(message_id))]
+pub async fn receive(
+    State(state): State<WebhookState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let (Some(id), Some(timestamp), Some(signature)) =
+        (get(MESSAGE_ID), get(TIMESTAMP), get(SIGNATURE))
+    else {
+        return reject(StatusCode::FORBIDDEN, "unsigned request");
+    };
+    tracing::Span::current().record("message_id", id);
+    let inner = &state.inner;
+    let secret = inner.secret.expose_secret().as_bytes();
+    if !signature_matches(secret, id, timestamp, &body, signature) {
+        return reject(StatusCode::FORBIDDEN, "bad signature");
+    }
+    let Ok(sent) = DateTime::parse_from_rfc3339(timestamp) else {
+        return reject(StatusCode::BAD_REQUEST, "unreadable timestamp");
+    };
+    let now = Utc::now();
+    if !is_fresh(sent.with_timezone(&Utc), now, inner.max_age) {
+        return reject(StatusCode::FORBIDDEN, "stale timestamp");
+    }
+    let Some(message_type) = get(MESSAGE_TYPE) else {
+        return reject(StatusCode::BAD_REQUEST, "no message type");
+    };
+    let message = match parse_webhook(message_type, &body) {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::warn!(error = %e, "malformed EventSub webhook body");
+            return reject(StatusCode::BAD_REQUEST, "malformed body");
+        }
+    };
+    let event = match &message {
+        WebhookMessage::Challenge {
+            challenge,
+            subscription,
+        } => {
+            tracing::info!(kind = %subscription.kind, "answering an EventSub webhook challenge");
+            return ([(header::CONTENT_TYPE, "text/plain")], challenge.clone()).into_response();
+        }
+        WebhookMessage::Notification(n) => match notification_event(n) {
+            Ok(event) => event,
+            Err(e) => {
+                tracing::warn!(error = %e, kind = %n.subscription.kind, "malformed EventSub notification");
+                return reject(StatusCode::BAD_REQUEST, "malformed event");
+            }
+        },
+        WebhookMessage::Revocation(sub) => {
+            tracing::warn!(kind = %sub.kind, status = %sub.status, "Twitch revoked an EventSub webhook subscription");
+            revocation_event(sub)
+        }
+        WebhookMessage::Other(kind) => {
+            tracing::info!(%kind, "ignoring an unknown EventSub webhook message type");
+            None
+        }
+    };
+    match inner.store.remember_message(id, now, MESSAGE_ID_TTL).await {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::info!("duplicate EventSub webhook message acknowledged, not delivered");
+            return StatusCode::NO_CONTENT.into_response();
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot record the message id; delivering anyway"),
+    }
+    if let Some(event) = event {
+        inner.sink.deliver(event).await;
+    }
+    StatusCode::NO_CONTENT.into_response()
+}

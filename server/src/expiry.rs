@@ -1,0 +1,233 @@
+//! Expiry, driven three ways: an in-process scheduler that sleeps until the earliest deadline (and
+//! is woken when deadlines change), a periodic backstop pass, and `POST /api/cron/remove-expired-vips`
+//! for an external scheduler (Cloud Scheduler). All three call [`Engine::expire_due`], whose
+//! compare-and-set transitions and leases make them safe to run at once, on any number of instances.
+//!
+//! Wiring:
+//! ```ignore
+//! let scheduler = ExpiryScheduler::new();
+//! let engine = Arc::new(
+//!     Engine::new(store, twitch, live, Arc::new(TokioClock)).with_deadline_hook(scheduler.hook()),
+//! );
+//! tasks.spawn(scheduler.run(engine.clone(), cancel.clone()));
+//! let cron = CronEndpoint::new(engine.clone(), config.cron_secret.clone());
+//! // route: POST /api/cron/remove-expired-vips → cron_remove_expired (state: CronEndpoint)
+//! ```
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::ssr::engine::{Clock, DeadlineHook, Engine};
+use async_trait::async_trait;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+/// How often the scheduler runs a pass (and drains waitlists) even when nothing woke it.
+pub const BACKSTOP_EVERY: Duration = Duration::from_secs(30);
+/// After a pass that left overdue sessions (Twitch failing, another instance holding them), how
+/// long to wait before trying again.
+pub const RETRY_OVERDUE_AFTER: Duration = Duration::from_secs(5);
+
+/// The real clock: `Utc::now` and tokio's timer.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct TokioClock;
+
+#[async_trait]
+impl Clock for TokioClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        tokio::time::sleep(duration).await;
+    }
+}
+
+/// The deadline-driven expiry task.
+#[derive(Debug, Default, Clone)]
+pub struct ExpiryScheduler {
+    notify: Arc<Notify>,
+}
+
+impl ExpiryScheduler {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Makes the scheduler look at the deadlines again now. A wake-up while it is busy is kept
+    /// for when it next waits, never lost.
+    pub fn wake(&self) {
+        self.notify.notify_one();
+    }
+
+    /// [`Self::wake`] as the engine's deadline hook.
+    pub fn hook(&self) -> DeadlineHook {
+        let notify = self.notify.clone();
+        Arc::new(move || notify.notify_one())
+    }
+
+    /// Runs until `cancel` fires: a pass at once (after a restart every overdue session is handled
+    /// immediately), then sleeps until the earliest deadline, a wake-up or the backstop, whichever
+    /// comes first. Never panics; failures are logged and retried.
+    pub async fn run(self, engine: Arc<Engine>, cancel: CancellationToken) {
+        let mut last_sweep: Option<tokio::time::Instant> = None;
+        loop {
+            let pass_at = Utc::now();
+            let next = match engine.expire_due(pass_at).await {
+                Ok(report) => report.next_deadline,
+                Err(e) => {
+                    tracing::warn!(error = %e, "expiry pass failed; retrying soon");
+                    Some(pass_at)
+                }
+            };
+            if last_sweep.is_none_or(|at| at.elapsed() >= BACKSTOP_EVERY) {
+                last_sweep = Some(tokio::time::Instant::now());
+                if let Err(e) = engine.process_waitlists().await {
+                    tracing::warn!(error = %e, "waitlist sweep failed");
+                }
+            }
+            let sleep = sleep_for(next, pass_at, Utc::now());
+            tokio::select! {
+                () = cancel.cancelled() => return,
+                () = self.notify.notified() => {}
+                () = tokio::time::sleep(sleep) => {}
+            }
+        }
+    }
+}
+
+/// How long the scheduler sleeps after a pass that started at `pass_at`, given the earliest
+/// deadline left: until that deadline, at most [`BACKSTOP_EVERY`]; a deadline the pass already
+/// saw due (a session it could not end) is retried after [`RETRY_OVERDUE_AFTER`], not in a busy loop.
+pub fn sleep_for(
+    next_deadline: Option<DateTime<Utc>>,
+    pass_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Duration {
+    match next_deadline {
+        None => BACKSTOP_EVERY,
+        Some(at) if at <= pass_at => RETRY_OVERDUE_AFTER.min(BACKSTOP_EVERY),
+        Some(at) => (at - now)
+            .to_std()
+            .unwrap_or(Duration::ZERO)
+            .min(BACKSTOP_EVERY),
+    }
+}
+
+/// State of the cron endpoint: the engine and the expected `CRON_SECRET`.
+#[derive(Clone)]
+pub struct CronEndpoint {
+    engine: Arc<Engine>,
+    secret: Option<SecretString>,
+}
+
+impl CronEndpoint {
+    /// Without a secret (or with an empty one) every request is refused: there is no default.
+    pub fn new(engine: Arc<Engine>, secret: Option<SecretString>) -> Self {
+        let secret = secret.filter(|s| !s.expose_secret().is_empty());
+        Self { engine, secret }
+    }
+
+    fn authorized(&self, headers: &HeaderMap) -> bool {
+        let Some(secret) = &self.secret else {
+            return false;
+        };
+        let Some(given) = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+        else {
+            return false;
+        };
+        constant_time_eq(given.as_bytes(), secret.expose_secret().as_bytes())
+    }
+}
+
+/// `POST /api/cron/remove-expired-vips`: one expiry pass. Needs `Authorization: Bearer
+/// {CRON_SECRET}` (401 otherwise); answers `{"removed": N}`, N being the VIPs removed.
+pub async fn cron_remove_expired(State(cron): State<CronEndpoint>, headers: HeaderMap) -> Response {
+    if !cron.authorized(&headers) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            Json(serde_json::json!({ "error": "unauthorized" })),
+        )
+            .into_response();
+    }
+    match cron.engine.expire_due(Utc::now()).await {
+        Ok(report) => Json(serde_json::json!({ "removed": report.removed })).into_response(),
+        Err(e) => {
+            let reference = uuid::Uuid::new_v4().to_string();
+            tracing::error!(%reference, error = %e, "cron expiry pass failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(serde_json::json!({ "error": "internal", "reference": reference })),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Compares a given secret with the expected one in time that depends only on the expected
+/// secret's length, never on where the first difference is.
+fn constant_time_eq(given: &[u8], expected: &[u8]) -> bool {
+    let mut diff = u8::from(given.len() != expected.len());
+    for (i, e) in expected.iter().enumerate() {
+        diff |= e ^ given.get(i).copied().unwrap_or(!e);
+    }
+    diff == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn at(ms: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::milliseconds(ms)
+    }
+
+    #[test]
+    fn sleeps_until_the_next_deadline() {
+        assert_eq!(
+            sleep_for(Some(at(1_500)), at(0), at(100)),
+            Duration::from_millis(1_400)
+        );
+    }
+
+    #[test]
+    fn sleeps_at_most_until_the_backstop() {
+        assert_eq!(sleep_for(None, at(0), at(0)), BACKSTOP_EVERY);
+        assert_eq!(sleep_for(Some(at(3_600_000)), at(0), at(0)), BACKSTOP_EVERY);
+    }
+
+    #[test]
+    fn a_deadline_that_passed_during_the_pass_runs_at_once() {
+        assert_eq!(sleep_for(Some(at(50)), at(0), at(100)), Duration::ZERO);
+    }
+
+    #[test]
+    fn sessions_the_pass_could_not_end_are_retried_later_not_in_a_busy_loop() {
+        assert_eq!(
+            sleep_for(Some(at(-10_000)), at(0), at(100)),
+            RETRY_OVERDUE_AFTER
+        );
+    }
+
+    #[test]
+    fn secrets_compare_exactly() {
+        assert!(constant_time_eq(b"s3cret", b"s3cret"));
+        assert!(!constant_time_eq(b"s3cres", b"s3cret"));
+        assert!(!constant_time_eq(b"s3cre", b"s3cret"));
+        assert!(!constant_time_eq(b"s3crett", b"s3cret"));
+        assert!(!constant_time_eq(b"", b"s3cret"));
+        assert!(!constant_time_eq(b"\xff", b"\x00"));
+    }
+}

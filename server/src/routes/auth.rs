@@ -1,0 +1,138 @@
+//! Login with Twitch (authorization code flow), logout. The CSRF `state` lives in the login session;
+//! tokens go straight from Twitch into the encrypted store and never reach the browser.
+
+use std::sync::Arc;
+
+use app::model::ChannelId;
+use app::ssr::twitch::{TwitchApi, TwitchUser};
+use app::ssr::{accounts, Store};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::twitch::tokens::TokenManager;
+
+/// Session keys.
+pub const USER_ID: &str = "user_id";
+const OAUTH_STATE: &str = "oauth_state";
+
+/// What the auth routes need.
+#[derive(Clone)]
+pub struct Auth {
+    pub store: Arc<dyn Store>,
+    pub tokens: Arc<TokenManager>,
+    pub twitch: Arc<dyn TwitchApi>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginParams {
+    /// Ask Twitch to show the consent screen again (re-authorise with new scopes).
+    #[serde(default)]
+    force: bool,
+}
+
+/// `GET /api/auth/login`: redirects to Twitch's consent page.
+pub async fn login(
+    State(auth): State<Auth>,
+    session: Session,
+    Query(params): Query<LoginParams>,
+) -> Response {
+    let state = uuid::Uuid::new_v4().simple().to_string();
+    if let Err(e) = session.insert(OAUTH_STATE, &state).await {
+        return internal("could not start a login session", &e);
+    }
+    Redirect::to(&auth.tokens.oauth().authorize_url(&state, params.force)).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct CallbackParams {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+/// `GET /api/auth/callback`: Twitch sends the browser back here with a code (or an error).
+pub async fn callback(
+    State(auth): State<Auth>,
+    session: Session,
+    Query(params): Query<CallbackParams>,
+) -> Response {
+    let expected: Option<String> = session.remove(OAUTH_STATE).await.unwrap_or(None);
+    if let Some(error) = params.error {
+        tracing::info!(error, "login refused at Twitch");
+        return Redirect::to("/?login=refused").into_response();
+    }
+    let (Some(code), Some(state)) = (params.code, params.state) else {
+        return (StatusCode::BAD_REQUEST, "missing code or state").into_response();
+    };
+    if expected.as_deref() != Some(state.as_str()) {
+        tracing::warn!("login callback with a state this session did not issue");
+        return (StatusCode::BAD_REQUEST, "this login link expired; please try again").into_response();
+    }
+    let issued = match auth.tokens.oauth().exchange_code(&code).await {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::warn!(error = %e, "code exchange failed");
+            return Redirect::to("/?login=failed").into_response();
+        }
+    };
+    let validation = match auth.tokens.oauth().validate(&issued.access_token).await {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::warn!(error = %e, "a freshly issued token did not validate");
+            return Redirect::to("/?login=failed").into_response();
+        }
+    };
+    let (Some(user_id), Some(login)) = (validation.user_id, validation.login) else {
+        return Redirect::to("/?login=failed").into_response();
+    };
+    if let Err(e) = auth.tokens.save(&user_id, &issued).await {
+        return internal("could not store tokens", &e);
+    }
+    let channel = ChannelId(user_id.clone());
+    let user = match auth.twitch.user_by_id(&channel, &user_id).await {
+        Ok(Some(user)) => user,
+        other => {
+            if let Err(e) = other {
+                tracing::warn!(error = %e, "could not read the Twitch profile; using the login");
+            }
+            TwitchUser {
+                id: user_id.clone(),
+                login: login.clone(),
+                display_name: login,
+                profile_image_url: None,
+            }
+        }
+    };
+    if let Err(e) = accounts::record_login(auth.store.as_ref(), &user, &validation.scopes).await {
+        return internal("could not record the login", &e);
+    }
+    if let Err(e) = session.cycle_id().await {
+        return internal("could not renew the session", &e);
+    }
+    if let Err(e) = session.insert(USER_ID, &user_id).await {
+        return internal("could not save the session", &e);
+    }
+    tracing::info!(channel = %channel, "streamer logged in");
+    Redirect::to("/dashboard").into_response()
+}
+
+/// `POST /api/auth/logout`: ends the session (the stored tokens stay: expiry must go on working).
+pub async fn logout(session: Session) -> Response {
+    if let Err(e) = session.flush().await {
+        return internal("could not end the session", &e);
+    }
+    Redirect::to("/").into_response()
+}
+
+fn internal(what: &str, error: &dyn std::fmt::Display) -> Response {
+    let reference = uuid::Uuid::new_v4().simple().to_string();
+    tracing::error!(%reference, %error, "{what}");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("something went wrong on our side (reference {reference})"),
+    )
+        .into_response()
+}

@@ -1,0 +1,223 @@
+//! The storage port: `app::ssr::Store` for [`FirestoreStore`], each method traced and delegated
+//! to the module that owns its collections.
+
+use std::time::Duration;
+
+use app::model::{
+    AuditEntry, AuditPage, AuditQuery, Channel, ChannelId, RedemptionOutcome, RedemptionRecord,
+    Reward, SessionState, Settings, VipSession, WaitlistEntry,
+};
+use app::ssr::{ActiveWith, SealedTokens, Store, StoreResult};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::de::IgnoredAny;
+
+use super::support::{key, HEALTH, TOKENS};
+use super::FirestoreStore;
+
+#[async_trait]
+impl Store for FirestoreStore {
+    fn backend(&self) -> &'static str {
+        "firestore"
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn ping(&self) -> StoreResult<()> {
+        self.get_doc::<IgnoredAny>(HEALTH, "ping").await.map(drop)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn save_channel(&self, channel: &Channel) -> StoreResult<()> {
+        self.save_channel_doc(channel).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn channel(&self, id: &ChannelId) -> StoreResult<Option<Channel>> {
+        self.channel_doc(id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn channel_by_login(&self, login: &str) -> StoreResult<Option<Channel>> {
+        self.channel_doc_by_login(login).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn channels(&self) -> StoreResult<Vec<Channel>> {
+        self.all_channels().await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn update_settings(&self, id: &ChannelId, settings: &Settings) -> StoreResult<bool> {
+        self.patch_settings(id, settings).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_needs_reauth(&self, id: &ChannelId, needs_reauth: bool) -> StoreResult<bool> {
+        self.patch_needs_reauth(id, needs_reauth).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn put_tokens(&self, user_id: &str, tokens: &SealedTokens) -> StoreResult<()> {
+        self.put_tokens_doc(user_id, tokens).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn tokens(&self, user_id: &str) -> StoreResult<Option<SealedTokens>> {
+        self.tokens_doc(user_id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn delete_tokens(&self, user_id: &str) -> StoreResult<()> {
+        self.delete_doc(TOKENS, &key(&[user_id])).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn save_reward(&self, reward: &Reward) -> StoreResult<()> {
+        self.save_reward_doc(reward).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn reward(&self, reward_id: &str) -> StoreResult<Option<Reward>> {
+        self.reward_doc(reward_id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn rewards(&self, channel: &ChannelId) -> StoreResult<Vec<Reward>> {
+        self.channel_rewards(channel).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn delete_reward(&self, reward_id: &str) -> StoreResult<bool> {
+        self.delete_reward_doc(reward_id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn create_redemption(&self, record: &RedemptionRecord) -> StoreResult<bool> {
+        self.create_redemption_doc(record).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn redemption(&self, id: &str) -> StoreResult<Option<RedemptionRecord>> {
+        self.redemption_doc(id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_redemption_outcome(
+        &self,
+        id: &str,
+        outcome: RedemptionOutcome,
+    ) -> StoreResult<bool> {
+        self.patch_redemption_outcome(id, outcome).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn insert_session(&self, session: &VipSession) -> StoreResult<()> {
+        self.insert_session_doc(session).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn session(&self, id: &str) -> StoreResult<Option<VipSession>> {
+        self.session_doc(id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn active_session(
+        &self,
+        channel: &ChannelId,
+        viewer_id: &str,
+    ) -> StoreResult<Option<VipSession>> {
+        self.active_session_doc(channel, viewer_id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn active_sessions(&self, channel: &ChannelId) -> StoreResult<Vec<VipSession>> {
+        self.channel_active_sessions(channel).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn due_sessions(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<VipSession>> {
+        self.due_session_docs(now, limit).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn next_deadline(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        self.earliest_deadline().await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn extend_session(
+        &self,
+        id: &str,
+        expected: ActiveWith,
+        new_expires_at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.extend_session_doc(id, expected, new_expires_at).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn end_session(
+        &self,
+        id: &str,
+        expected: ActiveWith,
+        to: SessionState,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.end_session_doc(id, expected, to, at).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
+        self.append_audit_doc(entry).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn audit_page(&self, channel: &ChannelId, query: &AuditQuery) -> StoreResult<AuditPage> {
+        self.audit_docs_page(channel, query).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn remember_message(
+        &self,
+        message_id: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> StoreResult<bool> {
+        self.remember_message_doc(message_id, now, ttl).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64> {
+        self.purge_expired_docs(now).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn acquire_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> StoreResult<bool> {
+        self.acquire_lease_doc(name, holder, now, ttl).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {
+        self.release_lease_doc(name, holder).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn waitlist_push(&self, entry: &WaitlistEntry) -> StoreResult<()> {
+        self.waitlist_push_doc(entry).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn waitlist(&self, channel: &ChannelId) -> StoreResult<Vec<WaitlistEntry>> {
+        self.channel_waitlist(channel).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn waitlist_remove(&self, channel: &ChannelId, redemption_id: &str) -> StoreResult<bool> {
+        self.waitlist_remove_doc(channel, redemption_id).await
+    }
+}

@@ -1,0 +1,69 @@
+//! Send Chat Message as the broadcaster (sender = broadcaster, user token with `user:write:chat`).
+//! A 200 is not a delivery: Twitch's `is_sent` says whether the message went out.
+
+use app::model::ChannelId;
+use app::ssr::twitch::TwitchError;
+use twitch_api::helix::chat::{SendChatMessageBody, SendChatMessageRequest};
+use twitch_api::helix::RequestPost;
+
+use super::{classify, unreadable, HelixClient};
+
+/// Twitch's limit for one chat message, in characters.
+pub const MAX_CHAT_CHARS: usize = 500;
+
+impl HelixClient {
+    pub(super) async fn post_chat(
+        &self,
+        channel: &ChannelId,
+        message: &str,
+    ) -> Result<bool, TwitchError> {
+        let request = SendChatMessageRequest::new();
+        let body = SendChatMessageBody::new(
+            channel.as_str(),
+            channel.as_str(),
+            truncate(message, MAX_CHAT_CHARS),
+        );
+        let reply = self
+            .transport
+            .send(channel.as_str(), |token, client_id| {
+                request.create_request(body.clone(), token, client_id)
+            })
+            .await?;
+        if !reply.is_success() {
+            return Err(classify::error(reply.status, &reply.message()));
+        }
+        let uri = reply.uri.clone();
+        let sent = SendChatMessageRequest::parse_response(None, &uri, reply.into_http())
+            .map_err(unreadable)?
+            .data;
+        if !sent.is_sent {
+            let reason = sent
+                .drop_reason
+                .map(|r| r.code.to_string())
+                .unwrap_or_default();
+            tracing::info!(reason, "Twitch dropped a chat message");
+        }
+        Ok(sent.is_sent)
+    }
+}
+
+/// At most `max` characters (not bytes) of `text`.
+pub(super) fn truncate(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_counts_characters() {
+        assert_eq!(truncate("héllo", 3), "hél");
+        assert_eq!(truncate("short", 500), "short");
+        let long = "é".repeat(600);
+        assert_eq!(truncate(&long, MAX_CHAT_CHARS).chars().count(), 500);
+    }
+}

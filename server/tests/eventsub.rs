@@ -1,0 +1,250 @@
+//! EventSub against the Twitch simulator: the WebSocket supervisor (welcome, subscription, delivery,
+//! reconnect hand-over, keepalive watchdog, revocation, lease) and the webhook handler.
+
+#[path = "eventsub/harness.rs"]
+mod harness;
+#[path = "eventsub/webhook.rs"]
+mod webhook;
+
+use std::time::Duration;
+
+use app::ssr::events::TwitchEvent;
+use harness::{eventually, Harness};
+use server::eventsub::parse::CHANNEL_TYPES;
+use server::eventsub::{ChannelState, EventSubSupervisor};
+
+fn sim_config() -> twitch_sim::Config {
+    twitch_sim::Config {
+        ws_keepalive_override: Some(Duration::from_millis(100)),
+        ws_ping_interval: Some(Duration::from_millis(50)),
+        ..twitch_sim::Config::default()
+    }
+}
+
+async fn connected(h: &Harness, supervisor: &EventSubSupervisor) {
+    let channel = h.channel();
+    eventually("channel connected", || {
+        supervisor.state(&channel) == Some(ChannelState::Connected)
+    })
+    .await;
+}
+
+/// The one live session id, once exactly one is open.
+async fn single_session(h: &Harness) -> String {
+    eventually("one session", || h.sim.ws_sessions().len() == 1).await;
+    h.sim.ws_sessions().remove(0)
+}
+
+fn assert_subscribed_on(h: &Harness, session: &str) {
+    let enabled = h.enabled_subscriptions();
+    let mut kinds: Vec<&str> = enabled
+        .iter()
+        .map(|s| s["type"].as_str().unwrap())
+        .collect();
+    kinds.sort_unstable();
+    let mut wanted = CHANNEL_TYPES.to_vec();
+    wanted.sort_unstable();
+    assert_eq!(kinds, wanted);
+    for s in &enabled {
+        assert_eq!(s["transport"]["session_id"], session, "{s}");
+        assert_eq!(
+            s["condition"]["broadcaster_user_id"],
+            h.streamer.id.as_str()
+        );
+    }
+}
+
+#[tokio::test]
+async fn welcome_subscribe_and_deliver_a_redemption_once() {
+    let h = Harness::start(twitch_sim::Config {
+        ws_unused_timeout: Some(Duration::from_secs(2)),
+        ..sim_config()
+    })
+    .await;
+    let supervisor = h.supervisor(h.settings(Duration::from_secs(2)));
+    supervisor.watch(h.channel());
+    supervisor.watch(h.channel()); // a second watch is a no-op
+    connected(&h, &supervisor).await;
+    let session = single_session(&h).await;
+    assert_subscribed_on(&h, &session);
+    assert_eq!(h.subscriptions().len(), CHANNEL_TYPES.len());
+
+    let redemption = h.redeem();
+    h.sink.wait_for_redemption(&redemption).await;
+    // A later event on the same socket arrives after any duplicate would have.
+    h.sim.twitch_add_vip(&h.streamer.id, &h.viewer.id).unwrap();
+    h.sink
+        .wait_until("vip added", |e| {
+            e.iter().any(|e| matches!(e, TwitchEvent::VipAdded { .. }))
+        })
+        .await;
+    assert_eq!(h.sink.redemptions(), [redemption]);
+    match &h.sink.events()[0] {
+        TwitchEvent::Redemption {
+            channel,
+            reward_id,
+            viewer,
+            ..
+        } => {
+            assert_eq!(channel, &h.channel());
+            assert_eq!(reward_id, &h.reward_id);
+            assert_eq!(viewer.id, h.viewer.id);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    // Still the same session: subscribed in time (no 4003) and pings answered (no 4002).
+    assert_eq!(h.sim.ws_sessions(), [session]);
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn session_reconnect_hands_over_without_losing_events_or_resubscribing() {
+    let h = Harness::start(sim_config()).await;
+    let supervisor = h.supervisor(h.settings(Duration::from_secs(2)));
+    supervisor.watch(h.channel());
+    connected(&h, &supervisor).await;
+    let old = single_session(&h).await;
+    let before = h.redeem();
+    h.sink.wait_for_redemption(&before).await;
+
+    h.sim.ws_reconnect(&old).expect("session exists");
+    let during = h.redeem();
+    eventually("hand-over done", || {
+        let sessions = h.sim.ws_sessions();
+        sessions.len() == 1 && sessions[0] != old
+    })
+    .await;
+    let new = single_session(&h).await;
+    let after = h.redeem();
+    h.sink.wait_for_redemption(&during).await;
+    h.sink.wait_for_redemption(&after).await;
+    connected(&h, &supervisor).await;
+
+    assert_eq!(h.sink.redemptions(), [before, during, after]);
+    assert_eq!(
+        h.subscriptions().len(),
+        CHANNEL_TYPES.len(),
+        "no second subscription"
+    );
+    assert_subscribed_on(&h, &new);
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn keepalive_silence_reconnects_and_resubscribes() {
+    // The first session never sends keepalives; the client allows 1 s of silence.
+    let h = Harness::start(twitch_sim::Config {
+        ws_keepalive_override: Some(Duration::from_secs(3600)),
+        ..sim_config()
+    })
+    .await;
+    let supervisor = h.supervisor(h.settings(Duration::from_secs(1)));
+    supervisor.watch(h.channel());
+    connected(&h, &supervisor).await;
+    let first = single_session(&h).await;
+    // Sessions opened from now on send keepalives again.
+    h.sim
+        .with_world(|w| w.config.ws_keepalive_override = Some(Duration::from_millis(100)));
+
+    eventually("a new session subscribed", || {
+        let enabled = h.enabled_subscriptions();
+        enabled.len() == CHANNEL_TYPES.len()
+            && enabled
+                .iter()
+                .all(|s| s["transport"]["session_id"] != first.as_str())
+    })
+    .await;
+    let second = single_session(&h).await;
+    assert_ne!(second, first);
+    assert_subscribed_on(&h, &second);
+    let old_disabled = h
+        .subscriptions()
+        .into_iter()
+        .filter(|s| s["transport"]["session_id"] == first.as_str())
+        .all(|s| s["status"] != "enabled");
+    assert!(
+        old_disabled,
+        "the silent session's subscriptions ended with it"
+    );
+
+    connected(&h, &supervisor).await;
+    let redemption = h.redeem();
+    h.sink.wait_for_redemption(&redemption).await;
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn revocation_reports_authorization_revoked_and_stops() {
+    let h = Harness::start(sim_config()).await;
+    let supervisor = h.supervisor(h.settings(Duration::from_secs(2)));
+    supervisor.watch(h.channel());
+    connected(&h, &supervisor).await;
+
+    h.sim
+        .revoke_authorization(&h.client_id, &h.streamer.id)
+        .unwrap();
+    let revoked = |e: &TwitchEvent| matches!(e, TwitchEvent::AuthorizationRevoked { user_id } if *user_id == *h.streamer.id);
+    h.sink
+        .wait_until("authorization revoked", |events| events.iter().any(revoked))
+        .await;
+    let channel = h.channel();
+    eventually("needs re-authorisation", || {
+        supervisor.state(&channel) == Some(ChannelState::NeedsReauth)
+    })
+    .await;
+    eventually("socket closed", || h.sim.ws_sessions().is_empty()).await;
+    assert_eq!(h.sink.count(revoked), 1, "reported once");
+    let stored = h.store.channel(&channel).await.unwrap().unwrap();
+    assert!(stored.needs_reauth);
+    // Unwatching keeps the state visible; watching again (after a new login) restarts.
+    supervisor.unwatch(&channel);
+    assert_eq!(supervisor.state(&channel), Some(ChannelState::NeedsReauth));
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn the_lease_gives_one_instance_the_socket_and_hands_it_over() {
+    let h = Harness::start(sim_config()).await;
+    let mut settings_a = h.settings(Duration::from_secs(2));
+    settings_a.lease_ttl = Duration::from_millis(600);
+    let mut settings_b = settings_a.clone();
+    settings_b.instance_id = "instance-b".into();
+    let a = h.supervisor(settings_a);
+    let b = h.supervisor(settings_b);
+    let channel = h.channel();
+
+    a.watch(channel.clone());
+    connected(&h, &a).await;
+    b.watch(channel.clone());
+    eventually("b waits", || {
+        b.state(&channel) == Some(ChannelState::Standby)
+    })
+    .await;
+    assert_eq!(h.sim.ws_sessions().len(), 1);
+
+    a.unwatch(&channel);
+    assert_eq!(a.state(&channel), None);
+    connected(&h, &b).await;
+    let session = single_session(&h).await;
+    assert_subscribed_on(&h, &session);
+    let redemption = h.redeem();
+    h.sink.wait_for_redemption(&redemption).await;
+    assert_eq!(h.sink.redemptions(), [redemption]);
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_channel_without_tokens_needs_reauth_without_connecting() {
+    let h = Harness::start(sim_config()).await;
+    h.store.delete_tokens(&h.streamer.id).await.unwrap();
+    let supervisor = h.supervisor(h.settings(Duration::from_secs(2)));
+    assert_eq!(supervisor.start().await.unwrap(), 1);
+    let channel = h.channel();
+    eventually("needs re-authorisation", || {
+        supervisor.state(&channel) == Some(ChannelState::NeedsReauth)
+    })
+    .await;
+    assert!(h.sim.ws_sessions().is_empty());
+    assert!(h.subscriptions().is_empty());
+    h.stop().await;
+}

@@ -1,0 +1,426 @@
+//! `InMemoryTwitch`: a fake [`TwitchApi`] with real state that keeps Twitch's rules, for use-case
+//! tests: VIPs and moderators (a viewer is never both), a slot limit, blocked viewers, the Build a
+//! Community requirement, unknown users, redemptions whose status can change only while
+//! UNFULFILLED, a chat log, revocable authorisation, and scripted failures (429, 5xx, 401) per
+//! operation. Removals can be held open to stage races.
+#![allow(dead_code)]
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use app::model::{ChannelId, Viewer};
+use app::ssr::twitch::{
+    AddVipError, PendingRedemption, RedemptionStatus, RemoveVipOutcome, RewardSpec, TwitchApi,
+    TwitchError, TwitchUser,
+};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use tokio::sync::Notify;
+
+/// The Twitch calls a failure can be scripted for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Op {
+    AddVip,
+    RemoveVip,
+    Vips,
+    SetStatus,
+    Unfulfilled,
+    Chat,
+}
+
+/// A redemption's status on Twitch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Unfulfilled,
+    Fulfilled,
+    Canceled,
+}
+
+#[derive(Debug, Clone)]
+struct Redemption {
+    channel: ChannelId,
+    reward_id: String,
+    viewer: Viewer,
+    redeemed_at: DateTime<Utc>,
+    status: Status,
+}
+
+#[derive(Debug, Default)]
+struct ChannelState {
+    vips: Vec<Viewer>,
+    moderators: Vec<Viewer>,
+    slots: usize,
+    build_a_community: bool,
+    blocked: HashSet<String>,
+    authorized: bool,
+    chat: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    channels: HashMap<ChannelId, ChannelState>,
+    redemptions: HashMap<String, Redemption>,
+    missing_users: HashSet<String>,
+    failures: HashMap<Op, VecDeque<TwitchError>>,
+    next_id: u64,
+}
+
+#[derive(Default)]
+pub struct InMemoryTwitch {
+    state: Mutex<State>,
+    add_calls: AtomicUsize,
+    remove_calls: AtomicUsize,
+    /// When set, every Remove VIP waits here (after counting itself in `removals_waiting`).
+    removal_gate: Mutex<Option<Arc<Notify>>>,
+    removals_waiting: AtomicUsize,
+}
+
+impl InMemoryTwitch {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A channel with `slots` VIP slots that has completed Build a Community and is authorised.
+    pub fn add_channel(&self, channel: &ChannelId, slots: usize) {
+        self.with(|s| {
+            s.channels.insert(
+                channel.clone(),
+                ChannelState {
+                    slots,
+                    build_a_community: true,
+                    authorized: true,
+                    ..ChannelState::default()
+                },
+            );
+        });
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
+        f(&mut self.state.lock().unwrap())
+    }
+
+    fn with_channel<T>(&self, channel: &ChannelId, f: impl FnOnce(&mut ChannelState) -> T) -> T {
+        self.with(|s| f(s.channels.get_mut(channel).expect("channel set up")))
+    }
+
+    // ---- what streamers and viewers do on Twitch ------------------------------------------
+
+    /// A viewer redeems one of the channel's rewards: an UNFULFILLED redemption. Returns its id.
+    pub fn redeem(&self, channel: &ChannelId, reward_id: &str, viewer: &Viewer) -> String {
+        self.with(|s| {
+            s.next_id += 1;
+            let id = format!("redemption-{}", s.next_id);
+            s.redemptions.insert(
+                id.clone(),
+                Redemption {
+                    channel: channel.clone(),
+                    reward_id: reward_id.to_owned(),
+                    viewer: viewer.clone(),
+                    redeemed_at: Utc::now(),
+                    status: Status::Unfulfilled,
+                },
+            );
+            id
+        })
+    }
+
+    /// The streamer adds a VIP by hand (ignores slots: tests set up state).
+    pub fn add_vip_by_hand(&self, channel: &ChannelId, viewer: &Viewer) {
+        self.with_channel(channel, |c| {
+            if !c.vips.iter().any(|v| v.id == viewer.id) {
+                c.vips.push(viewer.clone());
+            }
+        });
+    }
+
+    pub fn remove_vip_by_hand(&self, channel: &ChannelId, viewer_id: &str) {
+        self.with_channel(channel, |c| c.vips.retain(|v| v.id != viewer_id));
+    }
+
+    /// The streamer makes a viewer moderator (Twitch removes the VIP role first).
+    pub fn make_moderator(&self, channel: &ChannelId, viewer: &Viewer) {
+        self.with_channel(channel, |c| {
+            c.vips.retain(|v| v.id != viewer.id);
+            c.moderators.push(viewer.clone());
+        });
+    }
+
+    pub fn block(&self, channel: &ChannelId, viewer_id: &str) {
+        self.with_channel(channel, |c| {
+            c.blocked.insert(viewer_id.to_owned());
+        });
+    }
+
+    pub fn set_build_a_community(&self, channel: &ChannelId, done: bool) {
+        self.with_channel(channel, |c| c.build_a_community = done);
+    }
+
+    pub fn set_slots(&self, channel: &ChannelId, slots: usize) {
+        self.with_channel(channel, |c| c.slots = slots);
+    }
+
+    /// The streamer revokes (false) or renews (true) the app's authorisation.
+    pub fn set_authorized(&self, channel: &ChannelId, authorized: bool) {
+        self.with_channel(channel, |c| c.authorized = authorized);
+    }
+
+    pub fn delete_user(&self, viewer_id: &str) {
+        self.with(|s| {
+            s.missing_users.insert(viewer_id.to_owned());
+        });
+    }
+
+    /// The next `times` calls of `op` fail with `error` (before any other check).
+    pub fn fail_next(&self, op: Op, error: TwitchError, times: usize) {
+        self.with(|s| {
+            let queue = s.failures.entry(op).or_default();
+            queue.extend(std::iter::repeat_n(error, times));
+        });
+    }
+
+    /// Holds every Remove VIP until the returned gate is notified (`notify_waiters`).
+    pub fn hold_removals(&self) -> Arc<Notify> {
+        let gate = Arc::new(Notify::new());
+        *self.removal_gate.lock().unwrap() = Some(gate.clone());
+        gate
+    }
+
+    pub fn release_removals(&self) {
+        if let Some(gate) = self.removal_gate.lock().unwrap().take() {
+            gate.notify_waiters();
+        }
+    }
+
+    // ---- what tests look at ----------------------------------------------------------------
+
+    pub fn is_vip(&self, channel: &ChannelId, viewer_id: &str) -> bool {
+        self.with_channel(channel, |c| c.vips.iter().any(|v| v.id == viewer_id))
+    }
+
+    pub fn vip_count(&self, channel: &ChannelId) -> usize {
+        self.with_channel(channel, |c| c.vips.len())
+    }
+
+    pub fn status(&self, redemption_id: &str) -> Status {
+        self.with(|s| s.redemptions[redemption_id].status)
+    }
+
+    pub fn chat_log(&self, channel: &ChannelId) -> Vec<String> {
+        self.with_channel(channel, |c| c.chat.clone())
+    }
+
+    pub fn add_calls(&self) -> usize {
+        self.add_calls.load(Ordering::SeqCst)
+    }
+
+    pub fn remove_calls(&self) -> usize {
+        self.remove_calls.load(Ordering::SeqCst)
+    }
+
+    pub fn removals_waiting(&self) -> usize {
+        self.removals_waiting.load(Ordering::SeqCst)
+    }
+
+    // ---- Twitch's rules --------------------------------------------------------------------
+
+    /// A scripted failure, then authorisation.
+    fn gate(&self, op: Op, channel: &ChannelId) -> Result<(), TwitchError> {
+        self.with(|s| {
+            if let Some(e) = s.failures.get_mut(&op).and_then(VecDeque::pop_front) {
+                return Err(e);
+            }
+            match s.channels.get(channel) {
+                Some(c) if c.authorized => Ok(()),
+                Some(_) => Err(TwitchError::Unauthorized),
+                None => Err(TwitchError::NotFound),
+            }
+        })
+    }
+
+    fn user(&self, id: &str) -> Option<TwitchUser> {
+        self.with(|s| {
+            (!s.missing_users.contains(id)).then(|| TwitchUser {
+                id: id.to_owned(),
+                login: format!("user{id}"),
+                display_name: format!("User{id}"),
+                profile_image_url: None,
+            })
+        })
+    }
+}
+
+#[async_trait]
+impl TwitchApi for InMemoryTwitch {
+    async fn user_by_login(
+        &self,
+        _channel: &ChannelId,
+        login: &str,
+    ) -> Result<Option<TwitchUser>, TwitchError> {
+        Ok(login.strip_prefix("user").and_then(|id| self.user(id)))
+    }
+
+    async fn user_by_id(
+        &self,
+        _channel: &ChannelId,
+        id: &str,
+    ) -> Result<Option<TwitchUser>, TwitchError> {
+        Ok(self.user(id))
+    }
+
+    async fn vips(&self, channel: &ChannelId) -> Result<Vec<Viewer>, TwitchError> {
+        self.gate(Op::Vips, channel)?;
+        Ok(self.with_channel(channel, |c| c.vips.clone()))
+    }
+
+    async fn moderators(&self, channel: &ChannelId) -> Result<Vec<Viewer>, TwitchError> {
+        self.gate(Op::Vips, channel)?;
+        Ok(self.with_channel(channel, |c| c.moderators.clone()))
+    }
+
+    async fn add_vip(&self, channel: &ChannelId, viewer_id: &str) -> Result<(), AddVipError> {
+        self.add_calls.fetch_add(1, Ordering::SeqCst);
+        self.gate(Op::AddVip, channel)?;
+        let Some(user) = self.user(viewer_id) else {
+            return Err(AddVipError::UserNotFound);
+        };
+        self.with_channel(channel, |c| {
+            if c.blocked.contains(viewer_id) {
+                return Err(AddVipError::UserBlocked);
+            }
+            if !c.build_a_community {
+                return Err(AddVipError::BuildACommunityRequired);
+            }
+            if c.moderators.iter().any(|m| m.id == viewer_id) {
+                return Err(AddVipError::IsModerator);
+            }
+            if c.vips.iter().any(|v| v.id == viewer_id) {
+                return Err(AddVipError::AlreadyVip);
+            }
+            if c.vips.len() >= c.slots {
+                return Err(AddVipError::SlotsFull);
+            }
+            c.vips.push(Viewer {
+                id: user.id,
+                login: user.login,
+                display_name: user.display_name,
+            });
+            Ok(())
+        })
+    }
+
+    async fn remove_vip(
+        &self,
+        channel: &ChannelId,
+        viewer_id: &str,
+    ) -> Result<RemoveVipOutcome, TwitchError> {
+        self.remove_calls.fetch_add(1, Ordering::SeqCst);
+        self.gate(Op::RemoveVip, channel)?;
+        let outcome = self.with_channel(channel, |c| {
+            let before = c.vips.len();
+            c.vips.retain(|v| v.id != viewer_id);
+            if c.vips.len() < before {
+                RemoveVipOutcome::Removed
+            } else {
+                RemoveVipOutcome::NotAVip
+            }
+        });
+        let gate = self.removal_gate.lock().unwrap().clone();
+        if let Some(gate) = gate {
+            let released = gate.notified();
+            self.removals_waiting.fetch_add(1, Ordering::SeqCst);
+            released.await;
+            self.removals_waiting.fetch_sub(1, Ordering::SeqCst);
+        }
+        Ok(outcome)
+    }
+
+    async fn create_reward(
+        &self,
+        channel: &ChannelId,
+        _spec: &RewardSpec,
+    ) -> Result<String, TwitchError> {
+        self.gate(Op::SetStatus, channel)?;
+        Ok(self.with(|s| {
+            s.next_id += 1;
+            format!("reward-{}", s.next_id)
+        }))
+    }
+
+    async fn update_reward(
+        &self,
+        channel: &ChannelId,
+        _reward_id: &str,
+        _spec: &RewardSpec,
+    ) -> Result<(), TwitchError> {
+        self.gate(Op::SetStatus, channel)
+    }
+
+    async fn delete_reward(
+        &self,
+        channel: &ChannelId,
+        _reward_id: &str,
+    ) -> Result<(), TwitchError> {
+        self.gate(Op::SetStatus, channel)
+    }
+
+    async fn unfulfilled_redemptions(
+        &self,
+        channel: &ChannelId,
+        reward_id: &str,
+    ) -> Result<Vec<PendingRedemption>, TwitchError> {
+        self.gate(Op::Unfulfilled, channel)?;
+        let mut pending: Vec<PendingRedemption> = self.with(|s| {
+            s.redemptions
+                .iter()
+                .filter(|(_, r)| {
+                    &r.channel == channel
+                        && r.reward_id == reward_id
+                        && r.status == Status::Unfulfilled
+                })
+                .map(|(id, r)| PendingRedemption {
+                    id: id.clone(),
+                    reward_id: r.reward_id.clone(),
+                    viewer: r.viewer.clone(),
+                    redeemed_at: r.redeemed_at,
+                })
+                .collect()
+        });
+        pending.sort_by(|a, b| (a.redeemed_at, &a.id).cmp(&(b.redeemed_at, &b.id)));
+        Ok(pending)
+    }
+
+    async fn set_redemption_status(
+        &self,
+        channel: &ChannelId,
+        reward_id: &str,
+        redemption_id: &str,
+        status: RedemptionStatus,
+    ) -> Result<(), TwitchError> {
+        self.gate(Op::SetStatus, channel)?;
+        self.with(|s| match s.redemptions.get_mut(redemption_id) {
+            Some(r)
+                if &r.channel == channel
+                    && r.reward_id == reward_id
+                    && r.status == Status::Unfulfilled =>
+            {
+                r.status = match status {
+                    RedemptionStatus::Fulfilled => Status::Fulfilled,
+                    RedemptionStatus::Canceled => Status::Canceled,
+                };
+                Ok(())
+            }
+            // Only UNFULFILLED redemptions can change: anything else is a 404.
+            _ => Err(TwitchError::NotFound),
+        })
+    }
+
+    async fn send_chat(&self, channel: &ChannelId, message: &str) -> Result<bool, TwitchError> {
+        self.gate(Op::Chat, channel)?;
+        if message.chars().count() > 500 {
+            return Err(TwitchError::Rejected("message too long".into()));
+        }
+        self.with_channel(channel, |c| c.chat.push(message.to_owned()));
+        Ok(true)
+    }
+}
