@@ -25,7 +25,9 @@ step "unit + integration tests" cargo test -p app -p server --locked
 browser_tests() {
   # cargo-leptos can exit 0 when its build fails: trust only Playwright's own report.
   rm -f end2end/test-results/report.json
-  cargo leptos end-to-end --release
+  # A fresh database for every run (demo mode: the bundled simulated Twitch).
+  mkdir -p target/e2e
+  DATABASE_URL="sqlite://target/e2e/vip-$(date +%s).db" cargo leptos end-to-end --release
   node -e '
     const r = require("./end2end/test-results/report.json").stats;
     console.log(`browser tests: ${r.expected} passed, ${r.unexpected} failed, ${r.skipped} skipped, ${r.flaky} flaky`);

@@ -35,6 +35,19 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// The machine-readable code of the REST API's `{"error": code, "message": text}` bodies.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "invalid_request",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::Internal { .. } | Self::ServerFn(_) => "internal",
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

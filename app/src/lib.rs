@@ -48,9 +48,15 @@ pub fn App() -> impl IntoView {
         <Title text="VIP Manager" />
         <div id="app" data-hydrated=move || hydrated.get().to_string()>
             <Router>
+                <components::SiteHeader />
                 <Routes fallback=pages::NotFound>
                     // Async: every page is complete HTML without JavaScript.
                     <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
+                    <Route
+                        path=StaticSegment("dashboard")
+                        view=pages::DashboardPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </Router>
         </div>

@@ -45,7 +45,9 @@ mod tests {
 
     #[test]
     fn demo_points_every_twitch_url_at_the_mounted_simulator() {
-        let mut twitch = crate::config::Config::from_lookup(&|_| None).unwrap().twitch;
+        let mut twitch = crate::config::Config::from_lookup(&|_| None)
+            .unwrap()
+            .twitch;
         let demo = Demo::prepare(&mut twitch);
         assert!(twitch.credentials.is_some());
         assert_eq!(twitch.api_url, "http://127.0.0.1:3000/twitch-sim/helix");

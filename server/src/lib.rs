@@ -3,10 +3,10 @@
 
 pub mod config;
 pub mod crypto;
-pub mod expiry;
-pub mod eventsub;
-mod maintenance;
 pub mod demo;
+pub mod eventsub;
+pub mod expiry;
+mod maintenance;
 pub mod routes;
 pub mod shutdown;
 pub mod store;
@@ -44,10 +44,20 @@ pub async fn run(
 
     let mut twitch_config = config.twitch.clone();
     twitch_config.follow_listen_addr(listener.local_addr()?);
-    let demo = twitch_config.is_demo().then(|| Demo::prepare(&mut twitch_config));
-    let twitch = twitch::connect(&twitch_config, storage.store.clone(), storage.cipher.clone())?;
+    let demo = twitch_config
+        .is_demo()
+        .then(|| Demo::prepare(&mut twitch_config));
+    let twitch = twitch::connect(
+        &twitch_config,
+        storage.store.clone(),
+        storage.cipher.clone(),
+    )?;
 
-    let ctx = ServerContext::new(env!("CARGO_PKG_VERSION"), storage.store.clone());
+    let ctx = ServerContext::new(
+        env!("CARGO_PKG_VERSION"),
+        storage.store.clone(),
+        twitch.api.clone(),
+    );
     let app = routes::router(routes::Parts {
         state: routes::AppState {
             leptos: config.leptos.clone(),

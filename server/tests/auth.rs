@@ -12,11 +12,21 @@ fn location(res: &reqwest::Response) -> String {
 
 /// Follows the login dance like a browser; returns the final redirect target.
 async fn log_in(server: &TestServer, browser: &reqwest::Client) -> String {
-    let res = browser.get(server.url("/api/auth/login")).send().await.unwrap();
+    let res = browser
+        .get(server.url("/api/auth/login"))
+        .send()
+        .await
+        .unwrap();
     assert!(res.status().is_redirection(), "{}", res.status());
     let authorize = location(&res);
-    assert!(authorize.contains("/twitch-sim/oauth2/authorize?"), "{authorize}");
-    assert!(authorize.contains("scope=channel%3Amanage%3Avips"), "{authorize}");
+    assert!(
+        authorize.contains("/twitch-sim/oauth2/authorize?"),
+        "{authorize}"
+    );
+    assert!(
+        authorize.contains("scope=channel%3Amanage%3Avips"),
+        "{authorize}"
+    );
     let res = browser.get(&authorize).send().await.unwrap();
     let callback = location(&res);
     assert!(callback.contains("/api/auth/callback?code="), "{callback}");
@@ -29,7 +39,10 @@ async fn log_in(server: &TestServer, browser: &reqwest::Client) -> String {
         .map(|v| v.to_str().unwrap().to_owned())
         .find(|c| c.starts_with("vip_session="))
         .expect("a session cookie");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     location(&res)
 }
 
@@ -46,7 +59,11 @@ async fn login_creates_the_channel_stores_sealed_tokens_and_audits() {
         .unwrap()
         .expect("channel created on first login");
     assert!(!channel.needs_reauth);
-    let sealed = store.tokens(channel.id.as_str()).await.unwrap().expect("tokens stored");
+    let sealed = store
+        .tokens(channel.id.as_str())
+        .await
+        .unwrap()
+        .expect("tokens stored");
     assert!(!sealed.ciphertext.is_empty());
     let page = store
         .audit_page(
@@ -108,7 +125,11 @@ async fn a_callback_with_a_foreign_state_is_refused() {
 async fn a_refused_consent_returns_to_the_start_page() {
     let server = TestServer::start().await;
     let browser = TestServer::browser();
-    browser.get(server.url("/api/auth/login")).send().await.unwrap();
+    browser
+        .get(server.url("/api/auth/login"))
+        .send()
+        .await
+        .unwrap();
     let res = browser
         .get(server.url("/api/auth/callback?error=access_denied&error_description=no"))
         .send()

@@ -3,6 +3,8 @@
 
 mod audit;
 mod channel;
+mod countdown;
+mod dashboard;
 mod duration;
 mod live;
 mod redemption;
@@ -13,6 +15,8 @@ mod status;
 
 pub use audit::{Actor, AuditAction, AuditCursor, AuditEntry, AuditPage, AuditQuery};
 pub use channel::{Channel, ChannelId, Viewer};
+pub use countdown::format_remaining;
+pub use dashboard::{Dashboard, Me};
 pub use duration::{DurationError, DurationUnit, VipDuration};
 pub use live::{LiveEvent, LiveKind};
 pub use redemption::{RedemptionOutcome, RedemptionRecord, RefundReason, WaitlistEntry};

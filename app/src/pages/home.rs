@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{DurationPlanner, ServerStatusCard};
+use crate::components::{DurationPlanner, LoginButton, ServerStatusCard};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -14,6 +14,7 @@ pub fn HomePage() -> impl IntoView {
                 <p class="mt-4 text-zinc-300">
                     "Viewers redeem a reward, VIP is granted within moments, and removed to the second when their time is up — also after a restart. Failed grants are refunded with the reason."
                 </p>
+                <LoginButton class="mt-6" />
             </header>
             <div class="mt-10 grid gap-6 sm:grid-cols-2">
                 <DurationPlanner />

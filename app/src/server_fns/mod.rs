@@ -1,5 +1,7 @@
 //! Server functions, grouped by area. Each is a few lines that call a use case in `crate::ssr`.
 
+mod dashboard;
 mod status;
 
+pub use dashboard::*;
 pub use status::*;

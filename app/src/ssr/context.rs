@@ -3,6 +3,7 @@ use std::time::Instant;
 
 use chrono::Utc;
 
+use super::twitch::TwitchApi;
 use super::Store;
 use crate::model::ServerStatus;
 
@@ -16,15 +17,21 @@ struct Inner {
     version: String,
     started: Instant,
     store: Arc<dyn Store>,
+    twitch: Arc<dyn TwitchApi>,
 }
 
 impl ServerContext {
-    pub fn new(version: impl Into<String>, store: Arc<dyn Store>) -> Self {
+    pub fn new(
+        version: impl Into<String>,
+        store: Arc<dyn Store>,
+        twitch: Arc<dyn TwitchApi>,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 version: version.into(),
                 started: Instant::now(),
                 store,
+                twitch,
             }),
         }
     }
@@ -35,6 +42,10 @@ impl ServerContext {
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.inner.store
+    }
+
+    pub fn twitch(&self) -> &Arc<dyn TwitchApi> {
+        &self.inner.twitch
     }
 
     pub fn status(&self) -> ServerStatus {

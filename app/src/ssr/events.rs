@@ -30,7 +30,10 @@ pub enum TwitchEvent {
         paused: bool,
     },
     /// `channel.channel_points_custom_reward.remove`
-    RewardRemoved { channel: ChannelId, reward_id: String },
+    RewardRemoved {
+        channel: ChannelId,
+        reward_id: String,
+    },
     /// `user.authorization.revoke` (webhook), or a subscription revoked with `authorization_revoked`.
     AuthorizationRevoked { user_id: String },
 }

@@ -2,9 +2,11 @@
 //! and the use cases that server functions, REST handlers and background tasks share.
 
 pub mod accounts;
+pub mod auth;
 mod context;
 pub mod engine;
 pub mod events;
+mod http;
 pub mod live;
 pub mod store;
 mod tokens;
@@ -27,6 +29,14 @@ pub fn context() -> Result<ServerContext, AppError> {
             reference: "no-context".into(),
         }
     })
+}
+
+/// Logs an internal failure under a fresh reference id and returns the error the user sees, which
+/// carries only that id.
+pub fn internal(what: &str, error: &dyn std::fmt::Display) -> AppError {
+    let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
+    tracing::error!(%reference, %error, "{what}");
+    AppError::Internal { reference }
 }
 
 /// Sets the HTTP status of the page being rendered.

@@ -181,7 +181,10 @@ mod tests {
         assert!(c.twitch.is_demo());
         assert_eq!(c.twitch.eventsub_transport, EventSubTransport::WebSocket);
         assert_eq!(c.twitch.api_url, "https://api.twitch.tv/helix");
-        assert_eq!(c.twitch.redirect_uri(), "http://127.0.0.1:3000/api/auth/callback");
+        assert_eq!(
+            c.twitch.redirect_uri(),
+            "http://127.0.0.1:3000/api/auth/callback"
+        );
     }
 
     #[test]
@@ -199,7 +202,10 @@ mod tests {
         assert!(!c.twitch.is_demo());
         // auto: webhook on https
         assert_eq!(c.twitch.eventsub_transport, EventSubTransport::Webhook);
-        assert_eq!(c.twitch.redirect_uri(), "https://vip.example.com/api/auth/callback");
+        assert_eq!(
+            c.twitch.redirect_uri(),
+            "https://vip.example.com/api/auth/callback"
+        );
         assert_eq!(c.twitch.api_url, "http://127.0.0.1:8080/mock");
         assert!(c.twitch.secure_cookies());
         assert!(!format!("{c:?}").contains("shh-secret"));

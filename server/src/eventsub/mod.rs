@@ -13,9 +13,14 @@
 use std::time::Duration;
 
 pub mod backoff;
+mod ingest;
+mod lease;
 pub mod machine;
 pub mod parse;
+mod session;
+pub mod settings;
 mod socket;
+pub mod subscribe;
 pub mod subscriptions;
 pub mod supervisor;
 pub mod verify;

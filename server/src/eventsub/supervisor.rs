@@ -12,65 +12,21 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use app::model::ChannelId;
 use app::ssr::events::EventSink;
 use app::ssr::{Store, StoreResult};
-use chrono::Utc;
-use secrecy::SecretString;
-use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use super::subscriptions::{
-    subscribe_authorization_revoke, subscribe_webhook, SubscribeError, SubscriptionClient,
-};
-use super::webhook::WEBHOOK_PATH;
-use super::ws::{self, Outcome, Report, WsContext, WsOptions};
+use super::lease::{sleep_or_cancel, Lease};
+pub use super::settings::{SupervisorSettings, WebhookTarget};
+use super::subscribe::{subscribe_authorization_revoke, subscribe_webhook, SubscribeError};
+use super::subscriptions::SubscriptionClient;
+use super::ws::{self, Outcome, Report, WsContext};
 use super::ChannelState;
-use crate::config::{EventSubTransport, TwitchConfig};
+use crate::config::EventSubTransport;
 use crate::twitch::tokens::TokenManager;
-
-/// Where Twitch posts webhook messages, and the secret they are signed with.
-#[derive(Debug, Clone)]
-pub struct WebhookTarget {
-    pub callback: String,
-    pub secret: SecretString,
-}
-
-#[derive(Debug, Clone)]
-pub struct SupervisorSettings {
-    pub transport: EventSubTransport,
-    /// Helix base URL.
-    pub api_url: String,
-    /// EventSub WebSocket base URL.
-    pub ws_url: String,
-    /// Required for the webhook transport.
-    pub webhook: Option<WebhookTarget>,
-    /// Names this instance as a lease holder.
-    pub instance_id: String,
-    /// How long a channel's lease lasts without renewal (renewed every third of it).
-    pub lease_ttl: Duration,
-    pub ws: WsOptions,
-}
-
-impl SupervisorSettings {
-    pub fn from_config(config: &TwitchConfig) -> Self {
-        Self {
-            transport: config.eventsub_transport,
-            api_url: config.api_url.clone(),
-            ws_url: config.eventsub_ws_url.clone(),
-            webhook: config.webhook_secret.clone().map(|secret| WebhookTarget {
-                callback: format!("{}{WEBHOOK_PATH}", config.public_url),
-                secret,
-            }),
-            instance_id: uuid::Uuid::new_v4().to_string(),
-            lease_ttl: Duration::from_secs(30),
-            ws: WsOptions::default(),
-        }
-    }
-}
 
 /// The adapters the supervisor uses.
 pub struct SupervisorDeps {
@@ -100,13 +56,6 @@ struct Inner {
 #[derive(Clone)]
 pub struct EventSubSupervisor {
     inner: Arc<Inner>,
-}
-
-async fn sleep_or_cancel(delay: Duration, cancel: &CancellationToken) -> bool {
-    tokio::select! {
-        () = cancel.cancelled() => true,
-        () = tokio::time::sleep(delay) => false,
-    }
 }
 
 impl EventSubSupervisor {
@@ -265,82 +214,25 @@ impl Inner {
         }
     }
 
-    /// WebSocket transport: hold the channel's lease, run the connection while renewing it.
+    /// WebSocket transport: the connection runs while this instance holds the channel's lease.
     async fn websocket(
         &self,
         channel: &ChannelId,
         report: Report<'_>,
         cancel: &CancellationToken,
     ) -> Outcome {
-        let lease = format!("eventsub-ws:{channel}");
-        let holder = self.settings.instance_id.as_str();
-        let ttl = self.settings.lease_ttl;
-        let store = &self.ws.store;
-        let mut failures = 0u32;
-        loop {
-            match store.acquire_lease(&lease, holder, Utc::now(), ttl).await {
-                Ok(true) => failures = 0,
-                Ok(false) => {
-                    report(ChannelState::Standby);
-                    if sleep_or_cancel(ttl / 2, cancel).await {
-                        return Outcome::Cancelled;
-                    }
-                    continue;
-                }
-                Err(e) => {
-                    tracing::warn!(%channel, error = %e, "cannot take the EventSub lease");
-                    report(ChannelState::Failed(format!("store unavailable: {e}")));
-                    let delay = self.settings.ws.backoff.random_delay(failures);
-                    failures = failures.saturating_add(1);
-                    if sleep_or_cancel(delay, cancel).await {
-                        return Outcome::Cancelled;
-                    }
-                    continue;
-                }
-            }
-            let connection_cancel = cancel.child_token();
-            let connection = ws::run(&self.ws, channel, report, &connection_cancel);
-            tokio::pin!(connection);
-            let outcome = tokio::select! {
-                outcome = &mut connection => outcome,
-                () = self.keep_lease(&lease, ttl) => {
-                    tracing::warn!(%channel, "lost the EventSub lease; another instance takes the socket");
-                    connection_cancel.cancel();
-                    connection.await;
-                    report(ChannelState::Standby);
-                    continue;
-                }
-            };
-            if let Err(e) = store.release_lease(&lease, holder).await {
-                tracing::warn!(%channel, error = %e, "cannot release the EventSub lease");
-            }
-            return outcome;
-        }
-    }
-
-    /// Renews the lease every third of its lifetime; returns once it is lost (taken by another
-    /// holder, or not renewed for a whole lifetime because the store failed).
-    async fn keep_lease(&self, lease: &str, ttl: Duration) {
-        let holder = self.settings.instance_id.as_str();
-        let mut renewed = Instant::now();
-        loop {
-            tokio::time::sleep(ttl / 3).await;
-            match self
-                .ws
-                .store
-                .acquire_lease(lease, holder, Utc::now(), ttl)
-                .await
-            {
-                Ok(true) => renewed = Instant::now(),
-                Ok(false) => return,
-                Err(e) => {
-                    tracing::warn!(lease, error = %e, "cannot renew the EventSub lease");
-                    if renewed.elapsed() >= ttl {
-                        return;
-                    }
-                }
-            }
-        }
+        let lease = Lease {
+            store: &*self.ws.store,
+            name: format!("eventsub-ws:{channel}"),
+            holder: &self.settings.instance_id,
+            ttl: self.settings.lease_ttl,
+            backoff: self.settings.ws.backoff,
+        };
+        lease
+            .run(report, cancel, |token| async move {
+                ws::run(&self.ws, channel, report, &token).await
+            })
+            .await
     }
 
     /// Webhook transport: create the channel's subscriptions (retrying), then idle until stopped.

@@ -21,9 +21,9 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
+use super::ingest::deliver_once;
 use super::parse::{notification_event, parse_webhook, revocation_event, WebhookMessage};
 use super::verify::{is_fresh, signature_matches, MAX_AGE};
-use super::MESSAGE_ID_TTL;
 
 /// Where Twitch posts (the callback is `{PUBLIC_URL}{WEBHOOK_PATH}`).
 pub const WEBHOOK_PATH: &str = "/api/webhooks/eventsub";
@@ -136,16 +136,6 @@ pub async fn receive(
             None
         }
     };
-    match inner.store.remember_message(id, now, MESSAGE_ID_TTL).await {
-        Ok(true) => {}
-        Ok(false) => {
-            tracing::info!("duplicate EventSub webhook message acknowledged, not delivered");
-            return StatusCode::NO_CONTENT.into_response();
-        }
-        Err(e) => tracing::warn!(error = %e, "cannot record the message id; delivering anyway"),
-    }
-    if let Some(event) = event {
-        inner.sink.deliver(event).await;
-    }
+    deliver_once(&*inner.store, &*inner.sink, id, event).await;
     StatusCode::NO_CONTENT.into_response()
 }

@@ -15,7 +15,7 @@ use tower_sessions::Session;
 use crate::twitch::tokens::TokenManager;
 
 /// Session keys.
-pub const USER_ID: &str = "user_id";
+pub use app::ssr::auth::SESSION_USER_ID as USER_ID;
 const OAUTH_STATE: &str = "oauth_state";
 
 /// What the auth routes need.
@@ -69,7 +69,11 @@ pub async fn callback(
     };
     if expected.as_deref() != Some(state.as_str()) {
         tracing::warn!("login callback with a state this session did not issue");
-        return (StatusCode::BAD_REQUEST, "this login link expired; please try again").into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            "this login link expired; please try again",
+        )
+            .into_response();
     }
     let issued = match auth.tokens.oauth().exchange_code(&code).await {
         Ok(t) => t,
@@ -128,11 +132,5 @@ pub async fn logout(session: Session) -> Response {
 }
 
 fn internal(what: &str, error: &dyn std::fmt::Display) -> Response {
-    let reference = uuid::Uuid::new_v4().simple().to_string();
-    tracing::error!(%reference, %error, "{what}");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        format!("something went wrong on our side (reference {reference})"),
-    )
-        .into_response()
+    app::ssr::internal(what, error).into_response()
 }

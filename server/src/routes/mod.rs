@@ -64,7 +64,9 @@ pub fn router(parts: Parts) -> Router {
             move || provide_context(ctx.clone()),
             move || app::shell(leptos.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
         .with_state(state);
     if let Some(demo) = demo {
         router = router.nest(demo::MOUNT, demo.sim.router());

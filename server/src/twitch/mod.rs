@@ -54,6 +54,11 @@ pub fn connect(
         config.redirect_uri(),
     );
     let tokens = Arc::new(TokenManager::new(store, cipher, oauth));
-    let api = Arc::new(HelixClient::new(http, &config.api_url, client_id, tokens.clone()));
+    let api = Arc::new(HelixClient::new(
+        http,
+        &config.api_url,
+        client_id,
+        tokens.clone(),
+    ));
     Ok(Twitch { tokens, api })
 }

@@ -17,8 +17,11 @@ pub struct OAuthClient {
     credentials: TwitchCredentials,
     redirect_uri: String,
     /// The cached app access token and when to stop using it (shared by clones).
-    app_token: std::sync::Arc<tokio::sync::Mutex<Option<(SecretString, DateTime<Utc>)>>>,
+    app_token: std::sync::Arc<tokio::sync::Mutex<Option<CachedAppToken>>>,
 }
+
+/// An app access token and the moment to stop using it.
+type CachedAppToken = (SecretString, DateTime<Utc>);
 
 /// Tokens as the token endpoint returns them.
 #[derive(Debug, Clone)]
@@ -140,7 +143,10 @@ impl OAuthClient {
         let res = self
             .http
             .get(format!("{}/validate", self.auth_url))
-            .header("Authorization", format!("OAuth {}", access_token.expose_secret()))
+            .header(
+                "Authorization",
+                format!("OAuth {}", access_token.expose_secret()),
+            )
             .send()
             .await
             .map_err(transient)?;
@@ -196,7 +202,10 @@ impl OAuthClient {
             .post(format!("{}/token", self.auth_url))
             .form(&[
                 ("client_id", self.credentials.client_id.as_str()),
-                ("client_secret", self.credentials.client_secret.expose_secret()),
+                (
+                    "client_secret",
+                    self.credentials.client_secret.expose_secret(),
+                ),
                 ("grant_type", "client_credentials"),
             ])
             .send()
@@ -211,7 +220,9 @@ impl OAuthClient {
                 Ok(token)
             }
             400 | 401 | 403 => Err(OAuthError::Refused(message(res).await)),
-            s => Err(OAuthError::Transient(format!("token endpoint answered {s}"))),
+            s => Err(OAuthError::Transient(format!(
+                "token endpoint answered {s}"
+            ))),
         }
     }
 
@@ -229,7 +240,10 @@ impl OAuthClient {
     async fn token_request(&self, grant: &[(&str, &str)]) -> Result<IssuedTokens, OAuthError> {
         let mut form = vec![
             ("client_id", self.credentials.client_id.as_str()),
-            ("client_secret", self.credentials.client_secret.expose_secret()),
+            (
+                "client_secret",
+                self.credentials.client_secret.expose_secret(),
+            ),
         ];
         form.extend_from_slice(grant);
         let res = self
@@ -254,7 +268,9 @@ impl OAuthClient {
                 })
             }
             400 | 401 | 403 => Err(OAuthError::Refused(message(res).await)),
-            s => Err(OAuthError::Transient(format!("token endpoint answered {s}"))),
+            s => Err(OAuthError::Transient(format!(
+                "token endpoint answered {s}"
+            ))),
         }
     }
 }

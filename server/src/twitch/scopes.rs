@@ -2,7 +2,10 @@
 
 /// (scope, why the app needs it) — shown on the account page.
 pub const REQUIRED_SCOPES: [(&str, &str); 4] = [
-    ("channel:manage:vips", "grant, list and remove VIPs; see manual VIP changes"),
+    (
+        "channel:manage:vips",
+        "grant, list and remove VIPs; see manual VIP changes",
+    ),
     (
         "channel:manage:redemptions",
         "create the VIP reward, receive its redemptions, fulfil or refund them",

@@ -121,7 +121,9 @@ impl TokenManager {
         match self.oauth.validate(&tokens.access_token).await {
             Ok(v) => Ok(v.scopes),
             Err(OAuthError::Refused(_)) => {
-                let fresh = self.refresh_after_401(user_id, &tokens.access_token).await?;
+                let fresh = self
+                    .refresh_after_401(user_id, &tokens.access_token)
+                    .await?;
                 match self.oauth.validate(&fresh).await {
                     Ok(v) => Ok(v.scopes),
                     Err(OAuthError::Refused(msg)) => Err(TokenError::NeedsReauth(msg)),

@@ -8,6 +8,8 @@ use super::{Engine, EngineError, EngineResult, CAS_ATTEMPTS};
 use crate::model::{Actor, AuditAction, ChannelId, LiveKind, VipDuration, VipSession};
 use crate::ssr::ActiveWith;
 
+// Returned once per call, never stored in bulk: boxing would only cost an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExtendOutcome {
     /// The session with its new deadline.

@@ -2,21 +2,21 @@
 //! streamer or a moderator, and (later) subscriptions and bits.
 //!
 //! record the redemption atomically (a second delivery stops here) → look at the viewer's state →
-//! stacking rule, or Add VIP → persist the session with its deadline → FULFILLED (or CANCELED with a
-//! reason) → chat → audit → live event → wake the expiry scheduler.
+//! stacking rule, or Add VIP → persist the session with its deadline → then `outcome`: FULFILLED
+//! (or CANCELED with a reason) → chat → audit → live event → wake the expiry scheduler.
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::rules::{classify_add_error, render_chat, stacked_deadline, AddFailure};
+use super::outcome::Kind;
+use super::rules::{classify_add_error, stacked_deadline, AddFailure};
 use super::{Engine, EngineError, EngineResult, CAS_ATTEMPTS};
 use crate::model::{
-    Actor, AuditAction, Channel, ChannelId, LiveKind, RedemptionOutcome, RedemptionRecord,
-    RefundReason, Reward, SessionState, SlotsFullPolicy, Viewer, VipDuration, VipSession,
-    VipSource,
+    Actor, AuditAction, Channel, ChannelId, RedemptionOutcome, RedemptionRecord, RefundReason,
+    Reward, SessionState, SlotsFullPolicy, Viewer, VipDuration, VipSession, VipSource,
 };
 use crate::ssr::accounts::new_id;
-use crate::ssr::twitch::{AddVipError, RedemptionStatus};
+use crate::ssr::twitch::AddVipError;
 use crate::ssr::{ActiveWith, StoreError};
 
 /// A redemption as EventSub (or catch-up) delivers it.
@@ -88,16 +88,12 @@ pub(super) enum OnFull {
     KeepQueued,
 }
 
+// Returned once per call, never stored in bulk: boxing would only cost an allocation.
+#[allow(clippy::large_enum_variant)]
 enum Step {
     Done(GrantOutcome),
     /// Another grant for the same viewer won a race: decide again from the viewer's new state.
     LookAgain,
-}
-
-#[derive(Clone, Copy)]
-enum Kind {
-    Granted,
-    Extended,
 }
 
 impl Engine {
@@ -405,156 +401,5 @@ impl Engine {
                 Ok(GrantOutcome::Pending(PendingReason::TwitchUnavailable))
             }
         }
-    }
-
-    /// FULFILLED → chat → audit → live → scheduler.
-    async fn succeed(
-        &self,
-        channel: &Channel,
-        request: &GrantRequest,
-        paid: Option<&Paid>,
-        session: VipSession,
-        kind: Kind,
-    ) -> EngineResult<GrantOutcome> {
-        if let Some(paid) = paid {
-            self.settle(
-                &channel.id,
-                &paid.reward_id,
-                &paid.id,
-                RedemptionStatus::Fulfilled,
-            )
-            .await;
-            self.store
-                .set_redemption_outcome(&paid.id, RedemptionOutcome::Fulfilled)
-                .await?;
-        }
-        let (template, action, live) = match kind {
-            Kind::Granted => (
-                &channel.settings.chat.granted,
-                AuditAction::Grant,
-                LiveKind::Granted,
-            ),
-            Kind::Extended => (
-                &channel.settings.chat.extended,
-                AuditAction::Extend,
-                LiveKind::Extended,
-            ),
-        };
-        self.chat(
-            channel,
-            render_chat(
-                template,
-                &request.viewer.display_name,
-                Some(request.duration),
-                None,
-            ),
-        )
-        .await;
-        let audit = self
-            .audit(
-                &channel.id,
-                action,
-                request.actor.clone(),
-                Some(&request.viewer),
-                json!({
-                    "session_id": session.id,
-                    "source": request.source,
-                    "duration_secs": request.duration.as_secs(),
-                    "expires_at": session.expires_at,
-                    "stacking": channel.settings.stacking,
-                    "redemption_id": paid.map(|p| &p.id),
-                    "reward_id": paid.map(|p| &p.reward_id),
-                }),
-            )
-            .await?;
-        self.publish(&channel.id, live, Some(session.clone()), Some(audit));
-        self.deadlines_changed();
-        Ok(match kind {
-            Kind::Granted => GrantOutcome::Granted(session),
-            Kind::Extended => GrantOutcome::Extended(session),
-        })
-    }
-
-    /// CANCELED (points back) → chat → audit → live, for a redemption; an audit line for any other
-    /// source (the caller shows the reason to whoever asked).
-    pub(super) async fn refuse(
-        &self,
-        channel: &Channel,
-        request: &GrantRequest,
-        paid: Option<&Paid>,
-        reason: RefundReason,
-    ) -> EngineResult<GrantOutcome> {
-        let Some(paid) = paid else {
-            self.audit(
-                &channel.id,
-                AuditAction::TwitchError,
-                request.actor.clone(),
-                Some(&request.viewer),
-                json!({
-                    "operation": "grant",
-                    "source": request.source,
-                    "refused": reason,
-                    "detail": reason.describe(),
-                }),
-            )
-            .await?;
-            return Ok(GrantOutcome::Refunded(reason));
-        };
-        self.settle(
-            &channel.id,
-            &paid.reward_id,
-            &paid.id,
-            RedemptionStatus::Canceled,
-        )
-        .await;
-        self.store
-            .set_redemption_outcome(&paid.id, RedemptionOutcome::Refunded(reason))
-            .await?;
-        self.chat(
-            channel,
-            render_chat(
-                &channel.settings.chat.refunded,
-                &request.viewer.display_name,
-                Some(request.duration),
-                Some(reason.describe()),
-            ),
-        )
-        .await;
-        let audit = self
-            .audit(
-                &channel.id,
-                AuditAction::Refund,
-                Actor::System,
-                Some(&request.viewer),
-                json!({
-                    "reason": reason,
-                    "detail": reason.describe(),
-                    "redemption_id": paid.id,
-                    "reward_id": paid.reward_id,
-                }),
-            )
-            .await?;
-        self.publish(&channel.id, LiveKind::Refunded, None, Some(audit));
-        Ok(GrantOutcome::Refunded(reason))
-    }
-
-    /// Something only the streamer can fix: an audit line the dashboard shows as a banner.
-    async fn flag_problem(
-        &self,
-        channel: &Channel,
-        problem: &str,
-        viewer: &Viewer,
-    ) -> EngineResult<()> {
-        let audit = self
-            .audit(
-                &channel.id,
-                AuditAction::TwitchError,
-                Actor::System,
-                Some(viewer),
-                json!({ "problem": problem, "banner": true }),
-            )
-            .await?;
-        self.publish(&channel.id, LiveKind::TwitchError, None, Some(audit));
-        Ok(())
     }
 }

@@ -13,9 +13,11 @@
 mod expiry;
 mod extend;
 mod grant;
+mod outcome;
 mod reconcile;
 mod revoke;
 pub mod rules;
+mod sync;
 mod waitlist;
 
 use std::collections::HashSet;
@@ -29,9 +31,9 @@ use chrono::{DateTime, Utc};
 pub use expiry::ExpiryReport;
 pub use extend::ExtendOutcome;
 pub use grant::{GrantOutcome, GrantRequest, IgnoreReason, IncomingRedemption, PendingReason};
-pub use reconcile::{CatchUpReport, SyncReport};
 pub use revoke::RevokeOutcome;
 pub use rules::RetryPolicy;
+pub use sync::{CatchUpReport, SyncReport};
 
 use super::accounts::{mark_needs_reauth, new_id};
 use super::live::LiveBus;

@@ -1,5 +1,5 @@
-//! Reconciliation with Twitch: EventSub events (the engine is the [`EventSink`]), a Get VIPs sync,
-//! and catch-up of redemptions made while nobody listened (Twitch does not replay missed events).
+//! Reconciliation with Twitch as it happens: EventSub events (the engine is the [`EventSink`]).
+//! For events that were missed, see `sync` (Get VIPs, catch-up).
 //!
 //! Rules: a VIP the app did not grant is recorded as an external session (shown, never removed);
 //! a VIP removed on Twitch, or a viewer made moderator, closes the session as removed externally.
@@ -7,44 +7,17 @@
 //! (adds on this instance), the session lease (removals in progress on any instance) and, for late
 //! removal events, by asking Get VIPs.
 
-use std::collections::HashSet;
-
 use async_trait::async_trait;
 use serde_json::json;
 
 use super::grant::IncomingRedemption;
-use super::rules::{catch_up_action, CatchUpAction};
 use super::{session_lease, Engine, EngineError, EngineResult, CAS_ATTEMPTS};
 use crate::model::{
     Actor, AuditAction, ChannelId, LiveKind, SessionState, Viewer, VipSession, VipSource,
-    WaitlistEntry,
 };
 use crate::ssr::accounts::new_id;
-use crate::ssr::engine::GrantOutcome;
-use crate::ssr::engine::PendingReason;
 use crate::ssr::events::{EventSink, TwitchEvent};
-use crate::ssr::twitch::TwitchError;
 use crate::ssr::{ActiveWith, StoreError};
-
-/// What a Get VIPs sync changed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SyncReport {
-    /// VIPs on Twitch the app did not know, now recorded as external.
-    pub external_added: usize,
-    /// Active sessions whose viewer is no longer VIP on Twitch, now closed.
-    pub closed: usize,
-}
-
-/// What a catch-up did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CatchUpReport {
-    /// Redemptions run through the grant pipeline (new ones and stale pending ones).
-    pub processed: usize,
-    /// Decided redemptions whose status reached Twitch only now.
-    pub settled: usize,
-    /// Waitlisted redemptions put back on the waitlist.
-    pub requeued: usize,
-}
 
 #[async_trait]
 impl EventSink for Engine {
@@ -270,7 +243,11 @@ impl Engine {
 
     /// Ends an active session as removed externally (compare-and-set, re-reading on races).
     /// Returns whether this call ended it.
-    async fn close_externally(&self, session: &VipSession, seen_via: &str) -> EngineResult<bool> {
+    pub(super) async fn close_externally(
+        &self,
+        session: &VipSession,
+        seen_via: &str,
+    ) -> EngineResult<bool> {
         for _ in 0..CAS_ATTEMPTS {
             let Some(current) = self
                 .store
@@ -312,172 +289,5 @@ impl Engine {
             return Ok(true);
         }
         Err(EngineError::Contended)
-    }
-
-    /// Brings the sessions in line with Get VIPs: unknown VIPs become external sessions, sessions
-    /// whose VIP is gone are closed as removed externally. For start-up, after an EventSub outage
-    /// and a slow timer.
-    ///
-    /// # Errors
-    /// [`EngineError::Twitch`] when Get VIPs fails (nothing is changed), or a store failure.
-    pub async fn sync_vips(&self, channel: &ChannelId) -> EngineResult<SyncReport> {
-        let channel = self.channel(channel).await?;
-        // Sessions first: a session listed here was recorded after its VIP was added, so the VIP
-        // list read next includes it unless the VIP is really gone.
-        let sessions = self.store.active_sessions(&channel.id).await?;
-        let vips = match self.retrying(|| self.twitch.vips(&channel.id)).await {
-            Ok(vips) => vips,
-            Err(TwitchError::Unauthorized) => {
-                self.needs_reauth(&channel.id, "listing VIPs was refused (401)")
-                    .await;
-                return Err(TwitchError::Unauthorized.into());
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let vip_ids: HashSet<&str> = vips.iter().map(|v| v.id.as_str()).collect();
-        let mut report = SyncReport::default();
-        for session in sessions
-            .iter()
-            .filter(|s| !vip_ids.contains(s.viewer.id.as_str()))
-        {
-            let Some(lease) = self.lease(session_lease(&session.id)).await? else {
-                continue;
-            };
-            let closed = self.close_externally(session, "get_vips").await;
-            self.release(lease).await;
-            if closed? {
-                report.closed += 1;
-            }
-        }
-        let known: HashSet<&str> = sessions.iter().map(|s| s.viewer.id.as_str()).collect();
-        for vip in vips.iter().filter(|v| !known.contains(v.id.as_str())) {
-            if !self.is_adding(&channel.id, &vip.id)
-                && self.record_external(&channel.id, vip, "get_vips").await?
-            {
-                report.external_added += 1;
-            }
-        }
-        if report.closed > 0 {
-            self.drain_waitlist(&channel.id).await?;
-        }
-        Ok(report)
-    }
-
-    /// Processes every UNFULFILLED redemption of the channel's rewards: new ones through the grant
-    /// pipeline, stale pending ones again, decided ones whose status never reached Twitch are
-    /// settled; then the waitlist is drained. One catch-up per channel at a time (a store lease);
-    /// a channel that needs re-authorisation is skipped.
-    ///
-    /// # Errors
-    /// [`EngineError::Twitch`] when listing redemptions fails, or a store failure.
-    pub async fn catch_up(&self, channel: &ChannelId) -> EngineResult<CatchUpReport> {
-        let channel = self.channel(channel).await?;
-        if channel.needs_reauth {
-            return Ok(CatchUpReport::default());
-        }
-        let Some(lease) = self.lease(format!("catch-up:{}", channel.id)).await? else {
-            return Ok(CatchUpReport::default());
-        };
-        let result = self.catch_up_leased(&channel).await;
-        self.release(lease).await;
-        let report = result?;
-        self.drain_waitlist(&channel.id).await?;
-        Ok(report)
-    }
-
-    async fn catch_up_leased(
-        &self,
-        channel: &crate::model::Channel,
-    ) -> EngineResult<CatchUpReport> {
-        let mut report = CatchUpReport::default();
-        let waiting: HashSet<String> = self
-            .store
-            .waitlist(&channel.id)
-            .await?
-            .into_iter()
-            .map(|e| e.redemption_id)
-            .collect();
-        for reward in self.store.rewards(&channel.id).await? {
-            let pending = match self
-                .retrying(|| self.twitch.unfulfilled_redemptions(&channel.id, &reward.id))
-                .await
-            {
-                Ok(pending) => pending,
-                Err(TwitchError::NotFound) => continue,
-                Err(TwitchError::Unauthorized) => {
-                    self.needs_reauth(&channel.id, "listing redemptions was refused (401)")
-                        .await;
-                    return Err(TwitchError::Unauthorized.into());
-                }
-                Err(e) => return Err(e.into()),
-            };
-            for redemption in pending {
-                let record = self.store.redemption(&redemption.id).await?;
-                let action = catch_up_action(
-                    record.as_ref(),
-                    waiting.contains(&redemption.id),
-                    self.now(),
-                    self.catch_up_min_age,
-                );
-                let outcome = match action {
-                    CatchUpAction::Process => {
-                        report.processed += 1;
-                        self.handle_redemption(IncomingRedemption {
-                            channel: channel.id.clone(),
-                            redemption_id: redemption.id.clone(),
-                            reward_id: reward.id.clone(),
-                            viewer: redemption.viewer.clone(),
-                            redeemed_at: redemption.redeemed_at,
-                        })
-                        .await
-                    }
-                    CatchUpAction::Reprocess => {
-                        report.processed += 1;
-                        self.process_redemption(
-                            channel,
-                            &reward,
-                            &redemption.id,
-                            redemption.viewer.clone(),
-                        )
-                        .await
-                    }
-                    CatchUpAction::Settle(status) => {
-                        if self
-                            .settle(&channel.id, &reward.id, &redemption.id, status)
-                            .await
-                        {
-                            report.settled += 1;
-                        }
-                        continue;
-                    }
-                    CatchUpAction::Requeue => {
-                        let queued_at = record
-                            .as_ref()
-                            .map_or(redemption.redeemed_at, |r| r.received_at);
-                        self.store
-                            .waitlist_push(&WaitlistEntry {
-                                channel_id: channel.id.clone(),
-                                redemption_id: redemption.id.clone(),
-                                viewer: redemption.viewer.clone(),
-                                duration_secs: reward.duration.as_secs(),
-                                queued_at,
-                            })
-                            .await?;
-                        report.requeued += 1;
-                        continue;
-                    }
-                    CatchUpAction::Leave => continue,
-                };
-                match outcome {
-                    Ok(GrantOutcome::Pending(PendingReason::NeedsReauth)) => return Ok(report),
-                    Ok(_) => {}
-                    Err(e) => {
-                        tracing::warn!(channel = %channel.id, redemption = %redemption.id, error = %e,
-                            "catching up a redemption failed");
-                    }
-                }
-            }
-        }
-        Ok(report)
     }
 }

@@ -14,6 +14,8 @@ use crate::ssr::ActiveWith;
 const LEASE_WAIT_ATTEMPTS: u32 = 50;
 const LEASE_WAIT_STEP: Duration = Duration::from_millis(100);
 
+// Returned once per call, never stored in bulk: boxing would only cost an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum RevokeOutcome {
     /// VIP removed (or already gone on Twitch) and the session ended as revoked.

@@ -1,13 +1,15 @@
 //! `HelixClient`: the [`TwitchApi`] port over Twitch's Helix API. Every call acts with the
 //! broadcaster's own user token (`ChannelId` is the broadcaster's user id). Requests and answers are
 //! typed by the `twitch_api` crate (`create_request` / `parse_response`); sending, token refresh,
-//! retries and rate limits are ours ([`transport`], [`limits`]); every status becomes a domain outcome
-//! in [`classify`]. One file per area: users, VIPs and moderators, rewards, redemptions, chat.
+//! retries and rate limits are ours ([`transport`], [`retry`], [`limits`]); every final status becomes
+//! a domain outcome in [`classify`]. One file per area: users, VIPs and moderators, rewards,
+//! redemptions, chat.
 
 mod chat;
 pub mod classify;
 pub mod limits;
 mod redemptions;
+pub mod retry;
 mod rewards;
 mod transport;
 mod users;

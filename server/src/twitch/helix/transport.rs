@@ -1,7 +1,7 @@
 //! Sending one Helix request. Requests are built by twitch_api for `https://api.twitch.tv/helix/`
 //! and re-based here onto the configured API URL (real Twitch, the simulator, the Twitch CLI mock);
 //! they carry the broadcaster's user token and the Client-Id. This module applies the retry rules of
-//! [`classify::next_step`] (401 → one refresh through [`TokenManager`], 429 → wait for a near
+//! [`retry::next_step`] (401 → one refresh through [`TokenManager`], 429 → wait for a near
 //! `Ratelimit-Reset`, 5xx and network failures → one retry), feeds the `Ratelimit-*` headers to the
 //! channel's [`Limits`], and keeps each channel's access token in memory so the hot path does not read
 //! the store. Tokens appear only in the `Authorization` header, never in logs or errors.
@@ -17,8 +17,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use twitch_api::helix::CreateRequestError;
 
-use super::classify::{self, Attempt, Next, Tries};
 use super::limits::{ChannelLimits, Limits};
+use super::retry::{self, Attempt, Next, Tries};
 use crate::twitch::tokens::{TokenError, TokenManager};
 
 /// How long one attempt may take before it counts as "no answer".
@@ -128,7 +128,7 @@ impl Transport {
                 },
                 Err(why) => Attempt::Failed(why.clone()),
             };
-            match classify::next_step(&attempt, tries, Utc::now()) {
+            match retry::next_step(&attempt, tries, Utc::now()) {
                 Next::Done => {
                     let (status, _, body) = answer.unwrap_or_default();
                     return Ok(Reply { status, body, uri });

@@ -82,7 +82,10 @@ pub async fn end_session_is_compare_and_set(b: Backend) {
         .store
         .end_session("s1", right, SessionState::Active, at(60))
         .await;
-    assert!(matches!(refused, Err(StoreError::Conflict(_))), "{refused:?}");
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(_))),
+        "{refused:?}"
+    );
     assert_eq!(b.store.session("s1").await.unwrap(), Some(s.clone()));
 
     assert!(b

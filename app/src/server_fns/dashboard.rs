@@ -1,0 +1,55 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{Dashboard, Me};
+
+/// The signed-in user, or `None`.
+#[server]
+pub async fn get_me() -> Result<Option<Me>, AppError> {
+    use crate::ssr::{auth, context, internal};
+    let Ok(user_id) = auth::signed_in().await else {
+        return Ok(None);
+    };
+    let ctx = context()?;
+    let channel = ctx
+        .store()
+        .channel(&user_id.as_str().into())
+        .await
+        .map_err(|e| internal("reading the signed-in channel", &e))?;
+    Ok(channel.map(|c| Me {
+        user_id,
+        login: c.login,
+        display_name: c.display_name,
+    }))
+}
+
+/// The signed-in streamer's channel: VIPs and rewards.
+#[server]
+pub async fn get_dashboard() -> Result<Dashboard, AppError> {
+    use crate::ssr::{auth, context, internal};
+    let user_id = auth::signed_in().await?;
+    let ctx = context()?;
+    let store = ctx.store();
+    let channel = store
+        .channel(&user_id.as_str().into())
+        .await
+        .map_err(|e| internal("reading a channel", &e))?
+        .ok_or(AppError::NotFound)?;
+    let vips = store
+        .active_sessions(&channel.id)
+        .await
+        .map_err(|e| internal("listing VIPs", &e))?;
+    let rewards = store
+        .rewards(&channel.id)
+        .await
+        .map_err(|e| internal("listing rewards", &e))?;
+    Ok(Dashboard {
+        channel_id: channel.id,
+        login: channel.login,
+        display_name: channel.display_name,
+        needs_reauth: channel.needs_reauth,
+        vips,
+        rewards,
+        now: chrono::Utc::now(),
+    })
+}

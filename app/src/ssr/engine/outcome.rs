@@ -1,0 +1,172 @@
+//! How a grant ends, for every source: FULFILLED or CANCELED on Twitch, the redemption's outcome,
+//! the chat line, the audit entry, the live event, and the scheduler's wake-up.
+
+use serde_json::json;
+
+use super::grant::{GrantRequest, Paid};
+use super::rules::render_chat;
+use super::{Engine, EngineResult, GrantOutcome};
+use crate::model::{
+    Actor, AuditAction, Channel, LiveKind, RedemptionOutcome, RefundReason, Viewer, VipSession,
+};
+use crate::ssr::twitch::RedemptionStatus;
+
+/// Which success a grant ended in.
+#[derive(Clone, Copy)]
+pub(super) enum Kind {
+    Granted,
+    Extended,
+}
+
+impl Engine {
+    /// FULFILLED → chat → audit → live → scheduler.
+    pub(super) async fn succeed(
+        &self,
+        channel: &Channel,
+        request: &GrantRequest,
+        paid: Option<&Paid>,
+        session: VipSession,
+        kind: Kind,
+    ) -> EngineResult<GrantOutcome> {
+        if let Some(paid) = paid {
+            self.settle(
+                &channel.id,
+                &paid.reward_id,
+                &paid.id,
+                RedemptionStatus::Fulfilled,
+            )
+            .await;
+            self.store
+                .set_redemption_outcome(&paid.id, RedemptionOutcome::Fulfilled)
+                .await?;
+        }
+        let (template, action, live) = match kind {
+            Kind::Granted => (
+                &channel.settings.chat.granted,
+                AuditAction::Grant,
+                LiveKind::Granted,
+            ),
+            Kind::Extended => (
+                &channel.settings.chat.extended,
+                AuditAction::Extend,
+                LiveKind::Extended,
+            ),
+        };
+        self.chat(
+            channel,
+            render_chat(
+                template,
+                &request.viewer.display_name,
+                Some(request.duration),
+                None,
+            ),
+        )
+        .await;
+        let audit = self
+            .audit(
+                &channel.id,
+                action,
+                request.actor.clone(),
+                Some(&request.viewer),
+                json!({
+                    "session_id": session.id,
+                    "source": request.source,
+                    "duration_secs": request.duration.as_secs(),
+                    "expires_at": session.expires_at,
+                    "stacking": channel.settings.stacking,
+                    "redemption_id": paid.map(|p| &p.id),
+                    "reward_id": paid.map(|p| &p.reward_id),
+                }),
+            )
+            .await?;
+        self.publish(&channel.id, live, Some(session.clone()), Some(audit));
+        self.deadlines_changed();
+        Ok(match kind {
+            Kind::Granted => GrantOutcome::Granted(session),
+            Kind::Extended => GrantOutcome::Extended(session),
+        })
+    }
+
+    /// CANCELED (points back) → chat → audit → live, for a redemption; an audit line for any other
+    /// source (the caller shows the reason to whoever asked).
+    pub(super) async fn refuse(
+        &self,
+        channel: &Channel,
+        request: &GrantRequest,
+        paid: Option<&Paid>,
+        reason: RefundReason,
+    ) -> EngineResult<GrantOutcome> {
+        let Some(paid) = paid else {
+            self.audit(
+                &channel.id,
+                AuditAction::TwitchError,
+                request.actor.clone(),
+                Some(&request.viewer),
+                json!({
+                    "operation": "grant",
+                    "source": request.source,
+                    "refused": reason,
+                    "detail": reason.describe(),
+                }),
+            )
+            .await?;
+            return Ok(GrantOutcome::Refunded(reason));
+        };
+        self.settle(
+            &channel.id,
+            &paid.reward_id,
+            &paid.id,
+            RedemptionStatus::Canceled,
+        )
+        .await;
+        self.store
+            .set_redemption_outcome(&paid.id, RedemptionOutcome::Refunded(reason))
+            .await?;
+        self.chat(
+            channel,
+            render_chat(
+                &channel.settings.chat.refunded,
+                &request.viewer.display_name,
+                Some(request.duration),
+                Some(reason.describe()),
+            ),
+        )
+        .await;
+        let audit = self
+            .audit(
+                &channel.id,
+                AuditAction::Refund,
+                Actor::System,
+                Some(&request.viewer),
+                json!({
+                    "reason": reason,
+                    "detail": reason.describe(),
+                    "redemption_id": paid.id,
+                    "reward_id": paid.reward_id,
+                }),
+            )
+            .await?;
+        self.publish(&channel.id, LiveKind::Refunded, None, Some(audit));
+        Ok(GrantOutcome::Refunded(reason))
+    }
+
+    /// Something only the streamer can fix: an audit line the dashboard shows as a banner.
+    pub(super) async fn flag_problem(
+        &self,
+        channel: &Channel,
+        problem: &str,
+        viewer: &Viewer,
+    ) -> EngineResult<()> {
+        let audit = self
+            .audit(
+                &channel.id,
+                AuditAction::TwitchError,
+                Actor::System,
+                Some(viewer),
+                json!({ "problem": problem, "banner": true }),
+            )
+            .await?;
+        self.publish(&channel.id, LiveKind::TwitchError, None, Some(audit));
+        Ok(())
+    }
+}

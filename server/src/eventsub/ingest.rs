@@ -1,0 +1,53 @@
+//! The last step of both transports: drop a message id seen before (remembered in the store, so a
+//! message seen on both sockets of a hand-over, on two instances, or redelivered by Twitch counts
+//! once) and hand the event to the sink.
+
+use app::ssr::events::{EventSink, TwitchEvent};
+use app::ssr::Store;
+use chrono::Utc;
+
+use super::parse::{notification_event, Notification};
+use super::MESSAGE_ID_TTL;
+
+/// Remembers `message_id`; delivers `event` (if any) the first time only. Returns `false` for a
+/// duplicate. When the store fails the event is delivered anyway: at least once, never lost (the
+/// engine deduplicates redemptions by redemption id).
+pub async fn deliver_once(
+    store: &dyn Store,
+    sink: &dyn EventSink,
+    message_id: &str,
+    event: Option<TwitchEvent>,
+) -> bool {
+    match store
+        .remember_message(message_id, Utc::now(), MESSAGE_ID_TTL)
+        .await
+    {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::info!(message_id, "duplicate EventSub message dropped");
+            return false;
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot record the message id; delivering anyway"),
+    }
+    if let Some(event) = event {
+        sink.deliver(event).await;
+    }
+    true
+}
+
+/// Maps a notification and delivers it once; unused types and malformed events are logged.
+pub async fn deliver_notification(
+    store: &dyn Store,
+    sink: &dyn EventSink,
+    message_id: &str,
+    notification: &Notification,
+) {
+    let kind = &notification.subscription.kind;
+    match notification_event(notification) {
+        Ok(Some(event)) => {
+            deliver_once(store, sink, message_id, Some(event)).await;
+        }
+        Ok(None) => tracing::debug!(%kind, "notification not used"),
+        Err(e) => tracing::warn!(error = %e, %kind, "malformed notification dropped"),
+    }
+}

@@ -1,0 +1,117 @@
+//! The per-channel store lease that lets exactly one of several instances sharing a store hold a
+//! channel's EventSub socket. The holder renews it every third of its lifetime while connected
+//! and releases it when it stops; the others wait in [`ChannelState::Standby`] and take over when it
+//! is released or lapses. An instance that cannot renew for a whole lifetime gives the socket up.
+
+use std::future::Future;
+use std::time::Duration;
+
+use app::ssr::Store;
+use chrono::Utc;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::backoff::Backoff;
+use super::ws::{Outcome, Report};
+use super::ChannelState;
+
+/// Sleeps `delay`; returns `true` when `cancel` fired first.
+pub(super) async fn sleep_or_cancel(delay: Duration, cancel: &CancellationToken) -> bool {
+    tokio::select! {
+        () = cancel.cancelled() => true,
+        () = tokio::time::sleep(delay) => false,
+    }
+}
+
+pub(super) struct Lease<'a> {
+    pub store: &'a dyn Store,
+    /// E.g. `eventsub-ws:{channel id}`.
+    pub name: String,
+    pub holder: &'a str,
+    pub ttl: Duration,
+    /// Between attempts when the store fails.
+    pub backoff: Backoff,
+}
+
+impl Lease<'_> {
+    /// Runs `connection` (given a token that stops it) whenever this instance holds the lease,
+    /// until it returns for a reason other than losing the lease, or `cancel` fires.
+    pub async fn run<F, Fut>(
+        &self,
+        report: Report<'_>,
+        cancel: &CancellationToken,
+        connection: F,
+    ) -> Outcome
+    where
+        F: Fn(CancellationToken) -> Fut,
+        Fut: Future<Output = Outcome>,
+    {
+        let mut failures = 0u32;
+        loop {
+            match self
+                .store
+                .acquire_lease(&self.name, self.holder, Utc::now(), self.ttl)
+                .await
+            {
+                Ok(true) => failures = 0,
+                Ok(false) => {
+                    report(ChannelState::Standby);
+                    if sleep_or_cancel(self.ttl / 2, cancel).await {
+                        return Outcome::Cancelled;
+                    }
+                    continue;
+                }
+                Err(e) => {
+                    tracing::warn!(lease = %self.name, error = %e, "cannot take the lease");
+                    report(ChannelState::Failed(format!("store unavailable: {e}")));
+                    let delay = self.backoff.random_delay(failures);
+                    failures = failures.saturating_add(1);
+                    if sleep_or_cancel(delay, cancel).await {
+                        return Outcome::Cancelled;
+                    }
+                    continue;
+                }
+            }
+            let stop = cancel.child_token();
+            let running = connection(stop.clone());
+            tokio::pin!(running);
+            let outcome = tokio::select! {
+                outcome = &mut running => outcome,
+                () = self.keep() => {
+                    tracing::warn!(lease = %self.name, "lost the lease; another instance takes over");
+                    stop.cancel();
+                    running.await;
+                    report(ChannelState::Standby);
+                    continue;
+                }
+            };
+            if let Err(e) = self.store.release_lease(&self.name, self.holder).await {
+                tracing::warn!(lease = %self.name, error = %e, "cannot release the lease");
+            }
+            return outcome;
+        }
+    }
+
+    /// Renews every third of the lifetime; returns once the lease is lost (another holder has it,
+    /// or it could not be renewed for a whole lifetime).
+    async fn keep(&self) {
+        let mut renewed = Instant::now();
+        loop {
+            tokio::time::sleep(self.ttl / 3).await;
+            match self
+                .store
+                .acquire_lease(&self.name, self.holder, Utc::now(), self.ttl)
+                .await
+            {
+                Ok(true) => renewed = Instant::now(),
+                Ok(false) => return,
+                Err(e) => {
+                    tracing::warn!(lease = %self.name, error = %e, "cannot renew the lease");
+                    if renewed.elapsed() >= self.ttl {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}

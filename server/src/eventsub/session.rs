@@ -1,0 +1,248 @@
+//! One EventSub WebSocket session, possibly spanning `session_reconnect` hand-overs: the socket
+//! loop that carries out [`super::machine::decide`]. Subscribing and connecting a successor run
+//! concurrently with reading, so the current socket is read (and its pings answered) throughout.
+
+use std::future::{pending, Future};
+use std::pin::Pin;
+
+use app::model::ChannelId;
+use app::ssr::events::TwitchEvent;
+use tokio_util::sync::CancellationToken;
+
+use super::ingest::deliver_notification;
+use super::machine::{
+    close_reason, decide, is_client_fault, next_view, Input, Role, Signal, Step, View,
+};
+use super::parse::{WsKind, WsMessage, AUTHORIZATION_REVOKED};
+use super::socket::{Frame, Socket};
+use super::subscribe::{subscribe_websocket, SubscribeError};
+use super::ws::{Report, WsContext};
+use super::ChannelState;
+use crate::twitch::tokens::TokenError;
+
+pub(super) enum End {
+    Cancelled,
+    NeedsReauth(String),
+    Lost { reason: String, connected: bool },
+}
+
+type Subscribing<'a> = Pin<Box<dyn Future<Output = Result<usize, SubscribeError>> + Send + 'a>>;
+type Connecting = Pin<Box<dyn Future<Output = Result<Socket, String>> + Send>>;
+
+fn signal(kind: &WsKind) -> Signal {
+    match kind {
+        WsKind::Welcome { .. } => Signal::Welcome,
+        WsKind::Keepalive => Signal::Keepalive,
+        WsKind::Notification(_) => Signal::Notification,
+        WsKind::Reconnect { .. } => Signal::Reconnect,
+        WsKind::Revocation(sub) => Signal::Revocation {
+            authorization_revoked: sub.status == AUTHORIZATION_REVOKED,
+        },
+        WsKind::Other(_) => Signal::Other,
+    }
+}
+
+async fn next_of(socket: &mut Option<Socket>) -> Frame {
+    match socket {
+        Some(s) => s.next().await,
+        None => pending().await,
+    }
+}
+
+async fn close_all(current: Socket, successor: Option<Socket>) {
+    if let Some(s) = successor {
+        s.close().await;
+    }
+    current.close().await;
+}
+
+/// One session: from connecting to the base URL until it is lost (possibly across hand-overs).
+pub(super) async fn session(
+    ctx: &WsContext,
+    channel: &ChannelId,
+    report: Report<'_>,
+    cancel: &CancellationToken,
+    attempt: &mut u32,
+) -> End {
+    let lost = |reason: String, connected: bool| End::Lost { reason, connected };
+    match ctx.tokens.get(channel.as_str()).await {
+        Ok(_) => {}
+        Err(TokenError::NeedsReauth(m)) => return End::NeedsReauth(m),
+        Err(TokenError::Transient(m)) => return lost(m, false),
+    }
+    let options = &ctx.options;
+    let mut current = match Socket::open(&ctx.url, options.welcome_timeout).await {
+        Ok(s) => s,
+        Err(reason) => return lost(reason, false),
+    };
+    let mut successor: Option<Socket> = None;
+    let mut view = View::default();
+    let mut subscribing: Option<Subscribing<'_>> = None;
+    // The successor being connected; the current socket is read meanwhile.
+    let mut connecting: Option<Connecting> = None;
+    let mut connected = false;
+    loop {
+        let (role, frame) = tokio::select! {
+            biased;
+            () = cancel.cancelled() => {
+                close_all(current, successor).await;
+                return End::Cancelled;
+            }
+            result = async { subscribing.as_mut().expect("guarded").await }, if subscribing.is_some() => {
+                subscribing = None;
+                match result {
+                    Ok(created) => {
+                        tracing::info!(created, "EventSub subscriptions in place");
+                        connected = true;
+                        *attempt = 0;
+                        report(ChannelState::Connected);
+                        continue;
+                    }
+                    Err(SubscribeError::NeedsReauth(m)) => {
+                        close_all(current, successor).await;
+                        return End::NeedsReauth(m);
+                    }
+                    Err(SubscribeError::Transient(m)) => {
+                        close_all(current, successor).await;
+                        return lost(format!("subscribing failed: {m}"), connected);
+                    }
+                }
+            }
+            frame = current.next() => (Role::Current, frame),
+            opened = async { connecting.as_mut().expect("guarded").await }, if connecting.is_some() => {
+                connecting = None;
+                match opened {
+                    Ok(socket) => successor = Some(socket),
+                    Err(reason) => {
+                        tracing::warn!(%reason, "cannot open the reconnect URL; keeping the old socket");
+                        view = next_view(view, &Step::DropSuccessor);
+                        if connected {
+                            report(ChannelState::Connected);
+                        }
+                    }
+                }
+                continue;
+            }
+            frame = next_of(&mut successor) => (Role::Successor, frame),
+        };
+        let (input, message) = match frame {
+            Frame::Message(m) => (Input::Message(role, signal(&m.kind)), Some(m)),
+            Frame::Closed(code) => (Input::Closed(role, code), None),
+            Frame::Silent => (Input::Silent(role), None),
+        };
+        if let Input::Closed(role, Some(code)) = input {
+            let reason = close_reason(code);
+            if is_client_fault(code) {
+                tracing::error!(?role, code, reason, "Twitch closed the EventSub socket");
+            } else {
+                tracing::warn!(?role, code, reason, "Twitch closed the EventSub socket");
+            }
+        }
+        let step = decide(view, input);
+        view = next_view(view, &step);
+        let keepalive = |m: &Option<WsMessage>| match m.as_ref().map(|m| &m.kind) {
+            Some(WsKind::Welcome { keepalive, .. }) => options
+                .keepalive_override
+                .or(*keepalive)
+                .unwrap_or(options.welcome_timeout),
+            _ => options.welcome_timeout,
+        };
+        match step {
+            Step::Subscribe => {
+                current.set_keepalive(keepalive(&message));
+                if let Some(WsKind::Welcome { session_id, .. }) = message.map(|m| m.kind) {
+                    tracing::info!(%session_id, "EventSub session welcomed; subscribing");
+                    let (subs, tokens) = (&ctx.subscriptions, &*ctx.tokens);
+                    subscribing = Some(Box::pin(async move {
+                        subscribe_websocket(subs, tokens, channel, &session_id).await
+                    }));
+                }
+            }
+            Step::Ready => {
+                current.set_keepalive(keepalive(&message));
+                tracing::info!("EventSub session taken over after the old socket ended");
+                report(ChannelState::Connected);
+            }
+            Step::Deliver => {
+                if let Some(m) = message {
+                    if let WsKind::Notification(n) = &m.kind {
+                        deliver_notification(&*ctx.store, &*ctx.sink, &m.id, n).await;
+                    }
+                }
+            }
+            Step::Nothing => {
+                if let Some(WsKind::Revocation(sub)) = message.as_ref().map(|m| &m.kind) {
+                    tracing::warn!(kind = %sub.kind, status = %sub.status, "Twitch revoked an EventSub subscription");
+                }
+            }
+            Step::OpenSuccessor => {
+                let Some(WsKind::Reconnect { url }) = message.map(|m| m.kind) else {
+                    continue;
+                };
+                report(ChannelState::Reconnecting);
+                tracing::info!("session_reconnect: opening the new connection");
+                let timeout = options.welcome_timeout;
+                connecting = Some(Box::pin(async move { Socket::open(&url, timeout).await }));
+            }
+            Step::HandOver => {
+                let Some(mut next) = successor.take() else {
+                    continue;
+                };
+                next.set_keepalive(keepalive(&message));
+                let mut old = std::mem::replace(&mut current, next);
+                for late in old.buffered_messages() {
+                    if let WsKind::Notification(n) = &late.kind {
+                        deliver_notification(&*ctx.store, &*ctx.sink, &late.id, n).await;
+                    }
+                }
+                old.close().await;
+                tracing::info!("EventSub hand-over complete; old socket closed");
+                if connected {
+                    report(ChannelState::Connected);
+                }
+            }
+            Step::DropSuccessor => {
+                connecting = None;
+                if let Some(s) = successor.take() {
+                    tracing::warn!("the reconnect connection failed before its welcome");
+                    s.close().await;
+                }
+                if connected {
+                    report(ChannelState::Connected);
+                }
+            }
+            Step::PromoteSuccessor => {
+                tracing::warn!("old socket ended before the new one was welcomed");
+                // Nothing more can come from the old socket: wait for a successor still connecting.
+                let next = match (successor.take(), connecting.take()) {
+                    (Some(next), _) => next,
+                    (None, Some(opening)) => match opening.await {
+                        Ok(next) => next,
+                        Err(reason) => {
+                            current.close().await;
+                            return lost(format!("reconnect failed: {reason}"), connected);
+                        }
+                    },
+                    (None, None) => {
+                        current.close().await;
+                        return lost("reconnect failed".to_owned(), connected);
+                    }
+                };
+                std::mem::replace(&mut current, next).close().await;
+            }
+            Step::Revoked => {
+                tracing::warn!("the broadcaster revoked the app's authorisation");
+                let user_id = channel.as_str().to_owned();
+                ctx.sink
+                    .deliver(TwitchEvent::AuthorizationRevoked { user_id })
+                    .await;
+                close_all(current, successor).await;
+                return End::NeedsReauth("authorization revoked".to_owned());
+            }
+            Step::Restart(reason) => {
+                close_all(current, successor).await;
+                return lost(reason, connected);
+            }
+        }
+    }
+}
