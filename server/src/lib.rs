@@ -6,6 +6,7 @@ pub mod crypto;
 pub mod demo;
 pub mod eventsub;
 pub mod expiry;
+pub mod live;
 mod maintenance;
 pub mod routes;
 pub mod shutdown;
@@ -21,8 +22,14 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use std::sync::Arc;
+
+use app::ssr::engine::Engine;
+
 use crate::config::Config;
 use crate::demo::Demo;
+use crate::expiry::{CronEndpoint, ExpiryScheduler, TokioClock};
+use crate::live::{LiveHub, SseState};
 
 /// How long open connections and background tasks get to finish after shutdown begins.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(7);
@@ -53,11 +60,20 @@ pub async fn run(
         storage.cipher.clone(),
     )?;
 
-    let ctx = ServerContext::new(
-        env!("CARGO_PKG_VERSION"),
-        storage.store.clone(),
-        twitch.api.clone(),
+    let live = LiveHub::default();
+    let scheduler = ExpiryScheduler::new();
+    let engine = Arc::new(
+        Engine::new(
+            storage.store.clone(),
+            twitch.api.clone(),
+            Arc::new(live.clone()),
+            Arc::new(TokioClock),
+        )
+        .with_deadline_hook(scheduler.hook()),
     );
+    tasks.spawn(scheduler.run(engine.clone(), cancel.clone()));
+
+    let ctx = ServerContext::new(env!("CARGO_PKG_VERSION"), engine.clone());
     let app = routes::router(routes::Parts {
         state: routes::AppState {
             leptos: config.leptos.clone(),
@@ -66,6 +82,13 @@ pub async fn run(
                 store: storage.store.clone(),
                 tokens: twitch.tokens.clone(),
                 twitch: twitch.api.clone(),
+            },
+            cron: CronEndpoint::new(engine.clone(), config.cron_secret.clone()),
+            live: SseState {
+                hub: live.clone(),
+                store: storage.store.clone(),
+                twitch: twitch.api.clone(),
+                cancel: cancel.clone(),
             },
         },
         sessions: storage.sessions.clone(),

@@ -57,3 +57,54 @@ async fn shutdown_returns_promptly() {
     let stopped = tokio::time::timeout(Duration::from_secs(8), server.stop()).await;
     assert!(stopped.is_ok(), "server did not stop within 8 s");
 }
+
+#[tokio::test]
+async fn the_cron_endpoint_needs_its_secret() {
+    let server = TestServer::start_with(&[("CRON_SECRET", "cron-secret-value")]).await;
+    let url = server.url("/api/cron/remove-expired-vips");
+    let res = server.http.post(&url).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    let res = server
+        .http
+        .post(&url)
+        .bearer_auth("wrong")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let res = server
+        .http
+        .post(&url)
+        .bearer_auth("cron-secret-value")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body, serde_json::json!({ "removed": 0 }));
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_cron_endpoint_refuses_everyone_without_a_configured_secret() {
+    let server = TestServer::start().await;
+    let res = server
+        .http
+        .post(server.url("/api/cron/remove-expired-vips"))
+        .bearer_auth("")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_live_stream_needs_a_login() {
+    let server = TestServer::start().await;
+    let res = server.http.get(server.url("/api/ws")).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "unauthorized");
+    server.stop().await.unwrap();
+}

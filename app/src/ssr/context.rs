@@ -3,6 +3,7 @@ use std::time::Instant;
 
 use chrono::Utc;
 
+use super::engine::Engine;
 use super::twitch::TwitchApi;
 use super::Store;
 use crate::model::ServerStatus;
@@ -18,20 +19,18 @@ struct Inner {
     started: Instant,
     store: Arc<dyn Store>,
     twitch: Arc<dyn TwitchApi>,
+    engine: Arc<Engine>,
 }
 
 impl ServerContext {
-    pub fn new(
-        version: impl Into<String>,
-        store: Arc<dyn Store>,
-        twitch: Arc<dyn TwitchApi>,
-    ) -> Self {
+    pub fn new(version: impl Into<String>, engine: Arc<Engine>) -> Self {
         Self {
             inner: Arc::new(Inner {
                 version: version.into(),
                 started: Instant::now(),
-                store,
-                twitch,
+                store: engine.store().clone(),
+                twitch: engine.twitch().clone(),
+                engine,
             }),
         }
     }
@@ -42,6 +41,10 @@ impl ServerContext {
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.inner.store
+    }
+
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.inner.engine
     }
 
     pub fn twitch(&self) -> &Arc<dyn TwitchApi> {

@@ -33,6 +33,9 @@ pub struct Config {
     /// generated key in a file beside the database.
     pub token_key: Option<SecretString>,
     pub twitch: TwitchConfig,
+    /// `CRON_SECRET`: the bearer token Cloud Scheduler sends to the expiry endpoint. Unset: the
+    /// endpoint refuses every call (the in-process scheduler still runs).
+    pub cron_secret: Option<SecretString>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/vip.db";
@@ -91,6 +94,7 @@ impl Config {
             database,
             token_key,
             twitch,
+            cron_secret: env("CRON_SECRET").map(SecretString::from),
         })
     }
 }

@@ -15,6 +15,8 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::demo::{self, Demo};
+use crate::expiry::{self, CronEndpoint};
+use crate::live::{self, SseState};
 use crate::store::LoginSessions;
 
 /// How long a login lasts without a visit.
@@ -26,6 +28,8 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub ctx: ServerContext,
     pub auth: auth::Auth,
+    pub cron: CronEndpoint,
+    pub live: SseState,
 }
 
 /// Everything the router is built from.
@@ -58,6 +62,11 @@ pub fn router(parts: Parts) -> Router {
         .route("/api/auth/login", get(auth::login))
         .route("/api/auth/callback", get(auth::callback))
         .route("/api/auth/logout", post(auth::logout))
+        .route("/api/ws", get(live::stream))
+        .route(
+            "/api/cron/remove-expired-vips",
+            post(expiry::cron_remove_expired),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -18,12 +18,24 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// Starts with extra environment variables (on top of a fresh SQLite database).
+    pub async fn start_with(vars: &[(&str, &str)]) -> Self {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         let data = tempfile::tempdir().unwrap();
         let database_url = format!("sqlite://{}/vip.db", data.path().display());
         let url = database_url.clone();
         let config = Config::from_lookup(&move |key| match key {
             "DATABASE_URL" => Some(url.clone()),
-            _ => None,
+            other => vars
+                .iter()
+                .find(|(k, _)| k == other)
+                .map(|(_, v)| v.clone()),
         })
         .expect("test config");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -137,6 +137,10 @@ impl Engine {
         self
     }
 
+    pub fn twitch(&self) -> &Arc<dyn TwitchApi> {
+        &self.twitch
+    }
+
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
     }

@@ -1,0 +1,82 @@
+//! `GET /api/ws`: the signed-in user's channel as a Server-Sent Events stream. Only the caller's own
+//! channel (or, with `?channel=ID`, a channel they may manage as a moderator); nothing crosses
+//! channels, no token appears in the URL, and the stream ends when the server shuts down.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::model::ChannelId;
+use app::ssr::auth::{authorize, session_user};
+use app::ssr::twitch::TwitchApi;
+use app::ssr::Store;
+use app::AppError;
+use axum::extract::{Query, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use tokio::sync::broadcast::error::RecvError;
+use tokio_util::sync::CancellationToken;
+use tower_sessions::Session;
+
+use super::LiveHub;
+
+#[derive(Clone)]
+pub struct SseState {
+    pub hub: LiveHub,
+    pub store: Arc<dyn Store>,
+    pub twitch: Arc<dyn TwitchApi>,
+    pub cancel: CancellationToken,
+}
+
+#[derive(Deserialize)]
+pub struct StreamParams {
+    channel: Option<String>,
+}
+
+pub async fn stream(
+    State(state): State<SseState>,
+    session: Session,
+    Query(params): Query<StreamParams>,
+) -> Response {
+    let user_id = match session_user(&session).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return AppError::Unauthorized.into_response(),
+        Err(e) => return e.into_response(),
+    };
+    let channel = ChannelId(params.channel.unwrap_or_else(|| user_id.clone()));
+    if let Err(e) = authorize(
+        state.store.as_ref(),
+        state.twitch.as_ref(),
+        &user_id,
+        "",
+        &channel,
+    )
+    .await
+    {
+        return e.into_response();
+    }
+    let events = state.hub.subscribe(&channel);
+    // Tells the browser the stream is open (it reloads what it shows on (re)connect).
+    let ready =
+        futures_util::stream::once(async { Ok(Event::default().event("ready").data("{}")) });
+    let changes = futures_util::stream::unfold(
+        (events, state.cancel.clone()),
+        |(mut events, cancel)| async move {
+            let event = tokio::select! {
+                () = cancel.cancelled() => return None,
+                next = events.recv() => match next {
+                    Ok(frame) => Event::default().event(&*frame.kind).data(&*frame.json),
+                    // Fell behind: ask the dashboard to reload rather than miss changes.
+                    Err(RecvError::Lagged(_)) => Event::default().event("resync").data("{}"),
+                    Err(RecvError::Closed) => return None,
+                },
+            };
+            Some((Ok::<_, Infallible>(event), (events, cancel)))
+        },
+    );
+    let stream = futures_util::StreamExt::chain(ready, changes);
+    Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}
