@@ -19,9 +19,9 @@ step "set-up" bash scripts/setup.sh "$@"
 # shellcheck disable=SC1091
 source .tools/env.sh
 step "format" cargo fmt --all --check
-step "clippy (server, ssr)" cargo clippy -p app -p server --all-targets --locked -- -D warnings
+step "clippy (server, ssr)" cargo clippy -p app -p server -p twitch-sim --all-targets --locked -- -D warnings
 step "clippy (browser, wasm32)" cargo clippy -p app -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
-step "unit + integration tests" cargo test -p app -p server --locked
+step "unit + integration tests" cargo test -p app -p server -p twitch-sim --locked
 browser_tests() {
   # cargo-leptos can exit 0 when its build fails: trust only Playwright's own report.
   rm -f end2end/test-results/report.json

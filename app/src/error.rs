@@ -4,6 +4,73 @@ use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
 
+/// Why Twitch or the VIP rules refused a VIP change. Each has a stable code for the REST API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    SlotsFull,
+    IsModerator,
+    AlreadyVip,
+    BuildACommunityRequired,
+    UserBlocked,
+    UserNotFound,
+    /// A VIP the app did not grant: never changed by the app.
+    NotManaged,
+    /// The viewer has no active VIP session.
+    NotAVip,
+    /// Twitch failed after retries: try again later.
+    TwitchUnavailable,
+    /// Twitch no longer accepts the channel's authorisation.
+    NeedsReauth,
+}
+
+impl Refusal {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::SlotsFull => "slots_full",
+            Self::IsModerator => "is_moderator",
+            Self::AlreadyVip => "already_vip",
+            Self::BuildACommunityRequired => "build_a_community_required",
+            Self::UserBlocked => "user_blocked",
+            Self::UserNotFound => "user_not_found",
+            Self::NotManaged => "not_managed",
+            Self::NotAVip => "not_a_vip",
+            Self::TwitchUnavailable => "twitch_unavailable",
+            Self::NeedsReauth => "needs_reauth",
+        }
+    }
+
+    pub fn status(self) -> u16 {
+        match self {
+            Self::SlotsFull | Self::NeedsReauth => 409,
+            Self::IsModerator | Self::AlreadyVip | Self::NotManaged => 422,
+            Self::BuildACommunityRequired => 425,
+            Self::UserBlocked => 400,
+            Self::UserNotFound | Self::NotAVip => 404,
+            Self::TwitchUnavailable => 503,
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::SlotsFull => "all VIP slots of the channel are taken",
+            Self::IsModerator => "this viewer is a moderator; moderators cannot be VIPs",
+            Self::AlreadyVip => "this viewer is already a VIP the app did not grant (permanent)",
+            Self::BuildACommunityRequired => {
+                "the channel must complete Twitch's Build a Community goal before adding VIPs"
+            }
+            Self::UserBlocked => "the channel has blocked this viewer",
+            Self::UserNotFound => "there is no Twitch user with this name",
+            Self::NotManaged => "this VIP was not granted by the app; change it on Twitch",
+            Self::NotAVip => "this viewer has no VIP time from the app",
+            Self::TwitchUnavailable => "Twitch is not answering right now; please try again",
+            Self::NeedsReauth => {
+                "Twitch no longer accepts the channel's authorisation; log in again"
+            }
+        }
+    }
+}
+
 /// An error a user may see. Internal failures carry only a reference id; their details are logged on
 /// the server under that id and never sent to the browser.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -18,6 +85,8 @@ pub enum AppError {
     NotFound,
     #[error("something went wrong on our side (reference {reference})")]
     Internal { reference: String },
+    #[error("{}", .0.message())]
+    Refused(Refusal),
     #[error("request failed: {0}")]
     ServerFn(ServerFnErrorErr),
 }
@@ -31,6 +100,7 @@ impl AppError {
             Self::Forbidden => 403,
             Self::NotFound => 404,
             Self::Internal { .. } | Self::ServerFn(_) => 500,
+            Self::Refused(r) => r.status(),
         }
     }
 }
@@ -44,6 +114,7 @@ impl AppError {
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
             Self::Internal { .. } | Self::ServerFn(_) => "internal",
+            Self::Refused(r) => r.code(),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod eventsub;
 pub mod expiry;
 pub mod live;
 mod maintenance;
+pub(crate) mod reconcile;
 pub mod routes;
 pub mod shutdown;
 pub mod store;
@@ -26,8 +27,11 @@ use std::sync::Arc;
 
 use app::ssr::engine::Engine;
 
-use crate::config::Config;
+use crate::config::{Config, EventSubTransport};
 use crate::demo::Demo;
+use crate::eventsub::settings::SupervisorSettings;
+use crate::eventsub::supervisor::{EventSubSupervisor, SupervisorDeps};
+use crate::eventsub::webhook::WebhookState;
 use crate::expiry::{CronEndpoint, ExpiryScheduler, TokioClock};
 use crate::live::{LiveHub, SseState};
 
@@ -73,6 +77,28 @@ pub async fn run(
     );
     tasks.spawn(scheduler.run(engine.clone(), cancel.clone()));
 
+    let eventsub = EventSubSupervisor::new(
+        SupervisorSettings::from_config(&twitch_config),
+        SupervisorDeps {
+            store: storage.store.clone(),
+            sink: engine.clone(),
+            tokens: twitch.tokens.clone(),
+            http: twitch.http.clone(),
+        },
+        cancel.clone(),
+        tasks.clone(),
+    );
+    tasks.spawn(reconcile::run(
+        engine.clone(),
+        eventsub.clone(),
+        cancel.clone(),
+    ));
+    let webhook = twitch_config
+        .webhook_secret
+        .clone()
+        .filter(|_| twitch_config.eventsub_transport == EventSubTransport::Webhook)
+        .map(|secret| WebhookState::new(secret, storage.store.clone(), engine.clone()));
+
     let ctx = ServerContext::new(env!("CARGO_PKG_VERSION"), engine.clone());
     let app = routes::router(routes::Parts {
         state: routes::AppState {
@@ -82,7 +108,10 @@ pub async fn run(
                 store: storage.store.clone(),
                 tokens: twitch.tokens.clone(),
                 twitch: twitch.api.clone(),
+                eventsub: eventsub.clone(),
+                engine: engine.clone(),
             },
+            eventsub: eventsub.clone(),
             cron: CronEndpoint::new(engine.clone(), config.cron_secret.clone()),
             live: SseState {
                 hub: live.clone(),
@@ -94,6 +123,7 @@ pub async fn run(
         sessions: storage.sessions.clone(),
         secure_cookies: twitch_config.secure_cookies(),
         demo,
+        webhook,
     });
     tasks.spawn(maintenance::run(storage, cancel.clone()));
 
@@ -103,6 +133,13 @@ pub async fn run(
         trigger.cancel();
     });
 
+    // Channels are watched once the server serves (in demo mode the simulated Twitch is part of it).
+    tasks.spawn(async move {
+        match eventsub.start().await {
+            Ok(n) => tracing::info!(channels = n, "EventSub started"),
+            Err(e) => tracing::error!(error = %e, "EventSub could not list the channels to watch"),
+        }
+    });
     tracing::info!(addr = %listener.local_addr()?, "listening");
     let server = axum::serve(listener, app)
         .with_graceful_shutdown(cancel.clone().cancelled_owned())

@@ -4,47 +4,7 @@ mod common;
 
 use app::model::{AuditAction, AuditQuery, ChannelId};
 use app::ssr::Store;
-use common::TestServer;
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers()["location"].to_str().unwrap().to_owned()
-}
-
-/// Follows the login dance like a browser; returns the final redirect target.
-async fn log_in(server: &TestServer, browser: &reqwest::Client) -> String {
-    let res = browser
-        .get(server.url("/api/auth/login"))
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_redirection(), "{}", res.status());
-    let authorize = location(&res);
-    assert!(
-        authorize.contains("/twitch-sim/oauth2/authorize?"),
-        "{authorize}"
-    );
-    assert!(
-        authorize.contains("scope=channel%3Amanage%3Avips"),
-        "{authorize}"
-    );
-    let res = browser.get(&authorize).send().await.unwrap();
-    let callback = location(&res);
-    assert!(callback.contains("/api/auth/callback?code="), "{callback}");
-    let res = browser.get(&callback).send().await.unwrap();
-    assert!(res.status().is_redirection(), "{}", res.status());
-    let cookie = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .find(|c| c.starts_with("vip_session="))
-        .expect("a session cookie");
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
-    location(&res)
-}
+use common::{location, log_in, TestServer};
 
 #[tokio::test]
 async fn login_creates_the_channel_stores_sealed_tokens_and_audits() {

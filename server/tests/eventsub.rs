@@ -248,3 +248,48 @@ async fn a_channel_without_tokens_needs_reauth_without_connecting() {
     assert!(h.subscriptions().is_empty());
     h.stop().await;
 }
+
+#[tokio::test]
+async fn a_subscription_held_by_an_older_session_moves_to_the_new_one() {
+    use futures_util::StreamExt;
+    use server::eventsub::parse::VIP_ADD;
+    use server::eventsub::subscriptions::{Delivery, SubscriptionClient};
+
+    // An older socket that Twitch still believes alive (it never answers pings: none are sent).
+    let h = Harness::start(twitch_sim::Config {
+        ws_ping_interval: None,
+        ..sim_config()
+    })
+    .await;
+    let (mut old, _) = tokio_tungstenite::connect_async(h.sim.ws_url())
+        .await
+        .unwrap();
+    let welcome = old.next().await.unwrap().unwrap().into_text().unwrap();
+    let welcome: serde_json::Value = serde_json::from_str(&welcome).unwrap();
+    let old_session = welcome["payload"]["session"]["id"].as_str().unwrap();
+    let client = SubscriptionClient::new(reqwest::Client::new(), &h.sim.helix_url(), &h.client_id);
+    let token = h.tokens.get(&h.streamer.id).await.unwrap().access_token;
+    let condition = serde_json::json!({"broadcaster_user_id": h.streamer.id});
+    let delivery = Delivery::WebSocket {
+        session_id: old_session,
+    };
+    assert!(client
+        .create(&token, VIP_ADD, condition, delivery)
+        .await
+        .unwrap());
+
+    let supervisor = h.supervisor(h.settings(Duration::from_secs(2)));
+    supervisor.watch(h.channel());
+    connected(&h, &supervisor).await;
+    let sessions = h.sim.ws_sessions();
+    let new_session = sessions.iter().find(|s| *s != old_session).unwrap();
+    assert_subscribed_on(&h, new_session);
+    h.sim.twitch_add_vip(&h.streamer.id, &h.viewer.id).unwrap();
+    h.sink
+        .wait_until("vip added", |e| {
+            e.iter().any(|e| matches!(e, TwitchEvent::VipAdded { .. }))
+        })
+        .await;
+    drop(old);
+    h.stop().await;
+}

@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
+use super::VipRowActions;
 use crate::model::{format_remaining, Actor, VipSession, VipSource};
+use crate::server_fns::{ExtendVip, RevokeVip};
 
 fn source_label(source: VipSource) -> &'static str {
     match source {
@@ -26,7 +28,12 @@ fn granted_by(actor: &Actor) -> String {
 
 /// `now` ticks every second in the browser; the server renders the list at its own clock.
 #[component]
-pub fn VipList(vips: Vec<VipSession>, now: Signal<DateTime<Utc>>) -> impl IntoView {
+pub fn VipList(
+    vips: Vec<VipSession>,
+    now: Signal<DateTime<Utc>>,
+    extend: ServerAction<ExtendVip>,
+    revoke: ServerAction<RevokeVip>,
+) -> impl IntoView {
     if vips.is_empty() {
         return view! {
             <p class="rounded-xl border border-dashed border-zinc-700 p-6 text-center text-zinc-400" id="no-vips">
@@ -41,6 +48,7 @@ pub fn VipList(vips: Vec<VipSession>, now: Signal<DateTime<Utc>>) -> impl IntoVi
                 .into_iter()
                 .map(|vip| {
                     let expires_at = vip.expires_at;
+                    let viewer_id = vip.viewer.id.clone();
                     let remaining = move || match expires_at {
                         Some(at) => {
                             format_remaining(u64::try_from((at - now.get()).num_seconds()).unwrap_or(0))
@@ -62,6 +70,9 @@ pub fn VipList(vips: Vec<VipSession>, now: Signal<DateTime<Utc>>) -> impl IntoVi
                             >
                                 {remaining}
                             </span>
+                            {expires_at
+                                .is_some()
+                                .then(|| view! { <VipRowActions viewer_id extend revoke /> })}
                         </li>
                     }
                 })

@@ -92,6 +92,14 @@ impl VipDuration {
         )
     }
 
+    /// A duration from a form: an amount and a unit name (`"90"`, `"minutes"`).
+    ///
+    /// # Errors
+    /// As [`Self::from_amount`], or [`DurationError::UnknownUnit`].
+    pub fn from_form(amount: &str, unit: &str) -> Result<Self, DurationError> {
+        Self::from_amount(amount, unit.parse()?)
+    }
+
     pub fn as_secs(self) -> u64 {
         self.0
     }
@@ -168,6 +176,18 @@ mod tests {
         assert_eq!(
             VipDuration::from_amount("99999999999999999", DurationUnit::Days),
             Err(DurationError::TooLong)
+        );
+    }
+
+    #[test]
+    fn form_values_parse_or_name_the_problem() {
+        assert_eq!(
+            VipDuration::from_form("90", "minutes").unwrap().as_secs(),
+            5_400
+        );
+        assert_eq!(
+            VipDuration::from_form("1", "weeks"),
+            Err(DurationError::UnknownUnit("weeks".into()))
         );
     }
 

@@ -26,6 +26,41 @@ pub enum LiveKind {
     TwitchError,
 }
 
+impl LiveKind {
+    pub const ALL: [LiveKind; 12] = [
+        Self::Granted,
+        Self::Extended,
+        Self::Revoked,
+        Self::Expired,
+        Self::RemovedExternally,
+        Self::ExternalVip,
+        Self::Refunded,
+        Self::Waitlisted,
+        Self::SettingsChanged,
+        Self::RewardsChanged,
+        Self::ReauthNeeded,
+        Self::TwitchError,
+    ];
+
+    /// The serde name, also the SSE `event:` name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Granted => "granted",
+            Self::Extended => "extended",
+            Self::Revoked => "revoked",
+            Self::Expired => "expired",
+            Self::RemovedExternally => "removed_externally",
+            Self::ExternalVip => "external_vip",
+            Self::Refunded => "refunded",
+            Self::Waitlisted => "waitlisted",
+            Self::SettingsChanged => "settings_changed",
+            Self::RewardsChanged => "rewards_changed",
+            Self::ReauthNeeded => "reauth_needed",
+            Self::TwitchError => "twitch_error",
+        }
+    }
+}
+
 /// One change of one channel, for that channel's dashboards only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveEvent {
@@ -61,6 +96,13 @@ impl LiveEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_names_itself_as_serde_does() {
+        for kind in LiveKind::ALL {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+    }
 
     #[test]
     fn kinds_serialise_in_snake_case() {

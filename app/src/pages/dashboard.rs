@@ -2,21 +2,46 @@ use chrono::Utc;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{LoginButton, VipList};
+use crate::components::{use_live_updates, GrantForm, LoginButton, RowActionErrors, VipList};
 use crate::error::AppError;
 use crate::model::Dashboard;
-use crate::server_fns::get_dashboard;
+use crate::server_fns::{get_dashboard, ExtendVip, GrantVip, RevokeVip};
+
+/// The actions of the dashboard, shared by its forms.
+#[derive(Clone, Copy)]
+struct Actions {
+    grant: ServerAction<GrantVip>,
+    extend: ServerAction<ExtendVip>,
+    revoke: ServerAction<RevokeVip>,
+}
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| get_dashboard());
+    let actions = Actions {
+        grant: ServerAction::new(),
+        extend: ServerAction::new(),
+        revoke: ServerAction::new(),
+    };
+    let live = use_live_updates();
+    // Reload after every change made here or reported live.
+    let data = Resource::new(
+        move || {
+            (
+                actions.grant.version().get(),
+                actions.extend.version().get(),
+                actions.revoke.version().get(),
+                live.get(),
+            )
+        },
+        |_| get_dashboard(),
+    );
     view! {
         <Title text="Dashboard · VIP Manager" />
         <main class="mx-auto max-w-5xl px-4 py-8">
-            <Suspense fallback=|| view! { <p class="text-zinc-400">"Loading…"</p> }>
+            <Transition fallback=|| view! { <p class="text-zinc-400">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(d) => view! { <ChannelDashboard data=d /> }.into_any(),
+                        Ok(d) => view! { <ChannelDashboard data=d actions /> }.into_any(),
                         Err(AppError::Unauthorized) => {
                             #[cfg(feature = "ssr")]
                             crate::ssr::set_status(401);
@@ -32,13 +57,13 @@ pub fn DashboardPage() -> impl IntoView {
                         Err(e) => view! { <p class="text-red-400" role="alert">{e.to_string()}</p> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </main>
     }
 }
 
 #[component]
-fn ChannelDashboard(data: Dashboard) -> impl IntoView {
+fn ChannelDashboard(data: Dashboard, actions: Actions) -> impl IntoView {
     // Countdowns run on the server's clock: the offset to the browser's clock is fixed at load.
     let offset = data.now - Utc::now();
     let now = RwSignal::new(data.now);
@@ -66,11 +91,15 @@ fn ChannelDashboard(data: Dashboard) -> impl IntoView {
                     </div>
                 }
             })}
-        <section class="mt-6" aria-labelledby="vips-title">
-            <h2 id="vips-title" class="mb-3 text-lg font-semibold">
-                "VIPs " <span class="text-zinc-400">{format!("({count})")}</span>
-            </h2>
-            <VipList vips=data.vips now=now.into() />
-        </section>
+        <div class="mt-6 grid gap-6 lg:grid-cols-[2fr_1fr]">
+            <section aria-labelledby="vips-title">
+                <h2 id="vips-title" class="mb-3 text-lg font-semibold">
+                    "VIPs " <span class="text-zinc-400">{format!("({count})")}</span>
+                </h2>
+                <VipList vips=data.vips now=now.into() extend=actions.extend revoke=actions.revoke />
+                <RowActionErrors extend=actions.extend revoke=actions.revoke />
+            </section>
+            <GrantForm action=actions.grant />
+        </div>
     }
 }

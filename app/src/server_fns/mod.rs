@@ -2,6 +2,8 @@
 
 mod dashboard;
 mod status;
+mod vips;
 
 pub use dashboard::*;
 pub use status::*;
+pub use vips::*;

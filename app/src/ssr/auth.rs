@@ -34,6 +34,41 @@ pub async fn signed_in() -> Result<String, AppError> {
     session_user(&session).await?.ok_or(AppError::Unauthorized)
 }
 
+/// A signed-in user as use cases see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub user_id: String,
+    pub login: String,
+}
+
+/// The signed-in user behind a session (every user who logged in has a channel record).
+///
+/// # Errors
+/// [`AppError::Unauthorized`] without a login, [`AppError::Internal`] on store failure.
+pub async fn caller(store: &dyn Store, session: &Session) -> Result<Caller, AppError> {
+    let user_id = session_user(session).await?.ok_or(AppError::Unauthorized)?;
+    let channel = store
+        .channel(&ChannelId(user_id.clone()))
+        .await
+        .map_err(|e| super::internal("reading the signed-in user", &e))?
+        .ok_or(AppError::Unauthorized)?;
+    Ok(Caller {
+        user_id,
+        login: channel.login,
+    })
+}
+
+/// [`caller`] for the request a server function runs in.
+///
+/// # Errors
+/// As [`caller`].
+pub async fn server_fn_caller(store: &dyn Store) -> Result<Caller, AppError> {
+    let session: Session = leptos_axum::extract()
+        .await
+        .map_err(|e| super::internal("no login session layer", &e))?;
+    caller(store, &session).await
+}
+
 /// A caller allowed to manage a channel, and in which role.
 #[derive(Debug, Clone)]
 pub struct Access {

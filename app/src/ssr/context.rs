@@ -4,6 +4,7 @@ use std::time::Instant;
 use chrono::Utc;
 
 use super::engine::Engine;
+use super::live::LiveBus;
 use super::twitch::TwitchApi;
 use super::Store;
 use crate::model::ServerStatus;
@@ -41,6 +42,10 @@ impl ServerContext {
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.inner.store
+    }
+
+    pub fn live(&self) -> &Arc<dyn LiveBus> {
+        self.inner.engine.live()
     }
 
     pub fn engine(&self) -> &Arc<Engine> {

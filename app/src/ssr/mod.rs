@@ -8,9 +8,11 @@ pub mod engine;
 pub mod events;
 mod http;
 pub mod live;
+pub mod rewards;
 pub mod store;
 mod tokens;
 pub mod twitch;
+pub mod vips;
 
 pub use context::ServerContext;
 pub use store::{ActiveWith, SealedTokens, Store, StoreError, StoreResult};

@@ -50,3 +50,17 @@ pub enum ChannelState {
     /// Another instance holds the channel's socket (lease); this one takes over if it goes.
     Standby,
 }
+
+impl ChannelState {
+    /// A short name for health reports and logs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Connecting => "connecting",
+            Self::Connected => "connected",
+            Self::Reconnecting => "reconnecting",
+            Self::Failed(_) => "failed",
+            Self::NeedsReauth => "needs_reauth",
+            Self::Standby => "standby",
+        }
+    }
+}

@@ -49,6 +49,14 @@ async fn next_of(socket: &mut Option<Socket>) -> Frame {
     }
 }
 
+/// Awaits the future if there is one; never completes otherwise.
+async fn poll_some<F: Future + Unpin>(future: &mut Option<F>) -> F::Output {
+    match future {
+        Some(f) => f.await,
+        None => pending().await,
+    }
+}
+
 async fn close_all(current: Socket, successor: Option<Socket>) {
     if let Some(s) = successor {
         s.close().await;
@@ -88,7 +96,7 @@ pub(super) async fn session(
                 close_all(current, successor).await;
                 return End::Cancelled;
             }
-            result = async { subscribing.as_mut().expect("guarded").await }, if subscribing.is_some() => {
+            result = poll_some(&mut subscribing) => {
                 subscribing = None;
                 match result {
                     Ok(created) => {
@@ -109,7 +117,7 @@ pub(super) async fn session(
                 }
             }
             frame = current.next() => (Role::Current, frame),
-            opened = async { connecting.as_mut().expect("guarded").await }, if connecting.is_some() => {
+            opened = poll_some(&mut connecting) => {
                 connecting = None;
                 match opened {
                     Ok(socket) => successor = Some(socket),

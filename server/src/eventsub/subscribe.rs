@@ -61,25 +61,72 @@ pub async fn subscribe_websocket(
         .access_token;
     let mut created = 0;
     for kind in CHANNEL_TYPES {
-        let delivery = Delivery::WebSocket { session_id };
-        let result = match client
-            .create(&token, kind, channel_condition(channel), delivery)
-            .await
-        {
-            Err(HelixError::Unauthorized(_)) => {
-                token = tokens
-                    .refresh_after_401(channel.as_str(), &token)
-                    .await
-                    .map_err(from_token_error)?;
-                client
-                    .create(&token, kind, channel_condition(channel), delivery)
-                    .await
-            }
-            other => other,
-        };
-        created += usize::from(result.map_err(|e| from_helix(kind, e))?);
+        let new = create_on_session(client, tokens, &mut token, channel, kind, session_id).await?;
+        created += usize::from(new);
     }
     Ok(created)
+}
+
+/// One WebSocket subscription. A 409 means it exists on another session of this user, which may
+/// be dead without Twitch knowing yet (a silent network failure): such subscriptions are deleted
+/// and this one is created again, so events come to the session that is read.
+async fn create_on_session(
+    client: &SubscriptionClient,
+    tokens: &TokenManager,
+    token: &mut SecretString,
+    channel: &ChannelId,
+    kind: &str,
+    session_id: &str,
+) -> Result<bool, SubscribeError> {
+    let delivery = Delivery::WebSocket { session_id };
+    let create = |token: SecretString| async move {
+        client
+            .create(&token, kind, channel_condition(channel), delivery)
+            .await
+    };
+    let result = match create(token.clone()).await {
+        Err(HelixError::Unauthorized(_)) => {
+            *token = tokens
+                .refresh_after_401(channel.as_str(), token)
+                .await
+                .map_err(from_token_error)?;
+            create(token.clone()).await
+        }
+        other => other,
+    };
+    if result.map_err(|e| from_helix(kind, e))? {
+        return Ok(true);
+    }
+    let listed = client
+        .list(token, Some(("type", kind)))
+        .await
+        .map_err(|e| from_helix(kind, e))?;
+    let mut removed = 0;
+    for stale in listed.iter().filter(|s| {
+        let session = s.transport.get("session_id").and_then(Value::as_str);
+        let broadcaster = s
+            .condition
+            .get("broadcaster_user_id")
+            .and_then(Value::as_str);
+        s.status == "enabled"
+            && broadcaster == Some(channel.as_str())
+            && session.is_some_and(|id| id != session_id)
+    }) {
+        client
+            .delete(token, &stale.id)
+            .await
+            .map_err(|e| from_helix(kind, e))?;
+        removed += 1;
+    }
+    if removed == 0 {
+        return Ok(false);
+    }
+    tracing::info!(
+        kind,
+        removed,
+        "moved a subscription from an older session to this one"
+    );
+    create(token.clone()).await.map_err(|e| from_helix(kind, e))
 }
 
 /// Runs `call` with the app token, once more with a fresh one after a 401.

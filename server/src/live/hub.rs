@@ -15,7 +15,7 @@ const BUFFER: usize = 64;
 /// A serialised event: the SSE `event:` name and its JSON `data:`.
 #[derive(Debug, Clone)]
 pub struct Frame {
-    pub kind: Arc<str>,
+    pub kind: &'static str,
     pub json: Arc<str>,
 }
 
@@ -41,14 +41,6 @@ impl LiveHub {
     }
 }
 
-/// The serde name of the event's kind (`removed_externally`, …), the SSE `event:` name.
-fn kind_name(event: &LiveEvent) -> String {
-    match serde_json::to_value(event.kind) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => "change".into(),
-    }
-}
-
 impl LiveBus for LiveHub {
     fn publish(&self, event: LiveEvent) {
         let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
@@ -62,7 +54,7 @@ impl LiveBus for LiveHub {
         match serde_json::to_string(&event) {
             Ok(json) => {
                 let _ = sender.send(Frame {
-                    kind: kind_name(&event).into(),
+                    kind: event.kind.as_str(),
                     json: json.into(),
                 });
             }
@@ -84,7 +76,7 @@ mod tests {
         let mut other = hub.subscribe(&"2".into());
         hub.publish(LiveEvent::new("1".into(), LiveKind::RemovedExternally));
         let frame = mine.recv().await.unwrap();
-        assert_eq!(&*frame.kind, "removed_externally");
+        assert_eq!(frame.kind, "removed_externally");
         assert!(frame.json.contains(r#""channel_id":"1""#));
         assert!(other.try_recv().is_err());
     }

@@ -66,7 +66,7 @@ pub async fn stream(
             let event = tokio::select! {
                 () = cancel.cancelled() => return None,
                 next = events.recv() => match next {
-                    Ok(frame) => Event::default().event(&*frame.kind).data(&*frame.json),
+                    Ok(frame) => Event::default().event(frame.kind).data(&*frame.json),
                     // Fell behind: ask the dashboard to reload rather than miss changes.
                     Err(RecvError::Lagged(_)) => Event::default().event("resync").data("{}"),
                     Err(RecvError::Closed) => return None,

@@ -12,7 +12,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use crate::eventsub::supervisor::EventSubSupervisor;
 use crate::twitch::tokens::TokenManager;
+use app::ssr::engine::Engine;
 
 /// Session keys.
 pub use app::ssr::auth::SESSION_USER_ID as USER_ID;
@@ -24,6 +26,8 @@ pub struct Auth {
     pub store: Arc<dyn Store>,
     pub tokens: Arc<TokenManager>,
     pub twitch: Arc<dyn TwitchApi>,
+    pub eventsub: EventSubSupervisor,
+    pub engine: Arc<Engine>,
 }
 
 #[derive(Deserialize)]
@@ -120,6 +124,10 @@ pub async fn callback(
         return internal("could not save the session", &e);
     }
     tracing::info!(channel = %channel, "streamer logged in");
+    // Monitoring starts now, not at the next restart; what happened before is caught up.
+    auth.eventsub.watch(channel.clone());
+    let engine = auth.engine.clone();
+    tokio::spawn(async move { crate::reconcile::reconcile(&engine, &channel).await });
     Redirect::to("/dashboard").into_response()
 }
 

@@ -1,4 +1,5 @@
-use app::ssr::ServerContext;
+use std::collections::BTreeMap;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -10,6 +11,8 @@ pub struct Health<'a> {
     status: &'static str,
     version: &'a str,
     store: StoreHealth,
+    /// How many channels' EventSub are in each state (`connected`, `reconnecting`, `failed`, …).
+    eventsub: BTreeMap<&'static str, usize>,
 }
 
 #[derive(Serialize)]
@@ -19,7 +22,8 @@ struct StoreHealth {
 }
 
 /// `GET /api/health`: 200 when the process serves and its store answers, else 503.
-pub async fn health(State(ctx): State<ServerContext>) -> (StatusCode, Json<serde_json::Value>) {
+pub async fn health(State(state): State<super::AppState>) -> (StatusCode, Json<serde_json::Value>) {
+    let ctx = &state.ctx;
     let store_ok = match ctx.store().ping().await {
         Ok(()) => true,
         Err(e) => {
@@ -32,7 +36,12 @@ pub async fn health(State(ctx): State<ServerContext>) -> (StatusCode, Json<serde
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "degraded")
     };
+    let mut eventsub = BTreeMap::new();
+    for (_, channel_state) in state.eventsub.states() {
+        *eventsub.entry(channel_state.name()).or_default() += 1;
+    }
     let body = Health {
+        eventsub,
         status,
         version: ctx.version(),
         store: StoreHealth {

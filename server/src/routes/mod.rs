@@ -1,5 +1,6 @@
 //! The HTTP surface: pages and server functions (Leptos), login, and the JSON API under `/api`.
 
+mod api;
 pub mod auth;
 mod health;
 
@@ -15,6 +16,8 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::demo::{self, Demo};
+use crate::eventsub::supervisor::EventSubSupervisor;
+use crate::eventsub::webhook::WebhookState;
 use crate::expiry::{self, CronEndpoint};
 use crate::live::{self, SseState};
 use crate::store::LoginSessions;
@@ -28,6 +31,7 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub ctx: ServerContext,
     pub auth: auth::Auth,
+    pub eventsub: EventSubSupervisor,
     pub cron: CronEndpoint,
     pub live: SseState,
 }
@@ -39,6 +43,8 @@ pub struct Parts {
     /// Cookies only over HTTPS.
     pub secure_cookies: bool,
     pub demo: Option<Demo>,
+    /// The EventSub webhook receiver, when that transport is configured.
+    pub webhook: Option<WebhookState>,
 }
 
 pub fn router(parts: Parts) -> Router {
@@ -47,6 +53,7 @@ pub fn router(parts: Parts) -> Router {
         sessions,
         secure_cookies,
         demo,
+        webhook,
     } = parts;
     let routes = generate_route_list(app::App);
     let ctx = state.ctx.clone();
@@ -67,6 +74,7 @@ pub fn router(parts: Parts) -> Router {
             "/api/cron/remove-expired-vips",
             post(expiry::cron_remove_expired),
         )
+        .merge(api::router())
         .leptos_routes_with_context(
             &state,
             routes,
@@ -77,6 +85,9 @@ pub fn router(parts: Parts) -> Router {
             app::shell,
         ))
         .with_state(state);
+    if let Some(webhook) = webhook {
+        router = router.merge(crate::eventsub::webhook::router(webhook));
+    }
     if let Some(demo) = demo {
         router = router.nest(demo::MOUNT, demo.sim.router());
     }

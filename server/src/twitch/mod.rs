@@ -26,6 +26,8 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Twitch {
     pub tokens: Arc<TokenManager>,
     pub api: Arc<dyn TwitchApi>,
+    /// The HTTP client for Twitch (no redirects, a timeout), shared with EventSub.
+    pub http: reqwest::Client,
 }
 
 /// Builds the OAuth client, token manager and Helix client from configuration.
@@ -55,10 +57,10 @@ pub fn connect(
     );
     let tokens = Arc::new(TokenManager::new(store, cipher, oauth));
     let api = Arc::new(HelixClient::new(
-        http,
+        http.clone(),
         &config.api_url,
         client_id,
         tokens.clone(),
     ));
-    Ok(Twitch { tokens, api })
+    Ok(Twitch { tokens, api, http })
 }

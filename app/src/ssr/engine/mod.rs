@@ -137,6 +137,10 @@ impl Engine {
         self
     }
 
+    pub fn live(&self) -> &Arc<dyn LiveBus> {
+        &self.live
+    }
+
     pub fn twitch(&self) -> &Arc<dyn TwitchApi> {
         &self.twitch
     }

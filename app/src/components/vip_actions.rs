@@ -1,0 +1,114 @@
+//! Forms that change VIPs. They are plain HTML forms posting to server functions, so they work
+//! without JavaScript; hydrated, they submit in the background and the page updates in place.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::DurationUnit;
+use crate::server_fns::{ExtendVip, GrantVip, RevokeVip};
+
+const FIELD: &str = "rounded-lg border border-zinc-700 bg-zinc-950 px-3 py-2";
+
+fn describe<T>(result: Option<Result<T, AppError>>, ok: impl Fn(T) -> String) -> String {
+    match result {
+        Some(Ok(v)) => ok(v),
+        Some(Err(e)) => e.to_string(),
+        None => String::new(),
+    }
+}
+
+#[component]
+pub fn GrantForm(action: ServerAction<GrantVip>) -> impl IntoView {
+    let result = move || describe(action.value().get(), |msg| msg);
+    let failed = move || matches!(action.value().get(), Some(Err(_)));
+    view! {
+        <section class="rounded-xl border border-zinc-800 bg-zinc-900 p-4" aria-labelledby="grant-title">
+            <h2 id="grant-title" class="text-lg font-semibold">"Grant VIP"</h2>
+            <ActionForm action=action>
+                <div class="mt-3 flex flex-wrap items-end gap-2">
+                    <label class="flex flex-col gap-1 text-sm">
+                        "Viewer"
+                        <input
+                            name="login"
+                            id="grant-login"
+                            class=FIELD
+                            required
+                            autocomplete="off"
+                            placeholder="twitch name"
+                        />
+                    </label>
+                    <label class="flex flex-col gap-1 text-sm">
+                        "For"
+                        <input name="amount" id="grant-amount" class=format!("{FIELD} w-20") value="1" inputmode="numeric" />
+                    </label>
+                    <label class="flex flex-col gap-1 text-sm">
+                        <span class="sr-only">"Unit"</span>
+                        <select name="unit" id="grant-unit" class=FIELD>
+                            {DurationUnit::ALL
+                                .into_iter()
+                                .map(|u| {
+                                    view! {
+                                        <option value=u.as_str() selected=u == DurationUnit::Hours>
+                                            {u.as_str()}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    <button
+                        type="submit"
+                        class="rounded-lg bg-violet-600 px-4 py-2 font-medium hover:bg-violet-500 focus:outline-none focus:ring-2 focus:ring-violet-300"
+                    >
+                        "Grant VIP"
+                    </button>
+                </div>
+            </ActionForm>
+            <p id="grant-result" role="status" class="mt-2 text-sm" class:text-red-400=failed class:text-emerald-400=move || !failed()>
+                {result}
+            </p>
+        </section>
+    }
+}
+
+/// Extend by one hour, or revoke, one VIP the app granted.
+#[component]
+pub fn VipRowActions(
+    viewer_id: String,
+    extend: ServerAction<ExtendVip>,
+    revoke: ServerAction<RevokeVip>,
+) -> impl IntoView {
+    let extend_id = viewer_id.clone();
+    let button = "rounded-md border border-zinc-700 px-2 py-1 text-sm hover:bg-zinc-800 focus:outline-none focus:ring-2 focus:ring-violet-500";
+    view! {
+        <div class="flex gap-2">
+            <ActionForm action=extend>
+                <input type="hidden" name="viewer_id" value=extend_id />
+                <input type="hidden" name="amount" value="1" />
+                <input type="hidden" name="unit" value="hours" />
+                <button type="submit" class=button>"+1 h"</button>
+            </ActionForm>
+            <ActionForm action=revoke>
+                <input type="hidden" name="viewer_id" value=viewer_id />
+                <button type="submit" class=format!("{button} text-red-300")>"Revoke"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// The outcome of the last extend or revoke, when it failed.
+#[component]
+pub fn RowActionErrors(
+    extend: ServerAction<ExtendVip>,
+    revoke: ServerAction<RevokeVip>,
+) -> impl IntoView {
+    let error = move || {
+        [
+            describe(extend.value().get(), |()| String::new()),
+            describe(revoke.value().get(), |()| String::new()),
+        ]
+        .into_iter()
+        .find(|m| !m.is_empty())
+    };
+    view! { <p role="alert" class="mt-2 text-sm text-red-400">{error}</p> }
+}

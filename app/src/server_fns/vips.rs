@@ -1,0 +1,59 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Grants VIP on the signed-in streamer's channel. Returns a sentence for the streamer.
+#[server]
+pub async fn grant_vip(login: String, amount: String, unit: String) -> Result<String, AppError> {
+    use crate::ssr::{auth, context, vips};
+    let duration = crate::model::VipDuration::from_form(&amount, &unit)?;
+    let ctx = context()?;
+    let caller = auth::server_fn_caller(ctx.store().as_ref()).await?;
+    let channel = caller.user_id.as_str().into();
+    let login = login.trim().trim_start_matches('@').to_owned();
+    if login.is_empty() {
+        return Err(AppError::Invalid("enter the viewer's Twitch name".into()));
+    }
+    match vips::grant(
+        &ctx,
+        &caller,
+        &channel,
+        vips::ViewerRef::Login(login.clone()),
+        duration,
+    )
+    .await?
+    {
+        vips::Granted::Vip(s) => Ok(format!(
+            "{} is VIP for {}",
+            s.viewer.display_name,
+            s.remaining_secs(chrono::Utc::now())
+                .and_then(|secs| crate::model::VipDuration::from_secs(secs).ok())
+                .map_or_else(|| duration.to_string(), |d| d.to_string())
+        )),
+        vips::Granted::Waitlisted => Ok(format!(
+            "All VIP slots are taken: {login} is on the waitlist"
+        )),
+    }
+}
+
+/// Adds time to a VIP of the signed-in streamer's channel.
+#[server]
+pub async fn extend_vip(viewer_id: String, amount: String, unit: String) -> Result<(), AppError> {
+    use crate::ssr::{auth, context, vips};
+    let by = crate::model::VipDuration::from_form(&amount, &unit)?;
+    let ctx = context()?;
+    let caller = auth::server_fn_caller(ctx.store().as_ref()).await?;
+    let channel = caller.user_id.as_str().into();
+    vips::extend(&ctx, &caller, &channel, &viewer_id, by).await?;
+    Ok(())
+}
+
+/// Removes a VIP of the signed-in streamer's channel now.
+#[server]
+pub async fn revoke_vip(viewer_id: String) -> Result<(), AppError> {
+    use crate::ssr::{auth, context, vips};
+    let ctx = context()?;
+    let caller = auth::server_fn_caller(ctx.store().as_ref()).await?;
+    let channel = caller.user_id.as_str().into();
+    vips::revoke(&ctx, &caller, &channel, &viewer_id).await
+}

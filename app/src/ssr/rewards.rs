@@ -1,0 +1,287 @@
+//! Reward use cases: the channel-point rewards the app creates on Twitch (only rewards the app
+//! created can be fulfilled or refunded by it) and keeps in the store with their VIP duration.
+
+use chrono::Utc;
+
+use super::accounts::new_id;
+use super::auth::{authorize, Caller};
+use super::twitch::{RewardSpec, TwitchError};
+use super::{internal, ServerContext};
+use crate::error::{AppError, Refusal};
+use crate::model::{AuditAction, AuditEntry, ChannelId, LiveEvent, LiveKind, Reward, VipDuration};
+
+/// What a streamer sets on a reward.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RewardInput {
+    pub spec: RewardSpec,
+    pub duration: VipDuration,
+}
+
+/// Checks Twitch's reward rules before asking Twitch: title 1–45 characters, cost ≥ 1, prompt ≤ 200.
+///
+/// # Errors
+/// [`AppError::Invalid`] naming the rule.
+pub fn validate(spec: &RewardSpec) -> Result<(), AppError> {
+    let title = spec.title.trim().chars().count();
+    if title == 0 || title > 45 {
+        return Err(AppError::Invalid(
+            "the title must be 1 to 45 characters".into(),
+        ));
+    }
+    if spec.cost == 0 {
+        return Err(AppError::Invalid(
+            "the cost must be at least 1 point".into(),
+        ));
+    }
+    if spec.prompt.chars().count() > 200 {
+        return Err(AppError::Invalid(
+            "the prompt can be at most 200 characters".into(),
+        ));
+    }
+    let zero = |v: Option<u32>| v == Some(0);
+    if zero(spec.global_cooldown_secs)
+        || zero(spec.max_per_stream)
+        || zero(spec.max_per_user_per_stream)
+    {
+        return Err(AppError::Invalid(
+            "limits and cooldowns must be at least 1".into(),
+        ));
+    }
+    if spec.global_cooldown_secs.is_some_and(|s| s > 604_800) {
+        return Err(AppError::Invalid(
+            "the cooldown can be at most 7 days".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The channel's rewards.
+///
+/// # Errors
+/// Access errors; [`AppError::Internal`] on store failure.
+pub async fn list(
+    ctx: &ServerContext,
+    caller: &Caller,
+    channel: &ChannelId,
+) -> Result<Vec<Reward>, AppError> {
+    access(ctx, caller, channel).await?;
+    ctx.store()
+        .rewards(channel)
+        .await
+        .map_err(|e| internal("listing rewards", &e))
+}
+
+/// Creates the reward on Twitch, then records it.
+///
+/// # Errors
+/// Access errors, validation errors, or Twitch's refusal.
+pub async fn create(
+    ctx: &ServerContext,
+    caller: &Caller,
+    channel: &ChannelId,
+    input: RewardInput,
+) -> Result<Reward, AppError> {
+    let access = access(ctx, caller, channel).await?;
+    validate(&input.spec)?;
+    let id = ctx
+        .twitch()
+        .create_reward(channel, &input.spec)
+        .await
+        .map_err(twitch_error)?;
+    let reward = to_reward(id, channel, &input);
+    save(ctx, &reward, AuditAction::RewardCreated, access.actor).await?;
+    Ok(reward)
+}
+
+/// Changes a reward on Twitch, then records it.
+///
+/// # Errors
+/// [`AppError::NotFound`] for a reward of another channel; as [`create`] otherwise.
+pub async fn update(
+    ctx: &ServerContext,
+    caller: &Caller,
+    channel: &ChannelId,
+    reward_id: &str,
+    input: RewardInput,
+) -> Result<Reward, AppError> {
+    let access = access(ctx, caller, channel).await?;
+    validate(&input.spec)?;
+    owned(ctx, channel, reward_id).await?;
+    ctx.twitch()
+        .update_reward(channel, reward_id, &input.spec)
+        .await
+        .map_err(twitch_error)?;
+    let reward = to_reward(reward_id.to_owned(), channel, &input);
+    save(ctx, &reward, AuditAction::RewardUpdated, access.actor).await?;
+    Ok(reward)
+}
+
+/// Deletes a reward on Twitch (a reward Twitch no longer has counts as deleted) and forgets it.
+///
+/// # Errors
+/// [`AppError::NotFound`] for a reward of another channel; Twitch's refusal.
+pub async fn delete(
+    ctx: &ServerContext,
+    caller: &Caller,
+    channel: &ChannelId,
+    reward_id: &str,
+) -> Result<(), AppError> {
+    let access = access(ctx, caller, channel).await?;
+    let reward = owned(ctx, channel, reward_id).await?;
+    match ctx.twitch().delete_reward(channel, reward_id).await {
+        Ok(()) | Err(TwitchError::NotFound) => {}
+        Err(e) => return Err(twitch_error(e)),
+    }
+    ctx.store()
+        .delete_reward(reward_id)
+        .await
+        .map_err(|e| internal("deleting a reward", &e))?;
+    audit(ctx, &reward, AuditAction::RewardDeleted, access.actor).await
+}
+
+fn to_reward(id: String, channel: &ChannelId, input: &RewardInput) -> Reward {
+    Reward {
+        id,
+        channel_id: channel.clone(),
+        title: input.spec.title.trim().to_owned(),
+        cost: input.spec.cost,
+        prompt: input.spec.prompt.clone(),
+        duration: input.duration,
+        enabled: input.spec.enabled,
+        global_cooldown_secs: input.spec.global_cooldown_secs,
+        max_per_stream: input.spec.max_per_stream,
+        max_per_user_per_stream: input.spec.max_per_user_per_stream,
+    }
+}
+
+async fn owned(
+    ctx: &ServerContext,
+    channel: &ChannelId,
+    reward_id: &str,
+) -> Result<Reward, AppError> {
+    ctx.store()
+        .reward(reward_id)
+        .await
+        .map_err(|e| internal("reading a reward", &e))?
+        .filter(|r| &r.channel_id == channel)
+        .ok_or(AppError::NotFound)
+}
+
+async fn save(
+    ctx: &ServerContext,
+    reward: &Reward,
+    action: AuditAction,
+    actor: crate::model::Actor,
+) -> Result<(), AppError> {
+    ctx.store()
+        .save_reward(reward)
+        .await
+        .map_err(|e| internal("saving a reward", &e))?;
+    audit(ctx, reward, action, actor).await
+}
+
+async fn audit(
+    ctx: &ServerContext,
+    reward: &Reward,
+    action: AuditAction,
+    actor: crate::model::Actor,
+) -> Result<(), AppError> {
+    let entry = AuditEntry {
+        id: new_id(),
+        channel_id: reward.channel_id.clone(),
+        at: Utc::now(),
+        action,
+        actor,
+        target: None,
+        metadata: serde_json::json!({
+            "reward_id": reward.id,
+            "title": reward.title,
+            "cost": reward.cost,
+            "duration_secs": reward.duration.as_secs(),
+        }),
+    };
+    ctx.store()
+        .append_audit(&entry)
+        .await
+        .map_err(|e| internal("auditing a reward change", &e))?;
+    ctx.live().publish(
+        LiveEvent::new(reward.channel_id.clone(), LiveKind::RewardsChanged).with_audit(entry),
+    );
+    Ok(())
+}
+
+async fn access(
+    ctx: &ServerContext,
+    caller: &Caller,
+    channel: &ChannelId,
+) -> Result<super::auth::Access, AppError> {
+    authorize(
+        ctx.store().as_ref(),
+        ctx.twitch().as_ref(),
+        &caller.user_id,
+        &caller.login,
+        channel,
+    )
+    .await
+}
+
+fn twitch_error(e: TwitchError) -> AppError {
+    tracing::warn!(error = %e, "Twitch refused a reward change");
+    match e {
+        TwitchError::Rejected(message) => AppError::Invalid(format!("Twitch refused: {message}")),
+        TwitchError::Forbidden(_) => AppError::Invalid(
+            "Twitch refused: channel points need an affiliate or partner channel, and only rewards made by this app can be changed".into(),
+        ),
+        TwitchError::NotFound => AppError::NotFound,
+        TwitchError::Unauthorized => AppError::Refused(Refusal::NeedsReauth),
+        TwitchError::RateLimited { .. } | TwitchError::Transient(_) => AppError::Refused(Refusal::TwitchUnavailable),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> RewardSpec {
+        RewardSpec {
+            title: "VIP for a day".into(),
+            cost: 5_000,
+            prompt: String::new(),
+            enabled: true,
+            global_cooldown_secs: None,
+            max_per_stream: None,
+            max_per_user_per_stream: None,
+        }
+    }
+
+    #[test]
+    fn twitch_reward_rules_are_checked_first() {
+        assert!(validate(&spec()).is_ok());
+        assert!(validate(&RewardSpec {
+            title: "x".repeat(46),
+            ..spec()
+        })
+        .is_err());
+        assert!(validate(&RewardSpec {
+            title: "  ".into(),
+            ..spec()
+        })
+        .is_err());
+        assert!(validate(&RewardSpec { cost: 0, ..spec() }).is_err());
+        assert!(validate(&RewardSpec {
+            prompt: "p".repeat(201),
+            ..spec()
+        })
+        .is_err());
+        assert!(validate(&RewardSpec {
+            max_per_stream: Some(0),
+            ..spec()
+        })
+        .is_err());
+        assert!(validate(&RewardSpec {
+            global_cooldown_secs: Some(604_801),
+            ..spec()
+        })
+        .is_err());
+    }
+}

@@ -1,0 +1,175 @@
+//! VIP use cases for people (dashboard forms and the REST API): list, grant, extend, revoke. Each
+//! checks that the caller may manage the channel, then asks the engine, and turns every refusal into
+//! a [`Refusal`] with a stable code.
+
+use super::auth::{authorize, Caller};
+use super::engine::{EngineError, ExtendOutcome, GrantOutcome, PendingReason, RevokeOutcome};
+use super::{internal, ServerContext};
+use crate::error::{AppError, Refusal};
+use crate::model::{ChannelId, RefundReason, Viewer, VipDuration, VipSession};
+
+/// Who to grant VIP to: the REST API accepts either.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViewerRef {
+    Login(String),
+    Id(String),
+}
+
+/// The result of a grant that Twitch accepted or queued.
+// Returned once per call, never stored in bulk: boxing would only cost an allocation.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Granted {
+    /// VIP now (new, or the deadline moved by the stacking rule).
+    Vip(VipSession),
+    /// Slots are full and the channel waitlists: granted when a slot frees.
+    Waitlisted,
+}
+
+/// The channel's active VIPs.
+///
+/// # Errors
+/// Access errors; [`AppError::Internal`] on store failure.
+pub async fn list(
+    ctx: &ServerContext,
+    caller: &Caller,
+    channel: &ChannelId,
+) -> Result<Vec<VipSession>, AppError> {
+    access(ctx, caller, channel).await?;
+    ctx.store()
+        .active_sessions(channel)
+        .await
+        .map_err(|e| internal("listing VIPs", &e))
+}
+
+/// Grants VIP for `duration` (or applies the channel's stacking rule to a timed VIP).
+///
+/// # Errors
+/// Access errors; [`AppError::Refused`] with the reason Twitch or the rules gave.
+pub async fn grant(
+    ctx: &ServerContext,
+    caller: &Caller,
+    channel: &ChannelId,
+    viewer: ViewerRef,
+    duration: VipDuration,
+) -> Result<Granted, AppError> {
+    let access = access(ctx, caller, channel).await?;
+    let user = match &viewer {
+        ViewerRef::Login(login) => ctx.twitch().user_by_login(channel, login.trim()).await,
+        ViewerRef::Id(id) => ctx.twitch().user_by_id(channel, id).await,
+    }
+    .map_err(|e| {
+        tracing::warn!(error = %e, "looking a viewer up failed");
+        Refusal::TwitchUnavailable
+    })
+    .map_err(AppError::Refused)?
+    .ok_or(AppError::Refused(Refusal::UserNotFound))?;
+    let outcome = ctx
+        .engine()
+        .grant_manual(channel, Viewer::from(user), duration, access.actor)
+        .await
+        .map_err(engine_error)?;
+    match outcome {
+        GrantOutcome::Granted(s) | GrantOutcome::Extended(s) => Ok(Granted::Vip(s)),
+        GrantOutcome::Waitlisted => Ok(Granted::Waitlisted),
+        GrantOutcome::Refunded(reason) => Err(AppError::Refused(refusal(reason))),
+        GrantOutcome::Pending(PendingReason::NeedsReauth) => {
+            Err(AppError::Refused(Refusal::NeedsReauth))
+        }
+        GrantOutcome::Pending(PendingReason::TwitchUnavailable) => {
+            Err(AppError::Refused(Refusal::TwitchUnavailable))
+        }
+        GrantOutcome::Duplicate | GrantOutcome::Ignored(_) => Err(internal(
+            "a manual grant was ignored",
+            &"unexpected outcome",
+        )),
+    }
+}
+
+/// Adds `by` to the viewer's VIP time.
+///
+/// # Errors
+/// Access errors; [`Refusal::NotAVip`] or [`Refusal::NotManaged`].
+pub async fn extend(
+    ctx: &ServerContext,
+    caller: &Caller,
+    channel: &ChannelId,
+    viewer_id: &str,
+    by: VipDuration,
+) -> Result<VipSession, AppError> {
+    let access = access(ctx, caller, channel).await?;
+    match ctx
+        .engine()
+        .extend(channel, viewer_id, by, access.actor)
+        .await
+        .map_err(engine_error)?
+    {
+        ExtendOutcome::Extended(s) => Ok(s),
+        ExtendOutcome::NotActive => Err(AppError::Refused(Refusal::NotAVip)),
+        ExtendOutcome::NotManaged => Err(AppError::Refused(Refusal::NotManaged)),
+    }
+}
+
+/// Removes the viewer's VIP now.
+///
+/// # Errors
+/// Access errors; [`Refusal::NotAVip`], [`Refusal::NotManaged`], or Twitch failures.
+pub async fn revoke(
+    ctx: &ServerContext,
+    caller: &Caller,
+    channel: &ChannelId,
+    viewer_id: &str,
+) -> Result<(), AppError> {
+    let access = access(ctx, caller, channel).await?;
+    match ctx
+        .engine()
+        .revoke(channel, viewer_id, access.actor)
+        .await
+        .map_err(engine_error)?
+    {
+        RevokeOutcome::Revoked(_) => Ok(()),
+        RevokeOutcome::NotActive => Err(AppError::Refused(Refusal::NotAVip)),
+        RevokeOutcome::NotManaged => Err(AppError::Refused(Refusal::NotManaged)),
+    }
+}
+
+async fn access(
+    ctx: &ServerContext,
+    caller: &Caller,
+    channel: &ChannelId,
+) -> Result<super::auth::Access, AppError> {
+    authorize(
+        ctx.store().as_ref(),
+        ctx.twitch().as_ref(),
+        &caller.user_id,
+        &caller.login,
+        channel,
+    )
+    .await
+}
+
+fn refusal(reason: RefundReason) -> Refusal {
+    match reason {
+        RefundReason::IsModerator => Refusal::IsModerator,
+        RefundReason::AlreadyVip => Refusal::AlreadyVip,
+        RefundReason::SlotsFull | RefundReason::WaitlistTimedOut => Refusal::SlotsFull,
+        RefundReason::BuildACommunityRequired => Refusal::BuildACommunityRequired,
+        RefundReason::UserBlocked => Refusal::UserBlocked,
+        RefundReason::UserNotFound => Refusal::UserNotFound,
+        RefundReason::RewardDisabled => Refusal::TwitchUnavailable,
+    }
+}
+
+fn engine_error(e: EngineError) -> AppError {
+    match e {
+        EngineError::UnknownChannel => AppError::NotFound,
+        EngineError::Twitch(t) => {
+            tracing::warn!(error = %t, "Twitch refused a VIP change");
+            match t {
+                super::twitch::TwitchError::Unauthorized => AppError::Refused(Refusal::NeedsReauth),
+                _ => AppError::Refused(Refusal::TwitchUnavailable),
+            }
+        }
+        other => internal("a VIP change failed", &other),
+    }
+}

@@ -1,0 +1,113 @@
+use app::model::{Actor, VipDuration, VipSession, VipSource};
+use app::ssr::vips::{self, Granted, ViewerRef};
+use app::AppError;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::Acting;
+
+/// A VIP as the API shows it.
+#[derive(Debug, Serialize)]
+pub struct VipJson {
+    user_id: String,
+    user_login: String,
+    user_name: String,
+    source: VipSource,
+    granted_at: DateTime<Utc>,
+    expires_at: Option<DateTime<Utc>>,
+    granted_by: Option<String>,
+}
+
+impl From<VipSession> for VipJson {
+    fn from(s: VipSession) -> Self {
+        let granted_by = match s.granted_by {
+            Actor::Streamer { login, .. }
+            | Actor::Moderator { login, .. }
+            | Actor::Viewer { login, .. } => Some(login),
+            Actor::System => None,
+        };
+        Self {
+            user_id: s.viewer.id,
+            user_login: s.viewer.login,
+            user_name: s.viewer.display_name,
+            source: s.source,
+            granted_at: s.granted_at,
+            expires_at: s.expires_at,
+            granted_by,
+        }
+    }
+}
+
+/// `GET /api/vip`
+pub async fn list(acting: Acting) -> Result<Json<serde_json::Value>, AppError> {
+    let vips = vips::list(&acting.ctx, &acting.caller, &acting.channel).await?;
+    let vips: Vec<VipJson> = vips.into_iter().map(VipJson::from).collect();
+    Ok(Json(serde_json::json!({ "vips": vips })))
+}
+
+#[derive(Deserialize)]
+pub struct GrantBody {
+    user_login: Option<String>,
+    user_id: Option<String>,
+    duration_secs: u64,
+}
+
+/// `POST /api/vip` → 201 with the VIP, or 202 `{"waitlisted": true}` when slots are full and the
+/// channel waitlists.
+pub async fn grant(acting: Acting, Json(body): Json<GrantBody>) -> Result<Response, AppError> {
+    let duration = VipDuration::from_secs(body.duration_secs)?;
+    let viewer = match (body.user_id, body.user_login) {
+        (Some(id), _) => ViewerRef::Id(id),
+        (None, Some(login)) => ViewerRef::Login(login),
+        (None, None) => return Err(AppError::Invalid("give user_login or user_id".into())),
+    };
+    match vips::grant(
+        &acting.ctx,
+        &acting.caller,
+        &acting.channel,
+        viewer,
+        duration,
+    )
+    .await?
+    {
+        Granted::Vip(s) => Ok((StatusCode::CREATED, Json(VipJson::from(s))).into_response()),
+        Granted::Waitlisted => Ok((
+            StatusCode::ACCEPTED,
+            Json(serde_json::json!({ "waitlisted": true })),
+        )
+            .into_response()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ExtendBody {
+    user_id: String,
+    duration_secs: u64,
+}
+
+/// `POST /api/vip/extend` → 200 with the VIP.
+pub async fn extend(
+    acting: Acting,
+    Json(body): Json<ExtendBody>,
+) -> Result<Json<VipJson>, AppError> {
+    let by = VipDuration::from_secs(body.duration_secs)?;
+    let session = vips::extend(
+        &acting.ctx,
+        &acting.caller,
+        &acting.channel,
+        &body.user_id,
+        by,
+    )
+    .await?;
+    Ok(Json(session.into()))
+}
+
+/// `DELETE /api/vip/{user_id}` → 204.
+pub async fn revoke(acting: Acting, Path(user_id): Path<String>) -> Result<StatusCode, AppError> {
+    vips::revoke(&acting.ctx, &acting.caller, &acting.channel, &user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,232 @@
+//! The whole product in demo mode, over HTTP only: a streamer logs in, creates a reward through the
+//! REST API, a viewer redeems it on the simulated Twitch, EventSub delivers it, VIP is granted, the
+//! redemption fulfilled, chat told, the dashboard stream notified — and VIP is removed when the time
+//! is up.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{log_in, TestServer};
+use serde_json::{json, Value};
+
+/// Polls `probe` until it returns `Some`, failing after `limit` (a hang guard, not a speed check).
+async fn eventually<T, F, Fut>(limit: Duration, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        if let Some(v) = probe().await {
+            return v;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "condition not reached in {limit:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn sim_channel(server: &TestServer) -> Value {
+    server
+        .http
+        .get(server.url("/twitch-sim/sim/channels/demo_streamer"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+fn logins(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["login"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redemption_becomes_a_timed_vip_and_expires() {
+    let server = TestServer::start().await;
+    let browser = TestServer::browser();
+    log_in(&server, &browser).await;
+
+    // EventSub connects to the simulated Twitch right after the login.
+    eventually(Duration::from_secs(30), || async {
+        let subs: Value = server
+            .http
+            .get(server.url("/twitch-sim/sim/subscriptions"))
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        subs["data"]
+            .as_array()?
+            .iter()
+            .any(|s| {
+                s["type"] == "channel.channel_points_custom_reward_redemption.add"
+                    && s["status"] == "enabled"
+            })
+            .then_some(())
+    })
+    .await;
+
+    let res = browser
+        .post(server.url("/api/channel-points"))
+        .json(&json!({ "title": "VIP for a moment", "cost": 100, "duration_secs": 3 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let reward: Value = res.json().await.unwrap();
+    let reward_id = reward["id"].as_str().unwrap().to_owned();
+
+    let mut live = browser.get(server.url("/api/ws")).send().await.unwrap();
+    assert_eq!(live.status(), 200);
+    let first = live.chunk().await.unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&first).contains("event: ready"));
+
+    let res = server
+        .http
+        .post(server.url("/twitch-sim/sim/channels/demo_streamer/redeem"))
+        .json(&json!({ "user": "viewer_alice", "reward_id": reward_id }))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+
+    // The dashboard stream hears of the grant.
+    let granted = tokio::time::timeout(Duration::from_secs(20), async {
+        let mut seen = String::new();
+        while let Some(chunk) = live.chunk().await.unwrap() {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if seen.contains("event: granted") {
+                return seen;
+            }
+        }
+        panic!("the stream ended: {seen}");
+    })
+    .await
+    .expect("a granted event within the hang guard");
+    assert!(granted.contains("viewer_alice"), "{granted}");
+
+    let vips: Value = browser
+        .get(server.url("/api/vip"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let vip = &vips["vips"][0];
+    assert_eq!(vip["user_login"], "viewer_alice");
+    assert_eq!(vip["source"], "channel_points");
+    assert!(vip["expires_at"].is_string());
+
+    let channel = sim_channel(&server).await;
+    assert!(logins(&channel["vips"]).contains(&"viewer_alice".to_owned()));
+    assert_eq!(channel["redemptions"][0]["status"], "FULFILLED");
+    assert!(
+        channel["chat"].to_string().contains("viewer_alice")
+            || channel["chat"].to_string().contains("Viewer_alice"),
+        "a chat message names the viewer: {}",
+        channel["chat"]
+    );
+
+    // The deadline passes: VIP is removed on Twitch and the session ends.
+    eventually(Duration::from_secs(20), || async {
+        let channel = sim_channel(&server).await;
+        (!logins(&channel["vips"]).contains(&"viewer_alice".to_owned())).then_some(())
+    })
+    .await;
+    let vips: Value = browser
+        .get(server.url("/api/vip"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(vips["vips"], json!([]));
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_rest_api_refuses_strangers_and_explains_refusals() {
+    let server = TestServer::start().await;
+    let res = server
+        .http
+        .get(server.url("/api/vip"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let browser = TestServer::browser();
+    log_in(&server, &browser).await;
+
+    let res = browser
+        .post(server.url("/api/vip"))
+        .json(&json!({ "user_login": "nobody_by_this_name", "duration_secs": 60 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "user_not_found");
+
+    // demo_mod is a moderator of the demo channel: Twitch would answer 422.
+    let res = browser
+        .post(server.url("/api/vip"))
+        .json(&json!({ "user_login": "demo_mod", "duration_secs": 60 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "is_moderator");
+
+    let res = browser
+        .post(server.url("/api/vip"))
+        .json(&json!({ "user_login": "viewer_bob", "duration_secs": 0 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+
+    let res = browser
+        .post(server.url("/api/vip"))
+        .json(&json!({ "user_login": "viewer_bob", "duration_secs": 3600 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let res = browser
+        .post(server.url("/api/vip/extend"))
+        .json(&json!({ "user_id": res.json::<Value>().await.unwrap()["user_id"], "duration_secs": 60 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let vip: Value = res.json().await.unwrap();
+    let res = browser
+        .delete(server.url(&format!("/api/vip/{}", vip["user_id"].as_str().unwrap())))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+
+    // Another channel's VIPs are not the caller's to see.
+    let res = browser
+        .get(server.url("/api/vip?channel=999999"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    server.stop().await.unwrap();
+}
