@@ -16,8 +16,8 @@ test("logging in with Twitch leads to the channel's dashboard", async ({ page, j
   if (javaScriptEnabled) await hydrated(page);
   await page.getByRole("link", { name: "Log in with Twitch" }).first().click();
   await expect(page).toHaveURL(/\/dashboard$/);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("demo_streamer");
-  await expect(page.locator("#signed-in-as")).toHaveText("demo_streamer");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Demo_streamer");
+  await expect(page.locator("#signed-in-as")).toHaveText("Demo_streamer");
   await expect(page.locator("#no-vips")).toBeVisible();
   await screenshots(page, testInfo, "dashboard");
 

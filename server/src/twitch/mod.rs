@@ -4,6 +4,7 @@ pub mod helix;
 pub mod oauth;
 pub mod scopes;
 pub mod tokens;
+pub mod validation;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -27,6 +27,8 @@ pub struct Env {
     pub demo: DemoSeed,
     pub client: Arc<HelixClient>,
     pub tokens: Arc<TokenManager>,
+    /// The store holding the sealed tokens (and channels, for tests that need them).
+    pub store: Arc<dyn app::ssr::Store>,
     /// The streamer's channel.
     pub channel: ChannelId,
     /// The streamer's current access token as first stored.
@@ -41,7 +43,7 @@ impl Env {
         let demo = sim.seed_demo();
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/tokens.db", dir.path().display());
-        let store = SqliteStore::connect(&url).await.unwrap();
+        let store: Arc<dyn app::ssr::Store> = Arc::new(SqliteStore::connect(&url).await.unwrap());
         let cipher = TokenCipher::from_config(&TokenCipher::generate_key("t")).unwrap();
         let http = reqwest::Client::new();
         let oauth = OAuthClient::new(
@@ -53,7 +55,7 @@ impl Env {
             },
             "http://localhost/auth/callback".into(),
         );
-        let tokens = Arc::new(TokenManager::new(Arc::new(store), cipher, oauth));
+        let tokens = Arc::new(TokenManager::new(store.clone(), cipher, oauth));
         let client = Arc::new(HelixClient::new(
             http,
             &sim.helix_url(),
@@ -66,6 +68,7 @@ impl Env {
             demo,
             client,
             tokens,
+            store,
             channel,
             access_token: String::new(),
             too_many,
