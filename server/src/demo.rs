@@ -3,6 +3,15 @@
 //! newcomer can try every feature without credentials. The rest of the server talks to it exactly
 //! as it talks to Twitch: over HTTP and WebSocket, through the configured base URLs.
 
+use std::time::Duration;
+
+use app::model::{ChannelId, VipDuration};
+use app::ssr::auth::Caller;
+use app::ssr::rewards::{self, RewardInput};
+use app::ssr::twitch::RewardSpec;
+use app::ssr::ServerContext;
+use rand::Rng;
+use tokio_util::sync::CancellationToken;
 use twitch_sim::{DemoSeed, Simulator};
 
 use crate::config::{EventSubTransport, TwitchConfig, TwitchCredentials};
@@ -36,6 +45,72 @@ impl Demo {
             "demo mode: simulated Twitch at {base}; logging in approves as the demo streamer"
         );
         Self { sim, seed }
+    }
+}
+
+impl Demo {
+    /// The simulated audience: once the demo streamer has logged in, makes sure they have a VIP
+    /// reward (created through the same use case as the settings page), then lets a random viewer
+    /// redeem it now and then — through the simulated Twitch, so the real pipeline handles it.
+    /// `every` is the average pause between redemptions (jittered ±50 %).
+    pub async fn audience(self, ctx: ServerContext, every: Duration, cancel: CancellationToken) {
+        let streamer = ChannelId(self.seed.streamer.id.clone());
+        loop {
+            let pause = every.mul_f64(rand::rng().random_range(0.5..1.5));
+            tokio::select! {
+                () = cancel.cancelled() => return,
+                () = tokio::time::sleep(pause) => {}
+            }
+            if let Err(e) = self.one_redemption(&ctx, &streamer).await {
+                tracing::debug!(error = %e, "demo audience skipped a turn");
+            }
+        }
+    }
+
+    async fn one_redemption(
+        &self,
+        ctx: &ServerContext,
+        streamer: &ChannelId,
+    ) -> anyhow::Result<()> {
+        let Some(channel) = ctx.store().channel(streamer).await? else {
+            return Ok(()); // not logged in yet
+        };
+        if channel.needs_reauth {
+            return Ok(());
+        }
+        let mut rewards = ctx.store().rewards(streamer).await?;
+        if rewards.is_empty() {
+            let caller = Caller {
+                user_id: channel.id.0.clone(),
+                login: channel.login.clone(),
+            };
+            let input = RewardInput {
+                spec: RewardSpec {
+                    title: "VIP for 5 minutes".into(),
+                    cost: 500,
+                    prompt: "Demo reward: VIP for five minutes".into(),
+                    enabled: true,
+                    global_cooldown_secs: None,
+                    max_per_stream: None,
+                    max_per_user_per_stream: None,
+                },
+                duration: VipDuration::from_secs(300)?,
+            };
+            rewards.push(rewards::create(ctx, &caller, streamer, input).await?);
+        }
+        let (viewer, reward) = {
+            let mut rng = rand::rng();
+            let viewer = &self.seed.viewers[rng.random_range(0..self.seed.viewers.len())];
+            let reward = &rewards[rng.random_range(0..rewards.len())];
+            (viewer.login.clone(), reward.clone())
+        };
+        if reward.enabled {
+            self.sim
+                .redeem(&self.seed.streamer.login, &viewer, &reward.id, "")
+                .map_err(|e| anyhow::anyhow!("simulated redemption refused: {e:?}"))?;
+            tracing::info!(viewer, reward = %reward.title, "demo: a simulated viewer redeemed");
+        }
+        Ok(())
     }
 }
 

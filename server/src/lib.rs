@@ -99,7 +99,10 @@ pub async fn run(
         .filter(|_| twitch_config.eventsub_transport == EventSubTransport::Webhook)
         .map(|secret| WebhookState::new(secret, storage.store.clone(), engine.clone()));
 
-    let ctx = ServerContext::new(env!("CARGO_PKG_VERSION"), engine.clone());
+    let ctx = ServerContext::new(env!("CARGO_PKG_VERSION"), engine.clone(), demo.is_some());
+    if let Some(demo) = demo.clone() {
+        tasks.spawn(demo.audience(ctx.clone(), config.demo_redeem_every, cancel.clone()));
+    }
     let app = routes::router(routes::Parts {
         state: routes::AppState {
             leptos: config.leptos.clone(),

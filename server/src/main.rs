@@ -3,7 +3,11 @@
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let config = server::config::Config::from_env()?;
+    let mut config = server::config::Config::from_env()?;
+    // `--demo`: run against the bundled simulated Twitch even when credentials are configured.
+    if std::env::args().skip(1).any(|a| a == "--demo") {
+        config.twitch.credentials = None;
+    }
     server::telemetry::init(config.log_format);
     let listener = tokio::net::TcpListener::bind(config.listen_addr).await?;
     server::run(config, listener, server::shutdown::signal()).await

@@ -230,3 +230,44 @@ async fn the_rest_api_refuses_strangers_and_explains_refusals() {
     assert_eq!(res.status(), 404);
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_demo_mode_a_simulated_audience_redeems_once_the_streamer_logged_in() {
+    let server = TestServer::start_with(&[("DEMO_REDEEM_EVERY_SECS", "1")]).await;
+    let health: Value = server
+        .http
+        .get(server.url("/api/health"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    let browser = TestServer::browser();
+    log_in(&server, &browser).await;
+    // The audience creates the demo reward, then viewers redeem it through the simulated Twitch.
+    let vip = eventually(Duration::from_secs(60), || async {
+        let vips: Value = browser
+            .get(server.url("/api/vip"))
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        vips["vips"].as_array()?.first().cloned()
+    })
+    .await;
+    assert_eq!(vip["source"], "channel_points");
+    let rewards: Value = browser
+        .get(server.url("/api/channel-points"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rewards["rewards"][0]["title"], "VIP for 5 minutes");
+    server.stop().await.unwrap();
+}

@@ -2,12 +2,27 @@
 
 use leptos::prelude::*;
 
-use crate::server_fns::get_me;
+use crate::server_fns::{get_me, get_server_status};
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_me());
+    let status = Resource::new(|| (), |_| get_server_status());
     view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                status
+                    .await
+                    .is_ok_and(|s| s.demo)
+                    .then(|| {
+                        view! {
+                            <p id="demo-banner" role="note" class="bg-amber-500 px-4 py-1 text-center text-sm font-medium text-zinc-950">
+                                "Demo mode: a simulated Twitch with a demo streamer and viewers. Nothing here touches a real channel."
+                            </p>
+                        }
+                    })
+            })}
+        </Suspense>
         <header class="border-b border-zinc-800 bg-zinc-950/80">
             <nav class="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3" aria-label="Main">
                 <a href="/" class="font-semibold text-violet-300">"VIP Manager"</a>

@@ -7,4 +7,6 @@ pub struct ServerStatus {
     pub version: String,
     pub server_time: DateTime<Utc>,
     pub uptime_secs: u64,
+    /// Running against the bundled simulated Twitch.
+    pub demo: bool,
 }

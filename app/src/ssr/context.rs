@@ -21,10 +21,12 @@ struct Inner {
     store: Arc<dyn Store>,
     twitch: Arc<dyn TwitchApi>,
     engine: Arc<Engine>,
+    demo: bool,
 }
 
 impl ServerContext {
-    pub fn new(version: impl Into<String>, engine: Arc<Engine>) -> Self {
+    /// `demo`: the server runs against its simulated Twitch (pages say so).
+    pub fn new(version: impl Into<String>, engine: Arc<Engine>, demo: bool) -> Self {
         Self {
             inner: Arc::new(Inner {
                 version: version.into(),
@@ -32,6 +34,7 @@ impl ServerContext {
                 store: engine.store().clone(),
                 twitch: engine.twitch().clone(),
                 engine,
+                demo,
             }),
         }
     }
@@ -42,6 +45,10 @@ impl ServerContext {
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.inner.store
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.inner.demo
     }
 
     pub fn live(&self) -> &Arc<dyn LiveBus> {
@@ -61,6 +68,7 @@ impl ServerContext {
             version: self.inner.version.clone(),
             server_time: Utc::now(),
             uptime_secs: self.inner.started.elapsed().as_secs(),
+            demo: self.inner.demo,
         }
     }
 }

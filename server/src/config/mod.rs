@@ -36,6 +36,8 @@ pub struct Config {
     /// `CRON_SECRET`: the bearer token Cloud Scheduler sends to the expiry endpoint. Unset: the
     /// endpoint refuses every call (the in-process scheduler still runs).
     pub cron_secret: Option<SecretString>,
+    /// Demo mode: how often, on average, a simulated viewer redeems (`DEMO_REDEEM_EVERY_SECS`).
+    pub demo_redeem_every: std::time::Duration,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/vip.db";
@@ -95,6 +97,11 @@ impl Config {
             token_key,
             twitch,
             cron_secret: env("CRON_SECRET").map(SecretString::from),
+            demo_redeem_every: std::time::Duration::from_secs(parse_or(
+                env,
+                "DEMO_REDEEM_EVERY_SECS",
+                "40",
+            )?),
         })
     }
 }

@@ -122,40 +122,8 @@ impl RetryPolicy {
     }
 }
 
-/// The longest chat message Twitch accepts.
-pub const MAX_CHAT_CHARS: usize = 500;
-
-/// Fills a chat template: `{viewer}`, `{duration}` and `{reason}` are replaced in one pass (text
-/// that came from a placeholder is never expanded again); unknown `{…}` stay as written. The result
-/// is cut to [`MAX_CHAT_CHARS`] characters.
-pub fn render_chat(
-    template: &str,
-    viewer: &str,
-    duration: Option<VipDuration>,
-    reason: Option<&str>,
-) -> String {
-    let duration = duration.map(|d| d.to_string()).unwrap_or_default();
-    let reason = reason.unwrap_or_default();
-    let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        let (value, len) = if tail.starts_with("{viewer}") {
-            (viewer, "{viewer}".len())
-        } else if tail.starts_with("{duration}") {
-            (duration.as_str(), "{duration}".len())
-        } else if tail.starts_with("{reason}") {
-            (reason, "{reason}".len())
-        } else {
-            ("{", 1)
-        };
-        out.push_str(value);
-        rest = &tail[len..];
-    }
-    out.push_str(rest);
-    out.chars().take(MAX_CHAT_CHARS).collect()
-}
+/// Chat templates are filled by the one renderer the settings page's preview uses too.
+pub use crate::model::{render_chat, MAX_CHAT_CHARS};
 
 /// The chat line for a viewer put on the waitlist (no template in settings for it yet).
 pub const WAITLISTED_TEMPLATE: &str =
@@ -339,35 +307,6 @@ mod tests {
             RetryPolicy::none().delay(&TwitchError::Transient("x".into()), 1, at(0)),
             None
         );
-    }
-
-    #[test]
-    fn templates_fill_every_placeholder() {
-        let text = render_chat(
-            "{viewer} is VIP for {duration} ({reason})",
-            "Ann",
-            Some(secs(5_400)),
-            Some("why"),
-        );
-        assert_eq!(text, "Ann is VIP for 1 h 30 min (why)");
-    }
-
-    #[test]
-    fn templates_do_not_expand_placeholders_inside_values() {
-        let text = render_chat(
-            "{reason} {viewer} {nope} {",
-            "{duration}",
-            None,
-            Some("{viewer}"),
-        );
-        assert_eq!(text, "{viewer} {duration} {nope} {");
-    }
-
-    #[test]
-    fn chat_text_is_cut_to_twitch_limit() {
-        let long = "é".repeat(600);
-        let text = render_chat("{viewer}!", &long, None, None);
-        assert_eq!(text.chars().count(), MAX_CHAT_CHARS);
     }
 
     #[test]
