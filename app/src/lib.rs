@@ -13,7 +13,7 @@ pub mod ssr;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 pub use error::{AppError, Refusal};
 
@@ -55,6 +55,14 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=StaticSegment("dashboard")
                         view=pages::DashboardPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("activity") view=pages::ActivityPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("settings") view=pages::SettingsPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("account") view=pages::AccountPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("c"), ParamSegment("login"))
+                        view=pages::PublicChannelPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

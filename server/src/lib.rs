@@ -4,6 +4,7 @@
 pub mod config;
 pub mod crypto;
 pub mod demo;
+pub mod discord;
 pub mod eventsub;
 pub mod expiry;
 pub mod live;
@@ -73,7 +74,8 @@ pub async fn run(
             Arc::new(live.clone()),
             Arc::new(TokioClock),
         )
-        .with_deadline_hook(scheduler.hook()),
+        .with_deadline_hook(scheduler.hook())
+        .with_notifier(Arc::new(discord::DiscordNotifier::new(tasks.clone()))),
     );
     tasks.spawn(scheduler.run(engine.clone(), cancel.clone()));
 

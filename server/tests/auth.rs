@@ -98,3 +98,59 @@ async fn a_refused_consent_returns_to_the_start_page() {
     assert_eq!(location(&res), "/?login=refused");
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_grant_rule_asks_once_for_its_scope_at_the_next_login() {
+    use app::model::{BitsRule, VipDuration};
+
+    let server = TestServer::start().await;
+    log_in(&server, &TestServer::browser()).await;
+    let store = server.store().await;
+    let id = store
+        .channel_by_login("demo_streamer")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let mut settings = store.channel(&id).await.unwrap().unwrap().settings;
+    settings.grant_rules.bits = Some(BitsRule {
+        min_bits: 100,
+        duration: VipDuration::from_secs(3_600).unwrap(),
+    });
+    store.update_settings(&id, &settings).await.unwrap();
+
+    // A new browser asks for the required scopes only; the callback sends it back once for more.
+    let browser = TestServer::browser();
+    assert_eq!(log_in(&server, &browser).await, "/api/auth/login");
+    let res = browser
+        .get(server.url("/api/auth/login"))
+        .send()
+        .await
+        .unwrap();
+    let authorize = location(&res);
+    assert!(authorize.contains("bits%3Aread"), "{authorize}");
+    assert!(!authorize.contains("subscriptions"), "{authorize}");
+    let res = browser.get(&authorize).send().await.unwrap();
+    let res = browser.get(location(&res)).send().await.unwrap();
+    assert_eq!(location(&res), "/dashboard");
+
+    let logins = store
+        .audit_page(
+            &id,
+            &AuditQuery {
+                action: Some(AuditAction::Login),
+                viewer_id: None,
+                before: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap()
+        .entries;
+    let granted = &logins[0].metadata["scopes"];
+    assert!(
+        granted.as_array().unwrap().iter().any(|s| s == "bits:read"),
+        "{granted}"
+    );
+    server.stop().await.unwrap();
+}

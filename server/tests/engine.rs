@@ -4,6 +4,10 @@
 
 #[path = "support/fake_twitch.rs"]
 mod fake_twitch;
+#[path = "engine/grant_rules.rs"]
+mod grant_rules;
+#[path = "engine/notices.rs"]
+mod notices;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -3,6 +3,8 @@
 
 #[path = "eventsub/harness.rs"]
 mod harness;
+#[path = "eventsub/rules.rs"]
+mod rules;
 #[path = "eventsub/webhook.rs"]
 mod webhook;
 

@@ -108,3 +108,24 @@ async fn the_live_stream_needs_a_login() {
     assert_eq!(body["error"], "unauthorized");
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn open_live_streams_end_when_the_server_shuts_down() {
+    let server = TestServer::start().await;
+    let browser = TestServer::browser();
+    common::log_in(&server, &browser).await;
+    let mut live = browser.get(server.url("/api/ws")).send().await.unwrap();
+    assert_eq!(live.status(), 200);
+    assert!(String::from_utf8_lossy(&live.chunk().await.unwrap().unwrap()).contains("ready"));
+    let stopped = tokio::time::timeout(Duration::from_secs(8), server.stop()).await;
+    assert!(
+        stopped.is_ok(),
+        "an open SSE stream kept the server from stopping"
+    );
+    // The stream ends instead of hanging.
+    let end = tokio::time::timeout(Duration::from_secs(8), async {
+        while let Ok(Some(_)) = live.chunk().await {}
+    })
+    .await;
+    assert!(end.is_ok(), "the stream did not end");
+}

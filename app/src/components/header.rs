@@ -31,6 +31,9 @@ pub fn SiteHeader() -> impl IntoView {
                         match me.await {
                             Ok(Some(me)) => view! {
                                 <a href="/dashboard" class="text-sm text-zinc-300 hover:text-white">"Dashboard"</a>
+                                <a href="/activity" class="text-sm text-zinc-300 hover:text-white">"Activity"</a>
+                                <a href="/settings" class="text-sm text-zinc-300 hover:text-white">"Settings"</a>
+                                <a href="/account" class="text-sm text-zinc-300 hover:text-white">"Account"</a>
                                 <span class="ml-auto text-sm text-zinc-400" id="signed-in-as">{me.display_name}</span>
                                 <form method="post" action="/api/auth/logout">
                                     <button type="submit" class="rounded-md border border-zinc-700 px-3 py-1 text-sm hover:bg-zinc-800">

@@ -1,15 +1,24 @@
 //! Reusable components, grouped by area.
 
+mod chat_templates;
 mod duration_planner;
+mod fields;
+mod grant_rules_fields;
 mod header;
 mod live;
+mod reward_admin;
+mod reward_fields;
 mod server_status;
+mod settings_editor;
 mod vip_actions;
 mod vip_list;
 
 pub use duration_planner::DurationPlanner;
+pub use fields::{PageError, CARD};
 pub use header::{LoginButton, SiteHeader};
 pub use live::use_live_updates;
+pub use reward_admin::{RewardActions, RewardsSection};
 pub use server_status::ServerStatusCard;
+pub use settings_editor::SettingsEditor;
 pub use vip_actions::{GrantForm, RowActionErrors, VipRowActions};
 pub use vip_list::VipList;

@@ -4,6 +4,12 @@ use leptos::prelude::*;
 
 use crate::server_fns::get_server_status;
 
+/// `hh:mm:ss` without chrono's formatting machinery (which would weigh on the WASM bundle).
+fn clock(at: &chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Timelike;
+    format!("{:02}:{:02}:{:02}", at.hour(), at.minute(), at.second())
+}
+
 #[component]
 pub fn ServerStatusCard() -> impl IntoView {
     let checks = RwSignal::new(1_u32);
@@ -30,7 +36,7 @@ pub fn ServerStatusCard() -> impl IntoView {
                                 <dt class="text-zinc-400">"Version"</dt>
                                 <dd id="server-version">{s.version}</dd>
                                 <dt class="text-zinc-400">"Server time (UTC)"</dt>
-                                <dd>{s.server_time.format("%H:%M:%S").to_string()}</dd>
+                                <dd>{clock(&s.server_time)}</dd>
                                 <dt class="text-zinc-400">"Up for"</dt>
                                 <dd>{format!("{} s", s.uptime_secs)}</dd>
                             }

@@ -71,12 +71,15 @@ pub fn metadata_summary(metadata: &Value) -> String {
     if let Some(source) = get("source").and_then(Value::as_str) {
         parts.push(format!("via {}", words(source)));
     }
-    let reason = get("detail").and_then(Value::as_str).map(str::to_owned).or_else(|| {
-        get("reason")
-            .or_else(|| get("refused"))
-            .and_then(|r| serde_json::from_value::<RefundReason>(r.clone()).ok())
-            .map(|r| r.describe().to_owned())
-    });
+    let reason = get("detail")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| {
+            get("reason")
+                .or_else(|| get("refused"))
+                .and_then(|r| serde_json::from_value::<RefundReason>(r.clone()).ok())
+                .map(|r| r.describe().to_owned())
+        });
     if let Some(reason) = reason {
         parts.push(format!("reason: {reason}"));
     }
@@ -138,7 +141,10 @@ mod tests {
     #[test]
     fn rewards_actors_and_times_read_naturally() {
         let m = json!({ "title": "VIP, 1 day", "cost": 500, "duration_secs": 86400 });
-        assert_eq!(metadata_summary(&m), "“VIP, 1 day” · 500 points · duration 1 d");
+        assert_eq!(
+            metadata_summary(&m),
+            "“VIP, 1 day” · 500 points · duration 1 d"
+        );
         let actor = Actor::Moderator {
             id: "9".into(),
             login: "demo_mod".into(),

@@ -2,13 +2,16 @@
 //! No storage derives here: rows and documents live with their adapters.
 
 mod account;
+mod activity;
 mod audit;
+mod audit_text;
 mod channel;
 mod chat;
 mod countdown;
 mod dashboard;
 mod duration;
 mod live;
+mod public;
 mod redemption;
 mod reward;
 mod session;
@@ -17,16 +20,24 @@ mod settings_form;
 mod status;
 
 pub use account::{AccountOverview, EventSubState, ScopeStatus, TokenHealth};
+pub use activity::{
+    cursor_time, escape_query, ActivityParams, ActivityRequest, ViewerFilter,
+    DEFAULT_ACTIVITY_LIMIT, MAX_ACTIVITY_LIMIT,
+};
 pub use audit::{Actor, AuditAction, AuditCursor, AuditEntry, AuditPage, AuditQuery};
+pub use audit_text::{action_label, actor_label, format_time, metadata_summary};
 pub use channel::{Channel, ChannelId, Viewer};
 pub use chat::{render_chat, MAX_CHAT_CHARS};
 pub use countdown::format_remaining;
 pub use dashboard::{Dashboard, Me};
 pub use duration::{DurationError, DurationUnit, VipDuration};
 pub use live::{LiveEvent, LiveKind};
+pub use public::{PublicChannel, PublicVip};
 pub use redemption::{RedemptionOutcome, RedemptionRecord, RefundReason, WaitlistEntry};
 pub use reward::Reward;
 pub use session::{SessionState, VipSession, VipSource};
-pub use settings::{ChatTemplates, Settings, SlotsFullPolicy, StackingRule};
-pub use settings_form::{split_duration, RewardForm, SettingsForm};
+pub use settings::{
+    BitsRule, ChatTemplates, GiftRule, GrantRules, NoGrant, Settings, SlotsFullPolicy, StackingRule,
+};
+pub use settings_form::{parse_optional, split_duration, RewardForm, SettingsForm};
 pub use status::ServerStatus;

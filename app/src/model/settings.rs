@@ -60,7 +60,12 @@ pub struct Settings {
     pub chat: ChatTemplates,
     pub moderators_can_manage: bool,
     pub public_page: bool,
+    /// Where grants, extensions, refunds and expiries are announced (a Discord webhook). A secret:
+    /// never logged, never shown back in full.
     pub discord_webhook_url: Option<String>,
+    /// VIP for subscriptions, gifted subs and bits. Absent in settings stored before it existed.
+    #[serde(default)]
+    pub grant_rules: GrantRules,
 }
 
 impl Default for Settings {
@@ -76,6 +81,179 @@ impl Default for Settings {
             moderators_can_manage: false,
             public_page: false,
             discord_webhook_url: None,
+            grant_rules: GrantRules::default(),
         }
+    }
+}
+
+/// Grants beyond channel points: each rule is off (`None`) unless the streamer sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct GrantRules {
+    /// A viewer who subscribes (EventSub `channel.subscribe`; gifted subs are the gifter's, see
+    /// `gift`) is VIP for this long.
+    #[serde(default)]
+    pub subscription: Option<VipDuration>,
+    /// A viewer who gifts at least `min_gifts` subs at once (`channel.subscription.gift`) is VIP.
+    /// Anonymous gifts grant nobody.
+    #[serde(default)]
+    pub gift: Option<GiftRule>,
+    /// A viewer who cheers at least `min_bits` bits in one message (`channel.cheer`) is VIP.
+    /// Anonymous cheers grant nobody.
+    #[serde(default)]
+    pub bits: Option<BitsRule>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GiftRule {
+    /// Gifted subs needed in one gift (0 counts as 1).
+    pub min_gifts: u32,
+    pub duration: VipDuration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BitsRule {
+    /// Bits needed in one cheer (0 counts as 1).
+    pub min_bits: u32,
+    pub duration: VipDuration,
+}
+
+/// Why a subscription, gift or cheer grants nobody.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoGrant {
+    /// The channel has no rule for this kind of support.
+    RuleOff,
+    /// Fewer gifts or bits than the rule asks for.
+    BelowThreshold,
+    /// The supporter chose to stay anonymous: nobody to make VIP.
+    Anonymous,
+    /// A sub someone else gifted: the gift rule rewards the gifter instead.
+    GiftedSub,
+}
+
+impl GrantRules {
+    /// Whether any rule is on (the channel then needs the matching EventSub subscriptions).
+    pub fn any(&self) -> bool {
+        self.subscription.is_some() || self.gift.is_some() || self.bits.is_some()
+    }
+
+    /// How long a new subscription makes the subscriber VIP.
+    ///
+    /// # Errors
+    /// The [`NoGrant`] reason when it grants nothing.
+    pub fn for_subscription(&self, is_gift: bool) -> Result<VipDuration, NoGrant> {
+        let duration = self.subscription.ok_or(NoGrant::RuleOff)?;
+        if is_gift {
+            return Err(NoGrant::GiftedSub);
+        }
+        Ok(duration)
+    }
+
+    /// How long a gift of `total` subs makes the gifter VIP.
+    ///
+    /// # Errors
+    /// The [`NoGrant`] reason when it grants nothing.
+    pub fn for_gift(&self, total: u32, anonymous: bool) -> Result<VipDuration, NoGrant> {
+        let rule = self.gift.ok_or(NoGrant::RuleOff)?;
+        if anonymous {
+            return Err(NoGrant::Anonymous);
+        }
+        if total < rule.min_gifts.max(1) {
+            return Err(NoGrant::BelowThreshold);
+        }
+        Ok(rule.duration)
+    }
+
+    /// How long a cheer of `bits` makes the cheerer VIP.
+    ///
+    /// # Errors
+    /// The [`NoGrant`] reason when it grants nothing.
+    pub fn for_cheer(&self, bits: u32, anonymous: bool) -> Result<VipDuration, NoGrant> {
+        let rule = self.bits.ok_or(NoGrant::RuleOff)?;
+        if anonymous {
+            return Err(NoGrant::Anonymous);
+        }
+        if bits < rule.min_bits.max(1) {
+            return Err(NoGrant::BelowThreshold);
+        }
+        Ok(rule.duration)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hours(n: u64) -> VipDuration {
+        VipDuration::from_secs(n * 3_600).unwrap()
+    }
+
+    fn all_on() -> GrantRules {
+        GrantRules {
+            subscription: Some(hours(24)),
+            gift: Some(GiftRule {
+                min_gifts: 5,
+                duration: hours(48),
+            }),
+            bits: Some(BitsRule {
+                min_bits: 500,
+                duration: hours(2),
+            }),
+        }
+    }
+
+    #[test]
+    fn rules_are_off_by_default() {
+        let off = GrantRules::default();
+        assert!(!off.any());
+        assert_eq!(off.for_subscription(false), Err(NoGrant::RuleOff));
+        assert_eq!(off.for_gift(100, false), Err(NoGrant::RuleOff));
+        assert_eq!(off.for_cheer(100_000, false), Err(NoGrant::RuleOff));
+    }
+
+    #[test]
+    fn thresholds_are_inclusive_and_anonymous_grants_nobody() {
+        let rules = all_on();
+        assert!(rules.any());
+        assert_eq!(rules.for_subscription(false), Ok(hours(24)));
+        assert_eq!(rules.for_subscription(true), Err(NoGrant::GiftedSub));
+        assert_eq!(rules.for_gift(5, false), Ok(hours(48)));
+        assert_eq!(rules.for_gift(4, false), Err(NoGrant::BelowThreshold));
+        assert_eq!(rules.for_gift(50, true), Err(NoGrant::Anonymous));
+        assert_eq!(rules.for_cheer(500, false), Ok(hours(2)));
+        assert_eq!(rules.for_cheer(499, false), Err(NoGrant::BelowThreshold));
+        assert_eq!(rules.for_cheer(1_000, true), Err(NoGrant::Anonymous));
+    }
+
+    #[test]
+    fn a_zero_minimum_still_needs_one() {
+        let rules = GrantRules {
+            bits: Some(BitsRule {
+                min_bits: 0,
+                duration: hours(1),
+            }),
+            ..GrantRules::default()
+        };
+        assert_eq!(rules.for_cheer(0, false), Err(NoGrant::BelowThreshold));
+        assert_eq!(rules.for_cheer(1, false), Ok(hours(1)));
+    }
+
+    #[test]
+    fn settings_stored_before_the_rules_existed_still_load() {
+        let mut stored = serde_json::to_value(Settings::default()).unwrap();
+        stored.as_object_mut().unwrap().remove("grant_rules");
+        let loaded: Settings = serde_json::from_value(stored).unwrap();
+        assert_eq!(loaded.grant_rules, GrantRules::default());
+
+        let partial: GrantRules =
+            serde_json::from_str(r#"{"bits":{"min_bits":100,"duration":60}}"#).unwrap();
+        assert_eq!(partial.subscription, None);
+        assert_eq!(partial.bits.unwrap().min_bits, 100);
+        let on = Settings {
+            grant_rules: all_on(),
+            ..Settings::default()
+        };
+        let round: Settings = serde_json::from_str(&serde_json::to_string(&on).unwrap()).unwrap();
+        assert_eq!(round, on);
     }
 }

@@ -36,6 +36,31 @@ pub enum TwitchEvent {
     },
     /// `user.authorization.revoke` (webhook), or a subscription revoked with `authorization_revoked`.
     AuthorizationRevoked { user_id: String },
+    /// `channel.subscribe`: a new subscription (gifted ones too, with `is_gift`). `message_id` is
+    /// the EventSub message id, the only id the event has: it makes the grant happen once.
+    Subscribed {
+        channel: ChannelId,
+        message_id: String,
+        viewer: Viewer,
+        /// `1000`, `2000` or `3000`.
+        tier: String,
+        is_gift: bool,
+    },
+    /// `channel.subscription.gift`: `total` subs gifted at once; `gifter` is `None` when anonymous.
+    SubsGifted {
+        channel: ChannelId,
+        message_id: String,
+        gifter: Option<Viewer>,
+        total: u32,
+        tier: String,
+    },
+    /// `channel.cheer`: `viewer` is `None` when the cheer is anonymous.
+    Cheered {
+        channel: ChannelId,
+        message_id: String,
+        viewer: Option<Viewer>,
+        bits: u32,
+    },
 }
 
 /// Where EventSub delivers events. Delivery is at least once: a message id seen before is dropped

@@ -1,14 +1,19 @@
 //! Server-only code: the context server functions run in, the ports (traits the server implements)
 //! and the use cases that server functions, REST handlers and background tasks share.
 
+pub mod account;
 pub mod accounts;
+pub mod activity;
 pub mod auth;
 mod context;
 pub mod engine;
 pub mod events;
 mod http;
 pub mod live;
+pub mod notify;
+pub mod reward_forms;
 pub mod rewards;
+pub mod settings;
 pub mod store;
 mod tokens;
 pub mod twitch;

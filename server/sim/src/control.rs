@@ -19,6 +19,9 @@
 //! | `POST /sim/channels/{b}/rewards` | `{title, cost, owner_client_id?}` | reward (default: dashboard-owned) |
 //! | `POST /sim/channels/{b}/redeem` | `{user, reward_id, user_input?}` | a viewer redeems |
 //! | `POST /sim/channels/{b}/online` | – | `stream.online` |
+//! | `POST /sim/channels/{b}/subscribe` | `{user, tier?}` | `channel.subscribe` |
+//! | `POST /sim/channels/{b}/gift` | `{user?, total, tier?, recipients?}` | `channel.subscription.gift` (no `user`: anonymous) |
+//! | `POST /sim/channels/{b}/cheer` | `{user?, bits, message?}` | `channel.cheer` (no `user`: anonymous) |
 //! | `POST /sim/fail_next` | `{endpoint, status}` | inject a failure |
 //! | `POST /sim/clock/advance` | `{seconds}` | move time |
 //! | `GET /sim/ws/sessions` | – | live session ids |
@@ -43,7 +46,7 @@ use crate::helix::redemptions::redemption_json;
 use crate::helix::rewards::reward_json;
 use crate::helix::users::user_json;
 use crate::state::random_token;
-use crate::{actions, Simulator};
+use crate::{actions, support, Simulator};
 
 /// The `/sim` router.
 pub fn router() -> Router<Simulator> {
@@ -66,6 +69,9 @@ pub fn router() -> Router<Simulator> {
         .route("/channels/{b}/rewards", post(reward))
         .route("/channels/{b}/redeem", post(redeem))
         .route("/channels/{b}/online", post(online))
+        .route("/channels/{b}/subscribe", post(subscribe))
+        .route("/channels/{b}/gift", post(gift))
+        .route("/channels/{b}/cheer", post(cheer))
         .route("/fail_next", post(fail_next))
         .route("/clock/advance", post(advance))
         .route("/ws/sessions", get(sessions))
@@ -287,6 +293,64 @@ async fn redeem(State(sim): State<Simulator>, Path(b): Path<String>, bytes: Byte
 
 async fn online(State(sim): State<Simulator>, Path(b): Path<String>) -> Res {
     sim.with_world(|w| actions::stream_online(w, &b))?;
+    ok()
+}
+
+fn tier_1000() -> String {
+    "1000".into()
+}
+
+#[derive(Deserialize)]
+struct SubscribeReq {
+    user: String,
+    #[serde(default = "tier_1000")]
+    tier: String,
+}
+
+async fn subscribe(State(sim): State<Simulator>, Path(b): Path<String>, bytes: Bytes) -> Res {
+    let req: SubscribeReq = body(&bytes)?;
+    sim.with_world(|w| support::subscribe(w, &b, &req.user, &req.tier))?;
+    ok()
+}
+
+#[derive(Deserialize)]
+struct GiftReq {
+    /// Absent: an anonymous gift.
+    user: Option<String>,
+    total: i64,
+    #[serde(default = "tier_1000")]
+    tier: String,
+    #[serde(default)]
+    recipients: Vec<String>,
+}
+
+async fn gift(State(sim): State<Simulator>, Path(b): Path<String>, bytes: Bytes) -> Res {
+    let req: GiftReq = body(&bytes)?;
+    sim.with_world(|w| {
+        support::gift(
+            w,
+            &b,
+            req.user.as_deref(),
+            req.total,
+            &req.tier,
+            &req.recipients,
+        )
+    })?;
+    ok()
+}
+
+#[derive(Deserialize)]
+struct CheerReq {
+    /// Absent: an anonymous cheer.
+    user: Option<String>,
+    bits: i64,
+    #[serde(default)]
+    message: String,
+}
+
+async fn cheer(State(sim): State<Simulator>, Path(b): Path<String>, bytes: Bytes) -> Res {
+    let req: CheerReq = body(&bytes)?;
+    sim.with_world(|w| support::cheer(w, &b, req.user.as_deref(), req.bits, &req.message))?;
     ok()
 }
 

@@ -27,6 +27,8 @@ pub struct SubType {
 const REDEMPTIONS: &[&str] = &["channel:read:redemptions", "channel:manage:redemptions"];
 const VIPS: &[&str] = &["channel:read:vips", "channel:manage:vips"];
 const MODS: &[&str] = &["moderation:read", "channel:manage:moderators"];
+const SUBS: &[&str] = &["channel:read:subscriptions"];
+const BITS: &[&str] = &["bits:read"];
 
 /// The subscription types this simulator knows (all version 1).
 pub const SUB_TYPES: &[SubType] = &[
@@ -108,6 +110,30 @@ pub const SUB_TYPES: &[SubType] = &[
         condition: &["broadcaster_user_id"],
         optional: &[],
         scopes: &[],
+        webhook_only: false,
+    },
+    SubType {
+        name: "channel.subscribe",
+        version: "1",
+        condition: &["broadcaster_user_id"],
+        optional: &[],
+        scopes: SUBS,
+        webhook_only: false,
+    },
+    SubType {
+        name: "channel.subscription.gift",
+        version: "1",
+        condition: &["broadcaster_user_id"],
+        optional: &[],
+        scopes: SUBS,
+        webhook_only: false,
+    },
+    SubType {
+        name: "channel.cheer",
+        version: "1",
+        condition: &["broadcaster_user_id"],
+        optional: &[],
+        scopes: BITS,
         webhook_only: false,
     },
     SubType {

@@ -44,6 +44,7 @@ pub mod eventsub_ws;
 pub mod helix;
 pub mod oauth;
 pub mod state;
+pub mod support;
 pub mod webhook;
 
 pub use error::ApiError;

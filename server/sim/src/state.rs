@@ -183,6 +183,10 @@ pub struct Channel {
     /// Channel-points balances of viewers in this channel.
     pub points: HashMap<String, i64>,
     pub chat: Vec<ChatMessage>,
+    /// Subscribers (user id → tier).
+    pub subscribers: HashMap<String, String>,
+    /// Subs gifted in this channel so far, per gifter (`cumulative_total`).
+    pub gifted: HashMap<String, i64>,
 }
 
 /// A registered application.

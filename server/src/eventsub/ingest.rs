@@ -43,7 +43,7 @@ pub async fn deliver_notification(
     notification: &Notification,
 ) {
     let kind = &notification.subscription.kind;
-    match notification_event(notification) {
+    match notification_event(message_id, notification) {
         Ok(Some(event)) => {
             deliver_once(store, sink, message_id, Some(event)).await;
         }

@@ -1,6 +1,6 @@
 //! EventSub JSON → [`TwitchEvent`]. Pure: no I/O, no clock.
 //!
-//! Own serde structs rather than `twitch_api::eventsub`: the app reads a handful of fields of six
+//! Own serde structs rather than `twitch_api::eventsub`: the app reads a handful of fields of ten
 //! types, unknown fields and a missing `subscription.cost` (Twitch's own `channel.vip.add` example,
 //! which twitch_api 0.8 rejects) must not lose an event, and the same structs serve both transports.
 
@@ -20,6 +20,9 @@ pub const MODERATOR_ADD: &str = "channel.moderator.add";
 pub const REWARD_UPDATE: &str = "channel.channel_points_custom_reward.update";
 pub const REWARD_REMOVE: &str = "channel.channel_points_custom_reward.remove";
 pub const USER_AUTHORIZATION_REVOKE: &str = "user.authorization.revoke";
+pub const SUBSCRIBE: &str = "channel.subscribe";
+pub const SUBSCRIPTION_GIFT: &str = "channel.subscription.gift";
+pub const CHEER: &str = "channel.cheer";
 
 /// The per-channel subscription types (all version 1, condition `broadcaster_user_id`).
 pub const CHANNEL_TYPES: [&str; 6] = [
@@ -30,6 +33,10 @@ pub const CHANNEL_TYPES: [&str; 6] = [
     REWARD_UPDATE,
     REWARD_REMOVE,
 ];
+
+/// Per-channel types (version 1, condition `broadcaster_user_id`) subscribed only while the
+/// channel has the matching grant rule on and its token carries the scope (see `subscribe`).
+pub const RULE_TYPES: [&str; 3] = [SUBSCRIBE, SUBSCRIPTION_GIFT, CHEER];
 
 /// The revocation status meaning "the user took the app's authorisation away".
 pub const AUTHORIZATION_REVOKED: &str = "authorization_revoked";
@@ -260,10 +267,15 @@ struct RevokeEvent {
 }
 
 /// The domain event a notification carries; `None` for types the app does not act on.
+/// `message_id` (WebSocket metadata, or the webhook's `Twitch-Eventsub-Message-Id`) identifies
+/// subscriptions, gifts and cheers, which have no id of their own.
 ///
 /// # Errors
 /// [`ParseError`] when a known type's event lacks a field the app needs.
-pub fn notification_event(n: &Notification) -> Result<Option<TwitchEvent>, ParseError> {
+pub fn notification_event(
+    message_id: &str,
+    n: &Notification,
+) -> Result<Option<TwitchEvent>, ParseError> {
     let event = n.event.clone();
     Ok(Some(match n.subscription.kind.as_str() {
         REDEMPTION_ADD => {
@@ -305,6 +317,7 @@ pub fn notification_event(n: &Notification) -> Result<Option<TwitchEvent>, Parse
         USER_AUTHORIZATION_REVOKE => TwitchEvent::AuthorizationRevoked {
             user_id: from::<RevokeEvent>(event)?.user_id,
         },
+        kind @ (SUBSCRIBE | SUBSCRIPTION_GIFT | CHEER) => support_event(kind, message_id, event)?,
         _ => return Ok(None),
     }))
 }
@@ -319,6 +332,10 @@ pub fn revocation_event(sub: &Subscription) -> Option<TwitchEvent> {
             user_id: user_id.to_owned(),
         })
 }
+
+#[path = "parse_support.rs"]
+mod support;
+use support::support_event;
 
 #[cfg(test)]
 #[path = "parse_tests.rs"]

@@ -12,7 +12,7 @@ macro_rules! fixture {
 
 fn webhook_event(body: &str) -> Option<TwitchEvent> {
     match parse_webhook("notification", body.as_bytes()).unwrap() {
-        WebhookMessage::Notification(n) => notification_event(&n).unwrap(),
+        WebhookMessage::Notification(n) => notification_event("m", &n).unwrap(),
         other => panic!("not a notification: {other:?}"),
     }
 }
@@ -188,7 +188,7 @@ fn malformed_bodies_are_errors() {
     else {
         panic!("not a notification");
     };
-    assert!(notification_event(&n).is_err());
+    assert!(notification_event("m", &n).is_err());
     assert!(parse_ws("[]").is_err());
 }
 
@@ -224,13 +224,16 @@ fn ws_notifications_and_revocation() {
     let WsKind::Notification(n) = m.kind else {
         panic!("not a notification");
     };
-    assert_eq!(notification_event(&n).unwrap(), Some(redemption_1337()));
+    assert_eq!(
+        notification_event("m", &n).unwrap(),
+        Some(redemption_1337())
+    );
 
     let m = parse_ws(fixture!("ws_notification_channel_follow.json")).unwrap();
     let WsKind::Notification(n) = m.kind else {
         panic!("not a notification");
     };
-    assert_eq!(notification_event(&n).unwrap(), None);
+    assert_eq!(notification_event("m", &n).unwrap(), None);
 
     let m = parse_ws(fixture!("ws_revocation.json")).unwrap();
     let WsKind::Revocation(sub) = m.kind else {
@@ -247,4 +250,99 @@ fn unknown_ws_message_types_are_kept_apart() {
     )
     .unwrap();
     assert_eq!(m.kind, WsKind::Other("future_thing".into()));
+}
+
+fn webhook_event_with_id(message_id: &str, body: &str) -> Option<TwitchEvent> {
+    match parse_webhook("notification", body.as_bytes()).unwrap() {
+        WebhookMessage::Notification(n) => notification_event(message_id, &n).unwrap(),
+        other => panic!("not a notification: {other:?}"),
+    }
+}
+
+#[test]
+fn subscriptions_gifts_and_cheers_carry_the_message_id() {
+    assert_eq!(
+        webhook_event_with_id(
+            "msg-1",
+            fixture!("eventsub_channel_subscribe_notification.CONSTRUCTED.json")
+        ),
+        Some(TwitchEvent::Subscribed {
+            channel: ChannelId::from("1337"),
+            message_id: "msg-1".into(),
+            viewer: viewer("1234", "cool_user", "Cool_User"),
+            tier: "1000".into(),
+            is_gift: false,
+        })
+    );
+    assert_eq!(
+        webhook_event_with_id(
+            "msg-2",
+            fixture!("eventsub_channel_subscription_gift_notification.CONSTRUCTED.json")
+        ),
+        Some(TwitchEvent::SubsGifted {
+            channel: ChannelId::from("1337"),
+            message_id: "msg-2".into(),
+            gifter: Some(viewer("1234", "cool_user", "Cool_User")),
+            total: 2,
+            tier: "1000".into(),
+        })
+    );
+    assert_eq!(
+        webhook_event_with_id(
+            "msg-3",
+            fixture!("eventsub_channel_cheer_notification.CONSTRUCTED.json")
+        ),
+        Some(TwitchEvent::Cheered {
+            channel: ChannelId::from("1337"),
+            message_id: "msg-3".into(),
+            viewer: Some(viewer("1234", "cool_user", "Cool_User")),
+            bits: 1_000,
+        })
+    );
+}
+
+#[test]
+fn anonymous_gifts_and_cheers_have_no_supporter() {
+    assert_eq!(
+        webhook_event_with_id(
+            "msg-4",
+            fixture!("eventsub_channel_subscription_gift_anonymous_notification.CONSTRUCTED.json")
+        ),
+        Some(TwitchEvent::SubsGifted {
+            channel: ChannelId::from("1337"),
+            message_id: "msg-4".into(),
+            gifter: None,
+            total: 5,
+            tier: "1000".into(),
+        })
+    );
+    let m = parse_ws(fixture!("ws_notification_cheer_anonymous.CONSTRUCTED.json")).unwrap();
+    let WsKind::Notification(n) = m.kind else {
+        panic!("not a notification");
+    };
+    assert_eq!(
+        notification_event(&m.id, &n).unwrap(),
+        Some(TwitchEvent::Cheered {
+            channel: ChannelId::from("1337"),
+            message_id: "befa7b53-d79d-478f-86b9-120f112b044e".into(),
+            viewer: None,
+            bits: 1_000,
+        })
+    );
+}
+
+#[test]
+fn support_events_without_their_counts_are_errors() {
+    for body in [
+        r#"{"subscription":{"id":"s","type":"channel.cheer"},"event":{"broadcaster_user_id":"1","is_anonymous":true}}"#,
+        r#"{"subscription":{"id":"s","type":"channel.subscription.gift"},"event":{"broadcaster_user_id":"1","is_anonymous":true,"total":-1}}"#,
+        r#"{"subscription":{"id":"s","type":"channel.subscribe"},"event":{"broadcaster_user_id":"1","user_id":null}}"#,
+    ] {
+        let WebhookMessage::Notification(n) =
+            parse_webhook("notification", body.as_bytes()).unwrap()
+        else {
+            panic!("not a notification");
+        };
+        assert!(notification_event("m", &n).is_err(), "{body}");
+    }
 }

@@ -15,7 +15,7 @@ use super::machine::{
 };
 use super::parse::{WsKind, WsMessage, AUTHORIZATION_REVOKED};
 use super::socket::{Frame, Socket};
-use super::subscribe::{subscribe_websocket, SubscribeError};
+use super::subscribe::{channel_rule_types, subscribe_websocket, SubscribeError};
 use super::ws::{Report, WsContext};
 use super::ChannelState;
 use crate::twitch::tokens::TokenError;
@@ -160,9 +160,10 @@ pub(super) async fn session(
                 current.set_keepalive(keepalive(&message));
                 if let Some(WsKind::Welcome { session_id, .. }) = message.map(|m| m.kind) {
                     tracing::info!(%session_id, "EventSub session welcomed; subscribing");
-                    let (subs, tokens) = (&ctx.subscriptions, &*ctx.tokens);
+                    let (subs, tokens, store) = (&ctx.subscriptions, &*ctx.tokens, &*ctx.store);
                     subscribing = Some(Box::pin(async move {
-                        subscribe_websocket(subs, tokens, channel, &session_id).await
+                        let rules = channel_rule_types(store, tokens, channel).await;
+                        subscribe_websocket(subs, tokens, &rules, channel, &session_id).await
                     }));
                 }
             }

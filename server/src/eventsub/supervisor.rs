@@ -4,14 +4,19 @@
 //! several instances sharing a store exactly one holds a channel's socket; the others wait in
 //! [`ChannelState::Standby`] and take over when the lease lapses. With the webhook transport a task
 //! creates the channel's subscriptions with the app token. All tasks run under the server's
-//! `CancellationToken` and `TaskTracker`.
+//! `CancellationToken` and `TaskTracker`. When a channel's grant rules (or the scopes behind them)
+//! change, [`refresh_rules`] (polled every [`RULES_POLL`] after [`start`]) watches it anew so the
+//! subscriptions for subs, gifts and cheers follow.
 //!
 //! [`watch`]: EventSubSupervisor::watch
 //! [`unwatch`]: EventSubSupervisor::unwatch
+//! [`refresh_rules`]: EventSubSupervisor::refresh_rules
+//! [`start`]: EventSubSupervisor::start
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use app::model::ChannelId;
 use app::ssr::events::EventSink;
@@ -21,12 +26,17 @@ use tokio_util::task::TaskTracker;
 
 use super::lease::{sleep_or_cancel, Lease};
 pub use super::settings::{SupervisorSettings, WebhookTarget};
-use super::subscribe::{subscribe_authorization_revoke, subscribe_webhook, SubscribeError};
+use super::subscribe::{
+    channel_rule_types, subscribe_authorization_revoke, subscribe_webhook, SubscribeError,
+};
 use super::subscriptions::SubscriptionClient;
 use super::ws::{self, Outcome, Report, WsContext};
 use super::ChannelState;
 use crate::config::EventSubTransport;
 use crate::twitch::tokens::TokenManager;
+
+/// How often watched channels' grant rules are compared with what their subscriptions were made for.
+pub const RULES_POLL: Duration = Duration::from_secs(15);
 
 /// The adapters the supervisor uses.
 pub struct SupervisorDeps {
@@ -41,6 +51,8 @@ struct Entry {
     generation: u64,
     cancel: CancellationToken,
     running: bool,
+    /// The grant-rule types wanted when the task started (`None` until it has looked).
+    rule_types: Option<Vec<&'static str>>,
 }
 
 struct Inner {
@@ -105,7 +117,49 @@ impl EventSubSupervisor {
             self.watch(channel.id);
             watched += 1;
         }
+        let this = self.clone();
+        self.inner.tasks.spawn(async move {
+            loop {
+                if sleep_or_cancel(RULES_POLL, &this.inner.cancel).await {
+                    return;
+                }
+                this.refresh_rules().await;
+            }
+        });
         Ok(watched)
+    }
+
+    /// Watches `channel` anew (closing its current connection first), so that its subscriptions
+    /// are made again from its current settings and scopes.
+    pub fn rewatch(&self, channel: ChannelId) {
+        self.unwatch(&channel);
+        self.watch(channel);
+    }
+
+    /// Watches anew every running channel whose wanted grant-rule subscriptions (rules on and
+    /// scopes granted) differ from those its task started with. Returns how many were.
+    pub async fn refresh_rules(&self) -> usize {
+        let running: Vec<(ChannelId, Option<Vec<&'static str>>)> = self
+            .inner
+            .lock()
+            .iter()
+            .filter(|(_, e)| e.running)
+            .map(|(c, e)| (c.clone(), e.rule_types.clone()))
+            .collect();
+        let mut changed = 0;
+        for (channel, started_with) in running {
+            let Some(started_with) = started_with else {
+                continue;
+            };
+            let now =
+                channel_rule_types(&*self.inner.ws.store, &self.inner.ws.tokens, &channel).await;
+            if now != started_with {
+                tracing::info!(%channel, ?now, "grant rules changed; subscribing anew");
+                self.rewatch(channel);
+                changed += 1;
+            }
+        }
+        changed
     }
 
     /// Monitors `channel` from now on (e.g. right after it logged in). A channel already watched
@@ -124,6 +178,7 @@ impl EventSubSupervisor {
                 generation,
                 cancel: cancel.clone(),
                 running: true,
+                rule_types: None,
             },
         );
         drop(channels);
@@ -190,6 +245,14 @@ impl Inner {
         cancel: CancellationToken,
     ) {
         let report = |state: ChannelState| self.set_state(&channel, generation, state, false);
+        let rule_types = channel_rule_types(&*self.ws.store, &self.ws.tokens, &channel).await;
+        if let Some(entry) = self
+            .lock()
+            .get_mut(&channel)
+            .filter(|e| e.generation == generation)
+        {
+            entry.rule_types = Some(rule_types);
+        }
         let outcome = match self.settings.transport {
             EventSubTransport::WebSocket => self.websocket(&channel, &report, &cancel).await,
             EventSubTransport::Webhook => self.webhook(&channel, &report, &cancel).await,
@@ -252,9 +315,21 @@ impl Inner {
         let oauth = self.ws.tokens.oauth();
         let mut attempt = 0u32;
         loop {
+            let subscribe = async {
+                let rules = channel_rule_types(&*self.ws.store, &self.ws.tokens, channel).await;
+                subscribe_webhook(
+                    &self.ws.subscriptions,
+                    oauth,
+                    &rules,
+                    channel,
+                    &target.callback,
+                    &target.secret,
+                )
+                .await
+            };
             let result = tokio::select! {
                 () = cancel.cancelled() => return Outcome::Cancelled,
-                r = subscribe_webhook(&self.ws.subscriptions, oauth, channel, &target.callback, &target.secret) => r,
+                r = subscribe => r,
             };
             match result {
                 Ok(created) => {

@@ -120,7 +120,7 @@ pub async fn receive(
             tracing::info!(kind = %subscription.kind, "answering an EventSub webhook challenge");
             return ([(header::CONTENT_TYPE, "text/plain")], challenge.clone()).into_response();
         }
-        WebhookMessage::Notification(n) => match notification_event(n) {
+        WebhookMessage::Notification(n) => match notification_event(id, n) {
             Ok(event) => event,
             Err(e) => {
                 tracing::warn!(error = %e, kind = %n.subscription.kind, "malformed EventSub notification");

@@ -13,12 +13,15 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::eventsub::supervisor::EventSubSupervisor;
+use crate::twitch::scopes;
 use crate::twitch::tokens::TokenManager;
 use app::ssr::engine::Engine;
 
 /// Session keys.
 pub use app::ssr::auth::SESSION_USER_ID as USER_ID;
 const OAUTH_STATE: &str = "oauth_state";
+/// Set while the browser goes back to Twitch once for the scopes the channel's grant rules need.
+const SCOPE_UPGRADE: &str = "oauth_scope_upgrade";
 
 /// What the auth routes need.
 #[derive(Clone)]
@@ -37,7 +40,8 @@ pub struct LoginParams {
     force: bool,
 }
 
-/// `GET /api/auth/login`: redirects to Twitch's consent page.
+/// `GET /api/auth/login`: redirects to Twitch's consent page. A signed-in streamer whose grant
+/// rules are on is also asked for the scopes those rules need (`scopes::OPTIONAL_SCOPES`).
 pub async fn login(
     State(auth): State<Auth>,
     session: Session,
@@ -47,7 +51,24 @@ pub async fn login(
     if let Err(e) = session.insert(OAUTH_STATE, &state).await {
         return internal("could not start a login session", &e);
     }
-    Redirect::to(&auth.tokens.oauth().authorize_url(&state, params.force)).into_response()
+    let rules = match session.get::<String>(USER_ID).await {
+        Ok(Some(user_id)) => match auth.store.channel(&ChannelId(user_id)).await {
+            Ok(channel) => channel.map(|c| c.settings.grant_rules),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the channel's grant rules; asking for the required scopes");
+                None
+            }
+        },
+        _ => None,
+    };
+    let scope = scopes::scope_param_for(rules.as_ref());
+    Redirect::to(
+        &auth
+            .tokens
+            .oauth()
+            .authorize_url_with_scopes(&state, params.force, &scope),
+    )
+    .into_response()
 }
 
 #[derive(Deserialize)]
@@ -114,9 +135,19 @@ pub async fn callback(
             }
         }
     };
-    if let Err(e) = accounts::record_login(auth.store.as_ref(), &user, &validation.scopes).await {
-        return internal("could not record the login", &e);
-    }
+    let stored = match accounts::record_login(auth.store.as_ref(), &user, &validation.scopes).await
+    {
+        Ok(channel) => channel,
+        Err(e) => return internal("could not record the login", &e),
+    };
+    let rules = stored.settings.grant_rules;
+    let lacking = scopes::missing_for_rules(&rules, validation.scopes.iter().map(String::as_str));
+    let upgraded: bool = session
+        .remove(SCOPE_UPGRADE)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(false);
     if let Err(e) = session.cycle_id().await {
         return internal("could not renew the session", &e);
     }
@@ -124,10 +155,25 @@ pub async fn callback(
         return internal("could not save the session", &e);
     }
     tracing::info!(channel = %channel, "streamer logged in");
-    // Monitoring starts now, not at the next restart; what happened before is caught up.
-    auth.eventsub.watch(channel.clone());
+    // Monitoring starts now, not at the next restart; what happened before is caught up. With
+    // grant rules on, the subscriptions are made anew for the scopes just granted.
+    if rules.any() {
+        auth.eventsub.rewatch(channel.clone());
+    } else {
+        auth.eventsub.watch(channel.clone());
+    }
     let engine = auth.engine.clone();
-    tokio::spawn(async move { crate::reconcile::reconcile(&engine, &channel).await });
+    let caught_up = channel.clone();
+    tokio::spawn(async move { crate::reconcile::reconcile(&engine, &caught_up).await });
+    if !lacking.is_empty() && !upgraded {
+        // A login that asked only for the required scopes (e.g. after the session ended): go back
+        // once for what the grant rules need; Twitch asks only if it was never granted.
+        tracing::info!(channel = %channel, ?lacking, "asking for the grant rules' scopes");
+        if let Err(e) = session.insert(SCOPE_UPGRADE, true).await {
+            return internal("could not save the session", &e);
+        }
+        return Redirect::to("/api/auth/login").into_response();
+    }
     Redirect::to("/dashboard").into_response()
 }
 

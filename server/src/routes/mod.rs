@@ -1,5 +1,6 @@
 //! The HTTP surface: pages and server functions (Leptos), login, and the JSON API under `/api`.
 
+mod account;
 mod api;
 pub mod auth;
 mod health;
@@ -58,6 +59,9 @@ pub fn router(parts: Parts) -> Router {
     let routes = generate_route_list(app::App);
     let ctx = state.ctx.clone();
     let leptos = state.leptos.clone();
+    let account: std::sync::Arc<dyn app::ssr::account::AccountStatus> = std::sync::Arc::new(
+        account::SupervisorAccountStatus::new(state.auth.tokens.clone(), state.eventsub.clone()),
+    );
     let sessions = SessionManagerLayer::new(sessions)
         .with_name("vip_session")
         .with_http_only(true)
@@ -78,7 +82,10 @@ pub fn router(parts: Parts) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(ctx.clone()),
+            move || {
+                provide_context(ctx.clone());
+                provide_context(account.clone());
+            },
             move || app::shell(leptos.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(

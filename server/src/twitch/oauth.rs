@@ -89,15 +89,26 @@ impl OAuthClient {
         &self.credentials.client_id
     }
 
-    /// Where to send the browser to log in. `state` is the CSRF value kept in the login session.
+    /// Where to send the browser to log in, asking for the required scopes. `state` is the CSRF
+    /// value kept in the login session.
     pub fn authorize_url(&self, state: &str, force_verify: bool) -> String {
+        self.authorize_url_with_scopes(state, force_verify, &scopes::scope_param())
+    }
+
+    /// As [`Self::authorize_url`], asking for `scope` (space-separated, from [`scopes`]).
+    pub fn authorize_url_with_scopes(
+        &self,
+        state: &str,
+        force_verify: bool,
+        scope: &str,
+    ) -> String {
         let mut url = reqwest::Url::parse(&format!("{}/authorize", self.auth_url))
             .expect("TWITCH_AUTH_URL was validated at start-up");
         url.query_pairs_mut()
             .append_pair("response_type", "code")
             .append_pair("client_id", &self.credentials.client_id)
             .append_pair("redirect_uri", &self.redirect_uri)
-            .append_pair("scope", &scopes::scope_param())
+            .append_pair("scope", scope)
             .append_pair("state", state);
         if force_verify {
             url.query_pairs_mut().append_pair("force_verify", "true");

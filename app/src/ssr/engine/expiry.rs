@@ -13,6 +13,7 @@ use serde_json::json;
 use super::rules::render_chat;
 use super::{session_lease, Engine, EngineResult};
 use crate::model::{Actor, AuditAction, Channel, ChannelId, LiveKind, SessionState, VipSession};
+use crate::ssr::notify::NoticeKind;
 use crate::ssr::twitch::{AddVipError, RemoveVipOutcome, TwitchError};
 use crate::ssr::ActiveWith;
 
@@ -157,6 +158,13 @@ impl Engine {
                     }),
                 )
                 .await?;
+            if let Some(channel) = channel {
+                self.notify(
+                    channel,
+                    &current.viewer,
+                    NoticeKind::Expired { removed: false },
+                );
+            }
             let ended = self.ended(current, SessionState::Expired);
             self.publish(
                 &ended.channel_id.clone(),
@@ -197,6 +205,11 @@ impl Engine {
                         json!({ "session_id": current.id, "vip_removed": true }),
                     )
                     .await?;
+                self.notify(
+                    channel,
+                    &current.viewer,
+                    NoticeKind::Expired { removed: true },
+                );
                 let ended = self.ended(current, SessionState::Expired);
                 self.publish(&channel.id, LiveKind::Expired, Some(ended), Some(audit));
                 Ok(Expiry::Removed)

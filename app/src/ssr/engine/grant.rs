@@ -1,5 +1,5 @@
 //! The one grant pipeline, for every source: a channel-point redemption, a manual grant by the
-//! streamer or a moderator, and (later) subscriptions and bits.
+//! streamer or a moderator, and subscriptions, gifts and bits (`rule_grants`).
 //!
 //! record the redemption atomically (a second delivery stops here) → look at the viewer's state →
 //! stacking rule, or Add VIP → persist the session with its deadline → then `outcome`: FULFILLED
@@ -12,8 +12,9 @@ use super::outcome::Kind;
 use super::rules::{classify_add_error, stacked_deadline, AddFailure};
 use super::{Engine, EngineError, EngineResult, CAS_ATTEMPTS};
 use crate::model::{
-    Actor, AuditAction, Channel, ChannelId, RedemptionOutcome, RedemptionRecord, RefundReason,
-    Reward, SessionState, SlotsFullPolicy, Viewer, VipDuration, VipSession, VipSource,
+    Actor, AuditAction, Channel, ChannelId, NoGrant, RedemptionOutcome, RedemptionRecord,
+    RefundReason, Reward, SessionState, SlotsFullPolicy, Viewer, VipDuration, VipSession,
+    VipSource,
 };
 use crate::ssr::accounts::new_id;
 use crate::ssr::twitch::AddVipError;
@@ -77,6 +78,8 @@ pub enum IgnoreReason {
     /// Not one of the app's rewards (or not this channel's).
     NotOurReward,
     UnknownChannel,
+    /// A subscription, gift or cheer that the channel's grant rules do not reward.
+    NoRule(NoGrant),
 }
 
 /// What to do when Twitch says the slots are full.

@@ -1,5 +1,5 @@
 //! The VIP engine: every use case that changes who is VIP. One grant pipeline for every source
-//! (redemptions, manual grants, later subs and bits), expiry, manual revoke and extend,
+//! (redemptions, manual grants, subscriptions, gifts and bits), expiry, manual revoke and extend,
 //! reconciliation with what Twitch reports, catch-up after downtime, and the waitlist.
 //!
 //! The engine holds no VIP state of its own: every decision is re-read from the [`Store`] and every
@@ -16,6 +16,7 @@ mod grant;
 mod outcome;
 mod reconcile;
 mod revoke;
+mod rule_grants;
 pub mod rules;
 mod sync;
 mod waitlist;
@@ -32,11 +33,13 @@ pub use expiry::ExpiryReport;
 pub use extend::ExtendOutcome;
 pub use grant::{GrantOutcome, GrantRequest, IgnoreReason, IncomingRedemption, PendingReason};
 pub use revoke::RevokeOutcome;
+pub use rule_grants::{Support, SupportKind};
 pub use rules::RetryPolicy;
 pub use sync::{CatchUpReport, SyncReport};
 
 use super::accounts::{mark_needs_reauth, new_id};
 use super::live::LiveBus;
+use super::notify::{Notice, NoticeKind, Notifier};
 use super::twitch::{AddVipError, RedemptionStatus, TwitchApi, TwitchError};
 use super::{Store, StoreError};
 use crate::model::{
@@ -93,6 +96,8 @@ pub struct Engine {
     /// (channel, viewer) pairs this instance is adding as VIP right now: the `channel.vip.add` that
     /// our own add causes must not be mistaken for a VIP added by hand.
     adding: Mutex<HashSet<(ChannelId, String)>>,
+    /// Announces grants, extensions, refunds and expiries where a channel asks for it (Discord).
+    notifier: Option<Arc<dyn Notifier>>,
 }
 
 impl Engine {
@@ -113,7 +118,15 @@ impl Engine {
             deadlines_changed: None,
             catch_up_min_age: chrono::Duration::minutes(2),
             adding: Mutex::new(HashSet::new()),
+            notifier: None,
         }
+    }
+
+    /// Sets where notices go for channels with a Discord webhook URL (none without this).
+    #[must_use]
+    pub fn with_notifier(mut self, notifier: Arc<dyn Notifier>) -> Self {
+        self.notifier = Some(notifier);
+        self
     }
 
     /// Replaces the retry policy for Twitch calls that fail with 429 or 5xx.
@@ -213,6 +226,25 @@ impl Engine {
             Ok(false) => tracing::info!(channel = %channel.id, "Twitch dropped a chat message"),
             Err(e) => tracing::warn!(channel = %channel.id, error = %e, "chat message failed"),
         }
+    }
+
+    /// Hands a notice to the notifier when the channel set a webhook URL. Never waits for delivery.
+    fn notify(&self, channel: &Channel, viewer: &Viewer, kind: NoticeKind) {
+        let (Some(notifier), Some(url)) = (&self.notifier, &channel.settings.discord_webhook_url)
+        else {
+            return;
+        };
+        if url.trim().is_empty() {
+            return;
+        }
+        notifier.notify(
+            url.trim(),
+            Notice {
+                channel: channel.display_name.clone(),
+                viewer: viewer.clone(),
+                kind,
+            },
+        );
     }
 
     /// Twitch no longer accepts the channel's token: flag it, tell dashboards.

@@ -1,5 +1,5 @@
 //! How a grant ends, for every source: FULFILLED or CANCELED on Twitch, the redemption's outcome,
-//! the chat line, the audit entry, the live event, and the scheduler's wake-up.
+//! the chat line, the audit entry, the notice (Discord), the live event, and the scheduler's wake-up.
 
 use serde_json::json;
 
@@ -9,6 +9,7 @@ use super::{Engine, EngineResult, GrantOutcome};
 use crate::model::{
     Actor, AuditAction, Channel, LiveKind, RedemptionOutcome, RefundReason, Viewer, VipSession,
 };
+use crate::ssr::notify::NoticeKind;
 use crate::ssr::twitch::RedemptionStatus;
 
 /// Which success a grant ended in.
@@ -19,7 +20,7 @@ pub(super) enum Kind {
 }
 
 impl Engine {
-    /// FULFILLED → chat → audit → live → scheduler.
+    /// FULFILLED → chat → audit → notice → live → scheduler.
     pub(super) async fn succeed(
         &self,
         channel: &Channel,
@@ -79,6 +80,23 @@ impl Engine {
                 }),
             )
             .await?;
+        let (source, duration, expires_at) = (request.source, request.duration, session.expires_at);
+        self.notify(
+            channel,
+            &request.viewer,
+            match kind {
+                Kind::Granted => NoticeKind::Granted {
+                    source,
+                    duration,
+                    expires_at,
+                },
+                Kind::Extended => NoticeKind::Extended {
+                    source,
+                    duration,
+                    expires_at,
+                },
+            },
+        );
         self.publish(&channel.id, live, Some(session.clone()), Some(audit));
         self.deadlines_changed();
         Ok(match kind {
@@ -87,7 +105,7 @@ impl Engine {
         })
     }
 
-    /// CANCELED (points back) → chat → audit → live, for a redemption; an audit line for any other
+    /// CANCELED (points back) → chat → audit → notice → live, for a redemption; an audit line for any other
     /// source (the caller shows the reason to whoever asked).
     pub(super) async fn refuse(
         &self,
@@ -146,6 +164,7 @@ impl Engine {
                 }),
             )
             .await?;
+        self.notify(channel, &request.viewer, NoticeKind::Refunded { reason });
         self.publish(&channel.id, LiveKind::Refunded, None, Some(audit));
         Ok(GrantOutcome::Refunded(reason))
     }

@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use super::grant::IncomingRedemption;
+use super::rule_grants::{Support, SupportKind};
 use super::{session_lease, Engine, EngineError, EngineResult, CAS_ATTEMPTS};
 use crate::model::{
     Actor, AuditAction, ChannelId, LiveKind, SessionState, Viewer, VipSession, VipSource,
@@ -77,7 +78,57 @@ impl Engine {
                 self.needs_reauth(&ChannelId(user_id), "authorisation revoked on Twitch")
                     .await;
             }
+            TwitchEvent::Subscribed {
+                channel,
+                message_id,
+                viewer,
+                is_gift,
+                ..
+            } => {
+                self.support(
+                    channel,
+                    message_id,
+                    SupportKind::Subscription { viewer, is_gift },
+                )
+                .await?;
+            }
+            TwitchEvent::SubsGifted {
+                channel,
+                message_id,
+                gifter,
+                total,
+                ..
+            } => {
+                self.support(channel, message_id, SupportKind::Gift { gifter, total })
+                    .await?;
+            }
+            TwitchEvent::Cheered {
+                channel,
+                message_id,
+                viewer,
+                bits,
+            } => {
+                self.support(channel, message_id, SupportKind::Cheer { viewer, bits })
+                    .await?;
+            }
         }
+        Ok(())
+    }
+
+    async fn support(
+        &self,
+        channel: ChannelId,
+        message_id: String,
+        kind: SupportKind,
+    ) -> EngineResult<()> {
+        let outcome = self
+            .handle_support(Support {
+                channel,
+                message_id,
+                kind,
+            })
+            .await?;
+        tracing::debug!(?outcome, "subscription, gift or cheer handled");
         Ok(())
     }
 

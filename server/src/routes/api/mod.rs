@@ -2,6 +2,7 @@
 //! use cases as the dashboard, authorised by the login session; ownership is checked on the server,
 //! never taken from the body. Errors are `{"error": code, "message": text}`.
 
+mod audit;
 mod rewards;
 mod vips;
 
@@ -24,6 +25,8 @@ where
     Router::new()
         .route("/api/vip", get(vips::list).post(vips::grant))
         .route("/api/vip/extend", post(vips::extend))
+        .route("/api/audit-log", get(audit::page))
+        .route("/api/audit-log.csv", get(audit::csv))
         .route("/api/vip/{user_id}", axum::routing::delete(vips::revoke))
         .route(
             "/api/channel-points",

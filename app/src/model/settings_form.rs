@@ -1,0 +1,299 @@
+//! The settings page's forms as the browser posts them (text fields, checkboxes that are absent when
+//! unticked) and their pure conversion into typed values. The same conversion runs whether the form
+//! was posted by a plain HTML form or by the hydrated page.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    BitsRule, ChatTemplates, DurationUnit, GiftRule, GrantRules, Settings, SlotsFullPolicy,
+    StackingRule, VipDuration,
+};
+use crate::error::AppError;
+
+/// The channel settings form. Field names are the form's input names (`form[default_amount]`, …).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsForm {
+    pub default_amount: String,
+    pub default_unit: String,
+    pub stacking: String,
+    pub auto_remove: Option<String>,
+    pub slots_full: String,
+    pub max_wait_amount: String,
+    pub max_wait_unit: String,
+    pub chat_enabled: Option<String>,
+    pub chat_granted: String,
+    pub chat_extended: String,
+    pub chat_expired: String,
+    pub chat_refunded: String,
+    pub moderators_can_manage: Option<String>,
+    pub public_page: Option<String>,
+    /// Blank keeps the stored webhook (the page never shows it back in full).
+    #[serde(default)]
+    pub discord_webhook_url: String,
+    /// Present when the stored webhook should be removed.
+    pub discord_webhook_clear: Option<String>,
+    pub sub_enabled: Option<String>,
+    #[serde(default)]
+    pub sub_amount: String,
+    #[serde(default)]
+    pub sub_unit: String,
+    pub gift_enabled: Option<String>,
+    #[serde(default)]
+    pub gift_min: String,
+    #[serde(default)]
+    pub gift_amount: String,
+    #[serde(default)]
+    pub gift_unit: String,
+    pub bits_enabled: Option<String>,
+    #[serde(default)]
+    pub bits_min: String,
+    #[serde(default)]
+    pub bits_amount: String,
+    #[serde(default)]
+    pub bits_unit: String,
+}
+
+/// A reward form: create and edit post the same fields. Blank limits mean "no limit".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RewardForm {
+    pub title: String,
+    pub cost: String,
+    #[serde(default)]
+    pub prompt: String,
+    pub amount: String,
+    pub unit: String,
+    #[serde(default)]
+    pub cooldown_minutes: String,
+    #[serde(default)]
+    pub max_per_stream: String,
+    #[serde(default)]
+    pub max_per_user_per_stream: String,
+    /// Present (any value) when the reward should be enabled.
+    pub enabled: Option<String>,
+}
+
+fn duration(amount: &str, unit: &str, what: &str) -> Result<VipDuration, AppError> {
+    VipDuration::from_form(amount, unit).map_err(|e| AppError::Invalid(format!("{what}: {e}")))
+}
+
+/// A whole number from a form field; blank is `None`.
+///
+/// # Errors
+/// [`AppError::Invalid`] naming the field when the text is not a whole number.
+pub fn parse_optional(value: &str, what: &str) -> Result<Option<u32>, AppError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    value
+        .parse()
+        .map(Some)
+        .map_err(|_| AppError::Invalid(format!("{what}: “{value}” is not a whole number")))
+}
+
+impl SettingsForm {
+    /// The settings this form asks for; `current` supplies the webhook when the field is left blank.
+    ///
+    /// # Errors
+    /// [`AppError::Invalid`] naming the first field that does not parse.
+    pub fn apply(&self, current: &Settings) -> Result<Settings, AppError> {
+        let stacking = match self.stacking.as_str() {
+            "extend" => StackingRule::Extend,
+            "reset" => StackingRule::Reset,
+            other => {
+                return Err(AppError::Invalid(format!(
+                    "unknown stacking rule “{other}”"
+                )))
+            }
+        };
+        let slots_full = match self.slots_full.as_str() {
+            "refund" => SlotsFullPolicy::Refund,
+            "waitlist" => SlotsFullPolicy::Waitlist,
+            other => {
+                return Err(AppError::Invalid(format!(
+                    "unknown slots-full policy “{other}”"
+                )))
+            }
+        };
+        let url = self.discord_webhook_url.trim();
+        let discord_webhook_url = if self.discord_webhook_clear.is_some() {
+            None
+        } else if url.is_empty() {
+            current.discord_webhook_url.clone()
+        } else {
+            Some(url.to_owned())
+        };
+        Ok(Settings {
+            default_duration: duration(
+                &self.default_amount,
+                &self.default_unit,
+                "default duration",
+            )?,
+            stacking,
+            auto_remove: self.auto_remove.is_some(),
+            slots_full,
+            waitlist_max_wait: duration(
+                &self.max_wait_amount,
+                &self.max_wait_unit,
+                "maximum wait",
+            )?,
+            chat_enabled: self.chat_enabled.is_some(),
+            chat: ChatTemplates {
+                granted: self.chat_granted.trim().to_owned(),
+                extended: self.chat_extended.trim().to_owned(),
+                expired: self.chat_expired.trim().to_owned(),
+                refunded: self.chat_refunded.trim().to_owned(),
+            },
+            moderators_can_manage: self.moderators_can_manage.is_some(),
+            public_page: self.public_page.is_some(),
+            discord_webhook_url,
+            grant_rules: self.grant_rules()?,
+        })
+    }
+
+    fn grant_rules(&self) -> Result<GrantRules, AppError> {
+        let minimum = |v: &str, what: &str| parse_optional(v, what).map(Option::unwrap_or_default);
+        Ok(GrantRules {
+            subscription: self
+                .sub_enabled
+                .as_ref()
+                .map(|_| duration(&self.sub_amount, &self.sub_unit, "VIP for a subscription"))
+                .transpose()?,
+            gift: self
+                .gift_enabled
+                .as_ref()
+                .map(|_| -> Result<GiftRule, AppError> {
+                    Ok(GiftRule {
+                        min_gifts: minimum(&self.gift_min, "gifted subs needed")?,
+                        duration: duration(
+                            &self.gift_amount,
+                            &self.gift_unit,
+                            "VIP for gifted subs",
+                        )?,
+                    })
+                })
+                .transpose()?,
+            bits: self
+                .bits_enabled
+                .as_ref()
+                .map(|_| -> Result<BitsRule, AppError> {
+                    Ok(BitsRule {
+                        min_bits: minimum(&self.bits_min, "bits needed")?,
+                        duration: duration(&self.bits_amount, &self.bits_unit, "VIP for bits")?,
+                    })
+                })
+                .transpose()?,
+        })
+    }
+}
+
+/// A duration as an amount in the largest unit that holds it exactly (minutes, rounded up, when
+/// none does), for pre-filling amount + unit fields.
+pub fn split_duration(d: VipDuration) -> (u64, DurationUnit) {
+    let secs = d.as_secs();
+    [DurationUnit::Days, DurationUnit::Hours]
+        .into_iter()
+        .find(|u| secs.is_multiple_of(u.seconds()))
+        .map_or((secs.div_ceil(60), DurationUnit::Minutes), |u| {
+            (secs / u.seconds(), u)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> SettingsForm {
+        SettingsForm {
+            default_amount: "2".into(),
+            default_unit: "hours".into(),
+            stacking: "reset".into(),
+            auto_remove: None,
+            slots_full: "waitlist".into(),
+            max_wait_amount: "30".into(),
+            max_wait_unit: "minutes".into(),
+            chat_enabled: Some("on".into()),
+            chat_granted: " {viewer} is VIP ".into(),
+            chat_extended: "e".into(),
+            chat_expired: "x".into(),
+            chat_refunded: "r".into(),
+            moderators_can_manage: Some("on".into()),
+            public_page: None,
+            discord_webhook_url: "  ".into(),
+            bits_enabled: Some("on".into()),
+            bits_min: "500".into(),
+            bits_amount: "2".into(),
+            bits_unit: "hours".into(),
+            gift_min: "oops".into(),
+            ..SettingsForm::default()
+        }
+    }
+
+    #[test]
+    fn a_form_becomes_settings() {
+        let current = Settings {
+            discord_webhook_url: Some("https://discord.com/api/webhooks/1/x".into()),
+            ..Settings::default()
+        };
+        let s = form().apply(&current).unwrap();
+        assert_eq!(s.default_duration.as_secs(), 7_200);
+        assert_eq!(s.stacking, StackingRule::Reset);
+        assert!(!s.auto_remove);
+        assert_eq!(s.slots_full, SlotsFullPolicy::Waitlist);
+        assert_eq!(s.waitlist_max_wait.as_secs(), 1_800);
+        assert!(s.chat_enabled && s.moderators_can_manage && !s.public_page);
+        assert_eq!(s.chat.granted, "{viewer} is VIP");
+        assert_eq!(
+            s.discord_webhook_url, current.discord_webhook_url,
+            "blank keeps it"
+        );
+        assert_eq!(s.grant_rules.bits.unwrap().min_bits, 500);
+        assert_eq!(
+            s.grant_rules.gift, None,
+            "a rule that is off ignores its fields"
+        );
+        assert_eq!(s.grant_rules.subscription, None);
+        let cleared = SettingsForm {
+            discord_webhook_clear: Some("on".into()),
+            ..form()
+        };
+        assert_eq!(cleared.apply(&current).unwrap().discord_webhook_url, None);
+        let set = SettingsForm {
+            discord_webhook_url: " https://discord.com/api/webhooks/2/y ".into(),
+            ..form()
+        };
+        let new = set.apply(&current).unwrap().discord_webhook_url;
+        assert_eq!(new.as_deref(), Some("https://discord.com/api/webhooks/2/y"));
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let zero = SettingsForm {
+            default_amount: "0".into(),
+            ..form()
+        };
+        let err = zero.apply(&Settings::default()).unwrap_err().to_string();
+        assert!(err.starts_with("default duration:"), "{err}");
+        let rule = SettingsForm {
+            stacking: "double".into(),
+            ..form()
+        };
+        assert!(rule.apply(&Settings::default()).is_err());
+    }
+
+    #[test]
+    fn optional_numbers_may_be_blank() {
+        assert_eq!(parse_optional(" ", "limit"), Ok(None));
+        assert_eq!(parse_optional("3", "limit"), Ok(Some(3)));
+        assert!(parse_optional("-1", "limit").is_err());
+    }
+
+    #[test]
+    fn durations_split_into_the_largest_exact_unit() {
+        let d = |s| VipDuration::from_secs(s).unwrap();
+        assert_eq!(split_duration(d(172_800)), (2, DurationUnit::Days));
+        assert_eq!(split_duration(d(7_200)), (2, DurationUnit::Hours));
+        assert_eq!(split_duration(d(5_400)), (90, DurationUnit::Minutes));
+        assert_eq!(split_duration(d(61)), (2, DurationUnit::Minutes));
+    }
+}

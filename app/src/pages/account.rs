@@ -1,0 +1,201 @@
+//! `/account`: the streamer's Twitch account, the scopes the app needs against those granted (with
+//! a re-authorise link when any is missing), the token's health and the channel's EventSub state.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::components::{PageError, CARD};
+use crate::model::{AccountOverview, EventSubState, ScopeStatus};
+use crate::server_fns::get_account;
+
+#[component]
+pub fn AccountPage() -> AnyView {
+    let account = Resource::new(|| (), |_| get_account());
+    view! {
+        <Title text="Account · VIP Manager" />
+        <main class="mx-auto max-w-5xl px-4 py-8">
+            <Transition fallback=|| view! { <p class="text-zinc-400">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match account.await {
+                        Ok(a) => view! { <Account account=a /> }.into_any(),
+                        Err(error) => view! { <PageError error what="account" /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </main>
+    }
+    .into_any()
+}
+
+fn when(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let left = (at - now).num_minutes();
+    let stamp = at.format("%Y-%m-%d %H:%M UTC");
+    match left {
+        m if m < 0 => format!("expired at {stamp}; renewed on the next use"),
+        m if m < 120 => format!("{stamp} (in {m} min)"),
+        m => format!("{stamp} (in {} h)", m / 60),
+    }
+}
+
+#[component]
+fn Account(account: AccountOverview) -> AnyView {
+    let reauth = account.should_reauthorise();
+    let missing = account.missing_scopes().len();
+    let scopes = account.scopes.clone();
+    view! {
+        <h1 class="text-2xl font-bold">"Account"</h1>
+        {reauth.then(|| view! { <ReauthBanner missing /> })}
+        <div class="mt-6 grid gap-6 lg:grid-cols-[1fr_2fr]">
+            <div class="space-y-6">
+                <Profile account=account.clone() />
+                <Connection account />
+                {(!reauth)
+                    .then(|| view! {
+                        <a href="/api/auth/login?force=true" rel="external" class="inline-block text-sm text-violet-300 underline hover:text-violet-200">
+                            "Re-authorise with Twitch"
+                        </a>
+                    })}
+            </div>
+            <section class=CARD aria-labelledby="scopes-title">
+                <h2 id="scopes-title" class="text-lg font-semibold">"Permissions"</h2>
+                <p class="mt-1 text-sm text-zinc-400">"What the app asks Twitch for, why, and whether your authorisation grants it."</p>
+                <ul id="scope-list" class="mt-3 divide-y divide-zinc-800">
+                    {scopes.into_iter().map(|s| view! { <Scope scope=s /> }).collect_view()}
+                </ul>
+            </section>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn ReauthBanner(missing: usize) -> AnyView {
+    let text = if missing > 0 {
+        format!("Twitch has not granted {missing} of the permissions the app needs. Features that depend on them do not work until you re-authorise.")
+    } else {
+        "Twitch no longer accepts this app's authorisation for your channel.".into()
+    };
+    view! {
+        <div role="alert" id="reauth-prompt" class="mt-4 flex flex-wrap items-center gap-3 rounded-lg border border-amber-600 bg-amber-950 p-4 text-amber-200">
+            <p class="min-w-0 flex-1">{text}</p>
+            <a href="/api/auth/login?force=true" rel="external" class="rounded-lg bg-amber-500 px-4 py-2 font-medium text-zinc-950 hover:bg-amber-400 focus:outline-none focus:ring-2 focus:ring-amber-200">
+                "Re-authorise with Twitch"
+            </a>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Profile(account: AccountOverview) -> AnyView {
+    let initial = account
+        .display_name
+        .chars()
+        .next()
+        .unwrap_or('?')
+        .to_uppercase()
+        .to_string();
+    view! {
+        <section class=CARD aria-labelledby="twitch-account-title">
+            <h2 id="twitch-account-title" class="text-lg font-semibold">"Twitch account"</h2>
+            <div class="mt-3 flex items-center gap-4">
+                <div class="relative h-16 w-16 shrink-0 overflow-hidden rounded-full bg-violet-700" aria-hidden="true">
+                    <span class="absolute inset-0 flex items-center justify-center text-2xl font-bold">{initial}</span>
+                    {account.profile_image_url.map(|src| view! { <img src=src alt="" class="relative h-16 w-16 object-cover" loading="lazy" /> })}
+                </div>
+                <dl class="min-w-0 text-sm">
+                    <dt class="sr-only">"Display name"</dt>
+                    <dd class="truncate text-lg font-medium" id="account-display-name">{account.display_name}</dd>
+                    <dt class="sr-only">"Login"</dt>
+                    <dd class="truncate text-zinc-400" id="account-login">{format!("@{}", account.login)}</dd>
+                    <dt class="sr-only">"Twitch user id"</dt>
+                    <dd class="text-xs text-zinc-500">{format!("id {}", account.user_id)}</dd>
+                </dl>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Connection(account: AccountOverview) -> AnyView {
+    let unhealthy = account.token.is_none() || account.needs_reauth;
+    let token = match &account.token {
+        Some(t) if !account.needs_reauth => when(t.expires_at, account.now),
+        _ => "no usable token: log in with Twitch again".into(),
+    };
+    let authorisation = if account.needs_reauth {
+        "needs re-authorisation"
+    } else {
+        "accepted by Twitch"
+    };
+    view! {
+        <section class=CARD aria-labelledby="health-title">
+            <h2 id="health-title" class="text-lg font-semibold">"Connection"</h2>
+            <dl class="mt-3 space-y-3 text-sm">
+                <div>
+                    <dt class="text-zinc-400">"Access token valid until"</dt>
+                    <dd id="token-health" class:text-amber-300=unhealthy>{token}</dd>
+                </div>
+                <div>
+                    <dt class="text-zinc-400">"Authorisation"</dt>
+                    <dd id="reauth-state">{authorisation}</dd>
+                </div>
+                <div>
+                    <dt class="text-zinc-400">"EventSub (redemptions and VIP changes)"</dt>
+                    <dd id="eventsub-state"><EventSub state=account.eventsub /></dd>
+                </div>
+            </dl>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Scope(scope: ScopeStatus) -> AnyView {
+    let ScopeStatus {
+        scope,
+        reason,
+        granted,
+    } = scope;
+    let data_scope = scope.clone();
+    view! {
+        <li class="flex flex-wrap items-start gap-x-3 gap-y-1 py-3" data-scope=data_scope data-granted=granted.to_string()>
+            <div class="min-w-0 flex-1">
+                <p class="font-mono text-sm break-all">{scope}</p>
+                <p class="text-sm text-zinc-400">{reason}</p>
+            </div>
+            <span
+                class="rounded-full px-2 py-0.5 text-xs font-medium"
+                class=(["bg-emerald-900", "text-emerald-200"], granted)
+                class=(["bg-red-950", "text-red-200"], !granted)
+            >
+                {if granted { "granted" } else { "missing" }}
+            </span>
+        </li>
+    }
+    .into_any()
+}
+
+#[component]
+fn EventSub(state: Option<EventSubState>) -> AnyView {
+    match state {
+        None => {
+            view! { <span class="text-zinc-400">"not watched by this server"</span> }.into_any()
+        }
+        Some(s) => {
+            let healthy = s.is_healthy();
+            let reason = match &s {
+                EventSubState::Failed(reason) => Some(reason.clone()),
+                EventSubState::Standby => Some("another instance holds the connection".to_owned()),
+                _ => None,
+            };
+            view! {
+                <span class:text-emerald-300=healthy class:text-amber-300=!healthy class="font-medium">{s.label()}</span>
+                {reason.map(|r| view! { <span class="block text-zinc-400">{r}</span> })}
+            }
+                .into_any()
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! The activity log (`/activity`): the signed-in streamer's audit trail, newest first. Filters are a
+//! GET form and paging is an "Older" link carrying the cursor, so the page works without
+//! JavaScript; hydrated, it reloads whenever a live event arrives.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+use crate::components::{use_live_updates, LoginButton};
+use crate::error::AppError;
+use crate::model::{
+    action_label, actor_label, format_time, metadata_summary, ActivityParams, AuditAction,
+    AuditEntry, AuditPage,
+};
+use crate::server_fns::get_activity;
+
+const FIELD: &str = "w-full rounded-lg border border-zinc-700 bg-zinc-950 px-3 py-2 sm:w-auto";
+const BUTTON: &str = "rounded-lg border border-zinc-700 px-4 py-2 text-sm hover:bg-zinc-800 focus:outline-none focus:ring-2 focus:ring-violet-500";
+
+#[component]
+pub fn ActivityPage() -> impl IntoView {
+    let query = use_query_map();
+    let params = Memo::new(move |_| {
+        let q = query.get();
+        ActivityParams {
+            action: q.get("action"),
+            viewer: q.get("viewer"),
+            before_at: q.get("before_at"),
+            before_id: q.get("before_id"),
+            limit: None,
+        }
+    });
+    let live = use_live_updates();
+    let data = Resource::new(
+        move || (params.get(), live.get()),
+        |(p, _)| get_activity(p.action, p.viewer, p.before_at, p.before_id),
+    );
+    view! {
+        <Title text="Activity · VIP Manager" />
+        <main class="mx-auto max-w-5xl px-4 py-8">
+            <Transition fallback=|| view! { <p class="text-zinc-400">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let result = data.await;
+                    let params = params.get_untracked();
+                    match result {
+                        Ok(page) => view! { <Activity page params /> }.into_any(),
+                        Err(AppError::Unauthorized) => {
+                            #[cfg(feature = "ssr")]
+                            crate::ssr::set_status(401);
+                            view! {
+                                <section class="mx-auto max-w-md py-16 text-center">
+                                    <h1 class="text-2xl font-bold">"Log in to see your activity"</h1>
+                                    <p class="mt-3 text-zinc-400">
+                                        "The activity log lists every VIP grant, extension, expiry and refund of your channel."
+                                    </p>
+                                    <LoginButton class="mt-6" />
+                                </section>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => {
+                            #[cfg(feature = "ssr")]
+                            crate::ssr::set_status(e.status());
+                            view! {
+                                <h1 class="text-2xl font-bold">"Activity"</h1>
+                                <FilterForm params />
+                                <p class="mt-4 text-red-400" role="alert">{e.to_string()}</p>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </main>
+    }
+}
+
+#[component]
+fn Activity(page: AuditPage, params: ActivityParams) -> impl IntoView {
+    let filters = params.filter_query();
+    let filtered = !filters.is_empty();
+    let newest = params.is_paged().then(|| {
+        let href = format!("/activity?{filters}");
+        view! { <a href=href class=BUTTON>"Newest"</a> }
+    });
+    let older = page.next.as_ref().map(|next| {
+        let href = format!("/activity?{}", params.older_query(next));
+        view! { <a href=href class=BUTTON rel="next" id="activity-older">"Older"</a> }
+    });
+    let pager = (newest.is_some() || older.is_some()).then(|| {
+        view! {
+            <nav aria-label="Activity pages" class="mt-4 flex justify-between gap-2">
+                <span>{newest}</span>
+                <span>{older}</span>
+            </nav>
+        }
+    });
+    let list = if page.entries.is_empty() {
+        let text = if filtered {
+            "No entries match these filters."
+        } else {
+            "Nothing has happened on this channel yet."
+        };
+        view! {
+            <p id="no-activity" class="mt-4 rounded-xl border border-dashed border-zinc-700 p-6 text-center text-zinc-400">
+                {text}
+            </p>
+        }
+        .into_any()
+    } else {
+        view! {
+            <ol id="activity-list" aria-label="Activity, newest first" class="mt-4 divide-y divide-zinc-800 rounded-xl border border-zinc-800 bg-zinc-900">
+                {page.entries.into_iter().map(|e| view! { <EntryRow entry=e /> }).collect_view()}
+            </ol>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="flex flex-wrap items-baseline justify-between gap-2">
+            <h1 class="text-2xl font-bold">"Activity"</h1>
+            <a
+                href=format!("/api/audit-log.csv{}", if filtered { format!("?{filters}") } else { String::new() })
+                rel="external"
+                download
+                class="text-sm text-violet-300 underline hover:text-violet-200"
+            >
+                "Download CSV"
+            </a>
+        </div>
+        <FilterForm params />
+        {list}
+        {pager}
+    }
+}
+
+#[component]
+fn FilterForm(params: ActivityParams) -> impl IntoView {
+    let current = params.action.clone().unwrap_or_default();
+    let viewer = params.viewer.clone().unwrap_or_default();
+    let filtered = !params.filter_query().is_empty();
+    view! {
+        <Form method="GET" action="/activity" attr:aria-label="Filter the activity log" attr:class="mt-4">
+            <div class="flex flex-wrap items-end gap-2">
+                <label class="flex w-full flex-col gap-1 text-sm sm:w-auto">
+                    "Action"
+                    <select name="action" id="activity-action" class=FIELD>
+                        <option value="" selected=current.is_empty()>"All actions"</option>
+                        {AuditAction::ALL
+                            .into_iter()
+                            .map(|a| {
+                                view! {
+                                    <option value=a.as_str() selected=current == a.as_str()>
+                                        {action_label(a)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="flex w-full flex-col gap-1 text-sm sm:w-auto">
+                    "Viewer"
+                    <input
+                        type="search"
+                        name="viewer"
+                        id="activity-viewer"
+                        class=FIELD
+                        value=viewer
+                        placeholder="login or user id"
+                        autocomplete="off"
+                    />
+                </label>
+                <button type="submit" class="rounded-lg bg-violet-600 px-4 py-2 text-sm font-medium hover:bg-violet-500 focus:outline-none focus:ring-2 focus:ring-violet-300">
+                    "Filter"
+                </button>
+                {filtered.then(|| view! { <a href="/activity" class=BUTTON>"Clear"</a> })}
+            </div>
+        </Form>
+    }
+}
+
+#[component]
+fn EntryRow(entry: AuditEntry) -> impl IntoView {
+    let target = entry.target.map(|v| {
+        let name = if v.display_name.eq_ignore_ascii_case(&v.login) {
+            v.display_name
+        } else {
+            format!("{} ({})", v.display_name, v.login)
+        };
+        view! { <span class="font-medium text-zinc-100" data-target=v.login>{name}</span> }
+    });
+    let details = metadata_summary(&entry.metadata);
+    view! {
+        <li class="grid gap-1 px-4 py-3 sm:grid-cols-[12rem_1fr] sm:gap-4" data-action=entry.action.as_str()>
+            <time datetime=entry.at.to_rfc3339() class="font-mono text-xs tabular-nums text-zinc-400 sm:pt-1">
+                {format_time(entry.at)}
+            </time>
+            <div class="min-w-0">
+                <p class="flex flex-wrap items-baseline gap-x-2">
+                    <span class="font-semibold text-violet-200">{action_label(entry.action)}</span>
+                    {target}
+                </p>
+                <p class="text-sm text-zinc-400">
+                    "by " {actor_label(&entry.actor)}
+                    {(!details.is_empty()).then(|| view! { <span class="break-words">" · " {details}</span> })}
+                </p>
+            </div>
+        </li>
+    }
+}

@@ -1,0 +1,42 @@
+//! `/settings`: the channel's settings (one form) and its channel-point rewards.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::components::{
+    use_live_updates, PageError, RewardActions, RewardsSection, SettingsEditor,
+};
+use crate::server_fns::{get_settings, list_rewards, SaveSettings};
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let save = ServerAction::<SaveSettings>::new();
+    let rewards = RewardActions::new();
+    let live = use_live_updates();
+    // The settings form reloads only after a save here, so a live event never wipes what is typed.
+    let settings = Resource::new(move || save.version().get(), |_| get_settings());
+    let reward_list = Resource::new(move || (rewards.version(), live.get()), |_| list_rewards());
+    view! {
+        <Title text="Settings · VIP Manager" />
+        <main class="mx-auto max-w-5xl px-4 py-8">
+            <Transition fallback=|| view! { <p class="text-zinc-400">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match settings.await {
+                        Ok(data) => view! {
+                            <h1 class="mb-6 text-2xl font-bold">"Settings"</h1>
+                            <SettingsEditor data action=save />
+                        }
+                            .into_any(),
+                        Err(error) => view! { <PageError error what="settings" /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    // Without a login the settings part already says so.
+                    reward_list.await.ok().map(|list| view! { <RewardsSection rewards=list actions=rewards /> })
+                })}
+            </Transition>
+        </main>
+    }
+}

@@ -1,0 +1,104 @@
+//! Server functions of the settings page: the channel's settings and its rewards. Each calls a use
+//! case in `crate::ssr::settings`, `crate::ssr::rewards` or `crate::ssr::reward_forms`.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::model::{Reward, RewardForm, Settings, SettingsForm};
+
+/// The settings as the page gets them: the Discord webhook (a secret) only as a hint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsData {
+    /// `discord_webhook_url` is always `None` here.
+    pub settings: Settings,
+    /// Which webhook is set, without its token.
+    pub webhook_hint: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+fn for_browser(mut settings: Settings) -> SettingsData {
+    let webhook_hint = settings
+        .discord_webhook_url
+        .take()
+        .map(|url| crate::ssr::settings::webhook_hint(&url));
+    SettingsData {
+        settings,
+        webhook_hint,
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn acting() -> Result<
+    (
+        crate::ssr::ServerContext,
+        crate::ssr::auth::Caller,
+        crate::model::ChannelId,
+    ),
+    AppError,
+> {
+    let ctx = crate::ssr::context()?;
+    let caller = crate::ssr::auth::server_fn_caller(ctx.store().as_ref()).await?;
+    let channel = caller.user_id.as_str().into();
+    Ok((ctx, caller, channel))
+}
+
+/// The signed-in streamer's settings.
+#[server]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn get_settings() -> Result<SettingsData, AppError> {
+    let (ctx, caller, channel) = acting().await?;
+    let settings = crate::ssr::settings::get(&ctx, &caller, &channel).await?;
+    Ok(for_browser(settings))
+}
+
+/// Saves the settings form; returns the settings as saved.
+#[server]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn save_settings(form: SettingsForm) -> Result<SettingsData, AppError> {
+    let (ctx, caller, channel) = acting().await?;
+    let saved = crate::ssr::settings::save_form(&ctx, &caller, &channel, &form).await?;
+    Ok(for_browser(saved))
+}
+
+/// The channel's rewards.
+#[server]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn list_rewards() -> Result<Vec<Reward>, AppError> {
+    let (ctx, caller, channel) = acting().await?;
+    crate::ssr::rewards::list(&ctx, &caller, &channel).await
+}
+
+/// Creates a reward on Twitch and records it.
+#[server]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn create_reward(form: RewardForm) -> Result<Reward, AppError> {
+    let (ctx, caller, channel) = acting().await?;
+    let input = crate::ssr::reward_forms::input(&form)?;
+    crate::ssr::rewards::create(&ctx, &caller, &channel, input).await
+}
+
+/// Changes a reward (the whole reward is posted).
+#[server]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn update_reward(reward_id: String, form: RewardForm) -> Result<Reward, AppError> {
+    let (ctx, caller, channel) = acting().await?;
+    let input = crate::ssr::reward_forms::input(&form)?;
+    crate::ssr::rewards::update(&ctx, &caller, &channel, &reward_id, input).await
+}
+
+/// Turns a reward on or off.
+#[server]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn set_reward_enabled(reward_id: String, enabled: bool) -> Result<Reward, AppError> {
+    let (ctx, caller, channel) = acting().await?;
+    crate::ssr::reward_forms::set_enabled(&ctx, &caller, &channel, &reward_id, enabled).await
+}
+
+/// Deletes a reward on Twitch and forgets it.
+#[server]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn delete_reward(reward_id: String) -> Result<(), AppError> {
+    let (ctx, caller, channel) = acting().await?;
+    crate::ssr::rewards::delete(&ctx, &caller, &channel, &reward_id).await
+}

@@ -1,0 +1,96 @@
+//! The account page's port and use case. What only the server knows about a streamer's Twitch
+//! authorisation (the scopes it asks for, what the stored token carries, the EventSub state) comes
+//! through [`AccountStatus`], which the server implements and provides in the Leptos context.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::Utc;
+
+use super::auth::Caller;
+use super::{internal, ServerContext};
+use crate::error::AppError;
+use crate::model::{AccountOverview, ChannelId, EventSubState, ScopeStatus, TokenHealth};
+
+/// A scope the app asks for and the feature that needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequiredScope {
+    pub scope: String,
+    pub reason: String,
+}
+
+/// The server's view of a streamer's authorisation.
+#[async_trait]
+pub trait AccountStatus: Send + Sync + 'static {
+    /// Every scope the app asks Twitch for, in the order it asks.
+    fn required_scopes(&self) -> Vec<RequiredScope>;
+
+    /// The scopes and expiry of the user's stored token. Never the token itself.
+    ///
+    /// # Errors
+    /// Implementations MUST return `Ok(None)` when no usable token is stored (none, or it no longer
+    /// opens), and `Err` with a description only when the store cannot be read.
+    async fn token(&self, user_id: &str) -> Result<Option<TokenHealth>, String>;
+
+    /// The channel's EventSub state on this instance; `None` when it does not watch the channel.
+    fn eventsub(&self, channel: &ChannelId) -> Option<EventSubState>;
+}
+
+/// The [`AccountStatus`] the server provided for this request.
+///
+/// # Errors
+/// [`AppError::Internal`] when the server did not provide one (a wiring bug).
+pub fn status() -> Result<Arc<dyn AccountStatus>, AppError> {
+    leptos::prelude::use_context::<Arc<dyn AccountStatus>>().ok_or_else(|| {
+        tracing::error!("account status missing from the request context");
+        AppError::Internal {
+            reference: "no-account-status".into(),
+        }
+    })
+}
+
+/// The signed-in streamer's account: profile, scopes required vs granted, token health, EventSub.
+///
+/// # Errors
+/// [`AppError::NotFound`] when the caller has no channel; [`AppError::Internal`] on store failure.
+pub async fn overview(
+    ctx: &ServerContext,
+    status: &dyn AccountStatus,
+    caller: &Caller,
+) -> Result<AccountOverview, AppError> {
+    let id = ChannelId(caller.user_id.clone());
+    let channel = ctx
+        .store()
+        .channel(&id)
+        .await
+        .map_err(|e| internal("reading the account's channel", &e))?
+        .ok_or(AppError::NotFound)?;
+    let token = status
+        .token(&caller.user_id)
+        .await
+        .map_err(|e| internal("reading the stored token's scopes", &e))?;
+    let granted = token
+        .as_ref()
+        .map(|t| t.scopes.as_slice())
+        .unwrap_or_default();
+    let scopes = status
+        .required_scopes()
+        .into_iter()
+        .map(|r| ScopeStatus {
+            granted: granted.contains(&r.scope),
+            scope: r.scope,
+            reason: r.reason,
+        })
+        .collect();
+    Ok(AccountOverview {
+        user_id: caller.user_id.clone(),
+        login: channel.login,
+        display_name: channel.display_name,
+        profile_image_url: channel.profile_image_url,
+        scopes,
+        token,
+        needs_reauth: channel.needs_reauth,
+        eventsub: status.eventsub(&id),
+        now: Utc::now(),
+    })
+}

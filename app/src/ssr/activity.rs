@@ -1,0 +1,133 @@
+//! Activity-log use cases: a page of a channel's audit trail for the activity page, the JSON API and
+//! the CSV export, filtered by action and viewer; and the public viewer page's VIP list. Access is
+//! checked here (the streamer, or a moderator when allowed); the public page needs no login but
+//! shows only channels whose streamer turned it on.
+
+use super::auth::{authorize, Caller};
+use super::{internal, ServerContext};
+use crate::error::{AppError, Refusal};
+use crate::model::{
+    ActivityRequest, AuditPage, AuditQuery, ChannelId, PublicChannel, PublicVip, ViewerFilter,
+};
+
+/// A checked request for one channel, ready to page through: the viewer filter is resolved to a
+/// Twitch id once, so every page (and every CSV chunk) asks the store the same question.
+#[derive(Clone)]
+pub struct AuditReader {
+    ctx: ServerContext,
+    channel: ChannelId,
+    query: AuditQuery,
+    /// No more pages: the last one was read, or the viewer login belongs to no Twitch user.
+    done: bool,
+}
+
+impl AuditReader {
+    /// Checks that `caller` may read `channel`'s log and resolves the viewer filter.
+    ///
+    /// # Errors
+    /// Access errors from [`authorize`]; [`Refusal::TwitchUnavailable`] when a login cannot be
+    /// looked up.
+    pub async fn open(
+        ctx: &ServerContext,
+        caller: &Caller,
+        channel: &ChannelId,
+        request: ActivityRequest,
+    ) -> Result<Self, AppError> {
+        authorize(
+            ctx.store().as_ref(),
+            ctx.twitch().as_ref(),
+            &caller.user_id,
+            &caller.login,
+            channel,
+        )
+        .await?;
+        let (viewer_id, done) = match request.viewer {
+            None => (None, false),
+            Some(ViewerFilter::Id(id)) => (Some(id), false),
+            Some(ViewerFilter::Login(login)) => {
+                match ctx.twitch().user_by_login(channel, &login).await {
+                    Ok(Some(user)) => (Some(user.id), false),
+                    Ok(None) => (None, true),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "looking a viewer up for the activity log failed");
+                        return Err(AppError::Refused(Refusal::TwitchUnavailable));
+                    }
+                }
+            }
+        };
+        Ok(Self {
+            ctx: ctx.clone(),
+            channel: channel.clone(),
+            query: AuditQuery {
+                action: request.action,
+                viewer_id,
+                before: request.before,
+                limit: request.limit,
+            },
+            done,
+        })
+    }
+
+    /// The next page, newest first; after the last page, an empty one with `next: None`.
+    ///
+    /// # Errors
+    /// [`AppError::Internal`] on store failure.
+    pub async fn next_page(&mut self) -> Result<AuditPage, AppError> {
+        if self.done {
+            return Ok(AuditPage {
+                entries: Vec::new(),
+                next: None,
+            });
+        }
+        let page = self
+            .ctx
+            .store()
+            .audit_page(&self.channel, &self.query)
+            .await
+            .map_err(|e| internal("reading the activity log", &e))?;
+        self.done = page.next.is_none();
+        self.query.before.clone_from(&page.next);
+        Ok(page)
+    }
+}
+
+/// One page of a channel's activity log.
+///
+/// # Errors
+/// As [`AuditReader::open`] and [`AuditReader::next_page`].
+pub async fn page(
+    ctx: &ServerContext,
+    caller: &Caller,
+    channel: &ChannelId,
+    request: ActivityRequest,
+) -> Result<AuditPage, AppError> {
+    AuditReader::open(ctx, caller, channel, request)
+        .await?
+        .next_page()
+        .await
+}
+
+/// The public page of the channel with this login: who is VIP now and until when.
+///
+/// # Errors
+/// [`AppError::NotFound`] for an unknown channel or one whose public page is off (the two look the
+/// same, so the page does not reveal which channels use the app); [`AppError::Internal`] on store
+/// failure.
+pub async fn public_channel(ctx: &ServerContext, login: &str) -> Result<PublicChannel, AppError> {
+    let store = ctx.store();
+    let channel = store
+        .channel_by_login(login.trim())
+        .await
+        .map_err(|e| internal("reading a public channel", &e))?
+        .filter(|c| c.settings.public_page)
+        .ok_or(AppError::NotFound)?;
+    let vips = store
+        .active_sessions(&channel.id)
+        .await
+        .map_err(|e| internal("listing public VIPs", &e))?;
+    Ok(PublicChannel {
+        display_name: channel.display_name,
+        vips: vips.iter().map(PublicVip::from).collect(),
+        now: chrono::Utc::now(),
+    })
+}

@@ -1,0 +1,42 @@
+//! The notification port: tells the outside world (the streamer's Discord) what the engine did.
+//! The engine calls it after the audit entry of a grant, an extension, a refund or an expiry, only
+//! for channels that set a webhook URL. The server implements it (`server::discord`).
+
+use chrono::{DateTime, Utc};
+
+use crate::model::{RefundReason, Viewer, VipDuration, VipSource};
+
+/// What happened, in the words a notification needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// The channel's display name.
+    pub channel: String,
+    pub viewer: Viewer,
+    pub kind: NoticeKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeKind {
+    Granted {
+        source: VipSource,
+        duration: VipDuration,
+        expires_at: Option<DateTime<Utc>>,
+    },
+    Extended {
+        source: VipSource,
+        duration: VipDuration,
+        expires_at: Option<DateTime<Utc>>,
+    },
+    /// A redemption was refunded (its points returned).
+    Refunded { reason: RefundReason },
+    /// The VIP time is up; `removed` is false when auto-remove is off and the VIP stays.
+    Expired { removed: bool },
+}
+
+/// Sends notices. Fire-and-forget.
+pub trait Notifier: Send + Sync + 'static {
+    /// Queues `notice` for `webhook_url` and returns at once: an implementation MUST NOT make the
+    /// caller wait for the network, MUST bound each delivery with a timeout, MUST log a failure
+    /// and MUST NOT log or return the URL (it is a secret that lets anyone post to the channel).
+    fn notify(&self, webhook_url: &str, notice: Notice);
+}

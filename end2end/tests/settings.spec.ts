@@ -1,0 +1,114 @@
+import { expect, Page, test } from "@playwright/test";
+import { hydrated, screenshots, watchErrors } from "./helpers";
+
+// Demo mode: the simulated Twitch approves the login as `demo_streamer`. The server and its
+// database are shared by every test and both projects, so each project changes settings to values
+// of its own and names its reward after itself.
+
+async function logIn(page: Page, javaScriptEnabled: boolean) {
+  await page.goto("/");
+  if (javaScriptEnabled) await hydrated(page);
+  await page.getByRole("link", { name: "Log in with Twitch" }).first().click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+async function open(page: Page, path: string, javaScriptEnabled: boolean) {
+  await page.goto(path);
+  if (javaScriptEnabled) await hydrated(page);
+}
+
+test("settings and account ask strangers to log in", async ({ page }) => {
+  for (const [path, what] of [["/settings", "settings"], ["/account", "account"]]) {
+    const res = await page.goto(path);
+    expect(res?.status()).toBe(401);
+    await expect(page.getByRole("heading", { name: `Log in to see your ${what}` })).toBeVisible();
+  }
+});
+
+test("the default duration and stacking rule persist after a reload", async ({ page, javaScriptEnabled }, testInfo) => {
+  const errors = watchErrors(page);
+  await logIn(page, javaScriptEnabled);
+  await page.getByRole("link", { name: "Settings", exact: true }).click();
+  await expect(page).toHaveURL(/\/settings$/);
+  if (javaScriptEnabled) await hydrated(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Settings");
+
+  // Each project sets values the other did not, so a stale page cannot pass.
+  const [amount, unit, rule] = javaScriptEnabled ? ["5", "hours", "Extend"] : ["3", "days", "Reset"];
+  await page.locator("#default-amount").fill(amount);
+  await page.locator("#default-amount-unit").selectOption(unit);
+  await page.getByLabel(rule, { exact: true }).check();
+
+  if (javaScriptEnabled) {
+    // The chat preview follows what is typed, rendered by the engine's own template function.
+    await page.locator("#chat-granted").fill("Welcome {viewer}: VIP for {duration}!");
+    await expect(page.locator('[data-preview="chat-granted"]')).toHaveText("Welcome CoolViewer42: VIP for 5 h!");
+  }
+  await page.getByRole("button", { name: "Save settings" }).click();
+  if (javaScriptEnabled) await expect(page.locator("#settings-result")).toHaveText("Settings saved");
+  else await expect(page).toHaveURL(/\/settings$/);
+
+  await page.reload();
+  if (javaScriptEnabled) await hydrated(page);
+  await expect(page.locator("#default-amount")).toHaveValue(amount);
+  await expect(page.locator("#default-amount-unit")).toHaveValue(unit);
+  await expect(page.getByLabel(rule, { exact: true })).toBeChecked();
+  if (javaScriptEnabled) {
+    await expect(page.locator('[data-preview="chat-granted"]')).toHaveText("Welcome CoolViewer42: VIP for 5 h!");
+  }
+
+  // A refused value is explained next to the form and nothing changes.
+  await page.locator("#default-amount").fill("0");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.locator("#settings-result")).toContainText("at least one second");
+  await page.reload();
+  await expect(page.locator("#default-amount")).toHaveValue(amount);
+
+  await screenshots(page, testInfo, "settings");
+  expect(errors).toEqual([]);
+});
+
+test("a reward created on the settings page is listed", async ({ page, javaScriptEnabled }) => {
+  const errors = watchErrors(page);
+  await logIn(page, javaScriptEnabled);
+  await open(page, "/settings", javaScriptEnabled);
+  const title = `VIP for an hour (${javaScriptEnabled ? "hydrated" : "ssr"})`;
+
+  const form = page.locator("#reward-create");
+  await form.getByLabel("Title").fill(title);
+  await form.getByLabel("Cost (points)").fill("1200");
+  await form.getByLabel("VIP time: amount").fill("1");
+  await form.getByLabel("VIP time: unit").selectOption("hours");
+  await form.getByLabel("Max per viewer per stream").fill("2");
+  await page.getByRole("button", { name: "Create reward" }).click();
+
+  const row = page.locator(`#reward-list li[data-reward="${title}"]`);
+  await expect(row).toBeVisible();
+  await expect(row).toContainText("1,200 points · VIP for 1 h · 2 per viewer per stream");
+  await expect(row).toContainText("enabled");
+
+  // Switching it off is a form too.
+  await row.getByRole("button", { name: "Disable" }).click();
+  await expect(page.locator(`#reward-list li[data-reward="${title}"]`)).toContainText("disabled");
+  expect(errors).toEqual([]);
+});
+
+test("the account page lists the required scopes", async ({ page, javaScriptEnabled }, testInfo) => {
+  await logIn(page, javaScriptEnabled);
+  await page.getByRole("link", { name: "Account", exact: true }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  if (javaScriptEnabled) await hydrated(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Account");
+  await expect(page.locator("#account-login")).toHaveText("@demo_streamer");
+
+  const scopes = page.locator("#scope-list > li");
+  await expect(scopes).toHaveCount(4);
+  for (const scope of ["channel:manage:vips", "channel:manage:redemptions", "moderation:read", "user:write:chat"]) {
+    await expect(page.locator(`#scope-list li[data-scope="${scope}"]`)).toContainText("granted");
+  }
+  await expect(page.locator("#reauth-prompt")).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Re-authorise with Twitch" })).toHaveAttribute("href", "/api/auth/login?force=true");
+  await expect(page.locator("#token-health")).toContainText("UTC");
+  await expect(page.locator("#eventsub-state")).not.toBeEmpty();
+  await screenshots(page, testInfo, "account");
+});

@@ -1,0 +1,90 @@
+//! The account page's view of the server: [`SupervisorAccountStatus`] implements
+//! [`app::ssr::account::AccountStatus`] over the scope list, the token manager (scopes and expiry
+//! only, never the token) and the EventSub supervisor. Provided in the Leptos context per request.
+
+use std::sync::Arc;
+
+use app::model::{ChannelId, EventSubState, TokenHealth};
+use app::ssr::account::{AccountStatus, RequiredScope};
+use async_trait::async_trait;
+
+use crate::eventsub::{ChannelState, EventSubSupervisor};
+use crate::twitch::scopes::REQUIRED_SCOPES;
+use crate::twitch::tokens::{TokenError, TokenManager};
+
+pub struct SupervisorAccountStatus {
+    tokens: Arc<TokenManager>,
+    eventsub: EventSubSupervisor,
+}
+
+impl SupervisorAccountStatus {
+    pub fn new(tokens: Arc<TokenManager>, eventsub: EventSubSupervisor) -> Self {
+        Self { tokens, eventsub }
+    }
+}
+
+/// The supervisor's state in the page's terms.
+pub fn eventsub_state(state: ChannelState) -> EventSubState {
+    match state {
+        ChannelState::Connecting => EventSubState::Connecting,
+        ChannelState::Connected => EventSubState::Connected,
+        ChannelState::Reconnecting => EventSubState::Reconnecting,
+        ChannelState::Failed(reason) => EventSubState::Failed(reason),
+        ChannelState::NeedsReauth => EventSubState::NeedsReauth,
+        ChannelState::Standby => EventSubState::Standby,
+    }
+}
+
+#[async_trait]
+impl AccountStatus for SupervisorAccountStatus {
+    fn required_scopes(&self) -> Vec<RequiredScope> {
+        REQUIRED_SCOPES
+            .iter()
+            .map(|(scope, reason)| RequiredScope {
+                scope: (*scope).to_owned(),
+                reason: (*reason).to_owned(),
+            })
+            .collect()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn token(&self, user_id: &str) -> Result<Option<TokenHealth>, String> {
+        match self.tokens.get(user_id).await {
+            Ok(tokens) => Ok(Some(TokenHealth {
+                scopes: tokens.scopes,
+                expires_at: tokens.expires_at,
+            })),
+            Err(TokenError::NeedsReauth(_)) => Ok(None),
+            Err(TokenError::Transient(e)) => Err(e),
+        }
+    }
+
+    fn eventsub(&self, channel: &ChannelId) -> Option<EventSubState> {
+        self.eventsub
+            .states()
+            .into_iter()
+            .find(|(c, _)| c == channel)
+            .map(|(_, state)| eventsub_state(state))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_supervisor_state_maps_with_its_reason() {
+        assert_eq!(
+            eventsub_state(ChannelState::Failed("socket closed".into())),
+            EventSubState::Failed("socket closed".into())
+        );
+        assert_eq!(
+            eventsub_state(ChannelState::Standby),
+            EventSubState::Standby
+        );
+        assert_eq!(
+            eventsub_state(ChannelState::NeedsReauth),
+            EventSubState::NeedsReauth
+        );
+    }
+}

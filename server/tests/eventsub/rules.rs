@@ -1,0 +1,179 @@
+//! Subscriptions for the grant rules: `channel.subscribe`, `channel.subscription.gift` and
+//! `channel.cheer` are subscribed only while their rule is on and the broadcaster granted the
+//! scope; turning a rule on is picked up without a restart; the events reach the sink with the
+//! EventSub message id.
+
+use app::model::{BitsRule, GiftRule, GrantRules, Settings, VipDuration};
+use chrono::Utc;
+use server::eventsub::parse::{CHEER, SUBSCRIBE, SUBSCRIPTION_GIFT};
+use server::twitch::oauth::IssuedTokens;
+
+use super::*;
+
+fn hour() -> VipDuration {
+    VipDuration::from_secs(3_600).unwrap()
+}
+
+async fn set_rules(h: &Harness, rules: GrantRules) {
+    let settings = Settings {
+        grant_rules: rules,
+        ..Settings::default()
+    };
+    assert!(h
+        .store
+        .update_settings(&h.channel(), &settings)
+        .await
+        .unwrap());
+}
+
+/// The streamer logs in again granting `extra` scopes too.
+async fn grant_scopes(h: &Harness, extra: &[&str]) {
+    let scopes: Vec<&str> = harness::SCOPES.iter().chain(extra).copied().collect();
+    let issued = h
+        .sim
+        .issue_user_token(&h.client_id, &h.streamer.id, &scopes);
+    h.tokens
+        .save(
+            &h.streamer.id,
+            &IssuedTokens {
+                access_token: issued.access_token.into(),
+                refresh_token: issued.refresh_token.into(),
+                scopes: issued.scopes,
+                expires_at: Utc::now() + chrono::Duration::hours(4),
+            },
+        )
+        .await
+        .unwrap();
+}
+
+fn enabled_kinds(h: &Harness) -> Vec<String> {
+    let mut kinds: Vec<String> = h
+        .enabled_subscriptions()
+        .iter()
+        .map(|s| s["type"].as_str().unwrap().to_owned())
+        .collect();
+    kinds.sort_unstable();
+    kinds
+}
+
+fn expected_kinds(extra: &[&str]) -> Vec<String> {
+    let mut kinds: Vec<String> = CHANNEL_TYPES
+        .iter()
+        .chain(extra)
+        .map(|s| s.to_string())
+        .collect();
+    kinds.sort_unstable();
+    kinds
+}
+
+#[tokio::test]
+async fn rule_types_follow_the_rules_and_scopes_and_events_carry_the_message_id() {
+    let h = Harness::start(sim_config()).await;
+    // Bits on and granted; gifts on but `channel:read:subscriptions` not granted.
+    set_rules(
+        &h,
+        GrantRules {
+            gift: Some(GiftRule {
+                min_gifts: 1,
+                duration: hour(),
+            }),
+            bits: Some(BitsRule {
+                min_bits: 1,
+                duration: hour(),
+            }),
+            ..GrantRules::default()
+        },
+    )
+    .await;
+    grant_scopes(&h, &["bits:read"]).await;
+    let supervisor = h.supervisor(h.settings(Duration::from_secs(2)));
+    supervisor.watch(h.channel());
+    connected(&h, &supervisor).await;
+    assert_eq!(enabled_kinds(&h), expected_kinds(&[CHEER]));
+
+    h.sim
+        .cheer(&h.streamer.id, Some(&h.viewer.id), 250)
+        .unwrap();
+    h.sink
+        .wait_until("cheer", |e| {
+            e.iter().any(|e| matches!(e, TwitchEvent::Cheered { .. }))
+        })
+        .await;
+    let cheer = h
+        .sink
+        .events()
+        .into_iter()
+        .find(|e| matches!(e, TwitchEvent::Cheered { .. }))
+        .unwrap();
+    let TwitchEvent::Cheered {
+        channel,
+        message_id,
+        viewer,
+        bits,
+    } = cheer
+    else {
+        unreachable!()
+    };
+    assert_eq!(channel, h.channel());
+    assert!(!message_id.is_empty());
+    assert_eq!(viewer.unwrap().id, h.viewer.id);
+    assert_eq!(bits, 250);
+
+    // Nothing changed yet: no resubscription.
+    assert_eq!(supervisor.refresh_rules().await, 0);
+
+    // The streamer logs in again with the subs scope and turns subscriptions on too.
+    grant_scopes(&h, &["bits:read", "channel:read:subscriptions"]).await;
+    set_rules(
+        &h,
+        GrantRules {
+            subscription: Some(hour()),
+            gift: Some(GiftRule {
+                min_gifts: 1,
+                duration: hour(),
+            }),
+            bits: Some(BitsRule {
+                min_bits: 1,
+                duration: hour(),
+            }),
+        },
+    )
+    .await;
+    assert_eq!(supervisor.refresh_rules().await, 1);
+    eventually("subscribed anew", || {
+        enabled_kinds(&h) == expected_kinds(&[SUBSCRIBE, SUBSCRIPTION_GIFT, CHEER])
+    })
+    .await;
+    connected(&h, &supervisor).await;
+    h.sim
+        .subscribe(&h.streamer.id, &h.viewer.id, "1000")
+        .unwrap();
+    h.sink
+        .wait_until("subscribed", |e| {
+            e.iter().any(|e| {
+                matches!(e, TwitchEvent::Subscribed { viewer, is_gift: false, .. } if viewer.id == h.viewer.id)
+            })
+        })
+        .await;
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_rule_without_its_scope_never_stops_the_channel() {
+    let h = Harness::start(sim_config()).await;
+    set_rules(
+        &h,
+        GrantRules {
+            subscription: Some(hour()),
+            ..GrantRules::default()
+        },
+    )
+    .await;
+    let supervisor = h.supervisor(h.settings(Duration::from_secs(2)));
+    supervisor.watch(h.channel());
+    connected(&h, &supervisor).await;
+    assert_eq!(enabled_kinds(&h), expected_kinds(&[]));
+    let redemption = h.redeem();
+    h.sink.wait_for_redemption(&redemption).await;
+    h.stop().await;
+}
