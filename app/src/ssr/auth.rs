@@ -117,3 +117,22 @@ pub async fn authorize(
         Err(AppError::Forbidden)
     }
 }
+
+/// [`authorize`] for a [`Caller`], with the server context's store and Twitch client.
+///
+/// # Errors
+/// As [`authorize`].
+pub async fn authorize_caller(
+    ctx: &super::ServerContext,
+    caller: &Caller,
+    channel: &ChannelId,
+) -> Result<Access, AppError> {
+    authorize(
+        ctx.store().as_ref(),
+        ctx.twitch().as_ref(),
+        &caller.user_id,
+        &caller.login,
+        channel,
+    )
+    .await
+}

@@ -4,7 +4,7 @@
 use chrono::Utc;
 
 use super::accounts::new_id;
-use super::auth::{authorize, Caller};
+use super::auth::{authorize_caller, Caller};
 use super::twitch::{RewardSpec, TwitchError};
 use super::{internal, ServerContext};
 use crate::error::{AppError, Refusal};
@@ -64,7 +64,7 @@ pub async fn list(
     caller: &Caller,
     channel: &ChannelId,
 ) -> Result<Vec<Reward>, AppError> {
-    access(ctx, caller, channel).await?;
+    authorize_caller(ctx, caller, channel).await?;
     ctx.store()
         .rewards(channel)
         .await
@@ -81,7 +81,7 @@ pub async fn create(
     channel: &ChannelId,
     input: RewardInput,
 ) -> Result<Reward, AppError> {
-    let access = access(ctx, caller, channel).await?;
+    let access = authorize_caller(ctx, caller, channel).await?;
     validate(&input.spec)?;
     let id = ctx
         .twitch()
@@ -104,7 +104,7 @@ pub async fn update(
     reward_id: &str,
     input: RewardInput,
 ) -> Result<Reward, AppError> {
-    let access = access(ctx, caller, channel).await?;
+    let access = authorize_caller(ctx, caller, channel).await?;
     validate(&input.spec)?;
     owned(ctx, channel, reward_id).await?;
     ctx.twitch()
@@ -126,7 +126,7 @@ pub async fn delete(
     channel: &ChannelId,
     reward_id: &str,
 ) -> Result<(), AppError> {
-    let access = access(ctx, caller, channel).await?;
+    let access = authorize_caller(ctx, caller, channel).await?;
     let reward = owned(ctx, channel, reward_id).await?;
     match ctx.twitch().delete_reward(channel, reward_id).await {
         Ok(()) | Err(TwitchError::NotFound) => {}
@@ -210,20 +210,6 @@ async fn audit(
     Ok(())
 }
 
-async fn access(
-    ctx: &ServerContext,
-    caller: &Caller,
-    channel: &ChannelId,
-) -> Result<super::auth::Access, AppError> {
-    authorize(
-        ctx.store().as_ref(),
-        ctx.twitch().as_ref(),
-        &caller.user_id,
-        &caller.login,
-        channel,
-    )
-    .await
-}
 
 fn twitch_error(e: TwitchError) -> AppError {
     tracing::warn!(error = %e, "Twitch refused a reward change");

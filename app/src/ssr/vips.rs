@@ -2,7 +2,7 @@
 //! checks that the caller may manage the channel, then asks the engine, and turns every refusal into
 //! a [`Refusal`] with a stable code.
 
-use super::auth::{authorize, Caller};
+use super::auth::{authorize_caller, Caller};
 use super::engine::{EngineError, ExtendOutcome, GrantOutcome, PendingReason, RevokeOutcome};
 use super::{internal, ServerContext};
 use crate::error::{AppError, Refusal};
@@ -35,7 +35,7 @@ pub async fn list(
     caller: &Caller,
     channel: &ChannelId,
 ) -> Result<Vec<VipSession>, AppError> {
-    access(ctx, caller, channel).await?;
+    authorize_caller(ctx, caller, channel).await?;
     ctx.store()
         .active_sessions(channel)
         .await
@@ -53,7 +53,7 @@ pub async fn grant(
     viewer: ViewerRef,
     duration: VipDuration,
 ) -> Result<Granted, AppError> {
-    let access = access(ctx, caller, channel).await?;
+    let access = authorize_caller(ctx, caller, channel).await?;
     let user = match &viewer {
         ViewerRef::Login(login) => ctx.twitch().user_by_login(channel, login.trim()).await,
         ViewerRef::Id(id) => ctx.twitch().user_by_id(channel, id).await,
@@ -97,7 +97,7 @@ pub async fn extend(
     viewer_id: &str,
     by: VipDuration,
 ) -> Result<VipSession, AppError> {
-    let access = access(ctx, caller, channel).await?;
+    let access = authorize_caller(ctx, caller, channel).await?;
     match ctx
         .engine()
         .extend(channel, viewer_id, by, access.actor)
@@ -120,7 +120,7 @@ pub async fn revoke(
     channel: &ChannelId,
     viewer_id: &str,
 ) -> Result<(), AppError> {
-    let access = access(ctx, caller, channel).await?;
+    let access = authorize_caller(ctx, caller, channel).await?;
     match ctx
         .engine()
         .revoke(channel, viewer_id, access.actor)
@@ -133,20 +133,6 @@ pub async fn revoke(
     }
 }
 
-async fn access(
-    ctx: &ServerContext,
-    caller: &Caller,
-    channel: &ChannelId,
-) -> Result<super::auth::Access, AppError> {
-    authorize(
-        ctx.store().as_ref(),
-        ctx.twitch().as_ref(),
-        &caller.user_id,
-        &caller.login,
-        channel,
-    )
-    .await
-}
 
 fn refusal(reason: RefundReason) -> Refusal {
     match reason {
