@@ -18,7 +18,7 @@ test("logging in with Twitch leads to the channel's dashboard", async ({ page, j
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Demo_streamer");
   await expect(page.locator("#signed-in-as")).toHaveText("Demo_streamer");
-  await expect(page.locator("#no-vips")).toBeVisible();
+  await expect(page.getByRole("heading", { name: /^VIPs/ })).toBeVisible();
   await screenshots(page, testInfo, "dashboard");
 
   await page.getByRole("button", { name: "Log out" }).click();

@@ -217,5 +217,8 @@ async fn the_activity_page_lists_entries_and_pages_without_javascript() {
     assert!(html.contains("data-action=\"refund\""));
     assert!(!html.contains("data-action=\"grant\""));
     assert!(html.contains("href=\"/api/audit-log.csv?action=refund&amp;viewer=703\""));
+    // The form shows the filters in use.
+    assert!(html.contains("value=\"703\""));
+    assert!(html.contains("<option value=\"refund\" selected"));
     server.stop().await.unwrap();
 }

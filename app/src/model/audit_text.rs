@@ -69,7 +69,11 @@ pub fn metadata_summary(metadata: &Value) -> String {
         parts.push(format!("{} left", format_remaining(left)));
     }
     if let Some(source) = get("source").and_then(Value::as_str) {
-        parts.push(format!("via {}", words(source)));
+        parts.push(match source {
+            "manual" => "granted by hand".into(),
+            "external" => "added on Twitch".into(),
+            other => format!("via {}", words(other)),
+        });
     }
     let reason = get("detail")
         .and_then(Value::as_str)

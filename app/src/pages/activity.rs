@@ -144,7 +144,9 @@ fn FilterForm(params: ActivityParams) -> impl IntoView {
             <div class="flex flex-wrap items-end gap-2">
                 <label class="flex w-full flex-col gap-1 text-sm sm:w-auto">
                     "Action"
-                    <select name="action" id="activity-action" class=FIELD>
+                    // `selected` and `value` render on the server; the properties keep a hydrated form in
+                    // step when a link (e.g. "Clear") changes the query.
+                    <select name="action" id="activity-action" class=FIELD prop:value=current.clone()>
                         <option value="" selected=current.is_empty()>"All actions"</option>
                         {AuditAction::ALL
                             .into_iter()
@@ -165,7 +167,8 @@ fn FilterForm(params: ActivityParams) -> impl IntoView {
                         name="viewer"
                         id="activity-viewer"
                         class=FIELD
-                        value=viewer
+                        value=viewer.clone()
+                        prop:value=viewer
                         placeholder="login or user id"
                         autocomplete="off"
                     />

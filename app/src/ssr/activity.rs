@@ -3,7 +3,7 @@
 //! checked here (the streamer, or a moderator when allowed); the public page needs no login but
 //! shows only channels whose streamer turned it on.
 
-use super::auth::{authorize, Caller};
+use super::auth::{authorize_caller, Caller};
 use super::{internal, ServerContext};
 use crate::error::{AppError, Refusal};
 use crate::model::{
@@ -25,7 +25,7 @@ impl AuditReader {
     /// Checks that `caller` may read `channel`'s log and resolves the viewer filter.
     ///
     /// # Errors
-    /// Access errors from [`authorize`]; [`Refusal::TwitchUnavailable`] when a login cannot be
+    /// Access errors from [`authorize_caller`]; [`Refusal::TwitchUnavailable`] when a login cannot be
     /// looked up.
     pub async fn open(
         ctx: &ServerContext,
@@ -33,14 +33,7 @@ impl AuditReader {
         channel: &ChannelId,
         request: ActivityRequest,
     ) -> Result<Self, AppError> {
-        authorize(
-            ctx.store().as_ref(),
-            ctx.twitch().as_ref(),
-            &caller.user_id,
-            &caller.login,
-            channel,
-        )
-        .await?;
+        authorize_caller(ctx, caller, channel).await?;
         let (viewer_id, done) = match request.viewer {
             None => (None, false),
             Some(ViewerFilter::Id(id)) => (Some(id), false),
