@@ -15,7 +15,7 @@ fn NumberField(
     #[prop(optional)] placeholder: &'static str,
 ) -> AnyView {
     view! {
-        <div class="flex flex-col gap-1 text-sm">
+        <div class="flex flex-col justify-end gap-1 text-sm">
             <label for=id.clone() class="text-zinc-300">{label}</label>
             <input id=id name=name class=INPUT inputmode="numeric" value=value placeholder=placeholder />
         </div>

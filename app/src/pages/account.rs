@@ -38,6 +38,14 @@ fn when(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// Whether a URL can go inside `url('…')` as is: https, and nothing that ends the string.
+fn safe_css_url(url: &str) -> bool {
+    url.starts_with("https://")
+        && !url.chars().any(|c| {
+            matches!(c, '\'' | '"' | '(' | ')' | '\\') || c.is_whitespace() || c.is_control()
+        })
+}
+
 #[component]
 fn Account(account: AccountOverview) -> AnyView {
     let reauth = account.should_reauthorise();
@@ -57,7 +65,7 @@ fn Account(account: AccountOverview) -> AnyView {
                         </a>
                     })}
             </div>
-            <section class=CARD aria-labelledby="scopes-title">
+            <section class=format!("{CARD} self-start") aria-labelledby="scopes-title">
                 <h2 id="scopes-title" class="text-lg font-semibold">"Permissions"</h2>
                 <p class="mt-1 text-sm text-zinc-400">"What the app asks Twitch for, why, and whether your authorisation grants it."</p>
                 <ul id="scope-list" class="mt-3 divide-y divide-zinc-800">
@@ -102,7 +110,10 @@ fn Profile(account: AccountOverview) -> AnyView {
             <div class="mt-3 flex items-center gap-4">
                 <div class="relative h-16 w-16 shrink-0 overflow-hidden rounded-full bg-violet-700" aria-hidden="true">
                     <span class="absolute inset-0 flex items-center justify-center text-2xl font-bold">{initial}</span>
-                    {account.profile_image_url.map(|src| view! { <img src=src alt="" class="relative h-16 w-16 object-cover" loading="lazy" /> })}
+                    // A background, not an <img>: a picture that fails to load leaves the initial.
+                    {account.profile_image_url.filter(|u| safe_css_url(u)).map(|src| {
+                        view! { <span class="absolute inset-0 bg-cover bg-center" style=format!("background-image:url('{src}')")></span> }
+                    })}
                 </div>
                 <dl class="min-w-0 text-sm">
                     <dt class="sr-only">"Display name"</dt>
@@ -197,5 +208,20 @@ fn EventSub(state: Option<EventSubState>) -> AnyView {
             }
                 .into_any()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_css_url;
+
+    #[test]
+    fn only_plain_https_urls_become_backgrounds() {
+        assert!(safe_css_url(
+            "https://static-cdn.jtvnw.net/jtv_user_pictures/a-profile_image-300x300.png"
+        ));
+        assert!(!safe_css_url("http://example.com/a.png"));
+        assert!(!safe_css_url("https://example.com/a.png'); color: red; ('"));
+        assert!(!safe_css_url("https://example.com/a b.png"));
     }
 }

@@ -210,7 +210,6 @@ async fn audit(
     Ok(())
 }
 
-
 fn twitch_error(e: TwitchError) -> AppError {
     tracing::warn!(error = %e, "Twitch refused a reward change");
     match e {

@@ -133,7 +133,6 @@ pub async fn revoke(
     }
 }
 
-
 fn refusal(reason: RefundReason) -> Refusal {
     match reason {
         RefundReason::IsModerator => Refusal::IsModerator,
