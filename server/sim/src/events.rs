@@ -1,6 +1,6 @@
 //! EventSub payload building and fan-out to WebSocket sessions and webhooks.
 //!
-//! Shapes follow TWITCH.md §3 and the fixtures: a notification is
+//! Shapes follow Twitch docs and the fixtures: a notification is
 //! `{subscription, event}` (webhook body) or
 //! `{metadata:{message_id,message_type,message_timestamp,subscription_type,
 //! subscription_version}, payload:{subscription, event}}` (WebSocket).

@@ -1,4 +1,4 @@
-//! EventSub WebSocket server at `/ws` (TWITCH.md §3.4).
+//! EventSub WebSocket server at `/ws` (Twitch docs).
 //!
 //! * First message `session_welcome` (`keepalive_timeout_seconds` from the
 //!   query, clamped to 10–600, default 10).

@@ -1,7 +1,7 @@
 //! `twitch-sim`: a faithful, in-memory fake Twitch.
 //!
 //! It serves the parts of Twitch the VIP manager uses and enforces the
-//! documented rules (see `/work/shared/twitch/TWITCH.md`):
+//! documented rules (Twitch's API reference and EventSub documentation):
 //!
 //! * `{base}/oauth2/...` — authorize (auto-approve), token, validate, revoke;
 //! * `{base}/helix/...` — users, VIPs, moderators, custom rewards,

@@ -1,4 +1,4 @@
-//! OAuth (`id.twitch.tv/oauth2`) under `/oauth2` (TWITCH.md §1).
+//! OAuth (`id.twitch.tv/oauth2`) under `/oauth2` (Twitch docs).
 //!
 //! * `GET /authorize` auto-approves as the user named by the simulator-only
 //!   `login` hint, else [`crate::state::World::default_authorize_login`],

@@ -1,4 +1,4 @@
-//! Webhook sender (TWITCH.md §3.2).
+//! Webhook sender (Twitch docs).
 //!
 //! Every message is a POST of the raw JSON body with the headers
 //! `Twitch-Eventsub-Message-Id/-Retry/-Type/-Signature/-Timestamp` and

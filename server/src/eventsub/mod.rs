@@ -1,4 +1,4 @@
-//! EventSub: how Twitch's notifications reach the app, over either transport (TWITCH.md §3).
+//! EventSub: how Twitch's notifications reach the app, over either transport (Twitch docs).
 //!
 //! * WebSocket ([`supervisor::EventSubSupervisor`] → [`ws`]): one connection per monitored channel,
 //!   held by one instance at a time (a store lease per channel), subscribed with the broadcaster's

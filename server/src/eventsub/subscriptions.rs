@@ -1,4 +1,4 @@
-//! The Helix client for `/eventsub/subscriptions` (TWITCH.md §2.13): create (409 "already exists"
+//! The Helix client for `/eventsub/subscriptions` (Twitch docs): create (409 "already exists"
 //! counts as done), list (all pages), delete (404 counts as done). Which token to use, and what to
 //! subscribe, is [`super::subscribe`]'s business.
 

@@ -1,4 +1,4 @@
-//! `POST /api/webhooks/eventsub`: Twitch's webhook deliveries (TWITCH.md §3.2, §3.3).
+//! `POST /api/webhooks/eventsub`: Twitch's webhook deliveries (Twitch docs).
 //!
 //! Order of checks, each failure logged: the HMAC signature over the raw bytes (403), the
 //! timestamp within 10 minutes (403), a readable body (400); then a challenge is answered with

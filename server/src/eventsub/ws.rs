@@ -1,4 +1,4 @@
-//! One channel's EventSub WebSocket connection (TWITCH.md §3.4): sessions are retried with
+//! One channel's EventSub WebSocket connection (Twitch docs): sessions are retried with
 //! exponential backoff and jitter until the channel is unwatched or needs re-authorisation. A
 //! session ([`super::session`]) is: welcome → subscribe within the keepalive window with the
 //! broadcaster's user token → read loop, keepalive watchdog, `session_reconnect` hand-over.

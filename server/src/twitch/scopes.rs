@@ -1,7 +1,7 @@
 //! The one list of OAuth scopes the app asks a streamer for, each tied to the feature that needs it.
 //!
 //! `REQUIRED_SCOPES` are asked at every login. `OPTIONAL_SCOPES` serve the grant rules for subs,
-//! gifts and bits: Twitch may suspend apps that ask for more than they need (TWITCH.md §1.1), so
+//! gifts and bits: Twitch may suspend apps that ask for more than they need (Twitch docs), so
 //! they are asked only once the channel turns the matching rule on (the login that follows asks
 //! for them; Twitch shows the consent screen again for new scopes). Until granted, the matching
 //! EventSub subscriptions are skipped and the rule grants nothing.

@@ -1,4 +1,4 @@
-//! `POST /helix/chat/messages` (TWITCH.md §2.12).
+//! `POST /helix/chat/messages` (Twitch docs).
 //!
 //! User token: `user:write:chat`, `sender_id` = token user (403 otherwise),
 //! `for_source_only` not allowed (400). App token: the sender must have

@@ -1,4 +1,4 @@
-//! `/helix/eventsub/subscriptions` (TWITCH.md §2.13, §3.5).
+//! `/helix/eventsub/subscriptions` (Twitch docs).
 //!
 //! Create: WebSocket transport needs a user token, a live `session_id`, the
 //! type's scope on the token and the token user in the condition (403);

@@ -1,4 +1,4 @@
-//! `/helix/channel_points/custom_rewards/redemptions` (TWITCH.md §2.10–2.11).
+//! `/helix/channel_points/custom_rewards/redemptions` (Twitch docs).
 //!
 //! GET: read-or-manage scope; `broadcaster_id` (= token user), `reward_id`
 //! required; `status` required unless `id` given; `id` ≤ 50; `sort`

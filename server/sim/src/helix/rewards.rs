@@ -1,5 +1,5 @@
 //! `/helix/channel_points/custom_rewards`: create / get / update / delete
-//! (TWITCH.md §2.6–2.9).
+//! (Twitch docs).
 //!
 //! Rules: user token; `channel:manage:redemptions` to change,
 //! read-or-manage to list; `broadcaster_id` = token user (401); broadcaster

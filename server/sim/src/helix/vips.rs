@@ -1,5 +1,5 @@
 //! `/helix/channels/vips`: Get VIPs, Add Channel VIP, Remove Channel VIP
-//! (TWITCH.md §2.2–2.4).
+//! (Twitch docs).
 //!
 //! Add: user token + `channel:manage:vips`; 403 when `broadcaster_id` is not
 //! the token user; 425 Build-a-Community; 400 blocked; 422 moderator /
