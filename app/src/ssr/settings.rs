@@ -6,7 +6,7 @@ use chrono::Utc;
 use serde_json::{Map, Value};
 
 use super::accounts::new_id;
-use super::auth::{authorize, Access, Caller};
+use super::auth::{authorize_caller, Access, Caller};
 use super::{internal, ServerContext};
 use crate::error::AppError;
 use crate::model::{
@@ -212,14 +212,7 @@ async fn streamer(
     caller: &Caller,
     channel: &ChannelId,
 ) -> Result<Access, AppError> {
-    let access = authorize(
-        ctx.store().as_ref(),
-        ctx.twitch().as_ref(),
-        &caller.user_id,
-        &caller.login,
-        channel,
-    )
-    .await?;
+    let access = authorize_caller(ctx, caller, channel).await?;
     match access.actor {
         Actor::Streamer { .. } => Ok(access),
         _ => Err(AppError::Forbidden),
