@@ -21,7 +21,8 @@ source .tools/env.sh
 step "format" cargo fmt --all --check
 step "clippy (server, ssr)" cargo clippy -p app -p server -p twitch-sim --all-targets --locked -- -D warnings
 step "clippy (browser, wasm32)" cargo clippy -p app -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
-step "unit + integration tests" cargo test -p app -p server -p twitch-sim --locked
+# A hung test fails the run with its name on screen instead of holding CI until its own limit.
+step "unit + integration tests" timeout --signal=INT --kill-after=30 2400 cargo test -p app -p server -p twitch-sim --locked
 browser_tests() {
   # cargo-leptos can exit 0 when its build fails: trust only Playwright's own report.
   rm -f end2end/test-results/report.json
@@ -29,7 +30,7 @@ browser_tests() {
   mkdir -p target/e2e
   # The simulated audience stays quiet so that what the tests see is what they did.
   DEMO_REDEEM_EVERY_SECS=86400 DATABASE_URL="sqlite://target/e2e/vip-$(date +%s).db" \
-    cargo leptos end-to-end --release
+    timeout --signal=INT --kill-after=30 2400 cargo leptos end-to-end --release
   node -e '
     const r = require("./end2end/test-results/report.json").stats;
     console.log(`browser tests: ${r.expected} passed, ${r.unexpected} failed, ${r.skipped} skipped, ${r.flaky} flaky`);

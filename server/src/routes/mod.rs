@@ -5,13 +5,15 @@ mod api;
 pub mod auth;
 mod health;
 
+use std::sync::OnceLock;
+
 use app::ssr::ServerContext;
 use axum::extract::FromRef;
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -48,6 +50,16 @@ pub struct Parts {
     pub webhook: Option<WebhookState>,
 }
 
+/// The app's page routes, walked once per process.
+///
+/// Walking the routes renders the app with resource loading switched off by a process-wide flag:
+/// a resource first polled by a request on another server in the same process during the walk
+/// would never load. Walking once, before any router exists, keeps every later request clear of it.
+pub fn page_routes() -> &'static [AxumRouteListing] {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App))
+}
+
 pub fn router(parts: Parts) -> Router {
     let Parts {
         state,
@@ -56,7 +68,7 @@ pub fn router(parts: Parts) -> Router {
         demo,
         webhook,
     } = parts;
-    let routes = generate_route_list(app::App);
+    let routes = page_routes().to_vec();
     let ctx = state.ctx.clone();
     let leptos = state.leptos.clone();
     let account: std::sync::Arc<dyn app::ssr::account::AccountStatus> = std::sync::Arc::new(
@@ -99,4 +111,21 @@ pub fn router(parts: Parts) -> Router {
         router = router.nest(demo::MOUNT, demo.sim.router());
     }
     router.layer(sessions).layer(CompressionLayer::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn page_routes_are_walked_once_per_process() {
+        let runtime = tokio::runtime::Handle::current();
+        let first = std::thread::spawn(move || {
+            let _entered = runtime.enter();
+            page_routes().as_ptr() as usize
+        });
+        let second = page_routes().as_ptr() as usize;
+        assert_eq!(first.join().unwrap(), second);
+        assert!(page_routes().iter().any(|r| r.path() == "/c/{login}"));
+    }
 }

@@ -2,10 +2,14 @@
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use server::config::Config;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+
+/// A request still unanswered after this long is hung: the test fails instead of waiting forever.
+const REQUEST_LIMIT: Duration = Duration::from_secs(60);
 
 pub struct TestServer {
     pub addr: SocketAddr,
@@ -49,6 +53,7 @@ impl TestServer {
             database_url,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                .timeout(REQUEST_LIMIT)
                 .build()
                 .unwrap(),
             stop: Some(stop),
@@ -62,6 +67,7 @@ impl TestServer {
         reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(REQUEST_LIMIT)
             .build()
             .unwrap()
     }
