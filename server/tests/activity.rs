@@ -56,7 +56,10 @@ async fn json_pages_walk_every_entry_once_and_filters_work() {
         get_json(&browser, server.url("/api/audit-log?viewer=no_such_viewer")).await;
     assert_eq!(
         (status, body),
-        (200, json!({ "entries": [], "next": null }))
+        (
+            200,
+            json!({ "entries": [], "next_cursor": null, "next": null })
+        )
     );
 
     let (status, body) = get_json(&browser, server.url("/api/audit-log?limit=500")).await;
@@ -70,6 +73,7 @@ async fn json_pages_walk_every_entry_once_and_filters_work() {
         "action=nope",
         "before_id=x",
         "before_at=soon&before_id=x",
+        "cursor=not-a-cursor",
         "limit=many",
     ] {
         let (status, body) = get_json(&browser, server.url(&format!("/api/audit-log?{bad}"))).await;

@@ -3,6 +3,8 @@
 //! refused input, the activity log, rewards changed on the simulated Twitch, and the scopes the
 //! account page lists.
 
+#[path = "settings/api.rs"]
+mod api;
 mod common;
 
 use app::model::{AuditAction, AuditQuery, Channel, SlotsFullPolicy, StackingRule};

@@ -13,6 +13,17 @@ pub struct ScopeStatus {
     pub granted: bool,
 }
 
+/// The scopes of a channel's token against those its features need (`GET /api/settings/scopes`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeSummary {
+    /// What the stored token carries; empty when no usable token is stored.
+    pub granted: Vec<String>,
+    /// What the app needs for the channel's settings (the grant rules add scopes).
+    pub required: Vec<String>,
+    /// Required but not granted: the streamer should log in again.
+    pub missing: Vec<String>,
+}
+
 /// What the stored token carries, without the token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenHealth {

@@ -1,5 +1,5 @@
 //! The activity log's request: the filters and cursor a page, the JSON API and the CSV export read
-//! from a query string (`action`, `viewer`, `before_at`, `before_id`, `limit`), parsed and checked in
+//! from a query string (`action`, `viewer`, `before_at`, `before_id` or `cursor`, `limit`), parsed and checked in
 //! one place, and written back into links ("Older", "Download CSV") so paging works without
 //! JavaScript.
 
@@ -26,6 +26,8 @@ pub struct ActivityParams {
     /// RFC 3339 time of the cursor entry.
     pub before_at: Option<String>,
     pub before_id: Option<String>,
+    /// `before_at` and `before_id` in one opaque value: the original product's `next_cursor`.
+    pub cursor: Option<String>,
     pub limit: Option<u32>,
 }
 
@@ -69,7 +71,18 @@ impl ActivityParams {
             }
         });
         let before = match (given(&self.before_at), given(&self.before_id)) {
-            (None, None) => None,
+            (None, None) => given(&self.cursor)
+                .map(|c| {
+                    AuditCursor::from_token(c).ok_or_else(|| {
+                        AppError::Invalid(format!("`cursor` is not one this log gave: {c}"))
+                    })
+                })
+                .transpose()?,
+            _ if given(&self.cursor).is_some() => {
+                return Err(AppError::Invalid(
+                    "give `cursor` or `before_at` and `before_id`, not both".into(),
+                ))
+            }
             (Some(at), Some(id)) => Some(AuditCursor {
                 at: DateTime::parse_from_rfc3339(at)
                     .map_err(|_| AppError::Invalid(format!("`before_at` is not a time: {at}")))?
@@ -119,7 +132,9 @@ impl ActivityParams {
 
     /// Whether this request continues from a cursor (is not the newest page).
     pub fn is_paged(&self) -> bool {
-        given(&self.before_at).is_some() || given(&self.before_id).is_some()
+        given(&self.before_at).is_some()
+            || given(&self.before_id).is_some()
+            || given(&self.cursor).is_some()
     }
 }
 
@@ -159,8 +174,26 @@ mod tests {
             viewer: get("viewer"),
             before_at: get("before_at"),
             before_id: get("before_id"),
+            cursor: get("cursor"),
             limit: get("limit").map(|l| l.parse().unwrap()),
         }
+    }
+
+    #[test]
+    fn cursors_round_trip_and_foreign_ones_are_refused() {
+        let cursor = AuditCursor {
+            at: Utc.with_ymd_and_hms(2026, 3, 4, 5, 6, 7).unwrap(),
+            id: "0190-ab~c".into(),
+        };
+        let token = cursor.token();
+        let back = params(&[("cursor", &token)]).parse().unwrap();
+        assert_eq!(back.before, Some(cursor));
+        assert!(params(&[("cursor", &token)]).is_paged());
+        for bad in ["nope", "~id", "2026-03-04T05:06:07Z~", "yesterday~id"] {
+            assert!(params(&[("cursor", bad)]).parse().is_err(), "{bad}");
+        }
+        let both = params(&[("cursor", &token), ("before_id", "x"), ("before_at", "y")]);
+        assert!(both.parse().is_err());
     }
 
     #[test]

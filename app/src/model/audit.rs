@@ -115,6 +115,23 @@ pub struct AuditCursor {
     pub id: String,
 }
 
+impl AuditCursor {
+    /// The cursor as one opaque query value: `{time}~{id}` (a time never holds `~`).
+    pub fn token(&self) -> String {
+        format!("{}~{}", super::cursor_time(self.at), self.id)
+    }
+
+    /// Reads back a [`AuditCursor::token`]; `None` for anything else.
+    pub fn from_token(token: &str) -> Option<Self> {
+        let (at, id) = token.split_once('~')?;
+        let at = DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc);
+        (!id.is_empty()).then(|| Self {
+            at,
+            id: id.to_owned(),
+        })
+    }
+}
+
 /// A request for a page of the activity log, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditQuery {

@@ -19,7 +19,7 @@ mod settings;
 mod settings_form;
 mod status;
 
-pub use account::{AccountOverview, EventSubState, ScopeStatus, TokenHealth};
+pub use account::{AccountOverview, EventSubState, ScopeStatus, ScopeSummary, TokenHealth};
 pub use activity::{
     cursor_time, escape_query, ActivityParams, ActivityRequest, ViewerFilter,
     DEFAULT_ACTIVITY_LIMIT, MAX_ACTIVITY_LIMIT,

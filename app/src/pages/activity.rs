@@ -28,6 +28,7 @@ pub fn ActivityPage() -> impl IntoView {
             viewer: q.get("viewer"),
             before_at: q.get("before_at"),
             before_id: q.get("before_id"),
+            cursor: None,
             limit: None,
         }
     });

@@ -21,6 +21,7 @@ pub async fn get_activity(
         viewer,
         before_at,
         before_id,
+        cursor: None,
         limit: None,
     }
     .parse()?;

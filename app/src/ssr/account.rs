@@ -7,10 +7,13 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::Utc;
 
-use super::auth::Caller;
+use super::auth::{authorize_caller, Caller};
 use super::{internal, ServerContext};
 use crate::error::AppError;
-use crate::model::{AccountOverview, ChannelId, EventSubState, ScopeStatus, TokenHealth};
+use crate::model::{
+    AccountOverview, Actor, ChannelId, EventSubState, GrantRules, ScopeStatus, ScopeSummary,
+    TokenHealth,
+};
 
 /// A scope the app asks for and the feature that needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +27,10 @@ pub struct RequiredScope {
 pub trait AccountStatus: Send + Sync + 'static {
     /// Every scope the app asks Twitch for, in the order it asks.
     fn required_scopes(&self) -> Vec<RequiredScope>;
+
+    /// The scopes a channel with these grant rules needs: the required ones and those its enabled
+    /// rules add.
+    fn wanted_scopes(&self, rules: &GrantRules) -> Vec<String>;
 
     /// The scopes and expiry of the user's stored token. Never the token itself.
     ///
@@ -92,5 +99,38 @@ pub async fn overview(
         needs_reauth: channel.needs_reauth,
         eventsub: status.eventsub(&id),
         now: Utc::now(),
+    })
+}
+
+/// The channel's granted scopes against those its settings need. For its streamer only.
+///
+/// # Errors
+/// [`AppError::Forbidden`] for anyone else; [`AppError::Internal`] when the store cannot be read.
+pub async fn scope_summary(
+    ctx: &ServerContext,
+    status: &dyn AccountStatus,
+    caller: &Caller,
+    channel: &ChannelId,
+) -> Result<ScopeSummary, AppError> {
+    let access = authorize_caller(ctx, caller, channel).await?;
+    if !matches!(access.actor, Actor::Streamer { .. }) {
+        return Err(AppError::Forbidden);
+    }
+    let granted = status
+        .token(&channel.0)
+        .await
+        .map_err(|e| internal("reading the stored token's scopes", &e))?
+        .map(|t| t.scopes)
+        .unwrap_or_default();
+    let required = status.wanted_scopes(&access.channel.settings.grant_rules);
+    let missing = required
+        .iter()
+        .filter(|s| !granted.contains(s))
+        .cloned()
+        .collect();
+    Ok(ScopeSummary {
+        granted,
+        required,
+        missing,
     })
 }

@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
-use app::model::{ChannelId, EventSubState, TokenHealth};
+use app::model::{ChannelId, EventSubState, GrantRules, TokenHealth};
 use app::ssr::account::{AccountStatus, RequiredScope};
 use async_trait::async_trait;
 
 use crate::eventsub::{ChannelState, EventSubSupervisor};
-use crate::twitch::scopes::REQUIRED_SCOPES;
+use crate::twitch::scopes::{self, REQUIRED_SCOPES};
 use crate::twitch::tokens::{TokenError, TokenManager};
 
 pub struct SupervisorAccountStatus {
@@ -44,6 +44,13 @@ impl AccountStatus for SupervisorAccountStatus {
                 scope: (*scope).to_owned(),
                 reason: (*reason).to_owned(),
             })
+            .collect()
+    }
+
+    fn wanted_scopes(&self, rules: &GrantRules) -> Vec<String> {
+        scopes::wanted(Some(rules))
+            .into_iter()
+            .map(str::to_owned)
             .collect()
     }
 

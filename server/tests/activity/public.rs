@@ -2,8 +2,8 @@
 
 use app::ssr::Store;
 
-use crate::common::{log_in, TestServer};
-use crate::support::{demo_channel, grant_bob, log_in_as, seed, walk};
+use crate::common::{log_in, log_in_as, TestServer};
+use crate::support::{demo_channel, grant_bob, seed, walk};
 
 #[tokio::test]
 async fn the_public_page_shows_vips_only_when_switched_on() {

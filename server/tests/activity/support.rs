@@ -49,7 +49,8 @@ pub async fn get_json(browser: &reqwest::Client, url: String) -> (u16, Value) {
     (res.status().as_u16(), res.json().await.unwrap())
 }
 
-/// Follows `next` from the newest page to the last; returns every entry in order.
+/// Follows `next_cursor` from the newest page to the last; returns every entry in order. Checks
+/// on the way that `next` (the same cursor in two fields) leads to the same page.
 pub async fn walk(server: &TestServer, browser: &reqwest::Client, query: &str) -> Vec<Value> {
     let mut all = Vec::new();
     let mut url = server.url(&format!("/api/audit-log?limit=7&{query}"));
@@ -57,14 +58,24 @@ pub async fn walk(server: &TestServer, browser: &reqwest::Client, query: &str) -
         let (status, body) = get_json(browser, url).await;
         assert_eq!(status, 200, "{body}");
         all.extend(body["entries"].as_array().unwrap().iter().cloned());
-        let Some(next) = body["next"].as_object() else {
+        let Some(cursor) = body["next_cursor"].as_str() else {
+            assert!(body["next"].is_null(), "{body}");
             return all;
         };
-        url = server.url(&format!(
+        let next = body["next"].as_object().expect("next beside next_cursor");
+        let split = server.url(&format!(
             "/api/audit-log?limit=7&{query}&before_at={}&before_id={}",
             app::model::escape_query(next["at"].as_str().unwrap()),
             next["id"].as_str().unwrap()
         ));
+        url = server.url(&format!(
+            "/api/audit-log?limit=7&{query}&cursor={}",
+            app::model::escape_query(cursor)
+        ));
+        assert_eq!(
+            get_json(browser, split).await,
+            get_json(browser, url.clone()).await
+        );
     }
 }
 
@@ -110,25 +121,4 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
         }
     }
     rows
-}
-
-/// Logs in as another simulated streamer (the simulator's `login` hint picks who approves).
-pub async fn log_in_as(server: &TestServer, browser: &reqwest::Client, login: &str) {
-    let res = server
-        .http
-        .post(server.url("/twitch-sim/sim/users"))
-        .json(&json!({ "login": login, "broadcaster_type": "affiliate" }))
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success());
-    let res = browser
-        .get(server.url("/api/auth/login"))
-        .send()
-        .await
-        .unwrap();
-    let authorize = format!("{}&login={login}", location(&res));
-    let res = browser.get(&authorize).send().await.unwrap();
-    let res = browser.get(location(&res)).send().await.unwrap();
-    assert!(res.status().is_redirection());
 }

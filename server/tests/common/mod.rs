@@ -129,3 +129,24 @@ pub async fn log_in(server: &TestServer, browser: &reqwest::Client) -> String {
     );
     location(&res)
 }
+
+/// Logs in as another simulated streamer (the simulator's `login` hint picks who approves).
+pub async fn log_in_as(server: &TestServer, browser: &reqwest::Client, login: &str) {
+    let res = server
+        .http
+        .post(server.url("/twitch-sim/sim/users"))
+        .json(&serde_json::json!({ "login": login, "broadcaster_type": "affiliate" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let res = browser
+        .get(server.url("/api/auth/login"))
+        .send()
+        .await
+        .unwrap();
+    let authorize = format!("{}&login={login}", location(&res));
+    let res = browser.get(&authorize).send().await.unwrap();
+    let res = browser.get(location(&res)).send().await.unwrap();
+    assert!(res.status().is_redirection());
+}

@@ -6,8 +6,8 @@
 use std::borrow::Cow;
 
 use app::model::{
-    action_label, actor_label, cursor_time, metadata_summary, ActivityParams, AuditEntry,
-    MAX_ACTIVITY_LIMIT,
+    action_label, actor_label, cursor_time, metadata_summary, ActivityParams, AuditCursor,
+    AuditEntry, MAX_ACTIVITY_LIMIT,
 };
 use app::ssr::activity::{self, AuditReader};
 use app::AppError;
@@ -41,17 +41,20 @@ fn params(
         .map_err(|e| AppError::Invalid(e.body_text()))
 }
 
-/// `GET /api/audit-log?action=&viewer=&before_at=&before_id=&limit=` →
-/// `{"entries": [...], "next": {"at", "id"} | null}`, newest first; `limit` is at most 200.
+/// `GET /api/audit-log?action=&viewer=&cursor=&limit=` →
+/// `{"entries": [...], "next_cursor": "…" | null, "next": {"at", "id"} | null}`, newest first;
+/// `limit` is at most 200. `next_cursor` goes back as `cursor`; `next` as `before_at`/`before_id`.
 pub async fn page(
     acting: Acting,
     query: Result<Query<ActivityParams>, QueryRejection>,
 ) -> Result<Json<serde_json::Value>, AppError> {
     let request = params(query)?.parse()?;
     let page = activity::page(&acting.ctx, &acting.caller, &acting.channel, request).await?;
-    Ok(Json(
-        serde_json::json!({ "entries": page.entries, "next": page.next }),
-    ))
+    Ok(Json(serde_json::json!({
+        "entries": page.entries,
+        "next_cursor": page.next.as_ref().map(AuditCursor::token),
+        "next": page.next,
+    })))
 }
 
 /// `GET /api/audit-log.csv?action=&viewer=` → every matching entry, newest first, as an attachment.

@@ -3,7 +3,9 @@
 //! never taken from the body. Errors are `{"error": code, "message": text}`.
 
 mod audit;
+mod body;
 mod rewards;
+mod settings;
 mod vips;
 
 use app::model::ChannelId;
@@ -21,10 +23,13 @@ pub fn router<S>() -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
     ServerContext: FromRef<S>,
+    crate::routes::auth::Auth: FromRef<S>,
 {
     Router::new()
         .route("/api/vip", get(vips::list).post(vips::grant))
         .route("/api/vip/extend", post(vips::extend))
+        .route("/api/settings", get(settings::get).put(settings::put))
+        .route("/api/settings/scopes", get(settings::scopes))
         .route("/api/audit-log", get(audit::page))
         .route("/api/audit-log.csv", get(audit::csv))
         .route("/api/vip/{user_id}", axum::routing::delete(vips::revoke))

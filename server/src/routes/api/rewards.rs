@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 
+use super::body::JsonBody;
 use super::Acting;
 
 /// A reward as the API takes it. Durations are seconds.
@@ -54,7 +55,7 @@ pub async fn list(acting: Acting) -> Result<Json<serde_json::Value>, AppError> {
 /// `POST /api/channel-points` → 201 with the reward.
 pub async fn create(
     acting: Acting,
-    Json(body): Json<RewardBody>,
+    JsonBody(body): JsonBody<RewardBody>,
 ) -> Result<(StatusCode, Json<Reward>), AppError> {
     let reward =
         rewards::create(&acting.ctx, &acting.caller, &acting.channel, body.input()?).await?;
@@ -65,7 +66,7 @@ pub async fn create(
 pub async fn update(
     acting: Acting,
     Path(reward_id): Path<String>,
-    Json(body): Json<RewardBody>,
+    JsonBody(body): JsonBody<RewardBody>,
 ) -> Result<Json<Reward>, AppError> {
     let reward = rewards::update(
         &acting.ctx,

@@ -8,6 +8,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::body::JsonBody;
 use super::Acting;
 
 /// A VIP as the API shows it.
@@ -58,7 +59,10 @@ pub struct GrantBody {
 
 /// `POST /api/vip` → 201 with the VIP, or 202 `{"waitlisted": true}` when slots are full and the
 /// channel waitlists.
-pub async fn grant(acting: Acting, Json(body): Json<GrantBody>) -> Result<Response, AppError> {
+pub async fn grant(
+    acting: Acting,
+    JsonBody(body): JsonBody<GrantBody>,
+) -> Result<Response, AppError> {
     let duration = VipDuration::from_secs(body.duration_secs)?;
     let viewer = match (body.user_id, body.user_login) {
         (Some(id), _) => ViewerRef::Id(id),
@@ -92,7 +96,7 @@ pub struct ExtendBody {
 /// `POST /api/vip/extend` → 200 with the VIP.
 pub async fn extend(
     acting: Acting,
-    Json(body): Json<ExtendBody>,
+    JsonBody(body): JsonBody<ExtendBody>,
 ) -> Result<Json<VipJson>, AppError> {
     let by = VipDuration::from_secs(body.duration_secs)?;
     let session = vips::extend(
