@@ -5,7 +5,7 @@ use app::ssr::Store;
 use chrono::{Duration, TimeZone, Utc};
 use serde_json::{json, Value};
 
-use crate::common::{location, TestServer};
+use crate::common::TestServer;
 
 /// Entries written straight into the store, long before the test's own (login, grants).
 pub async fn seed(server: &TestServer, channel: &ChannelId, n: usize) -> Vec<AuditEntry> {
