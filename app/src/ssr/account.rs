@@ -7,12 +7,11 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::Utc;
 
-use super::auth::{authorize_caller, Caller};
+use super::auth::{authorize_streamer, Caller};
 use super::{internal, ServerContext};
 use crate::error::AppError;
 use crate::model::{
-    AccountOverview, Actor, ChannelId, EventSubState, GrantRules, ScopeStatus, ScopeSummary,
-    TokenHealth,
+    AccountOverview, ChannelId, EventSubState, GrantRules, ScopeStatus, ScopeSummary, TokenHealth,
 };
 
 /// A scope the app asks for and the feature that needs it.
@@ -112,10 +111,7 @@ pub async fn scope_summary(
     caller: &Caller,
     channel: &ChannelId,
 ) -> Result<ScopeSummary, AppError> {
-    let access = authorize_caller(ctx, caller, channel).await?;
-    if !matches!(access.actor, Actor::Streamer { .. }) {
-        return Err(AppError::Forbidden);
-    }
+    let access = authorize_streamer(ctx, caller, channel).await?;
     let granted = status
         .token(&channel.0)
         .await

@@ -136,3 +136,20 @@ pub async fn authorize_caller(
     )
     .await
 }
+
+/// [`authorize_caller`] for what only the channel's streamer may see or change (settings, the
+/// token's scopes): a moderator who may manage VIPs is still refused.
+///
+/// # Errors
+/// As [`authorize`]; [`AppError::Forbidden`] for anyone but the streamer.
+pub async fn authorize_streamer(
+    ctx: &super::ServerContext,
+    caller: &Caller,
+    channel: &ChannelId,
+) -> Result<Access, AppError> {
+    let access = authorize_caller(ctx, caller, channel).await?;
+    match access.actor {
+        Actor::Streamer { .. } => Ok(access),
+        _ => Err(AppError::Forbidden),
+    }
+}

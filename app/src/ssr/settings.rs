@@ -6,12 +6,11 @@ use chrono::Utc;
 use serde_json::{Map, Value};
 
 use super::accounts::new_id;
-use super::auth::{authorize_caller, Access, Caller};
+use super::auth::{authorize_streamer, Access, Caller};
 use super::{internal, ServerContext};
 use crate::error::AppError;
 use crate::model::{
-    Actor, AuditAction, AuditEntry, ChannelId, LiveEvent, LiveKind, Settings, SettingsForm,
-    MAX_CHAT_CHARS,
+    AuditAction, AuditEntry, ChannelId, LiveEvent, LiveKind, Settings, SettingsForm, MAX_CHAT_CHARS,
 };
 
 const DISCORD_PREFIXES: [&str; 2] = [
@@ -136,7 +135,10 @@ pub async fn get(
     caller: &Caller,
     channel: &ChannelId,
 ) -> Result<Settings, AppError> {
-    Ok(streamer(ctx, caller, channel).await?.channel.settings)
+    Ok(authorize_streamer(ctx, caller, channel)
+        .await?
+        .channel
+        .settings)
 }
 
 /// Replaces the channel's settings. Returns them as saved; saving what is already stored changes
@@ -150,7 +152,7 @@ pub async fn save(
     channel: &ChannelId,
     new: Settings,
 ) -> Result<Settings, AppError> {
-    let access = streamer(ctx, caller, channel).await?;
+    let access = authorize_streamer(ctx, caller, channel).await?;
     store_changes(ctx, access, new).await
 }
 
@@ -164,7 +166,7 @@ pub async fn save_form(
     channel: &ChannelId,
     form: &SettingsForm,
 ) -> Result<Settings, AppError> {
-    let access = streamer(ctx, caller, channel).await?;
+    let access = authorize_streamer(ctx, caller, channel).await?;
     let new = form.apply(&access.channel.settings)?;
     store_changes(ctx, access, new).await
 }
@@ -204,19 +206,6 @@ async fn store_changes(
     ctx.live()
         .publish(LiveEvent::new(id, LiveKind::SettingsChanged).with_audit(entry));
     Ok(new)
-}
-
-/// Settings are the streamer's: moderators who may manage VIPs may not change them.
-async fn streamer(
-    ctx: &ServerContext,
-    caller: &Caller,
-    channel: &ChannelId,
-) -> Result<Access, AppError> {
-    let access = authorize_caller(ctx, caller, channel).await?;
-    match access.actor {
-        Actor::Streamer { .. } => Ok(access),
-        _ => Err(AppError::Forbidden),
-    }
 }
 
 #[cfg(test)]
