@@ -1,6 +1,7 @@
 //! The contract cases, grouped by area, and the fixtures they share. Every case takes a fresh
 //! [`Backend`](crate::Backend), passes explicit times, and never sleeps.
 
+mod api_tokens;
 mod audit;
 mod channels;
 mod coordination;
@@ -10,6 +11,7 @@ mod session_cas;
 mod sessions;
 mod waitlist;
 
+pub use api_tokens::*;
 pub use audit::*;
 pub use channels::*;
 pub use coordination::*;

@@ -62,6 +62,12 @@ macro_rules! contract_suite {
                 racing_waitlist_remove_has_one_winner,
                 login_sessions_round_trip,
                 login_sessions_expire_and_delete,
+                api_tokens_round_trip_and_are_found_by_hash,
+                api_tokens_are_unique_and_limited_per_user,
+                racing_api_token_creations_respect_the_limit,
+                api_token_uses_never_move_back_and_never_revive_a_token,
+                api_tokens_are_revoked_by_their_owner_only,
+                racing_api_token_revocations_have_one_winner,
             );
         }
     };

@@ -7,7 +7,7 @@ use app::model::{
     AuditEntry, AuditPage, AuditQuery, Channel, ChannelId, RedemptionOutcome, RedemptionRecord,
     Reward, SessionState, Settings, VipSession, WaitlistEntry,
 };
-use app::ssr::{ActiveWith, SealedTokens, Store, StoreResult};
+use app::ssr::{ActiveWith, ApiTokenRecord, SealedTokens, Store, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::de::IgnoredAny;
@@ -219,5 +219,38 @@ impl Store for FirestoreStore {
     #[tracing::instrument(skip_all)]
     async fn waitlist_remove(&self, channel: &ChannelId, redemption_id: &str) -> StoreResult<bool> {
         self.waitlist_remove_doc(channel, redemption_id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn create_api_token(
+        &self,
+        token: &ApiTokenRecord,
+        max_per_user: u32,
+    ) -> StoreResult<bool> {
+        self.create_api_token_doc(token, max_per_user).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn api_token_by_hash(&self, hash: &str) -> StoreResult<Option<ApiTokenRecord>> {
+        self.api_token_doc(hash).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn api_tokens(&self, user_id: &str) -> StoreResult<Vec<ApiTokenRecord>> {
+        self.user_api_tokens(user_id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn touch_api_token(&self, hash: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+        self.touch_api_token_doc(hash, at).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn revoke_api_token(
+        &self,
+        user_id: &str,
+        id: &str,
+    ) -> StoreResult<Option<ApiTokenRecord>> {
+        self.revoke_api_token_doc(user_id, id).await
     }
 }

@@ -6,6 +6,7 @@
 //! `UPDATE`/`DELETE` whose `rows_affected` tells whether this call won): SQLite runs one writer at a
 //! time, so racing callers, on this or another process sharing the file, see exactly one winner.
 
+mod api_tokens;
 mod audit;
 mod channels;
 mod codec;
@@ -25,7 +26,7 @@ use app::model::{
     AuditEntry, AuditPage, AuditQuery, Channel, ChannelId, RedemptionOutcome, RedemptionRecord,
     Reward, SessionState, Settings, VipSession, WaitlistEntry,
 };
-use app::ssr::{ActiveWith, SealedTokens, Store, StoreResult};
+use app::ssr::{ActiveWith, ApiTokenRecord, SealedTokens, Store, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -294,5 +295,38 @@ impl Store for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn waitlist_remove(&self, channel: &ChannelId, redemption_id: &str) -> StoreResult<bool> {
         waitlist::remove(&self.pool, channel, redemption_id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn create_api_token(
+        &self,
+        token: &ApiTokenRecord,
+        max_per_user: u32,
+    ) -> StoreResult<bool> {
+        api_tokens::create(&self.pool, token, max_per_user).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn api_token_by_hash(&self, hash: &str) -> StoreResult<Option<ApiTokenRecord>> {
+        api_tokens::by_hash(&self.pool, hash).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn api_tokens(&self, user_id: &str) -> StoreResult<Vec<ApiTokenRecord>> {
+        api_tokens::by_user(&self.pool, user_id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn touch_api_token(&self, hash: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+        api_tokens::touch(&self.pool, hash, at).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn revoke_api_token(
+        &self,
+        user_id: &str,
+        id: &str,
+    ) -> StoreResult<Option<ApiTokenRecord>> {
+        api_tokens::revoke(&self.pool, user_id, id).await
     }
 }

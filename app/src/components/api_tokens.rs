@@ -1,0 +1,142 @@
+//! The settings page's API tokens: the signed-in user's tokens (name, prefix, when created and last
+//! used) with a revoke button each, a form to create one, and the new token in a read-only field,
+//! shown once. Both forms are ActionForms, so they work without JavaScript.
+
+use leptos::prelude::*;
+
+use super::fields::{outcome, ActionResult, CARD, INPUT, PRIMARY, SECONDARY};
+use crate::model::{format_time, ApiTokenInfo, NewApiToken, MAX_API_TOKENS};
+use crate::server_fns::{ApiTokensData, CreateApiToken, RevokeApiToken};
+
+/// The token forms' actions.
+#[derive(Clone, Copy)]
+pub struct ApiTokenActions {
+    pub create: ServerAction<CreateApiToken>,
+    pub revoke: ServerAction<RevokeApiToken>,
+}
+
+impl ApiTokenActions {
+    pub fn new() -> Self {
+        Self {
+            create: ServerAction::new(),
+            revoke: ServerAction::new(),
+        }
+    }
+
+    /// Changes whenever either completes.
+    pub fn version(&self) -> (usize, usize) {
+        (self.create.version().get(), self.revoke.version().get())
+    }
+}
+
+impl Default for ApiTokenActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[component]
+fn NewToken(new: NewApiToken) -> AnyView {
+    let label = format!(
+        "Your new token “{}”. Copy it now: it is not shown again.",
+        new.info.name
+    );
+    view! {
+        <div id="new-api-token" role="status" class="mt-4 rounded-xl border border-emerald-700 bg-emerald-950 p-4">
+            <label for="new-api-token-value" class="block text-sm font-medium text-emerald-200">{label}</label>
+            <input
+                id="new-api-token-value"
+                readonly
+                value=new.token
+                class=format!("{INPUT} mt-2 font-mono text-sm")
+                on:focus:target=|ev| ev.target().select()
+            />
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn TokenRow(token: ApiTokenInfo, revoke: ServerAction<RevokeApiToken>) -> AnyView {
+    let used = token.last_used_at.map_or_else(
+        || "never used".to_owned(),
+        |at| format!("last used {}", format_time(at)),
+    );
+    let details = format!(
+        "{}… · created {} · {used}",
+        token.prefix,
+        format_time(token.created_at)
+    );
+    let label = format!("Revoke {}", token.name);
+    view! {
+        <li class="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-3" data-api-token=token.prefix>
+            <div class="min-w-0 flex-1">
+                <p class="font-medium break-words">{token.name}</p>
+                <p class="font-mono text-sm text-zinc-400">{details}</p>
+            </div>
+            <ActionForm action=revoke>
+                <input type="hidden" name="id" value=token.id />
+                <button type="submit" class=format!("{SECONDARY} text-red-300") aria-label=label>"Revoke"</button>
+            </ActionForm>
+        </li>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn ApiTokensSection(data: ApiTokensData, actions: ApiTokenActions) -> AnyView {
+    let ApiTokensData { tokens, created } = data;
+    let ids: Vec<String> = tokens.iter().map(|t| t.id.clone()).collect();
+    // The new token: the hydrated form's answer or, without JavaScript, the page's; never one
+    // that has been revoked since.
+    let fresh = move || {
+        let answer = actions.create.value().get().and_then(Result::ok);
+        answer
+            .or_else(|| created.clone())
+            .filter(|n| ids.contains(&n.info.id))
+            .map(|new| view! { <NewToken new /> })
+    };
+    let list = if tokens.is_empty() {
+        view! {
+            <p id="no-api-tokens" class="rounded-xl border border-dashed border-zinc-700 p-6 text-center text-zinc-400">
+                "No API tokens yet."
+            </p>
+        }
+        .into_any()
+    } else {
+        view! {
+            <ul id="api-token-list" class="divide-y divide-zinc-800 rounded-xl border border-zinc-800 bg-zinc-900">
+                {tokens.into_iter().map(|token| view! { <TokenRow token revoke=actions.revoke /> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <section aria-labelledby="api-tokens-title" class="mt-10">
+            <h2 id="api-tokens-title" class="text-xl font-semibold">"API tokens"</h2>
+            <p class="mt-1 text-sm text-zinc-400">
+                "For scripts and tools such as Stream Deck or Streamer.bot: send "
+                <code>"Authorization: Bearer vipm_…"</code>
+                " to the REST API. A token acts as you: keep it secret, and revoke it when a tool no longer needs it."
+            </p>
+            {fresh}
+            <div class="mt-4 grid gap-6 lg:grid-cols-[3fr_2fr]">
+                <div>
+                    {list}
+                    <ActionResult outcome=outcome(move || actions.revoke.value().get(), "Token revoked") id="api-token-revoke-result" />
+                </div>
+                <section class=CARD aria-labelledby="new-api-token-title">
+                    <h3 id="new-api-token-title" class="text-lg font-semibold">"New token"</h3>
+                    <ActionForm action=actions.create attr:id="api-token-create" attr:class="mt-3 space-y-3">
+                        <label for="api-token-name" class="block text-sm text-zinc-300">"Name"</label>
+                        <input id="api-token-name" name="name" class=INPUT required maxlength="50" autocomplete="off" placeholder="Stream Deck" />
+                        <button type="submit" class=PRIMARY>"Create token"</button>
+                    </ActionForm>
+                    <ActionResult outcome=outcome(move || actions.create.value().get(), "Token created") id="api-token-create-result" />
+                    <p class="text-xs text-zinc-500">{format!("Up to {MAX_API_TOKENS} tokens.")}</p>
+                </section>
+            </div>
+        </section>
+    }
+    .into_any()
+}

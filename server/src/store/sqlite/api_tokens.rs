@@ -1,0 +1,158 @@
+//! Personal API tokens (`api_tokens`): stored by the SHA-256 digest of the token, the primary key
+//! every authenticated API request looks up. Each operation is one statement: the per-user limit
+//! is checked by the insert itself, and a revocation deletes and returns the row at once.
+
+use app::ssr::{ApiTokenRecord, StoreResult};
+use chrono::{DateTime, Utc};
+use sqlx::SqlitePool;
+
+use super::codec::{db_error, micros, opt_micros, opt_time, time};
+
+#[derive(sqlx::FromRow)]
+struct ApiTokenRow {
+    hash: String,
+    id: String,
+    user_id: String,
+    name: String,
+    prefix: String,
+    created_at: i64,
+    last_used_at: Option<i64>,
+}
+
+impl TryFrom<ApiTokenRow> for ApiTokenRecord {
+    type Error = app::ssr::StoreError;
+
+    fn try_from(row: ApiTokenRow) -> Result<Self, Self::Error> {
+        Ok(ApiTokenRecord {
+            hash: row.hash,
+            id: row.id,
+            user_id: row.user_id,
+            name: row.name,
+            prefix: row.prefix,
+            created_at: time(row.created_at)?,
+            last_used_at: opt_time(row.last_used_at)?,
+        })
+    }
+}
+
+/// The lookup on every request authorised by a token: the primary key.
+pub(super) const BY_HASH: &str = "SELECT hash, id, user_id, name, prefix, created_at, last_used_at
+     FROM api_tokens WHERE hash = ?1";
+
+/// A user's tokens, newest first: an index walk without a sort.
+pub(super) const BY_USER: &str = "SELECT hash, id, user_id, name, prefix, created_at, last_used_at
+     FROM api_tokens WHERE user_id = ?1 ORDER BY created_at DESC, id DESC";
+
+pub(super) async fn create(
+    pool: &SqlitePool,
+    token: &ApiTokenRecord,
+    max_per_user: u32,
+) -> StoreResult<bool> {
+    // A writing statement takes SQLite's write lock before it reads, so the count and the
+    // insert cannot interleave with another writer.
+    let done = sqlx::query(
+        "INSERT INTO api_tokens (hash, id, user_id, name, prefix, created_at, last_used_at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+         WHERE (SELECT COUNT(*) FROM api_tokens WHERE user_id = ?3) < ?8",
+    )
+    .bind(&token.hash)
+    .bind(&token.id)
+    .bind(&token.user_id)
+    .bind(&token.name)
+    .bind(&token.prefix)
+    .bind(micros(token.created_at))
+    .bind(opt_micros(token.last_used_at))
+    .bind(i64::from(max_per_user))
+    .execute(pool)
+    .await
+    .map_err(db_error)?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub(super) async fn by_hash(pool: &SqlitePool, hash: &str) -> StoreResult<Option<ApiTokenRecord>> {
+    sqlx::query_as::<_, ApiTokenRow>(BY_HASH)
+        .bind(hash)
+        .fetch_optional(pool)
+        .await
+        .map_err(db_error)?
+        .map(ApiTokenRecord::try_from)
+        .transpose()
+}
+
+pub(super) async fn by_user(pool: &SqlitePool, user_id: &str) -> StoreResult<Vec<ApiTokenRecord>> {
+    sqlx::query_as::<_, ApiTokenRow>(BY_USER)
+        .bind(user_id)
+        .fetch_all(pool)
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(ApiTokenRecord::try_from)
+        .collect()
+}
+
+pub(super) async fn touch(pool: &SqlitePool, hash: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE api_tokens SET last_used_at = max(coalesce(last_used_at, ?2), ?2)
+         WHERE hash = ?1",
+    )
+    .bind(hash)
+    .bind(micros(at))
+    .execute(pool)
+    .await
+    .map_err(db_error)?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub(super) async fn revoke(
+    pool: &SqlitePool,
+    user_id: &str,
+    id: &str,
+) -> StoreResult<Option<ApiTokenRecord>> {
+    sqlx::query_as::<_, ApiTokenRow>(
+        "DELETE FROM api_tokens WHERE user_id = ?1 AND id = ?2
+         RETURNING hash, id, user_id, name, prefix, created_at, last_used_at",
+    )
+    .bind(user_id)
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+    .map_err(db_error)?
+    .map(ApiTokenRecord::try_from)
+    .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::AssertSqlSafe;
+
+    use super::super::SqliteStore;
+    use super::*;
+
+    async fn plan(store: &SqliteStore, sql: &str) -> String {
+        let rows: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+                .bind("x")
+                .fetch_all(&store.pool)
+                .await
+                .unwrap();
+        rows.into_iter()
+            .map(|(.., detail)| detail)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[tokio::test]
+    async fn token_lookups_read_an_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/tokens.db", dir.path().display());
+        let store = SqliteStore::connect(&url).await.unwrap();
+        let by_hash = plan(&store, BY_HASH).await;
+        assert!(
+            by_hash.contains("USING INDEX sqlite_autoindex_api_tokens_1"),
+            "{by_hash}"
+        );
+        let by_user = plan(&store, BY_USER).await;
+        assert!(by_user.contains("INDEX api_tokens_by_user"), "{by_user}");
+        assert!(!by_user.contains("TEMP B-TREE"), "{by_user}");
+    }
+}
