@@ -1,0 +1,99 @@
+//! The protections around every route: security headers and the pages' Content Security Policy
+//! ([`headers`]), rate limits ([`rate_limit`]) and the refusal of cross-site requests that the
+//! login cookie would authorise ([`csrf`]). The login cookie itself (`HttpOnly`, `SameSite=Lax`,
+//! `Secure` on HTTPS) is set up with the routes.
+
+mod client_ip;
+pub mod csrf;
+pub mod headers;
+pub mod rate_limit;
+
+use std::sync::Arc;
+
+use axum::http::header::COOKIE;
+use axum::http::HeaderMap;
+use axum::middleware::from_fn_with_state;
+use axum::Router;
+
+pub use headers::provide_nonce;
+
+use crate::config::{SecurityConfig, TwitchConfig};
+
+/// The name of the login-session cookie.
+pub const SESSION_COOKIE: &str = "vip_session";
+
+/// The protections, configured for one deployment.
+#[derive(Clone)]
+pub struct Security {
+    headers: Arc<headers::HeaderPolicy>,
+    origins: Arc<csrf::OriginCheck>,
+    limits: Arc<rate_limit::RateLimiter>,
+}
+
+impl Security {
+    /// `twitch` is the final Twitch configuration (its public address resolved, demo mode's
+    /// simulator in place).
+    pub fn new(config: &SecurityConfig, twitch: &TwitchConfig) -> Self {
+        let auth_origin = reqwest::Url::parse(&twitch.auth_url)
+            .ok()
+            .map(|u| u.origin().ascii_serialization())
+            .filter(|o| o != "null");
+        Self {
+            headers: Arc::new(headers::HeaderPolicy {
+                https: twitch.secure_cookies(),
+                auth_origin,
+                // Set by `cargo leptos watch`, as Leptos's reload script itself checks.
+                dev_reload: std::env::var_os("LEPTOS_WATCH").is_some(),
+            }),
+            origins: Arc::new(csrf::OriginCheck::new(&twitch.public_url)),
+            limits: Arc::new(rate_limit::RateLimiter::new(config)),
+        }
+    }
+
+    /// Wraps `router`: headers outermost (so refusals carry them too), then rate limits (before
+    /// any session is loaded), then the cross-site check.
+    pub fn protect(&self, router: Router) -> Router {
+        router
+            .layer(from_fn_with_state(
+                self.origins.clone(),
+                csrf::refuse_cross_site,
+            ))
+            .layer(from_fn_with_state(self.limits.clone(), rate_limit::limit))
+            .layer(from_fn_with_state(
+                self.headers.clone(),
+                headers::set_headers,
+            ))
+    }
+}
+
+/// The value of cookie `name` in the request's `Cookie` headers.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_by_exact_name() {
+        let mut h = HeaderMap::new();
+        assert_eq!(cookie(&h, SESSION_COOKIE), None);
+        h.append(COOKIE, HeaderValue::from_static("vip_session_x=1; a=b"));
+        assert_eq!(cookie(&h, SESSION_COOKIE), None);
+        h.append(
+            COOKIE,
+            HeaderValue::from_static("theme=dark;vip_session=s1d"),
+        );
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("s1d"));
+    }
+}
