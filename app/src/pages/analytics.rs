@@ -1,0 +1,281 @@
+//! The analytics page (`/analytics?days=7|30|90`): the signed-in streamer's redemptions, points
+//! spent, active VIPs, refunds and top viewers per UTC day, as SVG charts with tables beside them.
+//! The server computes everything (see `ssr::analytics`); the page only draws it. The window is
+//! chosen with links, so the page works without JavaScript.
+
+use leptos::either::EitherOf3;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::components::{BarList, BarRow, ColumnChart, LoginButton, Series, StepChart, CARD};
+use crate::error::AppError;
+use crate::model::{grouped, Analytics, DayStats, ANALYTICS_WINDOWS};
+use crate::server_fns::get_analytics;
+
+const WINDOW_LINK: &str =
+    "rounded-md px-3 py-1.5 text-sm focus:outline-none focus:ring-2 focus:ring-violet-500";
+
+#[component]
+pub fn AnalyticsPage() -> impl IntoView {
+    let query = use_query_map();
+    let days = Memo::new(move |_| query.get().get("days"));
+    let data = Resource::new(move || days.get(), get_analytics);
+    view! {
+        <Title text="Analytics · VIP Manager" />
+        <main class="mx-auto max-w-5xl px-4 py-8">
+            <Transition fallback=|| view! { <p class="text-zinc-400">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(analytics) => EitherOf3::A(view! { <Report analytics /> }),
+                        Err(AppError::Unauthorized) => {
+                            #[cfg(feature = "ssr")]
+                            crate::ssr::set_status(401);
+                            EitherOf3::B(view! {
+                                <section class="mx-auto max-w-md py-16 text-center">
+                                    <h1 class="text-2xl font-bold">"Log in to see your analytics"</h1>
+                                    <p class="mt-3 text-zinc-400">
+                                        "Charts of your channel's redemptions, points spent, VIPs, refunds and top viewers."
+                                    </p>
+                                    <LoginButton class="mt-6" />
+                                </section>
+                            })
+                        }
+                        Err(e) => {
+                            #[cfg(feature = "ssr")]
+                            crate::ssr::set_status(e.status());
+                            EitherOf3::C(view! {
+                                <h1 class="text-2xl font-bold">"Analytics"</h1>
+                                <WindowNav current=0 />
+                                <p class="mt-4 text-red-400" role="alert">{e.to_string()}</p>
+                            })
+                        }
+                    }
+                })}
+            </Transition>
+        </main>
+    }
+}
+
+/// Links to the windows the page offers; the current one is marked.
+#[component]
+fn WindowNav(current: u32) -> impl IntoView {
+    view! {
+        <nav aria-label="Time window" class="mt-3 inline-flex gap-1 rounded-lg border border-zinc-800 bg-zinc-900 p-1">
+            {ANALYTICS_WINDOWS
+                .into_iter()
+                .map(|d| {
+                    let selected = d == current;
+                    let class = if selected {
+                        format!("{WINDOW_LINK} bg-violet-600 font-medium text-white")
+                    } else {
+                        format!("{WINDOW_LINK} text-zinc-300 hover:bg-zinc-800")
+                    };
+                    view! {
+                        <a href=format!("/analytics?days={d}") class=class aria-current=selected.then_some("page")>
+                            {format!("{d} days")}
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
+
+/// A headline number.
+#[component]
+fn Stat(id: &'static str, label: &'static str, value: String, note: String) -> impl IntoView {
+    view! {
+        <div class="rounded-xl border border-zinc-800 bg-zinc-900 p-4">
+            <dt class="text-sm text-zinc-400">{label}</dt>
+            <dd id=id class="mt-1 text-2xl font-semibold tabular-nums">{value}</dd>
+            <dd class="text-xs text-zinc-400">{note}</dd>
+        </div>
+    }
+}
+
+/// A card with a heading, labelling its section. Typed children: no type-erased view in the bundle.
+#[component]
+fn Card<T: IntoView + 'static>(
+    id: &'static str,
+    heading: &'static str,
+    children: TypedChildren<T>,
+) -> impl IntoView {
+    let children = children.into_inner();
+    view! {
+        <section aria-labelledby=format!("{id}-heading") class=format!("{CARD} min-w-0")>
+            <h2 id=format!("{id}-heading") class="mb-3 font-semibold">{heading}</h2>
+            {children()}
+        </section>
+    }
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", grouped(n), if n == 1 { one } else { many })
+}
+
+#[component]
+fn Report(analytics: Analytics) -> impl IntoView {
+    let a = analytics;
+    let t = a.totals.clone();
+    let window = format!("the last {} days", a.days);
+    let dates: Vec<String> = a.series.iter().map(|d| d.date.clone()).collect();
+    let labels: Vec<String> = a.series.iter().map(|d| d.label.clone()).collect();
+    let column = |f: fn(&DayStats) -> u64| a.series.iter().map(f).collect::<Vec<u64>>();
+    let redemptions = u64::from(t.fulfilled) + u64::from(t.refunded);
+    let redemptions_chart = view! {
+        <ColumnChart
+            id="chart-redemptions"
+            title=format!("Redemptions per day, {window}")
+            summary=format!(
+                "{} in {window}: {} fulfilled, {} refunded.",
+                plural(redemptions, "redemption", "redemptions"),
+                grouped(t.fulfilled.into()),
+                grouped(t.refunded.into())
+            )
+            dates=dates.clone()
+            labels=labels.clone()
+            series=vec![
+                Series {
+                    name: "Fulfilled",
+                    fill: "fill-violet-500",
+                    swatch: "bg-violet-500",
+                    values: column(|d| u64::from(d.fulfilled)),
+                },
+                Series {
+                    name: "Refunded",
+                    fill: "fill-rose-400",
+                    swatch: "bg-rose-400",
+                    values: column(|d| u64::from(d.refunded)),
+                },
+            ]
+        />
+    };
+    let points_chart = view! {
+        <ColumnChart
+            id="chart-points"
+            title=format!("Channel points spent per day, {window}")
+            summary=format!("{} spent in {window}.", plural(t.points_spent, "point", "points"))
+            dates=dates.clone()
+            labels=labels.clone()
+            series=vec![Series {
+                name: "Points",
+                fill: "fill-amber-400",
+                swatch: "bg-amber-400",
+                values: column(|d| d.points),
+            }]
+        />
+    };
+    let active_chart = view! {
+        <StepChart
+            id="chart-active"
+            title=format!("Active VIPs per day, {window}")
+            summary=format!(
+                "{} at the start of the window, {} now.",
+                grouped(a.active_at_start.into()),
+                grouped(a.active_now.into())
+            )
+            dates
+            labels
+            ends=column(|d| u64::from(d.active_end))
+            peaks=column(|d| u64::from(d.active_peak))
+        />
+    };
+    let refund_rows: Vec<BarRow> = a
+        .refunds
+        .iter()
+        .map(|r| BarRow {
+            label: r.label.clone(),
+            note: String::new(),
+            value: u64::from(r.count),
+            shown: grouped(u64::from(r.count)),
+            key: r.reason.clone(),
+        })
+        .collect();
+    let by_points = a.top_viewers.iter().any(|v| v.points > 0);
+    let viewer_rows: Vec<BarRow> = a
+        .top_viewers
+        .iter()
+        .map(|v| BarRow {
+            label: format!("{}. {}", v.rank, v.display_name),
+            note: format!(
+                "{} · {}",
+                plural(u64::from(v.redemptions), "redemption", "redemptions"),
+                plural(u64::from(v.grants), "VIP grant", "VIP grants")
+            ),
+            value: if by_points {
+                v.points
+            } else {
+                u64::from(v.grants)
+            },
+            shown: plural(v.points, "point", "points"),
+            key: v.login.clone(),
+        })
+        .collect();
+    let reasons = a.refunds.len() as u64;
+    view! {
+        <div class="flex flex-wrap items-end justify-between gap-2">
+            <div>
+                <h1 class="text-2xl font-bold">"Analytics"</h1>
+                <p class="text-sm text-zinc-400" id="analytics-range">{a.range}</p>
+            </div>
+            <WindowNav current=a.days />
+        </div>
+        {a.partial.then(|| view! {
+            <p class="mt-4 rounded-lg border border-amber-700 bg-amber-950 p-3 text-sm text-amber-200" role="note">
+                "This window holds more activity than one page load reads: the oldest days may be incomplete."
+            </p>
+        })}
+        <dl class="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-4">
+            <Stat
+                id="total-redemptions"
+                label="Redemptions"
+                value=grouped(redemptions)
+                note=format!("{} fulfilled · {} refunded", grouped(t.fulfilled.into()), grouped(t.refunded.into()))
+            />
+            <Stat
+                id="total-points"
+                label="Points spent"
+                value=grouped(t.points_spent)
+                note=format!("{} refunded", plural(t.points_refunded, "point", "points"))
+            />
+            <Stat
+                id="total-refunds"
+                label="Refunds"
+                value=grouped(t.refunded.into())
+                note=plural(reasons, "reason", "reasons")
+            />
+            <Stat
+                id="active-now"
+                label="Active VIPs"
+                value=grouped(a.active_now.into())
+                note=format!("{} at the start", grouped(a.active_at_start.into()))
+            />
+        </dl>
+        <div class="mt-6 grid gap-6">
+            <Card id="redemptions" heading="Redemptions per day">{redemptions_chart}</Card>
+            <Card id="points" heading="Points spent per day">{points_chart}</Card>
+            <Card id="active" heading="Active VIPs">{active_chart}</Card>
+            <div class="grid gap-6 md:grid-cols-2">
+                <Card id="refunds" heading="Refunds by reason">
+                    <BarList
+                        id="refund-reasons"
+                        label="Refunds by reason, most frequent first"
+                        rows=refund_rows
+                        fill="fill-rose-400"
+                        empty="No refunds in this window."
+                    />
+                </Card>
+                <Card id="viewers" heading="Top viewers">
+                    <BarList
+                        id="top-viewers"
+                        label="Top viewers by points spent"
+                        rows=viewer_rows
+                        fill="fill-emerald-400"
+                        empty="No VIPs granted in this window."
+                    />
+                </Card>
+            </div>
+        </div>
+    }
+}
