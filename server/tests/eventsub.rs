@@ -1,8 +1,15 @@
 //! EventSub against the Twitch simulator: the WebSocket supervisor (welcome, subscription, delivery,
-//! reconnect hand-over, keepalive watchdog, revocation, lease) and the webhook handler.
+//! reconnect hand-over, keepalive watchdog, revocation, lease, each subscription's status, Twitch's
+//! limits), the webhook transport, and `stream.online`.
 
+#[path = "support/fake_twitch.rs"]
+mod fake_twitch;
 #[path = "eventsub/harness.rs"]
 mod harness;
+#[path = "eventsub/limits.rs"]
+mod limits;
+#[path = "eventsub/online.rs"]
+mod online;
 #[path = "eventsub/rules.rs"]
 mod rules;
 #[path = "eventsub/webhook.rs"]
@@ -10,9 +17,10 @@ mod webhook;
 
 use std::time::Duration;
 
+use app::model::{ChannelId, SubscriptionState};
 use app::ssr::events::TwitchEvent;
 use harness::{eventually, Harness};
-use server::eventsub::parse::CHANNEL_TYPES;
+use server::eventsub::subscribe::base_types;
 use server::eventsub::{ChannelState, EventSubSupervisor};
 
 fn sim_config() -> twitch_sim::Config {
@@ -44,7 +52,7 @@ fn assert_subscribed_on(h: &Harness, session: &str) {
         .map(|s| s["type"].as_str().unwrap())
         .collect();
     kinds.sort_unstable();
-    let mut wanted = CHANNEL_TYPES.to_vec();
+    let mut wanted = base_types();
     wanted.sort_unstable();
     assert_eq!(kinds, wanted);
     for s in &enabled {
@@ -52,6 +60,26 @@ fn assert_subscribed_on(h: &Harness, session: &str) {
         assert_eq!(
             s["condition"]["broadcaster_user_id"],
             h.streamer.id.as_str()
+        );
+    }
+}
+
+/// The supervisor reports every subscription the simulator has enabled, with its id.
+fn assert_statuses_match(h: &Harness, supervisor: &EventSubSupervisor) {
+    let reported = supervisor.subscriptions(&h.channel());
+    let mut kinds: Vec<&str> = reported.iter().map(|s| s.kind.as_str()).collect();
+    kinds.sort_unstable();
+    let mut wanted = base_types();
+    wanted.sort_unstable();
+    assert_eq!(kinds, wanted);
+    for status in &reported {
+        assert_eq!(status.state, SubscriptionState::Enabled, "{status:?}");
+        let id = status.id.as_deref().unwrap();
+        assert!(
+            h.enabled_subscriptions()
+                .iter()
+                .any(|s| s["id"] == id && s["type"] == status.kind.as_str()),
+            "{status:?}"
         );
     }
 }
@@ -69,7 +97,8 @@ async fn welcome_subscribe_and_deliver_a_redemption_once() {
     connected(&h, &supervisor).await;
     let session = single_session(&h).await;
     assert_subscribed_on(&h, &session);
-    assert_eq!(h.subscriptions().len(), CHANNEL_TYPES.len());
+    assert_eq!(h.subscriptions().len(), base_types().len());
+    assert_statuses_match(&h, &supervisor);
 
     let redemption = h.redeem();
     h.sink.wait_for_redemption(&redemption).await;
@@ -125,7 +154,7 @@ async fn session_reconnect_hands_over_without_losing_events_or_resubscribing() {
     assert_eq!(h.sink.redemptions(), [before, during, after]);
     assert_eq!(
         h.subscriptions().len(),
-        CHANNEL_TYPES.len(),
+        base_types().len(),
         "no second subscription"
     );
     assert_subscribed_on(&h, &new);
@@ -150,7 +179,7 @@ async fn keepalive_silence_reconnects_and_resubscribes() {
 
     eventually("a new session subscribed", || {
         let enabled = h.enabled_subscriptions();
-        enabled.len() == CHANNEL_TYPES.len()
+        enabled.len() == base_types().len()
             && enabled
                 .iter()
                 .all(|s| s["transport"]["session_id"] != first.as_str())
@@ -159,6 +188,8 @@ async fn keepalive_silence_reconnects_and_resubscribes() {
     let second = single_session(&h).await;
     assert_ne!(second, first);
     assert_subscribed_on(&h, &second);
+    connected(&h, &supervisor).await;
+    assert_statuses_match(&h, &supervisor);
     let old_disabled = h
         .subscriptions()
         .into_iter()
@@ -196,6 +227,16 @@ async fn revocation_reports_authorization_revoked_and_stops() {
     .await;
     eventually("socket closed", || h.sim.ws_sessions().is_empty()).await;
     assert_eq!(h.sink.count(revoked), 1, "reported once");
+    let statuses = supervisor.subscriptions(&channel);
+    assert!(statuses
+        .iter()
+        .any(|s| s.state == SubscriptionState::Revoked("authorization_revoked".into())));
+    assert!(
+        statuses
+            .iter()
+            .all(|s| s.state != SubscriptionState::Enabled),
+        "{statuses:?}"
+    );
     let stored = h.store.channel(&channel).await.unwrap().unwrap();
     assert!(stored.needs_reauth);
     // Unwatching keeps the state visible; watching again (after a new login) restarts.
@@ -278,7 +319,8 @@ async fn a_subscription_held_by_an_older_session_moves_to_the_new_one() {
     assert!(client
         .create(&token, VIP_ADD, condition, delivery)
         .await
-        .unwrap());
+        .unwrap()
+        .is_some());
 
     let supervisor = h.supervisor(h.settings(Duration::from_secs(2)));
     supervisor.watch(h.channel());

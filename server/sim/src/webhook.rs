@@ -70,6 +70,7 @@ async fn post(
 ) -> Option<(u16, String)> {
     let (timestamp, timeout) = sim.with_world(|w| (ts_nanos(w.now()), w.config.webhook_timeout));
     let signature = sign(&job.secret, message_id, &timestamp, job.body.as_bytes());
+    sim.recorder().webhook(job, message_id, retry);
     let resp = sim
         .http()
         .post(&job.callback)

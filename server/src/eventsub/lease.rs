@@ -55,7 +55,7 @@ impl Lease<'_> {
             {
                 Ok(true) => failures = 0,
                 Ok(false) => {
-                    report(ChannelState::Standby);
+                    report.state(ChannelState::Standby);
                     if sleep_or_cancel(self.ttl / 2, cancel).await {
                         return Outcome::Cancelled;
                     }
@@ -63,7 +63,7 @@ impl Lease<'_> {
                 }
                 Err(e) => {
                     tracing::warn!(lease = %self.name, error = %e, "cannot take the lease");
-                    report(ChannelState::Failed(format!("store unavailable: {e}")));
+                    report.state(ChannelState::Failed(format!("store unavailable: {e}")));
                     let delay = self.backoff.random_delay(failures);
                     failures = failures.saturating_add(1);
                     if sleep_or_cancel(delay, cancel).await {
@@ -81,7 +81,7 @@ impl Lease<'_> {
                     tracing::warn!(lease = %self.name, "lost the lease; another instance takes over");
                     stop.cancel();
                     running.await;
-                    report(ChannelState::Standby);
+                    report.state(ChannelState::Standby);
                     continue;
                 }
             };

@@ -4,23 +4,31 @@
 //!   held by one instance at a time (a store lease per channel), subscribed with the broadcaster's
 //!   user token, with the keepalive watchdog, the reconnect hand-over and backoff.
 //! * Webhook ([`webhook::receive`]): signed POSTs, verified on the raw bytes; subscriptions made with
-//!   the app token by the same supervisor.
+//!   the app token by the same supervisor, their status read back from Twitch, deleted on unwatch.
 //!
 //! Both turn messages into [`app::ssr::events::TwitchEvent`]s ([`parse`]), drop message ids seen
 //! before ([`app::ssr::Store::remember_message`]) and hand the rest to the
-//! [`app::ssr::events::EventSink`].
+//! [`app::ssr::events::EventSink`]; `stream.online` ([`parse_stream`]) goes to the supervisor's
+//! queue instead ([`EventSubSupervisor::take_stream_online`]). The supervisor keeps each channel's
+//! state and each subscription's status ([`status`]) and respects Twitch's limits ([`limits`]).
 
 use std::time::Duration;
 
 pub mod backoff;
 mod ingest;
 mod lease;
+pub mod limits;
 pub mod machine;
+pub mod online;
 pub mod parse;
+pub mod parse_stream;
+pub mod report;
 mod session;
 pub mod settings;
 mod socket;
+pub mod status;
 pub mod subscribe;
+pub mod subscribe_webhook;
 pub mod subscriptions;
 pub mod supervisor;
 pub mod verify;

@@ -4,6 +4,7 @@
 //! types, unknown fields and a missing `subscription.cost` (Twitch's own `channel.vip.add` example,
 //! which twitch_api 0.8 rejects) must not lose an event, and the same structs serve both transports.
 
+use std::ops::RangeInclusive;
 use std::time::Duration;
 
 use app::model::{ChannelId, Viewer};
@@ -40,6 +41,15 @@ pub const RULE_TYPES: [&str; 3] = [SUBSCRIBE, SUBSCRIPTION_GIFT, CHEER];
 
 /// The revocation status meaning "the user took the app's authorisation away".
 pub const AUTHORIZATION_REVOKED: &str = "authorization_revoked";
+
+/// The keepalive timeouts Twitch documents (10 to 600 seconds; it clamps requested values).
+pub const KEEPALIVE_SECONDS: RangeInclusive<u64> = 10..=600;
+
+/// A welcome's keepalive timeout, clamped to [`KEEPALIVE_SECONDS`] as Twitch does: the silence
+/// deadline is computed from it, and a huge value would overflow that arithmetic.
+fn keepalive(seconds: u64) -> Duration {
+    Duration::from_secs(seconds.clamp(*KEEPALIVE_SECONDS.start(), *KEEPALIVE_SECONDS.end()))
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ParseError {
@@ -166,7 +176,7 @@ pub fn parse_ws(text: &str) -> Result<WsMessage, ParseError> {
             let s = from::<SessionPayload>(env.payload)?.session;
             WsKind::Welcome {
                 session_id: s.id,
-                keepalive: s.keepalive_timeout_seconds.map(Duration::from_secs),
+                keepalive: s.keepalive_timeout_seconds.map(keepalive),
             }
         }
         "session_keepalive" => WsKind::Keepalive,

@@ -346,3 +346,30 @@ fn support_events_without_their_counts_are_errors() {
         assert!(notification_event("m", &n).is_err(), "{body}");
     }
 }
+
+/// Found by fuzzing (`eventsub_ws_message`): a welcome with a huge `keepalive_timeout_seconds`
+/// made the silence deadline (`Instant::now() + allowed_silence(keepalive)`) overflow and panic.
+#[test]
+fn welcome_keepalive_is_clamped_to_twitchs_range() {
+    let welcome = |seconds: &str| {
+        let text = fixture!("ws_session_welcome.json").replace(
+            "\"keepalive_timeout_seconds\":10",
+            &format!("\"keepalive_timeout_seconds\":{seconds}"),
+        );
+        assert_ne!(text, fixture!("ws_session_welcome.json"), "fixture changed");
+        match parse_ws(&text).unwrap().kind {
+            WsKind::Welcome { keepalive, .. } => keepalive,
+            other => panic!("not a welcome: {other:?}"),
+        }
+    };
+    let secs = Duration::from_secs;
+    assert_eq!(welcome("30"), Some(secs(30)));
+    assert_eq!(welcome("0"), Some(secs(10)));
+    assert_eq!(welcome("null"), None);
+    for huge in [u64::MAX, u64::MAX / 2, 1 << 40] {
+        let keepalive = welcome(&huge.to_string()).unwrap();
+        assert_eq!(keepalive, secs(600));
+        let silence = crate::eventsub::machine::allowed_silence(keepalive);
+        assert!(std::time::Instant::now().checked_add(silence).is_some());
+    }
+}

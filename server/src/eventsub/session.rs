@@ -15,6 +15,7 @@ use super::machine::{
 };
 use super::parse::{WsKind, WsMessage, AUTHORIZATION_REVOKED};
 use super::socket::{Frame, Socket};
+use super::status::from_twitch;
 use super::subscribe::{channel_rule_types, subscribe_websocket, SubscribeError};
 use super::ws::{Report, WsContext};
 use super::ChannelState;
@@ -23,7 +24,12 @@ use crate::twitch::tokens::TokenError;
 pub(super) enum End {
     Cancelled,
     NeedsReauth(String),
-    Lost { reason: String, connected: bool },
+    /// Twitch refused a subscription for one of its limits.
+    Limited(String),
+    Lost {
+        reason: String,
+        connected: bool,
+    },
 }
 
 type Subscribing<'a> = Pin<Box<dyn Future<Output = Result<usize, SubscribeError>> + Send + 'a>>;
@@ -103,8 +109,12 @@ pub(super) async fn session(
                         tracing::info!(created, "EventSub subscriptions in place");
                         connected = true;
                         *attempt = 0;
-                        report(ChannelState::Connected);
+                        report.state(ChannelState::Connected);
                         continue;
+                    }
+                    Err(SubscribeError::Limit(m)) => {
+                        close_all(current, successor).await;
+                        return End::Limited(m);
                     }
                     Err(SubscribeError::NeedsReauth(m)) => {
                         close_all(current, successor).await;
@@ -125,7 +135,7 @@ pub(super) async fn session(
                         tracing::warn!(%reason, "cannot open the reconnect URL; keeping the old socket");
                         view = next_view(view, &Step::DropSuccessor);
                         if connected {
-                            report(ChannelState::Connected);
+                            report.state(ChannelState::Connected);
                         }
                     }
                 }
@@ -163,32 +173,34 @@ pub(super) async fn session(
                     let (subs, tokens, store) = (&ctx.subscriptions, &*ctx.tokens, &*ctx.store);
                     subscribing = Some(Box::pin(async move {
                         let rules = channel_rule_types(store, tokens, channel).await;
-                        subscribe_websocket(subs, tokens, &rules, channel, &session_id).await
+                        subscribe_websocket(subs, tokens, &rules, channel, &session_id, report)
+                            .await
                     }));
                 }
             }
             Step::Ready => {
                 current.set_keepalive(keepalive(&message));
                 tracing::info!("EventSub session taken over after the old socket ended");
-                report(ChannelState::Connected);
+                report.state(ChannelState::Connected);
             }
             Step::Deliver => {
                 if let Some(m) = message {
                     if let WsKind::Notification(n) = &m.kind {
-                        deliver_notification(&*ctx.store, &*ctx.sink, &m.id, n).await;
+                        deliver_notification(&*ctx.store, &*ctx.sink, &ctx.online, &m.id, n).await;
                     }
                 }
             }
             Step::Nothing => {
                 if let Some(WsKind::Revocation(sub)) = message.as_ref().map(|m| &m.kind) {
                     tracing::warn!(kind = %sub.kind, status = %sub.status, "Twitch revoked an EventSub subscription");
+                    report.subscription(from_twitch(&sub.kind, &sub.id, &sub.status));
                 }
             }
             Step::OpenSuccessor => {
                 let Some(WsKind::Reconnect { url }) = message.map(|m| m.kind) else {
                     continue;
                 };
-                report(ChannelState::Reconnecting);
+                report.state(ChannelState::Reconnecting);
                 tracing::info!("session_reconnect: opening the new connection");
                 let timeout = options.welcome_timeout;
                 connecting = Some(Box::pin(async move { Socket::open(&url, timeout).await }));
@@ -201,13 +213,14 @@ pub(super) async fn session(
                 let mut old = std::mem::replace(&mut current, next);
                 for late in old.buffered_messages() {
                     if let WsKind::Notification(n) = &late.kind {
-                        deliver_notification(&*ctx.store, &*ctx.sink, &late.id, n).await;
+                        deliver_notification(&*ctx.store, &*ctx.sink, &ctx.online, &late.id, n)
+                            .await;
                     }
                 }
                 old.close().await;
                 tracing::info!("EventSub hand-over complete; old socket closed");
                 if connected {
-                    report(ChannelState::Connected);
+                    report.state(ChannelState::Connected);
                 }
             }
             Step::DropSuccessor => {
@@ -217,7 +230,7 @@ pub(super) async fn session(
                     s.close().await;
                 }
                 if connected {
-                    report(ChannelState::Connected);
+                    report.state(ChannelState::Connected);
                 }
             }
             Step::PromoteSuccessor => {
@@ -241,6 +254,9 @@ pub(super) async fn session(
             }
             Step::Revoked => {
                 tracing::warn!("the broadcaster revoked the app's authorisation");
+                if let Some(WsKind::Revocation(sub)) = message.as_ref().map(|m| &m.kind) {
+                    report.subscription(from_twitch(&sub.kind, &sub.id, &sub.status));
+                }
                 let user_id = channel.as_str().to_owned();
                 ctx.sink
                     .deliver(TwitchEvent::AuthorizationRevoked { user_id })

@@ -28,8 +28,13 @@ pub struct SupervisorSettings {
     pub instance_id: String,
     /// How long a channel's lease lasts without renewal (renewed every third of it).
     pub lease_ttl: Duration,
+    /// How often the webhook subscriptions' status is read back from Twitch once all are enabled.
+    pub status_poll: Duration,
     pub ws: WsOptions,
 }
+
+/// The default of [`SupervisorSettings::status_poll`].
+pub const STATUS_POLL: Duration = Duration::from_secs(10 * 60);
 
 impl SupervisorSettings {
     pub fn from_config(config: &TwitchConfig) -> Self {
@@ -43,6 +48,7 @@ impl SupervisorSettings {
             }),
             instance_id: uuid::Uuid::new_v4().to_string(),
             lease_ttl: Duration::from_secs(30),
+            status_poll: STATUS_POLL,
             ws: WsOptions::default(),
         }
     }

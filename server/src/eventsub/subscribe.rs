@@ -1,21 +1,25 @@
-//! What each channel (and the app) subscribes to, with which token: WebSocket subscriptions with
-//! the broadcaster's user token (refreshed once after a 401), webhook subscriptions with the app
-//! token (fetched anew once after a 401). For every channel: redemption add, VIP add/remove,
-//! moderator add, reward update/remove; for webhooks also one app-wide `user.authorization.revoke`.
-//! For a channel whose grant rules are on, also `channel.subscribe`, `channel.subscription.gift`
-//! and `channel.cheer`, each only once the broadcaster granted its scope (Twitch refuses it with
-//! 403 otherwise); a refusal of one of these is logged and does not stop the channel's EventSub.
+//! What each channel subscribes to, and the WebSocket subscriptions (Twitch docs): with the
+//! broadcaster's user token, refreshed once after a 401. For every channel: redemption add, VIP
+//! add/remove, moderator add, reward update/remove and `stream.online`. For a channel whose grant
+//! rules are on, also `channel.subscribe`, `channel.subscription.gift` and `channel.cheer`, each only
+//! once the broadcaster granted its scope (Twitch refuses it with 403 otherwise); a refusal of one
+//! of these is logged and does not stop the channel's EventSub. Every subscription's outcome is
+//! reported; Twitch's limits ([`super::limits`]) stop the channel with [`SubscribeError::Limit`].
+//! The webhook transport's subscriptions are in [`super::subscribe_webhook`].
 
-use app::model::{ChannelId, GrantRules};
+use app::model::{ChannelId, GrantRules, SubscriptionState, SubscriptionStatus};
 use app::ssr::Store;
 use secrecy::SecretString;
 use serde_json::{json, Value};
 
-use super::parse::{
-    CHANNEL_TYPES, CHEER, RULE_TYPES, SUBSCRIBE, SUBSCRIPTION_GIFT, USER_AUTHORIZATION_REVOKE,
+use super::limits::{
+    budget_exhausted, is_eventsub_limit, limit_reason, over_budget, too_many_for_connection,
 };
-use super::subscriptions::{Delivery, HelixError, SubscriptionClient};
-use crate::twitch::oauth::{OAuthClient, OAuthError};
+use super::parse::{CHANNEL_TYPES, CHEER, RULE_TYPES, SUBSCRIBE, SUBSCRIPTION_GIFT};
+use super::parse_stream::STREAM_ONLINE;
+use super::report::Report;
+use super::status::from_twitch;
+use super::subscriptions::{Created, Delivery, HelixError, SubscriptionClient};
 use crate::twitch::scopes::{scope_for, RuleFeature};
 use crate::twitch::tokens::{TokenError, TokenManager};
 
@@ -25,28 +29,51 @@ pub enum SubscribeError {
     /// The token is gone or lacks a scope: the broadcaster must log in again.
     #[error("needs re-authorisation: {0}")]
     NeedsReauth(String),
+    /// Twitch refused for one of its EventSub limits: try again only after a long pause.
+    #[error("{0}")]
+    Limit(String),
     /// Try again later.
     #[error("{0}")]
     Transient(String),
 }
 
-fn from_token_error(e: TokenError) -> SubscribeError {
+pub(super) fn from_token_error(e: TokenError) -> SubscribeError {
     match e {
         TokenError::NeedsReauth(m) => SubscribeError::NeedsReauth(m),
         TokenError::Transient(m) => SubscribeError::Transient(m),
     }
 }
 
-fn from_helix(kind: &str, e: HelixError) -> SubscribeError {
+pub(super) fn from_helix(kind: &str, e: HelixError) -> SubscribeError {
     match e {
         HelixError::Unauthorized(m) | HelixError::Forbidden(m) => {
             SubscribeError::NeedsReauth(format!("{kind}: {m}"))
+        }
+        HelixError::TooMany(m) if is_eventsub_limit(&m) => {
+            SubscribeError::Limit(limit_reason(kind, &m))
         }
         other => SubscribeError::Transient(format!("{kind}: {other}")),
     }
 }
 
-fn channel_condition(channel: &ChannelId) -> Value {
+/// Every channel's types, whatever its settings: [`CHANNEL_TYPES`] and `stream.online`.
+pub fn base_types() -> Vec<&'static str> {
+    CHANNEL_TYPES
+        .iter()
+        .copied()
+        .chain([STREAM_ONLINE])
+        .collect()
+}
+
+/// The types a channel with these grant-rule types subscribes to, in order.
+pub fn wanted_types(rule_types: &[&'static str]) -> Vec<&'static str> {
+    base_types()
+        .into_iter()
+        .chain(rule_types.iter().copied())
+        .collect()
+}
+
+pub(super) fn channel_condition(channel: &ChannelId) -> Value {
     json!({"broadcaster_user_id": channel.as_str()})
 }
 
@@ -99,41 +126,86 @@ fn all_rule_scopes() -> Vec<String> {
         .to_vec()
 }
 
-/// A refusal of a grant-rule type is logged, not fatal: the channel's other events still flow.
-fn tolerate_rule_refusal(
+/// A subscription in place (or refused), as reported.
+pub(super) struct Placed {
+    pub status: SubscriptionStatus,
+    /// Created by this call (not already there).
+    pub new: bool,
+}
+
+impl Placed {
+    pub(super) fn created(kind: &str, created: &Created) -> Result<Self, SubscribeError> {
+        if let Some(reason) = over_budget(created.cost) {
+            return Err(SubscribeError::Limit(reason));
+        }
+        if budget_exhausted(created.cost) {
+            tracing::warn!(kind, cost = ?created.cost, "the token's EventSub cost budget is used up");
+        }
+        Ok(Self {
+            status: from_twitch(kind, &created.id, &created.status),
+            new: true,
+        })
+    }
+}
+
+/// Reports the outcome of one type; a refusal of a grant-rule type is logged, not fatal (the
+/// channel's other events still flow). Returns whether a subscription was created.
+pub(super) fn settle(
     kind: &str,
-    result: Result<bool, SubscribeError>,
+    result: Result<Option<Placed>, SubscribeError>,
+    report: Report<'_>,
 ) -> Result<bool, SubscribeError> {
     match result {
-        Err(SubscribeError::NeedsReauth(m)) if RULE_TYPES.contains(&kind) => {
-            tracing::warn!(kind, reason = %m, "Twitch refused a grant-rule subscription; skipped");
-            Ok(false)
+        Ok(Some(placed)) => {
+            report.subscription(placed.status);
+            Ok(placed.new)
         }
-        other => other,
+        Ok(None) => Ok(false),
+        Err(e) => {
+            report.subscription(SubscriptionStatus {
+                kind: kind.to_owned(),
+                id: None,
+                state: SubscriptionState::Failed(e.to_string()),
+            });
+            match e {
+                SubscribeError::NeedsReauth(m) if RULE_TYPES.contains(&kind) => {
+                    tracing::warn!(kind, reason = %m, "Twitch refused a grant-rule subscription; skipped");
+                    Ok(false)
+                }
+                other => Err(other),
+            }
+        }
     }
 }
 
 /// Creates the channel's subscriptions on a WebSocket session with the broadcaster's user token:
-/// [`CHANNEL_TYPES`] and the channel's `rule_types`. Returns how many were new.
+/// [`wanted_types`] for its `rule_types`. Returns how many were new.
 ///
 /// # Errors
-/// [`SubscribeError::NeedsReauth`] when the token (even refreshed) is refused or lacks a scope.
+/// [`SubscribeError::NeedsReauth`] when the token (even refreshed) is refused or lacks a scope;
+/// [`SubscribeError::Limit`] when Twitch refuses for a limit or the answer shows the cost budget
+/// exceeded.
 pub async fn subscribe_websocket(
     client: &SubscriptionClient,
     tokens: &TokenManager,
     rule_types: &[&'static str],
     channel: &ChannelId,
     session_id: &str,
+    report: Report<'_>,
 ) -> Result<usize, SubscribeError> {
+    let kinds = wanted_types(rule_types);
+    if let Some(reason) = too_many_for_connection(kinds.len()) {
+        return Err(SubscribeError::Limit(reason));
+    }
     let mut token = tokens
         .get(channel.as_str())
         .await
         .map_err(from_token_error)?
         .access_token;
     let mut created = 0;
-    for kind in CHANNEL_TYPES.iter().chain(rule_types) {
-        let new = create_on_session(client, tokens, &mut token, channel, kind, session_id).await;
-        created += usize::from(tolerate_rule_refusal(kind, new)?);
+    for kind in kinds {
+        let placed = create_on_session(client, tokens, &mut token, channel, kind, session_id).await;
+        created += usize::from(settle(kind, placed.map(Some), report)?);
     }
     Ok(created)
 }
@@ -148,7 +220,7 @@ async fn create_on_session(
     channel: &ChannelId,
     kind: &str,
     session_id: &str,
-) -> Result<bool, SubscribeError> {
+) -> Result<Placed, SubscribeError> {
     let delivery = Delivery::WebSocket { session_id };
     let create = |token: SecretString| async move {
         client
@@ -165,24 +237,32 @@ async fn create_on_session(
         }
         other => other,
     };
-    if result.map_err(|e| from_helix(kind, e))? {
-        return Ok(true);
+    if let Some(created) = result.map_err(|e| from_helix(kind, e))? {
+        return Placed::created(kind, &created);
     }
     let listed = client
         .list(token, Some(("type", kind)))
         .await
         .map_err(|e| from_helix(kind, e))?;
-    let mut removed = 0;
-    for stale in listed.iter().filter(|s| {
-        let session = s.transport.get("session_id").and_then(Value::as_str);
-        let broadcaster = s
-            .condition
+    let of_channel = |s: &&super::subscriptions::Listed| {
+        s.condition
             .get("broadcaster_user_id")
-            .and_then(Value::as_str);
-        s.status == "enabled"
-            && broadcaster == Some(channel.as_str())
-            && session.is_some_and(|id| id != session_id)
-    }) {
+            .and_then(Value::as_str)
+            == Some(channel.as_str())
+            && s.status == "enabled"
+    };
+    let session = |s: &super::subscriptions::Listed| {
+        s.transport
+            .get("session_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let mut removed = 0;
+    for stale in listed
+        .iter()
+        .filter(of_channel)
+        .filter(|s| session(s).is_some_and(|id| id != session_id))
+    {
         client
             .delete(token, &stale.id)
             .await
@@ -190,98 +270,33 @@ async fn create_on_session(
         removed += 1;
     }
     if removed == 0 {
-        return Ok(false);
+        // Already on this session.
+        let mine = listed
+            .iter()
+            .filter(of_channel)
+            .find(|s| session(s).as_deref() == Some(session_id));
+        return Ok(Placed {
+            status: match mine {
+                Some(s) => from_twitch(kind, &s.id, &s.status),
+                None => from_twitch(kind, "", "enabled"),
+            },
+            new: false,
+        });
     }
     tracing::info!(
         kind,
         removed,
         "moved a subscription from an older session to this one"
     );
-    create(token.clone()).await.map_err(|e| from_helix(kind, e))
-}
-
-/// Runs `call` with the app token, once more with a fresh one after a 401.
-async fn with_app_token<T, F, Fut>(oauth: &OAuthClient, call: F) -> Result<T, SubscribeError>
-where
-    F: Fn(SecretString) -> Fut,
-    Fut: std::future::Future<Output = Result<T, HelixError>>,
-{
-    let app_token = || async {
-        oauth.app_token().await.map_err(|e| match e {
-            OAuthError::Refused(m) => SubscribeError::Transient(format!("app token refused: {m}")),
-            OAuthError::Transient(m) => SubscribeError::Transient(m),
-        })
-    };
-    // A 403 means the broadcaster has not granted the type's scope to this client; anything else
-    // about the app token is the app's problem, not the broadcaster's.
-    let map = |e: HelixError| match e {
-        HelixError::Forbidden(m) => SubscribeError::NeedsReauth(m),
-        other => SubscribeError::Transient(other.to_string()),
-    };
-    let token = app_token().await?;
-    match call(token.clone()).await {
-        Err(HelixError::Unauthorized(_)) => {
-            oauth.forget_app_token(&token).await;
-            call(app_token().await?).await.map_err(map)
-        }
-        other => other.map_err(map),
-    }
-}
-
-/// Creates the channel's webhook subscriptions with the app token: [`CHANNEL_TYPES`] and the
-/// channel's `rule_types`. Returns how many were new.
-///
-/// # Errors
-/// [`SubscribeError::NeedsReauth`] when the broadcaster has not granted the scopes (403).
-pub async fn subscribe_webhook(
-    client: &SubscriptionClient,
-    oauth: &OAuthClient,
-    rule_types: &[&'static str],
-    channel: &ChannelId,
-    callback: &str,
-    secret: &SecretString,
-) -> Result<usize, SubscribeError> {
-    let mut created = 0;
-    for kind in CHANNEL_TYPES.iter().chain(rule_types) {
-        let new = with_app_token(oauth, |token| async move {
-            let delivery = Delivery::Webhook { callback, secret };
-            client
-                .create(&token, kind, channel_condition(channel), delivery)
-                .await
-        })
+    match create(token.clone())
         .await
-        .map_err(|e| match e {
-            SubscribeError::NeedsReauth(m) => SubscribeError::NeedsReauth(format!("{kind}: {m}")),
-            other => other,
-        });
-        created += usize::from(tolerate_rule_refusal(kind, new)?);
+        .map_err(|e| from_helix(kind, e))?
+    {
+        Some(created) => Placed::created(kind, &created),
+        None => Err(SubscribeError::Transient(format!(
+            "{kind}: still exists after moving it to this session"
+        ))),
     }
-    Ok(created)
-}
-
-/// Creates the app-wide `user.authorization.revoke` webhook subscription (condition: this client id).
-/// Returns whether it was new.
-///
-/// # Errors
-/// [`SubscribeError::Transient`] on any failure (nothing here needs a broadcaster).
-pub async fn subscribe_authorization_revoke(
-    client: &SubscriptionClient,
-    oauth: &OAuthClient,
-    callback: &str,
-    secret: &SecretString,
-) -> Result<bool, SubscribeError> {
-    let condition = json!({"client_id": oauth.client_id()});
-    with_app_token(oauth, |token| {
-        let condition = condition.clone();
-        async move {
-            let delivery = Delivery::Webhook { callback, secret };
-            client
-                .create(&token, USER_AUTHORIZATION_REVOKE, condition, delivery)
-                .await
-        }
-    })
-    .await
-    .map_err(|e| SubscribeError::Transient(e.to_string()))
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
 //! The Helix client for `/eventsub/subscriptions` (Twitch docs): create (409 "already exists"
-//! counts as done), list (all pages), delete (404 counts as done). Which token to use, and what to
-//! subscribe, is [`super::subscribe`]'s business.
+//! counts as done; the answer's cost totals are returned), list (all pages), delete (404 counts as
+//! done). Which token to use, and what to subscribe, is [`super::subscribe`]'s business.
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
+
+use super::limits::Cost;
 
 /// How a subscription reaches the server.
 #[derive(Clone, Copy)]
@@ -20,6 +22,9 @@ pub enum Delivery<'a> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum HelixError {
+    /// 429: an EventSub limit (connections, cost, duplicates) or the rate limit.
+    #[error("Twitch refused for a limit (429): {0}")]
+    TooMany(String),
     #[error("Twitch refused the token (401): {0}")]
     Unauthorized(String),
     #[error("missing authorisation (403): {0}")]
@@ -41,6 +46,33 @@ pub struct Listed {
     pub condition: Map<String, Value>,
     #[serde(default)]
     pub transport: Map<String, Value>,
+}
+
+/// What Create EventSub Subscription answered for a new subscription.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    pub id: String,
+    /// `enabled` (WebSocket) or `webhook_callback_verification_pending`.
+    pub status: String,
+    pub cost: Cost,
+}
+
+#[derive(Deserialize)]
+struct CreatedBody {
+    data: Vec<CreatedItem>,
+    #[serde(default)]
+    total_cost: i64,
+    #[serde(default)]
+    max_total_cost: i64,
+}
+
+#[derive(Deserialize)]
+struct CreatedItem {
+    id: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    cost: i64,
 }
 
 #[derive(Deserialize)]
@@ -81,7 +113,7 @@ impl SubscriptionClient {
             .header("Client-Id", &self.client_id)
     }
 
-    /// Creates one subscription (version 1). Returns `false` when it already existed (409).
+    /// Creates one subscription (version 1). Returns `None` when it already existed (409).
     ///
     /// # Errors
     /// [`HelixError`] for every other non-2xx answer or a network failure.
@@ -92,7 +124,7 @@ impl SubscriptionClient {
         kind: &str,
         condition: Value,
         delivery: Delivery<'_>,
-    ) -> Result<bool, HelixError> {
+    ) -> Result<Option<Created>, HelixError> {
         let transport = match delivery {
             Delivery::WebSocket { session_id } => {
                 json!({"method": "websocket", "session_id": session_id})
@@ -110,10 +142,23 @@ impl SubscriptionClient {
             .await
             .map_err(network)?;
         match res.status().as_u16() {
-            200..=299 => Ok(true),
-            409 => Ok(false),
-            _ => Err(error(res).await),
+            200..=299 => {}
+            409 => return Ok(None),
+            _ => return Err(error(res).await),
         }
+        let body: CreatedBody = res.json().await.map_err(network)?;
+        let item = body.data.into_iter().next().ok_or_else(|| {
+            HelixError::Network("Create EventSub Subscription without data".into())
+        })?;
+        Ok(Some(Created {
+            id: item.id,
+            status: item.status,
+            cost: Cost {
+                cost: item.cost,
+                total_cost: body.total_cost,
+                max_total_cost: body.max_total_cost,
+            },
+        }))
     }
 
     /// Every subscription the token may see, optionally filtered (`("user_id", id)`, `("type", t)`, …).
@@ -182,6 +227,7 @@ async fn error(res: reqwest::Response) -> HelixError {
     match status {
         401 => HelixError::Unauthorized(message),
         403 => HelixError::Forbidden(message),
+        429 => HelixError::TooMany(message),
         _ => HelixError::Status { status, message },
     }
 }

@@ -3,37 +3,51 @@
 //! task first takes the store lease `eventsub-ws:{channel}` (renewed while connected) so that of
 //! several instances sharing a store exactly one holds a channel's socket; the others wait in
 //! [`ChannelState::Standby`] and take over when the lease lapses. With the webhook transport a task
-//! creates the channel's subscriptions with the app token. All tasks run under the server's
+//! creates the channel's subscriptions with the app token and follows their status
+//! ([`webhook_task`]); unwatching deletes them at Twitch. All tasks run under the server's
 //! `CancellationToken` and `TaskTracker`. When a channel's grant rules (or the scopes behind them)
 //! change, [`refresh_rules`] (polled every [`RULES_POLL`] after [`start`]) watches it anew so the
 //! subscriptions for subs, gifts and cheers follow.
+//!
+//! The supervisor keeps, in memory, each channel's state and the status of each of its
+//! subscriptions ([`subscriptions`]), and queues `stream.online` events for the one consumer that
+//! [`take_stream_online`] hands them to.
 //!
 //! [`watch`]: EventSubSupervisor::watch
 //! [`unwatch`]: EventSubSupervisor::unwatch
 //! [`refresh_rules`]: EventSubSupervisor::refresh_rules
 //! [`start`]: EventSubSupervisor::start
+//! [`subscriptions`]: EventSubSupervisor::subscriptions
+//! [`take_stream_online`]: EventSubSupervisor::take_stream_online
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use app::model::ChannelId;
+use app::model::{ChannelId, SubscriptionStatus};
 use app::ssr::events::EventSink;
 use app::ssr::{Store, StoreResult};
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::lease::{sleep_or_cancel, Lease};
+use super::online::OnlineQueue;
+use super::parse::{Subscription, AUTHORIZATION_REVOKED};
+use super::parse_stream::StreamOnline;
+use super::report::Reporter;
 pub use super::settings::{SupervisorSettings, WebhookTarget};
-use super::subscribe::{
-    channel_rule_types, subscribe_authorization_revoke, subscribe_webhook, SubscribeError,
-};
+use super::status::{disable_enabled, from_twitch, upsert};
+use super::subscribe::channel_rule_types;
 use super::subscriptions::SubscriptionClient;
 use super::ws::{self, Outcome, Report, WsContext};
 use super::ChannelState;
 use crate::config::EventSubTransport;
 use crate::twitch::tokens::TokenManager;
+
+#[path = "supervisor_webhook.rs"]
+mod webhook_task;
 
 /// How often watched channels' grant rules are compared with what their subscriptions were made for.
 pub const RULES_POLL: Duration = Duration::from_secs(15);
@@ -50,15 +64,22 @@ struct Entry {
     state: ChannelState,
     generation: u64,
     cancel: CancellationToken,
+    /// Cancelled when the task of this generation has ended.
+    finished: CancellationToken,
     running: bool,
     /// The grant-rule types wanted when the task started (`None` until it has looked).
     rule_types: Option<Vec<&'static str>>,
+    /// Each subscription as Twitch last reported it, ordered by type.
+    subscriptions: Vec<SubscriptionStatus>,
 }
 
 struct Inner {
     settings: SupervisorSettings,
     ws: WsContext,
     channels: Mutex<HashMap<ChannelId, Entry>>,
+    /// Webhook deletions under way after an unwatch (with an id each): a new task for the channel
+    /// waits for them.
+    cleanups: Arc<Mutex<HashMap<ChannelId, (u64, CancellationToken)>>>,
     generations: AtomicU64,
     cancel: CancellationToken,
     tasks: TaskTracker,
@@ -86,12 +107,14 @@ impl EventSubSupervisor {
             tokens: deps.tokens,
             store: deps.store,
             sink: deps.sink,
+            online: OnlineQueue::default(),
         };
         Self {
             inner: Arc::new(Inner {
                 settings,
                 ws,
                 channels: Mutex::default(),
+                cleanups: Arc::default(),
                 generations: AtomicU64::new(0),
                 cancel,
                 tasks,
@@ -129,10 +152,10 @@ impl EventSubSupervisor {
         Ok(watched)
     }
 
-    /// Watches `channel` anew (closing its current connection first), so that its subscriptions
-    /// are made again from its current settings and scopes.
+    /// Watches `channel` anew (closing its current connection first, keeping its webhook
+    /// subscriptions), so that its subscriptions are made again from its current settings and scopes.
     pub fn rewatch(&self, channel: ChannelId) {
-        self.unwatch(&channel);
+        self.inner.stop(&channel, None, false);
         self.watch(channel);
     }
 
@@ -171,37 +194,33 @@ impl EventSubSupervisor {
         }
         let generation = self.inner.generations.fetch_add(1, Ordering::Relaxed);
         let cancel = self.inner.cancel.child_token();
+        let finished = CancellationToken::new();
         channels.insert(
             channel.clone(),
             Entry {
                 state: ChannelState::Connecting,
                 generation,
                 cancel: cancel.clone(),
+                finished: finished.clone(),
                 running: true,
                 rule_types: None,
+                subscriptions: Vec::new(),
             },
         );
         drop(channels);
         tracing::info!(%channel, "watching the channel's EventSub");
         let inner = self.inner.clone();
-        self.inner
-            .tasks
-            .spawn(async move { inner.channel_task(channel, generation, cancel).await });
+        self.inner.tasks.spawn(async move {
+            let _finished = finished.drop_guard();
+            inner.channel_task(channel, generation, cancel).await;
+        });
     }
 
-    /// Stops monitoring `channel` (its socket is closed, its lease released). A channel stopped
-    /// because it needs re-authorisation keeps showing that state; any other is forgotten.
+    /// Stops monitoring `channel` (its socket is closed, its lease released; with the webhook
+    /// transport its subscriptions are deleted at Twitch). A channel stopped because it needs
+    /// re-authorisation keeps showing that state; any other is forgotten.
     pub fn unwatch(&self, channel: &ChannelId) {
-        let mut channels = self.inner.lock();
-        let Some(entry) = channels.get_mut(channel) else {
-            return;
-        };
-        entry.cancel.cancel();
-        entry.running = false;
-        if entry.state != ChannelState::NeedsReauth {
-            channels.remove(channel);
-        }
-        tracing::info!(%channel, "stopped watching the channel's EventSub");
+        self.inner.stop(channel, None, true);
     }
 
     pub fn state(&self, channel: &ChannelId) -> Option<ChannelState> {
@@ -219,6 +238,87 @@ impl EventSubSupervisor {
         all.sort_by(|a, b| a.0.cmp(&b.0));
         all
     }
+
+    /// The channel's subscriptions as Twitch last reported them, ordered by type (empty when the
+    /// channel is not watched).
+    pub fn subscriptions(&self, channel: &ChannelId) -> Vec<SubscriptionStatus> {
+        self.inner
+            .lock()
+            .get(channel)
+            .map(|e| e.subscriptions.clone())
+            .unwrap_or_default()
+    }
+
+    /// The receiving end of the `stream.online` events of every channel; `None` once taken.
+    pub fn take_stream_online(&self) -> Option<mpsc::Receiver<StreamOnline>> {
+        self.inner.ws.online.take_receiver()
+    }
+
+    /// Queues a `stream.online` event (received by the webhook handler, already deduplicated).
+    pub fn stream_online(&self, online: StreamOnline) {
+        self.inner.ws.online.push(online);
+    }
+
+    /// Twitch revoked a channel's subscription (webhook revocation): its status is recorded; an
+    /// `authorization_revoked` stops the channel, which needs re-authorisation.
+    pub fn revoked(&self, sub: &Subscription) {
+        let Some(channel) = sub.broadcaster().map(ChannelId::from) else {
+            return;
+        };
+        if let Some(entry) = self.inner.lock().get_mut(&channel) {
+            upsert(
+                &mut entry.subscriptions,
+                from_twitch(&sub.kind, &sub.id, &sub.status),
+            );
+        }
+        if sub.status == AUTHORIZATION_REVOKED {
+            self.authorization_revoked(&channel);
+        }
+    }
+
+    /// The broadcaster took the app's authorisation away (`user.authorization.revoke`): the
+    /// channel stops and shows that it needs re-authorisation; its webhook subscriptions are deleted.
+    pub fn authorization_revoked(&self, channel: &ChannelId) {
+        if self.inner.lock().get(channel).is_some_and(|e| e.running) {
+            tracing::warn!(%channel, "authorisation revoked; stopping the channel's EventSub");
+            self.inner
+                .stop(channel, Some("authorization revoked".into()), true);
+        }
+    }
+}
+
+/// Reports of the task of one generation of one channel (a newer task's entry is left alone).
+struct ChannelReport<'a> {
+    inner: &'a Inner,
+    channel: &'a ChannelId,
+    generation: u64,
+}
+
+impl ChannelReport<'_> {
+    fn with_entry(&self, f: impl FnOnce(&mut Entry)) {
+        if let Some(entry) = self
+            .inner
+            .lock()
+            .get_mut(self.channel)
+            .filter(|e| e.generation == self.generation)
+        {
+            f(entry);
+        }
+    }
+}
+
+impl Reporter for ChannelReport<'_> {
+    fn state(&self, state: ChannelState) {
+        self.with_entry(|e| e.state = state);
+    }
+
+    fn subscription(&self, status: SubscriptionStatus) {
+        self.with_entry(|e| upsert(&mut e.subscriptions, status));
+    }
+
+    fn subscriptions_lost(&self, reason: &str) {
+        self.with_entry(|e| disable_enabled(&mut e.subscriptions, reason));
+    }
 }
 
 impl Inner {
@@ -226,15 +326,28 @@ impl Inner {
         self.channels.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Records a state reported by the task of `generation` (a newer task's entry is left alone).
-    fn set_state(&self, channel: &ChannelId, generation: u64, state: ChannelState, done: bool) {
+    /// Stops the channel's task. `needs_reauth` (a reason) leaves the channel in that state;
+    /// otherwise a channel that does not need re-authorisation is forgotten. With `cleanup` and
+    /// the webhook transport, its subscriptions are deleted at Twitch once the task has ended.
+    fn stop(&self, channel: &ChannelId, needs_reauth: Option<String>, cleanup: bool) {
         let mut channels = self.lock();
-        if let Some(entry) = channels
-            .get_mut(channel)
-            .filter(|e| e.generation == generation)
-        {
-            entry.state = state;
-            entry.running &= !done;
+        let Some(entry) = channels.get_mut(channel) else {
+            return;
+        };
+        entry.cancel.cancel();
+        entry.running = false;
+        let finished = entry.finished.clone();
+        if let Some(reason) = &needs_reauth {
+            entry.state = ChannelState::NeedsReauth;
+            disable_enabled(&mut entry.subscriptions, reason);
+        }
+        if entry.state != ChannelState::NeedsReauth {
+            channels.remove(channel);
+        }
+        drop(channels);
+        tracing::info!(%channel, "stopped watching the channel's EventSub");
+        if cleanup && self.settings.transport == EventSubTransport::Webhook {
+            self.spawn_cleanup(channel.clone(), finished);
         }
     }
 
@@ -244,35 +357,35 @@ impl Inner {
         generation: u64,
         cancel: CancellationToken,
     ) {
-        let report = |state: ChannelState| self.set_state(&channel, generation, state, false);
+        let report = ChannelReport {
+            inner: &self,
+            channel: &channel,
+            generation,
+        };
         let rule_types = channel_rule_types(&*self.ws.store, &self.ws.tokens, &channel).await;
-        if let Some(entry) = self
-            .lock()
-            .get_mut(&channel)
-            .filter(|e| e.generation == generation)
-        {
-            entry.rule_types = Some(rule_types);
-        }
+        report.with_entry(|e| e.rule_types = Some(rule_types));
         let outcome = match self.settings.transport {
             EventSubTransport::WebSocket => self.websocket(&channel, &report, &cancel).await,
             EventSubTransport::Webhook => self.webhook(&channel, &report, &cancel).await,
         };
         match outcome {
-            Outcome::Cancelled => {
-                let mut channels = self.lock();
-                if let Some(entry) = channels
-                    .get_mut(&channel)
-                    .filter(|e| e.generation == generation)
-                {
-                    entry.running = false;
-                }
-            }
+            Outcome::Cancelled => report.with_entry(|e| e.running = false),
             Outcome::NeedsReauth(reason) => {
                 tracing::warn!(%channel, %reason, "EventSub stopped: the channel needs re-authorisation");
                 if let Err(e) = self.ws.store.set_needs_reauth(&channel, true).await {
                     tracing::warn!(%channel, error = %e, "cannot mark the channel as needing re-authorisation");
                 }
-                self.set_state(&channel, generation, ChannelState::NeedsReauth, true);
+                report.subscriptions_lost(&format!("stopped: {reason}"));
+                report.with_entry(|e| {
+                    e.state = ChannelState::NeedsReauth;
+                    e.running = false;
+                });
+                if self.settings.transport == EventSubTransport::Webhook {
+                    // This task has ended for all the cleanup needs to know.
+                    let done = CancellationToken::new();
+                    done.cancel();
+                    self.spawn_cleanup(channel.clone(), done);
+                }
             }
         }
     }
@@ -296,88 +409,5 @@ impl Inner {
                 ws::run(&self.ws, channel, report, &token).await
             })
             .await
-    }
-
-    /// Webhook transport: create the channel's subscriptions (retrying), then idle until stopped.
-    async fn webhook(
-        &self,
-        channel: &ChannelId,
-        report: Report<'_>,
-        cancel: &CancellationToken,
-    ) -> Outcome {
-        let Some(target) = &self.settings.webhook else {
-            report(ChannelState::Failed(
-                "EVENTSUB_WEBHOOK_SECRET is not set".into(),
-            ));
-            cancel.cancelled().await;
-            return Outcome::Cancelled;
-        };
-        let oauth = self.ws.tokens.oauth();
-        let mut attempt = 0u32;
-        loop {
-            let subscribe = async {
-                let rules = channel_rule_types(&*self.ws.store, &self.ws.tokens, channel).await;
-                subscribe_webhook(
-                    &self.ws.subscriptions,
-                    oauth,
-                    &rules,
-                    channel,
-                    &target.callback,
-                    &target.secret,
-                )
-                .await
-            };
-            let result = tokio::select! {
-                () = cancel.cancelled() => return Outcome::Cancelled,
-                r = subscribe => r,
-            };
-            match result {
-                Ok(created) => {
-                    tracing::info!(%channel, created, "EventSub webhook subscriptions in place");
-                    report(ChannelState::Connected);
-                    cancel.cancelled().await;
-                    return Outcome::Cancelled;
-                }
-                Err(SubscribeError::NeedsReauth(m)) => return Outcome::NeedsReauth(m),
-                Err(SubscribeError::Transient(m)) => {
-                    tracing::warn!(%channel, reason = %m, "cannot create EventSub webhook subscriptions");
-                    report(ChannelState::Failed(m));
-                    let delay = self.settings.ws.backoff.random_delay(attempt);
-                    attempt = attempt.saturating_add(1);
-                    if sleep_or_cancel(delay, cancel).await {
-                        return Outcome::Cancelled;
-                    }
-                }
-            }
-        }
-    }
-
-    /// The app-wide `user.authorization.revoke` webhook subscription, retried until it exists.
-    async fn app_subscriptions(&self) {
-        let Some(target) = &self.settings.webhook else {
-            tracing::error!("webhook transport without EVENTSUB_WEBHOOK_SECRET: no subscriptions");
-            return;
-        };
-        let mut attempt = 0u32;
-        loop {
-            let result = tokio::select! {
-                () = self.cancel.cancelled() => return,
-                r = subscribe_authorization_revoke(&self.ws.subscriptions, self.ws.tokens.oauth(), &target.callback, &target.secret) => r,
-            };
-            match result {
-                Ok(new) => {
-                    tracing::info!(new, "user.authorization.revoke subscription in place");
-                    return;
-                }
-                Err(e) => {
-                    let delay = self.settings.ws.backoff.random_delay(attempt);
-                    attempt = attempt.saturating_add(1);
-                    tracing::warn!(error = %e, retry_in = ?delay, "cannot subscribe to user.authorization.revoke");
-                    if sleep_or_cancel(delay, &self.cancel).await {
-                        return;
-                    }
-                }
-            }
-        }
     }
 }

@@ -3,14 +3,16 @@
 //! Order of checks, each failure logged: the HMAC signature over the raw bytes (403), the
 //! timestamp within 10 minutes (403), a readable body (400); then a challenge is answered with
 //! the raw string as `text/plain`, a message id seen before gets 204 without a second delivery,
-//! a notification goes to the sink, a revocation is logged and, for `authorization_revoked`,
-//! reported as `TwitchEvent::AuthorizationRevoked`. The sink should hand work off quickly:
-//! Twitch expects the 2xx within a few seconds.
+//! a notification goes to the sink (`stream.online` to the supervisor's queue), a revocation is
+//! logged, recorded in the supervisor's subscription status and, for `authorization_revoked`,
+//! reported as `TwitchEvent::AuthorizationRevoked`; an authorisation revoked stops the channel's
+//! EventSub. The sink should hand work off quickly: Twitch expects the 2xx within a few seconds.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::ssr::events::EventSink;
+use app::model::ChannelId;
+use app::ssr::events::{EventSink, TwitchEvent};
 use app::ssr::Store;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -21,8 +23,10 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::ingest::deliver_once;
+use super::ingest::{deliver_once, first_time};
 use super::parse::{notification_event, parse_webhook, revocation_event, WebhookMessage};
+use super::parse_stream::{stream_online, STREAM_ONLINE};
+use super::supervisor::EventSubSupervisor;
 use super::verify::{is_fresh, signature_matches, MAX_AGE};
 
 /// Where Twitch posts (the callback is `{PUBLIC_URL}{WEBHOOK_PATH}`).
@@ -37,6 +41,7 @@ const MESSAGE_TYPE: &str = "twitch-eventsub-message-type";
 #[derive(Clone)]
 pub struct WebhookState {
     inner: Arc<Inner>,
+    supervisor: Option<EventSubSupervisor>,
 }
 
 struct Inner {
@@ -56,7 +61,15 @@ impl WebhookState {
                 sink,
                 max_age: MAX_AGE,
             }),
+            supervisor: None,
         }
+    }
+
+    /// Tells `supervisor` of `stream.online` events, revocations and revoked authorisations.
+    #[must_use]
+    pub fn with_supervisor(mut self, supervisor: EventSubSupervisor) -> Self {
+        self.supervisor = Some(supervisor);
+        self
     }
 }
 
@@ -107,10 +120,7 @@ pub async fn receive(
     };
     let message = match parse_webhook(message_type, &body) {
         Ok(m) => m,
-        Err(e) => {
-            tracing::warn!(error = %e, "malformed EventSub webhook body");
-            return reject(StatusCode::BAD_REQUEST, "malformed body");
-        }
+        Err(e) => return reject(StatusCode::BAD_REQUEST, &format!("malformed body: {e}")),
     };
     let event = match &message {
         WebhookMessage::Challenge {
@@ -120,11 +130,30 @@ pub async fn receive(
             tracing::info!(kind = %subscription.kind, "answering an EventSub webhook challenge");
             return ([(header::CONTENT_TYPE, "text/plain")], challenge.clone()).into_response();
         }
+        WebhookMessage::Notification(n) if n.subscription.kind == STREAM_ONLINE => {
+            let online = match stream_online(n) {
+                Ok(online) => online,
+                Err(e) => {
+                    tracing::warn!(error = %e, "malformed stream.online notification");
+                    return reject(StatusCode::BAD_REQUEST, "malformed event");
+                }
+            };
+            if first_time(&*inner.store, id).await {
+                match &state.supervisor {
+                    Some(s) => s.stream_online(online),
+                    None => tracing::warn!("stream.online received without a supervisor; dropped"),
+                }
+            }
+            return StatusCode::NO_CONTENT.into_response();
+        }
         WebhookMessage::Notification(n) => match notification_event(id, n) {
             Ok(event) => event,
             Err(e) => {
-                tracing::warn!(error = %e, kind = %n.subscription.kind, "malformed EventSub notification");
-                return reject(StatusCode::BAD_REQUEST, "malformed event");
+                let kind = &n.subscription.kind;
+                return reject(
+                    StatusCode::BAD_REQUEST,
+                    &format!("malformed {kind} event: {e}"),
+                );
             }
         },
         WebhookMessage::Revocation(sub) => {
@@ -136,6 +165,19 @@ pub async fn receive(
             None
         }
     };
-    deliver_once(&*inner.store, &*inner.sink, id, event).await;
+    let revoked_user = match &event {
+        Some(TwitchEvent::AuthorizationRevoked { user_id }) => Some(ChannelId(user_id.clone())),
+        _ => None,
+    };
+    if deliver_once(&*inner.store, &*inner.sink, id, event).await {
+        if let Some(supervisor) = &state.supervisor {
+            if let WebhookMessage::Revocation(sub) = &message {
+                supervisor.revoked(sub);
+            }
+            if let Some(channel) = revoked_user {
+                supervisor.authorization_revoked(&channel);
+            }
+        }
+    }
     StatusCode::NO_CONTENT.into_response()
 }

@@ -1,7 +1,9 @@
 //! One channel's EventSub WebSocket connection (Twitch docs): sessions are retried with
 //! exponential backoff and jitter until the channel is unwatched or needs re-authorisation. A
 //! session ([`super::session`]) is: welcome → subscribe within the keepalive window with the
-//! broadcaster's user token → read loop, keepalive watchdog, `session_reconnect` hand-over.
+//! broadcaster's user token → read loop, keepalive watchdog, `session_reconnect` hand-over. When
+//! Twitch refuses a subscription for one of its limits the channel is failed with the reason and
+//! tried again only after [`WsOptions::limit_retry`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +14,9 @@ use app::ssr::Store;
 use tokio_util::sync::CancellationToken;
 
 use super::backoff::Backoff;
+use super::limits::LIMIT_RETRY;
+use super::online::OnlineQueue;
+pub use super::report::Report;
 use super::session::{session, End};
 use super::subscriptions::SubscriptionClient;
 use super::ChannelState;
@@ -25,6 +30,8 @@ pub struct WsOptions {
     /// Use this keepalive timeout instead of the welcome's. For tests, which cannot wait the
     /// 10-second minimum Twitch allows; `None` in production.
     pub keepalive_override: Option<Duration>,
+    /// How long to wait after Twitch refused a subscription for a limit (not to hammer it).
+    pub limit_retry: Duration,
 }
 
 impl Default for WsOptions {
@@ -33,6 +40,7 @@ impl Default for WsOptions {
             backoff: Backoff::default(),
             welcome_timeout: Duration::from_secs(10),
             keepalive_override: None,
+            limit_retry: LIMIT_RETRY,
         }
     }
 }
@@ -46,6 +54,8 @@ pub struct WsContext {
     pub tokens: Arc<TokenManager>,
     pub store: Arc<dyn Store>,
     pub sink: Arc<dyn EventSink>,
+    /// Where `stream.online` events go.
+    pub online: OnlineQueue,
 }
 
 /// Why [`run`] returned.
@@ -55,9 +65,6 @@ pub enum Outcome {
     /// The broadcaster revoked the authorisation, or the token cannot be refreshed.
     NeedsReauth(String),
 }
-
-/// Receives the channel's state as it changes.
-pub type Report<'a> = &'a (dyn Fn(ChannelState) + Send + Sync);
 
 /// Keeps the channel connected until `cancel` fires or the channel needs re-authorisation.
 /// Never panics; every failure is logged and retried after a backoff.
@@ -69,24 +76,34 @@ pub async fn run(
     cancel: &CancellationToken,
 ) -> Outcome {
     let mut attempt = 0u32;
-    report(ChannelState::Connecting);
+    report.state(ChannelState::Connecting);
     loop {
-        let (reason, connected) = match session(ctx, channel, report, cancel, &mut attempt).await {
+        let (delay, state) = match session(ctx, channel, report, cancel, &mut attempt).await {
             End::Cancelled => return Outcome::Cancelled,
             End::NeedsReauth(reason) => return Outcome::NeedsReauth(reason),
-            End::Lost { reason, connected } => (reason, connected),
+            End::Limited(reason) => {
+                let delay = ctx.options.limit_retry;
+                tracing::error!(%reason, retry_in = ?delay, "Twitch refused an EventSub subscription for a limit");
+                report.subscriptions_lost(&reason);
+                (delay, ChannelState::Failed(reason))
+            }
+            End::Lost { reason, connected } => {
+                let delay = ctx.options.backoff.random_delay(attempt);
+                attempt = attempt.saturating_add(1);
+                tracing::warn!(%reason, retry_in = ?delay, attempt, "EventSub WebSocket session lost");
+                report.subscriptions_lost(&format!("session ended: {reason}"));
+                let state = if connected {
+                    ChannelState::Reconnecting
+                } else {
+                    ChannelState::Failed(reason)
+                };
+                (delay, state)
+            }
         };
-        let delay = ctx.options.backoff.random_delay(attempt);
-        attempt = attempt.saturating_add(1);
-        tracing::warn!(%reason, retry_in = ?delay, attempt, "EventSub WebSocket session lost");
-        report(if connected {
-            ChannelState::Reconnecting
-        } else {
-            ChannelState::Failed(reason)
-        });
+        report.state(state);
         tokio::select! {
             () = cancel.cancelled() => return Outcome::Cancelled,
-            () = tokio::time::sleep(delay) => report(ChannelState::Reconnecting),
+            () = tokio::time::sleep(delay) => report.state(ChannelState::Reconnecting),
         }
     }
 }

@@ -205,6 +205,7 @@ impl Harness {
             webhook: None,
             instance_id: "instance-a".into(),
             lease_ttl: Duration::from_secs(30),
+            status_poll: Duration::from_millis(200),
             ws: WsOptions {
                 backoff: Backoff {
                     base: Duration::from_millis(20),
@@ -212,6 +213,8 @@ impl Harness {
                 },
                 welcome_timeout: Duration::from_secs(5),
                 keepalive_override: Some(keepalive),
+                // Long enough that a retry after a limit never happens during a test.
+                limit_retry: HANG_GUARD * 10,
             },
         }
     }

@@ -57,7 +57,7 @@ fn enabled_kinds(h: &Harness) -> Vec<String> {
 }
 
 fn expected_kinds(extra: &[&str]) -> Vec<String> {
-    let mut kinds: Vec<String> = CHANNEL_TYPES
+    let mut kinds: Vec<String> = base_types()
         .iter()
         .chain(extra)
         .map(|s| s.to_string())

@@ -7,7 +7,10 @@
 //! condition user's prior grant of the scope to this client id (403); it
 //! starts `webhook_callback_verification_pending` and is verified by a
 //! challenge. 409 for an existing type+condition; 429 beyond 3 identical
-//! webhook subscriptions, 3 WebSocket connections or cost 10 per user.
+//! webhook subscriptions, 3 WebSocket connections with enabled subscriptions
+//! per user token (client id + user id: the new connection is welcomed, but
+//! its first subscription is refused, as on Twitch), 300 enabled
+//! subscriptions per connection, or a total cost above `max_total_cost`.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -176,7 +179,8 @@ pub async fn create_subscription(
                 sessions.sort_unstable();
                 sessions.dedup();
                 if on_session == 0 && sessions.len() >= WS_MAX_CONNECTIONS {
-                    return Err(ApiError::new(429, "websocket transport cannot have more than 3 connections with enabled subscriptions"));
+                    // Twitch's wording (the documentation states the limit, not the answer).
+                    return Err(ApiError::new(429, "number of websocket transports limit exceeded"));
                 }
                 (
                     Transport::WebSocket {

@@ -1,0 +1,188 @@
+//! The webhook transport's subscriptions (Twitch docs), all made with the app token (fetched anew
+//! once after a 401): each channel's [`wanted_types`], listed back from Get EventSub Subscriptions
+//! for their status, deleted when no longer wanted or when the channel is unwatched; and the
+//! app-wide `user.authorization.revoke`.
+
+use app::model::ChannelId;
+use secrecy::SecretString;
+use serde_json::{json, Value};
+
+use super::limits::{is_eventsub_limit, limit_reason};
+use super::parse::USER_AUTHORIZATION_REVOKE;
+use super::report::Report;
+use super::subscribe::{channel_condition, settle, wanted_types, Placed, SubscribeError};
+use super::subscriptions::{Delivery, HelixError, Listed, SubscriptionClient};
+use crate::twitch::oauth::{OAuthClient, OAuthError};
+
+/// Runs `call` with the app token, once more with a fresh one after a 401. `kind` names what the
+/// call is about in errors.
+async fn with_app_token<T, F, Fut>(
+    oauth: &OAuthClient,
+    kind: &str,
+    call: F,
+) -> Result<T, SubscribeError>
+where
+    F: Fn(SecretString) -> Fut,
+    Fut: std::future::Future<Output = Result<T, HelixError>>,
+{
+    let app_token = || async {
+        oauth.app_token().await.map_err(|e| match e {
+            OAuthError::Refused(m) => SubscribeError::Transient(format!("app token refused: {m}")),
+            OAuthError::Transient(m) => SubscribeError::Transient(m),
+        })
+    };
+    // A 403 means the broadcaster has not granted the type's scope to this client; anything else
+    // about the app token is the app's problem, not the broadcaster's.
+    let map = |e: HelixError| match e {
+        HelixError::Forbidden(m) => SubscribeError::NeedsReauth(format!("{kind}: {m}")),
+        HelixError::TooMany(m) if is_eventsub_limit(&m) => {
+            SubscribeError::Limit(limit_reason(kind, &m))
+        }
+        other => SubscribeError::Transient(format!("{kind}: {other}")),
+    };
+    let token = app_token().await?;
+    match call(token.clone()).await {
+        Err(HelixError::Unauthorized(_)) => {
+            oauth.forget_app_token(&token).await;
+            call(app_token().await?).await.map_err(map)
+        }
+        other => other.map_err(map),
+    }
+}
+
+/// Where a channel's webhook subscriptions go.
+pub struct Callback<'a> {
+    pub url: &'a str,
+    pub secret: &'a SecretString,
+}
+
+/// Creates the channel's webhook subscriptions: [`wanted_types`] for its `rule_types`. New ones are
+/// reported pending verification; existing ones (409) are left to [`list_channel`]. Returns how
+/// many were new.
+///
+/// # Errors
+/// [`SubscribeError::NeedsReauth`] when the broadcaster has not granted the scopes (403);
+/// [`SubscribeError::Limit`] when Twitch refuses for a limit or the cost budget is exceeded.
+pub async fn subscribe_webhook(
+    client: &SubscriptionClient,
+    oauth: &OAuthClient,
+    rule_types: &[&'static str],
+    channel: &ChannelId,
+    callback: &Callback<'_>,
+    report: Report<'_>,
+) -> Result<usize, SubscribeError> {
+    let mut created = 0;
+    for kind in wanted_types(rule_types) {
+        let result = with_app_token(oauth, kind, |token| async move {
+            let delivery = Delivery::Webhook {
+                callback: callback.url,
+                secret: callback.secret,
+            };
+            client
+                .create(&token, kind, channel_condition(channel), delivery)
+                .await
+        })
+        .await;
+        let placed = match result {
+            Ok(Some(c)) => Placed::created(kind, &c).map(Some),
+            Ok(None) => Ok(None),
+            Err(e) => Err(e),
+        };
+        created += usize::from(settle(kind, placed, report)?);
+    }
+    Ok(created)
+}
+
+/// The channel's webhook subscriptions to `callback` (of every status), from Get EventSub
+/// Subscriptions filtered by the broadcaster's user id.
+///
+/// # Errors
+/// [`SubscribeError::Transient`] (or [`SubscribeError::Limit`]) when listing fails.
+pub async fn list_channel(
+    client: &SubscriptionClient,
+    oauth: &OAuthClient,
+    channel: &ChannelId,
+    callback: &str,
+) -> Result<Vec<Listed>, SubscribeError> {
+    let listed = with_app_token(oauth, "listing subscriptions", |token| async move {
+        client
+            .list(&token, Some(("user_id", channel.as_str())))
+            .await
+    })
+    .await?;
+    Ok(listed
+        .into_iter()
+        .filter(|s| {
+            s.transport.get("callback").and_then(Value::as_str) == Some(callback)
+                && s.condition
+                    .get("broadcaster_user_id")
+                    .and_then(Value::as_str)
+                    == Some(channel.as_str())
+        })
+        .collect())
+}
+
+/// Deletes subscriptions by id (Delete EventSub Subscription; an unknown id counts as deleted).
+///
+/// # Errors
+/// The first failure; the ones before it are deleted.
+pub async fn delete(
+    client: &SubscriptionClient,
+    oauth: &OAuthClient,
+    ids: &[String],
+) -> Result<(), SubscribeError> {
+    for id in ids {
+        with_app_token(oauth, "deleting a subscription", |token| async move {
+            client.delete(&token, id).await
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+/// Deletes every webhook subscription of the channel to `callback`. Returns how many there were.
+///
+/// # Errors
+/// When listing or a deletion fails.
+pub async fn delete_channel(
+    client: &SubscriptionClient,
+    oauth: &OAuthClient,
+    channel: &ChannelId,
+    callback: &str,
+) -> Result<usize, SubscribeError> {
+    let ids: Vec<String> = list_channel(client, oauth, channel, callback)
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    delete(client, oauth, &ids).await?;
+    Ok(ids.len())
+}
+
+/// Creates the app-wide `user.authorization.revoke` webhook subscription (condition: this client id).
+/// Returns whether it was new.
+///
+/// # Errors
+/// [`SubscribeError::Transient`] on any failure (nothing here needs a broadcaster).
+pub async fn subscribe_authorization_revoke(
+    client: &SubscriptionClient,
+    oauth: &OAuthClient,
+    callback: &Callback<'_>,
+) -> Result<bool, SubscribeError> {
+    let condition = json!({"client_id": oauth.client_id()});
+    with_app_token(oauth, USER_AUTHORIZATION_REVOKE, |token| {
+        let condition = condition.clone();
+        async move {
+            let delivery = Delivery::Webhook {
+                callback: callback.url,
+                secret: callback.secret,
+            };
+            client
+                .create(&token, USER_AUTHORIZATION_REVOKE, condition, delivery)
+                .await
+        }
+    })
+    .await
+    .map(|created| created.is_some())
+    .map_err(|e| SubscribeError::Transient(e.to_string()))
+}

@@ -1,0 +1,228 @@
+//! The supervisor's webhook transport (Twitch docs). A channel's task waits for a deletion of its
+//! subscriptions still under way, creates them with the app token, then reads them back from Get
+//! EventSub Subscriptions until none waits for the callback verification: each status is reported,
+//! subscriptions of types no longer wanted are deleted, and disabled ones (verification failed,
+//! revoked) are deleted and created again after a backoff. Once all are enabled it looks again
+//! every [`SupervisorSettings::status_poll`]. Twitch refusing for a limit stops the channel for
+//! [`super::ws::WsOptions::limit_retry`]. Unwatching deletes the channel's subscriptions.
+
+use app::model::{ChannelId, SubscriptionState};
+use tokio_util::sync::CancellationToken;
+
+use super::{channel_rule_types, sleep_or_cancel, ChannelState, Inner, Ordering, Outcome, Report};
+use crate::eventsub::status::from_twitch;
+use crate::eventsub::subscribe::{wanted_types, SubscribeError};
+use crate::eventsub::subscribe_webhook::{
+    delete, delete_channel, list_channel, subscribe_authorization_revoke, subscribe_webhook,
+    Callback,
+};
+
+/// How many times deleting an unwatched channel's subscriptions is tried.
+const CLEANUP_ATTEMPTS: u32 = 5;
+
+impl Inner {
+    /// Webhook transport: keeps the channel's subscriptions in place until `cancel` fires or the
+    /// channel needs re-authorisation.
+    pub(super) async fn webhook(
+        &self,
+        channel: &ChannelId,
+        report: Report<'_>,
+        cancel: &CancellationToken,
+    ) -> Outcome {
+        let Some(target) = &self.settings.webhook else {
+            report.state(ChannelState::Failed(
+                "EVENTSUB_WEBHOOK_SECRET is not set".into(),
+            ));
+            cancel.cancelled().await;
+            return Outcome::Cancelled;
+        };
+        let cleanup = self
+            .cleanups
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(channel)
+            .map(|(_, done)| done.clone());
+        if let Some(done) = cleanup {
+            tokio::select! {
+                () = cancel.cancelled() => return Outcome::Cancelled,
+                () = done.cancelled() => {}
+            }
+        }
+        let callback = Callback {
+            url: &target.callback,
+            secret: &target.secret,
+        };
+        let mut attempt = 0u32;
+        loop {
+            let result = tokio::select! {
+                () = cancel.cancelled() => return Outcome::Cancelled,
+                r = self.webhook_round(channel, &callback, report, cancel) => r,
+            };
+            let delay = match result {
+                Ok(created) => {
+                    tracing::info!(%channel, created, "EventSub webhook subscriptions enabled");
+                    attempt = 0;
+                    report.state(ChannelState::Connected);
+                    self.settings.status_poll
+                }
+                Err(SubscribeError::NeedsReauth(m)) => return Outcome::NeedsReauth(m),
+                Err(SubscribeError::Limit(m)) => {
+                    let delay = self.settings.ws.limit_retry;
+                    tracing::error!(%channel, reason = %m, retry_in = ?delay, "Twitch refused an EventSub webhook subscription for a limit");
+                    report.state(ChannelState::Failed(m));
+                    delay
+                }
+                Err(SubscribeError::Transient(m)) => {
+                    let delay = self.settings.ws.backoff.random_delay(attempt);
+                    attempt = attempt.saturating_add(1);
+                    tracing::warn!(%channel, reason = %m, retry_in = ?delay, "EventSub webhook subscriptions not in place");
+                    report.state(ChannelState::Failed(m));
+                    delay
+                }
+            };
+            if sleep_or_cancel(delay, cancel).await {
+                return Outcome::Cancelled;
+            }
+        }
+    }
+
+    /// Creates what is missing, then follows the statuses until none is pending. Returns how
+    /// many subscriptions were created.
+    async fn webhook_round(
+        &self,
+        channel: &ChannelId,
+        callback: &Callback<'_>,
+        report: Report<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<usize, SubscribeError> {
+        let (client, oauth) = (&self.ws.subscriptions, self.ws.tokens.oauth());
+        let rules = channel_rule_types(&*self.ws.store, &self.ws.tokens, channel).await;
+        let created = subscribe_webhook(client, oauth, &rules, channel, callback, report).await?;
+        let wanted = wanted_types(&rules);
+        let mut polls = 0u32;
+        loop {
+            let listed = list_channel(client, oauth, channel, callback.url).await?;
+            let (mut live, mut dead, mut unwanted) = (Vec::new(), Vec::new(), Vec::new());
+            for sub in listed {
+                let status = from_twitch(&sub.kind, &sub.id, &sub.status);
+                if !wanted.contains(&sub.kind.as_str()) {
+                    unwanted.push(sub.id);
+                } else if matches!(
+                    status.state,
+                    SubscriptionState::Failed(_) | SubscriptionState::Revoked(_)
+                ) {
+                    dead.push((sub.id, status));
+                } else {
+                    live.push(status);
+                }
+            }
+            if !unwanted.is_empty() {
+                tracing::info!(%channel, count = unwanted.len(), "deleting subscriptions no longer wanted");
+                delete(client, oauth, &unwanted).await?;
+            }
+            let pending = live.iter().any(|s| s.state == SubscriptionState::Pending);
+            // Dead ones first: a live one of the same type replaces it in the report.
+            for (_, status) in &dead {
+                report.subscription(status.clone());
+            }
+            for status in live {
+                report.subscription(status);
+            }
+            if !dead.is_empty() {
+                let ids: Vec<String> = dead.iter().map(|(id, _)| id.clone()).collect();
+                let what: Vec<String> = dead
+                    .iter()
+                    .map(|(_, s)| format!("{} ({})", s.kind, s.state.reason().unwrap_or_default()))
+                    .collect();
+                delete(client, oauth, &ids).await?;
+                return Err(SubscribeError::Transient(format!(
+                    "Twitch disabled {}; subscribing again",
+                    what.join(", ")
+                )));
+            }
+            if !pending {
+                return Ok(created);
+            }
+            let delay = self.settings.ws.backoff.delay(polls, 0.5);
+            polls = polls.saturating_add(1);
+            if sleep_or_cancel(delay, cancel).await {
+                return Ok(created);
+            }
+        }
+    }
+
+    /// Deletes the channel's webhook subscriptions once its task (`finished`) has ended; a task
+    /// started for the channel meanwhile waits until this is done.
+    pub(super) fn spawn_cleanup(&self, channel: ChannelId, finished: CancellationToken) {
+        let Some(target) = self.settings.webhook.clone() else {
+            return;
+        };
+        let id = self.generations.fetch_add(1, Ordering::Relaxed);
+        let done = CancellationToken::new();
+        self.cleanups
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(channel.clone(), (id, done.clone()));
+        let cleanups = self.cleanups.clone();
+        let (client, tokens) = (self.ws.subscriptions.clone(), self.ws.tokens.clone());
+        let (backoff, cancel) = (self.settings.ws.backoff, self.cancel.clone());
+        self.tasks.spawn(async move {
+            let _done = done.drop_guard();
+            tokio::select! {
+                () = cancel.cancelled() => return,
+                () = finished.cancelled() => {}
+            }
+            for attempt in 0..CLEANUP_ATTEMPTS {
+                match delete_channel(&client, tokens.oauth(), &channel, &target.callback).await {
+                    Ok(deleted) => {
+                        tracing::info!(%channel, deleted, "deleted the channel's EventSub webhook subscriptions");
+                        break;
+                    }
+                    Err(e) => {
+                        tracing::warn!(%channel, error = %e, attempt, "cannot delete the channel's EventSub webhook subscriptions");
+                        if sleep_or_cancel(backoff.random_delay(attempt), &cancel).await {
+                            break;
+                        }
+                    }
+                }
+            }
+            let mut cleanups = cleanups.lock().unwrap_or_else(|p| p.into_inner());
+            if cleanups.get(&channel).is_some_and(|(i, _)| *i == id) {
+                cleanups.remove(&channel);
+            }
+        });
+    }
+
+    /// The app-wide `user.authorization.revoke` webhook subscription, retried until it exists.
+    pub(super) async fn app_subscriptions(&self) {
+        let Some(target) = &self.settings.webhook else {
+            tracing::error!("webhook transport without EVENTSUB_WEBHOOK_SECRET: no subscriptions");
+            return;
+        };
+        let callback = Callback {
+            url: &target.callback,
+            secret: &target.secret,
+        };
+        let mut attempt = 0u32;
+        loop {
+            let result = tokio::select! {
+                () = self.cancel.cancelled() => return,
+                r = subscribe_authorization_revoke(&self.ws.subscriptions, self.ws.tokens.oauth(), &callback) => r,
+            };
+            match result {
+                Ok(new) => {
+                    tracing::info!(new, "user.authorization.revoke subscription in place");
+                    return;
+                }
+                Err(e) => {
+                    let delay = self.settings.ws.backoff.random_delay(attempt);
+                    attempt = attempt.saturating_add(1);
+                    tracing::warn!(error = %e, retry_in = ?delay, "cannot subscribe to user.authorization.revoke");
+                    if sleep_or_cancel(delay, &self.cancel).await {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
