@@ -6,6 +6,8 @@
 mod fake_twitch;
 #[path = "engine/grant_rules.rs"]
 mod grant_rules;
+#[path = "engine/interrupted.rs"]
+mod interrupted;
 #[path = "engine/notices.rs"]
 mod notices;
 
@@ -703,7 +705,7 @@ async fn two_instances_expiring_at_once_remove_once() {
 }
 
 #[tokio::test]
-async fn an_extension_racing_an_expiry_holds() {
+async fn an_extension_never_lands_while_the_expiry_removes_the_vip() {
     let h = Harness::new().await;
     let ann = viewer(1);
     h.deliver_redemption(&ann).await;
@@ -719,17 +721,25 @@ async fn an_extension_racing_an_expiry_holds() {
     }
     let other = h.another_engine();
     let (event, id) = h.redeem(&ann);
-    other.deliver(event).await;
+    let delivery = tokio::spawn(async move { other.deliver(event).await });
     gate.notify_waiters();
     h.twitch.release_removals();
     let report = expiry.await.unwrap().unwrap();
+    delivery.await.unwrap();
+    // The extension waited for the expiry (or gave up and was left for catch-up): a new grant.
+    h.engine.catch_up(&h.channel).await.unwrap();
 
-    assert_eq!(report.removed, 0);
-    let session = h.active(&ann).await.expect("the extension holds");
-    assert_eq!(session.expires_at, Some(now + chrono::Duration::hours(1)));
-    assert!(h.twitch.is_vip(&h.channel, "1"), "the VIP was added back");
+    assert_eq!(report.removed, 1, "the expiry stands");
+    assert_eq!(h.audit(AuditAction::Expire).await.len(), 1);
+    let session = h.active(&ann).await.expect("granted anew");
+    assert_eq!(session.redemption_id.as_deref(), Some(id.as_str()));
+    assert_eq!(
+        session.expires_at,
+        Some(session.granted_at + chrono::Duration::hours(1))
+    );
+    assert!(h.twitch.is_vip(&h.channel, "1"));
+    assert_eq!(h.twitch.add_calls(), 2, "no add-back");
     assert_eq!(h.twitch.status(&id), Status::Fulfilled);
-    assert_eq!(h.audit(AuditAction::Expire).await.len(), 0);
 }
 
 #[tokio::test]

@@ -170,6 +170,20 @@ async fn one_503_is_retried_two_are_transient() {
 }
 
 #[tokio::test]
+async fn an_add_whose_answer_was_lost_is_an_add() {
+    let env = Env::start().await;
+    // The VIP is added, but the answer is a 504: the retry's "already a VIP" is that add.
+    env.chaos.lose_next_answer("POST /helix/channels/vips", 504);
+    assert_eq!(add(&env, &env.viewer(0)).await, Ok(()));
+    assert_eq!(env.sim.vips(env.streamer()), vec![env.viewer(0)]);
+    // Without a lost answer, "already a VIP" stays a refusal.
+    assert_eq!(
+        add(&env, &env.viewer(0)).await,
+        Err(AddVipError::AlreadyVip)
+    );
+}
+
+#[tokio::test]
 async fn a_429_with_a_near_reset_is_waited_out() {
     let env = Env::start().await;
     env.sim.fail_next("GET /helix/channels/vips", 429);

@@ -27,6 +27,7 @@
 //! | `GET /sim/ws/sessions` | – | live session ids |
 //! | `POST /sim/ws/reconnect` | `{session_id?}` | `session_reconnect` (all when omitted) |
 //! | `POST /sim/ws/close` | `{session_id, code}` | close with a code |
+//! | `POST /sim/ws/drop` | `{session_id?}` | drop without a close frame (all when omitted) |
 //! | `GET /sim/subscriptions` | – | all EventSub subscriptions |
 //! | `GET /sim/webhooks` | – | webhook delivery log |
 
@@ -77,6 +78,7 @@ pub fn router() -> Router<Simulator> {
         .route("/ws/sessions", get(sessions))
         .route("/ws/reconnect", post(reconnect))
         .route("/ws/close", post(close))
+        .route("/ws/drop", post(crate::chaos::drop_route))
         .route("/subscriptions", get(subscriptions))
         .route("/webhooks", get(webhooks))
 }

@@ -21,6 +21,10 @@ use self::tokens::TokenManager;
 
 /// How long one request to Twitch may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// Idle connections kept open to each Twitch host. Start-up subscribes every channel at once and
+/// opens a connection per concurrent request; without a cap all of them stayed open (with their
+/// buffers) for as long as any traffic kept the pool busy.
+const IDLE_CONNECTIONS: usize = 32;
 
 /// The Twitch clients the server runs with.
 #[derive(Clone)]
@@ -48,6 +52,7 @@ pub fn connect(
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(REQUEST_TIMEOUT)
+        .pool_max_idle_per_host(IDLE_CONNECTIONS)
         .build()?;
     let client_id = credentials.client_id.clone();
     let oauth = OAuthClient::new(

@@ -1,7 +1,8 @@
 //! A Twitch simulator on port 0 with the demo world, and a `HelixClient` acting as its streamer:
 //! tokens issued by the simulator are sealed into a SQLite store in a temp dir and served by a real
 //! `TokenManager` whose OAuth client points at the simulator's `/oauth2`. The simulator is served
-//! behind a layer that counts the 429s it sends, so tests can tell "waited" from "was refused".
+//! behind a layer that counts the 429s it sends, so tests can tell "waited" from "was refused", and
+//! behind its chaos layer, so tests can lose an answer after the request took effect.
 #![allow(dead_code)]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -20,6 +21,7 @@ use server::twitch::helix::HelixClient;
 use server::twitch::oauth::{IssuedTokens, OAuthClient};
 use server::twitch::scopes::REQUIRED_SCOPES;
 use server::twitch::tokens::TokenManager;
+use twitch_sim::chaos::Chaos;
 use twitch_sim::{DemoSeed, Simulator};
 
 pub struct Env {
@@ -33,13 +35,15 @@ pub struct Env {
     pub channel: ChannelId,
     /// The streamer's current access token as first stored.
     pub access_token: String,
+    /// Loses answers on demand ([`Chaos::lose_next_answer`]).
+    pub chaos: Chaos,
     too_many: Arc<AtomicUsize>,
     _dir: tempfile::TempDir,
 }
 
 impl Env {
     pub async fn start() -> Self {
-        let (sim, too_many) = serve_counting_429s().await;
+        let (sim, too_many, chaos) = serve_counting_429s().await;
         let demo = sim.seed_demo();
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/tokens.db", dir.path().display());
@@ -71,6 +75,7 @@ impl Env {
             store,
             channel,
             access_token: String::new(),
+            chaos,
             too_many,
             _dir: dir,
         };
@@ -127,7 +132,7 @@ impl Env {
     }
 }
 
-async fn serve_counting_429s() -> (Simulator, Arc<AtomicUsize>) {
+async fn serve_counting_429s() -> (Simulator, Arc<AtomicUsize>, Chaos) {
     let sim = Simulator::new();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     sim.set_base_url(&format!("http://{}", listener.local_addr().unwrap()));
@@ -145,6 +150,8 @@ async fn serve_counting_429s() -> (Simulator, Arc<AtomicUsize>) {
                 response
             }
         }));
+    let chaos = Chaos::default();
+    let app = chaos.wrap(&sim, app);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (sim, too_many)
+    (sim, too_many, chaos)
 }

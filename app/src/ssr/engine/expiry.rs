@@ -2,8 +2,9 @@
 //! channel's auto-remove setting is on.
 //!
 //! Per session, under the session's lease (so two instances, or the scheduler and the cron, never
-//! remove twice): re-read → Remove VIP → compare-and-set the end. If an extension landed between
-//! the removal and the compare-and-set, the extension holds: the VIP is added back.
+//! remove twice, and no extension lands meanwhile): re-read → Remove VIP → compare-and-set the end.
+//! Should the session change anyway (the lease lapsed during a very slow removal), the change
+//! holds: the VIP is added back.
 
 use std::collections::{HashMap, HashSet};
 

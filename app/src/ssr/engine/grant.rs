@@ -5,9 +5,12 @@
 //! stacking rule, or Add VIP → persist the session with its deadline → then `outcome`: FULFILLED
 //! (or CANCELED with a reason) → chat → audit → live event → wake the expiry scheduler.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use super::attempts::keep_marker;
 use super::outcome::Kind;
 use super::rules::{classify_add_error, stacked_deadline, AddFailure};
 use super::{Engine, EngineError, EngineResult, CAS_ATTEMPTS};
@@ -17,7 +20,7 @@ use crate::model::{
     VipSource,
 };
 use crate::ssr::accounts::new_id;
-use crate::ssr::twitch::AddVipError;
+use crate::ssr::twitch::{AddVipError, TwitchError};
 use crate::ssr::{ActiveWith, StoreError};
 
 /// A redemption as EventSub (or catch-up) delivers it.
@@ -46,6 +49,8 @@ pub struct GrantRequest {
 pub(super) struct Paid {
     pub id: String,
     pub reward_id: String,
+    /// The reward's price in channel points when it was redeemed (recorded for analytics), if known.
+    pub cost: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -181,9 +186,11 @@ impl Engine {
         redemption_id: &str,
         viewer: Viewer,
     ) -> EngineResult<GrantOutcome> {
+        let _processing = self.processing(redemption_id);
         let paid = Paid {
             id: redemption_id.to_owned(),
             reward_id: reward.id.clone(),
+            cost: Some(reward.cost),
         };
         let request = GrantRequest {
             channel: channel.id.clone(),
@@ -218,6 +225,14 @@ impl Engine {
                 .active_session(&channel.id, &request.viewer.id)
                 .await?;
             let Some(active) = active else {
+                if self.is_adding(&channel.id, &request.viewer.id) {
+                    // Another grant of this instance is adding the viewer: stack onto it.
+                    self.wait_while_adding(&channel.id, &request.viewer.id)
+                        .await;
+                    if !self.is_adding(&channel.id, &request.viewer.id) {
+                        continue;
+                    }
+                }
                 match self
                     .add_and_persist(channel, request, paid, on_full)
                     .await?
@@ -226,66 +241,56 @@ impl Engine {
                     Step::LookAgain => continue,
                 }
             };
-            let Some(deadline) = active.expires_at else {
+            if active.expires_at.is_none() {
+                if let Some(p) = paid {
+                    // Recorded as external after an earlier attempt of this grant may have added
+                    // it (a crash, a lost answer): this grant's VIP after all.
+                    if self.earlier_attempt(p).await? {
+                        let session = self.new_session(request, paid);
+                        match self.adopt(&active, session).await? {
+                            Some(session) => {
+                                return self
+                                    .succeed(channel, request, paid, session, Kind::Granted)
+                                    .await
+                            }
+                            None => continue,
+                        }
+                    }
+                }
                 // A VIP the app did not grant: never turn it into a temporary one.
                 return self
                     .refuse(channel, request, paid, RefundReason::AlreadyVip)
                     .await;
-            };
+            }
             if paid.is_some_and(|p| active.redemption_id.as_deref() == Some(p.id.as_str())) {
                 // This very redemption started the session (its bookkeeping was interrupted).
                 return self
                     .succeed(channel, request, paid, active, Kind::Granted)
                     .await;
             }
-            let new_deadline = stacked_deadline(
-                channel.settings.stacking,
-                deadline,
-                self.now(),
-                request.duration,
-            );
-            let expected = ActiveWith {
-                expires_at: Some(deadline),
-            };
-            if self
-                .store
-                .extend_session(&active.id, expected, new_deadline)
-                .await?
-            {
-                let session = VipSession {
-                    expires_at: Some(new_deadline),
-                    ..active
-                };
+            let (rule, duration) = (channel.settings.stacking, request.duration);
+            let now = self.now();
+            let extended = self
+                .extend_leased(&active.id, |deadline| {
+                    stacked_deadline(rule, deadline, now, duration)
+                })
+                .await?;
+            if let Some(session) = extended {
                 return self
                     .succeed(channel, request, paid, session, Kind::Extended)
                     .await;
             }
-            // An expiry or another extension got there first: look again.
+            // The session ended (expiry, revoke) or another extension got there first: look again.
         }
         Err(EngineError::Contended)
     }
 
-    async fn add_and_persist(
-        &self,
-        channel: &Channel,
-        request: &GrantRequest,
-        paid: Option<&Paid>,
-        on_full: OnFull,
-    ) -> EngineResult<Step> {
-        let _adding = self.adding(&channel.id, &request.viewer.id);
-        let added = self
-            .retrying(|| self.twitch.add_vip(&channel.id, &request.viewer.id))
-            .await;
-        if let Err(error) = added {
-            return self
-                .add_failed(channel, request, paid, on_full, error)
-                .await
-                .map(Step::Done);
-        }
+    /// A new session for this grant, from now.
+    fn new_session(&self, request: &GrantRequest, paid: Option<&Paid>) -> VipSession {
         let now = self.now();
-        let session = VipSession {
+        VipSession {
             id: new_id(),
-            channel_id: channel.id.clone(),
+            channel_id: request.channel.clone(),
             viewer: request.viewer.clone(),
             source: request.source,
             granted_by: request.actor.clone(),
@@ -298,7 +303,78 @@ impl Engine {
                 Some(p) => json!({ "reward_id": p.reward_id }),
                 None => serde_json::Value::Null,
             },
+        }
+    }
+
+    /// Add VIP, then record the session. A paid grant leaves its marker while it does (see
+    /// `attempts`); the marker stays when the grant is left pending after an attempt that may have
+    /// added the VIP, or when this process dies half-way.
+    async fn add_and_persist(
+        &self,
+        channel: &Channel,
+        request: &GrantRequest,
+        paid: Option<&Paid>,
+        on_full: OnFull,
+    ) -> EngineResult<Step> {
+        let Some(p) = paid else {
+            let unanswered = AtomicBool::new(false);
+            return self
+                .add_and_record(channel, request, None, on_full, &unanswered)
+                .await;
         };
+        let intent = self.intend(p).await?;
+        let unanswered = AtomicBool::new(intent.earlier);
+        let step = self
+            .add_and_record(channel, request, paid, on_full, &unanswered)
+            .await;
+        let keep = match &step {
+            Ok(Step::Done(outcome)) => keep_marker(outcome, unanswered.load(Ordering::Relaxed)),
+            Ok(Step::LookAgain) => false,
+            // The store failed: keep it, to be safe.
+            Err(_) => true,
+        };
+        if !keep {
+            self.settle_intent(intent).await;
+        }
+        step
+    }
+
+    /// `unanswered` is set when an attempt (this call's, or an earlier one's) may have added the
+    /// VIP without saying so: "already a VIP" then means this grant's VIP.
+    async fn add_and_record(
+        &self,
+        channel: &Channel,
+        request: &GrantRequest,
+        paid: Option<&Paid>,
+        on_full: OnFull,
+        unanswered: &AtomicBool,
+    ) -> EngineResult<Step> {
+        let _adding = self.adding(&channel.id, &request.viewer.id);
+        let added = self
+            .retrying(|| async {
+                let result = self.twitch.add_vip(&channel.id, &request.viewer.id).await;
+                if matches!(result, Err(AddVipError::Twitch(TwitchError::Transient(_)))) {
+                    unanswered.store(true, Ordering::Relaxed);
+                }
+                result
+            })
+            .await;
+        let added = match added {
+            Err(AddVipError::AlreadyVip) if unanswered.load(Ordering::Relaxed) => {
+                tracing::info!(channel = %channel.id,
+                    "already VIP after an attempt that may have taken effect: this grant's VIP");
+                Ok(())
+            }
+            other => other,
+        };
+        if let Err(error) = added {
+            return self
+                .add_failed(channel, request, paid, on_full, error)
+                .await
+                .map(Step::Done);
+        }
+        let session = self.new_session(request, paid);
+        let now = session.granted_at;
         for _ in 0..CAS_ATTEMPTS {
             match self.store.insert_session(&session).await {
                 Ok(()) => {
@@ -310,7 +386,8 @@ impl Engine {
                 Err(StoreError::Conflict(_)) => {}
                 Err(e) => {
                     // VIP without a session would never expire: take it back; catch-up retries.
-                    tracing::error!(channel = %channel.id, error = %e,
+                    // The error itself is returned, and logged once by whoever handles it.
+                    tracing::warn!(channel = %channel.id,
                         "cannot record a granted VIP; removing it again");
                     if let Err(undo) = self
                         .retrying(|| self.twitch.remove_vip(&channel.id, &request.viewer.id))

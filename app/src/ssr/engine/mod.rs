@@ -5,11 +5,14 @@
 //! The engine holds no VIP state of its own: every decision is re-read from the [`Store`] and every
 //! transition is a compare-and-set there, so any number of engines (instances, or the scheduler and
 //! the cron endpoint in one instance) can run on one store. Work that must not run twice at once
-//! (removing one session's VIP, draining one channel's waitlist, catching one channel up) takes a
-//! store lease.
+//! (removing or extending one session's VIP, draining one channel's waitlist, catching one channel
+//! up) takes a store lease. A paid grant leaves a marker while it asks Twitch for the VIP, so that
+//! a crash or a lost answer never turns the grant's own VIP into one the app does not manage
+//! (`attempts`).
 //!
 //! Pure decisions live in [`rules`] and are unit-tested there; this module wires them to the ports.
 
+mod attempts;
 mod expiry;
 mod extend;
 mod grant;
@@ -21,7 +24,7 @@ pub mod rules;
 mod sync;
 mod waitlist;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -95,7 +98,10 @@ pub struct Engine {
     catch_up_min_age: chrono::Duration,
     /// (channel, viewer) pairs this instance is adding as VIP right now: the `channel.vip.add` that
     /// our own add causes must not be mistaken for a VIP added by hand.
-    adding: Mutex<HashSet<(ChannelId, String)>>,
+    /// Counted: two grants for one viewer may be adding at once.
+    adding: Mutex<HashMap<(ChannelId, String), usize>>,
+    /// Redemptions this instance is processing right now: its own catch-up leaves them alone.
+    in_flight: attempts::InFlight,
     /// Announces grants, extensions, refunds and expiries where a channel asks for it (Discord).
     notifier: Option<Arc<dyn Notifier>>,
 }
@@ -117,7 +123,8 @@ impl Engine {
             retry: RetryPolicy::default(),
             deadlines_changed: None,
             catch_up_min_age: chrono::Duration::minutes(2),
-            adding: Mutex::new(HashSet::new()),
+            adding: Mutex::new(HashMap::new()),
+            in_flight: attempts::InFlight::default(),
             notifier: None,
         }
     }
@@ -344,8 +351,8 @@ impl Engine {
     /// Marks (channel, viewer) as being added by this instance until the guard drops.
     fn adding(&self, channel: &ChannelId, viewer_id: &str) -> AddingGuard<'_> {
         let key = (channel.clone(), viewer_id.to_owned());
-        if let Ok(mut set) = self.adding.lock() {
-            set.insert(key.clone());
+        if let Ok(mut adding) = self.adding.lock() {
+            *adding.entry(key.clone()).or_insert(0) += 1;
         }
         AddingGuard { engine: self, key }
     }
@@ -353,7 +360,7 @@ impl Engine {
     fn is_adding(&self, channel: &ChannelId, viewer_id: &str) -> bool {
         self.adding
             .lock()
-            .map(|set| set.contains(&(channel.clone(), viewer_id.to_owned())))
+            .map(|adding| adding.contains_key(&(channel.clone(), viewer_id.to_owned())))
             .unwrap_or(false)
     }
 }
@@ -376,8 +383,13 @@ struct AddingGuard<'a> {
 
 impl Drop for AddingGuard<'_> {
     fn drop(&mut self) {
-        if let Ok(mut set) = self.engine.adding.lock() {
-            set.remove(&self.key);
+        if let Ok(mut adding) = self.engine.adding.lock() {
+            if let Some(count) = adding.get_mut(&self.key) {
+                *count -= 1;
+                if *count == 0 {
+                    adding.remove(&self.key);
+                }
+            }
         }
     }
 }

@@ -30,6 +30,11 @@ impl Engine {
         kind: Kind,
     ) -> EngineResult<GrantOutcome> {
         if let Some(paid) = paid {
+            // Recorded first: should the process die before Twitch hears of it, catch-up finds a
+            // decided redemption still UNFULFILLED and settles it.
+            self.store
+                .set_redemption_outcome(&paid.id, RedemptionOutcome::Fulfilled)
+                .await?;
             self.settle(
                 &channel.id,
                 &paid.reward_id,
@@ -37,9 +42,6 @@ impl Engine {
                 RedemptionStatus::Fulfilled,
             )
             .await;
-            self.store
-                .set_redemption_outcome(&paid.id, RedemptionOutcome::Fulfilled)
-                .await?;
         }
         let (template, action, live) = match kind {
             Kind::Granted => (
@@ -77,6 +79,7 @@ impl Engine {
                     "stacking": channel.settings.stacking,
                     "redemption_id": paid.map(|p| &p.id),
                     "reward_id": paid.map(|p| &p.reward_id),
+                    "cost": paid.and_then(|p| p.cost),
                 }),
             )
             .await?;
@@ -130,6 +133,10 @@ impl Engine {
             .await?;
             return Ok(GrantOutcome::Refunded(reason));
         };
+        // Recorded first, as for a grant.
+        self.store
+            .set_redemption_outcome(&paid.id, RedemptionOutcome::Refunded(reason))
+            .await?;
         self.settle(
             &channel.id,
             &paid.reward_id,
@@ -137,9 +144,6 @@ impl Engine {
             RedemptionStatus::Canceled,
         )
         .await;
-        self.store
-            .set_redemption_outcome(&paid.id, RedemptionOutcome::Refunded(reason))
-            .await?;
         self.chat(
             channel,
             render_chat(
@@ -161,6 +165,7 @@ impl Engine {
                     "detail": reason.describe(),
                     "redemption_id": paid.id,
                     "reward_id": paid.reward_id,
+                    "cost": paid.cost,
                 }),
             )
             .await?;

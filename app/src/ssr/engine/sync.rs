@@ -127,12 +127,17 @@ impl Engine {
             };
             for redemption in pending {
                 let record = self.store.redemption(&redemption.id).await?;
-                let action = catch_up_action(
-                    record.as_ref(),
-                    waiting.contains(&redemption.id),
-                    self.now(),
-                    self.catch_up_min_age,
-                );
+                let action = if self.is_processing(&redemption.id) {
+                    // This instance is still working on it.
+                    CatchUpAction::Leave
+                } else {
+                    catch_up_action(
+                        record.as_ref(),
+                        waiting.contains(&redemption.id),
+                        self.now(),
+                        self.catch_up_min_age,
+                    )
+                };
                 let outcome = match action {
                     CatchUpAction::Process => {
                         report.processed += 1;

@@ -54,6 +54,7 @@ impl Engine {
                 json!({
                     "redemption_id": paid.id,
                     "reward_id": paid.reward_id,
+                    "cost": paid.cost,
                     "duration_secs": request.duration.as_secs(),
                     "max_wait_secs": channel.settings.waitlist_max_wait.as_secs(),
                 }),
@@ -113,9 +114,11 @@ impl Engine {
                     .await?;
                 continue;
             };
+            let cost = self.store.reward(&record.reward_id).await?.map(|r| r.cost);
             let paid = Paid {
                 id: entry.redemption_id.clone(),
                 reward_id: record.reward_id.clone(),
+                cost,
             };
             let request = GrantRequest {
                 channel: channel.id.clone(),

@@ -30,6 +30,9 @@ pub struct Reply {
     pub status: u16,
     pub body: Bytes,
     pub uri: http::Uri,
+    /// An earlier attempt of this call got a 5xx or no answer: what it asked for may have happened
+    /// already, and this answer may be about that (e.g. "already a VIP" after a lost answer).
+    pub after_unanswered: bool,
 }
 
 /// Twitch's error body, `{"error":"Conflict","status":409,"message":"…"}`.
@@ -131,7 +134,12 @@ impl Transport {
             match retry::next_step(&attempt, tries, Utc::now()) {
                 Next::Done => {
                     let (status, _, body) = answer.unwrap_or_default();
-                    return Ok(Reply { status, body, uri });
+                    return Ok(Reply {
+                        status,
+                        body,
+                        uri,
+                        after_unanswered: tries.transient_retries > 0,
+                    });
                 }
                 Next::Refresh => {
                     tries.refreshed = true;

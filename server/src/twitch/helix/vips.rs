@@ -1,6 +1,8 @@
 //! VIPs and moderators: Get VIPs, Add / Remove Channel VIP, Get Moderators. Adds and removals wait
 //! for a place in the channel's 10-per-10-s windows first. A 422 on add is told apart (moderator or
-//! already a VIP) by asking Get Moderators, then Get VIPs, for that one viewer.
+//! already a VIP) by asking Get Moderators, then Get VIPs, for that one viewer; "already a VIP"
+//! right after an attempt that got a 5xx or no answer means that attempt took effect: the add
+//! succeeded.
 
 use app::model::{ChannelId, Viewer};
 use app::ssr::twitch::{AddVipError, RemoveVipOutcome, TwitchError};
@@ -48,6 +50,11 @@ impl HelixClient {
                     .is_empty();
                 let is_vip =
                     !is_moderator && !self.list_vips(channel, Some(viewer_id)).await?.is_empty();
+                if is_vip && reply.after_unanswered {
+                    // The first attempt added the VIP; only its answer was lost.
+                    tracing::info!(%channel, "VIP already there after an unanswered attempt");
+                    return Ok(());
+                }
                 Err(classify::add_vip_roles(is_moderator, is_vip, &message))
             }
         }

@@ -1,0 +1,166 @@
+//! Attempts at a paid grant, and what an interrupted one leaves behind.
+//!
+//! * In memory: the redemptions this instance is processing right now, so that its own catch-up
+//!   never runs one a second time while the first run still waits on Twitch; and a grant that finds
+//!   another grant of this instance adding the same viewer waits for it and then stacks onto its
+//!   session, instead of meeting "already a VIP".
+//! * In the store: before a paid grant asks Twitch to add the VIP it leaves a marker (a long-lived
+//!   lease named after the redemption) and removes it once the grant is decided. A later attempt
+//!   for the same redemption that finds the marker knows that an Add VIP may have gone through
+//!   without being recorded (the process died, or Twitch's answer was lost), so "already a VIP",
+//!   or a VIP that a Get VIPs sync recorded as external meanwhile, is this grant's own VIP and not
+//!   one the streamer made by hand.
+//!
+//! The rare cost: a viewer whom the streamer makes VIP by hand while an attempt for their
+//! redemption is interrupted gets that VIP as the redemption's timed one.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use super::grant::{GrantOutcome, Paid};
+use super::{Engine, EngineResult, Lease};
+use crate::model::{ChannelId, SessionState, VipSession, VipSource};
+use crate::ssr::accounts::new_id;
+use crate::ssr::ActiveWith;
+
+/// How long a grant waits at most for another grant of this instance adding the same viewer.
+const ADDING_WAIT_STEP: Duration = Duration::from_millis(100);
+const ADDING_WAIT_STEPS: u32 = 100;
+
+/// How long a marker outlives an attempt that never removed it: far beyond catch-up's minimum
+/// age and the periodic reconciliation, so the next attempt still finds it.
+const MARKER_TTL: Duration = Duration::from_secs(24 * 3_600);
+
+fn marker(redemption_id: &str) -> String {
+    format!("vip-add:{redemption_id}")
+}
+
+/// The redemptions an engine is processing (see [`Engine::processing`]).
+#[derive(Default)]
+pub(super) struct InFlight(Mutex<HashSet<String>>);
+
+/// Removes its redemption from the in-flight set when dropped.
+pub(super) struct ProcessingGuard<'a> {
+    engine: &'a Engine,
+    redemption_id: String,
+}
+
+impl Drop for ProcessingGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut set) = self.engine.in_flight.0.lock() {
+            set.remove(&self.redemption_id);
+        }
+    }
+}
+
+/// This attempt's marker, and whether an earlier attempt left one.
+pub(super) struct Intent {
+    /// This attempt's own marker; `None` when an earlier attempt's is still there.
+    own: Option<Lease>,
+    /// An earlier attempt for this redemption may have added the VIP.
+    pub earlier: bool,
+}
+
+impl Engine {
+    /// Marks the redemption as processed by this instance until the guard drops.
+    pub(super) fn processing(&self, redemption_id: &str) -> ProcessingGuard<'_> {
+        if let Ok(mut set) = self.in_flight.0.lock() {
+            set.insert(redemption_id.to_owned());
+        }
+        ProcessingGuard {
+            engine: self,
+            redemption_id: redemption_id.to_owned(),
+        }
+    }
+
+    /// Whether this instance is processing the redemption right now.
+    pub(super) fn is_processing(&self, redemption_id: &str) -> bool {
+        self.in_flight
+            .0
+            .lock()
+            .map(|set| set.contains(redemption_id))
+            .unwrap_or(false)
+    }
+
+    /// Waits while another grant of this instance is adding the viewer (at most 10 s).
+    pub(super) async fn wait_while_adding(&self, channel: &ChannelId, viewer_id: &str) {
+        for _ in 0..ADDING_WAIT_STEPS {
+            if !self.is_adding(channel, viewer_id) {
+                return;
+            }
+            self.clock.sleep(ADDING_WAIT_STEP).await;
+        }
+    }
+
+    /// Leaves the marker for a paid grant about to ask Twitch for the VIP.
+    pub(super) async fn intend(&self, paid: &Paid) -> EngineResult<Intent> {
+        let own = self.take_marker(&paid.id).await?;
+        Ok(Intent {
+            earlier: own.is_none(),
+            own,
+        })
+    }
+
+    /// The grant was decided: this attempt's marker goes (an earlier attempt's lapses by itself).
+    pub(super) async fn settle_intent(&self, intent: Intent) {
+        if let Some(own) = intent.own {
+            self.release(own).await;
+        }
+    }
+
+    /// Whether an earlier attempt for `paid` left its marker (leaves none itself).
+    pub(super) async fn earlier_attempt(&self, paid: &Paid) -> EngineResult<bool> {
+        match self.take_marker(&paid.id).await? {
+            Some(probe) => {
+                self.release(probe).await;
+                Ok(false)
+            }
+            None => Ok(true),
+        }
+    }
+
+    async fn take_marker(&self, redemption_id: &str) -> EngineResult<Option<Lease>> {
+        let name = marker(redemption_id);
+        let holder = new_id();
+        let taken = self
+            .store
+            .acquire_lease(&name, &holder, self.now(), MARKER_TTL)
+            .await?;
+        Ok(taken.then_some(Lease { name, holder }))
+    }
+
+    /// Makes `external` (a VIP recorded as not the app's, found by a later attempt of a paid grant
+    /// whose earlier attempt may have added it) this grant's session from now. Returns `None` when
+    /// the external session changed meanwhile (look again).
+    pub(super) async fn adopt(
+        &self,
+        external: &VipSession,
+        session: VipSession,
+    ) -> EngineResult<Option<VipSession>> {
+        if external.source != VipSource::External
+            || !self
+                .store
+                .end_session(
+                    &external.id,
+                    ActiveWith { expires_at: None },
+                    SessionState::Expired,
+                    self.now(),
+                )
+                .await?
+        {
+            return Ok(None);
+        }
+        match self.store.insert_session(&session).await {
+            Ok(()) => Ok(Some(session)),
+            Err(crate::ssr::StoreError::Conflict(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// Whether an attempt's marker must stay: the grant was left pending after an attempt that may
+/// have added the VIP.
+pub(super) fn keep_marker(outcome: &GrantOutcome, may_have_added: bool) -> bool {
+    may_have_added && matches!(outcome, GrantOutcome::Pending(_))
+}

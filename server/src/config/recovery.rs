@@ -1,0 +1,112 @@
+//! How quickly the server catches up with what it missed (an outage, a crash): how often every
+//! channel is reconciled with Twitch, how long a redemption left pending waits before catch-up
+//! takes it up again, and the name under which this instance holds its EventSub sockets.
+
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+
+use super::Env;
+
+/// `RECONCILE_EVERY_SECS`, `CATCH_UP_MIN_AGE_SECS` and `INSTANCE_ID`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecoveryConfig {
+    /// Every connected channel is reconciled (Get VIPs sync, missed redemptions) this often, on top
+    /// of every EventSub (re)connection. Default 10 minutes.
+    pub reconcile_every: Duration,
+    /// A redemption still pending this long after it arrived is processed again by catch-up: the
+    /// instance that received it is taken to have died. Default 2 minutes; it must stay well above
+    /// the time one redemption takes (retries included), or two instances may process one at once.
+    pub catch_up_min_age: Duration,
+    /// The name this instance holds EventSub socket leases under. Unset: a new random name at
+    /// every start, so a restarted process waits for its predecessor's leases to lapse (up to
+    /// 45 s). A fixed name on a single host lets a restart after a crash take them back at once;
+    /// two instances running at the same time must never share one.
+    pub instance_id: Option<String>,
+}
+
+impl Default for RecoveryConfig {
+    fn default() -> Self {
+        Self {
+            reconcile_every: Duration::from_secs(600),
+            catch_up_min_age: Duration::from_secs(120),
+            instance_id: None,
+        }
+    }
+}
+
+impl RecoveryConfig {
+    pub(super) fn from_lookup(env: Env<'_>) -> anyhow::Result<Self> {
+        let defaults = Self::default();
+        Ok(Self {
+            reconcile_every: secs(env, "RECONCILE_EVERY_SECS", defaults.reconcile_every)?,
+            catch_up_min_age: secs(env, "CATCH_UP_MIN_AGE_SECS", defaults.catch_up_min_age)?,
+            instance_id: env("INSTANCE_ID").map(|id| id.trim().to_owned()),
+        })
+    }
+}
+
+/// A whole number of seconds, at least one.
+fn secs(env: Env<'_>, key: &str, default: Duration) -> anyhow::Result<Duration> {
+    let Some(text) = env(key) else {
+        return Ok(default);
+    };
+    let secs: u64 = text
+        .trim()
+        .parse()
+        .with_context(|| format!("{key} must be a whole number of seconds"))?;
+    if secs == 0 {
+        bail!("{key} must be at least 1");
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn recovery(vars: &[(&str, &str)]) -> anyhow::Result<RecoveryConfig> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        RecoveryConfig::from_lookup(&move |k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_ten_minutes_two_minutes_and_a_random_name() {
+        assert_eq!(recovery(&[]).unwrap(), RecoveryConfig::default());
+        assert_eq!(
+            RecoveryConfig::default().reconcile_every,
+            Duration::from_secs(600)
+        );
+        assert_eq!(
+            RecoveryConfig::default().catch_up_min_age,
+            Duration::from_secs(120)
+        );
+    }
+
+    #[test]
+    fn every_variable_is_read() {
+        let r = recovery(&[
+            ("RECONCILE_EVERY_SECS", "5"),
+            ("CATCH_UP_MIN_AGE_SECS", " 7 "),
+            ("INSTANCE_ID", "host-1"),
+        ])
+        .unwrap();
+        assert_eq!(r.reconcile_every, Duration::from_secs(5));
+        assert_eq!(r.catch_up_min_age, Duration::from_secs(7));
+        assert_eq!(r.instance_id.as_deref(), Some("host-1"));
+        assert_eq!(recovery(&[]).unwrap().instance_id, None);
+    }
+
+    #[test]
+    fn zero_and_malformed_values_are_named() {
+        let e = recovery(&[("RECONCILE_EVERY_SECS", "0")]).unwrap_err();
+        assert!(e.to_string().contains("RECONCILE_EVERY_SECS"), "{e}");
+        let e = recovery(&[("CATCH_UP_MIN_AGE_SECS", "2m")]).unwrap_err();
+        assert!(e.to_string().contains("CATCH_UP_MIN_AGE_SECS"), "{e}");
+    }
+}
