@@ -58,6 +58,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("activity") view=pages::ActivityPage ssr=SsrMode::Async />
+                    <Route
+                        path=StaticSegment("analytics")
+                        view=pages::AnalyticsPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=StaticSegment("settings") view=pages::SettingsPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("account") view=pages::AccountPage ssr=SsrMode::Async />
                     <Route

@@ -33,6 +33,10 @@ pub const BACKSTOP_EVERY: Duration = Duration::from_secs(30);
 /// After a pass that left overdue sessions (Twitch failing, another instance holding them), how
 /// long to wait before trying again.
 pub const RETRY_OVERDUE_AFTER: Duration = Duration::from_secs(5);
+/// Wake-ups this close together share one pass. A wake-up brings a deadline at least a second
+/// away (the shortest VIP), so waiting this long delays no removal, while a burst of grants costs
+/// one pass instead of one per grant.
+pub const COALESCE_WAKE_UPS: Duration = Duration::from_millis(200);
 
 /// The real clock: `Utc::now` and tokio's timer.
 #[derive(Debug, Default, Clone, Copy)]
@@ -92,11 +96,17 @@ impl ExpiryScheduler {
                     tracing::warn!(error = %e, "waitlist sweep failed");
                 }
             }
-            let sleep = sleep_for(next, pass_at, Utc::now());
+            let wake_at = tokio::time::Instant::now() + sleep_for(next, pass_at, Utc::now());
             tokio::select! {
                 () = cancel.cancelled() => return,
-                () = self.notify.notified() => {}
-                () = tokio::time::sleep(sleep) => {}
+                () = self.notify.notified() => {
+                    let coalesced = tokio::time::Instant::now() + COALESCE_WAKE_UPS;
+                    tokio::select! {
+                        () = cancel.cancelled() => return,
+                        () = tokio::time::sleep_until(coalesced.min(wake_at)) => {}
+                    }
+                }
+                () = tokio::time::sleep_until(wake_at) => {}
             }
         }
     }

@@ -9,8 +9,9 @@ pub mod eventsub;
 pub mod expiry;
 pub mod live;
 mod maintenance;
-pub(crate) mod reconcile;
+pub mod reconcile;
 pub mod routes;
+pub mod security;
 pub mod shutdown;
 pub mod store;
 pub mod telemetry;
@@ -75,12 +76,19 @@ pub async fn run(
             Arc::new(TokioClock),
         )
         .with_deadline_hook(scheduler.hook())
+        .with_catch_up_min_age(chrono::Duration::from_std(
+            config.recovery.catch_up_min_age,
+        )?)
         .with_notifier(Arc::new(discord::DiscordNotifier::new(tasks.clone()))),
     );
     tasks.spawn(scheduler.run(engine.clone(), cancel.clone()));
 
+    let mut eventsub_settings = SupervisorSettings::from_config(&twitch_config);
+    if let Some(id) = &config.recovery.instance_id {
+        eventsub_settings.instance_id = id.clone();
+    }
     let eventsub = EventSubSupervisor::new(
-        SupervisorSettings::from_config(&twitch_config),
+        eventsub_settings,
         SupervisorDeps {
             store: storage.store.clone(),
             sink: engine.clone(),
@@ -93,13 +101,17 @@ pub async fn run(
     tasks.spawn(reconcile::run(
         engine.clone(),
         eventsub.clone(),
+        config.recovery.reconcile_every,
         cancel.clone(),
     ));
     let webhook = twitch_config
         .webhook_secret
         .clone()
         .filter(|_| twitch_config.eventsub_transport == EventSubTransport::Webhook)
-        .map(|secret| WebhookState::new(secret, storage.store.clone(), engine.clone()));
+        .map(|secret| {
+            WebhookState::new(secret, storage.store.clone(), engine.clone())
+                .with_supervisor(eventsub.clone())
+        });
 
     let ctx = ServerContext::new(env!("CARGO_PKG_VERSION"), engine.clone(), demo.is_some());
     if let Some(demo) = demo.clone() {
@@ -130,6 +142,7 @@ pub async fn run(
         demo,
         webhook,
     });
+    let app = security::Security::new(&config.security, &twitch_config).protect(app);
     tasks.spawn(maintenance::run(storage, cancel.clone()));
 
     let trigger = cancel.clone();
@@ -146,6 +159,8 @@ pub async fn run(
         }
     });
     tracing::info!(addr = %listener.local_addr()?, "listening");
+    // The peer address keys the per-address rate limits.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let server = axum::serve(listener, app)
         .with_graceful_shutdown(cancel.clone().cancelled_owned())
         .into_future();

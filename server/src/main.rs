@@ -9,6 +9,15 @@ async fn main() -> anyhow::Result<()> {
         config.twitch.credentials = None;
     }
     server::telemetry::init(config.log_format);
+    if let Err(e) = serve(config).await {
+        // Logged once, as an entry Error Reporting picks up, rather than printed by `main`.
+        tracing::error!(error = %format!("{e:#}"), "the server stopped on an error");
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+async fn serve(config: server::config::Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen_addr).await?;
     server::run(config, listener, server::shutdown::signal()).await
 }

@@ -32,6 +32,7 @@ pub fn SiteHeader() -> impl IntoView {
                             Ok(Some(me)) => view! {
                                 <a href="/dashboard" class="text-sm text-zinc-300 hover:text-white">"Dashboard"</a>
                                 <a href="/activity" class="text-sm text-zinc-300 hover:text-white">"Activity"</a>
+                                <a href="/analytics" class="text-sm text-zinc-300 hover:text-white">"Analytics"</a>
                                 <a href="/settings" class="text-sm text-zinc-300 hover:text-white">"Settings"</a>
                                 <a href="/account" class="text-sm text-zinc-300 hover:text-white">"Account"</a>
                                 <span class="ml-auto text-sm text-zinc-400" id="signed-in-as">{me.display_name}</span>

@@ -1,5 +1,10 @@
 //! Reusable components, grouped by area.
 
+mod api_tokens;
+mod charts;
+mod charts_list;
+mod charts_parts;
+mod charts_scale;
 mod chat_templates;
 mod duration_planner;
 mod fields;
@@ -13,6 +18,9 @@ mod settings_editor;
 mod vip_actions;
 mod vip_list;
 
+pub use api_tokens::{ApiTokenActions, ApiTokensSection};
+pub use charts::{ColumnChart, Series, StepChart};
+pub use charts_list::{BarList, BarRow};
 pub use duration_planner::DurationPlanner;
 pub use fields::{PageError, CARD};
 pub use header::{LoginButton, SiteHeader};

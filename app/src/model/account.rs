@@ -35,7 +35,7 @@ pub struct TokenHealth {
 /// The state of a channel's EventSub connection, as the server's supervisor reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", content = "reason", rename_all = "snake_case")]
-pub enum EventSubState {
+pub enum EventSubConnection {
     Connecting,
     Connected,
     Reconnecting,
@@ -45,7 +45,7 @@ pub enum EventSubState {
     Standby,
 }
 
-impl EventSubState {
+impl EventSubConnection {
     /// A short label for the page.
     pub fn label(&self) -> &'static str {
         match self {
@@ -62,6 +62,67 @@ impl EventSubState {
     pub fn is_healthy(&self) -> bool {
         matches!(self, Self::Connected | Self::Standby)
     }
+}
+
+/// Where one EventSub subscription stands, as Twitch last reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", content = "reason", rename_all = "snake_case")]
+pub enum SubscriptionState {
+    /// Events of this type flow.
+    Enabled,
+    /// A webhook subscription waiting for Twitch to verify the callback.
+    Pending,
+    /// Creating it failed, or Twitch disabled it, for this reason.
+    Failed(String),
+    /// Twitch revoked it for this reason (e.g. `authorization_revoked`).
+    Revoked(String),
+}
+
+impl SubscriptionState {
+    /// A short label for the page.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Pending => "pending verification",
+            Self::Failed(_) => "failed",
+            Self::Revoked(_) => "revoked",
+        }
+    }
+
+    /// A machine-readable name (`enabled`, `pending`, `failed`, `revoked`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Pending => "pending",
+            Self::Failed(_) => "failed",
+            Self::Revoked(_) => "revoked",
+        }
+    }
+
+    /// Why it failed or was revoked.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Self::Failed(r) | Self::Revoked(r) => Some(r),
+            Self::Enabled | Self::Pending => None,
+        }
+    }
+}
+
+/// One EventSub subscription of a channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubscriptionStatus {
+    /// The subscription type, e.g. `stream.online`.
+    pub kind: String,
+    /// Twitch's subscription id; `None` when it could not be created.
+    pub id: Option<String>,
+    pub state: SubscriptionState,
+}
+
+/// A channel's EventSub on this server: the connection and each subscription, ordered by type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventSubState {
+    pub connection: EventSubConnection,
+    pub subscriptions: Vec<SubscriptionStatus>,
 }
 
 /// Everything the account page shows.
@@ -136,10 +197,24 @@ mod tests {
 
     #[test]
     fn failed_states_carry_their_reason_on_the_wire() {
-        let json = serde_json::to_value(EventSubState::Failed("socket closed".into())).unwrap();
-        assert_eq!(json["state"], "failed");
-        assert_eq!(json["reason"], "socket closed");
-        assert!(EventSubState::Standby.is_healthy());
-        assert!(!EventSubState::Reconnecting.is_healthy());
+        let state = EventSubState {
+            connection: EventSubConnection::Failed("socket closed".into()),
+            subscriptions: vec![SubscriptionStatus {
+                kind: "stream.online".into(),
+                id: None,
+                state: SubscriptionState::Revoked("authorization_revoked".into()),
+            }],
+        };
+        let json = serde_json::to_value(&state).unwrap();
+        assert_eq!(json["connection"]["state"], "failed");
+        assert_eq!(json["connection"]["reason"], "socket closed");
+        assert_eq!(json["subscriptions"][0]["state"]["state"], "revoked");
+        assert_eq!(
+            json["subscriptions"][0]["state"]["reason"],
+            "authorization_revoked"
+        );
+        assert!(EventSubConnection::Standby.is_healthy());
+        assert!(!EventSubConnection::Reconnecting.is_healthy());
+        assert_eq!(SubscriptionState::Pending.reason(), None);
     }
 }

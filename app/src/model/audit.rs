@@ -42,10 +42,14 @@ pub enum AuditAction {
     Login,
     ReauthNeeded,
     TwitchError,
+    StreamOnline,
+    /// A personal API token was created (metadata: its name and prefix, never the token).
+    ApiTokenCreated,
+    ApiTokenRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 18] = [
         Self::Grant,
         Self::Extend,
         Self::Revoke,
@@ -61,6 +65,9 @@ impl AuditAction {
         Self::Login,
         Self::ReauthNeeded,
         Self::TwitchError,
+        Self::StreamOnline,
+        Self::ApiTokenCreated,
+        Self::ApiTokenRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -80,6 +87,9 @@ impl AuditAction {
             Self::Login => "login",
             Self::ReauthNeeded => "reauth_needed",
             Self::TwitchError => "twitch_error",
+            Self::StreamOnline => "stream_online",
+            Self::ApiTokenCreated => "api_token_created",
+            Self::ApiTokenRevoked => "api_token_revoked",
         }
     }
 }

@@ -24,6 +24,9 @@ pub fn action_label(action: AuditAction) -> &'static str {
         AuditAction::Login => "Logged in",
         AuditAction::ReauthNeeded => "Needs a new login",
         AuditAction::TwitchError => "Twitch problem",
+        AuditAction::StreamOnline => "Stream went live",
+        AuditAction::ApiTokenCreated => "API token created",
+        AuditAction::ApiTokenRevoked => "API token revoked",
     }
 }
 
@@ -58,6 +61,12 @@ pub fn metadata_summary(metadata: &Value) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(title) = get("title").and_then(Value::as_str) {
         parts.push(format!("“{title}”"));
+    }
+    if let Some(name) = get("token_name").and_then(Value::as_str) {
+        parts.push(format!("“{name}”"));
+    }
+    if let Some(prefix) = get("token_prefix").and_then(Value::as_str) {
+        parts.push(format!("{prefix}…"));
     }
     if let Some(cost) = get("cost").and_then(Value::as_u64) {
         parts.push(format!("{cost} points"));
@@ -157,5 +166,11 @@ mod tests {
         assert_eq!(actor_label(&Actor::System), "the app");
         let at = Utc.with_ymd_and_hms(2026, 3, 4, 5, 6, 7).unwrap();
         assert_eq!(format_time(at), "2026-03-04 05:06:07 UTC");
+    }
+
+    #[test]
+    fn api_tokens_show_their_name_and_prefix() {
+        let m = json!({ "token_name": "Stream Deck", "token_prefix": "vipm_0123456", "token_id": "t-1" });
+        assert_eq!(metadata_summary(&m), "“Stream Deck” · vipm_0123456…");
     }
 }

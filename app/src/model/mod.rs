@@ -3,6 +3,8 @@
 
 mod account;
 mod activity;
+mod analytics;
+mod api_token;
 mod audit;
 mod audit_text;
 mod channel;
@@ -19,10 +21,22 @@ mod settings;
 mod settings_form;
 mod status;
 
-pub use account::{AccountOverview, EventSubState, ScopeStatus, ScopeSummary, TokenHealth};
+pub use account::{
+    AccountOverview, EventSubConnection, EventSubState, ScopeStatus, ScopeSummary,
+    SubscriptionState, SubscriptionStatus, TokenHealth,
+};
 pub use activity::{
     cursor_time, escape_query, ActivityParams, ActivityRequest, ViewerFilter,
     DEFAULT_ACTIVITY_LIMIT, MAX_ACTIVITY_LIMIT,
+};
+pub use analytics::{
+    grouped, parse_analytics_days, Analytics, AnalyticsTotals, DayStats, RefundCount, TopViewer,
+    ANALYTICS_WINDOWS, DEFAULT_ANALYTICS_DAYS, TOP_VIEWERS,
+};
+pub use api_token::{
+    api_token_hint, api_token_name, bearer_token, is_api_token, should_record_use, ApiTokenInfo,
+    NewApiToken, API_TOKEN_HEX_DIGITS, API_TOKEN_HINT_CHARS, API_TOKEN_PREFIX,
+    LAST_USED_EVERY_SECS, MAX_API_TOKENS, MAX_API_TOKEN_NAME_CHARS,
 };
 pub use audit::{Actor, AuditAction, AuditCursor, AuditEntry, AuditPage, AuditQuery};
 pub use audit_text::{action_label, actor_label, format_time, metadata_summary};

@@ -1,12 +1,15 @@
 //! `/account`: the streamer's Twitch account, the scopes the app needs against those granted (with
-//! a re-authorise link when any is missing), the token's health and the channel's EventSub state.
+//! a re-authorise link when any is missing), the token's health and the channel's EventSub state
+//! with the status of each of its subscriptions.
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::{PageError, CARD};
-use crate::model::{AccountOverview, EventSubState, ScopeStatus};
+use crate::model::{
+    AccountOverview, EventSubConnection, EventSubState, ScopeStatus, SubscriptionStatus,
+};
 use crate::server_fns::get_account;
 
 #[component]
@@ -191,24 +194,44 @@ fn Scope(scope: ScopeStatus) -> AnyView {
 
 #[component]
 fn EventSub(state: Option<EventSubState>) -> AnyView {
-    match state {
-        None => {
-            view! { <span class="text-zinc-400">"not watched by this server"</span> }.into_any()
-        }
-        Some(s) => {
-            let healthy = s.is_healthy();
-            let reason = match &s {
-                EventSubState::Failed(reason) => Some(reason.clone()),
-                EventSubState::Standby => Some("another instance holds the connection".to_owned()),
-                _ => None,
-            };
-            view! {
-                <span class:text-emerald-300=healthy class:text-amber-300=!healthy class="font-medium">{s.label()}</span>
-                {reason.map(|r| view! { <span class="block text-zinc-400">{r}</span> })}
-            }
-                .into_any()
-        }
+    let Some(EventSubState {
+        connection,
+        subscriptions,
+    }) = state
+    else {
+        return view! { <span class="text-zinc-400">"not watched by this server"</span> }
+            .into_any();
+    };
+    let healthy = connection.is_healthy();
+    let reason = match &connection {
+        EventSubConnection::Failed(reason) => Some(reason.clone()),
+        EventSubConnection::Standby => Some("another instance holds the connection".to_owned()),
+        _ => None,
+    };
+    view! {
+        <span class:text-emerald-300=healthy class:text-amber-300=!healthy class="font-medium">{connection.label()}</span>
+        {reason.map(|r| view! { <span class="block text-zinc-400">{r}</span> })}
+        <ul id="eventsub-subscriptions" class="mt-2 space-y-1">
+            {subscriptions.into_iter().map(|s| view! { <Subscription status=s /> }).collect_view()}
+        </ul>
     }
+    .into_any()
+}
+
+#[component]
+fn Subscription(status: SubscriptionStatus) -> AnyView {
+    let SubscriptionStatus { kind, id, state } = status;
+    let ok = state.name() == "enabled";
+    let data_kind = kind.clone();
+    view! {
+        <li data-subscription=data_kind data-state=state.name() title=id>
+            <span class="font-mono text-xs break-all">{kind}</span>
+            " "
+            <span class="text-xs" class:text-emerald-300=ok class:text-amber-300=!ok>{state.label()}</span>
+            {state.reason().map(|r| view! { <span class="block text-xs text-zinc-500">{r.to_owned()}</span> })}
+        </li>
+    }
+    .into_any()
 }
 
 #[cfg(test)]

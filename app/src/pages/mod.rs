@@ -2,6 +2,7 @@
 
 mod account;
 mod activity;
+mod analytics;
 mod dashboard;
 mod home;
 mod not_found;
@@ -10,6 +11,7 @@ mod settings;
 
 pub use account::AccountPage;
 pub use activity::ActivityPage;
+pub use analytics::AnalyticsPage;
 pub use dashboard::DashboardPage;
 pub use home::HomePage;
 pub use not_found::NotFound;

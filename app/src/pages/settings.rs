@@ -1,12 +1,14 @@
-//! `/settings`: the channel's settings (one form) and its channel-point rewards.
+//! `/settings`: the channel's settings (one form), its channel-point rewards and the user's API
+//! tokens.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::{
-    use_live_updates, PageError, RewardActions, RewardsSection, SettingsEditor,
+    use_live_updates, ApiTokenActions, ApiTokensSection, PageError, RewardActions, RewardsSection,
+    SettingsEditor,
 };
-use crate::server_fns::{get_settings, list_rewards, SaveSettings};
+use crate::server_fns::{get_settings, list_api_tokens, list_rewards, SaveSettings};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -16,6 +18,8 @@ pub fn SettingsPage() -> impl IntoView {
     // The settings form reloads only after a save here, so a live event never wipes what is typed.
     let settings = Resource::new(move || save.version().get(), |_| get_settings());
     let reward_list = Resource::new(move || (rewards.version(), live.get()), |_| list_rewards());
+    let tokens = ApiTokenActions::new();
+    let token_list = Resource::new(move || tokens.version(), |_| list_api_tokens());
     view! {
         <Title text="Settings · VIP Manager" />
         <main class="mx-auto max-w-5xl px-4 py-8">
@@ -35,6 +39,11 @@ pub fn SettingsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     // Without a login the settings part already says so.
                     reward_list.await.ok().map(|list| view! { <RewardsSection rewards=list actions=rewards /> })
+                })}
+            </Transition>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    token_list.await.ok().map(|data| view! { <ApiTokensSection data actions=tokens /> })
                 })}
             </Transition>
         </main>

@@ -2,6 +2,8 @@
 
 mod account;
 mod activity;
+mod analytics;
+mod api_tokens;
 mod dashboard;
 mod settings;
 mod status;
@@ -9,6 +11,8 @@ mod vips;
 
 pub use account::*;
 pub use activity::*;
+pub use analytics::*;
+pub use api_tokens::*;
 pub use dashboard::*;
 pub use settings::*;
 pub use status::*;

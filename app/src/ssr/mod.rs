@@ -4,6 +4,8 @@
 pub mod account;
 pub mod accounts;
 pub mod activity;
+pub mod analytics;
+pub mod api_tokens;
 pub mod auth;
 mod context;
 pub mod engine;
@@ -20,7 +22,7 @@ pub mod twitch;
 pub mod vips;
 
 pub use context::ServerContext;
-pub use store::{ActiveWith, SealedTokens, Store, StoreError, StoreResult};
+pub use store::{ActiveWith, ApiTokenRecord, SealedTokens, Store, StoreError, StoreResult};
 pub use tokens::TwitchTokens;
 
 use crate::error::AppError;

@@ -37,12 +37,14 @@ use tokio::task::JoinHandle;
 
 pub mod actions;
 pub mod auth;
+pub mod chaos;
 pub mod control;
 pub mod error;
 pub mod events;
 pub mod eventsub_ws;
 pub mod helix;
 pub mod oauth;
+pub mod record;
 pub mod state;
 pub mod support;
 pub mod webhook;
@@ -75,6 +77,7 @@ pub struct IssuedToken {
 struct Inner {
     world: Mutex<World>,
     http: reqwest::Client,
+    recorder: record::Recorder,
 }
 
 /// A handle to one simulated Twitch. Cheap to clone.
@@ -126,12 +129,18 @@ impl Simulator {
             inner: Arc::new(Inner {
                 world: Mutex::new(World::new(config)),
                 http,
+                recorder: record::Recorder::default(),
             }),
         }
     }
 
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
+    }
+
+    /// The opt-in request recorder (benchmarks).
+    pub fn recorder(&self) -> &record::Recorder {
+        &self.inner.recorder
     }
 
     /// Runs `f` on the world under the lock, then sends the webhook messages
@@ -159,6 +168,7 @@ impl Simulator {
                 self.clone(),
                 inject_failures,
             ))
+            .layer(middleware::from_fn_with_state(self.clone(), record::layer))
             .with_state(self.clone())
     }
 

@@ -8,9 +8,13 @@ use leptos::config::LeptosOptions;
 use secrecy::SecretString;
 
 mod database;
+mod recovery;
+mod security;
 mod twitch;
 
 pub use database::DatabaseUrl;
+pub use recovery::RecoveryConfig;
+pub use security::{Rate, RateLimits, SecurityConfig};
 pub use twitch::{EventSubTransport, TwitchConfig, TwitchCredentials};
 
 /// How log lines are written.
@@ -38,6 +42,11 @@ pub struct Config {
     pub cron_secret: Option<SecretString>,
     /// Demo mode: how often, on average, a simulated viewer redeems (`DEMO_REDEEM_EVERY_SECS`).
     pub demo_redeem_every: std::time::Duration,
+    /// How quickly missed events are caught up (`RECONCILE_EVERY_SECS`, `CATCH_UP_MIN_AGE_SECS`,
+    /// `INSTANCE_ID`).
+    pub recovery: RecoveryConfig,
+    /// Rate limits and trusted proxies (`RATE_LIMIT_*`, `TRUSTED_PROXY_HOPS`).
+    pub security: SecurityConfig,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/vip.db";
@@ -102,6 +111,8 @@ impl Config {
                 "DEMO_REDEEM_EVERY_SECS",
                 "40",
             )?),
+            recovery: RecoveryConfig::from_lookup(env)?,
+            security: SecurityConfig::from_lookup(env)?,
         })
     }
 }

@@ -1,19 +1,25 @@
 //! `GET /api/ws`: the signed-in user's channel as a Server-Sent Events stream. Only the caller's own
 //! channel (or, with `?channel=ID`, a channel they may manage as a moderator); nothing crosses
-//! channels, no token appears in the URL, and the stream ends when the server shuts down.
+//! channels, no token appears in the URL, and the stream ends when the server shuts down. Scripts
+//! may authorise with a personal API token (`Authorization: Bearer vipm_…`) instead of the login
+//! cookie; a request with that header is judged by it alone.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
 use app::model::ChannelId;
+use app::ssr::api_tokens;
 use app::ssr::auth::{authorize, session_user};
 use app::ssr::twitch::TwitchApi;
 use app::ssr::Store;
 use app::AppError;
 use axum::extract::{Query, State};
+use axum::http::header::AUTHORIZATION;
+use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use chrono::Utc;
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
@@ -34,14 +40,30 @@ pub struct StreamParams {
     channel: Option<String>,
 }
 
+/// The caller: the API token's owner when the request carries one, else the login session's user.
+async fn caller_id(
+    state: &SseState,
+    headers: &HeaderMap,
+    session: &Session,
+) -> Result<String, AppError> {
+    match headers.get(AUTHORIZATION) {
+        Some(value) => {
+            let value = value.to_str().unwrap_or_default();
+            let caller = api_tokens::authenticate(state.store.as_ref(), value, Utc::now()).await?;
+            Ok(caller.user_id)
+        }
+        None => session_user(session).await?.ok_or(AppError::Unauthorized),
+    }
+}
+
 pub async fn stream(
     State(state): State<SseState>,
+    headers: HeaderMap,
     session: Session,
     Query(params): Query<StreamParams>,
 ) -> Response {
-    let user_id = match session_user(&session).await {
-        Ok(Some(id)) => id,
-        Ok(None) => return AppError::Unauthorized.into_response(),
+    let user_id = match caller_id(&state, &headers, &session).await {
+        Ok(id) => id,
         Err(e) => return e.into_response(),
     };
     let channel = ChannelId(params.channel.unwrap_or_else(|| user_id.clone()));

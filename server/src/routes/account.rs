@@ -1,10 +1,11 @@
 //! The account page's view of the server: [`SupervisorAccountStatus`] implements
 //! [`app::ssr::account::AccountStatus`] over the scope list, the token manager (scopes and expiry
-//! only, never the token) and the EventSub supervisor. Provided in the Leptos context per request.
+//! only, never the token) and the EventSub supervisor (the channel's connection state and the status
+//! of each of its subscriptions). Provided in the Leptos context per request.
 
 use std::sync::Arc;
 
-use app::model::{ChannelId, EventSubState, GrantRules, TokenHealth};
+use app::model::{ChannelId, EventSubConnection, EventSubState, GrantRules, TokenHealth};
 use app::ssr::account::{AccountStatus, RequiredScope};
 use async_trait::async_trait;
 
@@ -24,14 +25,14 @@ impl SupervisorAccountStatus {
 }
 
 /// The supervisor's state in the page's terms.
-pub fn eventsub_state(state: ChannelState) -> EventSubState {
+pub fn eventsub_connection(state: ChannelState) -> EventSubConnection {
     match state {
-        ChannelState::Connecting => EventSubState::Connecting,
-        ChannelState::Connected => EventSubState::Connected,
-        ChannelState::Reconnecting => EventSubState::Reconnecting,
-        ChannelState::Failed(reason) => EventSubState::Failed(reason),
-        ChannelState::NeedsReauth => EventSubState::NeedsReauth,
-        ChannelState::Standby => EventSubState::Standby,
+        ChannelState::Connecting => EventSubConnection::Connecting,
+        ChannelState::Connected => EventSubConnection::Connected,
+        ChannelState::Reconnecting => EventSubConnection::Reconnecting,
+        ChannelState::Failed(reason) => EventSubConnection::Failed(reason),
+        ChannelState::NeedsReauth => EventSubConnection::NeedsReauth,
+        ChannelState::Standby => EventSubConnection::Standby,
     }
 }
 
@@ -67,11 +68,11 @@ impl AccountStatus for SupervisorAccountStatus {
     }
 
     fn eventsub(&self, channel: &ChannelId) -> Option<EventSubState> {
-        self.eventsub
-            .states()
-            .into_iter()
-            .find(|(c, _)| c == channel)
-            .map(|(_, state)| eventsub_state(state))
+        let connection = self.eventsub.state(channel)?;
+        Some(EventSubState {
+            connection: eventsub_connection(connection),
+            subscriptions: self.eventsub.subscriptions(channel),
+        })
     }
 }
 
@@ -82,16 +83,16 @@ mod tests {
     #[test]
     fn every_supervisor_state_maps_with_its_reason() {
         assert_eq!(
-            eventsub_state(ChannelState::Failed("socket closed".into())),
-            EventSubState::Failed("socket closed".into())
+            eventsub_connection(ChannelState::Failed("socket closed".into())),
+            EventSubConnection::Failed("socket closed".into())
         );
         assert_eq!(
-            eventsub_state(ChannelState::Standby),
-            EventSubState::Standby
+            eventsub_connection(ChannelState::Standby),
+            EventSubConnection::Standby
         );
         assert_eq!(
-            eventsub_state(ChannelState::NeedsReauth),
-            EventSubState::NeedsReauth
+            eventsub_connection(ChannelState::NeedsReauth),
+            EventSubConnection::NeedsReauth
         );
     }
 }

@@ -75,7 +75,7 @@ pub fn router(parts: Parts) -> Router {
         account::SupervisorAccountStatus::new(state.auth.tokens.clone(), state.eventsub.clone()),
     );
     let sessions = SessionManagerLayer::new(sessions)
-        .with_name("vip_session")
+        .with_name(crate::security::SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure_cookies)
@@ -95,14 +95,16 @@ pub fn router(parts: Parts) -> Router {
             &state,
             routes,
             move || {
+                crate::security::provide_nonce();
                 provide_context(ctx.clone());
                 provide_context(account.clone());
             },
             move || app::shell(leptos.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
-            app::shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(crate::security::provide_nonce, app::shell))
         .with_state(state);
     if let Some(webhook) = webhook {
         router = router.merge(crate::eventsub::webhook::router(webhook));

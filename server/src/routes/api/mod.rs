@@ -1,6 +1,7 @@
 //! The JSON API of the original product, for scripts and tools (Stream Deck, Streamer.bot): the same
-//! use cases as the dashboard, authorised by the login session; ownership is checked on the server,
-//! never taken from the body. Errors are `{"error": code, "message": text}`.
+//! use cases as the dashboard, authorised by the login session or a personal API token
+//! (`Authorization: Bearer vipm_…`); ownership is checked on the server, never taken from the
+//! body. Errors are `{"error": code, "message": text}`.
 
 mod audit;
 mod body;
@@ -10,12 +11,16 @@ mod vips;
 
 use app::model::ChannelId;
 use app::ssr::auth::{self, Caller};
-use app::ssr::ServerContext;
+use app::ssr::{api_tokens, ServerContext};
 use app::AppError;
 use axum::extract::{FromRef, FromRequestParts};
+use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::Router;
+use chrono::Utc;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -43,8 +48,14 @@ where
         )
 }
 
-/// The signed-in caller and the channel they act on: their own, or `?channel=ID` (a channel they
-/// moderate, when its streamer allows it).
+/// The caller and the channel they act on: their own, or `?channel=ID` (a channel they moderate,
+/// when its streamer allows it).
+///
+/// The caller is the owner of the API token in the `Authorization` header when there is one, and
+/// otherwise the login session's user. A request with an `Authorization` header is judged by it
+/// alone: a bad or revoked token is a 401 even when a login cookie came along (the cross-site
+/// check lets such requests through, so the cookie must not count). A token is read from that
+/// header only, never from a cookie or the query string.
 pub struct Acting {
     pub ctx: ServerContext,
     pub caller: Caller,
@@ -56,21 +67,45 @@ struct ChannelParam {
     channel: Option<String>,
 }
 
+/// A 401 for a refused token, with the challenge RFC 6750 asks for.
+fn bad_token(e: AppError) -> Response {
+    let mut response = e.into_response();
+    if response.status() == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_static(r#"Bearer error="invalid_token""#),
+        );
+    }
+    response
+}
+
 impl<S> FromRequestParts<S> for Acting
 where
     S: Send + Sync,
     ServerContext: FromRef<S>,
 {
-    type Rejection = AppError;
+    type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
         let ctx = ServerContext::from_ref(state);
-        let session = Session::from_request_parts(parts, state)
-            .await
-            .map_err(|_| AppError::Unauthorized)?;
-        let caller = auth::caller(ctx.store().as_ref(), &session).await?;
+        let caller = match parts.headers.get(AUTHORIZATION) {
+            Some(value) => {
+                let value = value.to_str().unwrap_or_default();
+                api_tokens::authenticate(ctx.store().as_ref(), value, Utc::now())
+                    .await
+                    .map_err(bad_token)?
+            }
+            None => {
+                let session = Session::from_request_parts(parts, state)
+                    .await
+                    .map_err(|_| AppError::Unauthorized.into_response())?;
+                auth::caller(ctx.store().as_ref(), &session)
+                    .await
+                    .map_err(IntoResponse::into_response)?
+            }
+        };
         let param = axum::extract::Query::<ChannelParam>::try_from_uri(&parts.uri)
-            .map_err(|e| AppError::Invalid(e.body_text()))?;
+            .map_err(|e| AppError::Invalid(e.body_text()).into_response())?;
         let channel = ChannelId(param.0.channel.unwrap_or_else(|| caller.user_id.clone()));
         Ok(Self {
             ctx,
