@@ -4,6 +4,7 @@ mod account;
 mod activity;
 mod dashboard;
 mod home;
+mod lazy_routes;
 mod not_found;
 mod public_channel;
 mod settings;
@@ -12,6 +13,9 @@ pub use account::AccountPage;
 pub use activity::ActivityPage;
 pub use dashboard::DashboardPage;
 pub use home::HomePage;
+pub use lazy_routes::{
+    AccountRoute, ActivityRoute, DashboardRoute, HomeRoute, PublicChannelRoute, SettingsRoute,
+};
 pub use not_found::NotFound;
 pub use public_channel::PublicChannelPage;
 pub use settings::SettingsPage;
