@@ -12,7 +12,8 @@ RUN npm install -g binaryen@132.0.0 @tailwindcss/cli@4.3.5 tailwindcss@4.3.5
 ENV NODE_PATH=/usr/local/lib/node_modules
 WORKDIR /build
 COPY . .
-RUN cargo leptos build --release
+# --split: each page's browser code is its own WASM chunk (lazy routes), loaded when first shown.
+RUN cargo leptos build --release --split
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \

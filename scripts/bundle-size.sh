@@ -1,18 +1,44 @@
 #!/usr/bin/env bash
-# Prints the size of the release WASM bundle, its JS glue and CSS: raw, gzip and brotli.
+# Prints the size of the release WASM bundle (raw, gzip and brotli): the main module with its JS
+# glue and the CSS, then what the first load of each page fetches (the main module plus that page's
+# split-off chunks, from the split manifest) and the sum of every chunk. Fails when the main module,
+# which every page loads first, is over the budget of 250 KB brotli (BUDGET_KB overrides it).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PKG=$ROOT/target/site/pkg
-[ -f "$PKG/vip-manager.wasm" ] || { echo "no release bundle: run cargo leptos build --release" >&2; exit 1; }
-node - "$PKG" <<'JS'
+[ -f "$PKG/vip-manager.wasm" ] || { echo "no release bundle: run cargo leptos build --release --split" >&2; exit 1; }
+node - "$PKG" "${BUDGET_KB:-250}" <<'JS'
 const fs = require("fs"), zlib = require("zlib"), path = require("path");
-const dir = process.argv[2];
+const [dir, budgetKb] = [process.argv[2], Number(process.argv[3])];
 const kb = (n) => (n / 1024).toFixed(1).padStart(8) + " KB";
-console.log("file".padEnd(22) + "raw".padStart(11) + "gzip".padStart(11) + "brotli".padStart(11));
-for (const f of ["vip-manager.wasm", "vip-manager.js", "vip-manager.css"]) {
+const size = (f) => {
   const data = fs.readFileSync(path.join(dir, f));
-  const gz = zlib.gzipSync(data, { level: 9 }).length;
-  const br = zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-  console.log(f.padEnd(22) + kb(data.length) + kb(gz) + kb(br));
+  return [
+    data.length,
+    zlib.gzipSync(data, { level: 9 }).length,
+    zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  ];
+};
+const sum = (files) => files.map(size).reduce((a, b) => a.map((x, i) => x + b[i]), [0, 0, 0]);
+const row = (name, [raw, gz, br]) => console.log(name.padEnd(40) + kb(raw) + kb(gz) + kb(br));
+console.log("file".padEnd(40) + "raw".padStart(11) + "gzip".padStart(11) + "brotli".padStart(11));
+const files = fs.readdirSync(dir);
+const splitJs = files.filter((f) => f.startsWith("__wasm_split") && f.endsWith(".js"));
+for (const f of ["vip-manager.wasm", "vip-manager.js", ...splitJs, "vip-manager.css"]) row(f, size(f));
+const manifestFile = files.find((f) => f.startsWith("__wasm_split_manifest"));
+if (manifestFile) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, manifestFile), "utf8"));
+  const chunks = files.filter((f) => f.endsWith(".wasm") && f !== "vip-manager.wasm");
+  console.log(`\nfirst load of a page: vip-manager.wasm + the page's chunks (${chunks.length} chunks in all)`);
+  for (const [key, deps] of Object.entries(manifest).sort()) {
+    const name = key.replace(/^__/, "").replace(/_view_\d+$/, "").replace(/_route$/, "");
+    row(`  ${name} (${deps.length} chunks)`, sum(["vip-manager.wasm", ...deps.map((d) => `${d}.wasm`)]));
+  }
+  row("all chunks (without main)", sum(chunks));
+  row("main + all chunks", sum(["vip-manager.wasm", ...chunks]));
 }
+const mainKb = size("vip-manager.wasm")[2] / 1024;
+const verdict = mainKb <= budgetKb ? "within" : "OVER";
+console.log(`\nmain module: ${mainKb.toFixed(1)} KB brotli, ${verdict} the budget of ${budgetKb} KB`);
+process.exit(mainKb <= budgetKb ? 0 : 1);
 JS

@@ -7,7 +7,7 @@ cd "$ROOT"
 bash scripts/setup.sh "$@"
 # shellcheck disable=SC1091
 source .tools/env.sh
-cargo leptos build --release
+cargo leptos build --release --split
 ADDR=${LEPTOS_SITE_ADDR:-127.0.0.1:3000}
 echo
 echo "  VIP Manager is starting at http://$ADDR  (Ctrl-C stops it)"

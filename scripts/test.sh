@@ -30,7 +30,7 @@ browser_tests() {
   mkdir -p target/e2e
   # The simulated audience stays quiet so that what the tests see is what they did.
   DEMO_REDEEM_EVERY_SECS=86400 DATABASE_URL="sqlite://target/e2e/vip-$(date +%s).db" \
-    timeout --signal=INT --kill-after=30 2400 cargo leptos end-to-end --release
+    timeout --signal=INT --kill-after=30 2400 cargo leptos end-to-end --release --split
   node -e '
     const r = require("./end2end/test-results/report.json").stats;
     console.log(`browser tests: ${r.expected} passed, ${r.unexpected} failed, ${r.skipped} skipped, ${r.flaky} flaky`);

@@ -1,8 +1,9 @@
 //! The one error type that crosses the wire, shared by pages, server functions and REST handlers.
 
 use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
-use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
+
+use crate::server_fns::codec::JsonText;
 
 /// Why Twitch or the VIP rules refused a VIP change. Each has a stable code for the REST API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,7 +121,7 @@ impl AppError {
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = JsonText;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         Self::ServerFn(value)

@@ -4,6 +4,7 @@
 
 pub mod components;
 pub mod error;
+pub mod hydrated;
 pub mod model;
 pub mod pages;
 pub mod server_fns;
@@ -13,7 +14,7 @@ pub mod ssr;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{ParamSegment, SsrMode, StaticSegment};
+use leptos_router::{Lazy, ParamSegment, SsrMode, StaticSegment};
 
 pub use error::{AppError, Refusal};
 
@@ -40,9 +41,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser: the attribute turns true once the WASM bundle has hydrated.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    // The attribute turns true once the WASM bundle has hydrated the page (set by the browser entry).
+    let hydrated = hydrated::Hydrated::from_context();
     view! {
         <Stylesheet id="leptos" href="/pkg/vip-manager.css" />
         <Title text="VIP Manager" />
@@ -51,23 +51,39 @@ pub fn App() -> impl IntoView {
                 <components::SiteHeader />
                 <Routes fallback=pages::NotFound>
                     // Async: every page is complete HTML without JavaScript.
-                    <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
+                    <Route
+                        path=StaticSegment("")
+                        view={Lazy::<pages::HomeRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=StaticSegment("dashboard")
-                        view=pages::DashboardPage
+                        view={Lazy::<pages::DashboardRoute>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=StaticSegment("activity") view=pages::ActivityPage ssr=SsrMode::Async />
+                    <Route
+                        path=StaticSegment("activity")
+                        view={Lazy::<pages::ActivityRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("settings")
+                        view={Lazy::<pages::SettingsRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("account")
+                        view={Lazy::<pages::AccountRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=StaticSegment("analytics")
-                        view=pages::AnalyticsPage
+                        view={Lazy::<pages::AnalyticsRoute>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=StaticSegment("settings") view=pages::SettingsPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("account") view=pages::AccountPage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("c"), ParamSegment("login"))
-                        view=pages::PublicChannelPage
+                        view={Lazy::<pages::PublicChannelRoute>::new()}
                         ssr=SsrMode::Async
                     />
                 </Routes>

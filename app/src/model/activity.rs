@@ -3,7 +3,7 @@
 //! one place, and written back into links ("Older", "Download CSV") so paging works without
 //! JavaScript.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{AuditAction, AuditCursor};
@@ -140,7 +140,7 @@ impl ActivityParams {
 
 /// A cursor time as text: RFC 3339 in UTC with `Z` (no `+` to escape) and every digit the store keeps.
 pub fn cursor_time(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    super::rfc3339(at, true)
 }
 
 /// Percent-encodes everything but ASCII letters, digits and `-._~` (RFC 3986 unreserved).

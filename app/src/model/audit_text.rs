@@ -42,7 +42,7 @@ pub fn actor_label(actor: &Actor) -> String {
 
 /// A time as people read it, always in UTC: `2026-03-04 05:06:07 UTC`.
 pub fn format_time(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    super::utc_text(at, super::Precision::Seconds)
 }
 
 fn words(code: &str) -> String {

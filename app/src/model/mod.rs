@@ -20,6 +20,7 @@ mod session;
 mod settings;
 mod settings_form;
 mod status;
+mod time_text;
 
 pub use account::{
     AccountOverview, EventSubConnection, EventSubState, ScopeStatus, ScopeSummary,
@@ -55,3 +56,4 @@ pub use settings::{
 };
 pub use settings_form::{parse_optional, split_duration, RewardForm, SettingsForm};
 pub use status::ServerStatus;
+pub use time_text::{rfc3339, utc_text, Precision};

@@ -33,7 +33,7 @@ pub fn AccountPage() -> AnyView {
 
 fn when(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let left = (at - now).num_minutes();
-    let stamp = at.format("%Y-%m-%d %H:%M UTC");
+    let stamp = crate::model::utc_text(at, crate::model::Precision::Minutes);
     match left {
         m if m < 0 => format!("expired at {stamp}; renewed on the next use"),
         m if m < 120 => format!("{stamp} (in {m} min)"),

@@ -196,7 +196,7 @@ fn EntryRow(entry: AuditEntry) -> impl IntoView {
     let details = metadata_summary(&entry.metadata);
     view! {
         <li class="grid gap-1 px-4 py-3 sm:grid-cols-[12rem_1fr] sm:gap-4" data-action=entry.action.as_str()>
-            <time datetime=entry.at.to_rfc3339() class="font-mono text-xs tabular-nums text-zinc-400 sm:pt-1">
+            <time datetime=crate::model::rfc3339(entry.at, false) class="font-mono text-xs tabular-nums text-zinc-400 sm:pt-1">
                 {format_time(entry.at)}
             </time>
             <div class="min-w-0">

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::model::AccountOverview;
 
 /// The signed-in streamer's Twitch account, scopes, token health and EventSub state.
-#[server]
+#[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn get_account() -> Result<AccountOverview, AppError> {
     use crate::ssr::{account, auth, context};

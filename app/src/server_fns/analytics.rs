@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::model::Analytics;
 
 /// The signed-in streamer's analytics over the last `days` UTC days (7, 30 or 90; 30 when empty).
-#[server]
+#[server(output = super::codec::Json)]
 pub async fn get_analytics(days: Option<String>) -> Result<Analytics, AppError> {
     use crate::model::parse_analytics_days;
     use crate::ssr::{analytics, auth, context};

@@ -90,7 +90,7 @@ mod flash {
 }
 
 /// The signed-in user's tokens, and a token a form just created without JavaScript.
-#[server]
+#[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn list_api_tokens() -> Result<ApiTokensData, AppError> {
     use crate::ssr::{api_tokens, auth, context};
@@ -105,7 +105,7 @@ pub async fn list_api_tokens() -> Result<ApiTokensData, AppError> {
 }
 
 /// Creates a token for the signed-in user; the answer is the only time it is shown.
-#[server]
+#[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn create_api_token(name: String) -> Result<NewApiToken, AppError> {
     use crate::ssr::{api_tokens, auth, context};
@@ -117,7 +117,7 @@ pub async fn create_api_token(name: String) -> Result<NewApiToken, AppError> {
 }
 
 /// Revokes one of the signed-in user's tokens.
-#[server]
+#[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn revoke_api_token(id: String) -> Result<(), AppError> {
     use crate::ssr::{api_tokens, auth, context};

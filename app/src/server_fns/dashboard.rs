@@ -4,7 +4,7 @@ use crate::error::AppError;
 use crate::model::{Dashboard, Me};
 
 /// The signed-in user, or `None`.
-#[server]
+#[server(output = super::codec::Json)]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
     use crate::ssr::{auth, context, internal};
     let Ok(user_id) = auth::signed_in().await else {
@@ -24,7 +24,7 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
 }
 
 /// The signed-in streamer's channel: VIPs and rewards.
-#[server]
+#[server(output = super::codec::Json)]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use crate::ssr::{auth, context, internal};
     let user_id = auth::signed_in().await?;

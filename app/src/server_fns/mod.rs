@@ -1,5 +1,8 @@
 //! Server functions, grouped by area. Each is a few lines that call a use case in `crate::ssr`.
 
+// The response encoding of the server functions below.
+pub mod codec;
+
 mod account;
 mod activity;
 mod analytics;

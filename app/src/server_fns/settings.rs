@@ -44,7 +44,7 @@ async fn acting() -> Result<
 }
 
 /// The signed-in streamer's settings.
-#[server]
+#[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn get_settings() -> Result<SettingsData, AppError> {
     let (ctx, caller, channel) = acting().await?;
@@ -53,7 +53,7 @@ pub async fn get_settings() -> Result<SettingsData, AppError> {
 }
 
 /// Saves the settings form; returns the settings as saved.
-#[server]
+#[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn save_settings(form: SettingsForm) -> Result<SettingsData, AppError> {
     let (ctx, caller, channel) = acting().await?;
@@ -62,7 +62,7 @@ pub async fn save_settings(form: SettingsForm) -> Result<SettingsData, AppError>
 }
 
 /// The channel's rewards.
-#[server]
+#[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn list_rewards() -> Result<Vec<Reward>, AppError> {
     let (ctx, caller, channel) = acting().await?;
@@ -70,7 +70,7 @@ pub async fn list_rewards() -> Result<Vec<Reward>, AppError> {
 }
 
 /// Creates a reward on Twitch and records it.
-#[server]
+#[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn create_reward(form: RewardForm) -> Result<Reward, AppError> {
     let (ctx, caller, channel) = acting().await?;
@@ -79,7 +79,7 @@ pub async fn create_reward(form: RewardForm) -> Result<Reward, AppError> {
 }
 
 /// Changes a reward (the whole reward is posted).
-#[server]
+#[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn update_reward(reward_id: String, form: RewardForm) -> Result<Reward, AppError> {
     let (ctx, caller, channel) = acting().await?;
@@ -88,7 +88,7 @@ pub async fn update_reward(reward_id: String, form: RewardForm) -> Result<Reward
 }
 
 /// Turns a reward on or off.
-#[server]
+#[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn set_reward_enabled(reward_id: String, enabled: bool) -> Result<Reward, AppError> {
     let (ctx, caller, channel) = acting().await?;
@@ -96,7 +96,7 @@ pub async fn set_reward_enabled(reward_id: String, enabled: bool) -> Result<Rewa
 }
 
 /// Deletes a reward on Twitch and forgets it.
-#[server]
+#[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn delete_reward(reward_id: String) -> Result<(), AppError> {
     let (ctx, caller, channel) = acting().await?;

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 
 /// Grants VIP on the signed-in streamer's channel. Returns a sentence for the streamer.
-#[server]
+#[server(output = super::codec::Json)]
 pub async fn grant_vip(login: String, amount: String, unit: String) -> Result<String, AppError> {
     use crate::ssr::{auth, context, vips};
     let duration = crate::model::VipDuration::from_form(&amount, &unit)?;
@@ -37,7 +37,7 @@ pub async fn grant_vip(login: String, amount: String, unit: String) -> Result<St
 }
 
 /// Adds time to a VIP of the signed-in streamer's channel.
-#[server]
+#[server(output = super::codec::Json)]
 pub async fn extend_vip(viewer_id: String, amount: String, unit: String) -> Result<(), AppError> {
     use crate::ssr::{auth, context, vips};
     let by = crate::model::VipDuration::from_form(&amount, &unit)?;
@@ -49,7 +49,7 @@ pub async fn extend_vip(viewer_id: String, amount: String, unit: String) -> Resu
 }
 
 /// Removes a VIP of the signed-in streamer's channel now.
-#[server]
+#[server(output = super::codec::Json)]
 pub async fn revoke_vip(viewer_id: String) -> Result<(), AppError> {
     use crate::ssr::{auth, context, vips};
     let ctx = context()?;
