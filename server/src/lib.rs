@@ -28,6 +28,7 @@ use tokio_util::task::TaskTracker;
 use std::sync::Arc;
 
 use app::ssr::engine::Engine;
+use app::ssr::live::LiveBus;
 
 use crate::config::{Config, EventSubTransport};
 use crate::demo::Demo;
@@ -35,7 +36,7 @@ use crate::eventsub::settings::SupervisorSettings;
 use crate::eventsub::supervisor::{EventSubSupervisor, SupervisorDeps};
 use crate::eventsub::webhook::WebhookState;
 use crate::expiry::{CronEndpoint, ExpiryScheduler, TokioClock};
-use crate::live::{LiveHub, SseState};
+use crate::live::{LiveHub, LiveRelay, RelaySettings, SseState};
 
 /// How long open connections and background tasks get to finish after shutdown begins.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(7);
@@ -66,13 +67,34 @@ pub async fn run(
         storage.cipher.clone(),
     )?;
 
+    let mut eventsub_settings = SupervisorSettings::from_config(&twitch_config);
+    if let Some(id) = &config.recovery.instance_id {
+        eventsub_settings.instance_id = id.clone();
+    }
     let live = LiveHub::default();
+    // With several instances on one store, events published on one reach every instance's dashboards.
+    let live_bus: Arc<dyn LiveBus> = if config.live.relay {
+        let settings = RelaySettings {
+            instance_id: eventsub_settings.instance_id.clone(),
+            poll_every: config.live.poll_every,
+        };
+        tracing::info!(instance = %settings.instance_id, "live events relayed through the store");
+        Arc::new(LiveRelay::start(
+            live.clone(),
+            storage.store.clone(),
+            settings,
+            &tasks,
+            &cancel,
+        ))
+    } else {
+        Arc::new(live.clone())
+    };
     let scheduler = ExpiryScheduler::new();
     let engine = Arc::new(
         Engine::new(
             storage.store.clone(),
             twitch.api.clone(),
-            Arc::new(live.clone()),
+            live_bus,
             Arc::new(TokioClock),
         )
         .with_deadline_hook(scheduler.hook())
@@ -83,10 +105,6 @@ pub async fn run(
     );
     tasks.spawn(scheduler.run(engine.clone(), cancel.clone()));
 
-    let mut eventsub_settings = SupervisorSettings::from_config(&twitch_config);
-    if let Some(id) = &config.recovery.instance_id {
-        eventsub_settings.instance_id = id.clone();
-    }
     let eventsub = EventSubSupervisor::new(
         eventsub_settings,
         SupervisorDeps {

@@ -15,8 +15,13 @@ pub async fn run(storage: Storage, cancel: CancellationToken) {
             () = tokio::time::sleep(EVERY) => {}
         }
         match storage.store.purge_expired(chrono::Utc::now()).await {
-            Ok(n) => tracing::debug!(purged = n, "expired message ids and leases purged"),
-            Err(e) => tracing::warn!(error = %e, "purging expired message ids and leases failed"),
+            Ok(n) => tracing::debug!(
+                purged = n,
+                "expired message ids, leases and relayed live events purged"
+            ),
+            Err(e) => {
+                tracing::warn!(error = %e, "purging expired message ids, leases and relayed live events failed")
+            }
         }
         match storage.sessions.delete_expired().await {
             Ok(n) => tracing::debug!(purged = n, "expired login sessions purged"),

@@ -59,6 +59,26 @@ pub struct ApiTokenRecord {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
+/// How long relayed live events are kept: [`Store::purge_expired`] deletes older ones. Far longer
+/// than any instance looks back, short enough that the records stay few.
+pub const LIVE_EVENT_RETENTION: Duration = Duration::from_secs(10 * 60);
+
+/// A live event as one instance leaves it in the store for the others (the live relay), so that
+/// every instance's dashboards hear of every change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelayedEvent {
+    /// Unique per event, chosen by the publisher.
+    pub id: String,
+    /// The instance that published it; it does not read its own events back.
+    pub instance_id: String,
+    /// The channel the event is about.
+    pub channel_id: ChannelId,
+    /// When it was published, by the publisher's clock.
+    pub at: DateTime<Utc>,
+    /// The `LiveEvent` as JSON, stored as it is.
+    pub event_json: String,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Which backend this is, for health reports and logs (`"sqlite"`, `"firestore"`, …).
@@ -173,7 +193,8 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
         ttl: Duration,
     ) -> StoreResult<bool>;
-    /// Forgets message ids and leases that expired before `now`; returns how many rows went.
+    /// Forgets message ids and leases that expired before `now`, and relayed live events
+    /// published more than [`LIVE_EVENT_RETENTION`] before `now`; returns how many records went.
     async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64>;
 
     // ---- leases (work one instance should do at a time) --------------------------------------
@@ -228,4 +249,20 @@ pub trait Store: Send + Sync + 'static {
         user_id: &str,
         id: &str,
     ) -> StoreResult<Option<ApiTokenRecord>>;
+
+    // ---- live events relayed between instances ---------------------------------------------
+
+    /// Stores a live event for the other instances to read.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when an event with this id exists.
+    async fn append_live_event(&self, event: &RelayedEvent) -> StoreResult<()>;
+    /// Relayed events published at or after `since`, oldest first, at most `limit` (events of one
+    /// instant come in no particular order). An indexed query: its cost does not grow with the
+    /// number of older events.
+    async fn live_events_since(
+        &self,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<RelayedEvent>>;
 }

@@ -8,11 +8,13 @@ use leptos::config::LeptosOptions;
 use secrecy::SecretString;
 
 mod database;
+mod live;
 mod recovery;
 mod security;
 mod twitch;
 
 pub use database::DatabaseUrl;
+pub use live::LiveConfig;
 pub use recovery::RecoveryConfig;
 pub use security::{Rate, RateLimits, SecurityConfig};
 pub use twitch::{EventSubTransport, TwitchConfig, TwitchCredentials};
@@ -47,6 +49,8 @@ pub struct Config {
     pub recovery: RecoveryConfig,
     /// Rate limits and trusted proxies (`RATE_LIMIT_*`, `TRUSTED_PROXY_HOPS`).
     pub security: SecurityConfig,
+    /// Live updates across instances (`LIVE_RELAY`, `LIVE_RELAY_POLL_MS`).
+    pub live: LiveConfig,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/vip.db";
@@ -98,6 +102,7 @@ impl Config {
             anyhow::bail!("TOKEN_ENCRYPTION_KEY is required with a Firestore DATABASE_URL");
         }
         let twitch = TwitchConfig::from_lookup(env, site_addr)?;
+        let live = LiveConfig::from_lookup(env, &database)?;
         Ok(Self {
             listen_addr,
             log_format,
@@ -113,6 +118,7 @@ impl Config {
             )?),
             recovery: RecoveryConfig::from_lookup(env)?,
             security: SecurityConfig::from_lookup(env)?,
+            live,
         })
     }
 }

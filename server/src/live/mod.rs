@@ -1,8 +1,11 @@
 //! Live updates for dashboards: an in-process hub that fans each channel's events out to that
-//! channel's open SSE streams (`GET /api/ws`).
+//! channel's open SSE streams (`GET /api/ws`), and a relay through the store that carries events
+//! between instances sharing it.
 
 mod hub;
+mod relay;
 mod sse;
 
 pub use hub::LiveHub;
+pub use relay::{LiveRelay, RelaySettings, LOOKBACK};
 pub use sse::{stream, SseState};

@@ -68,6 +68,9 @@ macro_rules! contract_suite {
                 api_token_uses_never_move_back_and_never_revive_a_token,
                 api_tokens_are_revoked_by_their_owner_only,
                 racing_api_token_revocations_have_one_winner,
+                live_events_are_read_from_a_time_oldest_first,
+                live_event_ids_are_unique,
+                purge_expired_removes_old_live_events,
             );
         }
     };

@@ -106,7 +106,7 @@ impl FirestoreStore {
     /// Deletes, page by page, the documents whose `expires_at` is before `now`. Each delete is
     /// conditional on the document being unchanged since it was read, so a record renewed in
     /// the meantime survives (and is not counted).
-    async fn purge(&self, collection: &str, now: DateTime<Utc>) -> StoreResult<u64> {
+    pub(super) async fn purge(&self, collection: &str, now: DateTime<Utc>) -> StoreResult<u64> {
         let now = ts(now)?;
         let mut purged = 0;
         loop {

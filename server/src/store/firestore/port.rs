@@ -7,11 +7,13 @@ use app::model::{
     AuditEntry, AuditPage, AuditQuery, Channel, ChannelId, RedemptionOutcome, RedemptionRecord,
     Reward, SessionState, Settings, VipSession, WaitlistEntry,
 };
+use app::ssr::store::RelayedEvent;
 use app::ssr::{ActiveWith, ApiTokenRecord, SealedTokens, Store, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::de::IgnoredAny;
 
+use super::live_events::LIVE_EVENTS;
 use super::support::{key, HEALTH, TOKENS};
 use super::FirestoreStore;
 
@@ -187,7 +189,8 @@ impl Store for FirestoreStore {
 
     #[tracing::instrument(skip_all)]
     async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64> {
-        self.purge_expired_docs(now).await
+        let coordination = self.purge_expired_docs(now).await?;
+        Ok(coordination + self.purge(LIVE_EVENTS, now).await?)
     }
 
     #[tracing::instrument(skip_all)]
@@ -252,5 +255,19 @@ impl Store for FirestoreStore {
         id: &str,
     ) -> StoreResult<Option<ApiTokenRecord>> {
         self.revoke_api_token_doc(user_id, id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn append_live_event(&self, event: &RelayedEvent) -> StoreResult<()> {
+        self.append_live_event_doc(event).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn live_events_since(
+        &self,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<RelayedEvent>> {
+        self.live_event_docs_since(since, limit).await
     }
 }

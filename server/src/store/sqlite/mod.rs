@@ -11,6 +11,7 @@ mod audit;
 mod channels;
 mod codec;
 mod coordination;
+mod live_events;
 mod login_sessions;
 #[cfg(test)]
 mod query_plans;
@@ -26,6 +27,7 @@ use app::model::{
     AuditEntry, AuditPage, AuditQuery, Channel, ChannelId, RedemptionOutcome, RedemptionRecord,
     Reward, SessionState, Settings, VipSession, WaitlistEntry,
 };
+use app::ssr::store::RelayedEvent;
 use app::ssr::{ActiveWith, ApiTokenRecord, SealedTokens, Store, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -263,7 +265,8 @@ impl Store for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64> {
-        coordination::purge_expired(&self.pool, now).await
+        let coordination = coordination::purge_expired(&self.pool, now).await?;
+        Ok(coordination + live_events::purge(&self.pool, now).await?)
     }
 
     #[tracing::instrument(skip_all)]
@@ -328,5 +331,19 @@ impl Store for SqliteStore {
         id: &str,
     ) -> StoreResult<Option<ApiTokenRecord>> {
         api_tokens::revoke(&self.pool, user_id, id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn append_live_event(&self, event: &RelayedEvent) -> StoreResult<()> {
+        live_events::append(&self.pool, event).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn live_events_since(
+        &self,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<RelayedEvent>> {
+        live_events::since(&self.pool, since, limit).await
     }
 }

@@ -1,0 +1,106 @@
+//! Live events relayed between instances (`live_events`): appended by the publisher, read back
+//! by time through the `(at, id)` index, deleted once older than the retention.
+
+use app::model::ChannelId;
+use app::ssr::store::{RelayedEvent, LIVE_EVENT_RETENTION};
+use app::ssr::{StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use sqlx::SqlitePool;
+
+use super::codec::{db_error, micros, time};
+
+#[derive(sqlx::FromRow)]
+struct LiveEventRow {
+    id: String,
+    instance_id: String,
+    channel_id: String,
+    at: i64,
+    event_json: String,
+}
+
+impl TryFrom<LiveEventRow> for RelayedEvent {
+    type Error = StoreError;
+
+    fn try_from(row: LiveEventRow) -> Result<Self, Self::Error> {
+        Ok(RelayedEvent {
+            id: row.id,
+            instance_id: row.instance_id,
+            channel_id: ChannelId(row.channel_id),
+            at: time(row.at)?,
+            event_json: row.event_json,
+        })
+    }
+}
+
+/// The relay's poll: an index walk from `since`, without a sort.
+pub(super) const SINCE: &str = "SELECT id, instance_id, channel_id, at, event_json
+     FROM live_events WHERE at >= ?1 ORDER BY at, id LIMIT ?2";
+
+pub(super) async fn append(pool: &SqlitePool, event: &RelayedEvent) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO live_events (id, instance_id, channel_id, at, event_json)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .bind(&event.id)
+    .bind(&event.instance_id)
+    .bind(event.channel_id.as_str())
+    .bind(micros(event.at))
+    .bind(&event.event_json)
+    .execute(pool)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+pub(super) async fn since(
+    pool: &SqlitePool,
+    since: DateTime<Utc>,
+    limit: u32,
+) -> StoreResult<Vec<RelayedEvent>> {
+    sqlx::query_as::<_, LiveEventRow>(SINCE)
+        .bind(micros(since))
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(RelayedEvent::try_from)
+        .collect()
+}
+
+/// Deletes the events published more than [`LIVE_EVENT_RETENTION`] before `now`.
+pub(super) async fn purge(pool: &SqlitePool, now: DateTime<Utc>) -> StoreResult<u64> {
+    let retention = i64::try_from(LIVE_EVENT_RETENTION.as_micros()).unwrap_or(i64::MAX);
+    let done = sqlx::query("DELETE FROM live_events WHERE at < ?1")
+        .bind(micros(now).saturating_sub(retention))
+        .execute(pool)
+        .await
+        .map_err(db_error)?;
+    Ok(done.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::AssertSqlSafe;
+
+    use super::super::SqliteStore;
+    use super::*;
+
+    #[tokio::test]
+    async fn the_poll_walks_the_time_index_without_sorting() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/live.db", dir.path().display());
+        let store = SqliteStore::connect(&url).await.unwrap();
+        let rows: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(AssertSqlSafe(format!("EXPLAIN QUERY PLAN {SINCE}")))
+                .bind(0_i64)
+                .bind(10_i64)
+                .fetch_all(&store.pool)
+                .await
+                .unwrap();
+        let plan: Vec<String> = rows.into_iter().map(|(.., detail)| detail).collect();
+        let plan = plan.join("\n");
+        assert!(plan.contains("INDEX live_events_by_time"), "{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+    }
+}
