@@ -962,6 +962,25 @@ async fn a_viewer_made_moderator_loses_the_vip_session() {
 }
 
 #[tokio::test]
+async fn a_removed_moderator_is_recorded_and_nobody_loses_vip() {
+    let h = Harness::new().await;
+    let ann = viewer(1);
+    h.deliver_redemption(&ann).await;
+    let moderator = viewer(2);
+    h.engine
+        .deliver(TwitchEvent::ModeratorRemoved {
+            channel: h.channel.clone(),
+            viewer: moderator.clone(),
+        })
+        .await;
+    let removed = h.audit(AuditAction::ModeratorRemoved).await;
+    assert_eq!(removed.len(), 1);
+    assert_eq!(removed[0].target.as_ref(), Some(&moderator));
+    assert!(h.active(&ann).await.is_some());
+    assert_eq!(h.twitch.remove_calls(), 0);
+}
+
+#[tokio::test]
 async fn a_revoked_authorisation_flags_the_channel() {
     let h = Harness::new().await;
     h.engine

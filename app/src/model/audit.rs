@@ -43,13 +43,16 @@ pub enum AuditAction {
     ReauthNeeded,
     TwitchError,
     StreamOnline,
+    /// Twitch says a moderator of the channel was removed (`channel.moderator.remove`): their
+    /// access to the channel in the app ends with it.
+    ModeratorRemoved,
     /// A personal API token was created (metadata: its name and prefix, never the token).
     ApiTokenCreated,
     ApiTokenRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 18] = [
+    pub const ALL: [AuditAction; 19] = [
         Self::Grant,
         Self::Extend,
         Self::Revoke,
@@ -66,6 +69,7 @@ impl AuditAction {
         Self::ReauthNeeded,
         Self::TwitchError,
         Self::StreamOnline,
+        Self::ModeratorRemoved,
         Self::ApiTokenCreated,
         Self::ApiTokenRevoked,
     ];
@@ -88,6 +92,7 @@ impl AuditAction {
             Self::ReauthNeeded => "reauth_needed",
             Self::TwitchError => "twitch_error",
             Self::StreamOnline => "stream_online",
+            Self::ModeratorRemoved => "moderator_removed",
             Self::ApiTokenCreated => "api_token_created",
             Self::ApiTokenRevoked => "api_token_revoked",
         }

@@ -22,6 +22,8 @@ pub enum TwitchEvent {
     VipRemoved { channel: ChannelId, viewer: Viewer },
     /// `channel.moderator.add`
     ModeratorAdded { channel: ChannelId, viewer: Viewer },
+    /// `channel.moderator.remove`
+    ModeratorRemoved { channel: ChannelId, viewer: Viewer },
     /// `channel.channel_points_custom_reward.update`
     RewardUpdated {
         channel: ChannelId,

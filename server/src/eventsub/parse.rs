@@ -18,6 +18,7 @@ pub const REDEMPTION_ADD: &str = "channel.channel_points_custom_reward_redemptio
 pub const VIP_ADD: &str = "channel.vip.add";
 pub const VIP_REMOVE: &str = "channel.vip.remove";
 pub const MODERATOR_ADD: &str = "channel.moderator.add";
+pub const MODERATOR_REMOVE: &str = "channel.moderator.remove";
 pub const REWARD_UPDATE: &str = "channel.channel_points_custom_reward.update";
 pub const REWARD_REMOVE: &str = "channel.channel_points_custom_reward.remove";
 pub const USER_AUTHORIZATION_REVOKE: &str = "user.authorization.revoke";
@@ -26,11 +27,12 @@ pub const SUBSCRIPTION_GIFT: &str = "channel.subscription.gift";
 pub const CHEER: &str = "channel.cheer";
 
 /// The per-channel subscription types (all version 1, condition `broadcaster_user_id`).
-pub const CHANNEL_TYPES: [&str; 6] = [
+pub const CHANNEL_TYPES: [&str; 7] = [
     REDEMPTION_ADD,
     VIP_ADD,
     VIP_REMOVE,
     MODERATOR_ADD,
+    MODERATOR_REMOVE,
     REWARD_UPDATE,
     REWARD_REMOVE,
 ];
@@ -300,12 +302,13 @@ pub fn notification_event(
                 redeemed_at: e.redeemed_at,
             }
         }
-        VIP_ADD | VIP_REMOVE | MODERATOR_ADD => {
+        VIP_ADD | VIP_REMOVE | MODERATOR_ADD | MODERATOR_REMOVE => {
             let (channel, viewer) = from::<UserEvent>(event)?.split();
             match n.subscription.kind.as_str() {
                 VIP_ADD => TwitchEvent::VipAdded { channel, viewer },
                 VIP_REMOVE => TwitchEvent::VipRemoved { channel, viewer },
-                _ => TwitchEvent::ModeratorAdded { channel, viewer },
+                MODERATOR_ADD => TwitchEvent::ModeratorAdded { channel, viewer },
+                _ => TwitchEvent::ModeratorRemoved { channel, viewer },
             }
         }
         REWARD_UPDATE => {

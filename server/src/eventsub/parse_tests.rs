@@ -68,7 +68,7 @@ fn vip_add_without_cost_is_accepted() {
 }
 
 #[test]
-fn vip_remove_and_moderator_add() {
+fn vip_remove_and_moderator_add_and_remove() {
     assert_eq!(
         webhook_event(fixture!(
             "eventsub_channel_vip_remove_notification.CONSTRUCTED.json"
@@ -83,6 +83,15 @@ fn vip_remove_and_moderator_add() {
             "eventsub_channel_moderator_add_notification.CONSTRUCTED.json"
         )),
         Some(TwitchEvent::ModeratorAdded {
+            channel: ChannelId::from("1337"),
+            viewer: viewer("1234", "mod_user", "Mod_User"),
+        })
+    );
+    assert_eq!(
+        webhook_event(fixture!(
+            "eventsub_channel_moderator_remove_notification.CONSTRUCTED.json"
+        )),
+        Some(TwitchEvent::ModeratorRemoved {
             channel: ChannelId::from("1337"),
             viewer: viewer("1234", "mod_user", "Mod_User"),
         })

@@ -62,6 +62,9 @@ impl Engine {
             TwitchEvent::ModeratorAdded { channel, viewer } => {
                 self.moderator_added(&channel, &viewer).await?;
             }
+            TwitchEvent::ModeratorRemoved { channel, viewer } => {
+                self.moderator_removed(&channel, &viewer).await?;
+            }
             TwitchEvent::RewardUpdated {
                 channel,
                 reward_id,
@@ -180,6 +183,24 @@ impl Engine {
         if result? {
             self.drain_waitlist(channel).await?;
         }
+        Ok(())
+    }
+
+    /// Moderators' access is checked against Twitch on every request, so it ends by itself; the
+    /// streamer's record says when and why.
+    async fn moderator_removed(&self, channel: &ChannelId, viewer: &Viewer) -> EngineResult<()> {
+        if self.store.channel(channel).await?.is_none() {
+            return Ok(());
+        }
+        self.audit(
+            channel,
+            AuditAction::ModeratorRemoved,
+            Actor::System,
+            Some(viewer),
+            json!({ "event": "channel.moderator.remove" }),
+        )
+        .await?;
+        tracing::info!(%channel, viewer = %viewer.login, "moderator removed on Twitch");
         Ok(())
     }
 
