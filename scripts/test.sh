@@ -19,10 +19,10 @@ step "set-up" bash scripts/setup.sh "$@"
 # shellcheck disable=SC1091
 source .tools/env.sh
 step "format" cargo fmt --all --check
-step "clippy (server, ssr)" cargo clippy -p app -p server -p twitch-sim --all-targets --locked -- -D warnings
+step "clippy (server, ssr)" cargo clippy -p app -p server -p twitch-sim -p vip-bench --all-targets --locked -- -D warnings
 step "clippy (browser, wasm32)" cargo clippy -p app -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
 # A hung test fails the run with its name on screen instead of holding CI until its own limit.
-step "unit + integration tests" timeout --signal=INT --kill-after=30 2400 cargo test -p app -p server -p twitch-sim --locked
+step "unit + integration tests" timeout --signal=INT --kill-after=30 2400 cargo test -p app -p server -p twitch-sim -p vip-bench --locked
 browser_tests() {
   # cargo-leptos can exit 0 when its build fails: trust only Playwright's own report.
   rm -f end2end/test-results/report.json
