@@ -312,6 +312,28 @@ async fn log_in_without(server: &TestServer, browser: &reqwest::Client, drop: &s
 }
 
 #[tokio::test]
+async fn the_account_page_asks_for_the_scope_a_grant_rule_needs() {
+    let server = TestServer::start().await;
+    let browser = TestServer::browser();
+    log_in(&server, &browser).await;
+    let res = browser
+        .put(server.url("/api/settings"))
+        .json(&serde_json::json!({ "grant_rules": { "subscription": 86400 } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let (_, html) = page(&server, &browser, "/account").await;
+    assert!(
+        html.contains(r#"data-scope="channel:read:subscriptions" data-granted="false""#),
+        "{html}"
+    );
+    assert!(html.contains("grant VIP for subscriptions and gifted subs"));
+    assert!(html.contains(r#"id="reauth-prompt""#));
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
 async fn the_account_page_lists_scopes_and_asks_to_reauthorise_when_one_is_missing() {
     let server = TestServer::start().await;
     let browser = TestServer::browser();

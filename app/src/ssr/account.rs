@@ -24,12 +24,9 @@ pub struct RequiredScope {
 /// The server's view of a streamer's authorisation.
 #[async_trait]
 pub trait AccountStatus: Send + Sync + 'static {
-    /// Every scope the app asks Twitch for, in the order it asks.
-    fn required_scopes(&self) -> Vec<RequiredScope>;
-
-    /// The scopes a channel with these grant rules needs: the required ones and those its enabled
-    /// rules add.
-    fn wanted_scopes(&self, rules: &GrantRules) -> Vec<String>;
+    /// Every scope a channel with these grant rules needs, in the order the app asks for them:
+    /// those every channel needs, then those its enabled rules add.
+    fn required_scopes(&self, rules: &GrantRules) -> Vec<RequiredScope>;
 
     /// The scopes and expiry of the user's stored token. Never the token itself.
     ///
@@ -80,7 +77,7 @@ pub async fn overview(
         .map(|t| t.scopes.as_slice())
         .unwrap_or_default();
     let scopes = status
-        .required_scopes()
+        .required_scopes(&channel.settings.grant_rules)
         .into_iter()
         .map(|r| ScopeStatus {
             granted: granted.contains(&r.scope),
@@ -118,7 +115,11 @@ pub async fn scope_summary(
         .map_err(|e| internal("reading the stored token's scopes", &e))?
         .map(|t| t.scopes)
         .unwrap_or_default();
-    let required = status.wanted_scopes(&access.channel.settings.grant_rules);
+    let required: Vec<String> = status
+        .required_scopes(&access.channel.settings.grant_rules)
+        .into_iter()
+        .map(|r| r.scope)
+        .collect();
     let missing = required
         .iter()
         .filter(|s| !granted.contains(s))

@@ -10,7 +10,7 @@ use app::ssr::account::{AccountStatus, RequiredScope};
 use async_trait::async_trait;
 
 use crate::eventsub::{ChannelState, EventSubSupervisor};
-use crate::twitch::scopes::{self, REQUIRED_SCOPES};
+use crate::twitch::scopes;
 use crate::twitch::tokens::{TokenError, TokenManager};
 
 pub struct SupervisorAccountStatus {
@@ -38,20 +38,13 @@ pub fn eventsub_connection(state: ChannelState) -> EventSubConnection {
 
 #[async_trait]
 impl AccountStatus for SupervisorAccountStatus {
-    fn required_scopes(&self) -> Vec<RequiredScope> {
-        REQUIRED_SCOPES
-            .iter()
-            .map(|(scope, reason)| RequiredScope {
-                scope: (*scope).to_owned(),
-                reason: (*reason).to_owned(),
-            })
-            .collect()
-    }
-
-    fn wanted_scopes(&self, rules: &GrantRules) -> Vec<String> {
-        scopes::wanted(Some(rules))
+    fn required_scopes(&self, rules: &GrantRules) -> Vec<RequiredScope> {
+        scopes::wanted_with_reasons(Some(rules))
             .into_iter()
-            .map(str::to_owned)
+            .map(|(scope, reason)| RequiredScope {
+                scope: scope.to_owned(),
+                reason: reason.to_owned(),
+            })
             .collect()
     }
 

@@ -65,15 +65,19 @@ pub fn scope_for(feature: RuleFeature) -> &'static str {
 
 /// The scopes to ask for: the required ones, plus those the channel's enabled rules need.
 pub fn wanted(rules: Option<&GrantRules>) -> Vec<&'static str> {
+    wanted_with_reasons(rules)
+        .into_iter()
+        .map(|(scope, _)| scope)
+        .collect()
+}
+
+/// [`wanted`], each scope with why the app needs it.
+pub fn wanted_with_reasons(rules: Option<&GrantRules>) -> Vec<(&'static str, &'static str)> {
     let optional = OPTIONAL_SCOPES
         .iter()
         .filter(|(_, _, f)| rules.is_some_and(|r| f.enabled(r)))
-        .map(|(s, _, _)| *s);
-    REQUIRED_SCOPES
-        .iter()
-        .map(|(s, _)| *s)
-        .chain(optional)
-        .collect()
+        .map(|(s, why, _)| (*s, *why));
+    REQUIRED_SCOPES.iter().copied().chain(optional).collect()
 }
 
 /// The required scopes as Twitch's `scope` parameter wants them: space-separated.
