@@ -231,6 +231,32 @@ async fn the_rest_api_refuses_strangers_and_explains_refusals() {
     server.stop().await.unwrap();
 }
 
+#[tokio::test]
+async fn a_grant_on_a_channel_that_needs_reauthorisation_says_so() {
+    use app::ssr::Store as _;
+    let server = TestServer::start().await;
+    let browser = TestServer::browser();
+    log_in(&server, &browser).await;
+    let store = server.store().await;
+    let id = store
+        .channel_by_login("demo_streamer")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    store.set_needs_reauth(&id, true).await.unwrap();
+    let res = browser
+        .post(server.url("/api/vip"))
+        .json(&json!({ "user_login": "viewer_bob", "duration_secs": 3600 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "needs_reauth");
+    server.stop().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_demo_mode_a_simulated_audience_redeems_once_the_streamer_logged_in() {
     let server = TestServer::start_with(&[("DEMO_REDEEM_EVERY_SECS", "1")]).await;

@@ -4,6 +4,7 @@
 
 use super::auth::{authorize_caller, Caller};
 use super::engine::{EngineError, ExtendOutcome, GrantOutcome, PendingReason, RevokeOutcome};
+use super::twitch::TwitchError;
 use super::{internal, ServerContext};
 use crate::error::{AppError, Refusal};
 use crate::model::{ChannelId, RefundReason, Viewer, VipDuration, VipSession};
@@ -54,13 +55,19 @@ pub async fn grant(
     duration: VipDuration,
 ) -> Result<Granted, AppError> {
     let access = authorize_caller(ctx, caller, channel).await?;
+    if access.channel.needs_reauth {
+        return Err(AppError::Refused(Refusal::NeedsReauth));
+    }
     let user = match &viewer {
         ViewerRef::Login(login) => ctx.twitch().user_by_login(channel, login.trim()).await,
         ViewerRef::Id(id) => ctx.twitch().user_by_id(channel, id).await,
     }
     .map_err(|e| {
         tracing::warn!(error = %e, "looking a viewer up failed");
-        Refusal::TwitchUnavailable
+        match e {
+            TwitchError::Unauthorized => Refusal::NeedsReauth,
+            _ => Refusal::TwitchUnavailable,
+        }
     })
     .map_err(AppError::Refused)?
     .ok_or(AppError::Refused(Refusal::UserNotFound))?;
