@@ -52,6 +52,24 @@ async fn unknown_pages_are_404() {
 }
 
 #[tokio::test]
+async fn the_404_page_knows_who_is_signed_in() {
+    let server = TestServer::start().await;
+    let browser = TestServer::browser();
+    common::log_in(&server, &browser).await;
+    let res = browser
+        .get(server.url("/no/such/page"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Page not found"), "{html}");
+    assert!(html.contains("Log out"), "{html}");
+    assert!(!html.contains("Log in with Twitch"), "{html}");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
 async fn shutdown_returns_promptly() {
     let server = TestServer::start().await;
     let stopped = tokio::time::timeout(Duration::from_secs(8), server.stop()).await;

@@ -74,6 +74,12 @@ pub fn router(parts: Parts) -> Router {
     let account: std::sync::Arc<dyn app::ssr::account::AccountStatus> = std::sync::Arc::new(
         account::SupervisorAccountStatus::new(state.auth.tokens.clone(), state.eventsub.clone()),
     );
+    // What every rendered page reads from the Leptos context.
+    let page_context = move || {
+        crate::security::provide_nonce();
+        provide_context(ctx.clone());
+        provide_context(account.clone());
+    };
     let sessions = SessionManagerLayer::new(sessions)
         .with_name(crate::security::SESSION_COOKIE)
         .with_http_only(true)
@@ -91,20 +97,14 @@ pub fn router(parts: Parts) -> Router {
             post(expiry::cron_remove_expired),
         )
         .merge(api::router())
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || {
-                crate::security::provide_nonce();
-                provide_context(ctx.clone());
-                provide_context(account.clone());
-            },
-            move || app::shell(leptos.clone()),
-        )
+        .leptos_routes_with_context(&state, routes, page_context.clone(), move || {
+            app::shell(leptos.clone())
+        })
+        // The 404 page has the same header as every page: who is signed in comes from the context.
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(crate::security::provide_nonce, app::shell))
+        >(page_context, app::shell))
         .with_state(state);
     if let Some(webhook) = webhook {
         router = router.merge(crate::eventsub::webhook::router(webhook));
