@@ -57,7 +57,8 @@ pub fn VipList(
                     };
                     view! {
                         <li class="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3" data-viewer=vip.viewer.login.clone()>
-                            <div class="min-w-0 flex-1">
+                            // On a phone the name has the row to itself; time and actions go below.
+                            <div class="min-w-0 basis-full sm:flex-1">
                                 <p class="truncate font-medium">{vip.viewer.display_name.clone()}</p>
                                 <p class="text-xs text-zinc-400">
                                     {source_label(vip.source)} " · by " {granted_by(&vip.granted_by)}

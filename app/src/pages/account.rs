@@ -89,7 +89,8 @@ fn ReauthBanner(missing: usize) -> AnyView {
     };
     view! {
         <div role="alert" id="reauth-prompt" class="mt-4 flex flex-wrap items-center gap-3 rounded-lg border border-amber-600 bg-amber-950 p-4 text-amber-200">
-            <p class="min-w-0 flex-1">{text}</p>
+            // On a phone the text has the width to itself; the button goes below.
+            <p class="min-w-0 basis-full sm:flex-1">{text}</p>
             <a href="/api/auth/login?force=true" rel="external" class="rounded-lg bg-amber-500 px-4 py-2 font-medium text-zinc-950 hover:bg-amber-400 focus:outline-none focus:ring-2 focus:ring-amber-200">
                 "Re-authorise with Twitch"
             </a>
@@ -225,7 +226,12 @@ fn Subscription(status: SubscriptionStatus) -> AnyView {
     let data_kind = kind.clone();
     view! {
         <li data-subscription=data_kind data-state=state.name() title=id>
-            <span class="font-mono text-xs break-all">{kind}</span>
+            <span class="font-mono text-xs">
+                {break_points(&kind)
+                    .into_iter()
+                    .map(|part| view! { {part}<wbr /> })
+                    .collect_view()}
+            </span>
             " "
             <span class="text-xs" class:text-emerald-300=ok class:text-amber-300=!ok>{state.label()}</span>
             {state.reason().map(|r| view! { <span class="block text-xs text-zinc-500">{r.to_owned()}</span> })}
@@ -234,9 +240,26 @@ fn Subscription(status: SubscriptionStatus) -> AnyView {
     .into_any()
 }
 
+/// A subscription type cut after each `.` and `_`, where a narrow screen may wrap it (never inside
+/// a word).
+fn break_points(kind: &str) -> Vec<String> {
+    kind.split_inclusive(['.', '_'])
+        .map(str::to_owned)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::safe_css_url;
+    use super::{break_points, safe_css_url};
+
+    #[test]
+    fn subscription_types_wrap_only_after_dots_and_underscores() {
+        assert_eq!(
+            break_points("channel.vip_add.x"),
+            ["channel.", "vip_", "add.", "x"]
+        );
+        assert_eq!(break_points("stream"), ["stream"]);
+    }
 
     #[test]
     fn only_plain_https_urls_become_backgrounds() {

@@ -1,6 +1,6 @@
 //! What each channel subscribes to, and the WebSocket subscriptions (Twitch docs): with the
 //! broadcaster's user token, refreshed once after a 401. For every channel: redemption add, VIP
-//! add/remove, moderator add, reward update/remove and `stream.online`. For a channel whose grant
+//! add/remove, moderator add/remove, reward update/remove and `stream.online`. For a channel whose grant
 //! rules are on, also `channel.subscribe`, `channel.subscription.gift` and `channel.cheer`, each only
 //! once the broadcaster granted its scope (Twitch refuses it with 403 otherwise); a refusal of one
 //! of these is logged and does not stop the channel's EventSub. Every subscription's outcome is
