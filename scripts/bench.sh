@@ -35,7 +35,8 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 12000 ]; then
   echo "warning: only $(ulimit -n) open files allowed; the SSE scenario needs about 11000" >&2
 fi
 
-cargo build --release --locked -p server
+# The server and the site exactly as they are deployed (the WASM scenario measures this bundle).
+cargo leptos build --release --split
 cargo build --release --locked -p vip-bench
 
 TABLE=$(mktemp)
