@@ -83,11 +83,11 @@ impl ExpiryScheduler {
         let mut last_sweep: Option<tokio::time::Instant> = None;
         loop {
             let pass_at = Utc::now();
-            let next = match engine.expire_due(pass_at).await {
-                Ok(report) => report.next_deadline,
+            let (next, upcoming) = match engine.expire_due(pass_at).await {
+                Ok(report) => (report.next_deadline, report.next_upcoming),
                 Err(e) => {
                     tracing::warn!(error = %e, "expiry pass failed; retrying soon");
-                    Some(pass_at)
+                    (Some(pass_at), None)
                 }
             };
             if last_sweep.is_none_or(|at| at.elapsed() >= BACKSTOP_EVERY) {
@@ -96,7 +96,8 @@ impl ExpiryScheduler {
                     tracing::warn!(error = %e, "waitlist sweep failed");
                 }
             }
-            let wake_at = tokio::time::Instant::now() + sleep_for(next, pass_at, Utc::now());
+            let wake_at =
+                tokio::time::Instant::now() + sleep_for(next, upcoming, pass_at, Utc::now());
             tokio::select! {
                 () = cancel.cancelled() => return,
                 () = self.notify.notified() => {
@@ -113,20 +114,24 @@ impl ExpiryScheduler {
 }
 
 /// How long the scheduler sleeps after a pass that started at `pass_at`, given the earliest
-/// deadline left: until that deadline, at most [`BACKSTOP_EVERY`]; a deadline the pass already
-/// saw due (a session it could not end) is retried after [`RETRY_OVERDUE_AFTER`], not in a busy loop.
+/// deadline left: until that deadline, at most [`BACKSTOP_EVERY`]. A deadline the pass already saw
+/// due (a session it could not end) is retried after [`RETRY_OVERDUE_AFTER`], not in a busy loop,
+/// or sooner when the next deadline still ahead (`upcoming`) comes first: a stuck session never
+/// delays the others.
 pub fn sleep_for(
     next_deadline: Option<DateTime<Utc>>,
+    upcoming: Option<DateTime<Utc>>,
     pass_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Duration {
+    let until = |at: DateTime<Utc>| (at - now).to_std().unwrap_or(Duration::ZERO);
     match next_deadline {
         None => BACKSTOP_EVERY,
-        Some(at) if at <= pass_at => RETRY_OVERDUE_AFTER.min(BACKSTOP_EVERY),
-        Some(at) => (at - now)
-            .to_std()
-            .unwrap_or(Duration::ZERO)
-            .min(BACKSTOP_EVERY),
+        Some(at) if at <= pass_at => {
+            let retry = RETRY_OVERDUE_AFTER.min(BACKSTOP_EVERY);
+            upcoming.map_or(retry, |at| until(at).min(retry))
+        }
+        Some(at) => until(at).min(BACKSTOP_EVERY),
     }
 }
 
@@ -207,26 +212,45 @@ mod tests {
     #[test]
     fn sleeps_until_the_next_deadline() {
         assert_eq!(
-            sleep_for(Some(at(1_500)), at(0), at(100)),
+            sleep_for(Some(at(1_500)), None, at(0), at(100)),
             Duration::from_millis(1_400)
         );
     }
 
     #[test]
     fn sleeps_at_most_until_the_backstop() {
-        assert_eq!(sleep_for(None, at(0), at(0)), BACKSTOP_EVERY);
-        assert_eq!(sleep_for(Some(at(3_600_000)), at(0), at(0)), BACKSTOP_EVERY);
+        assert_eq!(sleep_for(None, None, at(0), at(0)), BACKSTOP_EVERY);
+        assert_eq!(
+            sleep_for(Some(at(3_600_000)), None, at(0), at(0)),
+            BACKSTOP_EVERY
+        );
     }
 
     #[test]
     fn a_deadline_that_passed_during_the_pass_runs_at_once() {
-        assert_eq!(sleep_for(Some(at(50)), at(0), at(100)), Duration::ZERO);
+        assert_eq!(
+            sleep_for(Some(at(50)), None, at(0), at(100)),
+            Duration::ZERO
+        );
     }
 
     #[test]
     fn sessions_the_pass_could_not_end_are_retried_later_not_in_a_busy_loop() {
         assert_eq!(
-            sleep_for(Some(at(-10_000)), at(0), at(100)),
+            sleep_for(Some(at(-10_000)), None, at(0), at(100)),
+            RETRY_OVERDUE_AFTER
+        );
+    }
+
+    #[test]
+    fn a_stuck_session_does_not_delay_the_next_deadline() {
+        assert_eq!(
+            sleep_for(Some(at(-10_000)), Some(at(1_100)), at(0), at(100)),
+            Duration::from_millis(1_000)
+        );
+        // One further away than the retry: the retry comes first.
+        assert_eq!(
+            sleep_for(Some(at(-10_000)), Some(at(60_000)), at(0), at(100)),
             RETRY_OVERDUE_AFTER
         );
     }

@@ -669,6 +669,24 @@ async fn with_auto_remove_off_the_session_expires_and_nobody_is_removed() {
 }
 
 #[tokio::test]
+async fn a_session_that_cannot_be_ended_reports_the_next_deadline_still_ahead() {
+    let h = Harness::new().await;
+    let ann = viewer(1);
+    h.deliver_redemption(&ann).await;
+    h.clock.advance(10);
+    let (bob_outcome, _) = h.deliver_redemption(&viewer(2)).await;
+    let bob_deadline = session_of(&bob_outcome).expires_at.unwrap();
+    h.clock.advance(HOUR as i64 - 10);
+    h.twitch
+        .fail_next(Op::RemoveVip, TwitchError::Transient("500".into()), 3);
+
+    let report = h.expire().await;
+    assert_eq!(report.deferred, 1);
+    assert!(report.next_deadline.unwrap() <= h.now());
+    assert_eq!(report.next_upcoming, Some(bob_deadline));
+}
+
+#[tokio::test]
 async fn a_failed_removal_keeps_the_session_and_is_retried_on_the_next_pass() {
     let h = Harness::new().await;
     let ann = viewer(1);

@@ -32,7 +32,14 @@ pub struct ExpiryReport {
     pub deferred: usize,
     /// The earliest deadline of any active session after the pass (overdue deferred ones included).
     pub next_deadline: Option<DateTime<Utc>>,
+    /// When overdue sessions are left (Twitch failing, another instance holding them): the earliest
+    /// deadline still ahead, if it is within [`LOOK_AHEAD`], so that a stuck session does not hold
+    /// back the removals due next.
+    pub next_upcoming: Option<DateTime<Utc>>,
 }
+
+/// How far past an overdue session [`ExpiryReport::next_upcoming`] looks.
+pub const LOOK_AHEAD: chrono::Duration = chrono::Duration::seconds(60);
 
 enum Expiry {
     Removed,
@@ -98,6 +105,15 @@ impl Engine {
             }
         }
         report.next_deadline = self.store.next_deadline().await?;
+        if report.next_deadline.is_some_and(|at| at <= now) {
+            report.next_upcoming = self
+                .store
+                .due_sessions(now + LOOK_AHEAD, BATCH)
+                .await?
+                .iter()
+                .filter_map(|s| s.expires_at)
+                .find(|at| *at > now);
+        }
         if report.removed + report.ended_without_removal + report.deferred > 0 {
             tracing::info!(
                 removed = report.removed,
