@@ -115,13 +115,16 @@ async fn write(
     cancel: CancellationToken,
 ) {
     loop {
-        let event = tokio::select! {
+        let mut event = tokio::select! {
             () = cancel.cancelled() => return,
             next = queued.recv() => match next {
                 Some(event) => event,
                 None => return,
             },
         };
+        // Stamped when written, not when published: an event that waited in the queue must still
+        // fall inside the window the other instances read next.
+        event.at = Utc::now();
         let written = tokio::select! {
             () = cancel.cancelled() => return,
             written = store.append_live_event(&event) => written,
