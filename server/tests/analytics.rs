@@ -11,11 +11,9 @@ use std::time::Duration;
 use app::model::AuditAction;
 use app::ssr::Store;
 use chrono::{DateTime, Utc};
-use common::{log_in, log_in_as, TestServer};
+use common::{eventually, log_in, log_in_as, TestServer};
 use serde_json::{json, Value};
-use support::{
-    audit, channel_of, date, eventually, noon_days_ago, page, row, rows, seeded, tag_with, text_of,
-};
+use support::{audit, channel_of, date, noon_days_ago, page, row, rows, seeded, tag_with, text_of};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redemptions_refunds_and_points_are_charted_without_javascript() {

@@ -4,36 +4,17 @@
 
 mod common;
 
-use std::future::Future;
 use std::time::Duration;
 
 use app::model::{AuditAction, AuditQuery};
 use app::ssr::Store;
-use common::{log_in, TestServer};
+use common::{eventually, log_in, TestServer};
 use serde_json::Value;
 use server::eventsub::subscribe::base_types;
 use server::reconcile::ONLINE_MESSAGE;
 
 /// Only a guard against hangs.
 const HANG_GUARD: Duration = Duration::from_secs(60);
-
-/// Polls `check` until it returns something.
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    tokio::time::timeout(HANG_GUARD, async {
-        loop {
-            if let Some(found) = check().await {
-                return found;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("timed out: {what}"))
-}
 
 async fn account_page(server: &TestServer, browser: &reqwest::Client) -> String {
     let res = browser.get(server.url("/account")).send().await.unwrap();
@@ -68,13 +49,17 @@ async fn the_account_page_lists_each_subscription_and_going_live_is_greeted_once
     let server = TestServer::start().await;
     let browser = TestServer::browser();
     log_in(&server, &browser).await;
-    let html = eventually("every subscription enabled on the page", || async {
-        let html = account_page(&server, &browser).await;
-        base_types()
-            .iter()
-            .all(|kind| enabled(&html, kind))
-            .then_some(html)
-    })
+    let html = eventually(
+        "every subscription enabled on the page",
+        HANG_GUARD,
+        || async {
+            let html = account_page(&server, &browser).await;
+            base_types()
+                .iter()
+                .all(|kind| enabled(&html, kind))
+                .then_some(html)
+        },
+    )
     .await;
     assert!(html.contains(r#"id="eventsub-subscriptions""#), "{html}");
     assert!(!html.contains(r#"data-state="failed""#), "{html}");
@@ -95,7 +80,7 @@ async fn the_account_page_lists_each_subscription_and_going_live_is_greeted_once
         before: None,
         limit: 10,
     };
-    let entry = eventually("the stream start recorded", || async {
+    let entry = eventually("the stream start recorded", HANG_GUARD, || async {
         let page = store.audit_page(&channel, &query).await.unwrap();
         page.entries.into_iter().next()
     })

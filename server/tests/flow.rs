@@ -7,27 +7,8 @@ mod common;
 
 use std::time::Duration;
 
-use common::{log_in, TestServer};
+use common::{eventually, log_in, TestServer};
 use serde_json::{json, Value};
-
-/// Polls `probe` until it returns `Some`, failing after `limit` (a hang guard, not a speed check).
-async fn eventually<T, F, Fut>(limit: Duration, mut probe: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + limit;
-    loop {
-        if let Some(v) = probe().await {
-            return v;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "condition not reached in {limit:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 async fn sim_channel(server: &TestServer) -> Value {
     server
@@ -56,7 +37,7 @@ async fn a_redemption_becomes_a_timed_vip_and_expires() {
     log_in(&server, &browser).await;
 
     // EventSub connects to the simulated Twitch right after the login.
-    eventually(Duration::from_secs(30), || async {
+    eventually("EventSub subscribed", Duration::from_secs(30), || async {
         let subs: Value = server
             .http
             .get(server.url("/twitch-sim/sim/subscriptions"))
@@ -140,7 +121,7 @@ async fn a_redemption_becomes_a_timed_vip_and_expires() {
     );
 
     // The deadline passes: VIP is removed on Twitch and the session ends.
-    eventually(Duration::from_secs(20), || async {
+    eventually("VIP removed on Twitch", Duration::from_secs(20), || async {
         let channel = sim_channel(&server).await;
         (!logins(&channel["vips"]).contains(&"viewer_alice".to_owned())).then_some(())
     })
@@ -273,17 +254,21 @@ async fn in_demo_mode_a_simulated_audience_redeems_once_the_streamer_logged_in()
     let browser = TestServer::browser();
     log_in(&server, &browser).await;
     // The audience creates the demo reward, then viewers redeem it through the simulated Twitch.
-    let vip = eventually(Duration::from_secs(60), || async {
-        let vips: Value = browser
-            .get(server.url("/api/vip"))
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
-        vips["vips"].as_array()?.first().cloned()
-    })
+    let vip = eventually(
+        "a redemption granted VIP",
+        Duration::from_secs(60),
+        || async {
+            let vips: Value = browser
+                .get(server.url("/api/vip"))
+                .send()
+                .await
+                .ok()?
+                .json()
+                .await
+                .ok()?;
+            vips["vips"].as_array()?.first().cloned()
+        },
+    )
     .await;
     assert_eq!(vip["source"], "channel_points");
     let rewards: Value = browser

@@ -1,33 +1,11 @@
 //! Helpers of the analytics tests: reading numbers out of the rendered page, the activity API,
 //! and log entries written straight into the store.
-
-use std::time::Duration;
-
 use app::model::{Actor, AuditAction, AuditEntry, ChannelId, Viewer};
 use app::ssr::Store;
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::Value;
 
 use crate::common::TestServer;
-
-/// Polls `probe` until it returns `Some`, failing after `limit` (a hang guard, not a speed check).
-pub async fn eventually<T, F, Fut>(what: &str, limit: Duration, mut probe: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + limit;
-    loop {
-        if let Some(v) = probe().await {
-            return v;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{what}: not reached in {limit:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 pub async fn page(browser: &reqwest::Client, server: &TestServer, path: &str) -> (u16, String) {
     let res = browser.get(server.url(path)).send().await.unwrap();

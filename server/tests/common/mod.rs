@@ -150,3 +150,22 @@ pub async fn log_in_as(server: &TestServer, browser: &reqwest::Client, login: &s
     let res = browser.get(location(&res)).send().await.unwrap();
     assert!(res.status().is_redirection());
 }
+
+/// Polls `probe` until it returns `Some`, failing after `limit` (a hang guard, not a speed check).
+pub async fn eventually<T, F, Fut>(what: &str, limit: Duration, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        if let Some(v) = probe().await {
+            return v;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what}: not reached in {limit:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
