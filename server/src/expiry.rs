@@ -10,6 +10,7 @@
 //!     Engine::new(store, twitch, live, Arc::new(TokioClock)).with_deadline_hook(scheduler.hook()),
 //! );
 //! tasks.spawn(scheduler.run(engine.clone(), cancel.clone()));
+//! tasks.spawn(drain_waitlists(engine.clone(), cancel.clone()));
 //! let cron = CronEndpoint::new(engine.clone(), config.cron_secret.clone());
 //! // route: POST /api/cron/remove-expired-vips → cron_remove_expired (state: CronEndpoint)
 //! ```
@@ -28,7 +29,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-/// How often the scheduler runs a pass (and drains waitlists) even when nothing woke it.
+/// How often the scheduler runs a pass even when nothing woke it, and the waitlists are drained.
 pub const BACKSTOP_EVERY: Duration = Duration::from_secs(30);
 /// After a pass that left overdue sessions (Twitch failing, another instance holding them), how
 /// long to wait before trying again.
@@ -80,7 +81,6 @@ impl ExpiryScheduler {
     /// immediately), then sleeps until the earliest deadline, a wake-up or the backstop, whichever
     /// comes first. Never panics; failures are logged and retried.
     pub async fn run(self, engine: Arc<Engine>, cancel: CancellationToken) {
-        let mut last_sweep: Option<tokio::time::Instant> = None;
         loop {
             let pass_at = Utc::now();
             let (next, upcoming) = match engine.expire_due(pass_at).await {
@@ -90,12 +90,6 @@ impl ExpiryScheduler {
                     (Some(pass_at), None)
                 }
             };
-            if last_sweep.is_none_or(|at| at.elapsed() >= BACKSTOP_EVERY) {
-                last_sweep = Some(tokio::time::Instant::now());
-                if let Err(e) = engine.process_waitlists().await {
-                    tracing::warn!(error = %e, "waitlist sweep failed");
-                }
-            }
             let wake_at =
                 tokio::time::Instant::now() + sleep_for(next, upcoming, pass_at, Utc::now());
             tokio::select! {
@@ -109,6 +103,23 @@ impl ExpiryScheduler {
                 }
                 () = tokio::time::sleep_until(wake_at) => {}
             }
+        }
+    }
+}
+
+/// Drains every channel's waitlist at start and then every [`BACKSTOP_EVERY`], until `cancel`
+/// fires: refunds entries that waited too long and grants from freed slots that no expiry of this
+/// app freed (a VIP removed by hand). A task of its own: one pass walks every channel and waits on
+/// Twitch, and a removal that falls due meanwhile must not wait for it. (Slots that an expiry frees
+/// are handed on by the expiry pass itself.)
+pub async fn drain_waitlists(engine: Arc<Engine>, cancel: CancellationToken) {
+    loop {
+        if let Err(e) = engine.process_waitlists().await {
+            tracing::warn!(error = %e, "waitlist sweep failed");
+        }
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            () = tokio::time::sleep(BACKSTOP_EVERY) => {}
         }
     }
 }

@@ -104,6 +104,7 @@ pub async fn run(
         .with_notifier(Arc::new(discord::DiscordNotifier::new(tasks.clone()))),
     );
     tasks.spawn(scheduler.run(engine.clone(), cancel.clone()));
+    tasks.spawn(expiry::drain_waitlists(engine.clone(), cancel.clone()));
 
     let eventsub = EventSubSupervisor::new(
         eventsub_settings,

@@ -31,7 +31,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use fake_twitch::{InMemoryTwitch, Op, Status};
 use secrecy::SecretString;
-use server::expiry::{cron_remove_expired, CronEndpoint, ExpiryScheduler, TokioClock};
+use server::expiry::{
+    cron_remove_expired, drain_waitlists, CronEndpoint, ExpiryScheduler, TokioClock,
+};
 use server::store::SqliteStore;
 use tokio_util::sync::CancellationToken;
 
@@ -223,6 +225,11 @@ impl Harness {
     }
 
     async fn deliver_redemption(&self, who: &Viewer) -> (GrantOutcome, String) {
+        self.deliver_redemption_to(&self.engine, who).await
+    }
+
+    /// [`Self::deliver_redemption`] to another engine on the same store and Twitch.
+    async fn deliver_redemption_to(&self, engine: &Engine, who: &Viewer) -> (GrantOutcome, String) {
         let (event, id) = self.redeem(who);
         let TwitchEvent::Redemption {
             channel,
@@ -235,8 +242,7 @@ impl Harness {
         else {
             unreachable!()
         };
-        let outcome = self
-            .engine
+        let outcome = engine
             .handle_redemption(app::ssr::engine::IncomingRedemption {
                 channel,
                 redemption_id,
@@ -292,6 +298,16 @@ impl Harness {
 
     fn chat(&self) -> Vec<String> {
         self.twitch.chat_log(&self.channel)
+    }
+
+    /// Another streamer's channel on the same store and Twitch, with 10 VIP slots.
+    async fn another_channel(&self, id: &str) -> ChannelId {
+        let mut channel = self.store.channel(&self.channel).await.unwrap().unwrap();
+        channel.id = ChannelId::from(id);
+        channel.login = format!("streamer{id}");
+        self.store.save_channel(&channel).await.unwrap();
+        self.twitch.add_channel(&channel.id, 10);
+        channel.id
     }
 
     async fn expire(&self) -> app::ssr::engine::ExpiryReport {
@@ -1208,6 +1224,77 @@ async fn the_scheduler_removes_vip_within_a_second_of_the_deadline() {
         .await
         .expect("the scheduler stops when cancelled")
         .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_channel_waiting_on_twitch_does_not_hold_back_another_channels_removals() {
+    let h = Harness::new().await;
+    let other = h.another_channel("200").await;
+    for (channel, who, secs_) in [(&h.channel, 1, 60), (&other, 2, 120)] {
+        h.engine
+            .grant_manual(channel, viewer(who), secs(secs_), streamer())
+            .await
+            .unwrap();
+    }
+    // The first deadline's removal never gets an answer from Twitch.
+    let _gate = h.twitch.hold_removals_in(&h.channel);
+    h.clock.advance(300);
+    let (engine, now) = (h.engine.clone(), h.now());
+    let pass = tokio::spawn(async move { engine.expire_due(now).await });
+
+    let started = std::time::Instant::now();
+    while h.twitch.is_vip(&other, "2") {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the other channel's VIP waited for the first channel's removal"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(h.twitch.removals_waiting(), 1, "the first removal is still waiting");
+    h.twitch.release_removals();
+    let report = pass.await.unwrap().unwrap();
+    assert_eq!(report.removed, 2);
+    assert!(!h.twitch.is_vip(&h.channel, "1"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waitlist_sweep_stuck_on_twitch_does_not_hold_up_a_removal() {
+    let h = Harness::new().await;
+    h.settings(|s| s.slots_full = SlotsFullPolicy::Waitlist)
+        .await;
+    h.twitch.set_slots(&h.channel, 1);
+    let scheduler = ExpiryScheduler::new();
+    let engine = real_time_engine(&h, &scheduler);
+    let outcome = engine
+        .grant_manual(&h.channel, viewer(1), secs(3), streamer())
+        .await
+        .unwrap();
+    let deadline = session_of(&outcome).expires_at.unwrap();
+    let (queued, _) = h.deliver_redemption_to(&engine, &viewer(2)).await;
+    assert_eq!(queued, GrantOutcome::Waitlisted);
+    // A slot frees up outside the app: the waitlist sweep adds viewer 2, and Twitch never answers.
+    h.twitch.set_slots(&h.channel, 2);
+    let _gate = h.twitch.hold_adds();
+
+    let cancel = CancellationToken::new();
+    let tasks = [
+        tokio::spawn(scheduler.run(engine.clone(), cancel.clone())),
+        tokio::spawn(drain_waitlists(engine, cancel.clone())),
+    ];
+    while h.twitch.adds_waiting() == 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    while h.twitch.is_vip(&h.channel, "1") {
+        assert!(
+            Utc::now() - deadline < chrono::Duration::seconds(1),
+            "viewer 1 not removed within a second of the deadline"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(Utc::now() >= deadline, "removed before the deadline");
+    cancel.cancel();
+    tasks[0].abort();
+    tasks[1].abort();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -71,9 +71,13 @@ pub struct InMemoryTwitch {
     state: Mutex<State>,
     add_calls: AtomicUsize,
     remove_calls: AtomicUsize,
-    /// When set, every Remove VIP waits here (after counting itself in `removals_waiting`).
-    removal_gate: Mutex<Option<Arc<Notify>>>,
+    /// When set, every Remove VIP (in the one channel, if named) waits here (after counting
+    /// itself in `removals_waiting`).
+    removal_gate: Mutex<Option<(Option<ChannelId>, Arc<Notify>)>>,
     removals_waiting: AtomicUsize,
+    /// When set, every Add VIP waits here (after counting itself in `adds_waiting`).
+    add_gate: Mutex<Option<Arc<Notify>>>,
+    adds_waiting: AtomicUsize,
 }
 
 impl InMemoryTwitch {
@@ -181,13 +185,29 @@ impl InMemoryTwitch {
 
     /// Holds every Remove VIP until the returned gate is notified (`notify_waiters`).
     pub fn hold_removals(&self) -> Arc<Notify> {
+        self.hold_removals_where(None)
+    }
+
+    /// Holds every Remove VIP in `channel` until the returned gate is notified.
+    pub fn hold_removals_in(&self, channel: &ChannelId) -> Arc<Notify> {
+        self.hold_removals_where(Some(channel.clone()))
+    }
+
+    fn hold_removals_where(&self, channel: Option<ChannelId>) -> Arc<Notify> {
         let gate = Arc::new(Notify::new());
-        *self.removal_gate.lock().unwrap() = Some(gate.clone());
+        *self.removal_gate.lock().unwrap() = Some((channel, gate.clone()));
+        gate
+    }
+
+    /// Holds every Add VIP until the returned gate is notified (`notify_waiters`).
+    pub fn hold_adds(&self) -> Arc<Notify> {
+        let gate = Arc::new(Notify::new());
+        *self.add_gate.lock().unwrap() = Some(gate.clone());
         gate
     }
 
     pub fn release_removals(&self) {
-        if let Some(gate) = self.removal_gate.lock().unwrap().take() {
+        if let Some((_, gate)) = self.removal_gate.lock().unwrap().take() {
             gate.notify_waiters();
         }
     }
@@ -216,6 +236,10 @@ impl InMemoryTwitch {
 
     pub fn remove_calls(&self) -> usize {
         self.remove_calls.load(Ordering::SeqCst)
+    }
+
+    pub fn adds_waiting(&self) -> usize {
+        self.adds_waiting.load(Ordering::SeqCst)
     }
 
     pub fn removals_waiting(&self) -> usize {
@@ -281,6 +305,13 @@ impl TwitchApi for InMemoryTwitch {
     async fn add_vip(&self, channel: &ChannelId, viewer_id: &str) -> Result<(), AddVipError> {
         self.add_calls.fetch_add(1, Ordering::SeqCst);
         self.gate(Op::AddVip, channel)?;
+        let gate = self.add_gate.lock().unwrap().clone();
+        if let Some(gate) = gate {
+            let released = gate.notified();
+            self.adds_waiting.fetch_add(1, Ordering::SeqCst);
+            released.await;
+            self.adds_waiting.fetch_sub(1, Ordering::SeqCst);
+        }
         let Some(user) = self.user(viewer_id) else {
             return Err(AddVipError::UserNotFound);
         };
@@ -325,7 +356,11 @@ impl TwitchApi for InMemoryTwitch {
                 RemoveVipOutcome::NotAVip
             }
         });
-        let gate = self.removal_gate.lock().unwrap().clone();
+        let gate = match self.removal_gate.lock().unwrap().clone() {
+            Some((None, gate)) => Some(gate),
+            Some((Some(held), gate)) if held == *channel => Some(gate),
+            _ => None,
+        };
         if let Some(gate) = gate {
             let released = gate.notified();
             self.removals_waiting.fetch_add(1, Ordering::SeqCst);

@@ -9,6 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use futures_util::stream::{self, StreamExt};
 use serde_json::json;
 
 use super::rules::render_chat;
@@ -38,6 +39,11 @@ pub struct ExpiryReport {
     pub next_upcoming: Option<DateTime<Utc>>,
 }
 
+/// Channels whose due sessions are ended at the same time. A channel's own sessions go one after
+/// another (Twitch limits removals per channel), so a channel waiting on Twitch (a rate limit, a
+/// retry) holds back no other channel's removals.
+const CHANNELS_AT_ONCE: usize = 32;
+
 /// How far past an overdue session [`ExpiryReport::next_upcoming`] looks.
 pub const LOOK_AHEAD: chrono::Duration = chrono::Duration::seconds(60);
 
@@ -51,6 +57,21 @@ enum Expiry {
     Skipped,
 }
 
+/// Due sessions grouped by channel; channels in the order of their earliest deadline, each
+/// channel's sessions in deadline order.
+fn by_channel(due: Vec<VipSession>) -> Vec<(ChannelId, Vec<VipSession>)> {
+    let mut groups: Vec<(ChannelId, Vec<VipSession>)> = Vec::new();
+    let mut index: HashMap<ChannelId, usize> = HashMap::new();
+    for session in due {
+        let at = *index.entry(session.channel_id.clone()).or_insert_with(|| {
+            groups.push((session.channel_id.clone(), Vec::new()));
+            groups.len() - 1
+        });
+        groups[at].1.push(session);
+    }
+    groups
+}
+
 impl Engine {
     /// Ends every session due at `now`. After a restart this handles every overdue session at once.
     ///
@@ -59,39 +80,36 @@ impl Engine {
     /// counted as deferred.
     pub async fn expire_due(&self, now: DateTime<Utc>) -> EngineResult<ExpiryReport> {
         let mut report = ExpiryReport::default();
-        let mut channels: HashMap<ChannelId, Option<Channel>> = HashMap::new();
         let mut freed: HashSet<ChannelId> = HashSet::new();
         loop {
             let due = self.store.due_sessions(now, BATCH).await?;
             let full_batch = due.len() == BATCH as usize;
             let mut progress = false;
-            for session in due {
-                let channel = match channels.get(&session.channel_id) {
-                    Some(c) => c.clone(),
-                    None => {
-                        let c = self.store.channel(&session.channel_id).await?;
-                        channels.insert(session.channel_id.clone(), c.clone());
-                        c
-                    }
-                };
-                match self.expire_one(channel.as_ref(), &session, now).await {
-                    Ok(Expiry::Removed) => {
-                        report.removed += 1;
-                        progress = true;
-                        freed.insert(session.channel_id.clone());
-                    }
-                    Ok(Expiry::Ended { slot_freed }) => {
-                        report.ended_without_removal += 1;
-                        progress = true;
-                        if slot_freed {
-                            freed.insert(session.channel_id.clone());
+            let ended: Vec<(ChannelId, Vec<Expiry>)> = stream::iter(by_channel(due))
+                .map(|(channel, sessions)| async move {
+                    let expiries = self.expire_channel(&channel, &sessions, now).await;
+                    (channel, expiries)
+                })
+                .buffer_unordered(CHANNELS_AT_ONCE)
+                .collect()
+                .await;
+            for (channel, expiries) in ended {
+                for expiry in expiries {
+                    match expiry {
+                        Expiry::Removed => {
+                            report.removed += 1;
+                            progress = true;
+                            freed.insert(channel.clone());
                         }
-                    }
-                    Ok(Expiry::Deferred) => report.deferred += 1,
-                    Ok(Expiry::Skipped) => {}
-                    Err(e) => {
-                        tracing::error!(session = %session.id, error = %e, "expiring a session failed");
-                        report.deferred += 1;
+                        Expiry::Ended { slot_freed } => {
+                            report.ended_without_removal += 1;
+                            progress = true;
+                            if slot_freed {
+                                freed.insert(channel.clone());
+                            }
+                        }
+                        Expiry::Deferred => report.deferred += 1,
+                        Expiry::Skipped => {}
                     }
                 }
             }
@@ -123,6 +141,36 @@ impl Engine {
             );
         }
         Ok(report)
+    }
+
+    /// Ends one channel's due sessions, in deadline order: Twitch limits removals per channel.
+    /// A session that fails is logged and counted as deferred.
+    async fn expire_channel(
+        &self,
+        channel_id: &ChannelId,
+        sessions: &[VipSession],
+        now: DateTime<Utc>,
+    ) -> Vec<Expiry> {
+        let channel = match self.store.channel(channel_id).await {
+            Ok(channel) => channel,
+            Err(e) => {
+                tracing::error!(channel = %channel_id, error = %e, "cannot read the channel to expire its sessions");
+                return sessions.iter().map(|_| Expiry::Deferred).collect();
+            }
+        };
+        let mut expiries = Vec::with_capacity(sessions.len());
+        for session in sessions {
+            expiries.push(
+                match self.expire_one(channel.as_ref(), session, now).await {
+                    Ok(expiry) => expiry,
+                    Err(e) => {
+                        tracing::error!(session = %session.id, error = %e, "expiring a session failed");
+                        Expiry::Deferred
+                    }
+                },
+            );
+        }
+        expiries
     }
 
     async fn expire_one(

@@ -76,7 +76,9 @@ impl SqliteStore {
                 .idle_timeout(None)
                 .max_lifetime(None)
         } else {
-            SqlitePoolOptions::new()
+            // A local file cannot hang up: skip sqlx's ping before every query (a round trip to
+            // the connection's thread each time).
+            SqlitePoolOptions::new().test_before_acquire(false)
         }
         .connect_with(options)
         .await
