@@ -1,27 +1,12 @@
-import { expect, Page, test } from "@playwright/test";
-import { hydrated, screenshots, watchErrors } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { hydrated, logIn, revokeAppVips, screenshots, watchErrors } from "./helpers";
 
 // Demo mode: the simulated Twitch approves the login as `demo_streamer`. The server (and its
 // database) is shared by every test and both projects, so assertions allow for earlier runs: counts
 // only grow, and a second grant to the same viewer is logged as an extension.
 
-async function logIn(page: Page, javaScriptEnabled: boolean) {
-  await page.goto("/");
-  if (javaScriptEnabled) await hydrated(page);
-  await page.getByRole("link", { name: "Log in with Twitch" }).first().click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-  if (javaScriptEnabled) await hydrated(page);
-}
-
 // Leave the channel as other tests expect it: no VIPs granted by the app.
-test.afterEach(async ({ page }) => {
-  const res = await page.request.get("/api/vip");
-  if (!res.ok()) return;
-  const { vips } = await res.json();
-  for (const vip of vips.filter((v: { source: string }) => v.source !== "external")) {
-    await page.request.delete(`/api/vip/${vip.user_id}`);
-  }
-});
+test.afterEach(async ({ page }) => revokeAppVips(page.request));
 
 test("analytics ask strangers to log in", async ({ page }) => {
   const res = await page.goto("/analytics");

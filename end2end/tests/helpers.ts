@@ -103,11 +103,26 @@ export async function approveLoginsAs(page: Page, login: string, options: { with
 /** Logs the page in through the simulated Twitch as `login`, with the start page's button. */
 export async function logInAs(page: Page, login: string, javaScriptEnabled: boolean, options: { withoutScope?: string } = {}) {
   await approveLoginsAs(page, login, options);
+  await logIn(page, javaScriptEnabled);
+}
+
+/** Logs in with the home page's button; the simulated Twitch approves the demo streamer unless told otherwise. */
+export async function logIn(page: Page, javaScriptEnabled: boolean) {
   await page.goto("/");
   if (javaScriptEnabled) await hydrated(page);
   await page.getByRole("link", { name: "Log in with Twitch" }).first().click();
   await expect(page).toHaveURL(/\/dashboard$/);
   if (javaScriptEnabled) await hydrated(page);
+}
+
+/** Revokes every VIP the app granted in the signed-in channel: leaves it as other tests expect. */
+export async function revokeAppVips(request: APIRequestContext) {
+  const res = await request.get("/api/vip");
+  if (!res.ok()) return;
+  const { vips } = await res.json();
+  for (const vip of vips.filter((v: { source: string }) => v.source !== "external")) {
+    await request.delete(`/api/vip/${vip.user_id}`);
+  }
 }
 
 /** Logs an API request context (its own cookies, no browser) in through the simulated Twitch as `login`. */

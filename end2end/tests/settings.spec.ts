@@ -1,16 +1,9 @@
 import { expect, Page, test } from "@playwright/test";
-import { hydrated, screenshots, watchErrors } from "./helpers";
+import { hydrated, logIn, screenshots, watchErrors } from "./helpers";
 
 // Demo mode: the simulated Twitch approves the login as `demo_streamer`. The server and its
 // database are shared by every test and both projects, so each project changes settings to values
 // of its own and names its reward after itself.
-
-async function logIn(page: Page, javaScriptEnabled: boolean) {
-  await page.goto("/");
-  if (javaScriptEnabled) await hydrated(page);
-  await page.getByRole("link", { name: "Log in with Twitch" }).first().click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
 
 async function open(page: Page, path: string, javaScriptEnabled: boolean) {
   await page.goto(path);

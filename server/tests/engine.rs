@@ -1250,7 +1250,11 @@ async fn a_channel_waiting_on_twitch_does_not_hold_back_another_channels_removal
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    assert_eq!(h.twitch.removals_waiting(), 1, "the first removal is still waiting");
+    assert_eq!(
+        h.twitch.removals_waiting(),
+        1,
+        "the first removal is still waiting"
+    );
     h.twitch.release_removals();
     let report = pass.await.unwrap().unwrap();
     assert_eq!(report.removed, 2);

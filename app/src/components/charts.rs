@@ -106,22 +106,9 @@ pub fn ColumnChart(
         table.push(("Total", totals));
     }
     view! {
-        <div class="relative">
-            <Scale top />
-            <svg
-                id=id
-                viewBox=format!("0 0 {} {HEIGHT}", w * u64::try_from(n.max(1)).unwrap_or(1))
-                preserveAspectRatio="none"
-                class="relative block h-40 w-full sm:h-48"
-                role="img"
-                aria-labelledby=format!("{id}-title")
-                aria-describedby=format!("{id}-desc")
-            >
-                <title id=format!("{id}-title")>{title.clone()}</title>
-                <desc id=format!("{id}-desc")>{summary}</desc>
-                {columns}
-            </svg>
-        </div>
+        <ChartFrame id title=title.clone() summary top width=w * slots(n)>
+            {columns}
+        </ChartFrame>
         <Axis labels />
         {legend}
         <NumbersTable caption=title labels=dates columns=table />
@@ -172,25 +159,12 @@ pub fn StepChart(
         })
         .collect_view();
     view! {
-        <div class="relative">
-            <Scale top />
-            <svg
-                id=id
-                viewBox=format!("0 0 {} {HEIGHT}", w * u64::try_from(n.max(1)).unwrap_or(1))
-                preserveAspectRatio="none"
-                overflow="visible"
-                class="relative block h-40 w-full sm:h-48"
-                role="img"
-                aria-labelledby=format!("{id}-title")
-                aria-describedby=format!("{id}-desc")
-            >
-                <title id=format!("{id}-title")>{title.clone()}</title>
-                <desc id=format!("{id}-desc")>{summary}</desc>
-                {peak_columns}
-                <path d=area class="fill-sky-400/10" />
-                <path d=path class="fill-none stroke-sky-300" stroke-width="2" vector-effect="non-scaling-stroke" />
-            </svg>
-        </div>
+        // The line's stroke may stand over the frame's edge at the top.
+        <ChartFrame id title=title.clone() summary top width=w * slots(n) overflow_visible=true>
+            {peak_columns}
+            <path d=area class="fill-sky-400/10" />
+            <path d=path class="fill-none stroke-sky-300" stroke-width="2" vector-effect="non-scaling-stroke" />
+        </ChartFrame>
         <Axis labels />
         <ul class="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-zinc-300" aria-hidden="true">
             <li class="flex items-center gap-1"><span class="inline-block h-0.5 w-3 bg-sky-300"></span>"At the end of the day"</li>
@@ -198,4 +172,45 @@ pub fn StepChart(
         </ul>
         <NumbersTable caption=title labels=dates columns=vec![("At day's end", ends), ("Peak", peaks)] />
     }
+}
+
+/// The frame both charts share: the scale over the plot, and an SVG `width` wide in the `viewBox`
+/// with its accessible name (`{id}-title`) and description (`{id}-desc`) around the chart's body.
+#[component]
+fn ChartFrame(
+    id: &'static str,
+    title: String,
+    summary: String,
+    /// The scale's top value.
+    top: u64,
+    width: u64,
+    /// Lets the body draw over the SVG's edges.
+    #[prop(optional)]
+    overflow_visible: bool,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="relative">
+            <Scale top />
+            <svg
+                id=id
+                viewBox=format!("0 0 {width} {HEIGHT}")
+                preserveAspectRatio="none"
+                overflow=overflow_visible.then_some("visible")
+                class="relative block h-40 w-full sm:h-48"
+                role="img"
+                aria-labelledby=format!("{id}-title")
+                aria-describedby=format!("{id}-desc")
+            >
+                <title id=format!("{id}-title")>{title}</title>
+                <desc id=format!("{id}-desc")>{summary}</desc>
+                {children()}
+            </svg>
+        </div>
+    }
+}
+
+/// How many column slots the `viewBox` holds for `n` days (at least one, so it is never empty).
+fn slots(n: usize) -> u64 {
+    u64::try_from(n.max(1)).unwrap_or(1)
 }
