@@ -44,6 +44,13 @@ test("a token without a required scope: the account page asks to re-authorise un
   await logInAs(page, streamer.login, javaScriptEnabled, { withoutScope: "user:write:chat" });
   expect((await scopeSummary(page.request)).missing).toEqual(["user:write:chat"]);
 
+  // The dashboard, where the login lands, says so and leads to the account page.
+  const banner = page.locator("#scope-banner");
+  await expect(banner).toContainText("missing: user:write:chat");
+  await expect(banner.getByRole("link", { name: "Re-authorise with Twitch" })).toHaveAttribute("href", "/api/auth/login?force=true");
+  await screenshots(page, testInfo, "dashboard-scope-missing");
+  await banner.getByRole("link", { name: "your account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
   await openAccount(page, javaScriptEnabled);
   const prompt = page.locator("#reauth-prompt");
   await expect(prompt).toBeVisible();
@@ -61,6 +68,8 @@ test("a token without a required scope: the account page asks to re-authorise un
   await expect(prompt.getByRole("link", { name: "Re-authorise with Twitch" })).toHaveAttribute("href", "/api/auth/login?force=true");
   await prompt.getByRole("link", { name: "Re-authorise with Twitch" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page.locator("#scope-banner")).toHaveCount(0);
   await openAccount(page, javaScriptEnabled);
   await expect(page.locator("#reauth-prompt")).toHaveCount(0);
   await expect(page.locator('#scope-list li[data-granted="true"]')).toHaveCount(4);

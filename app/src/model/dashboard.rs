@@ -18,6 +18,9 @@ pub struct Dashboard {
     pub login: String,
     pub display_name: String,
     pub needs_reauth: bool,
+    /// Scopes the channel's settings need that its stored authorisation lacks, in the order the app
+    /// asks for them: the streamer must log in again to grant them.
+    pub missing_scopes: Vec<String>,
     /// Every active VIP: timed ones soonest first, external (manual or permanent) ones last.
     pub vips: Vec<VipSession>,
     pub rewards: Vec<Reward>,

@@ -79,6 +79,9 @@ fn ChannelDashboard(data: Dashboard, actions: Actions) -> impl IntoView {
         });
     });
     let count = data.vips.len();
+    // A dead authorisation says more than a missing scope: one banner at a time.
+    let missing = (!data.needs_reauth && !data.missing_scopes.is_empty())
+        .then(|| data.missing_scopes.join(", "));
     view! {
         <h1 class="text-2xl font-bold">{data.display_name.clone()}</h1>
         {data
@@ -88,6 +91,20 @@ fn ChannelDashboard(data: Dashboard, actions: Actions) -> impl IntoView {
                     <div role="alert" class="mt-4 rounded-lg border border-amber-600 bg-amber-950 p-4 text-amber-200">
                         "Twitch no longer accepts this app's authorisation for your channel: VIPs are not granted or removed until you "
                         <a href="/api/auth/login?force=true" rel="external" class="underline">"log in again"</a> "."
+                    </div>
+                }
+            })}
+        {missing
+            .map(|scopes| {
+                view! {
+                    <div id="scope-banner" role="alert" class="mt-4 rounded-lg border border-amber-600 bg-amber-950 p-4 text-amber-200">
+                        "Twitch has not granted every permission your settings need (missing: "
+                        <span class="break-words font-mono text-sm">{scopes}</span>
+                        "). "
+                        <a href="/api/auth/login?force=true" rel="external" class="underline">"Re-authorise with Twitch"</a>
+                        " to grant them; "
+                        <a href="/account" class="underline">"your account"</a>
+                        " says what each is for."
                     </div>
                 }
             })}

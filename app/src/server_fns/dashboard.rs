@@ -26,7 +26,7 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
 /// The signed-in streamer's channel: VIPs and rewards.
 #[server(output = super::codec::Json)]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
-    use crate::ssr::{auth, context, internal};
+    use crate::ssr::{account, auth, context, internal};
     let user_id = auth::signed_in().await?;
     let ctx = context()?;
     let store = ctx.store();
@@ -43,11 +43,15 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
         .rewards(&channel.id)
         .await
         .map_err(|e| internal("listing rewards", &e))?;
+    let missing_scopes = account::scopes_of(&*account::status()?, &channel)
+        .await?
+        .missing;
     Ok(Dashboard {
         channel_id: channel.id,
         login: channel.login,
         display_name: channel.display_name,
         needs_reauth: channel.needs_reauth,
+        missing_scopes,
         vips,
         rewards,
         now: chrono::Utc::now(),

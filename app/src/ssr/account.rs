@@ -11,7 +11,8 @@ use super::auth::{authorize_streamer, Caller};
 use super::{internal, ServerContext};
 use crate::error::AppError;
 use crate::model::{
-    AccountOverview, ChannelId, EventSubState, GrantRules, ScopeStatus, ScopeSummary, TokenHealth,
+    AccountOverview, Channel, ChannelId, EventSubState, GrantRules, ScopeStatus, ScopeSummary,
+    TokenHealth,
 };
 
 /// A scope the app asks for and the feature that needs it.
@@ -109,14 +110,25 @@ pub async fn scope_summary(
     channel: &ChannelId,
 ) -> Result<ScopeSummary, AppError> {
     let access = authorize_streamer(ctx, caller, channel).await?;
+    scopes_of(status, &access.channel).await
+}
+
+/// `channel`'s granted scopes against those its settings need.
+///
+/// # Errors
+/// [`AppError::Internal`] when the stored token cannot be read.
+pub async fn scopes_of(
+    status: &dyn AccountStatus,
+    channel: &Channel,
+) -> Result<ScopeSummary, AppError> {
     let granted = status
-        .token(&channel.0)
+        .token(&channel.id.0)
         .await
         .map_err(|e| internal("reading the stored token's scopes", &e))?
         .map(|t| t.scopes)
         .unwrap_or_default();
     let required: Vec<String> = status
-        .required_scopes(&access.channel.settings.grant_rules)
+        .required_scopes(&channel.settings.grant_rules)
         .into_iter()
         .map(|r| r.scope)
         .collect();
