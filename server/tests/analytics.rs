@@ -11,8 +11,10 @@ use std::time::Duration;
 use app::model::AuditAction;
 use app::ssr::Store;
 use chrono::{DateTime, Utc};
-use common::{eventually, log_in, log_in_as, TestServer};
-use serde_json::{json, Value};
+use common::{
+    create_reward, eventually, log_in, log_in_as, redeem, redemptions_subscribed, TestServer,
+};
+use serde_json::json;
 use support::{audit, channel_of, date, noon_days_ago, page, row, rows, seeded, tag_with, text_of};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -20,38 +22,8 @@ async fn redemptions_refunds_and_points_are_charted_without_javascript() {
     let server = TestServer::start().await;
     let browser = TestServer::browser();
     log_in(&server, &browser).await;
-    // EventSub connects to the simulated Twitch right after the login.
-    eventually("EventSub subscribed", Duration::from_secs(30), || async {
-        let subs: Value = server
-            .http
-            .get(server.url("/twitch-sim/sim/subscriptions"))
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
-        subs["data"]
-            .as_array()?
-            .iter()
-            .any(|s| {
-                s["type"] == "channel.channel_points_custom_reward_redemption.add"
-                    && s["status"] == "enabled"
-            })
-            .then_some(())
-    })
-    .await;
-    let res = browser
-        .post(server.url("/api/channel-points"))
-        .json(&json!({ "title": "VIP for a day", "cost": 1250, "duration_secs": 86_400 }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let reward_id = res.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    redemptions_subscribed(&server).await;
+    let reward_id = create_reward(&server, &browser, "VIP for a day", 1250, 86_400).await;
 
     // viewer_alice redeems twice (a grant, then an extension); demo_mod is a moderator: refunded.
     for (who, action) in [
@@ -59,14 +31,7 @@ async fn redemptions_refunds_and_points_are_charted_without_javascript() {
         ("viewer_alice", "extend"),
         ("demo_mod", "refund"),
     ] {
-        let res = server
-            .http
-            .post(server.url("/twitch-sim/sim/channels/demo_streamer/redeem"))
-            .json(&json!({ "user": who, "reward_id": reward_id }))
-            .send()
-            .await
-            .unwrap();
-        assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+        redeem(&server, who, &reward_id).await;
         eventually(action, Duration::from_secs(30), || async {
             (!audit(&browser, &server, action).await.is_empty()).then_some(())
         })

@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{eventually, log_in, TestServer};
+use common::{create_reward, eventually, log_in, redeem, redemptions_subscribed, TestServer};
 use serde_json::{json, Value};
 
 async fn sim_channel(server: &TestServer) -> Value {
@@ -36,51 +36,16 @@ async fn a_redemption_becomes_a_timed_vip_and_expires() {
     let browser = TestServer::browser();
     log_in(&server, &browser).await;
 
-    // EventSub connects to the simulated Twitch right after the login.
-    eventually("EventSub subscribed", Duration::from_secs(30), || async {
-        let subs: Value = server
-            .http
-            .get(server.url("/twitch-sim/sim/subscriptions"))
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
-        subs["data"]
-            .as_array()?
-            .iter()
-            .any(|s| {
-                s["type"] == "channel.channel_points_custom_reward_redemption.add"
-                    && s["status"] == "enabled"
-            })
-            .then_some(())
-    })
-    .await;
+    redemptions_subscribed(&server).await;
 
-    let res = browser
-        .post(server.url("/api/channel-points"))
-        .json(&json!({ "title": "VIP for a moment", "cost": 100, "duration_secs": 3 }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let reward: Value = res.json().await.unwrap();
-    let reward_id = reward["id"].as_str().unwrap().to_owned();
+    let reward_id = create_reward(&server, &browser, "VIP for a moment", 100, 3).await;
 
     let mut live = browser.get(server.url("/api/ws")).send().await.unwrap();
     assert_eq!(live.status(), 200);
     let first = live.chunk().await.unwrap().unwrap();
     assert!(String::from_utf8_lossy(&first).contains("event: ready"));
 
-    let res = server
-        .http
-        .post(server.url("/twitch-sim/sim/channels/demo_streamer/redeem"))
-        .json(&json!({ "user": "viewer_alice", "reward_id": reward_id }))
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    redeem(&server, "viewer_alice", &reward_id).await;
 
     // The dashboard stream hears of the grant.
     let granted = tokio::time::timeout(Duration::from_secs(20), async {

@@ -169,3 +169,58 @@ where
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Waits until the demo channel's EventSub carries redemptions (it connects right after the login).
+pub async fn redemptions_subscribed(server: &TestServer) {
+    eventually("EventSub subscribed", Duration::from_secs(30), || async {
+        let subs: serde_json::Value = server
+            .http
+            .get(server.url("/twitch-sim/sim/subscriptions"))
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        subs["data"]
+            .as_array()?
+            .iter()
+            .any(|s| {
+                s["type"] == "channel.channel_points_custom_reward_redemption.add"
+                    && s["status"] == "enabled"
+            })
+            .then_some(())
+    })
+    .await;
+}
+
+/// Creates a VIP reward through the REST API as the signed-in streamer; returns its Twitch id.
+pub async fn create_reward(
+    server: &TestServer,
+    browser: &reqwest::Client,
+    title: &str,
+    cost: u64,
+    duration_secs: u64,
+) -> String {
+    let res = browser
+        .post(server.url("/api/channel-points"))
+        .json(&serde_json::json!({ "title": title, "cost": cost, "duration_secs": duration_secs }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let reward: serde_json::Value = res.json().await.unwrap();
+    reward["id"].as_str().unwrap().to_owned()
+}
+
+/// `user` redeems the reward in the demo channel on the simulated Twitch.
+pub async fn redeem(server: &TestServer, user: &str, reward_id: &str) {
+    let res = server
+        .http
+        .post(server.url("/twitch-sim/sim/channels/demo_streamer/redeem"))
+        .json(&serde_json::json!({ "user": user, "reward_id": reward_id }))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+}
