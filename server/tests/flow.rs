@@ -7,7 +7,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{create_reward, eventually, log_in, redeem, redemptions_subscribed, TestServer};
+use common::{
+    create_reward, eventually, log_in, redeem, redemptions_subscribed, try_get_json, TestServer,
+};
 use serde_json::{json, Value};
 
 async fn sim_channel(server: &TestServer) -> Value {
@@ -223,14 +225,7 @@ async fn in_demo_mode_a_simulated_audience_redeems_once_the_streamer_logged_in()
         "a redemption granted VIP",
         Duration::from_secs(60),
         || async {
-            let vips: Value = browser
-                .get(server.url("/api/vip"))
-                .send()
-                .await
-                .ok()?
-                .json()
-                .await
-                .ok()?;
+            let vips = try_get_json(&browser, &server.url("/api/vip")).await?;
             vips["vips"].as_array()?.first().cloned()
         },
     )

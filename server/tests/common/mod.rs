@@ -170,18 +170,15 @@ where
     }
 }
 
+/// GETs `url` as JSON; `None` when the request or the body fails (for [`eventually`] probes).
+pub async fn try_get_json(client: &reqwest::Client, url: &str) -> Option<serde_json::Value> {
+    client.get(url).send().await.ok()?.json().await.ok()
+}
+
 /// Waits until the demo channel's EventSub carries redemptions (it connects right after the login).
 pub async fn redemptions_subscribed(server: &TestServer) {
     eventually("EventSub subscribed", Duration::from_secs(30), || async {
-        let subs: serde_json::Value = server
-            .http
-            .get(server.url("/twitch-sim/sim/subscriptions"))
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
+        let subs = try_get_json(&server.http, &server.url("/twitch-sim/sim/subscriptions")).await?;
         subs["data"]
             .as_array()?
             .iter()

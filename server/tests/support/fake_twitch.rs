@@ -71,13 +71,46 @@ pub struct InMemoryTwitch {
     state: Mutex<State>,
     add_calls: AtomicUsize,
     remove_calls: AtomicUsize,
-    /// When set, every Remove VIP (in the one channel, if named) waits here (after counting
-    /// itself in `removals_waiting`).
-    removal_gate: Mutex<Option<(Option<ChannelId>, Arc<Notify>)>>,
-    removals_waiting: AtomicUsize,
-    /// When set, every Add VIP waits here (after counting itself in `adds_waiting`).
-    add_gate: Mutex<Option<Arc<Notify>>>,
-    adds_waiting: AtomicUsize,
+    /// Holds Remove VIP calls (after they took effect) while closed.
+    removals: Gate,
+    /// Holds Add VIP calls (before they take effect) while closed.
+    adds: Gate,
+}
+
+/// Where calls wait while a test holds them: in every channel, or in the one named.
+#[derive(Default)]
+struct Gate {
+    closed: Mutex<Option<(Option<ChannelId>, Arc<Notify>)>>,
+    waiting: AtomicUsize,
+}
+
+impl Gate {
+    /// Holds calls (in `channel` only, if named) until the returned notify is notified
+    /// (`notify_waiters`) or [`Self::open`] is called.
+    fn close(&self, channel: Option<ChannelId>) -> Arc<Notify> {
+        let gate = Arc::new(Notify::new());
+        *self.closed.lock().unwrap() = Some((channel, gate.clone()));
+        gate
+    }
+
+    fn open(&self) {
+        if let Some((_, gate)) = self.closed.lock().unwrap().take() {
+            gate.notify_waiters();
+        }
+    }
+
+    /// Waits while the gate is closed for `channel`, counted in `waiting`.
+    async fn pass(&self, channel: &ChannelId) {
+        let gate = match self.closed.lock().unwrap().clone() {
+            Some((None, gate)) => gate,
+            Some((Some(held), gate)) if held == *channel => gate,
+            _ => return,
+        };
+        let released = gate.notified();
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        released.await;
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl InMemoryTwitch {
@@ -185,31 +218,21 @@ impl InMemoryTwitch {
 
     /// Holds every Remove VIP until the returned gate is notified (`notify_waiters`).
     pub fn hold_removals(&self) -> Arc<Notify> {
-        self.hold_removals_where(None)
+        self.removals.close(None)
     }
 
     /// Holds every Remove VIP in `channel` until the returned gate is notified.
     pub fn hold_removals_in(&self, channel: &ChannelId) -> Arc<Notify> {
-        self.hold_removals_where(Some(channel.clone()))
-    }
-
-    fn hold_removals_where(&self, channel: Option<ChannelId>) -> Arc<Notify> {
-        let gate = Arc::new(Notify::new());
-        *self.removal_gate.lock().unwrap() = Some((channel, gate.clone()));
-        gate
+        self.removals.close(Some(channel.clone()))
     }
 
     /// Holds every Add VIP until the returned gate is notified (`notify_waiters`).
     pub fn hold_adds(&self) -> Arc<Notify> {
-        let gate = Arc::new(Notify::new());
-        *self.add_gate.lock().unwrap() = Some(gate.clone());
-        gate
+        self.adds.close(None)
     }
 
     pub fn release_removals(&self) {
-        if let Some((_, gate)) = self.removal_gate.lock().unwrap().take() {
-            gate.notify_waiters();
-        }
+        self.removals.open();
     }
 
     // ---- what tests look at ----------------------------------------------------------------
@@ -239,11 +262,11 @@ impl InMemoryTwitch {
     }
 
     pub fn adds_waiting(&self) -> usize {
-        self.adds_waiting.load(Ordering::SeqCst)
+        self.adds.waiting.load(Ordering::SeqCst)
     }
 
     pub fn removals_waiting(&self) -> usize {
-        self.removals_waiting.load(Ordering::SeqCst)
+        self.removals.waiting.load(Ordering::SeqCst)
     }
 
     // ---- Twitch's rules --------------------------------------------------------------------
@@ -305,13 +328,7 @@ impl TwitchApi for InMemoryTwitch {
     async fn add_vip(&self, channel: &ChannelId, viewer_id: &str) -> Result<(), AddVipError> {
         self.add_calls.fetch_add(1, Ordering::SeqCst);
         self.gate(Op::AddVip, channel)?;
-        let gate = self.add_gate.lock().unwrap().clone();
-        if let Some(gate) = gate {
-            let released = gate.notified();
-            self.adds_waiting.fetch_add(1, Ordering::SeqCst);
-            released.await;
-            self.adds_waiting.fetch_sub(1, Ordering::SeqCst);
-        }
+        self.adds.pass(channel).await;
         let Some(user) = self.user(viewer_id) else {
             return Err(AddVipError::UserNotFound);
         };
@@ -356,17 +373,7 @@ impl TwitchApi for InMemoryTwitch {
                 RemoveVipOutcome::NotAVip
             }
         });
-        let gate = match self.removal_gate.lock().unwrap().clone() {
-            Some((None, gate)) => Some(gate),
-            Some((Some(held), gate)) if held == *channel => Some(gate),
-            _ => None,
-        };
-        if let Some(gate) = gate {
-            let released = gate.notified();
-            self.removals_waiting.fetch_add(1, Ordering::SeqCst);
-            released.await;
-            self.removals_waiting.fetch_sub(1, Ordering::SeqCst);
-        }
+        self.removals.pass(channel).await;
         Ok(outcome)
     }
 
