@@ -3,6 +3,8 @@
 //!
 //! Times are passed in (`now`) rather than read from a clock, so callers and tests decide what "now" is.
 
+mod inbox;
+
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -12,6 +14,8 @@ use crate::model::{
     AuditEntry, AuditPage, AuditQuery, Channel, ChannelId, RedemptionOutcome, RedemptionRecord,
     Reward, SessionState, Settings, VipSession, WaitlistEntry,
 };
+
+pub use inbox::{InboxMessage, InboxStore, INBOX_RETENTION};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -79,8 +83,10 @@ pub struct RelayedEvent {
     pub event_json: String,
 }
 
+/// The whole storage port. Areas with their own trait (the EventSub inbox) are supertraits, so an
+/// `Arc<dyn Store>` offers their methods too.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: InboxStore + Send + Sync + 'static {
     /// Which backend this is, for health reports and logs (`"sqlite"`, `"firestore"`, …).
     fn backend(&self) -> &'static str;
 
@@ -193,8 +199,9 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
         ttl: Duration,
     ) -> StoreResult<bool>;
-    /// Forgets message ids and leases that expired before `now`, and relayed live events
-    /// published more than [`LIVE_EVENT_RETENTION`] before `now`; returns how many records went.
+    /// Forgets message ids and leases that expired before `now`, relayed live events published
+    /// more than [`LIVE_EVENT_RETENTION`] before `now`, and inbox messages processed more than
+    /// [`INBOX_RETENTION`] before `now` (never unprocessed ones); returns how many records went.
     async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64>;
 
     // ---- leases (work one instance should do at a time) --------------------------------------

@@ -23,6 +23,7 @@
 //! | `POST /sim/channels/{b}/gift` | `{user?, total, tier?, recipients?}` | `channel.subscription.gift` (no `user`: anonymous) |
 //! | `POST /sim/channels/{b}/cheer` | `{user?, bits, message?}` | `channel.cheer` (no `user`: anonymous) |
 //! | `POST /sim/fail_next` | `{endpoint, status}` | inject a failure |
+//! | `POST /sim/delay` | `{endpoint, millis}` | answer `endpoint` only after a pause (0 removes it) |
 //! | `POST /sim/clock/advance` | `{seconds}` | move time |
 //! | `GET /sim/ws/sessions` | – | live session ids |
 //! | `POST /sim/ws/reconnect` | `{session_id?}` | `session_reconnect` (all when omitted) |
@@ -74,6 +75,7 @@ pub fn router() -> Router<Simulator> {
         .route("/channels/{b}/gift", post(gift))
         .route("/channels/{b}/cheer", post(cheer))
         .route("/fail_next", post(fail_next))
+        .route("/delay", post(delay))
         .route("/clock/advance", post(advance))
         .route("/ws/sessions", get(sessions))
         .route("/ws/reconnect", post(reconnect))
@@ -365,6 +367,18 @@ struct FailReq {
 async fn fail_next(State(sim): State<Simulator>, bytes: Bytes) -> Res {
     let req: FailReq = body(&bytes)?;
     sim.fail_next(&req.endpoint, req.status);
+    ok()
+}
+
+#[derive(Deserialize)]
+struct DelayReq {
+    endpoint: String,
+    millis: u64,
+}
+
+async fn delay(State(sim): State<Simulator>, bytes: Bytes) -> Res {
+    let req: DelayReq = body(&bytes)?;
+    sim.set_delay(&req.endpoint, std::time::Duration::from_millis(req.millis));
     ok()
 }
 

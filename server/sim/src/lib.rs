@@ -99,10 +99,14 @@ pub async fn start(addr: SocketAddr) -> std::io::Result<(SocketAddr, Simulator, 
     Ok((bound, sim, task))
 }
 
-/// Answers injected failures ([`Simulator::fail_next`]).
+/// Answers injected failures ([`Simulator::fail_next`]) and slows delayed endpoints
+/// ([`Simulator::set_delay`]).
 async fn inject_failures(State(sim): State<Simulator>, req: Request, next: Next) -> Response {
     let method = req.method().to_string();
     let path = req.uri().path().to_string();
+    if let Some(delay) = sim.with_world(|w| w.delay_for(&method, &path)) {
+        tokio::time::sleep(delay).await;
+    }
     let Some(status) = sim.with_world(|w| w.take_failure(&method, &path)) else {
         return next.run(req).await;
     };
@@ -310,6 +314,17 @@ impl Simulator {
     /// or just a path (any method). Queued failures are used in order.
     pub fn fail_next(&self, endpoint: &str, status: u16) {
         self.with_world(|w| w.fail_queue.push((endpoint.to_string(), status)));
+    }
+
+    /// Every request to `endpoint` (as for [`Self::fail_next`]) is answered only after `delay`:
+    /// Twitch having a slow day. `Duration::ZERO` removes the pause.
+    pub fn set_delay(&self, endpoint: &str, delay: Duration) {
+        self.with_world(|w| {
+            w.delays.retain(|(ep, _)| ep != endpoint);
+            if !delay.is_zero() {
+                w.delays.push((endpoint.to_string(), delay));
+            }
+        });
     }
 
     fn channel_mut<R>(

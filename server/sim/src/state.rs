@@ -354,6 +354,8 @@ pub struct World {
     pub buckets: HashMap<String, Bucket>,
     /// Injected failures: (endpoint, status), first match wins.
     pub fail_queue: Vec<(String, u16)>,
+    /// Endpoints answered only after a pause (`Simulator::set_delay`).
+    pub delays: Vec<(String, std::time::Duration)>,
     /// Default user approving `/oauth2/authorize` without a `login` hint.
     pub default_authorize_login: Option<String>,
     /// Public base URL, e.g. `http://127.0.0.1:1234` (set by `serve`).
@@ -405,6 +407,7 @@ impl World {
             pending_reconnects: HashMap::new(),
             buckets: HashMap::new(),
             fail_queue: Vec::new(),
+            delays: Vec::new(),
             default_authorize_login: None,
             base_url: None,
             outbox: Vec::new(),
@@ -566,6 +569,15 @@ impl World {
             .iter()
             .position(|(ep, _)| *ep == full || *ep == path)?;
         Some(self.fail_queue.remove(pos).1)
+    }
+
+    /// The pause before answering `method path`, if one is set.
+    pub fn delay_for(&self, method: &str, path: &str) -> Option<std::time::Duration> {
+        let full = format!("{method} {path}");
+        self.delays
+            .iter()
+            .find(|(ep, _)| *ep == full || *ep == path)
+            .map(|(_, d)| *d)
     }
 
     pub fn index_key(sub: &Subscription) -> (String, String) {

@@ -394,3 +394,21 @@ async fn users_endpoint_rules() {
     assert_eq!(r.body["data"].as_array().unwrap().len(), 1);
     assert!(r.body["data"][0].get("email").is_none());
 }
+
+#[tokio::test]
+async fn a_delayed_endpoint_answers_after_its_pause_until_the_pause_is_removed() {
+    let env = env().await;
+    let pause = std::time::Duration::from_secs(2);
+    env.sim.set_delay("GET /helix/users", pause);
+    let started = std::time::Instant::now();
+    let r = env.helix(Method::GET, "/users", &env.token, None).await;
+    assert_eq!(r.status, 200, "a delay is not a failure");
+    assert!(started.elapsed() >= pause);
+    // Removed through the control API, the pause is gone.
+    env.sim_post(
+        "/delay",
+        serde_json::json!({"endpoint": "GET /helix/users", "millis": 0}),
+    )
+    .await;
+    assert!(env.sim.with_world(|w| w.delays.is_empty()));
+}

@@ -8,7 +8,7 @@ use anyhow::{bail, Context};
 
 use super::Env;
 
-/// `RECONCILE_EVERY_SECS`, `CATCH_UP_MIN_AGE_SECS` and `INSTANCE_ID`.
+/// `RECONCILE_EVERY_SECS`, `CATCH_UP_MIN_AGE_SECS`, `INSTANCE_ID` and `TOKEN_VALIDATE_EVERY_SECS`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecoveryConfig {
     /// Every connected channel is reconciled (Get VIPs sync, missed redemptions) this often, on top
@@ -18,11 +18,13 @@ pub struct RecoveryConfig {
     /// instance that received it is taken to have died. Default 2 minutes; it must stay well above
     /// the time one redemption takes (retries included), or two instances may process one at once.
     pub catch_up_min_age: Duration,
-    /// The name this instance holds EventSub socket leases under. Unset: a new random name at
-    /// every start, so a restarted process waits for its predecessor's leases to lapse (up to
-    /// 45 s). A fixed name on a single host lets a restart after a crash take them back at once;
-    /// two instances running at the same time must never share one.
+    /// The name this instance holds its leases (EventSub sockets, the inbox) under. Unset: with
+    /// a SQLite file, a name kept beside the database and locked while the process runs, so a
+    /// restart after a crash takes its leases back at once (see `store::Instance`); otherwise a
+    /// new random name at every start. Two instances running at the same time must never share one.
     pub instance_id: Option<String>,
+    /// Every stored token is validated at start-up and then this often (Twitch requires hourly).
+    pub validate_every: Duration,
 }
 
 impl Default for RecoveryConfig {
@@ -31,6 +33,7 @@ impl Default for RecoveryConfig {
             reconcile_every: Duration::from_secs(600),
             catch_up_min_age: Duration::from_secs(120),
             instance_id: None,
+            validate_every: Duration::from_secs(60 * 60),
         }
     }
 }
@@ -42,6 +45,7 @@ impl RecoveryConfig {
             reconcile_every: secs(env, "RECONCILE_EVERY_SECS", defaults.reconcile_every)?,
             catch_up_min_age: secs(env, "CATCH_UP_MIN_AGE_SECS", defaults.catch_up_min_age)?,
             instance_id: env("INSTANCE_ID").map(|id| id.trim().to_owned()),
+            validate_every: secs(env, "TOKEN_VALIDATE_EVERY_SECS", defaults.validate_every)?,
         })
     }
 }
@@ -86,6 +90,10 @@ mod tests {
             RecoveryConfig::default().catch_up_min_age,
             Duration::from_secs(120)
         );
+        assert_eq!(
+            RecoveryConfig::default().validate_every,
+            Duration::from_secs(3600)
+        );
     }
 
     #[test]
@@ -94,8 +102,10 @@ mod tests {
             ("RECONCILE_EVERY_SECS", "5"),
             ("CATCH_UP_MIN_AGE_SECS", " 7 "),
             ("INSTANCE_ID", "host-1"),
+            ("TOKEN_VALIDATE_EVERY_SECS", "30"),
         ])
         .unwrap();
+        assert_eq!(r.validate_every, Duration::from_secs(30));
         assert_eq!(r.reconcile_every, Duration::from_secs(5));
         assert_eq!(r.catch_up_min_age, Duration::from_secs(7));
         assert_eq!(r.instance_id.as_deref(), Some("host-1"));

@@ -6,16 +6,19 @@
 //! * Webhook ([`webhook::receive`]): signed POSTs, verified on the raw bytes; subscriptions made with
 //!   the app token by the same supervisor, their status read back from Twitch, deleted on unwatch.
 //!
-//! Both turn messages into [`app::ssr::events::TwitchEvent`]s ([`parse`]), drop message ids seen
-//! before ([`app::ssr::Store::remember_message`]) and hand the rest to the
-//! [`app::ssr::events::EventSink`]; `stream.online` ([`parse_stream`]) goes to the supervisor's
-//! queue instead ([`EventSubSupervisor::take_stream_online`]). The supervisor keeps each channel's
-//! state and each subscription's status ([`status`]) and respects Twitch's limits ([`limits`]).
+//! Both write each notification to the durable [`inbox`] and acknowledge it at once; the inbox's
+//! processor turns stored messages into [`app::ssr::events::TwitchEvent`]s ([`parse`]) for the
+//! [`app::ssr::events::EventSink`], per channel in arrival order, and `stream.online`
+//! ([`parse_stream`]) into the supervisor's queue ([`EventSubSupervisor::take_stream_online`]).
+//! A message id seen before is stored once. The supervisor keeps each channel's state and each
+//! subscription's status ([`status`]) and respects Twitch's limits ([`limits`]).
 
 use std::time::Duration;
 
 pub mod backoff;
+pub mod inbox;
 mod ingest;
+mod intake_queue;
 mod lease;
 pub mod limits;
 pub mod machine;

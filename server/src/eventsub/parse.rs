@@ -11,7 +11,7 @@ use app::model::{ChannelId, Viewer};
 use app::ssr::events::TwitchEvent;
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 pub const REDEMPTION_ADD: &str = "channel.channel_points_custom_reward_redemption.add";
@@ -62,7 +62,7 @@ pub enum ParseError {
 }
 
 /// The `subscription` object, as far as the app reads it (`cost`, `transport` are ignored).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Subscription {
     pub id: String,
     #[serde(rename = "type")]
@@ -84,7 +84,7 @@ impl Subscription {
 }
 
 /// `payload` of a notification: the subscription and its raw event.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Notification {
     pub subscription: Subscription,
     pub event: Value,

@@ -4,12 +4,17 @@
 
 use std::future::{pending, Future};
 use std::pin::Pin;
+use std::time::Duration;
+
+use futures_util::stream::FuturesUnordered;
+use futures_util::StreamExt;
+use tokio::time::Instant;
 
 use app::model::ChannelId;
 use app::ssr::events::TwitchEvent;
 use tokio_util::sync::CancellationToken;
 
-use super::ingest::deliver_notification;
+use super::intake_queue::{intake_queue, IntakeQueue};
 use super::machine::{
     close_reason, decide, is_client_fault, next_view, Input, Role, Signal, Step, View,
 };
@@ -34,6 +39,7 @@ pub(super) enum End {
 
 type Subscribing<'a> = Pin<Box<dyn Future<Output = Result<usize, SubscribeError>> + Send + 'a>>;
 type Connecting = Pin<Box<dyn Future<Output = Result<Socket, String>> + Send>>;
+type Closing = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 fn signal(kind: &WsKind) -> Signal {
     match kind {
@@ -63,6 +69,18 @@ async fn poll_some<F: Future + Unpin>(future: &mut Option<F>) -> F::Output {
     }
 }
 
+/// How long the old socket is still read after a hand-over.
+const HAND_OVER_DRAIN: Duration = Duration::from_secs(1);
+
+/// The next frame of the old socket still read after a hand-over; `None` once its time is up.
+/// `timeout_at` polls the read before the deadline, so frames already buffered always come out.
+async fn drain_next(draining: &mut Option<(Socket, Instant)>) -> Option<Frame> {
+    match draining {
+        Some((socket, until)) => tokio::time::timeout_at(*until, socket.next()).await.ok(),
+        None => pending().await,
+    }
+}
+
 async fn close_all(current: Socket, successor: Option<Socket>) {
     if let Some(s) = successor {
         s.close().await;
@@ -71,12 +89,27 @@ async fn close_all(current: Socket, successor: Option<Socket>) {
 }
 
 /// One session: from connecting to the base URL until it is lost (possibly across hand-overs).
+/// Notifications are written to the inbox beside the reading, in the order they came, and all of
+/// them before this returns: the socket is read (and its pings answered) whatever the store does.
 pub(super) async fn session(
     ctx: &WsContext,
     channel: &ChannelId,
     report: Report<'_>,
     cancel: &CancellationToken,
     attempt: &mut u32,
+) -> End {
+    let (queue, storing) = intake_queue(ctx);
+    let (end, ()) = tokio::join!(read(ctx, channel, report, cancel, attempt, queue), storing);
+    end
+}
+
+async fn read(
+    ctx: &WsContext,
+    channel: &ChannelId,
+    report: Report<'_>,
+    cancel: &CancellationToken,
+    attempt: &mut u32,
+    queue: IntakeQueue,
 ) -> End {
     let lost = |reason: String, connected: bool| End::Lost { reason, connected };
     match ctx.tokens.get(channel.as_str()).await {
@@ -94,6 +127,9 @@ pub(super) async fn session(
     let mut subscribing: Option<Subscribing<'_>> = None;
     // The successor being connected; the current socket is read meanwhile.
     let mut connecting: Option<Connecting> = None;
+    // The old socket after a hand-over, read until the instant given.
+    let mut draining: Option<(Socket, Instant)> = None;
+    let mut closing: FuturesUnordered<Closing> = FuturesUnordered::new();
     let mut connected = false;
     loop {
         let (role, frame) = tokio::select! {
@@ -142,6 +178,24 @@ pub(super) async fn session(
                 continue;
             }
             frame = next_of(&mut successor) => (Role::Successor, frame),
+            Some(()) = closing.next(), if !closing.is_empty() => continue,
+            frame = drain_next(&mut draining) => {
+                match frame {
+                    Some(Frame::Message(m)) => {
+                        if let WsKind::Notification(n) = &m.kind {
+                            queue.push(&m.id, n);
+                        }
+                    }
+                    _ => {
+                        if let Some((old, _)) = draining.take() {
+                            // Closed beside the reading: the new socket's pings wait for no one.
+                            closing.push(Box::pin(old.close()));
+                            tracing::info!("old EventSub socket drained; closing it");
+                        }
+                    }
+                }
+                continue;
+            }
         };
         let (input, message) = match frame {
             Frame::Message(m) => (Input::Message(role, signal(&m.kind)), Some(m)),
@@ -186,7 +240,7 @@ pub(super) async fn session(
             Step::Deliver => {
                 if let Some(m) = message {
                     if let WsKind::Notification(n) = &m.kind {
-                        deliver_notification(&*ctx.store, &*ctx.sink, &ctx.online, &m.id, n).await;
+                        queue.push(&m.id, n);
                     }
                 }
             }
@@ -210,15 +264,16 @@ pub(super) async fn session(
                     continue;
                 };
                 next.set_keepalive(keepalive(&message));
-                let mut old = std::mem::replace(&mut current, next);
-                for late in old.buffered_messages() {
-                    if let WsKind::Notification(n) = &late.kind {
-                        deliver_notification(&*ctx.store, &*ctx.sink, &ctx.online, &late.id, n)
-                            .await;
-                    }
+                // Twitch delivers on the old socket until the new one is welcomed, so events may
+                // still be in flight on it: it is read for a while longer, beside the new one
+                // (whose pings must be answered meanwhile), then closed.
+                let old = std::mem::replace(&mut current, next);
+                if let Some((earlier, _)) =
+                    draining.replace((old, Instant::now() + HAND_OVER_DRAIN))
+                {
+                    earlier.close().await;
                 }
-                old.close().await;
-                tracing::info!("EventSub hand-over complete; old socket closed");
+                tracing::info!("EventSub hand-over complete; draining the old socket");
                 if connected {
                     report.state(ChannelState::Connected);
                 }

@@ -5,7 +5,7 @@
 use std::sync::Once;
 use std::time::Duration;
 
-use futures_util::{FutureExt, StreamExt};
+use futures_util::StreamExt;
 use tokio::net::TcpStream;
 use tokio::time::{sleep_until, timeout, Instant};
 use tokio_tungstenite::tungstenite::Message;
@@ -73,7 +73,10 @@ impl Socket {
     /// Cancel-safe: nothing is lost when the future is dropped between frames.
     pub async fn next(&mut self) -> Frame {
         loop {
+            // Biased: a frame already buffered wins over a deadline that passed while the
+            // caller was busy, so no notification Twitch sent in time is mistaken for silence.
             let received = tokio::select! {
+                biased;
                 received = self.ws.next() => received,
                 () = sleep_until(self.deadline) => return Frame::Silent,
             };
@@ -99,21 +102,6 @@ impl Socket {
                 None => return Frame::Closed(None),
             }
         }
-    }
-
-    /// Messages already received and buffered, without waiting: read from an old socket before it
-    /// is closed after a hand-over, so nothing it delivered in time is dropped.
-    pub fn buffered_messages(&mut self) -> Vec<WsMessage> {
-        let mut messages = Vec::new();
-        while let Some(Some(Ok(received))) = self.ws.next().now_or_never() {
-            if let Message::Text(text) = received {
-                match parse_ws(text.as_str()) {
-                    Ok(message) => messages.push(message),
-                    Err(e) => tracing::warn!(error = %e, "ignoring an unreadable EventSub message"),
-                }
-            }
-        }
-        messages
     }
 
     /// Sends a close frame (normal closure) and waits briefly for the handshake.

@@ -32,6 +32,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use super::inbox::Intake;
 use super::lease::{sleep_or_cancel, Lease};
 use super::online::OnlineQueue;
 use super::parse::{Subscription, AUTHORIZATION_REVOKED};
@@ -55,7 +56,10 @@ pub const RULES_POLL: Duration = Duration::from_secs(15);
 /// The adapters the supervisor uses.
 pub struct SupervisorDeps {
     pub store: Arc<dyn Store>,
+    /// Told of revoked authorisations.
     pub sink: Arc<dyn EventSink>,
+    /// Where the sockets' notifications go.
+    pub intake: Intake,
     pub tokens: Arc<TokenManager>,
     pub http: reqwest::Client,
 }
@@ -76,6 +80,8 @@ struct Entry {
 struct Inner {
     settings: SupervisorSettings,
     ws: WsContext,
+    /// Where `stream.online` events wait for their consumer.
+    online: OnlineQueue,
     channels: Mutex<HashMap<ChannelId, Entry>>,
     /// Webhook deletions under way after an unwatch (with an id each): a new task for the channel
     /// waits for them.
@@ -107,12 +113,13 @@ impl EventSubSupervisor {
             tokens: deps.tokens,
             store: deps.store,
             sink: deps.sink,
-            online: OnlineQueue::default(),
+            intake: deps.intake,
         };
         Self {
             inner: Arc::new(Inner {
                 settings,
                 ws,
+                online: OnlineQueue::default(),
                 channels: Mutex::default(),
                 cleanups: Arc::default(),
                 generations: AtomicU64::new(0),
@@ -251,12 +258,12 @@ impl EventSubSupervisor {
 
     /// The receiving end of the `stream.online` events of every channel; `None` once taken.
     pub fn take_stream_online(&self) -> Option<mpsc::Receiver<StreamOnline>> {
-        self.inner.ws.online.take_receiver()
+        self.inner.online.take_receiver()
     }
 
-    /// Queues a `stream.online` event (received by the webhook handler, already deduplicated).
+    /// Queues a `stream.online` event (from the inbox, already deduplicated).
     pub fn stream_online(&self, online: StreamOnline) {
-        self.inner.ws.online.push(online);
+        self.inner.online.push(online);
     }
 
     /// Twitch revoked a channel's subscription (webhook revocation): its status is recorded; an

@@ -2,11 +2,13 @@
 //!
 //! Order of checks, each failure logged: the HMAC signature over the raw bytes (403), the
 //! timestamp within 10 minutes (403), a readable body (400); then a challenge is answered with
-//! the raw string as `text/plain`, a message id seen before gets 204 without a second delivery,
-//! a notification goes to the sink (`stream.online` to the supervisor's queue), a revocation is
+//! the raw string as `text/plain`; a notification whose event has its documented shape is written
+//! to the durable inbox ([`Intake`]) and acknowledged at once (204; a message id seen before is
+//! acknowledged without being stored again), a malformed one is refused (400) and never stored,
+//! and one the store cannot take gets 503 so that Twitch delivers it again. Nothing here waits for
+//! the engine: Twitch revokes subscriptions whose callback keeps it waiting. A revocation is
 //! logged, recorded in the supervisor's subscription status and, for `authorization_revoked`,
-//! reported as `TwitchEvent::AuthorizationRevoked`; an authorisation revoked stops the channel's
-//! EventSub. The sink should hand work off quickly: Twitch expects the 2xx within a few seconds.
+//! reported as `TwitchEvent::AuthorizationRevoked`, which stops the channel's EventSub.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,9 +25,9 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::ingest::{deliver_once, first_time};
-use super::parse::{notification_event, parse_webhook, revocation_event, WebhookMessage};
-use super::parse_stream::{stream_online, STREAM_ONLINE};
+use super::inbox::{Intake, IntakeError};
+use super::ingest::first_time;
+use super::parse::{parse_webhook, revocation_event, WebhookMessage};
 use super::supervisor::EventSubSupervisor;
 use super::verify::{is_fresh, signature_matches, MAX_AGE};
 
@@ -48,17 +50,25 @@ struct Inner {
     secret: SecretString,
     store: Arc<dyn Store>,
     sink: Arc<dyn EventSink>,
+    intake: Intake,
     max_age: Duration,
 }
 
 impl WebhookState {
-    /// `secret` is `EVENTSUB_WEBHOOK_SECRET`, the one the subscriptions were created with.
-    pub fn new(secret: SecretString, store: Arc<dyn Store>, sink: Arc<dyn EventSink>) -> Self {
+    /// `secret` is `EVENTSUB_WEBHOOK_SECRET`, the one the subscriptions were created with;
+    /// notifications go to `intake`, revoked authorisations to `sink`.
+    pub fn new(
+        secret: SecretString,
+        store: Arc<dyn Store>,
+        sink: Arc<dyn EventSink>,
+        intake: Intake,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 secret,
                 store,
                 sink,
+                intake,
                 max_age: MAX_AGE,
             }),
             supervisor: None,
@@ -122,61 +132,48 @@ pub async fn receive(
         Ok(m) => m,
         Err(e) => return reject(StatusCode::BAD_REQUEST, &format!("malformed body: {e}")),
     };
-    let event = match &message {
+    let sub = match message {
         WebhookMessage::Challenge {
             challenge,
             subscription,
         } => {
             tracing::info!(kind = %subscription.kind, "answering an EventSub webhook challenge");
-            return ([(header::CONTENT_TYPE, "text/plain")], challenge.clone()).into_response();
+            return ([(header::CONTENT_TYPE, "text/plain")], challenge).into_response();
         }
-        WebhookMessage::Notification(n) if n.subscription.kind == STREAM_ONLINE => {
-            let online = match stream_online(n) {
-                Ok(online) => online,
-                Err(e) => {
-                    tracing::warn!(error = %e, "malformed stream.online notification");
-                    return reject(StatusCode::BAD_REQUEST, "malformed event");
+        WebhookMessage::Notification(n) => {
+            let payload = String::from_utf8_lossy(&body).into_owned();
+            return match inner.intake.accept(id, &n, payload).await {
+                Ok(_) => StatusCode::NO_CONTENT.into_response(),
+                Err(e @ IntakeError::Malformed { .. }) => {
+                    reject(StatusCode::BAD_REQUEST, &e.to_string())
+                }
+                Err(IntakeError::Store(e)) => {
+                    tracing::error!(error = %e, "cannot store an EventSub notification; Twitch will redeliver it");
+                    StatusCode::SERVICE_UNAVAILABLE.into_response()
                 }
             };
-            if first_time(&*inner.store, id).await {
-                match &state.supervisor {
-                    Some(s) => s.stream_online(online),
-                    None => tracing::warn!("stream.online received without a supervisor; dropped"),
-                }
-            }
-            return StatusCode::NO_CONTENT.into_response();
         }
-        WebhookMessage::Notification(n) => match notification_event(id, n) {
-            Ok(event) => event,
-            Err(e) => {
-                let kind = &n.subscription.kind;
-                return reject(
-                    StatusCode::BAD_REQUEST,
-                    &format!("malformed {kind} event: {e}"),
-                );
-            }
-        },
-        WebhookMessage::Revocation(sub) => {
-            tracing::warn!(kind = %sub.kind, status = %sub.status, "Twitch revoked an EventSub webhook subscription");
-            revocation_event(sub)
-        }
+        WebhookMessage::Revocation(sub) => sub,
         WebhookMessage::Other(kind) => {
             tracing::info!(%kind, "ignoring an unknown EventSub webhook message type");
-            None
+            return StatusCode::NO_CONTENT.into_response();
         }
     };
-    let revoked_user = match &event {
-        Some(TwitchEvent::AuthorizationRevoked { user_id }) => Some(ChannelId(user_id.clone())),
-        _ => None,
-    };
-    if deliver_once(&*inner.store, &*inner.sink, id, event).await {
+    tracing::warn!(kind = %sub.kind, status = %sub.status, "Twitch revoked an EventSub webhook subscription");
+    if !first_time(&*inner.store, id).await {
+        return StatusCode::NO_CONTENT.into_response();
+    }
+    if let Some(supervisor) = &state.supervisor {
+        supervisor.revoked(&sub);
+    }
+    if let Some(TwitchEvent::AuthorizationRevoked { user_id }) = revocation_event(&sub) {
+        let channel = ChannelId(user_id.clone());
+        inner
+            .sink
+            .deliver(TwitchEvent::AuthorizationRevoked { user_id })
+            .await;
         if let Some(supervisor) = &state.supervisor {
-            if let WebhookMessage::Revocation(sub) = &message {
-                supervisor.revoked(sub);
-            }
-            if let Some(channel) = revoked_user {
-                supervisor.authorization_revoked(&channel);
-            }
+            supervisor.authorization_revoked(&channel);
         }
     }
     StatusCode::NO_CONTENT.into_response()

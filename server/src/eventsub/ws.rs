@@ -14,8 +14,8 @@ use app::ssr::Store;
 use tokio_util::sync::CancellationToken;
 
 use super::backoff::Backoff;
+use super::inbox::Intake;
 use super::limits::LIMIT_RETRY;
-use super::online::OnlineQueue;
 pub use super::report::Report;
 use super::session::{session, End};
 use super::subscriptions::SubscriptionClient;
@@ -53,9 +53,10 @@ pub struct WsContext {
     pub subscriptions: SubscriptionClient,
     pub tokens: Arc<TokenManager>,
     pub store: Arc<dyn Store>,
+    /// Told of a revoked authorisation.
     pub sink: Arc<dyn EventSink>,
-    /// Where `stream.online` events go.
-    pub online: OnlineQueue,
+    /// Where notifications go (the durable inbox).
+    pub intake: Intake,
 }
 
 /// Why [`run`] returned.

@@ -10,6 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tokio_util::task::TaskTracker;
 use tower_sessions::Session;
 
 use crate::eventsub::supervisor::EventSubSupervisor;
@@ -31,6 +32,8 @@ pub struct Auth {
     pub twitch: Arc<dyn TwitchApi>,
     pub eventsub: EventSubSupervisor,
     pub engine: Arc<Engine>,
+    /// The server's tracker: the catch-up after a login runs on it, so shutdown waits for it.
+    pub tasks: TaskTracker,
 }
 
 #[derive(Deserialize)]
@@ -164,7 +167,8 @@ pub async fn callback(
     }
     let engine = auth.engine.clone();
     let caught_up = channel.clone();
-    tokio::spawn(async move { crate::reconcile::reconcile(&engine, &caught_up).await });
+    auth.tasks
+        .spawn(async move { crate::reconcile::reconcile(&engine, &caught_up).await });
     if !lacking.is_empty() && !upgraded {
         // A login that asked only for the required scopes (e.g. after the session ended): go back
         // once for what the grant rules need; Twitch asks only if it was never granted.

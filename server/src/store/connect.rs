@@ -7,15 +7,17 @@ use anyhow::Context;
 use app::ssr::Store;
 use secrecy::SecretString;
 
-use super::{FirestoreStore, LoginSessions, SqliteStore};
+use super::{FirestoreStore, Instance, LoginSessions, SqliteStore};
 use crate::config::{Config, DatabaseUrl};
 use crate::crypto::TokenCipher;
 
-/// The opened storage: the port, the login-session store and the token cipher.
+/// The opened storage: the port, the login-session store, the token cipher, and the name this
+/// process holds leases under.
 pub struct Storage {
     pub store: Arc<dyn Store>,
     pub sessions: LoginSessions,
     pub cipher: TokenCipher,
+    pub instance: Instance,
 }
 
 /// Connects to `DATABASE_URL` (creating a SQLite file on first start) and sets up token encryption.
@@ -23,11 +25,15 @@ pub struct Storage {
 /// # Errors
 /// When the backend cannot be reached or migrated, or the encryption key is malformed.
 pub async fn open(config: &Config) -> anyhow::Result<Storage> {
+    let db_file = match &config.database {
+        DatabaseUrl::Sqlite(url) => sqlite_path(url),
+        DatabaseUrl::Firestore { .. } => None,
+    };
     let (store, sessions, local_key): (Arc<dyn Store>, LoginSessions, Option<PathBuf>) =
         match &config.database {
             DatabaseUrl::Sqlite(url) => {
                 let store = SqliteStore::connect(url).await?;
-                let key_file = sqlite_path(url).map(|db| db.with_extension("key"));
+                let key_file = db_file.as_ref().map(|db| db.with_extension("key"));
                 (
                     Arc::new(store.clone()),
                     LoginSessions::Sqlite(store),
@@ -46,6 +52,12 @@ pub async fn open(config: &Config) -> anyhow::Result<Storage> {
                 )
             }
         };
+    // After connecting: the database's directory exists now.
+    let instance = match (&config.recovery.instance_id, &db_file) {
+        (Some(id), _) => Instance::named(id.clone()),
+        (None, Some(db)) => Instance::kept_in(&db.with_extension("instance")),
+        (None, None) => Instance::fresh(),
+    };
     let key = match (&config.token_key, local_key) {
         (Some(key), _) => key.clone(),
         (None, Some(file)) => local_key_file(&file)?,
@@ -55,6 +67,7 @@ pub async fn open(config: &Config) -> anyhow::Result<Storage> {
         store,
         sessions,
         cipher: TokenCipher::from_config(&key)?,
+        instance,
     })
 }
 

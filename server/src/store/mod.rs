@@ -4,10 +4,12 @@
 
 mod connect;
 pub mod firestore;
+mod instance;
 mod login_sessions;
 pub mod sqlite;
 
 pub use connect::{open, Storage};
 pub use firestore::FirestoreStore;
+pub use instance::Instance;
 pub use login_sessions::LoginSessions;
 pub use sqlite::SqliteStore;

@@ -133,20 +133,4 @@ impl TokenManager {
             Err(OAuthError::Transient(msg)) => Err(TokenError::Transient(msg)),
         }
     }
-
-    /// Forgets the user's tokens after revoking them at Twitch (logout).
-    ///
-    /// # Errors
-    /// [`TokenError::Transient`] when the store fails.
-    pub async fn revoke_and_forget(&self, user_id: &str) -> Result<(), TokenError> {
-        if let Ok(tokens) = self.get(user_id).await {
-            if let Err(e) = self.oauth.revoke(&tokens.access_token).await {
-                tracing::warn!(error = %e, "could not revoke a token at Twitch; forgetting it anyway");
-            }
-        }
-        self.store
-            .delete_tokens(user_id)
-            .await
-            .map_err(|e| TokenError::Transient(e.to_string()))
-    }
 }

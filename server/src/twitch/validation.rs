@@ -13,12 +13,13 @@ use super::scopes;
 use super::tokens::{TokenError, TokenManager};
 use crate::eventsub::supervisor::EventSubSupervisor;
 
-const EVERY: Duration = Duration::from_secs(60 * 60);
-
+/// Validates every stored token now, then every `every` (Twitch: at start-up and hourly),
+/// until `cancel` fires; a channel whose token is dead stops its EventSub.
 pub async fn run(
     store: Arc<dyn Store>,
     tokens: Arc<TokenManager>,
     eventsub: EventSubSupervisor,
+    every: Duration,
     cancel: CancellationToken,
 ) {
     loop {
@@ -27,7 +28,7 @@ pub async fn run(
         }
         tokio::select! {
             () = cancel.cancelled() => return,
-            () = tokio::time::sleep(EVERY) => {}
+            () = tokio::time::sleep(every) => {}
         }
     }
 }
@@ -60,7 +61,7 @@ pub async fn validate_all(store: &dyn Store, tokens: &TokenManager) -> Vec<Chann
                 }
             }
             Err(TokenError::Transient(reason)) => {
-                tracing::warn!(channel = %channel.id, reason, "token validation failed; retried next hour");
+                tracing::warn!(channel = %channel.id, reason, "token validation failed; retried at the next pass");
             }
         }
     }

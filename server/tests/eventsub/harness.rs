@@ -16,6 +16,7 @@ use serde_json::Value;
 use server::config::{EventSubTransport, TwitchCredentials};
 use server::crypto::TokenCipher;
 use server::eventsub::backoff::Backoff;
+use server::eventsub::inbox::{inbox, InboxSettings, Intake, Targets};
 use server::eventsub::ws::WsOptions;
 use server::eventsub::{EventSubSupervisor, SupervisorDeps, SupervisorSettings};
 use server::store::SqliteStore;
@@ -220,17 +221,50 @@ impl Harness {
     }
 
     pub fn supervisor(&self, settings: SupervisorSettings) -> EventSubSupervisor {
-        EventSubSupervisor::new(
+        self.supervisor_with_intake(settings).0
+    }
+
+    /// A supervisor and the intake of its inbox, whose processor (running on the harness's
+    /// tasks, under the supervisor's instance name) hands messages to the recording sink.
+    pub fn supervisor_with_intake(
+        &self,
+        settings: SupervisorSettings,
+    ) -> (EventSubSupervisor, Intake) {
+        let inbox_settings = InboxSettings {
+            sweep_every: Duration::from_millis(100),
+            ..InboxSettings::new(settings.instance_id.clone())
+        };
+        let (intake, processor) = inbox(self.store.clone(), inbox_settings);
+        let supervisor = EventSubSupervisor::new(
             settings,
             SupervisorDeps {
                 store: self.store.clone(),
                 sink: self.sink.clone(),
+                intake: intake.clone(),
                 tokens: self.tokens.clone(),
                 http: reqwest::Client::new(),
             },
             self.cancel.clone(),
             self.tasks.clone(),
-        )
+        );
+        let targets = Targets {
+            sink: self.sink.clone(),
+            supervisor: supervisor.clone(),
+        };
+        self.tasks
+            .spawn(processor.run(targets, self.cancel.clone()));
+        (supervisor, intake)
+    }
+
+    /// Waits until every message in the inbox has been handled: what the sink holds then is all
+    /// it will get from what was accepted so far.
+    pub async fn inbox_settled(&self) {
+        guard("inbox settled", async {
+            while !self.store.inbox_channels(1).await.unwrap().is_empty() {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+        .await;
     }
 
     /// A viewer redeems the app's reward; returns the redemption id.

@@ -69,6 +69,7 @@ async fn stream_online_is_subscribed_and_queued_over_webhooks() {
     h.sim.stream_online(&h.streamer.id).unwrap();
     let online = next_online(&mut rx).await;
     assert_eq!(online.channel, h.channel());
+    h.inbox_settled().await;
     assert!(h.sink.events().is_empty());
     h.stop().await;
 }

@@ -26,7 +26,8 @@ const CHALLENGE: &str = include_str!("../fixtures/eventsub/webhook_callback_veri
 
 /// Serves the webhook route on port 0; returns the callback URL.
 async fn serve(h: &Harness) -> String {
-    let state = WebhookState::new(SECRET.into(), h.store.clone(), h.sink.clone());
+    let (_, intake) = h.supervisor_with_intake(h.settings(Duration::from_secs(2)));
+    let state = WebhookState::new(SECRET.into(), h.store.clone(), h.sink.clone(), intake);
     let app: axum::Router = webhook::router(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -49,8 +50,8 @@ pub async fn webhook_supervisor(
         callback: callback.clone(),
         secret: SecretString::from(SECRET),
     });
-    let supervisor = h.supervisor(settings);
-    let state = WebhookState::new(SECRET.into(), h.store.clone(), h.sink.clone())
+    let (supervisor, intake) = h.supervisor_with_intake(settings);
+    let state = WebhookState::new(SECRET.into(), h.store.clone(), h.sink.clone(), intake)
         .with_supervisor(supervisor.clone());
     let app: axum::Router = webhook::router(state);
     tokio::spawn(axum::serve(listener, app).into_future());
@@ -185,6 +186,7 @@ async fn duplicates_are_acknowledged_but_delivered_once() {
     let other = post(&url, "dup-2", "notification", &now(), REDEMPTION, SECRET).await;
     assert_eq!(other.status(), 204);
     // Two message ids, one dropped as a duplicate: the engine dedupes the redemption id itself.
+    h.inbox_settled().await;
     assert_eq!(h.sink.redemptions().len(), 2);
     h.stop().await;
 }
@@ -250,6 +252,11 @@ async fn forged_stale_and_malformed_requests_are_rejected() {
     )
     .await;
     assert_eq!(malformed.status(), 400);
+    // Readable JSON, but the event lacks what its type documents.
+    let shapeless = REDEMPTION.replace("\"reward\"", "\"not_a_reward\"");
+    assert_ne!(shapeless, REDEMPTION);
+    let res = post(&url, "f-6", "notification", &now(), &shapeless, SECRET).await;
+    assert_eq!(res.status(), 400);
 
     let unsigned = reqwest::Client::new()
         .post(&url)
@@ -278,10 +285,13 @@ async fn forged_stale_and_malformed_requests_are_rejected() {
         .unwrap();
     assert_eq!(res.status(), 403);
 
+    // Refused before the inbox: nothing was stored, so nothing can be delivered later.
+    assert!(h.store.inbox_channels(10).await.unwrap().is_empty());
     assert!(h.sink.events().is_empty(), "nothing was delivered");
     // A rejected message id was not remembered: the genuine message still goes through.
     let genuine = post(&url, "f-1", "notification", &now(), REDEMPTION, SECRET).await;
     assert_eq!(genuine.status(), 204);
+    h.inbox_settled().await;
     assert_eq!(h.sink.redemptions().len(), 1);
     h.stop().await;
 }

@@ -71,6 +71,10 @@ macro_rules! contract_suite {
                 live_events_are_read_from_a_time_oldest_first,
                 live_event_ids_are_unique,
                 purge_expired_removes_old_live_events,
+                inbox_keeps_each_message_once_in_arrival_order,
+                inbox_channels_are_those_with_pending_messages,
+                inbox_done_keeps_a_dedupe_record_until_the_retention,
+                racing_inbox_put_has_one_winner,
             );
         }
     };

@@ -12,6 +12,7 @@ mod audit;
 mod channels;
 mod docs;
 mod expiring;
+mod inbox;
 mod live_events;
 mod login_sessions;
 mod port;

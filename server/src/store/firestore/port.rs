@@ -13,6 +13,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::de::IgnoredAny;
 
+use super::inbox::INBOX;
 use super::live_events::LIVE_EVENTS;
 use super::support::{key, HEALTH, TOKENS};
 use super::FirestoreStore;
@@ -190,7 +191,8 @@ impl Store for FirestoreStore {
     #[tracing::instrument(skip_all)]
     async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         let coordination = self.purge_expired_docs(now).await?;
-        Ok(coordination + self.purge(LIVE_EVENTS, now).await?)
+        let live = self.purge(LIVE_EVENTS, now).await?;
+        Ok(coordination + live + self.purge(INBOX, now).await?)
     }
 
     #[tracing::instrument(skip_all)]

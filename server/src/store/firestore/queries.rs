@@ -9,6 +9,7 @@ use firestore::{
     select_builder, FirestoreDb, FirestoreQueryDirection, FirestoreQueryFilter, FirestoreValue,
 };
 
+use super::inbox::INBOX;
 use super::support::{AUDIT, SESSIONS};
 
 /// A composite query: equality filters on `equal` (in this order), then ordering by `order`,
@@ -54,6 +55,13 @@ pub(super) const ACTIVE_IN_CHANNEL: QueryShape = QueryShape {
     order: &[],
 };
 
+/// A channel's pending inbox messages in arrival order (`inbox_pending`).
+pub(super) const INBOX_PENDING: QueryShape = QueryShape {
+    collection: INBOX,
+    equal: &["channel_id", "pending"],
+    order: &[("received_at", Asc), ("message_id", Asc)],
+};
+
 const AUDIT_ORDER: &[(&str, Direction)] = &[("at", Desc), ("id", Desc)];
 
 /// A channel's activity log, newest first, by which filters are set: `[action?][viewer?]`.
@@ -87,7 +95,12 @@ pub(super) const AUDIT_PAGES: [[QueryShape; 2]; 2] = [
 /// Every composite query shape, for the index check.
 #[cfg(test)]
 fn all() -> Vec<&'static QueryShape> {
-    let mut shapes = vec![&ACTIVE_BY_DEADLINE, &ACTIVE_FOR_VIEWER, &ACTIVE_IN_CHANNEL];
+    let mut shapes = vec![
+        &ACTIVE_BY_DEADLINE,
+        &ACTIVE_FOR_VIEWER,
+        &ACTIVE_IN_CHANNEL,
+        &INBOX_PENDING,
+    ];
     shapes.extend(AUDIT_PAGES.iter().flatten());
     shapes
 }

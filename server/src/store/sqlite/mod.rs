@@ -11,6 +11,7 @@ mod audit;
 mod channels;
 mod codec;
 mod coordination;
+mod inbox;
 mod live_events;
 mod login_sessions;
 #[cfg(test)]
@@ -268,7 +269,8 @@ impl Store for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         let coordination = coordination::purge_expired(&self.pool, now).await?;
-        Ok(coordination + live_events::purge(&self.pool, now).await?)
+        let live = live_events::purge(&self.pool, now).await?;
+        Ok(coordination + live + inbox::purge(&self.pool, now).await?)
     }
 
     #[tracing::instrument(skip_all)]

@@ -1,0 +1,110 @@
+//! The durable EventSub inbox (`inbox`): one row per message id, pending while `processed_at` is
+//! NULL. Storing is one `INSERT … ON CONFLICT DO NOTHING`, so of racing writers exactly one
+//! stores; the pending queries walk a partial index of unprocessed rows only.
+
+use app::model::ChannelId;
+use app::ssr::store::{InboxMessage, InboxStore, INBOX_RETENTION};
+use app::ssr::StoreResult;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::SqlitePool;
+
+use super::codec::{db_error, micros, time};
+use super::SqliteStore;
+
+#[derive(sqlx::FromRow)]
+struct InboxRow {
+    message_id: String,
+    channel_id: String,
+    received_at: i64,
+    payload: String,
+}
+
+impl TryFrom<InboxRow> for InboxMessage {
+    type Error = app::ssr::StoreError;
+
+    fn try_from(row: InboxRow) -> Result<Self, Self::Error> {
+        Ok(InboxMessage {
+            message_id: row.message_id,
+            channel_id: ChannelId(row.channel_id),
+            received_at: time(row.received_at)?,
+            payload: row.payload,
+        })
+    }
+}
+
+#[async_trait]
+impl InboxStore for SqliteStore {
+    #[tracing::instrument(skip_all)]
+    async fn inbox_put(&self, message: &InboxMessage) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO inbox (message_id, channel_id, received_at, payload)
+             VALUES (?1, ?2, ?3, ?4) ON CONFLICT (message_id) DO NOTHING",
+        )
+        .bind(&message.message_id)
+        .bind(message.channel_id.as_str())
+        .bind(micros(message.received_at))
+        .bind(&message.payload)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn inbox_pending(
+        &self,
+        channel: &ChannelId,
+        limit: u32,
+    ) -> StoreResult<Vec<InboxMessage>> {
+        sqlx::query_as::<_, InboxRow>(
+            "SELECT message_id, channel_id, received_at, payload FROM inbox
+             WHERE channel_id = ?1 AND processed_at IS NULL
+             ORDER BY received_at, message_id LIMIT ?2",
+        )
+        .bind(channel.as_str())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(InboxMessage::try_from)
+        .collect()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn inbox_channels(&self, limit: u32) -> StoreResult<Vec<ChannelId>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT DISTINCT channel_id FROM inbox WHERE processed_at IS NULL LIMIT ?1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows.into_iter().map(|(id,)| ChannelId(id)).collect())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn inbox_done(&self, message_id: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE inbox SET processed_at = COALESCE(processed_at, ?2) WHERE message_id = ?1",
+        )
+        .bind(message_id)
+        .bind(micros(at))
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+/// Deletes the messages processed more than [`INBOX_RETENTION`] before `now`.
+pub(super) async fn purge(pool: &SqlitePool, now: DateTime<Utc>) -> StoreResult<u64> {
+    let retention = i64::try_from(INBOX_RETENTION.as_micros()).unwrap_or(i64::MAX);
+    let done = sqlx::query("DELETE FROM inbox WHERE processed_at < ?1")
+        .bind(micros(now).saturating_sub(retention))
+        .execute(pool)
+        .await
+        .map_err(db_error)?;
+    Ok(done.rows_affected())
+}
