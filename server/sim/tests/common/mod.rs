@@ -1,6 +1,8 @@
-//! Shared helpers: a simulator on port 0, a Helix caller, WebSocket helpers
-//! and a fixture shape comparison.
+//! Shared helpers: a simulator on port 0, a Helix caller, WebSocket helpers,
+//! a fixture shape comparison and a webhook callback ([`callback`]).
 #![allow(dead_code)]
+
+pub mod callback;
 
 use std::time::Duration;
 
