@@ -10,8 +10,7 @@ use std::time::Duration;
 
 use common::callback::*;
 use common::*;
-use serde_json::{json, Value};
-use twitch_sim::state::WebhookAttempt;
+use serde_json::json;
 use twitch_sim::Config;
 
 /// The response deadline in these tests, and how long a slow callback takes: well past it, so a
@@ -51,38 +50,6 @@ fn vip_event(env: &Env, login: &str) -> String {
     viewer.id
 }
 
-/// The `user_id`s of the notifications `rx` answered in time with 2XX, per the simulator's log.
-fn delivered(env: &Env, rx: &Receiver, subscription: &str) -> BTreeSet<String> {
-    let ok: BTreeSet<String> = attempts(env, subscription)
-        .into_iter()
-        .filter(|a| !a.late && a.status.is_some_and(|s| (200..300).contains(&s)))
-        .map(|a| a.message_id)
-        .collect();
-    rx.of_type("notification")
-        .iter()
-        .filter(|r| ok.contains(&r.message_id()))
-        .map(|r| r.json()["event"]["user_id"].as_str().unwrap().to_string())
-        .collect()
-}
-
-/// The simulator's notification attempts for one subscription.
-fn attempts(env: &Env, subscription: &str) -> Vec<WebhookAttempt> {
-    env.sim
-        .webhook_log()
-        .into_iter()
-        .filter(|a| a.subscription_id == subscription && a.message_type == "notification")
-        .collect()
-}
-
-fn status(env: &Env, id: &str) -> Value {
-    env.sim
-        .subscriptions()
-        .into_iter()
-        .find(|s| s["id"] == id)
-        .unwrap()["status"]
-        .clone()
-}
-
 #[tokio::test]
 async fn a_204_after_the_deadline_fails_and_is_redelivered_with_the_same_id() {
     let env = env_with(config(5)).await;
@@ -107,13 +74,7 @@ async fn a_204_after_the_deadline_fails_and_is_redelivered_with_the_same_id() {
     assert_signed(notes[1]);
 
     // The control API shows the first attempt as a late 204: a failure.
-    let log = env
-        .http
-        .get(format!("{}/sim/webhooks", env.base))
-        .send()
-        .await
-        .unwrap();
-    let log: Value = log.json().await.unwrap();
+    let log = env.sim_get("/webhooks").await;
     let first = log["data"]
         .as_array()
         .unwrap()
@@ -166,13 +127,7 @@ async fn slow_answers_across_messages_revoke_the_subscription() {
         body["subscription"]["status"],
         "notification_failures_exceeded"
     );
-    let listed = env
-        .http
-        .get(format!("{}/sim/subscriptions", env.base))
-        .send()
-        .await
-        .unwrap();
-    let listed: Value = listed.json().await.unwrap();
+    let listed = env.sim_get("/subscriptions").await;
     let listed = listed["data"]
         .as_array()
         .unwrap()
@@ -283,4 +238,48 @@ async fn a_challenge_answered_after_the_deadline_fails_verification() {
     let log = env.sim.webhook_log();
     assert_eq!(log.len(), 1);
     assert!(log[0].late && log[0].status == Some(200), "{log:?}");
+}
+
+#[tokio::test]
+async fn an_unanswered_notification_is_given_up_and_redelivered() {
+    let env = env_with(Config {
+        webhook_timeout: Duration::from_secs(1),
+        ..config(5)
+    })
+    .await;
+    let (cb, rx) = slow_receiver(Duration::from_secs(3_600)).await;
+    let sub = vip_add_subscription(&env, &cb).await;
+    rx.slow_first_attempts(1);
+    let viewer = vip_event(&env, "viewer");
+    rx.wait_until("the redelivery", |_| {
+        delivered(&env, &rx, &sub).contains(&viewer)
+    })
+    .await;
+    let first = attempts(&env, &sub).remove(0);
+    assert_eq!((first.retry, first.status, first.late), (0, None, true));
+}
+
+#[tokio::test]
+async fn the_simulator_waits_at_least_until_the_deadline() {
+    // A client time-out shorter than the deadline does not cut off an answer in time.
+    let env = env_with(Config {
+        webhook_response_deadline: Duration::from_secs(2),
+        webhook_timeout: Duration::from_millis(50),
+        ..config(5)
+    })
+    .await;
+    let (cb, rx) = slow_receiver(Duration::from_millis(300)).await;
+    let sub = vip_add_subscription(&env, &cb).await;
+    rx.slow_first_attempts(1);
+    let viewer = vip_event(&env, "viewer");
+    rx.wait_until("the delivery", |_| {
+        delivered(&env, &rx, &sub).contains(&viewer)
+    })
+    .await;
+    let log = attempts(&env, &sub);
+    assert_eq!(
+        log.len(),
+        1,
+        "answered in time at the first attempt: {log:?}"
+    );
 }

@@ -1,6 +1,7 @@
 //! A webhook callback on port 0 that records every request and answers as the test says, and
 //! helpers to subscribe it and wait on it.
 
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -12,6 +13,7 @@ use axum::routing::post;
 use axum::Router;
 use reqwest::Method;
 use serde_json::{json, Value};
+use twitch_sim::state::WebhookAttempt;
 use twitch_sim::webhook;
 
 use super::{Env, Resp};
@@ -218,6 +220,40 @@ pub async fn status_of(env: &Env, id: &str, want: &str) {
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+/// The `event.user_id`s of the notifications `rx` answered in time with 2XX, per the simulator's
+/// log.
+pub fn delivered(env: &Env, rx: &Receiver, subscription: &str) -> BTreeSet<String> {
+    let ok: BTreeSet<String> = attempts(env, subscription)
+        .into_iter()
+        .filter(|a| !a.late && a.status.is_some_and(|s| (200..300).contains(&s)))
+        .map(|a| a.message_id)
+        .collect();
+    rx.of_type("notification")
+        .iter()
+        .filter(|r| ok.contains(&r.message_id()))
+        .map(|r| r.json()["event"]["user_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The simulator's notification attempts for one subscription.
+pub fn attempts(env: &Env, subscription: &str) -> Vec<WebhookAttempt> {
+    env.sim
+        .webhook_log()
+        .into_iter()
+        .filter(|a| a.subscription_id == subscription && a.message_type == "notification")
+        .collect()
+}
+
+/// The status of subscription `id` as the simulator lists it.
+pub fn status(env: &Env, id: &str) -> Value {
+    env.sim
+        .subscriptions()
+        .into_iter()
+        .find(|s| s["id"] == id)
+        .unwrap()["status"]
+        .clone()
 }
 
 /// Asserts every Twitch header is present and the signature verifies with [`SECRET`].

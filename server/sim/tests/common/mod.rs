@@ -129,6 +129,17 @@ impl Env {
         into_resp(resp).await
     }
 
+    /// `GET /sim{path}` (the control API) as JSON.
+    pub async fn sim_get(&self, path: &str) -> Value {
+        let resp = self
+            .http
+            .get(format!("{}/sim{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        into_resp(resp).await.body
+    }
+
     pub fn ws_url(&self) -> String {
         self.sim.ws_url()
     }
