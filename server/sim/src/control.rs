@@ -29,8 +29,8 @@
 //! | `POST /sim/ws/reconnect` | `{session_id?}` | `session_reconnect` (all when omitted) |
 //! | `POST /sim/ws/close` | `{session_id, code}` | close with a code |
 //! | `POST /sim/ws/drop` | `{session_id?}` | drop without a close frame (all when omitted) |
-//! | `GET /sim/subscriptions` | – | all EventSub subscriptions |
-//! | `GET /sim/webhooks` | – | webhook delivery log |
+//! | `GET /sim/subscriptions` | – | all EventSub subscriptions, with their status |
+//! | `GET /sim/webhooks` | – | webhook delivery log: one entry per attempt (`status`, `late`) |
 
 use std::time::Duration;
 

@@ -9,7 +9,9 @@
 //!   Client-Id, rate limits (`Ratelimit-*` headers) and endpoint rules;
 //! * `ws://{addr}/ws` — EventSub WebSocket (welcome, keepalive,
 //!   notifications, reconnect, revocation, close codes 4000–4007);
-//! * webhooks with HMAC signatures, retries and the challenge;
+//! * webhooks with HMAC signatures, the challenge and retries; an answer later
+//!   than 2 s is a failure, and repeated failures revoke the subscription with
+//!   `notification_failures_exceeded` ([`webhook::patience`]);
 //! * `{base}/sim/...` — a JSON control API that plays "the Twitch side"
 //!   (redeem, manual VIP/mod changes, revocations, knobs).
 //!

@@ -15,6 +15,8 @@ use rand::Rng;
 use serde_json::{Map, Value};
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::webhook::patience::FailureWindow;
+
 /// Tunables. Defaults follow Twitch; tests shorten the timers.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -43,8 +45,21 @@ pub struct Config {
     pub webhook_retries: u32,
     /// Delay before the first retry (doubles per retry).
     pub webhook_retry_delay: Duration,
-    /// Timeout of one webhook request.
+    /// A webhook answer (any status, 2XX included) that arrives later than this is a failure:
+    /// Twitch: "You must respond to notification requests within a few seconds. If your server
+    /// takes too long to respond, the request will time out." (2 s, the harsh end of "a few").
+    pub webhook_response_deadline: Duration,
+    /// How long the simulator waits for a webhook answer at all; never less than
+    /// [`Config::webhook_response_deadline`]. An answer between the two is still a failure, but
+    /// the delivery log shows what it was (`late`).
     pub webhook_timeout: Duration,
+    /// This many failed notification attempts of one subscription, across its messages, within
+    /// [`Config::webhook_failure_window`] revoke it with `notification_failures_exceeded`
+    /// ("If you fail to respond quickly enough too many times"; Twitch publishes no number, see
+    /// [`crate::webhook::patience`] for the choice).
+    pub webhook_failure_limit: u32,
+    /// The window (simulated time) over which [`Config::webhook_failure_limit`] counts.
+    pub webhook_failure_window: Duration,
     /// Twitch accepts only `https` callbacks on port 443. With this set (the
     /// default) plain `http` callbacks on loopback hosts are also accepted so
     /// tests and the demo can receive webhooks locally.
@@ -68,7 +83,10 @@ impl Default for Config {
             ws_ping_interval: Some(Duration::from_secs(30)),
             webhook_retries: 3,
             webhook_retry_delay: Duration::from_millis(500),
+            webhook_response_deadline: Duration::from_secs(2),
             webhook_timeout: Duration::from_secs(10),
+            webhook_failure_limit: 5,
+            webhook_failure_window: Duration::from_secs(600),
             allow_loopback_http_webhooks: true,
             rotate_refresh_tokens: true,
         }
@@ -254,6 +272,8 @@ pub struct Subscription {
     pub client_id: String,
     /// User of the token that created it (WebSocket subscriptions).
     pub owner_user_id: Option<String>,
+    /// Failed webhook notification attempts still counted against it.
+    pub notification_failures: FailureWindow,
 }
 
 impl Subscription {
@@ -320,7 +340,12 @@ pub struct WebhookAttempt {
     pub message_id: String,
     pub message_type: String,
     pub retry: u32,
+    /// The answer's status; `None` when none came (connection failed or the simulator stopped
+    /// waiting after [`Config::webhook_timeout`]).
     pub status: Option<u16>,
+    /// No complete answer within [`Config::webhook_response_deadline`]: a failure even when
+    /// `status` is 2XX.
+    pub late: bool,
 }
 
 #[derive(Clone, Debug)]

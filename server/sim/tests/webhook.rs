@@ -3,20 +3,13 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::Router;
+use common::callback::*;
 use common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 use twitch_sim::{webhook, Config};
-
-const SECRET: &str = "this-is-a-test-secret-0123456789";
 
 #[test]
 fn signature_equals_the_fixture_vector() {
@@ -41,123 +34,6 @@ fn signature_equals_the_fixture_vector() {
         ts,
         &body,
         expected
-    ));
-}
-
-#[derive(Clone, Debug)]
-struct Received {
-    headers: HeaderMap,
-    body: Bytes,
-}
-
-#[derive(Clone, Default)]
-struct Receiver {
-    got: Arc<Mutex<Vec<Received>>>,
-    /// Status for notifications (challenges are always answered correctly
-    /// unless `bad_challenge`).
-    fail_notifications: Arc<Mutex<bool>>,
-    bad_challenge: Arc<Mutex<bool>>,
-}
-
-async fn receive(
-    State(rx): State<Receiver>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> (StatusCode, String) {
-    rx.got.lock().unwrap().push(Received {
-        headers: headers.clone(),
-        body: body.clone(),
-    });
-    let kind = headers["twitch-eventsub-message-type"].to_str().unwrap();
-    if kind == "webhook_callback_verification" {
-        if *rx.bad_challenge.lock().unwrap() {
-            return (StatusCode::OK, "wrong".into());
-        }
-        let v: Value = serde_json::from_slice(&body).unwrap();
-        return (StatusCode::OK, v["challenge"].as_str().unwrap().to_string());
-    }
-    if kind == "notification" && *rx.fail_notifications.lock().unwrap() {
-        return (StatusCode::INTERNAL_SERVER_ERROR, String::new());
-    }
-    (StatusCode::NO_CONTENT, String::new())
-}
-
-async fn receiver() -> (String, Receiver) {
-    let rx = Receiver::default();
-    let app = Router::new()
-        .route("/cb", post(receive))
-        .with_state(rx.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}/cb"), rx)
-}
-
-async fn wait_for(rx: &Receiver, n: usize) -> Vec<Received> {
-    for _ in 0..500 {
-        let got = rx.got.lock().unwrap().clone();
-        if got.len() >= n {
-            return got;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("expected {n} webhook requests");
-}
-
-async fn subscribe_webhook(
-    env: &Env,
-    token: &str,
-    kind: &str,
-    condition: Value,
-    callback: &str,
-) -> Resp {
-    env.helix(
-        Method::POST,
-        "/eventsub/subscriptions",
-        token,
-        Some(json!({
-            "type": kind,
-            "version": "1",
-            "condition": condition,
-            "transport": {"method": "webhook", "callback": callback, "secret": SECRET},
-        })),
-    )
-    .await
-}
-
-async fn status_of(env: &Env, id: &str, want: &str) {
-    for _ in 0..500 {
-        let subs = env.sim.subscriptions();
-        if subs.iter().any(|s| s["id"] == id && s["status"] == want) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!(
-        "subscription {id} never reached {want}: {:?}",
-        env.sim.subscriptions()
-    );
-}
-
-fn assert_signed(r: &Received) {
-    let h = |k: &str| r.headers[k].to_str().unwrap().to_string();
-    for k in [
-        "twitch-eventsub-message-id",
-        "twitch-eventsub-message-retry",
-        "twitch-eventsub-message-type",
-        "twitch-eventsub-message-signature",
-        "twitch-eventsub-message-timestamp",
-        "twitch-eventsub-subscription-type",
-        "twitch-eventsub-subscription-version",
-    ] {
-        assert!(r.headers.contains_key(k), "missing header {k}");
-    }
-    assert!(webhook::verify(
-        SECRET,
-        &h("twitch-eventsub-message-id"),
-        &h("twitch-eventsub-message-timestamp"),
-        &r.body,
-        &h("twitch-eventsub-message-signature"),
     ));
 }
 
@@ -191,7 +67,7 @@ async fn challenge_then_signed_notifications() {
     );
     let id = r.body["data"][0]["id"].as_str().unwrap().to_string();
 
-    let got = wait_for(&rx, 1).await;
+    let got = rx.wait_for(1).await;
     assert_eq!(
         got[0].headers["twitch-eventsub-message-type"],
         "webhook_callback_verification"
@@ -204,7 +80,7 @@ async fn challenge_then_signed_notifications() {
     status_of(&env, &id, "enabled").await;
 
     let red = env.sim.redeem("streamer", "viewer", &reward, "").unwrap();
-    let got = wait_for(&rx, 2).await;
+    let got = rx.wait_for(2).await;
     let n = &got[1];
     assert_eq!(n.headers["twitch-eventsub-message-type"], "notification");
     assert_eq!(n.headers["twitch-eventsub-message-retry"], "0");
@@ -225,7 +101,7 @@ async fn challenge_then_signed_notifications() {
 async fn failed_challenge_marks_the_subscription_failed() {
     let env = env().await;
     let (cb, rx) = receiver().await;
-    *rx.bad_challenge.lock().unwrap() = true;
+    rx.bad_challenge();
     let r = subscribe_webhook(
         &env,
         &env.app_token(),
@@ -258,10 +134,10 @@ async fn notifications_are_retried_then_revoked() {
     .await;
     let id = r.body["data"][0]["id"].as_str().unwrap().to_string();
     status_of(&env, &id, "enabled").await;
-    *rx.fail_notifications.lock().unwrap() = true;
+    rx.fail_notifications();
     env.sim.twitch_add_vip("streamer", "viewer").unwrap();
     // challenge + 3 attempts + revocation
-    let got = wait_for(&rx, 5).await;
+    let got = rx.wait_for(5).await;
     let attempts: Vec<&Received> = got
         .iter()
         .filter(|r| r.headers["twitch-eventsub-message-type"] == "notification")
@@ -316,7 +192,7 @@ async fn user_authorization_revoke_over_webhook() {
     env.sim
         .revoke_authorization(&env.client_id, "streamer")
         .unwrap();
-    let got = wait_for(&rx, 2).await;
+    let got = rx.wait_for(2).await;
     let body: Value = serde_json::from_slice(&got[1].body).unwrap();
     assert_same_shape(
         &fixture("eventsub_user_authorization_revoke_notification.webhook_body.json"),

@@ -24,6 +24,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::events::{sub_type, subscription_json, SubType};
 use crate::state::{new_uuid, random_token, Subscription, Transport, WebhookJob, World};
+use crate::webhook::patience::FailureWindow;
 use crate::Simulator;
 
 pub const WS_MAX_TOTAL_COST: i64 = 10;
@@ -272,6 +273,7 @@ pub async fn create_subscription(
             cost,
             client_id: caller.client_id.clone(),
             owner_user_id: caller.user_id.clone(),
+            notification_failures: FailureWindow::default(),
         };
         if let Some(sid) = sub.session_id() {
             if let Some(s) = w.sessions.get_mut(sid) {

@@ -1,6 +1,8 @@
-//! Shared helpers: a simulator on port 0, a Helix caller, WebSocket helpers
-//! and a fixture shape comparison.
+//! Shared helpers: a simulator on port 0, a Helix caller, WebSocket helpers,
+//! a fixture shape comparison and a webhook callback ([`callback`]).
 #![allow(dead_code)]
+
+pub mod callback;
 
 use std::time::Duration;
 
@@ -125,6 +127,17 @@ impl Env {
             .await
             .unwrap();
         into_resp(resp).await
+    }
+
+    /// `GET /sim{path}` (the control API) as JSON.
+    pub async fn sim_get(&self, path: &str) -> Value {
+        let resp = self
+            .http
+            .get(format!("{}/sim{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        into_resp(resp).await.body
     }
 
     pub fn ws_url(&self) -> String {
