@@ -71,6 +71,8 @@ macro_rules! contract_suite {
                 live_events_are_read_from_a_time_oldest_first,
                 live_event_ids_are_unique,
                 purge_expired_removes_old_live_events,
+                redemption_attempts_count_up_per_redemption,
+                racing_redemption_attempts_each_get_their_own_count,
             );
         }
     };
