@@ -101,6 +101,7 @@ pub async fn run(
         .with_catch_up_min_age(chrono::Duration::from_std(
             config.recovery.catch_up_min_age,
         )?)
+        .with_catch_up_attempts(config.recovery.catch_up_max_attempts)
         .with_notifier(Arc::new(discord::DiscordNotifier::new(tasks.clone()))),
     );
     tasks.spawn(scheduler.run(engine.clone(), cancel.clone()));
