@@ -23,6 +23,10 @@ pub enum Refusal {
     TwitchUnavailable,
     /// Twitch no longer accepts the channel's authorisation.
     NeedsReauth,
+    /// Twitch refused the VIP for a reason the app has no rule for (its words are in the log).
+    TwitchRefused,
+    /// The broadcaster cannot be a VIP of their own channel.
+    BroadcasterSelf,
 }
 
 impl Refusal {
@@ -38,13 +42,19 @@ impl Refusal {
             Self::NotAVip => "not_a_vip",
             Self::TwitchUnavailable => "twitch_unavailable",
             Self::NeedsReauth => "needs_reauth",
+            Self::TwitchRefused => "twitch_refused",
+            Self::BroadcasterSelf => "broadcaster_self",
         }
     }
 
     pub fn status(self) -> u16 {
         match self {
             Self::SlotsFull | Self::NeedsReauth => 409,
-            Self::IsModerator | Self::AlreadyVip | Self::NotManaged => 422,
+            Self::IsModerator
+            | Self::AlreadyVip
+            | Self::NotManaged
+            | Self::TwitchRefused
+            | Self::BroadcasterSelf => 422,
             Self::BuildACommunityRequired => 425,
             Self::UserBlocked => 400,
             Self::UserNotFound | Self::NotAVip => 404,
@@ -68,6 +78,10 @@ impl Refusal {
             Self::NeedsReauth => {
                 "Twitch no longer accepts the channel's authorisation; log in again"
             }
+            Self::TwitchRefused => {
+                "Twitch refused to add this VIP; the activity log has Twitch's words"
+            }
+            Self::BroadcasterSelf => "the broadcaster cannot be a VIP of their own channel",
         }
     }
 }
@@ -148,5 +162,17 @@ mod tests {
             "something went wrong on our side (reference abc123)"
         );
         assert_eq!(e.status(), 500);
+    }
+
+    #[test]
+    fn refusals_without_a_rule_and_the_broadcasters_own_are_final_422s() {
+        for (r, code) in [
+            (Refusal::TwitchRefused, "twitch_refused"),
+            (Refusal::BroadcasterSelf, "broadcaster_self"),
+        ] {
+            let e = AppError::Refused(r);
+            assert_eq!((e.code(), e.status()), (code, 422));
+            assert!(!e.to_string().is_empty());
+        }
     }
 }

@@ -264,6 +264,7 @@ fn engine(
         )
         .with_deadline_hook(scheduler.hook())
         .with_catch_up_min_age(catch_up_min_age)
+        .with_catch_up_attempts(config.recovery.catch_up_max_attempts)
         .with_notifier(Arc::new(discord::DiscordNotifier::new(tasks.clone()))),
     ))
 }

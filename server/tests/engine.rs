@@ -10,6 +10,8 @@ mod grant_rules;
 mod interrupted;
 #[path = "engine/notices.rs"]
 mod notices;
+#[path = "engine/refusals.rs"]
+mod refusals;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -67,6 +67,13 @@ async fn add_vip_refusals_are_told_apart() {
 
     assert_eq!(add(&env, "99999999").await, Err(AddVipError::UserNotFound));
 
+    // The broadcaster: a 422 that is neither role, passed on with Twitch's words.
+    let own = add(&env, env.channel.as_str()).await;
+    assert!(
+        matches!(&own, Err(AddVipError::Twitch(TwitchError::Rejected(m))) if m.contains("broadcaster")),
+        "{own:?}"
+    );
+
     env.sim.set_vip_slots(b, 1).unwrap();
     assert_eq!(add(&env, &env.viewer(3)).await, Err(AddVipError::SlotsFull));
 

@@ -97,6 +97,15 @@ pub fn metadata_summary(metadata: &Value) -> String {
     if let Some(reason) = reason {
         parts.push(format!("reason: {reason}"));
     }
+    if let Some(said) = get("twitch_message").and_then(Value::as_str) {
+        parts.push(format!("Twitch said “{said}”"));
+    }
+    if let Some(n) = get("catch_up_attempts").and_then(Value::as_u64) {
+        parts.push(format!(
+            "after {n} catch-up {}",
+            if n == 1 { "attempt" } else { "attempts" }
+        ));
+    }
     if let Some(problem) = get("problem").and_then(Value::as_str) {
         parts.push(format!("problem: {}", words(problem)));
     }
@@ -150,6 +159,29 @@ mod tests {
             "reason: custom"
         );
         assert_eq!(metadata_summary(&Value::Null), "");
+    }
+
+    #[test]
+    fn refusals_show_what_twitch_said_and_how_often_catch_up_tried() {
+        let refused = json!({
+            "reason": "twitch_refused",
+            "detail": "Twitch refused to add the VIP",
+            "twitch_message": "The user may not be added as a VIP",
+        });
+        assert_eq!(
+            metadata_summary(&refused),
+            "reason: Twitch refused to add the VIP · Twitch said “The user may not be added as a VIP”"
+        );
+        let gave_up = json!({ "reason": "twitch_unavailable", "catch_up_attempts": 12 });
+        assert_eq!(
+            metadata_summary(&gave_up),
+            "reason: Twitch could not be reached for too long · after 12 catch-up attempts"
+        );
+        let own = json!({ "refused": "broadcaster_self" });
+        assert_eq!(
+            metadata_summary(&own),
+            "reason: the broadcaster cannot be a VIP of their own channel"
+        );
     }
 
     #[test]

@@ -15,6 +15,12 @@ pub enum RefundReason {
     UserBlocked,
     UserNotFound,
     RewardDisabled,
+    /// Twitch refused to add the VIP for a reason no rule maps (a 403, an unexplained 422 or 400…).
+    TwitchRefused,
+    /// Twitch kept failing (5xx, time-outs, rate limits) through every catch-up attempt.
+    TwitchUnavailable,
+    /// The broadcaster redeemed their own reward: Twitch has no VIP role for a channel's owner.
+    BroadcasterSelf,
 }
 
 impl RefundReason {
@@ -31,6 +37,9 @@ impl RefundReason {
             Self::UserBlocked => "the channel has blocked this viewer",
             Self::UserNotFound => "the viewer's account was not found",
             Self::RewardDisabled => "this reward is switched off",
+            Self::TwitchRefused => "Twitch refused to add the VIP",
+            Self::TwitchUnavailable => "Twitch could not be reached for too long",
+            Self::BroadcasterSelf => "the broadcaster cannot be a VIP of their own channel",
         }
     }
 }

@@ -80,6 +80,9 @@ pub fn refund_label(reason: &str) -> String {
         Ok(RefundReason::UserBlocked) => "Viewer blocked",
         Ok(RefundReason::UserNotFound) => "Viewer not found",
         Ok(RefundReason::RewardDisabled) => "Reward switched off",
+        Ok(RefundReason::TwitchRefused) => "Twitch refused",
+        Ok(RefundReason::TwitchUnavailable) => "Twitch unavailable",
+        Ok(RefundReason::BroadcasterSelf) => "Broadcaster's own redemption",
         Err(_) => return reason.replace('_', " "),
     }
     .to_owned()

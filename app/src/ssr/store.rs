@@ -272,4 +272,13 @@ pub trait Store: InboxStore + Send + Sync + 'static {
         since: DateTime<Utc>,
         limit: u32,
     ) -> StoreResult<Vec<RelayedEvent>>;
+
+    // ---- catch-up attempts at pending redemptions --------------------------------------------
+
+    /// Counts one more catch-up attempt at a redemption and returns the count, this one included
+    /// (1 the first time); `None` when there is no such redemption. The count is kept with the
+    /// redemption (it survives restarts and is shared by every instance), starts at 0 when the
+    /// redemption is created, and no other method changes it. Atomic: of any number of racing
+    /// calls, on any number of instances, each gets a different count.
+    async fn note_redemption_attempt(&self, id: &str) -> StoreResult<Option<u32>>;
 }

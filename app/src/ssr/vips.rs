@@ -148,7 +148,11 @@ fn refusal(reason: RefundReason) -> Refusal {
         RefundReason::BuildACommunityRequired => Refusal::BuildACommunityRequired,
         RefundReason::UserBlocked => Refusal::UserBlocked,
         RefundReason::UserNotFound => Refusal::UserNotFound,
-        RefundReason::RewardDisabled => Refusal::TwitchUnavailable,
+        RefundReason::RewardDisabled | RefundReason::TwitchUnavailable => {
+            Refusal::TwitchUnavailable
+        }
+        RefundReason::TwitchRefused => Refusal::TwitchRefused,
+        RefundReason::BroadcasterSelf => Refusal::BroadcasterSelf,
     }
 }
 

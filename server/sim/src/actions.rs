@@ -43,13 +43,24 @@ pub fn resolve_pair(w: &World, b: &str, u: &str) -> Result<(String, String), Api
 }
 
 /// Add Channel VIP rules other than auth and the 10/10 s window:
-/// 425 Build-a-Community, 400 blocked, 422 moderator, 422 already VIP,
-/// 409 no free slot.
+/// 422 the broadcaster themself, 425 Build-a-Community, 400 blocked,
+/// 422 moderator, 422 already VIP, 409 no free slot.
 pub fn check_vip_add(w: &World, b: &str, u: &str) -> Result<(), ApiError> {
     let ch = w
         .channels
         .get(b)
         .ok_or_else(|| ApiError::not_found("The ID in broadcaster_id was not found"))?;
+    // Add Channel VIP (https://dev.twitch.tv/docs/api/reference/#add-channel-vip) documents no
+    // answer for `user_id` = `broadcaster_id`, but the channel's owner holds the broadcaster role,
+    // which Twitch does not combine with VIP (as it does not combine moderator with VIP: the
+    // documented 422). Harsher of the plausible answers: a 422 that is neither "moderator" nor
+    // "already a VIP", so a client cannot tell it apart by Get Moderators or Get VIPs.
+    if u == b {
+        return Err(ApiError::new(
+            422,
+            "The user in user_id is the broadcaster and may not be added as a VIP of their own channel.",
+        ));
+    }
     if !ch.build_a_community {
         return Err(ApiError::new(
             425,

@@ -233,6 +233,34 @@ async fn moderator_is_422() {
 }
 
 #[tokio::test]
+async fn the_broadcaster_cannot_be_their_own_vip() {
+    let env = env().await;
+    let r = env
+        .helix(
+            Method::POST,
+            &add_path(&env, &env.streamer.id),
+            &env.token,
+            None,
+        )
+        .await;
+    assert_error(&r, 422);
+    let message = r.body["message"].as_str().unwrap();
+    assert!(message.contains("broadcaster"), "{message}");
+    assert!(!message.contains("moderator") && !message.contains("already"));
+    // Nothing changed, no slot was used, and the Twitch UI refuses the same.
+    let r = env
+        .helix(
+            Method::GET,
+            &format!("/channels/vips?broadcaster_id={}", env.streamer.id),
+            &env.token,
+            None,
+        )
+        .await;
+    assert_eq!(r.body["data"], serde_json::json!([]));
+    assert!(env.sim.twitch_add_vip("streamer", "streamer").is_err());
+}
+
+#[tokio::test]
 async fn blocked_user_is_400() {
     let env = env().await;
     let v = env.sim.add_user("troll");

@@ -45,7 +45,7 @@ pub struct Config {
     /// Demo mode: how often, on average, a simulated viewer redeems (`DEMO_REDEEM_EVERY_SECS`).
     pub demo_redeem_every: std::time::Duration,
     /// How quickly missed events are caught up (`RECONCILE_EVERY_SECS`, `CATCH_UP_MIN_AGE_SECS`,
-    /// `INSTANCE_ID`).
+    /// `CATCH_UP_MAX_ATTEMPTS`, `INSTANCE_ID`).
     pub recovery: RecoveryConfig,
     /// Rate limits and trusted proxies (`RATE_LIMIT_*`, `TRUSTED_PROXY_HOPS`).
     pub security: SecurityConfig,

@@ -1,14 +1,17 @@
 //! How quickly the server catches up with what it missed (an outage, a crash): how often every
 //! channel is reconciled with Twitch, how long a redemption left pending waits before catch-up
-//! takes it up again, and the name under which this instance holds its EventSub sockets.
+//! takes it up again and how many times before it is refunded, and the name under which this
+//! instance holds its EventSub sockets.
 
 use std::time::Duration;
 
 use anyhow::{bail, Context};
+use app::ssr::engine::DEFAULT_CATCH_UP_ATTEMPTS;
 
 use super::Env;
 
-/// `RECONCILE_EVERY_SECS`, `CATCH_UP_MIN_AGE_SECS`, `INSTANCE_ID` and `TOKEN_VALIDATE_EVERY_SECS`.
+/// `RECONCILE_EVERY_SECS`, `CATCH_UP_MIN_AGE_SECS`, `CATCH_UP_MAX_ATTEMPTS`, `INSTANCE_ID` and
+/// `TOKEN_VALIDATE_EVERY_SECS`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecoveryConfig {
     /// Every connected channel is reconciled (Get VIPs sync, missed redemptions) this often, on top
@@ -18,6 +21,10 @@ pub struct RecoveryConfig {
     /// instance that received it is taken to have died. Default 2 minutes; it must stay well above
     /// the time one redemption takes (retries included), or two instances may process one at once.
     pub catch_up_min_age: Duration,
+    /// How many catch-up passes take up a redemption that Twitch keeps failing (5xx, time-outs,
+    /// 429) before it is refunded as `twitch_unavailable`. Default 12: about two hours at the
+    /// default reconciliation interval.
+    pub catch_up_max_attempts: u32,
     /// The name this instance holds its leases (EventSub sockets, the inbox) under. Unset: with
     /// a SQLite file, a name kept beside the database and locked while the process runs, so a
     /// restart after a crash takes its leases back at once (see `store::Instance`); otherwise a
@@ -32,6 +39,7 @@ impl Default for RecoveryConfig {
         Self {
             reconcile_every: Duration::from_secs(600),
             catch_up_min_age: Duration::from_secs(120),
+            catch_up_max_attempts: DEFAULT_CATCH_UP_ATTEMPTS,
             instance_id: None,
             validate_every: Duration::from_secs(60 * 60),
         }
@@ -44,10 +52,30 @@ impl RecoveryConfig {
         Ok(Self {
             reconcile_every: secs(env, "RECONCILE_EVERY_SECS", defaults.reconcile_every)?,
             catch_up_min_age: secs(env, "CATCH_UP_MIN_AGE_SECS", defaults.catch_up_min_age)?,
+            catch_up_max_attempts: count(
+                env,
+                "CATCH_UP_MAX_ATTEMPTS",
+                defaults.catch_up_max_attempts,
+            )?,
             instance_id: env("INSTANCE_ID").map(|id| id.trim().to_owned()),
             validate_every: secs(env, "TOKEN_VALIDATE_EVERY_SECS", defaults.validate_every)?,
         })
     }
+}
+
+/// A whole number, at least one.
+fn count(env: Env<'_>, key: &str, default: u32) -> anyhow::Result<u32> {
+    let Some(text) = env(key) else {
+        return Ok(default);
+    };
+    let n: u32 = text
+        .trim()
+        .parse()
+        .with_context(|| format!("{key} must be a whole number"))?;
+    if n == 0 {
+        bail!("{key} must be at least 1");
+    }
+    Ok(n)
 }
 
 /// A whole number of seconds, at least one.
@@ -94,6 +122,7 @@ mod tests {
             RecoveryConfig::default().validate_every,
             Duration::from_secs(3600)
         );
+        assert_eq!(RecoveryConfig::default().catch_up_max_attempts, 12);
     }
 
     #[test]
@@ -101,11 +130,11 @@ mod tests {
         let r = recovery(&[
             ("RECONCILE_EVERY_SECS", "5"),
             ("CATCH_UP_MIN_AGE_SECS", " 7 "),
+            ("CATCH_UP_MAX_ATTEMPTS", "3"),
             ("INSTANCE_ID", "host-1"),
             ("TOKEN_VALIDATE_EVERY_SECS", "30"),
         ])
         .unwrap();
-        assert_eq!(r.validate_every, Duration::from_secs(30));
         assert_eq!(r.reconcile_every, Duration::from_secs(5));
         assert_eq!(r.catch_up_min_age, Duration::from_secs(7));
         assert_eq!(r.instance_id.as_deref(), Some("host-1"));
@@ -118,5 +147,9 @@ mod tests {
         assert!(e.to_string().contains("RECONCILE_EVERY_SECS"), "{e}");
         let e = recovery(&[("CATCH_UP_MIN_AGE_SECS", "2m")]).unwrap_err();
         assert!(e.to_string().contains("CATCH_UP_MIN_AGE_SECS"), "{e}");
+        for bad in ["0", "-1", "many"] {
+            let e = recovery(&[("CATCH_UP_MAX_ATTEMPTS", bad)]).unwrap_err();
+            assert!(e.to_string().contains("CATCH_UP_MAX_ATTEMPTS"), "{e}");
+        }
     }
 }

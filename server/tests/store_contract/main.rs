@@ -75,6 +75,8 @@ macro_rules! contract_suite {
                 inbox_channels_are_those_with_pending_messages,
                 inbox_done_keeps_a_dedupe_record_until_the_retention,
                 racing_inbox_put_has_one_winner,
+                redemption_attempts_count_up_per_redemption,
+                racing_redemption_attempts_each_get_their_own_count,
             );
         }
     };

@@ -1,7 +1,7 @@
 //! `InMemoryTwitch`: a fake [`TwitchApi`] with real state that keeps Twitch's rules, for use-case
-//! tests: VIPs and moderators (a viewer is never both), a slot limit, blocked viewers, the Build a
-//! Community requirement, unknown users, redemptions whose status can change only while
-//! UNFULFILLED, a chat log, revocable authorisation, and scripted failures (429, 5xx, 401) per
+//! tests: VIPs and moderators (a viewer is never both, the broadcaster neither), a slot limit,
+//! blocked viewers, the Build a Community requirement, unknown users, redemptions whose status can
+//! change only while UNFULFILLED, a chat log, revocable authorisation, and scripted failures (429, 5xx, 401) per
 //! operation. Removals can be held open to stage races.
 #![allow(dead_code)]
 
@@ -333,6 +333,12 @@ impl TwitchApi for InMemoryTwitch {
             return Err(AddVipError::UserNotFound);
         };
         self.with_channel(channel, |c| {
+            if channel.as_str() == viewer_id {
+                // As the simulator answers: a 422 that is neither "moderator" nor "already a VIP".
+                return Err(AddVipError::Twitch(TwitchError::Rejected(
+                    "The user in user_id is the broadcaster and may not be added as a VIP.".into(),
+                )));
+            }
             if c.blocked.contains(viewer_id) {
                 return Err(AddVipError::UserBlocked);
             }

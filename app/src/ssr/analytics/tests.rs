@@ -194,6 +194,16 @@ fn refunds_are_grouped_by_reason_most_frequent_first() {
 }
 
 #[test]
+fn refusals_twitch_gives_no_rule_for_have_labels() {
+    assert_eq!(refund_label("twitch_refused"), "Twitch refused");
+    assert_eq!(refund_label("twitch_unavailable"), "Twitch unavailable");
+    assert_eq!(
+        refund_label("broadcaster_self"),
+        "Broadcaster's own redemption"
+    );
+}
+
+#[test]
 fn top_viewers_are_ranked_by_points_with_ties_sharing_a_rank_in_login_order() {
     let entries = vec![
         redeemed(at(10, 9), 3, "a", 200),

@@ -12,12 +12,12 @@ use serde_json::json;
 
 use super::attempts::keep_marker;
 use super::outcome::Kind;
-use super::rules::{classify_add_error, stacked_deadline, AddFailure};
+use super::refusals::is_broadcaster;
+use super::rules::stacked_deadline;
 use super::{Engine, EngineError, EngineResult, CAS_ATTEMPTS};
 use crate::model::{
-    Actor, AuditAction, Channel, ChannelId, NoGrant, RedemptionOutcome, RedemptionRecord,
-    RefundReason, Reward, SessionState, SlotsFullPolicy, Viewer, VipDuration, VipSession,
-    VipSource,
+    Actor, Channel, ChannelId, NoGrant, RedemptionOutcome, RedemptionRecord, RefundReason, Reward,
+    SessionState, Viewer, VipDuration, VipSession, VipSource,
 };
 use crate::ssr::accounts::new_id;
 use crate::ssr::twitch::{AddVipError, TwitchError};
@@ -51,6 +51,9 @@ pub(super) struct Paid {
     pub reward_id: String,
     /// The reward's price in channel points when it was redeemed (recorded for analytics), if known.
     pub cost: Option<u64>,
+    /// Which catch-up attempt at the redemption this is (1-based); `None` for its first delivery
+    /// and for a grant from the waitlist. A Twitch outage on the last allowed one refunds.
+    pub catch_up_attempt: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -74,7 +77,8 @@ pub enum GrantOutcome {
 pub enum PendingReason {
     /// Twitch refused the channel's token; the streamer must log in again.
     NeedsReauth,
-    /// Twitch failed (5xx, time-outs, rate limit) after retries, or refused without a rule.
+    /// Twitch failed (5xx, time-outs, rate limit) after retries; a redemption is taken up again by
+    /// catch-up a bounded number of times (see `refusals`).
     TwitchUnavailable,
 }
 
@@ -142,6 +146,7 @@ impl Engine {
             &reward,
             &redemption.redemption_id,
             redemption.viewer,
+            None,
         )
         .await
     }
@@ -178,19 +183,22 @@ impl Engine {
         self.run(&channel, &request, None, OnFull::Policy).await
     }
 
-    /// The pipeline after the redemption is recorded (also catch-up's re-run of a pending one).
+    /// The pipeline after the redemption is recorded (also catch-up's re-run of a pending one,
+    /// its `catch_up_attempt`-th).
     pub(super) async fn process_redemption(
         &self,
         channel: &Channel,
         reward: &Reward,
         redemption_id: &str,
         viewer: Viewer,
+        catch_up_attempt: Option<u32>,
     ) -> EngineResult<GrantOutcome> {
         let _processing = self.processing(redemption_id);
         let paid = Paid {
             id: redemption_id.to_owned(),
             reward_id: reward.id.clone(),
             cost: Some(reward.cost),
+            catch_up_attempt,
         };
         let request = GrantRequest {
             channel: channel.id.clone(),
@@ -219,6 +227,9 @@ impl Engine {
         paid: Option<&Paid>,
         on_full: OnFull,
     ) -> EngineResult<GrantOutcome> {
+        if is_broadcaster(&channel.id, &request.viewer.id) {
+            return self.refuse_broadcaster(channel, request, paid).await;
+        }
         for _ in 0..CAS_ATTEMPTS {
             let active = self
                 .store
@@ -424,62 +435,5 @@ impl Engine {
             }
         }
         Err(EngineError::Contended)
-    }
-
-    async fn add_failed(
-        &self,
-        channel: &Channel,
-        request: &GrantRequest,
-        paid: Option<&Paid>,
-        on_full: OnFull,
-        error: AddVipError,
-    ) -> EngineResult<GrantOutcome> {
-        match classify_add_error(&error) {
-            AddFailure::Refund(RefundReason::AlreadyVip) => {
-                self.record_external(&channel.id, &request.viewer, "add_vip")
-                    .await?;
-                self.refuse(channel, request, paid, RefundReason::AlreadyVip)
-                    .await
-            }
-            AddFailure::Refund(reason) => {
-                if reason == RefundReason::BuildACommunityRequired {
-                    self.flag_problem(channel, "build_a_community_required", &request.viewer)
-                        .await?;
-                }
-                self.refuse(channel, request, paid, reason).await
-            }
-            AddFailure::SlotsFull => match (on_full, channel.settings.slots_full, paid) {
-                (OnFull::KeepQueued, _, _) => Ok(GrantOutcome::Waitlisted),
-                (OnFull::Policy, SlotsFullPolicy::Waitlist, Some(paid)) => {
-                    self.enqueue(channel, request, paid).await
-                }
-                _ => {
-                    self.refuse(channel, request, paid, RefundReason::SlotsFull)
-                        .await
-                }
-            },
-            AddFailure::Reauth => {
-                self.needs_reauth(&channel.id, "adding a VIP was refused (401)")
-                    .await;
-                Ok(GrantOutcome::Pending(PendingReason::NeedsReauth))
-            }
-            AddFailure::Unavailable(detail) => {
-                tracing::warn!(channel = %channel.id, %detail, "adding a VIP failed; left for catch-up");
-                self.audit(
-                    &channel.id,
-                    AuditAction::TwitchError,
-                    crate::model::Actor::System,
-                    Some(&request.viewer),
-                    json!({
-                        "operation": "add_vip",
-                        "detail": detail,
-                        "redemption_id": paid.map(|p| &p.id),
-                        "left_for_catch_up": paid.is_some(),
-                    }),
-                )
-                .await?;
-                Ok(GrantOutcome::Pending(PendingReason::TwitchUnavailable))
-            }
-        }
     }
 }

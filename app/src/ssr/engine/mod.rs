@@ -8,7 +8,8 @@
 //! (removing or extending one session's VIP, draining one channel's waitlist, catching one channel
 //! up) takes a store lease. A paid grant leaves a marker while it asks Twitch for the VIP, so that
 //! a crash or a lost answer never turns the grant's own VIP into one the app does not manage
-//! (`attempts`).
+//! (`attempts`). Every refusal ends: a refusal without a rule is refunded, and a redemption Twitch
+//! keeps failing is refunded after a bounded number of catch-up attempts (`refusals`).
 //!
 //! Pure decisions live in [`rules`] and are unit-tested there; this module wires them to the ports.
 
@@ -18,6 +19,7 @@ mod extend;
 mod grant;
 mod outcome;
 mod reconcile;
+mod refusals;
 mod revoke;
 mod rule_grants;
 pub mod rules;
@@ -35,6 +37,7 @@ use chrono::{DateTime, Utc};
 pub use expiry::ExpiryReport;
 pub use extend::ExtendOutcome;
 pub use grant::{GrantOutcome, GrantRequest, IgnoreReason, IncomingRedemption, PendingReason};
+pub use refusals::DEFAULT_CATCH_UP_ATTEMPTS;
 pub use revoke::RevokeOutcome;
 pub use rule_grants::{Support, SupportKind};
 pub use rules::RetryPolicy;
@@ -96,6 +99,8 @@ pub struct Engine {
     /// A redemption still `Pending` this long after it arrived is processed again by catch-up
     /// (younger ones are probably still being processed by the instance that received them).
     catch_up_min_age: chrono::Duration,
+    /// How many catch-up passes take up a redemption Twitch keeps failing before it is refunded.
+    catch_up_attempts: u32,
     /// (channel, viewer) pairs this instance is adding as VIP right now: the `channel.vip.add` that
     /// our own add causes must not be mistaken for a VIP added by hand.
     /// Counted: two grants for one viewer may be adding at once.
@@ -107,8 +112,8 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// An engine over the three ports and a clock, with the default retry policy, no scheduler hook
-    /// and a catch-up minimum age of two minutes.
+    /// An engine over the three ports and a clock, with the default retry policy, no scheduler hook,
+    /// a catch-up minimum age of two minutes and [`DEFAULT_CATCH_UP_ATTEMPTS`] catch-up attempts.
     pub fn new(
         store: Arc<dyn Store>,
         twitch: Arc<dyn TwitchApi>,
@@ -123,6 +128,7 @@ impl Engine {
             retry: RetryPolicy::default(),
             deadlines_changed: None,
             catch_up_min_age: chrono::Duration::minutes(2),
+            catch_up_attempts: DEFAULT_CATCH_UP_ATTEMPTS,
             adding: Mutex::new(HashMap::new()),
             in_flight: attempts::InFlight::default(),
             notifier: None,
@@ -154,6 +160,14 @@ impl Engine {
     #[must_use]
     pub fn with_catch_up_min_age(mut self, age: chrono::Duration) -> Self {
         self.catch_up_min_age = age;
+        self
+    }
+
+    /// Sets how many catch-up passes take up a redemption that Twitch keeps failing (5xx,
+    /// time-outs, 429) before it is refunded as `twitch_unavailable` (at least one).
+    #[must_use]
+    pub fn with_catch_up_attempts(mut self, attempts: u32) -> Self {
+        self.catch_up_attempts = attempts.max(1);
         self
     }
 

@@ -1,7 +1,8 @@
 //! How a grant ends, for every source: FULFILLED or CANCELED on Twitch, the redemption's outcome,
 //! the chat line, the audit entry, the notice (Discord), the live event, and the scheduler's wake-up.
 
-use serde_json::json;
+use serde::Serialize;
+use serde_json::{json, Value};
 
 use super::grant::{GrantRequest, Paid};
 use super::rules::render_chat;
@@ -11,6 +12,28 @@ use crate::model::{
 };
 use crate::ssr::notify::NoticeKind;
 use crate::ssr::twitch::RedemptionStatus;
+
+/// What the audit entry of a refusal tells beyond its reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub(super) struct RefusalDetail {
+    /// Twitch's own words, when Twitch refused or failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub twitch_message: Option<String>,
+    /// How many catch-up passes took the redemption up before it was refunded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catch_up_attempts: Option<u32>,
+}
+
+impl RefusalDetail {
+    /// Adds these fields to an audit entry's metadata object.
+    fn add_to(&self, metadata: &mut Value) {
+        if let (Value::Object(into), Ok(Value::Object(fields))) =
+            (metadata, serde_json::to_value(self))
+        {
+            into.extend(fields);
+        }
+    }
+}
 
 /// Which success a grant ended in.
 #[derive(Clone, Copy)]
@@ -117,18 +140,33 @@ impl Engine {
         paid: Option<&Paid>,
         reason: RefundReason,
     ) -> EngineResult<GrantOutcome> {
+        self.refuse_with(channel, request, paid, reason, RefusalDetail::default())
+            .await
+    }
+
+    /// [`Self::refuse`], with more for the audit entry.
+    pub(super) async fn refuse_with(
+        &self,
+        channel: &Channel,
+        request: &GrantRequest,
+        paid: Option<&Paid>,
+        reason: RefundReason,
+        detail: RefusalDetail,
+    ) -> EngineResult<GrantOutcome> {
         let Some(paid) = paid else {
+            let mut metadata = json!({
+                "operation": "grant",
+                "source": request.source,
+                "refused": reason,
+                "detail": reason.describe(),
+            });
+            detail.add_to(&mut metadata);
             self.audit(
                 &channel.id,
                 AuditAction::TwitchError,
                 request.actor.clone(),
                 Some(&request.viewer),
-                json!({
-                    "operation": "grant",
-                    "source": request.source,
-                    "refused": reason,
-                    "detail": reason.describe(),
-                }),
+                metadata,
             )
             .await?;
             return Ok(GrantOutcome::Refunded(reason));
@@ -154,19 +192,21 @@ impl Engine {
             ),
         )
         .await;
+        let mut metadata = json!({
+            "reason": reason,
+            "detail": reason.describe(),
+            "redemption_id": paid.id,
+            "reward_id": paid.reward_id,
+            "cost": paid.cost,
+        });
+        detail.add_to(&mut metadata);
         let audit = self
             .audit(
                 &channel.id,
                 AuditAction::Refund,
                 Actor::System,
                 Some(&request.viewer),
-                json!({
-                    "reason": reason,
-                    "detail": reason.describe(),
-                    "redemption_id": paid.id,
-                    "reward_id": paid.reward_id,
-                    "cost": paid.cost,
-                }),
+                metadata,
             )
             .await?;
         self.notify(channel, &request.viewer, NoticeKind::Refunded { reason });

@@ -1,12 +1,13 @@
-//! The engine's pure decisions: stacking, what a Twitch refusal means, when to retry, chat text,
-//! waitlist time-outs and what catch-up does with a redemption. No I/O; unit-tested here.
+//! The engine's pure decisions: stacking, when to retry, chat text, waitlist time-outs and what
+//! catch-up does with a redemption (what a Twitch refusal means is in `refusals`). No I/O;
+//! unit-tested here.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{RedemptionOutcome, RedemptionRecord, RefundReason, StackingRule, VipDuration};
-use crate::ssr::twitch::{AddVipError, RedemptionStatus, TwitchError};
+use crate::model::{RedemptionOutcome, RedemptionRecord, StackingRule, VipDuration};
+use crate::ssr::twitch::{RedemptionStatus, TwitchError};
 
 /// The one stacking rule: the new deadline of a viewer who is already a timed VIP and is granted
 /// `duration` again. `Extend` adds to the time left (from now if the deadline already passed);
@@ -30,45 +31,6 @@ pub fn extended_deadline(
     by: VipDuration,
 ) -> DateTime<Utc> {
     current.max(now) + by.as_chrono()
-}
-
-/// What a failed Add Channel VIP means for the grant.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AddFailure {
-    /// Final: refund (or refuse a manual grant) for this reason.
-    Refund(RefundReason),
-    /// No free slot: refund or waitlist, as the channel's settings say.
-    SlotsFull,
-    /// The channel must log in again; the redemption waits for catch-up.
-    Reauth,
-    /// Twitch failed or refused in a way the engine has no rule for (after retries): the redemption
-    /// waits for catch-up.
-    Unavailable(String),
-}
-
-pub fn classify_add_error(error: &AddVipError) -> AddFailure {
-    match error {
-        AddVipError::SlotsFull => AddFailure::SlotsFull,
-        AddVipError::Twitch(TwitchError::Unauthorized) => AddFailure::Reauth,
-        AddVipError::Twitch(e) => AddFailure::Unavailable(e.to_string()),
-        other => match refund_reason(other) {
-            Some(reason) => AddFailure::Refund(reason),
-            None => AddFailure::Unavailable(other.to_string()),
-        },
-    }
-}
-
-/// The refund reason an Add Channel VIP refusal gives the viewer, if it is a refusal to refund for.
-pub fn refund_reason(error: &AddVipError) -> Option<RefundReason> {
-    match error {
-        AddVipError::IsModerator => Some(RefundReason::IsModerator),
-        AddVipError::AlreadyVip => Some(RefundReason::AlreadyVip),
-        AddVipError::SlotsFull => Some(RefundReason::SlotsFull),
-        AddVipError::BuildACommunityRequired => Some(RefundReason::BuildACommunityRequired),
-        AddVipError::UserBlocked => Some(RefundReason::UserBlocked),
-        AddVipError::UserNotFound => Some(RefundReason::UserNotFound),
-        AddVipError::Twitch(_) => None,
-    }
 }
 
 /// How Twitch calls that fail with 429 or 5xx are retried.
@@ -180,7 +142,7 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::model::Viewer;
+    use crate::model::{RefundReason, Viewer};
 
     fn at(secs: i64) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::seconds(secs)
@@ -217,50 +179,6 @@ mod tests {
     fn manual_extension_adds_from_the_later_of_deadline_and_now() {
         assert_eq!(extended_deadline(at(100), at(0), secs(50)), at(150));
         assert_eq!(extended_deadline(at(-100), at(0), secs(50)), at(50));
-    }
-
-    #[test]
-    fn every_viewer_refusal_has_a_refund_reason() {
-        let cases = [
-            (AddVipError::IsModerator, RefundReason::IsModerator),
-            (AddVipError::AlreadyVip, RefundReason::AlreadyVip),
-            (
-                AddVipError::BuildACommunityRequired,
-                RefundReason::BuildACommunityRequired,
-            ),
-            (AddVipError::UserBlocked, RefundReason::UserBlocked),
-            (AddVipError::UserNotFound, RefundReason::UserNotFound),
-        ];
-        for (error, reason) in cases {
-            assert_eq!(refund_reason(&error), Some(reason));
-            assert_eq!(classify_add_error(&error), AddFailure::Refund(reason));
-        }
-    }
-
-    #[test]
-    fn slots_auth_and_outages_are_not_plain_refunds() {
-        assert_eq!(
-            classify_add_error(&AddVipError::SlotsFull),
-            AddFailure::SlotsFull
-        );
-        assert_eq!(
-            classify_add_error(&AddVipError::Twitch(TwitchError::Unauthorized)),
-            AddFailure::Reauth
-        );
-        assert!(matches!(
-            classify_add_error(&AddVipError::Twitch(TwitchError::Transient("502".into()))),
-            AddFailure::Unavailable(_)
-        ));
-        assert!(matches!(
-            classify_add_error(&AddVipError::Twitch(TwitchError::RateLimited {
-                reset_at: at(0)
-            })),
-            AddFailure::Unavailable(_)
-        ));
-        assert_eq!(
-            refund_reason(&AddVipError::Twitch(TwitchError::NotFound)),
-            None
-        );
     }
 
     #[test]

@@ -81,7 +81,8 @@ impl Engine {
     }
 
     /// Processes every UNFULFILLED redemption of the channel's rewards: new ones through the grant
-    /// pipeline, stale pending ones again, decided ones whose status never reached Twitch are
+    /// pipeline, stale pending ones again (each time counted: a bounded number of times, see
+    /// `refusals`), decided ones whose status never reached Twitch are
     /// settled; then the waitlist is drained. One catch-up per channel at a time (a store lease);
     /// a channel that needs re-authorisation is skipped.
     ///
@@ -152,11 +153,14 @@ impl Engine {
                     }
                     CatchUpAction::Reprocess => {
                         report.processed += 1;
+                        // Counted in the store, so the bound holds across restarts and instances.
+                        let attempt = self.store.note_redemption_attempt(&redemption.id).await?;
                         self.process_redemption(
                             channel,
                             &reward,
                             &redemption.id,
                             redemption.viewer.clone(),
+                            attempt,
                         )
                         .await
                     }

@@ -119,6 +119,7 @@ impl Engine {
                 id: entry.redemption_id.clone(),
                 reward_id: record.reward_id.clone(),
                 cost,
+                catch_up_attempt: None,
             };
             let request = GrantRequest {
                 channel: channel.id.clone(),

@@ -3,7 +3,8 @@
 //!
 //! Add: user token + `channel:manage:vips`; 403 when `broadcaster_id` is not
 //! the token user; 425 Build-a-Community; 400 blocked; 422 moderator /
-//! already VIP; 409 no slot; 429 after 10 adds in 10 s per broadcaster.
+//! already VIP / the broadcaster themself; 409 no slot; 429 after 10 adds in
+//! 10 s per broadcaster.
 //! Remove: the broadcaster or the VIP themself; 422 not a VIP; 429 after 10
 //! removals in 10 s.
 

@@ -17,6 +17,7 @@ mod live_events;
 mod login_sessions;
 mod port;
 mod queries;
+mod redemption_attempts;
 mod redemptions;
 mod sessions;
 mod support;

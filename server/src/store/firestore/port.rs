@@ -272,4 +272,9 @@ impl Store for FirestoreStore {
     ) -> StoreResult<Vec<RelayedEvent>> {
         self.live_event_docs_since(since, limit).await
     }
+
+    #[tracing::instrument(skip_all)]
+    async fn note_redemption_attempt(&self, id: &str) -> StoreResult<Option<u32>> {
+        self.note_redemption_attempt_doc(id).await
+    }
 }

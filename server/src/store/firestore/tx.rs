@@ -131,6 +131,20 @@ impl Tx {
         Ok(())
     }
 
+    /// Writes only `fields` of a document (the rest stays), provided it is as it was read.
+    pub(super) fn patch<T: Serialize + Sync + Send>(
+        &mut self,
+        collection: &str,
+        id: &str,
+        fields: &[&str],
+        doc: &T,
+    ) -> TxResult<()> {
+        let condition = self.unchanged(collection, id);
+        let fields = fields.iter().map(|f| (*f).to_owned()).collect();
+        (self.writes).update_object(collection, id, doc, Some(fields), condition, vec![])?;
+        Ok(())
+    }
+
     /// Deletes a document, provided it is as it was read.
     pub(super) fn delete(&mut self, collection: &str, id: &str) -> TxResult<()> {
         let condition = self.unchanged(collection, id);

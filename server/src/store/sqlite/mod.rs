@@ -16,6 +16,7 @@ mod live_events;
 mod login_sessions;
 #[cfg(test)]
 mod query_plans;
+mod redemption_attempts;
 mod rewards;
 mod sessions;
 mod waitlist;
@@ -349,5 +350,10 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> StoreResult<Vec<RelayedEvent>> {
         live_events::since(&self.pool, since, limit).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn note_redemption_attempt(&self, id: &str) -> StoreResult<Option<u32>> {
+        redemption_attempts::note(&self.pool, id).await
     }
 }

@@ -1,7 +1,9 @@
 //! Final Helix statuses → domain outcomes, as pure functions (one unit test per row): the generic
 //! rules (401 Unauthorized, 403 Forbidden, 404 NotFound, 5xx Transient, other 4xx Rejected with
 //! Twitch's message) and the VIP endpoints' own (409 slots full, 422 moderator / already VIP / not a
-//! VIP, 425 Build a Community, 400 blocked, 404 unknown viewer).
+//! VIP, 425 Build a Community, 400 blocked, 404 unknown viewer). A 400 on add that does not say
+//! "blocked", or a 422 that is neither role, is Rejected with Twitch's message: the engine refunds
+//! it as a refusal it has no rule for.
 
 use app::ssr::twitch::{AddVipError, RemoveVipOutcome, TwitchError};
 
@@ -36,7 +38,10 @@ pub enum AddVipVerdict {
 pub fn add_vip(status: u16, message: &str) -> AddVipVerdict {
     match status {
         200..=299 => AddVipVerdict::Added,
-        400 => AddVipVerdict::Refused(AddVipError::UserBlocked),
+        // Add Channel VIP's 400 means a blocked user, or an invalid broadcaster_id / user_id.
+        400 if message.is_empty() || message.to_lowercase().contains("blocked") => {
+            AddVipVerdict::Refused(AddVipError::UserBlocked)
+        }
         404 => AddVipVerdict::Refused(AddVipError::UserNotFound),
         409 => AddVipVerdict::Refused(AddVipError::SlotsFull),
         422 => AddVipVerdict::CheckRoles,
@@ -92,6 +97,20 @@ mod tests {
         use AddVipVerdict::*;
         assert_eq!(add_vip(204, ""), Added);
         assert_eq!(add_vip(400, "blocked"), Refused(AddVipError::UserBlocked));
+        assert_eq!(
+            add_vip(
+                400,
+                "The user in user_id is blocked from the broadcaster's channel."
+            ),
+            Refused(AddVipError::UserBlocked)
+        );
+        assert_eq!(add_vip(400, ""), Refused(AddVipError::UserBlocked));
+        assert_eq!(
+            add_vip(400, "The ID in user_id is not valid"),
+            Refused(AddVipError::Twitch(TwitchError::Rejected(
+                "The ID in user_id is not valid".into()
+            )))
+        );
         assert_eq!(add_vip(404, ""), Refused(AddVipError::UserNotFound));
         assert_eq!(add_vip(409, ""), Refused(AddVipError::SlotsFull));
         assert_eq!(add_vip(422, ""), CheckRoles);

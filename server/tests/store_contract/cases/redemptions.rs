@@ -52,6 +52,9 @@ pub async fn redemption_outcomes_round_trip(b: Backend) {
             RefundReason::UserBlocked,
             RefundReason::UserNotFound,
             RefundReason::RewardDisabled,
+            RefundReason::TwitchRefused,
+            RefundReason::TwitchUnavailable,
+            RefundReason::BroadcasterSelf,
         ]
         .map(RedemptionOutcome::Refunded),
     );
