@@ -10,6 +10,8 @@ mod grant_rules;
 mod interrupted;
 #[path = "engine/notices.rs"]
 mod notices;
+#[path = "engine/resub_and_bits.rs"]
+mod resub_and_bits;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
