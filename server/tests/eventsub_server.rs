@@ -102,9 +102,7 @@ async fn the_account_page_lists_each_subscription_and_going_live_is_greeted_once
 async fn on_twitch(server: &TestServer, action: &str, body: Value) {
     let res = server
         .http
-        .post(server.url(&format!(
-            "/twitch-sim/sim/channels/demo_streamer/{action}"
-        )))
+        .post(server.url(&format!("/twitch-sim/sim/channels/demo_streamer/{action}")))
         .json(&body)
         .send()
         .await
@@ -137,7 +135,12 @@ async fn audit_count(
         before: None,
         limit: 100,
     };
-    store.audit_page(channel, &query).await.unwrap().entries.len()
+    store
+        .audit_page(channel, &query)
+        .await
+        .unwrap()
+        .entries
+        .len()
 }
 
 #[tokio::test]
@@ -225,9 +228,20 @@ async fn resubscriptions_power_ups_and_combos_grant_vip_and_a_cheer_grants_once(
         json!({"bits": 500, "message": "Cheer500"}),
     )
     .await;
-    on_twitch(&server, "combo", json!({"user": "viewer_dave", "bits": 100})).await;
-    assert_eq!(vip(&server, &browser, "viewer_dave").await["source"], "bits");
-    assert_eq!(vip(&server, &browser, "viewer_carol").await["source"], "bits");
+    on_twitch(
+        &server,
+        "combo",
+        json!({"user": "viewer_dave", "bits": 100}),
+    )
+    .await;
+    assert_eq!(
+        vip(&server, &browser, "viewer_dave").await["source"],
+        "bits"
+    );
+    assert_eq!(
+        vip(&server, &browser, "viewer_carol").await["source"],
+        "bits"
+    );
 
     let store = server.store().await;
     let channel = store
@@ -248,7 +262,9 @@ async fn resubscriptions_power_ups_and_combos_grant_vip_and_a_cheer_grants_once(
         audit_count(&store, &channel, AuditAction::Extend, &carol).await,
         0
     );
-    let vips = try_get_json(&browser, &server.url("/api/vip")).await.unwrap();
+    let vips = try_get_json(&browser, &server.url("/api/vip"))
+        .await
+        .unwrap();
     let mut logins: Vec<&str> = vips["vips"]
         .as_array()
         .unwrap()

@@ -147,7 +147,8 @@ pub fn power_up(
             json!({"text": text, "fragments": [fragment("text", text, Value::Null, Value::Null)]}),
         ),
         "gigantify_an_emote" => {
-            let emote = json!({"id": "25", "emote_set_id": "0", "owner_id": "0", "format": ["static"]});
+            let emote =
+                json!({"id": "25", "emote_set_id": "0", "owner_id": "0", "format": ["static"]});
             (
                 json!({"type": kind, "emote": {"id": "25", "name": "Kappa"}, "message_effect_id": null}),
                 json!({"text": "Kappa", "fragments": [fragment("emote", "Kappa", Value::Null, emote)]}),

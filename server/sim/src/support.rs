@@ -123,10 +123,7 @@ pub fn resubscribe(
     }
     let mut m = support_event(w, &b, Some(&u));
     m.insert("tier".into(), json!(tier));
-    m.insert(
-        "message".into(),
-        json!({"text": resub.text, "emotes": []}),
-    );
+    m.insert("message".into(), json!({"text": resub.text, "emotes": []}));
     m.insert("cumulative_months".into(), json!(resub.cumulative_months));
     m.insert("streak_months".into(), json!(resub.streak_months));
     m.insert("duration_months".into(), json!(resub.duration_months));
@@ -227,7 +224,12 @@ impl Simulator {
     }
 
     /// A subscriber shares a resubscription (`channel.subscription.message`).
-    pub fn resubscribe(&self, broadcaster: &str, user: &str, resub: &Resub) -> Result<(), ApiError> {
+    pub fn resubscribe(
+        &self,
+        broadcaster: &str,
+        user: &str,
+        resub: &Resub,
+    ) -> Result<(), ApiError> {
         self.with_world(|w| resubscribe(w, broadcaster, user, resub))
     }
 

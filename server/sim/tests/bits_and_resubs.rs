@@ -113,10 +113,7 @@ async fn a_subscriber_shares_a_resubscription_at_their_tier() {
             json!({"user": "loyal_fan", "cumulative_months": 3, "streak_months": 4}),
             400,
         ),
-        (
-            json!({"user": "loyal_fan", "duration_months": 0}),
-            400,
-        ),
+        (json!({"user": "loyal_fan", "duration_months": 0}), 400),
         (json!({"user": "ghost"}), 404),
     ] {
         let r = env
@@ -133,7 +130,9 @@ async fn a_cheer_is_also_a_use_of_bits_and_power_ups_and_combos_are_only_that() 
     let fan = env.sim.add_user("bits_fan");
 
     env.sim
-        .with_world(|w| twitch_sim::support::cheer(w, "streamer", Some("bits_fan"), 2, "cheer1 hi cheer1"))
+        .with_world(|w| {
+            twitch_sim::support::cheer(w, "streamer", Some("bits_fan"), 2, "cheer1 hi cheer1")
+        })
         .unwrap();
     let cheer = next_event(&mut ws, "channel.cheer").await;
     assert_eq!(cheer["bits"], 2);
@@ -201,10 +200,26 @@ async fn a_cheer_is_also_a_use_of_bits_and_power_ups_and_combos_are_only_that() 
     assert_eq!(combo["power_up"], Value::Null);
 
     for (path, bad, status) in [
-        ("power_up", json!({"user": "bits_fan", "type": "hype", "bits": 5}), 400),
-        ("power_up", json!({"user": "bits_fan", "type": "message_effect", "bits": 5}), 400),
-        ("power_up", json!({"user": "bits_fan", "type": "celebration", "bits": 0}), 400),
-        ("power_up", json!({"user": "ghost", "type": "celebration", "bits": 5}), 404),
+        (
+            "power_up",
+            json!({"user": "bits_fan", "type": "hype", "bits": 5}),
+            400,
+        ),
+        (
+            "power_up",
+            json!({"user": "bits_fan", "type": "message_effect", "bits": 5}),
+            400,
+        ),
+        (
+            "power_up",
+            json!({"user": "bits_fan", "type": "celebration", "bits": 0}),
+            400,
+        ),
+        (
+            "power_up",
+            json!({"user": "ghost", "type": "celebration", "bits": 5}),
+            404,
+        ),
         ("combo", json!({"user": "bits_fan", "bits": 0}), 400),
         ("combo", json!({"user": "ghost", "bits": 5}), 404),
     ] {

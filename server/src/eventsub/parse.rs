@@ -41,7 +41,13 @@ pub const CHANNEL_TYPES: [&str; 7] = [
 
 /// Per-channel types (version 1, condition `broadcaster_user_id`) subscribed only while the
 /// channel has the matching grant rule on and its token carries the scope (see `subscribe`).
-pub const RULE_TYPES: [&str; 5] = [SUBSCRIBE, SUBSCRIPTION_GIFT, RESUBSCRIPTION, CHEER, BITS_USE];
+pub const RULE_TYPES: [&str; 5] = [
+    SUBSCRIBE,
+    SUBSCRIPTION_GIFT,
+    RESUBSCRIPTION,
+    CHEER,
+    BITS_USE,
+];
 
 /// The revocation status meaning "the user took the app's authorisation away".
 pub const AUTHORIZATION_REVOKED: &str = "authorization_revoked";

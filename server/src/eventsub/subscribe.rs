@@ -88,7 +88,11 @@ pub fn rule_types(rules: &GrantRules, granted: &[String]) -> Vec<&'static str> {
     [
         (SUBSCRIBE, rules.subscription.is_some(), RuleFeature::Subs),
         (SUBSCRIPTION_GIFT, rules.gift.is_some(), RuleFeature::Subs),
-        (RESUBSCRIPTION, rules.subscription.is_some(), RuleFeature::Subs),
+        (
+            RESUBSCRIPTION,
+            rules.subscription.is_some(),
+            RuleFeature::Subs,
+        ),
         (CHEER, rules.bits.is_some(), RuleFeature::Bits),
         (BITS_USE, rules.bits.is_some(), RuleFeature::Bits),
     ]

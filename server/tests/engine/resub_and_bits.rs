@@ -122,7 +122,10 @@ async fn power_ups_and_combos_grant_vip_like_cheers() {
         Some(h.now() + chrono::Duration::minutes(30))
     );
     assert_eq!(h.outcome("bits:p1").await, RedemptionOutcome::Fulfilled);
-    assert_eq!(h.audit(AuditAction::Grant).await[0].metadata["source"], "bits");
+    assert_eq!(
+        h.audit(AuditAction::Grant).await[0].metadata["source"],
+        "bits"
+    );
 
     h.engine
         .handle_event(bits_used(&h, "c1", Some(&bob), 500, BitsUse::Combo))
@@ -176,7 +179,10 @@ async fn a_cheer_reported_by_both_types_is_counted_once() {
     assert_eq!(h.audit(AuditAction::Grant).await.len(), 1);
     assert!(h.audit(AuditAction::Extend).await.is_empty());
     assert_eq!(h.chat().len(), 1);
-    assert_eq!(h.outcome("cheer:cheer-1").await, RedemptionOutcome::Fulfilled);
+    assert_eq!(
+        h.outcome("cheer:cheer-1").await,
+        RedemptionOutcome::Fulfilled
+    );
     for ignored in ["bits:use-1", "bits:use-2"] {
         assert!(h.store.redemption(ignored).await.unwrap().is_none());
     }

@@ -4,8 +4,8 @@
 //! a restart; the events reach the sink with the EventSub message id.
 
 use app::model::{BitsRule, GiftRule, GrantRules, Settings, VipDuration};
-use chrono::Utc;
 use app::ssr::events::BitsUse;
+use chrono::Utc;
 use server::eventsub::parse::{BITS_USE, CHEER, RESUBSCRIPTION, SUBSCRIBE, SUBSCRIPTION_GIFT};
 use server::twitch::oauth::IssuedTokens;
 
@@ -158,7 +158,13 @@ async fn rule_types_follow_the_rules_and_scopes_and_events_carry_the_message_id(
     assert_eq!(supervisor.refresh_rules().await, 1);
     eventually("subscribed anew", || {
         enabled_kinds(&h)
-            == expected_kinds(&[SUBSCRIBE, SUBSCRIPTION_GIFT, RESUBSCRIPTION, CHEER, BITS_USE])
+            == expected_kinds(&[
+                SUBSCRIBE,
+                SUBSCRIPTION_GIFT,
+                RESUBSCRIPTION,
+                CHEER,
+                BITS_USE,
+            ])
     })
     .await;
     connected(&h, &supervisor).await;
