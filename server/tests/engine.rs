@@ -12,6 +12,8 @@ mod interrupted;
 mod notices;
 #[path = "engine/refusals.rs"]
 mod refusals;
+#[path = "engine/resub_and_bits.rs"]
+mod resub_and_bits;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -328,7 +328,7 @@ async fn the_account_page_asks_for_the_scope_a_grant_rule_needs() {
         html.contains(r#"data-scope="channel:read:subscriptions" data-granted="false""#),
         "{html}"
     );
-    assert!(html.contains("grant VIP for subscriptions and gifted subs"));
+    assert!(html.contains("grant VIP for subscriptions, resubscriptions and gifted subs"));
     assert!(html.contains(r#"id="reauth-prompt""#));
     server.stop().await.unwrap();
 }

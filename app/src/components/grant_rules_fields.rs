@@ -1,5 +1,5 @@
-//! The settings form's VIP rules for subscriptions, gifted subs and bits: each is off unless ticked,
-//! with its threshold and VIP time.
+//! The settings form's VIP rules for subscriptions (and shared resubscriptions), gifted subs and
+//! bits (cheers, Power-ups, Combos): each is off unless ticked, with its threshold and VIP time.
 
 use leptos::prelude::*;
 
@@ -45,7 +45,7 @@ pub fn GrantRulesFields(rules: GrantRules, legend: &'static str) -> AnyView {
         <fieldset class=CARD>
             <legend class=legend>"Subscriptions, gifts and bits"</legend>
             <div class="clear-left space-y-4">
-                <Checkbox name="form[sub_enabled]" id="sub-enabled" label="VIP for subscribing" checked=subscription.is_some() hint="New subscribers (not gift recipients) become VIP." />
+                <Checkbox name="form[sub_enabled]" id="sub-enabled" label="VIP for subscribing" checked=subscription.is_some() hint="New subscribers (not gift recipients) and subscribers who share a resub in chat become VIP." />
                 <DurationFields names=("form[sub_amount]", "form[sub_unit]") id="sub-amount" label="VIP time for a sub" value=subscription.or_else(default_time) />
                 <div class=row>
                     <Checkbox name="form[gift_enabled]" id="gift-enabled" label="VIP for gifting subs" checked=gift.is_some() hint="The gifter becomes VIP; anonymous gifts grant nobody." />
@@ -53,7 +53,7 @@ pub fn GrantRulesFields(rules: GrantRules, legend: &'static str) -> AnyView {
                     <DurationFields names=("form[gift_amount]", "form[gift_unit]") id="gift-amount" label="VIP time for gifts" value=gift.map(|g| g.duration).or_else(default_time) />
                 </div>
                 <div class=row>
-                    <Checkbox name="form[bits_enabled]" id="bits-enabled" label="VIP for cheering bits" checked=bits.is_some() hint="Counted per cheer; anonymous cheers grant nobody." />
+                    <Checkbox name="form[bits_enabled]" id="bits-enabled" label="VIP for bits" checked=bits.is_some() hint="Counted per cheer, Power-up or Combo, each on its own; anonymous cheers grant nobody." />
                     <Threshold name="form[bits_min]" id="bits-min" label="Bits needed" value=bits.map(|b| b.min_bits) />
                     <DurationFields names=("form[bits_amount]", "form[bits_unit]") id="bits-amount" label="VIP time for bits" value=bits.map(|b| b.duration).or_else(default_time) />
                 </div>

@@ -90,14 +90,15 @@ impl Default for Settings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct GrantRules {
     /// A viewer who subscribes (EventSub `channel.subscribe`; gifted subs are the gifter's, see
-    /// `gift`) is VIP for this long.
+    /// `gift`) or shares a resubscription (`channel.subscription.message`) is VIP for this long.
     #[serde(default)]
     pub subscription: Option<VipDuration>,
     /// A viewer who gifts at least `min_gifts` subs at once (`channel.subscription.gift`) is VIP.
     /// Anonymous gifts grant nobody.
     #[serde(default)]
     pub gift: Option<GiftRule>,
-    /// A viewer who cheers at least `min_bits` bits in one message (`channel.cheer`) is VIP.
+    /// A viewer who spends at least `min_bits` bits at once is VIP: in one cheer (`channel.cheer`),
+    /// one Power-up or one Combo (`channel.bits.use`, whose cheers are not counted again).
     /// Anonymous cheers grant nobody.
     #[serde(default)]
     pub bits: Option<BitsRule>,
@@ -112,7 +113,7 @@ pub struct GiftRule {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BitsRule {
-    /// Bits needed in one cheer (0 counts as 1).
+    /// Bits needed in one cheer, Power-up or Combo (0 counts as 1).
     pub min_bits: u32,
     pub duration: VipDuration,
 }
@@ -129,6 +130,9 @@ pub enum NoGrant {
     Anonymous,
     /// A sub someone else gifted: the gift rule rewards the gifter instead.
     GiftedSub,
+    /// A cheer as `channel.bits.use` reports it: the same cheer counts once, through
+    /// `channel.cheer` (which says whether it was anonymous).
+    CountedAsCheer,
 }
 
 impl GrantRules {
@@ -164,7 +168,7 @@ impl GrantRules {
         Ok(rule.duration)
     }
 
-    /// How long a cheer of `bits` makes the cheerer VIP.
+    /// How long a cheer (or a Power-up or Combo) of `bits` makes the viewer VIP.
     ///
     /// # Errors
     /// The [`NoGrant`] reason when it grants nothing.

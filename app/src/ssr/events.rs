@@ -63,6 +63,54 @@ pub enum TwitchEvent {
         viewer: Option<Viewer>,
         bits: u32,
     },
+    /// `channel.subscription.message`: a subscriber shared a resubscription in chat (Twitch sends
+    /// `channel.subscribe` for new subscriptions only). `message_id` as for [`Self::Subscribed`].
+    Resubscribed {
+        channel: ChannelId,
+        message_id: String,
+        viewer: Viewer,
+        /// `1000`, `2000` or `3000`.
+        tier: String,
+        /// Months subscribed in all.
+        cumulative_months: u32,
+        /// The text the subscriber shared (may be empty).
+        message: String,
+    },
+    /// `channel.bits.use`: bits spent in the channel — a cheer (also sent as `channel.cheer`), a
+    /// Power-up or a Combo. `viewer` is `None` when nobody is named.
+    BitsUsed {
+        channel: ChannelId,
+        message_id: String,
+        viewer: Option<Viewer>,
+        bits: u32,
+        kind: BitsUse,
+    },
+}
+
+/// What bits were spent on (`channel.bits.use` `type`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BitsUse {
+    /// `cheer`: the same cheer `channel.cheer` reports.
+    Cheer,
+    /// `power_up`, with the Power-up's own `type` (`message_effect`, `celebration`,
+    /// `gigantify_an_emote`, …).
+    PowerUp(String),
+    /// `combo`.
+    Combo,
+    /// A type Twitch added after this was written, as sent.
+    Other(String),
+}
+
+impl BitsUse {
+    /// Reads `channel.bits.use`'s `type` (and the Power-up's `type`).
+    pub fn from_twitch(kind: &str, power_up: Option<&str>) -> Self {
+        match kind {
+            "cheer" => Self::Cheer,
+            "power_up" => Self::PowerUp(power_up.unwrap_or_default().to_owned()),
+            "combo" => Self::Combo,
+            other => Self::Other(other.to_owned()),
+        }
+    }
 }
 
 /// Where EventSub delivers events. Delivery is at least once: a message id seen before is dropped

@@ -21,7 +21,10 @@
 //! | `POST /sim/channels/{b}/online` | – | `stream.online` |
 //! | `POST /sim/channels/{b}/subscribe` | `{user, tier?}` | `channel.subscribe` |
 //! | `POST /sim/channels/{b}/gift` | `{user?, total, tier?, recipients?}` | `channel.subscription.gift` (no `user`: anonymous) |
-//! | `POST /sim/channels/{b}/cheer` | `{user?, bits, message?}` | `channel.cheer` (no `user`: anonymous) |
+//! | `POST /sim/channels/{b}/cheer` | `{user?, bits, message?}` | `channel.cheer` and `channel.bits.use` (no `user`: anonymous) |
+//! | `POST /sim/channels/{b}/resubscribe` | `{user, cumulative_months?, streak_months?, duration_months?, message?}` | `channel.subscription.message` (a subscriber; 2 months, 1 paid, by default) |
+//! | `POST /sim/channels/{b}/power_up` | `{user, type, bits, message?}` | `channel.bits.use` `power_up` (`message_effect` needs a message) |
+//! | `POST /sim/channels/{b}/combo` | `{user, bits}` | `channel.bits.use` `combo` |
 //! | `POST /sim/fail_next` | `{endpoint, status}` | inject a failure |
 //! | `POST /sim/delay` | `{endpoint, millis}` | answer `endpoint` only after a pause (0 removes it) |
 //! | `POST /sim/clock/advance` | `{seconds}` | move time |
@@ -48,7 +51,9 @@ use crate::helix::redemptions::redemption_json;
 use crate::helix::rewards::reward_json;
 use crate::helix::users::user_json;
 use crate::state::random_token;
-use crate::{actions, support, Simulator};
+use crate::{actions, Simulator};
+
+mod support;
 
 /// The `/sim` router.
 pub fn router() -> Router<Simulator> {
@@ -71,9 +76,6 @@ pub fn router() -> Router<Simulator> {
         .route("/channels/{b}/rewards", post(reward))
         .route("/channels/{b}/redeem", post(redeem))
         .route("/channels/{b}/online", post(online))
-        .route("/channels/{b}/subscribe", post(subscribe))
-        .route("/channels/{b}/gift", post(gift))
-        .route("/channels/{b}/cheer", post(cheer))
         .route("/fail_next", post(fail_next))
         .route("/delay", post(delay))
         .route("/clock/advance", post(advance))
@@ -83,6 +85,7 @@ pub fn router() -> Router<Simulator> {
         .route("/ws/drop", post(crate::chaos::drop_route))
         .route("/subscriptions", get(subscriptions))
         .route("/webhooks", get(webhooks))
+        .merge(support::router())
 }
 
 type Res = Result<Response, ApiError>;
@@ -297,64 +300,6 @@ async fn redeem(State(sim): State<Simulator>, Path(b): Path<String>, bytes: Byte
 
 async fn online(State(sim): State<Simulator>, Path(b): Path<String>) -> Res {
     sim.with_world(|w| actions::stream_online(w, &b))?;
-    ok()
-}
-
-fn tier_1000() -> String {
-    "1000".into()
-}
-
-#[derive(Deserialize)]
-struct SubscribeReq {
-    user: String,
-    #[serde(default = "tier_1000")]
-    tier: String,
-}
-
-async fn subscribe(State(sim): State<Simulator>, Path(b): Path<String>, bytes: Bytes) -> Res {
-    let req: SubscribeReq = body(&bytes)?;
-    sim.with_world(|w| support::subscribe(w, &b, &req.user, &req.tier))?;
-    ok()
-}
-
-#[derive(Deserialize)]
-struct GiftReq {
-    /// Absent: an anonymous gift.
-    user: Option<String>,
-    total: i64,
-    #[serde(default = "tier_1000")]
-    tier: String,
-    #[serde(default)]
-    recipients: Vec<String>,
-}
-
-async fn gift(State(sim): State<Simulator>, Path(b): Path<String>, bytes: Bytes) -> Res {
-    let req: GiftReq = body(&bytes)?;
-    sim.with_world(|w| {
-        support::gift(
-            w,
-            &b,
-            req.user.as_deref(),
-            req.total,
-            &req.tier,
-            &req.recipients,
-        )
-    })?;
-    ok()
-}
-
-#[derive(Deserialize)]
-struct CheerReq {
-    /// Absent: an anonymous cheer.
-    user: Option<String>,
-    bits: i64,
-    #[serde(default)]
-    message: String,
-}
-
-async fn cheer(State(sim): State<Simulator>, Path(b): Path<String>, bytes: Bytes) -> Res {
-    let req: CheerReq = body(&bytes)?;
-    sim.with_world(|w| support::cheer(w, &b, req.user.as_deref(), req.bits, &req.message))?;
     ok()
 }
 

@@ -136,6 +136,24 @@ pub const SUB_TYPES: &[SubType] = &[
         scopes: BITS,
         webhook_only: false,
     },
+    // Twitch's subscription types: `channel.subscription.message` needs
+    // `channel:read:subscriptions`, `channel.bits.use` needs `bits:read` (the broadcaster's).
+    SubType {
+        name: "channel.subscription.message",
+        version: "1",
+        condition: &["broadcaster_user_id"],
+        optional: &[],
+        scopes: SUBS,
+        webhook_only: false,
+    },
+    SubType {
+        name: "channel.bits.use",
+        version: "1",
+        condition: &["broadcaster_user_id"],
+        optional: &[],
+        scopes: BITS,
+        webhook_only: false,
+    },
     SubType {
         name: "user.authorization.revoke",
         version: "1",

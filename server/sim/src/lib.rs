@@ -39,6 +39,7 @@ use tokio::task::JoinHandle;
 
 pub mod actions;
 pub mod auth;
+pub mod bits;
 pub mod chaos;
 pub mod control;
 pub mod error;

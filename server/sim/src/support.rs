@@ -1,18 +1,22 @@
-//! Viewers supporting a channel with money: subscriptions, gifted subs and cheers. Each emits the
-//! EventSub notification Twitch sends (shapes as in twitch_api 0.8.0's copies of Twitch's
-//! examples; anonymous gifts and cheers carry null user fields):
+//! Viewers supporting a channel with money: subscriptions, resubscriptions, gifted subs and cheers.
+//! Each emits the EventSub notification Twitch sends (shapes as in twitch_api 0.8.0's copies of
+//! Twitch's examples; anonymous gifts and cheers carry null user fields):
 //!
 //! * a viewer subscribes → `channel.subscribe` (`is_gift: false`);
+//! * a subscriber shares a resubscription in chat → `channel.subscription.message`;
 //! * a viewer (or an anonymous one) gifts N subs → `channel.subscription.gift`, then one
 //!   `channel.subscribe` with `is_gift: true` per named recipient;
-//! * a viewer (or an anonymous one) cheers → `channel.cheer`.
+//! * a viewer (or an anonymous one) cheers → `channel.cheer`, then `channel.bits.use`
+//!   ([`crate::bits`]).
 //!
-//! Twitch's rule kept here: a viewer already subscribed cannot subscribe (or be gifted a sub)
-//! again; resubscriptions are another event type the simulator does not model.
+//! Twitch's rules kept here: a viewer already subscribed cannot subscribe (or be gifted a sub)
+//! again (`channel.subscribe` "does not include resubscribes"); a resubscription is shared by a
+//! subscriber, in a month after the first.
 
 use serde_json::{json, Map, Value};
 
 use crate::actions::resolve_pair;
+use crate::bits;
 use crate::error::ApiError;
 use crate::events::{emit, user_fields};
 use crate::{Simulator, World};
@@ -71,6 +75,59 @@ pub fn subscribe(w: &mut World, broadcaster: &str, user: &str, tier: &str) -> Re
     let (b, u) = resolve_pair(w, broadcaster, user)?;
     not_subscribed(w, &b, &u)?;
     apply_subscribe(w, &b, &u, tier, false);
+    Ok(())
+}
+
+/// What a subscriber shares with a resubscription.
+#[derive(Debug, Clone, Default)]
+pub struct Resub {
+    /// Months subscribed in all, this one included (at least 2: the first month is a new sub).
+    pub cumulative_months: i64,
+    /// Consecutive months, or `None` when the subscriber does not share the streak.
+    pub streak_months: Option<i64>,
+    /// Months paid for at once (1, 3, 6 or 12 on Twitch; at least 1 here).
+    pub duration_months: i64,
+    /// The chat message (may be empty).
+    pub text: String,
+}
+
+/// A subscriber shares a resubscription in chat (`channel.subscription.message`, at their tier).
+pub fn resubscribe(
+    w: &mut World,
+    broadcaster: &str,
+    user: &str,
+    resub: &Resub,
+) -> Result<(), ApiError> {
+    let (b, u) = resolve_pair(w, broadcaster, user)?;
+    let tier = w
+        .channels
+        .get(&b)
+        .and_then(|c| c.subscribers.get(&u))
+        .cloned()
+        .ok_or_else(|| ApiError::bad_request(format!("user {user} is not subscribed")))?;
+    if resub.cumulative_months < 2 {
+        return Err(ApiError::bad_request(
+            "cumulative_months must be at least 2 (a first month is a new subscription)",
+        ));
+    }
+    if resub.duration_months < 1 {
+        return Err(ApiError::bad_request("duration_months must be at least 1"));
+    }
+    if resub
+        .streak_months
+        .is_some_and(|s| s < 1 || s > resub.cumulative_months)
+    {
+        return Err(ApiError::bad_request(
+            "streak_months must be between 1 and cumulative_months",
+        ));
+    }
+    let mut m = support_event(w, &b, Some(&u));
+    m.insert("tier".into(), json!(tier));
+    m.insert("message".into(), json!({"text": resub.text, "emotes": []}));
+    m.insert("cumulative_months".into(), json!(resub.cumulative_months));
+    m.insert("streak_months".into(), json!(resub.streak_months));
+    m.insert("duration_months".into(), json!(resub.duration_months));
+    emit(w, "channel.subscription.message", &b, &[], Value::Object(m));
     Ok(())
 }
 
@@ -144,6 +201,7 @@ pub fn cheer(
     m.insert("message".into(), json!(message));
     m.insert("bits".into(), json!(bits));
     emit(w, "channel.cheer", &b, &[], Value::Object(m));
+    bits::emit_cheer(w, &b, user.as_deref(), bits, message);
     Ok(())
 }
 
@@ -165,7 +223,17 @@ impl Simulator {
         self.with_world(|w| gift(w, broadcaster, gifter, total, "1000", recipients))
     }
 
-    /// A viewer (`None`: anonymous) cheers (`channel.cheer`).
+    /// A subscriber shares a resubscription (`channel.subscription.message`).
+    pub fn resubscribe(
+        &self,
+        broadcaster: &str,
+        user: &str,
+        resub: &Resub,
+    ) -> Result<(), ApiError> {
+        self.with_world(|w| resubscribe(w, broadcaster, user, resub))
+    }
+
+    /// A viewer (`None`: anonymous) cheers (`channel.cheer` and `channel.bits.use`).
     pub fn cheer(&self, broadcaster: &str, user: Option<&str>, bits: i64) -> Result<(), ApiError> {
         self.with_world(|w| cheer(w, broadcaster, user, bits, "Cheer100"))
     }

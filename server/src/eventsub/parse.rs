@@ -25,6 +25,8 @@ pub const USER_AUTHORIZATION_REVOKE: &str = "user.authorization.revoke";
 pub const SUBSCRIBE: &str = "channel.subscribe";
 pub const SUBSCRIPTION_GIFT: &str = "channel.subscription.gift";
 pub const CHEER: &str = "channel.cheer";
+pub const RESUBSCRIPTION: &str = "channel.subscription.message";
+pub const BITS_USE: &str = "channel.bits.use";
 
 /// The per-channel subscription types (all version 1, condition `broadcaster_user_id`).
 pub const CHANNEL_TYPES: [&str; 7] = [
@@ -39,7 +41,13 @@ pub const CHANNEL_TYPES: [&str; 7] = [
 
 /// Per-channel types (version 1, condition `broadcaster_user_id`) subscribed only while the
 /// channel has the matching grant rule on and its token carries the scope (see `subscribe`).
-pub const RULE_TYPES: [&str; 3] = [SUBSCRIBE, SUBSCRIPTION_GIFT, CHEER];
+pub const RULE_TYPES: [&str; 5] = [
+    SUBSCRIBE,
+    SUBSCRIPTION_GIFT,
+    RESUBSCRIPTION,
+    CHEER,
+    BITS_USE,
+];
 
 /// The revocation status meaning "the user took the app's authorisation away".
 pub const AUTHORIZATION_REVOKED: &str = "authorization_revoked";
@@ -280,7 +288,8 @@ struct RevokeEvent {
 
 /// The domain event a notification carries; `None` for types the app does not act on.
 /// `message_id` (WebSocket metadata, or the webhook's `Twitch-Eventsub-Message-Id`) identifies
-/// subscriptions, gifts and cheers, which have no id of their own.
+/// subscriptions, resubscriptions, gifts, cheers and other uses of bits, which have no id of their
+/// own.
 ///
 /// # Errors
 /// [`ParseError`] when a known type's event lacks a field the app needs.
@@ -331,6 +340,8 @@ pub fn notification_event(
             user_id: from::<RevokeEvent>(event)?.user_id,
         },
         kind @ (SUBSCRIBE | SUBSCRIPTION_GIFT | CHEER) => support_event(kind, message_id, event)?,
+        RESUBSCRIPTION => resub::resubscribed(message_id, event)?,
+        BITS_USE => bits::bits_used(message_id, event)?,
         _ => return Ok(None),
     }))
 }
@@ -349,6 +360,12 @@ pub fn revocation_event(sub: &Subscription) -> Option<TwitchEvent> {
 #[path = "parse_support.rs"]
 mod support;
 use support::support_event;
+
+#[path = "parse_resub.rs"]
+mod resub;
+
+#[path = "parse_bits.rs"]
+mod bits;
 
 #[cfg(test)]
 #[path = "parse_tests.rs"]

@@ -48,7 +48,7 @@ impl SupportEvent {
 }
 
 /// A count from an event: negative means malformed, beyond `u32` is capped.
-fn count(value: Option<i64>, field: &'static str) -> Result<u32, ParseError> {
+pub(super) fn count(value: Option<i64>, field: &'static str) -> Result<u32, ParseError> {
     let value = value.ok_or(ParseError::Missing(field))?;
     if value < 0 {
         return Err(ParseError::Missing(field));

@@ -1,9 +1,11 @@
 //! What each channel subscribes to, and the WebSocket subscriptions (Twitch docs): with the
 //! broadcaster's user token, refreshed once after a 401. For every channel: redemption add, VIP
 //! add/remove, moderator add/remove, reward update/remove and `stream.online`. For a channel whose grant
-//! rules are on, also `channel.subscribe`, `channel.subscription.gift` and `channel.cheer`, each only
-//! once the broadcaster granted its scope (Twitch refuses it with 403 otherwise); a refusal of one
-//! of these is logged and does not stop the channel's EventSub. Every subscription's outcome is
+//! rules are on, also `channel.subscribe` and `channel.subscription.message` (subscription rule),
+//! `channel.subscription.gift` (gift rule), `channel.cheer` and `channel.bits.use` (bits rule: cheers
+//! count through the first, Power-ups and Combos through the second), each only once the broadcaster
+//! granted its scope (Twitch refuses it with 403 otherwise); a refusal of one of these is logged and
+//! does not stop the channel's EventSub. Every subscription's outcome is
 //! reported; Twitch's limits ([`super::limits`]) stop the channel with [`SubscribeError::Limit`].
 //! The webhook transport's subscriptions are in [`super::subscribe_webhook`].
 
@@ -15,7 +17,9 @@ use serde_json::{json, Value};
 use super::limits::{
     budget_exhausted, is_eventsub_limit, limit_reason, over_budget, too_many_for_connection,
 };
-use super::parse::{CHANNEL_TYPES, CHEER, RULE_TYPES, SUBSCRIBE, SUBSCRIPTION_GIFT};
+use super::parse::{
+    BITS_USE, CHANNEL_TYPES, CHEER, RESUBSCRIPTION, RULE_TYPES, SUBSCRIBE, SUBSCRIPTION_GIFT,
+};
 use super::parse_stream::STREAM_ONLINE;
 use super::report::Report;
 use super::status::from_twitch;
@@ -84,7 +88,13 @@ pub fn rule_types(rules: &GrantRules, granted: &[String]) -> Vec<&'static str> {
     [
         (SUBSCRIBE, rules.subscription.is_some(), RuleFeature::Subs),
         (SUBSCRIPTION_GIFT, rules.gift.is_some(), RuleFeature::Subs),
+        (
+            RESUBSCRIPTION,
+            rules.subscription.is_some(),
+            RuleFeature::Subs,
+        ),
         (CHEER, rules.bits.is_some(), RuleFeature::Bits),
+        (BITS_USE, rules.bits.is_some(), RuleFeature::Bits),
     ]
     .into_iter()
     .filter(|(_, on, feature)| *on && has(*feature))
@@ -322,9 +332,20 @@ mod tests {
         };
         assert_eq!(
             rule_types(&rules, &all_rule_scopes()),
-            [SUBSCRIPTION_GIFT, CHEER]
+            [SUBSCRIPTION_GIFT, CHEER, BITS_USE]
         );
-        assert_eq!(rule_types(&rules, &granted(&["bits:read"])), [CHEER]);
+        assert_eq!(
+            rule_types(&rules, &granted(&["bits:read"])),
+            [CHEER, BITS_USE]
+        );
         assert!(rule_types(&rules, &granted(&["channel:manage:vips"])).is_empty());
+        let subs = GrantRules {
+            subscription: Some(hour),
+            ..GrantRules::default()
+        };
+        assert_eq!(
+            rule_types(&subs, &granted(&["channel:read:subscriptions"])),
+            [SUBSCRIBE, RESUBSCRIPTION]
+        );
     }
 }

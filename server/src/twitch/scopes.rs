@@ -28,9 +28,10 @@ pub const REQUIRED_SCOPES: [(&str, &str); 4] = [
 /// A feature that needs an optional scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuleFeature {
-    /// VIP for a subscription or a gift of subs (`channel.subscribe`, `channel.subscription.gift`).
+    /// VIP for a subscription, a shared resubscription or a gift of subs (`channel.subscribe`,
+    /// `channel.subscription.message`, `channel.subscription.gift`).
     Subs,
-    /// VIP for a cheer (`channel.cheer`).
+    /// VIP for a cheer, a Power-up or a Combo (`channel.cheer`, `channel.bits.use`).
     Bits,
 }
 
@@ -48,10 +49,14 @@ impl RuleFeature {
 pub const OPTIONAL_SCOPES: [(&str, &str, RuleFeature); 2] = [
     (
         "channel:read:subscriptions",
-        "grant VIP for subscriptions and gifted subs",
+        "grant VIP for subscriptions, resubscriptions and gifted subs",
         RuleFeature::Subs,
     ),
-    ("bits:read", "grant VIP for cheers", RuleFeature::Bits),
+    (
+        "bits:read",
+        "grant VIP for cheers, Power-ups and Combos",
+        RuleFeature::Bits,
+    ),
 ];
 
 /// The optional scope that the feature needs.

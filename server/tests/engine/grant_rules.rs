@@ -6,7 +6,7 @@ use super::*;
 
 const MINUTE: u64 = 60;
 
-fn rules() -> GrantRules {
+pub(super) fn rules() -> GrantRules {
     GrantRules {
         subscription: Some(secs(2 * HOUR)),
         gift: Some(GiftRule {
@@ -20,7 +20,7 @@ fn rules() -> GrantRules {
     }
 }
 
-async fn with_rules() -> Harness {
+pub(super) async fn with_rules() -> Harness {
     Harness::with_settings(Settings {
         grant_rules: rules(),
         ..Settings::default()

@@ -1,11 +1,12 @@
-//! Subscriptions for the grant rules: `channel.subscribe`, `channel.subscription.gift` and
-//! `channel.cheer` are subscribed only while their rule is on and the broadcaster granted the
-//! scope; turning a rule on is picked up without a restart; the events reach the sink with the
-//! EventSub message id.
+//! Subscriptions for the grant rules: `channel.subscribe`, `channel.subscription.message`,
+//! `channel.subscription.gift`, `channel.cheer` and `channel.bits.use` are subscribed only while
+//! their rule is on and the broadcaster granted the scope; turning a rule on is picked up without
+//! a restart; the events reach the sink with the EventSub message id.
 
 use app::model::{BitsRule, GiftRule, GrantRules, Settings, VipDuration};
+use app::ssr::events::BitsUse;
 use chrono::Utc;
-use server::eventsub::parse::{CHEER, SUBSCRIBE, SUBSCRIPTION_GIFT};
+use server::eventsub::parse::{BITS_USE, CHEER, RESUBSCRIPTION, SUBSCRIBE, SUBSCRIPTION_GIFT};
 use server::twitch::oauth::IssuedTokens;
 
 use super::*;
@@ -89,7 +90,7 @@ async fn rule_types_follow_the_rules_and_scopes_and_events_carry_the_message_id(
     let supervisor = h.supervisor(h.settings(Duration::from_secs(2)));
     supervisor.watch(h.channel());
     connected(&h, &supervisor).await;
-    assert_eq!(enabled_kinds(&h), expected_kinds(&[CHEER]));
+    assert_eq!(enabled_kinds(&h), expected_kinds(&[CHEER, BITS_USE]));
 
     h.sim
         .cheer(&h.streamer.id, Some(&h.viewer.id), 250)
@@ -118,6 +119,21 @@ async fn rule_types_follow_the_rules_and_scopes_and_events_carry_the_message_id(
     assert!(!message_id.is_empty());
     assert_eq!(viewer.unwrap().id, h.viewer.id);
     assert_eq!(bits, 250);
+    // The same cheer as a use of bits, and a Power-up, which only that type reports.
+    h.sim
+        .use_power_up(&h.streamer.id, &h.viewer.id, "celebration", 100, "")
+        .unwrap();
+    h.sink
+        .wait_until("cheer and Power-up as uses of bits", |e| {
+            let used = |want: &BitsUse| {
+                e.iter().any(|e| {
+                    matches!(e, TwitchEvent::BitsUsed { kind, viewer: Some(v), message_id, .. }
+                        if kind == want && v.id == h.viewer.id && !message_id.is_empty())
+                })
+            };
+            used(&BitsUse::Cheer) && used(&BitsUse::PowerUp("celebration".into()))
+        })
+        .await;
 
     // Nothing changed yet: no resubscription.
     assert_eq!(supervisor.refresh_rules().await, 0);
@@ -141,7 +157,14 @@ async fn rule_types_follow_the_rules_and_scopes_and_events_carry_the_message_id(
     .await;
     assert_eq!(supervisor.refresh_rules().await, 1);
     eventually("subscribed anew", || {
-        enabled_kinds(&h) == expected_kinds(&[SUBSCRIBE, SUBSCRIPTION_GIFT, CHEER])
+        enabled_kinds(&h)
+            == expected_kinds(&[
+                SUBSCRIBE,
+                SUBSCRIPTION_GIFT,
+                RESUBSCRIPTION,
+                CHEER,
+                BITS_USE,
+            ])
     })
     .await;
     connected(&h, &supervisor).await;
@@ -152,6 +175,23 @@ async fn rule_types_follow_the_rules_and_scopes_and_events_carry_the_message_id(
         .wait_until("subscribed", |e| {
             e.iter().any(|e| {
                 matches!(e, TwitchEvent::Subscribed { viewer, is_gift: false, .. } if viewer.id == h.viewer.id)
+            })
+        })
+        .await;
+    let resub = twitch_sim::support::Resub {
+        cumulative_months: 3,
+        streak_months: None,
+        duration_months: 1,
+        text: "three months".into(),
+    };
+    h.sim
+        .resubscribe(&h.streamer.id, &h.viewer.id, &resub)
+        .unwrap();
+    h.sink
+        .wait_until("resubscribed", |e| {
+            e.iter().any(|e| {
+                matches!(e, TwitchEvent::Resubscribed { viewer, cumulative_months: 3, tier, message, .. }
+                    if viewer.id == h.viewer.id && tier == "1000" && message == "three months")
             })
         })
         .await;

@@ -114,6 +114,28 @@ impl Engine {
                 self.support(channel, message_id, SupportKind::Cheer { viewer, bits })
                     .await?;
             }
+            TwitchEvent::Resubscribed {
+                channel,
+                message_id,
+                viewer,
+                tier,
+                cumulative_months,
+                message: _,
+            } => {
+                tracing::debug!(%channel, %tier, cumulative_months, "resubscription shared");
+                self.support(channel, message_id, SupportKind::Resubscription { viewer })
+                    .await?;
+            }
+            TwitchEvent::BitsUsed {
+                channel,
+                message_id,
+                viewer,
+                bits,
+                kind,
+            } => {
+                let kind = SupportKind::BitsUse { viewer, bits, kind };
+                self.support(channel, message_id, kind).await?;
+            }
         }
         Ok(())
     }
@@ -131,7 +153,7 @@ impl Engine {
                 kind,
             })
             .await?;
-        tracing::debug!(?outcome, "subscription, gift or cheer handled");
+        tracing::debug!(?outcome, "subscription, gift or use of bits handled");
         Ok(())
     }
 

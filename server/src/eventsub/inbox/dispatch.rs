@@ -87,11 +87,13 @@ impl Stored {
                 | TwitchEvent::VipRemoved { viewer: v, .. }
                 | TwitchEvent::ModeratorAdded { viewer: v, .. }
                 | TwitchEvent::ModeratorRemoved { viewer: v, .. }
-                | TwitchEvent::Subscribed { viewer: v, .. } => viewer(&v.id),
+                | TwitchEvent::Subscribed { viewer: v, .. }
+                | TwitchEvent::Resubscribed { viewer: v, .. } => viewer(&v.id),
                 TwitchEvent::SubsGifted { gifter, .. } => {
                     gifter.as_ref().map_or_else(own, |v| viewer(&v.id))
                 }
-                TwitchEvent::Cheered { viewer: v, .. } => {
+                TwitchEvent::Cheered { viewer: v, .. }
+                | TwitchEvent::BitsUsed { viewer: v, .. } => {
                     v.as_ref().map_or_else(own, |v| viewer(&v.id))
                 }
                 TwitchEvent::RewardUpdated { .. }
