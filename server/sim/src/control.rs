@@ -33,7 +33,7 @@
 //! | `POST /sim/ws/close` | `{session_id, code}` | close with a code |
 //! | `POST /sim/ws/drop` | `{session_id?}` | drop without a close frame (all when omitted) |
 //! | `GET /sim/subscriptions` | – | all EventSub subscriptions, with their status |
-//! | `GET /sim/webhooks` | – | webhook delivery log: one entry per attempt (`status`, `late`) |
+//! | `GET /sim/webhooks` | – | webhook delivery log: one entry per attempt (`status`, `late`, `took`) |
 
 use std::time::Duration;
 

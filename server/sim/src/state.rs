@@ -346,6 +346,9 @@ pub struct WebhookAttempt {
     /// No complete answer within [`Config::webhook_response_deadline`]: a failure even when
     /// `status` is 2XX.
     pub late: bool,
+    /// From sending the request to the complete answer (or giving up): what the callback made
+    /// Twitch wait.
+    pub took: std::time::Duration,
 }
 
 #[derive(Clone, Debug)]

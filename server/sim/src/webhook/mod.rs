@@ -133,10 +133,11 @@ async fn post(sim: &Simulator, job: &WebhookJob, message_id: &str, retry: u32) -
         }
         Err(_) => (None, String::new()),
     };
+    let took = started.elapsed();
     let answer = Answer {
         status,
         body,
-        late: !patience::in_time(started.elapsed(), deadline),
+        late: !patience::in_time(took, deadline),
     };
     if answer.late {
         tracing::info!(
@@ -155,6 +156,7 @@ async fn post(sim: &Simulator, job: &WebhookJob, message_id: &str, retry: u32) -
             retry,
             status: answer.status,
             late: answer.late,
+            took,
         })
     });
     answer
