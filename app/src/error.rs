@@ -23,6 +23,11 @@ pub enum Refusal {
     TwitchUnavailable,
     /// Twitch no longer accepts the channel's authorisation.
     NeedsReauth,
+    /// The channel has a reward with this title that the app cannot take over (made on Twitch's
+    /// dashboard or by another app), or another of the app's rewards has it.
+    DuplicateRewardTitle,
+    /// A reward was not deleted: some of its waiting redemptions could not be refunded on Twitch.
+    RedemptionsNotRefunded,
 }
 
 impl Refusal {
@@ -38,12 +43,17 @@ impl Refusal {
             Self::NotAVip => "not_a_vip",
             Self::TwitchUnavailable => "twitch_unavailable",
             Self::NeedsReauth => "needs_reauth",
+            Self::DuplicateRewardTitle => "duplicate_reward_title",
+            Self::RedemptionsNotRefunded => "redemptions_not_refunded",
         }
     }
 
     pub fn status(self) -> u16 {
         match self {
-            Self::SlotsFull | Self::NeedsReauth => 409,
+            Self::SlotsFull
+            | Self::NeedsReauth
+            | Self::DuplicateRewardTitle
+            | Self::RedemptionsNotRefunded => 409,
             Self::IsModerator | Self::AlreadyVip | Self::NotManaged => 422,
             Self::BuildACommunityRequired => 425,
             Self::UserBlocked => 400,
@@ -67,6 +77,12 @@ impl Refusal {
             Self::TwitchUnavailable => "Twitch is not answering right now; please try again",
             Self::NeedsReauth => {
                 "Twitch no longer accepts the channel's authorisation; log in again"
+            }
+            Self::DuplicateRewardTitle => {
+                "a reward with this title already exists on your channel; rename it"
+            }
+            Self::RedemptionsNotRefunded => {
+                "the reward was not deleted: some of its waiting redemptions could not be refunded on Twitch yet (the activity log lists them); try again shortly"
             }
         }
     }

@@ -15,6 +15,9 @@ pub enum RefundReason {
     UserBlocked,
     UserNotFound,
     RewardDisabled,
+    /// The streamer deleted the reward while the redemption was waiting (waitlisted or pending):
+    /// refunded first, as Twitch would otherwise close it as FULFILLED with the points kept.
+    RewardDeleted,
 }
 
 impl RefundReason {
@@ -31,6 +34,7 @@ impl RefundReason {
             Self::UserBlocked => "the channel has blocked this viewer",
             Self::UserNotFound => "the viewer's account was not found",
             Self::RewardDisabled => "this reward is switched off",
+            Self::RewardDeleted => "the reward was deleted",
         }
     }
 }
@@ -44,6 +48,10 @@ pub enum RedemptionOutcome {
     Fulfilled,
     Refunded(RefundReason),
     Waitlisted,
+    /// Twitch closed it without the app: its reward was deleted outside the app while it waited,
+    /// and Twitch marks such redemptions FULFILLED (points kept). No VIP was granted and the app
+    /// could not refund it; the streamer is told to make it up by hand.
+    ClosedByTwitch,
 }
 
 /// A channel-point redemption the app has seen. The Twitch redemption id is unique: a second

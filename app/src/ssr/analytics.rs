@@ -80,6 +80,7 @@ pub fn refund_label(reason: &str) -> String {
         Ok(RefundReason::UserBlocked) => "Viewer blocked",
         Ok(RefundReason::UserNotFound) => "Viewer not found",
         Ok(RefundReason::RewardDisabled) => "Reward switched off",
+        Ok(RefundReason::RewardDeleted) => "Reward deleted",
         Err(_) => return reason.replace('_', " "),
     }
     .to_owned()

@@ -5,10 +5,13 @@ use chrono::Utc;
 
 use super::accounts::new_id;
 use super::auth::{authorize_caller, Caller};
-use super::twitch::{RewardSpec, TwitchError};
+use super::engine::{ClearReport, EngineError, RewardRemoval};
+use super::twitch::{RewardError, RewardSpec, TwitchError};
 use super::{internal, ServerContext};
 use crate::error::{AppError, Refusal};
-use crate::model::{AuditAction, AuditEntry, ChannelId, LiveEvent, LiveKind, Reward, VipDuration};
+use crate::model::{
+    Actor, AuditAction, AuditEntry, ChannelId, LiveEvent, LiveKind, Reward, VipDuration,
+};
 
 /// What a streamer sets on a reward.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,10 +74,13 @@ pub async fn list(
         .map_err(|e| internal("listing rewards", &e))
 }
 
-/// Creates the reward on Twitch, then records it.
+/// Creates the reward on Twitch, then records it. Creation is idempotent: when Twitch answers
+/// that the title is taken by a reward this app created (an earlier attempt whose answer was lost
+/// created it), that reward is taken over instead (see [`super::reward_adoption`]).
 ///
 /// # Errors
-/// Access errors, validation errors, or Twitch's refusal.
+/// Access errors, validation errors, [`Refusal::DuplicateRewardTitle`] when a reward the app
+/// cannot take over has the title, or Twitch's refusal.
 pub async fn create(
     ctx: &ServerContext,
     caller: &Caller,
@@ -83,14 +89,17 @@ pub async fn create(
 ) -> Result<Reward, AppError> {
     let access = authorize_caller(ctx, caller, channel).await?;
     validate(&input.spec)?;
-    let id = ctx
-        .twitch()
-        .create_reward(channel, &input.spec)
-        .await
-        .map_err(twitch_error)?;
-    let reward = to_reward(id, channel, &input);
-    save(ctx, &reward, AuditAction::RewardCreated, access.actor).await?;
-    Ok(reward)
+    match ctx.twitch().create_reward(channel, &input.spec).await {
+        Ok(id) => {
+            let reward = to_reward(id, channel, &input);
+            save(ctx, &reward, AuditAction::RewardCreated, access.actor, None).await?;
+            Ok(reward)
+        }
+        Err(RewardError::DuplicateTitle) => {
+            super::reward_adoption::adopt(ctx, access.actor, channel, &input).await
+        }
+        Err(RewardError::Twitch(e)) => Err(twitch_error(e)),
+    }
 }
 
 /// Changes a reward on Twitch, then records it.
@@ -107,19 +116,30 @@ pub async fn update(
     let access = authorize_caller(ctx, caller, channel).await?;
     validate(&input.spec)?;
     owned(ctx, channel, reward_id).await?;
-    ctx.twitch()
+    match ctx
+        .twitch()
         .update_reward(channel, reward_id, &input.spec)
         .await
-        .map_err(twitch_error)?;
+    {
+        Ok(()) => {}
+        Err(RewardError::DuplicateTitle) => {
+            let title = input.spec.title.trim();
+            return Err(refuse_duplicate(ctx, access.actor, channel, title, "update_reward").await);
+        }
+        Err(RewardError::Twitch(e)) => return Err(twitch_error(e)),
+    }
     let reward = to_reward(reward_id.to_owned(), channel, &input);
-    save(ctx, &reward, AuditAction::RewardUpdated, access.actor).await?;
+    save(ctx, &reward, AuditAction::RewardUpdated, access.actor, None).await?;
     Ok(reward)
 }
 
-/// Deletes a reward on Twitch (a reward Twitch no longer has counts as deleted) and forgets it.
+/// Deletes a reward: switched off on Twitch, every redemption still waiting on it refunded (Twitch
+/// would close them as FULFILLED, points kept), then deleted on Twitch and forgotten (a reward
+/// Twitch no longer has counts as deleted). When a refund fails, the reward stays, switched off.
 ///
 /// # Errors
-/// [`AppError::NotFound`] for a reward of another channel; Twitch's refusal.
+/// [`AppError::NotFound`] for a reward of another channel; [`Refusal::RedemptionsNotRefunded`]
+/// when a refund failed (logged with the redemptions, shown as a banner); Twitch's refusal.
 pub async fn delete(
     ctx: &ServerContext,
     caller: &Caller,
@@ -128,18 +148,108 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     let access = authorize_caller(ctx, caller, channel).await?;
     let reward = owned(ctx, channel, reward_id).await?;
-    match ctx.twitch().delete_reward(channel, reward_id).await {
-        Ok(()) | Err(TwitchError::NotFound) => {}
-        Err(e) => return Err(twitch_error(e)),
-    }
-    ctx.store()
-        .delete_reward(reward_id)
+    let removal = ctx
+        .engine()
+        .delete_reward(channel, &reward)
         .await
-        .map_err(|e| internal("deleting a reward", &e))?;
-    audit(ctx, &reward, AuditAction::RewardDeleted, access.actor).await
+        .map_err(engine_error)?;
+    match removal {
+        RewardRemoval::Deleted(report) => {
+            let note = deleted_note(&report);
+            audit(ctx, &reward, AuditAction::RewardDeleted, access.actor, note.as_deref()).await
+        }
+        RewardRemoval::Kept(report) => Err(not_deleted(ctx, &reward, access.actor, &report).await),
+    }
 }
 
-fn to_reward(id: String, channel: &ChannelId, input: &RewardInput) -> Reward {
+fn deleted_note(report: &ClearReport) -> Option<String> {
+    let mut parts = Vec::new();
+    if report.refunded > 0 {
+        parts.push(format!("{} waiting redemption(s) refunded first", report.refunded));
+    }
+    if report.closed_by_twitch > 0 {
+        parts.push(format!(
+            "{} waiting redemption(s) had been closed on Twitch without a refund",
+            report.closed_by_twitch
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// The reward stays: the activity log and a banner say which redemptions still wait for a refund.
+async fn not_deleted(
+    ctx: &ServerContext,
+    reward: &Reward,
+    actor: Actor,
+    report: &ClearReport,
+) -> AppError {
+    tracing::warn!(reward = %reward.id, not_refunded = report.not_refunded.len(),
+        error = ?report.failure, "a reward was not deleted: refunds failed");
+    let entry = AuditEntry {
+        id: new_id(),
+        channel_id: reward.channel_id.clone(),
+        at: Utc::now(),
+        action: AuditAction::TwitchError,
+        actor,
+        target: None,
+        metadata: serde_json::json!({
+            "operation": "delete_reward",
+            "problem": "redemptions_not_refunded",
+            "banner": true,
+            "reward_id": reward.id,
+            "title": reward.title,
+            "refunded": report.refunded,
+            "not_refunded": report.not_refunded,
+            "detail": "the reward was not deleted (it is switched off): some waiting redemptions could not be refunded on Twitch; delete it again to retry",
+        }),
+    };
+    if let Err(e) = ctx.store().append_audit(&entry).await {
+        return internal("auditing a reward that was not deleted", &e);
+    }
+    ctx.live().publish(
+        LiveEvent::new(reward.channel_id.clone(), LiveKind::TwitchError).with_audit(entry),
+    );
+    ctx.live()
+        .publish(LiveEvent::new(reward.channel_id.clone(), LiveKind::RewardsChanged));
+    match report.failure {
+        Some(TwitchError::Unauthorized) => AppError::Refused(Refusal::NeedsReauth),
+        _ => AppError::Refused(Refusal::RedemptionsNotRefunded),
+    }
+}
+
+/// Twitch refused a title as taken by a reward the app cannot take over: logged, audited, and
+/// the streamer is asked to rename it.
+pub(super) async fn refuse_duplicate(
+    ctx: &ServerContext,
+    actor: Actor,
+    channel: &ChannelId,
+    title: &str,
+    operation: &str,
+) -> AppError {
+    tracing::info!(%channel, operation, "Twitch refused a reward title as taken");
+    let entry = AuditEntry {
+        id: new_id(),
+        channel_id: channel.clone(),
+        at: Utc::now(),
+        action: AuditAction::TwitchError,
+        actor,
+        target: None,
+        metadata: serde_json::json!({
+            "operation": operation,
+            "problem": "duplicate_reward_title",
+            "title": title,
+            "detail": Refusal::DuplicateRewardTitle.message(),
+        }),
+    };
+    if let Err(e) = ctx.store().append_audit(&entry).await {
+        return internal("auditing a refused reward title", &e);
+    }
+    ctx.live()
+        .publish(LiveEvent::new(channel.clone(), LiveKind::TwitchError).with_audit(entry));
+    AppError::Refused(Refusal::DuplicateRewardTitle)
+}
+
+pub(super) fn to_reward(id: String, channel: &ChannelId, input: &RewardInput) -> Reward {
     Reward {
         id,
         channel_id: channel.clone(),
@@ -167,25 +277,37 @@ async fn owned(
         .ok_or(AppError::NotFound)
 }
 
-async fn save(
+/// Records the reward, then audits and announces the change (`note` in words, if any).
+pub(super) async fn save(
     ctx: &ServerContext,
     reward: &Reward,
     action: AuditAction,
-    actor: crate::model::Actor,
+    actor: Actor,
+    note: Option<&str>,
 ) -> Result<(), AppError> {
     ctx.store()
         .save_reward(reward)
         .await
         .map_err(|e| internal("saving a reward", &e))?;
-    audit(ctx, reward, action, actor).await
+    audit(ctx, reward, action, actor, note).await
 }
 
 async fn audit(
     ctx: &ServerContext,
     reward: &Reward,
     action: AuditAction,
-    actor: crate::model::Actor,
+    actor: Actor,
+    note: Option<&str>,
 ) -> Result<(), AppError> {
+    let mut metadata = serde_json::json!({
+        "reward_id": reward.id,
+        "title": reward.title,
+        "cost": reward.cost,
+        "duration_secs": reward.duration.as_secs(),
+    });
+    if let Some(note) = note {
+        metadata["note"] = note.into();
+    }
     let entry = AuditEntry {
         id: new_id(),
         channel_id: reward.channel_id.clone(),
@@ -193,12 +315,7 @@ async fn audit(
         action,
         actor,
         target: None,
-        metadata: serde_json::json!({
-            "reward_id": reward.id,
-            "title": reward.title,
-            "cost": reward.cost,
-            "duration_secs": reward.duration.as_secs(),
-        }),
+        metadata,
     };
     ctx.store()
         .append_audit(&entry)
@@ -210,7 +327,7 @@ async fn audit(
     Ok(())
 }
 
-fn twitch_error(e: TwitchError) -> AppError {
+pub(super) fn twitch_error(e: TwitchError) -> AppError {
     tracing::warn!(error = %e, "Twitch refused a reward change");
     match e {
         TwitchError::Rejected(message) => AppError::Invalid(format!("Twitch refused: {message}")),
@@ -220,6 +337,15 @@ fn twitch_error(e: TwitchError) -> AppError {
         TwitchError::NotFound => AppError::NotFound,
         TwitchError::Unauthorized => AppError::Refused(Refusal::NeedsReauth),
         TwitchError::RateLimited { .. } | TwitchError::Transient(_) => AppError::Refused(Refusal::TwitchUnavailable),
+    }
+}
+
+fn engine_error(e: EngineError) -> AppError {
+    match e {
+        EngineError::Twitch(t) => twitch_error(t),
+        EngineError::UnknownChannel => AppError::NotFound,
+        EngineError::Contended => AppError::Refused(Refusal::TwitchUnavailable),
+        EngineError::Store(e) => internal("deleting a reward", &e),
     }
 }
 

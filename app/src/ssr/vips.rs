@@ -148,7 +148,7 @@ fn refusal(reason: RefundReason) -> Refusal {
         RefundReason::BuildACommunityRequired => Refusal::BuildACommunityRequired,
         RefundReason::UserBlocked => Refusal::UserBlocked,
         RefundReason::UserNotFound => Refusal::UserNotFound,
-        RefundReason::RewardDisabled => Refusal::TwitchUnavailable,
+        RefundReason::RewardDisabled | RefundReason::RewardDeleted => Refusal::TwitchUnavailable,
     }
 }
 
