@@ -3,20 +3,20 @@
 //! the request took effect). Creation is idempotent (a lost answer's reward is taken over, another
 //! app's title is the streamer's to change), and deleting a reward refunds what waits on it first.
 
-#[path = "support/helix_env.rs"]
-mod helix_env;
 #[path = "rewards/create.rs"]
 mod create;
 #[path = "rewards/delete.rs"]
 mod delete;
 #[path = "rewards/helix.rs"]
 mod helix;
+#[path = "support/helix_env.rs"]
+mod helix_env;
 
 use std::sync::{Arc, Mutex};
 
 use app::model::{
-    AuditAction, AuditEntry, AuditQuery, Channel, ChannelId, LiveEvent, LiveKind, Reward,
-    Settings, SlotsFullPolicy, Viewer, VipDuration,
+    AuditAction, AuditEntry, AuditQuery, Channel, ChannelId, LiveEvent, LiveKind, Reward, Settings,
+    SlotsFullPolicy, Viewer, VipDuration,
 };
 use app::ssr::auth::Caller;
 use app::ssr::engine::{Engine, GrantOutcome, IncomingRedemption, RetryPolicy};

@@ -13,7 +13,6 @@ pub mod events;
 mod http;
 pub mod live;
 pub mod notify;
-mod reward_adoption;
 pub mod reward_forms;
 pub mod rewards;
 pub mod settings;

@@ -188,8 +188,10 @@ pub trait TwitchApi: Send + Sync + 'static {
     /// Twitch turns the reward's UNFULFILLED redemptions FULFILLED (no refund): refund them first.
     async fn delete_reward(&self, channel: &ChannelId, reward_id: &str) -> Result<(), TwitchError>;
     /// The channel's rewards this app's client id created (and so may change), in Twitch's order.
-    async fn manageable_rewards(&self, channel: &ChannelId)
-        -> Result<Vec<ManagedReward>, TwitchError>;
+    async fn manageable_rewards(
+        &self,
+        channel: &ChannelId,
+    ) -> Result<Vec<ManagedReward>, TwitchError>;
     /// UNFULFILLED redemptions of one of the app's rewards, oldest first.
     async fn unfulfilled_redemptions(
         &self,

@@ -13,7 +13,9 @@ async fn a_reward_created_while_the_answer_was_lost_is_taken_over_and_redeemable
     let h = Lifecycle::start().await;
     // Twitch creates the reward, then the client gets a 502 instead of its answer; the client's
     // retry is refused as a duplicate title.
-    h.env.chaos.lose_next_answer(&format!("POST {REWARDS}"), 502);
+    h.env
+        .chaos
+        .lose_next_answer(&format!("POST {REWARDS}"), 502);
 
     let reward = h.create("VIP for an hour", 700).await.unwrap();
 
@@ -26,7 +28,10 @@ async fn a_reward_created_while_the_answer_was_lost_is_taken_over_and_redeemable
     assert_eq!(ours.len(), 1, "one reward on Twitch: {on_twitch:?}");
     assert_eq!(ours[0].0, reward.id);
     let stored = h.env.store.reward(&reward.id).await.unwrap().unwrap();
-    assert_eq!((stored.title.as_str(), stored.cost), ("VIP for an hour", 700));
+    assert_eq!(
+        (stored.title.as_str(), stored.cost),
+        ("VIP for an hour", 700)
+    );
     let created = h.audit(AuditAction::RewardCreated).await;
     assert_eq!(created.len(), 1);
     assert!(created[0].metadata["note"]
@@ -39,11 +44,7 @@ async fn a_reward_created_while_the_answer_was_lost_is_taken_over_and_redeemable
     let outcome = h.deliver(&redemption, &reward.id, 0).await;
     assert!(matches!(outcome, GrantOutcome::Granted(_)), "{outcome:?}");
     assert_eq!(h.status(&redemption), RedemptionStatus::Fulfilled);
-    assert!(h
-        .env
-        .sim
-        .vips(h.env.streamer())
-        .contains(&h.env.viewer(0)));
+    assert!(h.env.sim.vips(h.env.streamer()).contains(&h.env.viewer(0)));
     let record = h.env.store.redemption(&redemption).await.unwrap().unwrap();
     assert_eq!(record.outcome, RedemptionOutcome::Fulfilled);
 }

@@ -24,7 +24,9 @@ async fn a_taken_title_is_a_duplicate_on_create_and_update() {
     );
     // "Hydrate" is the demo channel's dashboard reward.
     assert_eq!(
-        client.update_reward(h.channel(), &id, &spec("HYDRATE", 10)).await,
+        client
+            .update_reward(h.channel(), &id, &spec("HYDRATE", 10))
+            .await,
         Err(RewardError::DuplicateTitle)
     );
 }
@@ -89,7 +91,9 @@ async fn many_redemptions_are_cancelled_in_one_call_and_only_those_still_waiting
     assert_eq!(patches[1].query_all("id"), ids);
     // Nothing left to cancel: Twitch's 404 means none of them.
     assert_eq!(
-        client.cancel_redemptions(h.channel(), &reward, &ids[..1]).await,
+        client
+            .cancel_redemptions(h.channel(), &reward, &ids[..1])
+            .await,
         Ok(vec![])
     );
 }

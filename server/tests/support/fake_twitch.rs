@@ -389,15 +389,17 @@ impl TwitchApi for InMemoryTwitch {
     ) -> Result<String, RewardError> {
         self.gate(Op::SetStatus, channel)?;
         self.with(|s| {
-            let taken = s.rewards.values().any(|(c, r)| {
-                c == channel && r.title.to_lowercase() == spec.title.to_lowercase()
-            });
+            let taken = s
+                .rewards
+                .values()
+                .any(|(c, r)| c == channel && r.title.to_lowercase() == spec.title.to_lowercase());
             if taken {
                 return Err(RewardError::DuplicateTitle);
             }
             s.next_id += 1;
             let id = format!("reward-{}", s.next_id);
-            s.rewards.insert(id.clone(), (channel.clone(), spec.clone()));
+            s.rewards
+                .insert(id.clone(), (channel.clone(), spec.clone()));
             Ok(id)
         })
     }

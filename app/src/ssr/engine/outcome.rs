@@ -145,8 +145,14 @@ impl Engine {
             RedemptionStatus::Canceled,
         )
         .await;
-        self.announce_refund(channel, &request.viewer, Some(request.duration), paid, reason)
-            .await?;
+        self.announce_refund(
+            channel,
+            &request.viewer,
+            Some(request.duration),
+            paid,
+            reason,
+        )
+        .await?;
         Ok(GrantOutcome::Refunded(reason))
     }
 

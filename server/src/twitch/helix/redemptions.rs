@@ -96,7 +96,8 @@ impl HelixClient {
                 "at most {MAX_REDEMPTIONS_PER_UPDATE} redemptions per call"
             )));
         }
-        let request = UpdateRedemptionStatusRequest::new(channel.as_str(), reward_id, first.as_str());
+        let request =
+            UpdateRedemptionStatusRequest::new(channel.as_str(), reward_id, first.as_str());
         let body = UpdateRedemptionStatusBody::status(CustomRewardRedemptionStatus::Canceled);
         let reply = self
             .transport
@@ -133,7 +134,10 @@ impl HelixClient {
         reward_id: &str,
         ids: &[&String],
     ) -> Result<Vec<String>, TwitchError> {
-        let ids: Vec<RedemptionId> = ids.iter().map(|id| RedemptionId::from((*id).clone())).collect();
+        let ids: Vec<RedemptionId> = ids
+            .iter()
+            .map(|id| RedemptionId::from((*id).clone()))
+            .collect();
         let request = GetCustomRewardRedemptionRequest::broadcaster_id(channel.as_str())
             .reward_id(reward_id)
             .ids(ids);

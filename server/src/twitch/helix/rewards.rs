@@ -33,7 +33,10 @@ impl HelixClient {
             .await?;
         if !reply.is_success() {
             if reply.after_unanswered {
-                tracing::info!(status = reply.status, "a reward creation was retried after no answer");
+                tracing::info!(
+                    status = reply.status,
+                    "a reward creation was retried after no answer"
+                );
             }
             return Err(classify::reward_error(reply.status, &reply.message()));
         }

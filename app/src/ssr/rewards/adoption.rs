@@ -5,13 +5,17 @@
 //! `only_manageable_rewards=true` (the rewards this app's client id created): the one with that
 //! title is taken over — recorded as the app's reward and brought to the requested settings. A
 //! reward of that title made on Twitch's dashboard or by another app cannot be managed by this app
-//! and is the streamer's to rename; one the app already has is not created twice.
+//! and is the streamer's to rename; one the app already has is not created twice. The refusal for
+//! a taken title (logged, audited) is here too, shared with renaming a reward.
 
-use super::rewards::{refuse_duplicate, save, to_reward, twitch_error, RewardInput};
-use super::twitch::{ManagedReward, RewardError, RewardSpec};
-use super::{internal, ServerContext};
-use crate::error::AppError;
-use crate::model::{Actor, AuditAction, ChannelId, Reward};
+use chrono::Utc;
+
+use super::{save, to_reward, twitch_error, RewardInput};
+use crate::error::{AppError, Refusal};
+use crate::model::{Actor, AuditAction, AuditEntry, ChannelId, LiveEvent, LiveKind, Reward};
+use crate::ssr::accounts::new_id;
+use crate::ssr::twitch::{ManagedReward, RewardError, RewardSpec};
+use crate::ssr::{internal, ServerContext};
 
 /// Why an adopted reward is in the activity log as created.
 const ADOPTED_NOTE: &str = "Twitch had this reward already: created by the app on an earlier attempt whose answer was lost, now taken over";
@@ -20,7 +24,7 @@ const ADOPTED_NOTE: &str = "Twitch had this reward already: created by the app o
 /// or explains why not.
 ///
 /// # Errors
-/// [`crate::error::Refusal::DuplicateRewardTitle`] when the title belongs to a reward the app did
+/// [`Refusal::DuplicateRewardTitle`] when the title belongs to a reward the app did
 /// not create or already manages with other settings; Twitch's refusal; store failures.
 pub(super) async fn adopt(
     ctx: &ServerContext,
@@ -63,9 +67,7 @@ pub(super) async fn adopt(
             .await
             .map_err(|e| match e {
                 RewardError::Twitch(e) => twitch_error(e),
-                RewardError::DuplicateTitle => {
-                    AppError::Refused(crate::error::Refusal::DuplicateRewardTitle)
-                }
+                RewardError::DuplicateTitle => AppError::Refused(Refusal::DuplicateRewardTitle),
             })?;
     }
     tracing::info!(%channel, reward = %found.id, "took over a reward the app had created on Twitch");
@@ -78,6 +80,38 @@ pub(super) async fn adopt(
     )
     .await?;
     Ok(wanted)
+}
+
+/// Twitch refused a title as taken by a reward the app cannot take over: logged, audited, and
+/// the streamer is asked to rename it.
+pub(super) async fn refuse_duplicate(
+    ctx: &ServerContext,
+    actor: Actor,
+    channel: &ChannelId,
+    title: &str,
+    operation: &str,
+) -> AppError {
+    tracing::info!(%channel, operation, "Twitch refused a reward title as taken");
+    let entry = AuditEntry {
+        id: new_id(),
+        channel_id: channel.clone(),
+        at: Utc::now(),
+        action: AuditAction::TwitchError,
+        actor,
+        target: None,
+        metadata: serde_json::json!({
+            "operation": operation,
+            "problem": "duplicate_reward_title",
+            "title": title,
+            "detail": Refusal::DuplicateRewardTitle.message(),
+        }),
+    };
+    if let Err(e) = ctx.store().append_audit(&entry).await {
+        return internal("auditing a refused reward title", &e);
+    }
+    ctx.live()
+        .publish(LiveEvent::new(channel.clone(), LiveKind::TwitchError).with_audit(entry));
+    AppError::Refused(Refusal::DuplicateRewardTitle)
 }
 
 /// Whether two titles are the same to Twitch's uniqueness rule (which ignores case).

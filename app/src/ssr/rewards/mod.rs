@@ -1,11 +1,17 @@
 //! Reward use cases: the channel-point rewards the app creates on Twitch (only rewards the app
 //! created can be fulfilled or refunded by it) and keeps in the store with their VIP duration.
+//! Taking over a reward whose creation answer was lost is in [`adoption`]; deleting a reward (its
+//! waiting redemptions refunded first) in [`deletion`].
+
+mod adoption;
+mod deletion;
+
+pub use deletion::delete;
 
 use chrono::Utc;
 
 use super::accounts::new_id;
 use super::auth::{authorize_caller, Caller};
-use super::engine::{ClearReport, EngineError, RewardRemoval};
 use super::twitch::{RewardError, RewardSpec, TwitchError};
 use super::{internal, ServerContext};
 use crate::error::{AppError, Refusal};
@@ -76,7 +82,7 @@ pub async fn list(
 
 /// Creates the reward on Twitch, then records it. Creation is idempotent: when Twitch answers
 /// that the title is taken by a reward this app created (an earlier attempt whose answer was lost
-/// created it), that reward is taken over instead (see [`super::reward_adoption`]).
+/// created it), that reward is taken over instead (see [`adoption`]).
 ///
 /// # Errors
 /// Access errors, validation errors, [`Refusal::DuplicateRewardTitle`] when a reward the app
@@ -96,7 +102,7 @@ pub async fn create(
             Ok(reward)
         }
         Err(RewardError::DuplicateTitle) => {
-            super::reward_adoption::adopt(ctx, access.actor, channel, &input).await
+            adoption::adopt(ctx, access.actor, channel, &input).await
         }
         Err(RewardError::Twitch(e)) => Err(twitch_error(e)),
     }
@@ -124,129 +130,20 @@ pub async fn update(
         Ok(()) => {}
         Err(RewardError::DuplicateTitle) => {
             let title = input.spec.title.trim();
-            return Err(refuse_duplicate(ctx, access.actor, channel, title, "update_reward").await);
+            return Err(adoption::refuse_duplicate(
+                ctx,
+                access.actor,
+                channel,
+                title,
+                "update_reward",
+            )
+            .await);
         }
         Err(RewardError::Twitch(e)) => return Err(twitch_error(e)),
     }
     let reward = to_reward(reward_id.to_owned(), channel, &input);
     save(ctx, &reward, AuditAction::RewardUpdated, access.actor, None).await?;
     Ok(reward)
-}
-
-/// Deletes a reward: switched off on Twitch, every redemption still waiting on it refunded (Twitch
-/// would close them as FULFILLED, points kept), then deleted on Twitch and forgotten (a reward
-/// Twitch no longer has counts as deleted). When a refund fails, the reward stays, switched off.
-///
-/// # Errors
-/// [`AppError::NotFound`] for a reward of another channel; [`Refusal::RedemptionsNotRefunded`]
-/// when a refund failed (logged with the redemptions, shown as a banner); Twitch's refusal.
-pub async fn delete(
-    ctx: &ServerContext,
-    caller: &Caller,
-    channel: &ChannelId,
-    reward_id: &str,
-) -> Result<(), AppError> {
-    let access = authorize_caller(ctx, caller, channel).await?;
-    let reward = owned(ctx, channel, reward_id).await?;
-    let removal = ctx
-        .engine()
-        .delete_reward(channel, &reward)
-        .await
-        .map_err(engine_error)?;
-    match removal {
-        RewardRemoval::Deleted(report) => {
-            let note = deleted_note(&report);
-            audit(ctx, &reward, AuditAction::RewardDeleted, access.actor, note.as_deref()).await
-        }
-        RewardRemoval::Kept(report) => Err(not_deleted(ctx, &reward, access.actor, &report).await),
-    }
-}
-
-fn deleted_note(report: &ClearReport) -> Option<String> {
-    let mut parts = Vec::new();
-    if report.refunded > 0 {
-        parts.push(format!("{} waiting redemption(s) refunded first", report.refunded));
-    }
-    if report.closed_by_twitch > 0 {
-        parts.push(format!(
-            "{} waiting redemption(s) had been closed on Twitch without a refund",
-            report.closed_by_twitch
-        ));
-    }
-    (!parts.is_empty()).then(|| parts.join("; "))
-}
-
-/// The reward stays: the activity log and a banner say which redemptions still wait for a refund.
-async fn not_deleted(
-    ctx: &ServerContext,
-    reward: &Reward,
-    actor: Actor,
-    report: &ClearReport,
-) -> AppError {
-    tracing::warn!(reward = %reward.id, not_refunded = report.not_refunded.len(),
-        error = ?report.failure, "a reward was not deleted: refunds failed");
-    let entry = AuditEntry {
-        id: new_id(),
-        channel_id: reward.channel_id.clone(),
-        at: Utc::now(),
-        action: AuditAction::TwitchError,
-        actor,
-        target: None,
-        metadata: serde_json::json!({
-            "operation": "delete_reward",
-            "problem": "redemptions_not_refunded",
-            "banner": true,
-            "reward_id": reward.id,
-            "title": reward.title,
-            "refunded": report.refunded,
-            "not_refunded": report.not_refunded,
-            "detail": "the reward was not deleted (it is switched off): some waiting redemptions could not be refunded on Twitch; delete it again to retry",
-        }),
-    };
-    if let Err(e) = ctx.store().append_audit(&entry).await {
-        return internal("auditing a reward that was not deleted", &e);
-    }
-    ctx.live().publish(
-        LiveEvent::new(reward.channel_id.clone(), LiveKind::TwitchError).with_audit(entry),
-    );
-    ctx.live()
-        .publish(LiveEvent::new(reward.channel_id.clone(), LiveKind::RewardsChanged));
-    match report.failure {
-        Some(TwitchError::Unauthorized) => AppError::Refused(Refusal::NeedsReauth),
-        _ => AppError::Refused(Refusal::RedemptionsNotRefunded),
-    }
-}
-
-/// Twitch refused a title as taken by a reward the app cannot take over: logged, audited, and
-/// the streamer is asked to rename it.
-pub(super) async fn refuse_duplicate(
-    ctx: &ServerContext,
-    actor: Actor,
-    channel: &ChannelId,
-    title: &str,
-    operation: &str,
-) -> AppError {
-    tracing::info!(%channel, operation, "Twitch refused a reward title as taken");
-    let entry = AuditEntry {
-        id: new_id(),
-        channel_id: channel.clone(),
-        at: Utc::now(),
-        action: AuditAction::TwitchError,
-        actor,
-        target: None,
-        metadata: serde_json::json!({
-            "operation": operation,
-            "problem": "duplicate_reward_title",
-            "title": title,
-            "detail": Refusal::DuplicateRewardTitle.message(),
-        }),
-    };
-    if let Err(e) = ctx.store().append_audit(&entry).await {
-        return internal("auditing a refused reward title", &e);
-    }
-    ctx.live()
-        .publish(LiveEvent::new(channel.clone(), LiveKind::TwitchError).with_audit(entry));
-    AppError::Refused(Refusal::DuplicateRewardTitle)
 }
 
 pub(super) fn to_reward(id: String, channel: &ChannelId, input: &RewardInput) -> Reward {
@@ -264,7 +161,7 @@ pub(super) fn to_reward(id: String, channel: &ChannelId, input: &RewardInput) ->
     }
 }
 
-async fn owned(
+pub(super) async fn owned(
     ctx: &ServerContext,
     channel: &ChannelId,
     reward_id: &str,
@@ -292,7 +189,7 @@ pub(super) async fn save(
     audit(ctx, reward, action, actor, note).await
 }
 
-async fn audit(
+pub(super) async fn audit(
     ctx: &ServerContext,
     reward: &Reward,
     action: AuditAction,
@@ -337,15 +234,6 @@ pub(super) fn twitch_error(e: TwitchError) -> AppError {
         TwitchError::NotFound => AppError::NotFound,
         TwitchError::Unauthorized => AppError::Refused(Refusal::NeedsReauth),
         TwitchError::RateLimited { .. } | TwitchError::Transient(_) => AppError::Refused(Refusal::TwitchUnavailable),
-    }
-}
-
-fn engine_error(e: EngineError) -> AppError {
-    match e {
-        EngineError::Twitch(t) => twitch_error(t),
-        EngineError::UnknownChannel => AppError::NotFound,
-        EngineError::Contended => AppError::Refused(Refusal::TwitchUnavailable),
-        EngineError::Store(e) => internal("deleting a reward", &e),
     }
 }
 
