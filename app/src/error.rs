@@ -165,4 +165,16 @@ mod tests {
         );
         assert_eq!(e.status(), 500);
     }
+
+    #[test]
+    fn reward_refusals_are_conflicts_with_their_own_codes() {
+        for (refusal, code) in [
+            (Refusal::DuplicateRewardTitle, "duplicate_reward_title"),
+            (Refusal::RedemptionsNotRefunded, "redemptions_not_refunded"),
+        ] {
+            let e = AppError::Refused(refusal);
+            assert_eq!((e.status(), e.code()), (409, code));
+            assert!(!e.to_string().is_empty());
+        }
+    }
 }

@@ -202,3 +202,65 @@ async fn a_reward_deleted_on_twitch_closes_its_waitlist_without_claiming_a_refun
         .unwrap();
     assert_eq!(h.audit(AuditAction::TwitchError).await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_waitlisted_redemption_fulfilled_by_hand_is_closed_not_refunded() {
+    let h = Lifecycle::start().await;
+    let (reward, alice, bob) = waiting_redemptions(&h).await;
+    // The streamer marks alice's redemption done in Twitch's request queue.
+    h.env
+        .client
+        .set_redemption_status(
+            h.channel(),
+            &reward.id,
+            &alice,
+            app::ssr::twitch::RedemptionStatus::Fulfilled,
+        )
+        .await
+        .unwrap();
+
+    h.delete(&reward.id).await.unwrap();
+
+    assert_eq!(h.status(&alice), RedemptionStatus::Fulfilled);
+    assert_eq!(h.status(&bob), RedemptionStatus::Canceled);
+    let record = h.env.store.redemption(&alice).await.unwrap().unwrap();
+    assert_eq!(record.outcome, RedemptionOutcome::ClosedByTwitch);
+    assert!(h.env.store.waitlist(h.channel()).await.unwrap().is_empty());
+    let refunds = h.audit(AuditAction::Refund).await;
+    assert_eq!(refunds.len(), 1, "bob only");
+    assert_eq!(refunds[0].metadata["redemption_id"], bob.as_str());
+    let problems = h.audit(AuditAction::TwitchError).await;
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].metadata["problem"], "fulfilled_on_twitch");
+    let note = h.audit(AuditAction::RewardDeleted).await[0].metadata["note"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(note.contains("1 waiting redemption(s) refunded"), "{note}");
+    assert!(
+        note.contains("1 waiting redemption(s) had been closed"),
+        "{note}"
+    );
+}
+
+#[tokio::test]
+async fn deleting_a_reward_twitch_no_longer_has_forgets_it_and_closes_its_waitlist() {
+    let h = Lifecycle::start().await;
+    let (reward, alice, _bob) = waiting_redemptions(&h).await;
+    h.env
+        .client
+        .delete_reward(h.channel(), &reward.id)
+        .await
+        .unwrap();
+
+    h.delete(&reward.id).await.unwrap();
+
+    assert!(h.env.store.reward(&reward.id).await.unwrap().is_none());
+    let record = h.env.store.redemption(&alice).await.unwrap().unwrap();
+    assert_eq!(record.outcome, RedemptionOutcome::ClosedByTwitch);
+    assert!(h.audit(AuditAction::Refund).await.is_empty());
+    let problems = h.audit(AuditAction::TwitchError).await;
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].metadata["problem"], "reward_deleted_on_twitch");
+    assert_eq!(h.audit(AuditAction::RewardDeleted).await.len(), 1);
+}
