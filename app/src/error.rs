@@ -27,6 +27,11 @@ pub enum Refusal {
     TwitchRefused,
     /// The broadcaster cannot be a VIP of their own channel.
     BroadcasterSelf,
+    /// The channel has a reward with this title that the app cannot take over (made on Twitch's
+    /// dashboard or by another app), or another of the app's rewards has it.
+    DuplicateRewardTitle,
+    /// A reward was not deleted: some of its waiting redemptions could not be refunded on Twitch.
+    RedemptionsNotRefunded,
 }
 
 impl Refusal {
@@ -44,12 +49,17 @@ impl Refusal {
             Self::NeedsReauth => "needs_reauth",
             Self::TwitchRefused => "twitch_refused",
             Self::BroadcasterSelf => "broadcaster_self",
+            Self::DuplicateRewardTitle => "duplicate_reward_title",
+            Self::RedemptionsNotRefunded => "redemptions_not_refunded",
         }
     }
 
     pub fn status(self) -> u16 {
         match self {
-            Self::SlotsFull | Self::NeedsReauth => 409,
+            Self::SlotsFull
+            | Self::NeedsReauth
+            | Self::DuplicateRewardTitle
+            | Self::RedemptionsNotRefunded => 409,
             Self::IsModerator
             | Self::AlreadyVip
             | Self::NotManaged
@@ -82,6 +92,12 @@ impl Refusal {
                 "Twitch refused to add this VIP; the activity log has Twitch's words"
             }
             Self::BroadcasterSelf => "the broadcaster cannot be a VIP of their own channel",
+            Self::DuplicateRewardTitle => {
+                "a reward with this title already exists on your channel; rename it"
+            }
+            Self::RedemptionsNotRefunded => {
+                "the reward was not deleted: some of its waiting redemptions could not be refunded on Twitch yet (the activity log lists them); try again shortly"
+            }
         }
     }
 }
@@ -172,6 +188,18 @@ mod tests {
         ] {
             let e = AppError::Refused(r);
             assert_eq!((e.code(), e.status()), (code, 422));
+            assert!(!e.to_string().is_empty());
+        }
+    }
+
+    #[test]
+    fn reward_refusals_are_conflicts_with_their_own_codes() {
+        for (refusal, code) in [
+            (Refusal::DuplicateRewardTitle, "duplicate_reward_title"),
+            (Refusal::RedemptionsNotRefunded, "redemptions_not_refunded"),
+        ] {
+            let e = AppError::Refused(refusal);
+            assert_eq!((e.status(), e.code()), (409, code));
             assert!(!e.to_string().is_empty());
         }
     }

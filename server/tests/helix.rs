@@ -6,7 +6,8 @@ mod helix_env;
 
 use app::model::ChannelId;
 use app::ssr::twitch::{
-    AddVipError, RedemptionStatus, RemoveVipOutcome, RewardSpec, TwitchApi, TwitchError,
+    AddVipError, RedemptionStatus, RemoveVipOutcome, RewardError, RewardSpec, TwitchApi,
+    TwitchError,
 };
 use helix_env::Env;
 use twitch_sim::RedemptionStatus as SimStatus;
@@ -252,13 +253,18 @@ async fn rewards_are_created_updated_and_deleted() {
 
     let too_long = spec(&"x".repeat(46));
     let refused = env.client.update_reward(&env.channel, &id, &too_long).await;
-    assert!(matches!(refused, Err(TwitchError::Rejected(m)) if m.contains("45")));
+    assert!(
+        matches!(refused, Err(RewardError::Twitch(TwitchError::Rejected(m))) if m.contains("45"))
+    );
     let dashboard = env.demo.dashboard_reward_id.clone();
     let foreign = env
         .client
         .update_reward(&env.channel, &dashboard, &changed)
         .await;
-    assert!(matches!(foreign, Err(TwitchError::Forbidden(_))));
+    assert!(matches!(
+        foreign,
+        Err(RewardError::Twitch(TwitchError::Forbidden(_)))
+    ));
 
     env.client.delete_reward(&env.channel, &id).await.unwrap();
     assert_eq!(reward(&env), None);

@@ -21,6 +21,9 @@ pub enum RefundReason {
     TwitchUnavailable,
     /// The broadcaster redeemed their own reward: Twitch has no VIP role for a channel's owner.
     BroadcasterSelf,
+    /// The streamer deleted the reward while the redemption was waiting (waitlisted or pending):
+    /// refunded first, as Twitch would otherwise close it as FULFILLED with the points kept.
+    RewardDeleted,
 }
 
 impl RefundReason {
@@ -40,6 +43,7 @@ impl RefundReason {
             Self::TwitchRefused => "Twitch refused to add the VIP",
             Self::TwitchUnavailable => "Twitch could not be reached for too long",
             Self::BroadcasterSelf => "the broadcaster cannot be a VIP of their own channel",
+            Self::RewardDeleted => "the reward was deleted",
         }
     }
 }
@@ -53,6 +57,10 @@ pub enum RedemptionOutcome {
     Fulfilled,
     Refunded(RefundReason),
     Waitlisted,
+    /// Twitch closed it without the app: its reward was deleted outside the app while it waited,
+    /// and Twitch marks such redemptions FULFILLED (points kept). No VIP was granted and the app
+    /// could not refund it; the streamer is told to make it up by hand.
+    ClosedByTwitch,
 }
 
 /// A channel-point redemption the app has seen. The Twitch redemption id is unique: a second

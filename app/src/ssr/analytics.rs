@@ -83,6 +83,7 @@ pub fn refund_label(reason: &str) -> String {
         Ok(RefundReason::TwitchRefused) => "Twitch refused",
         Ok(RefundReason::TwitchUnavailable) => "Twitch unavailable",
         Ok(RefundReason::BroadcasterSelf) => "Broadcaster's own redemption",
+        Ok(RefundReason::RewardDeleted) => "Reward deleted",
         Err(_) => return reason.replace('_', " "),
     }
     .to_owned()

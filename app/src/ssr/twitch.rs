@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::model::{ChannelId, Viewer};
+use crate::model::{ChannelId, Reward, Viewer};
 
 /// A Twitch account as Get Users returns it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +96,42 @@ pub struct RewardSpec {
     pub max_per_user_per_stream: Option<u32>,
 }
 
+impl From<&Reward> for RewardSpec {
+    /// The settings a stored reward has on Twitch.
+    fn from(r: &Reward) -> Self {
+        Self {
+            title: r.title.clone(),
+            cost: r.cost,
+            prompt: r.prompt.clone(),
+            enabled: r.enabled,
+            global_cooldown_secs: r.global_cooldown_secs,
+            max_per_stream: r.max_per_stream,
+            max_per_user_per_stream: r.max_per_user_per_stream,
+        }
+    }
+}
+
+/// Why Create or Update Custom Reward did not create or change the reward.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RewardError {
+    /// 400 `CREATE_CUSTOM_REWARD_DUPLICATE_REWARD` / `UPDATE_CUSTOM_REWARD_DUPLICATE_REWARD`: the
+    /// channel has a reward with this title already (Twitch compares titles regardless of case).
+    /// After a lost answer it may be the very reward this call created.
+    #[error("the channel has a reward with this title already")]
+    DuplicateTitle,
+    #[error(transparent)]
+    Twitch(#[from] TwitchError),
+}
+
+/// A reward this app's client id created, as Get Custom Reward (`only_manageable_rewards`) lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManagedReward {
+    pub id: String,
+    pub spec: RewardSpec,
+    /// Redemptions are born FULFILLED: the app could neither fulfil nor refund them.
+    pub skips_request_queue: bool,
+}
+
 /// A redemption as Get Custom Reward Redemption lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingRedemption {
@@ -104,6 +140,9 @@ pub struct PendingRedemption {
     pub viewer: Viewer,
     pub redeemed_at: DateTime<Utc>,
 }
+
+/// Update Redemption Status takes at most this many redemption ids per call.
+pub const MAX_REDEMPTIONS_PER_UPDATE: usize = 50;
 
 /// How a redemption ends on Twitch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,19 +172,26 @@ pub trait TwitchApi: Send + Sync + 'static {
         channel: &ChannelId,
         viewer_id: &str,
     ) -> Result<RemoveVipOutcome, TwitchError>;
-    /// Returns the new reward's Twitch id.
+    /// Returns the new reward's Twitch id. Redemptions never skip the request queue.
     async fn create_reward(
         &self,
         channel: &ChannelId,
         spec: &RewardSpec,
-    ) -> Result<String, TwitchError>;
+    ) -> Result<String, RewardError>;
+    /// Sets every field of `spec` (and keeps redemptions in the request queue).
     async fn update_reward(
         &self,
         channel: &ChannelId,
         reward_id: &str,
         spec: &RewardSpec,
-    ) -> Result<(), TwitchError>;
+    ) -> Result<(), RewardError>;
+    /// Twitch turns the reward's UNFULFILLED redemptions FULFILLED (no refund): refund them first.
     async fn delete_reward(&self, channel: &ChannelId, reward_id: &str) -> Result<(), TwitchError>;
+    /// The channel's rewards this app's client id created (and so may change), in Twitch's order.
+    async fn manageable_rewards(
+        &self,
+        channel: &ChannelId,
+    ) -> Result<Vec<ManagedReward>, TwitchError>;
     /// UNFULFILLED redemptions of one of the app's rewards, oldest first.
     async fn unfulfilled_redemptions(
         &self,
@@ -160,6 +206,20 @@ pub trait TwitchApi: Send + Sync + 'static {
         redemption_id: &str,
         status: RedemptionStatus,
     ) -> Result<(), TwitchError>;
+    /// Cancels (refunds) up to [`MAX_REDEMPTIONS_PER_UPDATE`] redemptions of one reward in one
+    /// call. Returns the ids that are CANCELED on Twitch afterwards, whoever cancelled them (this
+    /// call, an earlier attempt whose answer was lost, or the streamer by hand): their points are
+    /// back. An id missing from it is not CANCELED: it was FULFILLED already (or is unknown).
+    ///
+    /// # Errors
+    /// As any call; then none, some or all of them may have been refunded: list the reward's
+    /// UNFULFILLED redemptions to know.
+    async fn cancel_redemptions(
+        &self,
+        channel: &ChannelId,
+        reward_id: &str,
+        redemption_ids: &[String],
+    ) -> Result<Vec<String>, TwitchError>;
     /// Posts in the channel's chat as the broadcaster. Returns whether Twitch says it was sent.
     async fn send_chat(&self, channel: &ChannelId, message: &str) -> Result<bool, TwitchError>;
 }

@@ -148,9 +148,9 @@ fn refusal(reason: RefundReason) -> Refusal {
         RefundReason::BuildACommunityRequired => Refusal::BuildACommunityRequired,
         RefundReason::UserBlocked => Refusal::UserBlocked,
         RefundReason::UserNotFound => Refusal::UserNotFound,
-        RefundReason::RewardDisabled | RefundReason::TwitchUnavailable => {
-            Refusal::TwitchUnavailable
-        }
+        RefundReason::RewardDisabled
+        | RefundReason::TwitchUnavailable
+        | RefundReason::RewardDeleted => Refusal::TwitchUnavailable,
         RefundReason::TwitchRefused => Refusal::TwitchRefused,
         RefundReason::BroadcasterSelf => Refusal::BroadcasterSelf,
     }

@@ -121,6 +121,37 @@ async fn request_bodies_are_recorded_and_control_calls_are_not() {
 }
 
 #[tokio::test]
+async fn a_reward_created_while_its_answer_was_lost_makes_the_retry_a_duplicate() {
+    let chaos = Chaos::default();
+    let env = chaos_env(&chaos).await;
+    let path = format!(
+        "/channel_points/custom_rewards?broadcaster_id={}",
+        env.streamer.id
+    );
+    let body = json!({"title": "VIP", "cost": 10});
+    chaos.lose_next_answer("POST /helix/channel_points/custom_rewards", 502);
+    let r = env
+        .helix(Method::POST, &path, &env.token, Some(body.clone()))
+        .await;
+    assert_error(&r, 502);
+    let r = env.helix(Method::POST, &path, &env.token, Some(body)).await;
+    assert_error(&r, 400);
+    assert_eq!(r.body["message"], "CREATE_CUSTOM_REWARD_DUPLICATE_REWARD");
+    // The reward the lost answer was about is there, this client's to manage.
+    let mine = env
+        .helix(
+            Method::GET,
+            &format!("{path}&only_manageable_rewards=true"),
+            &env.token,
+            None,
+        )
+        .await;
+    let data = mine.body["data"].as_array().unwrap();
+    assert_eq!(data.len(), 1);
+    assert_eq!(data[0]["title"], "VIP");
+}
+
+#[tokio::test]
 async fn a_dropped_session_ends_without_a_close_frame() {
     let chaos = Chaos::default();
     let env = chaos_env(&chaos).await;

@@ -307,27 +307,6 @@ async fn redemption_status_transitions() {
 }
 
 #[tokio::test]
-async fn deleting_a_reward_fulfils_pending_redemptions() {
-    let env = env().await;
-    env.sim.add_user("viewer");
-    let reward = env.create_reward("VIP", 5).await;
-    env.sim.redeem("streamer", "viewer", &reward, "").unwrap();
-    let r = env
-        .helix(
-            Method::DELETE,
-            &format!("{}&id={reward}", rewards_path(&env)),
-            &env.token,
-            None,
-        )
-        .await;
-    assert_eq!(r.status, 204);
-    assert_eq!(
-        env.sim.redemptions("streamer")[0].1,
-        RedemptionStatus::Fulfilled
-    );
-}
-
-#[tokio::test]
 async fn redeem_rules_paused_input_skip_queue() {
     let env = env().await;
     env.sim.add_user("viewer");

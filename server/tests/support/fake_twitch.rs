@@ -1,7 +1,8 @@
 //! `InMemoryTwitch`: a fake [`TwitchApi`] with real state that keeps Twitch's rules, for use-case
 //! tests: VIPs and moderators (a viewer is never both, the broadcaster neither), a slot limit,
 //! blocked viewers, the Build a Community requirement, unknown users, redemptions whose status can
-//! change only while UNFULFILLED, a chat log, revocable authorisation, and scripted failures (429, 5xx, 401) per
+//! change only while UNFULFILLED, rewards with unique titles (deleting one fulfils its pending
+//! redemptions), a chat log, revocable authorisation, and scripted failures (429, 5xx, 401) per
 //! operation. Removals can be held open to stage races.
 #![allow(dead_code)]
 
@@ -11,8 +12,8 @@ use std::sync::{Arc, Mutex};
 
 use app::model::{ChannelId, Viewer};
 use app::ssr::twitch::{
-    AddVipError, PendingRedemption, RedemptionStatus, RemoveVipOutcome, RewardSpec, TwitchApi,
-    TwitchError, TwitchUser,
+    AddVipError, ManagedReward, PendingRedemption, RedemptionStatus, RemoveVipOutcome, RewardError,
+    RewardSpec, TwitchApi, TwitchError, TwitchUser,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -26,6 +27,8 @@ pub enum Op {
     Vips,
     SetStatus,
     Unfulfilled,
+    /// Get Custom Reward.
+    Rewards,
     Chat,
 }
 
@@ -61,6 +64,8 @@ struct ChannelState {
 struct State {
     channels: HashMap<ChannelId, ChannelState>,
     redemptions: HashMap<String, Redemption>,
+    /// Rewards the app created: (channel, settings) by id.
+    rewards: HashMap<String, (ChannelId, RewardSpec)>,
     missing_users: HashSet<String>,
     failures: HashMap<Op, VecDeque<TwitchError>>,
     next_id: u64,
@@ -386,30 +391,71 @@ impl TwitchApi for InMemoryTwitch {
     async fn create_reward(
         &self,
         channel: &ChannelId,
-        _spec: &RewardSpec,
-    ) -> Result<String, TwitchError> {
+        spec: &RewardSpec,
+    ) -> Result<String, RewardError> {
         self.gate(Op::SetStatus, channel)?;
-        Ok(self.with(|s| {
+        self.with(|s| {
+            let taken = s
+                .rewards
+                .values()
+                .any(|(c, r)| c == channel && r.title.to_lowercase() == spec.title.to_lowercase());
+            if taken {
+                return Err(RewardError::DuplicateTitle);
+            }
             s.next_id += 1;
-            format!("reward-{}", s.next_id)
-        }))
+            let id = format!("reward-{}", s.next_id);
+            s.rewards
+                .insert(id.clone(), (channel.clone(), spec.clone()));
+            Ok(id)
+        })
     }
 
     async fn update_reward(
         &self,
         channel: &ChannelId,
-        _reward_id: &str,
-        _spec: &RewardSpec,
-    ) -> Result<(), TwitchError> {
-        self.gate(Op::SetStatus, channel)
+        reward_id: &str,
+        spec: &RewardSpec,
+    ) -> Result<(), RewardError> {
+        self.gate(Op::SetStatus, channel)?;
+        self.with(|s| match s.rewards.get_mut(reward_id) {
+            Some((c, r)) if c == channel => {
+                *r = spec.clone();
+                Ok(())
+            }
+            _ => Err(TwitchError::NotFound.into()),
+        })
     }
 
-    async fn delete_reward(
+    async fn delete_reward(&self, channel: &ChannelId, reward_id: &str) -> Result<(), TwitchError> {
+        self.gate(Op::SetStatus, channel)?;
+        self.with(|s| {
+            s.rewards.remove(reward_id);
+            // Twitch fulfils a deleted reward's pending redemptions (no refund).
+            for r in s.redemptions.values_mut() {
+                if r.reward_id == reward_id && r.status == Status::Unfulfilled {
+                    r.status = Status::Fulfilled;
+                }
+            }
+        });
+        Ok(())
+    }
+
+    async fn manageable_rewards(
         &self,
         channel: &ChannelId,
-        _reward_id: &str,
-    ) -> Result<(), TwitchError> {
-        self.gate(Op::SetStatus, channel)
+    ) -> Result<Vec<ManagedReward>, TwitchError> {
+        self.gate(Op::Rewards, channel)?;
+        Ok(self.with(|s| {
+            s.rewards
+                .iter()
+                .filter(|(_, (c, _))| c == channel)
+                .map(|(id, (_, spec))| ManagedReward {
+                    id: id.clone(),
+                    spec: spec.clone(),
+                    skips_request_queue: false,
+                })
+                .collect()
+        }))
     }
 
     async fn unfulfilled_redemptions(
@@ -461,6 +507,30 @@ impl TwitchApi for InMemoryTwitch {
             // Only UNFULFILLED redemptions can change: anything else is a 404.
             _ => Err(TwitchError::NotFound),
         })
+    }
+
+    async fn cancel_redemptions(
+        &self,
+        channel: &ChannelId,
+        reward_id: &str,
+        redemption_ids: &[String],
+    ) -> Result<Vec<String>, TwitchError> {
+        self.gate(Op::SetStatus, channel)?;
+        Ok(self.with(|s| {
+            redemption_ids
+                .iter()
+                .filter(|id| match s.redemptions.get_mut(id.as_str()) {
+                    Some(r) if &r.channel == channel && r.reward_id == reward_id => {
+                        if r.status == Status::Unfulfilled {
+                            r.status = Status::Canceled;
+                        }
+                        r.status == Status::Canceled
+                    }
+                    _ => false,
+                })
+                .cloned()
+                .collect()
+        }))
     }
 
     async fn send_chat(&self, channel: &ChannelId, message: &str) -> Result<bool, TwitchError> {

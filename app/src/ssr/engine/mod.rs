@@ -21,6 +21,8 @@ mod outcome;
 mod reconcile;
 mod refusals;
 mod revoke;
+mod reward_refunds;
+mod reward_removal;
 mod rule_grants;
 pub mod rules;
 mod sync;
@@ -39,6 +41,8 @@ pub use extend::ExtendOutcome;
 pub use grant::{GrantOutcome, GrantRequest, IgnoreReason, IncomingRedemption, PendingReason};
 pub use refusals::DEFAULT_CATCH_UP_ATTEMPTS;
 pub use revoke::RevokeOutcome;
+pub use reward_refunds::ClearReport;
+pub use reward_removal::RewardRemoval;
 pub use rule_grants::{Support, SupportKind};
 pub use rules::RetryPolicy;
 pub use sync::{CatchUpReport, SyncReport};
@@ -46,7 +50,7 @@ pub use sync::{CatchUpReport, SyncReport};
 use super::accounts::{mark_needs_reauth, new_id};
 use super::live::LiveBus;
 use super::notify::{Notice, NoticeKind, Notifier};
-use super::twitch::{AddVipError, RedemptionStatus, TwitchApi, TwitchError};
+use super::twitch::{AddVipError, RedemptionStatus, RewardError, TwitchApi, TwitchError};
 use super::{Store, StoreError};
 use crate::model::{
     Actor, AuditAction, AuditEntry, Channel, ChannelId, LiveEvent, LiveKind, Viewer, VipSession,
@@ -385,6 +389,12 @@ fn session_lease(session_id: &str) -> String {
     format!("vip-session:{session_id}")
 }
 
+/// The name of the lease held while a channel's waitlist is drained, or while a reward's waiting
+/// redemptions are refunded or closed.
+fn waitlist_lease(channel: &ChannelId) -> String {
+    format!("waitlist:{channel}")
+}
+
 struct Lease {
     name: String,
     holder: String,
@@ -416,6 +426,15 @@ trait AsTwitchError {
 impl AsTwitchError for TwitchError {
     fn as_twitch(&self) -> Option<&TwitchError> {
         Some(self)
+    }
+}
+
+impl AsTwitchError for RewardError {
+    fn as_twitch(&self) -> Option<&TwitchError> {
+        match self {
+            RewardError::Twitch(e) => Some(e),
+            RewardError::DuplicateTitle => None,
+        }
     }
 }
 

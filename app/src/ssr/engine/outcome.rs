@@ -8,7 +8,8 @@ use super::grant::{GrantRequest, Paid};
 use super::rules::render_chat;
 use super::{Engine, EngineResult, GrantOutcome};
 use crate::model::{
-    Actor, AuditAction, Channel, LiveKind, RedemptionOutcome, RefundReason, Viewer, VipSession,
+    Actor, AuditAction, Channel, LiveKind, RedemptionOutcome, RefundReason, Viewer, VipDuration,
+    VipSession,
 };
 use crate::ssr::notify::NoticeKind;
 use crate::ssr::twitch::RedemptionStatus;
@@ -182,12 +183,35 @@ impl Engine {
             RedemptionStatus::Canceled,
         )
         .await;
+        self.announce_refund(
+            channel,
+            &request.viewer,
+            Some(request.duration),
+            paid,
+            reason,
+            detail,
+        )
+        .await?;
+        Ok(GrantOutcome::Refunded(reason))
+    }
+
+    /// Chat → audit → notice → live, for a redemption refunded (CANCELED) for `reason`; `detail`
+    /// adds to the audit entry.
+    pub(super) async fn announce_refund(
+        &self,
+        channel: &Channel,
+        viewer: &Viewer,
+        duration: Option<VipDuration>,
+        paid: &Paid,
+        reason: RefundReason,
+        detail: RefusalDetail,
+    ) -> EngineResult<()> {
         self.chat(
             channel,
             render_chat(
                 &channel.settings.chat.refunded,
-                &request.viewer.display_name,
-                Some(request.duration),
+                &viewer.display_name,
+                duration,
                 Some(reason.describe()),
             ),
         )
@@ -205,13 +229,13 @@ impl Engine {
                 &channel.id,
                 AuditAction::Refund,
                 Actor::System,
-                Some(&request.viewer),
+                Some(viewer),
                 metadata,
             )
             .await?;
-        self.notify(channel, &request.viewer, NoticeKind::Refunded { reason });
+        self.notify(channel, viewer, NoticeKind::Refunded { reason });
         self.publish(&channel.id, LiveKind::Refunded, None, Some(audit));
-        Ok(GrantOutcome::Refunded(reason))
+        Ok(())
     }
 
     /// Something only the streamer can fix: an audit line the dashboard shows as a banner.

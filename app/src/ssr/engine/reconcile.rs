@@ -264,24 +264,7 @@ impl Engine {
     }
 
     async fn reward_removed(&self, channel: &ChannelId, reward_id: &str) -> EngineResult<()> {
-        let ours = self
-            .store
-            .reward(reward_id)
-            .await?
-            .is_some_and(|r| &r.channel_id == channel);
-        if ours && self.store.delete_reward(reward_id).await? {
-            let audit = self
-                .audit(
-                    channel,
-                    AuditAction::RewardDeleted,
-                    Actor::System,
-                    None,
-                    json!({ "reward_id": reward_id, "changed_on": "twitch" }),
-                )
-                .await?;
-            self.publish(channel, LiveKind::RewardsChanged, None, Some(audit));
-        }
-        Ok(())
+        self.reward_deleted_on_twitch(channel, reward_id).await
     }
 
     /// Records a VIP the app did not grant, unless the viewer has an active session. Returns

@@ -134,6 +134,8 @@ pub fn catch_up_action(
         RedemptionOutcome::Refunded(_) => CatchUpAction::Settle(RedemptionStatus::Canceled),
         RedemptionOutcome::Waitlisted if in_waitlist => CatchUpAction::Leave,
         RedemptionOutcome::Waitlisted => CatchUpAction::Requeue,
+        // Its reward is gone from Twitch: nothing is left to decide.
+        RedemptionOutcome::ClosedByTwitch => CatchUpAction::Leave,
     }
 }
 

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::grant::{OnFull, Paid};
 use super::rules::{render_chat, waitlist_timed_out, WAITLISTED_TEMPLATE};
-use super::{Engine, EngineResult};
+use super::{waitlist_lease, Engine, EngineResult};
 use crate::model::{
     Actor, AuditAction, Channel, ChannelId, LiveKind, RedemptionOutcome, RefundReason, VipDuration,
     VipSource, WaitlistEntry,
@@ -92,7 +92,7 @@ impl Engine {
     /// # Errors
     /// When the store fails.
     pub async fn drain_waitlist(&self, channel: &ChannelId) -> EngineResult<()> {
-        let Some(lease) = self.lease(format!("waitlist:{channel}")).await? else {
+        let Some(lease) = self.lease(waitlist_lease(channel)).await? else {
             return Ok(());
         };
         let result = self.drain_leased(channel).await;

@@ -4,9 +4,12 @@
 //! Rules: user token; `channel:manage:redemptions` to change,
 //! read-or-manage to list; `broadcaster_id` = token user (401); broadcaster
 //! must be affiliate/partner (403); ≤ 50 rewards; title 1–45 chars and
-//! unique; cost ≥ 1; prompt ≤ 200; enabled max-per-stream / per-user ≥ 1;
-//! enabled cooldown 1–604800 s; only the creating client id may update or
-//! delete (403); deleting fulfils the reward's pending redemptions.
+//! unique in the channel, ignoring case (400 `…_DUPLICATE_REWARD`); cost ≥ 1;
+//! prompt ≤ 200; enabled max-per-stream / per-user ≥ 1; enabled cooldown
+//! 1–604800 s; only the creating client id may update or delete (403);
+//! deleting turns the reward's UNFULFILLED redemptions FULFILLED, points kept
+//! (API reference, Delete Custom Reward), and emits
+//! `channel.channel_points_custom_reward.remove`.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -273,12 +276,24 @@ pub fn require_affiliate(w: &World, b: &str) -> Result<(), ApiError> {
     }
 }
 
+/// API reference, Create Custom Rewards: the title must be unique among the broadcaster's rewards —
+/// every reward of the channel, whichever client (or the dashboard) made it. Whether the comparison
+/// ignores case is not documented; the harsher reading is taken: titles equal after Unicode
+/// lower-casing clash.
 fn title_taken(w: &World, b: &str, title: &str, except: &str) -> bool {
+    let title = title.to_lowercase();
     w.channels[b]
         .rewards
         .iter()
-        .any(|r| r.id != except && r.title.eq_ignore_ascii_case(title))
+        .any(|r| r.id != except && r.title.to_lowercase() == title)
 }
+
+/// The 400's message for a taken title. The reference lists the 400 without its text; clients
+/// handling it report the error code alone as the message
+/// (`{"error":"Bad Request","status":400,"message":"CREATE_CUSTOM_REWARD_DUPLICATE_REWARD"}`).
+pub const DUPLICATE_ON_CREATE: &str = "CREATE_CUSTOM_REWARD_DUPLICATE_REWARD";
+/// As [`DUPLICATE_ON_CREATE`], for Update Custom Reward.
+pub const DUPLICATE_ON_UPDATE: &str = "UPDATE_CUSTOM_REWARD_DUPLICATE_REWARD";
 
 /// Creates a reward (validated) owned by `owner`; emits
 /// `channel.channel_points_custom_reward.add`. Shared with the control API.
@@ -297,9 +312,7 @@ pub fn create(
     let mut reward = blank_reward(owner);
     apply_fields(&mut reward, body, false)?;
     if title_taken(w, b, &reward.title, "") {
-        return Err(ApiError::bad_request(
-            "CREATE_CUSTOM_REWARD_DUPLICATE_REWARD: the title must be unique among the broadcaster's rewards",
-        ));
+        return Err(ApiError::bad_request(DUPLICATE_ON_CREATE));
     }
     let ev = reward_event(w, b, &reward);
     let out = reward_json(w, b, &reward);
@@ -392,9 +405,7 @@ pub async fn update_reward(
         let mut reward = w.channels[b].rewards[idx].clone();
         apply_fields(&mut reward, &body, true)?;
         if title_taken(w, b, &reward.title, id) {
-            return Err(ApiError::bad_request(
-                "UPDATE_CUSTOM_REWARD_DUPLICATE_REWARD: the title must be unique among the broadcaster's rewards",
-            ));
+            return Err(ApiError::bad_request(DUPLICATE_ON_UPDATE));
         }
         let ev = reward_event(w, b, &reward);
         let out = reward_json(w, b, &reward);
@@ -424,6 +435,9 @@ pub async fn delete_reward(
         let idx = owned_reward_index(w, b, id, &caller.client_id)?;
         let ch = w.channels.get_mut(b).expect("checked");
         let reward = ch.rewards.remove(idx);
+        // API reference, Delete Custom Reward: the reward's UNFULFILLED redemptions become
+        // FULFILLED. Nothing is refunded: a client that wants its viewers' points returned must
+        // cancel them first.
         for r in ch.redemptions.iter_mut() {
             if r.reward_id == reward.id && r.status == RedemptionStatus::Unfulfilled {
                 r.status = RedemptionStatus::Fulfilled;

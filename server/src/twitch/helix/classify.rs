@@ -1,11 +1,11 @@
 //! Final Helix statuses → domain outcomes, as pure functions (one unit test per row): the generic
 //! rules (401 Unauthorized, 403 Forbidden, 404 NotFound, 5xx Transient, other 4xx Rejected with
 //! Twitch's message) and the VIP endpoints' own (409 slots full, 422 moderator / already VIP / not a
-//! VIP, 425 Build a Community, 400 blocked, 404 unknown viewer). A 400 on add that does not say
-//! "blocked", or a 422 that is neither role, is Rejected with Twitch's message: the engine refunds
-//! it as a refusal it has no rule for.
+//! VIP, 425 Build a Community, 400 blocked, 404 unknown viewer), and the reward endpoints' duplicate
+//! title. A 400 on add that does not say "blocked", or a 422 that is neither role, is Rejected with
+//! Twitch's message: the engine refunds it as a refusal it has no rule for.
 
-use app::ssr::twitch::{AddVipError, RemoveVipOutcome, TwitchError};
+use app::ssr::twitch::{AddVipError, RemoveVipOutcome, RewardError, TwitchError};
 
 /// A final non-success status of an endpoint without specific rules.
 pub fn error(status: u16, message: &str) -> TwitchError {
@@ -23,6 +23,20 @@ fn or_status(message: &str, status: u16) -> String {
         format!("Twitch answered {status}")
     } else {
         message.to_owned()
+    }
+}
+
+/// The message Twitch gives a 400 of Create / Update Custom Reward when the channel has a reward
+/// with that title: `CREATE_CUSTOM_REWARD_DUPLICATE_REWARD` or `UPDATE_CUSTOM_REWARD_DUPLICATE_REWARD`
+/// (the reference lists "the title must be unique" among the 400s; the message is the code alone).
+const DUPLICATE_REWARD: &str = "_CUSTOM_REWARD_DUPLICATE_REWARD";
+
+/// A final non-success status of Create or Update Custom Reward.
+pub fn reward_error(status: u16, message: &str) -> RewardError {
+    if status == 400 && message.contains(DUPLICATE_REWARD) {
+        RewardError::DuplicateTitle
+    } else {
+        RewardError::Twitch(error(status, message))
     }
 }
 
@@ -89,6 +103,26 @@ mod tests {
         assert_eq!(
             error(422, ""),
             TwitchError::Rejected("Twitch answered 422".into())
+        );
+    }
+
+    #[test]
+    fn reward_duplicates_are_told_apart() {
+        for message in [
+            "CREATE_CUSTOM_REWARD_DUPLICATE_REWARD",
+            "UPDATE_CUSTOM_REWARD_DUPLICATE_REWARD",
+        ] {
+            assert_eq!(reward_error(400, message), RewardError::DuplicateTitle);
+        }
+        assert_eq!(
+            reward_error(400, "The cost must be at least 1"),
+            RewardError::Twitch(TwitchError::Rejected("The cost must be at least 1".into()))
+        );
+        assert_eq!(
+            reward_error(403, "CREATE_CUSTOM_REWARD_DUPLICATE_REWARD"),
+            RewardError::Twitch(TwitchError::Forbidden(
+                "CREATE_CUSTOM_REWARD_DUPLICATE_REWARD".into()
+            ))
         );
     }
 

@@ -19,8 +19,8 @@ use std::sync::Arc;
 
 use app::model::{ChannelId, Viewer};
 use app::ssr::twitch::{
-    AddVipError, PendingRedemption, RedemptionStatus, RemoveVipOutcome, RewardSpec, TwitchApi,
-    TwitchError, TwitchUser,
+    AddVipError, ManagedReward, PendingRedemption, RedemptionStatus, RemoveVipOutcome, RewardError,
+    RewardSpec, TwitchApi, TwitchError, TwitchUser,
 };
 use async_trait::async_trait;
 use twitch_api::helix::{self, Paginated, RequestGet};
@@ -154,7 +154,7 @@ impl TwitchApi for HelixClient {
         &self,
         channel: &ChannelId,
         spec: &RewardSpec,
-    ) -> Result<String, TwitchError> {
+    ) -> Result<String, RewardError> {
         self.post_reward(channel, spec).await
     }
 
@@ -164,13 +164,21 @@ impl TwitchApi for HelixClient {
         channel: &ChannelId,
         reward_id: &str,
         spec: &RewardSpec,
-    ) -> Result<(), TwitchError> {
+    ) -> Result<(), RewardError> {
         self.patch_reward(channel, reward_id, spec).await
     }
 
     #[tracing::instrument(skip_all, fields(channel = %channel))]
     async fn delete_reward(&self, channel: &ChannelId, reward_id: &str) -> Result<(), TwitchError> {
         self.remove_reward(channel, reward_id).await
+    }
+
+    #[tracing::instrument(skip_all, fields(channel = %channel))]
+    async fn manageable_rewards(
+        &self,
+        channel: &ChannelId,
+    ) -> Result<Vec<ManagedReward>, TwitchError> {
+        self.list_manageable(channel).await
     }
 
     #[tracing::instrument(skip_all, fields(channel = %channel))]
@@ -192,6 +200,16 @@ impl TwitchApi for HelixClient {
     ) -> Result<(), TwitchError> {
         self.decide_redemption(channel, reward_id, redemption_id, status)
             .await
+    }
+
+    #[tracing::instrument(skip_all, fields(channel = %channel))]
+    async fn cancel_redemptions(
+        &self,
+        channel: &ChannelId,
+        reward_id: &str,
+        redemption_ids: &[String],
+    ) -> Result<Vec<String>, TwitchError> {
+        self.cancel_many(channel, reward_id, redemption_ids).await
     }
 
     #[tracing::instrument(skip_all, fields(channel = %channel))]

@@ -1,17 +1,19 @@
-//! Custom rewards: create, update, delete. A [`RewardSpec`] maps onto Twitch's fields one to one;
-//! limits (title ≤ 45, prompt ≤ 200, cost ≥ 1, …) are Twitch's to enforce, and its 400s come back as
-//! [`TwitchError::Rejected`] with Twitch's message. Redemptions never skip the request queue, so a
-//! failed grant can always be refunded.
+//! Custom rewards: create, update, delete, and list the ones this client id manages. A
+//! [`RewardSpec`] maps onto Twitch's fields one to one; limits (title ≤ 45, prompt ≤ 200, cost ≥ 1,
+//! …) are Twitch's to enforce, and its 400s come back as [`TwitchError::Rejected`] with Twitch's
+//! message, except a duplicate title ([`RewardError::DuplicateTitle`]). Redemptions never skip the
+//! request queue, so a failed grant can always be refunded.
 
 use std::borrow::Cow;
 
 use app::model::ChannelId;
-use app::ssr::twitch::{RewardSpec, TwitchError};
+use app::ssr::twitch::{ManagedReward, RewardError, RewardSpec, TwitchError};
 use twitch_api::helix::points::{
-    CreateCustomRewardBody, CreateCustomRewardRequest, DeleteCustomRewardRequest,
-    UpdateCustomRewardBody, UpdateCustomRewardRequest,
+    CreateCustomRewardBody, CreateCustomRewardRequest, CustomReward, DeleteCustomRewardRequest,
+    GetCustomRewardRequest, UpdateCustomRewardBody, UpdateCustomRewardRequest,
 };
 use twitch_api::helix::{RequestDelete, RequestPatch, RequestPost};
+use twitch_api::types::Max;
 
 use super::{classify, unreadable, HelixClient};
 
@@ -20,7 +22,7 @@ impl HelixClient {
         &self,
         channel: &ChannelId,
         spec: &RewardSpec,
-    ) -> Result<String, TwitchError> {
+    ) -> Result<String, RewardError> {
         let request = CreateCustomRewardRequest::broadcaster_id(channel.as_str());
         let body = create_body(spec);
         let reply = self
@@ -30,7 +32,13 @@ impl HelixClient {
             })
             .await?;
         if !reply.is_success() {
-            return Err(classify::error(reply.status, &reply.message()));
+            if reply.after_unanswered {
+                tracing::info!(
+                    status = reply.status,
+                    "a reward creation was retried after no answer"
+                );
+            }
+            return Err(classify::reward_error(reply.status, &reply.message()));
         }
         let uri = reply.uri.clone();
         let reward = CreateCustomRewardRequest::parse_response(None, &uri, reply.into_http())
@@ -44,7 +52,7 @@ impl HelixClient {
         channel: &ChannelId,
         reward_id: &str,
         spec: &RewardSpec,
-    ) -> Result<(), TwitchError> {
+    ) -> Result<(), RewardError> {
         let request = UpdateCustomRewardRequest::new(channel.as_str(), reward_id);
         let body = update_body(spec);
         let reply = self
@@ -56,7 +64,7 @@ impl HelixClient {
         if reply.is_success() {
             Ok(())
         } else {
-            Err(classify::error(reply.status, &reply.message()))
+            Err(classify::reward_error(reply.status, &reply.message()))
         }
     }
 
@@ -77,6 +85,55 @@ impl HelixClient {
         } else {
             Err(classify::error(reply.status, &reply.message()))
         }
+    }
+}
+
+impl HelixClient {
+    /// Get Custom Reward with `only_manageable_rewards=true`: the rewards this client id created.
+    pub(super) async fn list_manageable(
+        &self,
+        channel: &ChannelId,
+    ) -> Result<Vec<ManagedReward>, TwitchError> {
+        let request =
+            GetCustomRewardRequest::broadcaster_id(channel.as_str()).only_manageable_rewards(true);
+        Ok(self
+            .get(channel, &request)
+            .await?
+            .data
+            .into_iter()
+            .map(managed)
+            .collect())
+    }
+}
+
+fn managed(r: CustomReward) -> ManagedReward {
+    let limit = |enabled: bool, value: u32| enabled.then_some(value);
+    let max = |m: &Max| match *m {
+        Max::MaxPerStream {
+            is_enabled,
+            max_per_stream,
+        } => limit(is_enabled, max_per_stream),
+        Max::MaxPerUserPerStream {
+            is_enabled,
+            max_per_user_per_stream,
+        } => limit(is_enabled, max_per_user_per_stream),
+        _ => None,
+    };
+    ManagedReward {
+        spec: RewardSpec {
+            title: r.title,
+            cost: u64::try_from(r.cost).unwrap_or(u64::MAX),
+            prompt: r.prompt,
+            enabled: r.is_enabled,
+            global_cooldown_secs: limit(
+                r.global_cooldown_setting.is_enabled,
+                r.global_cooldown_setting.global_cooldown_seconds,
+            ),
+            max_per_stream: max(&r.max_per_stream_setting),
+            max_per_user_per_stream: max(&r.max_per_user_per_stream_setting),
+        },
+        skips_request_queue: r.should_redemptions_skip_request_queue,
+        id: r.id.take(),
     }
 }
 

@@ -1,14 +1,23 @@
 //! Reward use cases: the channel-point rewards the app creates on Twitch (only rewards the app
 //! created can be fulfilled or refunded by it) and keeps in the store with their VIP duration.
+//! Taking over a reward whose creation answer was lost is in [`adoption`]; deleting a reward (its
+//! waiting redemptions refunded first) in [`deletion`].
+
+mod adoption;
+mod deletion;
+
+pub use deletion::delete;
 
 use chrono::Utc;
 
 use super::accounts::new_id;
 use super::auth::{authorize_caller, Caller};
-use super::twitch::{RewardSpec, TwitchError};
+use super::twitch::{RewardError, RewardSpec, TwitchError};
 use super::{internal, ServerContext};
 use crate::error::{AppError, Refusal};
-use crate::model::{AuditAction, AuditEntry, ChannelId, LiveEvent, LiveKind, Reward, VipDuration};
+use crate::model::{
+    Actor, AuditAction, AuditEntry, ChannelId, LiveEvent, LiveKind, Reward, VipDuration,
+};
 
 /// What a streamer sets on a reward.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,10 +80,13 @@ pub async fn list(
         .map_err(|e| internal("listing rewards", &e))
 }
 
-/// Creates the reward on Twitch, then records it.
+/// Creates the reward on Twitch, then records it. Creation is idempotent: when Twitch answers
+/// that the title is taken by a reward this app created (an earlier attempt whose answer was lost
+/// created it), that reward is taken over instead (see [`adoption`]).
 ///
 /// # Errors
-/// Access errors, validation errors, or Twitch's refusal.
+/// Access errors, validation errors, [`Refusal::DuplicateRewardTitle`] when a reward the app
+/// cannot take over has the title, or Twitch's refusal.
 pub async fn create(
     ctx: &ServerContext,
     caller: &Caller,
@@ -83,14 +95,17 @@ pub async fn create(
 ) -> Result<Reward, AppError> {
     let access = authorize_caller(ctx, caller, channel).await?;
     validate(&input.spec)?;
-    let id = ctx
-        .twitch()
-        .create_reward(channel, &input.spec)
-        .await
-        .map_err(twitch_error)?;
-    let reward = to_reward(id, channel, &input);
-    save(ctx, &reward, AuditAction::RewardCreated, access.actor).await?;
-    Ok(reward)
+    match ctx.twitch().create_reward(channel, &input.spec).await {
+        Ok(id) => {
+            let reward = to_reward(id, channel, &input);
+            save(ctx, &reward, AuditAction::RewardCreated, access.actor, None).await?;
+            Ok(reward)
+        }
+        Err(RewardError::DuplicateTitle) => {
+            adoption::adopt(ctx, access.actor, channel, &input).await
+        }
+        Err(RewardError::Twitch(e)) => Err(twitch_error(e)),
+    }
 }
 
 /// Changes a reward on Twitch, then records it.
@@ -107,39 +122,31 @@ pub async fn update(
     let access = authorize_caller(ctx, caller, channel).await?;
     validate(&input.spec)?;
     owned(ctx, channel, reward_id).await?;
-    ctx.twitch()
+    match ctx
+        .twitch()
         .update_reward(channel, reward_id, &input.spec)
         .await
-        .map_err(twitch_error)?;
+    {
+        Ok(()) => {}
+        Err(RewardError::DuplicateTitle) => {
+            let title = input.spec.title.trim();
+            return Err(adoption::refuse_duplicate(
+                ctx,
+                access.actor,
+                channel,
+                title,
+                "update_reward",
+            )
+            .await);
+        }
+        Err(RewardError::Twitch(e)) => return Err(twitch_error(e)),
+    }
     let reward = to_reward(reward_id.to_owned(), channel, &input);
-    save(ctx, &reward, AuditAction::RewardUpdated, access.actor).await?;
+    save(ctx, &reward, AuditAction::RewardUpdated, access.actor, None).await?;
     Ok(reward)
 }
 
-/// Deletes a reward on Twitch (a reward Twitch no longer has counts as deleted) and forgets it.
-///
-/// # Errors
-/// [`AppError::NotFound`] for a reward of another channel; Twitch's refusal.
-pub async fn delete(
-    ctx: &ServerContext,
-    caller: &Caller,
-    channel: &ChannelId,
-    reward_id: &str,
-) -> Result<(), AppError> {
-    let access = authorize_caller(ctx, caller, channel).await?;
-    let reward = owned(ctx, channel, reward_id).await?;
-    match ctx.twitch().delete_reward(channel, reward_id).await {
-        Ok(()) | Err(TwitchError::NotFound) => {}
-        Err(e) => return Err(twitch_error(e)),
-    }
-    ctx.store()
-        .delete_reward(reward_id)
-        .await
-        .map_err(|e| internal("deleting a reward", &e))?;
-    audit(ctx, &reward, AuditAction::RewardDeleted, access.actor).await
-}
-
-fn to_reward(id: String, channel: &ChannelId, input: &RewardInput) -> Reward {
+pub(super) fn to_reward(id: String, channel: &ChannelId, input: &RewardInput) -> Reward {
     Reward {
         id,
         channel_id: channel.clone(),
@@ -154,7 +161,7 @@ fn to_reward(id: String, channel: &ChannelId, input: &RewardInput) -> Reward {
     }
 }
 
-async fn owned(
+pub(super) async fn owned(
     ctx: &ServerContext,
     channel: &ChannelId,
     reward_id: &str,
@@ -167,25 +174,37 @@ async fn owned(
         .ok_or(AppError::NotFound)
 }
 
-async fn save(
+/// Records the reward, then audits and announces the change (`note` in words, if any).
+pub(super) async fn save(
     ctx: &ServerContext,
     reward: &Reward,
     action: AuditAction,
-    actor: crate::model::Actor,
+    actor: Actor,
+    note: Option<&str>,
 ) -> Result<(), AppError> {
     ctx.store()
         .save_reward(reward)
         .await
         .map_err(|e| internal("saving a reward", &e))?;
-    audit(ctx, reward, action, actor).await
+    audit(ctx, reward, action, actor, note).await
 }
 
-async fn audit(
+pub(super) async fn audit(
     ctx: &ServerContext,
     reward: &Reward,
     action: AuditAction,
-    actor: crate::model::Actor,
+    actor: Actor,
+    note: Option<&str>,
 ) -> Result<(), AppError> {
+    let mut metadata = serde_json::json!({
+        "reward_id": reward.id,
+        "title": reward.title,
+        "cost": reward.cost,
+        "duration_secs": reward.duration.as_secs(),
+    });
+    if let Some(note) = note {
+        metadata["note"] = note.into();
+    }
     let entry = AuditEntry {
         id: new_id(),
         channel_id: reward.channel_id.clone(),
@@ -193,12 +212,7 @@ async fn audit(
         action,
         actor,
         target: None,
-        metadata: serde_json::json!({
-            "reward_id": reward.id,
-            "title": reward.title,
-            "cost": reward.cost,
-            "duration_secs": reward.duration.as_secs(),
-        }),
+        metadata,
     };
     ctx.store()
         .append_audit(&entry)
@@ -210,7 +224,7 @@ async fn audit(
     Ok(())
 }
 
-fn twitch_error(e: TwitchError) -> AppError {
+pub(super) fn twitch_error(e: TwitchError) -> AppError {
     tracing::warn!(error = %e, "Twitch refused a reward change");
     match e {
         TwitchError::Rejected(message) => AppError::Invalid(format!("Twitch refused: {message}")),
