@@ -267,7 +267,27 @@ impl Fleet {
         db: &Database,
         addr: std::net::SocketAddr,
     ) -> anyhow::Result<ServerProcess> {
+        self.restart_server_with(options, db, addr, &[]).await
+    }
+
+    /// [`Self::restart_server`] with `extra` environment on top (it wins over the defaults).
+    ///
+    /// # Errors
+    /// See [`ServerProcess::start`].
+    pub async fn restart_server_with(
+        &self,
+        options: &Options,
+        db: &Database,
+        addr: std::net::SocketAddr,
+        extra: &[(&str, &str)],
+    ) -> anyhow::Result<ServerProcess> {
         let mut env = self.server_env(db, addr);
+        env.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
+        env.extend(
+            extra
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
         env.extend(options.server_env.iter().cloned());
         ServerProcess::start(&Launch {
             bin: &options.server_bin,
@@ -307,7 +327,7 @@ impl Fleet {
     }
 
     /// Enabled subscriptions whose condition names one of the fleet's channels.
-    fn enabled_channel_subscriptions(&self) -> usize {
+    pub fn enabled_channel_subscriptions(&self) -> usize {
         let ids: std::collections::HashSet<&str> =
             self.channels.iter().map(|c| c.user.id.as_str()).collect();
         self.sim.with_world(|w| {

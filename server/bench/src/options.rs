@@ -21,14 +21,17 @@ pub enum Scenario {
     Startup,
     /// Size of the release WASM bundle.
     Wasm,
+    /// Webhook acknowledgement while Twitch is slow, a burst in one channel, a crash restart.
+    Intake,
 }
 
 impl Scenario {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Startup,
         Self::Wasm,
         Self::Sweep,
         Self::Latency,
+        Self::Intake,
         Self::Expiry,
         Self::Ssr,
         Self::Sse,
@@ -43,6 +46,7 @@ impl Scenario {
             Self::Sweep => "sweep",
             Self::Startup => "startup",
             Self::Wasm => "wasm",
+            Self::Intake => "intake",
         }
     }
 
@@ -187,7 +191,8 @@ pub struct Options {
 pub const USAGE: &str = "\
 vip-bench: benchmarks of the release server against the Twitch simulator on loopback.
 
-  --only LIST          scenarios, comma-separated: startup, wasm, sweep, latency, expiry, ssr, sse
+  --only LIST          scenarios, comma-separated: startup, wasm, sweep, latency, intake, expiry,
+                       ssr, sse
                        (default: all)
   --backend B          sqlite, firestore or both (default: sqlite)
   --quick              small sizes (a run of a few minutes)

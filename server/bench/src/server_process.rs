@@ -124,6 +124,16 @@ impl ServerProcess {
         cpu_of(&format!("/proc/{pid}/stat"))
     }
 
+    /// SIGKILL, as a crash or an out-of-memory kill ends it: no shutdown, nothing released.
+    ///
+    /// # Errors
+    /// When the process cannot be signalled.
+    pub async fn kill(mut self) -> anyhow::Result<()> {
+        self.child.start_kill()?;
+        self.child.wait().await?;
+        Ok(())
+    }
+
     /// SIGTERM, then waits for the exit (SIGKILL after 15 s).
     ///
     /// # Errors

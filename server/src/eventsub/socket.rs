@@ -109,3 +109,42 @@ impl Socket {
         let _ = timeout(CLOSE_TIMEOUT, self.ws.close(None)).await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use futures_util::SinkExt;
+    use tokio::net::TcpListener;
+
+    use super::*;
+
+    const KEEPALIVE: &str = r#"{"metadata":{"message_id":"k1","message_type":"session_keepalive","message_timestamp":"2026-12-04T10:00:00Z"},"payload":{}}"#;
+
+    /// A frame that arrived in time but was read only after the silence deadline (the reader was
+    /// busy) is a message, never silence: repeated, because an unbiased race would pick either.
+    #[tokio::test]
+    async fn a_frame_buffered_before_the_deadline_wins_over_it() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("ws://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut ws = tokio_tungstenite::accept_async(tcp).await.unwrap();
+                    ws.send(Message::Text(KEEPALIVE.into())).await.unwrap();
+                    // Keep the connection open until the client is done.
+                    let _ = ws.next().await;
+                });
+            }
+        });
+        for _ in 0..32 {
+            let mut socket = Socket::open(&url, Duration::from_secs(5)).await.unwrap();
+            socket.set_keepalive(Duration::from_millis(20));
+            // Busy past the deadline (30 ms) while the frame waits in the buffer.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            assert!(
+                matches!(socket.next().await, Frame::Message(_)),
+                "a buffered frame was taken for silence"
+            );
+            socket.close().await;
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 mod dashboard;
 mod expiry;
+mod intake;
 mod latency;
 mod sse;
 mod ssr;
@@ -52,6 +53,7 @@ pub async fn run_all(options: &Options) -> Report {
             };
             let result = match scenario {
                 Scenario::Latency => latency::run(&mut run).await,
+                Scenario::Intake => intake::run(&mut run).await,
                 Scenario::Expiry => expiry::run(&mut run).await,
                 Scenario::Sse => sse::run(&mut run).await,
                 Scenario::Ssr => ssr::run(&mut run).await,
