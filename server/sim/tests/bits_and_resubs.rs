@@ -4,40 +4,9 @@
 
 mod common;
 
+use common::support::*;
 use common::*;
 use serde_json::{json, Value};
-
-const SUBS: &str = "channel:read:subscriptions";
-const BITS: &str = "bits:read";
-
-/// The event of one of the app's constructed fixtures (`server/tests/fixtures/eventsub`).
-fn fixture_event(name: &str) -> Value {
-    let path = format!(
-        "{}/../tests/fixtures/eventsub/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let body: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    body["event"].clone()
-}
-
-/// A socket subscribed to `kinds` with a token that carries both scopes.
-async fn subscribed(env: &Env, kinds: &[&str]) -> Ws {
-    let token = env.user_token("streamer", &[SUBS, BITS]);
-    let (ws, session) = ws_session(env).await;
-    for kind in kinds {
-        let condition = json!({"broadcaster_user_id": env.streamer.id});
-        let r = subscribe_ws(env, &token, kind, condition, &session).await;
-        assert_eq!(r.status, 202, "{kind}: {}", r.text);
-    }
-    ws
-}
-
-async fn next_event(ws: &mut Ws, kind: &str) -> Value {
-    let n = ws_next(ws).await;
-    assert_eq!(n["metadata"]["message_type"], "notification");
-    assert_eq!(n["metadata"]["subscription_type"], kind, "{n}");
-    n["payload"]["event"].clone()
-}
 
 #[tokio::test]
 async fn each_type_needs_its_scope_and_the_tokens_own_channel() {

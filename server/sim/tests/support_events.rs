@@ -4,50 +4,16 @@
 
 mod common;
 
+use common::support::*;
 use common::*;
 use serde_json::{json, Value};
 
-const SUBS: &str = "channel:read:subscriptions";
-const BITS: &str = "bits:read";
-
-/// The event shapes of the app's constructed fixtures (`server/tests/fixtures/eventsub`).
-fn fixture_event(name: &str) -> Value {
-    let path = format!(
-        "{}/../tests/fixtures/eventsub/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let body: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    body["event"].clone()
-}
-
-/// A socket subscribed to the three types with a token that carries both scopes.
-async fn subscribed(env: &Env) -> Ws {
-    let token = env.user_token("streamer", &[SUBS, BITS]);
-    let (ws, session) = ws_session(env).await;
-    for kind in [
-        "channel.subscribe",
-        "channel.subscription.gift",
-        "channel.cheer",
-    ] {
-        let r = subscribe_ws(
-            env,
-            &token,
-            kind,
-            json!({"broadcaster_user_id": env.streamer.id}),
-            &session,
-        )
-        .await;
-        assert_eq!(r.status, 202, "{kind}: {}", r.text);
-    }
-    ws
-}
-
-async fn next_event(ws: &mut Ws, kind: &str) -> Value {
-    let n = ws_next(ws).await;
-    assert_eq!(n["metadata"]["message_type"], "notification");
-    assert_eq!(n["metadata"]["subscription_type"], kind, "{n}");
-    n["payload"]["event"].clone()
-}
+/// The three types these tests watch.
+const KINDS: &[&str] = &[
+    "channel.subscribe",
+    "channel.subscription.gift",
+    "channel.cheer",
+];
 
 #[tokio::test]
 async fn each_type_needs_its_scope() {
@@ -55,11 +21,7 @@ async fn each_type_needs_its_scope() {
     let (_ws, session) = ws_session(&env).await;
     let condition = json!({"broadcaster_user_id": env.streamer.id});
     // The default token has the app's required scopes only.
-    for kind in [
-        "channel.subscribe",
-        "channel.subscription.gift",
-        "channel.cheer",
-    ] {
+    for kind in KINDS {
         let r = subscribe_ws(&env, &env.token, kind, condition.clone(), &session).await;
         assert_error(&r, 403);
     }
@@ -80,7 +42,7 @@ async fn each_type_needs_its_scope() {
 #[tokio::test]
 async fn a_subscription_is_announced_once_per_subscriber() {
     let env = env().await;
-    let mut ws = subscribed(&env).await;
+    let mut ws = subscribed(&env, KINDS).await;
     let viewer = env.sim.add_user("sub_viewer");
 
     let r = env
@@ -126,7 +88,7 @@ async fn a_subscription_is_announced_once_per_subscriber() {
 #[tokio::test]
 async fn gifts_name_the_gifter_unless_anonymous_and_subscribe_the_recipients() {
     let env = env().await;
-    let mut ws = subscribed(&env).await;
+    let mut ws = subscribed(&env, KINDS).await;
     let gifter = env.sim.add_user("generous");
     env.sim.add_user("lucky_one");
     env.sim.add_user("lucky_two");
@@ -185,7 +147,7 @@ async fn gifts_name_the_gifter_unless_anonymous_and_subscribe_the_recipients() {
 #[tokio::test]
 async fn cheers_carry_bits_and_can_be_anonymous() {
     let env = env().await;
-    let mut ws = subscribed(&env).await;
+    let mut ws = subscribed(&env, KINDS).await;
     let cheerer = env.sim.add_user("cheerer");
 
     let r = env

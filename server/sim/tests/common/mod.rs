@@ -1,8 +1,9 @@
 //! Shared helpers: a simulator on port 0, a Helix caller, WebSocket helpers,
-//! a fixture shape comparison and a webhook callback ([`callback`]).
+//! a fixture shape comparison, a webhook callback ([`callback`]) and support events ([`support`]).
 #![allow(dead_code)]
 
 pub mod callback;
+pub mod support;
 
 use std::time::Duration;
 
