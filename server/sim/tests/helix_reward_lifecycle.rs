@@ -4,24 +4,11 @@
 
 mod common;
 
+use common::rewards::*;
 use common::*;
 use reqwest::Method;
 use serde_json::json;
 use twitch_sim::RedemptionStatus;
-
-fn rewards_path(env: &Env) -> String {
-    format!(
-        "/channel_points/custom_rewards?broadcaster_id={}",
-        env.streamer.id
-    )
-}
-
-fn redemptions_path(env: &Env, reward: &str, extra: &str) -> String {
-    format!(
-        "/channel_points/custom_rewards/redemptions?broadcaster_id={}&reward_id={reward}{extra}",
-        env.streamer.id
-    )
-}
 
 #[tokio::test]
 async fn duplicate_titles_are_refused_per_channel_ignoring_case() {
@@ -109,14 +96,7 @@ async fn deleting_a_reward_fulfils_pending_redemptions() {
     // Cancelled first: the only way the viewer gets the points back.
     let refunded = env.sim.redeem("streamer", "viewer", &reward, "").unwrap();
     let refunded = refunded["id"].as_str().unwrap().to_string();
-    let r = env
-        .helix(
-            Method::PATCH,
-            &redemptions_path(&env, &reward, &format!("&id={refunded}")),
-            &env.token,
-            Some(json!({"status": "CANCELED"})),
-        )
-        .await;
+    let r = set_redemption_status(&env, &reward, &refunded, "CANCELED").await;
     assert_eq!(r.status, 200, "{}", r.text);
     let r = env
         .helix(
@@ -128,11 +108,7 @@ async fn deleting_a_reward_fulfils_pending_redemptions() {
         .await;
     assert_eq!(r.status, 204);
     assert_eq!(
-        env.sim
-            .redemptions("streamer")
-            .iter()
-            .map(|r| r.1)
-            .collect::<Vec<_>>(),
+        redemption_statuses(&env),
         [RedemptionStatus::Fulfilled, RedemptionStatus::Canceled]
     );
     // The fulfilled one's points are kept; the cancelled one's came back.

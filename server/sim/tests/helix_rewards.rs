@@ -2,24 +2,11 @@
 
 mod common;
 
+use common::rewards::*;
 use common::*;
 use reqwest::Method;
 use serde_json::json;
 use twitch_sim::RedemptionStatus;
-
-fn rewards_path(env: &Env) -> String {
-    format!(
-        "/channel_points/custom_rewards?broadcaster_id={}",
-        env.streamer.id
-    )
-}
-
-fn redemptions_path(env: &Env, reward: &str, extra: &str) -> String {
-    format!(
-        "/channel_points/custom_rewards/redemptions?broadcaster_id={}&reward_id={reward}{extra}",
-        env.streamer.id
-    )
-}
 
 #[tokio::test]
 async fn create_reward_matches_fixture_shape() {
@@ -237,25 +224,11 @@ async fn redemption_status_transitions() {
         )
         .await;
     assert_error(&r, 400);
-    let r = env
-        .helix(
-            Method::PATCH,
-            &redemptions_path(&env, &reward, &format!("&id={id}")),
-            &env.token,
-            Some(json!({"status": "UNFULFILLED"})),
-        )
-        .await;
+    let r = set_redemption_status(&env, &reward, &id, "UNFULFILLED").await;
     assert_error(&r, 400);
 
     // UNFULFILLED → FULFILLED.
-    let r = env
-        .helix(
-            Method::PATCH,
-            &redemptions_path(&env, &reward, &format!("&id={id}")),
-            &env.token,
-            Some(json!({"status": "FULFILLED"})),
-        )
-        .await;
+    let r = set_redemption_status(&env, &reward, &id, "FULFILLED").await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_same_shape(
         &fixture("helix_update_redemption_status_response.json"),
@@ -263,45 +236,20 @@ async fn redemption_status_transitions() {
     );
     assert_eq!(r.body["data"][0]["status"], "FULFILLED");
     // FULFILLED → CANCELED is refused (only UNFULFILLED may change): 404.
-    let r = env
-        .helix(
-            Method::PATCH,
-            &redemptions_path(&env, &reward, &format!("&id={id}")),
-            &env.token,
-            Some(json!({"status": "CANCELED"})),
-        )
-        .await;
+    let r = set_redemption_status(&env, &reward, &id, "CANCELED").await;
     assert_error(&r, 404);
     assert_eq!(env.sim.points("streamer", "viewer"), 1_000_000 - 500);
 
     // UNFULFILLED → CANCELED refunds; then CANCELED → FULFILLED refused.
     let red2 = env.sim.redeem("streamer", "viewer", &reward, "").unwrap();
     let id2 = red2["id"].as_str().unwrap();
-    let r = env
-        .helix(
-            Method::PATCH,
-            &redemptions_path(&env, &reward, &format!("&id={id2}")),
-            &env.token,
-            Some(json!({"status": "CANCELED"})),
-        )
-        .await;
+    let r = set_redemption_status(&env, &reward, &id2, "CANCELED").await;
     assert_eq!(r.status, 200);
     assert_eq!(env.sim.points("streamer", "viewer"), 1_000_000 - 500);
-    let r = env
-        .helix(
-            Method::PATCH,
-            &redemptions_path(&env, &reward, &format!("&id={id2}")),
-            &env.token,
-            Some(json!({"status": "FULFILLED"})),
-        )
-        .await;
+    let r = set_redemption_status(&env, &reward, &id2, "FULFILLED").await;
     assert_error(&r, 404);
     assert_eq!(
-        env.sim
-            .redemptions("streamer")
-            .iter()
-            .map(|r| r.1)
-            .collect::<Vec<_>>(),
+        redemption_statuses(&env),
         [RedemptionStatus::Fulfilled, RedemptionStatus::Canceled]
     );
 }

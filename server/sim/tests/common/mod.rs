@@ -1,8 +1,10 @@
 //! Shared helpers: a simulator on port 0, a Helix caller, WebSocket helpers,
-//! a fixture shape comparison, a webhook callback ([`callback`]) and support events ([`support`]).
+//! a fixture shape comparison, a webhook callback ([`callback`]), reward paths ([`rewards`]) and
+//! support events ([`support`]).
 #![allow(dead_code)]
 
 pub mod callback;
+pub mod rewards;
 pub mod support;
 
 use std::time::Duration;
@@ -160,10 +162,7 @@ impl Env {
         let r = self
             .helix(
                 Method::POST,
-                &format!(
-                    "/channel_points/custom_rewards?broadcaster_id={}",
-                    self.streamer.id
-                ),
+                &rewards::rewards_path(self),
                 &self.token,
                 Some(serde_json::json!({"title": title, "cost": cost})),
             )
