@@ -29,6 +29,33 @@ async fn waiting_redemptions(h: &Lifecycle) -> (Reward, String, String) {
     (reward, alice, bob)
 }
 
+/// Deletes the reward on Twitch's side, not through the app: Twitch fulfils what was pending.
+async fn delete_on_twitch(h: &Lifecycle, reward_id: &str) {
+    h.env
+        .client
+        .delete_reward(h.channel(), reward_id)
+        .await
+        .unwrap();
+}
+
+/// Hands the engine Twitch's news that the reward is gone.
+async fn reward_removed(h: &Lifecycle, reward_id: &str) {
+    h.ctx
+        .engine()
+        .handle_event(TwitchEvent::RewardRemoved {
+            channel: h.channel().clone(),
+            reward_id: reward_id.to_owned(),
+        })
+        .await
+        .unwrap();
+}
+
+/// Asserts the app recorded redemption `id` as closed by Twitch (not refunded).
+async fn assert_closed_by_twitch(h: &Lifecycle, id: &str) {
+    let record = h.env.store.redemption(id).await.unwrap().unwrap();
+    assert_eq!(record.outcome, RedemptionOutcome::ClosedByTwitch);
+}
+
 #[tokio::test]
 async fn deleting_refunds_waitlisted_and_pending_redemptions_then_deletes() {
     let h = Lifecycle::start().await;
@@ -158,24 +185,12 @@ async fn a_reward_deleted_on_twitch_closes_its_waitlist_without_claiming_a_refun
     let h = Lifecycle::start().await;
     let (reward, alice, _bob) = waiting_redemptions(&h).await;
     // Deleted on Twitch's side, not through the app: Twitch fulfils what was pending.
-    h.env
-        .client
-        .delete_reward(h.channel(), &reward.id)
-        .await
-        .unwrap();
+    delete_on_twitch(&h, &reward.id).await;
     assert_eq!(h.status(&alice), RedemptionStatus::Fulfilled);
 
-    h.ctx
-        .engine()
-        .handle_event(TwitchEvent::RewardRemoved {
-            channel: h.channel().clone(),
-            reward_id: reward.id.clone(),
-        })
-        .await
-        .unwrap();
+    reward_removed(&h, &reward.id).await;
 
-    let record = h.env.store.redemption(&alice).await.unwrap().unwrap();
-    assert_eq!(record.outcome, RedemptionOutcome::ClosedByTwitch);
+    assert_closed_by_twitch(&h, &alice).await;
     assert!(h.env.store.waitlist(h.channel()).await.unwrap().is_empty());
     assert!(h.env.store.reward(&reward.id).await.unwrap().is_none());
     assert!(h.audit(AuditAction::Refund).await.is_empty(), "no refund");
@@ -192,14 +207,7 @@ async fn a_reward_deleted_on_twitch_closes_its_waitlist_without_claiming_a_refun
     assert_eq!(deleted[0].metadata["changed_on"], "twitch");
     assert_eq!(deleted[0].metadata["closed_by_twitch"], 1);
     // A second delivery of the event changes nothing.
-    h.ctx
-        .engine()
-        .handle_event(TwitchEvent::RewardRemoved {
-            channel: h.channel().clone(),
-            reward_id: reward.id.clone(),
-        })
-        .await
-        .unwrap();
+    reward_removed(&h, &reward.id).await;
     assert_eq!(h.audit(AuditAction::TwitchError).await.len(), 1);
 }
 
@@ -223,8 +231,7 @@ async fn a_waitlisted_redemption_fulfilled_by_hand_is_closed_not_refunded() {
 
     assert_eq!(h.status(&alice), RedemptionStatus::Fulfilled);
     assert_eq!(h.status(&bob), RedemptionStatus::Canceled);
-    let record = h.env.store.redemption(&alice).await.unwrap().unwrap();
-    assert_eq!(record.outcome, RedemptionOutcome::ClosedByTwitch);
+    assert_closed_by_twitch(&h, &alice).await;
     assert!(h.env.store.waitlist(h.channel()).await.unwrap().is_empty());
     let refunds = h.audit(AuditAction::Refund).await;
     assert_eq!(refunds.len(), 1, "bob only");
@@ -247,17 +254,12 @@ async fn a_waitlisted_redemption_fulfilled_by_hand_is_closed_not_refunded() {
 async fn deleting_a_reward_twitch_no_longer_has_forgets_it_and_closes_its_waitlist() {
     let h = Lifecycle::start().await;
     let (reward, alice, _bob) = waiting_redemptions(&h).await;
-    h.env
-        .client
-        .delete_reward(h.channel(), &reward.id)
-        .await
-        .unwrap();
+    delete_on_twitch(&h, &reward.id).await;
 
     h.delete(&reward.id).await.unwrap();
 
     assert!(h.env.store.reward(&reward.id).await.unwrap().is_none());
-    let record = h.env.store.redemption(&alice).await.unwrap().unwrap();
-    assert_eq!(record.outcome, RedemptionOutcome::ClosedByTwitch);
+    assert_closed_by_twitch(&h, &alice).await;
     assert!(h.audit(AuditAction::Refund).await.is_empty());
     let problems = h.audit(AuditAction::TwitchError).await;
     assert_eq!(problems.len(), 1);

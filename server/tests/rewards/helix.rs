@@ -10,6 +10,21 @@ fn spec(title: &str, cost: u64) -> RewardSpec {
     super::input(title, cost).spec
 }
 
+/// A reward this client created, and one waiting redemption of it by each of the first `viewers`
+/// demo viewers.
+async fn redeemed(h: &Lifecycle, viewers: usize) -> (String, Vec<String>) {
+    let reward = h
+        .env
+        .client
+        .create_reward(h.channel(), &spec("VIP", 10))
+        .await
+        .unwrap();
+    let ids = (0..viewers)
+        .map(|i| h.redeem(&h.env.demo.viewers[i].login, &reward))
+        .collect();
+    (reward, ids)
+}
+
 #[tokio::test]
 async fn a_taken_title_is_a_duplicate_on_create_and_update() {
     let h = Lifecycle::start().await;
@@ -60,13 +75,7 @@ async fn manageable_rewards_are_the_ones_this_client_created_with_their_settings
 async fn many_redemptions_are_cancelled_in_one_call_and_only_those_still_waiting() {
     let h = Lifecycle::start().await;
     let client = &h.env.client;
-    let reward = client
-        .create_reward(h.channel(), &spec("VIP", 10))
-        .await
-        .unwrap();
-    let ids: Vec<String> = (0..3)
-        .map(|i| h.redeem(&h.env.demo.viewers[i].login, &reward))
-        .collect();
+    let (reward, ids) = redeemed(&h, 3).await;
     // The first was fulfilled meanwhile: it stays FULFILLED and is not reported as cancelled.
     client
         .set_redemption_status(
@@ -102,13 +111,7 @@ async fn many_redemptions_are_cancelled_in_one_call_and_only_those_still_waiting
 async fn redemptions_cancelled_by_an_attempt_whose_answer_was_lost_are_reported() {
     let h = Lifecycle::start().await;
     let client = &h.env.client;
-    let reward = client
-        .create_reward(h.channel(), &spec("VIP", 10))
-        .await
-        .unwrap();
-    let ids: Vec<String> = (0..2)
-        .map(|i| h.redeem(&h.env.demo.viewers[i].login, &reward))
-        .collect();
+    let (reward, ids) = redeemed(&h, 2).await;
     h.env
         .chaos
         .lose_next_answer(&format!("PATCH {REDEMPTIONS}"), 502);
