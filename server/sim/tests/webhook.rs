@@ -102,15 +102,7 @@ async fn failed_challenge_marks_the_subscription_failed() {
     let env = env().await;
     let (cb, rx) = receiver().await;
     rx.bad_challenge();
-    let r = subscribe_webhook(
-        &env,
-        &env.app_token(),
-        "channel.vip.add",
-        json!({"broadcaster_user_id": env.streamer.id}),
-        &cb,
-    )
-    .await;
-    let id = r.body["data"][0]["id"].as_str().unwrap().to_string();
+    let id = subscribe_vip_add(&env, &cb).await;
     status_of(&env, &id, "webhook_callback_verification_failed").await;
 }
 
@@ -124,16 +116,7 @@ async fn notifications_are_retried_then_revoked() {
     .await;
     let (cb, rx) = receiver().await;
     env.sim.add_user("viewer");
-    let r = subscribe_webhook(
-        &env,
-        &env.app_token(),
-        "channel.vip.add",
-        json!({"broadcaster_user_id": env.streamer.id}),
-        &cb,
-    )
-    .await;
-    let id = r.body["data"][0]["id"].as_str().unwrap().to_string();
-    status_of(&env, &id, "enabled").await;
+    let id = vip_add_subscription(&env, &cb).await;
     rx.fail_notifications();
     env.sim.twitch_add_vip("streamer", "viewer").unwrap();
     // challenge + 3 attempts + revocation

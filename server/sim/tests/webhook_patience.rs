@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use common::callback::*;
 use common::*;
-use serde_json::json;
 use twitch_sim::Config;
 
 /// The response deadline in these tests, and how long a slow callback takes: well past it, so a
@@ -25,22 +24,6 @@ fn config(failure_limit: u32) -> Config {
         webhook_retry_delay: Duration::from_millis(10),
         ..Config::default()
     }
-}
-
-/// An enabled `channel.vip.add` webhook subscription to `callback`; returns its id.
-async fn vip_add_subscription(env: &Env, callback: &str) -> String {
-    let r = subscribe_webhook(
-        env,
-        &env.app_token(),
-        "channel.vip.add",
-        json!({"broadcaster_user_id": env.streamer.id}),
-        callback,
-    )
-    .await;
-    assert_eq!(r.status, 202, "{}", r.text);
-    let id = r.body["data"][0]["id"].as_str().unwrap().to_string();
-    status_of(env, &id, "enabled").await;
-    id
 }
 
 /// A new viewer is made VIP on Twitch's side: one `channel.vip.add` event. Returns the viewer id.
@@ -225,15 +208,7 @@ async fn a_challenge_answered_after_the_deadline_fails_verification() {
     let env = env_with(config(5)).await;
     let (cb, rx) = slow_receiver(SLOW).await;
     rx.slow_challenge();
-    let r = subscribe_webhook(
-        &env,
-        &env.app_token(),
-        "channel.vip.add",
-        json!({"broadcaster_user_id": env.streamer.id}),
-        &cb,
-    )
-    .await;
-    let id = r.body["data"][0]["id"].as_str().unwrap().to_string();
+    let id = subscribe_vip_add(&env, &cb).await;
     status_of(&env, &id, "webhook_callback_verification_failed").await;
     let log = env.sim.webhook_log();
     assert_eq!(log.len(), 1);

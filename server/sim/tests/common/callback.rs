@@ -206,6 +206,28 @@ pub async fn subscribe_webhook(
     .await
 }
 
+/// Creates a `channel.vip.add` webhook subscription to `callback` on the streamer's channel with
+/// an app token; returns its id (the challenge may still be under way).
+pub async fn subscribe_vip_add(env: &Env, callback: &str) -> String {
+    let r = subscribe_webhook(
+        env,
+        &env.app_token(),
+        "channel.vip.add",
+        json!({"broadcaster_user_id": env.streamer.id}),
+        callback,
+    )
+    .await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    r.body["data"][0]["id"].as_str().unwrap().to_string()
+}
+
+/// An enabled `channel.vip.add` webhook subscription to `callback`; returns its id.
+pub async fn vip_add_subscription(env: &Env, callback: &str) -> String {
+    let id = subscribe_vip_add(env, callback).await;
+    status_of(env, &id, "enabled").await;
+    id
+}
+
 /// Waits until subscription `id` has status `want`.
 pub async fn status_of(env: &Env, id: &str, want: &str) {
     let start = Instant::now();
