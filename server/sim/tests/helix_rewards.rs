@@ -243,10 +243,10 @@ async fn redemption_status_transitions() {
     // UNFULFILLED → CANCELED refunds; then CANCELED → FULFILLED refused.
     let red2 = env.sim.redeem("streamer", "viewer", &reward, "").unwrap();
     let id2 = red2["id"].as_str().unwrap();
-    let r = set_redemption_status(&env, &reward, &id2, "CANCELED").await;
+    let r = set_redemption_status(&env, &reward, id2, "CANCELED").await;
     assert_eq!(r.status, 200);
     assert_eq!(env.sim.points("streamer", "viewer"), 1_000_000 - 500);
-    let r = set_redemption_status(&env, &reward, &id2, "FULFILLED").await;
+    let r = set_redemption_status(&env, &reward, id2, "FULFILLED").await;
     assert_error(&r, 404);
     assert_eq!(
         redemption_statuses(&env),
