@@ -42,13 +42,11 @@ async fn a_subscriber_shares_a_resubscription_at_their_tier() {
     let fan = env.sim.add_user("loyal_fan");
     env.sim.subscribe("streamer", "loyal_fan", "2000").unwrap();
 
-    let r = env
-        .sim_post(
-            "/channels/streamer/resubscribe",
-            json!({"user": "loyal_fan", "cumulative_months": 15, "streak_months": 3, "message": "15 months!"}),
-        )
-        .await;
-    assert_eq!(r.status, 204, "{}", r.text);
+    env.sim_ok(
+        "/channels/streamer/resubscribe",
+        json!({"user": "loyal_fan", "cumulative_months": 15, "streak_months": 3, "message": "15 months!"}),
+    )
+    .await;
     let event = next_event(&mut ws, "channel.subscription.message").await;
     assert_same_shape(
         &fixture_event("eventsub_channel_subscription_message_notification.CONSTRUCTED.json"),
@@ -63,13 +61,11 @@ async fn a_subscriber_shares_a_resubscription_at_their_tier() {
     assert_eq!(event["message"]["text"], "15 months!");
 
     // Defaults: the second month, streak not shared.
-    let r = env
-        .sim_post(
-            "/channels/streamer/resubscribe",
-            json!({"user": "loyal_fan"}),
-        )
-        .await;
-    assert_eq!(r.status, 204, "{}", r.text);
+    env.sim_ok(
+        "/channels/streamer/resubscribe",
+        json!({"user": "loyal_fan"}),
+    )
+    .await;
     let event = next_event(&mut ws, "channel.subscription.message").await;
     assert_eq!(event["cumulative_months"], 2);
     assert_eq!(event["streak_months"], Value::Null);
@@ -125,13 +121,11 @@ async fn a_cheer_is_also_a_use_of_bits_and_power_ups_and_combos_are_only_that() 
     assert_eq!(used["user_name"], "AnAnonymousCheerer");
     assert!(used.get("is_anonymous").is_none());
 
-    let r = env
-        .sim_post(
-            "/channels/streamer/power_up",
-            json!({"user": "bits_fan", "type": "message_effect", "bits": 50, "message": "hi chat"}),
-        )
-        .await;
-    assert_eq!(r.status, 204, "{}", r.text);
+    env.sim_ok(
+        "/channels/streamer/power_up",
+        json!({"user": "bits_fan", "type": "message_effect", "bits": 50, "message": "hi chat"}),
+    )
+    .await;
     let power_up = next_event(&mut ws, "channel.bits.use").await;
     assert_same_shape(
         &fixture_event("eventsub_channel_bits_use_power_up_notification.CONSTRUCTED.json"),
@@ -152,13 +146,11 @@ async fn a_cheer_is_also_a_use_of_bits_and_power_ups_and_combos_are_only_that() 
     env.sim
         .use_power_up("streamer", "streamer", "celebration", 30, "")
         .unwrap();
-    let r = env
-        .sim_post(
-            "/channels/streamer/combo",
-            json!({"user": "bits_fan", "bits": 5}),
-        )
-        .await;
-    assert_eq!(r.status, 204, "{}", r.text);
+    env.sim_ok(
+        "/channels/streamer/combo",
+        json!({"user": "bits_fan", "bits": 5}),
+    )
+    .await;
     let combo = next_event(&mut ws, "channel.bits.use").await;
     assert_same_shape(
         &fixture_event("eventsub_channel_bits_use_combo_notification.CONSTRUCTED.json"),

@@ -132,6 +132,12 @@ impl Env {
         into_resp(resp).await
     }
 
+    /// `POST /sim{path}` (the control API), which must answer 204.
+    pub async fn sim_ok(&self, path: &str, body: Value) {
+        let r = self.sim_post(path, body).await;
+        assert_eq!(r.status, 204, "{}", r.text);
+    }
+
     /// `GET /sim{path}` (the control API) as JSON.
     pub async fn sim_get(&self, path: &str) -> Value {
         let resp = self
