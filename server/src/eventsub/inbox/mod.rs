@@ -15,6 +15,7 @@
 
 pub mod dispatch;
 mod intake;
+mod leases;
 mod processor;
 
 pub use dispatch::Targets;

@@ -1,7 +1,7 @@
 //! The inbox's consumer: one worker per channel with pending messages, at most
 //! [`InboxSettings::channels_at_once`] at a time. A worker holds the store lease `inbox:{channel}`
-//! while it works, so that of several instances one at a time handles a channel's messages, and
-//! takes them in arrival order: one viewer's messages one after another, different viewers'
+//! ([`Leases`]) while it works, so that of several instances one at a time handles a channel's
+//! messages, and takes them in arrival order: one viewer's messages one after another, different viewers'
 //! side by side up to [`InboxSettings::per_channel`] (Twitch adds at most 10 VIPs per 10 s in a
 //! channel anyway), channel-wide changes alone ([`Order::Barrier`]).
 //!
@@ -25,13 +25,12 @@ use tokio::task::{Id, JoinSet};
 use tokio_util::sync::CancellationToken;
 
 use super::dispatch::{Order, Stored, Targets};
+use super::leases::{Leases, IDLE};
 
 /// Messages read from the store at a time per channel.
 const BATCH: u32 = 50;
 /// Channels looked up per sweep.
 const SWEEP_LIMIT: u32 = 1_000;
-/// First and longest pause between attempts at a lease another instance holds.
-const LEASE_RETRY: (Duration, Duration) = (Duration::from_millis(100), Duration::from_secs(2));
 
 #[derive(Debug, Clone)]
 pub struct InboxSettings {
@@ -70,6 +69,7 @@ struct Shared {
     store: Arc<dyn Store>,
     targets: Targets,
     settings: InboxSettings,
+    leases: Leases,
     permits: Semaphore,
     cancel: CancellationToken,
 }
@@ -92,6 +92,11 @@ impl InboxProcessor {
         let shared = Arc::new(Shared {
             store: self.store.clone(),
             targets,
+            leases: Leases::new(
+                self.store.clone(),
+                self.settings.holder.clone(),
+                self.settings.lease_ttl,
+            ),
             permits: Semaphore::new(self.settings.channels_at_once.max(1)),
             settings: self.settings.clone(),
             cancel: cancel.clone(),
@@ -99,6 +104,8 @@ impl InboxProcessor {
         let mut workers = Workers::default();
         let mut sweep = tokio::time::interval(self.settings.sweep_every);
         sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut idle = tokio::time::interval(IDLE);
+        idle.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 biased;
@@ -114,17 +121,23 @@ impl InboxProcessor {
                     };
                     workers.ended(&shared, id);
                 }
-                _ = sweep.tick() => match self.store.inbox_channels(SWEEP_LIMIT).await {
-                    Ok(channels) => {
-                        for channel in channels {
-                            workers.schedule(&shared, channel);
+                _ = sweep.tick() => {
+                    match self.store.inbox_channels(SWEEP_LIMIT).await {
+                        Ok(channels) => {
+                            for channel in channels {
+                                workers.schedule(&shared, channel);
+                            }
                         }
+                        Err(e) => tracing::warn!(error = %e, "cannot look for pending EventSub messages"),
                     }
-                    Err(e) => tracing::warn!(error = %e, "cannot look for pending EventSub messages"),
-                },
+                }
+                _ = idle.tick() => {
+                    shared.leases.release_idle(IDLE, |c| workers.busy.contains_key(c)).await;
+                }
             }
         }
         while workers.set.join_next().await.is_some() {}
+        shared.leases.release_idle(Duration::ZERO, |_| false).await;
     }
 }
 
@@ -158,13 +171,13 @@ impl Workers {
     }
 }
 
-/// One channel: take its lease, handle its pending messages until none are left, give it back.
+/// One channel: take its lease (or find it kept), handle its pending messages until none are
+/// left; the lease is given back once the channel has been idle a while ([`Leases`]).
 async fn work(shared: Arc<Shared>, channel: ChannelId) {
     let Ok(_permit) = shared.permits.acquire().await else {
         return;
     };
-    let lease = format!("inbox:{channel}");
-    if !take_lease(&shared, &channel, &lease).await {
+    if !shared.leases.take(&channel, &shared.cancel).await {
         return;
     }
     let drained = drain(&shared, &channel);
@@ -172,66 +185,12 @@ async fn work(shared: Arc<Shared>, channel: ChannelId) {
     tokio::select! {
         biased;
         () = &mut drained => {}
-        () = keep_lease(&shared, &lease) => {
+        () = shared.leases.keep(&channel) => {
             tracing::warn!(%channel, "lost the inbox lease; finishing the messages in hand");
             drained.await;
         }
     }
-    let store = &shared.store;
-    if let Err(e) = store.release_lease(&lease, &shared.settings.holder).await {
-        tracing::warn!(%channel, error = %e, "cannot release the inbox lease");
-    }
-}
-
-/// Takes the channel's lease, retrying while another instance holds it and messages wait.
-/// Returns `false` when there is nothing (left) to do, or the store fails (the sweep retries).
-async fn take_lease(shared: &Shared, channel: &ChannelId, lease: &str) -> bool {
-    let (store, settings) = (&shared.store, &shared.settings);
-    let mut pause = LEASE_RETRY.0;
-    loop {
-        match store
-            .acquire_lease(lease, &settings.holder, Utc::now(), settings.lease_ttl)
-            .await
-        {
-            Ok(true) => return true,
-            Ok(false) => {}
-            Err(e) => {
-                tracing::warn!(%channel, error = %e, "cannot take the inbox lease");
-                return false;
-            }
-        }
-        match store.inbox_pending(channel, 1).await {
-            Ok(pending) if !pending.is_empty() => {}
-            _ => return false,
-        }
-        tokio::select! {
-            () = shared.cancel.cancelled() => return false,
-            () = tokio::time::sleep(pause) => {}
-        }
-        pause = (pause * 2).min(LEASE_RETRY.1);
-    }
-}
-
-/// Renews the lease every third of its lifetime; returns once it is lost.
-async fn keep_lease(shared: &Shared, lease: &str) {
-    let (store, settings) = (&shared.store, &shared.settings);
-    let mut renewed = tokio::time::Instant::now();
-    loop {
-        tokio::time::sleep(settings.lease_ttl / 3).await;
-        match store
-            .acquire_lease(lease, &settings.holder, Utc::now(), settings.lease_ttl)
-            .await
-        {
-            Ok(true) => renewed = tokio::time::Instant::now(),
-            Ok(false) => return,
-            Err(e) => {
-                tracing::warn!(lease, error = %e, "cannot renew the inbox lease");
-                if renewed.elapsed() >= settings.lease_ttl {
-                    return;
-                }
-            }
-        }
-    }
+    shared.leases.used(&channel);
 }
 
 /// Handles the channel's pending messages, batch by batch, until none are left.
@@ -245,7 +204,13 @@ async fn drain(shared: &Shared, channel: &ChannelId) {
                 return;
             }
         };
+        let full = batch.len() == BATCH as usize;
         handle_batch(shared, batch).await;
+        // A short batch was all there was: what the intake stores meanwhile wakes the channel
+        // again, and what other instances store the sweep finds.
+        if !full {
+            return;
+        }
     }
 }
 
