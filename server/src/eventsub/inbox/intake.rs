@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use app::model::ChannelId;
 use app::ssr::store::InboxMessage;
 use app::ssr::{Store, StoreError};
 use chrono::Utc;
@@ -27,11 +26,11 @@ pub enum IntakeError {
 #[derive(Clone)]
 pub struct Intake {
     store: Arc<dyn Store>,
-    wake: UnboundedSender<ChannelId>,
+    wake: UnboundedSender<InboxMessage>,
 }
 
 impl Intake {
-    pub(super) fn new(store: Arc<dyn Store>, wake: UnboundedSender<ChannelId>) -> Self {
+    pub(super) fn new(store: Arc<dyn Store>, wake: UnboundedSender<InboxMessage>) -> Self {
         Self { store, wake }
     }
 
@@ -62,8 +61,10 @@ impl Intake {
             tracing::info!(message_id, "duplicate EventSub message dropped");
             return Ok(false);
         }
-        // The processor is gone only at shutdown; the message waits in the store for the next start.
-        let _ = self.wake.send(message.channel_id);
+        // The processor gets the message as stored, so that a channel with nothing older pending
+        // is handled without reading it back. It is gone only at shutdown; the message then
+        // waits in the store for the next start.
+        let _ = self.wake.send(message);
         Ok(true)
     }
 }

@@ -19,6 +19,14 @@ pub(super) const IDLE: Duration = Duration::from_secs(3);
 /// First and longest pause between attempts at a lease another instance holds.
 const RETRY: (Duration, Duration) = (Duration::from_millis(100), Duration::from_secs(2));
 
+/// How this instance came to hold a lease.
+pub(super) enum Lease {
+    /// Held all along since this instance last worked on the channel.
+    Kept,
+    /// Taken now: another instance may have worked on the channel meanwhile.
+    Taken,
+}
+
 struct Held {
     renewed: Instant,
     used: Instant,
@@ -85,28 +93,28 @@ impl Leases {
     }
 
     /// Takes the channel's lease (or finds it kept), retrying while another instance holds it and
-    /// messages wait. Returns `false` when there is nothing (left) to do, or the store fails (the
-    /// sweep retries).
-    pub async fn take(&self, channel: &ChannelId, cancel: &CancellationToken) -> bool {
+    /// messages wait. `None` when there is nothing (left) to do, or the store fails (the sweep
+    /// retries).
+    pub async fn take(&self, channel: &ChannelId, cancel: &CancellationToken) -> Option<Lease> {
         if self.fresh(channel) {
-            return true;
+            return Some(Lease::Kept);
         }
         let mut pause = RETRY.0;
         loop {
             match self.acquire(channel).await {
-                Ok(true) => return true,
+                Ok(true) => return Some(Lease::Taken),
                 Ok(false) => {}
                 Err(e) => {
                     tracing::warn!(%channel, error = %e, "cannot take the inbox lease");
-                    return false;
+                    return None;
                 }
             }
             match self.store.inbox_pending(channel, 1).await {
                 Ok(pending) if !pending.is_empty() => {}
-                _ => return false,
+                _ => return None,
             }
             tokio::select! {
-                () = cancel.cancelled() => return false,
+                () = cancel.cancelled() => return None,
                 () = tokio::time::sleep(pause) => {}
             }
             pause = (pause * 2).min(RETRY.1);
@@ -181,16 +189,20 @@ mod tests {
         let b = Leases::new(store.clone(), "b".into(), ttl);
         let channel = ChannelId("100".into());
         let cancel = CancellationToken::new();
-        assert!(a.take(&channel, &cancel).await);
+        assert!(matches!(
+            a.take(&channel, &cancel).await,
+            Some(Lease::Taken)
+        ));
+        assert!(matches!(a.take(&channel, &cancel).await, Some(Lease::Kept)));
         a.used(&channel);
         // Kept while recently used or busy: the other instance has nothing to wait for here
         // (no pending message), so it gives up at once.
         a.release_idle(IDLE, |_| false).await;
         a.release_idle(Duration::ZERO, |_| true).await;
-        assert!(!b.take(&channel, &cancel).await);
+        assert!(b.take(&channel, &cancel).await.is_none());
         assert!(a.fresh(&channel), "still held, no store write needed");
         a.release_idle(Duration::ZERO, |_| false).await;
         assert!(!a.fresh(&channel));
-        assert!(b.take(&channel, &cancel).await);
+        assert!(b.take(&channel, &cancel).await.is_some());
     }
 }

@@ -13,6 +13,7 @@
 //! * [`dispatch`]: what a stored message turns into — a domain event for the engine, a
 //!   `stream.online` for the supervisor's queue, a revoked authorisation for both.
 
+mod carried;
 pub mod dispatch;
 mod intake;
 mod leases;

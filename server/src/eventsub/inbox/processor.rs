@@ -24,8 +24,9 @@ use tokio::sync::Semaphore;
 use tokio::task::{Id, JoinSet};
 use tokio_util::sync::CancellationToken;
 
+use super::carried::Carried;
 use super::dispatch::{Order, Stored, Targets};
-use super::leases::{Leases, IDLE};
+use super::leases::{Lease, Leases, IDLE};
 
 /// Messages read from the store at a time per channel.
 const BATCH: u32 = 50;
@@ -62,7 +63,7 @@ impl InboxSettings {
 pub struct InboxProcessor {
     store: Arc<dyn Store>,
     settings: InboxSettings,
-    woken: UnboundedReceiver<ChannelId>,
+    woken: UnboundedReceiver<InboxMessage>,
 }
 
 struct Shared {
@@ -70,6 +71,7 @@ struct Shared {
     targets: Targets,
     settings: InboxSettings,
     leases: Leases,
+    carried: Carried,
     permits: Semaphore,
     cancel: CancellationToken,
 }
@@ -78,7 +80,7 @@ impl InboxProcessor {
     pub(super) fn new(
         store: Arc<dyn Store>,
         settings: InboxSettings,
-        woken: UnboundedReceiver<ChannelId>,
+        woken: UnboundedReceiver<InboxMessage>,
     ) -> Self {
         Self {
             store,
@@ -97,6 +99,7 @@ impl InboxProcessor {
                 self.settings.holder.clone(),
                 self.settings.lease_ttl,
             ),
+            carried: Carried::default(),
             permits: Semaphore::new(self.settings.channels_at_once.max(1)),
             settings: self.settings.clone(),
             cancel: cancel.clone(),
@@ -110,7 +113,11 @@ impl InboxProcessor {
             tokio::select! {
                 biased;
                 () = cancel.cancelled() => break,
-                Some(channel) = self.woken.recv() => workers.schedule(&shared, channel),
+                Some(message) = self.woken.recv() => {
+                    let channel = message.channel_id.clone();
+                    shared.carried.carry(message);
+                    workers.schedule(&shared, channel);
+                }
                 Some(ended) = workers.set.join_next_with_id(), if !workers.set.is_empty() => {
                     let id = match ended {
                         Ok((id, ())) => id,
@@ -125,6 +132,8 @@ impl InboxProcessor {
                     match self.store.inbox_channels(SWEEP_LIMIT).await {
                         Ok(channels) => {
                             for channel in channels {
+                                // Pending there may be what this instance never saw.
+                                shared.carried.unknown(&channel);
                                 workers.schedule(&shared, channel);
                             }
                         }
@@ -177,8 +186,15 @@ async fn work(shared: Arc<Shared>, channel: ChannelId) {
     let Ok(_permit) = shared.permits.acquire().await else {
         return;
     };
-    if !shared.leases.take(&channel, &shared.cancel).await {
-        return;
+    match shared.leases.take(&channel, &shared.cancel).await {
+        Some(Lease::Kept) => {}
+        // Another instance may have worked on the channel since this one last did.
+        Some(Lease::Taken) => shared.carried.unknown(&channel),
+        None => {
+            // Whoever holds it handles the channel's messages, from the store.
+            shared.carried.forget(&channel);
+            return;
+        }
     }
     let drained = drain(&shared, &channel);
     tokio::pin!(drained);
@@ -196,15 +212,25 @@ async fn work(shared: Arc<Shared>, channel: ChannelId) {
 /// Handles the channel's pending messages, batch by batch, until none are left.
 async fn drain(shared: &Shared, channel: &ChannelId) {
     while !shared.cancel.is_cancelled() {
-        let batch = match shared.store.inbox_pending(channel, BATCH).await {
-            Ok(batch) if batch.is_empty() => return,
-            Ok(batch) => batch,
-            Err(e) => {
-                tracing::warn!(%channel, error = %e, "cannot read the EventSub inbox");
-                return;
-            }
+        let batch = match shared.carried.take_if_known(channel) {
+            Some(carried) => carried,
+            None => match shared.store.inbox_pending(channel, BATCH).await {
+                Ok(batch) => {
+                    shared
+                        .carried
+                        .read(channel, &batch, batch.len() < BATCH as usize);
+                    batch
+                }
+                Err(e) => {
+                    tracing::warn!(%channel, error = %e, "cannot read the EventSub inbox");
+                    return;
+                }
+            },
         };
-        let full = batch.len() == BATCH as usize;
+        if batch.is_empty() {
+            return;
+        }
+        let full = batch.len() >= BATCH as usize;
         handle_batch(shared, batch).await;
         // A short batch was all there was: what the intake stores meanwhile wakes the channel
         // again, and what other instances store the sweep finds.
