@@ -13,7 +13,7 @@ use app::ssr::events::{BitsUse, TwitchEvent};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::support::count;
+use super::support::{count, EventUser};
 use super::{from, ParseError};
 
 /// The login under which Twitch's chat shows anonymous cheers.
@@ -22,12 +22,8 @@ pub const ANONYMOUS_CHEERER: &str = "ananonymouscheerer";
 #[derive(Deserialize)]
 struct BitsEvent {
     broadcaster_user_id: String,
-    #[serde(default)]
-    user_id: Option<String>,
-    #[serde(default)]
-    user_login: Option<String>,
-    #[serde(default)]
-    user_name: Option<String>,
+    #[serde(flatten)]
+    user: EventUser,
     /// Not in the reference; read in case Twitch adds it as for `channel.cheer`.
     #[serde(default)]
     is_anonymous: bool,
@@ -48,16 +44,11 @@ struct PowerUp {
 
 impl BitsEvent {
     fn user(&self) -> Option<Viewer> {
-        let id = self.user_id.clone().filter(|id| !id.is_empty())?;
-        let login = self.user_login.clone().unwrap_or_default();
-        if self.is_anonymous || login.eq_ignore_ascii_case(ANONYMOUS_CHEERER) {
+        let viewer = self.user.viewer()?;
+        if self.is_anonymous || viewer.login.eq_ignore_ascii_case(ANONYMOUS_CHEERER) {
             return None;
         }
-        Some(Viewer {
-            id,
-            display_name: self.user_name.clone().unwrap_or_else(|| login.clone()),
-            login,
-        })
+        Some(viewer)
     }
 }
 

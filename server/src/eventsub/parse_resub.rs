@@ -3,12 +3,12 @@
 //! subscriptions only, so this is how a renewal reaches the app. The event has no id of its own;
 //! the EventSub message id goes with it.
 
-use app::model::{ChannelId, Viewer};
+use app::model::ChannelId;
 use app::ssr::events::TwitchEvent;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::support::count;
+use super::support::{count, EventUser};
 use super::{from, ParseError};
 
 /// The event, as far as the app reads it. Twitch names the subscriber (the user fields are never
@@ -17,12 +17,8 @@ use super::{from, ParseError};
 #[derive(Deserialize)]
 struct ResubEvent {
     broadcaster_user_id: String,
-    #[serde(default)]
-    user_id: Option<String>,
-    #[serde(default)]
-    user_login: Option<String>,
-    #[serde(default)]
-    user_name: Option<String>,
+    #[serde(flatten)]
+    user: EventUser,
     #[serde(default)]
     tier: String,
     #[serde(default, alias = "cumulative_total")]
@@ -44,19 +40,11 @@ struct SharedMessage {
 /// [`ParseError`] when the subscriber or the month count is missing (or negative).
 pub(super) fn resubscribed(message_id: &str, event: Value) -> Result<TwitchEvent, ParseError> {
     let e: ResubEvent = from(event)?;
-    let id = e
-        .user_id
-        .filter(|id| !id.is_empty())
-        .ok_or(ParseError::Missing("user_id"))?;
-    let login = e.user_login.unwrap_or_default();
+    let viewer = e.user.viewer().ok_or(ParseError::Missing("user_id"))?;
     Ok(TwitchEvent::Resubscribed {
         channel: ChannelId(e.broadcaster_user_id),
         message_id: message_id.to_owned(),
-        viewer: Viewer {
-            id,
-            display_name: e.user_name.unwrap_or_else(|| login.clone()),
-            login,
-        },
+        viewer,
         tier: e.tier,
         cumulative_months: count(e.cumulative_months, "cumulative_months")?,
         message: e.message.map(|m| m.text).unwrap_or_default(),
@@ -67,6 +55,7 @@ pub(super) fn resubscribed(message_id: &str, event: Value) -> Result<TwitchEvent
 mod tests {
     use super::super::{notification_event, parse_webhook, WebhookMessage};
     use super::*;
+    use app::model::Viewer;
 
     const WEBHOOK: &str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),

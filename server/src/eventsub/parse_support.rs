@@ -13,12 +13,8 @@ use super::{from, ParseError, SUBSCRIBE, SUBSCRIPTION_GIFT};
 #[derive(Deserialize)]
 struct SupportEvent {
     broadcaster_user_id: String,
-    #[serde(default)]
-    user_id: Option<String>,
-    #[serde(default)]
-    user_login: Option<String>,
-    #[serde(default)]
-    user_name: Option<String>,
+    #[serde(flatten)]
+    user: EventUser,
     #[serde(default)]
     is_anonymous: bool,
     #[serde(default)]
@@ -31,12 +27,20 @@ struct SupportEvent {
     bits: Option<i64>,
 }
 
-impl SupportEvent {
-    /// The supporter, unless anonymous (or, defensively, without a user id).
-    fn supporter(&self) -> Option<Viewer> {
-        if self.is_anonymous {
-            return None;
-        }
+/// An event's `user_id`, `user_login` and `user_name`: null (or absent) when anonymous.
+#[derive(Deserialize)]
+pub(super) struct EventUser {
+    #[serde(default)]
+    user_id: Option<String>,
+    #[serde(default)]
+    user_login: Option<String>,
+    #[serde(default)]
+    user_name: Option<String>,
+}
+
+impl EventUser {
+    /// The user, unless the id is missing or empty; the display name falls back to the login.
+    pub(super) fn viewer(&self) -> Option<Viewer> {
         let id = self.user_id.clone().filter(|id| !id.is_empty())?;
         let login = self.user_login.clone().unwrap_or_default();
         Some(Viewer {
@@ -44,6 +48,16 @@ impl SupportEvent {
             display_name: self.user_name.clone().unwrap_or_else(|| login.clone()),
             login,
         })
+    }
+}
+
+impl SupportEvent {
+    /// The supporter, unless anonymous (or, defensively, without a user id).
+    fn supporter(&self) -> Option<Viewer> {
+        if self.is_anonymous {
+            return None;
+        }
+        self.user.viewer()
     }
 }
 
