@@ -31,7 +31,7 @@ cargo fuzz build --sanitizer "$sanitizer" --target "$triple"
 built=$(date +%s)
 
 # Seeds: the real and documented payloads the unit tests use.
-fixtures=../tests/fixtures/eventsub
+fixtures=../sim/fixtures
 seed() { # seed TARGET FILE...
   local target=$1; shift
   mkdir -p "corpus/$target"

@@ -1,5 +1,5 @@
 //! The storage port. One trait, two production backends (SQLite, Firestore) chosen at run time,
-//! held as `Arc<dyn Store>`. Every backend passes the same contract suite (`server/tests/store_contract`).
+//! held as `Arc<dyn Store>`. Every backend passes the same contract suite (`server/tests/it/store_contract`).
 //!
 //! Times are passed in (`now`) rather than read from a clock, so callers and tests decide what "now" is.
 

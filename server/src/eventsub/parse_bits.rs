@@ -78,11 +78,7 @@ mod tests {
 
     macro_rules! fixture {
         ($name:literal) => {
-            include_str!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/fixtures/eventsub/",
-                $name
-            ))
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/sim/fixtures/", $name))
         };
     }
 

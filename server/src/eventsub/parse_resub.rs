@@ -59,7 +59,7 @@ mod tests {
 
     const WEBHOOK: &str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/eventsub/eventsub_channel_subscription_message_notification.CONSTRUCTED.json"
+        "/sim/fixtures/eventsub_channel_subscription_message_notification.CONSTRUCTED.json"
     ));
 
     fn parsed(body: &str) -> Result<Option<TwitchEvent>, ParseError> {

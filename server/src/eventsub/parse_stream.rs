@@ -58,7 +58,7 @@ mod tests {
 
     const WEBHOOK: &str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/eventsub/eventsub_stream_online_notification.webhook_body.json"
+        "/sim/fixtures/eventsub_stream_online_notification.webhook_body.json"
     ));
 
     fn notification(body: &str) -> Notification {

@@ -61,11 +61,11 @@ mod tests {
 
     const VECTOR: &str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/eventsub/webhook_signature_test_vector.COMPUTED.json"
+        "/sim/fixtures/webhook_signature_test_vector.COMPUTED.json"
     ));
     const BODY: &[u8] = include_bytes!(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/eventsub/eventsub_redemption_add_notification.twitch_api_fixture.json"
+        "/sim/fixtures/eventsub_redemption_add_notification.twitch_api_fixture.json"
     ));
 
     struct Vector {

@@ -1,0 +1,15 @@
+//! The simulator's integration tests, one binary: each module is one area of Twitch's
+//! behaviour, sharing the helpers in `common`.
+
+mod common;
+mod bits_and_resubs;
+mod chaos;
+mod control_api;
+mod eventsub_ws;
+mod helix_reward_lifecycle;
+mod helix_rewards;
+mod helix_vips;
+mod oauth;
+mod support_events;
+mod webhook;
+mod webhook_patience;

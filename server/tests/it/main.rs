@@ -1,0 +1,26 @@
+//! The server's integration tests, one binary: each module is one area, sharing the harness in
+//! `common` and the doubles in `support`.
+
+mod common;
+mod support;
+
+mod activity;
+mod analytics;
+mod api_tokens;
+mod auth;
+mod chaos;
+mod engine;
+mod error_reporting;
+mod eventsub;
+mod eventsub_server;
+mod flow;
+mod helix;
+mod http;
+mod intake;
+mod live_relay;
+mod process;
+mod rewards;
+mod security;
+mod settings;
+mod store_contract;
+mod validation;

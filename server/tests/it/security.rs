@@ -1,0 +1,11 @@
+//! The HTTP surface's protections against a real server on port 0: security headers and the
+//! pages' Content Security Policy, refusal of cross-site requests, rate limits, that no route lets
+//! one streamer change another's channel, and that no secret reaches the logs or the browser.
+
+mod csrf;
+mod headers;
+mod ownership;
+mod rate_limits;
+mod secrets;
+mod support;
+mod walk_routes;
