@@ -31,7 +31,7 @@ use tokio_util::task::TaskTracker;
 use crate::config::{Config, EventSubTransport, TwitchConfig};
 use crate::demo::Demo;
 use crate::eventsub::inbox::{self, InboxProcessor, InboxSettings, Targets};
-use crate::eventsub::settings::SupervisorSettings;
+use crate::eventsub::supervisor::settings::SupervisorSettings;
 use crate::eventsub::supervisor::{EventSubSupervisor, SupervisorDeps};
 use crate::eventsub::webhook::WebhookState;
 use crate::expiry::{CronEndpoint, ExpiryScheduler, TokioClock};

@@ -18,7 +18,7 @@ use serde_json::json;
 use tokio::sync::mpsc::Receiver;
 use tokio_util::sync::CancellationToken;
 
-use crate::eventsub::parse_stream::StreamOnline;
+use crate::eventsub::parse::stream::StreamOnline;
 use crate::eventsub::{ChannelState, EventSubSupervisor};
 
 /// How often channel connection states are looked at.

@@ -9,37 +9,33 @@
 //! Both write each notification to the durable [`inbox`] and acknowledge it at once; the inbox's
 //! processor turns stored messages into [`app::ssr::events::TwitchEvent`]s ([`parse`]) for the
 //! [`app::ssr::events::EventSink`], per channel in arrival order, and `stream.online`
-//! ([`parse_stream`]) into the supervisor's queue ([`EventSubSupervisor::take_stream_online`]).
+//! ([`parse::stream`]) into the supervisor's queue ([`EventSubSupervisor::take_stream_online`]).
 //! A message id seen before is stored once. The supervisor keeps each channel's state and each
-//! subscription's status ([`status`]) and respects Twitch's limits ([`limits`]).
+//! subscription's status ([`subscriptions::status`]) and respects Twitch's limits
+//! ([`subscriptions::limits`]).
+//!
+//! Folders: [`parse`] (Twitch's messages into typed values), [`ws`] (one WebSocket session and its
+//! state machine), [`webhook`] (the signed POST route), [`subscriptions`] (creating, listing and
+//! deleting subscriptions within Twitch's limits), [`supervisor`] (which channels are watched, by
+//! which transport, under which lease) and [`inbox`] (the durable store between acknowledging and
+//! acting).
 
 use std::time::Duration;
 
 pub mod backoff;
 pub mod inbox;
-mod ingest;
-mod intake_queue;
-mod lease;
-pub mod limits;
-pub mod machine;
-pub mod online;
 pub mod parse;
-pub mod parse_stream;
 pub mod report;
-mod session;
-pub mod settings;
-mod socket;
-pub mod status;
-pub mod subscribe;
-pub mod subscribe_webhook;
 pub mod subscriptions;
 pub mod supervisor;
-pub mod verify;
 pub mod webhook;
 pub mod ws;
 
 pub use supervisor::{EventSubSupervisor, SupervisorDeps, SupervisorSettings, WebhookTarget};
-pub use webhook::{WebhookState, WEBHOOK_PATH};
+pub use webhook::WebhookState;
+
+/// Where Twitch posts webhook messages (the callback is `{PUBLIC_URL}{WEBHOOK_PATH}`).
+pub const WEBHOOK_PATH: &str = "/api/webhooks/eventsub";
 
 /// How long a message id is remembered: beyond the 10 minutes after which messages are stale.
 pub const MESSAGE_ID_TTL: Duration = Duration::from_secs(11 * 60);

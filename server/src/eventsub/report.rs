@@ -3,7 +3,7 @@
 
 use app::model::SubscriptionStatus;
 
-use super::ChannelState;
+use crate::eventsub::ChannelState;
 
 /// Receives one channel's EventSub news as it happens. Calls must be cheap and never block.
 pub trait Reporter: Send + Sync {

@@ -14,7 +14,7 @@ use std::time::Duration;
 use app::model::{ChannelId, SubscriptionState};
 use app::ssr::events::TwitchEvent;
 use harness::{eventually, Harness};
-use server::eventsub::subscribe::base_types;
+use server::eventsub::subscriptions::subscribe::base_types;
 use server::eventsub::{ChannelState, EventSubSupervisor};
 
 fn sim_config() -> twitch_sim::Config {

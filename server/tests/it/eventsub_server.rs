@@ -12,7 +12,7 @@ use app::model::{AuditAction, AuditQuery, ChannelId};
 use app::ssr::Store;
 use common::{eventually, location, log_in, try_get_json, TestServer};
 use serde_json::{json, Value};
-use server::eventsub::subscribe::base_types;
+use server::eventsub::subscriptions::subscribe::base_types;
 use server::reconcile::ONLINE_MESSAGE;
 
 /// Only a guard against hangs.

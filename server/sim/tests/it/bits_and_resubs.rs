@@ -2,7 +2,6 @@
 //! `channel.bits.use` (for cheers, Power-ups and Combos) with Twitch's shapes, and subscribing to
 //! them needs their scopes and a condition naming the token's own channel.
 
-
 use crate::common::support::*;
 use crate::common::*;
 use serde_json::{json, Value};

@@ -1,7 +1,6 @@
 //! Chaos controls: the request journal, answers lost after the request took effect, and
 //! WebSocket sessions dropped without a close frame.
 
-
 use std::time::Duration;
 
 use crate::common::*;

@@ -2,7 +2,6 @@
 //! through OAuth, subscribe over WebSocket, trigger Twitch-side actions over
 //! HTTP and see the events.
 
-
 use crate::common::*;
 use reqwest::Method;
 use serde_json::json;

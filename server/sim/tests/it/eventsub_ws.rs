@@ -1,7 +1,6 @@
 //! EventSub over WebSocket: welcome, keepalive, notifications, reconnect,
 //! revocation, close codes and the subscription rules.
 
-
 use std::time::Duration;
 
 use crate::common::*;

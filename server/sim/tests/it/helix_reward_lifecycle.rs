@@ -2,7 +2,6 @@
 //! Twitch's error code as the message), many redemptions decided in one call, and what deleting a
 //! reward does to its pending redemptions.
 
-
 use crate::common::rewards::*;
 use crate::common::*;
 use reqwest::Method;

@@ -1,6 +1,5 @@
 //! Custom rewards, redemptions and chat over real HTTP.
 
-
 use crate::common::rewards::*;
 use crate::common::*;
 use reqwest::Method;

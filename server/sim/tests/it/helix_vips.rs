@@ -1,6 +1,5 @@
 //! Helix VIP / moderator / users rules over real HTTP.
 
-
 use crate::common::*;
 use reqwest::Method;
 

@@ -1,9 +1,9 @@
 //! The simulator's integration tests, one binary: each module is one area of Twitch's
 //! behaviour, sharing the helpers in `common`.
 
-mod common;
 mod bits_and_resubs;
 mod chaos;
+mod common;
 mod control_api;
 mod eventsub_ws;
 mod helix_reward_lifecycle;

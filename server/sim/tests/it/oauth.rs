@@ -1,7 +1,6 @@
 //! OAuth: authorization code flow, refresh, client credentials, validate,
 //! revoke — success shapes and documented error bodies.
 
-
 use crate::common::*;
 use reqwest::Method;
 use serde_json::json;

@@ -2,7 +2,6 @@
 //! `channel.subscription.gift` and `channel.cheer` with Twitch's shapes, and subscribing to them
 //! needs their scopes.
 
-
 use crate::common::support::*;
 use crate::common::*;
 use serde_json::{json, Value};

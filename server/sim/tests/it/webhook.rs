@@ -1,7 +1,6 @@
 //! Webhook transport: signature test vector, challenge, notifications with
 //! headers and signatures, retries, revocation, token rules.
 
-
 use std::time::Duration;
 
 use crate::common::callback::*;

@@ -3,7 +3,6 @@
 //! subscription is revoked with `notification_failures_exceeded`, and nothing more is delivered
 //! for it afterwards.
 
-
 use std::collections::BTreeSet;
 use std::time::Duration;
 

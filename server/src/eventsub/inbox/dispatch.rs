@@ -7,8 +7,8 @@ use app::model::ChannelId;
 use app::ssr::events::{EventSink, TwitchEvent};
 use app::ssr::store::InboxMessage;
 
+use crate::eventsub::parse::stream::{stream_online, StreamOnline, STREAM_ONLINE};
 use crate::eventsub::parse::{notification_event, Notification, USER_AUTHORIZATION_REVOKE};
-use crate::eventsub::parse_stream::{stream_online, StreamOnline, STREAM_ONLINE};
 use crate::eventsub::supervisor::EventSubSupervisor;
 
 /// The channel a notification concerns: the broadcaster of its subscription, or the user who

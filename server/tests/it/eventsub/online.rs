@@ -10,7 +10,7 @@ use app::model::{
 use app::ssr::engine::Engine;
 use app::ssr::live::LiveBus;
 use app::ssr::Store;
-use server::eventsub::parse_stream::{StreamOnline, STREAM_ONLINE};
+use server::eventsub::parse::stream::{StreamOnline, STREAM_ONLINE};
 use server::expiry::TokioClock;
 use server::reconcile::{stream_online, ONLINE_MESSAGE};
 use server::store::SqliteStore;

@@ -11,8 +11,8 @@ use chrono::{SecondsFormat, Utc};
 use secrecy::SecretString;
 use serde_json::Value;
 use server::config::EventSubTransport;
-use server::eventsub::subscribe::base_types;
-use server::eventsub::verify::sign;
+use server::eventsub::subscriptions::subscribe::base_types;
+use server::eventsub::webhook::verify::sign;
 use server::eventsub::{
     webhook, ChannelState, EventSubSupervisor, WebhookState, WebhookTarget, WEBHOOK_PATH,
 };

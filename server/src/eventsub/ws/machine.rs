@@ -1,5 +1,5 @@
 //! The decisions of one channel's EventSub WebSocket session, as a pure function over what happened
-//! (Twitch docs). The socket loop in [`super::ws`] feeds it and carries out the [`Step`].
+//! (Twitch docs). The socket loop in [`crate::eventsub::ws`] feeds it and carries out the [`Step`].
 //!
 //! A session has a *current* socket and, during a `session_reconnect` hand-over, a *successor*
 //! opened on the reconnect URL. Rules:
@@ -161,5 +161,4 @@ pub fn is_client_fault(code: u16) -> bool {
 }
 
 #[cfg(test)]
-#[path = "machine_tests.rs"]
 mod tests;

@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
-use super::webhook::WEBHOOK_PATH;
-use super::ws::WsOptions;
 use crate::config::{EventSubTransport, TwitchConfig};
+use crate::eventsub::ws::WsOptions;
+use crate::eventsub::WEBHOOK_PATH;
 
 /// Where Twitch posts webhook messages, and the secret they are signed with.
 #[derive(Debug, Clone)]

@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
-use super::inbox::IntakeError;
-use super::parse::Notification;
-use super::ws::WsContext;
+use super::WsContext;
+use crate::eventsub::inbox::IntakeError;
+use crate::eventsub::parse::Notification;
 
 /// Pauses before each further attempt to store a notification: a socket has no redelivery.
 const STORE_RETRIES: [Duration; 2] = [Duration::from_millis(50), Duration::from_millis(250)];

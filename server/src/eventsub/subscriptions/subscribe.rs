@@ -7,7 +7,7 @@
 //! granted its scope (Twitch refuses it with 403 otherwise); a refusal of one of these is logged and
 //! does not stop the channel's EventSub. Every subscription's outcome is
 //! reported; Twitch's limits ([`super::limits`]) stop the channel with [`SubscribeError::Limit`].
-//! The webhook transport's subscriptions are in [`super::subscribe_webhook`].
+//! The webhook transport's subscriptions are in [`super::webhook`].
 
 use app::model::{ChannelId, GrantRules, SubscriptionState, SubscriptionStatus};
 use app::ssr::Store;
@@ -17,13 +17,13 @@ use serde_json::{json, Value};
 use super::limits::{
     budget_exhausted, is_eventsub_limit, limit_reason, over_budget, too_many_for_connection,
 };
-use super::parse::{
+use super::status::from_twitch;
+use super::{Created, Delivery, HelixError, SubscriptionClient};
+use crate::eventsub::parse::stream::STREAM_ONLINE;
+use crate::eventsub::parse::{
     BITS_USE, CHANNEL_TYPES, CHEER, RESUBSCRIPTION, RULE_TYPES, SUBSCRIBE, SUBSCRIPTION_GIFT,
 };
-use super::parse_stream::STREAM_ONLINE;
-use super::report::Report;
-use super::status::from_twitch;
-use super::subscriptions::{Created, Delivery, HelixError, SubscriptionClient};
+use crate::eventsub::report::Report;
 use crate::twitch::scopes::{scope_for, RuleFeature};
 use crate::twitch::tokens::{TokenError, TokenManager};
 
@@ -254,14 +254,14 @@ async fn create_on_session(
         .list(token, Some(("type", kind)))
         .await
         .map_err(|e| from_helix(kind, e))?;
-    let of_channel = |s: &&super::subscriptions::Listed| {
+    let of_channel = |s: &&super::Listed| {
         s.condition
             .get("broadcaster_user_id")
             .and_then(Value::as_str)
             == Some(channel.as_str())
             && s.status == "enabled"
     };
-    let session = |s: &super::subscriptions::Listed| {
+    let session = |s: &super::Listed| {
         s.transport
             .get("session_id")
             .and_then(Value::as_str)

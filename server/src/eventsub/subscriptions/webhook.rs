@@ -8,10 +8,10 @@ use secrecy::SecretString;
 use serde_json::{json, Value};
 
 use super::limits::{is_eventsub_limit, limit_reason};
-use super::parse::USER_AUTHORIZATION_REVOKE;
-use super::report::Report;
 use super::subscribe::{channel_condition, settle, wanted_types, Placed, SubscribeError};
-use super::subscriptions::{Delivery, HelixError, Listed, SubscriptionClient};
+use super::{Delivery, HelixError, Listed, SubscriptionClient};
+use crate::eventsub::parse::USER_AUTHORIZATION_REVOKE;
+use crate::eventsub::report::Report;
 use crate::twitch::oauth::{OAuthClient, OAuthError};
 
 /// Runs `call` with the app token, once more with a fresh one after a 401. `kind` names what the

@@ -5,7 +5,7 @@
 use app::ssr::Store;
 use chrono::Utc;
 
-use super::MESSAGE_ID_TTL;
+use crate::eventsub::MESSAGE_ID_TTL;
 
 /// Remembers `message_id`; returns `false` for a duplicate. When the store fails the message
 /// counts as new: at least once, never lost.

@@ -10,9 +10,9 @@ use app::model::{ChannelId, SubscriptionState};
 use tokio_util::sync::CancellationToken;
 
 use super::{channel_rule_types, sleep_or_cancel, ChannelState, Inner, Ordering, Outcome, Report};
-use crate::eventsub::status::from_twitch;
-use crate::eventsub::subscribe::{wanted_types, SubscribeError};
-use crate::eventsub::subscribe_webhook::{
+use crate::eventsub::subscriptions::status::from_twitch;
+use crate::eventsub::subscriptions::subscribe::{wanted_types, SubscribeError};
+use crate::eventsub::subscriptions::webhook::{
     delete, delete_channel, list_channel, subscribe_authorization_revoke, subscribe_webhook,
     Callback,
 };

@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{connect_async, MaybeTlsStream, WebSocketStream};
 
 use super::machine::allowed_silence;
-use super::parse::{parse_ws, WsMessage};
+use crate::eventsub::parse::{parse_ws, WsMessage};
 
 /// How long closing a socket may take before it is simply dropped.
 const CLOSE_TIMEOUT: Duration = Duration::from_millis(500);

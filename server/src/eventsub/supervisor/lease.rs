@@ -11,9 +11,9 @@ use chrono::Utc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::backoff::Backoff;
-use super::ws::{Outcome, Report};
-use super::ChannelState;
+use crate::eventsub::backoff::Backoff;
+use crate::eventsub::ws::{Outcome, Report};
+use crate::eventsub::ChannelState;
 
 /// Sleeps `delay`; returns `true` when `cancel` fired first.
 pub(super) async fn sleep_or_cancel(delay: Duration, cancel: &CancellationToken) -> bool {

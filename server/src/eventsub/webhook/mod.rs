@@ -10,6 +10,9 @@
 //! logged, recorded in the supervisor's subscription status and, for `authorization_revoked`,
 //! reported as `TwitchEvent::AuthorizationRevoked`, which stops the channel's EventSub.
 
+mod ingest;
+pub mod verify;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,14 +28,13 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::inbox::{Intake, IntakeError};
-use super::ingest::first_time;
-use super::parse::{parse_webhook, revocation_event, WebhookMessage};
-use super::supervisor::EventSubSupervisor;
-use super::verify::{is_fresh, signature_matches, MAX_AGE};
+use crate::eventsub::inbox::{Intake, IntakeError};
+use crate::eventsub::parse::{parse_webhook, revocation_event, WebhookMessage};
+use crate::eventsub::supervisor::EventSubSupervisor;
+use ingest::first_time;
+use verify::{is_fresh, signature_matches, MAX_AGE};
 
-/// Where Twitch posts (the callback is `{PUBLIC_URL}{WEBHOOK_PATH}`).
-pub const WEBHOOK_PATH: &str = "/api/webhooks/eventsub";
+use crate::eventsub::WEBHOOK_PATH;
 
 const MESSAGE_ID: &str = "twitch-eventsub-message-id";
 const TIMESTAMP: &str = "twitch-eventsub-message-timestamp";

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc::{self, error::TrySendError};
 
-use super::parse_stream::StreamOnline;
+use crate::eventsub::parse::stream::StreamOnline;
 
 /// How many events may wait.
 pub const CAPACITY: usize = 256;

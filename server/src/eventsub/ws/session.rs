@@ -18,12 +18,14 @@ use super::intake_queue::{intake_queue, IntakeQueue};
 use super::machine::{
     close_reason, decide, is_client_fault, next_view, Input, Role, Signal, Step, View,
 };
-use super::parse::{WsKind, WsMessage, AUTHORIZATION_REVOKED};
 use super::socket::{Frame, Socket};
-use super::status::from_twitch;
-use super::subscribe::{channel_rule_types, subscribe_websocket, SubscribeError};
-use super::ws::{Report, WsContext};
-use super::ChannelState;
+use super::{Report, WsContext};
+use crate::eventsub::parse::{WsKind, WsMessage, AUTHORIZATION_REVOKED};
+use crate::eventsub::subscriptions::status::from_twitch;
+use crate::eventsub::subscriptions::subscribe::{
+    channel_rule_types, subscribe_websocket, SubscribeError,
+};
+use crate::eventsub::ChannelState;
 use crate::twitch::tokens::TokenError;
 
 pub(super) enum End {

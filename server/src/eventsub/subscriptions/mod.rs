@@ -1,12 +1,17 @@
 //! The Helix client for `/eventsub/subscriptions` (Twitch docs): create (409 "already exists"
 //! counts as done; the answer's cost totals are returned), list (all pages), delete (404 counts as
-//! done). Which token to use, and what to subscribe, is [`super::subscribe`]'s business.
+//! done). Which token to use, and what to subscribe, is [`subscribe`]'s business.
+
+pub mod limits;
+pub mod status;
+pub mod subscribe;
+pub mod webhook;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::limits::Cost;
+use limits::Cost;
 
 /// How a subscription reaches the server.
 #[derive(Clone, Copy)]

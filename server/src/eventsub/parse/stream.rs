@@ -6,7 +6,7 @@ use app::model::ChannelId;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::parse::{Notification, ParseError};
+use super::{Notification, ParseError};
 
 /// The subscription type (version 1, condition `broadcaster_user_id`, no authorisation needed).
 pub const STREAM_ONLINE: &str = "stream.online";
@@ -53,8 +53,8 @@ pub fn stream_online(n: &Notification) -> Result<StreamOnline, ParseError> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{parse_webhook, parse_ws, WebhookMessage, WsKind};
     use super::*;
-    use crate::eventsub::parse::{parse_webhook, parse_ws, WebhookMessage, WsKind};
 
     const WEBHOOK: &str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),

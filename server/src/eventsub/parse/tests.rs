@@ -374,7 +374,7 @@ fn welcome_keepalive_is_clamped_to_twitchs_range() {
     for huge in [u64::MAX, u64::MAX / 2, 1 << 40] {
         let keepalive = welcome(&huge.to_string()).unwrap();
         assert_eq!(keepalive, secs(600));
-        let silence = crate::eventsub::machine::allowed_silence(keepalive);
+        let silence = crate::eventsub::ws::machine::allowed_silence(keepalive);
         assert!(std::time::Instant::now().checked_add(silence).is_some());
     }
 }

@@ -1,9 +1,14 @@
 //! One channel's EventSub WebSocket connection (Twitch docs): sessions are retried with
 //! exponential backoff and jitter until the channel is unwatched or needs re-authorisation. A
-//! session ([`super::session`]) is: welcome → subscribe within the keepalive window with the
+//! session ([`session`]) is: welcome → subscribe within the keepalive window with the
 //! broadcaster's user token → read loop, keepalive watchdog, `session_reconnect` hand-over. When
 //! Twitch refuses a subscription for one of its limits the channel is failed with the reason and
 //! tried again only after [`WsOptions::limit_retry`].
+
+mod intake_queue;
+pub mod machine;
+mod session;
+mod socket;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,14 +18,14 @@ use app::ssr::events::EventSink;
 use app::ssr::Store;
 use tokio_util::sync::CancellationToken;
 
-use super::backoff::Backoff;
-use super::inbox::Intake;
-use super::limits::LIMIT_RETRY;
-pub use super::report::Report;
-use super::session::{session, End};
-use super::subscriptions::SubscriptionClient;
-use super::ChannelState;
+use crate::eventsub::backoff::Backoff;
+use crate::eventsub::inbox::Intake;
+pub use crate::eventsub::report::Report;
+use crate::eventsub::subscriptions::limits::LIMIT_RETRY;
+use crate::eventsub::subscriptions::SubscriptionClient;
+use crate::eventsub::ChannelState;
 use crate::twitch::tokens::TokenManager;
+use session::{session, End};
 
 #[derive(Debug, Clone)]
 pub struct WsOptions {

@@ -4,6 +4,8 @@
 //! types, unknown fields and a missing `subscription.cost` (Twitch's own `channel.vip.add` example,
 //! which twitch_api 0.8 rejects) must not lose an event, and the same structs serve both transports.
 
+pub mod stream;
+
 use std::ops::RangeInclusive;
 use std::time::Duration;
 
@@ -357,16 +359,12 @@ pub fn revocation_event(sub: &Subscription) -> Option<TwitchEvent> {
         })
 }
 
-#[path = "parse_support.rs"]
 mod support;
 use support::support_event;
 
-#[path = "parse_resub.rs"]
 mod resub;
 
-#[path = "parse_bits.rs"]
 mod bits;
 
 #[cfg(test)]
-#[path = "parse_tests.rs"]
 mod tests;

@@ -20,6 +20,10 @@
 //! [`subscriptions`]: EventSubSupervisor::subscriptions
 //! [`take_stream_online`]: EventSubSupervisor::take_stream_online
 
+mod lease;
+pub mod online;
+pub mod settings;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -32,22 +36,21 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use super::inbox::Intake;
-use super::lease::{sleep_or_cancel, Lease};
-use super::online::OnlineQueue;
-use super::parse::{Subscription, AUTHORIZATION_REVOKED};
-use super::parse_stream::StreamOnline;
-use super::report::Reporter;
-pub use super::settings::{SupervisorSettings, WebhookTarget};
-use super::status::{disable_enabled, from_twitch, upsert};
-use super::subscribe::channel_rule_types;
-use super::subscriptions::SubscriptionClient;
-use super::ws::{self, Outcome, Report, WsContext};
-use super::ChannelState;
 use crate::config::EventSubTransport;
+use crate::eventsub::inbox::Intake;
+use crate::eventsub::parse::stream::StreamOnline;
+use crate::eventsub::parse::{Subscription, AUTHORIZATION_REVOKED};
+use crate::eventsub::report::Reporter;
+use crate::eventsub::subscriptions::status::{disable_enabled, from_twitch, upsert};
+use crate::eventsub::subscriptions::subscribe::channel_rule_types;
+use crate::eventsub::subscriptions::SubscriptionClient;
+use crate::eventsub::ws::{self, Outcome, Report, WsContext};
+use crate::eventsub::ChannelState;
 use crate::twitch::tokens::TokenManager;
+use lease::{sleep_or_cancel, Lease};
+use online::OnlineQueue;
+pub use settings::{SupervisorSettings, WebhookTarget};
 
-#[path = "supervisor_webhook.rs"]
 mod webhook_task;
 
 /// How often watched channels' grant rules are compared with what their subscriptions were made for.
