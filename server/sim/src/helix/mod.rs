@@ -15,6 +15,7 @@ use crate::Simulator;
 
 pub mod chat;
 pub mod eventsub;
+pub mod members;
 pub mod moderators;
 pub mod redemptions;
 pub mod rewards;

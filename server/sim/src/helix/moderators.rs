@@ -5,9 +5,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::{lookup_user, paginate, user_item, Params};
+use super::members::{self, Members};
+use super::{lookup_user, Params};
 use crate::actions::{apply_mod_add, apply_mod_remove};
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -18,39 +19,11 @@ pub async fn get_moderators(
     Extension(caller): Extension<Caller>,
     params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    caller.user_with(&["moderation:read", "channel:manage:moderators"])?;
-    let b = params.require("broadcaster_id")?;
-    caller.must_be(b)?;
-    let filter = params.all("user_id");
-    if filter.len() > 100 {
-        return Err(ApiError::bad_request(
-            "The number of user_id parameters must not exceed 100",
-        ));
-    }
-    let first = params.first(20, 100)?;
-    let after = params.after()?;
-    sim.with_world(|w| {
-        let ch = w
-            .channels
-            .get(b)
-            .ok_or_else(|| ApiError::bad_request("The ID in broadcaster_id is not valid"))?;
-        if filter.is_empty() {
-            let items = ch
-                .moderators
-                .iter()
-                .filter_map(|m| w.users.get(m).map(user_item))
-                .collect();
-            Ok(Json(paginate(items, after, first)))
-        } else {
-            // Returned in the order given.
-            let items: Vec<Value> = filter
-                .iter()
-                .filter(|u| ch.moderators.iter().any(|m| m == *u))
-                .filter_map(|u| w.users.get(*u).map(user_item))
-                .collect();
-            Ok(Json(json!({"data": items, "pagination": {}})))
-        }
-    })
+    let moderators = Members {
+        scopes: &["moderation:read", "channel:manage:moderators"],
+        of: |ch| &ch.moderators,
+    };
+    members::list(&sim, &caller, &params, moderators)
 }
 
 pub async fn add_moderator(

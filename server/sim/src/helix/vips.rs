@@ -16,7 +16,8 @@ use axum::{Extension, Json};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::{lookup_user, paginate, user_item, Params};
+use super::members::{self, Members};
+use super::{lookup_user, Params};
 use crate::actions::{apply_vip_add, apply_vip_remove, check_vip_add};
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -52,34 +53,11 @@ pub async fn get_vips(
     Extension(caller): Extension<Caller>,
     params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    caller.user_with(&["channel:read:vips", "channel:manage:vips"])?;
-    let b = params.require("broadcaster_id")?;
-    caller.must_be(b)?;
-    let filter = params.all("user_id");
-    if filter.len() > 100 {
-        return Err(ApiError::bad_request(
-            "The number of user_id parameters must not exceed 100",
-        ));
-    }
-    let first = params.first(20, 100)?;
-    let after = params.after()?;
-    sim.with_world(|w| {
-        let ch = w
-            .channels
-            .get(b)
-            .ok_or_else(|| ApiError::bad_request("The ID in broadcaster_id is not valid"))?;
-        let items: Vec<Value> = ch
-            .vips
-            .iter()
-            .filter(|v| filter.is_empty() || filter.contains(&v.as_str()))
-            .filter_map(|v| w.users.get(v).map(user_item))
-            .collect();
-        if filter.is_empty() {
-            Ok(Json(paginate(items, after, first)))
-        } else {
-            Ok(Json(serde_json::json!({"data": items, "pagination": {}})))
-        }
-    })
+    let vips = Members {
+        scopes: &["channel:read:vips", "channel:manage:vips"],
+        of: |ch| &ch.vips,
+    };
+    members::list(&sim, &caller, &params, vips)
 }
 
 pub async fn add_vip(
