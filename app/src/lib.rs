@@ -1,6 +1,5 @@
 //! The VIP manager's pages, shared model and server functions, built for the server (`ssr`) and the
 //! browser (`hydrate`).
-#![forbid(unsafe_code)]
 
 pub mod components;
 pub mod error;

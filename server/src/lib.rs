@@ -1,5 +1,4 @@
 //! The VIP manager's server: composition of adapters, routes and background work.
-#![forbid(unsafe_code)]
 
 pub mod config;
 pub mod crypto;

@@ -1,5 +1,4 @@
 //! Starts the VIP manager: reads configuration, sets up logging, serves until SIGTERM or Ctrl-C.
-#![forbid(unsafe_code)]
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
