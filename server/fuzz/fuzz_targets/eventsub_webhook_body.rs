@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 use server::eventsub::parse::{
     notification_event, parse_webhook, revocation_event, WebhookMessage,
 };
-use server::eventsub::parse_stream::stream_online;
+use server::eventsub::parse::stream::stream_online;
 
 const MESSAGE_TYPES: [&str; 4] = [
     "webhook_callback_verification",

@@ -7,11 +7,11 @@
 use std::time::Instant;
 
 use libfuzzer_sys::fuzz_target;
-use server::eventsub::machine::allowed_silence;
+use server::eventsub::ws::machine::allowed_silence;
 use server::eventsub::parse::{
     notification_event, parse_ws, revocation_event, WsKind, KEEPALIVE_SECONDS,
 };
-use server::eventsub::parse_stream::stream_online;
+use server::eventsub::parse::stream::stream_online;
 
 fuzz_target!(|data: &[u8]| {
     // Text frames are UTF-8 by the WebSocket protocol; tungstenite rejects anything else.

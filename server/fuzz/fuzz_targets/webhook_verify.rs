@@ -10,7 +10,7 @@ use std::time::Duration;
 use arbitrary::Arbitrary;
 use chrono::{DateTime, Utc};
 use libfuzzer_sys::fuzz_target;
-use server::eventsub::verify::{is_fresh, sign, signature_matches, MAX_AGE};
+use server::eventsub::webhook::verify::{is_fresh, sign, signature_matches, MAX_AGE};
 
 #[derive(Debug, Arbitrary)]
 struct Input {
