@@ -2,15 +2,15 @@
 
 pub mod config;
 pub mod crypto;
-pub mod demo;
+pub(crate) mod demo;
 pub mod discord;
 pub mod eventsub;
 pub mod expiry;
-pub mod live;
+pub(crate) mod live;
 mod maintenance;
 pub mod reconcile;
-pub mod routes;
-pub mod security;
+pub(crate) mod routes;
+pub(crate) mod security;
 pub mod shutdown;
 pub mod store;
 pub mod telemetry;

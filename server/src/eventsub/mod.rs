@@ -25,7 +25,7 @@ use std::time::Duration;
 pub mod backoff;
 pub mod inbox;
 pub mod parse;
-pub mod report;
+pub(crate) mod report;
 pub mod subscriptions;
 pub mod supervisor;
 pub mod webhook;

@@ -7,5 +7,5 @@ mod relay;
 mod sse;
 
 pub use hub::LiveHub;
-pub use relay::{LiveRelay, RelaySettings, LOOKBACK};
+pub use relay::{LiveRelay, RelaySettings};
 pub use sse::{stream, SseState};

@@ -14,7 +14,7 @@
 //!   `stream.online` for the supervisor's queue, a revoked authorisation for both.
 
 mod carried;
-pub mod dispatch;
+pub(crate) mod dispatch;
 mod intake;
 mod leases;
 mod processor;

@@ -2,10 +2,10 @@
 //! counts as done; the answer's cost totals are returned), list (all pages), delete (404 counts as
 //! done). Which token to use, and what to subscribe, is [`subscribe`]'s business.
 
-pub mod limits;
-pub mod status;
+pub(crate) mod limits;
+pub(crate) mod status;
 pub mod subscribe;
-pub mod webhook;
+pub(crate) mod webhook;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;

@@ -21,8 +21,8 @@
 //! [`take_stream_online`]: EventSubSupervisor::take_stream_online
 
 mod lease;
-pub mod online;
-pub mod settings;
+pub(crate) mod online;
+pub(crate) mod settings;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
