@@ -19,7 +19,8 @@ use tokio::sync::mpsc::Receiver;
 use tokio_util::sync::CancellationToken;
 
 use crate::eventsub::parse::stream::StreamOnline;
-use crate::eventsub::{ChannelState, EventSubSupervisor};
+use crate::eventsub::EventSubSupervisor;
+use app::model::EventSubConnection;
 
 /// How often channel connection states are looked at.
 const POLL: Duration = Duration::from_secs(2);
@@ -68,7 +69,7 @@ pub async fn run(
         let now: HashSet<ChannelId> = eventsub
             .states()
             .into_iter()
-            .filter(|(_, s)| *s == ChannelState::Connected)
+            .filter(|(_, s)| *s == EventSubConnection::Connected)
             .map(|(c, _)| c)
             .collect();
         let due: Vec<ChannelId> = if everything {

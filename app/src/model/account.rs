@@ -58,6 +58,18 @@ impl EventSubConnection {
         }
     }
 
+    /// A stable machine-readable name, for health reports and logs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Connecting => "connecting",
+            Self::Connected => "connected",
+            Self::Reconnecting => "reconnecting",
+            Self::Failed(_) => "failed",
+            Self::NeedsReauth => "needs_reauth",
+            Self::Standby => "standby",
+        }
+    }
+
     /// Whether events flow (here or on another instance).
     pub fn is_healthy(&self) -> bool {
         matches!(self, Self::Connected | Self::Standby)

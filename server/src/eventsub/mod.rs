@@ -39,35 +39,3 @@ pub const WEBHOOK_PATH: &str = "/api/webhooks/eventsub";
 
 /// How long a message id is remembered: beyond the 10 minutes after which messages are stale.
 pub const MESSAGE_ID_TTL: Duration = Duration::from_secs(11 * 60);
-
-/// A monitored channel's EventSub state, for the dashboard and health.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "state", content = "reason", rename_all = "snake_case")]
-pub enum ChannelState {
-    /// Connecting (or creating webhook subscriptions) for the first time.
-    Connecting,
-    /// Subscribed; events flow.
-    Connected,
-    /// A hand-over or a reconnect after a drop is under way.
-    Reconnecting,
-    /// The last attempt failed for this reason; another follows after a backoff.
-    Failed(String),
-    /// Stopped: the broadcaster must log in again.
-    NeedsReauth,
-    /// Another instance holds the channel's socket (lease); this one takes over if it goes.
-    Standby,
-}
-
-impl ChannelState {
-    /// A short name for health reports and logs.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::Connecting => "connecting",
-            Self::Connected => "connected",
-            Self::Reconnecting => "reconnecting",
-            Self::Failed(_) => "failed",
-            Self::NeedsReauth => "needs_reauth",
-            Self::Standby => "standby",
-        }
-    }
-}

@@ -3,12 +3,12 @@
 
 use app::model::SubscriptionStatus;
 
-use crate::eventsub::ChannelState;
+use app::model::EventSubConnection;
 
 /// Receives one channel's EventSub news as it happens. Calls must be cheap and never block.
 pub trait Reporter: Send + Sync {
     /// The channel's connection state changed.
-    fn state(&self, state: ChannelState);
+    fn state(&self, state: EventSubConnection);
     /// What Twitch said about one subscription; replaces what was known of its type.
     fn subscription(&self, status: SubscriptionStatus);
     /// The connection carrying the subscriptions ended: every enabled one is failed for `reason`.

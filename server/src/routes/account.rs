@@ -5,11 +5,11 @@
 
 use std::sync::Arc;
 
-use app::model::{ChannelId, EventSubConnection, EventSubState, GrantRules, TokenHealth};
+use app::model::{ChannelId, EventSubState, GrantRules, TokenHealth};
 use app::ssr::account::{AccountStatus, RequiredScope};
 use async_trait::async_trait;
 
-use crate::eventsub::{ChannelState, EventSubSupervisor};
+use crate::eventsub::EventSubSupervisor;
 use crate::twitch::scopes;
 use crate::twitch::tokens::{TokenError, TokenManager};
 
@@ -21,18 +21,6 @@ pub struct SupervisorAccountStatus {
 impl SupervisorAccountStatus {
     pub fn new(tokens: Arc<TokenManager>, eventsub: EventSubSupervisor) -> Self {
         Self { tokens, eventsub }
-    }
-}
-
-/// The supervisor's state in the page's terms.
-pub fn eventsub_connection(state: ChannelState) -> EventSubConnection {
-    match state {
-        ChannelState::Connecting => EventSubConnection::Connecting,
-        ChannelState::Connected => EventSubConnection::Connected,
-        ChannelState::Reconnecting => EventSubConnection::Reconnecting,
-        ChannelState::Failed(reason) => EventSubConnection::Failed(reason),
-        ChannelState::NeedsReauth => EventSubConnection::NeedsReauth,
-        ChannelState::Standby => EventSubConnection::Standby,
     }
 }
 
@@ -63,29 +51,8 @@ impl AccountStatus for SupervisorAccountStatus {
     fn eventsub(&self, channel: &ChannelId) -> Option<EventSubState> {
         let connection = self.eventsub.state(channel)?;
         Some(EventSubState {
-            connection: eventsub_connection(connection),
+            connection,
             subscriptions: self.eventsub.subscriptions(channel),
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_supervisor_state_maps_with_its_reason() {
-        assert_eq!(
-            eventsub_connection(ChannelState::Failed("socket closed".into())),
-            EventSubConnection::Failed("socket closed".into())
-        );
-        assert_eq!(
-            eventsub_connection(ChannelState::Standby),
-            EventSubConnection::Standby
-        );
-        assert_eq!(
-            eventsub_connection(ChannelState::NeedsReauth),
-            EventSubConnection::NeedsReauth
-        );
     }
 }

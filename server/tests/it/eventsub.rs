@@ -11,11 +11,12 @@ mod webhook;
 
 use std::time::Duration;
 
+use app::model::EventSubConnection;
 use app::model::{ChannelId, SubscriptionState};
 use app::ssr::events::TwitchEvent;
 use harness::{eventually, Harness};
 use server::eventsub::subscriptions::subscribe::base_types;
-use server::eventsub::{ChannelState, EventSubSupervisor};
+use server::eventsub::EventSubSupervisor;
 
 fn sim_config() -> twitch_sim::Config {
     twitch_sim::Config {
@@ -28,7 +29,7 @@ fn sim_config() -> twitch_sim::Config {
 async fn connected(h: &Harness, supervisor: &EventSubSupervisor) {
     let channel = h.channel();
     eventually("channel connected", || {
-        supervisor.state(&channel) == Some(ChannelState::Connected)
+        supervisor.state(&channel) == Some(EventSubConnection::Connected)
     })
     .await;
 }
@@ -216,7 +217,7 @@ async fn revocation_reports_authorization_revoked_and_stops() {
         .await;
     let channel = h.channel();
     eventually("needs re-authorisation", || {
-        supervisor.state(&channel) == Some(ChannelState::NeedsReauth)
+        supervisor.state(&channel) == Some(EventSubConnection::NeedsReauth)
     })
     .await;
     eventually("socket closed", || h.sim.ws_sessions().is_empty()).await;
@@ -235,7 +236,10 @@ async fn revocation_reports_authorization_revoked_and_stops() {
     assert!(stored.needs_reauth);
     // Unwatching keeps the state visible; watching again (after a new login) restarts.
     supervisor.unwatch(&channel);
-    assert_eq!(supervisor.state(&channel), Some(ChannelState::NeedsReauth));
+    assert_eq!(
+        supervisor.state(&channel),
+        Some(EventSubConnection::NeedsReauth)
+    );
     h.stop().await;
 }
 
@@ -254,7 +258,7 @@ async fn the_lease_gives_one_instance_the_socket_and_hands_it_over() {
     connected(&h, &a).await;
     b.watch(channel.clone());
     eventually("b waits", || {
-        b.state(&channel) == Some(ChannelState::Standby)
+        b.state(&channel) == Some(EventSubConnection::Standby)
     })
     .await;
     assert_eq!(h.sim.ws_sessions().len(), 1);
@@ -278,7 +282,7 @@ async fn a_channel_without_tokens_needs_reauth_without_connecting() {
     assert_eq!(supervisor.start().await.unwrap(), 1);
     let channel = h.channel();
     eventually("needs re-authorisation", || {
-        supervisor.state(&channel) == Some(ChannelState::NeedsReauth)
+        supervisor.state(&channel) == Some(EventSubConnection::NeedsReauth)
     })
     .await;
     assert!(h.sim.ws_sessions().is_empty());

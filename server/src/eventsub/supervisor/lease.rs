@@ -1,6 +1,6 @@
 //! The per-channel store lease that lets exactly one of several instances sharing a store hold a
 //! channel's EventSub socket. The holder renews it every third of its lifetime while connected
-//! and releases it when it stops; the others wait in [`ChannelState::Standby`] and take over when it
+//! and releases it when it stops; the others wait in [`EventSubConnection::Standby`] and take over when it
 //! is released or lapses. An instance that cannot renew for a whole lifetime gives the socket up.
 
 use std::future::Future;
@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::eventsub::backoff::Backoff;
 use crate::eventsub::ws::{Outcome, Report};
-use crate::eventsub::ChannelState;
+use app::model::EventSubConnection;
 
 /// Sleeps `delay`; returns `true` when `cancel` fired first.
 pub(super) async fn sleep_or_cancel(delay: Duration, cancel: &CancellationToken) -> bool {
@@ -55,7 +55,7 @@ impl Lease<'_> {
             {
                 Ok(true) => failures = 0,
                 Ok(false) => {
-                    report.state(ChannelState::Standby);
+                    report.state(EventSubConnection::Standby);
                     if sleep_or_cancel(self.ttl / 2, cancel).await {
                         return Outcome::Cancelled;
                     }
@@ -63,7 +63,9 @@ impl Lease<'_> {
                 }
                 Err(e) => {
                     tracing::warn!(lease = %self.name, error = %e, "cannot take the lease");
-                    report.state(ChannelState::Failed(format!("store unavailable: {e}")));
+                    report.state(EventSubConnection::Failed(format!(
+                        "store unavailable: {e}"
+                    )));
                     let delay = self.backoff.random_delay(failures);
                     failures = failures.saturating_add(1);
                     if sleep_or_cancel(delay, cancel).await {
@@ -81,7 +83,7 @@ impl Lease<'_> {
                     tracing::warn!(lease = %self.name, "lost the lease; another instance takes over");
                     stop.cancel();
                     running.await;
-                    report.state(ChannelState::Standby);
+                    report.state(EventSubConnection::Standby);
                     continue;
                 }
             };

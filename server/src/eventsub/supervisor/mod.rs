@@ -2,7 +2,7 @@
 //! a channel logs in (no restart needed) and stopped by [`unwatch`]. With the WebSocket transport a
 //! task first takes the store lease `eventsub-ws:{channel}` (renewed while connected) so that of
 //! several instances sharing a store exactly one holds a channel's socket; the others wait in
-//! [`ChannelState::Standby`] and take over when the lease lapses. With the webhook transport a task
+//! [`EventSubConnection::Standby`] and take over when the lease lapses. With the webhook transport a task
 //! creates the channel's subscriptions with the app token and follows their status
 //! ([`webhook_task`]); unwatching deletes them at Twitch. All tasks run under the server's
 //! `CancellationToken` and `TaskTracker`. When a channel's grant rules (or the scopes behind them)
@@ -45,8 +45,8 @@ use crate::eventsub::subscriptions::status::{disable_enabled, from_twitch, upser
 use crate::eventsub::subscriptions::subscribe::channel_rule_types;
 use crate::eventsub::subscriptions::SubscriptionClient;
 use crate::eventsub::ws::{self, Outcome, Report, WsContext};
-use crate::eventsub::ChannelState;
 use crate::twitch::tokens::TokenManager;
+use app::model::EventSubConnection;
 use lease::{sleep_or_cancel, Lease};
 use online::OnlineQueue;
 pub use settings::{SupervisorSettings, WebhookTarget};
@@ -68,7 +68,7 @@ pub struct SupervisorDeps {
 }
 
 struct Entry {
-    state: ChannelState,
+    state: EventSubConnection,
     generation: u64,
     cancel: CancellationToken,
     /// Cancelled when the task of this generation has ended.
@@ -208,7 +208,7 @@ impl EventSubSupervisor {
         channels.insert(
             channel.clone(),
             Entry {
-                state: ChannelState::Connecting,
+                state: EventSubConnection::Connecting,
                 generation,
                 cancel: cancel.clone(),
                 finished: finished.clone(),
@@ -233,12 +233,12 @@ impl EventSubSupervisor {
         self.inner.stop(channel, None, true);
     }
 
-    pub fn state(&self, channel: &ChannelId) -> Option<ChannelState> {
+    pub fn state(&self, channel: &ChannelId) -> Option<EventSubConnection> {
         self.inner.lock().get(channel).map(|e| e.state.clone())
     }
 
     /// Every known channel's state, ordered by channel id.
-    pub fn states(&self) -> Vec<(ChannelId, ChannelState)> {
+    pub fn states(&self) -> Vec<(ChannelId, EventSubConnection)> {
         let mut all: Vec<_> = self
             .inner
             .lock()
@@ -318,7 +318,7 @@ impl ChannelReport<'_> {
 }
 
 impl Reporter for ChannelReport<'_> {
-    fn state(&self, state: ChannelState) {
+    fn state(&self, state: EventSubConnection) {
         self.with_entry(|e| e.state = state);
     }
 
@@ -348,10 +348,10 @@ impl Inner {
         entry.running = false;
         let finished = entry.finished.clone();
         if let Some(reason) = &needs_reauth {
-            entry.state = ChannelState::NeedsReauth;
+            entry.state = EventSubConnection::NeedsReauth;
             disable_enabled(&mut entry.subscriptions, reason);
         }
-        if entry.state != ChannelState::NeedsReauth {
+        if entry.state != EventSubConnection::NeedsReauth {
             channels.remove(channel);
         }
         drop(channels);
@@ -387,7 +387,7 @@ impl Inner {
                 }
                 report.subscriptions_lost(&format!("stopped: {reason}"));
                 report.with_entry(|e| {
-                    e.state = ChannelState::NeedsReauth;
+                    e.state = EventSubConnection::NeedsReauth;
                     e.running = false;
                 });
                 if self.settings.transport == EventSubTransport::Webhook {

@@ -9,7 +9,9 @@
 use app::model::{ChannelId, SubscriptionState};
 use tokio_util::sync::CancellationToken;
 
-use super::{channel_rule_types, sleep_or_cancel, ChannelState, Inner, Ordering, Outcome, Report};
+use super::{
+    channel_rule_types, sleep_or_cancel, EventSubConnection, Inner, Ordering, Outcome, Report,
+};
 use crate::eventsub::subscriptions::status::from_twitch;
 use crate::eventsub::subscriptions::subscribe::{wanted_types, SubscribeError};
 use crate::eventsub::subscriptions::webhook::{
@@ -30,7 +32,7 @@ impl Inner {
         cancel: &CancellationToken,
     ) -> Outcome {
         let Some(target) = &self.settings.webhook else {
-            report.state(ChannelState::Failed(
+            report.state(EventSubConnection::Failed(
                 "EVENTSUB_WEBHOOK_SECRET is not set".into(),
             ));
             cancel.cancelled().await;
@@ -62,21 +64,21 @@ impl Inner {
                 Ok(created) => {
                     tracing::info!(%channel, created, "EventSub webhook subscriptions enabled");
                     attempt = 0;
-                    report.state(ChannelState::Connected);
+                    report.state(EventSubConnection::Connected);
                     self.settings.status_poll
                 }
                 Err(SubscribeError::NeedsReauth(m)) => return Outcome::NeedsReauth(m),
                 Err(SubscribeError::Limit(m)) => {
                     let delay = self.settings.ws.limit_retry;
                     tracing::error!(%channel, reason = %m, retry_in = ?delay, "Twitch refused an EventSub webhook subscription for a limit");
-                    report.state(ChannelState::Failed(m));
+                    report.state(EventSubConnection::Failed(m));
                     delay
                 }
                 Err(SubscribeError::Transient(m)) => {
                     let delay = self.settings.ws.backoff.random_delay(attempt);
                     attempt = attempt.saturating_add(1);
                     tracing::warn!(%channel, reason = %m, retry_in = ?delay, "EventSub webhook subscriptions not in place");
-                    report.state(ChannelState::Failed(m));
+                    report.state(EventSubConnection::Failed(m));
                     delay
                 }
             };

@@ -23,8 +23,8 @@ use crate::eventsub::inbox::Intake;
 pub use crate::eventsub::report::Report;
 use crate::eventsub::subscriptions::limits::LIMIT_RETRY;
 use crate::eventsub::subscriptions::SubscriptionClient;
-use crate::eventsub::ChannelState;
 use crate::twitch::tokens::TokenManager;
+use app::model::EventSubConnection;
 use session::{session, End};
 
 #[derive(Debug, Clone)]
@@ -82,7 +82,7 @@ pub async fn run(
     cancel: &CancellationToken,
 ) -> Outcome {
     let mut attempt = 0u32;
-    report.state(ChannelState::Connecting);
+    report.state(EventSubConnection::Connecting);
     loop {
         let (delay, state) = match session(ctx, channel, report, cancel, &mut attempt).await {
             End::Cancelled => return Outcome::Cancelled,
@@ -91,7 +91,7 @@ pub async fn run(
                 let delay = ctx.options.limit_retry;
                 tracing::error!(%reason, retry_in = ?delay, "Twitch refused an EventSub subscription for a limit");
                 report.subscriptions_lost(&reason);
-                (delay, ChannelState::Failed(reason))
+                (delay, EventSubConnection::Failed(reason))
             }
             End::Lost { reason, connected } => {
                 let delay = ctx.options.backoff.random_delay(attempt);
@@ -99,9 +99,9 @@ pub async fn run(
                 tracing::warn!(%reason, retry_in = ?delay, attempt, "EventSub WebSocket session lost");
                 report.subscriptions_lost(&format!("session ended: {reason}"));
                 let state = if connected {
-                    ChannelState::Reconnecting
+                    EventSubConnection::Reconnecting
                 } else {
-                    ChannelState::Failed(reason)
+                    EventSubConnection::Failed(reason)
                 };
                 (delay, state)
             }
@@ -109,7 +109,7 @@ pub async fn run(
         report.state(state);
         tokio::select! {
             () = cancel.cancelled() => return Outcome::Cancelled,
-            () = tokio::time::sleep(delay) => report.state(ChannelState::Reconnecting),
+            () = tokio::time::sleep(delay) => report.state(EventSubConnection::Reconnecting),
         }
     }
 }

@@ -25,8 +25,8 @@ use crate::eventsub::subscriptions::status::from_twitch;
 use crate::eventsub::subscriptions::subscribe::{
     channel_rule_types, subscribe_websocket, SubscribeError,
 };
-use crate::eventsub::ChannelState;
 use crate::twitch::tokens::TokenError;
+use app::model::EventSubConnection;
 
 pub(super) enum End {
     Cancelled,
@@ -147,7 +147,7 @@ async fn read(
                         tracing::info!(created, "EventSub subscriptions in place");
                         connected = true;
                         *attempt = 0;
-                        report.state(ChannelState::Connected);
+                        report.state(EventSubConnection::Connected);
                         continue;
                     }
                     Err(SubscribeError::Limit(m)) => {
@@ -173,7 +173,7 @@ async fn read(
                         tracing::warn!(%reason, "cannot open the reconnect URL; keeping the old socket");
                         view = next_view(view, &Step::DropSuccessor);
                         if connected {
-                            report.state(ChannelState::Connected);
+                            report.state(EventSubConnection::Connected);
                         }
                     }
                 }
@@ -237,7 +237,7 @@ async fn read(
             Step::Ready => {
                 current.set_keepalive(keepalive(&message));
                 tracing::info!("EventSub session taken over after the old socket ended");
-                report.state(ChannelState::Connected);
+                report.state(EventSubConnection::Connected);
             }
             Step::Deliver => {
                 if let Some(m) = message {
@@ -256,7 +256,7 @@ async fn read(
                 let Some(WsKind::Reconnect { url }) = message.map(|m| m.kind) else {
                     continue;
                 };
-                report.state(ChannelState::Reconnecting);
+                report.state(EventSubConnection::Reconnecting);
                 tracing::info!("session_reconnect: opening the new connection");
                 let timeout = options.welcome_timeout;
                 connecting = Some(Box::pin(async move { Socket::open(&url, timeout).await }));
@@ -277,7 +277,7 @@ async fn read(
                 }
                 tracing::info!("EventSub hand-over complete; draining the old socket");
                 if connected {
-                    report.state(ChannelState::Connected);
+                    report.state(EventSubConnection::Connected);
                 }
             }
             Step::DropSuccessor => {
@@ -287,7 +287,7 @@ async fn read(
                     s.close().await;
                 }
                 if connected {
-                    report.state(ChannelState::Connected);
+                    report.state(EventSubConnection::Connected);
                 }
             }
             Step::PromoteSuccessor => {

@@ -28,8 +28,8 @@ async fn foreign_connection(h: &Harness, kind: &str) -> RawSocket {
     socket
 }
 
-fn limit_failure(state: Option<ChannelState>) -> bool {
-    matches!(state, Some(ChannelState::Failed(reason))
+fn limit_failure(state: Option<EventSubConnection>) -> bool {
+    matches!(state, Some(EventSubConnection::Failed(reason))
         if reason.contains("3 EventSub WebSocket connections per token"))
 }
 

@@ -2,6 +2,7 @@
 //! subscription's status read back from Twitch; unwatching and a revoked authorisation delete the
 //! channel's subscriptions at Twitch.
 
+use app::model::EventSubConnection;
 use std::future::IntoFuture;
 use std::time::Duration;
 
@@ -13,9 +14,7 @@ use serde_json::Value;
 use server::config::EventSubTransport;
 use server::eventsub::subscriptions::subscribe::base_types;
 use server::eventsub::webhook::verify::sign;
-use server::eventsub::{
-    webhook, ChannelState, EventSubSupervisor, WebhookState, WebhookTarget, WEBHOOK_PATH,
-};
+use server::eventsub::{webhook, EventSubSupervisor, WebhookState, WebhookTarget, WEBHOOK_PATH};
 
 use super::harness::{eventually, Harness, HANG_GUARD};
 
@@ -146,7 +145,7 @@ async fn simulator_deliveries_are_verified_and_delivered() {
         && s["condition"]["client_id"] == h.client_id.as_str()));
     let channel = h.channel();
     eventually("connected", || {
-        supervisor.state(&channel) == Some(ChannelState::Connected)
+        supervisor.state(&channel) == Some(EventSubConnection::Connected)
     })
     .await;
 
@@ -307,7 +306,10 @@ async fn statuses_follow_twitch_and_disabled_subscriptions_are_replaced() {
         all_enabled(&h, &supervisor, &channel)
     })
     .await;
-    assert_eq!(supervisor.state(&channel), Some(ChannelState::Connected));
+    assert_eq!(
+        supervisor.state(&channel),
+        Some(EventSubConnection::Connected)
+    );
 
     // Twitch revokes one subscription: the revocation is recorded with its reason.
     let victim = channel_subscriptions(&h)
@@ -394,7 +396,7 @@ async fn a_revoked_authorisation_stops_the_channel_and_deletes_its_subscriptions
         .revoke_authorization(&h.client_id, &h.streamer.id)
         .unwrap();
     eventually("needs re-authorisation", || {
-        supervisor.state(&channel) == Some(ChannelState::NeedsReauth)
+        supervisor.state(&channel) == Some(EventSubConnection::NeedsReauth)
     })
     .await;
     eventually("deleted at Twitch", || channel_subscriptions(&h).is_empty()).await;

@@ -49,7 +49,7 @@ struct Redemption {
 }
 
 #[derive(Debug, Default)]
-struct ChannelState {
+struct EventSubConnection {
     vips: Vec<Viewer>,
     moderators: Vec<Viewer>,
     slots: usize,
@@ -61,7 +61,7 @@ struct ChannelState {
 
 #[derive(Debug, Default)]
 struct State {
-    channels: HashMap<ChannelId, ChannelState>,
+    channels: HashMap<ChannelId, EventSubConnection>,
     redemptions: HashMap<String, Redemption>,
     /// Rewards the app created: (channel, settings) by id.
     rewards: HashMap<String, (ChannelId, RewardSpec)>,
@@ -126,11 +126,11 @@ impl InMemoryTwitch {
         self.with(|s| {
             s.channels.insert(
                 channel.clone(),
-                ChannelState {
+                EventSubConnection {
                     slots,
                     build_a_community: true,
                     authorized: true,
-                    ..ChannelState::default()
+                    ..EventSubConnection::default()
                 },
             );
         });
@@ -140,7 +140,11 @@ impl InMemoryTwitch {
         f(&mut self.state.lock().unwrap())
     }
 
-    fn with_channel<T>(&self, channel: &ChannelId, f: impl FnOnce(&mut ChannelState) -> T) -> T {
+    fn with_channel<T>(
+        &self,
+        channel: &ChannelId,
+        f: impl FnOnce(&mut EventSubConnection) -> T,
+    ) -> T {
         self.with(|s| f(s.channels.get_mut(channel).expect("channel set up")))
     }
 
