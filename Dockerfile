@@ -5,10 +5,13 @@ FROM rust:1-bookworm AS builder
 RUN rustup target add wasm32-unknown-unknown \
  && apt-get update && apt-get install -y --no-install-recommends nodejs npm \
  && rm -rf /var/lib/apt/lists/*
-# cargo-leptos without its downloader; wasm-bindgen-cli must equal the pinned wasm-bindgen crate.
-RUN cargo install cargo-leptos --version 0.3.11 --locked --features no_downloads \
- && cargo install wasm-bindgen-cli --version 0.2.130
-RUN npm install -g binaryen@132.0.0 @tailwindcss/cli@4.3.5 tailwindcss@4.3.5
+# The tools' versions come from tool-versions, as for scripts/setup.sh. cargo-leptos without its
+# downloader; wasm-bindgen-cli must equal the pinned wasm-bindgen crate.
+COPY tool-versions /tmp/tool-versions
+RUN . /tmp/tool-versions \
+ && cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads \
+ && cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" \
+ && npm install -g "binaryen@$BINARYEN_VERSION" "@tailwindcss/cli@$TAILWIND_VERSION" "tailwindcss@$TAILWIND_VERSION"
 ENV NODE_PATH=/usr/local/lib/node_modules
 WORKDIR /build
 COPY . .

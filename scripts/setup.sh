@@ -27,11 +27,8 @@ if [ -n "$PREBUILT" ]; then
   if [ -d "$PREBUILT" ]; then PREBUILT=$(cd "$PREBUILT" && pwd); else echo "[setup] no folder $PREBUILT; building tools" >&2; PREBUILT=""; fi
 fi
 
-CARGO_LEPTOS_VERSION=0.3.11
-# Must equal the `wasm-bindgen` pin in Cargo.toml.
-WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' "$ROOT/Cargo.toml")
-BINARYEN_VERSION=132.0.0
-TAILWIND_VERSION=4.3.5
+# shellcheck source=../tool-versions
+. "$ROOT/tool-versions"
 RUSTUP_TIMEOUT=${RUSTUP_TIMEOUT:-30}
 export CARGO_HOME=${CARGO_HOME:-$HOME/.cargo}
 export DEBIAN_FRONTEND=noninteractive
@@ -54,6 +51,9 @@ apt_install() { # apt_install [-t release] pkg...
 }
 version_of() { "$@" --version 2>/dev/null | awk '{print $2}'; }
 mkdir -p "$TOOLS"
+pinned=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' "$ROOT/Cargo.toml")
+[ "$pinned" = "$WASM_BINDGEN_VERSION" ] \
+  || die "tool-versions says wasm-bindgen $WASM_BINDGEN_VERSION but Cargo.toml pins $pinned: make them equal"
 
 # 1. System packages: a C toolchain for native crates, the browser for end-to-end tests.
 if command -v dpkg-query >/dev/null; then
@@ -141,7 +141,16 @@ if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] \
   ( cd "$ROOT/end2end" && npm ci --silent --no-audit --no-fund )
 fi
 
-# 5. The environment every other script sources.
+# 5. The Firestore emulator, which the store contract suite runs against (Java and Google's emulator).
+EMULATOR=${FIRESTORE_EMULATOR_BIN:-/usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud_firestore_emulator}
+if [ -z "${FIRESTORE_EMULATOR_HOST:-}" ]; then
+  command -v java >/dev/null \
+    || die "Java is missing (the Firestore emulator needs Java 17+): apt-get install openjdk-17-jre-headless"
+  [ -x "$EMULATOR" ] \
+    || die "Google's Firestore emulator is missing: apt-get install google-cloud-cli-firestore-emulator (Google Cloud's apt repository), or set FIRESTORE_EMULATOR_BIN to its cloud_firestore_emulator script, or FIRESTORE_EMULATOR_HOST to a running emulator"
+fi
+
+# 6. The environment every other script sources.
 {
   echo "# Written by scripts/setup.sh (route: $ROUTE)."
   echo "export CARGO_HOME=\"$CARGO_HOME\""
