@@ -118,6 +118,7 @@ pub async fn run(
         },
         sessions: storage.sessions.clone(),
         secure_cookies: twitch_config.secure_cookies(),
+        request_timeout: config.request_timeout,
         demo: demo.clone(),
         webhook,
     });

@@ -51,7 +51,14 @@ pub struct Config {
     pub security: SecurityConfig,
     /// Live updates across instances (`LIVE_RELAY`, `LIVE_RELAY_POLL_MS`).
     pub live: LiveConfig,
+    /// `REQUEST_TIMEOUT_SECS`: how long a request (except the live stream) may take before it is
+    /// answered 503. The default is above the longest a use case can wait on Twitch (two rate-limit
+    /// waits of 30 s and a retried 10 s call), so that only a hung request is ever cut short.
+    pub request_timeout: std::time::Duration,
 }
+
+/// The default of [`Config::request_timeout`], in seconds.
+pub const REQUEST_TIMEOUT_SECS: &str = "90";
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/vip.db";
 
@@ -119,6 +126,9 @@ impl Config {
             recovery: RecoveryConfig::from_lookup(env)?,
             security: SecurityConfig::from_lookup(env)?,
             live,
+            request_timeout: std::time::Duration::from_secs(
+                parse_or::<u64>(env, "REQUEST_TIMEOUT_SECS", REQUEST_TIMEOUT_SECS)?.max(1),
+            ),
         })
     }
 }

@@ -4,17 +4,22 @@ mod account;
 mod api;
 pub mod auth;
 mod health;
+mod time_limit;
 
 use std::sync::OnceLock;
 
 use app::ssr::ServerContext;
-use axum::extract::FromRef;
+use std::time::Duration;
+
+use axum::extract::{FromRef, MatchedPath};
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -48,6 +53,8 @@ pub struct Parts {
     pub demo: Option<Demo>,
     /// The EventSub webhook receiver, when that transport is configured.
     pub webhook: Option<WebhookState>,
+    /// Every request but the live stream is answered 503 after this long.
+    pub request_timeout: Duration,
 }
 
 /// The app's page routes, walked once per process.
@@ -67,6 +74,7 @@ pub fn router(parts: Parts) -> Router {
         secure_cookies,
         demo,
         webhook,
+        request_timeout,
     } = parts;
     let routes = page_routes().to_vec();
     let ctx = state.ctx.clone();
@@ -91,7 +99,6 @@ pub fn router(parts: Parts) -> Router {
         .route("/api/auth/login", get(auth::login))
         .route("/api/auth/callback", get(auth::callback))
         .route("/api/auth/logout", post(auth::logout))
-        .route("/api/ws", get(live::stream))
         .route(
             "/api/cron/remove-expired-vips",
             post(expiry::cron_remove_expired),
@@ -105,14 +112,33 @@ pub fn router(parts: Parts) -> Router {
             AppState,
             _,
         >(page_context, app::shell))
-        .with_state(state);
+        .with_state(state.clone());
     if let Some(webhook) = webhook {
         router = router.merge(crate::eventsub::webhook::router(webhook));
     }
     if let Some(demo) = demo {
         router = router.nest(demo::MOUNT, demo.sim.router());
     }
-    router.layer(sessions).layer(CompressionLayer::new())
+    // The live stream is the one response meant to stay open: it is added after the time limit.
+    let live_stream = Router::new()
+        .route("/api/ws", get(live::stream))
+        .with_state(state);
+    router
+        .layer(from_fn_with_state(request_timeout, time_limit::time_limit))
+        .merge(live_stream)
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(sessions)
+        .layer(CompressionLayer::new())
+}
+
+/// One span per request, named by its route (`/overlay/{secret}`, never the secret itself) and
+/// without the query string, which can hold an OAuth code.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(unrouted)", MatchedPath::as_str);
+    tracing::debug_span!("request", method = %request.method(), route)
 }
 
 #[cfg(test)]

@@ -147,3 +147,55 @@ async fn open_live_streams_end_when_the_server_shuts_down() {
     .await;
     assert!(end.is_ok(), "the stream did not end");
 }
+
+/// Twitch answers Add VIP only after `millis` (0: at once again).
+async fn slow_add_vip(server: &TestServer, millis: u64) {
+    let res = server
+        .http
+        .post(server.url("/twitch-sim/sim/delay"))
+        .json(&serde_json::json!({ "endpoint": "POST /helix/channels/vips", "millis": millis }))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.status());
+}
+
+/// A request still unanswered after `REQUEST_TIMEOUT_SECS` is answered 503; the live stream, open
+/// for longer than that, is not cut and keeps delivering.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_request_is_answered_503_but_the_live_stream_stays_open() {
+    let server = TestServer::start_with(&[("REQUEST_TIMEOUT_SECS", "1")]).await;
+    let browser = TestServer::browser();
+    common::log_in(&server, &browser).await;
+    let mut live = browser.get(server.url("/api/ws")).send().await.unwrap();
+    assert_eq!(live.status(), 200);
+    let grant = |login: &str| {
+        browser
+            .post(server.url("/api/vip"))
+            .json(&serde_json::json!({ "user_login": login, "duration_secs": 3600 }))
+            .send()
+    };
+
+    slow_add_vip(&server, 10_000).await;
+    let cut = grant("viewer_bob").await.unwrap();
+    assert_eq!(cut.status(), 503);
+    let body: serde_json::Value = cut.json().await.unwrap();
+    assert_eq!(body["error"], "timeout", "{body}");
+    slow_add_vip(&server, 0).await;
+
+    assert_eq!(grant("viewer_carol").await.unwrap().status(), 201);
+    let heard = tokio::time::timeout(Duration::from_secs(20), async {
+        let mut seen = String::new();
+        while let Some(chunk) = live.chunk().await.unwrap() {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if seen.contains("viewer_carol") {
+                return seen;
+            }
+        }
+        panic!("the live stream ended: {seen}");
+    })
+    .await
+    .expect("the grant on the stream within the hang guard");
+    assert!(heard.contains("event: granted"), "{heard}");
+    server.stop().await.unwrap();
+}
