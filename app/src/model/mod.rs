@@ -9,6 +9,8 @@ mod audit;
 mod audit_text;
 mod channel;
 mod chat;
+mod chat_command;
+mod chat_settings;
 mod countdown;
 mod dashboard;
 mod duration;
@@ -43,6 +45,10 @@ pub use audit::{Actor, AuditAction, AuditCursor, AuditEntry, AuditPage, AuditQue
 pub use audit_text::{action_label, actor_label, format_time, metadata_summary};
 pub use channel::{Channel, ChannelId, Viewer};
 pub use chat::{render_chat, MAX_CHAT_CHARS};
+pub use chat_command::{parse_command, ChatCommand, ChatLength, CommandError, STREAM_END};
+pub use chat_settings::{
+    ChatCommands, ChatIdentity, CommandNames, MAX_COMMAND_NAME_CHARS, MAX_PREFIX_CHARS,
+};
 pub use countdown::format_remaining;
 pub use dashboard::{Dashboard, Me};
 pub use duration::{DurationError, DurationUnit, VipDuration};
