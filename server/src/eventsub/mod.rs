@@ -24,6 +24,7 @@ pub mod limits;
 pub mod machine;
 pub mod online;
 pub mod parse;
+pub mod parse_chat;
 pub mod parse_stream;
 pub mod report;
 mod session;
