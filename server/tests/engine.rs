@@ -2,6 +2,8 @@
 //! `InMemoryTwitch` fake (real state, Twitch's rules), a clock the test moves, and a bus that
 //! records live events. One test per behaviour of issue 5.
 
+#[path = "engine/chat_commands.rs"]
+mod chat_commands;
 #[path = "support/fake_twitch.rs"]
 mod fake_twitch;
 #[path = "engine/grant_rules.rs"]
