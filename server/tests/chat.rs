@@ -8,6 +8,8 @@ mod common;
 mod moderators;
 #[path = "chat/refusals.rs"]
 mod refusals;
+#[path = "chat/settings.rs"]
+mod settings;
 #[path = "chat/viewers.rs"]
 mod viewers;
 #[path = "chat/world.rs"]

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use app::ssr::store::InboxStore;
+use app::ssr::Store;
 use serde_json::{json, Value};
 
 use crate::common::{eventually, log_in, try_get_json, TestServer};
@@ -117,6 +119,26 @@ impl Chat {
             .await
             .iter()
             .any(|m| m["reply_parent_message_id"] == message_id)
+    }
+
+    /// Waits until every message stored in the channel's inbox was handled.
+    pub async fn settled(&self) {
+        let store = self.server.store().await;
+        let channel = store
+            .channel_by_login("demo_streamer")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        eventually("the inbox handled", LIMIT, || async {
+            store
+                .inbox_pending(&channel, 10)
+                .await
+                .ok()
+                .filter(Vec::is_empty)
+                .map(|_| ())
+        })
+        .await;
     }
 
     pub async fn vips(&self) -> Vec<Value> {
