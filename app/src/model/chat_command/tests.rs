@@ -170,12 +170,12 @@ impl Lcg {
 /// Renders a command as a moderator could type it, with random case, spacing and style.
 fn render(rng: &mut Lcg, c: &ChatCommand) -> String {
     let at = |rng: &mut Lcg, login: &str| {
-        let login = if rng.next() % 2 == 0 {
+        let login = if rng.next().is_multiple_of(2) {
             login.to_uppercase()
         } else {
             login.to_owned()
         };
-        if rng.next() % 2 == 0 {
+        if rng.next().is_multiple_of(2) {
             format!("@{login}")
         } else {
             login
@@ -190,7 +190,7 @@ fn render(rng: &mut Lcg, c: &ChatCommand) -> String {
         ChatCommand::Check => vec![rng.pick(&["vip", "checkvip", "VIP"]).into()],
         ChatCommand::List => vec!["vips".into(), rng.pick(&["list", "LIST"]).into()],
         ChatCommand::Add { login, length } => {
-            let mut w = if rng.next() % 2 == 0 {
+            let mut w = if rng.next().is_multiple_of(2) {
                 vec!["addvip".into()]
             } else {
                 vec!["vips".into(), "add".into()]
@@ -200,7 +200,7 @@ fn render(rng: &mut Lcg, c: &ChatCommand) -> String {
             w
         }
         ChatCommand::Remove { login } => {
-            let mut w = if rng.next() % 2 == 0 {
+            let mut w = if rng.next().is_multiple_of(2) {
                 vec!["removevip".into()]
             } else {
                 vec!["vips".into(), "Remove".into()]
@@ -234,7 +234,7 @@ fn random_command(rng: &mut Lcg) -> ChatCommand {
     const LOGINS: &[&str] = &["alice", "bob_2", "x", "a_very_long_login_name_25"];
     let login = rng.pick(LOGINS).to_owned();
     let duration = VipDuration::from_secs(rng.next() % VipDuration::MAX_SECS + 1).unwrap();
-    let length = if rng.next() % 5 == 0 {
+    let length = if rng.next().is_multiple_of(5) {
         ChatLength::StreamEnd
     } else {
         ChatLength::For(duration)
