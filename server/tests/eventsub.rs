@@ -2,6 +2,8 @@
 //! reconnect hand-over, keepalive watchdog, revocation, lease, each subscription's status, Twitch's
 //! limits), the webhook transport, and `stream.online`.
 
+#[path = "eventsub/chat.rs"]
+mod chat;
 #[path = "support/fake_twitch.rs"]
 mod fake_twitch;
 #[path = "eventsub/harness.rs"]
