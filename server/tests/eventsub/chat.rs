@@ -111,6 +111,7 @@ async fn webhook_chat_needs_the_bot_scopes_and_its_refusal_stops_nothing_else() 
     })
     .await;
     assert!(chat_subscriptions(&h).is_empty());
+    connected(&h, &supervisor).await;
 
     grant(&h, &["user:read:chat", "user:bot", "channel:bot"]).await;
     supervisor.rewatch(h.channel());
