@@ -14,6 +14,7 @@ mod chat_settings;
 mod countdown;
 mod dashboard;
 mod duration;
+mod duration_token;
 mod live;
 mod public;
 mod redemption;
@@ -21,6 +22,7 @@ mod reward;
 mod session;
 mod settings;
 mod settings_form;
+mod settings_form_chat;
 mod status;
 mod time_text;
 

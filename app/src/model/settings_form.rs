@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    BitsRule, ChatCommands, ChatIdentity, ChatTemplates, CommandNames, DurationUnit, GiftRule,
-    GrantRules, Settings, SlotsFullPolicy, StackingRule, VipDuration,
+    BitsRule, ChatTemplates, DurationUnit, GiftRule, GrantRules, Settings, SlotsFullPolicy,
+    StackingRule, VipDuration,
 };
 use crate::error::AppError;
 
@@ -173,45 +173,6 @@ impl SettingsForm {
             chat_commands: self.chat_commands(current)?,
             chat_identity: self.chat_identity(current)?,
         })
-    }
-
-    fn chat_commands(&self, current: &Settings) -> Result<ChatCommands, AppError> {
-        if self.chat_commands_shown.is_none() {
-            return Ok(current.chat_commands.clone());
-        }
-        let list = |v: &str| -> Vec<String> {
-            v.split([' ', ',', '\n', '\r', '\t'])
-                .map(|n| n.trim().trim_start_matches('@').to_owned())
-                .filter(|n| !n.is_empty())
-                .collect()
-        };
-        let cooldown = parse_optional(&self.chat_viewer_cooldown_secs, "viewer cooldown")?
-            .map_or(current.chat_commands.viewer_cooldown_secs, u64::from);
-        let commands = ChatCommands {
-            enabled: self.chat_commands_enabled.is_some(),
-            prefix: self.chat_prefix.trim().to_owned(),
-            names: CommandNames {
-                check: list(&self.chat_check_names),
-                manage: list(&self.chat_manage_names),
-                add: list(&self.chat_add_names),
-                remove: list(&self.chat_remove_names),
-            },
-            viewer_cooldown_secs: cooldown,
-            ignored_bots: list(&self.chat_ignored_bots),
-        };
-        commands.check().map_err(AppError::Invalid)?;
-        Ok(commands)
-    }
-
-    fn chat_identity(&self, current: &Settings) -> Result<ChatIdentity, AppError> {
-        match self.chat_identity.trim() {
-            "" => Ok(current.chat_identity),
-            "streamer" => Ok(ChatIdentity::Streamer),
-            "bot" => Ok(ChatIdentity::Bot),
-            other => Err(AppError::Invalid(format!(
-                "unknown chat identity “{other}”"
-            ))),
-        }
     }
 
     fn grant_rules(&self) -> Result<GrantRules, AppError> {
