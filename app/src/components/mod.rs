@@ -5,6 +5,7 @@ mod charts;
 mod charts_list;
 mod charts_parts;
 mod charts_scale;
+mod chat_commands_fields;
 mod chat_templates;
 mod duration_planner;
 mod fields;

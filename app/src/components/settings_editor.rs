@@ -49,6 +49,7 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
         moderators_can_manage,
         public_page,
         grant_rules,
+        chat_commands,
         ..
     } = settings;
     let (default_amount, set_default_amount) = signal((String::new(), String::new()));
@@ -90,6 +91,7 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
                     <ChatTemplateFields templates=chat default_duration typed_duration=default_amount />
                 </div>
             </fieldset>
+            <super::chat_commands_fields::ChatCommandsFields commands=chat_commands legend=LEGEND />
             <super::grant_rules_fields::GrantRulesFields rules=grant_rules legend=LEGEND />
             <fieldset class=CARD>
                 <legend class=LEGEND>"Access and sharing"</legend>

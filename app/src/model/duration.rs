@@ -28,6 +28,9 @@ pub enum DurationError {
     NotANumber(String),
     #[error("“{0}” is not a unit: use minutes, hours or days")]
     UnknownUnit(String),
+    /// A compact duration ([`VipDuration::parse_token`]) that does not read as one.
+    #[error("“{0}” is not a duration: write it like 90s, 45m, 1h30m, 2d or 1w")]
+    Malformed(String),
 }
 
 impl DurationUnit {

@@ -9,9 +9,12 @@ mod audit;
 mod audit_text;
 mod channel;
 mod chat;
+mod chat_command;
+mod chat_settings;
 mod countdown;
 mod dashboard;
 mod duration;
+mod duration_token;
 mod live;
 mod public;
 mod redemption;
@@ -19,6 +22,7 @@ mod reward;
 mod session;
 mod settings;
 mod settings_form;
+mod settings_form_chat;
 mod status;
 mod time_text;
 
@@ -43,6 +47,10 @@ pub use audit::{Actor, AuditAction, AuditCursor, AuditEntry, AuditPage, AuditQue
 pub use audit_text::{action_label, actor_label, format_time, metadata_summary};
 pub use channel::{Channel, ChannelId, Viewer};
 pub use chat::{render_chat, MAX_CHAT_CHARS};
+pub use chat_command::{parse_command, ChatCommand, ChatLength, CommandError, STREAM_END};
+pub use chat_settings::{
+    ChatCommands, ChatIdentity, CommandNames, MAX_COMMAND_NAME_CHARS, MAX_PREFIX_CHARS,
+};
 pub use countdown::format_remaining;
 pub use dashboard::{Dashboard, Me};
 pub use duration::{DurationError, DurationUnit, VipDuration};

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::VipDuration;
+use super::{ChatCommands, ChatIdentity, VipDuration};
 
 /// What a repeat grant to a viewer who is already a timed VIP does. One rule, applied everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -66,6 +66,12 @@ pub struct Settings {
     /// VIP for subscriptions, gifted subs and bits. Absent in settings stored before it existed.
     #[serde(default)]
     pub grant_rules: GrantRules,
+    /// Chat commands (`!vip`, `!vips …`). Off in settings stored before they existed.
+    #[serde(default = "ChatCommands::stored_before")]
+    pub chat_commands: ChatCommands,
+    /// Who reads and writes chat: the streamer's account or the app's bot.
+    #[serde(default)]
+    pub chat_identity: ChatIdentity,
 }
 
 impl Default for Settings {
@@ -82,6 +88,8 @@ impl Default for Settings {
             public_page: false,
             discord_webhook_url: None,
             grant_rules: GrantRules::default(),
+            chat_commands: ChatCommands::default(),
+            chat_identity: ChatIdentity::default(),
         }
     }
 }

@@ -51,6 +51,28 @@ pub struct SettingsForm {
     pub bits_amount: String,
     #[serde(default)]
     pub bits_unit: String,
+    /// Present when the form shows the chat-command fields below (a form without them keeps the
+    /// stored chat commands and identity).
+    pub chat_commands_shown: Option<String>,
+    pub chat_commands_enabled: Option<String>,
+    #[serde(default)]
+    pub chat_prefix: String,
+    /// Names separated by spaces or commas, e.g. `vip checkvip`.
+    #[serde(default)]
+    pub chat_check_names: String,
+    #[serde(default)]
+    pub chat_manage_names: String,
+    #[serde(default)]
+    pub chat_add_names: String,
+    #[serde(default)]
+    pub chat_remove_names: String,
+    #[serde(default)]
+    pub chat_viewer_cooldown_secs: String,
+    #[serde(default)]
+    pub chat_ignored_bots: String,
+    /// `streamer` or `bot`.
+    #[serde(default)]
+    pub chat_identity: String,
 }
 
 /// A reward form: create and edit post the same fields. Blank limits mean "no limit".
@@ -148,6 +170,8 @@ impl SettingsForm {
             public_page: self.public_page.is_some(),
             discord_webhook_url,
             grant_rules: self.grant_rules()?,
+            chat_commands: self.chat_commands(current)?,
+            chat_identity: self.chat_identity(current)?,
         })
     }
 

@@ -11,7 +11,7 @@ use super::auth::{authorize_streamer, Caller};
 use super::{internal, ServerContext};
 use crate::error::AppError;
 use crate::model::{
-    AccountOverview, Channel, ChannelId, EventSubState, GrantRules, ScopeStatus, ScopeSummary,
+    AccountOverview, Channel, ChannelId, EventSubState, ScopeStatus, ScopeSummary, Settings,
     TokenHealth,
 };
 
@@ -27,7 +27,7 @@ pub struct RequiredScope {
 pub trait AccountStatus: Send + Sync + 'static {
     /// Every scope a channel with these grant rules needs, in the order the app asks for them:
     /// those every channel needs, then those its enabled rules add.
-    fn required_scopes(&self, rules: &GrantRules) -> Vec<RequiredScope>;
+    fn required_scopes(&self, settings: &Settings) -> Vec<RequiredScope>;
 
     /// The scopes and expiry of the user's stored token. Never the token itself.
     ///
@@ -78,7 +78,7 @@ pub async fn overview(
         .map(|t| t.scopes.as_slice())
         .unwrap_or_default();
     let scopes = status
-        .required_scopes(&channel.settings.grant_rules)
+        .required_scopes(&channel.settings)
         .into_iter()
         .map(|r| ScopeStatus {
             granted: granted.contains(&r.scope),
@@ -128,7 +128,7 @@ pub async fn scopes_of(
         .map(|t| t.scopes)
         .unwrap_or_default();
     let required: Vec<String> = status
-        .required_scopes(&channel.settings.grant_rules)
+        .required_scopes(&channel.settings)
         .into_iter()
         .map(|r| r.scope)
         .collect();

@@ -85,6 +85,45 @@ pub enum TwitchEvent {
         bits: u32,
         kind: BitsUse,
     },
+    /// `channel.chat.message`: somebody wrote in the channel's chat.
+    Chat(ChatMessage),
+}
+
+/// A message in a channel's chat (`channel.chat.message`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatMessage {
+    pub channel: ChannelId,
+    /// Twitch's id of the message: replies thread to it, and it makes a command act once.
+    pub message_id: String,
+    pub chatter: Viewer,
+    pub text: String,
+    /// The chatter's badge sets (`broadcaster`, `moderator`, `lead_moderator`, `vip`, …).
+    pub badges: Vec<String>,
+    /// Shared Chat: the channel the message was sent in, when Twitch names one.
+    pub source_channel: Option<ChannelId>,
+}
+
+impl ChatMessage {
+    /// Whether the message was sent in another channel of a Shared Chat session.
+    pub fn from_partner_channel(&self) -> bool {
+        self.source_channel
+            .as_ref()
+            .is_some_and(|source| *source != self.channel)
+    }
+
+    /// Whether the chatter may manage VIPs from chat where the channel lets moderators: the
+    /// broadcaster, a moderator or a lead moderator.
+    pub fn is_broadcaster(&self) -> bool {
+        self.chatter.id == self.channel.as_str() || self.has_badge("broadcaster")
+    }
+
+    pub fn is_moderator(&self) -> bool {
+        self.has_badge("moderator") || self.has_badge("lead_moderator")
+    }
+
+    fn has_badge(&self, set: &str) -> bool {
+        self.badges.iter().any(|b| b == set)
+    }
 }
 
 /// What bits were spent on (`channel.bits.use` `type`).

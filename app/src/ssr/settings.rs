@@ -70,6 +70,7 @@ pub fn validate(settings: &Settings) -> Result<(), AppError> {
     if let Some(url) = &settings.discord_webhook_url {
         validate_discord_webhook(url)?;
     }
+    settings.chat_commands.check().map_err(AppError::Invalid)?;
     Ok(())
 }
 

@@ -222,4 +222,15 @@ pub trait TwitchApi: Send + Sync + 'static {
     ) -> Result<Vec<String>, TwitchError>;
     /// Posts in the channel's chat as the broadcaster. Returns whether Twitch says it was sent.
     async fn send_chat(&self, channel: &ChannelId, message: &str) -> Result<bool, TwitchError>;
+    /// Posts in the channel's chat as the channel's chat identity, threaded as a reply to the
+    /// message `parent` when given. Without an own implementation: [`Self::send_chat`], unthreaded.
+    async fn send_chat_reply(
+        &self,
+        channel: &ChannelId,
+        message: &str,
+        parent: Option<&str>,
+    ) -> Result<bool, TwitchError> {
+        let _ = parent;
+        self.send_chat(channel, message).await
+    }
 }

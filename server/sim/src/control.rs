@@ -25,6 +25,7 @@
 //! | `POST /sim/channels/{b}/resubscribe` | `{user, cumulative_months?, streak_months?, duration_months?, message?}` | `channel.subscription.message` (a subscriber; 2 months, 1 paid, by default) |
 //! | `POST /sim/channels/{b}/power_up` | `{user, type, bits, message?}` | `channel.bits.use` `power_up` (`message_effect` needs a message) |
 //! | `POST /sim/channels/{b}/combo` | `{user, bits}` | `channel.bits.use` `combo` |
+//! | `POST /sim/channels/{b}/chat` | `{user, text, badges?, source_broadcaster?, reply_to?}` | a viewer writes in chat: `channel.chat.message` → `{message_id}` (badges from the channel's roles plus `badges`; `source_broadcaster`: sent in that Shared Chat partner channel) |
 //! | `POST /sim/fail_next` | `{endpoint, status}` | inject a failure |
 //! | `POST /sim/delay` | `{endpoint, millis}` | answer `endpoint` only after a pause (0 removes it) |
 //! | `POST /sim/clock/advance` | `{seconds}` | move time |
@@ -53,6 +54,7 @@ use crate::helix::users::user_json;
 use crate::state::random_token;
 use crate::{actions, Simulator};
 
+mod chat;
 mod support;
 
 /// The `/sim` router.
@@ -86,6 +88,7 @@ pub fn router() -> Router<Simulator> {
         .route("/subscriptions", get(subscriptions))
         .route("/webhooks", get(webhooks))
         .merge(support::router())
+        .merge(chat::router())
 }
 
 type Res = Result<Response, ApiError>;
@@ -204,6 +207,7 @@ async fn channel(State(sim): State<Simulator>, Path(b): Path<String>) -> Res {
             }).collect::<Vec<_>>(),
             "redemptions": ch.redemptions.iter().map(|r| redemption_json(w, &user.id, r)).collect::<Vec<_>>(),
             "chat": ch.chat,
+            "chat_read": ch.chat_read,
         }))
         .into_response())
     })

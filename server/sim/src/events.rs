@@ -154,6 +154,16 @@ pub const SUB_TYPES: &[SubType] = &[
         scopes: BITS,
         webhook_only: false,
     },
+    // `channel.chat.message`: authorisation is checked by `crate::chat_read` (the reading user,
+    // not the broadcaster, grants `user:read:chat`).
+    SubType {
+        name: "channel.chat.message",
+        version: "1",
+        condition: &["broadcaster_user_id", "user_id"],
+        optional: &[],
+        scopes: &["user:read:chat"],
+        webhook_only: false,
+    },
     SubType {
         name: "user.authorization.revoke",
         version: "1",

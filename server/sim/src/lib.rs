@@ -41,6 +41,7 @@ pub mod actions;
 pub mod auth;
 pub mod bits;
 pub mod chaos;
+pub mod chat_read;
 pub mod control;
 pub mod error;
 pub mod events;
@@ -485,6 +486,15 @@ impl Simulator {
     /// `user.authorization.revoke` is sent.
     pub fn revoke_authorization(&self, client_id: &str, user: &str) -> Result<(), ApiError> {
         self.with_world(|w| actions::revoke_authorization(w, client_id, user))
+    }
+
+    /// A viewer writes in chat; emits `channel.chat.message`. Returns the message id.
+    pub fn post_chat(
+        &self,
+        broadcaster: &str,
+        post: &chat_read::Post<'_>,
+    ) -> Result<String, ApiError> {
+        self.with_world(|w| chat_read::post(w, broadcaster, post))
     }
 
     pub fn stream_online(&self, broadcaster: &str) -> Result<(), ApiError> {

@@ -182,6 +182,12 @@ pub struct ChatMessage {
     pub sender_id: String,
     pub message: String,
     pub sent_at: DateTime<Utc>,
+    /// The message this one answers (Send Chat Message `reply_parent_message_id`).
+    pub reply_parent_message_id: Option<String>,
+    /// Send Chat Message `for_source_only` (app tokens only; `None` when not given).
+    pub for_source_only: Option<bool>,
+    /// Sent with an app access token (the Chat Bot badge).
+    pub app_token: bool,
 }
 
 /// A broadcaster's channel.
@@ -201,6 +207,8 @@ pub struct Channel {
     /// Channel-points balances of viewers in this channel.
     pub points: HashMap<String, i64>,
     pub chat: Vec<ChatMessage>,
+    /// Messages viewers posted in chat ([`crate::chat_read`]).
+    pub chat_read: Vec<ChatMessage>,
     /// Subscribers (user id → tier).
     pub subscribers: HashMap<String, String>,
     /// Subs gifted in this channel so far, per gifter (`cumulative_total`).

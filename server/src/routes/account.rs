@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use app::model::{ChannelId, EventSubState, GrantRules, TokenHealth};
+use app::model::{ChannelId, EventSubState, Settings, TokenHealth};
 use app::ssr::account::{AccountStatus, RequiredScope};
 use async_trait::async_trait;
 
@@ -26,8 +26,8 @@ impl SupervisorAccountStatus {
 
 #[async_trait]
 impl AccountStatus for SupervisorAccountStatus {
-    fn required_scopes(&self, rules: &GrantRules) -> Vec<RequiredScope> {
-        scopes::wanted_with_reasons(Some(rules))
+    fn required_scopes(&self, settings: &Settings) -> Vec<RequiredScope> {
+        scopes::wanted_with_reasons(Some(settings), self.eventsub.webhook_transport())
             .into_iter()
             .map(|(scope, reason)| RequiredScope {
                 scope: scope.to_owned(),

@@ -56,7 +56,7 @@ pub async fn login(
     }
     let rules = match session.get::<String>(USER_ID).await {
         Ok(Some(user_id)) => match auth.store.channel(&ChannelId(user_id)).await {
-            Ok(channel) => channel.map(|c| c.settings.grant_rules),
+            Ok(channel) => channel.map(|c| c.settings),
             Err(e) => {
                 tracing::warn!(error = %e, "cannot read the channel's grant rules; asking for the required scopes");
                 None
@@ -64,7 +64,7 @@ pub async fn login(
         },
         _ => None,
     };
-    let scope = scopes::scope_param_for(rules.as_ref());
+    let scope = scopes::scope_param_for(rules.as_ref(), auth.eventsub.webhook_transport());
     Redirect::to(
         &auth
             .tokens
@@ -143,8 +143,11 @@ pub async fn callback(
         Ok(channel) => channel,
         Err(e) => return internal("could not record the login", &e),
     };
-    let rules = stored.settings.grant_rules;
-    let lacking = scopes::missing_for_rules(&rules, validation.scopes.iter().map(String::as_str));
+    let lacking = scopes::missing_for_rules(
+        &stored.settings,
+        auth.eventsub.webhook_transport(),
+        validation.scopes.iter().map(String::as_str),
+    );
     let upgraded: bool = session
         .remove(SCOPE_UPGRADE)
         .await
@@ -160,7 +163,7 @@ pub async fn callback(
     tracing::info!(channel = %channel, "streamer logged in");
     // Monitoring starts now, not at the next restart; what happened before is caught up. With
     // grant rules on, the subscriptions are made anew for the scopes just granted.
-    if rules.any() {
+    if stored.settings.grant_rules.any() || stored.settings.chat_commands.enabled {
         auth.eventsub.rewatch(channel.clone());
     } else {
         auth.eventsub.watch(channel.clone());

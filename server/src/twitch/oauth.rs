@@ -92,7 +92,7 @@ impl OAuthClient {
     /// Where to send the browser to log in, asking for the required scopes. `state` is the CSRF
     /// value kept in the login session.
     pub fn authorize_url(&self, state: &str, force_verify: bool) -> String {
-        self.authorize_url_with_scopes(state, force_verify, &scopes::scope_param())
+        self.authorize_url_with_scopes(state, force_verify, &scopes::scope_param_for(None, false))
     }
 
     /// As [`Self::authorize_url`], asking for `scope` (space-separated, from [`scopes`]).

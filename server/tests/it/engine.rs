@@ -2,6 +2,7 @@
 //! `InMemoryTwitch` fake (real state, Twitch's rules), a clock the test moves, and a bus that
 //! records live events. One test per behaviour of issue 5.
 
+mod chat_commands;
 use crate::support::fake_twitch;
 mod grant_rules;
 mod interrupted;

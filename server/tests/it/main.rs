@@ -9,6 +9,7 @@ mod analytics;
 mod api_tokens;
 mod auth;
 mod chaos;
+mod chat;
 mod engine;
 mod error_reporting;
 mod eventsub;

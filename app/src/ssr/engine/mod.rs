@@ -14,6 +14,7 @@
 //! Pure decisions live in [`rules`] and are unit-tested there; this module wires them to the ports.
 
 mod attempts;
+mod chat_commands;
 mod expiry;
 mod extend;
 mod grant;
@@ -25,6 +26,7 @@ mod reward_refunds;
 mod reward_removal;
 mod rule_grants;
 pub mod rules;
+mod set_expiry;
 mod sync;
 mod waitlist;
 
@@ -36,6 +38,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+pub use chat_commands::replies as chat_replies;
 pub use expiry::ExpiryReport;
 pub use extend::ExtendOutcome;
 pub use grant::{GrantOutcome, GrantRequest, IgnoreReason, IncomingRedemption, PendingReason};
@@ -113,6 +116,8 @@ pub struct Engine {
     in_flight: attempts::InFlight,
     /// Announces grants, extensions, refunds and expiries where a channel asks for it (Discord).
     notifier: Option<Arc<dyn Notifier>>,
+    /// Replies to chat commands waiting for the chat rate limit, per channel.
+    chat_outbox: chat_commands::ChatOutbox,
 }
 
 impl Engine {
@@ -136,6 +141,7 @@ impl Engine {
             adding: Mutex::new(HashMap::new()),
             in_flight: attempts::InFlight::default(),
             notifier: None,
+            chat_outbox: chat_commands::ChatOutbox::default(),
         }
     }
 

@@ -136,6 +136,7 @@ impl Engine {
                 let kind = SupportKind::BitsUse { viewer, bits, kind };
                 self.support(channel, message_id, kind).await?;
             }
+            TwitchEvent::Chat(message) => self.handle_chat(message).await?,
         }
         Ok(())
     }

@@ -4,7 +4,8 @@
 //! type's scope on the token and the token user in the condition (403);
 //! webhook transport needs an app token, an https:443 callback (loopback
 //! http allowed by [`crate::Config`]), a 10–100 char ASCII secret, and the
-//! condition user's prior grant of the scope to this client id (403); it
+//! condition user's prior grant of the scope to this client id (403) —
+//! `channel.chat.message` has its own rules ([`crate::chat_read`]); it
 //! starts `webhook_callback_verification_pending` and is verified by a
 //! challenge. 409 for an existing type+condition; 429 beyond 3 identical
 //! webhook subscriptions, 3 WebSocket connections with enabled subscriptions
@@ -21,6 +22,7 @@ use serde_json::{json, Map, Value};
 use super::rewards::json_object;
 use super::{paginate, Params};
 use crate::auth::Caller;
+use crate::chat_read::{self, CHAT_MESSAGE};
 use crate::error::ApiError;
 use crate::events::{sub_type, subscription_json, SubType};
 use crate::state::{new_uuid, random_token, Subscription, Transport, WebhookJob, World};
@@ -159,7 +161,12 @@ pub async fn create_subscription(
                             "websocket transport session does not exist or has already disconnected",
                         )
                     })?;
-                if !t.scopes.is_empty() && (!caller.has_any_scope(t.scopes) || cond_user != Some(me)) {
+                let allowed = if kind == CHAT_MESSAGE {
+                    chat_read::websocket_authorized(me, &caller.scopes, condition)
+                } else {
+                    t.scopes.is_empty() || (caller.has_any_scope(t.scopes) && cond_user == Some(me))
+                };
+                if !allowed {
                     return Err(ApiError::forbidden("subscription missing proper authorization"));
                 }
                 let connected_at = session.connected_at;
@@ -210,11 +217,15 @@ pub async fn create_subscription(
                         "transport.secret must be between 10 and 100 ASCII characters",
                     ));
                 }
-                let authorized = cond_user.is_some_and(|u| {
+                let authorized = if kind == CHAT_MESSAGE {
+                    chat_read::webhook_authorized(w, &caller.client_id, condition)
+                } else {
+                    cond_user.is_some_and(|u| {
                     w.authorizations
                         .get(&(caller.client_id.clone(), u.to_string()))
                         .is_some_and(|g| t.scopes.is_empty() || t.scopes.iter().any(|s| g.contains(*s)))
-                });
+                    })
+                };
                 if !t.scopes.is_empty() && !authorized {
                     return Err(ApiError::forbidden("subscription missing proper authorization"));
                 }

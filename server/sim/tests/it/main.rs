@@ -3,6 +3,7 @@
 
 mod bits_and_resubs;
 mod chaos;
+mod chat;
 mod common;
 mod control_api;
 mod eventsub_ws;

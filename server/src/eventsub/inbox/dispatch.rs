@@ -7,6 +7,7 @@ use app::model::ChannelId;
 use app::ssr::events::{EventSink, TwitchEvent};
 use app::ssr::store::InboxMessage;
 
+use crate::eventsub::parse::chat::{chat_message, CHAT_MESSAGE};
 use crate::eventsub::parse::stream::{stream_online, StreamOnline, STREAM_ONLINE};
 use crate::eventsub::parse::{notification_event, Notification, USER_AUTHORIZATION_REVOKE};
 use crate::eventsub::supervisor::EventSubSupervisor;
@@ -46,6 +47,11 @@ impl Stored {
     /// # Errors
     /// Why the event does not have its type's documented shape.
     pub fn parse(message_id: &str, n: &Notification) -> Result<Self, String> {
+        if n.subscription.kind == CHAT_MESSAGE {
+            return chat_message(n.event.clone())
+                .map(Self::Event)
+                .map_err(|e| e.to_string());
+        }
         if n.subscription.kind == STREAM_ONLINE {
             return stream_online(n)
                 .map(Self::Online)
@@ -89,6 +95,7 @@ impl Stored {
                 | TwitchEvent::ModeratorRemoved { viewer: v, .. }
                 | TwitchEvent::Subscribed { viewer: v, .. }
                 | TwitchEvent::Resubscribed { viewer: v, .. } => viewer(&v.id),
+                TwitchEvent::Chat(m) => viewer(&m.chatter.id),
                 TwitchEvent::SubsGifted { gifter, .. } => {
                     gifter.as_ref().map_or_else(own, |v| viewer(&v.id))
                 }

@@ -4,6 +4,7 @@
 //! types, unknown fields and a missing `subscription.cost` (Twitch's own `channel.vip.add` example,
 //! which twitch_api 0.8 rejects) must not lose an event, and the same structs serve both transports.
 
+pub mod chat;
 pub mod stream;
 
 use std::ops::RangeInclusive;

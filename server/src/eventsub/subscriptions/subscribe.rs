@@ -9,7 +9,7 @@
 //! reported; Twitch's limits ([`super::limits`]) stop the channel with [`SubscribeError::Limit`].
 //! The webhook transport's subscriptions are in [`super::webhook`].
 
-use app::model::{ChannelId, GrantRules, SubscriptionState, SubscriptionStatus};
+use app::model::{ChannelId, GrantRules, Settings, SubscriptionState, SubscriptionStatus};
 use app::ssr::Store;
 use secrecy::SecretString;
 use serde_json::{json, Value};
@@ -19,6 +19,7 @@ use super::limits::{
 };
 use super::status::from_twitch;
 use super::{Created, Delivery, HelixError, SubscriptionClient};
+use crate::eventsub::parse::chat::CHAT_MESSAGE;
 use crate::eventsub::parse::stream::STREAM_ONLINE;
 use crate::eventsub::parse::{
     BITS_USE, CHANNEL_TYPES, CHEER, RESUBSCRIPTION, RULE_TYPES, SUBSCRIBE, SUBSCRIPTION_GIFT,
@@ -81,6 +82,31 @@ pub(super) fn channel_condition(channel: &ChannelId) -> Value {
     json!({"broadcaster_user_id": channel.as_str()})
 }
 
+/// A type's condition for a channel: `channel.chat.message` names the reader too (the streamer,
+/// as the channel's chat identity), every other type only the broadcaster.
+pub(super) fn condition_for(kind: &str, channel: &ChannelId) -> Value {
+    if kind == CHAT_MESSAGE {
+        json!({"broadcaster_user_id": channel.as_str(), "user_id": channel.as_str()})
+    } else {
+        channel_condition(channel)
+    }
+}
+
+/// `channel.chat.message` while the channel has chat commands on, answered as the streamer, and
+/// the streamer granted `user:read:chat` (on webhooks Twitch also wants `user:bot` and
+/// `channel:bot`; without them its refusal is logged and the channel's other events flow). Pure.
+pub fn chat_types(settings: &Settings, granted: &[String]) -> Vec<&'static str> {
+    let on = RuleFeature::ChatRead.enabled(settings, false);
+    let read = granted
+        .iter()
+        .any(|g| g == scope_for(RuleFeature::ChatRead));
+    if on && read {
+        vec![CHAT_MESSAGE]
+    } else {
+        Vec::new()
+    }
+}
+
 /// The grant-rule types a channel should be subscribed to: each whose rule is on and whose scope
 /// is in `granted`. Pure.
 pub fn rule_types(rules: &GrantRules, granted: &[String]) -> Vec<&'static str> {
@@ -109,24 +135,32 @@ pub async fn channel_rule_types(
     tokens: &TokenManager,
     channel: &ChannelId,
 ) -> Vec<&'static str> {
-    let rules = match store.channel(channel).await {
-        Ok(Some(c)) => c.settings.grant_rules,
+    let settings = match store.channel(channel).await {
+        Ok(Some(c)) => c.settings,
         Ok(None) => return Vec::new(),
         Err(e) => {
             tracing::warn!(%channel, error = %e, "cannot read the channel's grant rules");
             return Vec::new();
         }
     };
-    if !rules.any() {
+    let rules = settings.grant_rules;
+    if !rules.any() && !settings.chat_commands.enabled {
         return Vec::new();
     }
     let granted = tokens.get(channel.as_str()).await.map(|t| t.scopes);
-    let types = rule_types(&rules, granted.as_deref().unwrap_or_default());
+    let granted = granted.as_deref().unwrap_or_default();
+    let chat = chat_types(&settings, granted);
+    if chat.is_empty() && RuleFeature::ChatRead.enabled(&settings, false) {
+        tracing::info!(%channel, "chat commands are on but user:read:chat was not granted; \
+            they apply once the streamer logs in again");
+    }
+    let mut types = rule_types(&rules, granted);
     let wanted = rule_types(&rules, &all_rule_scopes());
     if types.len() < wanted.len() {
         tracing::warn!(%channel, "a grant rule is on but its scope was not granted; \
             it applies once the streamer logs in again");
     }
+    types.extend(chat);
     types
 }
 
@@ -178,7 +212,9 @@ pub(super) fn settle(
                 state: SubscriptionState::Failed(e.to_string()),
             });
             match e {
-                SubscribeError::NeedsReauth(m) if RULE_TYPES.contains(&kind) => {
+                SubscribeError::NeedsReauth(m)
+                    if RULE_TYPES.contains(&kind) || kind == CHAT_MESSAGE =>
+                {
                     tracing::warn!(kind, reason = %m, "Twitch refused a grant-rule subscription; skipped");
                     Ok(false)
                 }
@@ -234,7 +270,7 @@ async fn create_on_session(
     let delivery = Delivery::WebSocket { session_id };
     let create = |token: SecretString| async move {
         client
-            .create(&token, kind, channel_condition(channel), delivery)
+            .create(&token, kind, condition_for(kind, channel), delivery)
             .await
     };
     let result = match create(token.clone()).await {

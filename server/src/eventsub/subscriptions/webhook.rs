@@ -8,7 +8,7 @@ use secrecy::SecretString;
 use serde_json::{json, Value};
 
 use super::limits::{is_eventsub_limit, limit_reason};
-use super::subscribe::{channel_condition, settle, wanted_types, Placed, SubscribeError};
+use super::subscribe::{condition_for, settle, wanted_types, Placed, SubscribeError};
 use super::{Delivery, HelixError, Listed, SubscriptionClient};
 use crate::eventsub::parse::USER_AUTHORIZATION_REVOKE;
 use crate::eventsub::report::Report;
@@ -79,7 +79,7 @@ pub async fn subscribe_webhook(
                 secret: callback.secret,
             };
             client
-                .create(&token, kind, channel_condition(channel), delivery)
+                .create(&token, kind, condition_for(kind, channel), delivery)
                 .await
         })
         .await;

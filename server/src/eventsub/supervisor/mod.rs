@@ -233,6 +233,12 @@ impl EventSubSupervisor {
         self.inner.stop(channel, None, true);
     }
 
+    /// Whether subscriptions are delivered by webhook (they then use the app token, which
+    /// changes the scopes chat commands need).
+    pub fn webhook_transport(&self) -> bool {
+        self.inner.settings.transport == crate::config::EventSubTransport::Webhook
+    }
+
     pub fn state(&self, channel: &ChannelId) -> Option<EventSubConnection> {
         self.inner.lock().get(channel).map(|e| e.state.clone())
     }

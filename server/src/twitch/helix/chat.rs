@@ -1,4 +1,5 @@
-//! Send Chat Message as the broadcaster (sender = broadcaster, user token with `user:write:chat`).
+//! Send Chat Message as the broadcaster (sender = broadcaster, user token with `user:write:chat`),
+//! threaded as a reply (`reply_parent_message_id`) when answering a chat command.
 //! A 200 is not a delivery: Twitch's `is_sent` says whether the message went out.
 
 use app::model::ChannelId;
@@ -16,13 +17,17 @@ impl HelixClient {
         &self,
         channel: &ChannelId,
         message: &str,
+        parent: Option<&str>,
     ) -> Result<bool, TwitchError> {
         let request = SendChatMessageRequest::new();
-        let body = SendChatMessageBody::new(
+        let mut body = SendChatMessageBody::new(
             channel.as_str(),
             channel.as_str(),
             truncate(message, MAX_CHAT_CHARS),
         );
+        if let Some(parent) = parent {
+            body = body.reply_parent_message_id(parent);
+        }
         let reply = self
             .transport
             .send(channel.as_str(), |token, client_id| {

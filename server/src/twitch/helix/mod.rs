@@ -214,6 +214,16 @@ impl TwitchApi for HelixClient {
 
     #[tracing::instrument(skip_all, fields(channel = %channel))]
     async fn send_chat(&self, channel: &ChannelId, message: &str) -> Result<bool, TwitchError> {
-        self.post_chat(channel, message).await
+        self.post_chat(channel, message, None).await
+    }
+
+    #[tracing::instrument(skip_all, fields(channel = %channel))]
+    async fn send_chat_reply(
+        &self,
+        channel: &ChannelId,
+        message: &str,
+        parent: Option<&str>,
+    ) -> Result<bool, TwitchError> {
+        self.post_chat(channel, message, parent).await
     }
 }

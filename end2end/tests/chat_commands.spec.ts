@@ -1,0 +1,36 @@
+import { expect, test } from "@playwright/test";
+import { hydrated, logInAs, newStreamer, watchErrors } from "./helpers";
+
+// Chat command settings on /settings: each project logs in as a streamer of its own (a new channel:
+// chat commands on), changes the prefix, names and bots to ignore, and finds them after a reload.
+
+test("chat command settings persist after a reload", async ({ page, request, javaScriptEnabled }) => {
+  const errors = watchErrors(page);
+  const streamer = await newStreamer(request, "e2e_chat");
+  await logInAs(page, streamer.login, javaScriptEnabled);
+  await page.goto("/settings");
+  if (javaScriptEnabled) await hydrated(page);
+
+  await expect(page.locator("#chat-commands-enabled")).toBeChecked();
+  await expect(page.locator("#chat-check-names")).toHaveValue("vip checkvip");
+  const prefix = javaScriptEnabled ? "?" : "$";
+  await page.locator("#chat-prefix").fill(prefix);
+  await page.locator("#chat-check-names").fill("viptime");
+  await page.locator("#chat-ignored-bots").fill("nightbot");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  if (javaScriptEnabled) await expect(page.locator("#settings-result")).toHaveText("Settings saved");
+
+  await page.reload();
+  if (javaScriptEnabled) await hydrated(page);
+  await expect(page.locator("#chat-prefix")).toHaveValue(prefix);
+  await expect(page.locator("#chat-check-names")).toHaveValue("viptime");
+  await expect(page.locator("#chat-ignored-bots")).toHaveValue("nightbot");
+
+  // A prefix with a space is refused next to the form, and nothing changes.
+  await page.locator("#chat-prefix").fill("! ");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.locator("#settings-result")).toContainText("prefix");
+  await page.reload();
+  await expect(page.locator("#chat-prefix")).toHaveValue(prefix);
+  expect(errors).toEqual([]);
+});
