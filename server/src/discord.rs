@@ -220,7 +220,7 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 3, 1, 14, 0, 0).unwrap();
         let granted = message(&notice(NoticeKind::Granted {
             source: VipSource::Bits,
-            duration: VipDuration::from_secs(7_200).unwrap(),
+            duration: VipDuration::from_secs(7_200).unwrap().into(),
             expires_at: Some(at),
         }));
         assert_eq!(

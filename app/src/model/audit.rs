@@ -43,6 +43,8 @@ pub enum AuditAction {
     ReauthNeeded,
     TwitchError,
     StreamOnline,
+    /// The stream went offline: a VIP until the stream ends got its deadline (the grace period).
+    StreamOffline,
     /// Twitch says a moderator of the channel was removed (`channel.moderator.remove`): their
     /// access to the channel in the app ends with it.
     ModeratorRemoved,
@@ -52,7 +54,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 20] = [
         Self::Grant,
         Self::Extend,
         Self::Revoke,
@@ -69,6 +71,7 @@ impl AuditAction {
         Self::ReauthNeeded,
         Self::TwitchError,
         Self::StreamOnline,
+        Self::StreamOffline,
         Self::ModeratorRemoved,
         Self::ApiTokenCreated,
         Self::ApiTokenRevoked,
@@ -92,6 +95,7 @@ impl AuditAction {
             Self::ReauthNeeded => "reauth_needed",
             Self::TwitchError => "twitch_error",
             Self::StreamOnline => "stream_online",
+            Self::StreamOffline => "stream_offline",
             Self::ModeratorRemoved => "moderator_removed",
             Self::ApiTokenCreated => "api_token_created",
             Self::ApiTokenRevoked => "api_token_revoked",

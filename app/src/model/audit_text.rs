@@ -25,6 +25,7 @@ pub fn action_label(action: AuditAction) -> &'static str {
         AuditAction::ReauthNeeded => "Needs a new login",
         AuditAction::TwitchError => "Twitch problem",
         AuditAction::StreamOnline => "Stream went live",
+        AuditAction::StreamOffline => "Stream went offline",
         AuditAction::ModeratorRemoved => "Moderator removed",
         AuditAction::ApiTokenCreated => "API token created",
         AuditAction::ApiTokenRevoked => "API token revoked",

@@ -66,6 +66,15 @@ pub struct Settings {
     /// VIP for subscriptions, gifted subs and bits. Absent in settings stored before it existed.
     #[serde(default)]
     pub grant_rules: GrantRules,
+    /// How long after `stream.offline` a VIP that lasts until the stream ends is removed; the
+    /// stream coming back within it keeps the VIP. Absent in settings stored before it existed.
+    #[serde(default = "default_stream_end_grace")]
+    pub stream_end_grace_secs: VipDuration,
+}
+
+/// Ten minutes: a crashed stream is usually back by then.
+fn default_stream_end_grace() -> VipDuration {
+    VipDuration::from_secs(600).expect("ten minutes is valid")
 }
 
 impl Default for Settings {
@@ -82,6 +91,7 @@ impl Default for Settings {
             public_page: false,
             discord_webhook_url: None,
             grant_rules: GrantRules::default(),
+            stream_end_grace_secs: default_stream_end_grace(),
         }
     }
 }
@@ -248,6 +258,10 @@ mod tests {
         stored.as_object_mut().unwrap().remove("grant_rules");
         let loaded: Settings = serde_json::from_value(stored).unwrap();
         assert_eq!(loaded.grant_rules, GrantRules::default());
+        let mut stored = serde_json::to_value(Settings::default()).unwrap();
+        stored.as_object_mut().unwrap().remove("stream_end_grace_secs");
+        let loaded: Settings = serde_json::from_value(stored).unwrap();
+        assert_eq!(loaded.stream_end_grace_secs.as_secs(), 600);
 
         let partial: GrantRules =
             serde_json::from_str(r#"{"bits":{"min_bits":100,"duration":60}}"#).unwrap();

@@ -51,6 +51,9 @@ pub struct SettingsForm {
     pub bits_amount: String,
     #[serde(default)]
     pub bits_unit: String,
+    /// Seconds; blank (or absent) keeps the stored grace period.
+    #[serde(default)]
+    pub stream_end_grace_secs: String,
 }
 
 /// A reward form: create and edit post the same fields. Blank limits mean "no limit".
@@ -148,6 +151,18 @@ impl SettingsForm {
             public_page: self.public_page.is_some(),
             discord_webhook_url,
             grant_rules: self.grant_rules()?,
+            stream_end_grace_secs: match self.stream_end_grace_secs.trim() {
+                "" => current.stream_end_grace_secs,
+                secs => secs
+                    .parse::<u64>()
+                    .ok()
+                    .and_then(|s| VipDuration::from_secs(s).ok())
+                    .ok_or_else(|| {
+                        AppError::Invalid(format!(
+                            "grace after the stream ends: “{secs}” is not a number of seconds from 1 to 31536000"
+                        ))
+                    })?,
+            },
         })
     }
 

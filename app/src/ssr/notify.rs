@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{RefundReason, Viewer, VipDuration, VipSource};
+use crate::model::{GrantLength, RefundReason, Viewer, VipSource};
 
 /// What happened, in the words a notification needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,12 +19,12 @@ pub struct Notice {
 pub enum NoticeKind {
     Granted {
         source: VipSource,
-        duration: VipDuration,
+        duration: GrantLength,
         expires_at: Option<DateTime<Utc>>,
     },
     Extended {
         source: VipSource,
-        duration: VipDuration,
+        duration: GrantLength,
         expires_at: Option<DateTime<Utc>>,
     },
     /// A redemption was refunded (its points returned).

@@ -25,6 +25,7 @@ mod reward_refunds;
 mod reward_removal;
 mod rule_grants;
 pub mod rules;
+pub mod stream_end;
 mod sync;
 mod waitlist;
 

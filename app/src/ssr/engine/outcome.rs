@@ -8,7 +8,7 @@ use super::grant::{GrantRequest, Paid};
 use super::rules::render_chat;
 use super::{Engine, EngineResult, GrantOutcome};
 use crate::model::{
-    Actor, AuditAction, Channel, LiveKind, RedemptionOutcome, RefundReason, Viewer, VipDuration,
+    Actor, AuditAction, Channel, LiveKind, RedemptionOutcome, RefundReason, Viewer, GrantLength,
     VipSession,
 };
 use crate::ssr::notify::NoticeKind;
@@ -84,7 +84,7 @@ impl Engine {
             render_chat(
                 template,
                 &request.viewer.display_name,
-                Some(request.duration),
+                Some(request.length),
                 None,
             ),
         )
@@ -98,7 +98,8 @@ impl Engine {
                 json!({
                     "session_id": session.id,
                     "source": request.source,
-                    "duration_secs": request.duration.as_secs(),
+                    "duration_secs": request.length.secs(),
+                    "until_stream_end": request.length == GrantLength::StreamEnd,
                     "expires_at": session.expires_at,
                     "stacking": channel.settings.stacking,
                     "redemption_id": paid.map(|p| &p.id),
@@ -107,7 +108,7 @@ impl Engine {
                 }),
             )
             .await?;
-        let (source, duration, expires_at) = (request.source, request.duration, session.expires_at);
+        let (source, duration, expires_at) = (request.source, request.length, session.expires_at);
         self.notify(
             channel,
             &request.viewer,
@@ -186,7 +187,7 @@ impl Engine {
         self.announce_refund(
             channel,
             &request.viewer,
-            Some(request.duration),
+            Some(request.length),
             paid,
             reason,
             detail,
@@ -201,7 +202,7 @@ impl Engine {
         &self,
         channel: &Channel,
         viewer: &Viewer,
-        duration: Option<VipDuration>,
+        duration: Option<GrantLength>,
         paid: &Paid,
         reason: RefundReason,
         detail: RefusalDetail,

@@ -136,6 +136,12 @@ impl Engine {
                 let kind = SupportKind::BitsUse { viewer, bits, kind };
                 self.support(channel, message_id, kind).await?;
             }
+            TwitchEvent::StreamOffline { channel } => {
+                self.stream_went_offline(&channel).await?;
+            }
+            TwitchEvent::StreamOnline { channel } => {
+                self.stream_came_online(&channel).await?;
+            }
         }
         Ok(())
     }
