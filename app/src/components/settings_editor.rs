@@ -49,6 +49,7 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
         moderators_can_manage,
         public_page,
         grant_rules,
+        stream_end_grace_secs,
         ..
     } = settings;
     let (default_amount, set_default_amount) = signal((String::new(), String::new()));
@@ -71,6 +72,20 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
                         <Radio name="form[stacking]" value="reset" id="stacking-reset" checked=stacking == StackingRule::Reset label="Reset" hint="Start over from now with the new time." />
                     </div>
                     <Checkbox name="form[auto_remove]" id="auto-remove" label="Remove VIP when the time is up" checked=auto_remove hint="Off: you are told when time is up and remove VIPs yourself." />
+                    <label class="flex flex-col gap-1 text-sm">
+                        <span class="text-zinc-300">"Grace after the stream ends (seconds)"</span>
+                        <input
+                            name="form[stream_end_grace_secs]"
+                            id="stream-end-grace"
+                            class=INPUT
+                            inputmode="numeric"
+                            value=stream_end_grace_secs.as_secs().to_string()
+                            aria-describedby="stream-end-grace-hint"
+                        />
+                    </label>
+                    <p id="stream-end-grace-hint" class="text-sm text-zinc-400">
+                        "A VIP “until the stream ends” is removed this long after the stream goes offline; it stays when the stream is back in time."
+                    </p>
                 </div>
             </fieldset>
             <fieldset class=CARD>
