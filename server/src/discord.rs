@@ -146,6 +146,10 @@ pub fn message(notice: &Notice) -> String {
             "{viewer}'s VIP redemption in {channel} was refunded: {}.",
             reason_words(*reason)
         ),
+        NoticeKind::EndsSoon { expires_at } => format!(
+            "{viewer}'s VIP in {channel} ends <t:{}:R>.",
+            expires_at.timestamp()
+        ),
         NoticeKind::Expired { removed: true } => {
             format!("{viewer}'s VIP time in {channel} is up; VIP removed.")
         }

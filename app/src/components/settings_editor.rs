@@ -50,8 +50,16 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
         public_page,
         grant_rules,
         stream_end_grace_secs,
+        expiry_warnings_secs,
+        discord_warnings,
         ..
     } = settings;
+    let warning_leads = expiry_warnings_secs
+        .secs()
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
     let (default_amount, set_default_amount) = signal((String::new(), String::new()));
     let has_webhook = webhook_hint.is_some();
     view! {
@@ -103,6 +111,21 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
                 <div class="clear-left space-y-4">
                     <Checkbox name="form[chat_enabled]" id="chat-enabled" label="Announce in chat" checked=chat_enabled hint="Grants, extensions, expiry and refunds are posted in your chat." />
                     <ChatTemplateFields templates=chat default_duration typed_duration=default_amount />
+                    <label class="flex flex-col gap-1 text-sm">
+                        <span class="text-zinc-300">"Warn before VIP ends (seconds before, e.g. 3600, 600)"</span>
+                        <input
+                            name="form[warning_leads]"
+                            id="warning-leads"
+                            class=INPUT
+                            autocomplete="off"
+                            value=warning_leads
+                            aria-describedby="warning-leads-hint"
+                        />
+                    </label>
+                    <p id="warning-leads-hint" class="text-sm text-zinc-400">
+                        "The viewer is @-mentioned once per lead time (up to 5, each at most a day); blank for none."
+                    </p>
+                    <Checkbox name="form[discord_warnings]" id="discord-warnings" label="Post expiry warnings to Discord too" checked=discord_warnings hint="Needs the Discord webhook below." />
                 </div>
             </fieldset>
             <super::grant_rules_fields::GrantRulesFields rules=grant_rules legend=LEGEND />

@@ -26,6 +26,7 @@ pub fn action_label(action: AuditAction) -> &'static str {
         AuditAction::TwitchError => "Twitch problem",
         AuditAction::StreamOnline => "Stream went live",
         AuditAction::StreamOffline => "Stream went offline",
+        AuditAction::ExpiryWarning => "VIP ends soon: warned",
         AuditAction::ModeratorRemoved => "Moderator removed",
         AuditAction::ApiTokenCreated => "API token created",
         AuditAction::ApiTokenRevoked => "API token revoked",

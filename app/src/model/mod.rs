@@ -22,6 +22,7 @@ mod settings;
 mod settings_form;
 mod status;
 mod time_text;
+mod warnings;
 
 pub use account::{
     AccountOverview, EventSubConnection, EventSubState, ScopeStatus, ScopeSummary,
@@ -59,3 +60,6 @@ pub use settings::{
 pub use settings_form::{parse_optional, split_duration, RewardForm, SettingsForm};
 pub use status::ServerStatus;
 pub use time_text::{rfc3339, utc_text, Precision};
+pub use warnings::{
+    warning_key, WarningLeads, WarningLeadsError, MAX_WARNINGS, MAX_WARNING_LEAD_SECS,
+};

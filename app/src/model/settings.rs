@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::VipDuration;
+use super::{VipDuration, WarningLeads};
 
 /// What a repeat grant to a viewer who is already a timed VIP does. One rule, applied everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -31,6 +31,13 @@ pub struct ChatTemplates {
     pub extended: String,
     pub expired: String,
     pub refunded: String,
+    /// An expiry warning; `{duration}` is the time left. Absent in settings stored before it existed.
+    #[serde(default = "default_warning_template")]
+    pub warning: String,
+}
+
+fn default_warning_template() -> String {
+    "@{viewer} your VIP ends in {duration}.".into()
 }
 
 impl Default for ChatTemplates {
@@ -42,6 +49,7 @@ impl Default for ChatTemplates {
             refunded:
                 "Sorry {viewer}, VIP could not be granted ({reason}); your points were refunded."
                     .into(),
+            warning: default_warning_template(),
         }
     }
 }
@@ -70,6 +78,12 @@ pub struct Settings {
     /// stream coming back within it keeps the VIP. Absent in settings stored before it existed.
     #[serde(default = "default_stream_end_grace")]
     pub stream_end_grace_secs: VipDuration,
+    /// Lead times before a VIP ends at which the viewer is warned in chat (empty: none).
+    #[serde(default)]
+    pub expiry_warnings_secs: WarningLeads,
+    /// Also post expiry warnings to the Discord webhook.
+    #[serde(default)]
+    pub discord_warnings: bool,
 }
 
 /// Ten minutes: a crashed stream is usually back by then.
@@ -92,6 +106,8 @@ impl Default for Settings {
             discord_webhook_url: None,
             grant_rules: GrantRules::default(),
             stream_end_grace_secs: default_stream_end_grace(),
+            expiry_warnings_secs: WarningLeads::default(),
+            discord_warnings: false,
         }
     }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     BitsRule, ChatTemplates, DurationUnit, GiftRule, GrantRules, Settings, SlotsFullPolicy,
-    StackingRule, VipDuration,
+    StackingRule, VipDuration, WarningLeads,
 };
 use crate::error::AppError;
 
@@ -54,6 +54,28 @@ pub struct SettingsForm {
     /// Seconds; blank (or absent) keeps the stored grace period.
     #[serde(default)]
     pub stream_end_grace_secs: String,
+    /// Absent keeps the stored template.
+    pub chat_warning: Option<String>,
+    /// Lead times in seconds, separated by commas or spaces; blank: no warnings; absent keeps them.
+    pub warning_leads: Option<String>,
+    pub discord_warnings: Option<String>,
+}
+
+/// Lead times typed as `600, 3600`.
+///
+/// # Errors
+/// [`AppError::Invalid`] naming the problem.
+pub fn parse_warning_leads(text: &str) -> Result<WarningLeads, AppError> {
+    let invalid = |why: String| AppError::Invalid(format!("expiry warnings: {why}"));
+    let leads = text
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            t.parse::<u64>()
+                .map_err(|_| invalid(format!("“{t}” is not a whole number of seconds")))
+        })
+        .collect::<Result<Vec<u64>, AppError>>()?;
+    WarningLeads::try_from(leads).map_err(|e| invalid(e.to_string()))
 }
 
 /// A reward form: create and edit post the same fields. Blank limits mean "no limit".
@@ -146,11 +168,20 @@ impl SettingsForm {
                 extended: self.chat_extended.trim().to_owned(),
                 expired: self.chat_expired.trim().to_owned(),
                 refunded: self.chat_refunded.trim().to_owned(),
+                warning: self
+                    .chat_warning
+                    .as_ref()
+                    .map_or_else(|| current.chat.warning.clone(), |t| t.trim().to_owned()),
             },
             moderators_can_manage: self.moderators_can_manage.is_some(),
             public_page: self.public_page.is_some(),
             discord_webhook_url,
             grant_rules: self.grant_rules()?,
+            expiry_warnings_secs: match &self.warning_leads {
+                Some(text) => parse_warning_leads(text)?,
+                None => current.expiry_warnings_secs.clone(),
+            },
+            discord_warnings: self.discord_warnings.is_some(),
             stream_end_grace_secs: match self.stream_end_grace_secs.trim() {
                 "" => current.stream_end_grace_secs,
                 secs => secs

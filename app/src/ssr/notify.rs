@@ -31,6 +31,8 @@ pub enum NoticeKind {
     Refunded { reason: RefundReason },
     /// The VIP time is up; `removed` is false when auto-remove is off and the VIP stays.
     Expired { removed: bool },
+    /// The VIP ends soon (an expiry warning; only when the channel asks for it on Discord).
+    EndsSoon { expires_at: DateTime<Utc> },
 }
 
 /// Sends notices. Fire-and-forget.

@@ -58,6 +58,7 @@ impl Engine {
             else {
                 continue;
             };
+            self.skip_passed_warnings(&channel, &session).await;
             let new_deadline = session.expires_at.unwrap_or(now);
             self.chat(
                 &channel,

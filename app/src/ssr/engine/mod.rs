@@ -28,6 +28,7 @@ pub mod rules;
 pub mod stream_end;
 mod sync;
 mod waitlist;
+mod warnings;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -47,6 +48,7 @@ pub use reward_removal::RewardRemoval;
 pub use rule_grants::{Support, SupportKind};
 pub use rules::RetryPolicy;
 pub use sync::{CatchUpReport, SyncReport};
+pub use warnings::WarningReport;
 
 use super::accounts::{mark_needs_reauth, new_id};
 use super::live::LiveBus;

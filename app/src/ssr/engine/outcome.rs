@@ -53,6 +53,7 @@ impl Engine {
         session: VipSession,
         kind: Kind,
     ) -> EngineResult<GrantOutcome> {
+        self.skip_passed_warnings(channel, &session).await;
         if let Some(paid) = paid {
             // Recorded first: should the process die before Twitch hears of it, catch-up finds a
             // decided redemption still UNFULFILLED and settles it.

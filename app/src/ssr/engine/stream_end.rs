@@ -74,6 +74,7 @@ impl Engine {
                 expires_at: Some(deadline),
                 ..session
             };
+            self.skip_passed_warnings(&channel, &session).await;
             self.publish(&channel.id, LiveKind::Extended, Some(session), Some(audit));
         }
         tracing::info!(channel = %channel.id, ending, "stream went offline");
