@@ -3,9 +3,9 @@
 //! whole server in demo mode, where the expiry scheduler wakes for a warning.
 
 mod common;
-#[path = "support/fake_twitch.rs"]
-mod fake_twitch;
 #[path = "warnings/engine.rs"]
 mod engine;
+#[path = "support/fake_twitch.rs"]
+mod fake_twitch;
 #[path = "warnings/server.rs"]
 mod server_flow;

@@ -22,7 +22,14 @@ fn TemplateField(
 ) -> AnyView {
     let text = RwSignal::new(initial.clone());
     let preview = move || {
-        text.with(|t| render_chat(t, SAMPLE_VIEWER, Some(duration.get().into()), Some(SAMPLE_REASON)))
+        text.with(|t| {
+            render_chat(
+                t,
+                SAMPLE_VIEWER,
+                Some(duration.get().into()),
+                Some(SAMPLE_REASON),
+            )
+        })
     };
     view! {
         <div class="flex flex-col gap-1 text-sm">

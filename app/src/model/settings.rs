@@ -275,7 +275,10 @@ mod tests {
         let loaded: Settings = serde_json::from_value(stored).unwrap();
         assert_eq!(loaded.grant_rules, GrantRules::default());
         let mut stored = serde_json::to_value(Settings::default()).unwrap();
-        stored.as_object_mut().unwrap().remove("stream_end_grace_secs");
+        stored
+            .as_object_mut()
+            .unwrap()
+            .remove("stream_end_grace_secs");
         let loaded: Settings = serde_json::from_value(stored).unwrap();
         assert_eq!(loaded.stream_end_grace_secs.as_secs(), 600);
 

@@ -131,7 +131,10 @@ mod tests {
             Err(WarningLeadsError::TooMany)
         );
         assert!(serde_json::from_str::<WarningLeads>("[0]").is_err());
-        assert_eq!(serde_json::to_string(&leads(&[3_600, 60])).unwrap(), "[60,3600]");
+        assert_eq!(
+            serde_json::to_string(&leads(&[3_600, 60])).unwrap(),
+            "[60,3600]"
+        );
     }
 
     #[test]

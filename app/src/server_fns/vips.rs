@@ -5,8 +5,8 @@ use crate::error::AppError;
 /// Grants VIP on the signed-in streamer's channel. Returns a sentence for the streamer.
 #[server(output = super::codec::Json)]
 pub async fn grant_vip(login: String, amount: String, unit: String) -> Result<String, AppError> {
-    use crate::ssr::{auth, context, vips};
     use crate::model::{GrantLength, VipDuration, STREAM_END};
+    use crate::ssr::{auth, context, vips};
     let length = if unit == STREAM_END {
         GrantLength::StreamEnd
     } else {

@@ -58,12 +58,24 @@ async fn stream_end_is_granted_listed_and_refused_where_it_does_not_fit() {
     // Until the stream ends and timed do not add up, whichever way round.
     let more = json!({ "user_login": "viewer_alice", "duration_secs": 60 });
     let (status, err) = send(browser.post(&vips).json(&more)).await;
-    assert_eq!((status, err["error"].clone()), (422, json!("until_stream_end")), "{err}");
+    assert_eq!(
+        (status, err["error"].clone()),
+        (422, json!("until_stream_end")),
+        "{err}"
+    );
     let (status, err) = grant_until_stream_end(&server, &browser, "viewer_bob").await;
-    assert_eq!((status, err["error"].clone()), (422, json!("until_stream_end")), "{err}");
+    assert_eq!(
+        (status, err["error"].clone()),
+        (422, json!("until_stream_end")),
+        "{err}"
+    );
     let extend = json!({ "user_id": alice["user_id"], "duration_secs": 60 });
     let (status, err) = send(browser.post(server.url("/api/vip/extend")).json(&extend)).await;
-    assert_eq!((status, err["error"].clone()), (422, json!("until_stream_end")), "{err}");
+    assert_eq!(
+        (status, err["error"].clone()),
+        (422, json!("until_stream_end")),
+        "{err}"
+    );
     let shown = listed(&server, &browser, "viewer_alice").await.unwrap();
     assert_eq!(shown["expires_at"], Value::Null, "nothing changed: {shown}");
 

@@ -56,10 +56,14 @@ async fn granted_while_offline_it_lasts_through_the_next_stream_and_ends_after_t
 
     // It ends: the grace period (1 s) starts, then the VIP is removed on Twitch.
     assert_eq!(stream(&server, &channel, "offline").await, 204);
-    eventually("the VIP removed after the grace period", HANG_GUARD, || async {
-        let gone = listed(&server, &browser, "viewer_alice").await.is_none();
-        (gone && !vip_on_twitch(&server, &channel, "viewer_alice").await).then_some(())
-    })
+    eventually(
+        "the VIP removed after the grace period",
+        HANG_GUARD,
+        || async {
+            let gone = listed(&server, &browser, "viewer_alice").await.is_none();
+            (gone && !vip_on_twitch(&server, &channel, "viewer_alice").await).then_some(())
+        },
+    )
     .await;
     let offline = audit_of(&server, &channel, AuditAction::StreamOffline).await;
     assert_eq!(offline.len(), 1, "{offline:?}");

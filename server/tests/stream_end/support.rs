@@ -33,22 +33,34 @@ pub async fn channel_id(server: &TestServer) -> String {
 
 /// Waits until the server's EventSub subscriptions to the stream's start and end are enabled.
 pub async fn stream_events_subscribed(server: &TestServer) {
-    eventually("stream.online and stream.offline subscribed", HANG_GUARD, || async {
-        let subs = try_get_json(&server.http, &server.url("/twitch-sim/sim/subscriptions")).await?;
-        let list = subs["data"].as_array()?.clone();
-        let enabled = |kind: &str| {
-            list.iter()
-                .any(|s| s["type"] == kind && s["status"] == "enabled")
-        };
-        (enabled("stream.online") && enabled("stream.offline")).then_some(())
-    })
+    eventually(
+        "stream.online and stream.offline subscribed",
+        HANG_GUARD,
+        || async {
+            let subs =
+                try_get_json(&server.http, &server.url("/twitch-sim/sim/subscriptions")).await?;
+            let list = subs["data"].as_array()?.clone();
+            let enabled = |kind: &str| {
+                list.iter()
+                    .any(|s| s["type"] == kind && s["status"] == "enabled")
+            };
+            (enabled("stream.online") && enabled("stream.offline")).then_some(())
+        },
+    )
     .await;
 }
 
 /// `POST /twitch-sim/sim/channels/{channel}/{online|offline}`; returns the status.
 pub async fn stream(server: &TestServer, channel: &str, what: &str) -> u16 {
     let url = server.url(&format!("/twitch-sim/sim/channels/{channel}/{what}"));
-    server.http.post(url).send().await.unwrap().status().as_u16()
+    server
+        .http
+        .post(url)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
 }
 
 /// Sets the channel's grace period after the stream ends.

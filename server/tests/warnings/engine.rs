@@ -96,7 +96,12 @@ impl Harness {
         twitch: &Arc<InMemoryTwitch>,
         clock: &Arc<TestClock>,
     ) -> Engine {
-        Engine::new(store.clone(), twitch.clone(), Arc::new(QuietBus), clock.clone())
+        Engine::new(
+            store.clone(),
+            twitch.clone(),
+            Arc::new(QuietBus),
+            clock.clone(),
+        )
     }
 
     /// Another engine on the same store and Twitch: another instance, or this one restarted.
@@ -189,7 +194,10 @@ async fn each_lead_time_warns_once_across_instances_and_a_restart() {
     assert_eq!(h.pass(&restarted).await, 0, "a restart warns no one again");
     assert_eq!(h.warnings_in_chat().len(), 2);
     let audit = h.warning_audit().await;
-    let mut leads: Vec<u64> = audit.iter().map(|m| m["lead_secs"].as_u64().unwrap()).collect();
+    let mut leads: Vec<u64> = audit
+        .iter()
+        .map(|m| m["lead_secs"].as_u64().unwrap())
+        .collect();
     leads.sort_unstable();
     assert_eq!(leads, [600, 3_600]);
 }

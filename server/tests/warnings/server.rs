@@ -29,7 +29,10 @@ async fn lead_times_are_validated_with_a_clear_refusal() {
     let (_, shown) = send(browser.get(&url)).await;
     assert_eq!(shown["expiry_warnings_secs"], json!([]));
     assert_eq!(shown["discord_warnings"], false);
-    assert!(shown["chat"]["warning"].as_str().unwrap().contains("{viewer}"));
+    assert!(shown["chat"]["warning"]
+        .as_str()
+        .unwrap()
+        .contains("{viewer}"));
 
     let body = json!({ "expiry_warnings_secs": [3600, 600, 1], "discord_warnings": true });
     let (status, saved) = send(browser.put(&url).json(&body)).await;
@@ -42,7 +45,12 @@ async fn lead_times_are_validated_with_a_clear_refusal() {
         (json!([1, 2, 3, 4, 5, 6]), "at most 5"),
         (json!(["soon"]), "expiry_warnings_secs"),
     ] {
-        let (status, err) = send(browser.put(&url).json(&json!({ "expiry_warnings_secs": bad }))).await;
+        let (status, err) = send(
+            browser
+                .put(&url)
+                .json(&json!({ "expiry_warnings_secs": bad })),
+        )
+        .await;
         assert_eq!(status, 400, "{bad}: {err}");
         let message = err["message"].as_str().unwrap();
         assert!(message.contains("expiry_warnings_secs"), "{message}");
@@ -84,7 +92,10 @@ async fn the_scheduler_warns_once_before_the_vip_ends() {
         .filter(|(_, m)| m.contains("your VIP ends in"))
         .map(|(i, _)| i)
         .collect();
-    let ended = chat.iter().position(|m| m.contains("VIP time is up")).unwrap();
+    let ended = chat
+        .iter()
+        .position(|m| m.contains("VIP time is up"))
+        .unwrap();
     assert_eq!(warned.len(), 1, "{chat:?}");
     assert!(warned[0] < ended, "{chat:?}");
     assert!(chat[warned[0]].starts_with('@'), "{chat:?}");

@@ -16,8 +16,8 @@ use super::refusals::is_broadcaster;
 use super::rules::stacked_deadline;
 use super::{Engine, EngineError, EngineResult, CAS_ATTEMPTS};
 use crate::model::{
-    Actor, Channel, ChannelId, GrantLength, NoGrant, RedemptionOutcome, RedemptionRecord, RefundReason, Reward,
-    SessionState, Viewer, VipSession, VipSource,
+    Actor, Channel, ChannelId, GrantLength, NoGrant, RedemptionOutcome, RedemptionRecord,
+    RefundReason, Reward, SessionState, Viewer, VipSession, VipSource,
 };
 use crate::ssr::accounts::new_id;
 use crate::ssr::twitch::{AddVipError, TwitchError};
@@ -281,7 +281,10 @@ impl Engine {
                     .succeed(channel, request, paid, active, Kind::Granted)
                     .await;
             }
-            let Some(duration) = request.length.duration().filter(|_| !active.ends_with_stream())
+            let Some(duration) = request
+                .length
+                .duration()
+                .filter(|_| !active.ends_with_stream())
             else {
                 // Until the stream ends on either side: no deadline to stack onto or with.
                 return self

@@ -8,7 +8,7 @@ use super::grant::{GrantRequest, Paid};
 use super::rules::render_chat;
 use super::{Engine, EngineResult, GrantOutcome};
 use crate::model::{
-    Actor, AuditAction, Channel, LiveKind, RedemptionOutcome, RefundReason, Viewer, GrantLength,
+    Actor, AuditAction, Channel, GrantLength, LiveKind, RedemptionOutcome, RefundReason, Viewer,
     VipSession,
 };
 use crate::ssr::notify::NoticeKind;

@@ -183,7 +183,10 @@ mod tests {
             deadline_at_offline(&session(false, Some(at(50))), at(100), grace),
             None
         );
-        assert_eq!(deadline_at_offline(&session(false, None), at(100), grace), None);
+        assert_eq!(
+            deadline_at_offline(&session(false, None), at(100), grace),
+            None
+        );
     }
 
     #[test]

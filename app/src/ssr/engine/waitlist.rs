@@ -11,8 +11,8 @@ use super::grant::{OnFull, Paid};
 use super::rules::{render_chat, waitlist_timed_out, WAITLISTED_TEMPLATE};
 use super::{waitlist_lease, Engine, EngineResult};
 use crate::model::{
-    Actor, AuditAction, Channel, ChannelId, LiveKind, RedemptionOutcome, RefundReason, VipDuration, GrantLength,
-    VipSource, WaitlistEntry,
+    Actor, AuditAction, Channel, ChannelId, GrantLength, LiveKind, RedemptionOutcome, RefundReason,
+    VipDuration, VipSource, WaitlistEntry,
 };
 use crate::ssr::engine::{GrantOutcome, GrantRequest};
 

@@ -95,9 +95,7 @@ impl Engine {
         deadline: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> EngineResult<Option<u64>> {
-        let keep = (deadline - now + CLAIM_MARGIN)
-            .to_std()
-            .unwrap_or_default();
+        let keep = (deadline - now + CLAIM_MARGIN).to_std().unwrap_or_default();
         let mut first = None;
         for lead in passed {
             let key = warning_key(session_id, *lead, deadline);

@@ -144,11 +144,15 @@ impl Targets {
             }
             Stored::Online(online) => {
                 let channel = online.channel.clone();
-                self.sink.deliver(TwitchEvent::StreamOnline { channel }).await;
+                self.sink
+                    .deliver(TwitchEvent::StreamOnline { channel })
+                    .await;
                 self.supervisor.stream_online(online);
             }
             Stored::Offline(channel) => {
-                self.sink.deliver(TwitchEvent::StreamOffline { channel }).await;
+                self.sink
+                    .deliver(TwitchEvent::StreamOffline { channel })
+                    .await;
             }
             Stored::Unused => {}
         }

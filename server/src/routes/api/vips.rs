@@ -95,15 +95,7 @@ pub async fn grant(
         (None, Some(login)) => ViewerRef::Login(login),
         (None, None) => return Err(AppError::Invalid("give user_login or user_id".into())),
     };
-    match vips::grant(
-        &acting.ctx,
-        &acting.caller,
-        &acting.channel,
-        viewer,
-        length,
-    )
-    .await?
-    {
+    match vips::grant(&acting.ctx, &acting.caller, &acting.channel, viewer, length).await? {
         Granted::Vip(s) => Ok((StatusCode::CREATED, Json(VipJson::from(s))).into_response()),
         Granted::Waitlisted => Ok((
             StatusCode::ACCEPTED,

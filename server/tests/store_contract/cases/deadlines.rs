@@ -17,16 +17,27 @@ pub async fn set_deadline_sets_and_clears_by_compare_and_set(b: Backend) {
     };
 
     // None → a deadline: the expiry query finds it from then on; the metadata mark stays.
-    assert!(b.store.set_deadline("s1", open, Some(at(600))).await.unwrap());
+    assert!(b
+        .store
+        .set_deadline("s1", open, Some(at(600)))
+        .await
+        .unwrap());
     let stored = b.store.session("s1").await.unwrap().unwrap();
     assert_eq!(stored.expires_at, Some(at(600)));
     assert!(stored.ends_with_stream());
     let due = b.store.due_sessions(at(600), 10).await.unwrap();
-    assert_eq!(due.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["s1"]);
+    assert_eq!(
+        due.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+        ["s1"]
+    );
     assert_eq!(b.store.next_deadline().await.unwrap(), Some(at(600)));
 
     // A stale expectation changes nothing.
-    assert!(!b.store.set_deadline("s1", open, Some(at(900))).await.unwrap());
+    assert!(!b
+        .store
+        .set_deadline("s1", open, Some(at(900)))
+        .await
+        .unwrap());
     assert!(!b.store.set_deadline("missing", set, None).await.unwrap());
 
     // The deadline → None: no longer due, no deadline left.
@@ -34,7 +45,12 @@ pub async fn set_deadline_sets_and_clears_by_compare_and_set(b: Backend) {
     let stored = b.store.session("s1").await.unwrap().unwrap();
     assert_eq!(stored.expires_at, None);
     assert_eq!(stored.state, SessionState::Active);
-    assert!(b.store.due_sessions(at(10_000), 10).await.unwrap().is_empty());
+    assert!(b
+        .store
+        .due_sessions(at(10_000), 10)
+        .await
+        .unwrap()
+        .is_empty());
     assert_eq!(b.store.next_deadline().await.unwrap(), None);
     assert!(!b.store.set_deadline("s1", set, None).await.unwrap());
 
