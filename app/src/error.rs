@@ -32,6 +32,9 @@ pub enum Refusal {
     DuplicateRewardTitle,
     /// A reward was not deleted: some of its waiting redemptions could not be refunded on Twitch.
     RedemptionsNotRefunded,
+    /// A VIP until the stream ends meets a timed one (a grant or an extension either way round):
+    /// there is no deadline to add to.
+    UntilStreamEnd,
 }
 
 impl Refusal {
@@ -51,6 +54,7 @@ impl Refusal {
             Self::BroadcasterSelf => "broadcaster_self",
             Self::DuplicateRewardTitle => "duplicate_reward_title",
             Self::RedemptionsNotRefunded => "redemptions_not_refunded",
+            Self::UntilStreamEnd => "until_stream_end",
         }
     }
 
@@ -64,7 +68,8 @@ impl Refusal {
             | Self::AlreadyVip
             | Self::NotManaged
             | Self::TwitchRefused
-            | Self::BroadcasterSelf => 422,
+            | Self::BroadcasterSelf
+            | Self::UntilStreamEnd => 422,
             Self::BuildACommunityRequired => 425,
             Self::UserBlocked => 400,
             Self::UserNotFound | Self::NotAVip => 404,
@@ -94,6 +99,9 @@ impl Refusal {
             Self::BroadcasterSelf => "the broadcaster cannot be a VIP of their own channel",
             Self::DuplicateRewardTitle => {
                 "a reward with this title already exists on your channel; rename it"
+            }
+            Self::UntilStreamEnd => {
+                "VIP until the stream ends and timed VIP do not add up; revoke the VIP first"
             }
             Self::RedemptionsNotRefunded => {
                 "the reward was not deleted: some of its waiting redemptions could not be refunded on Twitch yet (the activity log lists them); try again shortly"

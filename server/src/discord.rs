@@ -146,6 +146,10 @@ pub fn message(notice: &Notice) -> String {
             "{viewer}'s VIP redemption in {channel} was refunded: {}.",
             reason_words(*reason)
         ),
+        NoticeKind::EndsSoon { expires_at } => format!(
+            "{viewer}'s VIP in {channel} ends <t:{}:R>.",
+            expires_at.timestamp()
+        ),
         NoticeKind::Expired { removed: true } => {
             format!("{viewer}'s VIP time in {channel} is up; VIP removed.")
         }
@@ -220,7 +224,7 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 3, 1, 14, 0, 0).unwrap();
         let granted = message(&notice(NoticeKind::Granted {
             source: VipSource::Bits,
-            duration: VipDuration::from_secs(7_200).unwrap(),
+            duration: VipDuration::from_secs(7_200).unwrap().into(),
             expires_at: Some(at),
         }));
         assert_eq!(

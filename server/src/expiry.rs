@@ -1,4 +1,4 @@
-//! Expiry, driven three ways: an in-process scheduler that sleeps until the earliest deadline (and
+//! Expiry (and the expiry warnings, on the same passes), driven three ways: an in-process scheduler that sleeps until the earliest deadline (and
 //! is woken when deadlines change), a periodic backstop pass, and `POST /api/cron/remove-expired-vips`
 //! for an external scheduler (Cloud Scheduler). All three call [`Engine::expire_due`], whose
 //! compare-and-set transitions and leases make them safe to run at once, on any number of instances.
@@ -38,6 +38,17 @@ pub const RETRY_OVERDUE_AFTER: Duration = Duration::from_secs(5);
 /// away (the shortest VIP), so waiting this long delays no removal, while a burst of grants costs
 /// one pass instead of one per grant.
 pub const COALESCE_WAKE_UPS: Duration = Duration::from_millis(200);
+
+/// After a warning pass that failed, how long until the next one.
+const RETRY_WARNINGS_AFTER: chrono::Duration = chrono::Duration::seconds(5);
+
+/// The earlier of two optional instants.
+fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
 
 /// The real clock: `Utc::now` and tokio's timer.
 #[derive(Debug, Default, Clone, Copy)]
@@ -88,6 +99,13 @@ impl ExpiryScheduler {
                 Err(e) => {
                     tracing::warn!(error = %e, "expiry pass failed; retrying soon");
                     (Some(pass_at), None)
+                }
+            };
+            let next = match engine.warn_due(pass_at).await {
+                Ok(warnings) => earliest(next, warnings.next_at),
+                Err(e) => {
+                    tracing::warn!(error = %e, "expiry warning pass failed; retrying soon");
+                    earliest(next, Some(pass_at + RETRY_WARNINGS_AFTER))
                 }
             };
             let wake_at =

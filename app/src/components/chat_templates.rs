@@ -22,7 +22,14 @@ fn TemplateField(
 ) -> AnyView {
     let text = RwSignal::new(initial.clone());
     let preview = move || {
-        text.with(|t| render_chat(t, SAMPLE_VIEWER, Some(duration.get()), Some(SAMPLE_REASON)))
+        text.with(|t| {
+            render_chat(
+                t,
+                SAMPLE_VIEWER,
+                Some(duration.get().into()),
+                Some(SAMPLE_REASON),
+            )
+        })
     };
     view! {
         <div class="flex flex-col gap-1 text-sm">
@@ -65,6 +72,7 @@ pub fn ChatTemplateFields(
         extended,
         expired,
         refunded,
+        warning,
     } = templates;
     view! {
         <p class="text-sm text-zinc-400">
@@ -77,6 +85,7 @@ pub fn ChatTemplateFields(
             <TemplateField name="form[chat_extended]" id="chat-extended" label="VIP extended" hint="When a VIP gets more time." initial=extended duration />
             <TemplateField name="form[chat_expired]" id="chat-expired" label="VIP time is up" hint="When the app removes VIP." initial=expired duration />
             <TemplateField name="form[chat_refunded]" id="chat-refunded" label="Refunded" hint="When a redemption could not be granted." initial=refunded duration />
+            <TemplateField name="form[chat_warning]" id="chat-warning" label="VIP ends soon" hint="An expiry warning, at each lead time below; {duration} is the time left." initial=warning duration />
         </div>
     }
     .into_any()

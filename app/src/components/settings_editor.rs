@@ -50,8 +50,17 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
         public_page,
         grant_rules,
         chat_commands,
+        stream_end_grace_secs,
+        expiry_warnings_secs,
+        discord_warnings,
         ..
     } = settings;
+    let warning_leads = expiry_warnings_secs
+        .secs()
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
     let (default_amount, set_default_amount) = signal((String::new(), String::new()));
     let has_webhook = webhook_hint.is_some();
     view! {
@@ -72,6 +81,20 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
                         <Radio name="form[stacking]" value="reset" id="stacking-reset" checked=stacking == StackingRule::Reset label="Reset" hint="Start over from now with the new time." />
                     </div>
                     <Checkbox name="form[auto_remove]" id="auto-remove" label="Remove VIP when the time is up" checked=auto_remove hint="Off: you are told when time is up and remove VIPs yourself." />
+                    <label class="flex flex-col gap-1 text-sm">
+                        <span class="text-zinc-300">"Grace after the stream ends (seconds)"</span>
+                        <input
+                            name="form[stream_end_grace_secs]"
+                            id="stream-end-grace"
+                            class=INPUT
+                            inputmode="numeric"
+                            value=stream_end_grace_secs.as_secs().to_string()
+                            aria-describedby="stream-end-grace-hint"
+                        />
+                    </label>
+                    <p id="stream-end-grace-hint" class="text-sm text-zinc-400">
+                        "A VIP “until the stream ends” is removed this long after the stream goes offline; it stays when the stream is back in time."
+                    </p>
                 </div>
             </fieldset>
             <fieldset class=CARD>
@@ -89,6 +112,21 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
                 <div class="clear-left space-y-4">
                     <Checkbox name="form[chat_enabled]" id="chat-enabled" label="Announce in chat" checked=chat_enabled hint="Grants, extensions, expiry and refunds are posted in your chat." />
                     <ChatTemplateFields templates=chat default_duration typed_duration=default_amount />
+                    <label class="flex flex-col gap-1 text-sm">
+                        <span class="text-zinc-300">"Warn before VIP ends (seconds before, e.g. 3600, 600)"</span>
+                        <input
+                            name="form[warning_leads]"
+                            id="warning-leads"
+                            class=INPUT
+                            autocomplete="off"
+                            value=warning_leads
+                            aria-describedby="warning-leads-hint"
+                        />
+                    </label>
+                    <p id="warning-leads-hint" class="text-sm text-zinc-400">
+                        "The viewer is @-mentioned once per lead time (up to 5, each at most a day); blank for none."
+                    </p>
+                    <Checkbox name="form[discord_warnings]" id="discord-warnings" label="Post expiry warnings to Discord too" checked=discord_warnings hint="Needs the Discord webhook below." />
                 </div>
             </fieldset>
             <super::chat_commands_fields::ChatCommandsFields commands=chat_commands legend=LEGEND />

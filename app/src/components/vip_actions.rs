@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::DurationUnit;
+use crate::model::{DurationUnit, STREAM_END};
 use crate::server_fns::{ExtendVip, GrantVip, RevokeVip};
 
 const FIELD: &str = "rounded-lg border border-zinc-700 bg-zinc-950 px-3 py-2";
@@ -54,6 +54,7 @@ pub fn GrantForm(action: ServerAction<GrantVip>) -> impl IntoView {
                                     }
                                 })
                                 .collect_view()}
+                            <option value=STREAM_END>"until the stream ends"</option>
                         </select>
                     </label>
                     <button

@@ -49,10 +49,12 @@ pub fn VipList(
                 .map(|vip| {
                     let expires_at = vip.expires_at;
                     let viewer_id = vip.viewer.id.clone();
+                    let stream_end = vip.ends_with_stream();
                     let remaining = move || match expires_at {
                         Some(at) => {
                             format_remaining(u64::try_from((at - now.get()).num_seconds()).unwrap_or(0))
                         }
+                        None if stream_end => "until stream ends".into(),
                         None => "permanent".into(),
                     };
                     view! {
@@ -71,8 +73,7 @@ pub fn VipList(
                             >
                                 {remaining}
                             </span>
-                            {expires_at
-                                .is_some()
+                            {(!vip.is_untimed())
                                 .then(|| view! { <VipRowActions viewer_id extend revoke /> })}
                         </li>
                     }

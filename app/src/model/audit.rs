@@ -43,6 +43,10 @@ pub enum AuditAction {
     ReauthNeeded,
     TwitchError,
     StreamOnline,
+    /// The stream went offline: a VIP until the stream ends got its deadline (the grace period).
+    StreamOffline,
+    /// A viewer was warned that their VIP ends soon (one lead time).
+    ExpiryWarning,
     /// Twitch says a moderator of the channel was removed (`channel.moderator.remove`): their
     /// access to the channel in the app ends with it.
     ModeratorRemoved,
@@ -52,7 +56,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 21] = [
         Self::Grant,
         Self::Extend,
         Self::Revoke,
@@ -69,6 +73,8 @@ impl AuditAction {
         Self::ReauthNeeded,
         Self::TwitchError,
         Self::StreamOnline,
+        Self::StreamOffline,
+        Self::ExpiryWarning,
         Self::ModeratorRemoved,
         Self::ApiTokenCreated,
         Self::ApiTokenRevoked,
@@ -92,6 +98,8 @@ impl AuditAction {
             Self::ReauthNeeded => "reauth_needed",
             Self::TwitchError => "twitch_error",
             Self::StreamOnline => "stream_online",
+            Self::StreamOffline => "stream_offline",
+            Self::ExpiryWarning => "expiry_warning",
             Self::ModeratorRemoved => "moderator_removed",
             Self::ApiTokenCreated => "api_token_created",
             Self::ApiTokenRevoked => "api_token_revoked",

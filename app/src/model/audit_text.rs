@@ -25,6 +25,8 @@ pub fn action_label(action: AuditAction) -> &'static str {
         AuditAction::ReauthNeeded => "Needs a new login",
         AuditAction::TwitchError => "Twitch problem",
         AuditAction::StreamOnline => "Stream went live",
+        AuditAction::StreamOffline => "Stream went offline",
+        AuditAction::ExpiryWarning => "VIP ends soon: warned",
         AuditAction::ModeratorRemoved => "Moderator removed",
         AuditAction::ApiTokenCreated => "API token created",
         AuditAction::ApiTokenRevoked => "API token revoked",
@@ -74,6 +76,20 @@ pub fn metadata_summary(metadata: &Value) -> String {
     }
     if let Some(d) = get("duration_secs").and_then(duration) {
         parts.push(format!("duration {d}"));
+    }
+    if get("until_stream_end").and_then(Value::as_bool) == Some(true) {
+        parts.push("until the stream ends".into());
+    }
+    if let Some(lead) = get("lead_secs").and_then(duration) {
+        parts.push(format!("{lead} before the end"));
+    }
+    if let Some(grace) = get("grace_secs").and_then(duration) {
+        parts.push(format!(
+            "removed {grace} after the stream ended unless it comes back"
+        ));
+    }
+    if get("kept").and_then(Value::as_bool) == Some(true) {
+        parts.push("kept: the stream came back in time".into());
     }
     if let Some(left) = get("remaining_secs").and_then(Value::as_u64) {
         parts.push(format!("{} left", format_remaining(left)));
@@ -186,6 +202,19 @@ mod tests {
 
     #[test]
     fn rewards_actors_and_times_read_naturally() {
+        let warned = json!({ "session_id": "s-1", "lead_secs": 600, "expires_at": null });
+        assert_eq!(metadata_summary(&warned), "10 min before the end");
+        let offline = json!({ "session_id": "s-1", "grace_secs": 600 });
+        assert_eq!(
+            metadata_summary(&offline),
+            "removed 10 min after the stream ended unless it comes back"
+        );
+        let granted =
+            json!({ "duration_secs": null, "until_stream_end": true, "source": "manual" });
+        assert_eq!(
+            metadata_summary(&granted),
+            "until the stream ends · granted by hand"
+        );
         let m = json!({ "title": "VIP, 1 day", "cost": 500, "duration_secs": 86400 });
         assert_eq!(
             metadata_summary(&m),

@@ -1,7 +1,7 @@
 //! Chat text: the one template renderer, used by the engine when it announces grants, extensions,
 //! expiry and refunds, and by the settings page for its live preview.
 
-use super::VipDuration;
+use super::GrantLength;
 
 /// The longest chat message Twitch accepts.
 pub const MAX_CHAT_CHARS: usize = 500;
@@ -12,7 +12,7 @@ pub const MAX_CHAT_CHARS: usize = 500;
 pub fn render_chat(
     template: &str,
     viewer: &str,
-    duration: Option<VipDuration>,
+    duration: Option<GrantLength>,
     reason: Option<&str>,
 ) -> String {
     let duration = duration.map(|d| d.to_string()).unwrap_or_default();
@@ -41,9 +41,10 @@ pub fn render_chat(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::VipDuration;
 
-    fn secs(s: u64) -> VipDuration {
-        VipDuration::from_secs(s).unwrap()
+    fn secs(s: u64) -> GrantLength {
+        VipDuration::from_secs(s).unwrap().into()
     }
 
     #[test]

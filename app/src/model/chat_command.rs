@@ -14,15 +14,7 @@
 //! Names and sub-commands are matched in any case; `@` before a login is optional. Characters that
 //! chat clients add to repeat a message (U+E0000 and zero-width ones) are ignored.
 
-use super::{ChatCommands, DurationError, VipDuration};
-
-/// How long a grant from chat lasts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChatLength {
-    For(VipDuration),
-    /// Until the stream ends.
-    StreamEnd,
-}
+use super::{ChatCommands, DurationError, GrantLength, VipDuration, STREAM_END};
 
 /// A command read from chat.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +24,7 @@ pub enum ChatCommand {
     /// `None`: the channel's default duration.
     Add {
         login: String,
-        length: Option<ChatLength>,
+        length: Option<GrantLength>,
     },
     Remove {
         login: String,
@@ -43,7 +35,7 @@ pub enum ChatCommand {
     },
     SetExpire {
         login: String,
-        length: ChatLength,
+        length: GrantLength,
     },
     List,
 }
@@ -88,9 +80,6 @@ impl CommandError {
         }
     }
 }
-
-/// The token for "until the stream ends".
-pub const STREAM_END: &str = "stream_end";
 
 /// Reads a chat message. `None`: not a command of this channel (chat commands off, no prefix, or
 /// a name the channel does not use). `Some(Err)`: a command with bad arguments.
@@ -163,12 +152,12 @@ fn login(word: Option<&&str>) -> Result<String, CommandError> {
     }
 }
 
-fn length(word: &str) -> Result<ChatLength, CommandError> {
+fn length(word: &str) -> Result<GrantLength, CommandError> {
     if word.eq_ignore_ascii_case(STREAM_END) {
-        return Ok(ChatLength::StreamEnd);
+        return Ok(GrantLength::StreamEnd);
     }
     VipDuration::parse_token(word)
-        .map(ChatLength::For)
+        .map(GrantLength::For)
         .map_err(CommandError::BadDuration)
 }
 
@@ -196,8 +185,8 @@ fn remove(args: &[&str]) -> Result<ChatCommand, CommandError> {
 fn extend(args: &[&str]) -> Result<ChatCommand, CommandError> {
     let login = login(args.first())?;
     let by = match length(args.get(1).ok_or(CommandError::MissingDuration)?)? {
-        ChatLength::For(d) => d,
-        ChatLength::StreamEnd => return Err(CommandError::StreamEndNotHere),
+        GrantLength::For(d) => d,
+        GrantLength::StreamEnd => return Err(CommandError::StreamEndNotHere),
     };
     no_more(args, 2)?;
     Ok(ChatCommand::Extend { login, by })

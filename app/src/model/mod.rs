@@ -15,6 +15,7 @@ mod countdown;
 mod dashboard;
 mod duration;
 mod duration_token;
+mod grant_length;
 mod live;
 mod public;
 mod redemption;
@@ -25,6 +26,7 @@ mod settings_form;
 mod settings_form_chat;
 mod status;
 mod time_text;
+mod warnings;
 
 pub use account::{
     AccountOverview, EventSubConnection, EventSubState, ScopeStatus, ScopeSummary,
@@ -47,13 +49,14 @@ pub use audit::{Actor, AuditAction, AuditCursor, AuditEntry, AuditPage, AuditQue
 pub use audit_text::{action_label, actor_label, format_time, metadata_summary};
 pub use channel::{Channel, ChannelId, Viewer};
 pub use chat::{render_chat, MAX_CHAT_CHARS};
-pub use chat_command::{parse_command, ChatCommand, ChatLength, CommandError, STREAM_END};
+pub use chat_command::{parse_command, ChatCommand, CommandError};
 pub use chat_settings::{
     ChatCommands, ChatIdentity, CommandNames, MAX_COMMAND_NAME_CHARS, MAX_PREFIX_CHARS,
 };
 pub use countdown::format_remaining;
 pub use dashboard::{Dashboard, Me};
 pub use duration::{DurationError, DurationUnit, VipDuration};
+pub use grant_length::{GrantLength, STREAM_END, UNTIL_KEY};
 pub use live::{LiveEvent, LiveKind};
 pub use public::{PublicChannel, PublicVip};
 pub use redemption::{RedemptionOutcome, RedemptionRecord, RefundReason, WaitlistEntry};
@@ -65,3 +68,6 @@ pub use settings::{
 pub use settings_form::{parse_optional, split_duration, RewardForm, SettingsForm};
 pub use status::ServerStatus;
 pub use time_text::{rfc3339, utc_text, Precision};
+pub use warnings::{
+    warning_key, WarningLeads, WarningLeadsError, MAX_WARNINGS, MAX_WARNING_LEAD_SECS,
+};

@@ -10,8 +10,12 @@ use super::VipSession;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicVip {
     pub display_name: String,
-    /// `None` for VIPs without an end (added on Twitch, or permanent).
+    /// `None` for VIPs without an end (added on Twitch, or permanent) and for VIPs until the
+    /// stream ends (`until_stream_end`) while the stream runs.
     pub expires_at: Option<DateTime<Utc>>,
+    /// The VIP lasts until the stream ends.
+    #[serde(default)]
+    pub until_stream_end: bool,
 }
 
 impl From<&VipSession> for PublicVip {
@@ -19,6 +23,7 @@ impl From<&VipSession> for PublicVip {
         Self {
             display_name: s.viewer.display_name.clone(),
             expires_at: s.expires_at,
+            until_stream_end: s.ends_with_stream(),
         }
     }
 }

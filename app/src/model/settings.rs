@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::{ChatCommands, ChatIdentity, VipDuration};
+use super::{ChatCommands, ChatIdentity, VipDuration, WarningLeads};
 
 /// What a repeat grant to a viewer who is already a timed VIP does. One rule, applied everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -31,6 +31,13 @@ pub struct ChatTemplates {
     pub extended: String,
     pub expired: String,
     pub refunded: String,
+    /// An expiry warning; `{duration}` is the time left. Absent in settings stored before it existed.
+    #[serde(default = "default_warning_template")]
+    pub warning: String,
+}
+
+fn default_warning_template() -> String {
+    "@{viewer} your VIP ends in {duration}.".into()
 }
 
 impl Default for ChatTemplates {
@@ -42,6 +49,7 @@ impl Default for ChatTemplates {
             refunded:
                 "Sorry {viewer}, VIP could not be granted ({reason}); your points were refunded."
                     .into(),
+            warning: default_warning_template(),
         }
     }
 }
@@ -72,6 +80,21 @@ pub struct Settings {
     /// Who reads and writes chat: the streamer's account or the app's bot.
     #[serde(default)]
     pub chat_identity: ChatIdentity,
+    /// How long after `stream.offline` a VIP that lasts until the stream ends is removed; the
+    /// stream coming back within it keeps the VIP. Absent in settings stored before it existed.
+    #[serde(default = "default_stream_end_grace")]
+    pub stream_end_grace_secs: VipDuration,
+    /// Lead times before a VIP ends at which the viewer is warned in chat (empty: none).
+    #[serde(default)]
+    pub expiry_warnings_secs: WarningLeads,
+    /// Also post expiry warnings to the Discord webhook.
+    #[serde(default)]
+    pub discord_warnings: bool,
+}
+
+/// Ten minutes: a crashed stream is usually back by then.
+fn default_stream_end_grace() -> VipDuration {
+    VipDuration::from_secs(600).expect("ten minutes is valid")
 }
 
 impl Default for Settings {
@@ -90,6 +113,9 @@ impl Default for Settings {
             grant_rules: GrantRules::default(),
             chat_commands: ChatCommands::default(),
             chat_identity: ChatIdentity::default(),
+            stream_end_grace_secs: default_stream_end_grace(),
+            expiry_warnings_secs: WarningLeads::default(),
+            discord_warnings: false,
         }
     }
 }
@@ -256,6 +282,13 @@ mod tests {
         stored.as_object_mut().unwrap().remove("grant_rules");
         let loaded: Settings = serde_json::from_value(stored).unwrap();
         assert_eq!(loaded.grant_rules, GrantRules::default());
+        let mut stored = serde_json::to_value(Settings::default()).unwrap();
+        stored
+            .as_object_mut()
+            .unwrap()
+            .remove("stream_end_grace_secs");
+        let loaded: Settings = serde_json::from_value(stored).unwrap();
+        assert_eq!(loaded.stream_end_grace_secs.as_secs(), 600);
 
         let partial: GrantRules =
             serde_json::from_str(r#"{"bits":{"min_bits":100,"duration":60}}"#).unwrap();

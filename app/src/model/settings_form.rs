@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     BitsRule, ChatTemplates, DurationUnit, GiftRule, GrantRules, Settings, SlotsFullPolicy,
-    StackingRule, VipDuration,
+    StackingRule, VipDuration, WarningLeads,
 };
 use crate::error::AppError;
 
@@ -73,6 +73,31 @@ pub struct SettingsForm {
     /// `streamer` or `bot`.
     #[serde(default)]
     pub chat_identity: String,
+    /// Seconds; blank (or absent) keeps the stored grace period.
+    #[serde(default)]
+    pub stream_end_grace_secs: String,
+    /// Absent keeps the stored template.
+    pub chat_warning: Option<String>,
+    /// Lead times in seconds, separated by commas or spaces; blank: no warnings; absent keeps them.
+    pub warning_leads: Option<String>,
+    pub discord_warnings: Option<String>,
+}
+
+/// Lead times typed as `600, 3600`.
+///
+/// # Errors
+/// [`AppError::Invalid`] naming the problem.
+pub fn parse_warning_leads(text: &str) -> Result<WarningLeads, AppError> {
+    let invalid = |why: String| AppError::Invalid(format!("expiry warnings: {why}"));
+    let leads = text
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            t.parse::<u64>()
+                .map_err(|_| invalid(format!("“{t}” is not a whole number of seconds")))
+        })
+        .collect::<Result<Vec<u64>, AppError>>()?;
+    WarningLeads::try_from(leads).map_err(|e| invalid(e.to_string()))
 }
 
 /// A reward form: create and edit post the same fields. Blank limits mean "no limit".
@@ -165,6 +190,10 @@ impl SettingsForm {
                 extended: self.chat_extended.trim().to_owned(),
                 expired: self.chat_expired.trim().to_owned(),
                 refunded: self.chat_refunded.trim().to_owned(),
+                warning: self
+                    .chat_warning
+                    .as_ref()
+                    .map_or_else(|| current.chat.warning.clone(), |t| t.trim().to_owned()),
             },
             moderators_can_manage: self.moderators_can_manage.is_some(),
             public_page: self.public_page.is_some(),
@@ -172,6 +201,23 @@ impl SettingsForm {
             grant_rules: self.grant_rules()?,
             chat_commands: self.chat_commands(current)?,
             chat_identity: self.chat_identity(current)?,
+            expiry_warnings_secs: match &self.warning_leads {
+                Some(text) => parse_warning_leads(text)?,
+                None => current.expiry_warnings_secs.clone(),
+            },
+            discord_warnings: self.discord_warnings.is_some(),
+            stream_end_grace_secs: match self.stream_end_grace_secs.trim() {
+                "" => current.stream_end_grace_secs,
+                secs => secs
+                    .parse::<u64>()
+                    .ok()
+                    .and_then(|s| VipDuration::from_secs(s).ok())
+                    .ok_or_else(|| {
+                        AppError::Invalid(format!(
+                            "grace after the stream ends: “{secs}” is not a number of seconds from 1 to 31536000"
+                        ))
+                    })?,
+            },
         })
     }
 

@@ -97,10 +97,12 @@ fn PublicVips(channel: PublicChannel) -> impl IntoView {
                     .into_iter()
                     .map(|vip| {
                         let expires_at = vip.expires_at;
+                        let stream_end = vip.until_stream_end;
                         let left = move || match expires_at {
                             Some(at) => format_remaining(
                                 u64::try_from((at - now.get()).num_seconds()).unwrap_or(0),
                             ),
+                            None if stream_end => "until stream ends".into(),
                             None => "no end".into(),
                         };
                         view! {

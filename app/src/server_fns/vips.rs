@@ -5,8 +5,13 @@ use crate::error::AppError;
 /// Grants VIP on the signed-in streamer's channel. Returns a sentence for the streamer.
 #[server(output = super::codec::Json)]
 pub async fn grant_vip(login: String, amount: String, unit: String) -> Result<String, AppError> {
+    use crate::model::{GrantLength, VipDuration, STREAM_END};
     use crate::ssr::{auth, context, vips};
-    let duration = crate::model::VipDuration::from_form(&amount, &unit)?;
+    let length = if unit == STREAM_END {
+        GrantLength::StreamEnd
+    } else {
+        GrantLength::For(VipDuration::from_form(&amount, &unit)?)
+    };
     let ctx = context()?;
     let caller = auth::server_fn_caller(ctx.store().as_ref()).await?;
     let channel = caller.user_id.as_str().into();
@@ -19,16 +24,20 @@ pub async fn grant_vip(login: String, amount: String, unit: String) -> Result<St
         &caller,
         &channel,
         vips::ViewerRef::Login(login.clone()),
-        duration,
+        length,
     )
     .await?
     {
+        vips::Granted::Vip(s) if s.expires_at.is_none() => Ok(format!(
+            "{} is VIP until the stream ends",
+            s.viewer.display_name
+        )),
         vips::Granted::Vip(s) => Ok(format!(
             "{} is VIP for {}",
             s.viewer.display_name,
             s.remaining_secs(chrono::Utc::now())
-                .and_then(|secs| crate::model::VipDuration::from_secs(secs).ok())
-                .map_or_else(|| duration.to_string(), |d| d.to_string())
+                .and_then(|secs| VipDuration::from_secs(secs).ok())
+                .map_or_else(|| length.to_string(), |d| d.to_string())
         )),
         vips::Granted::Waitlisted => Ok(format!(
             "All VIP slots are taken: {login} is on the waitlist"

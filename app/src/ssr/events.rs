@@ -85,6 +85,11 @@ pub enum TwitchEvent {
         bits: u32,
         kind: BitsUse,
     },
+    /// `stream.offline`: VIPs until the stream ends get their deadline (the grace period).
+    StreamOffline { channel: ChannelId },
+    /// `stream.online`, as far as VIP goes: VIPs until the stream ends within their grace period
+    /// are kept. (The server also catches the channel up and greets the stream.)
+    StreamOnline { channel: ChannelId },
     /// `channel.chat.message`: somebody wrote in the channel's chat.
     Chat(ChatMessage),
 }

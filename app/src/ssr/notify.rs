@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{RefundReason, Viewer, VipDuration, VipSource};
+use crate::model::{GrantLength, RefundReason, Viewer, VipSource};
 
 /// What happened, in the words a notification needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,18 +19,20 @@ pub struct Notice {
 pub enum NoticeKind {
     Granted {
         source: VipSource,
-        duration: VipDuration,
+        duration: GrantLength,
         expires_at: Option<DateTime<Utc>>,
     },
     Extended {
         source: VipSource,
-        duration: VipDuration,
+        duration: GrantLength,
         expires_at: Option<DateTime<Utc>>,
     },
     /// A redemption was refunded (its points returned).
     Refunded { reason: RefundReason },
     /// The VIP time is up; `removed` is false when auto-remove is off and the VIP stays.
     Expired { removed: bool },
+    /// The VIP ends soon (an expiry warning; only when the channel asks for it on Discord).
+    EndsSoon { expires_at: DateTime<Utc> },
 }
 
 /// Sends notices. Fire-and-forget.

@@ -167,6 +167,16 @@ pub trait Store: InboxStore + Send + Sync + 'static {
         expected: ActiveWith,
         new_expires_at: DateTime<Utc>,
     ) -> StoreResult<bool>;
+    /// Sets or clears the deadline of an active session, only if it is still active with the
+    /// `expected` deadline (`None` matches a session without one). Returns whether it changed; as
+    /// [`Self::extend_session`] otherwise. A VIP that lasts until the stream ends gets its deadline
+    /// when the stream goes offline, and loses it again when the stream comes back in time.
+    async fn set_deadline(
+        &self,
+        id: &str,
+        expected: ActiveWith,
+        to: Option<DateTime<Utc>>,
+    ) -> StoreResult<bool>;
     /// Ends an active session, only if it is still active with the
     /// `expected` deadline. Returns whether this call ended it: two racing callers never both see `true`,
     /// and an extension that landed first makes an expiry return `false`.

@@ -7,7 +7,7 @@ use super::engine::{EngineError, ExtendOutcome, GrantOutcome, PendingReason, Rev
 use super::twitch::TwitchError;
 use super::{internal, ServerContext};
 use crate::error::{AppError, Refusal};
-use crate::model::{ChannelId, RefundReason, Viewer, VipDuration, VipSession};
+use crate::model::{ChannelId, GrantLength, RefundReason, Viewer, VipDuration, VipSession};
 
 /// Who to grant VIP to: the REST API accepts either.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +43,9 @@ pub async fn list(
         .map_err(|e| internal("listing VIPs", &e))
 }
 
-/// Grants VIP for `duration` (or applies the channel's stacking rule to a timed VIP).
+/// Grants VIP for `length` (or applies the channel's stacking rule to a timed VIP). A grant
+/// until the stream ends for a timed VIP, or any grant for a VIP until the stream ends, is
+/// refused with [`Refusal::UntilStreamEnd`].
 ///
 /// # Errors
 /// Access errors; [`AppError::Refused`] with the reason Twitch or the rules gave.
@@ -52,7 +54,7 @@ pub async fn grant(
     caller: &Caller,
     channel: &ChannelId,
     viewer: ViewerRef,
-    duration: VipDuration,
+    length: GrantLength,
 ) -> Result<Granted, AppError> {
     let access = authorize_caller(ctx, caller, channel).await?;
     if access.channel.needs_reauth {
@@ -73,12 +75,17 @@ pub async fn grant(
     .ok_or(AppError::Refused(Refusal::UserNotFound))?;
     let outcome = ctx
         .engine()
-        .grant_manual(channel, Viewer::from(user), duration, access.actor)
+        .grant_manual(channel, Viewer::from(user.clone()), length, access.actor)
         .await
         .map_err(engine_error)?;
     match outcome {
         GrantOutcome::Granted(s) | GrantOutcome::Extended(s) => Ok(Granted::Vip(s)),
         GrantOutcome::Waitlisted => Ok(Granted::Waitlisted),
+        GrantOutcome::Refunded(RefundReason::AlreadyVip)
+            if stream_end_meets_timed(ctx, channel, &user.id, length).await =>
+        {
+            Err(AppError::Refused(Refusal::UntilStreamEnd))
+        }
         GrantOutcome::Refunded(reason) => Err(AppError::Refused(refusal(reason))),
         GrantOutcome::Pending(PendingReason::NeedsReauth) => {
             Err(AppError::Refused(Refusal::NeedsReauth))
@@ -114,6 +121,22 @@ pub async fn extend(
         ExtendOutcome::Extended(s) => Ok(s),
         ExtendOutcome::NotActive => Err(AppError::Refused(Refusal::NotAVip)),
         ExtendOutcome::NotManaged => Err(AppError::Refused(Refusal::NotManaged)),
+        ExtendOutcome::UntilStreamEnd => Err(AppError::Refused(Refusal::UntilStreamEnd)),
+    }
+}
+
+/// Whether an `already_vip` refusal came from a VIP until the stream ends meeting a timed one,
+/// rather than from a VIP the app did not grant.
+async fn stream_end_meets_timed(
+    ctx: &ServerContext,
+    channel: &ChannelId,
+    viewer_id: &str,
+    length: GrantLength,
+) -> bool {
+    match ctx.store().active_session(channel, viewer_id).await {
+        Ok(Some(active)) if active.ends_with_stream() => true,
+        Ok(Some(active)) => length == GrantLength::StreamEnd && !active.is_untimed(),
+        _ => false,
     }
 }
 

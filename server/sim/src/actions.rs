@@ -28,7 +28,7 @@ fn user_event(w: &World, broadcaster: &str, user: &str) -> Value {
     Value::Object(m)
 }
 
-fn user_or_404<'a>(w: &'a World, id_or_login: &str) -> Result<&'a str, ApiError> {
+pub(crate) fn user_or_404<'a>(w: &'a World, id_or_login: &str) -> Result<&'a str, ApiError> {
     w.resolve_user(id_or_login)
         .map(|u| u.id.as_str())
         .ok_or_else(|| ApiError::not_found(format!("user {id_or_login} not found")))
@@ -373,6 +373,7 @@ pub fn stream_online(w: &mut World, broadcaster: &str) -> Result<(), ApiError> {
     let b = user_or_404(w, broadcaster)?.to_string();
     let now = w.now();
     if let Some(ch) = w.channels.get_mut(&b) {
+        ch.live = true;
         for r in &mut ch.rewards {
             r.redeemed_current_stream = 0;
             r.per_user_current_stream.clear();

@@ -19,6 +19,7 @@
 //! | `POST /sim/channels/{b}/rewards` | `{title, cost, owner_client_id?}` | reward (default: dashboard-owned) |
 //! | `POST /sim/channels/{b}/redeem` | `{user, reward_id, user_input?}` | a viewer redeems |
 //! | `POST /sim/channels/{b}/online` | – | `stream.online` |
+//! | `POST /sim/channels/{b}/offline` | – | `stream.offline` (409 when the stream is not live) |
 //! | `POST /sim/channels/{b}/subscribe` | `{user, tier?}` | `channel.subscribe` |
 //! | `POST /sim/channels/{b}/gift` | `{user?, total, tier?, recipients?}` | `channel.subscription.gift` (no `user`: anonymous) |
 //! | `POST /sim/channels/{b}/cheer` | `{user?, bits, message?}` | `channel.cheer` and `channel.bits.use` (no `user`: anonymous) |
@@ -78,6 +79,7 @@ pub fn router() -> Router<Simulator> {
         .route("/channels/{b}/rewards", post(reward))
         .route("/channels/{b}/redeem", post(redeem))
         .route("/channels/{b}/online", post(online))
+        .route("/channels/{b}/offline", post(offline))
         .route("/fail_next", post(fail_next))
         .route("/delay", post(delay))
         .route("/clock/advance", post(advance))
@@ -304,6 +306,11 @@ async fn redeem(State(sim): State<Simulator>, Path(b): Path<String>, bytes: Byte
 
 async fn online(State(sim): State<Simulator>, Path(b): Path<String>) -> Res {
     sim.with_world(|w| actions::stream_online(w, &b))?;
+    ok()
+}
+
+async fn offline(State(sim): State<Simulator>, Path(b): Path<String>) -> Res {
+    sim.stream_offline(&b)?;
     ok()
 }
 

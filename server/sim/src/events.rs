@@ -112,6 +112,16 @@ pub const SUB_TYPES: &[SubType] = &[
         scopes: &[],
         webhook_only: false,
     },
+    // EventSub reference, Stream Offline: version 1, no authorization, condition
+    // `broadcaster_user_id`; webhook, WebSocket and conduit transports.
+    SubType {
+        name: "stream.offline",
+        version: "1",
+        condition: &["broadcaster_user_id"],
+        optional: &[],
+        scopes: &[],
+        webhook_only: false,
+    },
     SubType {
         name: "channel.subscribe",
         version: "1",

@@ -50,6 +50,7 @@ pub mod helix;
 pub mod oauth;
 pub mod record;
 pub mod state;
+pub mod stream;
 pub mod support;
 pub mod webhook;
 
@@ -499,6 +500,11 @@ impl Simulator {
 
     pub fn stream_online(&self, broadcaster: &str) -> Result<(), ApiError> {
         self.with_world(|w| actions::stream_online(w, broadcaster))
+    }
+
+    /// The broadcaster stops the stream: `stream.offline` (409 when it is not live).
+    pub fn stream_offline(&self, broadcaster: &str) -> Result<(), ApiError> {
+        self.with_world(|w| stream::stream_offline(w, broadcaster))
     }
 
     // ----- WebSocket control ------------------------------------------------

@@ -213,6 +213,8 @@ pub struct Channel {
     pub subscribers: HashMap<String, String>,
     /// Subs gifted in this channel so far, per gifter (`cumulative_total`).
     pub gifted: HashMap<String, i64>,
+    /// Whether the stream is live (`stream.online` seen, `stream.offline` not yet).
+    pub live: bool,
 }
 
 /// A registered application.

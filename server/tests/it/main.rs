@@ -24,4 +24,6 @@ mod rewards;
 mod security;
 mod settings;
 mod store_contract;
+mod stream_end;
 mod validation;
+mod warnings;

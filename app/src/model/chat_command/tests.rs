@@ -14,7 +14,7 @@ fn both_peer_styles_read_the_same_commands() {
     assert_eq!(parse("!CheckVip please"), Some(Ok(ChatCommand::Check)));
     let add = ChatCommand::Add {
         login: "alice".into(),
-        length: Some(ChatLength::For(hours(2))),
+        length: Some(GrantLength::For(hours(2))),
     };
     assert_eq!(parse("!vips add @Alice 2h"), Some(Ok(add.clone())));
     assert_eq!(parse("!addvip alice 2h"), Some(Ok(add)));
@@ -41,14 +41,14 @@ fn both_peer_styles_read_the_same_commands() {
         parse("!vips setexpire @alice 1d"),
         Some(Ok(ChatCommand::SetExpire {
             login: "alice".into(),
-            length: ChatLength::For(hours(24))
+            length: GrantLength::For(hours(24))
         }))
     );
     assert_eq!(
         parse("!vips add @alice stream_end"),
         Some(Ok(ChatCommand::Add {
             login: "alice".into(),
-            length: Some(ChatLength::StreamEnd)
+            length: Some(GrantLength::StreamEnd)
         }))
     );
     assert_eq!(parse("  !VIPS LIST"), Some(Ok(ChatCommand::List)));
@@ -181,9 +181,9 @@ fn render(rng: &mut Lcg, c: &ChatCommand) -> String {
             login
         }
     };
-    let len = |l: &ChatLength| match l {
-        ChatLength::For(d) => d.token(),
-        ChatLength::StreamEnd => STREAM_END.into(),
+    let len = |l: &GrantLength| match l {
+        GrantLength::For(d) => d.token(),
+        GrantLength::StreamEnd => STREAM_END.into(),
     };
     let space = |rng: &mut Lcg| rng.pick(&[" ", "  ", "\t"]).to_owned();
     let words: Vec<String> = match c {
@@ -235,9 +235,9 @@ fn random_command(rng: &mut Lcg) -> ChatCommand {
     let login = rng.pick(LOGINS).to_owned();
     let duration = VipDuration::from_secs(rng.next() % VipDuration::MAX_SECS + 1).unwrap();
     let length = if rng.next().is_multiple_of(5) {
-        ChatLength::StreamEnd
+        GrantLength::StreamEnd
     } else {
-        ChatLength::For(duration)
+        GrantLength::For(duration)
     };
     match rng.next() % 7 {
         0 => ChatCommand::Check,

@@ -22,6 +22,8 @@ pub enum ExtendOutcome {
     NotActive,
     /// A VIP the app did not grant: never turned into a temporary one.
     NotManaged,
+    /// The VIP lasts until the stream ends: there is no time to add to.
+    UntilStreamEnd,
 }
 
 impl Engine {
@@ -43,8 +45,11 @@ impl Engine {
             let Some(session) = self.store.active_session(&channel.id, viewer_id).await? else {
                 return Ok(ExtendOutcome::NotActive);
             };
-            if session.expires_at.is_none() {
+            if session.is_untimed() {
                 return Ok(ExtendOutcome::NotManaged);
+            }
+            if session.ends_with_stream() {
+                return Ok(ExtendOutcome::UntilStreamEnd);
             }
             let now = self.now();
             let Some(session) = self
@@ -53,13 +58,14 @@ impl Engine {
             else {
                 continue;
             };
+            self.skip_passed_warnings(&channel, &session).await;
             let new_deadline = session.expires_at.unwrap_or(now);
             self.chat(
                 &channel,
                 render_chat(
                     &channel.settings.chat.extended,
                     &session.viewer.display_name,
-                    Some(by),
+                    Some(by.into()),
                     None,
                 ),
             )

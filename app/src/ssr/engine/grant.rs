@@ -16,8 +16,8 @@ use super::refusals::is_broadcaster;
 use super::rules::stacked_deadline;
 use super::{Engine, EngineError, EngineResult, CAS_ATTEMPTS};
 use crate::model::{
-    Actor, Channel, ChannelId, NoGrant, RedemptionOutcome, RedemptionRecord, RefundReason, Reward,
-    SessionState, Viewer, VipDuration, VipSession, VipSource,
+    Actor, Channel, ChannelId, GrantLength, NoGrant, RedemptionOutcome, RedemptionRecord,
+    RefundReason, Reward, SessionState, Viewer, VipSession, VipSource,
 };
 use crate::ssr::accounts::new_id;
 use crate::ssr::twitch::{AddVipError, TwitchError};
@@ -39,7 +39,8 @@ pub struct IncomingRedemption {
 pub struct GrantRequest {
     pub channel: ChannelId,
     pub viewer: Viewer,
-    pub duration: VipDuration,
+    /// A fixed time, or until the stream ends.
+    pub length: GrantLength,
     pub source: VipSource,
     pub actor: Actor,
 }
@@ -151,9 +152,10 @@ impl Engine {
         .await
     }
 
-    /// Grants VIP by hand (streamer or moderator) for `duration`, with the same rules as a
+    /// Grants VIP by hand (streamer or moderator) for `length`, with the same rules as a
     /// redemption: a timed VIP is extended or reset per the stacking rule; moderators and VIPs the
-    /// app did not grant are refused.
+    /// app did not grant are refused. A VIP until the stream ends neither stacks nor is stacked
+    /// onto: either way round the grant is refused as `already_vip`.
     ///
     /// # Errors
     /// [`EngineError::UnknownChannel`], or when the store fails.
@@ -161,13 +163,13 @@ impl Engine {
         &self,
         channel: &ChannelId,
         viewer: Viewer,
-        duration: VipDuration,
+        length: impl Into<GrantLength>,
         actor: Actor,
     ) -> EngineResult<GrantOutcome> {
         self.grant(GrantRequest {
             channel: channel.clone(),
             viewer,
-            duration,
+            length: length.into(),
             source: VipSource::Manual,
             actor,
         })
@@ -207,7 +209,7 @@ impl Engine {
                 login: viewer.login.clone(),
             },
             viewer,
-            duration: reward.duration,
+            length: reward.duration.into(),
             source: VipSource::ChannelPoints,
         };
         if !reward.enabled {
@@ -252,7 +254,7 @@ impl Engine {
                     Step::LookAgain => continue,
                 }
             };
-            if active.expires_at.is_none() {
+            if active.is_untimed() {
                 if let Some(p) = paid {
                     // Recorded as external after an earlier attempt of this grant may have added
                     // it (a crash, a lost answer): this grant's VIP after all.
@@ -279,7 +281,17 @@ impl Engine {
                     .succeed(channel, request, paid, active, Kind::Granted)
                     .await;
             }
-            let (rule, duration) = (channel.settings.stacking, request.duration);
+            let Some(duration) = request
+                .length
+                .duration()
+                .filter(|_| !active.ends_with_stream())
+            else {
+                // Until the stream ends on either side: no deadline to stack onto or with.
+                return self
+                    .refuse(channel, request, paid, RefundReason::AlreadyVip)
+                    .await;
+            };
+            let rule = channel.settings.stacking;
             let now = self.now();
             let extended = self
                 .extend_leased(&active.id, |deadline| {
@@ -299,14 +311,15 @@ impl Engine {
     /// A new session for this grant, from now.
     fn new_session(&self, request: &GrantRequest, paid: Option<&Paid>) -> VipSession {
         let now = self.now();
-        VipSession {
+        let mut session = VipSession {
             id: new_id(),
             channel_id: request.channel.clone(),
             viewer: request.viewer.clone(),
             source: request.source,
             granted_by: request.actor.clone(),
             granted_at: now,
-            expires_at: Some(now + request.duration.as_chrono()),
+            // Until the stream ends: no deadline until the stream goes offline.
+            expires_at: request.length.duration().map(|d| now + d.as_chrono()),
             state: SessionState::Active,
             ended_at: None,
             redemption_id: paid.map(|p| p.id.clone()),
@@ -314,7 +327,11 @@ impl Engine {
                 Some(p) => json!({ "reward_id": p.reward_id }),
                 None => serde_json::Value::Null,
             },
+        };
+        if request.length == GrantLength::StreamEnd {
+            session.mark_stream_end();
         }
+        session
     }
 
     /// Add VIP, then record the session. A paid grant leaves its marker while it does (see
@@ -419,7 +436,7 @@ impl Engine {
             {
                 // Recorded as external from the `channel.vip.add` our own add caused (seen by
                 // another instance): it is this grant's VIP.
-                Some(other) if other.expires_at.is_none() => {
+                Some(other) if other.is_untimed() => {
                     self.store
                         .end_session(
                             &other.id,

@@ -27,8 +27,10 @@ mod reward_removal;
 mod rule_grants;
 pub mod rules;
 mod set_expiry;
+pub mod stream_end;
 mod sync;
 mod waitlist;
+mod warnings;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -49,6 +51,7 @@ pub use reward_removal::RewardRemoval;
 pub use rule_grants::{Support, SupportKind};
 pub use rules::RetryPolicy;
 pub use sync::{CatchUpReport, SyncReport};
+pub use warnings::WarningReport;
 
 use super::accounts::{mark_needs_reauth, new_id};
 use super::live::LiveBus;

@@ -8,7 +8,7 @@ use super::grant::{GrantRequest, Paid};
 use super::rules::render_chat;
 use super::{Engine, EngineResult, GrantOutcome};
 use crate::model::{
-    Actor, AuditAction, Channel, LiveKind, RedemptionOutcome, RefundReason, Viewer, VipDuration,
+    Actor, AuditAction, Channel, GrantLength, LiveKind, RedemptionOutcome, RefundReason, Viewer,
     VipSession,
 };
 use crate::ssr::notify::NoticeKind;
@@ -53,6 +53,7 @@ impl Engine {
         session: VipSession,
         kind: Kind,
     ) -> EngineResult<GrantOutcome> {
+        self.skip_passed_warnings(channel, &session).await;
         if let Some(paid) = paid {
             // Recorded first: should the process die before Twitch hears of it, catch-up finds a
             // decided redemption still UNFULFILLED and settles it.
@@ -84,7 +85,7 @@ impl Engine {
             render_chat(
                 template,
                 &request.viewer.display_name,
-                Some(request.duration),
+                Some(request.length),
                 None,
             ),
         )
@@ -98,7 +99,8 @@ impl Engine {
                 json!({
                     "session_id": session.id,
                     "source": request.source,
-                    "duration_secs": request.duration.as_secs(),
+                    "duration_secs": request.length.secs(),
+                    "until_stream_end": request.length == GrantLength::StreamEnd,
                     "expires_at": session.expires_at,
                     "stacking": channel.settings.stacking,
                     "redemption_id": paid.map(|p| &p.id),
@@ -107,7 +109,7 @@ impl Engine {
                 }),
             )
             .await?;
-        let (source, duration, expires_at) = (request.source, request.duration, session.expires_at);
+        let (source, duration, expires_at) = (request.source, request.length, session.expires_at);
         self.notify(
             channel,
             &request.viewer,
@@ -186,7 +188,7 @@ impl Engine {
         self.announce_refund(
             channel,
             &request.viewer,
-            Some(request.duration),
+            Some(request.length),
             paid,
             reason,
             detail,
@@ -201,7 +203,7 @@ impl Engine {
         &self,
         channel: &Channel,
         viewer: &Viewer,
-        duration: Option<VipDuration>,
+        duration: Option<GrantLength>,
         paid: &Paid,
         reason: RefundReason,
         detail: RefusalDetail,

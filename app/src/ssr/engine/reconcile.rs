@@ -137,6 +137,12 @@ impl Engine {
                 self.support(channel, message_id, kind).await?;
             }
             TwitchEvent::Chat(message) => self.handle_chat(message).await?,
+            TwitchEvent::StreamOffline { channel } => {
+                self.stream_went_offline(&channel).await?;
+            }
+            TwitchEvent::StreamOnline { channel } => {
+                self.stream_came_online(&channel).await?;
+            }
         }
         Ok(())
     }

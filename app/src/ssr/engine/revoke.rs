@@ -43,7 +43,7 @@ impl Engine {
         let Some(session) = self.store.active_session(&channel.id, viewer_id).await? else {
             return Ok(RevokeOutcome::NotActive);
         };
-        if session.expires_at.is_none() {
+        if session.is_untimed() {
             return Ok(RevokeOutcome::NotManaged);
         }
         let lease = self.wait_for_lease(session_lease(&session.id)).await?;

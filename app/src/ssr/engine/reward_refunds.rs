@@ -188,7 +188,7 @@ impl Engine {
         self.announce_refund(
             channel,
             &w.viewer,
-            Some(duration),
+            Some(duration.into()),
             &paid,
             reason,
             RefusalDetail::default(),

@@ -156,7 +156,7 @@ impl Engine {
                 login: viewer.login.clone(),
             },
             viewer,
-            duration,
+            length: duration.into(),
             source: support.kind.source(),
         };
         let outcome = self.run(&channel, &request, None, OnFull::Policy).await?;

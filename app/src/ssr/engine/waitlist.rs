@@ -11,8 +11,8 @@ use super::grant::{OnFull, Paid};
 use super::rules::{render_chat, waitlist_timed_out, WAITLISTED_TEMPLATE};
 use super::{waitlist_lease, Engine, EngineResult};
 use crate::model::{
-    Actor, AuditAction, Channel, ChannelId, LiveKind, RedemptionOutcome, RefundReason, VipDuration,
-    VipSource, WaitlistEntry,
+    Actor, AuditAction, Channel, ChannelId, GrantLength, LiveKind, RedemptionOutcome, RefundReason,
+    VipDuration, VipSource, WaitlistEntry,
 };
 use crate::ssr::engine::{GrantOutcome, GrantRequest};
 
@@ -28,7 +28,8 @@ impl Engine {
             channel_id: channel.id.clone(),
             redemption_id: paid.id.clone(),
             viewer: request.viewer.clone(),
-            duration_secs: request.duration.as_secs(),
+            // 0 stands for "until the stream ends" (no duration is 0 s long).
+            duration_secs: request.length.secs().unwrap_or(0),
             queued_at: self.now(),
         };
         self.store.waitlist_push(&entry).await?;
@@ -40,7 +41,7 @@ impl Engine {
             render_chat(
                 WAITLISTED_TEMPLATE,
                 &request.viewer.display_name,
-                Some(request.duration),
+                Some(request.length),
                 None,
             ),
         )
@@ -55,7 +56,7 @@ impl Engine {
                     "redemption_id": paid.id,
                     "reward_id": paid.reward_id,
                     "cost": paid.cost,
-                    "duration_secs": request.duration.as_secs(),
+                    "duration_secs": request.length.secs(),
                     "max_wait_secs": channel.settings.waitlist_max_wait.as_secs(),
                 }),
             )
@@ -124,8 +125,12 @@ impl Engine {
             let request = GrantRequest {
                 channel: channel.id.clone(),
                 viewer: entry.viewer.clone(),
-                duration: VipDuration::from_secs(entry.duration_secs)
-                    .unwrap_or(channel.settings.default_duration),
+                length: match entry.duration_secs {
+                    0 => GrantLength::StreamEnd,
+                    secs => VipDuration::from_secs(secs)
+                        .unwrap_or(channel.settings.default_duration)
+                        .into(),
+                },
                 source: VipSource::ChannelPoints,
                 actor: Actor::Viewer {
                     id: entry.viewer.id.clone(),

@@ -8,7 +8,9 @@ use app::ssr::events::{EventSink, TwitchEvent};
 use app::ssr::store::InboxMessage;
 
 use crate::eventsub::parse::chat::{chat_message, CHAT_MESSAGE};
-use crate::eventsub::parse::stream::{stream_online, StreamOnline, STREAM_ONLINE};
+use crate::eventsub::parse::stream::{
+    stream_offline, stream_online, StreamOnline, STREAM_OFFLINE, STREAM_ONLINE,
+};
 use crate::eventsub::parse::{notification_event, Notification, USER_AUTHORIZATION_REVOKE};
 use crate::eventsub::supervisor::EventSubSupervisor;
 
@@ -28,6 +30,8 @@ pub fn channel_of(n: &Notification) -> ChannelId {
 pub enum Stored {
     Event(TwitchEvent),
     Online(StreamOnline),
+    /// `stream.offline`: the channel's stream stopped.
+    Offline(ChannelId),
     /// A type the app subscribes to but takes nothing from.
     Unused,
 }
@@ -55,6 +59,11 @@ impl Stored {
         if n.subscription.kind == STREAM_ONLINE {
             return stream_online(n)
                 .map(Self::Online)
+                .map_err(|e| e.to_string());
+        }
+        if n.subscription.kind == STREAM_OFFLINE {
+            return stream_offline(n)
+                .map(Self::Offline)
                 .map_err(|e| e.to_string());
         }
         match notification_event(message_id, n) {
@@ -105,9 +114,11 @@ impl Stored {
                 }
                 TwitchEvent::RewardUpdated { .. }
                 | TwitchEvent::RewardRemoved { .. }
-                | TwitchEvent::AuthorizationRevoked { .. } => Order::Barrier,
+                | TwitchEvent::AuthorizationRevoked { .. }
+                | TwitchEvent::StreamOffline { .. }
+                | TwitchEvent::StreamOnline { .. } => Order::Barrier,
             },
-            Self::Online(_) => Order::Barrier,
+            Self::Online(_) | Self::Offline(_) => Order::Barrier,
             Self::Unused => own(),
         }
     }
@@ -118,7 +129,7 @@ impl Stored {
 pub struct Targets {
     /// The engine.
     pub sink: Arc<dyn EventSink>,
-    /// Told of `stream.online` and of revoked authorisations (it stops the channel's EventSub).
+    /// Told of `stream.online` (after the engine, which keeps VIPs until the stream ends) and of revoked authorisations (it stops the channel's EventSub).
     pub supervisor: EventSubSupervisor,
 }
 
@@ -138,7 +149,18 @@ impl Targets {
                     self.supervisor.authorization_revoked(&channel);
                 }
             }
-            Stored::Online(online) => self.supervisor.stream_online(online),
+            Stored::Online(online) => {
+                let channel = online.channel.clone();
+                self.sink
+                    .deliver(TwitchEvent::StreamOnline { channel })
+                    .await;
+                self.supervisor.stream_online(online);
+            }
+            Stored::Offline(channel) => {
+                self.sink
+                    .deliver(TwitchEvent::StreamOffline { channel })
+                    .await;
+            }
             Stored::Unused => {}
         }
     }

@@ -11,6 +11,10 @@ use super::{Notification, ParseError};
 /// The subscription type (version 1, condition `broadcaster_user_id`, no authorisation needed).
 pub const STREAM_ONLINE: &str = "stream.online";
 
+/// The subscription type (version 1, condition `broadcaster_user_id`, no authorisation needed).
+/// Its event names only the broadcaster.
+pub const STREAM_OFFLINE: &str = "stream.offline";
+
 /// A channel went live.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamOnline {
@@ -49,6 +53,23 @@ pub fn stream_online(n: &Notification) -> Result<StreamOnline, ParseError> {
         kind: e.kind,
         started_at: e.started_at,
     })
+}
+
+#[derive(Deserialize)]
+struct OfflineEvent {
+    broadcaster_user_id: String,
+}
+
+/// Reads a `stream.offline` notification's event: the channel whose stream stopped.
+///
+/// # Errors
+/// [`ParseError`] when the event lacks the broadcaster.
+pub fn stream_offline(n: &Notification) -> Result<ChannelId, ParseError> {
+    let e: OfflineEvent = serde_json::from_value(n.event.clone())?;
+    if e.broadcaster_user_id.is_empty() {
+        return Err(ParseError::Missing("broadcaster_user_id"));
+    }
+    Ok(ChannelId(e.broadcaster_user_id))
 }
 
 #[cfg(test)]
@@ -100,6 +121,25 @@ mod tests {
             panic!("not a notification");
         };
         assert_eq!(stream_online(&n).unwrap().stream_id, "9001");
+    }
+
+    #[test]
+    fn an_offline_event_names_the_channel_or_is_malformed() {
+        let mut n = notification(WEBHOOK);
+        n.subscription.kind = STREAM_OFFLINE.into();
+        n.event = serde_json::json!({
+            "broadcaster_user_id": "1337",
+            "broadcaster_user_login": "cool_user",
+            "broadcaster_user_name": "Cool_User",
+        });
+        assert_eq!(stream_offline(&n).unwrap(), ChannelId::from("1337"));
+        n.event["broadcaster_user_id"] = serde_json::json!("");
+        assert!(matches!(
+            stream_offline(&n),
+            Err(ParseError::Missing("broadcaster_user_id"))
+        ));
+        n.event = serde_json::json!({});
+        assert!(stream_offline(&n).is_err());
     }
 
     #[test]

@@ -20,7 +20,7 @@ use super::limits::{
 use super::status::from_twitch;
 use super::{Created, Delivery, HelixError, SubscriptionClient};
 use crate::eventsub::parse::chat::CHAT_MESSAGE;
-use crate::eventsub::parse::stream::STREAM_ONLINE;
+use crate::eventsub::parse::stream::{STREAM_OFFLINE, STREAM_ONLINE};
 use crate::eventsub::parse::{
     BITS_USE, CHANNEL_TYPES, CHEER, RESUBSCRIPTION, RULE_TYPES, SUBSCRIBE, SUBSCRIPTION_GIFT,
 };
@@ -61,12 +61,13 @@ pub(super) fn from_helix(kind: &str, e: HelixError) -> SubscribeError {
     }
 }
 
-/// Every channel's types, whatever its settings: [`CHANNEL_TYPES`] and `stream.online`.
+/// Every channel's types, whatever its settings: [`CHANNEL_TYPES`], `stream.online` and
+/// `stream.offline` (VIPs until the stream ends).
 pub fn base_types() -> Vec<&'static str> {
     CHANNEL_TYPES
         .iter()
         .copied()
-        .chain([STREAM_ONLINE])
+        .chain([STREAM_ONLINE, STREAM_OFFLINE])
         .collect()
 }
 

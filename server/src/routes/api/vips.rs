@@ -1,4 +1,4 @@
-use app::model::{Actor, VipDuration, VipSession, VipSource};
+use app::model::{Actor, GrantLength, VipDuration, VipSession, VipSource, STREAM_END};
 use app::ssr::vips::{self, Granted, ViewerRef};
 use app::AppError;
 use axum::extract::Path;
@@ -19,12 +19,16 @@ pub struct VipJson {
     user_name: String,
     source: VipSource,
     granted_at: DateTime<Utc>,
+    /// Null until a VIP that lasts until the stream ends has seen the stream end.
     expires_at: Option<DateTime<Utc>>,
+    /// `"stream_end"` for a VIP that lasts until the stream ends; null otherwise.
+    until: Option<&'static str>,
     granted_by: Option<String>,
 }
 
 impl From<VipSession> for VipJson {
     fn from(s: VipSession) -> Self {
+        let until = s.ends_with_stream().then_some(STREAM_END);
         let granted_by = match s.granted_by {
             Actor::Streamer { login, .. }
             | Actor::Moderator { login, .. }
@@ -32,6 +36,7 @@ impl From<VipSession> for VipJson {
             Actor::System => None,
         };
         Self {
+            until,
             user_id: s.viewer.id,
             user_login: s.viewer.login,
             user_name: s.viewer.display_name,
@@ -54,7 +59,28 @@ pub async fn list(acting: Acting) -> Result<Json<serde_json::Value>, AppError> {
 pub struct GrantBody {
     user_login: Option<String>,
     user_id: Option<String>,
-    duration_secs: u64,
+    duration_secs: Option<u64>,
+    /// `"stream_end"`: until the stream ends, instead of `duration_secs`.
+    duration: Option<String>,
+}
+
+impl GrantBody {
+    /// Exactly one of `duration_secs` and `"duration": "stream_end"`.
+    fn length(&self) -> Result<GrantLength, AppError> {
+        match (self.duration_secs, self.duration.as_deref()) {
+            (Some(secs), None) => Ok(VipDuration::from_secs(secs)?.into()),
+            (None, Some(STREAM_END)) => Ok(GrantLength::StreamEnd),
+            (None, Some(other)) => Err(AppError::Invalid(format!(
+                "unknown duration `{other}`: use \"stream_end\", or duration_secs"
+            ))),
+            (Some(_), Some(_)) => Err(AppError::Invalid(
+                "give duration_secs or duration, not both".into(),
+            )),
+            (None, None) => Err(AppError::Invalid(
+                "give duration_secs, or \"duration\": \"stream_end\"".into(),
+            )),
+        }
+    }
 }
 
 /// `POST /api/vip` → 201 with the VIP, or 202 `{"waitlisted": true}` when slots are full and the
@@ -63,21 +89,13 @@ pub async fn grant(
     acting: Acting,
     JsonBody(body): JsonBody<GrantBody>,
 ) -> Result<Response, AppError> {
-    let duration = VipDuration::from_secs(body.duration_secs)?;
+    let length = body.length()?;
     let viewer = match (body.user_id, body.user_login) {
         (Some(id), _) => ViewerRef::Id(id),
         (None, Some(login)) => ViewerRef::Login(login),
         (None, None) => return Err(AppError::Invalid("give user_login or user_id".into())),
     };
-    match vips::grant(
-        &acting.ctx,
-        &acting.caller,
-        &acting.channel,
-        viewer,
-        duration,
-    )
-    .await?
-    {
+    match vips::grant(&acting.ctx, &acting.caller, &acting.channel, viewer, length).await? {
         Granted::Vip(s) => Ok((StatusCode::CREATED, Json(VipJson::from(s))).into_response()),
         Granted::Waitlisted => Ok((
             StatusCode::ACCEPTED,

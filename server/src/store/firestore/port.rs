@@ -154,7 +154,18 @@ impl Store for FirestoreStore {
         expected: ActiveWith,
         new_expires_at: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        self.extend_session_doc(id, expected, new_expires_at).await
+        self.extend_session_doc(id, expected, Some(new_expires_at))
+            .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_deadline(
+        &self,
+        id: &str,
+        expected: ActiveWith,
+        to: Option<DateTime<Utc>>,
+    ) -> StoreResult<bool> {
+        self.extend_session_doc(id, expected, to).await
     }
 
     #[tracing::instrument(skip_all)]

@@ -142,10 +142,10 @@ impl FirestoreStore {
         &self,
         id: &str,
         expected: ActiveWith,
-        new_expires_at: DateTime<Utc>,
+        new_expires_at: Option<DateTime<Utc>>,
     ) -> StoreResult<bool> {
         let expected = expected.expires_at.map(stored_precision).transpose()?;
-        let new_expires_at = ts(new_expires_at)?;
+        let new_expires_at = new_expires_at.map(ts).transpose()?;
         let id = key(&[id]);
         transact(&self.db, "extend_session", |tx| {
             let id = id.clone();
@@ -156,7 +156,7 @@ impl FirestoreStore {
                 if !still(&doc, expected)? {
                     return Ok(false);
                 }
-                doc.expires_at = Some(new_expires_at);
+                doc.expires_at = new_expires_at;
                 tx.set(SESSIONS, &id, &doc)?;
                 Ok(true)
             })

@@ -233,7 +233,17 @@ impl Store for SqliteStore {
         expected: ActiveWith,
         new_expires_at: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        sessions::extend(&self.pool, id, expected, new_expires_at).await
+        sessions::extend(&self.pool, id, expected, Some(new_expires_at)).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_deadline(
+        &self,
+        id: &str,
+        expected: ActiveWith,
+        to: Option<DateTime<Utc>>,
+    ) -> StoreResult<bool> {
+        sessions::extend(&self.pool, id, expected, to).await
     }
 
     #[tracing::instrument(skip_all)]

@@ -175,13 +175,13 @@ pub(super) async fn extend(
     pool: &SqlitePool,
     id: &str,
     expected: ActiveWith,
-    new_expires_at: DateTime<Utc>,
+    new_expires_at: Option<DateTime<Utc>>,
 ) -> StoreResult<bool> {
     let done = sqlx::query(
         "UPDATE vip_sessions SET expires_at = ?1
          WHERE id = ?2 AND state = 'active' AND expires_at IS ?3",
     )
-    .bind(micros(new_expires_at))
+    .bind(opt_micros(new_expires_at))
     .bind(id)
     .bind(opt_micros(expected.expires_at))
     .execute(pool)

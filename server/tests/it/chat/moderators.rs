@@ -113,3 +113,25 @@ async fn moderators_need_the_channel_s_permission_and_the_broadcaster_never_does
     assert_eq!(grant["actor"]["kind"], "streamer");
     assert_eq!(chat.vips().await.len(), 2);
 }
+
+/// `!vips add @user stream_end`: a VIP until the stream ends, listed as such, and a reply naming it;
+/// it has no time to extend.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_moderator_grants_until_the_stream_ends() {
+    let chat = Chat::start().await;
+    chat.settings(json!({"moderators_can_manage": true})).await;
+
+    let reply = chat
+        .ask("demo_mod", "!vips add @viewer_bob stream_end")
+        .await;
+    assert_eq!(reply, "@Demo_mod Viewer_bob is VIP until the stream ends");
+    let vip = chat.vip("viewer_bob").await.expect("bob is VIP");
+    assert_eq!(vip["until"], "stream_end", "{vip}");
+    assert!(vip["expires_at"].is_null(), "{vip}");
+
+    let reply = chat.ask("demo_mod", "!vips extend @viewer_bob 30m").await;
+    assert_eq!(
+        reply,
+        "@Demo_mod Viewer_bob's VIP lasts until the stream ends; there is no time to change"
+    );
+}

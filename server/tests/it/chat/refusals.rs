@@ -31,8 +31,8 @@ async fn bad_commands_are_answered_and_change_nothing() {
             "@Demo_mod Demo_mod is a moderator; moderators cannot be VIPs",
         ),
         (
-            "!vips add @viewer_alice stream_end",
-            "@Demo_mod stream_end is not available yet",
+            "!vips setexpire @viewer_alice stream_end",
+            "@Demo_mod setexpire takes a time such as 1d; to make a VIP last until the stream ends, remove it and add it with stream_end",
         ),
         (
             "!vips extend @viewer_alice 1h",

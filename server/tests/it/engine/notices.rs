@@ -78,12 +78,12 @@ async fn grants_extensions_refunds_and_expiries_are_announced_when_a_webhook_is_
         vec![
             NoticeKind::Granted {
                 source: VipSource::Manual,
-                duration: secs(HOUR),
+                duration: secs(HOUR).into(),
                 expires_at: granted_until,
             },
             NoticeKind::Extended {
                 source: VipSource::Manual,
-                duration: secs(HOUR),
+                duration: secs(HOUR).into(),
                 expires_at: session_of(&extended).expires_at,
             },
             NoticeKind::Refunded {

@@ -1,5 +1,5 @@
-//! `stream.online`: subscribed on both transports, delivered to the supervisor's queue (not the
-//! sink), and the use case behind it: catch-up at once, one chat message and one audit entry per
+//! `stream.online`: subscribed on both transports, delivered to the supervisor's queue (and to the
+//! sink as the VIP side of it: VIPs until the stream ends are kept), and the use case behind it: catch-up at once, one chat message and one audit entry per
 //! stream.
 
 use std::sync::Arc;
@@ -45,10 +45,17 @@ async fn stream_online_is_subscribed_and_queued_over_the_websocket() {
     assert_eq!(online.channel, h.channel());
     assert_eq!(online.kind, "live");
     assert!(!online.stream_id.is_empty());
-    // Not a domain event: the sink never sees it.
+    // The sink sees it only as the VIP side of a stream start, once.
     let redemption = h.redeem();
     h.sink.wait_for_redemption(&redemption).await;
-    assert_eq!(h.sink.events().len(), 1, "{:?}", h.sink.events());
+    let events = h.sink.events();
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(
+        events[0],
+        TwitchEvent::StreamOnline {
+            channel: h.channel()
+        }
+    );
     h.stop().await;
 }
 
@@ -70,7 +77,12 @@ async fn stream_online_is_subscribed_and_queued_over_webhooks() {
     let online = next_online(&mut rx).await;
     assert_eq!(online.channel, h.channel());
     h.inbox_settled().await;
-    assert!(h.sink.events().is_empty());
+    assert_eq!(
+        h.sink.events(),
+        vec![TwitchEvent::StreamOnline {
+            channel: h.channel()
+        }]
+    );
     h.stop().await;
 }
 

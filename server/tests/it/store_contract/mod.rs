@@ -48,6 +48,8 @@ macro_rules! contract_suite {
                 next_deadline_is_the_earliest_active_deadline,
                 extend_session_is_compare_and_set,
                 end_session_is_compare_and_set,
+                set_deadline_sets_and_clears_by_compare_and_set,
+                racing_set_deadline_has_one_winner,
                 racing_end_session_has_one_winner,
                 extension_landing_first_beats_expiry,
                 racing_extend_and_end_have_one_winner,

@@ -1,15 +1,17 @@
 //! Each chat command over the engine's use cases, answered in words.
 
 use super::replies;
-use crate::model::{Actor, Channel, ChatCommand, ChatLength, Viewer, VipDuration};
+use crate::model::{Actor, Channel, ChatCommand, GrantLength, Viewer, VipDuration};
 use crate::ssr::engine::{
     Engine, EngineError, EngineResult, ExtendOutcome, GrantOutcome, PendingReason, RevokeOutcome,
 };
 use crate::ssr::events::ChatMessage;
 use crate::ssr::twitch::TwitchError;
 
-/// The answer while grants until the stream ends are not built.
-const STREAM_END_NOT_YET: &str = "stream_end is not available yet";
+/// The answer to `!vips setexpire @user stream_end`: a deadline is a time, and a VIP until the stream
+/// ends is granted as such.
+const SETEXPIRE_STREAM_END: &str =
+    "setexpire takes a time such as 1d; to make a VIP last until the stream ends, remove it and add it with stream_end";
 
 impl Engine {
     /// `!vip`: `None` while the viewer's cooldown runs.
@@ -44,12 +46,8 @@ impl Engine {
                 return Ok(replies::list(&mention, &sessions, self.now()));
             }
             ChatCommand::Add { login, length } => {
-                let duration = match length {
-                    None => channel.settings.default_duration,
-                    Some(ChatLength::For(d)) => d,
-                    Some(ChatLength::StreamEnd) => return Ok(STREAM_END_NOT_YET.into()),
-                };
-                self.add(channel, &login, duration, actor).await
+                let length = length.unwrap_or(GrantLength::For(channel.settings.default_duration));
+                self.add(channel, &login, length, actor).await
             }
             ChatCommand::Remove { login } => self.remove(channel, &login, actor).await,
             ChatCommand::Extend { login, by } => {
@@ -57,11 +55,11 @@ impl Engine {
                     .await
             }
             ChatCommand::SetExpire { login, length } => match length {
-                ChatLength::For(d) => {
+                GrantLength::For(d) => {
                     self.change(channel, &login, actor, Change::SetExpiry(d))
                         .await
                 }
-                ChatLength::StreamEnd => return Ok(STREAM_END_NOT_YET.into()),
+                GrantLength::StreamEnd => return Ok(SETEXPIRE_STREAM_END.into()),
             },
         };
         match result {
@@ -85,7 +83,7 @@ impl Engine {
         &self,
         channel: &Channel,
         login: &str,
-        duration: VipDuration,
+        length: GrantLength,
         actor: Actor,
     ) -> EngineResult<String> {
         let viewer = match self.viewer(channel, login).await? {
@@ -95,7 +93,7 @@ impl Engine {
         let name = viewer.display_name.clone();
         Ok(
             match self
-                .grant_manual(&channel.id, viewer, duration, actor)
+                .grant_manual(&channel.id, viewer, length, actor)
                 .await?
             {
                 GrantOutcome::Granted(s) | GrantOutcome::Extended(s) => match s.expires_at {
@@ -103,6 +101,7 @@ impl Engine {
                         "{name} is VIP for {}",
                         replies::time_left(until, self.now())
                     ),
+                    None if s.ends_with_stream() => format!("{name} is VIP until the stream ends"),
                     None => format!("{name} is VIP"),
                 },
                 GrantOutcome::Waitlisted => {
@@ -158,6 +157,9 @@ impl Engine {
             },
             ExtendOutcome::NotActive => format!("{name} is not a timed VIP"),
             ExtendOutcome::NotManaged => not_managed(&name),
+            ExtendOutcome::UntilStreamEnd => {
+                format!("{name}'s VIP lasts until the stream ends; there is no time to change")
+            }
         })
     }
 }

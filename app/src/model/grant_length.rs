@@ -1,0 +1,118 @@
+//! How long a grant lasts: a duration, or until the stream ends (`stream_end`).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::{VipDuration, VipSession};
+
+/// The word the API and the dashboard use for "until the stream ends".
+pub const STREAM_END: &str = "stream_end";
+
+/// The session metadata key that marks a VIP lasting until the stream ends.
+pub const UNTIL_KEY: &str = "until";
+
+/// How long a grant lasts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantLength {
+    /// A fixed time from the grant.
+    For(VipDuration),
+    /// Until the stream ends: removed a grace period after `stream.offline` (kept when the stream
+    /// comes back within it). Granted while the stream is offline, it lasts through the next stream.
+    StreamEnd,
+}
+
+impl GrantLength {
+    /// The fixed duration, if it is one.
+    pub fn duration(self) -> Option<VipDuration> {
+        match self {
+            Self::For(d) => Some(d),
+            Self::StreamEnd => None,
+        }
+    }
+
+    /// Seconds for a fixed duration; `None` for `stream_end`.
+    pub fn secs(self) -> Option<u64> {
+        self.duration().map(VipDuration::as_secs)
+    }
+
+    /// Reads a form's or a chat command's choice: `stream_end`, or a duration in whole seconds.
+    ///
+    /// # Errors
+    /// As [`VipDuration::from_secs`], or when the text is neither.
+    pub fn parse_secs_or_stream_end(text: &str) -> Result<Self, super::DurationError> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case(STREAM_END) {
+            return Ok(Self::StreamEnd);
+        }
+        let secs: u64 = text
+            .parse()
+            .map_err(|_| super::DurationError::NotANumber(text.to_owned()))?;
+        Ok(Self::For(VipDuration::from_secs(secs)?))
+    }
+}
+
+impl From<VipDuration> for GrantLength {
+    fn from(d: VipDuration) -> Self {
+        Self::For(d)
+    }
+}
+
+/// A duration as [`VipDuration`] shows it; `stream_end` as "the rest of the stream", which reads
+/// well where a duration goes ("VIP for {duration}").
+impl fmt::Display for GrantLength {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::For(d) => d.fmt(f),
+            Self::StreamEnd => f.write_str("the rest of the stream"),
+        }
+    }
+}
+
+impl VipSession {
+    /// Whether this VIP lasts until the stream ends (its deadline is set when the stream goes
+    /// offline, and cleared again when it comes back within the grace period).
+    pub fn ends_with_stream(&self) -> bool {
+        self.metadata.get(UNTIL_KEY).and_then(|v| v.as_str()) == Some(STREAM_END)
+    }
+
+    /// A VIP without a deadline that never gets one: external or permanent. Never removed by the app.
+    pub fn is_untimed(&self) -> bool {
+        self.expires_at.is_none() && !self.ends_with_stream()
+    }
+
+    /// Marks (in its metadata) a session as lasting until the stream ends.
+    pub fn mark_stream_end(&mut self) {
+        if !self.metadata.is_object() {
+            self.metadata = serde_json::Value::Object(serde_json::Map::new());
+        }
+        self.metadata[UNTIL_KEY] = serde_json::Value::from(STREAM_END);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_end_or_seconds_parse() {
+        assert_eq!(
+            GrantLength::parse_secs_or_stream_end(" stream_end "),
+            Ok(GrantLength::StreamEnd)
+        );
+        assert_eq!(
+            GrantLength::parse_secs_or_stream_end("90").unwrap().secs(),
+            Some(90)
+        );
+        assert!(GrantLength::parse_secs_or_stream_end("0").is_err());
+        assert!(GrantLength::parse_secs_or_stream_end("soon").is_err());
+    }
+
+    #[test]
+    fn stream_end_reads_where_a_duration_goes() {
+        let two_hours = VipDuration::from_secs(7_200).unwrap();
+        assert_eq!(GrantLength::from(two_hours).to_string(), "2 h");
+        assert_eq!(GrantLength::StreamEnd.to_string(), "the rest of the stream");
+    }
+}
