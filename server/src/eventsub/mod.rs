@@ -25,6 +25,7 @@ pub mod machine;
 pub mod online;
 pub mod parse;
 pub mod parse_stream;
+mod reconnect_url;
 pub mod report;
 mod session;
 pub mod settings;
