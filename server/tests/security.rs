@@ -1,6 +1,7 @@
 //! The HTTP surface's protections against a real server on port 0: security headers and the
 //! pages' Content Security Policy, refusal of cross-site requests, rate limits, that no route lets
-//! one streamer change another's channel, and that no secret reaches the logs or the browser.
+//! one streamer change another's channel, and that no secret reaches the logs or the browser;
+//! the webhook's edges (junk, size, timestamps) and logins' (state, credentials, enumeration).
 
 mod common;
 #[path = "security/csrf.rs"]
@@ -13,7 +14,11 @@ mod ownership;
 mod rate_limits;
 #[path = "security/secrets.rs"]
 mod secrets;
+#[path = "security/session_edges.rs"]
+mod session_edges;
 #[path = "security/support.rs"]
 mod support;
 #[path = "security/walk_routes.rs"]
 mod walk_routes;
+#[path = "security/webhook_edges.rs"]
+mod webhook_edges;

@@ -101,6 +101,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_login_cookie_is_host_prefixed_on_https() {
+        assert_eq!(session_cookie(true), "__Host-vip_session");
+        assert_eq!(session_cookie(false), "vip_session");
+    }
+
+    #[test]
     fn cookies_are_found_by_exact_name() {
         let mut h = HeaderMap::new();
         assert_eq!(cookie(&h, SESSION_COOKIE), None);
