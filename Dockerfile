@@ -6,6 +6,8 @@ RUN rustup target add wasm32-unknown-unknown \
  && apt-get update && apt-get install -y --no-install-recommends nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 # cargo-leptos without its downloader; wasm-bindgen-cli must equal the pinned wasm-bindgen crate.
+# wasm-bindgen-cli is the one install without --locked: its published lock file pins a yanked
+# crate (webpki-roots 1.0.11), which --locked cannot resolve; its version is pinned exactly.
 RUN cargo install cargo-leptos --version 0.3.11 --locked --features no_downloads \
  && cargo install wasm-bindgen-cli --version 0.2.130
 RUN npm install -g binaryen@132.0.0 @tailwindcss/cli@4.3.5 tailwindcss@4.3.5
