@@ -3,6 +3,8 @@
 //! one streamer change another's channel, and that no secret reaches the logs or the browser;
 //! the webhook's edges (junk, size, timestamps) and logins' (state, credentials, enumeration).
 
+#[path = "security/cloud_run.rs"]
+mod cloud_run;
 mod common;
 #[path = "security/csrf.rs"]
 mod csrf;
