@@ -6,7 +6,9 @@ RUN rustup target add wasm32-unknown-unknown \
  && apt-get update && apt-get install -y --no-install-recommends nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 # The tools' versions come from tool-versions, as for scripts/setup.sh. cargo-leptos without its
-# downloader; wasm-bindgen-cli must equal the pinned wasm-bindgen crate.
+# downloader; wasm-bindgen-cli must equal the pinned wasm-bindgen crate. wasm-bindgen-cli is the one
+# install without --locked: its published lock file pins a yanked crate (webpki-roots 1.0.11),
+# which --locked cannot resolve; its version is pinned exactly.
 COPY tool-versions /tmp/tool-versions
 RUN . /tmp/tool-versions \
  && cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads \

@@ -115,7 +115,7 @@ install_tool() { # install_tool NAME VERSION CRATE -- cargo install args...
     fi
   done
   log "building $name $version from crates.io (cargo-leptos takes about 30 minutes on 2 cores)"
-  "$(cargo_for_install)" install "$crate" --version "$version" "$@"
+  "${INSTALL_WITH:-$(cargo_for_install)}" install "$crate" --version "$version" "$@"
 }
 # cargo-leptos' lock file needs rustc >= 1.96: pick such a cargo for `cargo install`.
 at_least_196() { [ "$(printf '%s\n1.96.0\n' "$1" | sort -V | head -1)" = 1.96.0 ]; }
@@ -125,8 +125,13 @@ cargo_for_install() {
   echo /usr/bin/cargo
 }
 install_tool cargo-leptos "$CARGO_LEPTOS_VERSION" cargo-leptos -- --locked --features no_downloads
-# wasm-bindgen-cli's own lock file pins a yanked crate: install it unlocked.
+# The one install without --locked (see README, "Build inputs"): wasm-bindgen-cli 0.2.130's own
+# lock file pins webpki-roots 1.0.11, which is yanked, so `--locked` cannot resolve it. Its version
+# is pinned exactly, and CI normally copies the prebuilt binary instead.
 install_tool wasm-bindgen "$WASM_BINDGEN_VERSION" wasm-bindgen-cli --
+# cargo-deny checks the dependency graph in scripts/test.sh; any cargo >= 1.88 builds it. A debug
+# build: it compiles in a fraction of a release build's time, and checking one lock file is quick.
+INSTALL_WITH=cargo install_tool cargo-deny "$CARGO_DENY_VERSION" cargo-deny -- --locked --debug
 
 # 4. npm tools: wasm-opt (binaryen) and the Tailwind CLI, then the end-to-end suite's packages.
 if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ] \

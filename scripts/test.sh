@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Quick-start command 2: sets everything up, then runs every check: format, clippy (server and WASM
+# Quick-start command 2: sets everything up, then runs every check: format, dependency licences and
+# sources (cargo deny), clippy (server and WASM
 # builds separately), unit and integration tests (SQLite and the Firestore emulator), and the browser
 # suite (JavaScript off and hydrated). Prints the time of each step and the WASM bundle size.
 set -euo pipefail
@@ -19,6 +20,9 @@ step "set-up" bash scripts/setup.sh "$@"
 # shellcheck disable=SC1091
 source .tools/env.sh
 step "format" cargo fmt --all --check
+# Licences, banned crates and sources of every dependency, from Cargo.lock (see deny.toml; the
+# advisory database is not fetched, so the result depends on nothing outside the repository).
+step "dependencies (cargo deny)" cargo deny --locked check bans licenses sources
 step "clippy (server, ssr)" cargo clippy -p app -p server -p twitch-sim -p vip-bench --all-targets --locked -- -D warnings
 step "clippy (browser, wasm32)" cargo clippy -p app -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
 # A hung test fails the run with its name on screen instead of holding CI until its own limit.

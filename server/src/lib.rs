@@ -11,6 +11,9 @@ mod maintenance;
 pub mod reconcile;
 pub(crate) mod routes;
 pub(crate) mod security;
+
+/// The HTTP protections, for tests that put them in front of one route.
+pub use security::Security;
 pub mod shutdown;
 pub mod store;
 pub mod telemetry;

@@ -79,8 +79,9 @@ pub struct Access {
 /// Checks that `user_id` may manage `channel_id`.
 ///
 /// # Errors
-/// [`AppError::NotFound`] for an unknown channel, [`AppError::Forbidden`] for anyone but the
-/// streamer and (when allowed) the channel's moderators, [`AppError::Internal`] on store failure.
+/// [`AppError::Forbidden`] for an unknown channel and for anyone but the streamer and (when
+/// allowed) the channel's moderators alike, so that nobody learns which Twitch users are tenants;
+/// [`AppError::Internal`] on store failure.
 pub async fn authorize(
     store: &dyn Store,
     twitch: &dyn TwitchApi,
@@ -92,7 +93,7 @@ pub async fn authorize(
         .channel(channel_id)
         .await
         .map_err(|e| super::internal("reading a channel", &e))?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::Forbidden)?;
     if channel.id.as_str() == user_id {
         let actor = Actor::Streamer {
             id: user_id.to_owned(),

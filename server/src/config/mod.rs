@@ -117,7 +117,7 @@ impl Config {
             database,
             token_key,
             twitch,
-            cron_secret: env("CRON_SECRET").map(SecretString::from),
+            cron_secret: cron_secret(env)?,
             demo_redeem_every: std::time::Duration::from_secs(parse_or(
                 env,
                 "DEMO_REDEEM_EVERY_SECS",
@@ -130,6 +130,21 @@ impl Config {
                 parse_or::<u64>(env, "REQUEST_TIMEOUT_SECS", REQUEST_TIMEOUT_SECS)?.max(1),
             ),
         })
+    }
+}
+
+/// The shortest `CRON_SECRET` accepted: a bearer secret on a public endpoint must not be guessable.
+pub const CRON_SECRET_MIN_LEN: usize = 32;
+
+/// `CRON_SECRET`, refused when shorter than [`CRON_SECRET_MIN_LEN`] characters.
+fn cron_secret(env: Env<'_>) -> anyhow::Result<Option<SecretString>> {
+    match env("CRON_SECRET") {
+        None => Ok(None),
+        Some(secret) if secret.chars().count() < CRON_SECRET_MIN_LEN => anyhow::bail!(
+            "CRON_SECRET must be at least {CRON_SECRET_MIN_LEN} characters (make one with \
+             `openssl rand -hex 32`)"
+        ),
+        Some(secret) => Ok(Some(SecretString::from(secret))),
     }
 }
 
@@ -263,6 +278,20 @@ mod tests {
         assert!(config(&short).is_err());
         let e = config(&[("TWITCH_CLIENT_ID", "abc")]).unwrap_err();
         assert!(e.to_string().contains("TWITCH_CLIENT_SECRET"), "{e}");
+    }
+
+    #[test]
+    fn a_short_cron_secret_is_refused_at_start_up() {
+        let e = config(&[("CRON_SECRET", "hunter2")]).unwrap_err();
+        assert!(e.to_string().contains("CRON_SECRET"), "{e}");
+        assert!(e.to_string().contains("32"), "{e}");
+        assert!(!e.to_string().contains("hunter2"), "{e}");
+        let long = "x".repeat(32);
+        assert!(config(&[("CRON_SECRET", &long)])
+            .unwrap()
+            .cron_secret
+            .is_some());
+        assert!(config(&[]).unwrap().cron_secret.is_none());
     }
 
     #[test]

@@ -79,14 +79,23 @@ impl Default for RateLimits {
 pub struct SecurityConfig {
     pub rate_limits: RateLimits,
     /// `TRUSTED_PROXY_HOPS`: how many proxies in front of the server append to `X-Forwarded-For`.
-    /// 0 (default): the client is the peer address and the header is ignored; 1: the last entry
-    /// (Cloud Run); 2: the entry before it (a load balancer in front of Cloud Run).
+    /// 0: the client is the peer address and the header is ignored; 1: the last entry (Cloud
+    /// Run); 2: the entry before it (a load balancer in front of Cloud Run). Default: 1 on Cloud
+    /// Run, 0 elsewhere.
     pub trusted_proxy_hops: usize,
+    /// Running on Cloud Run (`K_SERVICE` is set), where every request arrives from Google's
+    /// front end, which appends the client's address to `X-Forwarded-For`.
+    pub cloud_run: bool,
 }
+
+/// Proxies in front of a Cloud Run service: Google's front end, which appends the address it
+/// received the request from to `X-Forwarded-For` (Cloud Run's documented request headers).
+pub const CLOUD_RUN_PROXY_HOPS: usize = 1;
 
 impl SecurityConfig {
     pub(super) fn from_lookup(env: Env<'_>) -> anyhow::Result<Self> {
         let defaults = RateLimits::default();
+        let cloud_run = env("K_SERVICE").is_some();
         let rate = |key: &str, default: Option<Rate>| -> anyhow::Result<Option<Rate>> {
             match env(key) {
                 None => Ok(default),
@@ -102,13 +111,41 @@ impl SecurityConfig {
                 webhook_per_ip: rate("RATE_LIMIT_WEBHOOK_PER_IP", defaults.webhook_per_ip)?,
             },
             trusted_proxy_hops: match env("TRUSTED_PROXY_HOPS") {
+                None if cloud_run => CLOUD_RUN_PROXY_HOPS,
                 None => 0,
                 Some(n) => n
                     .trim()
                     .parse()
                     .context("TRUSTED_PROXY_HOPS is malformed")?,
             },
+            cloud_run,
         })
+    }
+
+    /// What looks wrong about the trusted proxies, for the start-up log.
+    pub fn warnings(&self) -> Vec<&'static str> {
+        let mut found = Vec::new();
+        if self.cloud_run && self.trusted_proxy_hops == 0 {
+            found.push(
+                "TRUSTED_PROXY_HOPS=0 on Cloud Run: every request comes from Google's front end, \
+                 so all clients share one rate-limit budget per address; set it to 1 (2 behind a \
+                 load balancer)",
+            );
+        }
+        if self.trusted_proxy_hops > 2 {
+            found.push(
+                "TRUSTED_PROXY_HOPS is above 2: clients behind fewer proxies than that are \
+                 limited by the address of the proxy in front of the server",
+            );
+        }
+        found
+    }
+
+    /// Logs [`Self::warnings`].
+    pub fn warn_if_misconfigured(&self) {
+        for warning in self.warnings() {
+            tracing::warn!(hops = self.trusted_proxy_hops, "{warning}");
+        }
     }
 }
 
@@ -168,6 +205,27 @@ mod tests {
         assert_eq!(limits.cron_per_ip.unwrap().per, Duration::from_secs(3600));
         assert_eq!(limits.webhook_per_ip, None);
         assert_eq!(c.trusted_proxy_hops, 1);
+    }
+
+    #[test]
+    fn on_cloud_run_the_front_end_s_entry_names_the_client_by_default() {
+        let c = read(&[("K_SERVICE", "vip")]).unwrap();
+        assert_eq!(c.trusted_proxy_hops, 1);
+        assert!(c.warnings().is_empty());
+        let c = read(&[("K_SERVICE", "vip"), ("TRUSTED_PROXY_HOPS", "2")]).unwrap();
+        assert_eq!(c.trusted_proxy_hops, 2);
+        assert!(c.warnings().is_empty());
+        let c = read(&[("K_SERVICE", "vip"), ("TRUSTED_PROXY_HOPS", "0")]).unwrap();
+        assert_eq!(c.trusted_proxy_hops, 0);
+        assert!(c.warnings()[0].contains("Cloud Run"), "{:?}", c.warnings());
+        assert!(read(&[]).unwrap().warnings().is_empty());
+        assert_eq!(
+            read(&[("TRUSTED_PROXY_HOPS", "5")])
+                .unwrap()
+                .warnings()
+                .len(),
+            1
+        );
     }
 
     #[test]

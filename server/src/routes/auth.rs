@@ -1,5 +1,6 @@
-//! Login with Twitch (authorization code flow), logout. The CSRF `state` lives in the login session;
-//! tokens go straight from Twitch into the encrypted store and never reach the browser.
+//! Login with Twitch (authorization code flow), logout. The CSRF `state` lives in a short-lived
+//! cookie of its own ([`super::oauth_state`]): nothing is stored before the callback succeeds.
+//! Tokens go straight from Twitch into the encrypted store and never reach the browser.
 
 use std::sync::Arc;
 
@@ -7,12 +8,13 @@ use app::model::ChannelId;
 use app::ssr::twitch::{TwitchApi, TwitchUser};
 use app::ssr::{accounts, Store};
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tokio_util::task::TaskTracker;
 use tower_sessions::Session;
 
+use super::oauth_state;
 use crate::eventsub::supervisor::EventSubSupervisor;
 use crate::twitch::scopes;
 use crate::twitch::tokens::TokenManager;
@@ -20,7 +22,6 @@ use app::ssr::engine::Engine;
 
 /// Session keys.
 pub use app::ssr::auth::SESSION_USER_ID as USER_ID;
-const OAUTH_STATE: &str = "oauth_state";
 /// Set while the browser goes back to Twitch once for the scopes the channel's grant rules need.
 const SCOPE_UPGRADE: &str = "oauth_scope_upgrade";
 
@@ -36,6 +37,13 @@ pub struct Auth {
     pub tasks: TaskTracker,
 }
 
+impl Auth {
+    /// Cookies are `Secure` (and `__Host-` prefixed): the public address is HTTPS.
+    fn secure(&self) -> bool {
+        self.tokens.oauth().redirect_uri().starts_with("https://")
+    }
+}
+
 #[derive(Deserialize)]
 pub struct LoginParams {
     /// Ask Twitch to show the consent screen again (re-authorise with new scopes).
@@ -43,17 +51,15 @@ pub struct LoginParams {
     force: bool,
 }
 
-/// `GET /api/auth/login`: redirects to Twitch's consent page. A signed-in streamer whose grant
-/// rules are on is also asked for the scopes those rules need (`scopes::OPTIONAL_SCOPES`).
+/// `GET /api/auth/login`: redirects to Twitch's consent page, with the OAuth state in a cookie
+/// that lasts minutes (no login session is created). A signed-in streamer whose grant rules are on
+/// is also asked for the scopes those rules need (`scopes::OPTIONAL_SCOPES`).
 pub async fn login(
     State(auth): State<Auth>,
     session: Session,
     Query(params): Query<LoginParams>,
 ) -> Response {
-    let state = uuid::Uuid::new_v4().simple().to_string();
-    if let Err(e) = session.insert(OAUTH_STATE, &state).await {
-        return internal("could not start a login session", &e);
-    }
+    let state = oauth_state::new_state();
     let rules = match session.get::<String>(USER_ID).await {
         Ok(Some(user_id)) => match auth.store.channel(&ChannelId(user_id)).await {
             Ok(channel) => channel.map(|c| c.settings),
@@ -65,13 +71,14 @@ pub async fn login(
         _ => None,
     };
     let scope = scopes::scope_param_for(rules.as_ref(), auth.eventsub.webhook_transport());
-    Redirect::to(
-        &auth
-            .tokens
-            .oauth()
-            .authorize_url_with_scopes(&state, params.force, &scope),
-    )
-    .into_response()
+    let mut response = Redirect::to(&auth.tokens.oauth().authorize_url_with_scopes(
+        &state,
+        params.force,
+        &scope,
+    ))
+    .into_response();
+    oauth_state::remember(&mut response, auth.secure(), &state);
+    response
 }
 
 #[derive(Deserialize)]
@@ -81,13 +88,26 @@ pub struct CallbackParams {
     error: Option<String>,
 }
 
-/// `GET /api/auth/callback`: Twitch sends the browser back here with a code (or an error).
+/// `GET /api/auth/callback`: Twitch sends the browser back here with a code (or an error). The
+/// state cookie is used up whatever the outcome.
 pub async fn callback(
     State(auth): State<Auth>,
     session: Session,
+    headers: HeaderMap,
     Query(params): Query<CallbackParams>,
 ) -> Response {
-    let expected: Option<String> = session.remove(OAUTH_STATE).await.unwrap_or(None);
+    let secure = auth.secure();
+    let mut response = complete_login(auth, session, &headers, params).await;
+    oauth_state::forget(&mut response, secure);
+    response
+}
+
+async fn complete_login(
+    auth: Auth,
+    session: Session,
+    headers: &HeaderMap,
+    params: CallbackParams,
+) -> Response {
     if let Some(error) = params.error {
         tracing::info!(error, "login refused at Twitch");
         return Redirect::to("/?login=refused").into_response();
@@ -95,7 +115,7 @@ pub async fn callback(
     let (Some(code), Some(state)) = (params.code, params.state) else {
         return (StatusCode::BAD_REQUEST, "missing code or state").into_response();
     };
-    if expected.as_deref() != Some(state.as_str()) {
+    if !oauth_state::matches(headers, auth.secure(), &state) {
         tracing::warn!("login callback with a state this session did not issue");
         return (
             StatusCode::BAD_REQUEST,

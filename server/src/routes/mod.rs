@@ -4,6 +4,7 @@ mod account;
 mod api;
 pub mod auth;
 mod health;
+mod oauth_state;
 mod time_limit;
 
 use std::sync::OnceLock;
@@ -89,7 +90,7 @@ pub fn router(parts: Parts) -> Router {
         provide_context(account.clone());
     };
     let sessions = SessionManagerLayer::new(sessions)
-        .with_name(crate::security::SESSION_COOKIE)
+        .with_name(crate::security::session_cookie(secure_cookies))
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure_cookies)

@@ -1,10 +1,11 @@
 //! Refuses cross-site requests that the login cookie would authorise (CSRF).
 //!
-//! The check applies to unsafe methods (all but `GET`, `HEAD`, `OPTIONS`, `TRACE`) that carry the
-//! session cookie and no `Authorization` header: a bearer-authorised caller (the scheduler, a
-//! script with an API token) does not act on a browser's cookie (the API judges such a request by
-//! its header alone), and a page cannot add that header to a cross-site request without CORS,
-//! which the server never allows. The EventSub webhook carries no cookie; its HMAC
+//! The check applies to unsafe methods (all but `GET`, `HEAD`, `OPTIONS`, `TRACE`) that the
+//! session cookie authorises ([`super::credential`]): a bearer-authorised caller of the REST API
+//! (the scheduler, a script with an API token) does not act on a browser's cookie (the API judges
+//! such a request by its header alone), and a page cannot add that header to a cross-site request
+//! without CORS, which the server never allows. Server functions read the cookie only, so an
+//! `Authorization` header on one changes nothing: it is checked like any other. The EventSub webhook carries no cookie; its HMAC
 //! authorises it. The browser says where a request comes from, in this order:
 //!
 //! 1. `Sec-Fetch-Site` (every current browser): `same-origin` or `none` pass; `same-site` (a
@@ -22,13 +23,13 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::header::{AUTHORIZATION, HOST, ORIGIN, REFERER};
+use axum::http::header::{HOST, ORIGIN, REFERER};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::SESSION_COOKIE;
+use super::credential::{credential, Credential};
 
 /// Whether a request may go on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,25 +43,38 @@ pub enum Verdict {
 #[derive(Debug, Clone)]
 pub struct OriginCheck {
     public_origin: Option<String>,
+    /// The login cookie's name.
+    cookie: &'static str,
 }
 
 impl OriginCheck {
     /// `public_url`: where browsers reach the server (`PUBLIC_URL`).
-    pub fn new(public_url: &str) -> Self {
+    /// `cookie`: the login cookie's name.
+    pub fn new(public_url: &str, cookie: &'static str) -> Self {
         Self {
             public_origin: origin_of(public_url),
+            cookie,
         }
     }
 
-    /// Decides on one request; `host` is where it was sent (`Host`, or the HTTP/2 authority).
-    pub fn verdict(&self, method: &Method, headers: &HeaderMap, host: Option<&str>) -> Verdict {
+    /// Decides on one request to `path`; `host` is where it was sent (`Host`, or the HTTP/2
+    /// authority).
+    pub fn verdict(
+        &self,
+        method: &Method,
+        path: &str,
+        headers: &HeaderMap,
+        host: Option<&str>,
+    ) -> Verdict {
         let safe = matches!(
             *method,
             Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
         );
         if safe
-            || headers.contains_key(AUTHORIZATION)
-            || super::cookie(headers, SESSION_COOKIE).is_none()
+            || !matches!(
+                credential(path, headers, self.cookie),
+                Some(Credential::Cookie(_))
+            )
         {
             return Verdict::Allowed;
         }
@@ -113,7 +127,12 @@ pub async fn refuse_cross_site(
         .get(HOST)
         .and_then(|v| v.to_str().ok())
         .or_else(|| request.uri().authority().map(|a| a.as_str()));
-    match check.verdict(request.method(), request.headers(), host) {
+    match check.verdict(
+        request.method(),
+        request.uri().path(),
+        request.headers(),
+        host,
+    ) {
         Verdict::Allowed => next.run(request).await,
         Verdict::Refused(reason) => {
             tracing::warn!(
@@ -139,6 +158,13 @@ mod tests {
 
     const US: &str = "http://127.0.0.1:3000";
 
+    impl OriginCheck {
+        /// A verdict on a request to the REST API.
+        fn verdict_api(&self, method: &Method, headers: &HeaderMap, host: Option<&str>) -> Verdict {
+            self.verdict(method, "/api/vip", headers, host)
+        }
+    }
+
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
         for (k, v) in pairs {
@@ -150,12 +176,12 @@ mod tests {
     fn post(check: &OriginCheck, pairs: &[(&'static str, &'static str)]) -> Verdict {
         let mut all = vec![("cookie", "theme=dark; vip_session=abc")];
         all.extend_from_slice(pairs);
-        check.verdict(&Method::POST, &headers(&all), Some("127.0.0.1:3000"))
+        check.verdict_api(&Method::POST, &headers(&all), Some("127.0.0.1:3000"))
     }
 
     #[test]
     fn browsers_on_the_same_origin_pass_and_other_sites_do_not() {
-        let check = OriginCheck::new(US);
+        let check = OriginCheck::new(US, "vip_session");
         assert_eq!(
             post(&check, &[("sec-fetch-site", "same-origin")]),
             Verdict::Allowed
@@ -196,13 +222,13 @@ mod tests {
 
     #[test]
     fn the_public_address_and_the_requested_host_both_count_as_ours() {
-        let check = OriginCheck::new("https://vip.example.com/");
+        let check = OriginCheck::new("https://vip.example.com/", "vip_session");
         let h = headers(&[
             ("cookie", "vip_session=abc"),
             ("origin", "https://vip.example.com"),
         ]);
         assert_eq!(
-            check.verdict(&Method::PUT, &h, Some("internal:8080")),
+            check.verdict_api(&Method::PUT, &h, Some("internal:8080")),
             Verdict::Allowed
         );
         let h = headers(&[
@@ -210,22 +236,22 @@ mod tests {
             ("origin", "http://localhost:3000"),
         ]);
         assert_eq!(
-            check.verdict(&Method::DELETE, &h, Some("localhost:3000")),
+            check.verdict_api(&Method::DELETE, &h, Some("localhost:3000")),
             Verdict::Allowed
         );
         assert!(matches!(
-            check.verdict(&Method::DELETE, &h, Some("localhost:4000")),
+            check.verdict_api(&Method::DELETE, &h, Some("localhost:4000")),
             Verdict::Refused(_)
         ));
         assert!(matches!(
-            check.verdict(&Method::PATCH, &h, None),
+            check.verdict_api(&Method::PATCH, &h, None),
             Verdict::Refused(_)
         ));
     }
 
     #[test]
     fn only_unsafe_cookie_authorised_requests_are_checked() {
-        let check = OriginCheck::new(US);
+        let check = OriginCheck::new(US, "vip_session");
         let evil = [
             ("origin", "https://evil.example"),
             ("sec-fetch-site", "cross-site"),
@@ -238,36 +264,56 @@ mod tests {
         };
         let host = Some("127.0.0.1:3000");
         assert_eq!(
-            check.verdict(&Method::GET, &with_cookie(&[]), host),
+            check.verdict_api(&Method::GET, &with_cookie(&[]), host),
             Verdict::Allowed
         );
         assert_eq!(
-            check.verdict(&Method::HEAD, &with_cookie(&[]), host),
+            check.verdict_api(&Method::HEAD, &with_cookie(&[]), host),
             Verdict::Allowed
         );
         assert!(matches!(
-            check.verdict(&Method::POST, &with_cookie(&[]), host),
+            check.verdict_api(&Method::POST, &with_cookie(&[]), host),
             Verdict::Refused(_)
         ));
         let bearer = with_cookie(&[("authorization", "Bearer s3cret")]);
         assert_eq!(
-            check.verdict(&Method::POST, &bearer, host),
+            check.verdict_api(&Method::POST, &bearer, host),
             Verdict::Allowed
         );
         assert_eq!(
-            check.verdict(&Method::POST, &headers(&evil), host),
+            check.verdict_api(&Method::POST, &headers(&evil), host),
             Verdict::Allowed
         );
         let other_cookie = headers(&[("cookie", "vip_session_old=1"), evil[0], evil[1]]);
         assert_eq!(
-            check.verdict(&Method::POST, &other_cookie, host),
+            check.verdict_api(&Method::POST, &other_cookie, host),
             Verdict::Allowed
         );
     }
 
     #[test]
+    fn an_authorization_header_does_not_exempt_a_server_function() {
+        let check = OriginCheck::new(US, "vip_session");
+        let server_fn = leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, _)| path)
+            .next()
+            .expect("the app registers server functions");
+        let h = headers(&[
+            ("cookie", "vip_session=abc"),
+            ("authorization", "anything"),
+            ("origin", "https://evil.example"),
+        ]);
+        let host = Some("127.0.0.1:3000");
+        assert!(matches!(
+            check.verdict(&Method::POST, server_fn, &h, host),
+            Verdict::Refused(_)
+        ));
+        assert_eq!(check.verdict_api(&Method::POST, &h, host), Verdict::Allowed);
+    }
+
+    #[test]
     fn callers_that_say_nothing_about_their_origin_are_not_browsers() {
-        let check = OriginCheck::new(US);
+        let check = OriginCheck::new(US, "vip_session");
         assert_eq!(post(&check, &[]), Verdict::Allowed);
     }
 }

@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::header::{
-    CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
-    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY,
+    STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::middleware::Next;
@@ -124,7 +124,29 @@ pub async fn set_headers(
     if let Some(csp) = policy.csp_for(&path, page, &nonce) {
         headers.insert(CONTENT_SECURITY_POLICY, csp);
     }
+    if is_dynamic(headers) {
+        // Pages and API answers may show a signed-in user's data: no browser or proxy keeps them.
+        headers.insert(CACHE_CONTROL, fixed("no-store"));
+    }
     response
+}
+
+/// Rendered pages, JSON, CSV exports and event streams (not the static bundle and files).
+fn is_dynamic(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim_start().to_ascii_lowercase())
+        .is_some_and(|v| {
+            [
+                "text/html",
+                "application/json",
+                "text/csv",
+                "text/event-stream",
+            ]
+            .iter()
+            .any(|t| v.starts_with(t))
+        })
 }
 
 fn is_html(headers: &HeaderMap) -> bool {
@@ -212,6 +234,23 @@ mod tests {
         assert_eq!(csp("/twitch-sim/helix/users", false), NON_PAGE_CSP);
         assert!(SIMULATOR_PAGE_CSP.contains("script-src 'none'"));
         assert!(SIMULATOR_PAGE_CSP.contains("frame-ancestors 'none'"));
+    }
+
+    #[test]
+    fn pages_and_api_answers_are_not_stored_but_files_may_be() {
+        let with = |t: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(CONTENT_TYPE, HeaderValue::from_static(t));
+            is_dynamic(&h)
+        };
+        assert!(with("text/html; charset=utf-8"));
+        assert!(with("application/json"));
+        assert!(with("text/csv; charset=utf-8"));
+        assert!(with("text/event-stream"));
+        assert!(!with("application/wasm"));
+        assert!(!with("text/css"));
+        assert!(!with("text/javascript"));
+        assert!(!is_dynamic(&HeaderMap::new()));
     }
 
     #[test]

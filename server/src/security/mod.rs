@@ -4,6 +4,7 @@
 //! `Secure` on HTTPS) is set up with the routes.
 
 mod client_ip;
+pub mod credential;
 pub mod csrf;
 pub mod headers;
 pub mod rate_limit;
@@ -19,8 +20,21 @@ pub use headers::provide_nonce;
 
 use crate::config::{SecurityConfig, TwitchConfig};
 
-/// The name of the login-session cookie.
+/// The name of the login-session cookie over plain HTTP.
 pub const SESSION_COOKIE: &str = "vip_session";
+/// Its name over HTTPS: the `__Host-` prefix makes browsers refuse it unless it is `Secure`, has
+/// `Path=/` and no `Domain`, so a sibling subdomain cannot plant or shadow it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-vip_session";
+
+/// The login cookie's name: with the `__Host-` prefix when cookies are `Secure` (an https
+/// `PUBLIC_URL`).
+pub fn session_cookie(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 /// The protections, configured for one deployment.
 #[derive(Clone)]
@@ -38,6 +52,8 @@ impl Security {
             .ok()
             .map(|u| u.origin().ascii_serialization())
             .filter(|o| o != "null");
+        let cookie = session_cookie(twitch.secure_cookies());
+        config.warn_if_misconfigured();
         Self {
             headers: Arc::new(headers::HeaderPolicy {
                 https: twitch.secure_cookies(),
@@ -45,8 +61,8 @@ impl Security {
                 // Set by `cargo leptos watch`, as Leptos's reload script itself checks.
                 dev_reload: std::env::var_os("LEPTOS_WATCH").is_some(),
             }),
-            origins: Arc::new(csrf::OriginCheck::new(&twitch.public_url)),
-            limits: Arc::new(rate_limit::RateLimiter::new(config)),
+            origins: Arc::new(csrf::OriginCheck::new(&twitch.public_url, cookie)),
+            limits: Arc::new(rate_limit::RateLimiter::new(config, cookie)),
         }
     }
 
@@ -67,7 +83,7 @@ impl Security {
 }
 
 /// The value of cookie `name` in the request's `Cookie` headers.
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(COOKIE)
         .iter()
@@ -83,6 +99,12 @@ mod tests {
     use axum::http::HeaderValue;
 
     use super::*;
+
+    #[test]
+    fn the_login_cookie_is_host_prefixed_on_https() {
+        assert_eq!(session_cookie(true), "__Host-vip_session");
+        assert_eq!(session_cookie(false), "vip_session");
+    }
 
     #[test]
     fn cookies_are_found_by_exact_name() {

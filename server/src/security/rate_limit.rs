@@ -5,21 +5,26 @@
 //! |---|---|
 //! | `/api/auth/*` (login, callback, logout) | address |
 //! | `/api/cron/*` (the scheduler's endpoint) | address |
-//! | the EventSub webhook | address |
+//! | the EventSub webhook, deliveries that fail verification | address |
 //! | every other `/api/*` (JSON API, server functions, live updates) | address and caller |
 //! | `/api/health`, pages, files, the demo simulator | not limited |
+//!
+//! The caller is the credential the request's handler is authorised by ([`credential`]): the
+//! login cookie for server functions, whatever else the request carries. The webhook's budget is
+//! spent only by posts whose signature does not verify, after the handler has checked it
+//! ([`UnverifiedWebhooks`]): Twitch's signed deliveries are never refused for junk sent by others.
 //!
 //! Over budget: `429` with `Retry-After` (seconds) and `{"error":"rate_limited","message":…}`.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hash};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::header::{AUTHORIZATION, RETRY_AFTER};
+use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -28,7 +33,7 @@ use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota};
 
 use super::client_ip::{bucket, client_ip};
-use super::SESSION_COOKIE;
+use super::credential::credential;
 use crate::config::{Rate, RateLimits, SecurityConfig};
 use crate::eventsub::WEBHOOK_PATH;
 
@@ -82,12 +87,17 @@ pub struct RateLimiter {
     cron_per_ip: Keyed<IpAddr>,
     webhook_per_ip: Keyed<IpAddr>,
     trusted_proxy_hops: usize,
+    /// The login cookie's name.
+    cookie: &'static str,
     hasher: RandomState,
     checks: AtomicU64,
+    /// Set once a request came without the `X-Forwarded-For` entry a trusted proxy should write.
+    warned_missing_proxy: AtomicBool,
 }
 
 impl RateLimiter {
-    pub fn new(config: &SecurityConfig) -> Self {
+    /// `cookie`: the login cookie's name.
+    pub fn new(config: &SecurityConfig, cookie: &'static str) -> Self {
         let RateLimits {
             api_per_session,
             api_per_ip,
@@ -102,9 +112,28 @@ impl RateLimiter {
             cron_per_ip: limiter(cron_per_ip),
             webhook_per_ip: limiter(webhook_per_ip),
             trusted_proxy_hops: config.trusted_proxy_hops,
+            cookie,
             hasher: RandomState::new(),
             checks: AtomicU64::new(0),
+            warned_missing_proxy: AtomicBool::new(false),
         }
+    }
+
+    /// The client a request comes from; logs once when the trusted proxies' entry is missing
+    /// (`TRUSTED_PROXY_HOPS` larger than the proxies in front), in which case the peer is used.
+    fn client(&self, peer: Option<IpAddr>, headers: &axum::http::HeaderMap) -> IpAddr {
+        let found = client_ip(peer, headers, self.trusted_proxy_hops);
+        if found.is_none()
+            && self.trusted_proxy_hops > 0
+            && !self.warned_missing_proxy.swap(true, Ordering::Relaxed)
+        {
+            tracing::warn!(
+                hops = self.trusted_proxy_hops,
+                "a request came without the X-Forwarded-For entry TRUSTED_PROXY_HOPS expects; \
+                 limiting it by its peer address (is TRUSTED_PROXY_HOPS too high?)"
+            );
+        }
+        found.or(peer).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
     }
 
     /// Takes one request from the budgets of `class`; `caller` is the credential the request
@@ -178,16 +207,18 @@ pub async fn limit(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip());
-    let ip = client_ip(peer, request.headers(), limits.trusted_proxy_hops)
-        .or(peer)
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-    // An `Authorization` header alone decides who calls when present (an API token), as the
-    // API itself does.
-    let caller = request
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .or_else(|| super::cookie(request.headers(), SESSION_COOKIE));
+    let ip = limits.client(peer, request.headers());
+    if class == Class::Webhook {
+        // Counted by the handler, and only for posts that fail verification.
+        let mut request = request;
+        request.extensions_mut().insert(UnverifiedWebhooks {
+            limits: limits.clone(),
+            ip,
+        });
+        return next.run(request).await;
+    }
+    let path = request.uri().path();
+    let caller = credential(path, request.headers(), limits.cookie).map(|c| c.value());
     match limits.check(class, ip, caller) {
         Ok(()) => next.run(request).await,
         Err(wait) => {
@@ -198,6 +229,24 @@ pub async fn limit(
             );
             too_many(wait)
         }
+    }
+}
+
+/// The webhook budget of the client a webhook post came from, handed to the handler in the
+/// request's extensions: it spends one request only for a post that fails verification.
+#[derive(Clone)]
+pub struct UnverifiedWebhooks {
+    limits: Arc<RateLimiter>,
+    ip: IpAddr,
+}
+
+impl UnverifiedWebhooks {
+    /// Counts one unverified post. `Err`: the client's budget is spent; answer [`too_many`].
+    ///
+    /// # Errors
+    /// How long until the client may post again.
+    pub fn spend(&self) -> Result<(), Duration> {
+        self.limits.check(Class::Webhook, self.ip, None)
     }
 }
 
@@ -216,112 +265,5 @@ pub fn too_many(wait: Duration) -> Response {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::num::NonZeroU32;
-
-    use super::*;
-
-    fn limits(per_hour: u32) -> SecurityConfig {
-        let rate = Some(Rate {
-            count: NonZeroU32::new(per_hour).unwrap(),
-            per: Duration::from_secs(3600),
-        });
-        SecurityConfig {
-            rate_limits: RateLimits {
-                api_per_session: rate,
-                api_per_ip: rate.map(|r| Rate {
-                    count: r.count.saturating_mul(NonZeroU32::new(2).unwrap()),
-                    ..r
-                }),
-                auth_per_ip: rate,
-                cron_per_ip: rate,
-                webhook_per_ip: None,
-            },
-            trusted_proxy_hops: 0,
-        }
-    }
-
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn paths_choose_their_budget() {
-        assert_eq!(Class::of("/api/auth/login"), Some(Class::Auth));
-        assert_eq!(Class::of("/api/auth/logout"), Some(Class::Auth));
-        assert_eq!(
-            Class::of("/api/cron/remove-expired-vips"),
-            Some(Class::Cron)
-        );
-        assert_eq!(Class::of(WEBHOOK_PATH), Some(Class::Webhook));
-        assert_eq!(Class::of("/api/vip"), Some(Class::Api));
-        assert_eq!(Class::of("/api/grant_vip"), Some(Class::Api));
-        assert_eq!(Class::of("/api/ws"), Some(Class::Api));
-        assert_eq!(Class::of("/api/health"), None);
-        assert_eq!(Class::of("/dashboard"), None);
-        assert_eq!(Class::of("/pkg/vip-manager.wasm"), None);
-        assert_eq!(Class::of("/twitch-sim/oauth2/token"), None);
-    }
-
-    #[test]
-    fn each_address_has_its_own_budget_and_waits_are_an_hour_over_count() {
-        let limiter = RateLimiter::new(&limits(2));
-        let a = ip("192.0.2.1");
-        assert_eq!(limiter.check(Class::Auth, a, None), Ok(()));
-        assert_eq!(limiter.check(Class::Auth, a, None), Ok(()));
-        let wait = limiter.check(Class::Auth, a, None).unwrap_err();
-        assert!(
-            wait > Duration::from_secs(1_700) && wait <= Duration::from_secs(1_800),
-            "{wait:?}"
-        );
-        assert_eq!(limiter.check(Class::Auth, ip("192.0.2.2"), None), Ok(()));
-        assert_eq!(
-            limiter.check(Class::Cron, a, None),
-            Ok(()),
-            "another budget"
-        );
-        for _ in 0..100 {
-            assert_eq!(limiter.check(Class::Webhook, a, None), Ok(()), "unlimited");
-        }
-    }
-
-    #[test]
-    fn api_calls_draw_on_the_session_and_the_address() {
-        let limiter = RateLimiter::new(&limits(2));
-        let a = ip("192.0.2.1");
-        assert_eq!(limiter.check(Class::Api, a, Some("one")), Ok(()));
-        assert_eq!(limiter.check(Class::Api, a, Some("one")), Ok(()));
-        assert!(
-            limiter.check(Class::Api, a, Some("one")).is_err(),
-            "session spent"
-        );
-        assert_eq!(limiter.check(Class::Api, a, Some("two")), Ok(()));
-        assert!(
-            limiter.check(Class::Api, a, None).is_err(),
-            "address spent (4)"
-        );
-        assert!(limiter.check(Class::Api, a, Some("three")).is_err());
-        assert_eq!(limiter.check(Class::Api, ip("2001:db8::1"), None), Ok(()));
-    }
-
-    #[test]
-    fn sweeping_keeps_the_budgets_in_force() {
-        let limiter = RateLimiter::new(&limits(1));
-        let a = ip("192.0.2.1");
-        assert_eq!(limiter.check(Class::Auth, a, None), Ok(()));
-        limiter.sweep();
-        assert!(limiter.check(Class::Auth, a, None).is_err());
-    }
-
-    #[test]
-    fn refusals_say_when_to_come_back() {
-        let res = too_many(Duration::from_millis(1_200));
-        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-        assert_eq!(res.headers()[RETRY_AFTER], "2");
-        assert_eq!(too_many(Duration::ZERO).headers()[RETRY_AFTER], "1");
-        assert_eq!(
-            too_many(Duration::from_secs(30)).headers()[RETRY_AFTER],
-            "30"
-        );
-    }
-}
+#[path = "rate_limit_tests.rs"]
+mod tests;

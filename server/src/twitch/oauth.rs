@@ -89,6 +89,11 @@ impl OAuthClient {
         &self.credentials.client_id
     }
 
+    /// Where Twitch sends the browser back (`{PUBLIC_URL}/api/auth/callback`).
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
+
     /// Where to send the browser to log in, asking for the required scopes. `state` is the CSRF
     /// value kept in the login session.
     pub fn authorize_url(&self, state: &str, force_verify: bool) -> String {

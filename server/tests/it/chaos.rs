@@ -64,7 +64,10 @@ async fn no_redemption_is_lost_to_crashes_dropped_sockets_and_failing_twitch() {
                     .expose_secret()
                     .to_owned(),
             ),
-            ("CRON_SECRET", "chaos-cron-secret".to_owned()),
+            (
+                "CRON_SECRET",
+                "chaos-cron-secret-of-32-characters".to_owned(),
+            ),
             // Pending redemptions left by a crash are taken up again after 5 s, not 2 min, and
             // every channel is reconciled every 5 s, not every 10 min.
             ("CATCH_UP_MIN_AGE_SECS", "5".to_owned()),

@@ -175,7 +175,11 @@ async fn the_rest_api_refuses_strangers_and_explains_refusals() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 404);
+    assert_eq!(
+        res.status(),
+        403,
+        "the same answer as a channel the caller may not touch"
+    );
     server.stop().await.unwrap();
 }
 

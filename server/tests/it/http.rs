@@ -78,7 +78,8 @@ async fn shutdown_returns_promptly() {
 
 #[tokio::test]
 async fn the_cron_endpoint_needs_its_secret() {
-    let server = TestServer::start_with(&[("CRON_SECRET", "cron-secret-value")]).await;
+    let server =
+        TestServer::start_with(&[("CRON_SECRET", "cron-secret-value-of-32-characters")]).await;
     let url = server.url("/api/cron/remove-expired-vips");
     let res = server.http.post(&url).send().await.unwrap();
     assert_eq!(res.status(), 401);
@@ -93,7 +94,7 @@ async fn the_cron_endpoint_needs_its_secret() {
     let res = server
         .http
         .post(&url)
-        .bearer_auth("cron-secret-value")
+        .bearer_auth("cron-secret-value-of-32-characters")
         .send()
         .await
         .unwrap();

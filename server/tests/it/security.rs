@@ -1,11 +1,15 @@
 //! The HTTP surface's protections against a real server on port 0: security headers and the
 //! pages' Content Security Policy, refusal of cross-site requests, rate limits, that no route lets
-//! one streamer change another's channel, and that no secret reaches the logs or the browser.
+//! one streamer change another's channel, and that no secret reaches the logs or the browser;
+//! the webhook's edges (junk, size, timestamps) and logins' (state, credentials, enumeration).
 
+mod cloud_run;
 mod csrf;
 mod headers;
 mod ownership;
 mod rate_limits;
 mod secrets;
+mod session_edges;
 mod support;
 mod walk_routes;
+mod webhook_edges;

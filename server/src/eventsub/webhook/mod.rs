@@ -1,7 +1,10 @@
 //! `POST /api/webhooks/eventsub`: Twitch's webhook deliveries (Twitch docs).
 //!
-//! Order of checks, each failure logged: the HMAC signature over the raw bytes (403), the
-//! timestamp within 10 minutes (403), a readable body (400); then a challenge is answered with
+//! Order of checks, each failure logged: the body at most [`MAX_BODY`] bytes (413, before any
+//! work), the HMAC signature over the raw bytes (403; a client whose unverified posts exceed its
+//! webhook budget gets 429 instead, and verified deliveries never draw on that budget), the
+//! timestamp at most 10 minutes old and at most [`super::verify::MAX_FUTURE_SKEW`] ahead (403), a
+//! readable body (400); then a challenge is answered with
 //! the raw string as `text/plain`; a notification whose event has its documented shape is written
 //! to the durable inbox ([`Intake`]) and acknowledged at once (204; a message id seen before is
 //! acknowledged without being stored again), a malformed one is refused (400) and never stored,
@@ -20,21 +23,27 @@ use app::model::ChannelId;
 use app::ssr::events::{EventSink, TwitchEvent};
 use app::ssr::Store;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Router;
+use axum::{Extension, Router};
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::eventsub::inbox::{Intake, IntakeError};
 use crate::eventsub::parse::{parse_webhook, revocation_event, WebhookMessage};
 use crate::eventsub::supervisor::EventSubSupervisor;
+use crate::security::rate_limit::{too_many, UnverifiedWebhooks};
 use ingest::first_time;
 use verify::{is_fresh, signature_matches, MAX_AGE};
 
 use crate::eventsub::WEBHOOK_PATH;
+
+/// The largest body accepted, in bytes; a larger one is refused with 413 before its signature is
+/// computed. Twitch's notifications are a few kilobytes (a chat message is at most 500
+/// characters); 64 KiB leaves ample room.
+pub const MAX_BODY: usize = 64 * 1024;
 
 const MESSAGE_ID: &str = "twitch-eventsub-message-id";
 const TIMESTAMP: &str = "twitch-eventsub-message-timestamp";
@@ -88,7 +97,10 @@ impl WebhookState {
 /// A router serving [`receive`] at [`WEBHOOK_PATH`], to merge into the app's router.
 pub fn router<S: Clone + Send + Sync + 'static>(state: WebhookState) -> Router<S> {
     Router::new()
-        .route(WEBHOOK_PATH, post(receive))
+        .route(
+            WEBHOOK_PATH,
+            post(receive).layer(DefaultBodyLimit::max(MAX_BODY)),
+        )
         .with_state(state)
 }
 
@@ -101,24 +113,37 @@ fn reject(status: StatusCode, reason: &str) -> Response {
     status.into_response()
 }
 
+/// A post that failed verification: 403, or 429 once its client has sent too many of them.
+fn unverified(budget: Option<&UnverifiedWebhooks>, reason: &str) -> Response {
+    match budget.map(UnverifiedWebhooks::spend) {
+        Some(Err(wait)) => {
+            tracing::info!(reason, "rate limited unverified EventSub webhook posts");
+            too_many(wait)
+        }
+        _ => reject(StatusCode::FORBIDDEN, reason),
+    }
+}
+
 /// The handler for Twitch's webhook POSTs; the body must be the raw bytes as received.
 #[tracing::instrument(skip_all, fields(message_id))]
 pub async fn receive(
     State(state): State<WebhookState>,
+    budget: Option<Extension<UnverifiedWebhooks>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let budget = budget.as_ref().map(|Extension(b)| b);
     let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let (Some(id), Some(timestamp), Some(signature)) =
         (get(MESSAGE_ID), get(TIMESTAMP), get(SIGNATURE))
     else {
-        return reject(StatusCode::FORBIDDEN, "unsigned request");
+        return unverified(budget, "unsigned request");
     };
     tracing::Span::current().record("message_id", id);
     let inner = &state.inner;
     let secret = inner.secret.expose_secret().as_bytes();
     if !signature_matches(secret, id, timestamp, &body, signature) {
-        return reject(StatusCode::FORBIDDEN, "bad signature");
+        return unverified(budget, "bad signature");
     }
     let Ok(sent) = DateTime::parse_from_rfc3339(timestamp) else {
         return reject(StatusCode::BAD_REQUEST, "unreadable timestamp");

@@ -8,8 +8,12 @@ use chrono::{DateTime, Utc};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-/// Messages older (or further in the future) than this are rejected.
+/// Messages older than this are rejected.
 pub const MAX_AGE: Duration = Duration::from_secs(10 * 60);
+/// Messages stamped further ahead of this server's clock than this are rejected: Twitch stamps a
+/// message when it sends it, so only clock skew puts a timestamp in the future, and a message
+/// from far ahead would otherwise stay fresh after its id is forgotten (`MESSAGE_ID_TTL`).
+pub const MAX_FUTURE_SKEW: Duration = Duration::from_secs(30);
 
 fn mac(secret: &[u8], message_id: &str, timestamp: &str, body: &[u8]) -> Hmac<Sha256> {
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret)
@@ -47,12 +51,17 @@ pub fn signature_matches(
         .is_ok()
 }
 
-/// Whether a message sent at `sent` is within `max_age` of `now` (either direction, for clock skew).
+/// Whether a message sent at `sent` is at most `max_age` old at `now`, and at most
+/// [`MAX_FUTURE_SKEW`] ahead of it.
 pub fn is_fresh(sent: DateTime<Utc>, now: DateTime<Utc>, max_age: Duration) -> bool {
-    let Ok(max) = chrono::Duration::from_std(max_age) else {
+    let (Ok(max), Ok(skew)) = (
+        chrono::Duration::from_std(max_age),
+        chrono::Duration::from_std(MAX_FUTURE_SKEW),
+    ) else {
         return true;
     };
-    (now - sent).abs() <= max
+    let age = now - sent;
+    age <= max && age >= -skew
 }
 
 #[cfg(test)]
@@ -179,5 +188,21 @@ mod tests {
             !is_fresh(vector_time, now, MAX_AGE),
             "the 2019 vector is stale"
         );
+    }
+
+    #[test]
+    fn timestamps_from_the_future_are_refused_beyond_a_little_skew() {
+        let now: DateTime<Utc> = "2024-05-01T12:00:00Z".parse().unwrap();
+        let secs = chrono::Duration::seconds;
+        assert!(is_fresh(now + secs(30), now, MAX_AGE));
+        assert!(!is_fresh(now + secs(31), now, MAX_AGE));
+        assert!(!is_fresh(now + secs(9 * 60), now, MAX_AGE));
+    }
+
+    #[test]
+    fn message_ids_are_remembered_for_longer_than_any_message_stays_fresh() {
+        let fresh_for = MAX_AGE + MAX_FUTURE_SKEW;
+        assert!(crate::eventsub::MESSAGE_ID_TTL > fresh_for);
+        assert!(app::ssr::store::INBOX_RETENTION > fresh_for);
     }
 }

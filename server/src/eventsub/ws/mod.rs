@@ -7,6 +7,7 @@
 
 mod intake_queue;
 pub mod machine;
+pub(crate) mod reconnect_url;
 mod session;
 mod socket;
 

@@ -256,6 +256,14 @@ async fn read(
                 let Some(WsKind::Reconnect { url }) = message.map(|m| m.kind) else {
                     continue;
                 };
+                if !super::reconnect_url::allowed(&ctx.url, &url) {
+                    tracing::warn!(
+                        reconnect_url = %url,
+                        "refused a session_reconnect URL that is not Twitch's; connecting anew"
+                    );
+                    current.close().await;
+                    return lost("refused reconnect_url".to_owned(), connected);
+                }
                 report.state(EventSubConnection::Reconnecting);
                 tracing::info!("session_reconnect: opening the new connection");
                 let timeout = options.welcome_timeout;

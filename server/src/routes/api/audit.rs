@@ -126,10 +126,10 @@ fn csv_line<'a>(fields: impl Iterator<Item = Cow<'a, str>>) -> String {
 }
 
 /// One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, with quotes doubled.
-/// A field starting with `=`, `+`, `-`, `@` or a tab gets a leading `'`, so a spreadsheet shows a
-/// viewer-chosen text instead of running it as a formula.
+/// A field starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so a
+/// spreadsheet shows a viewer-chosen text instead of running it as a formula.
 pub fn csv_field(value: &str) -> Cow<'_, str> {
-    let formula = value.starts_with(['=', '+', '-', '@', '\t']);
+    let formula = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let quote = value.contains([',', '"', '\r', '\n']);
     if !formula && !quote {
         return Cow::Borrowed(value);
@@ -177,6 +177,8 @@ mod tests {
         assert_eq!(csv_field("=1+1"), "'=1+1");
         assert_eq!(csv_field("@cmd"), "'@cmd");
         assert_eq!(csv_field("=a,b"), "\"'=a,b\"");
+        assert_eq!(csv_field("\tx"), "'\tx");
+        assert_eq!(csv_field("\r=1+1"), "\"'\r=1+1\"");
     }
 
     #[test]

@@ -99,14 +99,15 @@ async fn forged_requests_with_the_login_cookie_are_refused_and_change_nothing() 
 
 #[tokio::test]
 async fn requests_not_authorised_by_the_cookie_are_not_checked() {
-    let server = TestServer::start_with(&[("CRON_SECRET", "cron-secret-value")]).await;
+    let server =
+        TestServer::start_with(&[("CRON_SECRET", "cron-secret-value-of-32-characters")]).await;
     let browser = TestServer::browser();
     log_in(&server, &browser).await;
     // The scheduler's bearer token authorises it, even if a cookie came along.
     let reply = send(from_evil_site(
         browser
             .post(server.url("/api/cron/remove-expired-vips"))
-            .bearer_auth("cron-secret-value"),
+            .bearer_auth("cron-secret-value-of-32-characters"),
     ))
     .await;
     assert_eq!(reply.status, 200, "{}", reply.body);

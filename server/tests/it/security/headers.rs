@@ -105,8 +105,8 @@ async fn json_and_files_may_load_nothing_and_the_cookie_is_http_only_and_lax() {
         Some("default-src 'none'; frame-ancestors 'none'")
     );
     let reply = send(server.http.get(server.url("/api/auth/login"))).await;
-    let cookie = reply.header("set-cookie").expect("a login session");
-    assert!(cookie.starts_with("vip_session="), "{cookie}");
+    let cookie = reply.header("set-cookie").expect("the login's state");
+    assert!(cookie.starts_with("vip_oauth_state="), "{cookie}");
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
@@ -128,8 +128,9 @@ async fn https_deployments_get_hsts_secure_cookies_and_upgraded_loads() {
         reply.header("strict-transport-security"),
         Some("max-age=31536000")
     );
-    let cookie = reply.header("set-cookie").expect("a login session");
-    for attribute in ["Secure", "HttpOnly", "SameSite=Lax"] {
+    let cookie = reply.header("set-cookie").expect("the login's state");
+    assert!(cookie.starts_with("__Host-vip_oauth_state="), "{cookie}");
+    for attribute in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
         assert!(cookie.contains(attribute), "{attribute}: {cookie}");
     }
     let page = send(server.http.get(server.url("/"))).await;
