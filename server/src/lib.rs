@@ -113,7 +113,7 @@ pub async fn run(
             live: SseState {
                 hub: live.clone(),
                 store: storage.store.clone(),
-                twitch: twitch.api.clone(),
+                moderators: engine.moderators().clone(),
                 cancel: cancel.clone(),
             },
         },

@@ -7,6 +7,10 @@ mod common;
 mod csrf;
 #[path = "security/headers.rs"]
 mod headers;
+#[path = "security/moderator_cache.rs"]
+mod moderator_cache;
+#[path = "security/moderator_permissions.rs"]
+mod moderator_permissions;
 #[path = "security/ownership.rs"]
 mod ownership;
 #[path = "security/rate_limits.rs"]

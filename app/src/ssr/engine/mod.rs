@@ -49,6 +49,7 @@ pub use sync::{CatchUpReport, SyncReport};
 
 use super::accounts::{mark_needs_reauth, new_id};
 use super::live::LiveBus;
+use super::moderators::ModeratorCache;
 use super::notify::{Notice, NoticeKind, Notifier};
 use super::twitch::{AddVipError, RedemptionStatus, RewardError, TwitchApi, TwitchError};
 use super::{Store, StoreError};
@@ -113,6 +114,8 @@ pub struct Engine {
     in_flight: attempts::InFlight,
     /// Announces grants, extensions, refunds and expiries where a channel asks for it (Discord).
     notifier: Option<Arc<dyn Notifier>>,
+    /// Who moderates each channel, for access checks; moderator events forget a channel's list.
+    moderators: Arc<ModeratorCache>,
 }
 
 impl Engine {
@@ -126,7 +129,6 @@ impl Engine {
     ) -> Self {
         Self {
             store,
-            twitch,
             live,
             clock,
             retry: RetryPolicy::default(),
@@ -136,6 +138,8 @@ impl Engine {
             adding: Mutex::new(HashMap::new()),
             in_flight: attempts::InFlight::default(),
             notifier: None,
+            moderators: Arc::new(ModeratorCache::new(twitch.clone())),
+            twitch,
         }
     }
 
@@ -185,6 +189,11 @@ impl Engine {
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    /// Who moderates each channel, for access checks.
+    pub fn moderators(&self) -> &Arc<ModeratorCache> {
+        &self.moderators
     }
 
     fn now(&self) -> DateTime<Utc> {
