@@ -61,6 +61,9 @@ pub async fn run(
         "store ready"
     );
     let (twitch_config, demo) = twitch_config(&config, &listener)?;
+    if let Some(demo) = &demo {
+        demo::only_demo_channels(&demo.sim, storage.store.as_ref()).await?;
+    }
     let twitch = twitch::connect(
         &twitch_config,
         storage.store.clone(),

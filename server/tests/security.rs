@@ -5,6 +5,8 @@
 mod common;
 #[path = "security/csrf.rs"]
 mod csrf;
+#[path = "security/demo_mode.rs"]
+mod demo_mode;
 #[path = "security/headers.rs"]
 mod headers;
 #[path = "security/moderator_cache.rs"]

@@ -110,7 +110,7 @@ pub fn router(parts: Parts) -> Router {
         router = router.merge(crate::eventsub::webhook::router(webhook));
     }
     if let Some(demo) = demo {
-        router = router.nest(demo::MOUNT, demo.sim.router());
+        router = router.nest(demo::MOUNT, demo.router());
     }
     router.layer(sessions).layer(CompressionLayer::new())
 }

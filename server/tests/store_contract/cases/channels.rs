@@ -28,6 +28,7 @@ fn custom_settings() -> Settings {
         waitlist_max_wait: VipDuration::from_secs(600).unwrap(),
         chat_enabled: false,
         moderators_can_manage: true,
+        moderators_read_log: true,
         public_page: true,
         discord_webhook_url: Some("https://discord.test/hook".into()),
         ..Settings::default()
