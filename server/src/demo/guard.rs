@@ -26,7 +26,10 @@ pub async fn control_from_loopback(request: Request, next: Next) -> Response {
     if allowed(request.uri().path(), peer) {
         next.run(request).await
     } else {
-        tracing::warn!(?peer, "demo control API refused to a caller not on this machine");
+        tracing::warn!(
+            ?peer,
+            "demo control API refused to a caller not on this machine"
+        );
         StatusCode::NOT_FOUND.into_response()
     }
 }

@@ -16,13 +16,16 @@ const DEMO_SECRET: &str = "simdemosecret0000000000000000";
 async fn the_demo_login_redirects_to_this_server_only() {
     let server = TestServer::start_with(&[("DEMO_REDEEM_EVERY_SECS", "86400")]).await;
     let authorize = |redirect: &str| {
-        server.http.get(server.url("/twitch-sim/oauth2/authorize")).query(&[
-            ("client_id", DEMO_CLIENT),
-            ("redirect_uri", redirect),
-            ("response_type", "code"),
-            ("scope", "channel:manage:vips"),
-            ("state", "s"),
-        ])
+        server
+            .http
+            .get(server.url("/twitch-sim/oauth2/authorize"))
+            .query(&[
+                ("client_id", DEMO_CLIENT),
+                ("redirect_uri", redirect),
+                ("response_type", "code"),
+                ("scope", "channel:manage:vips"),
+                ("state", "s"),
+            ])
     };
     let reply = send(authorize("https://evil.example/steal")).await;
     assert_eq!(reply.status, 400, "{:?} {}", reply.headers, reply.body);
@@ -37,11 +40,16 @@ async fn the_demo_login_redirects_to_this_server_only() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_never_posts_to_a_callback_a_caller_names() {
     let server = TestServer::start_with(&[("DEMO_REDEEM_EVERY_SECS", "86400")]).await;
-    let token = send(server.http.post(server.url("/twitch-sim/oauth2/token")).form(&[
-        ("client_id", DEMO_CLIENT),
-        ("client_secret", DEMO_SECRET),
-        ("grant_type", "client_credentials"),
-    ]))
+    let token = send(
+        server
+            .http
+            .post(server.url("/twitch-sim/oauth2/token"))
+            .form(&[
+                ("client_id", DEMO_CLIENT),
+                ("client_secret", DEMO_SECRET),
+                ("grant_type", "client_credentials"),
+            ]),
+    )
     .await;
     assert_eq!(token.status, 200, "{}", token.body);
     let token = token.json()["access_token"].as_str().unwrap().to_owned();

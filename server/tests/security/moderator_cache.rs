@@ -21,7 +21,10 @@ pub struct Stage {
 impl Stage {
     pub async fn start() -> Self {
         let sim = Simulator::new();
-        sim.clone().serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+        sim.clone()
+            .serve("127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
         sim.seed_demo();
         let (client_id, client_secret) = sim.register_client();
         let (api, auth, ws) = (sim.helix_url(), sim.oauth_url(), sim.ws_url());
@@ -104,24 +107,32 @@ async fn a_stranger_asking_again_and_again_costs_the_streamer_one_helix_call() {
         .set_moderator("demo_streamer", "nosy_neighbour", true)
         .unwrap();
     let url = stage.server.url(&format!("/api/vip?channel={channel}"));
-    eventually("the new moderator is let in", Duration::from_secs(30), || async {
-        (send(stranger.get(&url)).await.status == 200).then_some(())
-    })
+    eventually(
+        "the new moderator is let in",
+        Duration::from_secs(30),
+        || async { (send(stranger.get(&url)).await.status == 200).then_some(()) },
+    )
     .await;
     stage.moderator_calls();
     for _ in 0..3 {
         assert_eq!(send(stranger.get(&url)).await.status, 200);
     }
-    assert_eq!(stage.moderator_calls(), 0, "the moderator's list is cached too");
+    assert_eq!(
+        stage.moderator_calls(),
+        0,
+        "the moderator's list is cached too"
+    );
 
     // Twitch says they are no longer a moderator: their access ends with the event.
     stage
         .sim
         .set_moderator("demo_streamer", "nosy_neighbour", false)
         .unwrap();
-    eventually("the removed moderator is refused", Duration::from_secs(30), || async {
-        (send(stranger.get(&url)).await.status == 403).then_some(())
-    })
+    eventually(
+        "the removed moderator is refused",
+        Duration::from_secs(30),
+        || async { (send(stranger.get(&url)).await.status == 403).then_some(()) },
+    )
     .await;
     stage.server.stop().await.unwrap();
 }

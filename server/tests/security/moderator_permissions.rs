@@ -64,7 +64,8 @@ async fn managing_vips_grants_neither_rewards_nor_the_log() {
     assert_eq!(reply.status, 200, "VIPs are granted: {}", reply.body);
     let reply = create_reward(&server, &moderator, &channel).await;
     assert_eq!(reply.status, 403, "rewards are not: {}", reply.body);
-    let reply = send(moderator.get(server.url(&format!("/api/channel-points?channel={channel}")))).await;
+    let reply =
+        send(moderator.get(server.url(&format!("/api/channel-points?channel={channel}")))).await;
     assert_eq!(reply.status, 403, "{}", reply.body);
     let reply = read_log(&server, &moderator, &channel).await;
     assert_eq!(reply.status, 403, "the log is not: {}", reply.body);
@@ -101,10 +102,17 @@ async fn each_permission_is_granted_on_its_own_and_settings_stay_the_streamers()
         .collect();
     assert!(actions.iter().any(|a| a == "reward_created"), "{actions:?}");
     for hidden in ["settings_changed", "login", "api_token_created"] {
-        assert!(!actions.iter().any(|a| a == hidden), "{hidden} shown: {actions:?}");
+        assert!(
+            !actions.iter().any(|a| a == hidden),
+            "{hidden} shown: {actions:?}"
+        );
     }
     let own = send(owner.get(server.url("/api/audit-log?limit=200"))).await;
-    assert!(own.body.contains("settings_changed"), "the streamer sees all: {}", own.body);
+    assert!(
+        own.body.contains("settings_changed"),
+        "the streamer sees all: {}",
+        own.body
+    );
     let reply = read_log_filtered(&server, &moderator, &channel, "settings_changed").await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(reply.json()["entries"], json!([]), "{}", reply.body);
@@ -118,7 +126,11 @@ async fn each_permission_is_granted_on_its_own_and_settings_stay_the_streamers()
         )
         .await,
     ] {
-        assert_eq!(reply.status, 403, "settings stay the streamer's: {}", reply.body);
+        assert_eq!(
+            reply.status, 403,
+            "settings stay the streamer's: {}",
+            reply.body
+        );
     }
     server.stop().await.unwrap();
 }
@@ -129,8 +141,6 @@ async fn read_log_filtered(
     channel: &str,
     action: &str,
 ) -> Reply {
-    send(moderator.get(server.url(&format!(
-        "/api/audit-log?channel={channel}&action={action}"
-    ))))
-    .await
+    send(moderator.get(server.url(&format!("/api/audit-log?channel={channel}&action={action}"))))
+        .await
 }

@@ -46,8 +46,13 @@ impl FirestoreStore {
                     login_lower: released.clone(),
                     login: released,
                 };
-                self.patch_doc(CHANNELS, &key(&[&holder.id]), &["login", "login_lower"], &patch)
-                    .await?;
+                self.patch_doc(
+                    CHANNELS,
+                    &key(&[&holder.id]),
+                    &["login", "login_lower"],
+                    &patch,
+                )
+                .await?;
             }
         }
         let doc = ChannelDoc::from(channel);
