@@ -34,5 +34,8 @@ ENV LEPTOS_SITE_ROOT=/app/site \
     LEPTOS_OUTPUT_NAME=vip-manager \
     LOG_FORMAT=json \
     PORT=8080
+# Never a demo by accident: without Twitch credentials the server refuses to start.
+# `docker run -e DEMO=1 -e DEMO_LISTEN_PUBLIC=1 …` runs the demo on purpose.
+ENV DEMO=0
 EXPOSE 8080
 CMD ["/app/server"]

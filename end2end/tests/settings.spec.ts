@@ -31,6 +31,9 @@ test("the default duration and stacking rule persist after a reload", async ({ p
   await page.locator("#default-amount").fill(amount);
   await page.locator("#default-amount-unit").selectOption(unit);
   await page.getByLabel(rule, { exact: true }).check();
+  // Moderators' permissions are granted one by one: each project sets them the other way round.
+  await page.locator("#moderators-manage-rewards").setChecked(javaScriptEnabled);
+  await page.locator("#moderators-read-log").setChecked(!javaScriptEnabled);
 
   if (javaScriptEnabled) {
     // The chat preview follows what is typed, rendered by the engine's own template function.
@@ -46,6 +49,8 @@ test("the default duration and stacking rule persist after a reload", async ({ p
   await expect(page.locator("#default-amount")).toHaveValue(amount);
   await expect(page.locator("#default-amount-unit")).toHaveValue(unit);
   await expect(page.getByLabel(rule, { exact: true })).toBeChecked();
+  await expect(page.locator("#moderators-manage-rewards")).toBeChecked({ checked: javaScriptEnabled });
+  await expect(page.locator("#moderators-read-log")).toBeChecked({ checked: !javaScriptEnabled });
   if (javaScriptEnabled) {
     await expect(page.locator('[data-preview="chat-granted"]')).toHaveText("Welcome CoolViewer42: VIP for 5 h!");
   }

@@ -2,6 +2,13 @@
 //! EventSub) mounted under `/twitch-sim`, seeded with a demo streamer, a moderator and viewers, so a
 //! newcomer can try every feature without credentials. The rest of the server talks to it exactly
 //! as it talks to Twitch: over HTTP and WebSocket, through the configured base URLs.
+//!
+//! Demo mode is for one person trying the app on their own machine: it listens on loopback unless
+//! told otherwise (see the configuration), its OAuth client sends browsers back to this server only,
+//! its simulator creates no webhook subscriptions (nothing is POSTed where a caller names), its
+//! control API answers this machine only, and it refuses a database with real channels ([`guard`]).
+
+mod guard;
 
 use std::time::Duration;
 
@@ -13,6 +20,8 @@ use app::ssr::ServerContext;
 use rand::Rng;
 use tokio_util::sync::CancellationToken;
 use twitch_sim::{DemoSeed, Simulator};
+
+pub use guard::only_demo_channels;
 
 use crate::config::{EventSubTransport, TwitchConfig, TwitchCredentials};
 
@@ -28,10 +37,20 @@ pub struct Demo {
 impl Demo {
     /// Seeds a simulator and points `twitch` at it (under `PUBLIC_URL` + [`MOUNT`]).
     pub fn prepare(twitch: &mut TwitchConfig) -> Self {
-        let sim = Simulator::new();
+        let sim = Simulator::with_config(twitch_sim::Config {
+            allow_loopback_http_webhooks: false,
+            webhook_transport: false,
+            ..twitch_sim::Config::default()
+        });
         let base = format!("{}{MOUNT}", twitch.public_url);
         sim.set_base_url(&base);
         let seed = sim.seed_demo();
+        // The demo client's secret is public: it may send browsers back to this server only.
+        sim.add_client(
+            &seed.client_id,
+            &seed.client_secret,
+            &[twitch.redirect_uri().as_str()],
+        );
         twitch.credentials = Some(TwitchCredentials {
             client_id: seed.client_id.clone(),
             client_secret: seed.client_secret.clone().into(),
@@ -45,6 +64,13 @@ impl Demo {
             "demo mode: simulated Twitch at {base}; logging in approves as the demo streamer"
         );
         Self { sim, seed }
+    }
+
+    /// The simulator's routes, to mount under [`MOUNT`], with its control API kept to this machine.
+    pub fn router(&self) -> axum::Router {
+        self.sim
+            .router()
+            .layer(axum::middleware::from_fn(guard::control_from_loopback))
     }
 }
 

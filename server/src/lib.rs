@@ -63,6 +63,9 @@ pub async fn run(
         "store ready"
     );
     let (twitch_config, demo) = twitch_config(&config, &listener)?;
+    if let Some(demo) = &demo {
+        demo::only_demo_channels(&demo.sim, storage.store.as_ref()).await?;
+    }
     let twitch = twitch::connect(
         &twitch_config,
         storage.store.clone(),
@@ -115,7 +118,7 @@ pub async fn run(
             live: SseState {
                 hub: live.clone(),
                 store: storage.store.clone(),
-                twitch: twitch.api.clone(),
+                moderators: engine.moderators().clone(),
                 cancel: cancel.clone(),
             },
         },

@@ -2,11 +2,9 @@
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let mut config = server::config::Config::from_env()?;
     // `--demo`: run against the bundled simulated Twitch even when credentials are configured.
-    if std::env::args().skip(1).any(|a| a == "--demo") {
-        config.twitch.credentials = None;
-    }
+    let demo = std::env::args().skip(1).any(|a| a == "--demo");
+    let config = server::config::Config::from_env_asking_demo(demo)?;
     server::telemetry::init(config.log_format);
     if let Err(e) = serve(config).await {
         // Logged once, as an entry Error Reporting picks up, rather than printed by `main`.

@@ -47,6 +47,8 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
         chat_enabled,
         chat,
         moderators_can_manage,
+        moderators_manage_rewards,
+        moderators_read_log,
         public_page,
         grant_rules,
         chat_commands,
@@ -135,6 +137,8 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
                 <legend class=LEGEND>"Access and sharing"</legend>
                 <div class="clear-left space-y-4">
                     <Checkbox name="form[moderators_can_manage]" id="moderators-can-manage" label="Moderators may manage VIPs" checked=moderators_can_manage hint="Your moderators can grant, extend and revoke from their own login." />
+                    <Checkbox name="form[moderators_manage_rewards]" id="moderators-manage-rewards" label="Moderators may manage rewards" checked=moderators_manage_rewards hint="Your moderators can create, edit and delete the VIP rewards, including their cost." />
+                    <Checkbox name="form[moderators_read_log]" id="moderators-read-log" label="Moderators may read the activity log" checked=moderators_read_log hint="Without settings changes, logins and API tokens, which only you see." />
                     <Checkbox name="form[public_page]" id="public-page" label="Public VIP page" checked=public_page hint="Anyone can see who is VIP and how long each has left." />
                     <label class="flex flex-col gap-1 text-sm">
                         <span class="text-zinc-300">"Discord webhook"</span>

@@ -66,7 +66,15 @@ pub struct Settings {
     pub waitlist_max_wait: VipDuration,
     pub chat_enabled: bool,
     pub chat: ChatTemplates,
+    /// Moderators may list, grant, extend and revoke VIPs.
     pub moderators_can_manage: bool,
+    /// Moderators may create, edit and delete rewards. Absent (off) in settings stored before it.
+    #[serde(default)]
+    pub moderators_manage_rewards: bool,
+    /// Moderators may read the activity log, without settings changes, logins and API tokens.
+    /// Absent (off) in settings stored before it.
+    #[serde(default)]
+    pub moderators_read_log: bool,
     pub public_page: bool,
     /// Where grants, extensions, refunds and expiries are announced (a Discord webhook). A secret:
     /// never logged, never shown back in full.
@@ -108,6 +116,8 @@ impl Default for Settings {
             chat_enabled: true,
             chat: ChatTemplates::default(),
             moderators_can_manage: false,
+            moderators_manage_rewards: false,
+            moderators_read_log: false,
             public_page: false,
             discord_webhook_url: None,
             grant_rules: GrantRules::default(),
@@ -300,5 +310,25 @@ mod tests {
         };
         let round: Settings = serde_json::from_str(&serde_json::to_string(&on).unwrap()).unwrap();
         assert_eq!(round, on);
+    }
+}
+
+#[cfg(test)]
+mod moderator_permission_tests {
+    use super::Settings;
+
+    #[test]
+    fn settings_stored_before_the_split_moderator_permissions_keep_their_meaning() {
+        let mut stored = serde_json::to_value(Settings {
+            moderators_can_manage: true,
+            ..Settings::default()
+        })
+        .unwrap();
+        let fields = stored.as_object_mut().unwrap();
+        fields.remove("moderators_manage_rewards");
+        fields.remove("moderators_read_log");
+        let loaded: Settings = serde_json::from_value(stored).unwrap();
+        assert!(loaded.moderators_can_manage);
+        assert!(!loaded.moderators_manage_rewards && !loaded.moderators_read_log);
     }
 }

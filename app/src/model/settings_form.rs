@@ -26,6 +26,8 @@ pub struct SettingsForm {
     pub chat_expired: String,
     pub chat_refunded: String,
     pub moderators_can_manage: Option<String>,
+    pub moderators_manage_rewards: Option<String>,
+    pub moderators_read_log: Option<String>,
     pub public_page: Option<String>,
     /// Blank keeps the stored webhook (the page never shows it back in full).
     #[serde(default)]
@@ -196,6 +198,8 @@ impl SettingsForm {
                     .map_or_else(|| current.chat.warning.clone(), |t| t.trim().to_owned()),
             },
             moderators_can_manage: self.moderators_can_manage.is_some(),
+            moderators_manage_rewards: self.moderators_manage_rewards.is_some(),
+            moderators_read_log: self.moderators_read_log.is_some(),
             public_page: self.public_page.is_some(),
             discord_webhook_url,
             grant_rules: self.grant_rules()?,
@@ -288,6 +292,7 @@ mod tests {
             chat_expired: "x".into(),
             chat_refunded: "r".into(),
             moderators_can_manage: Some("on".into()),
+            moderators_read_log: Some("on".into()),
             public_page: None,
             discord_webhook_url: "  ".into(),
             bits_enabled: Some("on".into()),
@@ -312,6 +317,7 @@ mod tests {
         assert_eq!(s.slots_full, SlotsFullPolicy::Waitlist);
         assert_eq!(s.waitlist_max_wait.as_secs(), 1_800);
         assert!(s.chat_enabled && s.moderators_can_manage && !s.public_page);
+        assert!(s.moderators_read_log && !s.moderators_manage_rewards);
         assert_eq!(s.chat.granted, "{viewer} is VIP");
         assert_eq!(
             s.discord_webhook_url, current.discord_webhook_url,

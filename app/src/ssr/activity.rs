@@ -3,11 +3,12 @@
 //! checked here (the streamer, or a moderator when allowed); the public page needs no login but
 //! shows only channels whose streamer turned it on.
 
-use super::auth::{authorize_caller, Caller};
+use super::auth::{authorize_for, Caller, Permission};
 use super::{internal, ServerContext};
 use crate::error::{AppError, Refusal};
 use crate::model::{
-    ActivityRequest, AuditPage, AuditQuery, ChannelId, PublicChannel, PublicVip, ViewerFilter,
+    ActivityRequest, Actor, AuditAction, AuditPage, AuditQuery, ChannelId, PublicChannel,
+    PublicVip, ViewerFilter,
 };
 
 /// A checked request for one channel, ready to page through: the viewer filter is resolved to a
@@ -19,13 +20,27 @@ pub struct AuditReader {
     query: AuditQuery,
     /// No more pages: the last one was read, or the viewer login belongs to no Twitch user.
     done: bool,
+    /// The reader is a moderator: entries that are the streamer's alone are left out.
+    moderator: bool,
+}
+
+/// Entries only the streamer sees: settings changes (with their diffs), logins (with the scopes
+/// granted) and API tokens (with their names).
+pub fn streamer_only(action: AuditAction) -> bool {
+    matches!(
+        action,
+        AuditAction::SettingsChanged
+            | AuditAction::Login
+            | AuditAction::ApiTokenCreated
+            | AuditAction::ApiTokenRevoked
+    )
 }
 
 impl AuditReader {
     /// Checks that `caller` may read `channel`'s log and resolves the viewer filter.
     ///
     /// # Errors
-    /// Access errors from [`authorize_caller`]; [`Refusal::TwitchUnavailable`] when a login cannot be
+    /// Access errors from [`authorize_for`]; [`Refusal::TwitchUnavailable`] when a login cannot be
     /// looked up.
     pub async fn open(
         ctx: &ServerContext,
@@ -33,7 +48,8 @@ impl AuditReader {
         channel: &ChannelId,
         request: ActivityRequest,
     ) -> Result<Self, AppError> {
-        authorize_caller(ctx, caller, channel).await?;
+        let access = authorize_for(ctx, caller, channel, Permission::ReadLog).await?;
+        let moderator = !matches!(access.actor, Actor::Streamer { .. });
         let (viewer_id, done) = match request.viewer {
             None => (None, false),
             Some(ViewerFilter::Id(id)) => (Some(id), false),
@@ -58,6 +74,7 @@ impl AuditReader {
                 limit: request.limit,
             },
             done,
+            moderator,
         })
     }
 
@@ -72,12 +89,15 @@ impl AuditReader {
                 next: None,
             });
         }
-        let page = self
+        let mut page = self
             .ctx
             .store()
             .audit_page(&self.channel, &self.query)
             .await
             .map_err(|e| internal("reading the activity log", &e))?;
+        if self.moderator {
+            page.entries.retain(|e| !streamer_only(e.action));
+        }
         self.done = page.next.is_none();
         self.query.before.clone_from(&page.next);
         Ok(page)

@@ -1,13 +1,38 @@
-//! Who is asking, and may they manage this channel? Every server function and REST handler that
+//! Who is asking, and may they do this to this channel? Every server function and REST handler that
 //! touches a channel goes through [`authorize`]: the channel is the caller's own, or the caller is
-//! one of its moderators and the streamer allows moderators to manage VIPs. Ownership is never taken
-//! from the request body.
+//! one of its moderators and the streamer granted moderators that [`Permission`]. Ownership is
+//! never taken from the request body. Whether someone moderates a channel comes from the
+//! [`ModeratorCache`], and Twitch is asked only when the streamer granted moderators the permission.
 
 use tower_sessions::Session;
 
-use super::{twitch::TwitchApi, Store};
+use super::moderators::ModeratorCache;
+use super::Store;
 use crate::error::AppError;
-use crate::model::{Actor, Channel, ChannelId};
+use crate::model::{Actor, Channel, ChannelId, Settings};
+
+/// What a moderator may be allowed to do in a channel, each granted separately by the streamer.
+/// Settings, API tokens and the chat bot are the streamer's alone (see [`authorize_streamer`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// List, grant, extend and revoke VIPs (`moderators_can_manage`).
+    ManageVips,
+    /// List, create, edit and delete rewards (`moderators_manage_rewards`).
+    ManageRewards,
+    /// Read the activity log, without what only the streamer sees (`moderators_read_log`).
+    ReadLog,
+}
+
+impl Permission {
+    /// Whether the channel's settings grant this to its moderators.
+    pub fn granted_by(self, settings: &Settings) -> bool {
+        match self {
+            Self::ManageVips => settings.moderators_can_manage,
+            Self::ManageRewards => settings.moderators_manage_rewards,
+            Self::ReadLog => settings.moderators_read_log,
+        }
+    }
+}
 
 /// The login-session key holding the signed-in Twitch user id.
 pub const SESSION_USER_ID: &str = "user_id";
@@ -76,7 +101,7 @@ pub struct Access {
     pub actor: Actor,
 }
 
-/// Checks that `user_id` may manage `channel_id`.
+/// Checks that `user_id` may do what `permission` covers in `channel_id`.
 ///
 /// # Errors
 /// [`AppError::Forbidden`] for an unknown channel and for anyone but the streamer and (when
@@ -84,10 +109,11 @@ pub struct Access {
 /// [`AppError::Internal`] on store failure.
 pub async fn authorize(
     store: &dyn Store,
-    twitch: &dyn TwitchApi,
+    moderators: &ModeratorCache,
     user_id: &str,
     user_login: &str,
     channel_id: &ChannelId,
+    permission: Permission,
 ) -> Result<Access, AppError> {
     let channel = store
         .channel(channel_id)
@@ -101,14 +127,17 @@ pub async fn authorize(
         };
         return Ok(Access { channel, actor });
     }
-    if !channel.settings.moderators_can_manage {
+    if !permission.granted_by(&channel.settings) {
         return Err(AppError::Forbidden);
     }
-    let moderators = twitch.moderators(channel_id).await.map_err(|e| {
-        tracing::warn!(error = %e, "could not list moderators for an access check");
-        AppError::Forbidden
-    })?;
-    if moderators.iter().any(|m| m.id == user_id) {
+    let is_moderator = moderators
+        .is_moderator(channel_id, user_id)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "could not list moderators for an access check");
+            AppError::Forbidden
+        })?;
+    if is_moderator {
         let actor = Actor::Moderator {
             id: user_id.to_owned(),
             login: user_login.to_owned(),
@@ -119,7 +148,7 @@ pub async fn authorize(
     }
 }
 
-/// [`authorize`] for a [`Caller`], with the server context's store and Twitch client.
+/// [`authorize`] for a [`Caller`] managing VIPs, with the server context's store and moderators.
 ///
 /// # Errors
 /// As [`authorize`].
@@ -128,18 +157,32 @@ pub async fn authorize_caller(
     caller: &Caller,
     channel: &ChannelId,
 ) -> Result<Access, AppError> {
+    authorize_for(ctx, caller, channel, Permission::ManageVips).await
+}
+
+/// [`authorize`] for a [`Caller`], with the server context's store and moderators.
+///
+/// # Errors
+/// As [`authorize`].
+pub async fn authorize_for(
+    ctx: &super::ServerContext,
+    caller: &Caller,
+    channel: &ChannelId,
+    permission: Permission,
+) -> Result<Access, AppError> {
     authorize(
         ctx.store().as_ref(),
-        ctx.twitch().as_ref(),
+        ctx.engine().moderators(),
         &caller.user_id,
         &caller.login,
         channel,
+        permission,
     )
     .await
 }
 
-/// [`authorize_caller`] for what only the channel's streamer may see or change (settings, the
-/// token's scopes): a moderator who may manage VIPs is still refused.
+/// [`authorize_caller`] for what only the channel's streamer may see or change (settings, API
+/// tokens, the token's scopes, the chat bot): a moderator is refused whatever they were granted.
 ///
 /// # Errors
 /// As [`authorize`]; [`AppError::Forbidden`] for anyone but the streamer.
@@ -148,9 +191,21 @@ pub async fn authorize_streamer(
     caller: &Caller,
     channel: &ChannelId,
 ) -> Result<Access, AppError> {
-    let access = authorize_caller(ctx, caller, channel).await?;
-    match access.actor {
-        Actor::Streamer { .. } => Ok(access),
-        _ => Err(AppError::Forbidden),
+    let stored = ctx
+        .store()
+        .channel(channel)
+        .await
+        .map_err(|e| super::internal("reading a channel", &e))?
+        .ok_or(AppError::NotFound)?;
+    if stored.id.as_str() != caller.user_id {
+        return Err(AppError::Forbidden);
     }
+    let actor = Actor::Streamer {
+        id: caller.user_id.clone(),
+        login: stored.login.clone(),
+    };
+    Ok(Access {
+        channel: stored,
+        actor,
+    })
 }

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod events;
 mod http;
 pub mod live;
+pub mod moderators;
 pub mod notify;
 pub mod reward_forms;
 pub mod rewards;

@@ -95,7 +95,10 @@ pub trait Store: InboxStore + Send + Sync + 'static {
 
     // ---- channels --------------------------------------------------------------------------
 
-    /// Creates or fully replaces a channel.
+    /// Creates or fully replaces a channel, keyed by its Twitch user id. Twitch gives a login to one
+    /// user at a time: another channel still holding this login (case-insensitively; its user was
+    /// renamed and the name passed on) gives it up, its login becoming [`released_login`] until its
+    /// user signs in again, so the new owner is never refused and the lookup finds them.
     async fn save_channel(&self, channel: &Channel) -> StoreResult<()>;
     async fn channel(&self, id: &ChannelId) -> StoreResult<Option<Channel>>;
     /// Looks a channel up by its login, case-insensitively.
@@ -291,4 +294,10 @@ pub trait Store: InboxStore + Send + Sync + 'static {
     /// redemption is created, and no other method changes it. Atomic: of any number of racing
     /// calls, on any number of instances, each gets a different count.
     async fn note_redemption_attempt(&self, id: &str) -> StoreResult<Option<u32>>;
+}
+
+/// The login a channel holds after another user took its Twitch name: not a Twitch login (those
+/// are letters, digits and `_`), unique per channel, replaced at that user's next sign-in.
+pub fn released_login(id: &ChannelId) -> String {
+    format!("~{}", id.as_str())
 }

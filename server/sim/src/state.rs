@@ -64,6 +64,10 @@ pub struct Config {
     /// default) plain `http` callbacks on loopback hosts are also accepted so
     /// tests and the demo can receive webhooks locally.
     pub allow_loopback_http_webhooks: bool,
+    /// Whether webhook subscriptions may be created at all (default on, as on Twitch). Off in a
+    /// simulator that strangers can reach (the server's demo mode): it must not POST wherever a
+    /// caller names. Harsher than Twitch, never looser.
+    pub webhook_transport: bool,
     /// `/oauth2/token` with `refresh_token` returns a new refresh token and
     /// invalidates the old one (Twitch "may" do so; the strict default makes
     /// clients persist the returned one).
@@ -88,6 +92,7 @@ impl Default for Config {
             webhook_failure_limit: 5,
             webhook_failure_window: Duration::from_secs(600),
             allow_loopback_http_webhooks: true,
+            webhook_transport: true,
             rotate_refresh_tokens: true,
         }
     }

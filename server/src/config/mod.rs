@@ -8,6 +8,7 @@ use leptos::config::LeptosOptions;
 use secrecy::SecretString;
 
 mod database;
+mod demo;
 mod live;
 mod recovery;
 mod security;
@@ -71,8 +72,21 @@ impl Config {
     /// # Errors
     /// A variable that is set but malformed, named in the message.
     pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_env_asking_demo(false)
+    }
+
+    /// [`Self::from_env`], with `demo` (the `--demo` flag) counting as `DEMO=1`.
+    ///
+    /// # Errors
+    /// As [`Self::from_env`].
+    pub fn from_env_asking_demo(demo: bool) -> anyhow::Result<Self> {
         let _ = dotenvy::dotenv();
-        Self::from_lookup(&|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()))
+        Self::from_lookup(&|key| {
+            if demo && key == "DEMO" {
+                return Some("1".into());
+            }
+            std::env::var(key).ok().filter(|v| !v.trim().is_empty())
+        })
     }
 
     /// Reads configuration through `env` (tests pass a map).
@@ -108,7 +122,8 @@ impl Config {
         if token_key.is_none() && matches!(database, DatabaseUrl::Firestore { .. }) {
             anyhow::bail!("TOKEN_ENCRYPTION_KEY is required with a Firestore DATABASE_URL");
         }
-        let twitch = TwitchConfig::from_lookup(env, site_addr)?;
+        let mut twitch = TwitchConfig::from_lookup(env, site_addr)?;
+        let listen_addr = demo::resolve(env, &mut twitch, listen_addr)?;
         let live = LiveConfig::from_lookup(env, &database)?;
         Ok(Self {
             listen_addr,
@@ -184,7 +199,13 @@ mod tests {
 
     #[test]
     fn port_wins_and_listens_on_all_interfaces() {
-        let c = config(&[("PORT", "8080"), ("LEPTOS_SITE_ADDR", "127.0.0.1:4000")]).unwrap();
+        let c = config(&[
+            ("PORT", "8080"),
+            ("LEPTOS_SITE_ADDR", "127.0.0.1:4000"),
+            ("TWITCH_CLIENT_ID", "abc"),
+            ("TWITCH_CLIENT_SECRET", "shh-secret"),
+        ])
+        .unwrap();
         assert_eq!(c.listen_addr, "0.0.0.0:8080".parse().unwrap());
     }
 

@@ -8,10 +8,10 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::model::ChannelId;
+use app::model::{Actor, ChannelId, LiveKind};
 use app::ssr::api_tokens;
-use app::ssr::auth::{authorize, session_user};
-use app::ssr::twitch::TwitchApi;
+use app::ssr::auth::{authorize, session_user, Permission};
+use app::ssr::moderators::ModeratorCache;
 use app::ssr::Store;
 use app::AppError;
 use axum::extract::{Query, State};
@@ -31,7 +31,7 @@ use super::LiveHub;
 pub struct SseState {
     pub hub: LiveHub,
     pub store: Arc<dyn Store>,
-    pub twitch: Arc<dyn TwitchApi>,
+    pub moderators: Arc<ModeratorCache>,
     pub cancel: CancellationToken,
 }
 
@@ -67,27 +67,34 @@ pub async fn stream(
         Err(e) => return e.into_response(),
     };
     let channel = ChannelId(params.channel.unwrap_or_else(|| user_id.clone()));
-    if let Err(e) = authorize(
+    let moderator = match authorize(
         state.store.as_ref(),
-        state.twitch.as_ref(),
+        &state.moderators,
         &user_id,
         "",
         &channel,
+        Permission::ManageVips,
     )
     .await
     {
-        return e.into_response();
-    }
+        Ok(access) => !matches!(access.actor, Actor::Streamer { .. }),
+        Err(e) => return e.into_response(),
+    };
     let events = state.hub.subscribe(&channel);
     // Tells the browser the stream is open (it reloads what it shows on (re)connect).
     let ready =
         futures_util::stream::once(async { Ok(Event::default().event("ready").data("{}")) });
     let changes = futures_util::stream::unfold(
         (events, state.cancel.clone()),
-        |(mut events, cancel)| async move {
+        move |(mut events, cancel)| async move {
             let event = tokio::select! {
                 () = cancel.cancelled() => return None,
                 next = events.recv() => match next {
+                    // A settings change's diff is the streamer's alone: a moderator learns only
+                    // that one happened.
+                    Ok(frame) if moderator && frame.kind == LiveKind::SettingsChanged.as_str() => {
+                        Event::default().event(frame.kind).data("{}")
+                    }
                     Ok(frame) => Event::default().event(frame.kind).data(&*frame.json),
                     // Fell behind: ask the dashboard to reload rather than miss changes.
                     Err(RecvError::Lagged(_)) => Event::default().event("resync").data("{}"),

@@ -118,7 +118,7 @@ pub fn router(parts: Parts) -> Router {
         router = router.merge(crate::eventsub::webhook::router(webhook));
     }
     if let Some(demo) = demo {
-        router = router.nest(demo::MOUNT, demo.sim.router());
+        router = router.nest(demo::MOUNT, demo.router());
     }
     // The live stream is the one response meant to stay open: it is added after the time limit.
     let live_stream = Router::new()

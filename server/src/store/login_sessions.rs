@@ -1,10 +1,19 @@
 //! The login-session store handed to tower-sessions: the configured backend's own implementation.
+//! Every backend keys a session by [`stored_key`] (a SHA-256 of its id), so whoever reads the
+//! database cannot sign in with what they read. Sessions stored under the clear id before this
+//! are still read, and moved under the hash when they are.
 
 use async_trait::async_trait;
+use sha2::{Digest, Sha256};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Result, SessionStore};
 
 use super::{FirestoreStore, SqliteStore};
+
+/// The key a session is stored under: the hex SHA-256 of its id (never the id itself).
+pub fn stored_key(id: &Id) -> String {
+    hex::encode(Sha256::digest(id.to_string().as_bytes()))
+}
 
 #[derive(Debug, Clone)]
 pub enum LoginSessions {

@@ -5,7 +5,10 @@
 
 mod cloud_run;
 mod csrf;
+mod demo_mode;
 mod headers;
+mod moderator_cache;
+mod moderator_permissions;
 mod ownership;
 mod rate_limits;
 mod secrets;

@@ -55,6 +55,7 @@ pub use warnings::WarningReport;
 
 use super::accounts::{mark_needs_reauth, new_id};
 use super::live::LiveBus;
+use super::moderators::ModeratorCache;
 use super::notify::{Notice, NoticeKind, Notifier};
 use super::twitch::{AddVipError, RedemptionStatus, RewardError, TwitchApi, TwitchError};
 use super::{Store, StoreError};
@@ -121,6 +122,8 @@ pub struct Engine {
     notifier: Option<Arc<dyn Notifier>>,
     /// Replies to chat commands waiting for the chat rate limit, per channel.
     chat_outbox: chat_commands::ChatOutbox,
+    /// Who moderates each channel, for access checks; moderator events forget a channel's list.
+    moderators: Arc<ModeratorCache>,
 }
 
 impl Engine {
@@ -134,7 +137,6 @@ impl Engine {
     ) -> Self {
         Self {
             store,
-            twitch,
             live,
             clock,
             retry: RetryPolicy::default(),
@@ -145,6 +147,8 @@ impl Engine {
             in_flight: attempts::InFlight::default(),
             notifier: None,
             chat_outbox: chat_commands::ChatOutbox::default(),
+            moderators: Arc::new(ModeratorCache::new(twitch.clone())),
+            twitch,
         }
     }
 
@@ -194,6 +198,11 @@ impl Engine {
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    /// Who moderates each channel, for access checks.
+    pub fn moderators(&self) -> &Arc<ModeratorCache> {
+        &self.moderators
     }
 
     fn now(&self) -> DateTime<Utc> {

@@ -201,6 +201,7 @@ impl Engine {
     }
 
     async fn moderator_added(&self, channel: &ChannelId, viewer: &Viewer) -> EngineResult<()> {
+        self.moderators.forget(channel).await;
         let Some(session) = self.store.active_session(channel, &viewer.id).await? else {
             return Ok(());
         };
@@ -215,9 +216,10 @@ impl Engine {
         Ok(())
     }
 
-    /// Moderators' access is checked against Twitch on every request, so it ends by itself; the
-    /// streamer's record says when and why.
+    /// The channel's moderator list is forgotten, so the next access check asks Twitch and the
+    /// removed moderator's access ends; the streamer's record says when and why.
     async fn moderator_removed(&self, channel: &ChannelId, viewer: &Viewer) -> EngineResult<()> {
+        self.moderators.forget(channel).await;
         if self.store.channel(channel).await?.is_none() {
             return Ok(());
         }

@@ -12,7 +12,7 @@ use super::{audit, owned, twitch_error};
 use crate::error::{AppError, Refusal};
 use crate::model::{Actor, AuditAction, AuditEntry, ChannelId, LiveEvent, LiveKind, Reward};
 use crate::ssr::accounts::new_id;
-use crate::ssr::auth::{authorize_caller, Caller};
+use crate::ssr::auth::{authorize_for, Caller, Permission};
 use crate::ssr::engine::{ClearReport, EngineError, RewardRemoval};
 use crate::ssr::twitch::TwitchError;
 use crate::ssr::{internal, ServerContext};
@@ -30,7 +30,7 @@ pub async fn delete(
     channel: &ChannelId,
     reward_id: &str,
 ) -> Result<(), AppError> {
-    let access = authorize_caller(ctx, caller, channel).await?;
+    let access = authorize_for(ctx, caller, channel, Permission::ManageRewards).await?;
     let reward = owned(ctx, channel, reward_id).await?;
     let removal = ctx
         .engine()

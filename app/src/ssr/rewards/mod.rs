@@ -11,7 +11,7 @@ pub use deletion::delete;
 use chrono::Utc;
 
 use super::accounts::new_id;
-use super::auth::{authorize_caller, Caller};
+use super::auth::{authorize_for, Caller, Permission};
 use super::twitch::{RewardError, RewardSpec, TwitchError};
 use super::{internal, ServerContext};
 use crate::error::{AppError, Refusal};
@@ -73,7 +73,7 @@ pub async fn list(
     caller: &Caller,
     channel: &ChannelId,
 ) -> Result<Vec<Reward>, AppError> {
-    authorize_caller(ctx, caller, channel).await?;
+    authorize_for(ctx, caller, channel, Permission::ManageRewards).await?;
     ctx.store()
         .rewards(channel)
         .await
@@ -93,7 +93,7 @@ pub async fn create(
     channel: &ChannelId,
     input: RewardInput,
 ) -> Result<Reward, AppError> {
-    let access = authorize_caller(ctx, caller, channel).await?;
+    let access = authorize_for(ctx, caller, channel, Permission::ManageRewards).await?;
     validate(&input.spec)?;
     match ctx.twitch().create_reward(channel, &input.spec).await {
         Ok(id) => {
@@ -119,7 +119,7 @@ pub async fn update(
     reward_id: &str,
     input: RewardInput,
 ) -> Result<Reward, AppError> {
-    let access = authorize_caller(ctx, caller, channel).await?;
+    let access = authorize_for(ctx, caller, channel, Permission::ManageRewards).await?;
     validate(&input.spec)?;
     owned(ctx, channel, reward_id).await?;
     match ctx

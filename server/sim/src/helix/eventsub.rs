@@ -201,6 +201,11 @@ pub async fn create_subscription(
                 )
             }
             "webhook" => {
+                if !w.config.webhook_transport {
+                    return Err(ApiError::bad_request(
+                        "transport.method webhook is not available on this simulator",
+                    ));
+                }
                 caller.app().map_err(|_| {
                     ApiError::unauthorized("webhook transport requires an app access token")
                 })?;

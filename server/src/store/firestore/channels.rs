@@ -1,6 +1,7 @@
 //! Channels (`channels/{id}`), sealed tokens (`tokens/{user id}`) and rewards (`rewards/{id}`).
 
 use app::model::{Channel, ChannelId, Reward, Settings};
+use app::ssr::store::released_login;
 use app::ssr::{SealedTokens, StoreError, StoreResult};
 use serde::{Deserialize, Serialize};
 
@@ -14,12 +15,46 @@ struct SettingsPatch {
 }
 
 #[derive(Serialize, Deserialize)]
+struct LoginPatch {
+    login: String,
+    login_lower: String,
+}
+
+#[derive(Serialize, Deserialize)]
 struct ReauthPatch {
     needs_reauth: bool,
 }
 
 impl FirestoreStore {
     pub(super) async fn save_channel_doc(&self, channel: &Channel) -> StoreResult<()> {
+        // A renamed user's old channel gives the name up (see `Store::save_channel`).
+        let lower = channel.login.to_lowercase();
+        let holders = self
+            .db
+            .fluent()
+            .select()
+            .from(CHANNELS)
+            .filter(|q| q.for_all([q.field("login_lower").eq(lower.as_str())]))
+            .query()
+            .await
+            .map_err(backend)?;
+        for holder in &holders {
+            let holder: ChannelDoc = decode(holder)?;
+            if holder.id != channel.id.0 {
+                let released = released_login(&ChannelId(holder.id.clone()));
+                let patch = LoginPatch {
+                    login_lower: released.clone(),
+                    login: released,
+                };
+                self.patch_doc(
+                    CHANNELS,
+                    &key(&[&holder.id]),
+                    &["login", "login_lower"],
+                    &patch,
+                )
+                .await?;
+            }
+        }
         let doc = ChannelDoc::from(channel);
         self.set_doc(CHANNELS, &key(&[&channel.id.0]), &doc).await
     }

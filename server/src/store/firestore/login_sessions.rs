@@ -1,5 +1,8 @@
-//! Login sessions for tower-sessions (`login_sessions/{session id}`): the record as JSON, plus
-//! its expiry as a timestamp (for a Firestore TTL policy). An expired record is never loaded.
+//! Login sessions for tower-sessions (`login_sessions/{hash of the session id}`, see
+//! [`stored_key`]): the session's data as JSON (never its id), plus its expiry as a timestamp (for a
+//! Firestore TTL policy). An expired record is never loaded. A document stored under the clear id
+//! (before ids were hashed, with the whole record as `record_json`) is still read, and moved under
+//! the hash when it is.
 
 use async_trait::async_trait;
 use firestore::FirestoreTimestamp;
@@ -11,14 +14,22 @@ use tower_sessions::SessionStore;
 
 use super::support::{key, LOGIN_SESSIONS};
 use super::FirestoreStore;
+use crate::store::login_sessions::stored_key;
 
 /// Fresh ids tried when a generated session id is already taken.
 const CREATE_ATTEMPTS: usize = 5;
 
 #[derive(Serialize, Deserialize)]
 struct LoginSessionDoc {
-    record_json: String,
+    /// The session's data (`Record::data`) as JSON.
+    data_json: String,
     expires_at: FirestoreTimestamp,
+}
+
+/// A document written before session ids were hashed: the whole record, id included.
+#[derive(Serialize, Deserialize)]
+struct ClearIdDoc {
+    record_json: String,
 }
 
 impl LoginSessionDoc {
@@ -29,13 +40,29 @@ impl LoginSessionDoc {
             .and_then(|us| firestore::jiff::Timestamp::from_microsecond(us).ok())
             .ok_or_else(|| Error::Encode("session expiry is out of range".into()))?;
         Ok(Self {
-            record_json: serde_json::to_string(record).map_err(|e| Error::Encode(e.to_string()))?,
+            data_json: serde_json::to_string(&record.data)
+                .map_err(|e| Error::Encode(e.to_string()))?,
             expires_at: FirestoreTimestamp(expires_at),
+        })
+    }
+
+    fn record(self, id: &Id) -> Result<Record> {
+        let nanos = i128::from(self.expires_at.0.as_microsecond()) * 1_000;
+        Ok(Record {
+            id: *id,
+            data: serde_json::from_str(&self.data_json)
+                .map_err(|e| Error::Decode(e.to_string()))?,
+            expiry_date: OffsetDateTime::from_unix_timestamp_nanos(nanos)
+                .map_err(|e| Error::Decode(e.to_string()))?,
         })
     }
 }
 
 fn doc_id(id: &Id) -> String {
+    key(&[&stored_key(id)])
+}
+
+fn clear_doc_id(id: &Id) -> String {
     key(&[&id.to_string()])
 }
 
@@ -76,18 +103,35 @@ impl SessionStore for FirestoreStore {
             .get_doc(LOGIN_SESSIONS, &doc_id(session_id))
             .await
             .map_err(backend)?;
-        let Some(doc) = doc else {
-            return Ok(None);
+        let record = match doc {
+            Some(doc) => doc.record(session_id)?,
+            None => {
+                let old: Option<ClearIdDoc> = self
+                    .get_doc(LOGIN_SESSIONS, &clear_doc_id(session_id))
+                    .await
+                    .map_err(backend)?;
+                let Some(old) = old else {
+                    return Ok(None);
+                };
+                let record: Record = serde_json::from_str(&old.record_json)
+                    .map_err(|e| Error::Decode(e.to_string()))?;
+                self.save(&record).await?;
+                self.delete_doc(LOGIN_SESSIONS, &clear_doc_id(session_id))
+                    .await
+                    .map_err(backend)?;
+                record
+            }
         };
-        let record: Record =
-            serde_json::from_str(&doc.record_json).map_err(|e| Error::Decode(e.to_string()))?;
         Ok((record.expiry_date > OffsetDateTime::now_utc()).then_some(record))
     }
 
     #[tracing::instrument(skip_all)]
     async fn delete(&self, session_id: &Id) -> Result<()> {
-        self.delete_doc(LOGIN_SESSIONS, &doc_id(session_id))
-            .await
-            .map_err(backend)
+        for id in [doc_id(session_id), clear_doc_id(session_id)] {
+            self.delete_doc(LOGIN_SESSIONS, &id)
+                .await
+                .map_err(backend)?;
+        }
+        Ok(())
     }
 }

@@ -42,6 +42,16 @@ macro_rules! select_channel {
 }
 
 pub(super) async fn save(pool: &SqlitePool, channel: &Channel) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    // A renamed user's old channel gives the name up (see `Store::save_channel`).
+    sqlx::query(
+        "UPDATE channels SET login = '~' || id WHERE lower(login) = lower(?1) AND id <> ?2",
+    )
+    .bind(&channel.login)
+    .bind(channel.id.as_str())
+    .execute(&mut *tx)
+    .await
+    .map_err(db_error)?;
     sqlx::query(
         "INSERT INTO channels (id, login, display_name, profile_image_url, settings, needs_reauth)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -58,9 +68,10 @@ pub(super) async fn save(pool: &SqlitePool, channel: &Channel) -> StoreResult<()
     .bind(channel.profile_image_url.as_deref())
     .bind(to_json(&channel.settings, "channel settings")?)
     .bind(channel.needs_reauth)
-    .execute(pool)
+    .execute(&mut *tx)
     .await
     .map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! Login sessions for tower-sessions: one row per session, the data as JSON, the expiry in
-//! microseconds. Expired rows are never loaded and are removed by
-//! [`SqliteStore::delete_expired_login_sessions`].
+//! microseconds, keyed by the hash of the session id ([`stored_key`]). Expired rows are never
+//! loaded and are removed by [`SqliteStore::delete_expired_login_sessions`]. A row stored under
+//! the clear id (before ids were hashed) is still read, and moved under the hash when it is.
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -9,6 +10,7 @@ use tower_sessions::session_store::{self, ExpiredDeletion};
 use tower_sessions::SessionStore;
 
 use super::SqliteStore;
+use crate::store::login_sessions::stored_key;
 
 fn backend(e: sqlx::Error) -> session_store::Error {
     session_store::Error::Backend(super::codec::db_error(e).to_string())
@@ -31,7 +33,7 @@ fn now_micros() -> session_store::Result<i64> {
 fn encode(record: &Record) -> session_store::Result<(String, Vec<u8>, i64)> {
     let data = serde_json::to_vec(&record.data)
         .map_err(|e| session_store::Error::Encode(format!("session data: {e}")))?;
-    Ok((record.id.to_string(), data, to_micros(record.expiry_date)?))
+    Ok((stored_key(&record.id), data, to_micros(record.expiry_date)?))
 }
 
 impl SqliteStore {
@@ -91,34 +93,55 @@ impl SessionStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
-        let row: Option<(Vec<u8>, i64)> = sqlx::query_as(
-            "SELECT data, expires_at FROM login_sessions WHERE id = ?1 AND expires_at > ?2",
-        )
-        .bind(session_id.to_string())
-        .bind(now_micros()?)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(backend)?;
-        let Some((data, expires_at)) = row else {
-            return Ok(None);
+        let Some((data, expires_at)) = self.row(&stored_key(session_id)).await? else {
+            // Stored before ids were hashed: read it once, then keep it under the hash only.
+            let Some(old) = self.row(&session_id.to_string()).await? else {
+                return Ok(None);
+            };
+            let record = decode(session_id, old)?;
+            self.save(&record).await?;
+            sqlx::query("DELETE FROM login_sessions WHERE id = ?1")
+                .bind(session_id.to_string())
+                .execute(&self.pool)
+                .await
+                .map_err(backend)?;
+            return Ok(Some(record));
         };
-        Ok(Some(Record {
-            id: *session_id,
-            data: serde_json::from_slice(&data)
-                .map_err(|e| session_store::Error::Decode(format!("session data: {e}")))?,
-            expiry_date: from_micros(expires_at)?,
-        }))
+        decode(session_id, (data, expires_at)).map(Some)
     }
 
     #[tracing::instrument(skip_all)]
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM login_sessions WHERE id = ?1")
+        sqlx::query("DELETE FROM login_sessions WHERE id IN (?1, ?2)")
+            .bind(stored_key(session_id))
             .bind(session_id.to_string())
             .execute(&self.pool)
             .await
             .map_err(backend)?;
         Ok(())
     }
+}
+
+impl SqliteStore {
+    async fn row(&self, key: &str) -> session_store::Result<Option<(Vec<u8>, i64)>> {
+        sqlx::query_as(
+            "SELECT data, expires_at FROM login_sessions WHERE id = ?1 AND expires_at > ?2",
+        )
+        .bind(key)
+        .bind(now_micros()?)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)
+    }
+}
+
+fn decode(session_id: &Id, (data, expires_at): (Vec<u8>, i64)) -> session_store::Result<Record> {
+    Ok(Record {
+        id: *session_id,
+        data: serde_json::from_slice(&data)
+            .map_err(|e| session_store::Error::Decode(format!("session data: {e}")))?,
+        expiry_date: from_micros(expires_at)?,
+    })
 }
 
 #[async_trait]
@@ -128,5 +151,58 @@ impl ExpiredDeletion for SqliteStore {
             .await
             .map(|_| ())
             .map_err(|e| session_store::Error::Backend(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use time::{Duration, OffsetDateTime};
+    use tower_sessions::session::{Id, Record};
+    use tower_sessions::SessionStore;
+
+    use super::SqliteStore;
+    use crate::store::login_sessions::stored_key;
+
+    async fn keys(store: &SqliteStore) -> Vec<String> {
+        sqlx::query_scalar("SELECT id FROM login_sessions")
+            .fetch_all(&store.pool)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn session_ids_are_stored_hashed_and_old_clear_rows_are_moved() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/sessions.db", dir.path().display());
+        let store = SqliteStore::connect(&url).await.unwrap();
+        let mut record = Record {
+            id: Id::default(),
+            data: HashMap::from([("user_id".to_owned(), serde_json::json!("1"))]),
+            expiry_date: OffsetDateTime::now_utc() + Duration::hours(1),
+        };
+        store.create(&mut record).await.unwrap();
+        assert_eq!(keys(&store).await, [stored_key(&record.id)]);
+        assert!(!keys(&store).await.contains(&record.id.to_string()));
+
+        // A row written before hashing, under the clear id: still signs in, then only the hash.
+        let old = Id::default();
+        sqlx::query("INSERT INTO login_sessions (id, data, expires_at) VALUES (?1, ?2, ?3)")
+            .bind(old.to_string())
+            .bind(br#"{"user_id":"2"}"#.to_vec())
+            .bind(super::to_micros(record.expiry_date).unwrap())
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        let loaded = store.load(&old).await.unwrap().expect("the old session");
+        assert_eq!(loaded.data["user_id"], "2");
+        let now = keys(&store).await;
+        assert!(
+            now.contains(&stored_key(&old)) && !now.contains(&old.to_string()),
+            "{now:?}"
+        );
+        store.delete(&old).await.unwrap();
+        assert_eq!(keys(&store).await, [stored_key(&record.id)]);
     }
 }

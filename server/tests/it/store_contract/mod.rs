@@ -29,6 +29,7 @@ macro_rules! contract_suite {
 
             contract_suite!(@cases $make;
                 channels_round_trip,
+                a_renamed_users_old_channel_gives_its_login_to_the_new_owner,
                 channel_by_login_ignores_case,
                 channels_lists_every_channel,
                 update_settings_changes_only_settings,

@@ -28,6 +28,7 @@ fn custom_settings() -> Settings {
         waitlist_max_wait: VipDuration::from_secs(600).unwrap(),
         chat_enabled: false,
         moderators_can_manage: true,
+        moderators_read_log: true,
         public_page: true,
         discord_webhook_url: Some("https://discord.test/hook".into()),
         ..Settings::default()
@@ -64,6 +65,25 @@ pub async fn channels_round_trip(b: Backend) {
     b.store.save_channel(&c).await.unwrap();
     assert_eq!(b.store.channel(&c.id).await.unwrap(), Some(c.clone()));
     assert_eq!(b.store.channels().await.unwrap(), vec![c]);
+}
+
+pub async fn a_renamed_users_old_channel_gives_its_login_to_the_new_owner(b: Backend) {
+    let old = channel("100", "famous");
+    b.store.save_channel(&old).await.unwrap();
+    // Twitch passed the name on: another user signs in with it.
+    let new = channel("200", "Famous");
+    b.store.save_channel(&new).await.unwrap();
+    let found = b.store.channel_by_login("famous").await.unwrap();
+    assert_eq!(found.map(|c| c.id), Some(new.id.clone()));
+    let stale = b.store.channel(&old.id).await.unwrap().unwrap();
+    assert_eq!(stale.login, app::ssr::store::released_login(&old.id));
+    assert_eq!(stale.settings, old.settings, "only the login changed");
+    // The old user signs in again under their new name.
+    let renamed = channel("100", "famous_too");
+    b.store.save_channel(&renamed).await.unwrap();
+    let found = b.store.channel_by_login("FAMOUS_TOO").await.unwrap();
+    assert_eq!(found.map(|c| c.id), Some(old.id));
+    assert_eq!(b.store.channels().await.unwrap().len(), 2);
 }
 
 pub async fn channel_by_login_ignores_case(b: Backend) {
