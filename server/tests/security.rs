@@ -7,8 +7,12 @@ mod common;
 mod csrf;
 #[path = "security/headers.rs"]
 mod headers;
+#[path = "security/live_streams.rs"]
+mod live_streams;
 #[path = "security/ownership.rs"]
 mod ownership;
+#[path = "security/pages.rs"]
+mod pages;
 #[path = "security/rate_limits.rs"]
 mod rate_limits;
 #[path = "security/secrets.rs"]

@@ -4,6 +4,9 @@ mod account;
 mod api;
 pub mod auth;
 mod health;
+mod health_probe;
+
+pub use health_probe::HealthProbe;
 
 use std::sync::OnceLock;
 
@@ -37,6 +40,8 @@ pub struct AppState {
     pub eventsub: EventSubSupervisor,
     pub cron: CronEndpoint,
     pub live: SseState,
+    /// The cached store probe `/api/health` answers from.
+    pub health: HealthProbe,
 }
 
 /// Everything the router is built from.

@@ -7,7 +7,8 @@
 //! | `/api/cron/*` (the scheduler's endpoint) | address |
 //! | the EventSub webhook | address |
 //! | every other `/api/*` (JSON API, server functions, live updates) | address and caller |
-//! | `/api/health`, pages, files, the demo simulator | not limited |
+//! | pages (also unknown paths, which render the 404 page) and `/api/health` | address |
+//! | the site's files (`/pkg/*`, `/favicon.svg`), the demo simulator | not limited |
 //!
 //! Over budget: `429` with `Retry-After` (seconds) and `{"error":"rate_limited","message":…}`.
 
@@ -42,13 +43,20 @@ pub enum Class {
     Auth,
     Cron,
     Webhook,
+    Page,
 }
 
 impl Class {
     /// `None`: not limited.
     pub fn of(path: &str) -> Option<Self> {
-        if path == "/api/health" || !path.starts_with("/api/") {
+        if path.starts_with("/pkg/")
+            || path == "/favicon.svg"
+            || path == crate::demo::MOUNT
+            || path.starts_with(&format!("{}/", crate::demo::MOUNT))
+        {
             None
+        } else if path == "/api/health" || !path.starts_with("/api/") {
+            Some(Self::Page)
         } else if path.starts_with("/api/auth/") {
             Some(Self::Auth)
         } else if path.starts_with("/api/cron/") {
@@ -66,6 +74,7 @@ impl Class {
             Self::Auth => "auth",
             Self::Cron => "cron",
             Self::Webhook => "webhook",
+            Self::Page => "page",
         }
     }
 }
@@ -81,6 +90,7 @@ pub struct RateLimiter {
     auth_per_ip: Keyed<IpAddr>,
     cron_per_ip: Keyed<IpAddr>,
     webhook_per_ip: Keyed<IpAddr>,
+    pages_per_ip: Keyed<IpAddr>,
     trusted_proxy_hops: usize,
     hasher: RandomState,
     checks: AtomicU64,
@@ -94,6 +104,7 @@ impl RateLimiter {
             auth_per_ip,
             cron_per_ip,
             webhook_per_ip,
+            pages_per_ip,
         } = config.rate_limits;
         Self {
             api_per_caller: limiter(api_per_session),
@@ -101,6 +112,7 @@ impl RateLimiter {
             auth_per_ip: limiter(auth_per_ip),
             cron_per_ip: limiter(cron_per_ip),
             webhook_per_ip: limiter(webhook_per_ip),
+            pages_per_ip: limiter(pages_per_ip),
             trusted_proxy_hops: config.trusted_proxy_hops,
             hasher: RandomState::new(),
             checks: AtomicU64::new(0),
@@ -118,6 +130,7 @@ impl RateLimiter {
             Class::Auth => take(&self.auth_per_ip, &ip),
             Class::Cron => take(&self.cron_per_ip, &ip),
             Class::Webhook => take(&self.webhook_per_ip, &ip),
+            Class::Page => take(&self.pages_per_ip, &ip),
             Class::Api => {
                 take(&self.api_per_ip, &ip)?;
                 match caller {
@@ -142,6 +155,7 @@ impl RateLimiter {
         forget(&self.auth_per_ip);
         forget(&self.cron_per_ip);
         forget(&self.webhook_per_ip);
+        forget(&self.pages_per_ip);
     }
 }
 
@@ -236,6 +250,7 @@ mod tests {
                 auth_per_ip: rate,
                 cron_per_ip: rate,
                 webhook_per_ip: None,
+                pages_per_ip: rate,
             },
             trusted_proxy_hops: 0,
         }
@@ -257,10 +272,15 @@ mod tests {
         assert_eq!(Class::of("/api/vip"), Some(Class::Api));
         assert_eq!(Class::of("/api/grant_vip"), Some(Class::Api));
         assert_eq!(Class::of("/api/ws"), Some(Class::Api));
-        assert_eq!(Class::of("/api/health"), None);
-        assert_eq!(Class::of("/dashboard"), None);
+        assert_eq!(Class::of("/api/health"), Some(Class::Page));
+        assert_eq!(Class::of("/dashboard"), Some(Class::Page));
+        assert_eq!(Class::of("/"), Some(Class::Page));
+        assert_eq!(Class::of("/c/someone"), Some(Class::Page));
+        assert_eq!(Class::of("/no-such-page.svg"), Some(Class::Page));
         assert_eq!(Class::of("/pkg/vip-manager.wasm"), None);
+        assert_eq!(Class::of("/favicon.svg"), None);
         assert_eq!(Class::of("/twitch-sim/oauth2/token"), None);
+        assert_eq!(Class::of("/twitch-simulated"), Some(Class::Page));
     }
 
     #[test]
