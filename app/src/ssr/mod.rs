@@ -13,6 +13,7 @@ pub mod events;
 mod http;
 pub mod live;
 pub mod notify;
+pub mod public_pages;
 pub mod reward_forms;
 pub mod rewards;
 pub mod settings;

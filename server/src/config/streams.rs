@@ -42,9 +42,11 @@ impl StreamLimits {
             match env(key).as_deref().map(str::trim) {
                 None => Ok(default),
                 Some(off) if off.eq_ignore_ascii_case("off") => Ok(None),
-                Some(n) => Ok(NonZeroUsize::new(n.parse().with_context(|| {
-                    format!("{key} must be a whole number or `off`")
-                })?)),
+                Some(n) => {
+                    Ok(NonZeroUsize::new(n.parse().with_context(|| {
+                        format!("{key} must be a whole number or `off`")
+                    })?))
+                }
             }
         };
         let recheck_every = match env("LIVE_STREAM_RECHECK_SECS") {

@@ -185,7 +185,9 @@ mod tests {
             caps.open(Credential::Session("s3"), a).err(),
             Some(Refusal::Address)
         );
-        let _elsewhere = caps.open(Credential::Session("s3"), ip("192.0.2.2")).unwrap();
+        let _elsewhere = caps
+            .open(Credential::Session("s3"), ip("192.0.2.2"))
+            .unwrap();
         drop(first);
         let _now = caps.open(Credential::Session("s3"), a).unwrap();
     }
@@ -194,7 +196,10 @@ mod tests {
     fn closed_streams_leave_nothing_behind() {
         let caps = caps(3, 3, 3);
         let slots: Vec<_> = (0..3)
-            .map(|_| caps.open(Credential::Session("s"), ip("192.0.2.1")).unwrap())
+            .map(|_| {
+                caps.open(Credential::Session("s"), ip("192.0.2.1"))
+                    .unwrap()
+            })
             .collect();
         assert_eq!(caps.held(), 2);
         drop(slots);

@@ -34,8 +34,8 @@ use tokio_util::sync::CancellationToken;
 use tower_sessions::Session;
 
 use super::caps::{Credential, Refusal, StreamCaps, StreamSlot};
-use super::rights::{Opener, StreamRight};
 use super::hub::Frame;
+use super::rights::{Opener, StreamRight};
 use super::LiveHub;
 use crate::security::client_ip::{bucket, client_ip};
 use crate::store::LoginSessions;

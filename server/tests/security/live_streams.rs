@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use app::server_fns::{CreateApiToken, RevokeApiToken};
-use leptos::server_fn::ServerFn;
 use app::ssr::Store;
+use leptos::server_fn::ServerFn;
 use serde_json::json;
 
 use crate::common::{log_in, log_in_as, TestServer};
