@@ -125,8 +125,19 @@ pub async fn page(
 /// # Errors
 /// [`AppError::NotFound`] for an unknown channel or one whose public page is off (the two look the
 /// same, so the page does not reveal which channels use the app); [`AppError::Internal`] on store
-/// failure.
+/// failure. What a caller reads is kept for a few seconds ([`super::public_pages`]), so anonymous
+/// callers cannot make the store read without bound.
 pub async fn public_channel(ctx: &ServerContext, login: &str) -> Result<PublicChannel, AppError> {
+    let pages = ctx.public_pages();
+    if let Some(page) = pages.fresh(login, chrono::Utc::now()) {
+        return Ok(page);
+    }
+    let page = read_public_channel(ctx, login).await;
+    pages.remember(login, &page);
+    page
+}
+
+async fn read_public_channel(ctx: &ServerContext, login: &str) -> Result<PublicChannel, AppError> {
     let store = ctx.store();
     let channel = store
         .channel_by_login(login.trim())

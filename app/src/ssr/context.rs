@@ -22,6 +22,7 @@ struct Inner {
     twitch: Arc<dyn TwitchApi>,
     engine: Arc<Engine>,
     demo: bool,
+    public_pages: super::public_pages::PublicPages,
 }
 
 impl ServerContext {
@@ -35,6 +36,7 @@ impl ServerContext {
                 twitch: engine.twitch().clone(),
                 engine,
                 demo,
+                public_pages: super::public_pages::PublicPages::default(),
             }),
         }
     }
@@ -57,6 +59,11 @@ impl ServerContext {
 
     pub fn engine(&self) -> &Arc<Engine> {
         &self.inner.engine
+    }
+
+    /// What the public channel pages last read (see [`super::public_pages`]).
+    pub fn public_pages(&self) -> &super::public_pages::PublicPages {
+        &self.inner.public_pages
     }
 
     pub fn twitch(&self) -> &Arc<dyn TwitchApi> {

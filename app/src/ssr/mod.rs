@@ -14,6 +14,7 @@ mod http;
 pub mod live;
 pub mod moderators;
 pub mod notify;
+pub mod public_pages;
 pub mod reward_forms;
 pub mod rewards;
 pub mod settings;

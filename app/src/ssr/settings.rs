@@ -191,6 +191,7 @@ async fn store_changes(
     if !saved {
         return Err(AppError::NotFound);
     }
+    ctx.public_pages().forget(&access.channel.login);
     let entry = AuditEntry {
         id: new_id(),
         channel_id: id.clone(),

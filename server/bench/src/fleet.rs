@@ -236,6 +236,7 @@ impl Fleet {
             ("RATE_LIMIT_AUTH_PER_IP", SERVER_RATE_LIMIT.into()),
             ("RATE_LIMIT_CRON_PER_IP", SERVER_RATE_LIMIT.into()),
             ("RATE_LIMIT_WEBHOOK_PER_IP", SERVER_RATE_LIMIT.into()),
+            ("RATE_LIMIT_PAGES_PER_IP", SERVER_RATE_LIMIT.into()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 
-use super::{DatabaseUrl, Env};
+use super::{DatabaseUrl, Env, StreamLimits};
 
 /// `LIVE_RELAY` and `LIVE_RELAY_POLL_MS`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +15,8 @@ pub struct LiveConfig {
     pub relay: bool,
     /// How often an instance with open dashboards reads the others' events. Default 400 ms.
     pub poll_every: Duration,
+    /// Caps on open streams per caller, and how often open streams re-check their caller.
+    pub streams: StreamLimits,
 }
 
 /// The default of [`LiveConfig::poll_every`].
@@ -41,7 +43,11 @@ impl LiveConfig {
                 Duration::from_millis(ms)
             }
         };
-        Ok(Self { relay, poll_every })
+        Ok(Self {
+            relay,
+            poll_every,
+            streams: StreamLimits::from_lookup(env)?,
+        })
     }
 }
 

@@ -12,12 +12,14 @@ mod demo;
 mod live;
 mod recovery;
 mod security;
+mod streams;
 mod twitch;
 
 pub use database::DatabaseUrl;
 pub use live::LiveConfig;
 pub use recovery::RecoveryConfig;
 pub use security::{Rate, RateLimits, SecurityConfig};
+pub use streams::StreamLimits;
 pub use twitch::{EventSubTransport, TwitchConfig, TwitchCredentials};
 
 /// How log lines are written.

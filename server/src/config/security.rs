@@ -60,6 +60,9 @@ pub struct RateLimits {
     /// `RATE_LIMIT_WEBHOOK_PER_IP`: the EventSub webhook, per client address. Twitch gives up on a
     /// subscription whose deliveries keep failing, so this one is high.
     pub webhook_per_ip: Option<Rate>,
+    /// `RATE_LIMIT_PAGES_PER_IP`: pages (rendered on the server) and `/api/health`, per client
+    /// address.
+    pub pages_per_ip: Option<Rate>,
 }
 
 impl Default for RateLimits {
@@ -70,6 +73,7 @@ impl Default for RateLimits {
             auth_per_ip: Rate::per_minute(120),
             cron_per_ip: Rate::per_minute(60),
             webhook_per_ip: Rate::per_minute(6000),
+            pages_per_ip: Rate::per_minute(300),
         }
     }
 }
@@ -109,6 +113,7 @@ impl SecurityConfig {
                 auth_per_ip: rate("RATE_LIMIT_AUTH_PER_IP", defaults.auth_per_ip)?,
                 cron_per_ip: rate("RATE_LIMIT_CRON_PER_IP", defaults.cron_per_ip)?,
                 webhook_per_ip: rate("RATE_LIMIT_WEBHOOK_PER_IP", defaults.webhook_per_ip)?,
+                pages_per_ip: rate("RATE_LIMIT_PAGES_PER_IP", defaults.pages_per_ip)?,
             },
             trusted_proxy_hops: match env("TRUSTED_PROXY_HOPS") {
                 None if cloud_run => CLOUD_RUN_PROXY_HOPS,

@@ -21,16 +21,22 @@ struct StoreHealth {
     ok: bool,
 }
 
-/// `GET /api/health`: 200 when the process serves and its store answers, else 503.
+/// `GET /api/health`: 200 when the process serves and its store answered the last probe (at most
+/// [`super::health_probe::PROBE_EVERY`] old), else 503.
 pub async fn health(State(state): State<super::AppState>) -> (StatusCode, Json<serde_json::Value>) {
     let ctx = &state.ctx;
-    let store_ok = match ctx.store().ping().await {
-        Ok(()) => true,
-        Err(e) => {
-            tracing::error!(error = %e, "health check: store does not answer");
-            false
-        }
-    };
+    let store_ok = state
+        .health
+        .store_ok(|| async {
+            match ctx.store().ping().await {
+                Ok(()) => true,
+                Err(e) => {
+                    tracing::error!(error = %e, "health check: store does not answer");
+                    false
+                }
+            }
+        })
+        .await;
     let (code, status) = if store_ok {
         (StatusCode::OK, "ok")
     } else {

@@ -4,8 +4,11 @@ mod account;
 mod api;
 pub mod auth;
 mod health;
+mod health_probe;
 mod oauth_state;
 mod time_limit;
+
+pub use health_probe::HealthProbe;
 
 use std::sync::OnceLock;
 
@@ -43,6 +46,8 @@ pub struct AppState {
     pub eventsub: EventSubSupervisor,
     pub cron: CronEndpoint,
     pub live: SseState,
+    /// The cached store probe `/api/health` answers from.
+    pub health: HealthProbe,
 }
 
 /// Everything the router is built from.

@@ -3,7 +3,7 @@
 //! login cookie would authorise ([`csrf`]). The login cookie itself (`HttpOnly`, `SameSite=Lax`,
 //! `Secure` on HTTPS) is set up with the routes.
 
-mod client_ip;
+pub mod client_ip;
 pub mod credential;
 pub mod csrf;
 pub mod headers;

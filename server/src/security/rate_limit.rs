@@ -7,7 +7,8 @@
 //! | `/api/cron/*` (the scheduler's endpoint) | address |
 //! | the EventSub webhook, deliveries that fail verification | address |
 //! | every other `/api/*` (JSON API, server functions, live updates) | address and caller |
-//! | `/api/health`, pages, files, the demo simulator | not limited |
+//! | pages (also unknown paths, which render the 404 page) and `/api/health` | address |
+//! | the site's files (`/pkg/*`, `/favicon.svg`), the demo simulator | not limited |
 //!
 //! The caller is the credential the request's handler is authorised by ([`credential`]): the
 //! login cookie for server functions, whatever else the request carries. The webhook's budget is
@@ -47,13 +48,20 @@ pub enum Class {
     Auth,
     Cron,
     Webhook,
+    Page,
 }
 
 impl Class {
     /// `None`: not limited.
     pub fn of(path: &str) -> Option<Self> {
-        if path == "/api/health" || !path.starts_with("/api/") {
+        if path.starts_with("/pkg/")
+            || path == "/favicon.svg"
+            || path == crate::demo::MOUNT
+            || path.starts_with(&format!("{}/", crate::demo::MOUNT))
+        {
             None
+        } else if path == "/api/health" || !path.starts_with("/api/") {
+            Some(Self::Page)
         } else if path.starts_with("/api/auth/") {
             Some(Self::Auth)
         } else if path.starts_with("/api/cron/") {
@@ -71,6 +79,7 @@ impl Class {
             Self::Auth => "auth",
             Self::Cron => "cron",
             Self::Webhook => "webhook",
+            Self::Page => "page",
         }
     }
 }
@@ -86,6 +95,7 @@ pub struct RateLimiter {
     auth_per_ip: Keyed<IpAddr>,
     cron_per_ip: Keyed<IpAddr>,
     webhook_per_ip: Keyed<IpAddr>,
+    pages_per_ip: Keyed<IpAddr>,
     trusted_proxy_hops: usize,
     /// The login cookie's name.
     cookie: &'static str,
@@ -104,6 +114,7 @@ impl RateLimiter {
             auth_per_ip,
             cron_per_ip,
             webhook_per_ip,
+            pages_per_ip,
         } = config.rate_limits;
         Self {
             api_per_caller: limiter(api_per_session),
@@ -111,6 +122,7 @@ impl RateLimiter {
             auth_per_ip: limiter(auth_per_ip),
             cron_per_ip: limiter(cron_per_ip),
             webhook_per_ip: limiter(webhook_per_ip),
+            pages_per_ip: limiter(pages_per_ip),
             trusted_proxy_hops: config.trusted_proxy_hops,
             cookie,
             hasher: RandomState::new(),
@@ -147,6 +159,7 @@ impl RateLimiter {
             Class::Auth => take(&self.auth_per_ip, &ip),
             Class::Cron => take(&self.cron_per_ip, &ip),
             Class::Webhook => take(&self.webhook_per_ip, &ip),
+            Class::Page => take(&self.pages_per_ip, &ip),
             Class::Api => {
                 take(&self.api_per_ip, &ip)?;
                 match caller {
@@ -171,6 +184,7 @@ impl RateLimiter {
         forget(&self.auth_per_ip);
         forget(&self.cron_per_ip);
         forget(&self.webhook_per_ip);
+        forget(&self.pages_per_ip);
     }
 }
 

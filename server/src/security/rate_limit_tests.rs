@@ -18,6 +18,7 @@ fn limits(per_hour: u32) -> SecurityConfig {
             auth_per_ip: rate,
             cron_per_ip: rate,
             webhook_per_ip: None,
+            pages_per_ip: rate,
         },
         trusted_proxy_hops: 0,
         cloud_run: false,
@@ -46,10 +47,15 @@ fn paths_choose_their_budget() {
     assert_eq!(Class::of("/api/vip"), Some(Class::Api));
     assert_eq!(Class::of("/api/grant_vip"), Some(Class::Api));
     assert_eq!(Class::of("/api/ws"), Some(Class::Api));
-    assert_eq!(Class::of("/api/health"), None);
-    assert_eq!(Class::of("/dashboard"), None);
+    assert_eq!(Class::of("/api/health"), Some(Class::Page));
+    assert_eq!(Class::of("/dashboard"), Some(Class::Page));
+    assert_eq!(Class::of("/"), Some(Class::Page));
+    assert_eq!(Class::of("/c/someone"), Some(Class::Page));
+    assert_eq!(Class::of("/no-such-page.svg"), Some(Class::Page));
     assert_eq!(Class::of("/pkg/vip-manager.wasm"), None);
+    assert_eq!(Class::of("/favicon.svg"), None);
     assert_eq!(Class::of("/twitch-sim/oauth2/token"), None);
+    assert_eq!(Class::of("/twitch-simulated"), Some(Class::Page));
 }
 
 #[test]
