@@ -122,6 +122,49 @@ pub async fn list_channel(
         .collect())
 }
 
+/// Deletes the webhook subscriptions `filter` lists that go to this app's webhook route under
+/// another callback than `callback`: the callback carries a version of the webhook secret
+/// ([`crate::eventsub::supervisor::settings::callback_version`]), so these were made with a secret
+/// since rotated. Twitch would sign their deliveries with the old secret, which the route refuses,
+/// and they stand in the way of new ones (409). Returns how many were deleted.
+///
+/// # Errors
+/// As [`list_channel`] and [`delete`].
+pub async fn delete_stale(
+    client: &SubscriptionClient,
+    oauth: &OAuthClient,
+    filter: (&str, &str),
+    callback: &str,
+) -> Result<usize, SubscribeError> {
+    let listed = with_app_token(oauth, "listing subscriptions", |token| async move {
+        client.list(&token, Some(filter)).await
+    })
+    .await?;
+    let stale: Vec<String> = listed
+        .into_iter()
+        .filter(|s| {
+            s.transport
+                .get("callback")
+                .and_then(Value::as_str)
+                .is_some_and(|c| c != callback && route(c) == route(callback))
+        })
+        .map(|s| s.id)
+        .collect();
+    if !stale.is_empty() {
+        tracing::info!(
+            count = stale.len(),
+            "deleting webhook subscriptions made with a previous webhook secret"
+        );
+        delete(client, oauth, &stale).await?;
+    }
+    Ok(stale.len())
+}
+
+/// A callback without its query: the route, whatever secret version it carries.
+fn route(callback: &str) -> &str {
+    callback.split('?').next().unwrap_or(callback)
+}
+
 /// Deletes subscriptions by id (Delete EventSub Subscription; an unknown id counts as deleted).
 ///
 /// # Errors

@@ -22,7 +22,7 @@
 
 mod lease;
 pub(crate) mod online;
-pub(crate) mod settings;
+pub mod settings;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -12,11 +12,12 @@ use tokio_util::sync::CancellationToken;
 use super::{
     channel_rule_types, sleep_or_cancel, EventSubConnection, Inner, Ordering, Outcome, Report,
 };
+use crate::eventsub::parse::USER_AUTHORIZATION_REVOKE;
 use crate::eventsub::subscriptions::status::from_twitch;
 use crate::eventsub::subscriptions::subscribe::{wanted_types, SubscribeError};
 use crate::eventsub::subscriptions::webhook::{
-    delete, delete_channel, list_channel, subscribe_authorization_revoke, subscribe_webhook,
-    Callback,
+    delete, delete_channel, delete_stale, list_channel, subscribe_authorization_revoke,
+    subscribe_webhook, Callback,
 };
 
 /// How many times deleting an unwatched channel's subscriptions is tried.
@@ -99,6 +100,7 @@ impl Inner {
     ) -> Result<usize, SubscribeError> {
         let (client, oauth) = (&self.ws.subscriptions, self.ws.tokens.oauth());
         let rules = channel_rule_types(&*self.ws.store, &self.ws.tokens, channel).await;
+        delete_stale(client, oauth, ("user_id", channel.as_str()), callback.url).await?;
         let created = subscribe_webhook(client, oauth, &rules, channel, callback, report).await?;
         let wanted = wanted_types(&rules);
         let mut polls = 0u32;
@@ -195,6 +197,15 @@ impl Inner {
         });
     }
 
+    /// Replaces a `user.authorization.revoke` subscription made with a previous webhook secret,
+    /// then creates it unless it exists.
+    async fn authorization_revoke(&self, callback: &Callback<'_>) -> Result<bool, SubscribeError> {
+        let (client, oauth) = (&self.ws.subscriptions, self.ws.tokens.oauth());
+        let filter = ("type", USER_AUTHORIZATION_REVOKE);
+        delete_stale(client, oauth, filter, callback.url).await?;
+        subscribe_authorization_revoke(client, oauth, callback).await
+    }
+
     /// The app-wide `user.authorization.revoke` webhook subscription, retried until it exists.
     pub(super) async fn app_subscriptions(&self) {
         let Some(target) = &self.settings.webhook else {
@@ -209,7 +220,7 @@ impl Inner {
         loop {
             let result = tokio::select! {
                 () = self.cancel.cancelled() => return,
-                r = subscribe_authorization_revoke(&self.ws.subscriptions, self.ws.tokens.oauth(), &callback) => r,
+                r = self.authorization_revoke(&callback) => r,
             };
             match result {
                 Ok(new) => {

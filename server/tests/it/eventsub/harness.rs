@@ -227,6 +227,15 @@ impl Harness {
         &self,
         settings: SupervisorSettings,
     ) -> (EventSubSupervisor, Intake) {
+        self.supervisor_until(settings, self.cancel.clone())
+    }
+
+    /// As [`Self::supervisor_with_intake`], stopped by `cancel` (a process of its own that ends).
+    pub fn supervisor_until(
+        &self,
+        settings: SupervisorSettings,
+        cancel: CancellationToken,
+    ) -> (EventSubSupervisor, Intake) {
         let inbox_settings = InboxSettings {
             sweep_every: Duration::from_millis(100),
             ..InboxSettings::new(settings.instance_id.clone())
@@ -241,15 +250,14 @@ impl Harness {
                 tokens: self.tokens.clone(),
                 http: reqwest::Client::new(),
             },
-            self.cancel.clone(),
+            cancel.clone(),
             self.tasks.clone(),
         );
         let targets = Targets {
             sink: self.sink.clone(),
             supervisor: supervisor.clone(),
         };
-        self.tasks
-            .spawn(processor.run(targets, self.cancel.clone()));
+        self.tasks.spawn(processor.run(targets, cancel));
         (supervisor, intake)
     }
 

@@ -4,17 +4,23 @@
 
 use app::model::EventSubConnection;
 use std::future::IntoFuture;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use app::model::{ChannelId, SubscriptionState};
 use app::ssr::events::TwitchEvent;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
 use chrono::{SecondsFormat, Utc};
 use secrecy::SecretString;
 use serde_json::Value;
 use server::config::EventSubTransport;
 use server::eventsub::subscriptions::subscribe::base_types;
+use server::eventsub::supervisor::settings::callback_version;
 use server::eventsub::webhook::verify::sign;
 use server::eventsub::{webhook, EventSubSupervisor, WebhookState, WebhookTarget, WEBHOOK_PATH};
+use tokio_util::sync::CancellationToken;
+use tower::ServiceExt;
 
 use super::harness::{eventually, Harness, HANG_GUARD};
 
@@ -411,5 +417,109 @@ async fn a_revoked_authorisation_stops_the_channel_and_deletes_its_subscriptions
     assert!(reported
         .iter()
         .any(|s| s.state == SubscriptionState::Revoked("authorization_revoked".into())));
+    h.stop().await;
+}
+
+/// The webhook route of whichever process is current: one callback URL, served first with the old
+/// secret and then with the new one, as one server restarted with a rotated secret.
+#[derive(Clone, Default)]
+struct Current(Arc<RwLock<Option<axum::Router>>>);
+
+impl Current {
+    fn serve(&self, state: WebhookState) {
+        *self.0.write().unwrap() = Some(webhook::router(state));
+    }
+}
+
+async fn current_route(State(current): State<Current>, request: Request) -> Response {
+    let route = current
+        .0
+        .read()
+        .unwrap()
+        .clone()
+        .expect("a route is served");
+    route.oneshot(request).await.into_response()
+}
+
+/// A process on the webhook transport with `secret`, its callback on `base` with the secret's
+/// version, stopped by `cancel`.
+fn process(
+    h: &Harness,
+    current: &Current,
+    base: &str,
+    secret: &'static str,
+    cancel: CancellationToken,
+) -> (EventSubSupervisor, String) {
+    let secret_string = SecretString::from(secret);
+    let callback = format!("{base}?v={}", callback_version(&secret_string));
+    let mut settings = h.settings(Duration::from_secs(2));
+    settings.transport = EventSubTransport::Webhook;
+    settings.webhook = Some(WebhookTarget {
+        callback: callback.clone(),
+        secret: secret_string,
+    });
+    let (supervisor, intake) = h.supervisor_until(settings, cancel);
+    current.serve(
+        WebhookState::new(secret.into(), h.store.clone(), h.sink.clone(), intake)
+            .with_supervisor(supervisor.clone()),
+    );
+    (supervisor, callback)
+}
+
+/// Twitch never tells which secret a subscription was made with. The callback carries a version
+/// of it, so a server started with a rotated secret finds the subscriptions made with the old one
+/// (which Twitch would go on signing with it, and which stand in the way of new ones), deletes
+/// them and makes them anew: every subscription ends on the new callback, and deliveries verify.
+#[tokio::test]
+async fn a_rotated_secret_replaces_the_subscriptions_made_with_the_old_one() {
+    let h = Harness::start(twitch_sim::Config::default()).await;
+    let current = Current::default();
+    let app = axum::Router::new()
+        .fallback(current_route)
+        .with_state(current.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}{WEBHOOK_PATH}", listener.local_addr().unwrap());
+    tokio::spawn(axum::serve(listener, app).into_future());
+    let wanted = base_types().len() + 1;
+
+    let first = CancellationToken::new();
+    let (old, old_callback) = process(
+        &h,
+        &current,
+        &base,
+        "old-webhook-secret-0123456789",
+        first.clone(),
+    );
+    assert_eq!(old.start().await.unwrap(), 1);
+    eventually("subscribed with the old secret", || {
+        h.enabled_subscriptions().len() == wanted
+    })
+    .await;
+    first.cancel();
+
+    let (new, new_callback) = process(
+        &h,
+        &current,
+        &base,
+        "new-webhook-secret-9876543210",
+        h.cancel.clone(),
+    );
+    assert_ne!(old_callback, new_callback);
+    assert_eq!(new.start().await.unwrap(), 1);
+    eventually("every subscription on the new callback", || {
+        let subs = h.enabled_subscriptions();
+        subs.len() == wanted
+            && subs
+                .iter()
+                .all(|s| s["transport"]["callback"] == new_callback.as_str())
+    })
+    .await;
+    assert!(h
+        .subscriptions()
+        .iter()
+        .all(|s| s["transport"]["callback"] != old_callback.as_str()));
+
+    let redemption = h.redeem();
+    h.sink.wait_for_redemption(&redemption).await;
     h.stop().await;
 }
