@@ -20,7 +20,7 @@ use app::ssr::engine::Engine;
 
 /// Session keys.
 pub use app::ssr::auth::SESSION_USER_ID as USER_ID;
-const OAUTH_STATE: &str = "oauth_state";
+pub(super) const OAUTH_STATE: &str = "oauth_state";
 /// Set while the browser goes back to Twitch once for the scopes the channel's grant rules need.
 const SCOPE_UPGRADE: &str = "oauth_scope_upgrade";
 
@@ -34,6 +34,8 @@ pub struct Auth {
     pub engine: Arc<Engine>,
     /// The server's tracker: the catch-up after a login runs on it, so shutdown waits for it.
     pub tasks: TaskTracker,
+    /// `BOT_CONNECT_SECRET`: what an operator gives to connect the chat bot ([`super::bot`]).
+    pub bot_secret: Option<secrecy::SecretString>,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +90,12 @@ pub async fn callback(
     Query(params): Query<CallbackParams>,
 ) -> Response {
     let expected: Option<String> = session.remove(OAUTH_STATE).await.unwrap_or(None);
+    let bot: bool = session
+        .remove(super::bot::BOT_CONNECT)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(false);
     if let Some(error) = params.error {
         tracing::info!(error, "login refused at Twitch");
         return Redirect::to("/?login=refused").into_response();
@@ -117,6 +125,9 @@ pub async fn callback(
             return Redirect::to("/?login=failed").into_response();
         }
     };
+    if bot {
+        return super::bot::finish(&auth, &issued, &validation).await;
+    }
     let (Some(user_id), Some(login)) = (validation.user_id, validation.login) else {
         return Redirect::to("/?login=failed").into_response();
     };
