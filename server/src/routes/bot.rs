@@ -37,12 +37,19 @@ pub async fn connect(
     Query(params): Query<ConnectParams>,
 ) -> Response {
     let Some(secret) = &auth.bot_secret else {
-        return error(StatusCode::NOT_FOUND, "bot_connect_off",
-            "connecting a chat bot is off: the operator sets BOT_CONNECT_SECRET");
+        return error(
+            StatusCode::NOT_FOUND,
+            "bot_connect_off",
+            "connecting a chat bot is off: the operator sets BOT_CONNECT_SECRET",
+        );
     };
     if !constant_time_eq(params.secret.as_bytes(), secret.expose_secret().as_bytes()) {
         tracing::warn!("a chat bot connection was refused: wrong secret");
-        return error(StatusCode::FORBIDDEN, "forbidden", "wrong or missing bot connection secret");
+        return error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "wrong or missing bot connection secret",
+        );
     }
     let state = uuid::Uuid::new_v4().simple().to_string();
     if let Err(e) = session.insert(OAUTH_STATE, &state).await {
@@ -78,11 +85,17 @@ pub async fn finish(auth: &Auth, issued: &IssuedTokens, validation: &Validation)
 /// connected a bot whose authorisation Twitch still accepts, else `{"connected": false}`.
 pub async fn status(State(auth): State<Auth>) -> Response {
     match bot::connected(&auth.tokens).await {
-        Ok(Some(b)) => Json(json!({"connected": true, "login": b.login, "id": b.id})).into_response(),
+        Ok(Some(b)) => {
+            Json(json!({"connected": true, "login": b.login, "id": b.id})).into_response()
+        }
         Ok(None) => Json(json!({"connected": false})).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "cannot tell whether the chat bot is connected");
-            error(StatusCode::SERVICE_UNAVAILABLE, "twitch_unavailable", "Twitch cannot be reached; try again")
+            error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "twitch_unavailable",
+                "Twitch cannot be reached; try again",
+            )
         }
     }
 }

@@ -47,7 +47,9 @@ pub async fn connected(tokens: &TokenManager) -> Result<Option<ChatBot>, TokenEr
         Err(e) => return Err(e),
     };
     if !missing_scopes(validation.scopes.iter().map(String::as_str)).is_empty() {
-        tracing::warn!("the chat bot's authorisation lacks a scope; the operator connects it again");
+        tracing::warn!(
+            "the chat bot's authorisation lacks a scope; the operator connects it again"
+        );
         return Ok(None);
     }
     Ok(validation

@@ -3,6 +3,7 @@
 //! through the same use cases as the dashboard, and the reply is threaded in chat.
 
 mod bot_connect;
+mod bot_speaks;
 mod moderators;
 mod refusals;
 mod settings;

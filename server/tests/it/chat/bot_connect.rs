@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::common::{location, TestServer};
 
-const SECRET: &str = "an-operator-secret-of-forty-characters!!";
+pub const SECRET: &str = "an-operator-secret-of-forty-characters!!";
 
 async fn bot_status(server: &TestServer) -> Value {
     let res = server
@@ -16,6 +16,34 @@ async fn bot_status(server: &TestServer) -> Value {
         .unwrap();
     assert_eq!(res.status(), 200);
     res.json().await.unwrap()
+}
+
+/// Connects the simulated account `login` as the app's chat bot (the operator's steps); returns
+/// its user id.
+pub async fn connect_bot(server: &TestServer, login: &str) -> String {
+    let res = server
+        .http
+        .post(server.url("/twitch-sim/sim/users"))
+        .json(&json!({ "login": login }))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let operator = TestServer::browser();
+    let res = operator
+        .get(server.url(&format!("/api/auth/bot?secret={SECRET}")))
+        .send()
+        .await
+        .unwrap();
+    let res = operator
+        .get(format!("{}&login={login}", location(&res)))
+        .send()
+        .await
+        .unwrap();
+    let res = operator.get(location(&res)).send().await.unwrap();
+    assert_eq!(location(&res), "/settings?bot=connected");
+    let status = bot_status(server).await;
+    status["id"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -50,7 +78,10 @@ async fn the_operator_connects_the_bot_with_the_secret_and_nobody_without_it() {
         .unwrap();
     assert!(res.status().is_redirection(), "{}", res.status());
     let authorize = location(&res);
-    assert!(authorize.contains("/twitch-sim/oauth2/authorize?"), "{authorize}");
+    assert!(
+        authorize.contains("/twitch-sim/oauth2/authorize?"),
+        "{authorize}"
+    );
     let scope = reqwest::Url::parse(&authorize)
         .unwrap()
         .query_pairs()
