@@ -12,7 +12,7 @@ const LEGEND: &str = "float-left mb-3 w-full text-lg font-semibold";
 
 /// One choice of a radio group.
 #[component]
-fn Radio(
+pub(super) fn Radio(
     name: &'static str,
     value: &'static str,
     id: &'static str,
@@ -50,6 +50,7 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
         public_page,
         grant_rules,
         chat_commands,
+        chat_identity,
         ..
     } = settings;
     let (default_amount, set_default_amount) = signal((String::new(), String::new()));
@@ -91,7 +92,7 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
                     <ChatTemplateFields templates=chat default_duration typed_duration=default_amount />
                 </div>
             </fieldset>
-            <super::chat_commands_fields::ChatCommandsFields commands=chat_commands legend=LEGEND />
+            <super::chat_commands_fields::ChatCommandsFields commands=chat_commands identity=chat_identity legend=LEGEND />
             <super::grant_rules_fields::GrantRulesFields rules=grant_rules legend=LEGEND />
             <fieldset class=CARD>
                 <legend class=LEGEND>"Access and sharing"</legend>

@@ -85,5 +85,19 @@ async fn without_channel_bot_nothing_is_sent_and_the_scope_is_listed_missing() {
     // The grant answered after its announcement was tried: Twitch refused it (403), and the
     // streamer's own account did not speak instead.
     assert_eq!(chat.sent().await, Vec::<Value>::new());
+    // The settings page offers the choice.
+    let html = chat
+        .browser
+        .get(chat.server.url("/settings"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("id=\"chat-identity-bot\""),
+        "the identity choice"
+    );
     chat.server.stop().await.unwrap();
 }
