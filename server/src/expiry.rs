@@ -220,7 +220,7 @@ pub async fn cron_remove_expired(State(cron): State<CronEndpoint>, headers: Head
 
 /// Compares a given secret with the expected one in time that depends only on the expected
 /// secret's length, never on where the first difference is.
-fn constant_time_eq(given: &[u8], expected: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(given: &[u8], expected: &[u8]) -> bool {
     let mut diff = u8::from(given.len() != expected.len());
     for (i, e) in expected.iter().enumerate() {
         diff |= e ^ given.get(i).copied().unwrap_or(!e);

@@ -112,6 +112,7 @@ pub async fn run(
                 eventsub: eventsub.clone(),
                 engine: engine.clone(),
                 tasks: tasks.clone(),
+                bot_secret: config.bot_connect_secret.clone(),
             },
             eventsub: eventsub.clone(),
             cron: CronEndpoint::new(engine.clone(), config.cron_secret.clone()),

@@ -1,10 +1,11 @@
 //! The settings form's chat commands: on/off, the prefix, each command's names, the viewers'
-//! cooldown and bots to ignore.
+//! cooldown, bots to ignore, and who speaks (the streamer or the app's chat bot).
 
 use leptos::prelude::*;
 
 use super::fields::{Checkbox, CARD, INPUT};
-use crate::model::ChatCommands;
+use super::settings_editor::Radio;
+use crate::model::{ChatCommands, ChatIdentity};
 
 #[component]
 fn TextField(
@@ -25,7 +26,11 @@ fn TextField(
 }
 
 #[component]
-pub fn ChatCommandsFields(commands: ChatCommands, legend: &'static str) -> AnyView {
+pub fn ChatCommandsFields(
+    commands: ChatCommands,
+    identity: ChatIdentity,
+    legend: &'static str,
+) -> AnyView {
     let ChatCommands {
         enabled,
         prefix,
@@ -47,6 +52,10 @@ pub fn ChatCommandsFields(commands: ChatCommands, legend: &'static str) -> AnyVi
                     <TextField name="form[chat_manage_names]" id="chat-manage-names" label="Moderator command" value=join(names.manage) hint="With add, remove, extend, setexpire, list" />
                     <TextField name="form[chat_add_names]" id="chat-add-names" label="Add shortcut" value=join(names.add) hint="e.g. addvip" />
                     <TextField name="form[chat_remove_names]" id="chat-remove-names" label="Remove shortcut" value=join(names.remove) hint="e.g. removevip" />
+                </div>
+                <div role="radiogroup" aria-label="Who speaks in chat" class="space-y-2">
+                    <Radio name="form[chat_identity]" value="streamer" id="chat-identity-streamer" checked=identity == ChatIdentity::Streamer label="As you" hint="Replies and announcements come from your account. No set-up." />
+                    <Radio name="form[chat_identity]" value="bot" id="chat-identity-bot" checked=identity == ChatIdentity::Bot label="As the app's chat bot" hint="Messages carry Twitch's Chat Bot badge. Needs a bot the operator connected (GET /api/chat-bot says whether one is) and channel:bot from you: log in again. Make the bot a moderator (/mod) for the higher chat rate. Commands are read only as you for now." />
                 </div>
                 <TextField name="form[chat_ignored_bots]" id="chat-ignored-bots" label="Bots to ignore" value=ignored_bots.join(" ") hint="Logins whose messages are never read as commands, e.g. nightbot" />
             </div>

@@ -12,7 +12,7 @@ const LEGEND: &str = "float-left mb-3 w-full text-lg font-semibold";
 
 /// One choice of a radio group.
 #[component]
-fn Radio(
+pub(super) fn Radio(
     name: &'static str,
     value: &'static str,
     id: &'static str,
@@ -55,6 +55,7 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
         stream_end_grace_secs,
         expiry_warnings_secs,
         discord_warnings,
+        chat_identity,
         ..
     } = settings;
     let warning_leads = expiry_warnings_secs
@@ -131,7 +132,7 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
                     <Checkbox name="form[discord_warnings]" id="discord-warnings" label="Post expiry warnings to Discord too" checked=discord_warnings hint="Needs the Discord webhook below." />
                 </div>
             </fieldset>
-            <super::chat_commands_fields::ChatCommandsFields commands=chat_commands legend=LEGEND />
+            <super::chat_commands_fields::ChatCommandsFields commands=chat_commands identity=chat_identity legend=LEGEND />
             <super::grant_rules_fields::GrantRulesFields rules=grant_rules legend=LEGEND />
             <fieldset class=CARD>
                 <legend class=LEGEND>"Access and sharing"</legend>

@@ -233,4 +233,24 @@ pub trait TwitchApi: Send + Sync + 'static {
         let _ = parent;
         self.send_chat(channel, message).await
     }
+
+    /// The user id of the app's chat bot, when an operator connected one. Without an own
+    /// implementation: none.
+    async fn chat_bot(&self) -> Result<Option<String>, TwitchError> {
+        Ok(None)
+    }
+
+    /// Posts in the channel's chat as the app's chat bot: with the app access token and the bot as
+    /// sender (Twitch shows the Chat Bot badge), to this channel only during Shared Chat
+    /// (`for_source_only`), threaded to `parent` when given. Returns whether Twitch says it was
+    /// sent. Without an own implementation: refused, no bot.
+    async fn send_chat_as_bot(
+        &self,
+        channel: &ChannelId,
+        message: &str,
+        parent: Option<&str>,
+    ) -> Result<bool, TwitchError> {
+        let _ = (channel, message, parent);
+        Err(TwitchError::Rejected("no chat bot is connected".into()))
+    }
 }

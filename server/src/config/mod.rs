@@ -45,6 +45,9 @@ pub struct Config {
     /// `CRON_SECRET`: the bearer token Cloud Scheduler sends to the expiry endpoint. Unset: the
     /// endpoint refuses every call (the in-process scheduler still runs).
     pub cron_secret: Option<SecretString>,
+    /// `BOT_CONNECT_SECRET` (32 characters or more): what an operator gives to connect the app's
+    /// chat bot. Unset: no bot can be connected.
+    pub bot_connect_secret: Option<SecretString>,
     /// Demo mode: how often, on average, a simulated viewer redeems (`DEMO_REDEEM_EVERY_SECS`).
     pub demo_redeem_every: std::time::Duration,
     /// How quickly missed events are caught up (`RECONCILE_EVERY_SECS`, `CATCH_UP_MIN_AGE_SECS`,
@@ -135,6 +138,7 @@ impl Config {
             token_key,
             twitch,
             cron_secret: cron_secret(env)?,
+            bot_connect_secret: bot_connect_secret(env)?,
             demo_redeem_every: std::time::Duration::from_secs(parse_or(
                 env,
                 "DEMO_REDEEM_EVERY_SECS",
@@ -177,6 +181,16 @@ where
         .with_context(|| format!("{key} is malformed"))
 }
 
+/// `BOT_CONNECT_SECRET`, refused when shorter than 32 characters (it guards a login).
+fn bot_connect_secret(env: Env<'_>) -> anyhow::Result<Option<SecretString>> {
+    match env("BOT_CONNECT_SECRET") {
+        Some(s) if s.chars().count() < 32 => {
+            anyhow::bail!("BOT_CONNECT_SECRET must be 32 characters or more")
+        }
+        other => Ok(other.map(SecretString::from)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -189,6 +203,18 @@ mod tests {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         Config::from_lookup(&move |k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn a_short_bot_connect_secret_is_refused() {
+        assert!(config(&[]).unwrap().bot_connect_secret.is_none());
+        let short = "s".repeat(31);
+        let err = config(&[("BOT_CONNECT_SECRET", &short)]).unwrap_err();
+        assert!(err.to_string().contains("BOT_CONNECT_SECRET"), "{err}");
+        let long = "s".repeat(32);
+        let c = config(&[("BOT_CONNECT_SECRET", &long)]).unwrap();
+        let secret = c.bot_connect_secret.unwrap();
+        assert_eq!(secrecy::ExposeSecret::expose_secret(&secret), long);
     }
 
     #[test]

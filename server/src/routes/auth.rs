@@ -35,11 +35,13 @@ pub struct Auth {
     pub engine: Arc<Engine>,
     /// The server's tracker: the catch-up after a login runs on it, so shutdown waits for it.
     pub tasks: TaskTracker,
+    /// `BOT_CONNECT_SECRET`: what an operator gives to connect the chat bot ([`super::bot`]).
+    pub bot_secret: Option<secrecy::SecretString>,
 }
 
 impl Auth {
     /// Cookies are `Secure` (and `__Host-` prefixed): the public address is HTTPS.
-    fn secure(&self) -> bool {
+    pub(super) fn secure(&self) -> bool {
         self.tokens.oauth().redirect_uri().starts_with("https://")
     }
 }
@@ -137,6 +139,9 @@ async fn complete_login(
             return Redirect::to("/?login=failed").into_response();
         }
     };
+    if super::bot::is_bot_state(&auth, &state) {
+        return super::bot::finish(&auth, &issued, &validation).await;
+    }
     let (Some(user_id), Some(login)) = (validation.user_id, validation.login) else {
         return Redirect::to("/?login=failed").into_response();
     };

@@ -3,6 +3,7 @@
 mod account;
 mod api;
 pub mod auth;
+pub mod bot;
 mod health;
 mod health_probe;
 mod oauth_state;
@@ -104,6 +105,8 @@ pub fn router(parts: Parts) -> Router {
         .route("/api/health", get(health::health))
         .route("/api/auth/login", get(auth::login))
         .route("/api/auth/callback", get(auth::callback))
+        .route("/api/auth/bot", get(bot::connect))
+        .route("/api/chat-bot", get(bot::status))
         .route("/api/auth/logout", post(auth::logout))
         .route(
             "/api/cron/remove-expired-vips",

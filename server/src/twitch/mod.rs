@@ -1,5 +1,6 @@
 //! Everything that talks to Twitch: OAuth and tokens, Helix, EventSub.
 
+pub mod bot;
 pub mod helix;
 pub mod oauth;
 pub mod scopes;

@@ -8,7 +8,7 @@ use app::ssr::{Store, TwitchTokens};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Mutex;
 
-use super::oauth::{IssuedTokens, OAuthClient, OAuthError};
+use super::oauth::{IssuedTokens, OAuthClient, OAuthError, Validation};
 use crate::crypto::TokenCipher;
 
 #[derive(Debug, thiserror::Error)]
@@ -117,15 +117,23 @@ impl TokenManager {
     /// # Errors
     /// [`TokenError::NeedsReauth`] when neither the token nor its refresh is accepted.
     pub async fn validate(&self, user_id: &str) -> Result<Vec<String>, TokenError> {
+        self.validation(user_id).await.map(|v| v.scopes)
+    }
+
+    /// [`Self::validate`], with all that Twitch says about the valid token (whose it is).
+    ///
+    /// # Errors
+    /// As [`Self::validate`].
+    pub async fn validation(&self, user_id: &str) -> Result<Validation, TokenError> {
         let tokens = self.get(user_id).await?;
         match self.oauth.validate(&tokens.access_token).await {
-            Ok(v) => Ok(v.scopes),
+            Ok(v) => Ok(v),
             Err(OAuthError::Refused(_)) => {
                 let fresh = self
                     .refresh_after_401(user_id, &tokens.access_token)
                     .await?;
                 match self.oauth.validate(&fresh).await {
-                    Ok(v) => Ok(v.scopes),
+                    Ok(v) => Ok(v),
                     Err(OAuthError::Refused(msg)) => Err(TokenError::NeedsReauth(msg)),
                     Err(OAuthError::Transient(msg)) => Err(TokenError::Transient(msg)),
                 }

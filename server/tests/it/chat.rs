@@ -2,6 +2,8 @@
 //! chat, `channel.chat.message` reaches the server through EventSub and the inbox, the command goes
 //! through the same use cases as the dashboard, and the reply is threaded in chat.
 
+mod bot_connect;
+mod bot_speaks;
 mod moderators;
 mod refusals;
 mod settings;

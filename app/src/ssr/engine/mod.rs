@@ -264,7 +264,7 @@ impl Engine {
         if !channel.settings.chat_enabled || message.trim().is_empty() {
             return;
         }
-        match self.twitch.send_chat(&channel.id, &message).await {
+        match self.speak(channel, &message, None).await {
             Ok(true) => {}
             Ok(false) => tracing::info!(channel = %channel.id, "Twitch dropped a chat message"),
             Err(e) => tracing::warn!(channel = %channel.id, error = %e, "chat message failed"),

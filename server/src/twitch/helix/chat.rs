@@ -41,15 +41,20 @@ impl HelixClient {
         let sent = SendChatMessageRequest::parse_response(None, &uri, reply.into_http())
             .map_err(unreadable)?
             .data;
-        if !sent.is_sent {
-            let reason = sent
-                .drop_reason
-                .map(|r| r.code.to_string())
-                .unwrap_or_default();
-            tracing::info!(reason, "Twitch dropped a chat message");
-        }
-        Ok(sent.is_sent)
+        Ok(was_sent(sent))
     }
+}
+
+/// Whether Twitch's answer says the message went out; a drop is logged with its reason.
+pub(super) fn was_sent(sent: twitch_api::helix::chat::SendChatMessageResponse) -> bool {
+    if !sent.is_sent {
+        let reason = sent
+            .drop_reason
+            .map(|r| r.code.to_string())
+            .unwrap_or_default();
+        tracing::info!(reason, "Twitch dropped a chat message");
+    }
+    sent.is_sent
 }
 
 /// At most `max` characters (not bytes) of `text`.

@@ -6,6 +6,7 @@
 //! redemptions, chat.
 
 mod chat;
+mod chat_bot;
 pub mod classify;
 pub mod limits;
 mod redemptions;
@@ -33,6 +34,8 @@ const MAX_PAGES: usize = 200;
 
 pub struct HelixClient {
     transport: Transport,
+    /// The connected chat bot, once known ([`chat_bot`]).
+    bot: chat_bot::BotCache,
 }
 
 impl HelixClient {
@@ -46,6 +49,7 @@ impl HelixClient {
     ) -> Self {
         Self {
             transport: Transport::new(http, api_url, client_id, tokens),
+            bot: chat_bot::BotCache::default(),
         }
     }
 
@@ -225,5 +229,19 @@ impl TwitchApi for HelixClient {
         parent: Option<&str>,
     ) -> Result<bool, TwitchError> {
         self.post_chat(channel, message, parent).await
+    }
+
+    async fn chat_bot(&self) -> Result<Option<String>, TwitchError> {
+        self.bot_id().await
+    }
+
+    #[tracing::instrument(skip_all, fields(channel = %channel))]
+    async fn send_chat_as_bot(
+        &self,
+        channel: &ChannelId,
+        message: &str,
+        parent: Option<&str>,
+    ) -> Result<bool, TwitchError> {
+        self.post_chat_as_bot(channel, message, parent).await
     }
 }

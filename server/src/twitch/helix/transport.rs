@@ -21,6 +21,9 @@ use super::limits::{ChannelLimits, Limits};
 use super::retry::{self, Attempt, Next, Tries};
 use crate::twitch::tokens::{TokenError, TokenManager};
 
+/// The key of the app access token's rate-limit bucket (never a user id: those are digits).
+const APP_LIMITS: &str = "app";
+
 /// How long one attempt may take before it counts as "no answer".
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -89,6 +92,11 @@ impl Transport {
             cached: RwLock::default(),
             limits: Limits::default(),
         }
+    }
+
+    /// The users' tokens this transport sends with.
+    pub fn tokens(&self) -> &TokenManager {
+        &self.tokens
     }
 
     /// Sends the request `build(token, client_id)` makes, as `channel`'s broadcaster, until an
@@ -160,6 +168,46 @@ impl Transport {
                 }
                 Next::Fail(error) => return Err(error),
             }
+        }
+    }
+
+    /// Sends the request `build(token, client_id)` makes with the app access token (client
+    /// credentials), fetching a new one once after a 401. Nothing is retried after a 5xx or no
+    /// answer: what it asked may have happened (a chat message would be posted twice).
+    ///
+    /// # Errors
+    /// [`TwitchError::Unauthorized`] (no app token, second 401), [`TwitchError::Transient`].
+    pub async fn send_app<B>(&self, build: B) -> Result<Reply, TwitchError>
+    where
+        B: Fn(&str, &str) -> Result<http::Request<Bytes>, CreateRequestError> + Sync,
+    {
+        let oauth = self.tokens.oauth();
+        let limits = self.limits.channel(APP_LIMITS);
+        let mut renewed = false;
+        loop {
+            let token = oauth.app_token().await.map_err(|e| match e {
+                crate::twitch::oauth::OAuthError::Refused(_) => TwitchError::Unauthorized,
+                crate::twitch::oauth::OAuthError::Transient(m) => TwitchError::Transient(m),
+            })?;
+            limits.token_ready().await;
+            let request = build(token.expose_secret(), &self.client_id)
+                .map_err(|e| TwitchError::Rejected(format!("invalid request: {e}")))?;
+            let (request, uri) = self.rebase(request)?;
+            let (status, _, body) = self
+                .execute(request, &limits)
+                .await
+                .map_err(TwitchError::Transient)?;
+            if status == 401 && !renewed {
+                oauth.forget_app_token(&token).await;
+                renewed = true;
+                continue;
+            }
+            return Ok(Reply {
+                status,
+                body,
+                uri,
+                after_unanswered: false,
+            });
         }
     }
 

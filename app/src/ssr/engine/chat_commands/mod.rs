@@ -12,16 +12,15 @@
 mod commands;
 mod outbox;
 pub mod replies;
+mod speaker;
 
 use std::time::Duration;
 
-pub use outbox::{ChatOutbox, Reply, Take, CHAT_LIMIT, CHAT_LIMIT_MODERATOR};
+pub use outbox::{ChatOutbox, Reply, Take};
 use serde_json::json;
 
 use super::{Engine, EngineResult};
-use crate::model::{
-    parse_command, Actor, AuditAction, Channel, ChatCommand, ChatIdentity, LiveKind,
-};
+use crate::model::{parse_command, Actor, AuditAction, Channel, ChatCommand, LiveKind};
 use crate::ssr::accounts::new_id;
 use crate::ssr::events::ChatMessage;
 
@@ -113,12 +112,7 @@ impl Engine {
     /// Queues a reply and sends what the channel's chat rate allows, waiting for the window when
     /// it is full. A reply Twitch does not take is logged and written to the activity log.
     async fn reply(&self, channel: &Channel, reply: Reply) {
-        let limit = match channel.settings.chat_identity {
-            // The broadcaster speaks in their own channel: the moderator rate.
-            ChatIdentity::Streamer => CHAT_LIMIT_MODERATOR,
-            // The bot may not be a moderator: the lower rate.
-            ChatIdentity::Bot => CHAT_LIMIT,
-        };
+        let limit = self.reply_limit(channel).await;
         self.chat_outbox.push(&channel.id, reply);
         loop {
             match self.chat_outbox.take(&channel.id, self.now(), limit) {
@@ -136,8 +130,7 @@ impl Engine {
 
     async fn send_reply(&self, channel: &Channel, reply: Reply) {
         let sent = self
-            .twitch
-            .send_chat_reply(&channel.id, &reply.text, reply.parent.as_deref())
+            .speak(channel, &reply.text, reply.parent.as_deref())
             .await;
         let problem = match sent {
             Ok(true) => return,
