@@ -26,8 +26,9 @@ test("chat command settings persist after a reload", async ({ page, request, jav
   await expect(page.locator("#chat-check-names")).toHaveValue("viptime");
   await expect(page.locator("#chat-ignored-bots")).toHaveValue("nightbot");
 
-  // A prefix with a space is refused next to the form, and nothing changes.
-  await page.locator("#chat-prefix").fill("! ");
+  // A prefix with a space inside is refused next to the form, and nothing changes (spaces around
+  // it are trimmed).
+  await page.locator("#chat-prefix").fill("! !");
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.locator("#settings-result")).toContainText("prefix");
   await page.reload();

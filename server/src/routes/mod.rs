@@ -24,9 +24,10 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
+use tracing::Level;
 
 use crate::demo::{self, Demo};
 use crate::eventsub::supervisor::EventSubSupervisor;
@@ -135,7 +136,13 @@ pub fn router(parts: Parts) -> Router {
     router
         .layer(from_fn_with_state(request_timeout, time_limit::time_limit))
         .merge(live_stream)
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                // A failed request is logged where it failed, with its context: the layer's own
+                // line would only repeat it (and count twice in Error Reporting).
+                .on_failure(DefaultOnFailure::new().level(Level::DEBUG)),
+        )
         .layer(sessions)
         .layer(CompressionLayer::new())
 }
