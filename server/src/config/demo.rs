@@ -59,17 +59,7 @@ pub fn resolve(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
-    use crate::config::Config;
-
-    fn config(vars: &[(&str, &str)]) -> anyhow::Result<Config> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        Config::from_lookup(&move |k| map.get(k).cloned())
-    }
+    use crate::config::tests::config;
 
     const CREDENTIALS: [(&str, &str); 2] = [
         ("TWITCH_CLIENT_ID", "abc"),

@@ -137,8 +137,8 @@ impl Config {
             database,
             token_key,
             twitch,
-            cron_secret: cron_secret(env)?,
-            bot_connect_secret: bot_connect_secret(env)?,
+            cron_secret: long_secret(env, "CRON_SECRET")?,
+            bot_connect_secret: long_secret(env, "BOT_CONNECT_SECRET")?,
             demo_redeem_every: std::time::Duration::from_secs(parse_or(
                 env,
                 "DEMO_REDEEM_EVERY_SECS",
@@ -154,15 +154,16 @@ impl Config {
     }
 }
 
-/// The shortest `CRON_SECRET` accepted: a bearer secret on a public endpoint must not be guessable.
-pub const CRON_SECRET_MIN_LEN: usize = 32;
+/// The shortest bearer secret accepted (`CRON_SECRET`, `BOT_CONNECT_SECRET`): a secret that guards
+/// a public endpoint must not be guessable.
+pub const SECRET_MIN_LEN: usize = 32;
 
-/// `CRON_SECRET`, refused when shorter than [`CRON_SECRET_MIN_LEN`] characters.
-fn cron_secret(env: Env<'_>) -> anyhow::Result<Option<SecretString>> {
-    match env("CRON_SECRET") {
+/// The secret in `key`, refused when shorter than [`SECRET_MIN_LEN`] characters.
+fn long_secret(env: Env<'_>, key: &str) -> anyhow::Result<Option<SecretString>> {
+    match env(key) {
         None => Ok(None),
-        Some(secret) if secret.chars().count() < CRON_SECRET_MIN_LEN => anyhow::bail!(
-            "CRON_SECRET must be at least {CRON_SECRET_MIN_LEN} characters (make one with \
+        Some(secret) if secret.chars().count() < SECRET_MIN_LEN => anyhow::bail!(
+            "{key} must be at least {SECRET_MIN_LEN} characters (make one with \
              `openssl rand -hex 32`)"
         ),
         Some(secret) => Ok(Some(SecretString::from(secret))),
@@ -181,23 +182,14 @@ where
         .with_context(|| format!("{key} is malformed"))
 }
 
-/// `BOT_CONNECT_SECRET`, refused when shorter than 32 characters (it guards a login).
-fn bot_connect_secret(env: Env<'_>) -> anyhow::Result<Option<SecretString>> {
-    match env("BOT_CONNECT_SECRET") {
-        Some(s) if s.chars().count() < 32 => {
-            anyhow::bail!("BOT_CONNECT_SECRET must be 32 characters or more")
-        }
-        other => Ok(other.map(SecretString::from)),
-    }
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::collections::HashMap;
 
     use super::*;
 
-    fn config(vars: &[(&str, &str)]) -> anyhow::Result<Config> {
+    /// The configuration `vars` make, with nothing else set.
+    pub(crate) fn config(vars: &[(&str, &str)]) -> anyhow::Result<Config> {
         let map: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
