@@ -17,8 +17,13 @@ test("chat command settings persist after a reload", async ({ page, request, jav
   await page.locator("#chat-prefix").fill(prefix);
   await page.locator("#chat-check-names").fill("viptime");
   await page.locator("#chat-ignored-bots").fill("nightbot");
+  // Without JavaScript the form posts and the browser follows the redirect back: wait for that page
+  // to load before reloading it.
+  const back = page.waitForResponse((r) => r.request().isNavigationRequest() && r.request().method() === "GET");
   await page.getByRole("button", { name: "Save settings" }).click();
   if (javaScriptEnabled) await expect(page.locator("#settings-result")).toHaveText("Settings saved");
+  else await back;
+  await page.waitForLoadState("load");
 
   await page.reload();
   if (javaScriptEnabled) await hydrated(page);
