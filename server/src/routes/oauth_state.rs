@@ -5,7 +5,7 @@
 //! `state` with it (a login link from another browser or an expired one is refused). The login
 //! session is created only once the callback has succeeded.
 
-use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
 
@@ -48,19 +48,13 @@ pub fn forget(response: &mut Response, secure: bool) {
 
 /// Whether `returned` (Twitch's `state`) is the one this browser was given.
 pub fn matches(headers: &HeaderMap, secure: bool, returned: &str) -> bool {
-    let name = cookie_name(secure);
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .filter(|(key, value)| *key == name && !value.is_empty())
-        .any(|(_, value)| value == returned)
+    crate::security::cookies(headers, cookie_name(secure))
+        .any(|value| !value.is_empty() && value == returned)
 }
 
 #[cfg(test)]
 mod tests {
+    use axum::http::header::COOKIE;
     use axum::response::IntoResponse;
 
     use super::*;

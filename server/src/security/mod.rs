@@ -82,15 +82,23 @@ impl Security {
     }
 }
 
-/// The value of cookie `name` in the request's `Cookie` headers.
+/// The value of cookie `name` in the request's `Cookie` headers (the first, if it is sent twice).
 pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    cookies(headers, name).next()
+}
+
+/// Every value sent for cookie `name` in the request's `Cookie` headers, in order.
+pub(crate) fn cookies<'h: 'i, 'n: 'i, 'i>(
+    headers: &'h HeaderMap,
+    name: &'n str,
+) -> impl Iterator<Item = &'h str> + 'i {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
+        .filter(move |(key, _)| *key == name)
         .map(|(_, value)| value)
 }
 
