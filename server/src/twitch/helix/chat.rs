@@ -7,6 +7,7 @@ use app::ssr::twitch::TwitchError;
 use twitch_api::helix::chat::{SendChatMessageBody, SendChatMessageRequest};
 use twitch_api::helix::RequestPost;
 
+use super::transport::Reply;
 use super::{classify, unreadable, HelixClient};
 
 /// Twitch's limit for one chat message, in characters.
@@ -34,19 +35,24 @@ impl HelixClient {
                 request.create_request(body.clone(), token, client_id)
             })
             .await?;
-        if !reply.is_success() {
-            return Err(classify::error(reply.status, &reply.message()));
-        }
-        let uri = reply.uri.clone();
-        let sent = SendChatMessageRequest::parse_response(None, &uri, reply.into_http())
-            .map_err(unreadable)?
-            .data;
-        Ok(was_sent(sent))
+        sent(reply)
     }
 }
 
+/// Send Chat Message's answer: an error for a refusal, else whether the message went out.
+pub(super) fn sent(reply: Reply) -> Result<bool, TwitchError> {
+    if !reply.is_success() {
+        return Err(classify::error(reply.status, &reply.message()));
+    }
+    let uri = reply.uri.clone();
+    let sent = SendChatMessageRequest::parse_response(None, &uri, reply.into_http())
+        .map_err(unreadable)?
+        .data;
+    Ok(was_sent(sent))
+}
+
 /// Whether Twitch's answer says the message went out; a drop is logged with its reason.
-pub(super) fn was_sent(sent: twitch_api::helix::chat::SendChatMessageResponse) -> bool {
+fn was_sent(sent: twitch_api::helix::chat::SendChatMessageResponse) -> bool {
     if !sent.is_sent {
         let reason = sent
             .drop_reason

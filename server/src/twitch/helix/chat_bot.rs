@@ -14,8 +14,8 @@ use chrono::{DateTime, Duration, Utc};
 use twitch_api::helix::chat::{SendChatMessageBody, SendChatMessageRequest};
 use twitch_api::helix::RequestPost;
 
-use super::chat::{truncate, was_sent, MAX_CHAT_CHARS};
-use super::{classify, unreadable, HelixClient};
+use super::chat::{sent, truncate, MAX_CHAT_CHARS};
+use super::HelixClient;
 use crate::twitch::bot;
 
 /// How long a connected bot's id is trusted before it is validated with Twitch again.
@@ -76,13 +76,6 @@ impl HelixClient {
             .transport
             .send_app(|token, client_id| request.create_request(body.clone(), token, client_id))
             .await?;
-        if !reply.is_success() {
-            return Err(classify::error(reply.status, &reply.message()));
-        }
-        let uri = reply.uri.clone();
-        let sent = SendChatMessageRequest::parse_response(None, &uri, reply.into_http())
-            .map_err(unreadable)?
-            .data;
-        Ok(was_sent(sent))
+        sent(reply)
     }
 }
