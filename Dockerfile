@@ -3,16 +3,16 @@
 
 FROM rust:1-bookworm AS builder
 RUN rustup target add wasm32-unknown-unknown \
- && apt-get update && apt-get install -y --no-install-recommends nodejs npm \
+ && apt-get update && apt-get install -y --no-install-recommends nodejs npm curl python3 \
  && rm -rf /var/lib/apt/lists/*
-# The tools' versions come from tool-versions, as for scripts/setup.sh. cargo-leptos without its
-# downloader; wasm-bindgen-cli must equal the pinned wasm-bindgen crate. wasm-bindgen-cli is the one
-# install without --locked: its published lock file pins a yanked crate (webpki-roots 1.0.11),
-# which --locked cannot resolve; its version is pinned exactly.
+# The tools' versions come from tool-versions, as for scripts/setup.sh, and every `cargo install`
+# is --locked. cargo-leptos without its downloader; wasm-bindgen-cli must equal the pinned
+# wasm-bindgen crate, and its script replaces the one yanked entry of its published lock file.
 COPY tool-versions /tmp/tool-versions
+COPY scripts/install-wasm-bindgen.sh /tmp/install-wasm-bindgen.sh
 RUN . /tmp/tool-versions \
  && cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads \
- && cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" \
+ && TOOL_VERSIONS=/tmp/tool-versions /tmp/install-wasm-bindgen.sh \
  && npm install -g "binaryen@$BINARYEN_VERSION" "@tailwindcss/cli@$TAILWIND_VERSION" "tailwindcss@$TAILWIND_VERSION"
 ENV NODE_PATH=/usr/local/lib/node_modules
 WORKDIR /build

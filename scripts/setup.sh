@@ -104,9 +104,10 @@ if [ "$ROUTE" = debian ]; then
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--sysroot=$SYSROOT"
 fi
 
-# 3. cargo-leptos and wasm-bindgen-cli: prebuilt when the versions match, else built from crates.io.
-install_tool() { # install_tool NAME VERSION CRATE -- cargo install args...
-  local name=$1 version=$2 crate=$3; shift 4
+# 3. cargo-leptos, wasm-bindgen-cli and cargo-deny: prebuilt when the versions match, else built
+#    from crates.io, every one with `--locked`.
+have_tool() { # have_tool NAME VERSION: installed already, or copied from the prebuilt folder
+  local name=$1 version=$2
   [ "$(version_of "$CARGO_HOME/bin/$name")" = "$version" ] && return 0
   for candidate in "$PREBUILT/$name-$version" "$PREBUILT/$name"; do
     if [ -n "$PREBUILT" ] && [ -x "$candidate" ] && [ "$(version_of "$candidate")" = "$version" ]; then
@@ -115,7 +116,7 @@ install_tool() { # install_tool NAME VERSION CRATE -- cargo install args...
     fi
   done
   log "building $name $version from crates.io (cargo-leptos takes about 30 minutes on 2 cores)"
-  "${INSTALL_WITH:-$(cargo_for_install)}" install "$crate" --version "$version" "$@"
+  return 1
 }
 # cargo-leptos' lock file needs rustc >= 1.96: pick such a cargo for `cargo install`.
 at_least_196() { [ "$(printf '%s\n1.96.0\n' "$1" | sort -V | head -1)" = 1.96.0 ]; }
@@ -124,14 +125,15 @@ cargo_for_install() {
   apt_install -t bookworm-security rustc-web cargo-web >&2
   echo /usr/bin/cargo
 }
-install_tool cargo-leptos "$CARGO_LEPTOS_VERSION" cargo-leptos -- --locked --features no_downloads
-# The one install without --locked (see README, "Build inputs"): wasm-bindgen-cli 0.2.130's own
-# lock file pins webpki-roots 1.0.11, which is yanked, so `--locked` cannot resolve it. Its version
-# is pinned exactly, and CI normally copies the prebuilt binary instead.
-install_tool wasm-bindgen "$WASM_BINDGEN_VERSION" wasm-bindgen-cli --
+have_tool cargo-leptos "$CARGO_LEPTOS_VERSION" \
+  || "$(cargo_for_install)" install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+# wasm-bindgen-cli's published lock file pins a yanked crate: the script builds it with `--locked`
+# from the checksummed crate with that one lock entry replaced (see the script).
+have_tool wasm-bindgen "$WASM_BINDGEN_VERSION" || "$ROOT/scripts/install-wasm-bindgen.sh" "$(cargo_for_install)"
 # cargo-deny checks the dependency graph in scripts/test.sh; any cargo >= 1.88 builds it. A debug
 # build: it compiles in a fraction of a release build's time, and checking one lock file is quick.
-INSTALL_WITH=cargo install_tool cargo-deny "$CARGO_DENY_VERSION" cargo-deny -- --locked --debug
+have_tool cargo-deny "$CARGO_DENY_VERSION" \
+  || cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked --debug
 
 # 4. npm tools: wasm-opt (binaryen) and the Tailwind CLI, then the end-to-end suite's packages.
 if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ] \
