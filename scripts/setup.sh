@@ -104,7 +104,7 @@ if [ "$ROUTE" = debian ]; then
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--sysroot=$SYSROOT"
 fi
 
-# 3. cargo-leptos, wasm-bindgen-cli and cargo-deny: prebuilt when the versions match, else built
+# 3. cargo-leptos, wasm-bindgen-cli, cargo-deny and leptosfmt: prebuilt when the versions match, else built
 #    from crates.io, every one with `--locked`.
 have_tool() { # have_tool NAME VERSION: installed already, or copied from the prebuilt folder
   local name=$1 version=$2
@@ -134,6 +134,8 @@ have_tool wasm-bindgen "$WASM_BINDGEN_VERSION" || "$ROOT/scripts/install-wasm-bi
 # build: it compiles in a fraction of a release build's time, and checking one lock file is quick.
 have_tool cargo-deny "$CARGO_DENY_VERSION" \
   || cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked --debug
+# leptosfmt formats the `view!` macros that rustfmt leaves alone; scripts/test.sh checks them.
+have_tool leptosfmt "$LEPTOSFMT_VERSION" || cargo install leptosfmt --version "$LEPTOSFMT_VERSION" --locked
 
 # 4. npm tools: wasm-opt (binaryen) and the Tailwind CLI, then the end-to-end suite's packages.
 if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ] \
