@@ -3,7 +3,9 @@
 //!
 //! Times are passed in (`now`) rather than read from a clock, so callers and tests decide what "now" is.
 
+mod channels;
 mod inbox;
+mod tokens;
 
 use std::time::Duration;
 
@@ -11,11 +13,19 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::model::{
-    AuditEntry, AuditPage, AuditQuery, Channel, ChannelId, RedemptionOutcome, RedemptionRecord,
-    Reward, SessionState, Settings, VipSession, WaitlistEntry,
+    AuditEntry, AuditPage, AuditQuery, ChannelId, RedemptionOutcome, RedemptionRecord, Reward,
+    SessionState, VipSession, WaitlistEntry,
 };
 
+pub use channels::{released_login, ChannelStore};
 pub use inbox::{InboxMessage, InboxStore, INBOX_RETENTION};
+pub use tokens::{SealedTokens, TokenStore};
+
+/// Every area trait, for code that calls store methods on a concrete backend
+/// (`use app::ssr::store::prelude::*;`). Through `dyn Store` their methods need no import.
+pub mod prelude {
+    pub use super::{ChannelStore, InboxStore, Store, TokenStore};
+}
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -30,15 +40,6 @@ pub enum StoreError {
     /// The write would break a uniqueness rule (e.g. a second active session for one viewer).
     #[error("conflict: {0}")]
     Conflict(String),
-}
-
-/// Twitch tokens after encryption: the store only ever sees these bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SealedTokens {
-    /// Which encryption key sealed them (keys rotate).
-    pub key_id: String,
-    pub nonce: Vec<u8>,
-    pub ciphertext: Vec<u8>,
 }
 
 /// The compare part of a compare-and-set on a session: it must still be `Active` with this deadline.
@@ -86,35 +87,12 @@ pub struct RelayedEvent {
 /// The whole storage port. Areas with their own trait (the EventSub inbox) are supertraits, so an
 /// `Arc<dyn Store>` offers their methods too.
 #[async_trait]
-pub trait Store: InboxStore + Send + Sync + 'static {
+pub trait Store: ChannelStore + TokenStore + InboxStore + Send + Sync + 'static {
     /// Which backend this is, for health reports and logs (`"sqlite"`, `"firestore"`, …).
     fn backend(&self) -> &'static str;
 
     /// A cheap round trip proving the backend answers.
     async fn ping(&self) -> StoreResult<()>;
-
-    // ---- channels --------------------------------------------------------------------------
-
-    /// Creates or fully replaces a channel, keyed by its Twitch user id. Twitch gives a login to one
-    /// user at a time: another channel still holding this login (case-insensitively; its user was
-    /// renamed and the name passed on) gives it up, its login becoming [`released_login`] until its
-    /// user signs in again, so the new owner is never refused and the lookup finds them.
-    async fn save_channel(&self, channel: &Channel) -> StoreResult<()>;
-    async fn channel(&self, id: &ChannelId) -> StoreResult<Option<Channel>>;
-    /// Looks a channel up by its login, case-insensitively.
-    async fn channel_by_login(&self, login: &str) -> StoreResult<Option<Channel>>;
-    /// Every channel, in no particular order.
-    async fn channels(&self) -> StoreResult<Vec<Channel>>;
-    /// Replaces a channel's settings only. Returns `false` when the channel does not exist.
-    async fn update_settings(&self, id: &ChannelId, settings: &Settings) -> StoreResult<bool>;
-    /// Sets or clears "needs re-authorisation" only. Returns `false` when the channel does not exist.
-    async fn set_needs_reauth(&self, id: &ChannelId, needs_reauth: bool) -> StoreResult<bool>;
-
-    // ---- tokens (sealed; keyed by Twitch user id: a broadcaster or a moderator) ------------------
-
-    async fn put_tokens(&self, user_id: &str, tokens: &SealedTokens) -> StoreResult<()>;
-    async fn tokens(&self, user_id: &str) -> StoreResult<Option<SealedTokens>>;
-    async fn delete_tokens(&self, user_id: &str) -> StoreResult<()>;
 
     // ---- rewards ---------------------------------------------------------------------------
 
@@ -294,10 +272,4 @@ pub trait Store: InboxStore + Send + Sync + 'static {
     /// redemption is created, and no other method changes it. Atomic: of any number of racing
     /// calls, on any number of instances, each gets a different count.
     async fn note_redemption_attempt(&self, id: &str) -> StoreResult<Option<u32>>;
-}
-
-/// The login a channel holds after another user took its Twitch name: not a Twitch login (those
-/// are letters, digits and `_`), unique per channel, replaced at that user's next sign-in.
-pub fn released_login(id: &ChannelId) -> String {
-    format!("~{}", id.as_str())
 }

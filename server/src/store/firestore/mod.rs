@@ -21,6 +21,7 @@ mod redemption_attempts;
 mod redemptions;
 mod sessions;
 mod support;
+mod tokens;
 mod tx;
 
 use app::ssr::{StoreError, StoreResult};

@@ -4,18 +4,18 @@
 use std::time::Duration;
 
 use app::model::{
-    AuditEntry, AuditPage, AuditQuery, Channel, ChannelId, RedemptionOutcome, RedemptionRecord,
-    Reward, SessionState, Settings, VipSession, WaitlistEntry,
+    AuditEntry, AuditPage, AuditQuery, ChannelId, RedemptionOutcome, RedemptionRecord, Reward,
+    SessionState, VipSession, WaitlistEntry,
 };
 use app::ssr::store::RelayedEvent;
-use app::ssr::{ActiveWith, ApiTokenRecord, SealedTokens, Store, StoreResult};
+use app::ssr::{ActiveWith, ApiTokenRecord, Store, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::de::IgnoredAny;
 
 use super::inbox::INBOX;
 use super::live_events::LIVE_EVENTS;
-use super::support::{key, HEALTH, TOKENS};
+use super::support::HEALTH;
 use super::FirestoreStore;
 
 #[async_trait]
@@ -27,51 +27,6 @@ impl Store for FirestoreStore {
     #[tracing::instrument(skip_all)]
     async fn ping(&self) -> StoreResult<()> {
         self.get_doc::<IgnoredAny>(HEALTH, "ping").await.map(drop)
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn save_channel(&self, channel: &Channel) -> StoreResult<()> {
-        self.save_channel_doc(channel).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn channel(&self, id: &ChannelId) -> StoreResult<Option<Channel>> {
-        self.channel_doc(id).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn channel_by_login(&self, login: &str) -> StoreResult<Option<Channel>> {
-        self.channel_doc_by_login(login).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn channels(&self) -> StoreResult<Vec<Channel>> {
-        self.all_channels().await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn update_settings(&self, id: &ChannelId, settings: &Settings) -> StoreResult<bool> {
-        self.patch_settings(id, settings).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn set_needs_reauth(&self, id: &ChannelId, needs_reauth: bool) -> StoreResult<bool> {
-        self.patch_needs_reauth(id, needs_reauth).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn put_tokens(&self, user_id: &str, tokens: &SealedTokens) -> StoreResult<()> {
-        self.put_tokens_doc(user_id, tokens).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn tokens(&self, user_id: &str) -> StoreResult<Option<SealedTokens>> {
-        self.tokens_doc(user_id).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn delete_tokens(&self, user_id: &str) -> StoreResult<()> {
-        self.delete_doc(TOKENS, &key(&[user_id])).await
     }
 
     #[tracing::instrument(skip_all)]

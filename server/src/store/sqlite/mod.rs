@@ -19,6 +19,7 @@ mod query_plans;
 mod redemption_attempts;
 mod rewards;
 mod sessions;
+mod tokens;
 mod waitlist;
 
 use std::str::FromStr;
@@ -26,11 +27,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 use app::model::{
-    AuditEntry, AuditPage, AuditQuery, Channel, ChannelId, RedemptionOutcome, RedemptionRecord,
-    Reward, SessionState, Settings, VipSession, WaitlistEntry,
+    AuditEntry, AuditPage, AuditQuery, ChannelId, RedemptionOutcome, RedemptionRecord, Reward,
+    SessionState, VipSession, WaitlistEntry,
 };
 use app::ssr::store::RelayedEvent;
-use app::ssr::{ActiveWith, ApiTokenRecord, SealedTokens, Store, StoreResult};
+use app::ssr::{ActiveWith, ApiTokenRecord, Store, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -106,51 +107,6 @@ impl Store for SqliteStore {
             .await
             .map_err(codec::db_error)?;
         Ok(())
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn save_channel(&self, channel: &Channel) -> StoreResult<()> {
-        channels::save(&self.pool, channel).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn channel(&self, id: &ChannelId) -> StoreResult<Option<Channel>> {
-        channels::get(&self.pool, id).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn channel_by_login(&self, login: &str) -> StoreResult<Option<Channel>> {
-        channels::by_login(&self.pool, login).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn channels(&self) -> StoreResult<Vec<Channel>> {
-        channels::all(&self.pool).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn update_settings(&self, id: &ChannelId, settings: &Settings) -> StoreResult<bool> {
-        channels::update_settings(&self.pool, id, settings).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn set_needs_reauth(&self, id: &ChannelId, needs_reauth: bool) -> StoreResult<bool> {
-        channels::set_needs_reauth(&self.pool, id, needs_reauth).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn put_tokens(&self, user_id: &str, tokens: &SealedTokens) -> StoreResult<()> {
-        channels::put_tokens(&self.pool, user_id, tokens).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn tokens(&self, user_id: &str) -> StoreResult<Option<SealedTokens>> {
-        channels::tokens(&self.pool, user_id).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn delete_tokens(&self, user_id: &str) -> StoreResult<()> {
-        channels::delete_tokens(&self.pool, user_id).await
     }
 
     #[tracing::instrument(skip_all)]
