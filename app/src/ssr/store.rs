@@ -5,26 +5,34 @@
 
 mod channels;
 mod inbox;
+mod redemption_attempts;
+mod redemptions;
+mod rewards;
 mod tokens;
+mod waitlist;
 
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::model::{
-    AuditEntry, AuditPage, AuditQuery, ChannelId, RedemptionOutcome, RedemptionRecord, Reward,
-    SessionState, VipSession, WaitlistEntry,
-};
+use crate::model::{AuditEntry, AuditPage, AuditQuery, ChannelId, SessionState, VipSession};
 
 pub use channels::{released_login, ChannelStore};
 pub use inbox::{InboxMessage, InboxStore, INBOX_RETENTION};
+pub use redemption_attempts::RedemptionAttemptStore;
+pub use redemptions::RedemptionStore;
+pub use rewards::RewardStore;
 pub use tokens::{SealedTokens, TokenStore};
+pub use waitlist::WaitlistStore;
 
 /// Every area trait, for code that calls store methods on a concrete backend
 /// (`use app::ssr::store::prelude::*;`). Through `dyn Store` their methods need no import.
 pub mod prelude {
-    pub use super::{ChannelStore, InboxStore, Store, TokenStore};
+    pub use super::{
+        ChannelStore, InboxStore, RedemptionAttemptStore, RedemptionStore, RewardStore, Store,
+        TokenStore, WaitlistStore,
+    };
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -87,36 +95,23 @@ pub struct RelayedEvent {
 /// The whole storage port. Areas with their own trait (the EventSub inbox) are supertraits, so an
 /// `Arc<dyn Store>` offers their methods too.
 #[async_trait]
-pub trait Store: ChannelStore + TokenStore + InboxStore + Send + Sync + 'static {
+pub trait Store:
+    ChannelStore
+    + TokenStore
+    + RewardStore
+    + RedemptionStore
+    + RedemptionAttemptStore
+    + WaitlistStore
+    + InboxStore
+    + Send
+    + Sync
+    + 'static
+{
     /// Which backend this is, for health reports and logs (`"sqlite"`, `"firestore"`, …).
     fn backend(&self) -> &'static str;
 
     /// A cheap round trip proving the backend answers.
     async fn ping(&self) -> StoreResult<()>;
-
-    // ---- rewards ---------------------------------------------------------------------------
-
-    /// Creates or replaces a reward (keyed by its Twitch id).
-    async fn save_reward(&self, reward: &Reward) -> StoreResult<()>;
-    async fn reward(&self, reward_id: &str) -> StoreResult<Option<Reward>>;
-    /// A channel's rewards, ordered by title.
-    async fn rewards(&self, channel: &ChannelId) -> StoreResult<Vec<Reward>>;
-    /// Returns `false` when there was no such reward.
-    async fn delete_reward(&self, reward_id: &str) -> StoreResult<bool>;
-
-    // ---- redemptions -----------------------------------------------------------------------
-
-    /// Records a redemption unless one with the same id exists, atomically.
-    /// Returns `true` only to the one caller that created it: of any number of concurrent calls
-    /// with one id, on any number of instances, exactly one sees `true`.
-    async fn create_redemption(&self, record: &RedemptionRecord) -> StoreResult<bool>;
-    async fn redemption(&self, id: &str) -> StoreResult<Option<RedemptionRecord>>;
-    /// Returns `false` when there is no such redemption.
-    async fn set_redemption_outcome(
-        &self,
-        id: &str,
-        outcome: RedemptionOutcome,
-    ) -> StoreResult<bool>;
 
     // ---- VIP sessions ----------------------------------------------------------------------
 
@@ -209,15 +204,6 @@ pub trait Store: ChannelStore + TokenStore + InboxStore + Send + Sync + 'static 
     /// Gives the lease up if `holder` holds it; otherwise does nothing.
     async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()>;
 
-    // ---- waitlist (slots full) -----------------------------------------------------------
-
-    /// Appends to a channel's waitlist (a redemption id appears at most once; a repeat is ignored).
-    async fn waitlist_push(&self, entry: &WaitlistEntry) -> StoreResult<()>;
-    /// A channel's waitlist, first queued first.
-    async fn waitlist(&self, channel: &ChannelId) -> StoreResult<Vec<WaitlistEntry>>;
-    /// Takes an entry off the waitlist. Returns `true` to exactly one of any racing callers.
-    async fn waitlist_remove(&self, channel: &ChannelId, redemption_id: &str) -> StoreResult<bool>;
-
     // ---- personal API tokens (stored hashed, looked up by hash) --------------------------------
 
     /// Stores a new token unless its owner already holds `max_per_user` tokens. Returns whether
@@ -263,13 +249,4 @@ pub trait Store: ChannelStore + TokenStore + InboxStore + Send + Sync + 'static 
         since: DateTime<Utc>,
         limit: u32,
     ) -> StoreResult<Vec<RelayedEvent>>;
-
-    // ---- catch-up attempts at pending redemptions --------------------------------------------
-
-    /// Counts one more catch-up attempt at a redemption and returns the count, this one included
-    /// (1 the first time); `None` when there is no such redemption. The count is kept with the
-    /// redemption (it survives restarts and is shared by every instance), starts at 0 when the
-    /// redemption is created, and no other method changes it. Atomic: of any number of racing
-    /// calls, on any number of instances, each gets a different count.
-    async fn note_redemption_attempt(&self, id: &str) -> StoreResult<Option<u32>>;
 }

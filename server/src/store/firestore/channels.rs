@@ -1,13 +1,13 @@
 //! Channels: `channels/{id}`, with `login_lower` for the case-insensitive lookup by login.
 
-use app::model::{Channel, ChannelId, Reward, Settings};
+use app::model::{Channel, ChannelId, Settings};
 use app::ssr::store::{released_login, ChannelStore};
 use app::ssr::StoreResult;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::docs::{ChannelDoc, RewardDoc};
-use super::support::{backend, decode, key, CHANNELS, REWARDS};
+use super::docs::ChannelDoc;
+use super::support::{backend, decode, key, CHANNELS};
 use super::FirestoreStore;
 
 #[derive(Serialize, Deserialize)]
@@ -108,53 +108,5 @@ impl ChannelStore for FirestoreStore {
         let patch = ReauthPatch { needs_reauth };
         self.patch_doc(CHANNELS, &key(&[&id.0]), &["needs_reauth"], &patch)
             .await
-    }
-}
-
-impl FirestoreStore {
-    pub(super) async fn save_reward_doc(&self, reward: &Reward) -> StoreResult<()> {
-        self.set_doc(REWARDS, &key(&[&reward.id]), &RewardDoc::new(reward)?)
-            .await
-    }
-
-    pub(super) async fn reward_doc(&self, reward_id: &str) -> StoreResult<Option<Reward>> {
-        let doc: Option<RewardDoc> = self.get_doc(REWARDS, &key(&[reward_id])).await?;
-        doc.map(RewardDoc::into_reward).transpose()
-    }
-
-    /// Sorted here rather than by the query: a channel has a handful of rewards, and this
-    /// spares a composite index.
-    pub(super) async fn channel_rewards(&self, channel: &ChannelId) -> StoreResult<Vec<Reward>> {
-        let docs = self
-            .db
-            .fluent()
-            .select()
-            .from(REWARDS)
-            .filter(|q| q.for_all([q.field("channel_id").eq(channel.as_str())]))
-            .query()
-            .await
-            .map_err(backend)?;
-        let mut rewards = docs
-            .iter()
-            .map(|d| decode::<RewardDoc>(d)?.into_reward())
-            .collect::<StoreResult<Vec<_>>>()?;
-        rewards.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.id.cmp(&b.id)));
-        Ok(rewards)
-    }
-
-    /// A delete precondition tells whether the document existed, in one round trip.
-    pub(super) async fn delete_reward_doc(&self, reward_id: &str) -> StoreResult<bool> {
-        let delete = self
-            .db
-            .fluent()
-            .delete()
-            .from(REWARDS)
-            .precondition(firestore::FirestoreWritePrecondition::Exists(true))
-            .document_id(key(&[reward_id]));
-        match delete.execute().await {
-            Ok(()) => Ok(true),
-            Err(e) if super::support::not_found(&e) => Ok(false),
-            Err(e) => Err(backend(e)),
-        }
     }
 }

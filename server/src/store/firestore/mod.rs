@@ -19,10 +19,12 @@ mod port;
 mod queries;
 mod redemption_attempts;
 mod redemptions;
+mod rewards;
 mod sessions;
 mod support;
 mod tokens;
 mod tx;
+mod waitlist;
 
 use app::ssr::{StoreError, StoreResult};
 use firestore::{FirestoreDb, FirestoreDbOptions, FirestoreWritePrecondition};

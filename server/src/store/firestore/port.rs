@@ -3,10 +3,7 @@
 
 use std::time::Duration;
 
-use app::model::{
-    AuditEntry, AuditPage, AuditQuery, ChannelId, RedemptionOutcome, RedemptionRecord, Reward,
-    SessionState, VipSession, WaitlistEntry,
-};
+use app::model::{AuditEntry, AuditPage, AuditQuery, ChannelId, SessionState, VipSession};
 use app::ssr::store::RelayedEvent;
 use app::ssr::{ActiveWith, ApiTokenRecord, Store, StoreResult};
 use async_trait::async_trait;
@@ -27,45 +24,6 @@ impl Store for FirestoreStore {
     #[tracing::instrument(skip_all)]
     async fn ping(&self) -> StoreResult<()> {
         self.get_doc::<IgnoredAny>(HEALTH, "ping").await.map(drop)
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn save_reward(&self, reward: &Reward) -> StoreResult<()> {
-        self.save_reward_doc(reward).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn reward(&self, reward_id: &str) -> StoreResult<Option<Reward>> {
-        self.reward_doc(reward_id).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn rewards(&self, channel: &ChannelId) -> StoreResult<Vec<Reward>> {
-        self.channel_rewards(channel).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn delete_reward(&self, reward_id: &str) -> StoreResult<bool> {
-        self.delete_reward_doc(reward_id).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn create_redemption(&self, record: &RedemptionRecord) -> StoreResult<bool> {
-        self.create_redemption_doc(record).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn redemption(&self, id: &str) -> StoreResult<Option<RedemptionRecord>> {
-        self.redemption_doc(id).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn set_redemption_outcome(
-        &self,
-        id: &str,
-        outcome: RedemptionOutcome,
-    ) -> StoreResult<bool> {
-        self.patch_redemption_outcome(id, outcome).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -178,21 +136,6 @@ impl Store for FirestoreStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn waitlist_push(&self, entry: &WaitlistEntry) -> StoreResult<()> {
-        self.waitlist_push_doc(entry).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn waitlist(&self, channel: &ChannelId) -> StoreResult<Vec<WaitlistEntry>> {
-        self.channel_waitlist(channel).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn waitlist_remove(&self, channel: &ChannelId, redemption_id: &str) -> StoreResult<bool> {
-        self.waitlist_remove_doc(channel, redemption_id).await
-    }
-
-    #[tracing::instrument(skip_all)]
     async fn create_api_token(
         &self,
         token: &ApiTokenRecord,
@@ -237,10 +180,5 @@ impl Store for FirestoreStore {
         limit: u32,
     ) -> StoreResult<Vec<RelayedEvent>> {
         self.live_event_docs_since(since, limit).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn note_redemption_attempt(&self, id: &str) -> StoreResult<Option<u32>> {
-        self.note_redemption_attempt_doc(id).await
     }
 }

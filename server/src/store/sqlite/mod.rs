@@ -17,6 +17,7 @@ mod login_sessions;
 #[cfg(test)]
 mod query_plans;
 mod redemption_attempts;
+mod redemptions;
 mod rewards;
 mod sessions;
 mod tokens;
@@ -26,10 +27,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
-use app::model::{
-    AuditEntry, AuditPage, AuditQuery, ChannelId, RedemptionOutcome, RedemptionRecord, Reward,
-    SessionState, VipSession, WaitlistEntry,
-};
+use app::model::{AuditEntry, AuditPage, AuditQuery, ChannelId, SessionState, VipSession};
 use app::ssr::store::RelayedEvent;
 use app::ssr::{ActiveWith, ApiTokenRecord, Store, StoreResult};
 use async_trait::async_trait;
@@ -107,45 +105,6 @@ impl Store for SqliteStore {
             .await
             .map_err(codec::db_error)?;
         Ok(())
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn save_reward(&self, reward: &Reward) -> StoreResult<()> {
-        rewards::save_reward(&self.pool, reward).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn reward(&self, reward_id: &str) -> StoreResult<Option<Reward>> {
-        rewards::reward(&self.pool, reward_id).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn rewards(&self, channel: &ChannelId) -> StoreResult<Vec<Reward>> {
-        rewards::rewards(&self.pool, channel).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn delete_reward(&self, reward_id: &str) -> StoreResult<bool> {
-        rewards::delete_reward(&self.pool, reward_id).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn create_redemption(&self, record: &RedemptionRecord) -> StoreResult<bool> {
-        rewards::create_redemption(&self.pool, record).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn redemption(&self, id: &str) -> StoreResult<Option<RedemptionRecord>> {
-        rewards::redemption(&self.pool, id).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn set_redemption_outcome(
-        &self,
-        id: &str,
-        outcome: RedemptionOutcome,
-    ) -> StoreResult<bool> {
-        rewards::set_redemption_outcome(&self.pool, id, outcome).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -257,21 +216,6 @@ impl Store for SqliteStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn waitlist_push(&self, entry: &WaitlistEntry) -> StoreResult<()> {
-        waitlist::push(&self.pool, entry).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn waitlist(&self, channel: &ChannelId) -> StoreResult<Vec<WaitlistEntry>> {
-        waitlist::list(&self.pool, channel).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn waitlist_remove(&self, channel: &ChannelId, redemption_id: &str) -> StoreResult<bool> {
-        waitlist::remove(&self.pool, channel, redemption_id).await
-    }
-
-    #[tracing::instrument(skip_all)]
     async fn create_api_token(
         &self,
         token: &ApiTokenRecord,
@@ -316,10 +260,5 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> StoreResult<Vec<RelayedEvent>> {
         live_events::since(&self.pool, since, limit).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn note_redemption_attempt(&self, id: &str) -> StoreResult<Option<u32>> {
-        redemption_attempts::note(&self.pool, id).await
     }
 }
