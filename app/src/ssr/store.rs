@@ -3,12 +3,14 @@
 //!
 //! Times are passed in (`now`) rather than read from a clock, so callers and tests decide what "now" is.
 
+mod audit;
 mod channels;
 mod inbox;
 mod redemption_attempts;
 mod redemptions;
 mod rewards;
 mod tokens;
+mod vip_sessions;
 mod waitlist;
 
 use std::time::Duration;
@@ -16,22 +18,24 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::model::{AuditEntry, AuditPage, AuditQuery, ChannelId, SessionState, VipSession};
+use crate::model::ChannelId;
 
+pub use audit::AuditStore;
 pub use channels::{released_login, ChannelStore};
 pub use inbox::{InboxMessage, InboxStore, INBOX_RETENTION};
 pub use redemption_attempts::RedemptionAttemptStore;
 pub use redemptions::RedemptionStore;
 pub use rewards::RewardStore;
 pub use tokens::{SealedTokens, TokenStore};
+pub use vip_sessions::{ActiveWith, VipSessionStore};
 pub use waitlist::WaitlistStore;
 
 /// Every area trait, for code that calls store methods on a concrete backend
 /// (`use app::ssr::store::prelude::*;`). Through `dyn Store` their methods need no import.
 pub mod prelude {
     pub use super::{
-        ChannelStore, InboxStore, RedemptionAttemptStore, RedemptionStore, RewardStore, Store,
-        TokenStore, WaitlistStore,
+        AuditStore, ChannelStore, InboxStore, RedemptionAttemptStore, RedemptionStore, RewardStore,
+        Store, TokenStore, VipSessionStore, WaitlistStore,
     };
 }
 
@@ -48,12 +52,6 @@ pub enum StoreError {
     /// The write would break a uniqueness rule (e.g. a second active session for one viewer).
     #[error("conflict: {0}")]
     Conflict(String),
-}
-
-/// The compare part of a compare-and-set on a session: it must still be `Active` with this deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ActiveWith {
-    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// A personal API token as stored: never the token itself, only its SHA-256 digest.
@@ -102,6 +100,8 @@ pub trait Store:
     + RedemptionStore
     + RedemptionAttemptStore
     + WaitlistStore
+    + VipSessionStore
+    + AuditStore
     + InboxStore
     + Send
     + Sync
@@ -112,68 +112,6 @@ pub trait Store:
 
     /// A cheap round trip proving the backend answers.
     async fn ping(&self) -> StoreResult<()>;
-
-    // ---- VIP sessions ----------------------------------------------------------------------
-
-    /// Stores a new session.
-    ///
-    /// # Errors
-    /// [`StoreError::Conflict`] when the session is `Active` and the viewer already has an active
-    /// session in that channel (at most one active session per viewer and channel), or the id exists.
-    async fn insert_session(&self, session: &VipSession) -> StoreResult<()>;
-    async fn session(&self, id: &str) -> StoreResult<Option<VipSession>>;
-    /// The viewer's active session in a channel, if any.
-    async fn active_session(
-        &self,
-        channel: &ChannelId,
-        viewer_id: &str,
-    ) -> StoreResult<Option<VipSession>>;
-    /// A channel's active sessions (timed and external), soonest deadline first, no-deadline last.
-    async fn active_sessions(&self, channel: &ChannelId) -> StoreResult<Vec<VipSession>>;
-    /// Active sessions of every channel whose deadline is at or before `now`, earliest first, at most
-    /// `limit`. Its cost must not grow with the number of ended or future sessions (an indexed query).
-    async fn due_sessions(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<VipSession>>;
-    /// The earliest deadline of any active session, for a scheduler that sleeps until then.
-    async fn next_deadline(&self) -> StoreResult<Option<DateTime<Utc>>>;
-    /// Moves the deadline of an active session, only if it is still active with the `expected`
-    /// deadline. Returns whether it moved. A concurrent expiry or extension makes it return `false`.
-    async fn extend_session(
-        &self,
-        id: &str,
-        expected: ActiveWith,
-        new_expires_at: DateTime<Utc>,
-    ) -> StoreResult<bool>;
-    /// Sets or clears the deadline of an active session, only if it is still active with the
-    /// `expected` deadline (`None` matches a session without one). Returns whether it changed; as
-    /// [`Self::extend_session`] otherwise. A VIP that lasts until the stream ends gets its deadline
-    /// when the stream goes offline, and loses it again when the stream comes back in time.
-    async fn set_deadline(
-        &self,
-        id: &str,
-        expected: ActiveWith,
-        to: Option<DateTime<Utc>>,
-    ) -> StoreResult<bool>;
-    /// Ends an active session, only if it is still active with the
-    /// `expected` deadline. Returns whether this call ended it: two racing callers never both see `true`,
-    /// and an extension that landed first makes an expiry return `false`.
-    ///
-    /// # Errors
-    /// [`StoreError::Conflict`] when `to` is `Active` (not a final state).
-    async fn end_session(
-        &self,
-        id: &str,
-        expected: ActiveWith,
-        to: SessionState,
-        at: DateTime<Utc>,
-    ) -> StoreResult<bool>;
-
-    // ---- audit log -------------------------------------------------------------------------
-
-    async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()>;
-    /// A page of a channel's log, newest first (ties broken by id, descending), filtered by action
-    /// and viewer. `next` is set when older matching entries exist; passing it back as `before`
-    /// continues strictly after the last entry returned.
-    async fn audit_page(&self, channel: &ChannelId, query: &AuditQuery) -> StoreResult<AuditPage>;
 
     // ---- EventSub message ids (webhook dedupe) -----------------------------------------------
 

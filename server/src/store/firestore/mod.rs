@@ -20,10 +20,10 @@ mod queries;
 mod redemption_attempts;
 mod redemptions;
 mod rewards;
-mod sessions;
 mod support;
 mod tokens;
 mod tx;
+mod vip_sessions;
 mod waitlist;
 
 use app::ssr::{StoreError, StoreResult};

@@ -3,9 +3,8 @@
 
 use std::time::Duration;
 
-use app::model::{AuditEntry, AuditPage, AuditQuery, ChannelId, SessionState, VipSession};
 use app::ssr::store::RelayedEvent;
-use app::ssr::{ActiveWith, ApiTokenRecord, Store, StoreResult};
+use app::ssr::{ApiTokenRecord, Store, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::de::IgnoredAny;
@@ -24,82 +23,6 @@ impl Store for FirestoreStore {
     #[tracing::instrument(skip_all)]
     async fn ping(&self) -> StoreResult<()> {
         self.get_doc::<IgnoredAny>(HEALTH, "ping").await.map(drop)
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn insert_session(&self, session: &VipSession) -> StoreResult<()> {
-        self.insert_session_doc(session).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn session(&self, id: &str) -> StoreResult<Option<VipSession>> {
-        self.session_doc(id).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn active_session(
-        &self,
-        channel: &ChannelId,
-        viewer_id: &str,
-    ) -> StoreResult<Option<VipSession>> {
-        self.active_session_doc(channel, viewer_id).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn active_sessions(&self, channel: &ChannelId) -> StoreResult<Vec<VipSession>> {
-        self.channel_active_sessions(channel).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn due_sessions(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<VipSession>> {
-        self.due_session_docs(now, limit).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn next_deadline(&self) -> StoreResult<Option<DateTime<Utc>>> {
-        self.earliest_deadline().await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn extend_session(
-        &self,
-        id: &str,
-        expected: ActiveWith,
-        new_expires_at: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        self.extend_session_doc(id, expected, Some(new_expires_at))
-            .await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn set_deadline(
-        &self,
-        id: &str,
-        expected: ActiveWith,
-        to: Option<DateTime<Utc>>,
-    ) -> StoreResult<bool> {
-        self.extend_session_doc(id, expected, to).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn end_session(
-        &self,
-        id: &str,
-        expected: ActiveWith,
-        to: SessionState,
-        at: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        self.end_session_doc(id, expected, to, at).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
-        self.append_audit_doc(entry).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn audit_page(&self, channel: &ChannelId, query: &AuditQuery) -> StoreResult<AuditPage> {
-        self.audit_docs_page(channel, query).await
     }
 
     #[tracing::instrument(skip_all)]

@@ -19,17 +19,16 @@ mod query_plans;
 mod redemption_attempts;
 mod redemptions;
 mod rewards;
-mod sessions;
 mod tokens;
+mod vip_sessions;
 mod waitlist;
 
 use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
-use app::model::{AuditEntry, AuditPage, AuditQuery, ChannelId, SessionState, VipSession};
 use app::ssr::store::RelayedEvent;
-use app::ssr::{ActiveWith, ApiTokenRecord, Store, StoreResult};
+use app::ssr::{ApiTokenRecord, Store, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -105,81 +104,6 @@ impl Store for SqliteStore {
             .await
             .map_err(codec::db_error)?;
         Ok(())
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn insert_session(&self, session: &VipSession) -> StoreResult<()> {
-        sessions::insert(&self.pool, session).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn session(&self, id: &str) -> StoreResult<Option<VipSession>> {
-        sessions::get(&self.pool, id).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn active_session(
-        &self,
-        channel: &ChannelId,
-        viewer_id: &str,
-    ) -> StoreResult<Option<VipSession>> {
-        sessions::active(&self.pool, channel, viewer_id).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn active_sessions(&self, channel: &ChannelId) -> StoreResult<Vec<VipSession>> {
-        sessions::active_in(&self.pool, channel).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn due_sessions(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<VipSession>> {
-        sessions::due(&self.pool, now, limit).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn next_deadline(&self) -> StoreResult<Option<DateTime<Utc>>> {
-        sessions::next_deadline(&self.pool).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn extend_session(
-        &self,
-        id: &str,
-        expected: ActiveWith,
-        new_expires_at: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        sessions::extend(&self.pool, id, expected, Some(new_expires_at)).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn set_deadline(
-        &self,
-        id: &str,
-        expected: ActiveWith,
-        to: Option<DateTime<Utc>>,
-    ) -> StoreResult<bool> {
-        sessions::extend(&self.pool, id, expected, to).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn end_session(
-        &self,
-        id: &str,
-        expected: ActiveWith,
-        to: SessionState,
-        at: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        sessions::end(&self.pool, id, expected, to, at).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
-        audit::append(&self.pool, entry).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn audit_page(&self, channel: &ChannelId, query: &AuditQuery) -> StoreResult<AuditPage> {
-        audit::page(&self.pool, channel, query).await
     }
 
     #[tracing::instrument(skip_all)]
