@@ -19,8 +19,9 @@ pub trait VipSessionStore: Send + Sync {
     /// Stores a new session.
     ///
     /// # Errors
-    /// [`StoreError::Conflict`](super::StoreError::Conflict) when the session is `Active` and the viewer already has an active
-    /// session in that channel (at most one active session per viewer and channel), or the id exists.
+    /// [`StoreError::Conflict`](super::StoreError::Conflict) when the session is `Active` and the
+    /// viewer already has an active session in that channel (at most one active session per viewer
+    /// and channel), or the id exists.
     async fn insert_session(&self, session: &VipSession) -> StoreResult<()>;
     async fn session(&self, id: &str) -> StoreResult<Option<VipSession>>;
     /// The viewer's active session in a channel, if any.
@@ -59,7 +60,8 @@ pub trait VipSessionStore: Send + Sync {
     /// and an extension that landed first makes an expiry return `false`.
     ///
     /// # Errors
-    /// [`StoreError::Conflict`](super::StoreError::Conflict) when `to` is `Active` (not a final state).
+    /// [`StoreError::Conflict`](super::StoreError::Conflict) when `to` is `Active` (not a final
+    /// state).
     async fn end_session(
         &self,
         id: &str,

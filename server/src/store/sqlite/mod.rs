@@ -1,6 +1,8 @@
 //! The SQLite backend (`sqlite://path/to/file.db`): the embedded default for a single instance.
-//! Owns the connection pool, the schema (`migrations/sqlite`) and both ports it serves:
-//! [`app::ssr::Store`] and tower-sessions' [`SessionStore`](tower_sessions::SessionStore).
+//! Owns the connection pool and the schema (`migrations/sqlite`). It serves both ports: each area
+//! of [`app::ssr::Store`] in the file named as the port's (`channels.rs` implements
+//! `ChannelStore`, …), and tower-sessions' [`SessionStore`](tower_sessions::SessionStore) in
+//! `login_sessions.rs`.
 //!
 //! Every operation that must be atomic is a single statement (an upsert or a conditional
 //! `UPDATE`/`DELETE` whose `rows_affected` tells whether this call won): SQLite runs one writer at a
@@ -27,10 +29,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
-use app::ssr::store::RelayedEvent;
-use app::ssr::{ApiTokenRecord, Store, StoreResult};
+use app::ssr::{Store, StoreResult};
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
@@ -104,85 +104,5 @@ impl Store for SqliteStore {
             .await
             .map_err(codec::db_error)?;
         Ok(())
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn remember_message(
-        &self,
-        message_id: &str,
-        now: DateTime<Utc>,
-        ttl: Duration,
-    ) -> StoreResult<bool> {
-        coordination::remember_message(&self.pool, message_id, now, ttl).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64> {
-        let coordination = coordination::purge_expired(&self.pool, now).await?;
-        let live = live_events::purge(&self.pool, now).await?;
-        Ok(coordination + live + inbox::purge(&self.pool, now).await?)
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn acquire_lease(
-        &self,
-        name: &str,
-        holder: &str,
-        now: DateTime<Utc>,
-        ttl: Duration,
-    ) -> StoreResult<bool> {
-        coordination::acquire_lease(&self.pool, name, holder, now, ttl).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {
-        coordination::release_lease(&self.pool, name, holder).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn create_api_token(
-        &self,
-        token: &ApiTokenRecord,
-        max_per_user: u32,
-    ) -> StoreResult<bool> {
-        api_tokens::create(&self.pool, token, max_per_user).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn api_token_by_hash(&self, hash: &str) -> StoreResult<Option<ApiTokenRecord>> {
-        api_tokens::by_hash(&self.pool, hash).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn api_tokens(&self, user_id: &str) -> StoreResult<Vec<ApiTokenRecord>> {
-        api_tokens::by_user(&self.pool, user_id).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn touch_api_token(&self, hash: &str, at: DateTime<Utc>) -> StoreResult<bool> {
-        api_tokens::touch(&self.pool, hash, at).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn revoke_api_token(
-        &self,
-        user_id: &str,
-        id: &str,
-    ) -> StoreResult<Option<ApiTokenRecord>> {
-        api_tokens::revoke(&self.pool, user_id, id).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn append_live_event(&self, event: &RelayedEvent) -> StoreResult<()> {
-        live_events::append(&self.pool, event).await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn live_events_since(
-        &self,
-        since: DateTime<Utc>,
-        limit: u32,
-    ) -> StoreResult<Vec<RelayedEvent>> {
-        live_events::since(&self.pool, since, limit).await
     }
 }
