@@ -8,7 +8,7 @@ mod support;
 use std::time::Duration;
 
 use app::model::AuditAction;
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use chrono::{DateTime, Utc};
 use common::{
     create_reward, eventually, log_in, log_in_as, redeem, redemptions_subscribed, TestServer,

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use app::model::{is_api_token, AuditAction, AuditEntry, AuditQuery, ChannelId};
 use app::server_fns::{CreateApiToken, GetSettings, ListApiTokens, RevokeApiToken};
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use common::{log_in, log_in_as, TestServer};
 use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};

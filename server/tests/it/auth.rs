@@ -3,7 +3,7 @@
 use crate::common;
 
 use app::model::{AuditAction, AuditQuery, ChannelId};
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use common::{location, log_in, TestServer};
 
 #[tokio::test]

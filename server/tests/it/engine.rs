@@ -24,8 +24,8 @@ use app::ssr::engine::{
 };
 use app::ssr::events::{EventSink, TwitchEvent};
 use app::ssr::live::LiveBus;
+use app::ssr::store::prelude::*;
 use app::ssr::twitch::TwitchError;
-use app::ssr::Store;
 use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use fake_twitch::{InMemoryTwitch, Op, Status};

@@ -9,7 +9,7 @@ use crate::common;
 use std::time::Duration;
 
 use app::model::{AuditAction, AuditQuery, ChannelId};
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use common::{eventually, location, log_in, try_get_json, TestServer};
 use serde_json::{json, Value};
 use server::eventsub::subscriptions::subscribe::base_types;

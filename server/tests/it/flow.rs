@@ -185,7 +185,7 @@ async fn the_rest_api_refuses_strangers_and_explains_refusals() {
 
 #[tokio::test]
 async fn a_grant_on_a_channel_that_needs_reauthorisation_says_so() {
-    use app::ssr::Store as _;
+    use app::ssr::store::prelude::*;
     let server = TestServer::start().await;
     let browser = TestServer::browser();
     log_in(&server, &browser).await;

@@ -8,7 +8,7 @@ use crate::common;
 
 use app::model::{AuditAction, AuditQuery, Channel, SlotsFullPolicy, StackingRule};
 use app::server_fns::{CreateReward, DeleteReward, SaveSettings, SetRewardEnabled, UpdateReward};
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use common::{location, log_in, TestServer};
 use leptos::server_fn::ServerFn;
 use serde_json::Value;

@@ -5,7 +5,7 @@
 //! wakes for the next warning ([`WarningReport::next_at`]). Sessions are found with the store's
 //! indexed expiring query (deadlines within the longest lead time). Each warning is claimed once
 //! per (session, lead time, deadline) in the store's durable, shared record of ids
-//! ([`crate::ssr::Store::remember_message`]: exactly one caller sees it first), before it is sent:
+//! ([`crate::ssr::store::CoordinationStore::remember_message`]: exactly one caller sees it first), before it is sent:
 //! a restart or another instance never sends it again, and a failed chat message is not retried.
 //! When a deadline is set (a grant, an extension, a stream's end), the lead times already passed
 //! are claimed without a message ([`Engine::skip_passed_warnings`]): only a lead time still ahead

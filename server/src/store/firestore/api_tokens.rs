@@ -7,7 +7,9 @@
 //! revocations of one token have one winner. Listing queries `user_id ==` (an automatic
 //! single-field index) and sorts in memory: a user has at most a handful of tokens.
 
+use app::ssr::store::ApiTokenStore;
 use app::ssr::{ApiTokenRecord, StoreError, StoreResult};
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use firestore::FirestoreTimestamp;
 use serde::{Deserialize, Serialize};
@@ -71,8 +73,10 @@ struct OwnerDoc {
     tokens: Vec<OwnedToken>,
 }
 
-impl FirestoreStore {
-    pub(super) async fn create_api_token_doc(
+#[async_trait]
+impl ApiTokenStore for FirestoreStore {
+    #[tracing::instrument(skip_all)]
+    async fn create_api_token(
         &self,
         token: &ApiTokenRecord,
         max_per_user: u32,
@@ -117,12 +121,14 @@ impl FirestoreStore {
         .await
     }
 
-    pub(super) async fn api_token_doc(&self, hash: &str) -> StoreResult<Option<ApiTokenRecord>> {
+    #[tracing::instrument(skip_all)]
+    async fn api_token_by_hash(&self, hash: &str) -> StoreResult<Option<ApiTokenRecord>> {
         let doc: Option<ApiTokenDoc> = self.get_doc(API_TOKENS, &key(&[hash])).await?;
         doc.map(ApiTokenDoc::into_record).transpose()
     }
 
-    pub(super) async fn user_api_tokens(&self, user_id: &str) -> StoreResult<Vec<ApiTokenRecord>> {
+    #[tracing::instrument(skip_all)]
+    async fn api_tokens(&self, user_id: &str) -> StoreResult<Vec<ApiTokenRecord>> {
         let docs = self
             .db
             .fluent()
@@ -142,11 +148,8 @@ impl FirestoreStore {
 
     /// Read, then write only a later time, in one transaction: a revocation that lands first
     /// makes the write fail, so a revoked token is never written back.
-    pub(super) async fn touch_api_token_doc(
-        &self,
-        hash: &str,
-        at: DateTime<Utc>,
-    ) -> StoreResult<bool> {
+    #[tracing::instrument(skip_all)]
+    async fn touch_api_token(&self, hash: &str, at: DateTime<Utc>) -> StoreResult<bool> {
         let at = ts(at)?;
         let token_id = key(&[hash]);
         transact(&self.db, "touch_api_token", |tx| {
@@ -165,7 +168,8 @@ impl FirestoreStore {
         .await
     }
 
-    pub(super) async fn revoke_api_token_doc(
+    #[tracing::instrument(skip_all)]
+    async fn revoke_api_token(
         &self,
         user_id: &str,
         id: &str,

@@ -1,7 +1,9 @@
 //! The activity log (`audit/{entry id}`): appends and keyset-paginated pages, newest first.
 
 use app::model::{AuditCursor, AuditEntry, AuditPage, AuditQuery, ChannelId};
+use app::ssr::store::AuditStore;
 use app::ssr::StoreResult;
+use async_trait::async_trait;
 use firestore::{FirestoreQueryCursor, FirestoreValue};
 
 use super::docs::AuditDoc;
@@ -9,9 +11,11 @@ use super::queries::AUDIT_PAGES;
 use super::support::{backend, decode, key, ts, AUDIT};
 use super::{refused, FirestoreStore};
 
-impl FirestoreStore {
+#[async_trait]
+impl AuditStore for FirestoreStore {
     /// Entry ids are unique: appending one twice is refused with `Conflict`.
-    pub(super) async fn append_audit_doc(&self, entry: &AuditEntry) -> StoreResult<()> {
+    #[tracing::instrument(skip_all)]
+    async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
         if self
             .create_doc(AUDIT, &key(&[&entry.id]), &AuditDoc::new(entry)?)
             .await?
@@ -24,11 +28,8 @@ impl FirestoreStore {
 
     /// Ordered by (`at`, `id`) descending and continued strictly after the cursor; one extra
     /// entry is fetched to learn whether an older page exists.
-    pub(super) async fn audit_docs_page(
-        &self,
-        channel: &ChannelId,
-        query: &AuditQuery,
-    ) -> StoreResult<AuditPage> {
+    #[tracing::instrument(skip_all)]
+    async fn audit_page(&self, channel: &ChannelId, query: &AuditQuery) -> StoreResult<AuditPage> {
         if query.limit == 0 {
             return Ok(AuditPage {
                 entries: Vec::new(),

@@ -1,12 +1,13 @@
-//! Channels (`channels/{id}`), sealed tokens (`tokens/{user id}`) and rewards (`rewards/{id}`).
+//! Channels: `channels/{id}`, with `login_lower` for the case-insensitive lookup by login.
 
-use app::model::{Channel, ChannelId, Reward, Settings};
-use app::ssr::store::released_login;
-use app::ssr::{SealedTokens, StoreError, StoreResult};
+use app::model::{Channel, ChannelId, Settings};
+use app::ssr::store::{released_login, ChannelStore};
+use app::ssr::StoreResult;
+use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::docs::{ChannelDoc, RewardDoc, TokensDoc};
-use super::support::{backend, decode, key, CHANNELS, REWARDS, TOKENS};
+use super::docs::ChannelDoc;
+use super::support::{backend, decode, key, CHANNELS};
 use super::FirestoreStore;
 
 #[derive(Serialize, Deserialize)]
@@ -25,9 +26,11 @@ struct ReauthPatch {
     needs_reauth: bool,
 }
 
-impl FirestoreStore {
-    pub(super) async fn save_channel_doc(&self, channel: &Channel) -> StoreResult<()> {
-        // A renamed user's old channel gives the name up (see `Store::save_channel`).
+#[async_trait]
+impl ChannelStore for FirestoreStore {
+    #[tracing::instrument(skip_all)]
+    async fn save_channel(&self, channel: &Channel) -> StoreResult<()> {
+        // A renamed user's old channel gives the name up (see `ChannelStore::save_channel`).
         let lower = channel.login.to_lowercase();
         let holders = self
             .db
@@ -59,12 +62,14 @@ impl FirestoreStore {
         self.set_doc(CHANNELS, &key(&[&channel.id.0]), &doc).await
     }
 
-    pub(super) async fn channel_doc(&self, id: &ChannelId) -> StoreResult<Option<Channel>> {
+    #[tracing::instrument(skip_all)]
+    async fn channel(&self, id: &ChannelId) -> StoreResult<Option<Channel>> {
         let doc: Option<ChannelDoc> = self.get_doc(CHANNELS, &key(&[&id.0])).await?;
         Ok(doc.map(Channel::from))
     }
 
-    pub(super) async fn channel_doc_by_login(&self, login: &str) -> StoreResult<Option<Channel>> {
+    #[tracing::instrument(skip_all)]
+    async fn channel_by_login(&self, login: &str) -> StoreResult<Option<Channel>> {
         let lower = login.to_lowercase();
         let docs = self
             .db
@@ -80,7 +85,8 @@ impl FirestoreStore {
         Ok(doc.map(Channel::from))
     }
 
-    pub(super) async fn all_channels(&self) -> StoreResult<Vec<Channel>> {
+    #[tracing::instrument(skip_all)]
+    async fn channels(&self) -> StoreResult<Vec<Channel>> {
         let docs = self.db.fluent().select().from(CHANNELS).query().await;
         docs.map_err(backend)?
             .iter()
@@ -88,11 +94,8 @@ impl FirestoreStore {
             .collect()
     }
 
-    pub(super) async fn patch_settings(
-        &self,
-        id: &ChannelId,
-        settings: &Settings,
-    ) -> StoreResult<bool> {
+    #[tracing::instrument(skip_all)]
+    async fn update_settings(&self, id: &ChannelId, settings: &Settings) -> StoreResult<bool> {
         let patch = SettingsPatch {
             settings: settings.clone(),
         };
@@ -100,82 +103,10 @@ impl FirestoreStore {
             .await
     }
 
-    pub(super) async fn patch_needs_reauth(
-        &self,
-        id: &ChannelId,
-        needs_reauth: bool,
-    ) -> StoreResult<bool> {
+    #[tracing::instrument(skip_all)]
+    async fn set_needs_reauth(&self, id: &ChannelId, needs_reauth: bool) -> StoreResult<bool> {
         let patch = ReauthPatch { needs_reauth };
         self.patch_doc(CHANNELS, &key(&[&id.0]), &["needs_reauth"], &patch)
             .await
-    }
-
-    pub(super) async fn put_tokens_doc(
-        &self,
-        user_id: &str,
-        tokens: &SealedTokens,
-    ) -> StoreResult<()> {
-        self.set_doc(TOKENS, &key(&[user_id]), &TokensDoc::from(tokens))
-            .await
-    }
-
-    pub(super) async fn tokens_doc(&self, user_id: &str) -> StoreResult<Option<SealedTokens>> {
-        // Decoding errors are replaced: they must never carry token bytes into logs.
-        let doc: Option<TokensDoc> =
-            self.get_doc(TOKENS, &key(&[user_id]))
-                .await
-                .map_err(|e| match e {
-                    StoreError::Corrupt(_) => {
-                        StoreError::Corrupt(format!("tokens of user {user_id} cannot be decoded"))
-                    }
-                    e => e,
-                })?;
-        Ok(doc.map(SealedTokens::from))
-    }
-
-    pub(super) async fn save_reward_doc(&self, reward: &Reward) -> StoreResult<()> {
-        self.set_doc(REWARDS, &key(&[&reward.id]), &RewardDoc::new(reward)?)
-            .await
-    }
-
-    pub(super) async fn reward_doc(&self, reward_id: &str) -> StoreResult<Option<Reward>> {
-        let doc: Option<RewardDoc> = self.get_doc(REWARDS, &key(&[reward_id])).await?;
-        doc.map(RewardDoc::into_reward).transpose()
-    }
-
-    /// Sorted here rather than by the query: a channel has a handful of rewards, and this
-    /// spares a composite index.
-    pub(super) async fn channel_rewards(&self, channel: &ChannelId) -> StoreResult<Vec<Reward>> {
-        let docs = self
-            .db
-            .fluent()
-            .select()
-            .from(REWARDS)
-            .filter(|q| q.for_all([q.field("channel_id").eq(channel.as_str())]))
-            .query()
-            .await
-            .map_err(backend)?;
-        let mut rewards = docs
-            .iter()
-            .map(|d| decode::<RewardDoc>(d)?.into_reward())
-            .collect::<StoreResult<Vec<_>>>()?;
-        rewards.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.id.cmp(&b.id)));
-        Ok(rewards)
-    }
-
-    /// A delete precondition tells whether the document existed, in one round trip.
-    pub(super) async fn delete_reward_doc(&self, reward_id: &str) -> StoreResult<bool> {
-        let delete = self
-            .db
-            .fluent()
-            .delete()
-            .from(REWARDS)
-            .precondition(firestore::FirestoreWritePrecondition::Exists(true))
-            .document_id(key(&[reward_id]));
-        match delete.execute().await {
-            Ok(()) => Ok(true),
-            Err(e) if super::support::not_found(&e) => Ok(false),
-            Err(e) => Err(backend(e)),
-        }
     }
 }

@@ -5,8 +5,9 @@
 //! well.
 
 use app::model::ChannelId;
-use app::ssr::store::{RelayedEvent, LIVE_EVENT_RETENTION};
+use app::ssr::store::{LiveEventStore, RelayedEvent, LIVE_EVENT_RETENTION};
 use app::ssr::{StoreError, StoreResult};
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use firestore::{FirestoreQueryDirection, FirestoreTimestamp};
 use serde::{Deserialize, Serialize};
@@ -50,8 +51,10 @@ impl LiveEventDoc {
     }
 }
 
-impl FirestoreStore {
-    pub(super) async fn append_live_event_doc(&self, event: &RelayedEvent) -> StoreResult<()> {
+#[async_trait]
+impl LiveEventStore for FirestoreStore {
+    #[tracing::instrument(skip_all)]
+    async fn append_live_event(&self, event: &RelayedEvent) -> StoreResult<()> {
         let doc = LiveEventDoc::new(event)?;
         if self
             .create_doc(LIVE_EVENTS, &key(&[&event.id]), &doc)
@@ -65,7 +68,8 @@ impl FirestoreStore {
         }
     }
 
-    pub(super) async fn live_event_docs_since(
+    #[tracing::instrument(skip_all)]
+    async fn live_events_since(
         &self,
         since: DateTime<Utc>,
         limit: u32,

@@ -1,7 +1,9 @@
 //! The Firestore backend: [`FirestoreStore`] implements the storage port (`app::ssr::Store`) and
 //! tower-sessions' `SessionStore` over one Firestore database, for deployments with several
-//! instances. The collections and their documents are described in `docs/`; the composite
-//! queries (and the index file they need) in `queries.rs`; the port's methods in `port.rs`.
+//! instances. Each area of the port is implemented in the file named as the port's
+//! (`channels.rs` implements `ChannelStore`, …), login sessions in `login_sessions.rs`. Documents
+//! shared by several areas are described in `docs/`; the composite queries (and the index file
+//! they need) in `queries.rs`.
 //!
 //! Uniqueness and compare-and-set rules are enforced by Firestore itself: a create with a
 //! document id fails when it exists, and read-check-write steps commit only if nothing they read
@@ -10,25 +12,28 @@
 mod api_tokens;
 mod audit;
 mod channels;
+mod coordination;
 mod docs;
-mod expiring;
 mod inbox;
 mod live_events;
 mod login_sessions;
-mod port;
 mod queries;
 mod redemption_attempts;
 mod redemptions;
-mod sessions;
+mod rewards;
 mod support;
+mod tokens;
 mod tx;
+mod vip_sessions;
+mod waitlist;
 
-use app::ssr::{StoreError, StoreResult};
+use app::ssr::{Store, StoreError, StoreResult};
+use async_trait::async_trait;
 use firestore::{FirestoreDb, FirestoreDbOptions, FirestoreWritePrecondition};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Serialize;
 
-use support::{already_exists, backend, decode, not_found};
+use support::{already_exists, backend, decode, not_found, HEALTH};
 
 /// A Firestore database holding the app's state. Cheap to clone (one shared client).
 #[derive(Clone)]
@@ -122,6 +127,18 @@ impl FirestoreStore {
     async fn delete_doc(&self, collection: &str, id: &str) -> StoreResult<()> {
         let delete = self.db.fluent().delete().from(collection).document_id(id);
         delete.execute().await.map_err(backend)
+    }
+}
+
+#[async_trait]
+impl Store for FirestoreStore {
+    fn backend(&self) -> &'static str {
+        "firestore"
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn ping(&self) -> StoreResult<()> {
+        self.get_doc::<IgnoredAny>(HEALTH, "ping").await.map(drop)
     }
 }
 

@@ -2,7 +2,9 @@
 //! `redemptions/{id}` (absent on documents written before it existed: 0), counted so that a
 //! redemption Twitch keeps failing is refunded after a bounded number of catch-up passes.
 
+use app::ssr::store::RedemptionAttemptStore;
 use app::ssr::StoreResult;
+use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::support::{key, REDEMPTIONS};
@@ -18,10 +20,12 @@ struct Attempts {
     catch_up_attempts: u32,
 }
 
-impl FirestoreStore {
+#[async_trait]
+impl RedemptionAttemptStore for FirestoreStore {
     /// Read, then write the count plus one, in one transaction: racing callers each commit a
     /// different count (a lost race runs again on the fresh count).
-    pub(super) async fn note_redemption_attempt_doc(&self, id: &str) -> StoreResult<Option<u32>> {
+    #[tracing::instrument(skip_all)]
+    async fn note_redemption_attempt(&self, id: &str) -> StoreResult<Option<u32>> {
         let id = key(&[id]);
         transact(&self.db, "note_redemption_attempt", |tx| {
             let id = id.clone();

@@ -2,11 +2,13 @@
 //! every authenticated API request looks up. Each operation is one statement: the per-user limit
 //! is checked by the insert itself, and a revocation deletes and returns the row at once.
 
+use app::ssr::store::ApiTokenStore;
 use app::ssr::{ApiTokenRecord, StoreResult};
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
 
 use super::codec::{db_error, micros, opt_micros, opt_time, time};
+use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
 struct ApiTokenRow {
@@ -43,89 +45,96 @@ pub(super) const BY_HASH: &str = "SELECT hash, id, user_id, name, prefix, create
 pub(super) const BY_USER: &str = "SELECT hash, id, user_id, name, prefix, created_at, last_used_at
      FROM api_tokens WHERE user_id = ?1 ORDER BY created_at DESC, id DESC";
 
-pub(super) async fn create(
-    pool: &SqlitePool,
-    token: &ApiTokenRecord,
-    max_per_user: u32,
-) -> StoreResult<bool> {
-    // A writing statement takes SQLite's write lock before it reads, so the count and the
-    // insert cannot interleave with another writer.
-    let done = sqlx::query(
-        "INSERT INTO api_tokens (hash, id, user_id, name, prefix, created_at, last_used_at)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
-         WHERE (SELECT COUNT(*) FROM api_tokens WHERE user_id = ?3) < ?8",
-    )
-    .bind(&token.hash)
-    .bind(&token.id)
-    .bind(&token.user_id)
-    .bind(&token.name)
-    .bind(&token.prefix)
-    .bind(micros(token.created_at))
-    .bind(opt_micros(token.last_used_at))
-    .bind(i64::from(max_per_user))
-    .execute(pool)
-    .await
-    .map_err(db_error)?;
-    Ok(done.rows_affected() == 1)
-}
+#[async_trait]
+impl ApiTokenStore for SqliteStore {
+    #[tracing::instrument(skip_all)]
+    async fn create_api_token(
+        &self,
+        token: &ApiTokenRecord,
+        max_per_user: u32,
+    ) -> StoreResult<bool> {
+        // A writing statement takes SQLite's write lock before it reads, so the count and the
+        // insert cannot interleave with another writer.
+        let done = sqlx::query(
+            "INSERT INTO api_tokens (hash, id, user_id, name, prefix, created_at, last_used_at)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+             WHERE (SELECT COUNT(*) FROM api_tokens WHERE user_id = ?3) < ?8",
+        )
+        .bind(&token.hash)
+        .bind(&token.id)
+        .bind(&token.user_id)
+        .bind(&token.name)
+        .bind(&token.prefix)
+        .bind(micros(token.created_at))
+        .bind(opt_micros(token.last_used_at))
+        .bind(i64::from(max_per_user))
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected() == 1)
+    }
 
-pub(super) async fn by_hash(pool: &SqlitePool, hash: &str) -> StoreResult<Option<ApiTokenRecord>> {
-    sqlx::query_as::<_, ApiTokenRow>(BY_HASH)
+    #[tracing::instrument(skip_all)]
+    async fn api_token_by_hash(&self, hash: &str) -> StoreResult<Option<ApiTokenRecord>> {
+        sqlx::query_as::<_, ApiTokenRow>(BY_HASH)
+            .bind(hash)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?
+            .map(ApiTokenRecord::try_from)
+            .transpose()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn api_tokens(&self, user_id: &str) -> StoreResult<Vec<ApiTokenRecord>> {
+        sqlx::query_as::<_, ApiTokenRow>(BY_USER)
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(ApiTokenRecord::try_from)
+            .collect()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn touch_api_token(&self, hash: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE api_tokens SET last_used_at = max(coalesce(last_used_at, ?2), ?2)
+             WHERE hash = ?1",
+        )
         .bind(hash)
-        .fetch_optional(pool)
+        .bind(micros(at))
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn revoke_api_token(
+        &self,
+        user_id: &str,
+        id: &str,
+    ) -> StoreResult<Option<ApiTokenRecord>> {
+        sqlx::query_as::<_, ApiTokenRow>(
+            "DELETE FROM api_tokens WHERE user_id = ?1 AND id = ?2
+             RETURNING hash, id, user_id, name, prefix, created_at, last_used_at",
+        )
+        .bind(user_id)
+        .bind(id)
+        .fetch_optional(&self.pool)
         .await
         .map_err(db_error)?
         .map(ApiTokenRecord::try_from)
         .transpose()
-}
-
-pub(super) async fn by_user(pool: &SqlitePool, user_id: &str) -> StoreResult<Vec<ApiTokenRecord>> {
-    sqlx::query_as::<_, ApiTokenRow>(BY_USER)
-        .bind(user_id)
-        .fetch_all(pool)
-        .await
-        .map_err(db_error)?
-        .into_iter()
-        .map(ApiTokenRecord::try_from)
-        .collect()
-}
-
-pub(super) async fn touch(pool: &SqlitePool, hash: &str, at: DateTime<Utc>) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "UPDATE api_tokens SET last_used_at = max(coalesce(last_used_at, ?2), ?2)
-         WHERE hash = ?1",
-    )
-    .bind(hash)
-    .bind(micros(at))
-    .execute(pool)
-    .await
-    .map_err(db_error)?;
-    Ok(done.rows_affected() == 1)
-}
-
-pub(super) async fn revoke(
-    pool: &SqlitePool,
-    user_id: &str,
-    id: &str,
-) -> StoreResult<Option<ApiTokenRecord>> {
-    sqlx::query_as::<_, ApiTokenRow>(
-        "DELETE FROM api_tokens WHERE user_id = ?1 AND id = ?2
-         RETURNING hash, id, user_id, name, prefix, created_at, last_used_at",
-    )
-    .bind(user_id)
-    .bind(id)
-    .fetch_optional(pool)
-    .await
-    .map_err(db_error)?
-    .map(ApiTokenRecord::try_from)
-    .transpose()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use sqlx::AssertSqlSafe;
 
-    use super::super::SqliteStore;
     use super::*;
 
     async fn plan(store: &SqliteStore, sql: &str) -> String {

@@ -1,10 +1,13 @@
 //! The activity log: appends and keyset-paginated reads, newest first by `(at, id)`.
 
 use app::model::{AuditCursor, AuditEntry, AuditPage, AuditQuery, ChannelId, Viewer};
+use app::ssr::store::AuditStore;
 use app::ssr::{StoreError, StoreResult};
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use async_trait::async_trait;
+use sqlx::{QueryBuilder, Sqlite};
 
 use super::codec::{db_error, from_json, micros, time, to_json};
+use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
 struct AuditRow {
@@ -48,56 +51,57 @@ impl TryFrom<AuditRow> for AuditEntry {
     }
 }
 
-/// A duplicate id violates the primary key and is reported as [`StoreError::Conflict`].
-pub(super) async fn append(pool: &SqlitePool, entry: &AuditEntry) -> StoreResult<()> {
-    let target = entry.target.as_ref();
-    sqlx::query(
-        "INSERT INTO audit_log (id, channel_id, at, action, actor, target_viewer_id,
-                                target_login, target_display_name, metadata)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )
-    .bind(&entry.id)
-    .bind(entry.channel_id.as_str())
-    .bind(micros(entry.at))
-    .bind(entry.action.as_str())
-    .bind(to_json(&entry.actor, "audit actor")?)
-    .bind(target.map(|v| v.id.as_str()))
-    .bind(target.map(|v| v.login.as_str()))
-    .bind(target.map(|v| v.display_name.as_str()))
-    .bind(to_json(&entry.metadata, "audit metadata")?)
-    .execute(pool)
-    .await
-    .map_err(db_error)?;
-    Ok(())
-}
-
-/// Filters on the target viewer; the indexes `audit_by_channel`, `audit_by_action` and
-/// `audit_by_viewer` all end in `(at DESC, id DESC)`, so every variant is an index walk.
-pub(super) async fn page(
-    pool: &SqlitePool,
-    channel: &ChannelId,
-    query: &AuditQuery,
-) -> StoreResult<AuditPage> {
-    let limit = query.limit as usize;
-    let rows = page_query(channel, query)
-        .build_query_as::<AuditRow>()
-        .fetch_all(pool)
+#[async_trait]
+impl AuditStore for SqliteStore {
+    /// A duplicate id violates the primary key and is reported as [`StoreError::Conflict`].
+    #[tracing::instrument(skip_all)]
+    async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
+        let target = entry.target.as_ref();
+        sqlx::query(
+            "INSERT INTO audit_log (id, channel_id, at, action, actor, target_viewer_id,
+                                    target_login, target_display_name, metadata)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )
+        .bind(&entry.id)
+        .bind(entry.channel_id.as_str())
+        .bind(micros(entry.at))
+        .bind(entry.action.as_str())
+        .bind(to_json(&entry.actor, "audit actor")?)
+        .bind(target.map(|v| v.id.as_str()))
+        .bind(target.map(|v| v.login.as_str()))
+        .bind(target.map(|v| v.display_name.as_str()))
+        .bind(to_json(&entry.metadata, "audit metadata")?)
+        .execute(&self.pool)
         .await
         .map_err(db_error)?;
-    let more = rows.len() > limit;
-    let entries = rows
-        .into_iter()
-        .take(limit)
-        .map(AuditEntry::try_from)
-        .collect::<StoreResult<Vec<_>>>()?;
-    let next = match entries.last() {
-        Some(last) if more => Some(AuditCursor {
-            at: last.at,
-            id: last.id.clone(),
-        }),
-        _ => None,
-    };
-    Ok(AuditPage { entries, next })
+        Ok(())
+    }
+
+    /// Filters on the target viewer; the indexes `audit_by_channel`, `audit_by_action` and
+    /// `audit_by_viewer` all end in `(at DESC, id DESC)`, so every variant is an index walk.
+    #[tracing::instrument(skip_all)]
+    async fn audit_page(&self, channel: &ChannelId, query: &AuditQuery) -> StoreResult<AuditPage> {
+        let limit = query.limit as usize;
+        let rows = page_query(channel, query)
+            .build_query_as::<AuditRow>()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        let more = rows.len() > limit;
+        let entries = rows
+            .into_iter()
+            .take(limit)
+            .map(AuditEntry::try_from)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let next = match entries.last() {
+            Some(last) if more => Some(AuditCursor {
+                at: last.at,
+                id: last.id.clone(),
+            }),
+            _ => None,
+        };
+        Ok(AuditPage { entries, next })
+    }
 }
 
 /// The page's query: the filters that are set, the cursor, and one row more than `limit`.

@@ -1,81 +1,94 @@
-//! Coordination between instances: EventSub message dedupe and leases. Each decision is a single
-//! upsert, so SQLite's one-writer-at-a-time rule makes exactly one racing caller win.
+//! Coordination between instances: EventSub message dedupe and leases (`seen_messages`,
+//! `leases`), and the purge of every expired record. Each decision is a single upsert, so
+//! SQLite's one-writer-at-a-time rule makes exactly one racing caller win.
 
 use std::time::Duration;
 
+use app::ssr::store::CoordinationStore;
 use app::ssr::StoreResult;
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
 
 use super::codec::{db_error, micros, micros_after};
+use super::{inbox, live_events, SqliteStore};
 
-/// Inserts the id, or replaces it only when the remembered one has expired (`expires_at <= now`).
-/// `rows_affected` is 1 exactly when this call inserted or replaced.
-pub(super) async fn remember_message(
-    pool: &SqlitePool,
-    message_id: &str,
-    now: DateTime<Utc>,
-    ttl: Duration,
-) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "INSERT INTO seen_messages (id, expires_at) VALUES (?1, ?2)
-         ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at
-         WHERE seen_messages.expires_at <= ?3",
-    )
-    .bind(message_id)
-    .bind(micros_after(now, ttl))
-    .bind(micros(now))
-    .execute(pool)
-    .await
-    .map_err(db_error)?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Deletes message ids and leases whose time is up (`expires_at <= now`).
-pub(super) async fn purge_expired(pool: &SqlitePool, now: DateTime<Utc>) -> StoreResult<u64> {
-    let now = micros(now);
-    let messages = sqlx::query("DELETE FROM seen_messages WHERE expires_at <= ?1")
-        .bind(now)
-        .execute(pool)
+#[async_trait]
+impl CoordinationStore for SqliteStore {
+    /// Inserts the id, or replaces it only when the remembered one has expired
+    /// (`expires_at <= now`). `rows_affected` is 1 exactly when this call inserted or replaced.
+    #[tracing::instrument(skip_all)]
+    async fn remember_message(
+        &self,
+        message_id: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO seen_messages (id, expires_at) VALUES (?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at
+             WHERE seen_messages.expires_at <= ?3",
+        )
+        .bind(message_id)
+        .bind(micros_after(now, ttl))
+        .bind(micros(now))
+        .execute(&self.pool)
         .await
         .map_err(db_error)?;
-    let leases = sqlx::query("DELETE FROM leases WHERE expires_at <= ?1")
-        .bind(now)
-        .execute(pool)
-        .await
-        .map_err(db_error)?;
-    Ok(messages.rows_affected() + leases.rows_affected())
-}
+        Ok(done.rows_affected() == 1)
+    }
 
-/// Takes the lease when free, expired, or already ours (renewal), in one upsert.
-pub(super) async fn acquire_lease(
-    pool: &SqlitePool,
-    name: &str,
-    holder: &str,
-    now: DateTime<Utc>,
-    ttl: Duration,
-) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "INSERT INTO leases (name, holder, expires_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-         WHERE leases.holder = excluded.holder OR leases.expires_at <= ?4",
-    )
-    .bind(name)
-    .bind(holder)
-    .bind(micros_after(now, ttl))
-    .bind(micros(now))
-    .execute(pool)
-    .await
-    .map_err(db_error)?;
-    Ok(done.rows_affected() == 1)
-}
+    /// Deletes message ids and leases whose time is up (`expires_at <= now`), then the live events
+    /// and inbox messages past their retention.
+    #[tracing::instrument(skip_all)]
+    async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64> {
+        let at = micros(now);
+        let messages = sqlx::query("DELETE FROM seen_messages WHERE expires_at <= ?1")
+            .bind(at)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        let leases = sqlx::query("DELETE FROM leases WHERE expires_at <= ?1")
+            .bind(at)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        let live = live_events::purge(&self.pool, now).await?;
+        let inbox = inbox::purge(&self.pool, now).await?;
+        Ok(messages.rows_affected() + leases.rows_affected() + live + inbox)
+    }
 
-pub(super) async fn release_lease(pool: &SqlitePool, name: &str, holder: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM leases WHERE name = ?1 AND holder = ?2")
+    /// Takes the lease when free, expired, or already ours (renewal), in one upsert.
+    #[tracing::instrument(skip_all)]
+    async fn acquire_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO leases (name, holder, expires_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+             WHERE leases.holder = excluded.holder OR leases.expires_at <= ?4",
+        )
         .bind(name)
         .bind(holder)
-        .execute(pool)
+        .bind(micros_after(now, ttl))
+        .bind(micros(now))
+        .execute(&self.pool)
         .await
         .map_err(db_error)?;
-    Ok(())
+        Ok(done.rows_affected() == 1)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM leases WHERE name = ?1 AND holder = ?2")
+            .bind(name)
+            .bind(holder)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
 }

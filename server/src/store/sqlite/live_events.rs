@@ -2,12 +2,14 @@
 //! by time through the `(at, id)` index, deleted once older than the retention.
 
 use app::model::ChannelId;
-use app::ssr::store::{RelayedEvent, LIVE_EVENT_RETENTION};
+use app::ssr::store::{LiveEventStore, RelayedEvent, LIVE_EVENT_RETENTION};
 use app::ssr::{StoreError, StoreResult};
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
 use super::codec::{db_error, micros, time};
+use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
 struct LiveEventRow {
@@ -36,36 +38,41 @@ impl TryFrom<LiveEventRow> for RelayedEvent {
 pub(super) const SINCE: &str = "SELECT id, instance_id, channel_id, at, event_json
      FROM live_events WHERE at >= ?1 ORDER BY at, id LIMIT ?2";
 
-pub(super) async fn append(pool: &SqlitePool, event: &RelayedEvent) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO live_events (id, instance_id, channel_id, at, event_json)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )
-    .bind(&event.id)
-    .bind(&event.instance_id)
-    .bind(event.channel_id.as_str())
-    .bind(micros(event.at))
-    .bind(&event.event_json)
-    .execute(pool)
-    .await
-    .map_err(db_error)?;
-    Ok(())
-}
-
-pub(super) async fn since(
-    pool: &SqlitePool,
-    since: DateTime<Utc>,
-    limit: u32,
-) -> StoreResult<Vec<RelayedEvent>> {
-    sqlx::query_as::<_, LiveEventRow>(SINCE)
-        .bind(micros(since))
-        .bind(i64::from(limit))
-        .fetch_all(pool)
+#[async_trait]
+impl LiveEventStore for SqliteStore {
+    #[tracing::instrument(skip_all)]
+    async fn append_live_event(&self, event: &RelayedEvent) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO live_events (id, instance_id, channel_id, at, event_json)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .bind(&event.id)
+        .bind(&event.instance_id)
+        .bind(event.channel_id.as_str())
+        .bind(micros(event.at))
+        .bind(&event.event_json)
+        .execute(&self.pool)
         .await
-        .map_err(db_error)?
-        .into_iter()
-        .map(RelayedEvent::try_from)
-        .collect()
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn live_events_since(
+        &self,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<RelayedEvent>> {
+        sqlx::query_as::<_, LiveEventRow>(SINCE)
+            .bind(micros(since))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(RelayedEvent::try_from)
+            .collect()
+    }
 }
 
 /// Deletes the events published more than [`LIVE_EVENT_RETENTION`] before `now`.
@@ -83,7 +90,6 @@ pub(super) async fn purge(pool: &SqlitePool, now: DateTime<Utc>) -> StoreResult<
 mod tests {
     use sqlx::AssertSqlSafe;
 
-    use super::super::SqliteStore;
     use super::*;
 
     #[tokio::test]

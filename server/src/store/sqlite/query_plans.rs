@@ -6,7 +6,7 @@ use app::model::{AuditAction, AuditCursor, AuditQuery, ChannelId};
 use chrono::DateTime;
 use sqlx::AssertSqlSafe;
 
-use super::{audit, sessions, SqliteStore};
+use super::{audit, vip_sessions, SqliteStore};
 
 async fn plan(store: &SqliteStore, sql: &str) -> String {
     let rows: Vec<(i64, i64, i64, String)> =
@@ -29,7 +29,7 @@ async fn store() -> (SqliteStore, tempfile::TempDir) {
 #[tokio::test]
 async fn sweeper_queries_read_only_the_due_index() {
     let (store, _dir) = store().await;
-    for sql in [sessions::DUE, sessions::NEXT_DEADLINE] {
+    for sql in [vip_sessions::DUE, vip_sessions::NEXT_DEADLINE] {
         let plan = plan(&store, sql).await;
         assert!(plan.contains("INDEX vip_sessions_due"), "{sql}\n{plan}");
         assert!(!plan.contains("TEMP B-TREE"), "{sql}\n{plan}");

@@ -1,10 +1,12 @@
 //! The waitlist for full slots: first queued, first served; a redemption id is queued at most once.
 
 use app::model::{ChannelId, Viewer, WaitlistEntry};
+use app::ssr::store::WaitlistStore;
 use app::ssr::{StoreError, StoreResult};
-use sqlx::SqlitePool;
+use async_trait::async_trait;
 
 use super::codec::{db_error, micros, time, to_i64, to_u64};
+use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
 struct WaitlistRow {
@@ -35,54 +37,53 @@ impl TryFrom<WaitlistRow> for WaitlistEntry {
     }
 }
 
-pub(super) async fn push(pool: &SqlitePool, entry: &WaitlistEntry) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO waitlist (redemption_id, channel_id, viewer_id, viewer_login,
-                               viewer_display_name, duration_secs, queued_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (redemption_id) DO NOTHING",
-    )
-    .bind(&entry.redemption_id)
-    .bind(entry.channel_id.as_str())
-    .bind(&entry.viewer.id)
-    .bind(&entry.viewer.login)
-    .bind(&entry.viewer.display_name)
-    .bind(to_i64(entry.duration_secs, "waitlist duration")?)
-    .bind(micros(entry.queued_at))
-    .execute(pool)
-    .await
-    .map_err(db_error)?;
-    Ok(())
-}
-
-pub(super) async fn list(
-    pool: &SqlitePool,
-    channel: &ChannelId,
-) -> StoreResult<Vec<WaitlistEntry>> {
-    sqlx::query_as::<_, WaitlistRow>(
-        "SELECT redemption_id, channel_id, viewer_id, viewer_login, viewer_display_name,
-                duration_secs, queued_at
-         FROM waitlist WHERE channel_id = ?1 ORDER BY queued_at, redemption_id",
-    )
-    .bind(channel.as_str())
-    .fetch_all(pool)
-    .await
-    .map_err(db_error)?
-    .into_iter()
-    .map(WaitlistEntry::try_from)
-    .collect()
-}
-
-pub(super) async fn remove(
-    pool: &SqlitePool,
-    channel: &ChannelId,
-    redemption_id: &str,
-) -> StoreResult<bool> {
-    let done = sqlx::query("DELETE FROM waitlist WHERE channel_id = ?1 AND redemption_id = ?2")
-        .bind(channel.as_str())
-        .bind(redemption_id)
-        .execute(pool)
+#[async_trait]
+impl WaitlistStore for SqliteStore {
+    #[tracing::instrument(skip_all)]
+    async fn waitlist_push(&self, entry: &WaitlistEntry) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO waitlist (redemption_id, channel_id, viewer_id, viewer_login,
+                                   viewer_display_name, duration_secs, queued_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (redemption_id) DO NOTHING",
+        )
+        .bind(&entry.redemption_id)
+        .bind(entry.channel_id.as_str())
+        .bind(&entry.viewer.id)
+        .bind(&entry.viewer.login)
+        .bind(&entry.viewer.display_name)
+        .bind(to_i64(entry.duration_secs, "waitlist duration")?)
+        .bind(micros(entry.queued_at))
+        .execute(&self.pool)
         .await
         .map_err(db_error)?;
-    Ok(done.rows_affected() == 1)
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn waitlist(&self, channel: &ChannelId) -> StoreResult<Vec<WaitlistEntry>> {
+        sqlx::query_as::<_, WaitlistRow>(
+            "SELECT redemption_id, channel_id, viewer_id, viewer_login, viewer_display_name,
+                    duration_secs, queued_at
+             FROM waitlist WHERE channel_id = ?1 ORDER BY queued_at, redemption_id",
+        )
+        .bind(channel.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(WaitlistEntry::try_from)
+        .collect()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn waitlist_remove(&self, channel: &ChannelId, redemption_id: &str) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM waitlist WHERE channel_id = ?1 AND redemption_id = ?2")
+            .bind(channel.as_str())
+            .bind(redemption_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(done.rows_affected() == 1)
+    }
 }

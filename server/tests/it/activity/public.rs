@@ -1,6 +1,6 @@
 //! The public viewer page and the wall between streamers.
 
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 
 use crate::activity::support::{demo_channel, grant_bob, seed, walk};
 use crate::common::{log_in, log_in_as, TestServer};

@@ -1,7 +1,7 @@
 //! Helpers of the activity tests: seeded log entries, JSON paging, a CSV reader, a second streamer.
 
 use app::model::{Actor, AuditAction, AuditEntry, ChannelId, Viewer};
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use chrono::{Duration, TimeZone, Utc};
 use serde_json::{json, Value};
 

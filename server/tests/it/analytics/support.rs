@@ -1,7 +1,7 @@
 //! Helpers of the analytics tests: reading numbers out of the rendered page, the activity API,
 //! and log entries written straight into the store.
 use app::model::{Actor, AuditAction, AuditEntry, ChannelId, Viewer};
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::Value;
 

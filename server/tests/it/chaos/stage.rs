@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use app::model::RedemptionOutcome;
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use serde_json::{json, Value};
 use server::store::SqliteStore;
 use twitch_sim::chaos::{Chaos, Exchange};

@@ -1,6 +1,6 @@
 //! Connecting the app's chat bot: an operator-only login guarded by `BOT_CONNECT_SECRET`.
 
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use serde_json::{json, Value};
 
 use crate::common::{location, TestServer};

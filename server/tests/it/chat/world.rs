@@ -3,8 +3,7 @@
 
 use std::time::Duration;
 
-use app::ssr::store::InboxStore;
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use serde_json::{json, Value};
 
 use crate::common::{eventually, log_in, try_get_json, TestServer};

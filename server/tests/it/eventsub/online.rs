@@ -9,7 +9,7 @@ use app::model::{
 };
 use app::ssr::engine::Engine;
 use app::ssr::live::LiveBus;
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use server::eventsub::parse::stream::{StreamOnline, STREAM_ONLINE};
 use server::expiry::TokioClock;
 use server::reconcile::{stream_online, ONLINE_MESSAGE};

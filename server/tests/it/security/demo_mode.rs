@@ -3,7 +3,7 @@
 //! subscriptions (no POST to a port a caller names), and it refuses a database with real channels.
 
 use app::model::{Channel, ChannelId, Settings};
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use server::config::Config;
 
 use crate::common::TestServer;

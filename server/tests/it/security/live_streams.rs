@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use app::server_fns::{CreateApiToken, RevokeApiToken};
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use leptos::server_fn::ServerFn;
 use serde_json::json;
 

@@ -3,7 +3,7 @@
 //! activity log (`moderators_read_log`), the log without what is the streamer's alone. Settings
 //! stay the streamer's whatever is granted.
 
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use serde_json::{json, Value};
 
 use crate::common::{log_in, log_in_as, TestServer};

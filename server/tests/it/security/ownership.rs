@@ -6,7 +6,7 @@
 
 use app::model::{AuditQuery, ChannelId};
 use app::server_fns::CreateApiToken;
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use app::AppError;
 use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};

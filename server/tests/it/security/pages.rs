@@ -29,7 +29,7 @@ async fn pages_and_health_are_rate_limited_per_address_and_files_are_not() {
 
 #[tokio::test]
 async fn a_public_page_is_read_from_the_store_at_most_every_few_seconds() {
-    use app::ssr::Store;
+    use app::ssr::store::prelude::*;
 
     let server = TestServer::start().await;
     let browser = TestServer::browser();

@@ -4,7 +4,7 @@
 //! authorised by, and pages and JSON are never cached.
 
 use app::server_fns::CreateApiToken;
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use crate::common::{log_in, log_in_as, TestServer};

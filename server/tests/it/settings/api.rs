@@ -1,7 +1,7 @@
 //! `GET|PUT /api/settings` and `GET /api/settings/scopes` over HTTP: partial updates, the webhook
 //! kept secret, refusals as the API's JSON errors, and nobody else's settings.
 
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use serde_json::{json, Value};
 
 use crate::common::{log_in, log_in_as, TestServer};

@@ -3,7 +3,7 @@
 //! the stream is offline lasts through the next stream.
 
 use app::model::{AuditAction, AuditQuery, ChannelId};
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use serde_json::Value;
 
 use super::support::{

@@ -23,7 +23,7 @@ pub async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
 /// The demo streamer's channel id.
 pub async fn channel_id(server: &TestServer) -> String {
     let stored = server.store().await;
-    app::ssr::Store::channel_by_login(&stored, "demo_streamer")
+    app::ssr::store::ChannelStore::channel_by_login(&stored, "demo_streamer")
         .await
         .unwrap()
         .unwrap()

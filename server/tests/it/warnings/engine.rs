@@ -11,7 +11,7 @@ use app::model::{
 };
 use app::ssr::engine::{Clock, Engine, ExtendOutcome, GrantOutcome};
 use app::ssr::live::LiveBus;
-use app::ssr::Store;
+use app::ssr::store::prelude::*;
 use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use server::store::SqliteStore;

@@ -3,7 +3,9 @@
 //! session and deleted in the transaction that ends it.
 
 use app::model::{ChannelId, SessionState, VipSession};
+use app::ssr::store::VipSessionStore;
 use app::ssr::{ActiveWith, StoreError, StoreResult};
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use firestore::{FirestoreDocument, FirestoreTimestamp};
 use serde::de::IgnoredAny;
@@ -35,8 +37,10 @@ fn still(doc: &SessionDoc, expected: Option<DateTime<Utc>>) -> StoreResult<bool>
     )
 }
 
-impl FirestoreStore {
-    pub(super) async fn insert_session_doc(&self, session: &VipSession) -> StoreResult<()> {
+#[async_trait]
+impl VipSessionStore for FirestoreStore {
+    #[tracing::instrument(skip_all)]
+    async fn insert_session(&self, session: &VipSession) -> StoreResult<()> {
         let doc = SessionDoc::new(session)?;
         let id = key(&[&session.id]);
         let guard_id = key(&[&session.channel_id.0, &session.viewer.id]);
@@ -76,12 +80,14 @@ impl FirestoreStore {
         .await
     }
 
-    pub(super) async fn session_doc(&self, id: &str) -> StoreResult<Option<VipSession>> {
+    #[tracing::instrument(skip_all)]
+    async fn session(&self, id: &str) -> StoreResult<Option<VipSession>> {
         let doc: Option<SessionDoc> = self.get_doc(SESSIONS, &key(&[id])).await?;
         doc.map(SessionDoc::into_session).transpose()
     }
 
-    pub(super) async fn active_session_doc(
+    #[tracing::instrument(skip_all)]
+    async fn active_session(
         &self,
         channel: &ChannelId,
         viewer_id: &str,
@@ -93,10 +99,8 @@ impl FirestoreStore {
     }
 
     /// Sorted here: a channel's active sessions are bounded by its VIP slots.
-    pub(super) async fn channel_active_sessions(
-        &self,
-        channel: &ChannelId,
-    ) -> StoreResult<Vec<VipSession>> {
+    #[tracing::instrument(skip_all)]
+    async fn active_sessions(&self, channel: &ChannelId) -> StoreResult<Vec<VipSession>> {
         let equal = vec![channel.as_str().into(), ACTIVE.into()];
         let docs = ACTIVE_IN_CHANNEL
             .select(&self.db, equal, None)
@@ -113,11 +117,8 @@ impl FirestoreStore {
         Ok(active)
     }
 
-    pub(super) async fn due_session_docs(
-        &self,
-        now: DateTime<Utc>,
-        limit: u32,
-    ) -> StoreResult<Vec<VipSession>> {
+    #[tracing::instrument(skip_all)]
+    async fn due_sessions(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<VipSession>> {
         if limit == 0 {
             return Ok(Vec::new());
         }
@@ -126,7 +127,8 @@ impl FirestoreStore {
         sessions(&query.limit(limit).query().await.map_err(backend)?)
     }
 
-    pub(super) async fn earliest_deadline(&self) -> StoreResult<Option<DateTime<Utc>>> {
+    #[tracing::instrument(skip_all)]
+    async fn next_deadline(&self) -> StoreResult<Option<DateTime<Utc>>> {
         let earliest = firestore::jiff::Timestamp::from_second(EARLIEST_SECOND)
             .map_err(|e| StoreError::Backend(e.to_string()))?;
         let any = Range::AtLeast(FirestoreTimestamp(earliest).into());
@@ -138,16 +140,27 @@ impl FirestoreStore {
             .and_then(|s| s.expires_at))
     }
 
-    pub(super) async fn extend_session_doc(
+    #[tracing::instrument(skip_all)]
+    async fn extend_session(
         &self,
         id: &str,
         expected: ActiveWith,
-        new_expires_at: Option<DateTime<Utc>>,
+        new_expires_at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.set_deadline(id, expected, Some(new_expires_at)).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_deadline(
+        &self,
+        id: &str,
+        expected: ActiveWith,
+        to: Option<DateTime<Utc>>,
     ) -> StoreResult<bool> {
         let expected = expected.expires_at.map(stored_precision).transpose()?;
-        let new_expires_at = new_expires_at.map(ts).transpose()?;
+        let new_expires_at = to.map(ts).transpose()?;
         let id = key(&[id]);
-        transact(&self.db, "extend_session", |tx| {
+        transact(&self.db, "set_deadline", |tx| {
             let id = id.clone();
             Box::pin(async move {
                 let Some(mut doc) = tx.get::<SessionDoc>(SESSIONS, &id).await? else {
@@ -165,7 +178,8 @@ impl FirestoreStore {
     }
 
     /// Ending into `Active` is a caller bug and refused with [`StoreError::Conflict`].
-    pub(super) async fn end_session_doc(
+    #[tracing::instrument(skip_all)]
+    async fn end_session(
         &self,
         id: &str,
         expected: ActiveWith,

@@ -1,0 +1,96 @@
+//! Redemptions (`redemptions`): each recorded once, keyed by its Twitch id, with its outcome.
+
+use app::model::{ChannelId, RedemptionOutcome, RedemptionRecord, Viewer};
+use app::ssr::store::RedemptionStore;
+use app::ssr::{StoreError, StoreResult};
+use async_trait::async_trait;
+
+use super::codec::{db_error, from_json, micros, time, to_json};
+use super::SqliteStore;
+
+#[derive(sqlx::FromRow)]
+struct RedemptionRow {
+    id: String,
+    channel_id: String,
+    reward_id: String,
+    viewer_id: String,
+    viewer_login: String,
+    viewer_display_name: String,
+    received_at: i64,
+    outcome: String,
+}
+
+impl TryFrom<RedemptionRow> for RedemptionRecord {
+    type Error = StoreError;
+
+    fn try_from(row: RedemptionRow) -> Result<Self, Self::Error> {
+        Ok(RedemptionRecord {
+            id: row.id,
+            channel_id: ChannelId(row.channel_id),
+            reward_id: row.reward_id,
+            viewer: Viewer {
+                id: row.viewer_id,
+                login: row.viewer_login,
+                display_name: row.viewer_display_name,
+            },
+            received_at: time(row.received_at)?,
+            outcome: from_json(&row.outcome, "redemption outcome")?,
+        })
+    }
+}
+
+#[async_trait]
+impl RedemptionStore for SqliteStore {
+    /// Insert-if-absent in one statement: SQLite serialises writers, so exactly one caller inserts.
+    #[tracing::instrument(skip_all)]
+    async fn create_redemption(&self, record: &RedemptionRecord) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO redemptions (id, channel_id, reward_id, viewer_id, viewer_login,
+                                      viewer_display_name, received_at, outcome)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&record.id)
+        .bind(record.channel_id.as_str())
+        .bind(&record.reward_id)
+        .bind(&record.viewer.id)
+        .bind(&record.viewer.login)
+        .bind(&record.viewer.display_name)
+        .bind(micros(record.received_at))
+        .bind(to_json(&record.outcome, "redemption outcome")?)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn redemption(&self, id: &str) -> StoreResult<Option<RedemptionRecord>> {
+        sqlx::query_as::<_, RedemptionRow>(
+            "SELECT id, channel_id, reward_id, viewer_id, viewer_login, viewer_display_name,
+                    received_at, outcome
+             FROM redemptions WHERE id = ?1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?
+        .map(RedemptionRecord::try_from)
+        .transpose()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_redemption_outcome(
+        &self,
+        id: &str,
+        outcome: RedemptionOutcome,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE redemptions SET outcome = ?1 WHERE id = ?2")
+            .bind(to_json(&outcome, "redemption outcome")?)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+}

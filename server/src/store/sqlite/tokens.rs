@@ -1,0 +1,53 @@
+//! Sealed Twitch tokens (`tokens`), one row per Twitch user id.
+
+use app::ssr::store::TokenStore;
+use app::ssr::{SealedTokens, StoreResult};
+use async_trait::async_trait;
+
+use super::codec::db_error;
+use super::SqliteStore;
+
+#[async_trait]
+impl TokenStore for SqliteStore {
+    #[tracing::instrument(skip_all)]
+    async fn put_tokens(&self, user_id: &str, tokens: &SealedTokens) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO tokens (user_id, key_id, nonce, ciphertext) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (user_id) DO UPDATE SET
+                 key_id = excluded.key_id, nonce = excluded.nonce, ciphertext = excluded.ciphertext",
+        )
+        .bind(user_id)
+        .bind(&tokens.key_id)
+        .bind(tokens.nonce.as_slice())
+        .bind(tokens.ciphertext.as_slice())
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn tokens(&self, user_id: &str) -> StoreResult<Option<SealedTokens>> {
+        let row: Option<(String, Vec<u8>, Vec<u8>)> =
+            sqlx::query_as("SELECT key_id, nonce, ciphertext FROM tokens WHERE user_id = ?1")
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_error)?;
+        Ok(row.map(|(key_id, nonce, ciphertext)| SealedTokens {
+            key_id,
+            nonce,
+            ciphertext,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn delete_tokens(&self, user_id: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM tokens WHERE user_id = ?1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+}

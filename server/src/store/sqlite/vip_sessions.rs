@@ -1,0 +1,235 @@
+//! VIP sessions: the one-active-per-viewer rule (a partial unique index), the sweeper's indexed
+//! queries, and compare-and-set moves done as single conditional `UPDATE`s.
+
+use app::model::{ChannelId, SessionState, Viewer, VipSession};
+use app::ssr::store::VipSessionStore;
+use app::ssr::{ActiveWith, StoreError, StoreResult};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::codec::{
+    db_error, from_json, from_name, micros, opt_micros, opt_time, time, to_json, to_name,
+};
+use super::SqliteStore;
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: String,
+    channel_id: String,
+    viewer_id: String,
+    viewer_login: String,
+    viewer_display_name: String,
+    source: String,
+    granted_by: String,
+    granted_at: i64,
+    expires_at: Option<i64>,
+    state: String,
+    ended_at: Option<i64>,
+    redemption_id: Option<String>,
+    metadata: String,
+}
+
+impl TryFrom<SessionRow> for VipSession {
+    type Error = StoreError;
+
+    fn try_from(row: SessionRow) -> Result<Self, Self::Error> {
+        Ok(VipSession {
+            id: row.id,
+            channel_id: ChannelId(row.channel_id),
+            viewer: Viewer {
+                id: row.viewer_id,
+                login: row.viewer_login,
+                display_name: row.viewer_display_name,
+            },
+            source: from_name(&row.source, "session source")?,
+            granted_by: from_json(&row.granted_by, "session granted_by")?,
+            granted_at: time(row.granted_at)?,
+            expires_at: opt_time(row.expires_at)?,
+            state: row.state.parse().map_err(StoreError::Corrupt)?,
+            ended_at: opt_time(row.ended_at)?,
+            redemption_id: row.redemption_id,
+            metadata: from_json(&row.metadata, "session metadata")?,
+        })
+    }
+}
+
+macro_rules! select_session {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, channel_id, viewer_id, viewer_login, viewer_display_name, source,
+                    granted_by, granted_at, expires_at, state, ended_at, redemption_id, metadata
+             FROM vip_sessions ",
+            $tail
+        )
+    };
+}
+
+/// Due sessions, read from the partial index `vip_sessions_due` in its own order.
+pub(super) const DUE: &str = select_session!(
+    "WHERE state = 'active' AND expires_at IS NOT NULL AND expires_at <= ?1
+     ORDER BY expires_at, id LIMIT ?2"
+);
+
+/// The first entry of the partial index `vip_sessions_due`.
+pub(super) const NEXT_DEADLINE: &str = "SELECT min(expires_at) FROM vip_sessions
+     WHERE state = 'active' AND expires_at IS NOT NULL";
+
+fn decode_all(rows: Vec<SessionRow>) -> StoreResult<Vec<VipSession>> {
+    rows.into_iter().map(VipSession::try_from).collect()
+}
+
+#[async_trait]
+impl VipSessionStore for SqliteStore {
+    /// A duplicate id or a second active session for the viewer violates a unique index, which
+    /// [`db_error`] reports as [`StoreError::Conflict`].
+    #[tracing::instrument(skip_all)]
+    async fn insert_session(&self, session: &VipSession) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO vip_sessions (id, channel_id, viewer_id, viewer_login, viewer_display_name,
+                                       source, granted_by, granted_at, expires_at, state, ended_at,
+                                       redemption_id, metadata)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )
+        .bind(&session.id)
+        .bind(session.channel_id.as_str())
+        .bind(&session.viewer.id)
+        .bind(&session.viewer.login)
+        .bind(&session.viewer.display_name)
+        .bind(to_name(&session.source, "session source")?)
+        .bind(to_json(&session.granted_by, "session granted_by")?)
+        .bind(micros(session.granted_at))
+        .bind(opt_micros(session.expires_at))
+        .bind(session.state.as_str())
+        .bind(opt_micros(session.ended_at))
+        .bind(session.redemption_id.as_deref())
+        .bind(to_json(&session.metadata, "session metadata")?)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn session(&self, id: &str) -> StoreResult<Option<VipSession>> {
+        sqlx::query_as::<_, SessionRow>(select_session!("WHERE id = ?1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?
+            .map(VipSession::try_from)
+            .transpose()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn active_session(
+        &self,
+        channel: &ChannelId,
+        viewer_id: &str,
+    ) -> StoreResult<Option<VipSession>> {
+        sqlx::query_as::<_, SessionRow>(select_session!(
+            "WHERE channel_id = ?1 AND viewer_id = ?2 AND state = 'active'"
+        ))
+        .bind(channel.as_str())
+        .bind(viewer_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?
+        .map(VipSession::try_from)
+        .transpose()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn active_sessions(&self, channel: &ChannelId) -> StoreResult<Vec<VipSession>> {
+        let rows = sqlx::query_as::<_, SessionRow>(select_session!(
+            "WHERE channel_id = ?1 AND state = 'active'
+             ORDER BY expires_at IS NULL, expires_at, id"
+        ))
+        .bind(channel.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        decode_all(rows)
+    }
+
+    /// Reads only the partial index `vip_sessions_due` (active sessions with a deadline), in order,
+    /// stopping after `limit`.
+    #[tracing::instrument(skip_all)]
+    async fn due_sessions(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<VipSession>> {
+        let rows = sqlx::query_as::<_, SessionRow>(DUE)
+            .bind(micros(now))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        decode_all(rows)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn next_deadline(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        let earliest: Option<i64> = sqlx::query_scalar(NEXT_DEADLINE)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)?;
+        opt_time(earliest)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn extend_session(
+        &self,
+        id: &str,
+        expected: ActiveWith,
+        new_expires_at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.set_deadline(id, expected, Some(new_expires_at)).await
+    }
+
+    /// Compare-and-set in one statement (`IS` so that an expected `None` matches NULL).
+    #[tracing::instrument(skip_all)]
+    async fn set_deadline(
+        &self,
+        id: &str,
+        expected: ActiveWith,
+        to: Option<DateTime<Utc>>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE vip_sessions SET expires_at = ?1
+             WHERE id = ?2 AND state = 'active' AND expires_at IS ?3",
+        )
+        .bind(opt_micros(to))
+        .bind(id)
+        .bind(opt_micros(expected.expires_at))
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Compare-and-set in one statement. `to` must be a final state: `Active` is refused with
+    /// [`StoreError::Conflict`].
+    #[tracing::instrument(skip_all)]
+    async fn end_session(
+        &self,
+        id: &str,
+        expected: ActiveWith,
+        to: SessionState,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        if to == SessionState::Active {
+            return Err(StoreError::Conflict(
+                "a session cannot end in the active state".into(),
+            ));
+        }
+        let done = sqlx::query(
+            "UPDATE vip_sessions SET state = ?1, ended_at = ?2
+             WHERE id = ?3 AND state = 'active' AND expires_at IS ?4",
+        )
+        .bind(to.as_str())
+        .bind(micros(at))
+        .bind(id)
+        .bind(opt_micros(expected.expires_at))
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+}
