@@ -16,6 +16,7 @@ use tower_sessions::Session;
 
 use super::oauth_state;
 use crate::eventsub::supervisor::EventSubSupervisor;
+use crate::store::LoginSessions;
 use crate::twitch::scopes;
 use crate::twitch::tokens::TokenManager;
 use app::ssr::engine::Engine;
@@ -37,6 +38,8 @@ pub struct Auth {
     pub tasks: TaskTracker,
     /// `BOT_CONNECT_SECRET`: what an operator gives to connect the chat bot ([`super::bot`]).
     pub bot_secret: Option<secrecy::SecretString>,
+    /// Every login session, for logging a user out everywhere.
+    pub sessions: LoginSessions,
 }
 
 impl Auth {
@@ -211,6 +214,25 @@ async fn complete_login(
 
 /// `POST /api/auth/logout`: ends the session (the stored tokens stay: expiry must go on working).
 pub async fn logout(session: Session) -> Response {
+    if let Err(e) = session.flush().await {
+        return internal("could not end the session", &e);
+    }
+    Redirect::to("/").into_response()
+}
+
+/// `POST /api/auth/logout-everywhere`: ends every login session of the caller, in every browser,
+/// this one included (live streams opened with them end at their next check). Without a login
+/// session: `401 {"error":"unauthorized"}`.
+pub async fn logout_everywhere(State(auth): State<Auth>, session: Session) -> Response {
+    let user_id = match session.get::<String>(USER_ID).await {
+        Ok(Some(user_id)) => user_id,
+        Ok(None) => return app::AppError::Unauthorized.into_response(),
+        Err(e) => return internal("could not read the session", &e),
+    };
+    match auth.sessions.delete_user(&user_id).await {
+        Ok(ended) => tracing::info!(user_id, ended, "logged out everywhere"),
+        Err(e) => return internal("could not end the login sessions", &e),
+    }
     if let Err(e) = session.flush().await {
         return internal("could not end the session", &e);
     }

@@ -109,6 +109,7 @@ pub fn router(parts: Parts) -> Router {
         .route("/api/auth/bot", get(bot::connect))
         .route("/api/chat-bot", get(bot::status))
         .route("/api/auth/logout", post(auth::logout))
+        .route("/api/auth/logout-everywhere", post(auth::logout_everywhere))
         .route(
             "/api/cron/remove-expired-vips",
             post(expiry::cron_remove_expired),

@@ -6,6 +6,7 @@
 mod cloud_run;
 mod csrf;
 mod demo_mode;
+mod ending_sessions;
 mod headers;
 mod live_streams;
 mod moderator_cache;
