@@ -15,6 +15,7 @@ mod ownership;
 mod pages;
 mod rate_limits;
 mod secrets;
+mod secrets_at_rest;
 mod session_edges;
 mod support;
 mod walk_routes;

@@ -254,10 +254,11 @@ async fn webhook_subscription_rules() {
 async fn a_test_can_revoke_or_delete_a_subscription_and_it_can_be_made_again() {
     let env = env().await;
     let (cb, rx) = receiver().await;
+    let token = env.app_token();
     let subscribe = || {
         subscribe_webhook(
             &env,
-            &env.app_token(),
+            &token,
             "user.authorization.revoke",
             json!({"client_id": env.client_id}),
             &cb,

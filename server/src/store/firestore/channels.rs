@@ -1,4 +1,5 @@
 //! Channels (`channels/{id}`), sealed tokens (`tokens/{user id}`) and rewards (`rewards/{id}`).
+//! Settings go in and out through the store's [`crate::store::SettingsSeal`].
 
 use app::model::{Channel, ChannelId, Reward, Settings};
 use app::ssr::store::released_login;
@@ -55,13 +56,21 @@ impl FirestoreStore {
                 .await?;
             }
         }
-        let doc = ChannelDoc::from(channel);
+        let mut doc = ChannelDoc::from(channel);
+        doc.settings = self.seal.seal(&channel.id, &channel.settings)?.into_owned();
         self.set_doc(CHANNELS, &key(&[&channel.id.0]), &doc).await
     }
 
     pub(super) async fn channel_doc(&self, id: &ChannelId) -> StoreResult<Option<Channel>> {
         let doc: Option<ChannelDoc> = self.get_doc(CHANNELS, &key(&[&id.0])).await?;
-        Ok(doc.map(Channel::from))
+        Ok(doc.map(|d| self.channel(d)))
+    }
+
+    /// A stored channel as read: its settings opened.
+    fn channel(&self, doc: ChannelDoc) -> Channel {
+        let mut channel = Channel::from(doc);
+        channel.settings = self.seal.open(&channel.id, channel.settings);
+        channel
     }
 
     pub(super) async fn channel_doc_by_login(&self, login: &str) -> StoreResult<Option<Channel>> {
@@ -77,14 +86,14 @@ impl FirestoreStore {
             .await
             .map_err(backend)?;
         let doc: Option<ChannelDoc> = docs.first().map(decode).transpose()?;
-        Ok(doc.map(Channel::from))
+        Ok(doc.map(|d| self.channel(d)))
     }
 
     pub(super) async fn all_channels(&self) -> StoreResult<Vec<Channel>> {
         let docs = self.db.fluent().select().from(CHANNELS).query().await;
         docs.map_err(backend)?
             .iter()
-            .map(|d| decode::<ChannelDoc>(d).map(Channel::from))
+            .map(|d| decode::<ChannelDoc>(d).map(|d| self.channel(d)))
             .collect()
     }
 
@@ -94,7 +103,7 @@ impl FirestoreStore {
         settings: &Settings,
     ) -> StoreResult<bool> {
         let patch = SettingsPatch {
-            settings: settings.clone(),
+            settings: self.seal.seal(id, settings)?.into_owned(),
         };
         self.patch_doc(CHANNELS, &key(&[&id.0]), &["settings"], &patch)
             .await

@@ -1,10 +1,11 @@
-//! Channels and their sealed Twitch tokens.
+//! Channels and their sealed Twitch tokens; settings go in and out through the [`SettingsSeal`].
 
 use app::model::{Channel, ChannelId, Settings};
 use app::ssr::{SealedTokens, StoreError, StoreResult};
 use sqlx::SqlitePool;
 
 use super::codec::{db_error, from_json, to_json};
+use crate::store::SettingsSeal;
 
 #[derive(sqlx::FromRow)]
 struct ChannelRow {
@@ -16,17 +17,16 @@ struct ChannelRow {
     needs_reauth: bool,
 }
 
-impl TryFrom<ChannelRow> for Channel {
-    type Error = StoreError;
-
-    fn try_from(row: ChannelRow) -> Result<Self, Self::Error> {
+impl ChannelRow {
+    fn channel(self, seal: &SettingsSeal) -> Result<Channel, StoreError> {
+        let id = ChannelId(self.id);
         Ok(Channel {
-            id: ChannelId(row.id),
-            login: row.login,
-            display_name: row.display_name,
-            profile_image_url: row.profile_image_url,
-            settings: from_json(&row.settings, "channel settings")?,
-            needs_reauth: row.needs_reauth,
+            settings: seal.open(&id, from_json(&self.settings, "channel settings")?),
+            id,
+            login: self.login,
+            display_name: self.display_name,
+            profile_image_url: self.profile_image_url,
+            needs_reauth: self.needs_reauth,
         })
     }
 }
@@ -41,7 +41,11 @@ macro_rules! select_channel {
     };
 }
 
-pub(super) async fn save(pool: &SqlitePool, channel: &Channel) -> StoreResult<()> {
+pub(super) async fn save(
+    pool: &SqlitePool,
+    seal: &SettingsSeal,
+    channel: &Channel,
+) -> StoreResult<()> {
     let mut tx = pool.begin().await.map_err(db_error)?;
     // A renamed user's old channel gives the name up (see `Store::save_channel`).
     sqlx::query(
@@ -66,7 +70,10 @@ pub(super) async fn save(pool: &SqlitePool, channel: &Channel) -> StoreResult<()
     .bind(&channel.login)
     .bind(&channel.display_name)
     .bind(channel.profile_image_url.as_deref())
-    .bind(to_json(&channel.settings, "channel settings")?)
+    .bind(to_json(
+        &seal.seal(&channel.id, &channel.settings)?,
+        "channel settings",
+    )?)
     .bind(channel.needs_reauth)
     .execute(&mut *tx)
     .await
@@ -75,44 +82,53 @@ pub(super) async fn save(pool: &SqlitePool, channel: &Channel) -> StoreResult<()
     Ok(())
 }
 
-pub(super) async fn get(pool: &SqlitePool, id: &ChannelId) -> StoreResult<Option<Channel>> {
+pub(super) async fn get(
+    pool: &SqlitePool,
+    seal: &SettingsSeal,
+    id: &ChannelId,
+) -> StoreResult<Option<Channel>> {
     sqlx::query_as::<_, ChannelRow>(select_channel!("WHERE id = ?1"))
         .bind(id.as_str())
         .fetch_optional(pool)
         .await
         .map_err(db_error)?
-        .map(Channel::try_from)
+        .map(|row| row.channel(seal))
         .transpose()
 }
 
-pub(super) async fn by_login(pool: &SqlitePool, login: &str) -> StoreResult<Option<Channel>> {
+pub(super) async fn by_login(
+    pool: &SqlitePool,
+    seal: &SettingsSeal,
+    login: &str,
+) -> StoreResult<Option<Channel>> {
     // `lower(login)` matches the expression of the unique index `channels_login`.
     sqlx::query_as::<_, ChannelRow>(select_channel!("WHERE lower(login) = lower(?1)"))
         .bind(login)
         .fetch_optional(pool)
         .await
         .map_err(db_error)?
-        .map(Channel::try_from)
+        .map(|row| row.channel(seal))
         .transpose()
 }
 
-pub(super) async fn all(pool: &SqlitePool) -> StoreResult<Vec<Channel>> {
+pub(super) async fn all(pool: &SqlitePool, seal: &SettingsSeal) -> StoreResult<Vec<Channel>> {
     sqlx::query_as::<_, ChannelRow>(select_channel!())
         .fetch_all(pool)
         .await
         .map_err(db_error)?
         .into_iter()
-        .map(Channel::try_from)
+        .map(|row| row.channel(seal))
         .collect()
 }
 
 pub(super) async fn update_settings(
     pool: &SqlitePool,
+    seal: &SettingsSeal,
     id: &ChannelId,
     settings: &Settings,
 ) -> StoreResult<bool> {
     let done = sqlx::query("UPDATE channels SET settings = ?1 WHERE id = ?2")
-        .bind(to_json(settings, "channel settings")?)
+        .bind(to_json(&seal.seal(id, settings)?, "channel settings")?)
         .bind(id.as_str())
         .execute(pool)
         .await

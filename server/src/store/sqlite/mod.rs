@@ -43,6 +43,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Seals the Discord webhook URL in channel settings ([`Self::with_cipher`]).
+    seal: crate::store::SettingsSeal,
 }
 
 impl SqliteStore {
@@ -89,7 +91,17 @@ impl SqliteStore {
             .run(&pool)
             .await
             .context("cannot migrate the SQLite database")?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            seal: crate::store::SettingsSeal::default(),
+        })
+    }
+
+    /// Seals the secrets in channel settings (the Discord webhook URL) with `cipher`.
+    #[must_use]
+    pub fn with_cipher(mut self, cipher: crate::crypto::TokenCipher) -> Self {
+        self.seal = crate::store::SettingsSeal::new(cipher);
+        self
     }
 }
 
@@ -110,27 +122,27 @@ impl Store for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn save_channel(&self, channel: &Channel) -> StoreResult<()> {
-        channels::save(&self.pool, channel).await
+        channels::save(&self.pool, &self.seal, channel).await
     }
 
     #[tracing::instrument(skip_all)]
     async fn channel(&self, id: &ChannelId) -> StoreResult<Option<Channel>> {
-        channels::get(&self.pool, id).await
+        channels::get(&self.pool, &self.seal, id).await
     }
 
     #[tracing::instrument(skip_all)]
     async fn channel_by_login(&self, login: &str) -> StoreResult<Option<Channel>> {
-        channels::by_login(&self.pool, login).await
+        channels::by_login(&self.pool, &self.seal, login).await
     }
 
     #[tracing::instrument(skip_all)]
     async fn channels(&self) -> StoreResult<Vec<Channel>> {
-        channels::all(&self.pool).await
+        channels::all(&self.pool, &self.seal).await
     }
 
     #[tracing::instrument(skip_all)]
     async fn update_settings(&self, id: &ChannelId, settings: &Settings) -> StoreResult<bool> {
-        channels::update_settings(&self.pool, id, settings).await
+        channels::update_settings(&self.pool, &self.seal, id, settings).await
     }
 
     #[tracing::instrument(skip_all)]
