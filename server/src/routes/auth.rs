@@ -54,6 +54,19 @@ pub struct LoginParams {
     /// Ask Twitch to show the consent screen again (re-authorise with new scopes).
     #[serde(default)]
     force: bool,
+    /// `as=moderator`: sign in as a moderator only ([`super::moderator_login`]); any other value
+    /// is a 400.
+    #[serde(default, rename = "as")]
+    role: LoginAs,
+}
+
+/// Who logs in.
+#[derive(Deserialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum LoginAs {
+    #[default]
+    Streamer,
+    Moderator,
 }
 
 /// `GET /api/auth/login`: redirects to Twitch's consent page, with the OAuth state in a cookie
@@ -64,6 +77,17 @@ pub async fn login(
     session: Session,
     Query(params): Query<LoginParams>,
 ) -> Response {
+    if params.role == LoginAs::Moderator {
+        let state = super::moderator_login::new_state();
+        let scope = super::moderator_login::scope_param();
+        let url = auth
+            .tokens
+            .oauth()
+            .authorize_url_with_scopes(&state, params.force, &scope);
+        let mut response = Redirect::to(&url).into_response();
+        oauth_state::remember(&mut response, auth.secure(), &state);
+        return response;
+    }
     let state = oauth_state::new_state();
     let rules = match session.get::<String>(USER_ID).await {
         Ok(Some(user_id)) => match auth.store.channel(&ChannelId(user_id)).await {
@@ -144,6 +168,9 @@ async fn complete_login(
     };
     if super::bot::is_bot_state(&auth, &state) {
         return super::bot::finish(&auth, &issued, &validation).await;
+    }
+    if super::moderator_login::is_moderator_state(&state) {
+        return super::moderator_login::finish(&session, &validation).await;
     }
     let (Some(user_id), Some(login)) = (validation.user_id, validation.login) else {
         return Redirect::to("/?login=failed").into_response();

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bot;
 mod health;
 mod health_probe;
+mod moderator_login;
 mod oauth_state;
 mod time_limit;
 

@@ -10,6 +10,7 @@ mod ending_sessions;
 mod headers;
 mod live_streams;
 mod moderator_cache;
+mod moderator_login;
 mod moderator_permissions;
 mod ownership;
 mod pages;
