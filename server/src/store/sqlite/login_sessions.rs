@@ -230,4 +230,49 @@ mod tests {
         store.delete(&old).await.unwrap();
         assert_eq!(keys(&store).await, [stored_key(&record.id)]);
     }
+
+    /// Rows stored before sessions named their user are tagged by the migration, so that ending
+    /// all of a user's sessions ends those too.
+    #[tokio::test]
+    async fn sessions_stored_before_users_were_named_are_tagged_by_the_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/old.db", dir.path().display());
+        let pool = sqlx::SqlitePool::connect_with(
+            url.parse::<sqlx::sqlite::SqliteConnectOptions>()
+                .unwrap()
+                .create_if_missing(true),
+        )
+        .await
+        .unwrap();
+        let mut before = sqlx::migrate!("./migrations/sqlite");
+        before.migrations = before
+            .migrations
+            .iter()
+            .filter(|m| m.version < 6)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into();
+        before.run(&pool).await.unwrap();
+        let expires = super::to_micros(OffsetDateTime::now_utc() + Duration::hours(1)).unwrap();
+        for (id, data) in [
+            ("a", r#"{"user_id":"9"}"#),
+            ("b", r#"{"user_id":"10"}"#),
+            ("c", "{}"),
+        ] {
+            sqlx::query("INSERT INTO login_sessions (id, data, expires_at) VALUES (?1, ?2, ?3)")
+                .bind(id)
+                .bind(data.as_bytes().to_vec())
+                .bind(expires)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        pool.close().await;
+
+        let store = SqliteStore::connect(&url).await.unwrap();
+        assert_eq!(store.delete_user_login_sessions("9").await.unwrap(), 1);
+        let mut left = keys(&store).await;
+        left.sort();
+        assert_eq!(left, ["b", "c"]);
+    }
 }
