@@ -1,6 +1,7 @@
-//! Encryption of Twitch tokens at rest: AES-256-GCM with a random nonce per seal, the owner's user id
-//! as associated data (a sealed value moved to another user does not open), and a key id so keys can
-//! rotate: new seals use the first key, every configured key opens.
+//! Encryption of secrets at rest (Twitch tokens, Discord webhook URLs): AES-256-GCM with a random
+//! nonce per seal, the owner's id as associated data (a sealed value moved to another user or
+//! channel does not open), and a key id so keys can rotate: new seals use the first key, every
+//! configured key opens. Text secrets are sealed into one string ([`SEALED_TEXT`]).
 
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
@@ -11,6 +12,9 @@ use base64::Engine;
 use secrecy::{ExposeSecret, SecretString};
 
 const NONCE_LEN: usize = 12;
+
+/// How a sealed text starts: `sealed:v1:{key id}:{base64 nonce}:{base64 ciphertext}`.
+pub const SEALED_TEXT: &str = "sealed:v1:";
 
 /// Seals and opens [`TwitchTokens`]. `Debug` shows key ids only.
 #[derive(Clone)]
@@ -80,15 +84,65 @@ impl TokenCipher {
     /// # Errors
     /// Never in practice (serialising and encrypting in memory cannot fail); kept for honesty.
     pub fn seal(&self, user_id: &str, tokens: &TwitchTokens) -> anyhow::Result<SealedTokens> {
+        self.seal_bytes(user_id, &serde_json::to_vec(&Clear::from(tokens))?)
+    }
+
+    /// # Errors
+    /// See [`CipherError`].
+    pub fn open(&self, user_id: &str, sealed: &SealedTokens) -> Result<TwitchTokens, CipherError> {
+        let plain = self.open_bytes(user_id, sealed)?;
+        serde_json::from_slice::<Clear>(&plain)
+            .map(Into::into)
+            .map_err(|e| CipherError::Malformed(e.to_string()))
+    }
+
+    /// Seals `plain` for `owner` into one string starting with [`SEALED_TEXT`].
+    ///
+    /// # Errors
+    /// Never in practice (encrypting in memory cannot fail); kept for honesty.
+    pub fn seal_text(&self, owner: &str, plain: &str) -> anyhow::Result<String> {
+        let sealed = self.seal_bytes(owner, plain.as_bytes())?;
+        Ok(format!(
+            "{SEALED_TEXT}{}:{}:{}",
+            sealed.key_id,
+            STANDARD.encode(&sealed.nonce),
+            STANDARD.encode(&sealed.ciphertext)
+        ))
+    }
+
+    /// Opens what [`Self::seal_text`] sealed for `owner`.
+    ///
+    /// # Errors
+    /// See [`CipherError`]; a string that is not a sealed text is [`CipherError::Malformed`].
+    pub fn open_text(&self, owner: &str, sealed: &str) -> Result<String, CipherError> {
+        let malformed = || CipherError::Malformed("not a sealed text".into());
+        let mut parts = sealed
+            .strip_prefix(SEALED_TEXT)
+            .ok_or_else(malformed)?
+            .split(':');
+        let (Some(key_id), Some(nonce), Some(ciphertext), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(malformed());
+        };
+        let sealed = SealedTokens {
+            key_id: key_id.to_owned(),
+            nonce: STANDARD.decode(nonce).map_err(|_| malformed())?,
+            ciphertext: STANDARD.decode(ciphertext).map_err(|_| malformed())?,
+        };
+        String::from_utf8(self.open_bytes(owner, &sealed)?)
+            .map_err(|e| CipherError::Malformed(e.to_string()))
+    }
+
+    fn seal_bytes(&self, owner: &str, plain: &[u8]) -> anyhow::Result<SealedTokens> {
         let (key_id, cipher) = &self.keys[0];
-        let plain = serde_json::to_vec(&Clear::from(tokens))?;
         let nonce = Aes256Gcm::generate_nonce(aes_gcm::aead::OsRng);
         let ciphertext = cipher
             .encrypt(
                 &nonce,
                 Payload {
-                    msg: &plain,
-                    aad: user_id.as_bytes(),
+                    msg: plain,
+                    aad: owner.as_bytes(),
                 },
             )
             .map_err(|_| anyhow::anyhow!("encryption failed"))?;
@@ -99,9 +153,7 @@ impl TokenCipher {
         })
     }
 
-    /// # Errors
-    /// See [`CipherError`].
-    pub fn open(&self, user_id: &str, sealed: &SealedTokens) -> Result<TwitchTokens, CipherError> {
+    fn open_bytes(&self, owner: &str, sealed: &SealedTokens) -> Result<Vec<u8>, CipherError> {
         let (_, cipher) = self
             .keys
             .iter()
@@ -110,18 +162,15 @@ impl TokenCipher {
         if sealed.nonce.len() != NONCE_LEN {
             return Err(CipherError::Tampered);
         }
-        let plain = cipher
+        cipher
             .decrypt(
                 Nonce::from_slice(&sealed.nonce),
                 Payload {
                     msg: &sealed.ciphertext,
-                    aad: user_id.as_bytes(),
+                    aad: owner.as_bytes(),
                 },
             )
-            .map_err(|_| CipherError::Tampered)?;
-        serde_json::from_slice::<Clear>(&plain)
-            .map(Into::into)
-            .map_err(|e| CipherError::Malformed(e.to_string()))
+            .map_err(|_| CipherError::Tampered)
     }
 }
 
@@ -180,6 +229,47 @@ mod tests {
         assert_eq!(opened.access_token.expose_secret(), "access-abc");
         assert_eq!(opened.refresh_token.expose_secret(), "refresh-xyz");
         assert_eq!(opened.scopes, tokens().scopes);
+    }
+
+    #[test]
+    fn sealed_texts_open_for_their_owner_with_any_configured_key() {
+        let old = TokenCipher::generate_key("old");
+        let sealer = TokenCipher::from_config(&old).unwrap();
+        let sealed = sealer
+            .seal_text("7", "https://discord.com/api/webhooks/1/x")
+            .unwrap();
+        assert!(
+            sealed.starts_with(SEALED_TEXT) && !sealed.contains("discord"),
+            "{sealed}"
+        );
+        assert_ne!(
+            sealed,
+            sealer
+                .seal_text("7", "https://discord.com/api/webhooks/1/x")
+                .unwrap()
+        );
+        let rotated = format!(
+            "{},{}",
+            TokenCipher::generate_key("new").expose_secret(),
+            old.expose_secret()
+        );
+        let rotated = TokenCipher::from_config(&SecretString::from(rotated)).unwrap();
+        assert_eq!(
+            rotated.open_text("7", &sealed).unwrap(),
+            "https://discord.com/api/webhooks/1/x"
+        );
+        assert!(rotated
+            .seal_text("7", "x")
+            .unwrap()
+            .starts_with("sealed:v1:new:"));
+        assert!(matches!(
+            rotated.open_text("8", &sealed),
+            Err(CipherError::Tampered)
+        ));
+        assert!(matches!(
+            rotated.open_text("7", "https://discord.com/api/webhooks/1/x"),
+            Err(CipherError::Malformed(_))
+        ));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod expiry;
 pub(crate) mod live;
 mod maintenance;
 pub mod reconcile;
+mod revocation;
 pub(crate) mod routes;
 pub(crate) mod security;
 
@@ -75,6 +76,10 @@ pub async fn run(
     let live_bus = live_bus(&config, &storage, &live, &tasks, &cancel);
     let scheduler = ExpiryScheduler::new();
     let engine = engine(&config, &storage, &twitch, live_bus, &scheduler, &tasks)?;
+    let sink: Arc<dyn app::ssr::events::EventSink> = Arc::new(revocation::EndSessionsOnRevoke {
+        engine: engine.clone(),
+        sessions: storage.sessions.clone(),
+    });
     let (intake, inbox) = inbox::inbox(
         storage.store.clone(),
         InboxSettings::new(storage.instance.id()),
@@ -85,7 +90,7 @@ pub async fn run(
         eventsub_settings,
         SupervisorDeps {
             store: storage.store.clone(),
-            sink: engine.clone(),
+            sink: sink.clone(),
             intake: intake.clone(),
             tokens: twitch.tokens.clone(),
             http: twitch.http.clone(),
@@ -97,7 +102,7 @@ pub async fn run(
         .then(|| twitch_config.webhook_secret.clone())
         .flatten()
         .map(|secret| {
-            WebhookState::new(secret, storage.store.clone(), engine.clone(), intake)
+            WebhookState::new(secret, storage.store.clone(), sink.clone(), intake)
                 .with_supervisor(eventsub.clone())
         });
     let ctx = ServerContext::new(env!("CARGO_PKG_VERSION"), engine.clone(), demo.is_some());
@@ -113,6 +118,7 @@ pub async fn run(
                 engine: engine.clone(),
                 tasks: tasks.clone(),
                 bot_secret: config.bot_connect_secret.clone(),
+                sessions: storage.sessions.clone(),
             },
             eventsub: eventsub.clone(),
             cron: CronEndpoint::new(engine.clone(), config.cron_secret.clone()),
@@ -137,6 +143,7 @@ pub async fn run(
     let app = security::Security::new(&config.security, &twitch_config).protect(app);
     let background = Background {
         engine,
+        sink,
         scheduler,
         inbox,
         eventsub,
@@ -165,6 +172,8 @@ pub async fn run(
 /// What the background tasks run on.
 struct Background {
     engine: Arc<Engine>,
+    /// The engine, ending login sessions on revoked authorisations ([`revocation`]).
+    sink: Arc<dyn app::ssr::events::EventSink>,
     scheduler: ExpiryScheduler,
     inbox: InboxProcessor,
     eventsub: EventSubSupervisor,
@@ -184,7 +193,7 @@ fn spawn_background(
 ) {
     let (engine, store) = (&b.engine, &storage.store);
     let targets = Targets {
-        sink: engine.clone(),
+        sink: b.sink.clone(),
         supervisor: b.eventsub.clone(),
     };
     tasks.spawn(b.inbox.run(targets, cancel.clone()));

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{PageError, CARD};
+use crate::components::{LogOutEverywhere, PageError, CARD};
 use crate::model::{
     AccountOverview, EventSubConnection, EventSubState, ScopeStatus, SubscriptionStatus,
 };
@@ -67,6 +67,7 @@ fn Account(account: AccountOverview) -> AnyView {
                             "Re-authorise with Twitch"
                         </a>
                     })}
+                <LogOutEverywhere />
             </div>
             <section class=format!("{CARD} self-start") aria-labelledby="scopes-title">
                 <h2 id="scopes-title" class="text-lg font-semibold">"Permissions"</h2>

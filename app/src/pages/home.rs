@@ -15,6 +15,12 @@ pub fn HomePage() -> impl IntoView {
                     "Viewers redeem a reward, VIP is granted within moments, and removed to the second when their time is up — also after a restart. Failed grants are refunded with the reason."
                 </p>
                 <LoginButton class="mt-6" />
+                <p class="mt-3 text-sm text-zinc-400">
+                    <a id="moderator-login" href="/api/auth/login?as=moderator" rel="external" class="text-violet-300 underline hover:text-violet-200">
+                        "I'm a moderator"
+                    </a>
+                    " — sign in without setting up a channel; Twitch asks you for no permissions."
+                </p>
             </header>
             <div class="mt-10 grid gap-6 sm:grid-cols-2">
                 <DurationPlanner />

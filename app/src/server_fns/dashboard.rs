@@ -16,10 +16,19 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
         .channel(&user_id.as_str().into())
         .await
         .map_err(|e| internal("reading the signed-in channel", &e))?;
-    Ok(channel.map(|c| Me {
+    if let Some(c) = channel {
+        return Ok(Some(Me {
+            user_id,
+            login: c.login,
+            display_name: c.display_name,
+        }));
+    }
+    // A moderator signed in as one only: no channel, the login is in the session.
+    let caller = auth::server_fn_caller(ctx.store().as_ref()).await.ok();
+    Ok(caller.map(|c| Me {
         user_id,
+        display_name: c.login.clone(),
         login: c.login,
-        display_name: c.display_name,
     }))
 }
 

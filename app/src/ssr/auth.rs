@@ -36,6 +36,9 @@ impl Permission {
 
 /// The login-session key holding the signed-in Twitch user id.
 pub const SESSION_USER_ID: &str = "user_id";
+/// The login-session key holding the Twitch login of a user signed in as a moderator only (who
+/// has no channel record to read it from).
+pub const SESSION_LOGIN: &str = "login";
 
 /// The signed-in user's Twitch id, if any.
 ///
@@ -66,7 +69,8 @@ pub struct Caller {
     pub login: String,
 }
 
-/// The signed-in user behind a session (every user who logged in has a channel record).
+/// The signed-in user behind a session: a streamer (with a channel record), or a moderator who
+/// signed in as one only (no channel record; the login is kept in the session).
 ///
 /// # Errors
 /// [`AppError::Unauthorized`] without a login, [`AppError::Internal`] on store failure.
@@ -75,8 +79,15 @@ pub async fn caller(store: &dyn Store, session: &Session) -> Result<Caller, AppE
     let channel = store
         .channel(&ChannelId(user_id.clone()))
         .await
-        .map_err(|e| super::internal("reading the signed-in user", &e))?
-        .ok_or(AppError::Unauthorized)?;
+        .map_err(|e| super::internal("reading the signed-in user", &e))?;
+    let Some(channel) = channel else {
+        let login = session
+            .get::<String>(SESSION_LOGIN)
+            .await
+            .map_err(|e| super::internal("reading the login session", &e))?
+            .ok_or(AppError::Unauthorized)?;
+        return Ok(Caller { user_id, login });
+    };
     Ok(Caller {
         user_id,
         login: channel.login,

@@ -601,6 +601,23 @@ impl Simulator {
         })
     }
 
+    /// Twitch revokes subscription `id` with `status` (`notification_failures_exceeded`,
+    /// `version_removed`, …): "Twitch may revoke any time" (Handling Webhook Events, "Revoking your
+    /// subscription"); an enabled one is sent the revocation message. Returns whether it existed.
+    pub fn revoke_subscription(&self, id: &str, status: &str) -> bool {
+        self.with_world(|w| {
+            let found = w.subscriptions.contains_key(id);
+            events::revoke_subscription(w, id, status);
+            found
+        })
+    }
+
+    /// Subscription `id` is deleted on Twitch (by anyone holding the client's app token, as Delete
+    /// EventSub Subscription does), with no message to the callback. Returns whether it existed.
+    pub fn delete_subscription(&self, id: &str) -> bool {
+        self.with_world(|w| w.remove_subscription(id).is_some())
+    }
+
     /// Webhook requests made so far.
     pub fn webhook_log(&self) -> Vec<state::WebhookAttempt> {
         self.with_world(|w| w.webhook_log.clone())

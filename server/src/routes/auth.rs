@@ -16,6 +16,7 @@ use tower_sessions::Session;
 
 use super::oauth_state;
 use crate::eventsub::supervisor::EventSubSupervisor;
+use crate::store::LoginSessions;
 use crate::twitch::scopes;
 use crate::twitch::tokens::TokenManager;
 use app::ssr::engine::Engine;
@@ -37,6 +38,8 @@ pub struct Auth {
     pub tasks: TaskTracker,
     /// `BOT_CONNECT_SECRET`: what an operator gives to connect the chat bot ([`super::bot`]).
     pub bot_secret: Option<secrecy::SecretString>,
+    /// Every login session, for logging a user out everywhere.
+    pub sessions: LoginSessions,
 }
 
 impl Auth {
@@ -51,6 +54,19 @@ pub struct LoginParams {
     /// Ask Twitch to show the consent screen again (re-authorise with new scopes).
     #[serde(default)]
     force: bool,
+    /// `as=moderator`: sign in as a moderator only ([`super::moderator_login`]); any other value
+    /// is a 400.
+    #[serde(default, rename = "as")]
+    role: LoginAs,
+}
+
+/// Who logs in.
+#[derive(Deserialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum LoginAs {
+    #[default]
+    Streamer,
+    Moderator,
 }
 
 /// `GET /api/auth/login`: redirects to Twitch's consent page, with the OAuth state in a cookie
@@ -61,6 +77,17 @@ pub async fn login(
     session: Session,
     Query(params): Query<LoginParams>,
 ) -> Response {
+    if params.role == LoginAs::Moderator {
+        let state = super::moderator_login::new_state();
+        let scope = super::moderator_login::scope_param();
+        let url = auth
+            .tokens
+            .oauth()
+            .authorize_url_with_scopes(&state, params.force, &scope);
+        let mut response = Redirect::to(&url).into_response();
+        oauth_state::remember(&mut response, auth.secure(), &state);
+        return response;
+    }
     let state = oauth_state::new_state();
     let rules = match session.get::<String>(USER_ID).await {
         Ok(Some(user_id)) => match auth.store.channel(&ChannelId(user_id)).await {
@@ -142,6 +169,9 @@ async fn complete_login(
     if super::bot::is_bot_state(&auth, &state) {
         return super::bot::finish(&auth, &issued, &validation).await;
     }
+    if super::moderator_login::is_moderator_state(&state) {
+        return super::moderator_login::finish(&session, &validation).await;
+    }
     let (Some(user_id), Some(login)) = (validation.user_id, validation.login) else {
         return Redirect::to("/?login=failed").into_response();
     };
@@ -211,6 +241,25 @@ async fn complete_login(
 
 /// `POST /api/auth/logout`: ends the session (the stored tokens stay: expiry must go on working).
 pub async fn logout(session: Session) -> Response {
+    if let Err(e) = session.flush().await {
+        return internal("could not end the session", &e);
+    }
+    Redirect::to("/").into_response()
+}
+
+/// `POST /api/auth/logout-everywhere`: ends every login session of the caller, in every browser,
+/// this one included (live streams opened with them end at their next check). Without a login
+/// session: `401 {"error":"unauthorized"}`.
+pub async fn logout_everywhere(State(auth): State<Auth>, session: Session) -> Response {
+    let user_id = match session.get::<String>(USER_ID).await {
+        Ok(Some(user_id)) => user_id,
+        Ok(None) => return app::AppError::Unauthorized.into_response(),
+        Err(e) => return internal("could not read the session", &e),
+    };
+    match auth.sessions.delete_user(&user_id).await {
+        Ok(ended) => tracing::info!(user_id, ended, "logged out everywhere"),
+        Err(e) => return internal("could not end the login sessions", &e),
+    }
     if let Err(e) = session.flush().await {
         return internal("could not end the session", &e);
     }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bot;
 mod health;
 mod health_probe;
+mod moderator_login;
 mod oauth_state;
 mod time_limit;
 
@@ -109,6 +110,7 @@ pub fn router(parts: Parts) -> Router {
         .route("/api/auth/bot", get(bot::connect))
         .route("/api/chat-bot", get(bot::status))
         .route("/api/auth/logout", post(auth::logout))
+        .route("/api/auth/logout-everywhere", post(auth::logout_everywhere))
         .route(
             "/api/cron/remove-expired-vips",
             post(expiry::cron_remove_expired),

@@ -29,44 +29,43 @@ pub async fn open(config: &Config) -> anyhow::Result<Storage> {
         DatabaseUrl::Sqlite(url) => sqlite_path(url),
         DatabaseUrl::Firestore { .. } => None,
     };
-    let (store, sessions, local_key): (Arc<dyn Store>, LoginSessions, Option<PathBuf>) =
-        match &config.database {
-            DatabaseUrl::Sqlite(url) => {
-                let store = SqliteStore::connect(url).await?;
-                let key_file = db_file.as_ref().map(|db| db.with_extension("key"));
-                (
-                    Arc::new(store.clone()),
-                    LoginSessions::Sqlite(store),
-                    key_file,
-                )
-            }
-            DatabaseUrl::Firestore {
-                project_id,
-                database_id,
-            } => {
-                let store = FirestoreStore::connect(project_id, database_id.as_deref()).await?;
-                (
-                    Arc::new(store.clone()),
-                    LoginSessions::Firestore(store),
-                    None,
-                )
-            }
-        };
-    // After connecting: the database's directory exists now.
+    // The database is opened first: a generated key is kept in its directory, which exists now.
+    let backend = match &config.database {
+        DatabaseUrl::Sqlite(url) => LoginSessions::Sqlite(SqliteStore::connect(url).await?),
+        DatabaseUrl::Firestore {
+            project_id,
+            database_id,
+        } => LoginSessions::Firestore(
+            FirestoreStore::connect(project_id, database_id.as_deref()).await?,
+        ),
+    };
     let instance = match (&config.recovery.instance_id, &db_file) {
         (Some(id), _) => Instance::named(id.clone()),
         (None, Some(db)) => Instance::kept_in(&db.with_extension("instance")),
         (None, None) => Instance::fresh(),
     };
+    let local_key = db_file.as_ref().map(|db| db.with_extension("key"));
     let key = match (&config.token_key, local_key) {
         (Some(key), _) => key.clone(),
         (None, Some(file)) => local_key_file(&file)?,
         (None, None) => anyhow::bail!("TOKEN_ENCRYPTION_KEY is required for this DATABASE_URL"),
     };
+    let cipher = TokenCipher::from_config(&key)?;
+    // Channel settings hold a secret too (the Discord webhook URL): sealed with the same keys.
+    let (store, sessions): (Arc<dyn Store>, LoginSessions) = match backend {
+        LoginSessions::Sqlite(s) => {
+            let s = s.with_cipher(cipher.clone());
+            (Arc::new(s.clone()), LoginSessions::Sqlite(s))
+        }
+        LoginSessions::Firestore(s) => {
+            let s = s.with_cipher(cipher.clone());
+            (Arc::new(s.clone()), LoginSessions::Firestore(s))
+        }
+    };
     Ok(Storage {
         store,
         sessions,
-        cipher: TokenCipher::from_config(&key)?,
+        cipher,
         instance,
     })
 }

@@ -1,7 +1,8 @@
 //! The login-session store handed to tower-sessions: the configured backend's own implementation.
 //! Every backend keys a session by [`stored_key`] (a SHA-256 of its id), so whoever reads the
 //! database cannot sign in with what they read. Sessions stored under the clear id before this
-//! are still read, and moved under the hash when they are.
+//! are still read, and moved under the hash when they are. Every backend also records whose session
+//! it is ([`session_user`]), so that [`LoginSessions::delete_user`] ends them all at once.
 
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};
@@ -9,6 +10,14 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Result, SessionStore};
 
 use super::{FirestoreStore, SqliteStore};
+
+/// Whose login session this is: the signed-in user's id, `None` before a login completes.
+pub fn session_user(record: &Record) -> Option<&str> {
+    record
+        .data
+        .get(app::ssr::auth::SESSION_USER_ID)
+        .and_then(|v| v.as_str())
+}
 
 /// The key a session is stored under: the hex SHA-256 of its id (never the id itself).
 pub fn stored_key(id: &Id) -> String {
@@ -31,6 +40,18 @@ impl LoginSessions {
         match self {
             Self::Sqlite(s) => s.delete_expired_login_sessions().await,
             Self::Firestore(_) => Ok(0),
+        }
+    }
+
+    /// Ends every login session of `user_id` (in every browser); returns how many ended. A live
+    /// stream opened with one of them ends at its next check.
+    ///
+    /// # Errors
+    /// When the backend fails.
+    pub async fn delete_user(&self, user_id: &str) -> anyhow::Result<u64> {
+        match self {
+            Self::Sqlite(s) => s.delete_user_login_sessions(user_id).await,
+            Self::Firestore(s) => s.delete_user_login_sessions(user_id).await,
         }
     }
 

@@ -6,10 +6,12 @@ mod connect;
 pub mod firestore;
 mod instance;
 mod login_sessions;
+mod sealed_settings;
 pub mod sqlite;
 
 pub use connect::{open, Storage};
 pub use firestore::FirestoreStore;
 pub use instance::Instance;
 pub use login_sessions::LoginSessions;
+pub use sealed_settings::SettingsSeal;
 pub use sqlite::SqliteStore;

@@ -30,6 +30,12 @@ pub const REQUIRED_SCOPES: [(&str, &str); 4] = [
     ("user:write:chat", "announce grants and refunds in chat"),
 ];
 
+/// What a moderator is asked for (`/api/auth/login?as=moderator`): nothing. The app acts on a
+/// channel with its streamer's token, and asks Twitch whether the signed-in user moderates it with
+/// that token too (Get Moderators); the moderator's own token serves only to tell who they are
+/// (`/validate`), which needs no scope.
+pub const MODERATOR_SCOPES: [&str; 0] = [];
+
 /// A feature that needs an optional scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuleFeature {

@@ -2,6 +2,7 @@
 //! reconnect hand-over, keepalive watchdog, revocation, lease, each subscription's status, Twitch's
 //! limits), the webhook transport, and `stream.online`.
 
+mod app_subscription;
 mod chat;
 use crate::support::fake_twitch;
 mod harness;

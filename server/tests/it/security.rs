@@ -6,14 +6,17 @@
 mod cloud_run;
 mod csrf;
 mod demo_mode;
+mod ending_sessions;
 mod headers;
 mod live_streams;
 mod moderator_cache;
+mod moderator_login;
 mod moderator_permissions;
 mod ownership;
 mod pages;
 mod rate_limits;
 mod secrets;
+mod secrets_at_rest;
 mod session_edges;
 mod support;
 mod walk_routes;

@@ -249,3 +249,49 @@ async fn webhook_subscription_rules() {
     assert_eq!(list.body["total"], 1);
     assert_eq!(list.body["max_total_cost"], 10000);
 }
+
+#[tokio::test]
+async fn a_test_can_revoke_or_delete_a_subscription_and_it_can_be_made_again() {
+    let env = env().await;
+    let (cb, rx) = receiver().await;
+    let token = env.app_token();
+    let subscribe = || {
+        subscribe_webhook(
+            &env,
+            &token,
+            "user.authorization.revoke",
+            json!({"client_id": env.client_id}),
+            &cb,
+        )
+    };
+    let r = subscribe().await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let id = r.body["data"][0]["id"].as_str().unwrap().to_string();
+    status_of(&env, &id, "enabled").await;
+    assert_eq!(subscribe().await.status, 409, "it exists");
+
+    // Twitch revokes it: the callback is told, and a new one may be made.
+    assert!(env
+        .sim
+        .revoke_subscription(&id, "notification_failures_exceeded"));
+    let got = rx.wait_for(2).await;
+    let body: Value = serde_json::from_slice(&got[1].body).unwrap();
+    assert_eq!(
+        body["subscription"]["status"],
+        "notification_failures_exceeded"
+    );
+    let r = subscribe().await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let again = r.body["data"][0]["id"].as_str().unwrap().to_string();
+    status_of(&env, &again, "enabled").await;
+
+    // Deleted on Twitch: gone from the list without a message, and it may be made again.
+    assert!(env.sim.delete_subscription(&again));
+    assert!(!env.sim.delete_subscription(&again));
+    assert!(env
+        .sim
+        .subscriptions()
+        .iter()
+        .all(|s| s["id"] != again.as_str()));
+    assert_eq!(subscribe().await.status, 202);
+}

@@ -206,7 +206,9 @@ impl Inner {
         subscribe_authorization_revoke(client, oauth, callback).await
     }
 
-    /// The app-wide `user.authorization.revoke` webhook subscription, retried until it exists.
+    /// The app-wide `user.authorization.revoke` webhook subscription, retried until it exists,
+    /// then checked every [`SupervisorSettings::status_poll`] and made anew when it is gone (deleted,
+    /// or revoked by Twitch): without it, a user who disconnects the app stays signed in.
     pub(super) async fn app_subscriptions(&self) {
         let Some(target) = &self.settings.webhook else {
             tracing::error!("webhook transport without EVENTSUB_WEBHOOK_SECRET: no subscriptions");
@@ -217,6 +219,7 @@ impl Inner {
             secret: &target.secret,
         };
         let mut attempt = 0u32;
+        let mut checked_before = false;
         loop {
             let result = tokio::select! {
                 () = self.cancel.cancelled() => return,
@@ -224,8 +227,17 @@ impl Inner {
             };
             match result {
                 Ok(new) => {
-                    tracing::info!(new, "user.authorization.revoke subscription in place");
-                    return;
+                    if !checked_before {
+                        tracing::info!(new, "user.authorization.revoke subscription in place");
+                    } else if new {
+                        tracing::warn!(
+                            "user.authorization.revoke subscription was gone: made anew"
+                        );
+                    }
+                    (attempt, checked_before) = (0, true);
+                    if sleep_or_cancel(self.settings.status_poll, &self.cancel).await {
+                        return;
+                    }
                 }
                 Err(e) => {
                     let delay = self.settings.ws.backoff.random_delay(attempt);

@@ -1,4 +1,5 @@
-//! Channels: `channels/{id}`, with `login_lower` for the case-insensitive lookup by login.
+//! Channels: `channels/{id}`, with `login_lower` for the case-insensitive lookup by login. Settings
+//! go in and out through the store's [`crate::store::SettingsSeal`].
 
 use app::model::{Channel, ChannelId, Settings};
 use app::ssr::store::{released_login, ChannelStore};
@@ -24,6 +25,15 @@ struct LoginPatch {
 #[derive(Serialize, Deserialize)]
 struct ReauthPatch {
     needs_reauth: bool,
+}
+
+impl FirestoreStore {
+    /// A stored channel as read: its settings opened.
+    fn opened(&self, doc: ChannelDoc) -> Channel {
+        let mut channel = Channel::from(doc);
+        channel.settings = self.seal.open(&channel.id, channel.settings);
+        channel
+    }
 }
 
 #[async_trait]
@@ -58,14 +68,15 @@ impl ChannelStore for FirestoreStore {
                 .await?;
             }
         }
-        let doc = ChannelDoc::from(channel);
+        let mut doc = ChannelDoc::from(channel);
+        doc.settings = self.seal.seal(&channel.id, &channel.settings)?.into_owned();
         self.set_doc(CHANNELS, &key(&[&channel.id.0]), &doc).await
     }
 
     #[tracing::instrument(skip_all)]
     async fn channel(&self, id: &ChannelId) -> StoreResult<Option<Channel>> {
         let doc: Option<ChannelDoc> = self.get_doc(CHANNELS, &key(&[&id.0])).await?;
-        Ok(doc.map(Channel::from))
+        Ok(doc.map(|d| self.opened(d)))
     }
 
     #[tracing::instrument(skip_all)]
@@ -82,7 +93,7 @@ impl ChannelStore for FirestoreStore {
             .await
             .map_err(backend)?;
         let doc: Option<ChannelDoc> = docs.first().map(decode).transpose()?;
-        Ok(doc.map(Channel::from))
+        Ok(doc.map(|d| self.opened(d)))
     }
 
     #[tracing::instrument(skip_all)]
@@ -90,14 +101,14 @@ impl ChannelStore for FirestoreStore {
         let docs = self.db.fluent().select().from(CHANNELS).query().await;
         docs.map_err(backend)?
             .iter()
-            .map(|d| decode::<ChannelDoc>(d).map(Channel::from))
+            .map(|d| decode::<ChannelDoc>(d).map(|d| self.opened(d)))
             .collect()
     }
 
     #[tracing::instrument(skip_all)]
     async fn update_settings(&self, id: &ChannelId, settings: &Settings) -> StoreResult<bool> {
         let patch = SettingsPatch {
-            settings: settings.clone(),
+            settings: self.seal.seal(id, settings)?.into_owned(),
         };
         self.patch_doc(CHANNELS, &key(&[&id.0]), &["settings"], &patch)
             .await

@@ -2,7 +2,8 @@
 //! [`stored_key`]): the session's data as JSON (never its id), plus its expiry as a timestamp (for a
 //! Firestore TTL policy). An expired record is never loaded. A document stored under the clear id
 //! (before ids were hashed, with the whole record as `record_json`) is still read, and moved under
-//! the hash when it is.
+//! the hash when it is. Each document names its user (`user_id`), so that all of one user's
+//! sessions end together; a document saved before that field existed gains it when it is loaded.
 
 use async_trait::async_trait;
 use firestore::FirestoreTimestamp;
@@ -14,7 +15,7 @@ use tower_sessions::SessionStore;
 
 use super::support::{key, LOGIN_SESSIONS};
 use super::FirestoreStore;
-use crate::store::login_sessions::stored_key;
+use crate::store::login_sessions::{session_user, stored_key};
 
 /// Fresh ids tried when a generated session id is already taken.
 const CREATE_ATTEMPTS: usize = 5;
@@ -24,6 +25,10 @@ struct LoginSessionDoc {
     /// The session's data (`Record::data`) as JSON.
     data_json: String,
     expires_at: FirestoreTimestamp,
+    /// Whose session it is ([`session_user`]); absent before the login completes, and in
+    /// documents saved before this field existed.
+    #[serde(default)]
+    user_id: Option<String>,
 }
 
 /// A document written before session ids were hashed: the whole record, id included.
@@ -43,6 +48,7 @@ impl LoginSessionDoc {
             data_json: serde_json::to_string(&record.data)
                 .map_err(|e| Error::Encode(e.to_string()))?,
             expires_at: FirestoreTimestamp(expires_at),
+            user_id: session_user(record).map(str::to_owned),
         })
     }
 
@@ -68,6 +74,31 @@ fn clear_doc_id(id: &Id) -> String {
 
 fn backend(e: app::ssr::StoreError) -> Error {
     Error::Backend(e.to_string())
+}
+
+impl FirestoreStore {
+    /// Deletes every login session of `user_id`; returns how many went.
+    ///
+    /// # Errors
+    /// When Firestore fails.
+    #[tracing::instrument(skip_all)]
+    pub async fn delete_user_login_sessions(&self, user_id: &str) -> anyhow::Result<u64> {
+        let docs = self
+            .db
+            .fluent()
+            .select()
+            .from(LOGIN_SESSIONS)
+            .filter(|q| q.for_all([q.field("user_id").eq(user_id)]))
+            .query()
+            .await?;
+        let mut deleted = 0;
+        for doc in &docs {
+            let id = doc.name.rsplit('/').next().unwrap_or_default();
+            self.delete_doc(LOGIN_SESSIONS, id).await?;
+            deleted += 1;
+        }
+        Ok(deleted)
+    }
 }
 
 #[async_trait]
@@ -104,7 +135,15 @@ impl SessionStore for FirestoreStore {
             .await
             .map_err(backend)?;
         let record = match doc {
-            Some(doc) => doc.record(session_id)?,
+            Some(doc) if doc.user_id.is_some() => doc.record(session_id)?,
+            Some(doc) => {
+                // Saved before documents named their user: name it now.
+                let record = doc.record(session_id)?;
+                if session_user(&record).is_some() {
+                    self.save(&record).await?;
+                }
+                record
+            }
             None => {
                 let old: Option<ClearIdDoc> = self
                     .get_doc(LOGIN_SESSIONS, &clear_doc_id(session_id))

@@ -39,6 +39,8 @@ use support::{already_exists, backend, decode, not_found, HEALTH};
 #[derive(Clone)]
 pub struct FirestoreStore {
     db: FirestoreDb,
+    /// Seals the Discord webhook URL in channel settings ([`Self::with_cipher`]).
+    seal: crate::store::SettingsSeal,
 }
 
 impl std::fmt::Debug for FirestoreStore {
@@ -62,7 +64,17 @@ impl FirestoreStore {
             options = options.with_database_id(database_id.to_owned());
         }
         let db = FirestoreDb::with_options(options).await?;
-        Ok(Self { db })
+        Ok(Self {
+            db,
+            seal: crate::store::SettingsSeal::default(),
+        })
+    }
+
+    /// Seals the secrets in channel settings (the Discord webhook URL) with `cipher`.
+    #[must_use]
+    pub fn with_cipher(mut self, cipher: crate::crypto::TokenCipher) -> Self {
+        self.seal = crate::store::SettingsSeal::new(cipher);
+        self
     }
 
     async fn get_doc<T: DeserializeOwned>(

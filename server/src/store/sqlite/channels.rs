@@ -1,4 +1,5 @@
-//! Channels (`channels`): the login is unique case-insensitively (the index `channels_login`).
+//! Channels (`channels`): the login is unique case-insensitively (the index `channels_login`);
+//! settings go in and out through the store's [`SettingsSeal`].
 
 use app::model::{Channel, ChannelId, Settings};
 use app::ssr::store::ChannelStore;
@@ -7,6 +8,7 @@ use async_trait::async_trait;
 
 use super::codec::{db_error, from_json, to_json};
 use super::SqliteStore;
+use crate::store::SettingsSeal;
 
 #[derive(sqlx::FromRow)]
 struct ChannelRow {
@@ -18,17 +20,16 @@ struct ChannelRow {
     needs_reauth: bool,
 }
 
-impl TryFrom<ChannelRow> for Channel {
-    type Error = StoreError;
-
-    fn try_from(row: ChannelRow) -> Result<Self, Self::Error> {
+impl ChannelRow {
+    fn channel(self, seal: &SettingsSeal) -> Result<Channel, StoreError> {
+        let id = ChannelId(self.id);
         Ok(Channel {
-            id: ChannelId(row.id),
-            login: row.login,
-            display_name: row.display_name,
-            profile_image_url: row.profile_image_url,
-            settings: from_json(&row.settings, "channel settings")?,
-            needs_reauth: row.needs_reauth,
+            settings: seal.open(&id, from_json(&self.settings, "channel settings")?),
+            id,
+            login: self.login,
+            display_name: self.display_name,
+            profile_image_url: self.profile_image_url,
+            needs_reauth: self.needs_reauth,
         })
     }
 }
@@ -71,7 +72,10 @@ impl ChannelStore for SqliteStore {
         .bind(&channel.login)
         .bind(&channel.display_name)
         .bind(channel.profile_image_url.as_deref())
-        .bind(to_json(&channel.settings, "channel settings")?)
+        .bind(to_json(
+            &self.seal.seal(&channel.id, &channel.settings)?,
+            "channel settings",
+        )?)
         .bind(channel.needs_reauth)
         .execute(&mut *tx)
         .await
@@ -87,7 +91,7 @@ impl ChannelStore for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)?
-            .map(Channel::try_from)
+            .map(|row| row.channel(&self.seal))
             .transpose()
     }
 
@@ -99,7 +103,7 @@ impl ChannelStore for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)?
-            .map(Channel::try_from)
+            .map(|row| row.channel(&self.seal))
             .transpose()
     }
 
@@ -110,14 +114,14 @@ impl ChannelStore for SqliteStore {
             .await
             .map_err(db_error)?
             .into_iter()
-            .map(Channel::try_from)
+            .map(|row| row.channel(&self.seal))
             .collect()
     }
 
     #[tracing::instrument(skip_all)]
     async fn update_settings(&self, id: &ChannelId, settings: &Settings) -> StoreResult<bool> {
         let done = sqlx::query("UPDATE channels SET settings = ?1 WHERE id = ?2")
-            .bind(to_json(settings, "channel settings")?)
+            .bind(to_json(&self.seal.seal(id, settings)?, "channel settings")?)
             .bind(id.as_str())
             .execute(&self.pool)
             .await

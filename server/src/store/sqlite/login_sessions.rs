@@ -1,7 +1,8 @@
 //! Login sessions for tower-sessions: one row per session, the data as JSON, the expiry in
 //! microseconds, keyed by the hash of the session id ([`stored_key`]). Expired rows are never
 //! loaded and are removed by [`SqliteStore::delete_expired_login_sessions`]. A row stored under
-//! the clear id (before ids were hashed) is still read, and moved under the hash when it is.
+//! the clear id (before ids were hashed) is still read, and moved under the hash when it is. Each
+//! row names its user ([`session_user`]), so that all of one user's sessions end together.
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -10,7 +11,7 @@ use tower_sessions::session_store::{self, ExpiredDeletion};
 use tower_sessions::SessionStore;
 
 use super::SqliteStore;
-use crate::store::login_sessions::stored_key;
+use crate::store::login_sessions::{session_user, stored_key};
 
 fn backend(e: sqlx::Error) -> session_store::Error {
     session_store::Error::Backend(super::codec::db_error(e).to_string())
@@ -30,10 +31,18 @@ fn now_micros() -> session_store::Result<i64> {
     to_micros(OffsetDateTime::now_utc())
 }
 
-fn encode(record: &Record) -> session_store::Result<(String, Vec<u8>, i64)> {
+/// A record as its row: key, data, expiry, user.
+type Row = (String, Vec<u8>, i64, Option<String>);
+
+fn encode(record: &Record) -> session_store::Result<Row> {
     let data = serde_json::to_vec(&record.data)
         .map_err(|e| session_store::Error::Encode(format!("session data: {e}")))?;
-    Ok((stored_key(&record.id), data, to_micros(record.expiry_date)?))
+    Ok((
+        stored_key(&record.id),
+        data,
+        to_micros(record.expiry_date)?,
+        session_user(record).map(str::to_owned),
+    ))
 }
 
 impl SqliteStore {
@@ -49,6 +58,19 @@ impl SqliteStore {
             .await?;
         Ok(done.rows_affected())
     }
+
+    /// Deletes every login session of `user_id`; returns how many went.
+    ///
+    /// # Errors
+    /// When the database fails.
+    #[tracing::instrument(skip_all)]
+    pub async fn delete_user_login_sessions(&self, user_id: &str) -> anyhow::Result<u64> {
+        let done = sqlx::query("DELETE FROM login_sessions WHERE user_id = ?1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
 }
 
 #[async_trait]
@@ -57,14 +79,15 @@ impl SessionStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         loop {
-            let (id, data, expires_at) = encode(record)?;
+            let (id, data, expires_at, user_id) = encode(record)?;
             let done = sqlx::query(
-                "INSERT INTO login_sessions (id, data, expires_at) VALUES (?1, ?2, ?3)
+                "INSERT INTO login_sessions (id, data, expires_at, user_id) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (id) DO NOTHING",
             )
             .bind(id)
             .bind(data)
             .bind(expires_at)
+            .bind(user_id)
             .execute(&self.pool)
             .await
             .map_err(backend)?;
@@ -77,14 +100,16 @@ impl SessionStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let (id, data, expires_at) = encode(record)?;
+        let (id, data, expires_at, user_id) = encode(record)?;
         sqlx::query(
-            "INSERT INTO login_sessions (id, data, expires_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+            "INSERT INTO login_sessions (id, data, expires_at, user_id) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at,
+                 user_id = excluded.user_id",
         )
         .bind(id)
         .bind(data)
         .bind(expires_at)
+        .bind(user_id)
         .execute(&self.pool)
         .await
         .map_err(backend)?;
@@ -204,5 +229,50 @@ mod tests {
         );
         store.delete(&old).await.unwrap();
         assert_eq!(keys(&store).await, [stored_key(&record.id)]);
+    }
+
+    /// Rows stored before sessions named their user are tagged by the migration, so that ending
+    /// all of a user's sessions ends those too.
+    #[tokio::test]
+    async fn sessions_stored_before_users_were_named_are_tagged_by_the_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/old.db", dir.path().display());
+        let pool = sqlx::SqlitePool::connect_with(
+            url.parse::<sqlx::sqlite::SqliteConnectOptions>()
+                .unwrap()
+                .create_if_missing(true),
+        )
+        .await
+        .unwrap();
+        let mut before = sqlx::migrate!("./migrations/sqlite");
+        before.migrations = before
+            .migrations
+            .iter()
+            .filter(|m| m.version < 6)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into();
+        before.run(&pool).await.unwrap();
+        let expires = super::to_micros(OffsetDateTime::now_utc() + Duration::hours(1)).unwrap();
+        for (id, data) in [
+            ("a", r#"{"user_id":"9"}"#),
+            ("b", r#"{"user_id":"10"}"#),
+            ("c", "{}"),
+        ] {
+            sqlx::query("INSERT INTO login_sessions (id, data, expires_at) VALUES (?1, ?2, ?3)")
+                .bind(id)
+                .bind(data.as_bytes().to_vec())
+                .bind(expires)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        pool.close().await;
+
+        let store = SqliteStore::connect(&url).await.unwrap();
+        assert_eq!(store.delete_user_login_sessions("9").await.unwrap(), 1);
+        let mut left = keys(&store).await;
+        left.sort();
+        assert_eq!(left, ["b", "c"]);
     }
 }

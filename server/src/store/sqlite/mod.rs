@@ -41,6 +41,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Seals the Discord webhook URL in channel settings ([`Self::with_cipher`]).
+    seal: crate::store::SettingsSeal,
 }
 
 impl SqliteStore {
@@ -87,7 +89,17 @@ impl SqliteStore {
             .run(&pool)
             .await
             .context("cannot migrate the SQLite database")?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            seal: crate::store::SettingsSeal::default(),
+        })
+    }
+
+    /// Seals the secrets in channel settings (the Discord webhook URL) with `cipher`.
+    #[must_use]
+    pub fn with_cipher(mut self, cipher: crate::crypto::TokenCipher) -> Self {
+        self.seal = crate::store::SettingsSeal::new(cipher);
+        self
     }
 }
 

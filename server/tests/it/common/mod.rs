@@ -13,6 +13,8 @@ const REQUEST_LIMIT: Duration = Duration::from_secs(60);
 pub struct TestServer {
     pub addr: SocketAddr,
     pub database_url: String,
+    /// `TOKEN_ENCRYPTION_KEY` when the test gave one (else the server keeps a key beside the database).
+    token_key: Option<String>,
     pub http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<anyhow::Result<()>>>,
@@ -30,6 +32,10 @@ impl TestServer {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
+        let token_key = vars
+            .iter()
+            .find(|(k, _)| k == "TOKEN_ENCRYPTION_KEY")
+            .map(|(_, v)| v.clone());
         let data = tempfile::tempdir().unwrap();
         let database_url = format!("sqlite://{}/vip.db", data.path().display());
         let url = database_url.clone();
@@ -50,6 +56,7 @@ impl TestServer {
         Self {
             addr,
             database_url,
+            token_key,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .timeout(REQUEST_LIMIT)
@@ -71,11 +78,23 @@ impl TestServer {
             .unwrap()
     }
 
-    /// A second connection to the server's store.
+    /// A second connection to the server's store, with the server's encryption key (so that it
+    /// reads sealed settings as the server does).
     pub async fn store(&self) -> server::store::SqliteStore {
-        server::store::SqliteStore::connect(&self.database_url)
+        let store = server::store::SqliteStore::connect(&self.database_url)
             .await
-            .unwrap()
+            .unwrap();
+        let key_file = self._data.path().join("vip.key");
+        let key = self
+            .token_key
+            .clone()
+            .or_else(|| std::fs::read_to_string(key_file).ok());
+        match key {
+            Some(key) => store.with_cipher(
+                server::crypto::TokenCipher::from_config(&key.trim().to_owned().into()).unwrap(),
+            ),
+            None => store,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -18,7 +18,7 @@ pub async fn make() -> Backend {
         .unwrap_or_else(|e| panic!("connect to the Firestore emulator at {host}: {e:#}"));
     Backend {
         store: Arc::new(store.clone()),
-        sessions: Arc::new(store),
+        sessions: server::store::LoginSessions::Firestore(store),
         _guard: Box::new(()),
     }
 }

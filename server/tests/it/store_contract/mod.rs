@@ -14,7 +14,7 @@ use std::sync::Arc;
 /// A backend under test: the same store seen through both ports it implements.
 pub struct Backend {
     pub store: Arc<dyn app::ssr::Store>,
-    pub sessions: Arc<dyn tower_sessions::SessionStore>,
+    pub sessions: server::store::LoginSessions,
     /// Keeps backend resources (a temp dir, an emulator handle) alive for the test.
     pub _guard: Box<dyn Any + Send + Sync>,
 }
@@ -65,6 +65,7 @@ macro_rules! contract_suite {
                 racing_waitlist_remove_has_one_winner,
                 login_sessions_round_trip,
                 login_sessions_expire_and_delete,
+                login_sessions_of_one_user_are_deleted_together,
                 api_tokens_round_trip_and_are_found_by_hash,
                 api_tokens_are_unique_and_limited_per_user,
                 racing_api_token_creations_respect_the_limit,

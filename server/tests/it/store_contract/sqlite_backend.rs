@@ -13,7 +13,7 @@ pub async fn make() -> Backend {
     let store = SqliteStore::connect(&url).await.expect("open SQLite store");
     Backend {
         store: Arc::new(store.clone()),
-        sessions: Arc::new(store),
+        sessions: server::store::LoginSessions::Sqlite(store),
         _guard: Box::new(dir),
     }
 }

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use time::{Duration, OffsetDateTime};
 use tower_sessions::session::{Id, Record};
+use tower_sessions::SessionStore;
 
 use crate::store_contract::Backend;
 
@@ -91,4 +92,31 @@ pub async fn login_sessions_expire_and_delete(b: Backend) {
     assert!(b.sessions.load(&kept.id).await.unwrap().is_some());
     // Deleting an unknown id is fine.
     b.sessions.delete(&Id::default()).await.unwrap();
+}
+
+pub async fn login_sessions_of_one_user_are_deleted_together(b: Backend) {
+    let of = |user: Option<&str>| {
+        let mut r = record(Duration::hours(1));
+        match user {
+            Some(user) => r.data.insert("user_id".into(), serde_json::json!(user)),
+            None => r.data.remove("user_id"),
+        };
+        r
+    };
+    let (mut first, mut second) = (of(Some("12345")), of(Some("12345")));
+    let (mut other, mut anonymous) = (of(Some("678")), of(None));
+    for r in [&mut first, &mut second, &mut other, &mut anonymous] {
+        b.sessions.create(r).await.unwrap();
+    }
+    // A session saved again (e.g. its expiry moved on) still belongs to its user.
+    b.sessions.save(&second).await.unwrap();
+
+    assert_eq!(b.sessions.delete_user("12345").await.unwrap(), 2);
+    assert_eq!(b.sessions.load(&first.id).await.unwrap(), None);
+    assert_eq!(b.sessions.load(&second.id).await.unwrap(), None);
+    assert!(b.sessions.load(&other.id).await.unwrap().is_some());
+    assert!(b.sessions.load(&anonymous.id).await.unwrap().is_some());
+    // Nothing left of that user; an unknown user is fine.
+    assert_eq!(b.sessions.delete_user("12345").await.unwrap(), 0);
+    assert_eq!(b.sessions.delete_user("nobody").await.unwrap(), 0);
 }
