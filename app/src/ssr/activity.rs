@@ -7,8 +7,8 @@ use super::auth::{authorize_for, Caller, Permission};
 use super::{internal, ServerContext};
 use crate::error::{AppError, Refusal};
 use crate::model::{
-    ActivityRequest, Actor, AuditAction, AuditPage, AuditQuery, ChannelId, PublicChannel,
-    PublicVip, ViewerFilter,
+    ActivityParams, ActivityRequest, Actor, AuditAction, AuditPage, AuditQuery, ChannelId,
+    PublicChannel, PublicVip, ViewerFilter,
 };
 
 /// A checked request for one channel, ready to page through: the viewer filter is resolved to a
@@ -102,6 +102,28 @@ impl AuditReader {
         self.query.before.clone_from(&page.next);
         Ok(page)
     }
+}
+
+/// The request the activity page's filter form makes: an action, a viewer (login or id), and the
+/// cursor of an earlier page.
+///
+/// # Errors
+/// As [`ActivityParams::parse`].
+pub fn form_request(
+    action: Option<String>,
+    viewer: Option<String>,
+    before_at: Option<String>,
+    before_id: Option<String>,
+) -> Result<ActivityRequest, AppError> {
+    ActivityParams {
+        action,
+        viewer,
+        before_at,
+        before_id,
+        cursor: None,
+        limit: None,
+    }
+    .parse()
 }
 
 /// One page of a channel's activity log.

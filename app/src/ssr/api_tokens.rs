@@ -100,15 +100,18 @@ pub async fn create(
 }
 
 /// A token handed back to the page that shows it once (after a form posted without JavaScript):
-/// `None` unless it still exists and is the caller's.
+/// `None` unless there is one, it still exists and it is the caller's.
 ///
 /// # Errors
 /// [`AppError::Internal`] on store failure.
 pub async fn shown_once(
     ctx: &ServerContext,
     caller: &Caller,
-    token: String,
+    token: Option<String>,
 ) -> Result<Option<NewApiToken>, AppError> {
+    let Some(token) = token else {
+        return Ok(None);
+    };
     let record = ctx
         .store()
         .api_token_by_hash(&token_hash(&token))

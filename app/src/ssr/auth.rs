@@ -53,9 +53,7 @@ pub async fn session_user(session: &Session) -> Result<Option<String>, AppError>
 /// # Errors
 /// [`AppError::Unauthorized`] when nobody is signed in.
 pub async fn signed_in() -> Result<String, AppError> {
-    let session: Session = leptos_axum::extract()
-        .await
-        .map_err(|e| super::internal("no login session layer", &e))?;
+    let session = super::acting::login_session().await?;
     session_user(&session).await?.ok_or(AppError::Unauthorized)
 }
 
@@ -81,17 +79,6 @@ pub async fn caller(store: &dyn Store, session: &Session) -> Result<Caller, AppE
         user_id,
         login: channel.login,
     })
-}
-
-/// [`caller`] for the request a server function runs in.
-///
-/// # Errors
-/// As [`caller`].
-pub async fn server_fn_caller(store: &dyn Store) -> Result<Caller, AppError> {
-    let session: Session = leptos_axum::extract()
-        .await
-        .map_err(|e| super::internal("no login session layer", &e))?;
-    caller(store, &session).await
 }
 
 /// A caller allowed to manage a channel, and in which role.

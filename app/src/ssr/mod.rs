@@ -3,11 +3,13 @@
 
 pub mod account;
 pub mod accounts;
+pub mod acting;
 pub mod activity;
 pub mod analytics;
 pub mod api_tokens;
 pub mod auth;
 mod context;
+pub mod dashboard;
 pub mod engine;
 pub mod events;
 mod http;
@@ -21,6 +23,7 @@ pub mod settings;
 pub mod store;
 mod tokens;
 pub mod twitch;
+pub mod vip_forms;
 pub mod vips;
 
 pub use context::ServerContext;

@@ -1,0 +1,66 @@
+//! The dashboard's use cases: who is signed in (for every page's header) and the signed-in
+//! streamer's channel at a glance (VIPs, rewards, what the token lacks).
+
+use chrono::Utc;
+
+use super::account::{scopes_of, AccountStatus};
+use super::auth::Caller;
+use super::{internal, ServerContext};
+use crate::error::AppError;
+use crate::model::{ChannelId, Dashboard, Me};
+
+/// The user signed in as `user_id`, or `None` when nobody is or their channel is unknown.
+///
+/// # Errors
+/// [`AppError::Internal`] on store failure.
+pub async fn me(ctx: &ServerContext, user_id: Option<String>) -> Result<Option<Me>, AppError> {
+    let Some(user_id) = user_id else {
+        return Ok(None);
+    };
+    let channel = ctx
+        .store()
+        .channel(&ChannelId(user_id.clone()))
+        .await
+        .map_err(|e| internal("reading the signed-in channel", &e))?;
+    Ok(channel.map(|c| Me {
+        user_id,
+        login: c.login,
+        display_name: c.display_name,
+    }))
+}
+
+/// The caller's own channel: its VIPs, its rewards and the scopes its token lacks.
+///
+/// # Errors
+/// [`AppError::NotFound`] when the caller has no channel; [`AppError::Internal`] on store failure.
+pub async fn dashboard(
+    ctx: &ServerContext,
+    status: &dyn AccountStatus,
+    caller: &Caller,
+) -> Result<Dashboard, AppError> {
+    let store = ctx.store();
+    let channel = store
+        .channel(&ChannelId(caller.user_id.clone()))
+        .await
+        .map_err(|e| internal("reading a channel", &e))?
+        .ok_or(AppError::NotFound)?;
+    let vips = store
+        .active_sessions(&channel.id)
+        .await
+        .map_err(|e| internal("listing VIPs", &e))?;
+    let rewards = store
+        .rewards(&channel.id)
+        .await
+        .map_err(|e| internal("listing rewards", &e))?;
+    let missing_scopes = scopes_of(status, &channel).await?.missing;
+    Ok(Dashboard {
+        channel_id: channel.id,
+        login: channel.login,
+        display_name: channel.display_name,
+        needs_reauth: channel.needs_reauth,
+        missing_scopes,
+        vips,
+        rewards,
+        now: Utc::now(),
+    })
+}
