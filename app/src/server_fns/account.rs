@@ -11,5 +11,5 @@ use crate::model::AccountOverview;
 pub async fn get_account() -> Result<AccountOverview, AppError> {
     use crate::ssr::{account, acting::acting};
     let a = acting().await?;
-    account::overview(&a.ctx, account::status()?.as_ref(), &a.caller).await
+    account::overview(&a.ctx, &a.caller).await
 }

@@ -19,7 +19,7 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
-    use crate::ssr::{account, acting::acting, dashboard};
+    use crate::ssr::{acting::acting, dashboard};
     let a = acting().await?;
-    dashboard::dashboard(&a.ctx, account::status()?.as_ref(), &a.caller).await
+    dashboard::dashboard(&a.ctx, &a.caller).await
 }

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 
-use super::account::{scopes_of, AccountStatus};
+use super::account::scopes_of;
 use super::auth::Caller;
 use super::{internal, ServerContext};
 use crate::error::AppError;
@@ -33,11 +33,7 @@ pub async fn me(ctx: &ServerContext, user_id: Option<String>) -> Result<Option<M
 ///
 /// # Errors
 /// [`AppError::NotFound`] when the caller has no channel; [`AppError::Internal`] on store failure.
-pub async fn dashboard(
-    ctx: &ServerContext,
-    status: &dyn AccountStatus,
-    caller: &Caller,
-) -> Result<Dashboard, AppError> {
+pub async fn dashboard(ctx: &ServerContext, caller: &Caller) -> Result<Dashboard, AppError> {
     let store = ctx.store();
     let channel = store
         .channel(&ChannelId(caller.user_id.clone()))
@@ -52,7 +48,7 @@ pub async fn dashboard(
         .rewards(&channel.id)
         .await
         .map_err(|e| internal("listing rewards", &e))?;
-    let missing_scopes = scopes_of(status, &channel).await?.missing;
+    let missing_scopes = scopes_of(ctx.account()?, &channel).await?.missing;
     Ok(Dashboard {
         channel_id: channel.id,
         login: channel.login,

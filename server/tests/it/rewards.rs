@@ -73,7 +73,7 @@ impl Lifecycle {
             Arc::new(TokioClock),
         )
         .with_retry(RetryPolicy::none());
-        let ctx = ServerContext::new("test", Arc::new(engine), false);
+        let ctx = ServerContext::new("test", Arc::new(engine), None, false);
         let caller = Caller {
             user_id: env.channel.as_str().to_owned(),
             login: env.demo.streamer.login.clone(),

@@ -26,7 +26,6 @@ pub fn router<S>() -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
     ServerContext: FromRef<S>,
-    crate::routes::auth::Auth: FromRef<S>,
 {
     Router::new()
         .route("/api/vip", get(vips::list).post(vips::grant))
