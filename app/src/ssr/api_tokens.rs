@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::accounts::new_id;
 use super::auth::Caller;
+use super::new_id;
 use super::{internal, ServerContext, Store};
 use crate::error::AppError;
 use crate::model::{

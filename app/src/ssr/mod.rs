@@ -2,12 +2,12 @@
 //! and the use cases that server functions, REST handlers and background tasks share.
 
 pub mod account;
-pub mod accounts;
 pub mod acting;
 pub mod activity;
 pub mod analytics;
 pub mod api_tokens;
 pub mod auth;
+pub mod authorisation;
 mod context;
 pub mod dashboard;
 pub mod engine;
@@ -43,6 +43,11 @@ pub fn context() -> Result<ServerContext, AppError> {
             reference: "no-context".into(),
         }
     })
+}
+
+/// A new unique, time-ordered id (UUID v7) for sessions and audit entries.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
 }
 
 /// Logs an internal failure under a fresh reference id and returns the error the user sees, which

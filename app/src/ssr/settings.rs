@@ -5,8 +5,8 @@
 use chrono::Utc;
 use serde_json::{Map, Value};
 
-use super::accounts::new_id;
 use super::auth::{authorize_streamer, Access, Caller};
+use super::new_id;
 use super::{internal, ServerContext};
 use crate::error::AppError;
 use crate::model::{

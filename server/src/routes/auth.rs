@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use app::model::ChannelId;
 use app::ssr::twitch::TwitchUser;
-use app::ssr::{accounts, ServerContext};
+use app::ssr::{authorisation, ServerContext};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -162,7 +162,9 @@ async fn complete_login(
         }
     };
     let stored =
-        match accounts::record_login(auth.ctx.store().as_ref(), &user, &validation.scopes).await {
+        match authorisation::record_login(auth.ctx.store().as_ref(), &user, &validation.scopes)
+            .await
+        {
             Ok(channel) => channel,
             Err(e) => return internal("could not record the login", &e),
         };

@@ -13,7 +13,7 @@ use chrono::Utc;
 use super::{save, to_reward, twitch_error, RewardInput};
 use crate::error::{AppError, Refusal};
 use crate::model::{Actor, AuditAction, AuditEntry, ChannelId, LiveEvent, LiveKind, Reward};
-use crate::ssr::accounts::new_id;
+use crate::ssr::new_id;
 use crate::ssr::twitch::{ManagedReward, RewardError, RewardSpec};
 use crate::ssr::{internal, ServerContext};
 

@@ -10,8 +10,8 @@ pub use deletion::delete;
 
 use chrono::Utc;
 
-use super::accounts::new_id;
 use super::auth::{authorize_for, Caller, Permission};
+use super::new_id;
 use super::twitch::{RewardError, RewardSpec, TwitchError};
 use super::{internal, ServerContext};
 use crate::error::{AppError, Refusal};
