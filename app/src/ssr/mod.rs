@@ -57,12 +57,3 @@ pub fn internal(what: &str, error: &dyn std::fmt::Display) -> AppError {
     tracing::error!(%reference, %error, "{what}");
     AppError::Internal { reference }
 }
-
-/// Sets the HTTP status of the page being rendered.
-pub fn set_status(code: u16) {
-    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(status) = code.try_into() {
-            response.set_status(status);
-        }
-    }
-}
