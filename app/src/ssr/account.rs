@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 
 use super::auth::{authorize_streamer, Caller};
-use super::{internal, ServerContext};
+use super::{internal, OrInternal, ServerContext};
 use crate::error::AppError;
 use crate::model::{
     AccountOverview, Channel, ChannelId, EventSubState, ScopeStatus, ScopeSummary, Settings,
@@ -49,7 +49,7 @@ pub async fn overview(ctx: &ServerContext, caller: &Caller) -> Result<AccountOve
         .store()
         .channel(&id)
         .await
-        .map_err(|e| internal("reading the account's channel", &e))?
+        .or_internal("reading the account's channel")?
         .ok_or(AppError::NotFound)?;
     let token = status
         .token(&caller.user_id)

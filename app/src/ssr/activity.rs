@@ -4,7 +4,7 @@
 //! shows only channels whose streamer turned it on.
 
 use super::auth::{authorize_for, Caller, Permission};
-use super::{internal, ServerContext};
+use super::{OrInternal, ServerContext};
 use crate::error::{AppError, Refusal};
 use crate::model::{
     ActivityParams, ActivityRequest, Actor, AuditAction, AuditPage, AuditQuery, ChannelId,
@@ -94,7 +94,7 @@ impl AuditReader {
             .store()
             .audit_page(&self.channel, &self.query)
             .await
-            .map_err(|e| internal("reading the activity log", &e))?;
+            .or_internal("reading the activity log")?;
         if self.moderator {
             page.entries.retain(|e| !streamer_only(e.action));
         }
@@ -164,13 +164,13 @@ async fn read_public_channel(ctx: &ServerContext, login: &str) -> Result<PublicC
     let channel = store
         .channel_by_login(login.trim())
         .await
-        .map_err(|e| internal("reading a public channel", &e))?
+        .or_internal("reading a public channel")?
         .filter(|c| c.settings.public_page)
         .ok_or(AppError::NotFound)?;
     let vips = store
         .active_sessions(&channel.id)
         .await
-        .map_err(|e| internal("listing public VIPs", &e))?;
+        .or_internal("listing public VIPs")?;
     Ok(PublicChannel {
         display_name: channel.display_name,
         vips: vips.iter().map(PublicVip::from).collect(),

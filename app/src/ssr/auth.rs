@@ -7,7 +7,7 @@
 use tower_sessions::Session;
 
 use super::moderators::ModeratorCache;
-use super::Store;
+use super::{OrInternal, Store};
 use crate::error::AppError;
 use crate::model::{Actor, Channel, ChannelId, Settings};
 
@@ -73,7 +73,7 @@ pub async fn caller(store: &dyn Store, session: &Session) -> Result<Caller, AppE
     let channel = store
         .channel(&ChannelId(user_id.clone()))
         .await
-        .map_err(|e| super::internal("reading the signed-in user", &e))?
+        .or_internal("reading the signed-in user")?
         .ok_or(AppError::Unauthorized)?;
     Ok(Caller {
         user_id,
@@ -105,7 +105,7 @@ pub async fn authorize(
     let channel = store
         .channel(channel_id)
         .await
-        .map_err(|e| super::internal("reading a channel", &e))?
+        .or_internal("reading a channel")?
         .ok_or(AppError::Forbidden)?;
     if channel.id.as_str() == user_id {
         let actor = Actor::Streamer {
@@ -182,7 +182,7 @@ pub async fn authorize_streamer(
         .store()
         .channel(channel)
         .await
-        .map_err(|e| super::internal("reading a channel", &e))?
+        .or_internal("reading a channel")?
         .ok_or(AppError::NotFound)?;
     if stored.id.as_str() != caller.user_id {
         return Err(AppError::Forbidden);

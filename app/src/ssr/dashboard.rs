@@ -5,7 +5,7 @@ use chrono::Utc;
 
 use super::account::scopes_of;
 use super::auth::Caller;
-use super::{internal, ServerContext};
+use super::{OrInternal, ServerContext};
 use crate::error::AppError;
 use crate::model::{ChannelId, Dashboard, Me};
 
@@ -21,7 +21,7 @@ pub async fn me(ctx: &ServerContext, user_id: Option<String>) -> Result<Option<M
         .store()
         .channel(&ChannelId(user_id.clone()))
         .await
-        .map_err(|e| internal("reading the signed-in channel", &e))?;
+        .or_internal("reading the signed-in channel")?;
     Ok(channel.map(|c| Me {
         user_id,
         login: c.login,
@@ -38,16 +38,16 @@ pub async fn dashboard(ctx: &ServerContext, caller: &Caller) -> Result<Dashboard
     let channel = store
         .channel(&ChannelId(caller.user_id.clone()))
         .await
-        .map_err(|e| internal("reading a channel", &e))?
+        .or_internal("reading a channel")?
         .ok_or(AppError::NotFound)?;
     let vips = store
         .active_sessions(&channel.id)
         .await
-        .map_err(|e| internal("listing VIPs", &e))?;
+        .or_internal("listing VIPs")?;
     let rewards = store
         .rewards(&channel.id)
         .await
-        .map_err(|e| internal("listing rewards", &e))?;
+        .or_internal("listing rewards")?;
     let missing_scopes = scopes_of(ctx.account()?, &channel).await?.missing;
     Ok(Dashboard {
         channel_id: channel.id,

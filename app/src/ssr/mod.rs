@@ -11,6 +11,7 @@ pub mod authorisation;
 mod context;
 pub mod dashboard;
 pub mod engine;
+mod errors;
 pub mod events;
 mod http;
 pub mod live;
@@ -27,6 +28,7 @@ pub mod vip_forms;
 pub mod vips;
 
 pub use context::ServerContext;
+pub use errors::{internal, OrInternal};
 pub use store::{ActiveWith, ApiTokenRecord, SealedTokens, Store, StoreError, StoreResult};
 pub use tokens::TwitchTokens;
 
@@ -48,12 +50,4 @@ pub fn context() -> Result<ServerContext, AppError> {
 /// A new unique, time-ordered id (UUID v7) for sessions and audit entries.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
-}
-
-/// Logs an internal failure under a fresh reference id and returns the error the user sees, which
-/// carries only that id.
-pub fn internal(what: &str, error: &dyn std::fmt::Display) -> AppError {
-    let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
-    tracing::error!(%reference, %error, "{what}");
-    AppError::Internal { reference }
 }
