@@ -3,6 +3,7 @@
 //! The server computes everything (see `ssr::analytics`); the page only draws it. The window is
 //! chosen with links, so the page works without JavaScript.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -25,16 +26,16 @@ pub fn AnalyticsPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="text-zinc-400">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(analytics) => view! { <Report analytics /> }.into_any(),
+                        // `Either` rather than `into_any`: the report's view type is too deep to erase.
+                        Ok(analytics) => Either::Left(view! { <Report analytics /> }),
                         Err(error) => {
                             let pitch = "Charts of your channel's redemptions, points spent, VIPs, refunds and top viewers.";
-                            view! {
+                            Either::Right(view! {
                                 <PageError error what="analytics" pitch>
                                     <h1 class="text-2xl font-bold">"Analytics"</h1>
                                     <WindowNav current=0 />
                                 </PageError>
-                            }
-                                .into_any()
+                            })
                         }
                     }
                 })}
