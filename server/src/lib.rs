@@ -105,17 +105,22 @@ pub async fn run(
             WebhookState::new(secret, storage.store.clone(), sink.clone(), intake)
                 .with_supervisor(eventsub.clone())
         });
-    let ctx = ServerContext::new(env!("CARGO_PKG_VERSION"), engine.clone(), demo.is_some());
+    let account =
+        routes::account::SupervisorAccountStatus::new(twitch.tokens.clone(), eventsub.clone());
+    let ctx = ServerContext::new(
+        env!("CARGO_PKG_VERSION"),
+        engine.clone(),
+        Some(Arc::new(account)),
+        demo.is_some(),
+    );
     let app = routes::router(routes::Parts {
         state: routes::AppState {
             leptos: config.leptos.clone(),
             ctx: ctx.clone(),
             auth: routes::auth::Auth {
-                store: storage.store.clone(),
+                ctx: ctx.clone(),
                 tokens: twitch.tokens.clone(),
-                twitch: twitch.api.clone(),
                 eventsub: eventsub.clone(),
-                engine: engine.clone(),
                 tasks: tasks.clone(),
                 bot_secret: config.bot_connect_secret.clone(),
                 sessions: storage.sessions.clone(),
@@ -124,8 +129,7 @@ pub async fn run(
             cron: CronEndpoint::new(engine.clone(), config.cron_secret.clone()),
             live: SseState {
                 hub: live.clone(),
-                store: storage.store.clone(),
-                moderators: engine.moderators().clone(),
+                ctx: ctx.clone(),
                 cancel: cancel.clone(),
                 sessions: storage.sessions.clone(),
                 caps: crate::live::StreamCaps::new(config.live.streams),

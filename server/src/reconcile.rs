@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::model::{Actor, AuditAction, AuditEntry, ChannelId};
-use app::ssr::accounts::new_id;
 use app::ssr::engine::{CatchUpReport, Engine, SyncReport};
+use app::ssr::new_id;
 use chrono::Utc;
 use serde_json::json;
 use tokio::sync::mpsc::Receiver;

@@ -133,21 +133,3 @@ pub fn ActionResult(
     }
     .into_any()
 }
-
-/// What a signed-in page shows instead of itself: a login prompt (HTTP 401) or the error.
-#[component]
-pub fn PageError(error: AppError, what: &'static str) -> AnyView {
-    #[cfg(feature = "ssr")]
-    crate::ssr::set_status(error.status());
-    match error {
-        AppError::Unauthorized => view! {
-            <section class="mx-auto max-w-md py-16 text-center">
-                <h1 class="text-2xl font-bold">{format!("Log in to see your {what}")}</h1>
-                <p class="mt-3 text-zinc-400">"Only the streamer of a channel can see this page."</p>
-                <super::LoginButton class="mt-6" />
-            </section>
-        }
-        .into_any(),
-        e => view! { <p class="text-red-400" role="alert">{e.to_string()}</p> }.into_any(),
-    }
-}

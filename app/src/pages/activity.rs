@@ -7,8 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::{use_live_updates, LoginButton};
-use crate::error::AppError;
+use crate::components::{use_live_updates, PageError};
 use crate::model::{
     action_label, actor_label, format_time, metadata_summary, ActivityParams, AuditAction,
     AuditEntry, AuditPage,
@@ -46,27 +45,13 @@ pub fn ActivityPage() -> impl IntoView {
                     let params = params.get_untracked();
                     match result {
                         Ok(page) => view! { <Activity page params /> }.into_any(),
-                        Err(AppError::Unauthorized) => {
-                            #[cfg(feature = "ssr")]
-                            crate::ssr::set_status(401);
+                        Err(error) => {
+                            let pitch = "The activity log lists every VIP grant, extension, expiry and refund of your channel.";
                             view! {
-                                <section class="mx-auto max-w-md py-16 text-center">
-                                    <h1 class="text-2xl font-bold">"Log in to see your activity"</h1>
-                                    <p class="mt-3 text-zinc-400">
-                                        "The activity log lists every VIP grant, extension, expiry and refund of your channel."
-                                    </p>
-                                    <LoginButton class="mt-6" />
-                                </section>
-                            }
-                                .into_any()
-                        }
-                        Err(e) => {
-                            #[cfg(feature = "ssr")]
-                            crate::ssr::set_status(e.status());
-                            view! {
-                                <h1 class="text-2xl font-bold">"Activity"</h1>
-                                <FilterForm params />
-                                <p class="mt-4 text-red-400" role="alert">{e.to_string()}</p>
+                                <PageError error what="activity" pitch>
+                                    <h1 class="text-2xl font-bold">"Activity"</h1>
+                                    <FilterForm params />
+                                </PageError>
                             }
                                 .into_any()
                         }

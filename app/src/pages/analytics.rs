@@ -3,13 +3,12 @@
 //! The server computes everything (see `ssr::analytics`); the page only draws it. The window is
 //! chosen with links, so the page works without JavaScript.
 
-use leptos::either::EitherOf3;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::{BarList, BarRow, ColumnChart, LoginButton, Series, StepChart, CARD};
-use crate::error::AppError;
+use crate::components::{BarList, BarRow, ColumnChart, PageError, Series, StepChart, CARD};
 use crate::model::{grouped, Analytics, DayStats, ANALYTICS_WINDOWS};
 use crate::server_fns::get_analytics;
 
@@ -27,27 +26,15 @@ pub fn AnalyticsPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="text-zinc-400">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(analytics) => EitherOf3::A(view! { <Report analytics /> }),
-                        Err(AppError::Unauthorized) => {
-                            #[cfg(feature = "ssr")]
-                            crate::ssr::set_status(401);
-                            EitherOf3::B(view! {
-                                <section class="mx-auto max-w-md py-16 text-center">
-                                    <h1 class="text-2xl font-bold">"Log in to see your analytics"</h1>
-                                    <p class="mt-3 text-zinc-400">
-                                        "Charts of your channel's redemptions, points spent, VIPs, refunds and top viewers."
-                                    </p>
-                                    <LoginButton class="mt-6" />
-                                </section>
-                            })
-                        }
-                        Err(e) => {
-                            #[cfg(feature = "ssr")]
-                            crate::ssr::set_status(e.status());
-                            EitherOf3::C(view! {
-                                <h1 class="text-2xl font-bold">"Analytics"</h1>
-                                <WindowNav current=0 />
-                                <p class="mt-4 text-red-400" role="alert">{e.to_string()}</p>
+                        // `Either` rather than `into_any`: the report's view type is too deep to erase.
+                        Ok(analytics) => Either::Left(view! { <Report analytics /> }),
+                        Err(error) => {
+                            let pitch = "Charts of your channel's redemptions, points spent, VIPs, refunds and top viewers.";
+                            Either::Right(view! {
+                                <PageError error what="analytics" pitch>
+                                    <h1 class="text-2xl font-bold">"Analytics"</h1>
+                                    <WindowNav current=0 />
+                                </PageError>
                             })
                         }
                     }

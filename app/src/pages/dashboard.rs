@@ -2,8 +2,7 @@ use chrono::Utc;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{use_live_updates, GrantForm, LoginButton, RowActionErrors, VipList};
-use crate::error::AppError;
+use crate::components::{use_live_updates, GrantForm, PageError, RowActionErrors, VipList};
 use crate::model::Dashboard;
 use crate::server_fns::{get_dashboard, ExtendVip, GrantVip, RevokeVip};
 
@@ -42,19 +41,10 @@ pub fn DashboardPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(d) => view! { <ChannelDashboard data=d actions /> }.into_any(),
-                        Err(AppError::Unauthorized) => {
-                            #[cfg(feature = "ssr")]
-                            crate::ssr::set_status(401);
-                            view! {
-                                <section class="mx-auto max-w-md py-16 text-center">
-                                    <h1 class="text-2xl font-bold">"Log in to see your channel"</h1>
-                                    <p class="mt-3 text-zinc-400">"The dashboard shows your VIPs, rewards and activity."</p>
-                                    <LoginButton class="mt-6" />
-                                </section>
-                            }
-                                .into_any()
+                        Err(error) => {
+                            let pitch = "The dashboard shows your VIPs, rewards and activity.";
+                            view! { <PageError error what="channel" pitch /> }.into_any()
                         }
-                        Err(e) => view! { <p class="text-red-400" role="alert">{e.to_string()}</p> }.into_any(),
                     }
                 })}
             </Transition>

@@ -3,8 +3,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::ssr::set_status(404);
+    crate::components::set_http_status(404);
     view! {
         <Title text="Not found · VIP Manager" />
         <main class="mx-auto max-w-xl px-4 py-16 text-center">

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use crate::components::{set_http_status, PageError};
 use crate::error::AppError;
 use crate::model::{format_remaining, PublicChannel};
 use crate::server_fns::get_public_channel;
@@ -38,8 +39,7 @@ pub fn PublicChannelPage() -> impl IntoView {
                     match data.await {
                         Ok(channel) => view! { <PublicVips channel /> }.into_any(),
                         Err(AppError::NotFound) => {
-                            #[cfg(feature = "ssr")]
-                            crate::ssr::set_status(404);
+                            set_http_status(404);
                             view! {
                                 <Title text="Not public · VIP Manager" />
                                 <section class="py-16 text-center">
@@ -52,11 +52,7 @@ pub fn PublicChannelPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(e) => {
-                            #[cfg(feature = "ssr")]
-                            crate::ssr::set_status(e.status());
-                            view! { <p class="text-red-400" role="alert">{e.to_string()}</p> }.into_any()
-                        }
+                        Err(error) => view! { <PageError error what="VIP list" /> }.into_any(),
                     }
                 })}
             </Transition>

@@ -9,9 +9,7 @@ use crate::model::AccountOverview;
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn get_account() -> Result<AccountOverview, AppError> {
-    use crate::ssr::{account, auth, context};
-    let ctx = context()?;
-    let caller = auth::server_fn_caller(ctx.store().as_ref()).await?;
-    let status = account::status()?;
-    account::overview(&ctx, status.as_ref(), &caller).await
+    use crate::ssr::{account, acting::acting};
+    let a = acting().await?;
+    account::overview(&a.ctx, &a.caller).await
 }

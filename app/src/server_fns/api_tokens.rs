@@ -93,14 +93,10 @@ mod flash {
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn list_api_tokens() -> Result<ApiTokensData, AppError> {
-    use crate::ssr::{api_tokens, auth, context};
-    let ctx = context()?;
-    let caller = auth::server_fn_caller(ctx.store().as_ref()).await?;
-    let created = match flash::take().await {
-        Some(token) => api_tokens::shown_once(&ctx, &caller, token).await?,
-        None => None,
-    };
-    let tokens = api_tokens::list(&ctx, &caller).await?;
+    use crate::ssr::{acting::acting, api_tokens};
+    let a = acting().await?;
+    let created = api_tokens::shown_once(&a.ctx, &a.caller, flash::take().await).await?;
+    let tokens = api_tokens::list(&a.ctx, &a.caller).await?;
     Ok(ApiTokensData { tokens, created })
 }
 
@@ -108,10 +104,9 @@ pub async fn list_api_tokens() -> Result<ApiTokensData, AppError> {
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn create_api_token(name: String) -> Result<NewApiToken, AppError> {
-    use crate::ssr::{api_tokens, auth, context};
-    let ctx = context()?;
-    let caller = auth::server_fn_caller(ctx.store().as_ref()).await?;
-    let created = api_tokens::create(&ctx, &caller, &name).await?;
+    use crate::ssr::{acting::acting, api_tokens};
+    let a = acting().await?;
+    let created = api_tokens::create(&a.ctx, &a.caller, &name).await?;
     flash::keep(&created.token).await;
     Ok(created)
 }
@@ -120,8 +115,7 @@ pub async fn create_api_token(name: String) -> Result<NewApiToken, AppError> {
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn revoke_api_token(id: String) -> Result<(), AppError> {
-    use crate::ssr::{api_tokens, auth, context};
-    let ctx = context()?;
-    let caller = auth::server_fn_caller(ctx.store().as_ref()).await?;
-    api_tokens::revoke(&ctx, &caller, &id).await
+    use crate::ssr::{acting::acting, api_tokens};
+    let a = acting().await?;
+    api_tokens::revoke(&a.ctx, &a.caller, &id).await
 }

@@ -28,27 +28,12 @@ fn for_browser(mut settings: Settings) -> SettingsData {
     }
 }
 
-#[cfg(feature = "ssr")]
-async fn acting() -> Result<
-    (
-        crate::ssr::ServerContext,
-        crate::ssr::auth::Caller,
-        crate::model::ChannelId,
-    ),
-    AppError,
-> {
-    let ctx = crate::ssr::context()?;
-    let caller = crate::ssr::auth::server_fn_caller(ctx.store().as_ref()).await?;
-    let channel = caller.user_id.as_str().into();
-    Ok((ctx, caller, channel))
-}
-
 /// The signed-in streamer's settings.
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn get_settings() -> Result<SettingsData, AppError> {
-    let (ctx, caller, channel) = acting().await?;
-    let settings = crate::ssr::settings::get(&ctx, &caller, &channel).await?;
+    let a = crate::ssr::acting::acting().await?;
+    let settings = crate::ssr::settings::get(&a.ctx, &a.caller, &a.channel).await?;
     Ok(for_browser(settings))
 }
 
@@ -56,8 +41,8 @@ pub async fn get_settings() -> Result<SettingsData, AppError> {
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn save_settings(form: SettingsForm) -> Result<SettingsData, AppError> {
-    let (ctx, caller, channel) = acting().await?;
-    let saved = crate::ssr::settings::save_form(&ctx, &caller, &channel, &form).await?;
+    let a = crate::ssr::acting::acting().await?;
+    let saved = crate::ssr::settings::save_form(&a.ctx, &a.caller, &a.channel, &form).await?;
     Ok(for_browser(saved))
 }
 
@@ -65,40 +50,40 @@ pub async fn save_settings(form: SettingsForm) -> Result<SettingsData, AppError>
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn list_rewards() -> Result<Vec<Reward>, AppError> {
-    let (ctx, caller, channel) = acting().await?;
-    crate::ssr::rewards::list(&ctx, &caller, &channel).await
+    let a = crate::ssr::acting::acting().await?;
+    crate::ssr::rewards::list(&a.ctx, &a.caller, &a.channel).await
 }
 
 /// Creates a reward on Twitch and records it.
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn create_reward(form: RewardForm) -> Result<Reward, AppError> {
-    let (ctx, caller, channel) = acting().await?;
+    let a = crate::ssr::acting::acting().await?;
     let input = crate::ssr::reward_forms::input(&form)?;
-    crate::ssr::rewards::create(&ctx, &caller, &channel, input).await
+    crate::ssr::rewards::create(&a.ctx, &a.caller, &a.channel, input).await
 }
 
 /// Changes a reward (the whole reward is posted).
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn update_reward(reward_id: String, form: RewardForm) -> Result<Reward, AppError> {
-    let (ctx, caller, channel) = acting().await?;
+    let a = crate::ssr::acting::acting().await?;
     let input = crate::ssr::reward_forms::input(&form)?;
-    crate::ssr::rewards::update(&ctx, &caller, &channel, &reward_id, input).await
+    crate::ssr::rewards::update(&a.ctx, &a.caller, &a.channel, &reward_id, input).await
 }
 
 /// Turns a reward on or off.
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn set_reward_enabled(reward_id: String, enabled: bool) -> Result<Reward, AppError> {
-    let (ctx, caller, channel) = acting().await?;
-    crate::ssr::reward_forms::set_enabled(&ctx, &caller, &channel, &reward_id, enabled).await
+    let a = crate::ssr::acting::acting().await?;
+    crate::ssr::reward_forms::set_enabled(&a.ctx, &a.caller, &a.channel, &reward_id, enabled).await
 }
 
 /// Deletes a reward on Twitch and forgets it.
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn delete_reward(reward_id: String) -> Result<(), AppError> {
-    let (ctx, caller, channel) = acting().await?;
-    crate::ssr::rewards::delete(&ctx, &caller, &channel, &reward_id).await
+    let a = crate::ssr::acting::acting().await?;
+    crate::ssr::rewards::delete(&a.ctx, &a.caller, &a.channel, &reward_id).await
 }

@@ -1,3 +1,5 @@
+//! Server function of the server status shown in every page's footer.
+
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -5,7 +7,7 @@ use crate::model::ServerStatus;
 
 /// The server's version, clock and uptime.
 #[server(output = super::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn get_server_status() -> Result<ServerStatus, AppError> {
-    let ctx = crate::ssr::context()?;
-    Ok(ctx.status())
+    Ok(crate::ssr::context()?.status())
 }

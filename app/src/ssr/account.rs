@@ -1,14 +1,12 @@
 //! The account page's port and use case. What only the server knows about a streamer's Twitch
 //! authorisation (the scopes it asks for, what the stored token carries, the EventSub state) comes
-//! through [`AccountStatus`], which the server implements and provides in the Leptos context.
-
-use std::sync::Arc;
+//! through [`AccountStatus`], which the server implements and puts in the [`ServerContext`].
 
 use async_trait::async_trait;
 use chrono::Utc;
 
 use super::auth::{authorize_streamer, Caller};
-use super::{internal, ServerContext};
+use super::{internal, OrInternal, ServerContext};
 use crate::error::AppError;
 use crate::model::{
     AccountOverview, Channel, ChannelId, EventSubState, ScopeStatus, ScopeSummary, Settings,
@@ -40,34 +38,18 @@ pub trait AccountStatus: Send + Sync + 'static {
     fn eventsub(&self, channel: &ChannelId) -> Option<EventSubState>;
 }
 
-/// The [`AccountStatus`] the server provided for this request.
-///
-/// # Errors
-/// [`AppError::Internal`] when the server did not provide one (a wiring bug).
-pub fn status() -> Result<Arc<dyn AccountStatus>, AppError> {
-    leptos::prelude::use_context::<Arc<dyn AccountStatus>>().ok_or_else(|| {
-        tracing::error!("account status missing from the request context");
-        AppError::Internal {
-            reference: "no-account-status".into(),
-        }
-    })
-}
-
 /// The signed-in streamer's account: profile, scopes required vs granted, token health, EventSub.
 ///
 /// # Errors
 /// [`AppError::NotFound`] when the caller has no channel; [`AppError::Internal`] on store failure.
-pub async fn overview(
-    ctx: &ServerContext,
-    status: &dyn AccountStatus,
-    caller: &Caller,
-) -> Result<AccountOverview, AppError> {
+pub async fn overview(ctx: &ServerContext, caller: &Caller) -> Result<AccountOverview, AppError> {
+    let status = ctx.account()?;
     let id = ChannelId(caller.user_id.clone());
     let channel = ctx
         .store()
         .channel(&id)
         .await
-        .map_err(|e| internal("reading the account's channel", &e))?
+        .or_internal("reading the account's channel")?
         .ok_or(AppError::NotFound)?;
     let token = status
         .token(&caller.user_id)
@@ -105,12 +87,11 @@ pub async fn overview(
 /// [`AppError::Forbidden`] for anyone else; [`AppError::Internal`] when the store cannot be read.
 pub async fn scope_summary(
     ctx: &ServerContext,
-    status: &dyn AccountStatus,
     caller: &Caller,
     channel: &ChannelId,
 ) -> Result<ScopeSummary, AppError> {
     let access = authorize_streamer(ctx, caller, channel).await?;
-    scopes_of(status, &access.channel).await
+    scopes_of(ctx.account()?, &access.channel).await
 }
 
 /// `channel`'s granted scopes against those its settings need.

@@ -4,11 +4,11 @@
 //! shows only channels whose streamer turned it on.
 
 use super::auth::{authorize_for, Caller, Permission};
-use super::{internal, ServerContext};
+use super::{OrInternal, ServerContext};
 use crate::error::{AppError, Refusal};
 use crate::model::{
-    ActivityRequest, Actor, AuditAction, AuditPage, AuditQuery, ChannelId, PublicChannel,
-    PublicVip, ViewerFilter,
+    ActivityParams, ActivityRequest, Actor, AuditAction, AuditPage, AuditQuery, ChannelId,
+    PublicChannel, PublicVip, ViewerFilter,
 };
 
 /// A checked request for one channel, ready to page through: the viewer filter is resolved to a
@@ -94,7 +94,7 @@ impl AuditReader {
             .store()
             .audit_page(&self.channel, &self.query)
             .await
-            .map_err(|e| internal("reading the activity log", &e))?;
+            .or_internal("reading the activity log")?;
         if self.moderator {
             page.entries.retain(|e| !streamer_only(e.action));
         }
@@ -102,6 +102,28 @@ impl AuditReader {
         self.query.before.clone_from(&page.next);
         Ok(page)
     }
+}
+
+/// The request the activity page's filter form makes: an action, a viewer (login or id), and the
+/// cursor of an earlier page.
+///
+/// # Errors
+/// As [`ActivityParams::parse`].
+pub fn form_request(
+    action: Option<String>,
+    viewer: Option<String>,
+    before_at: Option<String>,
+    before_id: Option<String>,
+) -> Result<ActivityRequest, AppError> {
+    ActivityParams {
+        action,
+        viewer,
+        before_at,
+        before_id,
+        cursor: None,
+        limit: None,
+    }
+    .parse()
 }
 
 /// One page of a channel's activity log.
@@ -142,13 +164,13 @@ async fn read_public_channel(ctx: &ServerContext, login: &str) -> Result<PublicC
     let channel = store
         .channel_by_login(login.trim())
         .await
-        .map_err(|e| internal("reading a public channel", &e))?
+        .or_internal("reading a public channel")?
         .filter(|c| c.settings.public_page)
         .ok_or(AppError::NotFound)?;
     let vips = store
         .active_sessions(&channel.id)
         .await
-        .map_err(|e| internal("listing public VIPs", &e))?;
+        .or_internal("listing public VIPs")?;
     Ok(PublicChannel {
         display_name: channel.display_name,
         vips: vips.iter().map(PublicVip::from).collect(),

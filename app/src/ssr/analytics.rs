@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::activity::AuditReader;
 use super::auth::Caller;
-use super::{internal, ServerContext};
+use super::{OrInternal, ServerContext};
 use crate::error::AppError;
 use crate::model::{
     ActivityRequest, Analytics, AnalyticsTotals, AuditAction, AuditEntry, ChannelId, DayStats,
@@ -46,7 +46,7 @@ pub async fn analytics(
         .store()
         .active_sessions(channel)
         .await
-        .map_err(|e| internal("listing VIPs for analytics", &e))?
+        .or_internal("listing VIPs for analytics")?
         .len();
     let mut tally = Tally::new(days, now, u32::try_from(active_now).unwrap_or(u32::MAX));
     let mut partial = false;

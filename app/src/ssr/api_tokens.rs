@@ -10,9 +10,9 @@ use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::accounts::new_id;
 use super::auth::Caller;
-use super::{internal, ServerContext, Store};
+use super::new_id;
+use super::{OrInternal, ServerContext, Store};
 use crate::error::AppError;
 use crate::model::{
     api_token_hint, api_token_name, bearer_token, should_record_use, Actor, ApiTokenInfo,
@@ -57,7 +57,7 @@ pub async fn list(ctx: &ServerContext, caller: &Caller) -> Result<Vec<ApiTokenIn
         .store()
         .api_tokens(&caller.user_id)
         .await
-        .map_err(|e| internal("listing API tokens", &e))?;
+        .or_internal("listing API tokens")?;
     Ok(records.into_iter().map(info).collect())
 }
 
@@ -86,7 +86,7 @@ pub async fn create(
         .store()
         .create_api_token(&record, MAX_API_TOKENS)
         .await
-        .map_err(|e| internal("storing an API token", &e))?;
+        .or_internal("storing an API token")?;
     if !stored {
         return Err(AppError::Invalid(format!(
             "you already have {MAX_API_TOKENS} API tokens; revoke one first"
@@ -100,20 +100,23 @@ pub async fn create(
 }
 
 /// A token handed back to the page that shows it once (after a form posted without JavaScript):
-/// `None` unless it still exists and is the caller's.
+/// `None` unless there is one, it still exists and it is the caller's.
 ///
 /// # Errors
 /// [`AppError::Internal`] on store failure.
 pub async fn shown_once(
     ctx: &ServerContext,
     caller: &Caller,
-    token: String,
+    token: Option<String>,
 ) -> Result<Option<NewApiToken>, AppError> {
+    let Some(token) = token else {
+        return Ok(None);
+    };
     let record = ctx
         .store()
         .api_token_by_hash(&token_hash(&token))
         .await
-        .map_err(|e| internal("looking up a new API token", &e))?;
+        .or_internal("looking up a new API token")?;
     Ok(record
         .filter(|r| r.user_id == caller.user_id)
         .map(|r| NewApiToken {
@@ -132,7 +135,7 @@ pub async fn revoke(ctx: &ServerContext, caller: &Caller, id: &str) -> Result<()
         .store()
         .revoke_api_token(&caller.user_id, id)
         .await
-        .map_err(|e| internal("revoking an API token", &e))?
+        .or_internal("revoking an API token")?
         .ok_or(AppError::NotFound)?;
     audit(ctx, caller, AuditAction::ApiTokenRevoked, &revoked).await
 }
@@ -162,7 +165,7 @@ async fn audit(
     ctx.store()
         .append_audit(&entry)
         .await
-        .map_err(|e| internal("auditing an API token change", &e))
+        .or_internal("auditing an API token change")
 }
 
 /// The user an `Authorization` header value acts as. Records the use (at most once a minute per
@@ -181,12 +184,12 @@ pub async fn authenticate(
     let record = store
         .api_token_by_hash(&hash)
         .await
-        .map_err(|e| internal("looking up an API token", &e))?
+        .or_internal("looking up an API token")?
         .ok_or(AppError::Unauthorized)?;
     let channel = store
         .channel(&ChannelId(record.user_id.clone()))
         .await
-        .map_err(|e| internal("reading an API token's owner", &e))?
+        .or_internal("reading an API token's owner")?
         .ok_or(AppError::Unauthorized)?;
     if should_record_use(record.last_used_at, now) {
         if let Err(e) = store.touch_api_token(&hash, now).await {

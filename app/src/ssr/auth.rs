@@ -7,7 +7,7 @@
 use tower_sessions::Session;
 
 use super::moderators::ModeratorCache;
-use super::Store;
+use super::{OrInternal, Store};
 use crate::error::AppError;
 use crate::model::{Actor, Channel, ChannelId, Settings};
 
@@ -56,9 +56,7 @@ pub async fn session_user(session: &Session) -> Result<Option<String>, AppError>
 /// # Errors
 /// [`AppError::Unauthorized`] when nobody is signed in.
 pub async fn signed_in() -> Result<String, AppError> {
-    let session: Session = leptos_axum::extract()
-        .await
-        .map_err(|e| super::internal("no login session layer", &e))?;
+    let session = super::acting::login_session().await?;
     session_user(&session).await?.ok_or(AppError::Unauthorized)
 }
 
@@ -79,7 +77,7 @@ pub async fn caller(store: &dyn Store, session: &Session) -> Result<Caller, AppE
     let channel = store
         .channel(&ChannelId(user_id.clone()))
         .await
-        .map_err(|e| super::internal("reading the signed-in user", &e))?;
+        .or_internal("reading the signed-in user")?;
     let Some(channel) = channel else {
         let login = session
             .get::<String>(SESSION_LOGIN)
@@ -92,17 +90,6 @@ pub async fn caller(store: &dyn Store, session: &Session) -> Result<Caller, AppE
         user_id,
         login: channel.login,
     })
-}
-
-/// [`caller`] for the request a server function runs in.
-///
-/// # Errors
-/// As [`caller`].
-pub async fn server_fn_caller(store: &dyn Store) -> Result<Caller, AppError> {
-    let session: Session = leptos_axum::extract()
-        .await
-        .map_err(|e| super::internal("no login session layer", &e))?;
-    caller(store, &session).await
 }
 
 /// A caller allowed to manage a channel, and in which role.
@@ -129,7 +116,7 @@ pub async fn authorize(
     let channel = store
         .channel(channel_id)
         .await
-        .map_err(|e| super::internal("reading a channel", &e))?
+        .or_internal("reading a channel")?
         .ok_or(AppError::Forbidden)?;
     if channel.id.as_str() == user_id {
         let actor = Actor::Streamer {
@@ -206,7 +193,7 @@ pub async fn authorize_streamer(
         .store()
         .channel(channel)
         .await
-        .map_err(|e| super::internal("reading a channel", &e))?
+        .or_internal("reading a channel")?
         .ok_or(AppError::NotFound)?;
     if stored.id.as_str() != caller.user_id {
         return Err(AppError::Forbidden);

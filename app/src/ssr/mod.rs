@@ -2,13 +2,16 @@
 //! and the use cases that server functions, REST handlers and background tasks share.
 
 pub mod account;
-pub mod accounts;
+pub mod acting;
 pub mod activity;
 pub mod analytics;
 pub mod api_tokens;
 pub mod auth;
+pub mod authorisation;
 mod context;
+pub mod dashboard;
 pub mod engine;
+mod errors;
 pub mod events;
 mod http;
 pub mod live;
@@ -21,9 +24,11 @@ pub mod settings;
 pub mod store;
 mod tokens;
 pub mod twitch;
+pub mod vip_forms;
 pub mod vips;
 
 pub use context::ServerContext;
+pub use errors::{internal, OrInternal};
 pub use store::{ActiveWith, ApiTokenRecord, SealedTokens, Store, StoreError, StoreResult};
 pub use tokens::TwitchTokens;
 
@@ -42,19 +47,7 @@ pub fn context() -> Result<ServerContext, AppError> {
     })
 }
 
-/// Logs an internal failure under a fresh reference id and returns the error the user sees, which
-/// carries only that id.
-pub fn internal(what: &str, error: &dyn std::fmt::Display) -> AppError {
-    let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
-    tracing::error!(%reference, %error, "{what}");
-    AppError::Internal { reference }
-}
-
-/// Sets the HTTP status of the page being rendered.
-pub fn set_status(code: u16) {
-    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(status) = code.try_into() {
-            response.set_status(status);
-        }
-    }
+/// A new unique, time-ordered id (UUID v7) for sessions and audit entries.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
 }

@@ -5,9 +5,9 @@
 use chrono::Utc;
 use serde_json::{Map, Value};
 
-use super::accounts::new_id;
 use super::auth::{authorize_streamer, Access, Caller};
-use super::{internal, ServerContext};
+use super::new_id;
+use super::{OrInternal, ServerContext};
 use crate::error::AppError;
 use crate::model::{
     AuditAction, AuditEntry, ChannelId, LiveEvent, LiveKind, Settings, SettingsForm, MAX_CHAT_CHARS,
@@ -187,7 +187,7 @@ async fn store_changes(
         .store()
         .update_settings(&id, &new)
         .await
-        .map_err(|e| internal("saving settings", &e))?;
+        .or_internal("saving settings")?;
     if !saved {
         return Err(AppError::NotFound);
     }
@@ -204,7 +204,7 @@ async fn store_changes(
     ctx.store()
         .append_audit(&entry)
         .await
-        .map_err(|e| internal("auditing a settings change", &e))?;
+        .or_internal("auditing a settings change")?;
     ctx.live()
         .publish(LiveEvent::new(id, LiveKind::SettingsChanged).with_audit(entry));
     Ok(new)

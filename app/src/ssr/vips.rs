@@ -5,7 +5,7 @@
 use super::auth::{authorize_caller, Caller};
 use super::engine::{EngineError, ExtendOutcome, GrantOutcome, PendingReason, RevokeOutcome};
 use super::twitch::TwitchError;
-use super::{internal, ServerContext};
+use super::{internal, OrInternal, ServerContext};
 use crate::error::{AppError, Refusal};
 use crate::model::{ChannelId, GrantLength, RefundReason, Viewer, VipDuration, VipSession};
 
@@ -40,7 +40,7 @@ pub async fn list(
     ctx.store()
         .active_sessions(channel)
         .await
-        .map_err(|e| internal("listing VIPs", &e))
+        .or_internal("listing VIPs")
 }
 
 /// Grants VIP for `length` (or applies the channel's stacking rule to a timed VIP). A grant

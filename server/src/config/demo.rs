@@ -8,7 +8,7 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 
-use super::{Env, TwitchConfig};
+use super::{Lookup, TwitchConfig};
 
 /// What `DEMO` asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +18,7 @@ enum Asked {
     Unset,
 }
 
-fn flag(env: Env<'_>, key: &str) -> anyhow::Result<Option<bool>> {
+fn flag(env: Lookup<'_>, key: &str) -> anyhow::Result<Option<bool>> {
     match env(key).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
         None => Ok(None),
         Some("1" | "true" | "yes" | "on") => Ok(Some(true)),
@@ -33,7 +33,7 @@ fn flag(env: Env<'_>, key: &str) -> anyhow::Result<Option<bool>> {
 /// # Errors
 /// A malformed flag, or `DEMO=0` without Twitch credentials (the message says what to set).
 pub fn resolve(
-    env: Env<'_>,
+    env: Lookup<'_>,
     twitch: &mut TwitchConfig,
     listen: SocketAddr,
 ) -> anyhow::Result<SocketAddr> {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 
-use super::{DatabaseUrl, Env, StreamLimits};
+use super::{DatabaseUrl, Lookup, StreamLimits};
 
 /// `LIVE_RELAY` and `LIVE_RELAY_POLL_MS`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +23,7 @@ pub struct LiveConfig {
 pub const POLL_EVERY: Duration = Duration::from_millis(400);
 
 impl LiveConfig {
-    pub(super) fn from_lookup(env: Env<'_>, database: &DatabaseUrl) -> anyhow::Result<Self> {
+    pub(super) fn from_lookup(env: Lookup<'_>, database: &DatabaseUrl) -> anyhow::Result<Self> {
         let relay = match env("LIVE_RELAY").as_deref().map(str::trim) {
             None | Some("auto") => matches!(database, DatabaseUrl::Firestore { .. }),
             Some("on") => true,

@@ -68,8 +68,9 @@ pub const REQUEST_TIMEOUT_SECS: &str = "90";
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/vip.db";
 
-/// Reads one variable; a missing or empty variable is `None`.
-pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+/// Looks up one configuration variable (in the process environment, or a test's map); a missing
+/// or empty variable is `None`.
+pub type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 impl Config {
     /// Reads the process environment, after loading `.env` when one exists.
@@ -98,7 +99,7 @@ impl Config {
     ///
     /// # Errors
     /// As [`Self::from_env`].
-    pub fn from_lookup(env: Env<'_>) -> anyhow::Result<Self> {
+    pub fn from_lookup(env: Lookup<'_>) -> anyhow::Result<Self> {
         let site_addr: SocketAddr = parse_or(env, "LEPTOS_SITE_ADDR", "127.0.0.1:3000")?;
         let listen_addr = match env("PORT") {
             Some(port) => SocketAddr::from((
@@ -159,7 +160,7 @@ impl Config {
 pub const SECRET_MIN_LEN: usize = 32;
 
 /// The secret in `key`, refused when shorter than [`SECRET_MIN_LEN`] characters.
-fn long_secret(env: Env<'_>, key: &str) -> anyhow::Result<Option<SecretString>> {
+fn long_secret(env: Lookup<'_>, key: &str) -> anyhow::Result<Option<SecretString>> {
     match env(key) {
         None => Ok(None),
         Some(secret) if secret.chars().count() < SECRET_MIN_LEN => anyhow::bail!(
@@ -170,7 +171,7 @@ fn long_secret(env: Env<'_>, key: &str) -> anyhow::Result<Option<SecretString>> 
     }
 }
 
-fn parse_or<T>(env: Env<'_>, key: &str, default: &str) -> anyhow::Result<T>
+fn parse_or<T>(env: Lookup<'_>, key: &str, default: &str) -> anyhow::Result<T>
 where
     T: std::str::FromStr,
     T::Err: std::error::Error + Send + Sync + 'static,

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use app::ssr::engine::DEFAULT_CATCH_UP_ATTEMPTS;
 
-use super::Env;
+use super::Lookup;
 
 /// `RECONCILE_EVERY_SECS`, `CATCH_UP_MIN_AGE_SECS`, `CATCH_UP_MAX_ATTEMPTS`, `INSTANCE_ID` and
 /// `TOKEN_VALIDATE_EVERY_SECS`.
@@ -47,7 +47,7 @@ impl Default for RecoveryConfig {
 }
 
 impl RecoveryConfig {
-    pub(super) fn from_lookup(env: Env<'_>) -> anyhow::Result<Self> {
+    pub(super) fn from_lookup(env: Lookup<'_>) -> anyhow::Result<Self> {
         let defaults = Self::default();
         Ok(Self {
             reconcile_every: secs(env, "RECONCILE_EVERY_SECS", defaults.reconcile_every)?,
@@ -64,7 +64,7 @@ impl RecoveryConfig {
 }
 
 /// A whole number, at least one.
-fn count(env: Env<'_>, key: &str, default: u32) -> anyhow::Result<u32> {
+fn count(env: Lookup<'_>, key: &str, default: u32) -> anyhow::Result<u32> {
     let Some(text) = env(key) else {
         return Ok(default);
     };
@@ -79,7 +79,7 @@ fn count(env: Env<'_>, key: &str, default: u32) -> anyhow::Result<u32> {
 }
 
 /// A whole number of seconds, at least one.
-fn secs(env: Env<'_>, key: &str, default: Duration) -> anyhow::Result<Duration> {
+fn secs(env: Lookup<'_>, key: &str, default: Duration) -> anyhow::Result<Duration> {
     let Some(text) = env(key) else {
         return Ok(default);
     };

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 
-use super::Env;
+use super::Lookup;
 
 /// A request budget: `count` requests per `per`, all of which may come at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +97,7 @@ pub struct SecurityConfig {
 pub const CLOUD_RUN_PROXY_HOPS: usize = 1;
 
 impl SecurityConfig {
-    pub(super) fn from_lookup(env: Env<'_>) -> anyhow::Result<Self> {
+    pub(super) fn from_lookup(env: Lookup<'_>) -> anyhow::Result<Self> {
         let defaults = RateLimits::default();
         let cloud_run = env("K_SERVICE").is_some();
         let rate = |key: &str, default: Option<Rate>| -> anyhow::Result<Option<Rate>> {

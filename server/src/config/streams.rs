@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 
-use super::Env;
+use super::Lookup;
 
 /// `LIVE_STREAMS_PER_SESSION`, `LIVE_STREAMS_PER_TOKEN`, `LIVE_STREAMS_PER_IP` and
 /// `LIVE_STREAM_RECHECK_SECS` (`None`: no cap).
@@ -36,7 +36,7 @@ impl Default for StreamLimits {
 }
 
 impl StreamLimits {
-    pub(super) fn from_lookup(env: Env<'_>) -> anyhow::Result<Self> {
+    pub(super) fn from_lookup(env: Lookup<'_>) -> anyhow::Result<Self> {
         let defaults = Self::default();
         let cap = |key: &str, default| -> anyhow::Result<Option<NonZeroUsize>> {
             match env(key).as_deref().map(str::trim) {

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use anyhow::{bail, Context};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::Env;
+use super::Lookup;
 
 pub const DEFAULT_API_URL: &str = "https://api.twitch.tv/helix";
 pub const DEFAULT_AUTH_URL: &str = "https://id.twitch.tv/oauth2";
@@ -45,7 +45,7 @@ pub struct TwitchConfig {
 }
 
 impl TwitchConfig {
-    pub(super) fn from_lookup(env: Env<'_>, site_addr: SocketAddr) -> anyhow::Result<Self> {
+    pub(super) fn from_lookup(env: Lookup<'_>, site_addr: SocketAddr) -> anyhow::Result<Self> {
         let credentials = match (env("TWITCH_CLIENT_ID"), env("TWITCH_CLIENT_SECRET")) {
             (Some(client_id), Some(secret)) => Some(TwitchCredentials {
                 client_id,

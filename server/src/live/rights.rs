@@ -2,12 +2,9 @@
 //! still exists, and its caller may still watch the channel (the streamer, or a moderator the
 //! streamer still allows). A stream checks this every few seconds and ends when it no longer holds.
 
-use std::sync::Arc;
-
 use app::model::ChannelId;
 use app::ssr::auth::{authorize, Permission, SESSION_USER_ID};
-use app::ssr::moderators::ModeratorCache;
-use app::ssr::{api_tokens, Store};
+use app::ssr::{api_tokens, ServerContext};
 use app::AppError;
 use chrono::Utc;
 use tower_sessions::session::Id;
@@ -25,8 +22,8 @@ pub enum Opener {
 
 /// One stream's caller and channel, with what it takes to check them again.
 pub struct StreamRight {
-    pub store: Arc<dyn Store>,
-    pub moderators: Arc<ModeratorCache>,
+    /// The store and the moderators.
+    pub ctx: ServerContext,
     pub sessions: LoginSessions,
     pub opener: Opener,
     pub user_id: String,
@@ -68,7 +65,7 @@ impl StreamRight {
             }
             Opener::Token(authorization) => {
                 let caller =
-                    api_tokens::authenticate(self.store.as_ref(), authorization, Utc::now())
+                    api_tokens::authenticate(self.ctx.store().as_ref(), authorization, Utc::now())
                         .await?;
                 if caller.user_id != self.user_id {
                     return Err(AppError::Unauthorized);
@@ -77,8 +74,8 @@ impl StreamRight {
         }
         if self.channel.as_str() != self.user_id {
             authorize(
-                self.store.as_ref(),
-                &self.moderators,
+                self.ctx.store().as_ref(),
+                self.ctx.engine().moderators(),
                 &self.user_id,
                 "",
                 &self.channel,

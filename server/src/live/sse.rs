@@ -16,8 +16,7 @@ use std::time::Duration;
 use app::model::{Actor, ChannelId, LiveKind};
 use app::ssr::api_tokens;
 use app::ssr::auth::{authorize, session_user, Permission};
-use app::ssr::moderators::ModeratorCache;
-use app::ssr::Store;
+use app::ssr::ServerContext;
 use app::AppError;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::header::AUTHORIZATION;
@@ -43,8 +42,8 @@ use crate::store::LoginSessions;
 #[derive(Clone)]
 pub struct SseState {
     pub hub: LiveHub,
-    pub store: Arc<dyn Store>,
-    pub moderators: Arc<ModeratorCache>,
+    /// The store and the moderators.
+    pub ctx: ServerContext,
     pub cancel: CancellationToken,
     /// The login sessions, re-read by open streams.
     pub sessions: LoginSessions,
@@ -70,7 +69,8 @@ async fn caller(
     match headers.get(AUTHORIZATION) {
         Some(value) => {
             let value = value.to_str().unwrap_or_default();
-            let caller = api_tokens::authenticate(state.store.as_ref(), value, Utc::now()).await?;
+            let caller =
+                api_tokens::authenticate(state.ctx.store().as_ref(), value, Utc::now()).await?;
             Ok((caller.user_id, Opener::Token(value.to_owned())))
         }
         None => {
@@ -105,8 +105,8 @@ pub async fn stream(
     };
     let channel = ChannelId(params.channel.unwrap_or_else(|| user_id.clone()));
     let moderator = match authorize(
-        state.store.as_ref(),
-        &state.moderators,
+        state.ctx.store().as_ref(),
+        state.ctx.engine().moderators(),
         &user_id,
         "",
         &channel,
@@ -133,8 +133,7 @@ pub async fn stream(
     };
     let events = state.hub.subscribe(&channel);
     let right = StreamRight {
-        store: state.store.clone(),
-        moderators: state.moderators.clone(),
+        ctx: state.ctx.clone(),
         sessions: state.sessions.clone(),
         opener,
         user_id,

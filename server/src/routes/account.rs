@@ -1,7 +1,7 @@
 //! The account page's view of the server: [`SupervisorAccountStatus`] implements
 //! [`app::ssr::account::AccountStatus`] over the scope list, the token manager (scopes and expiry
 //! only, never the token) and the EventSub supervisor (the channel's connection state and the status
-//! of each of its subscriptions). Provided in the Leptos context per request.
+//! of each of its subscriptions). Held by the server context.
 
 use std::sync::Arc;
 

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use app::model::ChannelId;
-use app::ssr::twitch::{TwitchApi, TwitchUser};
-use app::ssr::{accounts, Store};
+use app::ssr::twitch::TwitchUser;
+use app::ssr::{authorisation, ServerContext};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,7 +19,6 @@ use crate::eventsub::supervisor::EventSubSupervisor;
 use crate::store::LoginSessions;
 use crate::twitch::scopes;
 use crate::twitch::tokens::TokenManager;
-use app::ssr::engine::Engine;
 
 /// Session keys.
 pub use app::ssr::auth::SESSION_USER_ID as USER_ID;
@@ -29,11 +28,10 @@ const SCOPE_UPGRADE: &str = "oauth_scope_upgrade";
 /// What the auth routes need.
 #[derive(Clone)]
 pub struct Auth {
-    pub store: Arc<dyn Store>,
+    /// The store, Twitch and the engine.
+    pub ctx: ServerContext,
     pub tokens: Arc<TokenManager>,
-    pub twitch: Arc<dyn TwitchApi>,
     pub eventsub: EventSubSupervisor,
-    pub engine: Arc<Engine>,
     /// The server's tracker: the catch-up after a login runs on it, so shutdown waits for it.
     pub tasks: TaskTracker,
     /// `BOT_CONNECT_SECRET`: what an operator gives to connect the chat bot ([`super::bot`]).
@@ -90,7 +88,7 @@ pub async fn login(
     }
     let state = oauth_state::new_state();
     let rules = match session.get::<String>(USER_ID).await {
-        Ok(Some(user_id)) => match auth.store.channel(&ChannelId(user_id)).await {
+        Ok(Some(user_id)) => match auth.ctx.store().channel(&ChannelId(user_id)).await {
             Ok(channel) => channel.map(|c| c.settings),
             Err(e) => {
                 tracing::warn!(error = %e, "cannot read the channel's grant rules; asking for the required scopes");
@@ -179,7 +177,7 @@ async fn complete_login(
         return internal("could not store tokens", &e);
     }
     let channel = ChannelId(user_id.clone());
-    let user = match auth.twitch.user_by_id(&channel, &user_id).await {
+    let user = match auth.ctx.twitch().user_by_id(&channel, &user_id).await {
         Ok(Some(user)) => user,
         other => {
             if let Err(e) = other {
@@ -193,11 +191,13 @@ async fn complete_login(
             }
         }
     };
-    let stored = match accounts::record_login(auth.store.as_ref(), &user, &validation.scopes).await
-    {
-        Ok(channel) => channel,
-        Err(e) => return internal("could not record the login", &e),
-    };
+    let stored =
+        match authorisation::record_login(auth.ctx.store().as_ref(), &user, &validation.scopes)
+            .await
+        {
+            Ok(channel) => channel,
+            Err(e) => return internal("could not record the login", &e),
+        };
     let lacking = scopes::missing_for_rules(
         &stored.settings,
         auth.eventsub.webhook_transport(),
@@ -223,7 +223,7 @@ async fn complete_login(
     } else {
         auth.eventsub.watch(channel.clone());
     }
-    let engine = auth.engine.clone();
+    let engine = auth.ctx.engine().clone();
     let caught_up = channel.clone();
     auth.tasks
         .spawn(async move { crate::reconcile::reconcile(&engine, &caught_up).await });

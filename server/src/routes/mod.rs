@@ -1,6 +1,6 @@
 //! The HTTP surface: pages and server functions (Leptos), login, and the JSON API under `/api`.
 
-mod account;
+pub(crate) mod account;
 mod api;
 pub mod auth;
 pub mod bot;
@@ -88,14 +88,10 @@ pub fn router(parts: Parts) -> Router {
     let routes = page_routes().to_vec();
     let ctx = state.ctx.clone();
     let leptos = state.leptos.clone();
-    let account: std::sync::Arc<dyn app::ssr::account::AccountStatus> = std::sync::Arc::new(
-        account::SupervisorAccountStatus::new(state.auth.tokens.clone(), state.eventsub.clone()),
-    );
     // What every rendered page reads from the Leptos context.
     let page_context = move || {
         crate::security::provide_nonce();
         provide_context(ctx.clone());
-        provide_context(account.clone());
     };
     let sessions = SessionManagerLayer::new(sessions)
         .with_name(crate::security::session_cookie(secure_cookies))

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::model::ChannelId;
-use app::ssr::{accounts, Store};
+use app::ssr::{authorisation, Store};
 use tokio_util::sync::CancellationToken;
 
 use super::scopes;
@@ -53,7 +53,7 @@ pub async fn validate_all(store: &dyn Store, tokens: &TokenManager) -> Vec<Chann
             }
             Err(TokenError::NeedsReauth(reason)) => {
                 let why = format!("token validation: {reason}");
-                match accounts::mark_needs_reauth(store, &channel.id, &why).await {
+                match authorisation::mark_needs_reauth(store, &channel.id, &why).await {
                     Ok(_) => flagged.push(channel.id),
                     Err(e) => {
                         tracing::warn!(channel = %channel.id, error = %e, "could not flag the channel");

@@ -1,14 +1,14 @@
 //! `HelixClient` against the Twitch simulator: every classified outcome, token refresh, retries,
 //! rate limits, rewards, redemptions and chat.
 
-use crate::support::helix_env;
+use crate::support::helix_harness;
 
 use app::model::ChannelId;
 use app::ssr::twitch::{
     AddVipError, RedemptionStatus, RemoveVipOutcome, RewardError, RewardSpec, TwitchApi,
     TwitchError,
 };
-use helix_env::Env;
+use helix_harness::HelixHarness;
 use twitch_sim::RedemptionStatus as SimStatus;
 
 fn spec(title: &str) -> RewardSpec {
@@ -25,7 +25,7 @@ fn spec(title: &str) -> RewardSpec {
 
 #[tokio::test]
 async fn add_vip_adds_and_the_lists_show_it() {
-    let env = Env::start().await;
+    let env = HelixHarness::start().await;
     let alice = env.viewer(0);
     env.client.add_vip(&env.channel, &alice).await.unwrap();
     assert_eq!(env.sim.vips(env.streamer()), vec![alice.clone()]);
@@ -40,13 +40,13 @@ async fn add_vip_adds_and_the_lists_show_it() {
     assert_eq!(mods[0].login, "demo_mod");
 }
 
-async fn add(env: &Env, viewer: &str) -> Result<(), AddVipError> {
+async fn add(env: &HelixHarness, viewer: &str) -> Result<(), AddVipError> {
     env.client.add_vip(&env.channel, viewer).await
 }
 
 #[tokio::test]
 async fn add_vip_refusals_are_told_apart() {
-    let env = Env::start().await;
+    let env = HelixHarness::start().await;
     let b = env.streamer();
     assert_eq!(
         add(&env, &env.demo.moderator.id).await,
@@ -87,7 +87,7 @@ async fn add_vip_refusals_are_told_apart() {
 
 #[tokio::test]
 async fn remove_vip_removes_then_finds_no_vip() {
-    let env = Env::start().await;
+    let env = HelixHarness::start().await;
     let alice = env.viewer(0);
     env.sim.twitch_add_vip(env.streamer(), &alice).unwrap();
     let first = env.client.remove_vip(&env.channel, &alice).await;
@@ -99,7 +99,7 @@ async fn remove_vip_removes_then_finds_no_vip() {
 
 #[tokio::test]
 async fn vips_are_read_page_by_page() {
-    let env = Env::start().await;
+    let env = HelixHarness::start().await;
     env.sim.set_vip_slots(env.streamer(), 150).unwrap();
     for i in 0..130 {
         let user = env.sim.add_user(&format!("fan_{i}"));
@@ -112,7 +112,7 @@ async fn vips_are_read_page_by_page() {
 
 #[tokio::test]
 async fn users_are_found_by_login_and_id() {
-    let env = Env::start().await;
+    let env = HelixHarness::start().await;
     let by_login = env.client.user_by_login(&env.channel, "viewer_alice").await;
     let alice = by_login.unwrap().expect("alice exists");
     assert_eq!(alice.id, env.viewer(0));
@@ -129,7 +129,7 @@ async fn users_are_found_by_login_and_id() {
 
 #[tokio::test]
 async fn an_expired_token_is_refreshed_once_and_the_call_retried() {
-    let env = Env::start().await;
+    let env = HelixHarness::start().await;
     env.sim.expire_token(&env.access_token);
     env.client
         .add_vip(&env.channel, &env.viewer(0))
@@ -144,7 +144,7 @@ async fn an_expired_token_is_refreshed_once_and_the_call_retried() {
 
 #[tokio::test]
 async fn a_refused_refresh_or_no_token_is_unauthorized() {
-    let env = Env::start().await;
+    let env = HelixHarness::start().await;
     let access = env.access_token.clone();
     env.save(env.channel.as_str(), &access, "not-a-refresh-token")
         .await;
@@ -162,7 +162,7 @@ async fn a_refused_refresh_or_no_token_is_unauthorized() {
 
 #[tokio::test]
 async fn one_503_is_retried_two_are_transient() {
-    let env = Env::start().await;
+    let env = HelixHarness::start().await;
     env.sim.fail_next("POST /helix/channels/vips", 503);
     env.client
         .add_vip(&env.channel, &env.viewer(0))
@@ -178,7 +178,7 @@ async fn one_503_is_retried_two_are_transient() {
 
 #[tokio::test]
 async fn an_add_whose_answer_was_lost_is_an_add() {
-    let env = Env::start().await;
+    let env = HelixHarness::start().await;
     // The VIP is added, but the answer is a 504: the retry's "already a VIP" is that add.
     env.chaos.lose_next_answer("POST /helix/channels/vips", 504);
     assert_eq!(add(&env, &env.viewer(0)).await, Ok(()));
@@ -192,7 +192,7 @@ async fn an_add_whose_answer_was_lost_is_an_add() {
 
 #[tokio::test]
 async fn a_429_with_a_near_reset_is_waited_out() {
-    let env = Env::start().await;
+    let env = HelixHarness::start().await;
     env.sim.fail_next("GET /helix/channels/vips", 429);
     assert_eq!(env.client.vips(&env.channel).await, Ok(vec![]));
     assert_eq!(env.too_many_requests(), 1);
@@ -200,14 +200,14 @@ async fn a_429_with_a_near_reset_is_waited_out() {
 
 #[tokio::test]
 async fn rewards_are_created_updated_and_deleted() {
-    let env = Env::start().await;
+    let env = HelixHarness::start().await;
     let b = env.channel.as_str().to_owned();
     let id = env
         .client
         .create_reward(&env.channel, &spec("VIP"))
         .await
         .unwrap();
-    let reward = |env: &Env| {
+    let reward = |env: &HelixHarness| {
         env.sim.with_world(|w| {
             let r = w.channels[&b].rewards.iter().find(|r| r.id == id).cloned();
             r.map(|r| {
@@ -275,7 +275,7 @@ async fn rewards_are_created_updated_and_deleted() {
 
 #[tokio::test]
 async fn unfulfilled_redemptions_are_listed_and_decided_once() {
-    let env = Env::start().await;
+    let env = HelixHarness::start().await;
     let reward = env
         .client
         .create_reward(&env.channel, &spec("VIP"))
@@ -334,7 +334,7 @@ async fn unfulfilled_redemptions_are_listed_and_decided_once() {
 
 #[tokio::test]
 async fn chat_is_sent_as_the_broadcaster_and_truncated() {
-    let env = Env::start().await;
+    let env = HelixHarness::start().await;
     assert_eq!(
         env.client.send_chat(&env.channel, "hello chat").await,
         Ok(true)
@@ -356,7 +356,7 @@ async fn chat_is_sent_as_the_broadcaster_and_truncated() {
 /// window (~10 s). A 429 would be waited out too, so the proof is that the simulator never sent one.
 #[tokio::test]
 async fn eleven_adds_in_a_row_never_meet_a_429() {
-    let env = Env::start().await;
+    let env = HelixHarness::start().await;
     env.sim.set_vip_slots(env.streamer(), 20).unwrap();
     let fans: Vec<String> = (0..11)
         .map(|i| env.sim.add_user(&format!("fan_{i}")).id)

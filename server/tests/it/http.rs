@@ -200,3 +200,36 @@ async fn a_hung_request_is_answered_503_but_the_live_stream_stays_open() {
     assert!(heard.contains("event: granted"), "{heard}");
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn signed_in_pages_show_errors_one_way_with_their_status() {
+    let server = TestServer::start().await;
+    for (path, prompt) in [
+        ("/dashboard", "Log in to see your channel"),
+        ("/activity", "Log in to see your activity"),
+        ("/analytics", "Log in to see your analytics"),
+        ("/settings", "Log in to see your settings"),
+        ("/account", "Log in to see your account"),
+    ] {
+        let res = server.http.get(server.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 401, "{path}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains(prompt), "{path}: {html}");
+    }
+    let browser = TestServer::browser();
+    common::log_in(&server, &browser).await;
+    for (path, kept) in [
+        ("/activity?action=nope", "name=\"viewer\""),
+        ("/analytics?days=5", ">Analytics</h1>"),
+    ] {
+        let res = browser.get(server.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 400, "{path}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains("role=\"alert\""), "{path}: {html}");
+        assert!(
+            html.contains(kept),
+            "{path} keeps its heading and controls: {html}"
+        );
+    }
+    server.stop().await.unwrap();
+}

@@ -6,7 +6,7 @@
 mod create;
 mod delete;
 mod helix;
-use crate::support::helix_env;
+use crate::support::helix_harness;
 
 use std::sync::{Arc, Mutex};
 
@@ -20,7 +20,7 @@ use app::ssr::live::LiveBus;
 use app::ssr::rewards::{self, RewardInput};
 use app::ssr::twitch::RewardSpec;
 use app::ssr::ServerContext;
-use helix_env::Env;
+use helix_harness::HelixHarness;
 use server::expiry::TokioClock;
 
 /// Where Helix's reward endpoints live on the simulator.
@@ -39,7 +39,7 @@ impl LiveBus for RecordingBus {
 /// The simulator, the app's store with the demo streamer's channel, an engine and the use cases'
 /// context over the `HelixClient`.
 struct Lifecycle {
-    env: Env,
+    env: HelixHarness,
     ctx: ServerContext,
     live: Arc<RecordingBus>,
     caller: Caller,
@@ -49,7 +49,7 @@ impl Lifecycle {
     /// Slots-full redemptions wait (so a waitlist exists to clear); the engine does not retry on
     /// top of the HTTP client's own single retry, so injected failures are final.
     async fn start() -> Self {
-        let env = Env::start().await;
+        let env = HelixHarness::start().await;
         let settings = Settings {
             slots_full: SlotsFullPolicy::Waitlist,
             ..Settings::default()
@@ -73,7 +73,7 @@ impl Lifecycle {
             Arc::new(TokioClock),
         )
         .with_retry(RetryPolicy::none());
-        let ctx = ServerContext::new("test", Arc::new(engine), false);
+        let ctx = ServerContext::new("test", Arc::new(engine), None, false);
         let caller = Caller {
             user_id: env.channel.as_str().to_owned(),
             login: env.demo.streamer.login.clone(),

@@ -2,13 +2,13 @@
 //! channel whose token and refresh token are both dead is flagged "needs re-authorisation" once,
 //! with an audit entry.
 
-use crate::support::helix_env;
+use crate::support::helix_harness;
 
 use app::model::{AuditAction, AuditQuery, Channel, Settings};
-use helix_env::Env;
+use helix_harness::HelixHarness;
 use server::twitch::validation::validate_all;
 
-async fn with_channel(env: &Env) {
+async fn with_channel(env: &HelixHarness) {
     env.store
         .save_channel(&Channel {
             id: env.channel.clone(),
@@ -22,7 +22,7 @@ async fn with_channel(env: &Env) {
         .unwrap();
 }
 
-async fn reauth_entries(env: &Env) -> usize {
+async fn reauth_entries(env: &HelixHarness) -> usize {
     env.store
         .audit_page(
             &env.channel,
@@ -41,7 +41,7 @@ async fn reauth_entries(env: &Env) -> usize {
 
 #[tokio::test]
 async fn valid_and_refreshable_tokens_pass() {
-    let env = Env::start().await;
+    let env = HelixHarness::start().await;
     with_channel(&env).await;
     assert!(validate_all(env.store.as_ref(), &env.tokens)
         .await
@@ -57,7 +57,7 @@ async fn valid_and_refreshable_tokens_pass() {
 
 #[tokio::test]
 async fn a_revoked_authorisation_flags_the_channel_once() {
-    let env = Env::start().await;
+    let env = HelixHarness::start().await;
     with_channel(&env).await;
     env.sim
         .revoke_authorization(&env.demo.client_id, "demo_streamer")

@@ -21,7 +21,7 @@ use std::time::Duration;
 use super::grant::{GrantOutcome, Paid};
 use super::{Engine, EngineResult, Lease};
 use crate::model::{ChannelId, SessionState, VipSession, VipSource};
-use crate::ssr::accounts::new_id;
+use crate::ssr::new_id;
 use crate::ssr::ActiveWith;
 
 /// How long a grant waits at most for another grant of this instance adding the same viewer.

@@ -19,7 +19,7 @@ use crate::model::{
     Actor, Channel, ChannelId, GrantLength, NoGrant, RedemptionOutcome, RedemptionRecord,
     RefundReason, Reward, SessionState, Viewer, VipSession, VipSource,
 };
-use crate::ssr::accounts::new_id;
+use crate::ssr::new_id;
 use crate::ssr::twitch::{AddVipError, TwitchError};
 use crate::ssr::{ActiveWith, StoreError};
 

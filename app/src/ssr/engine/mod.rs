@@ -53,9 +53,10 @@ pub use rules::RetryPolicy;
 pub use sync::{CatchUpReport, SyncReport};
 pub use warnings::WarningReport;
 
-use super::accounts::{mark_needs_reauth, new_id};
+use super::authorisation::mark_needs_reauth;
 use super::live::LiveBus;
 use super::moderators::ModeratorCache;
+use super::new_id;
 use super::notify::{Notice, NoticeKind, Notifier};
 use super::twitch::{AddVipError, RedemptionStatus, RewardError, TwitchApi, TwitchError};
 use super::{Store, StoreError};

@@ -16,8 +16,8 @@ use super::{session_lease, Engine, EngineError, EngineResult, CAS_ATTEMPTS};
 use crate::model::{
     Actor, AuditAction, ChannelId, LiveKind, SessionState, Viewer, VipSession, VipSource,
 };
-use crate::ssr::accounts::new_id;
 use crate::ssr::events::{EventSink, TwitchEvent};
+use crate::ssr::new_id;
 use crate::ssr::{ActiveWith, StoreError};
 
 #[async_trait]

@@ -13,9 +13,9 @@ use chrono::Utc;
 use super::{save, to_reward, twitch_error, RewardInput};
 use crate::error::{AppError, Refusal};
 use crate::model::{Actor, AuditAction, AuditEntry, ChannelId, LiveEvent, LiveKind, Reward};
-use crate::ssr::accounts::new_id;
+use crate::ssr::new_id;
 use crate::ssr::twitch::{ManagedReward, RewardError, RewardSpec};
-use crate::ssr::{internal, ServerContext};
+use crate::ssr::{internal, OrInternal, ServerContext};
 
 /// Why an adopted reward is in the activity log as created.
 const ADOPTED_NOTE: &str = "Twitch had this reward already: created by the app on an earlier attempt whose answer was lost, now taken over";
@@ -46,7 +46,7 @@ pub(super) async fn adopt(
         .store()
         .reward(&found.id)
         .await
-        .map_err(|e| internal("reading a reward", &e))?
+        .or_internal("reading a reward")?
         .filter(|r| &r.channel_id == channel);
     if let Some(known) = known {
         // The app has it: the same request again is answered as before; anything else would

@@ -11,9 +11,9 @@ use chrono::Utc;
 use super::{audit, owned, twitch_error};
 use crate::error::{AppError, Refusal};
 use crate::model::{Actor, AuditAction, AuditEntry, ChannelId, LiveEvent, LiveKind, Reward};
-use crate::ssr::accounts::new_id;
 use crate::ssr::auth::{authorize_for, Caller, Permission};
 use crate::ssr::engine::{ClearReport, EngineError, RewardRemoval};
+use crate::ssr::new_id;
 use crate::ssr::twitch::TwitchError;
 use crate::ssr::{internal, ServerContext};
 

@@ -10,10 +10,10 @@ pub use deletion::delete;
 
 use chrono::Utc;
 
-use super::accounts::new_id;
 use super::auth::{authorize_for, Caller, Permission};
+use super::new_id;
 use super::twitch::{RewardError, RewardSpec, TwitchError};
-use super::{internal, ServerContext};
+use super::{OrInternal, ServerContext};
 use crate::error::{AppError, Refusal};
 use crate::model::{
     Actor, AuditAction, AuditEntry, ChannelId, LiveEvent, LiveKind, Reward, VipDuration,
@@ -77,7 +77,7 @@ pub async fn list(
     ctx.store()
         .rewards(channel)
         .await
-        .map_err(|e| internal("listing rewards", &e))
+        .or_internal("listing rewards")
 }
 
 /// Creates the reward on Twitch, then records it. Creation is idempotent: when Twitch answers
@@ -169,7 +169,7 @@ pub(super) async fn owned(
     ctx.store()
         .reward(reward_id)
         .await
-        .map_err(|e| internal("reading a reward", &e))?
+        .or_internal("reading a reward")?
         .filter(|r| &r.channel_id == channel)
         .ok_or(AppError::NotFound)
 }
@@ -185,7 +185,7 @@ pub(super) async fn save(
     ctx.store()
         .save_reward(reward)
         .await
-        .map_err(|e| internal("saving a reward", &e))?;
+        .or_internal("saving a reward")?;
     audit(ctx, reward, action, actor, note).await
 }
 
@@ -217,7 +217,7 @@ pub(super) async fn audit(
     ctx.store()
         .append_audit(&entry)
         .await
-        .map_err(|e| internal("auditing a reward change", &e))?;
+        .or_internal("auditing a reward change")?;
     ctx.live().publish(
         LiveEvent::new(reward.channel_id.clone(), LiveKind::RewardsChanged).with_audit(entry),
     );

@@ -11,8 +11,8 @@ use tokio_tungstenite::tungstenite::Message;
 use twitch_sim::chaos::Chaos;
 use twitch_sim::Simulator;
 
-/// An [`Env`] whose simulator is served behind `chaos`.
-async fn chaos_env(chaos: &Chaos) -> Env {
+/// A [`SimHarness`] whose simulator is served behind `chaos`.
+async fn chaos_env(chaos: &Chaos) -> SimHarness {
     let sim = Simulator::new();
     let (addr, _task) = sim
         .clone()
@@ -24,7 +24,7 @@ async fn chaos_env(chaos: &Chaos) -> Env {
     let token = sim
         .issue_user_token(&client_id, "streamer", ALL_SCOPES)
         .access_token;
-    Env {
+    SimHarness {
         sim,
         base: format!("http://{addr}"),
         http: reqwest::Client::new(),

@@ -12,7 +12,7 @@ const CHAT: &str = "channel.chat.message";
 const READ: &str = "user:read:chat";
 const WRITE: &str = "user:write:chat";
 
-fn chat_condition(env: &Env, user: &str) -> Value {
+fn chat_condition(env: &SimHarness, user: &str) -> Value {
     json!({"broadcaster_user_id": env.streamer.id, "user_id": user})
 }
 
@@ -195,7 +195,7 @@ async fn a_message_carries_the_chatter_badges_and_shared_chat_source() {
     assert_error(&r, 400);
 }
 
-async fn send(env: &Env, token: &str, body: Value) -> Resp {
+async fn send(env: &SimHarness, token: &str, body: Value) -> Resp {
     env.helix(Method::POST, "/chat/messages", token, Some(body))
         .await
 }

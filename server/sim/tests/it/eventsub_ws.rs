@@ -23,7 +23,7 @@ async fn eventually(mut pred: impl FnMut() -> bool) {
     panic!("condition not reached within 5 s");
 }
 
-fn sub_status(env: &Env, id: &str) -> Value {
+fn sub_status(env: &SimHarness, id: &str) -> Value {
     env.sim
         .subscriptions()
         .into_iter()

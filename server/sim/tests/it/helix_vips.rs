@@ -3,7 +3,7 @@
 use crate::common::*;
 use reqwest::Method;
 
-fn add_path(env: &Env, user: &str) -> String {
+fn add_path(env: &SimHarness, user: &str) -> String {
     format!(
         "/channels/vips?broadcaster_id={}&user_id={user}",
         env.streamer.id

@@ -5,7 +5,7 @@ use crate::common::*;
 use reqwest::Method;
 use serde_json::json;
 
-async fn authorize(env: &Env, query: &str) -> reqwest::Response {
+async fn authorize(env: &SimHarness, query: &str) -> reqwest::Response {
     env.http
         .get(format!("{}/oauth2/authorize?{query}", env.base))
         .send()

@@ -25,7 +25,7 @@ fn config(failure_limit: u32) -> Config {
 }
 
 /// A new viewer is made VIP on Twitch's side: one `channel.vip.add` event. Returns the viewer id.
-fn vip_event(env: &Env, login: &str) -> String {
+fn vip_event(env: &SimHarness, login: &str) -> String {
     let viewer = env.sim.add_user(login);
     env.sim.twitch_add_vip("streamer", login).unwrap();
     viewer.id

@@ -9,9 +9,7 @@ mod rewards;
 mod settings;
 mod vips;
 
-use app::model::ChannelId;
-use app::ssr::auth::{self, Caller};
-use app::ssr::{api_tokens, ServerContext};
+use app::ssr::{acting, api_tokens, auth, ServerContext};
 use app::AppError;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
@@ -28,7 +26,6 @@ pub fn router<S>() -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
     ServerContext: FromRef<S>,
-    crate::routes::auth::Auth: FromRef<S>,
 {
     Router::new()
         .route("/api/vip", get(vips::list).post(vips::grant))
@@ -48,18 +45,22 @@ where
         )
 }
 
-/// The caller and the channel they act on: their own, or `?channel=ID` (a channel they moderate,
-/// when its streamer allows it).
+/// The caller and the channel they act on ([`app::ssr::acting::Acting`], as server functions get
+/// it): their own, or `?channel=ID` (a channel they moderate, when its streamer allows it).
 ///
 /// The caller is the owner of the API token in the `Authorization` header when there is one, and
 /// otherwise the login session's user. A request with an `Authorization` header is judged by it
 /// alone: a bad or revoked token is a 401 even when a login cookie came along (the cross-site
 /// check lets such requests through, so the cookie must not count). A token is read from that
 /// header only, never from a cookie or the query string.
-pub struct Acting {
-    pub ctx: ServerContext,
-    pub caller: Caller,
-    pub channel: ChannelId,
+pub struct Acting(pub acting::Acting);
+
+impl std::ops::Deref for Acting {
+    type Target = acting::Acting;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 #[derive(Deserialize)]
@@ -106,11 +107,6 @@ where
         };
         let param = axum::extract::Query::<ChannelParam>::try_from_uri(&parts.uri)
             .map_err(|e| AppError::Invalid(e.body_text()).into_response())?;
-        let channel = ChannelId(param.0.channel.unwrap_or_else(|| caller.user_id.clone()));
-        Ok(Self {
-            ctx,
-            caller,
-            channel,
-        })
+        Ok(Self(acting::Acting::new(ctx, caller, param.0.channel)))
     }
 }

@@ -9,14 +9,11 @@ use app::model::{ScopeSummary, Settings};
 use app::ssr::account;
 use app::ssr::settings::{self as use_case, webhook_hint};
 use app::AppError;
-use axum::extract::State;
 use axum::Json;
 use serde_json::{Map, Value};
 
 use super::body::JsonBody;
 use super::Acting;
-use crate::routes::account::SupervisorAccountStatus;
-use crate::routes::auth::Auth;
 
 /// A read-only field of `GET`, accepted and ignored by `PUT`.
 const HINT: &str = "discord_webhook_hint";
@@ -40,13 +37,8 @@ pub async fn put(
 }
 
 /// `GET /api/settings/scopes` → `{"granted", "required", "missing"}`.
-pub async fn scopes(
-    State(auth): State<Auth>,
-    acting: Acting,
-) -> Result<Json<ScopeSummary>, AppError> {
-    let status = SupervisorAccountStatus::new(auth.tokens, auth.eventsub);
-    let summary =
-        account::scope_summary(&acting.ctx, &status, &acting.caller, &acting.channel).await?;
+pub async fn scopes(acting: Acting) -> Result<Json<ScopeSummary>, AppError> {
+    let summary = account::scope_summary(&acting.ctx, &acting.caller, &acting.channel).await?;
     Ok(Json(summary))
 }
 

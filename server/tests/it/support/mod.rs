@@ -2,4 +2,4 @@
 
 pub mod fake_twitch;
 pub mod firestore_emulator;
-pub mod helix_env;
+pub mod helix_harness;

@@ -21,8 +21,8 @@ use serde_json::json;
 
 use super::{Engine, EngineResult};
 use crate::model::{parse_command, Actor, AuditAction, Channel, ChatCommand, LiveKind};
-use crate::ssr::accounts::new_id;
 use crate::ssr::events::ChatMessage;
+use crate::ssr::new_id;
 
 /// How long a chat message id is remembered (Twitch redelivers within minutes).
 const REMEMBER_FOR: Duration = Duration::from_secs(24 * 3_600);

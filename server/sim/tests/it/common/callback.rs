@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use twitch_sim::state::WebhookAttempt;
 use twitch_sim::webhook;
 
-use super::{Env, Resp};
+use super::{Resp, SimHarness};
 
 pub const SECRET: &str = "this-is-a-test-secret-0123456789";
 
@@ -186,7 +186,7 @@ pub async fn slow_receiver(slowness: Duration) -> (String, Receiver) {
 
 /// Creates a webhook subscription to `callback` (with [`SECRET`]) with `token`.
 pub async fn subscribe_webhook(
-    env: &Env,
+    env: &SimHarness,
     token: &str,
     kind: &str,
     condition: Value,
@@ -208,7 +208,7 @@ pub async fn subscribe_webhook(
 
 /// Creates a `channel.vip.add` webhook subscription to `callback` on the streamer's channel with
 /// an app token; returns its id (the challenge may still be under way).
-pub async fn subscribe_vip_add(env: &Env, callback: &str) -> String {
+pub async fn subscribe_vip_add(env: &SimHarness, callback: &str) -> String {
     let r = subscribe_webhook(
         env,
         &env.app_token(),
@@ -222,14 +222,14 @@ pub async fn subscribe_vip_add(env: &Env, callback: &str) -> String {
 }
 
 /// An enabled `channel.vip.add` webhook subscription to `callback`; returns its id.
-pub async fn vip_add_subscription(env: &Env, callback: &str) -> String {
+pub async fn vip_add_subscription(env: &SimHarness, callback: &str) -> String {
     let id = subscribe_vip_add(env, callback).await;
     status_of(env, &id, "enabled").await;
     id
 }
 
 /// Waits until subscription `id` has status `want`.
-pub async fn status_of(env: &Env, id: &str, want: &str) {
+pub async fn status_of(env: &SimHarness, id: &str, want: &str) {
     let start = Instant::now();
     loop {
         let subs = env.sim.subscriptions();
@@ -246,7 +246,7 @@ pub async fn status_of(env: &Env, id: &str, want: &str) {
 
 /// The `event.user_id`s of the notifications `rx` answered in time with 2XX, per the simulator's
 /// log.
-pub fn delivered(env: &Env, rx: &Receiver, subscription: &str) -> BTreeSet<String> {
+pub fn delivered(env: &SimHarness, rx: &Receiver, subscription: &str) -> BTreeSet<String> {
     let ok: BTreeSet<String> = attempts(env, subscription)
         .into_iter()
         .filter(|a| !a.late && a.status.is_some_and(|s| (200..300).contains(&s)))
@@ -260,7 +260,7 @@ pub fn delivered(env: &Env, rx: &Receiver, subscription: &str) -> BTreeSet<Strin
 }
 
 /// The simulator's notification attempts for one subscription.
-pub fn attempts(env: &Env, subscription: &str) -> Vec<WebhookAttempt> {
+pub fn attempts(env: &SimHarness, subscription: &str) -> Vec<WebhookAttempt> {
     env.sim
         .webhook_log()
         .into_iter()
@@ -269,7 +269,7 @@ pub fn attempts(env: &Env, subscription: &str) -> Vec<WebhookAttempt> {
 }
 
 /// The status of subscription `id` as the simulator lists it.
-pub fn status(env: &Env, id: &str) -> Value {
+pub fn status(env: &SimHarness, id: &str) -> Value {
     env.sim
         .subscriptions()
         .into_iter()

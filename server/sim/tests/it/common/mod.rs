@@ -27,7 +27,8 @@ pub const ALL_SCOPES: &[&str] = &[
     "user:write:chat",
 ];
 
-pub struct Env {
+/// The simulator served on port 0, a registered client, and its streamer with a user token.
+pub struct SimHarness {
     pub sim: Simulator,
     pub base: String,
     pub http: reqwest::Client,
@@ -40,11 +41,11 @@ pub struct Env {
 
 pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-pub async fn env() -> Env {
+pub async fn env() -> SimHarness {
     env_with(Config::default()).await
 }
 
-pub async fn env_with(config: Config) -> Env {
+pub async fn env_with(config: Config) -> SimHarness {
     let sim = Simulator::with_config(config);
     let (addr, _task) = sim
         .clone()
@@ -56,7 +57,7 @@ pub async fn env_with(config: Config) -> Env {
     let token = sim
         .issue_user_token(&client_id, "streamer", ALL_SCOPES)
         .access_token;
-    Env {
+    SimHarness {
         sim,
         base: format!("http://{addr}"),
         http: reqwest::Client::builder()
@@ -77,7 +78,7 @@ pub struct Resp {
     pub text: String,
 }
 
-impl Env {
+impl SimHarness {
     /// A Helix call with `Authorization: Bearer token` and this env's Client-Id.
     pub async fn helix(
         &self,
@@ -278,7 +279,7 @@ pub async fn ws_close_code(ws: &mut Ws) -> u16 {
 }
 
 /// Connects and returns the socket and its session id (welcome consumed).
-pub async fn ws_session(env: &Env) -> (Ws, String) {
+pub async fn ws_session(env: &SimHarness) -> (Ws, String) {
     let mut ws = ws_connect(&env.ws_url()).await;
     let welcome = ws_next(&mut ws).await;
     assert_eq!(welcome["metadata"]["message_type"], "session_welcome");
@@ -291,7 +292,7 @@ pub async fn ws_session(env: &Env) -> (Ws, String) {
 
 /// Creates a WebSocket subscription with `token`.
 pub async fn subscribe_ws(
-    env: &Env,
+    env: &SimHarness,
     token: &str,
     kind: &str,
     condition: Value,

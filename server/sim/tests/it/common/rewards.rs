@@ -5,10 +5,10 @@ use reqwest::Method;
 use serde_json::json;
 use twitch_sim::RedemptionStatus;
 
-use super::{Env, Resp};
+use super::{Resp, SimHarness};
 
 /// `/channel_points/custom_rewards` on the streamer's channel.
-pub fn rewards_path(env: &Env) -> String {
+pub fn rewards_path(env: &SimHarness) -> String {
     format!(
         "/channel_points/custom_rewards?broadcaster_id={}",
         env.streamer.id
@@ -16,7 +16,7 @@ pub fn rewards_path(env: &Env) -> String {
 }
 
 /// The redemptions of `reward` on the streamer's channel, `extra` appended to the query.
-pub fn redemptions_path(env: &Env, reward: &str, extra: &str) -> String {
+pub fn redemptions_path(env: &SimHarness, reward: &str, extra: &str) -> String {
     format!(
         "/channel_points/custom_rewards/redemptions?broadcaster_id={}&reward_id={reward}{extra}",
         env.streamer.id
@@ -24,7 +24,7 @@ pub fn redemptions_path(env: &Env, reward: &str, extra: &str) -> String {
 }
 
 /// Asks Helix, with the streamer's token, to set redemption `id` of `reward` to `status`.
-pub async fn set_redemption_status(env: &Env, reward: &str, id: &str, status: &str) -> Resp {
+pub async fn set_redemption_status(env: &SimHarness, reward: &str, id: &str, status: &str) -> Resp {
     env.helix(
         Method::PATCH,
         &redemptions_path(env, reward, &format!("&id={id}")),
@@ -35,7 +35,7 @@ pub async fn set_redemption_status(env: &Env, reward: &str, id: &str, status: &s
 }
 
 /// The status of every redemption on the streamer's channel, oldest first.
-pub fn redemption_statuses(env: &Env) -> Vec<RedemptionStatus> {
+pub fn redemption_statuses(env: &SimHarness) -> Vec<RedemptionStatus> {
     env.sim
         .redemptions("streamer")
         .iter()

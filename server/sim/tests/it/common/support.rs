@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::{subscribe_ws, ws_next, ws_session, Env, Ws};
+use super::{subscribe_ws, ws_next, ws_session, SimHarness, Ws};
 
 pub const SUBS: &str = "channel:read:subscriptions";
 pub const BITS: &str = "bits:read";
@@ -16,7 +16,7 @@ pub fn fixture_event(name: &str) -> Value {
 }
 
 /// A socket subscribed to `kinds` on the streamer's channel with a token that carries both scopes.
-pub async fn subscribed(env: &Env, kinds: &[&str]) -> Ws {
+pub async fn subscribed(env: &SimHarness, kinds: &[&str]) -> Ws {
     let token = env.user_token("streamer", &[SUBS, BITS]);
     let (ws, session) = ws_session(env).await;
     for kind in kinds {

@@ -23,7 +23,8 @@ use server::twitch::tokens::TokenManager;
 use twitch_sim::chaos::Chaos;
 use twitch_sim::{DemoSeed, Simulator};
 
-pub struct Env {
+/// The simulator with its demo world and a `HelixClient` acting as its streamer (see the module).
+pub struct HelixHarness {
     pub sim: Simulator,
     pub demo: DemoSeed,
     pub client: Arc<HelixClient>,
@@ -40,7 +41,7 @@ pub struct Env {
     _dir: tempfile::TempDir,
 }
 
-impl Env {
+impl HelixHarness {
     pub async fn start() -> Self {
         let (sim, too_many, chaos) = serve_counting_429s().await;
         let demo = sim.seed_demo();

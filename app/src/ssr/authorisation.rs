@@ -1,8 +1,9 @@
-//! Use cases about streamer accounts: login bookkeeping and lost authorisation.
+//! A streamer's authorisation of the app on Twitch: given at each login ([`record_login`]) and
+//! lost when Twitch no longer accepts their token ([`mark_needs_reauth`]).
 
 use chrono::Utc;
 
-use super::{Store, StoreResult};
+use super::{new_id, Store, StoreResult};
 use crate::model::{Actor, AuditAction, AuditEntry, ChannelId};
 
 /// Twitch no longer accepts the channel's token: flag the channel (the dashboard shows why and
@@ -36,11 +37,6 @@ pub async fn mark_needs_reauth(
         })
         .await?;
     Ok(true)
-}
-
-/// A new unique, time-ordered id (UUID v7) for sessions and audit entries.
-pub fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
 }
 
 /// A streamer finished logging in with Twitch: creates their channel with default settings on the

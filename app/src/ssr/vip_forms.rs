@@ -1,0 +1,54 @@
+//! The dashboard's VIP forms over the VIP use cases in [`super::vips`]: the typed length becomes a
+//! [`GrantLength`], and a grant's outcome becomes the sentence the streamer reads.
+
+use chrono::Utc;
+
+use super::acting::Acting;
+use super::vips::{self, Granted, ViewerRef};
+use crate::error::AppError;
+use crate::model::{GrantLength, VipDuration, STREAM_END};
+
+/// The length a grant form asks for: until the stream ends, or `amount` of `unit`.
+///
+/// # Errors
+/// [`AppError::Invalid`] when the amount and unit are not a VIP duration.
+pub fn length(amount: &str, unit: &str) -> Result<GrantLength, AppError> {
+    if unit == STREAM_END {
+        Ok(GrantLength::StreamEnd)
+    } else {
+        Ok(GrantLength::For(VipDuration::from_form(amount, unit)?))
+    }
+}
+
+/// Grants VIP to the viewer typed as `login` (`@` allowed) and says what happened.
+///
+/// # Errors
+/// [`AppError::Invalid`] for an empty name; as [`vips::grant`].
+pub async fn grant(acting: &Acting, login: &str, length: GrantLength) -> Result<String, AppError> {
+    let login = login.trim().trim_start_matches('@').to_owned();
+    if login.is_empty() {
+        return Err(AppError::Invalid("enter the viewer's Twitch name".into()));
+    }
+    let viewer = ViewerRef::Login(login.clone());
+    let Acting {
+        ctx,
+        caller,
+        channel,
+    } = acting;
+    match vips::grant(ctx, caller, channel, viewer, length).await? {
+        Granted::Vip(s) if s.expires_at.is_none() => Ok(format!(
+            "{} is VIP until the stream ends",
+            s.viewer.display_name
+        )),
+        Granted::Vip(s) => Ok(format!(
+            "{} is VIP for {}",
+            s.viewer.display_name,
+            s.remaining_secs(Utc::now())
+                .and_then(|secs| VipDuration::from_secs(secs).ok())
+                .map_or_else(|| length.to_string(), |d| d.to_string())
+        )),
+        Granted::Waitlisted => Ok(format!(
+            "All VIP slots are taken: {login} is on the waitlist"
+        )),
+    }
+}
