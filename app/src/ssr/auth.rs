@@ -35,18 +35,18 @@ impl Permission {
 }
 
 /// The login-session key holding the signed-in Twitch user id.
-pub const SESSION_USER_ID: &str = "user_id";
+pub const LOGIN_USER_ID: &str = "user_id";
 /// The login-session key holding the Twitch login of a user signed in as a moderator only (who
 /// has no channel record to read it from).
-pub const SESSION_LOGIN: &str = "login";
+pub const LOGIN_NAME: &str = "login";
 
 /// The signed-in user's Twitch id, if any.
 ///
 /// # Errors
 /// [`AppError::Internal`] when the session store fails.
-pub async fn session_user(session: &Session) -> Result<Option<String>, AppError> {
+pub async fn login_user(session: &Session) -> Result<Option<String>, AppError> {
     session
-        .get::<String>(SESSION_USER_ID)
+        .get::<String>(LOGIN_USER_ID)
         .await
         .map_err(|e| super::internal("reading the login session", &e))
 }
@@ -57,7 +57,7 @@ pub async fn session_user(session: &Session) -> Result<Option<String>, AppError>
 /// [`AppError::Unauthorized`] when nobody is signed in.
 pub async fn signed_in() -> Result<String, AppError> {
     let session = super::acting::login_session().await?;
-    session_user(&session).await?.ok_or(AppError::Unauthorized)
+    login_user(&session).await?.ok_or(AppError::Unauthorized)
 }
 
 /// A signed-in user as use cases see them.
@@ -73,14 +73,14 @@ pub struct Caller {
 /// # Errors
 /// [`AppError::Unauthorized`] without a login, [`AppError::Internal`] on store failure.
 pub async fn caller(store: &dyn Store, session: &Session) -> Result<Caller, AppError> {
-    let user_id = session_user(session).await?.ok_or(AppError::Unauthorized)?;
+    let user_id = login_user(session).await?.ok_or(AppError::Unauthorized)?;
     let channel = store
         .channel(&ChannelId(user_id.clone()))
         .await
         .or_internal("reading the signed-in user")?;
     let Some(channel) = channel else {
         let login = session
-            .get::<String>(SESSION_LOGIN)
+            .get::<String>(LOGIN_NAME)
             .await
             .map_err(|e| super::internal("reading the login session", &e))?
             .ok_or(AppError::Unauthorized)?;

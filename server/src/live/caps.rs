@@ -15,7 +15,7 @@ use crate::config::StreamLimits;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Credential<'a> {
     /// A login session, by its id.
-    Session(&'a str),
+    Login(&'a str),
     /// An API token, by the `Authorization` header that carries it.
     Token(&'a str),
 }
@@ -23,7 +23,7 @@ pub enum Credential<'a> {
 /// Which cap refused a stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
-    Session,
+    Login,
     Token,
     Address,
 }
@@ -31,7 +31,7 @@ pub enum Refusal {
 impl Refusal {
     pub fn name(self) -> &'static str {
         match self {
-            Self::Session => "session",
+            Self::Login => "login session",
             Self::Token => "token",
             Self::Address => "address",
         }
@@ -41,7 +41,7 @@ impl Refusal {
 /// One count per key. Credentials are kept as keyed hashes, never in clear.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Key {
-    Session(u64),
+    Login(u64),
     Token(u64),
     Address(IpAddr),
 }
@@ -73,10 +73,10 @@ impl StreamCaps {
         address: IpAddr,
     ) -> Result<StreamSlot, Refusal> {
         let (caller, caller_cap, refusal) = match credential {
-            Credential::Session(id) => (
-                Key::Session(self.hasher.hash_one(id)),
+            Credential::Login(id) => (
+                Key::Login(self.hasher.hash_one(id)),
                 self.limits.per_session,
-                Refusal::Session,
+                Refusal::Login,
             ),
             Credential::Token(value) => (
                 Key::Token(self.hasher.hash_one(value)),
@@ -157,13 +157,13 @@ mod tests {
     fn each_session_and_token_has_its_own_cap() {
         let caps = caps(2, 1, 0);
         let a = ip("192.0.2.1");
-        let one = caps.open(Credential::Session("s1"), a).unwrap();
-        let _two = caps.open(Credential::Session("s1"), a).unwrap();
+        let one = caps.open(Credential::Login("s1"), a).unwrap();
+        let _two = caps.open(Credential::Login("s1"), a).unwrap();
         assert_eq!(
-            caps.open(Credential::Session("s1"), a).err(),
-            Some(Refusal::Session)
+            caps.open(Credential::Login("s1"), a).err(),
+            Some(Refusal::Login)
         );
-        let _other = caps.open(Credential::Session("s2"), a).unwrap();
+        let _other = caps.open(Credential::Login("s2"), a).unwrap();
         let _token = caps.open(Credential::Token("Bearer x"), a).unwrap();
         assert_eq!(
             caps.open(Credential::Token("Bearer x"), a).err(),
@@ -172,24 +172,24 @@ mod tests {
         // A session id and a token that happen to read the same are different callers.
         let _same_text = caps.open(Credential::Token("s1"), a).unwrap();
         drop(one);
-        let _again = caps.open(Credential::Session("s1"), a).unwrap();
+        let _again = caps.open(Credential::Login("s1"), a).unwrap();
     }
 
     #[test]
     fn an_address_is_capped_whoever_holds_its_streams_and_refusals_take_nothing() {
         let caps = caps(0, 0, 2);
         let a = ip("192.0.2.1");
-        let first = caps.open(Credential::Session("s1"), a).unwrap();
+        let first = caps.open(Credential::Login("s1"), a).unwrap();
         let _second = caps.open(Credential::Token("Bearer t"), a).unwrap();
         assert_eq!(
-            caps.open(Credential::Session("s3"), a).err(),
+            caps.open(Credential::Login("s3"), a).err(),
             Some(Refusal::Address)
         );
         let _elsewhere = caps
-            .open(Credential::Session("s3"), ip("192.0.2.2"))
+            .open(Credential::Login("s3"), ip("192.0.2.2"))
             .unwrap();
         drop(first);
-        let _now = caps.open(Credential::Session("s3"), a).unwrap();
+        let _now = caps.open(Credential::Login("s3"), a).unwrap();
     }
 
     #[test]
@@ -197,7 +197,7 @@ mod tests {
         let caps = caps(3, 3, 3);
         let slots: Vec<_> = (0..3)
             .map(|_| {
-                caps.open(Credential::Session("s"), ip("192.0.2.1"))
+                caps.open(Credential::Login("s"), ip("192.0.2.1"))
                     .unwrap()
             })
             .collect();

@@ -3,7 +3,7 @@
 //! streamer still allows). A stream checks this every few seconds and ends when it no longer holds.
 
 use app::model::ChannelId;
-use app::ssr::auth::{authorize, Permission, SESSION_USER_ID};
+use app::ssr::auth::{authorize, Permission, LOGIN_USER_ID};
 use app::ssr::{api_tokens, ServerContext};
 use app::AppError;
 use chrono::Utc;
@@ -15,7 +15,8 @@ use crate::store::LoginSessions;
 /// The credential a stream was opened with.
 #[derive(Debug, Clone)]
 pub enum Opener {
-    Session(Id),
+    /// A login session, by its id.
+    Login(Id),
     /// The `Authorization` header's value.
     Token(String),
 }
@@ -51,14 +52,14 @@ impl StreamRight {
 
     async fn check(&self) -> Result<(), AppError> {
         match &self.opener {
-            Opener::Session(id) => {
+            Opener::Login(id) => {
                 let record = self
                     .sessions
                     .load(id)
                     .await
                     .map_err(|e| app::ssr::internal("re-reading a login session", &e))?
                     .ok_or(AppError::Unauthorized)?;
-                let user = record.data.get(SESSION_USER_ID).and_then(|v| v.as_str());
+                let user = record.data.get(LOGIN_USER_ID).and_then(|v| v.as_str());
                 if user != Some(self.user_id.as_str()) {
                     return Err(AppError::Unauthorized);
                 }

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use app::model::{Actor, ChannelId, LiveKind};
 use app::ssr::api_tokens;
-use app::ssr::auth::{authorize, session_user, Permission};
+use app::ssr::auth::{authorize, login_user, Permission};
 use app::ssr::ServerContext;
 use app::AppError;
 use axum::extract::{ConnectInfo, Query, State};
@@ -74,9 +74,9 @@ async fn caller(
             Ok((caller.user_id, Opener::Token(value.to_owned())))
         }
         None => {
-            let user_id = session_user(session).await?.ok_or(AppError::Unauthorized)?;
+            let user_id = login_user(session).await?.ok_or(AppError::Unauthorized)?;
             let id = session.id().ok_or(AppError::Unauthorized)?;
-            Ok((user_id, Opener::Session(id)))
+            Ok((user_id, Opener::Login(id)))
         }
     }
 }
@@ -119,9 +119,9 @@ pub async fn stream(
     };
     let address = client_address(&state, &parts);
     let opened = match &opener {
-        Opener::Session(id) => state
+        Opener::Login(id) => state
             .caps
-            .open(Credential::Session(&id.to_string()), address),
+            .open(Credential::Login(&id.to_string()), address),
         Opener::Token(value) => state.caps.open(Credential::Token(value), address),
     };
     let slot = match opened {

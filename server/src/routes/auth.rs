@@ -21,7 +21,7 @@ use crate::twitch::scopes;
 use crate::twitch::tokens::TokenManager;
 
 /// Session keys.
-pub use app::ssr::auth::SESSION_USER_ID as USER_ID;
+pub use app::ssr::auth::LOGIN_USER_ID as USER_ID;
 /// Set while the browser goes back to Twitch once for the scopes the channel's grant rules need.
 const SCOPE_UPGRADE: &str = "oauth_scope_upgrade";
 

@@ -39,7 +39,7 @@ pub async fn finish(session: &Session, validation: &Validation) -> Response {
     if let Err(e) = session.cycle_id().await {
         return app::ssr::internal("could not renew the session", &e).into_response();
     }
-    for (key, value) in [(USER_ID, user_id), (app::ssr::auth::SESSION_LOGIN, login)] {
+    for (key, value) in [(USER_ID, user_id), (app::ssr::auth::LOGIN_NAME, login)] {
         if let Err(e) = session.insert(key, value).await {
             return app::ssr::internal("could not save the session", &e).into_response();
         }

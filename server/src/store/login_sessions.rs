@@ -2,7 +2,7 @@
 //! Every backend keys a session by [`stored_key`] (a SHA-256 of its id), so whoever reads the
 //! database cannot sign in with what they read. Sessions stored under the clear id before this
 //! are still read, and moved under the hash when they are. Every backend also records whose session
-//! it is ([`session_user`]), so that [`LoginSessions::delete_user`] ends them all at once.
+//! it is ([`login_user`]), so that [`LoginSessions::delete_user`] ends them all at once.
 
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};
@@ -12,10 +12,10 @@ use tower_sessions::session_store::{Result, SessionStore};
 use super::{FirestoreStore, SqliteStore};
 
 /// Whose login session this is: the signed-in user's id, `None` before a login completes.
-pub fn session_user(record: &Record) -> Option<&str> {
+pub fn login_user(record: &Record) -> Option<&str> {
     record
         .data
-        .get(app::ssr::auth::SESSION_USER_ID)
+        .get(app::ssr::auth::LOGIN_USER_ID)
         .and_then(|v| v.as_str())
 }
 

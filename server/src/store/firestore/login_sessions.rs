@@ -15,7 +15,7 @@ use tower_sessions::SessionStore;
 
 use super::support::{key, LOGIN_SESSIONS};
 use super::FirestoreStore;
-use crate::store::login_sessions::{session_user, stored_key};
+use crate::store::login_sessions::{login_user, stored_key};
 
 /// Fresh ids tried when a generated session id is already taken.
 const CREATE_ATTEMPTS: usize = 5;
@@ -25,7 +25,7 @@ struct LoginSessionDoc {
     /// The session's data (`Record::data`) as JSON.
     data_json: String,
     expires_at: FirestoreTimestamp,
-    /// Whose session it is ([`session_user`]); absent before the login completes, and in
+    /// Whose session it is ([`login_user`]); absent before the login completes, and in
     /// documents saved before this field existed.
     #[serde(default)]
     user_id: Option<String>,
@@ -48,7 +48,7 @@ impl LoginSessionDoc {
             data_json: serde_json::to_string(&record.data)
                 .map_err(|e| Error::Encode(e.to_string()))?,
             expires_at: FirestoreTimestamp(expires_at),
-            user_id: session_user(record).map(str::to_owned),
+            user_id: login_user(record).map(str::to_owned),
         })
     }
 
@@ -139,7 +139,7 @@ impl SessionStore for FirestoreStore {
             Some(doc) => {
                 // Saved before documents named their user: name it now.
                 let record = doc.record(session_id)?;
-                if session_user(&record).is_some() {
+                if login_user(&record).is_some() {
                     self.save(&record).await?;
                 }
                 record

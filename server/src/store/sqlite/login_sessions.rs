@@ -2,7 +2,7 @@
 //! microseconds, keyed by the hash of the session id ([`stored_key`]). Expired rows are never
 //! loaded and are removed by [`SqliteStore::delete_expired_login_sessions`]. A row stored under
 //! the clear id (before ids were hashed) is still read, and moved under the hash when it is. Each
-//! row names its user ([`session_user`]), so that all of one user's sessions end together.
+//! row names its user ([`login_user`]), so that all of one user's sessions end together.
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -11,7 +11,7 @@ use tower_sessions::session_store::{self, ExpiredDeletion};
 use tower_sessions::SessionStore;
 
 use super::SqliteStore;
-use crate::store::login_sessions::{session_user, stored_key};
+use crate::store::login_sessions::{login_user, stored_key};
 
 fn backend(e: sqlx::Error) -> session_store::Error {
     session_store::Error::Backend(super::codec::db_error(e).to_string())
@@ -41,7 +41,7 @@ fn encode(record: &Record) -> session_store::Result<Row> {
         stored_key(&record.id),
         data,
         to_micros(record.expiry_date)?,
-        session_user(record).map(str::to_owned),
+        login_user(record).map(str::to_owned),
     ))
 }
 
