@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Quick-start command 2: sets everything up, then runs every check: format, dependency licences and
+# Quick-start command 2: sets everything up, then runs every check: format (rustfmt, leptosfmt), dependency licences and
 # sources (cargo deny), clippy (server and WASM
 # builds separately), unit and integration tests (SQLite and the Firestore emulator), and the browser
 # suite (JavaScript off and hydrated). Prints the time of each step and the WASM bundle size.
@@ -20,6 +20,8 @@ step "set-up" bash scripts/setup.sh "$@"
 # shellcheck disable=SC1091
 source .tools/env.sh
 step "format" cargo fmt --all --check
+# rustfmt leaves macros alone: leptosfmt formats the `view!` markup (defaults: 100 columns, 4 spaces).
+step "format (view! macros)" leptosfmt --check --quiet app/src frontend/src
 # Licences, banned crates and sources of every dependency, from Cargo.lock (see deny.toml; the
 # advisory database is not fetched, so the result depends on nothing outside the repository).
 step "dependencies (cargo deny)" cargo deny --locked check bans licenses sources

@@ -42,6 +42,14 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     // The attribute turns true once the WASM bundle has hydrated the page (set by the browser entry).
     let hydrated = hydrated::Hydrated::from_context();
+    // Each page's code is its own chunk, loaded when the page is first shown.
+    let home = Lazy::<pages::HomeRoute>::new();
+    let dashboard = Lazy::<pages::DashboardRoute>::new();
+    let activity = Lazy::<pages::ActivityRoute>::new();
+    let settings = Lazy::<pages::SettingsRoute>::new();
+    let account = Lazy::<pages::AccountRoute>::new();
+    let analytics = Lazy::<pages::AnalyticsRoute>::new();
+    let public_channel = Lazy::<pages::PublicChannelRoute>::new();
     view! {
         <Stylesheet id="leptos" href="/pkg/vip-manager.css" />
         <Title text="VIP Manager" />
@@ -50,39 +58,15 @@ pub fn App() -> impl IntoView {
                 <components::SiteHeader />
                 <Routes fallback=pages::NotFound>
                     // Async: every page is complete HTML without JavaScript.
-                    <Route
-                        path=StaticSegment("")
-                        view={Lazy::<pages::HomeRoute>::new()}
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=StaticSegment("dashboard")
-                        view={Lazy::<pages::DashboardRoute>::new()}
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=StaticSegment("activity")
-                        view={Lazy::<pages::ActivityRoute>::new()}
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=StaticSegment("settings")
-                        view={Lazy::<pages::SettingsRoute>::new()}
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=StaticSegment("account")
-                        view={Lazy::<pages::AccountRoute>::new()}
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=StaticSegment("analytics")
-                        view={Lazy::<pages::AnalyticsRoute>::new()}
-                        ssr=SsrMode::Async
-                    />
+                    <Route path=StaticSegment("") view=home ssr=SsrMode::Async />
+                    <Route path=StaticSegment("dashboard") view=dashboard ssr=SsrMode::Async />
+                    <Route path=StaticSegment("activity") view=activity ssr=SsrMode::Async />
+                    <Route path=StaticSegment("settings") view=settings ssr=SsrMode::Async />
+                    <Route path=StaticSegment("account") view=account ssr=SsrMode::Async />
+                    <Route path=StaticSegment("analytics") view=analytics ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("c"), ParamSegment("login"))
-                        view={Lazy::<pages::PublicChannelRoute>::new()}
+                        view=public_channel
                         ssr=SsrMode::Async
                     />
                 </Routes>

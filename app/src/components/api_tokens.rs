@@ -42,8 +42,14 @@ fn NewToken(new: NewApiToken) -> AnyView {
         new.info.name
     );
     view! {
-        <div id="new-api-token" role="status" class="mt-4 rounded-xl border border-emerald-700 bg-emerald-950 p-4">
-            <label for="new-api-token-value" class="block text-sm font-medium text-emerald-200">{label}</label>
+        <div
+            id="new-api-token"
+            role="status"
+            class="mt-4 rounded-xl border border-emerald-700 bg-emerald-950 p-4"
+        >
+            <label for="new-api-token-value" class="block text-sm font-medium text-emerald-200">
+                {label}
+            </label>
             <input
                 id="new-api-token-value"
                 readonly
@@ -69,14 +75,19 @@ fn TokenRow(token: ApiTokenInfo, revoke: ServerAction<RevokeApiToken>) -> AnyVie
     );
     let label = format!("Revoke {}", token.name);
     view! {
-        <li class="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-3" data-api-token=token.prefix>
+        <li
+            class="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-3"
+            data-api-token=token.prefix
+        >
             <div class="min-w-0 flex-1">
                 <p class="font-medium break-words">{token.name}</p>
                 <p class="font-mono text-sm text-zinc-400">{details}</p>
             </div>
             <ActionForm action=revoke>
                 <input type="hidden" name="id" value=token.id />
-                <button type="submit" class=format!("{SECONDARY} text-red-300") aria-label=label>"Revoke"</button>
+                <button type="submit" class=format!("{SECONDARY} text-red-300") aria-label=label>
+                    "Revoke"
+                </button>
             </ActionForm>
         </li>
     }
@@ -98,22 +109,33 @@ pub fn ApiTokensSection(data: ApiTokensData, actions: ApiTokenActions) -> AnyVie
     };
     let list = if tokens.is_empty() {
         view! {
-            <p id="no-api-tokens" class="rounded-xl border border-dashed border-zinc-700 p-6 text-center text-zinc-400">
+            <p
+                id="no-api-tokens"
+                class="rounded-xl border border-dashed border-zinc-700 p-6 text-center text-zinc-400"
+            >
                 "No API tokens yet."
             </p>
         }
         .into_any()
     } else {
         view! {
-            <ul id="api-token-list" class="divide-y divide-zinc-800 rounded-xl border border-zinc-800 bg-zinc-900">
-                {tokens.into_iter().map(|token| view! { <TokenRow token revoke=actions.revoke /> }).collect_view()}
+            <ul
+                id="api-token-list"
+                class="divide-y divide-zinc-800 rounded-xl border border-zinc-800 bg-zinc-900"
+            >
+                {tokens
+                    .into_iter()
+                    .map(|token| view! { <TokenRow token revoke=actions.revoke /> })
+                    .collect_view()}
             </ul>
         }
         .into_any()
     };
     view! {
         <section aria-labelledby="api-tokens-title" class="mt-10">
-            <h2 id="api-tokens-title" class="text-xl font-semibold">"API tokens"</h2>
+            <h2 id="api-tokens-title" class="text-xl font-semibold">
+                "API tokens"
+            </h2>
             <p class="mt-1 text-sm text-zinc-400">
                 "For scripts and tools such as Stream Deck or Streamer.bot: send "
                 <code>"Authorization: Bearer vipm_…"</code>
@@ -123,16 +145,40 @@ pub fn ApiTokensSection(data: ApiTokensData, actions: ApiTokenActions) -> AnyVie
             <div class="mt-4 grid gap-6 lg:grid-cols-[3fr_2fr]">
                 <div>
                     {list}
-                    <ActionResult outcome=outcome(move || actions.revoke.value().get(), "Token revoked") id="api-token-revoke-result" />
+                    <ActionResult
+                        outcome=outcome(move || actions.revoke.value().get(), "Token revoked")
+                        id="api-token-revoke-result"
+                    />
                 </div>
                 <section class=CARD aria-labelledby="new-api-token-title">
-                    <h3 id="new-api-token-title" class="text-lg font-semibold">"New token"</h3>
-                    <ActionForm action=actions.create attr:id="api-token-create" attr:class="mt-3 space-y-3">
-                        <label for="api-token-name" class="block text-sm text-zinc-300">"Name"</label>
-                        <input id="api-token-name" name="name" class=INPUT required maxlength="50" autocomplete="off" placeholder="Stream Deck" />
-                        <button type="submit" class=PRIMARY>"Create token"</button>
+                    <h3 id="new-api-token-title" class="text-lg font-semibold">
+                        "New token"
+                    </h3>
+                    <ActionForm
+                        action=actions.create
+                        attr:id="api-token-create"
+                        attr:class="mt-3 space-y-3"
+                    >
+                        <label for="api-token-name" class="block text-sm text-zinc-300">
+                            "Name"
+                        </label>
+                        <input
+                            id="api-token-name"
+                            name="name"
+                            class=INPUT
+                            required
+                            maxlength="50"
+                            autocomplete="off"
+                            placeholder="Stream Deck"
+                        />
+                        <button type="submit" class=PRIMARY>
+                            "Create token"
+                        </button>
                     </ActionForm>
-                    <ActionResult outcome=outcome(move || actions.create.value().get(), "Token created") id="api-token-create-result" />
+                    <ActionResult
+                        outcome=outcome(move || actions.create.value().get(), "Token created")
+                        id="api-token-create-result"
+                    />
                     <p class="text-xs text-zinc-500">{format!("Up to {MAX_API_TOKENS} tokens.")}</p>
                 </section>
             </div>

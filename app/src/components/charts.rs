@@ -69,7 +69,7 @@ pub fn ColumnChart(
                     let h = bar_height(s.values.get(i).copied().unwrap_or(0), top);
                     base -= h.min(base);
                     (h > 0).then(|| {
-                        view! { <rect x=x y=base width={w - 2 * gap} height=h class=s.fill /> }
+                        view! { <rect x=x y=base width=w - 2 * gap height=h class=s.fill /> }
                     })
                 })
                 .collect_view();
@@ -77,7 +77,13 @@ pub fn ColumnChart(
                 <g>
                     <title>{tooltip}</title>
                     // A full-height target so the tooltip shows over empty days too.
-                    <rect x={w * u64::try_from(i).unwrap_or(0)} y="0" width=w height=HEIGHT fill="transparent" />
+                    <rect
+                        x=w * u64::try_from(i).unwrap_or(0)
+                        y="0"
+                        width=w
+                        height=HEIGHT
+                        fill="transparent"
+                    />
                     {rects}
                 </g>
             }
@@ -85,13 +91,19 @@ pub fn ColumnChart(
         .collect_view();
     let legend = (series.len() > 1).then(|| {
         view! {
-            <ul class="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-zinc-300" aria-hidden="true">
+            <ul
+                class="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-zinc-300"
+                aria-hidden="true"
+            >
                 {series
                     .iter()
                     .map(|s| {
                         view! {
                             <li class="flex items-center gap-1">
-                                <span class=format!("inline-block h-2.5 w-2.5 rounded-sm {}", s.swatch)></span>
+                                <span class=format!(
+                                    "inline-block h-2.5 w-2.5 rounded-sm {}",
+                                    s.swatch,
+                                )></span>
                                 {s.name}
                             </li>
                         }
@@ -147,7 +159,7 @@ pub fn StepChart(
             );
             let h = bar_height(*p, top);
             let peak = (h > 0).then(|| {
-                view! { <rect x=x y={HEIGHT - h} width=w height=h class="fill-sky-400/15" /> }
+                view! { <rect x=x y=HEIGHT - h width=w height=h class="fill-sky-400/15" /> }
             });
             view! {
                 <g>
@@ -163,14 +175,29 @@ pub fn StepChart(
         <ChartFrame id title=title.clone() summary top width=w * slots(n) overflow_visible=true>
             {peak_columns}
             <path d=area class="fill-sky-400/10" />
-            <path d=path class="fill-none stroke-sky-300" stroke-width="2" vector-effect="non-scaling-stroke" />
+            <path
+                d=path
+                class="fill-none stroke-sky-300"
+                stroke-width="2"
+                vector-effect="non-scaling-stroke"
+            />
         </ChartFrame>
         <Axis labels />
         <ul class="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-zinc-300" aria-hidden="true">
-            <li class="flex items-center gap-1"><span class="inline-block h-0.5 w-3 bg-sky-300"></span>"At the end of the day"</li>
-            <li class="flex items-center gap-1"><span class="inline-block h-2.5 w-2.5 rounded-sm bg-sky-400/30"></span>"Peak of the day"</li>
+            <li class="flex items-center gap-1">
+                <span class="inline-block h-0.5 w-3 bg-sky-300"></span>
+                "At the end of the day"
+            </li>
+            <li class="flex items-center gap-1">
+                <span class="inline-block h-2.5 w-2.5 rounded-sm bg-sky-400/30"></span>
+                "Peak of the day"
+            </li>
         </ul>
-        <NumbersTable caption=title labels=dates columns=vec![("At day's end", ends), ("Peak", peaks)] />
+        <NumbersTable
+            caption=title
+            labels=dates
+            columns=vec![("At day's end", ends), ("Peak", peaks)]
+        />
     }
 }
 

@@ -44,7 +44,10 @@ pub fn BarList(
 ) -> impl IntoView {
     if rows.is_empty() {
         return Either::Left(view! {
-            <p id=id class="rounded-lg border border-dashed border-zinc-700 p-4 text-center text-sm text-zinc-400">
+            <p
+                id=id
+                class="rounded-lg border border-dashed border-zinc-700 p-4 text-center text-sm text-zinc-400"
+            >
                 {empty}
             </p>
         });
@@ -57,15 +60,31 @@ pub fn BarList(
                 .map(|row| {
                     let len = bar_length(row.value, max);
                     let note = (!row.note.is_empty())
-                        .then(|| view! { <span class="block text-xs text-zinc-400">{row.note}</span> });
+                        .then(|| {
+                            view! { <span class="block text-xs text-zinc-400">{row.note}</span> }
+                        });
                     view! {
                         <li data-key=row.key>
                             <div class="flex items-baseline justify-between gap-3 text-sm">
                                 <span class="min-w-0 break-words">{row.label} {note}</span>
-                                <span class="shrink-0 font-medium tabular-nums text-zinc-100">{row.shown}</span>
+                                <span class="shrink-0 font-medium tabular-nums text-zinc-100">
+                                    {row.shown}
+                                </span>
                             </div>
-                            <svg viewBox="0 0 100 4" preserveAspectRatio="none" class="mt-1 block h-2 w-full" aria-hidden="true">
-                                <rect x="0" y="0" width="100" height="4" rx="1" class="fill-zinc-800" />
+                            <svg
+                                viewBox="0 0 100 4"
+                                preserveAspectRatio="none"
+                                class="mt-1 block h-2 w-full"
+                                aria-hidden="true"
+                            >
+                                <rect
+                                    x="0"
+                                    y="0"
+                                    width="100"
+                                    height="4"
+                                    rx="1"
+                                    class="fill-zinc-800"
+                                />
                                 <rect x="0" y="0" width=len height="4" rx="1" class=fill />
                             </svg>
                         </li>

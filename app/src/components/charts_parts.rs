@@ -28,7 +28,11 @@ pub fn Axis(labels: Vec<String>) -> impl IntoView {
                     } else {
                         "absolute -translate-x-1/2 whitespace-nowrap"
                     };
-                    view! { <span class=class style=style>{labels[i].clone()}</span> }
+                    view! {
+                        <span class=class style=style>
+                            {labels[i].clone()}
+                        </span>
+                    }
                 })
                 .collect_view()}
         </div>
@@ -40,13 +44,20 @@ pub fn Axis(labels: Vec<String>) -> impl IntoView {
 pub fn Scale(top: u64) -> impl IntoView {
     let mid = HEIGHT / 2;
     view! {
-        <span class="absolute left-0 top-0 z-10 rounded bg-zinc-900/80 px-1 text-xs text-zinc-400" aria-hidden="true">
+        <span
+            class="absolute left-0 top-0 z-10 rounded bg-zinc-900/80 px-1 text-xs text-zinc-400"
+            aria-hidden="true"
+        >
             {grouped(top)}
         </span>
-        {top.is_multiple_of(2)
+        {top
+            .is_multiple_of(2)
             .then(|| {
                 view! {
-                    <span class="absolute left-0 top-1/2 z-10 -translate-y-1/2 rounded bg-zinc-900/80 px-1 text-xs text-zinc-400" aria-hidden="true">
+                    <span
+                        class="absolute left-0 top-1/2 z-10 -translate-y-1/2 rounded bg-zinc-900/80 px-1 text-xs text-zinc-400"
+                        aria-hidden="true"
+                    >
                         {grouped(top / 2)}
                     </span>
                 }
@@ -68,7 +79,15 @@ fn Gridlines(mid: u64) -> impl IntoView {
                 .into_iter()
                 .map(|y| {
                     view! {
-                        <line x1="0" x2=WIDTH y1=y y2=y class="stroke-zinc-800" stroke-width="1" vector-effect="non-scaling-stroke" />
+                        <line
+                            x1="0"
+                            x2=WIDTH
+                            y1=y
+                            y2=y
+                            class="stroke-zinc-800"
+                            stroke-width="1"
+                            vector-effect="non-scaling-stroke"
+                        />
                     }
                 })
                 .collect_view()}
@@ -93,10 +112,18 @@ pub fn NumbersTable(
                     <caption class="sr-only">{caption}</caption>
                     <thead class="text-zinc-400">
                         <tr>
-                            <th scope="col" class="py-1 pr-4 font-medium">"Day"</th>
+                            <th scope="col" class="py-1 pr-4 font-medium">
+                                "Day"
+                            </th>
                             {columns
                                 .iter()
-                                .map(|(name, _)| view! { <th scope="col" class="py-1 pr-4 font-medium">{*name}</th> })
+                                .map(|(name, _)| {
+                                    view! {
+                                        <th scope="col" class="py-1 pr-4 font-medium">
+                                            {*name}
+                                        </th>
+                                    }
+                                })
                                 .collect_view()}
                         </tr>
                     </thead>
@@ -107,11 +134,17 @@ pub fn NumbersTable(
                             .map(|(i, label)| {
                                 view! {
                                     <tr>
-                                        <th scope="row" class="py-1 pr-4 font-normal text-zinc-300">{label}</th>
+                                        <th scope="row" class="py-1 pr-4 font-normal text-zinc-300">
+                                            {label}
+                                        </th>
                                         {columns
                                             .iter()
                                             .map(|(_, values)| {
-                                                view! { <td class="py-1 pr-4">{values.get(i).copied().unwrap_or(0).to_string()}</td> }
+                                                view! {
+                                                    <td class="py-1 pr-4">
+                                                        {values.get(i).copied().unwrap_or(0).to_string()}
+                                                    </td>
+                                                }
                                             })
                                             .collect_view()}
                                     </tr>

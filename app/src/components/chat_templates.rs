@@ -33,7 +33,9 @@ fn TemplateField(
     };
     view! {
         <div class="flex flex-col gap-1 text-sm">
-            <label for=id class="text-zinc-300">{label}</label>
+            <label for=id class="text-zinc-300">
+                {label}
+            </label>
             <textarea
                 id=id
                 name=name
@@ -45,9 +47,13 @@ fn TemplateField(
             >
                 {initial}
             </textarea>
-            <p id=format!("{id}-hint") class="text-xs text-zinc-500">{hint}</p>
+            <p id=format!("{id}-hint") class="text-xs text-zinc-500">
+                {hint}
+            </p>
             <p class="rounded-md bg-zinc-950 px-3 py-2 text-zinc-200" id=format!("{id}-preview")>
-                <span class="mr-2 text-xs font-semibold uppercase tracking-wide text-violet-400">"Preview"</span>
+                <span class="mr-2 text-xs font-semibold uppercase tracking-wide text-violet-400">
+                    "Preview"
+                </span>
                 <span data-preview=id>{preview}</span>
             </p>
         </div>
@@ -81,11 +87,46 @@ pub fn ChatTemplateFields(
             <code class="text-violet-300">"{reason}"</code> " (refunds only)."
         </p>
         <div class="grid gap-4 md:grid-cols-2">
-            <TemplateField name="form[chat_granted]" id="chat-granted" label="VIP granted" hint="When a viewer becomes VIP." initial=granted duration />
-            <TemplateField name="form[chat_extended]" id="chat-extended" label="VIP extended" hint="When a VIP gets more time." initial=extended duration />
-            <TemplateField name="form[chat_expired]" id="chat-expired" label="VIP time is up" hint="When the app removes VIP." initial=expired duration />
-            <TemplateField name="form[chat_refunded]" id="chat-refunded" label="Refunded" hint="When a redemption could not be granted." initial=refunded duration />
-            <TemplateField name="form[chat_warning]" id="chat-warning" label="VIP ends soon" hint="An expiry warning, at each lead time below; {duration} is the time left." initial=warning duration />
+            <TemplateField
+                name="form[chat_granted]"
+                id="chat-granted"
+                label="VIP granted"
+                hint="When a viewer becomes VIP."
+                initial=granted
+                duration
+            />
+            <TemplateField
+                name="form[chat_extended]"
+                id="chat-extended"
+                label="VIP extended"
+                hint="When a VIP gets more time."
+                initial=extended
+                duration
+            />
+            <TemplateField
+                name="form[chat_expired]"
+                id="chat-expired"
+                label="VIP time is up"
+                hint="When the app removes VIP."
+                initial=expired
+                duration
+            />
+            <TemplateField
+                name="form[chat_refunded]"
+                id="chat-refunded"
+                label="Refunded"
+                hint="When a redemption could not be granted."
+                initial=refunded
+                duration
+            />
+            <TemplateField
+                name="form[chat_warning]"
+                id="chat-warning"
+                label="VIP ends soon"
+                hint="An expiry warning, at each lead time below; {duration} is the time left."
+                initial=warning
+                duration
+            />
         </div>
     }
     .into_any()

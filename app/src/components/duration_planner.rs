@@ -48,7 +48,9 @@ pub fn DurationPlanner() -> impl IntoView {
             aria-labelledby="planner-title"
             on:submit=|ev| ev.prevent_default()
         >
-            <h2 id="planner-title" class="text-lg font-semibold">"How long should VIP last?"</h2>
+            <h2 id="planner-title" class="text-lg font-semibold">
+                "How long should VIP last?"
+            </h2>
             <div class="mt-4 flex flex-wrap gap-2">
                 {PRESETS
                     .into_iter()
@@ -74,7 +76,9 @@ pub fn DurationPlanner() -> impl IntoView {
                     .collect_view()}
             </div>
             <div class="mt-4 flex flex-wrap gap-2">
-                <label class="sr-only" for="planner-amount">"Amount"</label>
+                <label class="sr-only" for="planner-amount">
+                    "Amount"
+                </label>
                 <input
                     id="planner-amount"
                     name="amount"
@@ -84,7 +88,9 @@ pub fn DurationPlanner() -> impl IntoView {
                     prop:value=amount
                     on:input=move |ev| amount.set(event_target_value(&ev))
                 />
-                <label class="sr-only" for="planner-unit">"Unit"</label>
+                <label class="sr-only" for="planner-unit">
+                    "Unit"
+                </label>
                 <select
                     id="planner-unit"
                     name="unit"

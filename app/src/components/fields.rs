@@ -43,7 +43,9 @@ pub fn DurationFields(
     };
     view! {
         <div role="group" aria-labelledby=format!("{id}-label") class="flex flex-col gap-1 text-sm">
-            <span id=format!("{id}-label") class="text-zinc-300">{label}</span>
+            <span id=format!("{id}-label") class="text-zinc-300">
+                {label}
+            </span>
             <div class="flex gap-2">
                 <input
                     id=id.clone()
@@ -69,7 +71,13 @@ pub fn DurationFields(
                 >
                     {DurationUnit::ALL
                         .into_iter()
-                        .map(|u| view! { <option value=u.as_str() selected=u == unit>{u.as_str()}</option> })
+                        .map(|u| {
+                            view! {
+                                <option value=u.as_str() selected=u == unit>
+                                    {u.as_str()}
+                                </option>
+                            }
+                        })
                         .collect_view()}
                 </select>
             </div>
@@ -98,9 +106,17 @@ pub fn Checkbox(
                 aria-describedby=(!hint.is_empty()).then(|| format!("{id}-hint"))
             />
             <div class="text-sm">
-                <label for=id.clone() class="font-medium">{label}</label>
+                <label for=id.clone() class="font-medium">
+                    {label}
+                </label>
                 {(!hint.is_empty())
-                    .then(|| view! { <p id=format!("{id}-hint") class="text-zinc-400">{hint}</p> })}
+                    .then(|| {
+                        view! {
+                            <p id=format!("{id}-hint") class="text-zinc-400">
+                                {hint}
+                            </p>
+                        }
+                    })}
             </div>
         </div>
     }
@@ -127,7 +143,14 @@ pub fn ActionResult(
         None => String::new(),
     };
     view! {
-        <p id=id role="status" aria-live="polite" class="min-h-5 text-sm" class:text-red-400=failed class:text-emerald-400=move || !failed()>
+        <p
+            id=id
+            role="status"
+            aria-live="polite"
+            class="min-h-5 text-sm"
+            class:text-red-400=failed
+            class:text-emerald-400=move || !failed()
+        >
             {text}
         </p>
     }

@@ -45,17 +45,60 @@ pub fn GrantRulesFields(rules: GrantRules, legend: &'static str) -> AnyView {
         <fieldset class=CARD>
             <legend class=legend>"Subscriptions, gifts and bits"</legend>
             <div class="clear-left space-y-4">
-                <Checkbox name="form[sub_enabled]" id="sub-enabled" label="VIP for subscribing" checked=subscription.is_some() hint="New subscribers (not gift recipients) and subscribers who share a resub in chat become VIP." />
-                <DurationFields names=("form[sub_amount]", "form[sub_unit]") id="sub-amount" label="VIP time for a sub" value=subscription.or_else(default_time) />
+                <Checkbox
+                    name="form[sub_enabled]"
+                    id="sub-enabled"
+                    label="VIP for subscribing"
+                    checked=subscription.is_some()
+                    hint="New subscribers (not gift recipients) and subscribers who share a resub in chat become VIP."
+                />
+                <DurationFields
+                    names=("form[sub_amount]", "form[sub_unit]")
+                    id="sub-amount"
+                    label="VIP time for a sub"
+                    value=subscription.or_else(default_time)
+                />
                 <div class=row>
-                    <Checkbox name="form[gift_enabled]" id="gift-enabled" label="VIP for gifting subs" checked=gift.is_some() hint="The gifter becomes VIP; anonymous gifts grant nobody." />
-                    <Threshold name="form[gift_min]" id="gift-min" label="Gifted subs needed" value=gift.map(|g| g.min_gifts) />
-                    <DurationFields names=("form[gift_amount]", "form[gift_unit]") id="gift-amount" label="VIP time for gifts" value=gift.map(|g| g.duration).or_else(default_time) />
+                    <Checkbox
+                        name="form[gift_enabled]"
+                        id="gift-enabled"
+                        label="VIP for gifting subs"
+                        checked=gift.is_some()
+                        hint="The gifter becomes VIP; anonymous gifts grant nobody."
+                    />
+                    <Threshold
+                        name="form[gift_min]"
+                        id="gift-min"
+                        label="Gifted subs needed"
+                        value=gift.map(|g| g.min_gifts)
+                    />
+                    <DurationFields
+                        names=("form[gift_amount]", "form[gift_unit]")
+                        id="gift-amount"
+                        label="VIP time for gifts"
+                        value=gift.map(|g| g.duration).or_else(default_time)
+                    />
                 </div>
                 <div class=row>
-                    <Checkbox name="form[bits_enabled]" id="bits-enabled" label="VIP for bits" checked=bits.is_some() hint="Counted per cheer, Power-up or Combo, each on its own; anonymous cheers grant nobody." />
-                    <Threshold name="form[bits_min]" id="bits-min" label="Bits needed" value=bits.map(|b| b.min_bits) />
-                    <DurationFields names=("form[bits_amount]", "form[bits_unit]") id="bits-amount" label="VIP time for bits" value=bits.map(|b| b.duration).or_else(default_time) />
+                    <Checkbox
+                        name="form[bits_enabled]"
+                        id="bits-enabled"
+                        label="VIP for bits"
+                        checked=bits.is_some()
+                        hint="Counted per cheer, Power-up or Combo, each on its own; anonymous cheers grant nobody."
+                    />
+                    <Threshold
+                        name="form[bits_min]"
+                        id="bits-min"
+                        label="Bits needed"
+                        value=bits.map(|b| b.min_bits)
+                    />
+                    <DurationFields
+                        names=("form[bits_amount]", "form[bits_unit]")
+                        id="bits-amount"
+                        label="VIP time for bits"
+                        value=bits.map(|b| b.duration).or_else(default_time)
+                    />
                 </div>
             </div>
         </fieldset>

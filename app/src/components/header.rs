@@ -16,7 +16,11 @@ pub fn SiteHeader() -> impl IntoView {
                     .is_ok_and(|s| s.demo)
                     .then(|| {
                         view! {
-                            <p id="demo-banner" role="note" class="bg-amber-500 px-4 py-1 text-center text-sm font-medium text-zinc-950">
+                            <p
+                                id="demo-banner"
+                                role="note"
+                                class="bg-amber-500 px-4 py-1 text-center text-sm font-medium text-zinc-950"
+                            >
                                 "Demo mode: a simulated Twitch with a demo streamer and viewers. Nothing here touches a real channel."
                             </p>
                         }
@@ -24,25 +28,62 @@ pub fn SiteHeader() -> impl IntoView {
             })}
         </Suspense>
         <header class="border-b border-zinc-800 bg-zinc-950/80">
-            <nav class="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3" aria-label="Main">
-                <a href="/" class="font-semibold text-violet-300">"VIP Manager"</a>
+            <nav
+                class="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3"
+                aria-label="Main"
+            >
+                <a href="/" class="font-semibold text-violet-300">
+                    "VIP Manager"
+                </a>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match me.await {
-                            Ok(Some(me)) => view! {
-                                <a href="/dashboard" class="text-sm text-zinc-300 hover:text-white">"Dashboard"</a>
-                                <a href="/activity" class="text-sm text-zinc-300 hover:text-white">"Activity"</a>
-                                <a href="/analytics" class="text-sm text-zinc-300 hover:text-white">"Analytics"</a>
-                                <a href="/settings" class="text-sm text-zinc-300 hover:text-white">"Settings"</a>
-                                <a href="/account" class="text-sm text-zinc-300 hover:text-white">"Account"</a>
-                                <span class="ml-auto text-sm text-zinc-400" id="signed-in-as">{me.display_name}</span>
-                                <form method="post" action="/api/auth/logout">
-                                    <button type="submit" class="rounded-md border border-zinc-700 px-3 py-1 text-sm hover:bg-zinc-800">
-                                        "Log out"
-                                    </button>
-                                </form>
+                            Ok(Some(me)) => {
+                                view! {
+                                    <a
+                                        href="/dashboard"
+                                        class="text-sm text-zinc-300 hover:text-white"
+                                    >
+                                        "Dashboard"
+                                    </a>
+                                    <a
+                                        href="/activity"
+                                        class="text-sm text-zinc-300 hover:text-white"
+                                    >
+                                        "Activity"
+                                    </a>
+                                    <a
+                                        href="/analytics"
+                                        class="text-sm text-zinc-300 hover:text-white"
+                                    >
+                                        "Analytics"
+                                    </a>
+                                    <a
+                                        href="/settings"
+                                        class="text-sm text-zinc-300 hover:text-white"
+                                    >
+                                        "Settings"
+                                    </a>
+                                    <a
+                                        href="/account"
+                                        class="text-sm text-zinc-300 hover:text-white"
+                                    >
+                                        "Account"
+                                    </a>
+                                    <span class="ml-auto text-sm text-zinc-400" id="signed-in-as">
+                                        {me.display_name}
+                                    </span>
+                                    <form method="post" action="/api/auth/logout">
+                                        <button
+                                            type="submit"
+                                            class="rounded-md border border-zinc-700 px-3 py-1 text-sm hover:bg-zinc-800"
+                                        >
+                                            "Log out"
+                                        </button>
+                                    </form>
+                                }
+                                    .into_any()
                             }
-                                .into_any(),
                             _ => view! { <LoginButton class="ml-auto" /> }.into_any(),
                         }
                     })}

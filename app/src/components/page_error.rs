@@ -47,9 +47,16 @@ pub fn PageError(
         }
         (e, Some(children)) => view! {
             {children()}
-            <p class="mt-4 text-red-400" role="alert">{e.to_string()}</p>
+            <p class="mt-4 text-red-400" role="alert">
+                {e.to_string()}
+            </p>
         }
         .into_any(),
-        (e, None) => view! { <p class="text-red-400" role="alert">{e.to_string()}</p> }.into_any(),
+        (e, None) => view! {
+            <p class="text-red-400" role="alert">
+                {e.to_string()}
+            </p>
+        }
+        .into_any(),
     }
 }

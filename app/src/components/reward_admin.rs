@@ -120,16 +120,24 @@ fn RewardRow(reward: Reward, actions: RewardActions) -> AnyView {
                 </ActionForm>
                 <ActionForm action=actions.delete>
                     <input type="hidden" name="reward_id" value=delete_id />
-                    <button type="submit" class=format!("{SECONDARY} text-red-300") aria-label=delete_label>
+                    <button
+                        type="submit"
+                        class=format!("{SECONDARY} text-red-300")
+                        aria-label=delete_label
+                    >
                         "Delete"
                     </button>
                 </ActionForm>
                 <details class="w-full">
-                    <summary class=format!("{SECONDARY} inline-block cursor-pointer list-none")>"Edit"</summary>
+                    <summary class=format!(
+                        "{SECONDARY} inline-block cursor-pointer list-none",
+                    )>"Edit"</summary>
                     <ActionForm action=actions.update attr:class="mt-3 space-y-3">
                         <input type="hidden" name="reward_id" value=edit_id />
                         <RewardFields reward=Some(reward) prefix />
-                        <button type="submit" class=PRIMARY>"Save reward"</button>
+                        <button type="submit" class=PRIMARY>
+                            "Save reward"
+                        </button>
                     </ActionForm>
                 </details>
             </div>
@@ -165,7 +173,9 @@ pub fn RewardsSection(rewards: Vec<Reward>, actions: RewardActions) -> AnyView {
     let empty = rewards.is_empty();
     view! {
         <section aria-labelledby="rewards-title" class="mt-10">
-            <h2 id="rewards-title" class="text-xl font-semibold">"Channel-point rewards"</h2>
+            <h2 id="rewards-title" class="text-xl font-semibold">
+                "Channel-point rewards"
+            </h2>
             <p class="mt-1 text-sm text-zinc-400">
                 "Rewards made here are the ones the app can fulfil and refund. Twitch needs an affiliate or partner channel for them."
             </p>
@@ -173,28 +183,47 @@ pub fn RewardsSection(rewards: Vec<Reward>, actions: RewardActions) -> AnyView {
                 <div>
                     {if empty {
                         view! {
-                            <p id="no-rewards" class="rounded-xl border border-dashed border-zinc-700 p-6 text-center text-zinc-400">
+                            <p
+                                id="no-rewards"
+                                class="rounded-xl border border-dashed border-zinc-700 p-6 text-center text-zinc-400"
+                            >
                                 "No rewards yet. Create one and viewers can redeem VIP with channel points."
                             </p>
                         }
                             .into_any()
                     } else {
                         view! {
-                            <ul id="reward-list" class="divide-y divide-zinc-800 rounded-xl border border-zinc-800 bg-zinc-900">
-                                {rewards.into_iter().map(|reward| view! { <RewardRow reward actions /> }).collect_view()}
+                            <ul
+                                id="reward-list"
+                                class="divide-y divide-zinc-800 rounded-xl border border-zinc-800 bg-zinc-900"
+                            >
+                                {rewards
+                                    .into_iter()
+                                    .map(|reward| view! { <RewardRow reward actions /> })
+                                    .collect_view()}
                             </ul>
                         }
                             .into_any()
-                    }}
-                    <ActionResult outcome=last id="reward-result" />
+                    }} <ActionResult outcome=last id="reward-result" />
                 </div>
                 <section class=CARD aria-labelledby="new-reward-title">
-                    <h3 id="new-reward-title" class="text-lg font-semibold">"New reward"</h3>
-                    <ActionForm action=actions.create attr:id="reward-create" attr:class="mt-3 space-y-3">
+                    <h3 id="new-reward-title" class="text-lg font-semibold">
+                        "New reward"
+                    </h3>
+                    <ActionForm
+                        action=actions.create
+                        attr:id="reward-create"
+                        attr:class="mt-3 space-y-3"
+                    >
                         <RewardFields reward=None prefix="new".to_owned() />
-                        <button type="submit" class=PRIMARY>"Create reward"</button>
+                        <button type="submit" class=PRIMARY>
+                            "Create reward"
+                        </button>
                     </ActionForm>
-                    <ActionResult outcome=outcome(move || actions.create.value().get(), "Reward created") id="reward-create-result" />
+                    <ActionResult
+                        outcome=outcome(move || actions.create.value().get(), "Reward created")
+                        id="reward-create-result"
+                    />
                 </section>
             </div>
         </section>

@@ -16,8 +16,17 @@ fn NumberField(
 ) -> AnyView {
     view! {
         <div class="flex flex-col justify-end gap-1 text-sm">
-            <label for=id.clone() class="text-zinc-300">{label}</label>
-            <input id=id name=name class=INPUT inputmode="numeric" value=value placeholder=placeholder />
+            <label for=id.clone() class="text-zinc-300">
+                {label}
+            </label>
+            <input
+                id=id
+                name=name
+                class=INPUT
+                inputmode="numeric"
+                value=value
+                placeholder=placeholder
+            />
         </div>
     }
     .into_any()
@@ -52,23 +61,71 @@ pub fn RewardFields(reward: Option<Reward>, prefix: String) -> AnyView {
     let id = |field: &str| format!("{prefix}-{field}");
     view! {
         <div class="flex flex-col gap-1 text-sm">
-            <label for=id("title") class="text-zinc-300">"Title"</label>
-            <input id=id("title") name="form[title]" class=INPUT maxlength="45" required value=title placeholder="VIP for a day" />
+            <label for=id("title") class="text-zinc-300">
+                "Title"
+            </label>
+            <input
+                id=id("title")
+                name="form[title]"
+                class=INPUT
+                maxlength="45"
+                required
+                value=title
+                placeholder="VIP for a day"
+            />
         </div>
         <div class="grid grid-cols-2 gap-3">
-            <NumberField name="form[cost]" id=id("cost") label="Cost (points)" value=cost placeholder="5000" />
-            <NumberField name="form[cooldown_minutes]" id=id("cooldown") label="Cooldown (minutes)" value=cooldown placeholder="none" />
+            <NumberField
+                name="form[cost]"
+                id=id("cost")
+                label="Cost (points)"
+                value=cost
+                placeholder="5000"
+            />
+            <NumberField
+                name="form[cooldown_minutes]"
+                id=id("cooldown")
+                label="Cooldown (minutes)"
+                value=cooldown
+                placeholder="none"
+            />
         </div>
-        <DurationFields names=("form[amount]", "form[unit]") id=id("duration") label="VIP time" value=Some(duration) />
+        <DurationFields
+            names=("form[amount]", "form[unit]")
+            id=id("duration")
+            label="VIP time"
+            value=Some(duration)
+        />
         <div class="flex flex-col gap-1 text-sm">
-            <label for=id("prompt") class="text-zinc-300">"Prompt (optional)"</label>
-            <textarea id=id("prompt") name="form[prompt]" rows="2" maxlength="200" class=INPUT>{prompt}</textarea>
+            <label for=id("prompt") class="text-zinc-300">
+                "Prompt (optional)"
+            </label>
+            <textarea id=id("prompt") name="form[prompt]" rows="2" maxlength="200" class=INPUT>
+                {prompt}
+            </textarea>
         </div>
         <div class="grid grid-cols-2 gap-3">
-            <NumberField name="form[max_per_stream]" id=id("per-stream") label="Max per stream" value=per_stream placeholder="no limit" />
-            <NumberField name="form[max_per_user_per_stream]" id=id("per-user") label="Max per viewer per stream" value=per_user placeholder="no limit" />
+            <NumberField
+                name="form[max_per_stream]"
+                id=id("per-stream")
+                label="Max per stream"
+                value=per_stream
+                placeholder="no limit"
+            />
+            <NumberField
+                name="form[max_per_user_per_stream]"
+                id=id("per-user")
+                label="Max per viewer per stream"
+                value=per_user
+                placeholder="no limit"
+            />
         </div>
-        <Checkbox name="form[enabled]" id=id("enabled") label="Enabled (viewers can redeem it)" checked=enabled />
+        <Checkbox
+            name="form[enabled]"
+            id=id("enabled")
+            label="Enabled (viewers can redeem it)"
+            checked=enabled
+        />
     }
     .into_any()
 }

@@ -27,21 +27,34 @@ pub fn ServerStatusCard() -> impl IntoView {
                 checks.update(|n| *n += 1);
             }
         >
-            <h2 id="status-title" class="text-lg font-semibold">"Server"</h2>
-            <Transition fallback=|| view! { <p class="mt-2 text-zinc-400">"Asking the server…"</p> }>
-                <dl id="server-status" class="mt-2 grid grid-cols-2 gap-1 text-sm" data-checks=move || checks.get()>
+            <h2 id="status-title" class="text-lg font-semibold">
+                "Server"
+            </h2>
+            <Transition fallback=|| {
+                view! { <p class="mt-2 text-zinc-400">"Asking the server…"</p> }
+            }>
+                <dl
+                    id="server-status"
+                    class="mt-2 grid grid-cols-2 gap-1 text-sm"
+                    data-checks=move || checks.get()
+                >
                     {move || Suspend::new(async move {
                         match status.await {
-                            Ok(s) => view! {
-                                <dt class="text-zinc-400">"Version"</dt>
-                                <dd id="server-version">{s.version}</dd>
-                                <dt class="text-zinc-400">"Server time (UTC)"</dt>
-                                <dd>{clock(&s.server_time)}</dd>
-                                <dt class="text-zinc-400">"Up for"</dt>
-                                <dd>{format!("{} s", s.uptime_secs)}</dd>
+                            Ok(s) => {
+                                view! {
+                                    <dt class="text-zinc-400">"Version"</dt>
+                                    <dd id="server-version">{s.version}</dd>
+                                    <dt class="text-zinc-400">"Server time (UTC)"</dt>
+                                    <dd>{clock(&s.server_time)}</dd>
+                                    <dt class="text-zinc-400">"Up for"</dt>
+                                    <dd>{format!("{} s", s.uptime_secs)}</dd>
+                                }
+                                    .into_any()
                             }
-                                .into_any(),
-                            Err(e) => view! { <dd class="col-span-2 text-red-400">{e.to_string()}</dd> }.into_any(),
+                            Err(e) => {
+                                view! { <dd class="col-span-2 text-red-400">{e.to_string()}</dd> }
+                                    .into_any()
+                            }
                         }
                     })}
                 </dl>

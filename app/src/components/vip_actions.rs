@@ -22,8 +22,13 @@ pub fn GrantForm(action: ServerAction<GrantVip>) -> impl IntoView {
     let result = move || describe(action.value().get(), |msg| msg);
     let failed = move || matches!(action.value().get(), Some(Err(_)));
     view! {
-        <section class="rounded-xl border border-zinc-800 bg-zinc-900 p-4" aria-labelledby="grant-title">
-            <h2 id="grant-title" class="text-lg font-semibold">"Grant VIP"</h2>
+        <section
+            class="rounded-xl border border-zinc-800 bg-zinc-900 p-4"
+            aria-labelledby="grant-title"
+        >
+            <h2 id="grant-title" class="text-lg font-semibold">
+                "Grant VIP"
+            </h2>
             <ActionForm action=action>
                 <div class="mt-3 flex flex-wrap items-end gap-2">
                     <label class="flex flex-col gap-1 text-sm">
@@ -39,7 +44,13 @@ pub fn GrantForm(action: ServerAction<GrantVip>) -> impl IntoView {
                     </label>
                     <label class="flex flex-col gap-1 text-sm">
                         "For"
-                        <input name="amount" id="grant-amount" class=format!("{FIELD} w-20") value="1" inputmode="numeric" />
+                        <input
+                            name="amount"
+                            id="grant-amount"
+                            class=format!("{FIELD} w-20")
+                            value="1"
+                            inputmode="numeric"
+                        />
                     </label>
                     <label class="flex flex-col gap-1 text-sm">
                         <span class="sr-only">"Unit"</span>
@@ -65,7 +76,13 @@ pub fn GrantForm(action: ServerAction<GrantVip>) -> impl IntoView {
                     </button>
                 </div>
             </ActionForm>
-            <p id="grant-result" role="status" class="mt-2 text-sm" class:text-red-400=failed class:text-emerald-400=move || !failed()>
+            <p
+                id="grant-result"
+                role="status"
+                class="mt-2 text-sm"
+                class:text-red-400=failed
+                class:text-emerald-400=move || !failed()
+            >
                 {result}
             </p>
         </section>
@@ -87,11 +104,15 @@ pub fn VipRowActions(
                 <input type="hidden" name="viewer_id" value=extend_id />
                 <input type="hidden" name="amount" value="1" />
                 <input type="hidden" name="unit" value="hours" />
-                <button type="submit" class=button>"+1 h"</button>
+                <button type="submit" class=button>
+                    "+1 h"
+                </button>
             </ActionForm>
             <ActionForm action=revoke>
                 <input type="hidden" name="viewer_id" value=viewer_id />
-                <button type="submit" class=format!("{button} text-red-300")>"Revoke"</button>
+                <button type="submit" class=format!("{button} text-red-300")>
+                    "Revoke"
+                </button>
             </ActionForm>
         </div>
     }
@@ -111,5 +132,9 @@ pub fn RowActionErrors(
         .into_iter()
         .find(|m| !m.is_empty())
     };
-    view! { <p role="alert" class="mt-2 text-sm text-red-400">{error}</p> }
+    view! {
+        <p role="alert" class="mt-2 text-sm text-red-400">
+            {error}
+        </p>
+    }
 }

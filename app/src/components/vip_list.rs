@@ -36,14 +36,20 @@ pub fn VipList(
 ) -> impl IntoView {
     if vips.is_empty() {
         return view! {
-            <p class="rounded-xl border border-dashed border-zinc-700 p-6 text-center text-zinc-400" id="no-vips">
+            <p
+                class="rounded-xl border border-dashed border-zinc-700 p-6 text-center text-zinc-400"
+                id="no-vips"
+            >
                 "No VIPs right now. When a viewer redeems the VIP reward, they appear here with a countdown."
             </p>
         }
         .into_any();
     }
     view! {
-        <ul class="divide-y divide-zinc-800 rounded-xl border border-zinc-800 bg-zinc-900" id="vip-list">
+        <ul
+            class="divide-y divide-zinc-800 rounded-xl border border-zinc-800 bg-zinc-900"
+            id="vip-list"
+        >
             {vips
                 .into_iter()
                 .map(|vip| {
@@ -52,18 +58,26 @@ pub fn VipList(
                     let stream_end = vip.ends_with_stream();
                     let remaining = move || match expires_at {
                         Some(at) => {
-                            format_remaining(u64::try_from((at - now.get()).num_seconds()).unwrap_or(0))
+                            format_remaining(
+                                u64::try_from((at - now.get()).num_seconds()).unwrap_or(0),
+                            )
                         }
                         None if stream_end => "until stream ends".into(),
                         None => "permanent".into(),
                     };
                     view! {
-                        <li class="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3" data-viewer=vip.viewer.login.clone()>
+                        <li
+                            class="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3"
+                            data-viewer=vip.viewer.login.clone()
+                        >
                             // On a phone the name has the row to itself; time and actions go below.
                             <div class="min-w-0 basis-full sm:flex-1">
-                                <p class="truncate font-medium">{vip.viewer.display_name.clone()}</p>
+                                <p class="truncate font-medium">
+                                    {vip.viewer.display_name.clone()}
+                                </p>
                                 <p class="text-xs text-zinc-400">
-                                    {source_label(vip.source)} " · by " {granted_by(&vip.granted_by)}
+                                    {source_label(vip.source)} " · by "
+                                    {granted_by(&vip.granted_by)}
                                 </p>
                             </div>
                             <span

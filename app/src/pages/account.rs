@@ -18,7 +18,9 @@ pub fn AccountPage() -> AnyView {
     view! {
         <Title text="Account · VIP Manager" />
         <main class="mx-auto max-w-5xl px-4 py-8">
-            <Transition fallback=|| view! { <p class="text-zinc-400">"Loading…"</p> }>
+            <Transition fallback=|| {
+                view! { <p class="text-zinc-400">"Loading…"</p> }
+            }>
                 {move || Suspend::new(async move {
                     match account.await {
                         Ok(a) => view! { <Account account=a /> }.into_any(),
@@ -62,16 +64,26 @@ fn Account(account: AccountOverview) -> AnyView {
                 <Profile account=account.clone() />
                 <Connection account />
                 {(!reauth)
-                    .then(|| view! {
-                        <a href="/api/auth/login?force=true" rel="external" class="inline-block text-sm text-violet-300 underline hover:text-violet-200">
-                            "Re-authorise with Twitch"
-                        </a>
+                    .then(|| {
+                        view! {
+                            <a
+                                href="/api/auth/login?force=true"
+                                rel="external"
+                                class="inline-block text-sm text-violet-300 underline hover:text-violet-200"
+                            >
+                                "Re-authorise with Twitch"
+                            </a>
+                        }
                     })}
                 <LogOutEverywhere />
             </div>
             <section class=format!("{CARD} self-start") aria-labelledby="scopes-title">
-                <h2 id="scopes-title" class="text-lg font-semibold">"Permissions"</h2>
-                <p class="mt-1 text-sm text-zinc-400">"What the app asks Twitch for, why, and whether your authorisation grants it."</p>
+                <h2 id="scopes-title" class="text-lg font-semibold">
+                    "Permissions"
+                </h2>
+                <p class="mt-1 text-sm text-zinc-400">
+                    "What the app asks Twitch for, why, and whether your authorisation grants it."
+                </p>
                 <ul id="scope-list" class="mt-3 divide-y divide-zinc-800">
                     {scopes.into_iter().map(|s| view! { <Scope scope=s /> }).collect_view()}
                 </ul>
@@ -89,10 +101,18 @@ fn ReauthBanner(missing: usize) -> AnyView {
         "Twitch no longer accepts this app's authorisation for your channel.".into()
     };
     view! {
-        <div role="alert" id="reauth-prompt" class="mt-4 flex flex-wrap items-center gap-3 rounded-lg border border-amber-600 bg-amber-950 p-4 text-amber-200">
+        <div
+            role="alert"
+            id="reauth-prompt"
+            class="mt-4 flex flex-wrap items-center gap-3 rounded-lg border border-amber-600 bg-amber-950 p-4 text-amber-200"
+        >
             // On a phone the text has the width to itself; the button goes below.
             <p class="min-w-0 basis-full sm:flex-1">{text}</p>
-            <a href="/api/auth/login?force=true" rel="external" class="rounded-lg bg-amber-500 px-4 py-2 font-medium text-zinc-950 hover:bg-amber-400 focus:outline-none focus:ring-2 focus:ring-amber-200">
+            <a
+                href="/api/auth/login?force=true"
+                rel="external"
+                class="rounded-lg bg-amber-500 px-4 py-2 font-medium text-zinc-950 hover:bg-amber-400 focus:outline-none focus:ring-2 focus:ring-amber-200"
+            >
                 "Re-authorise with Twitch"
             </a>
         </div>
@@ -111,20 +131,39 @@ fn Profile(account: AccountOverview) -> AnyView {
         .to_string();
     view! {
         <section class=CARD aria-labelledby="twitch-account-title">
-            <h2 id="twitch-account-title" class="text-lg font-semibold">"Twitch account"</h2>
+            <h2 id="twitch-account-title" class="text-lg font-semibold">
+                "Twitch account"
+            </h2>
             <div class="mt-3 flex items-center gap-4">
-                <div class="relative h-16 w-16 shrink-0 overflow-hidden rounded-full bg-violet-700" aria-hidden="true">
-                    <span class="absolute inset-0 flex items-center justify-center text-2xl font-bold">{initial}</span>
+                <div
+                    class="relative h-16 w-16 shrink-0 overflow-hidden rounded-full bg-violet-700"
+                    aria-hidden="true"
+                >
+                    <span class="absolute inset-0 flex items-center justify-center text-2xl font-bold">
+                        {initial}
+                    </span>
                     // A background, not an <img>: a picture that fails to load leaves the initial.
-                    {account.profile_image_url.filter(|u| safe_css_url(u)).map(|src| {
-                        view! { <span class="absolute inset-0 bg-cover bg-center" style=format!("background-image:url('{src}')")></span> }
-                    })}
+                    {account
+                        .profile_image_url
+                        .filter(|u| safe_css_url(u))
+                        .map(|src| {
+                            view! {
+                                <span
+                                    class="absolute inset-0 bg-cover bg-center"
+                                    style=format!("background-image:url('{src}')")
+                                ></span>
+                            }
+                        })}
                 </div>
                 <dl class="min-w-0 text-sm">
                     <dt class="sr-only">"Display name"</dt>
-                    <dd class="truncate text-lg font-medium" id="account-display-name">{account.display_name}</dd>
+                    <dd class="truncate text-lg font-medium" id="account-display-name">
+                        {account.display_name}
+                    </dd>
                     <dt class="sr-only">"Login"</dt>
-                    <dd class="truncate text-zinc-400" id="account-login">{format!("@{}", account.login)}</dd>
+                    <dd class="truncate text-zinc-400" id="account-login">
+                        {format!("@{}", account.login)}
+                    </dd>
                     <dt class="sr-only">"Twitch user id"</dt>
                     <dd class="text-xs text-zinc-500">{format!("id {}", account.user_id)}</dd>
                 </dl>
@@ -148,11 +187,15 @@ fn Connection(account: AccountOverview) -> AnyView {
     };
     view! {
         <section class=CARD aria-labelledby="health-title">
-            <h2 id="health-title" class="text-lg font-semibold">"Connection"</h2>
+            <h2 id="health-title" class="text-lg font-semibold">
+                "Connection"
+            </h2>
             <dl class="mt-3 space-y-3 text-sm">
                 <div>
                     <dt class="text-zinc-400">"Access token valid until"</dt>
-                    <dd id="token-health" class:text-amber-300=unhealthy>{token}</dd>
+                    <dd id="token-health" class:text-amber-300=unhealthy>
+                        {token}
+                    </dd>
                 </div>
                 <div>
                     <dt class="text-zinc-400">"Authorisation"</dt>
@@ -160,7 +203,9 @@ fn Connection(account: AccountOverview) -> AnyView {
                 </div>
                 <div>
                     <dt class="text-zinc-400">"EventSub (redemptions and VIP changes)"</dt>
-                    <dd id="eventsub-state"><EventSub state=account.eventsub /></dd>
+                    <dd id="eventsub-state">
+                        <EventSub state=account.eventsub />
+                    </dd>
                 </div>
             </dl>
         </section>
@@ -177,7 +222,11 @@ fn Scope(scope: ScopeStatus) -> AnyView {
     } = scope;
     let data_scope = scope.clone();
     view! {
-        <li class="flex flex-wrap items-start gap-x-3 gap-y-1 py-3" data-scope=data_scope data-granted=granted.to_string()>
+        <li
+            class="flex flex-wrap items-start gap-x-3 gap-y-1 py-3"
+            data-scope=data_scope
+            data-granted=granted.to_string()
+        >
             <div class="min-w-0 flex-1">
                 <p class="font-mono text-sm break-all">{scope}</p>
                 <p class="text-sm text-zinc-400">{reason}</p>
@@ -211,7 +260,9 @@ fn EventSub(state: Option<EventSubState>) -> AnyView {
         _ => None,
     };
     view! {
-        <span class:text-emerald-300=healthy class:text-amber-300=!healthy class="font-medium">{connection.label()}</span>
+        <span class:text-emerald-300=healthy class:text-amber-300=!healthy class="font-medium">
+            {connection.label()}
+        </span>
         {reason.map(|r| view! { <span class="block text-zinc-400">{r}</span> })}
         <ul id="eventsub-subscriptions" class="mt-2 space-y-1">
             {subscriptions.into_iter().map(|s| view! { <Subscription status=s /> }).collect_view()}
@@ -230,12 +281,21 @@ fn Subscription(status: SubscriptionStatus) -> AnyView {
             <span class="font-mono text-xs">
                 {break_points(&kind)
                     .into_iter()
-                    .map(|part| view! { {part}<wbr /> })
+                    .map(|part| {
+                        view! {
+                            {part}
+                            <wbr />
+                        }
+                    })
                     .collect_view()}
             </span>
             " "
-            <span class="text-xs" class:text-emerald-300=ok class:text-amber-300=!ok>{state.label()}</span>
-            {state.reason().map(|r| view! { <span class="block text-xs text-zinc-500">{r.to_owned()}</span> })}
+            <span class="text-xs" class:text-emerald-300=ok class:text-amber-300=!ok>
+                {state.label()}
+            </span>
+            {state
+                .reason()
+                .map(|r| view! { <span class="block text-xs text-zinc-500">{r.to_owned()}</span> })}
         </li>
     }
     .into_any()

@@ -39,7 +39,9 @@ pub fn ActivityPage() -> impl IntoView {
     view! {
         <Title text="Activity · VIP Manager" />
         <main class="mx-auto max-w-5xl px-4 py-8">
-            <Transition fallback=|| view! { <p class="text-zinc-400">"Loading…"</p> }>
+            <Transition fallback=|| {
+                view! { <p class="text-zinc-400">"Loading…"</p> }
+            }>
                 {move || Suspend::new(async move {
                     let result = data.await;
                     let params = params.get_untracked();
@@ -68,11 +70,19 @@ fn Activity(page: AuditPage, params: ActivityParams) -> impl IntoView {
     let filtered = !filters.is_empty();
     let newest = params.is_paged().then(|| {
         let href = format!("/activity?{filters}");
-        view! { <a href=href class=BUTTON>"Newest"</a> }
+        view! {
+            <a href=href class=BUTTON>
+                "Newest"
+            </a>
+        }
     });
     let older = page.next.as_ref().map(|next| {
         let href = format!("/activity?{}", params.older_query(next));
-        view! { <a href=href class=BUTTON rel="next" id="activity-older">"Older"</a> }
+        view! {
+            <a href=href class=BUTTON rel="next" id="activity-older">
+                "Older"
+            </a>
+        }
     });
     let pager = (newest.is_some() || older.is_some()).then(|| {
         view! {
@@ -89,14 +99,21 @@ fn Activity(page: AuditPage, params: ActivityParams) -> impl IntoView {
             "Nothing has happened on this channel yet."
         };
         view! {
-            <p id="no-activity" class="mt-4 rounded-xl border border-dashed border-zinc-700 p-6 text-center text-zinc-400">
+            <p
+                id="no-activity"
+                class="mt-4 rounded-xl border border-dashed border-zinc-700 p-6 text-center text-zinc-400"
+            >
                 {text}
             </p>
         }
         .into_any()
     } else {
         view! {
-            <ol id="activity-list" aria-label="Activity, newest first" class="mt-4 divide-y divide-zinc-800 rounded-xl border border-zinc-800 bg-zinc-900">
+            <ol
+                id="activity-list"
+                aria-label="Activity, newest first"
+                class="mt-4 divide-y divide-zinc-800 rounded-xl border border-zinc-800 bg-zinc-900"
+            >
                 {page.entries.into_iter().map(|e| view! { <EntryRow entry=e /> }).collect_view()}
             </ol>
         }
@@ -106,7 +123,10 @@ fn Activity(page: AuditPage, params: ActivityParams) -> impl IntoView {
         <div class="flex flex-wrap items-baseline justify-between gap-2">
             <h1 class="text-2xl font-bold">"Activity"</h1>
             <a
-                href=format!("/api/audit-log.csv{}", if filtered { format!("?{filters}") } else { String::new() })
+                href=format!(
+                    "/api/audit-log.csv{}",
+                    if filtered { format!("?{filters}") } else { String::new() },
+                )
                 rel="external"
                 download
                 class="text-sm text-violet-300 underline hover:text-violet-200"
@@ -126,14 +146,26 @@ fn FilterForm(params: ActivityParams) -> impl IntoView {
     let viewer = params.viewer.clone().unwrap_or_default();
     let filtered = !params.filter_query().is_empty();
     view! {
-        <Form method="GET" action="/activity" attr:aria-label="Filter the activity log" attr:class="mt-4">
+        <Form
+            method="GET"
+            action="/activity"
+            attr:aria-label="Filter the activity log"
+            attr:class="mt-4"
+        >
             <div class="flex flex-wrap items-end gap-2">
                 <label class="flex w-full flex-col gap-1 text-sm sm:w-auto">
                     "Action"
                     // `selected` and `value` render on the server; the properties keep a hydrated form in
                     // step when a link (e.g. "Clear") changes the query.
-                    <select name="action" id="activity-action" class=FIELD prop:value=current.clone()>
-                        <option value="" selected=current.is_empty()>"All actions"</option>
+                    <select
+                        name="action"
+                        id="activity-action"
+                        class=FIELD
+                        prop:value=current.clone()
+                    >
+                        <option value="" selected=current.is_empty()>
+                            "All actions"
+                        </option>
                         {AuditAction::ALL
                             .into_iter()
                             .map(|a| {
@@ -159,10 +191,20 @@ fn FilterForm(params: ActivityParams) -> impl IntoView {
                         autocomplete="off"
                     />
                 </label>
-                <button type="submit" class="rounded-lg bg-violet-600 px-4 py-2 text-sm font-medium hover:bg-violet-500 focus:outline-none focus:ring-2 focus:ring-violet-300">
+                <button
+                    type="submit"
+                    class="rounded-lg bg-violet-600 px-4 py-2 text-sm font-medium hover:bg-violet-500 focus:outline-none focus:ring-2 focus:ring-violet-300"
+                >
                     "Filter"
                 </button>
-                {filtered.then(|| view! { <a href="/activity" class=BUTTON>"Clear"</a> })}
+                {filtered
+                    .then(|| {
+                        view! {
+                            <a href="/activity" class=BUTTON>
+                                "Clear"
+                            </a>
+                        }
+                    })}
             </div>
         </Form>
     }
@@ -176,12 +218,22 @@ fn EntryRow(entry: AuditEntry) -> impl IntoView {
         } else {
             format!("{} ({})", v.display_name, v.login)
         };
-        view! { <span class="font-medium text-zinc-100" data-target=v.login>{name}</span> }
+        view! {
+            <span class="font-medium text-zinc-100" data-target=v.login>
+                {name}
+            </span>
+        }
     });
     let details = metadata_summary(&entry.metadata);
     view! {
-        <li class="grid gap-1 px-4 py-3 sm:grid-cols-[12rem_1fr] sm:gap-4" data-action=entry.action.as_str()>
-            <time datetime=crate::model::rfc3339(entry.at, false) class="font-mono text-xs tabular-nums text-zinc-400 sm:pt-1">
+        <li
+            class="grid gap-1 px-4 py-3 sm:grid-cols-[12rem_1fr] sm:gap-4"
+            data-action=entry.action.as_str()
+        >
+            <time
+                datetime=crate::model::rfc3339(entry.at, false)
+                class="font-mono text-xs tabular-nums text-zinc-400 sm:pt-1"
+            >
                 {format_time(entry.at)}
             </time>
             <div class="min-w-0">
@@ -191,7 +243,8 @@ fn EntryRow(entry: AuditEntry) -> impl IntoView {
                 </p>
                 <p class="text-sm text-zinc-400">
                     "by " {actor_label(&entry.actor)}
-                    {(!details.is_empty()).then(|| view! { <span class="break-words">" · " {details}</span> })}
+                    {(!details.is_empty())
+                        .then(|| view! { <span class="break-words">" · " {details}</span> })}
                 </p>
             </div>
         </li>

@@ -23,19 +23,27 @@ pub fn AnalyticsPage() -> impl IntoView {
     view! {
         <Title text="Analytics · VIP Manager" />
         <main class="mx-auto max-w-5xl px-4 py-8">
-            <Transition fallback=|| view! { <p class="text-zinc-400">"Loading…"</p> }>
+            <Transition fallback=|| {
+                view! { <p class="text-zinc-400">"Loading…"</p> }
+            }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        // `Either` rather than `into_any`: the report's view type is too deep to erase.
-                        Ok(analytics) => Either::Left(view! { <Report analytics /> }),
+                        Ok(analytics) => {
+                            Either::Left(
+                                // `Either` rather than `into_any`: the report's view type is too deep to erase.
+                                view! { <Report analytics /> },
+                            )
+                        }
                         Err(error) => {
                             let pitch = "Charts of your channel's redemptions, points spent, VIPs, refunds and top viewers.";
-                            Either::Right(view! {
-                                <PageError error what="analytics" pitch>
-                                    <h1 class="text-2xl font-bold">"Analytics"</h1>
-                                    <WindowNav current=0 />
-                                </PageError>
-                            })
+                            Either::Right(
+                                view! {
+                                    <PageError error what="analytics" pitch>
+                                        <h1 class="text-2xl font-bold">"Analytics"</h1>
+                                        <WindowNav current=0 />
+                                    </PageError>
+                                },
+                            )
                         }
                     }
                 })}
@@ -48,7 +56,10 @@ pub fn AnalyticsPage() -> impl IntoView {
 #[component]
 fn WindowNav(current: u32) -> impl IntoView {
     view! {
-        <nav aria-label="Time window" class="mt-3 inline-flex gap-1 rounded-lg border border-zinc-800 bg-zinc-900 p-1">
+        <nav
+            aria-label="Time window"
+            class="mt-3 inline-flex gap-1 rounded-lg border border-zinc-800 bg-zinc-900 p-1"
+        >
             {ANALYTICS_WINDOWS
                 .into_iter()
                 .map(|d| {
@@ -59,7 +70,11 @@ fn WindowNav(current: u32) -> impl IntoView {
                         format!("{WINDOW_LINK} text-zinc-300 hover:bg-zinc-800")
                     };
                     view! {
-                        <a href=format!("/analytics?days={d}") class=class aria-current=selected.then_some("page")>
+                        <a
+                            href=format!("/analytics?days={d}")
+                            class=class
+                            aria-current=selected.then_some("page")
+                        >
                             {format!("{d} days")}
                         </a>
                     }
@@ -75,7 +90,9 @@ fn Stat(id: &'static str, label: &'static str, value: String, note: String) -> i
     view! {
         <div class="rounded-xl border border-zinc-800 bg-zinc-900 p-4">
             <dt class="text-sm text-zinc-400">{label}</dt>
-            <dd id=id class="mt-1 text-2xl font-semibold tabular-nums">{value}</dd>
+            <dd id=id class="mt-1 text-2xl font-semibold tabular-nums">
+                {value}
+            </dd>
             <dd class="text-xs text-zinc-400">{note}</dd>
         </div>
     }
@@ -91,7 +108,9 @@ fn Card<T: IntoView + 'static>(
     let children = children.into_inner();
     view! {
         <section aria-labelledby=format!("{id}-heading") class=format!("{CARD} min-w-0")>
-            <h2 id=format!("{id}-heading") class="mb-3 font-semibold">{heading}</h2>
+            <h2 id=format!("{id}-heading") class="mb-3 font-semibold">
+                {heading}
+            </h2>
             {children()}
         </section>
     }
@@ -118,7 +137,7 @@ fn Report(analytics: Analytics) -> impl IntoView {
                 "{} in {window}: {} fulfilled, {} refunded.",
                 plural(redemptions, "redemption", "redemptions"),
                 grouped(t.fulfilled.into()),
-                grouped(t.refunded.into())
+                grouped(t.refunded.into()),
             )
             dates=dates.clone()
             labels=labels.clone()
@@ -145,12 +164,14 @@ fn Report(analytics: Analytics) -> impl IntoView {
             summary=format!("{} spent in {window}.", plural(t.points_spent, "point", "points"))
             dates=dates.clone()
             labels=labels.clone()
-            series=vec![Series {
-                name: "Points",
-                fill: "fill-amber-400",
-                swatch: "bg-amber-400",
-                values: column(|d| d.points),
-            }]
+            series=vec![
+                Series {
+                    name: "Points",
+                    fill: "fill-amber-400",
+                    swatch: "bg-amber-400",
+                    values: column(|d| d.points),
+                },
+            ]
         />
     };
     let active_chart = view! {
@@ -160,7 +181,7 @@ fn Report(analytics: Analytics) -> impl IntoView {
             summary=format!(
                 "{} at the start of the window, {} now.",
                 grouped(a.active_at_start.into()),
-                grouped(a.active_now.into())
+                grouped(a.active_now.into()),
             )
             dates
             labels
@@ -204,21 +225,34 @@ fn Report(analytics: Analytics) -> impl IntoView {
         <div class="flex flex-wrap items-end justify-between gap-2">
             <div>
                 <h1 class="text-2xl font-bold">"Analytics"</h1>
-                <p class="text-sm text-zinc-400" id="analytics-range">{a.range}</p>
+                <p class="text-sm text-zinc-400" id="analytics-range">
+                    {a.range}
+                </p>
             </div>
             <WindowNav current=a.days />
         </div>
-        {a.partial.then(|| view! {
-            <p class="mt-4 rounded-lg border border-amber-700 bg-amber-950 p-3 text-sm text-amber-200" role="note">
-                "This window holds more activity than one page load reads: the oldest days may be incomplete."
-            </p>
-        })}
+        {a
+            .partial
+            .then(|| {
+                view! {
+                    <p
+                        class="mt-4 rounded-lg border border-amber-700 bg-amber-950 p-3 text-sm text-amber-200"
+                        role="note"
+                    >
+                        "This window holds more activity than one page load reads: the oldest days may be incomplete."
+                    </p>
+                }
+            })}
         <dl class="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-4">
             <Stat
                 id="total-redemptions"
                 label="Redemptions"
                 value=grouped(redemptions)
-                note=format!("{} fulfilled · {} refunded", grouped(t.fulfilled.into()), grouped(t.refunded.into()))
+                note=format!(
+                    "{} fulfilled · {} refunded",
+                    grouped(t.fulfilled.into()),
+                    grouped(t.refunded.into()),
+                )
             />
             <Stat
                 id="total-points"
@@ -240,9 +274,15 @@ fn Report(analytics: Analytics) -> impl IntoView {
             />
         </dl>
         <div class="mt-6 grid gap-6">
-            <Card id="redemptions" heading="Redemptions per day">{redemptions_chart}</Card>
-            <Card id="points" heading="Points spent per day">{points_chart}</Card>
-            <Card id="active" heading="Active VIPs">{active_chart}</Card>
+            <Card id="redemptions" heading="Redemptions per day">
+                {redemptions_chart}
+            </Card>
+            <Card id="points" heading="Points spent per day">
+                {points_chart}
+            </Card>
+            <Card id="active" heading="Active VIPs">
+                {active_chart}
+            </Card>
             <div class="grid gap-6 md:grid-cols-2">
                 <Card id="refunds" heading="Refunds by reason">
                     <BarList

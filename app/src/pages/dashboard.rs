@@ -37,7 +37,9 @@ pub fn DashboardPage() -> impl IntoView {
     view! {
         <Title text="Dashboard · VIP Manager" />
         <main class="mx-auto max-w-5xl px-4 py-8">
-            <Transition fallback=|| view! { <p class="text-zinc-400">"Loading…"</p> }>
+            <Transition fallback=|| {
+                view! { <p class="text-zinc-400">"Loading…"</p> }
+            }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(d) => view! { <ChannelDashboard data=d actions /> }.into_any(),
@@ -78,22 +80,36 @@ fn ChannelDashboard(data: Dashboard, actions: Actions) -> impl IntoView {
             .needs_reauth
             .then(|| {
                 view! {
-                    <div role="alert" class="mt-4 rounded-lg border border-amber-600 bg-amber-950 p-4 text-amber-200">
+                    <div
+                        role="alert"
+                        class="mt-4 rounded-lg border border-amber-600 bg-amber-950 p-4 text-amber-200"
+                    >
                         "Twitch no longer accepts this app's authorisation for your channel: VIPs are not granted or removed until you "
-                        <a href="/api/auth/login?force=true" rel="external" class="underline">"log in again"</a> "."
+                        <a href="/api/auth/login?force=true" rel="external" class="underline">
+                            "log in again"
+                        </a>
+                        "."
                     </div>
                 }
             })}
         {missing
             .map(|scopes| {
                 view! {
-                    <div id="scope-banner" role="alert" class="mt-4 rounded-lg border border-amber-600 bg-amber-950 p-4 text-amber-200">
+                    <div
+                        id="scope-banner"
+                        role="alert"
+                        class="mt-4 rounded-lg border border-amber-600 bg-amber-950 p-4 text-amber-200"
+                    >
                         "Twitch has not granted every permission your settings need (missing: "
                         <span class="break-words font-mono text-sm">{scopes}</span>
                         "). "
-                        <a href="/api/auth/login?force=true" rel="external" class="underline">"Re-authorise with Twitch"</a>
+                        <a href="/api/auth/login?force=true" rel="external" class="underline">
+                            "Re-authorise with Twitch"
+                        </a>
                         " to grant them; "
-                        <a href="/account" class="underline">"your account"</a>
+                        <a href="/account" class="underline">
+                            "your account"
+                        </a>
                         " says what each is for."
                     </div>
                 }
@@ -101,9 +117,15 @@ fn ChannelDashboard(data: Dashboard, actions: Actions) -> impl IntoView {
         <div class="mt-6 grid gap-6 lg:grid-cols-[2fr_1fr]">
             <section aria-labelledby="vips-title">
                 <h2 id="vips-title" class="mb-3 text-lg font-semibold">
-                    "VIPs " <span class="text-zinc-400">{format!("({count})")}</span>
+                    "VIPs "
+                    <span class="text-zinc-400">{format!("({count})")}</span>
                 </h2>
-                <VipList vips=data.vips now=now.into() extend=actions.extend revoke=actions.revoke />
+                <VipList
+                    vips=data.vips
+                    now=now.into()
+                    extend=actions.extend
+                    revoke=actions.revoke
+                />
                 <RowActionErrors extend=actions.extend revoke=actions.revoke />
             </section>
             <GrantForm action=actions.grant />

@@ -34,7 +34,9 @@ pub fn PublicChannelPage() -> impl IntoView {
     );
     view! {
         <main class="mx-auto max-w-2xl px-4 py-8">
-            <Transition fallback=|| view! { <p class="text-zinc-400">"Loading…"</p> }>
+            <Transition fallback=|| {
+                view! { <p class="text-zinc-400">"Loading…"</p> }
+            }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(channel) => view! { <PublicVips channel /> }.into_any(),
@@ -43,7 +45,9 @@ pub fn PublicChannelPage() -> impl IntoView {
                             view! {
                                 <Title text="Not public · VIP Manager" />
                                 <section class="py-16 text-center">
-                                    <h1 class="text-2xl font-bold">"This VIP list is not public"</h1>
+                                    <h1 class="text-2xl font-bold">
+                                        "This VIP list is not public"
+                                    </h1>
                                     <p class="mt-3 text-zinc-400">
                                         {login.get_untracked()}
                                         " has not made their VIP list public, or does not use VIP Manager."
@@ -80,14 +84,21 @@ fn PublicVips(channel: PublicChannel) -> impl IntoView {
     let count = channel.vips.len();
     let list = if channel.vips.is_empty() {
         view! {
-            <p id="no-vips" class="mt-6 rounded-xl border border-dashed border-zinc-700 p-6 text-center text-zinc-400">
+            <p
+                id="no-vips"
+                class="mt-6 rounded-xl border border-dashed border-zinc-700 p-6 text-center text-zinc-400"
+            >
                 "Nobody is VIP right now."
             </p>
         }
         .into_any()
     } else {
         view! {
-            <ul id="public-vips" aria-label="VIPs and time left" class="mt-6 divide-y divide-zinc-800 rounded-xl border border-zinc-800 bg-zinc-900">
+            <ul
+                id="public-vips"
+                aria-label="VIPs and time left"
+                class="mt-6 divide-y divide-zinc-800 rounded-xl border border-zinc-800 bg-zinc-900"
+            >
                 {channel
                     .vips
                     .into_iter()
@@ -95,9 +106,11 @@ fn PublicVips(channel: PublicChannel) -> impl IntoView {
                         let expires_at = vip.expires_at;
                         let stream_end = vip.until_stream_end;
                         let left = move || match expires_at {
-                            Some(at) => format_remaining(
-                                u64::try_from((at - now.get()).num_seconds()).unwrap_or(0),
-                            ),
+                            Some(at) => {
+                                format_remaining(
+                                    u64::try_from((at - now.get()).num_seconds()).unwrap_or(0),
+                                )
+                            }
                             None if stream_end => "until stream ends".into(),
                             None => "no end".into(),
                         };
@@ -121,7 +134,9 @@ fn PublicVips(channel: PublicChannel) -> impl IntoView {
     };
     view! {
         <Title text=format!("{title} · VIP Manager") />
-        <p class="text-sm font-semibold uppercase tracking-wide text-violet-400">"VIPs right now"</p>
+        <p class="text-sm font-semibold uppercase tracking-wide text-violet-400">
+            "VIPs right now"
+        </p>
         <h1 class="mt-1 text-2xl font-bold">{channel.display_name}</h1>
         {(count > 0)
             .then(|| {

@@ -23,27 +23,39 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings · VIP Manager" />
         <main class="mx-auto max-w-5xl px-4 py-8">
-            <Transition fallback=|| view! { <p class="text-zinc-400">"Loading…"</p> }>
+            <Transition fallback=|| {
+                view! { <p class="text-zinc-400">"Loading…"</p> }
+            }>
                 {move || Suspend::new(async move {
                     match settings.await {
-                        Ok(data) => view! {
-                            <h1 class="mb-6 text-2xl font-bold">"Settings"</h1>
-                            <SettingsEditor data action=save />
+                        Ok(data) => {
+                            view! {
+                                <h1 class="mb-6 text-2xl font-bold">"Settings"</h1>
+                                <SettingsEditor data action=save />
+                            }
+                                .into_any()
                         }
-                            .into_any(),
                         Err(error) => view! { <PageError error what="settings" /> }.into_any(),
                     }
                 })}
             </Transition>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    // Without a login the settings part already says so.
-                    reward_list.await.ok().map(|list| view! { <RewardsSection rewards=list actions=rewards /> })
+                    reward_list
+                        .await
+                        .ok()
+                        .map(|list| {
+                            // Without a login the settings part already says so.
+                            view! { <RewardsSection rewards=list actions=rewards /> }
+                        })
                 })}
             </Transition>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    token_list.await.ok().map(|data| view! { <ApiTokensSection data actions=tokens /> })
+                    token_list
+                        .await
+                        .ok()
+                        .map(|data| view! { <ApiTokensSection data actions=tokens /> })
                 })}
             </Transition>
         </main>

@@ -185,9 +185,7 @@ mod tests {
             caps.open(Credential::Login("s3"), a).err(),
             Some(Refusal::Address)
         );
-        let _elsewhere = caps
-            .open(Credential::Login("s3"), ip("192.0.2.2"))
-            .unwrap();
+        let _elsewhere = caps.open(Credential::Login("s3"), ip("192.0.2.2")).unwrap();
         drop(first);
         let _now = caps.open(Credential::Login("s3"), a).unwrap();
     }
@@ -196,10 +194,7 @@ mod tests {
     fn closed_streams_leave_nothing_behind() {
         let caps = caps(3, 3, 3);
         let slots: Vec<_> = (0..3)
-            .map(|_| {
-                caps.open(Credential::Login("s"), ip("192.0.2.1"))
-                    .unwrap()
-            })
+            .map(|_| caps.open(Credential::Login("s"), ip("192.0.2.1")).unwrap())
             .collect();
         assert_eq!(caps.held(), 2);
         drop(slots);

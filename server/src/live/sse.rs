@@ -119,9 +119,7 @@ pub async fn stream(
     };
     let address = client_address(&state, &parts);
     let opened = match &opener {
-        Opener::Login(id) => state
-            .caps
-            .open(Credential::Login(&id.to_string()), address),
+        Opener::Login(id) => state.caps.open(Credential::Login(&id.to_string()), address),
         Opener::Token(value) => state.caps.open(Credential::Token(value), address),
     };
     let slot = match opened {
