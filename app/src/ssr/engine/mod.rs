@@ -15,11 +15,11 @@
 
 mod attempts;
 mod chat_commands;
+mod dispatch;
 mod expiry;
 mod extend;
 mod grant;
 mod outcome;
-mod reconcile;
 mod refusals;
 mod revoke;
 mod reward_refunds;
@@ -43,7 +43,9 @@ use chrono::{DateTime, Utc};
 pub use chat_commands::replies as chat_replies;
 pub use expiry::ExpiryReport;
 pub use extend::ExtendOutcome;
-pub use grant::{GrantOutcome, GrantRequest, IgnoreReason, IncomingRedemption, PendingReason};
+pub use grant_types::{
+    GrantOutcome, GrantRequest, IgnoreReason, IncomingRedemption, PendingReason,
+};
 pub use refusals::DEFAULT_CATCH_UP_ATTEMPTS;
 pub use revoke::RevokeOutcome;
 pub use reward_refunds::ClearReport;
@@ -402,7 +404,7 @@ impl Engine {
 }
 
 /// The name of the lease held while one session's VIP is removed (expiry, revoke) or while an
-/// event about that viewer is reconciled.
+/// event about that viewer is dispatched.
 fn session_lease(session_id: &str) -> String {
     format!("vip-session:{session_id}")
 }

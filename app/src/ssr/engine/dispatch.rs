@@ -1,5 +1,5 @@
-//! Reconciliation with Twitch as it happens: EventSub events (the engine is the [`EventSink`]).
-//! For events that were missed, see `sync` (Get VIPs, catch-up).
+//! Dispatch of EventSub events as they happen (the engine is the [`EventSink`]): each parsed event
+//! goes to its use case. For events that were missed, see `sync` (Get VIPs, catch-up).
 //!
 //! Rules: a VIP the app did not grant is recorded as an external session (shown, never removed);
 //! a VIP removed on Twitch, or a viewer made moderator, closes the session as removed externally.
