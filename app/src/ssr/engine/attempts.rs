@@ -18,7 +18,7 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use super::grant::{GrantOutcome, Paid};
+use super::grant_types::{GrantOutcome, Paid};
 use super::{Engine, EngineResult, Lease};
 use crate::model::{ChannelId, SessionState, VipSession, VipSource};
 use crate::ssr::accounts::new_id;

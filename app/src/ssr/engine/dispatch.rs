@@ -10,7 +10,7 @@
 use async_trait::async_trait;
 use serde_json::json;
 
-use super::grant::IncomingRedemption;
+use super::grant_types::IncomingRedemption;
 use super::rule_grants::{Support, SupportKind};
 use super::{session_lease, Engine, EngineError, EngineResult, CAS_ATTEMPTS};
 use crate::model::{

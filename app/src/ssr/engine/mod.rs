@@ -19,6 +19,7 @@ mod dispatch;
 mod expiry;
 mod extend;
 mod grant;
+mod grant_types;
 mod outcome;
 mod refusals;
 mod revoke;

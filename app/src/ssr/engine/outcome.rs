@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::grant::{GrantRequest, Paid};
+use super::grant_types::{GrantRequest, Kind, Paid};
 use super::rules::render_chat;
 use super::{Engine, EngineResult, GrantOutcome};
 use crate::model::{
@@ -34,13 +34,6 @@ impl RefusalDetail {
             into.extend(fields);
         }
     }
-}
-
-/// Which success a grant ended in.
-#[derive(Clone, Copy)]
-pub(super) enum Kind {
-    Granted,
-    Extended,
 }
 
 impl Engine {

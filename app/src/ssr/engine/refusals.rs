@@ -14,7 +14,7 @@
 
 use serde_json::json;
 
-use super::grant::{GrantRequest, OnFull, Paid};
+use super::grant_types::{GrantRequest, OnFull, Paid};
 use super::outcome::RefusalDetail;
 use super::{Engine, EngineResult, GrantOutcome, PendingReason};
 use crate::model::{Actor, AuditAction, Channel, ChannelId, RefundReason, SlotsFullPolicy};

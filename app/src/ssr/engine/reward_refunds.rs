@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use serde_json::json;
 
-use super::grant::Paid;
+use super::grant_types::Paid;
 use super::outcome::RefusalDetail;
 use super::{Engine, EngineResult};
 use crate::model::{

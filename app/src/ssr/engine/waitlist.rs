@@ -7,7 +7,7 @@
 
 use serde_json::json;
 
-use super::grant::{OnFull, Paid};
+use super::grant_types::{OnFull, Paid};
 use super::rules::{render_chat, waitlist_timed_out, WAITLISTED_TEMPLATE};
 use super::{waitlist_lease, Engine, EngineResult};
 use crate::model::{
