@@ -19,7 +19,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use super::grant_types::{GrantOutcome, Paid};
-use super::{Engine, EngineResult, Lease};
+use super::sessions::Lease;
+use super::{Engine, EngineResult};
 use crate::model::{ChannelId, SessionState, VipSession, VipSource};
 use crate::ssr::accounts::new_id;
 use crate::ssr::ActiveWith;

@@ -12,7 +12,8 @@ use serde_json::json;
 
 use super::grant_types::IncomingRedemption;
 use super::rule_grants::{Support, SupportKind};
-use super::{session_lease, Engine, EngineError, EngineResult, CAS_ATTEMPTS};
+use super::sessions::{session_lease, CAS_ATTEMPTS};
+use super::{Engine, EngineError, EngineResult};
 use crate::model::{
     Actor, AuditAction, ChannelId, LiveKind, SessionState, Viewer, VipSession, VipSource,
 };

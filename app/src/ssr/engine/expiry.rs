@@ -13,7 +13,8 @@ use futures_util::stream::{self, StreamExt};
 use serde_json::json;
 
 use super::rules::render_chat;
-use super::{session_lease, Engine, EngineResult};
+use super::sessions::session_lease;
+use super::{Engine, EngineResult};
 use crate::model::{Actor, AuditAction, Channel, ChannelId, LiveKind, SessionState, VipSession};
 use crate::ssr::notify::NoticeKind;
 use crate::ssr::twitch::{AddVipError, RemoveVipOutcome, TwitchError};
@@ -319,28 +320,6 @@ impl Engine {
                     "removing an expired VIP failed; retrying on the next pass");
                 Ok(Expiry::Deferred)
             }
-        }
-    }
-
-    /// Compare-and-set end of an active session at the current time.
-    pub(super) async fn end(
-        &self,
-        session: &VipSession,
-        expected: ActiveWith,
-        to: SessionState,
-    ) -> EngineResult<bool> {
-        Ok(self
-            .store
-            .end_session(&session.id, expected, to, self.now())
-            .await?)
-    }
-
-    /// The session as it is after `end` succeeded.
-    pub(super) fn ended(&self, session: VipSession, state: SessionState) -> VipSession {
-        VipSession {
-            state,
-            ended_at: Some(self.now()),
-            ..session
         }
     }
 

@@ -15,7 +15,8 @@ use super::grant_types::{
 };
 use super::refusals::is_broadcaster;
 use super::rules::stacked_deadline;
-use super::{Engine, EngineError, EngineResult, CAS_ATTEMPTS};
+use super::sessions::CAS_ATTEMPTS;
+use super::{Engine, EngineError, EngineResult};
 use crate::model::{
     Actor, Channel, ChannelId, GrantLength, RedemptionOutcome, RedemptionRecord, RefundReason,
     Reward, SessionState, Viewer, VipSession, VipSource,

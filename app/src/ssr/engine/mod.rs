@@ -27,6 +27,7 @@ mod reward_refunds;
 mod reward_removal;
 mod rule_grants;
 pub mod rules;
+mod sessions;
 mod set_expiry;
 pub mod stream_end;
 mod sync;
@@ -95,12 +96,6 @@ pub enum EngineError {
 }
 
 pub type EngineResult<T> = Result<T, EngineError>;
-
-/// How long a lease on one session's removal, a waitlist drain or a catch-up is held at most, in
-/// case the holder dies half-way.
-const LEASE_TTL: Duration = Duration::from_secs(60);
-/// How many times a compare-and-set is re-read and retried when another writer got there first.
-const CAS_ATTEMPTS: usize = 8;
 
 /// The VIP engine. Cheap to share as `Arc<Engine>`; every method takes `&self`.
 pub struct Engine {
@@ -367,26 +362,6 @@ impl Engine {
         }
     }
 
-    /// Takes a lease for a piece of work, with a holder unique to this call.
-    async fn lease(&self, name: String) -> EngineResult<Option<Lease>> {
-        let holder = new_id();
-        if self
-            .store
-            .acquire_lease(&name, &holder, self.now(), LEASE_TTL)
-            .await?
-        {
-            Ok(Some(Lease { name, holder }))
-        } else {
-            Ok(None)
-        }
-    }
-
-    async fn release(&self, lease: Lease) {
-        if let Err(e) = self.store.release_lease(&lease.name, &lease.holder).await {
-            tracing::warn!(lease = %lease.name, error = %e, "cannot release a lease; it will expire");
-        }
-    }
-
     /// Marks (channel, viewer) as being added by this instance until the guard drops.
     fn adding(&self, channel: &ChannelId, viewer_id: &str) -> AddingGuard<'_> {
         let key = (channel.clone(), viewer_id.to_owned());
@@ -402,23 +377,6 @@ impl Engine {
             .map(|adding| adding.contains_key(&(channel.clone(), viewer_id.to_owned())))
             .unwrap_or(false)
     }
-}
-
-/// The name of the lease held while one session's VIP is removed (expiry, revoke) or while an
-/// event about that viewer is dispatched.
-fn session_lease(session_id: &str) -> String {
-    format!("vip-session:{session_id}")
-}
-
-/// The name of the lease held while a channel's waitlist is drained, or while a reward's waiting
-/// redemptions are refunded or closed.
-fn waitlist_lease(channel: &ChannelId) -> String {
-    format!("waitlist:{channel}")
-}
-
-struct Lease {
-    name: String,
-    holder: String,
 }
 
 struct AddingGuard<'a> {

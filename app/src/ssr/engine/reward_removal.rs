@@ -16,7 +16,8 @@
 use serde_json::json;
 
 use super::reward_refunds::{ClearReport, Closed};
-use super::{waitlist_lease, Engine, EngineError, EngineResult};
+use super::sessions::waitlist_lease;
+use super::{Engine, EngineError, EngineResult};
 use crate::model::{Actor, AuditAction, Channel, ChannelId, LiveKind, Reward};
 use crate::ssr::twitch::{RewardError, RewardSpec, TwitchError};
 

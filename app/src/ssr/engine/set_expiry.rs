@@ -3,7 +3,8 @@
 
 use serde_json::json;
 
-use super::{Engine, EngineError, EngineResult, ExtendOutcome, CAS_ATTEMPTS};
+use super::sessions::CAS_ATTEMPTS;
+use super::{Engine, EngineError, EngineResult, ExtendOutcome};
 use crate::model::{Actor, AuditAction, ChannelId, LiveKind, VipDuration};
 
 impl Engine {

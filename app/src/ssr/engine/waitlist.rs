@@ -9,7 +9,8 @@ use serde_json::json;
 
 use super::grant_types::{OnFull, Paid};
 use super::rules::{render_chat, waitlist_timed_out, WAITLISTED_TEMPLATE};
-use super::{waitlist_lease, Engine, EngineResult};
+use super::sessions::waitlist_lease;
+use super::{Engine, EngineResult};
 use crate::model::{
     Actor, AuditAction, Channel, ChannelId, GrantLength, LiveKind, RedemptionOutcome, RefundReason,
     VipDuration, VipSource, WaitlistEntry,
