@@ -10,6 +10,7 @@
 use async_trait::async_trait;
 use serde_json::json;
 
+use super::effects::Happened;
 use super::grant_types::IncomingRedemption;
 use super::rule_grants::{Support, SupportKind};
 use super::sessions::{session_lease, CAS_ATTEMPTS};
@@ -224,12 +225,14 @@ impl Engine {
         if self.store.channel(channel).await?.is_none() {
             return Ok(());
         }
-        self.audit(
+        self.record(
             channel,
-            AuditAction::ModeratorRemoved,
-            Actor::System,
-            Some(viewer),
-            json!({ "event": "channel.moderator.remove" }),
+            Happened::new(
+                AuditAction::ModeratorRemoved,
+                Actor::System,
+                Some(viewer),
+                json!({ "event": "channel.moderator.remove" }),
+            ),
         )
         .await?;
         tracing::info!(%channel, viewer = %viewer.login, "moderator removed on Twitch");
@@ -254,21 +257,18 @@ impl Engine {
         if reward.enabled != enabled {
             reward.enabled = enabled;
             self.store.save_reward(&reward).await?;
-            let audit = self
-                .audit(
-                    channel,
-                    AuditAction::RewardUpdated,
-                    Actor::System,
-                    None,
-                    json!({
-                        "reward_id": reward_id,
-                        "enabled": enabled,
-                        "paused": paused,
-                        "changed_on": "twitch",
-                    }),
-                )
-                .await?;
-            self.publish(channel, LiveKind::RewardsChanged, None, Some(audit));
+            let details = json!({
+                "reward_id": reward_id,
+                "enabled": enabled,
+                "paused": paused,
+                "changed_on": "twitch",
+            });
+            self.record(
+                channel,
+                Happened::new(AuditAction::RewardUpdated, Actor::System, None, details)
+                    .live(LiveKind::RewardsChanged, None),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -311,20 +311,22 @@ impl Engine {
             Err(StoreError::Conflict(_)) => return Ok(false),
             Err(e) => return Err(e.into()),
         }
-        let audit = self
-            .audit(
-                channel,
+        let details = json!({
+            "session_id": session.id,
+            "seen_via": seen_via,
+            "note": "a VIP the app did not grant: shown, never removed by the app",
+        });
+        self.record(
+            channel,
+            Happened::new(
                 AuditAction::ExternalVipSeen,
                 Actor::System,
                 Some(viewer),
-                json!({
-                    "session_id": session.id,
-                    "seen_via": seen_via,
-                    "note": "a VIP the app did not grant: shown, never removed by the app",
-                }),
+                details,
             )
-            .await?;
-        self.publish(channel, LiveKind::ExternalVip, Some(session), Some(audit));
+            .live(LiveKind::ExternalVip, Some(session)),
+        )
+        .await?;
         Ok(true)
     }
 
@@ -353,26 +355,24 @@ impl Engine {
             {
                 continue;
             }
-            let audit = self
-                .audit(
-                    &current.channel_id,
+            let details = json!({
+                "session_id": current.id,
+                "seen_via": seen_via,
+                "source": current.source,
+            });
+            let viewer = current.viewer.clone();
+            let ended = self.ended(current, SessionState::RemovedExternally);
+            self.record(
+                &ended.channel_id.clone(),
+                Happened::new(
                     AuditAction::RemovedExternally,
                     Actor::System,
-                    Some(&current.viewer),
-                    json!({
-                        "session_id": current.id,
-                        "seen_via": seen_via,
-                        "source": current.source,
-                    }),
+                    Some(&viewer),
+                    details,
                 )
-                .await?;
-            let ended = self.ended(current, SessionState::RemovedExternally);
-            self.publish(
-                &ended.channel_id.clone(),
-                LiveKind::RemovedExternally,
-                Some(ended),
-                Some(audit),
-            );
+                .live(LiveKind::RemovedExternally, Some(ended)),
+            )
+            .await?;
             return Ok(true);
         }
         Err(EngineError::Contended)

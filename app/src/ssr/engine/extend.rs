@@ -4,6 +4,7 @@
 
 use serde_json::json;
 
+use super::effects::Happened;
 use super::rules::{extended_deadline, render_chat};
 use super::sessions::CAS_ATTEMPTS;
 use super::{Engine, EngineError, EngineResult};
@@ -57,36 +58,25 @@ impl Engine {
             };
             self.skip_passed_warnings(&channel, &session).await;
             let new_deadline = session.expires_at.unwrap_or(now);
-            self.chat(
-                &channel,
-                render_chat(
-                    &channel.settings.chat.extended,
-                    &session.viewer.display_name,
-                    Some(by.into()),
-                    None,
-                ),
-            )
-            .await;
-            let audit = self
-                .audit(
-                    &channel.id,
-                    AuditAction::Extend,
-                    actor,
-                    Some(&session.viewer),
-                    json!({
-                        "session_id": session.id,
-                        "duration_secs": by.as_secs(),
-                        "expires_at": new_deadline,
-                    }),
-                )
-                .await?;
-            self.publish(
-                &channel.id,
-                LiveKind::Extended,
-                Some(session.clone()),
-                Some(audit),
+            let chat = render_chat(
+                &channel.settings.chat.extended,
+                &session.viewer.display_name,
+                Some(by.into()),
+                None,
             );
-            self.deadlines_changed();
+            let details = json!({
+                "session_id": session.id,
+                "duration_secs": by.as_secs(),
+                "expires_at": new_deadline,
+            });
+            self.record(
+                &channel,
+                Happened::new(AuditAction::Extend, actor, Some(&session.viewer), details)
+                    .chat(chat)
+                    .live(LiveKind::Extended, Some(session.clone()))
+                    .deadlines_moved(),
+            )
+            .await?;
             return Ok(ExtendOutcome::Extended(session));
         }
         Err(EngineError::Contended)

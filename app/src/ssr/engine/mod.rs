@@ -11,11 +11,17 @@
 //! (`attempts`). Every refusal ends: a refusal without a rule is refunded, and a redemption Twitch
 //! keeps failing is refunded after a bounded number of catch-up attempts (`refusals`).
 //!
+//! Every use case states what happened and hands it to `effects` (chat, audit, notice, live event,
+//! the scheduler's wake-up); leases and compare-and-set transitions of sessions live in `sessions`;
+//! the words the grant use cases share in `grant_types`. Events as they arrive are dispatched to
+//! their use case by `dispatch`; catching up with Twitch (reconciliation) is `sync`.
+//!
 //! Pure decisions live in [`rules`] and are unit-tested there; this module wires them to the ports.
 
 mod attempts;
 mod chat_commands;
 mod dispatch;
+mod effects;
 mod expiry;
 mod extend;
 mod grant;
@@ -57,15 +63,13 @@ pub use rules::RetryPolicy;
 pub use sync::{CatchUpReport, SyncReport};
 pub use warnings::WarningReport;
 
-use super::accounts::{mark_needs_reauth, new_id};
+use super::accounts::mark_needs_reauth;
 use super::live::LiveBus;
 use super::moderators::ModeratorCache;
-use super::notify::{Notice, NoticeKind, Notifier};
+use super::notify::Notifier;
 use super::twitch::{AddVipError, RedemptionStatus, RewardError, TwitchApi, TwitchError};
 use super::{Store, StoreError};
-use crate::model::{
-    Actor, AuditAction, AuditEntry, Channel, ChannelId, LiveEvent, LiveKind, Viewer, VipSession,
-};
+use crate::model::{Channel, ChannelId, LiveKind};
 
 /// What the engine asks of time: the current instant and a pause (retry back-off, rate limits).
 /// The server gives a tokio clock; tests give one they control.
@@ -218,74 +222,6 @@ impl Engine {
             .channel(id)
             .await?
             .ok_or(EngineError::UnknownChannel)
-    }
-
-    /// Appends an audit entry and returns it (for the live event).
-    async fn audit(
-        &self,
-        channel: &ChannelId,
-        action: AuditAction,
-        actor: Actor,
-        target: Option<&Viewer>,
-        metadata: serde_json::Value,
-    ) -> EngineResult<AuditEntry> {
-        let entry = AuditEntry {
-            id: new_id(),
-            channel_id: channel.clone(),
-            at: self.now(),
-            action,
-            actor,
-            target: target.cloned(),
-            metadata,
-        };
-        self.store.append_audit(&entry).await?;
-        Ok(entry)
-    }
-
-    fn publish(
-        &self,
-        channel: &ChannelId,
-        kind: LiveKind,
-        session: Option<VipSession>,
-        audit: Option<AuditEntry>,
-    ) {
-        self.live.publish(LiveEvent {
-            channel_id: channel.clone(),
-            kind,
-            session,
-            audit,
-        });
-    }
-
-    /// Posts in chat when the channel wants chat messages. Best effort: a failure is logged only.
-    async fn chat(&self, channel: &Channel, message: String) {
-        if !channel.settings.chat_enabled || message.trim().is_empty() {
-            return;
-        }
-        match self.speak(channel, &message, None).await {
-            Ok(true) => {}
-            Ok(false) => tracing::info!(channel = %channel.id, "Twitch dropped a chat message"),
-            Err(e) => tracing::warn!(channel = %channel.id, error = %e, "chat message failed"),
-        }
-    }
-
-    /// Hands a notice to the notifier when the channel set a webhook URL. Never waits for delivery.
-    fn notify(&self, channel: &Channel, viewer: &Viewer, kind: NoticeKind) {
-        let (Some(notifier), Some(url)) = (&self.notifier, &channel.settings.discord_webhook_url)
-        else {
-            return;
-        };
-        if url.trim().is_empty() {
-            return;
-        }
-        notifier.notify(
-            url.trim(),
-            Notice {
-                channel: channel.display_name.clone(),
-                viewer: viewer.clone(),
-                kind,
-            },
-        );
     }
 
     /// Twitch no longer accepts the channel's token: flag it, tell dashboards.

@@ -1,9 +1,10 @@
 //! How a grant ends, for every source: FULFILLED or CANCELED on Twitch, the redemption's outcome,
-//! the chat line, the audit entry, the notice (Discord), the live event, and the scheduler's wake-up.
+//! and what happened, handed to `effects` (chat, audit, notice, live event, scheduler).
 
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::effects::Happened;
 use super::grant_types::{GrantRequest, Kind, Paid};
 use super::rules::render_chat;
 use super::{Engine, EngineResult, GrantOutcome};
@@ -73,54 +74,50 @@ impl Engine {
                 LiveKind::Extended,
             ),
         };
-        self.chat(
+        let (source, duration, expires_at) = (request.source, request.length, session.expires_at);
+        let notice = match kind {
+            Kind::Granted => NoticeKind::Granted {
+                source,
+                duration,
+                expires_at,
+            },
+            Kind::Extended => NoticeKind::Extended {
+                source,
+                duration,
+                expires_at,
+            },
+        };
+        let details = json!({
+            "session_id": session.id,
+            "source": request.source,
+            "duration_secs": request.length.secs(),
+            "until_stream_end": request.length == GrantLength::StreamEnd,
+            "expires_at": session.expires_at,
+            "stacking": channel.settings.stacking,
+            "redemption_id": paid.map(|p| &p.id),
+            "reward_id": paid.map(|p| &p.reward_id),
+            "cost": paid.and_then(|p| p.cost),
+        });
+        let chat = render_chat(
+            template,
+            &request.viewer.display_name,
+            Some(request.length),
+            None,
+        );
+        self.record(
             channel,
-            render_chat(
-                template,
-                &request.viewer.display_name,
-                Some(request.length),
-                None,
-            ),
-        )
-        .await;
-        let audit = self
-            .audit(
-                &channel.id,
+            Happened::new(
                 action,
                 request.actor.clone(),
                 Some(&request.viewer),
-                json!({
-                    "session_id": session.id,
-                    "source": request.source,
-                    "duration_secs": request.length.secs(),
-                    "until_stream_end": request.length == GrantLength::StreamEnd,
-                    "expires_at": session.expires_at,
-                    "stacking": channel.settings.stacking,
-                    "redemption_id": paid.map(|p| &p.id),
-                    "reward_id": paid.map(|p| &p.reward_id),
-                    "cost": paid.and_then(|p| p.cost),
-                }),
+                details,
             )
-            .await?;
-        let (source, duration, expires_at) = (request.source, request.length, session.expires_at);
-        self.notify(
-            channel,
-            &request.viewer,
-            match kind {
-                Kind::Granted => NoticeKind::Granted {
-                    source,
-                    duration,
-                    expires_at,
-                },
-                Kind::Extended => NoticeKind::Extended {
-                    source,
-                    duration,
-                    expires_at,
-                },
-            },
-        );
-        self.publish(&channel.id, live, Some(session.clone()), Some(audit));
-        self.deadlines_changed();
+            .chat(chat)
+            .notice(notice)
+            .live(live, Some(session.clone()))
+            .deadlines_moved(),
+        )
+        .await?;
         Ok(match kind {
             Kind::Granted => GrantOutcome::Granted(session),
             Kind::Extended => GrantOutcome::Extended(session),
@@ -157,12 +154,14 @@ impl Engine {
                 "detail": reason.describe(),
             });
             detail.add_to(&mut metadata);
-            self.audit(
-                &channel.id,
-                AuditAction::TwitchError,
-                request.actor.clone(),
-                Some(&request.viewer),
-                metadata,
+            self.record(
+                channel,
+                Happened::new(
+                    AuditAction::TwitchError,
+                    request.actor.clone(),
+                    Some(&request.viewer),
+                    metadata,
+                ),
             )
             .await?;
             return Ok(GrantOutcome::Refunded(reason));
@@ -201,16 +200,12 @@ impl Engine {
         reason: RefundReason,
         detail: RefusalDetail,
     ) -> EngineResult<()> {
-        self.chat(
-            channel,
-            render_chat(
-                &channel.settings.chat.refunded,
-                &viewer.display_name,
-                duration,
-                Some(reason.describe()),
-            ),
-        )
-        .await;
+        let chat = render_chat(
+            &channel.settings.chat.refunded,
+            &viewer.display_name,
+            duration,
+            Some(reason.describe()),
+        );
         let mut metadata = json!({
             "reason": reason,
             "detail": reason.describe(),
@@ -219,17 +214,14 @@ impl Engine {
             "cost": paid.cost,
         });
         detail.add_to(&mut metadata);
-        let audit = self
-            .audit(
-                &channel.id,
-                AuditAction::Refund,
-                Actor::System,
-                Some(viewer),
-                metadata,
-            )
-            .await?;
-        self.notify(channel, viewer, NoticeKind::Refunded { reason });
-        self.publish(&channel.id, LiveKind::Refunded, None, Some(audit));
+        self.record(
+            channel,
+            Happened::new(AuditAction::Refund, Actor::System, Some(viewer), metadata)
+                .chat(chat)
+                .notice(NoticeKind::Refunded { reason })
+                .live(LiveKind::Refunded, None),
+        )
+        .await?;
         Ok(())
     }
 
@@ -240,16 +232,17 @@ impl Engine {
         problem: &str,
         viewer: &Viewer,
     ) -> EngineResult<()> {
-        let audit = self
-            .audit(
-                &channel.id,
+        self.record(
+            channel,
+            Happened::new(
                 AuditAction::TwitchError,
                 Actor::System,
                 Some(viewer),
                 json!({ "problem": problem, "banner": true }),
             )
-            .await?;
-        self.publish(&channel.id, LiveKind::TwitchError, None, Some(audit));
+            .live(LiveKind::TwitchError, None),
+        )
+        .await?;
         Ok(())
     }
 }

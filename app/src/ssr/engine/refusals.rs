@@ -14,6 +14,7 @@
 
 use serde_json::json;
 
+use super::effects::Happened;
 use super::grant_types::{GrantRequest, OnFull, Paid};
 use super::outcome::RefusalDetail;
 use super::{Engine, EngineResult, GrantOutcome, PendingReason};
@@ -170,18 +171,21 @@ impl Engine {
                 }
                 tracing::warn!(channel = %channel.id, %detail, ?attempt,
                     "adding a VIP failed; left for catch-up");
-                self.audit(
-                    &channel.id,
-                    AuditAction::TwitchError,
-                    Actor::System,
-                    Some(&request.viewer),
-                    json!({
-                        "operation": "add_vip",
-                        "detail": detail,
-                        "redemption_id": paid.map(|p| &p.id),
-                        "left_for_catch_up": paid.is_some(),
-                        "catch_up_attempt": attempt,
-                    }),
+                let details = json!({
+                    "operation": "add_vip",
+                    "detail": detail,
+                    "redemption_id": paid.map(|p| &p.id),
+                    "left_for_catch_up": paid.is_some(),
+                    "catch_up_attempt": attempt,
+                });
+                self.record(
+                    channel,
+                    Happened::new(
+                        AuditAction::TwitchError,
+                        Actor::System,
+                        Some(&request.viewer),
+                        details,
+                    ),
                 )
                 .await?;
                 Ok(GrantOutcome::Pending(PendingReason::TwitchUnavailable))

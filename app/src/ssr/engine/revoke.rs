@@ -3,6 +3,7 @@
 
 use serde_json::json;
 
+use super::effects::Happened;
 use super::sessions::{session_lease, CAS_ATTEMPTS};
 use super::{Engine, EngineError, EngineResult};
 use crate::model::{Actor, AuditAction, ChannelId, LiveKind, SessionState, VipSession};
@@ -85,21 +86,19 @@ impl Engine {
             if !self.end(&current, expected, SessionState::Revoked).await? {
                 continue;
             }
-            let audit = self
-                .audit(
-                    channel,
-                    AuditAction::Revoke,
-                    actor,
-                    Some(&current.viewer),
-                    json!({
-                        "session_id": current.id,
-                        "vip_was_already_gone": outcome == RemoveVipOutcome::NotAVip,
-                        "remaining_secs": current.remaining_secs(self.now()),
-                    }),
-                )
-                .await?;
+            let details = json!({
+                "session_id": current.id,
+                "vip_was_already_gone": outcome == RemoveVipOutcome::NotAVip,
+                "remaining_secs": current.remaining_secs(self.now()),
+            });
+            let viewer = current.viewer.clone();
             let ended = self.ended(current, SessionState::Revoked);
-            self.publish(channel, LiveKind::Revoked, Some(ended.clone()), Some(audit));
+            self.record(
+                channel,
+                Happened::new(AuditAction::Revoke, actor, Some(&viewer), details)
+                    .live(LiveKind::Revoked, Some(ended.clone())),
+            )
+            .await?;
             return Ok(RevokeOutcome::Revoked(ended));
         }
         Err(EngineError::Contended)

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use serde_json::json;
 
+use super::effects::Happened;
 use super::grant_types::Paid;
 use super::outcome::RefusalDetail;
 use super::{Engine, EngineResult};
@@ -227,24 +228,26 @@ impl Engine {
         };
         tracing::warn!(channel = %channel.id, redemption = %entry.redemption_id, problem,
             "a waitlisted redemption was closed on Twitch without a VIP or a refund");
-        let audit = self
-            .audit(
-                &channel.id,
+        let details = json!({
+            "problem": problem,
+            "detail": detail,
+            "banner": true,
+            "redemption_id": entry.redemption_id,
+            "reward_id": reward.id,
+            "title": reward.title,
+            "cost": reward.cost,
+        });
+        self.record(
+            channel,
+            Happened::new(
                 AuditAction::TwitchError,
                 Actor::System,
                 Some(&entry.viewer),
-                json!({
-                    "problem": problem,
-                    "detail": detail,
-                    "banner": true,
-                    "redemption_id": entry.redemption_id,
-                    "reward_id": reward.id,
-                    "title": reward.title,
-                    "cost": reward.cost,
-                }),
+                details,
             )
-            .await?;
-        self.publish(&channel.id, LiveKind::TwitchError, None, Some(audit));
+            .live(LiveKind::TwitchError, None),
+        )
+        .await?;
         Ok(true)
     }
 

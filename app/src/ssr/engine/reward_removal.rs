@@ -15,6 +15,7 @@
 
 use serde_json::json;
 
+use super::effects::Happened;
 use super::reward_refunds::{ClearReport, Closed};
 use super::sessions::waitlist_lease;
 use super::{Engine, EngineError, EngineResult};
@@ -150,21 +151,18 @@ impl Engine {
         };
         let channel = self.channel(channel).await?;
         let report = self.forget_gone(&channel, &reward).await?;
-        let audit = self
-            .audit(
-                &channel.id,
-                AuditAction::RewardDeleted,
-                Actor::System,
-                None,
-                json!({
-                    "reward_id": reward.id,
-                    "title": reward.title,
-                    "changed_on": "twitch",
-                    "closed_by_twitch": report.closed_by_twitch,
-                }),
-            )
-            .await?;
-        self.publish(&channel.id, LiveKind::RewardsChanged, None, Some(audit));
+        let details = json!({
+            "reward_id": reward.id,
+            "title": reward.title,
+            "changed_on": "twitch",
+            "closed_by_twitch": report.closed_by_twitch,
+        });
+        self.record(
+            &channel,
+            Happened::new(AuditAction::RewardDeleted, Actor::System, None, details)
+                .live(LiveKind::RewardsChanged, None),
+        )
+        .await?;
         Ok(())
     }
 

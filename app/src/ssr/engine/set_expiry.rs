@@ -3,6 +3,7 @@
 
 use serde_json::json;
 
+use super::effects::Happened;
 use super::sessions::CAS_ATTEMPTS;
 use super::{Engine, EngineError, EngineResult, ExtendOutcome};
 use crate::model::{Actor, AuditAction, ChannelId, LiveKind, VipDuration};
@@ -32,27 +33,19 @@ impl Engine {
             let Some(session) = self.extend_leased(&session.id, |_| to).await? else {
                 continue;
             };
-            let audit = self
-                .audit(
-                    &channel.id,
-                    AuditAction::Extend,
-                    actor,
-                    Some(&session.viewer),
-                    json!({
-                        "session_id": session.id,
-                        "set_expiry": true,
-                        "duration_secs": length.as_secs(),
-                        "expires_at": to,
-                    }),
-                )
-                .await?;
-            self.publish(
-                &channel.id,
-                LiveKind::Extended,
-                Some(session.clone()),
-                Some(audit),
-            );
-            self.deadlines_changed();
+            let details = json!({
+                "session_id": session.id,
+                "set_expiry": true,
+                "duration_secs": length.as_secs(),
+                "expires_at": to,
+            });
+            self.record(
+                &channel,
+                Happened::new(AuditAction::Extend, actor, Some(&session.viewer), details)
+                    .live(LiveKind::Extended, Some(session.clone()))
+                    .deadlines_moved(),
+            )
+            .await?;
             return Ok(ExtendOutcome::Extended(session));
         }
         Err(EngineError::Contended)

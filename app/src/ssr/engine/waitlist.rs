@@ -7,6 +7,7 @@
 
 use serde_json::json;
 
+use super::effects::Happened;
 use super::grant_types::{OnFull, Paid};
 use super::rules::{render_chat, waitlist_timed_out, WAITLISTED_TEMPLATE};
 use super::sessions::waitlist_lease;
@@ -37,32 +38,31 @@ impl Engine {
         self.store
             .set_redemption_outcome(&paid.id, RedemptionOutcome::Waitlisted)
             .await?;
-        self.chat(
+        let chat = render_chat(
+            WAITLISTED_TEMPLATE,
+            &request.viewer.display_name,
+            Some(request.length),
+            None,
+        );
+        let details = json!({
+            "redemption_id": paid.id,
+            "reward_id": paid.reward_id,
+            "cost": paid.cost,
+            "duration_secs": request.length.secs(),
+            "max_wait_secs": channel.settings.waitlist_max_wait.as_secs(),
+        });
+        self.record(
             channel,
-            render_chat(
-                WAITLISTED_TEMPLATE,
-                &request.viewer.display_name,
-                Some(request.length),
-                None,
-            ),
-        )
-        .await;
-        let audit = self
-            .audit(
-                &channel.id,
+            Happened::new(
                 AuditAction::Waitlisted,
                 Actor::System,
                 Some(&request.viewer),
-                json!({
-                    "redemption_id": paid.id,
-                    "reward_id": paid.reward_id,
-                    "cost": paid.cost,
-                    "duration_secs": request.length.secs(),
-                    "max_wait_secs": channel.settings.waitlist_max_wait.as_secs(),
-                }),
+                details,
             )
-            .await?;
-        self.publish(&channel.id, LiveKind::Waitlisted, None, Some(audit));
+            .chat(chat)
+            .live(LiveKind::Waitlisted, None),
+        )
+        .await?;
         Ok(GrantOutcome::Waitlisted)
     }
 

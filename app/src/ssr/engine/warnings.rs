@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use super::effects::Happened;
 use super::rules::render_chat;
 use super::{Engine, EngineResult};
 use crate::model::{
@@ -106,7 +107,7 @@ impl Engine {
         Ok(first)
     }
 
-    /// Chat (the `warning` template) → Discord when asked → audit entry.
+    /// Chat (the `warning` template) → audit entry → Discord when asked.
     async fn warn(
         &self,
         channel: &Channel,
@@ -117,39 +118,32 @@ impl Engine {
     ) -> EngineResult<()> {
         let left = u64::try_from((deadline - now).num_seconds()).unwrap_or(0);
         let left = VipDuration::from_secs(left.max(1)).ok();
-        self.chat(
-            channel,
-            render_chat(
-                &channel.settings.chat.warning,
-                &session.viewer.display_name,
-                left.map(Into::into),
-                None,
-            ),
-        )
-        .await;
-        if channel.settings.discord_warnings {
-            self.notify(
-                channel,
-                &session.viewer,
-                NoticeKind::EndsSoon {
-                    expires_at: deadline,
-                },
-            );
-        }
-        self.audit(
-            &channel.id,
+        let chat = render_chat(
+            &channel.settings.chat.warning,
+            &session.viewer.display_name,
+            left.map(Into::into),
+            None,
+        );
+        let details = json!({
+            "session_id": session.id,
+            "lead_secs": lead,
+            "expires_at": deadline,
+            "chat": channel.settings.chat_enabled,
+            "discord": channel.settings.discord_warnings,
+        });
+        let mut happened = Happened::new(
             AuditAction::ExpiryWarning,
             Actor::System,
             Some(&session.viewer),
-            json!({
-                "session_id": session.id,
-                "lead_secs": lead,
-                "expires_at": deadline,
-                "chat": channel.settings.chat_enabled,
-                "discord": channel.settings.discord_warnings,
-            }),
+            details,
         )
-        .await?;
+        .chat(chat);
+        if channel.settings.discord_warnings {
+            happened = happened.notice(NoticeKind::EndsSoon {
+                expires_at: deadline,
+            });
+        }
+        self.record(channel, happened).await?;
         Ok(())
     }
 
