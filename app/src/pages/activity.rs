@@ -11,7 +11,7 @@ use crate::components::{use_live_updates, LoginButton};
 use crate::error::AppError;
 use crate::model::{
     action_label, actor_label, format_time, metadata_summary, ActivityParams, AuditAction,
-    AuditEntry, AuditPage,
+    AuditDetails, AuditEntry, AuditPage,
 };
 use crate::server_fns::get_activity;
 
@@ -193,7 +193,7 @@ fn EntryRow(entry: AuditEntry) -> impl IntoView {
         };
         view! { <span class="font-medium text-zinc-100" data-target=v.login>{name}</span> }
     });
-    let details = metadata_summary(&entry.metadata);
+    let details = metadata_summary(&AuditDetails::read(&entry.metadata));
     view! {
         <li class="grid gap-1 px-4 py-3 sm:grid-cols-[12rem_1fr] sm:gap-4" data-action=entry.action.as_str()>
             <time datetime=crate::model::rfc3339(entry.at, false) class="font-mono text-xs tabular-nums text-zinc-400 sm:pt-1">

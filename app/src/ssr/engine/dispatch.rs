@@ -16,7 +16,8 @@ use super::rule_grants::{Support, SupportKind};
 use super::sessions::{session_lease, CAS_ATTEMPTS};
 use super::{Engine, EngineError, EngineResult};
 use crate::model::{
-    Actor, AuditAction, ChannelId, LiveKind, SessionState, Viewer, VipSession, VipSource,
+    Actor, AuditAction, AuditDetails, ChannelId, LiveKind, SessionState, Viewer, VipSession,
+    VipSource,
 };
 use crate::ssr::accounts::new_id;
 use crate::ssr::events::{EventSink, TwitchEvent};
@@ -231,7 +232,10 @@ impl Engine {
                 AuditAction::ModeratorRemoved,
                 Actor::System,
                 Some(viewer),
-                json!({ "event": "channel.moderator.remove" }),
+                AuditDetails {
+                    event: Some("channel.moderator.remove".into()),
+                    ..AuditDetails::default()
+                },
             ),
         )
         .await?;
@@ -257,12 +261,13 @@ impl Engine {
         if reward.enabled != enabled {
             reward.enabled = enabled;
             self.store.save_reward(&reward).await?;
-            let details = json!({
-                "reward_id": reward_id,
-                "enabled": enabled,
-                "paused": paused,
-                "changed_on": "twitch",
-            });
+            let details = AuditDetails {
+                reward_id: Some(reward_id.to_owned()),
+                enabled: Some(enabled),
+                paused: Some(paused),
+                changed_on: Some("twitch".into()),
+                ..AuditDetails::default()
+            };
             self.record(
                 channel,
                 Happened::new(AuditAction::RewardUpdated, Actor::System, None, details)
@@ -311,11 +316,12 @@ impl Engine {
             Err(StoreError::Conflict(_)) => return Ok(false),
             Err(e) => return Err(e.into()),
         }
-        let details = json!({
-            "session_id": session.id,
-            "seen_via": seen_via,
-            "note": "a VIP the app did not grant: shown, never removed by the app",
-        });
+        let details = AuditDetails {
+            session_id: Some(session.id.clone()),
+            seen_via: Some(seen_via.to_owned()),
+            note: Some("a VIP the app did not grant: shown, never removed by the app".into()),
+            ..AuditDetails::default()
+        };
         self.record(
             channel,
             Happened::new(
@@ -355,11 +361,12 @@ impl Engine {
             {
                 continue;
             }
-            let details = json!({
-                "session_id": current.id,
-                "seen_via": seen_via,
-                "source": current.source,
-            });
+            let details = AuditDetails {
+                session_id: Some(current.id.clone()),
+                seen_via: Some(seen_via.to_owned()),
+                source: Some(current.source),
+                ..AuditDetails::default()
+            };
             let viewer = current.viewer.clone();
             let ended = self.ended(current, SessionState::RemovedExternally);
             self.record(

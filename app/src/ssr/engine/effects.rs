@@ -5,11 +5,10 @@
 //! Chat and notices are best effort (a failure is logged); the audit entry is the record, so a
 //! store failure there stops the tail and is returned.
 
-use serde_json::Value;
-
 use super::{Engine, EngineResult};
 use crate::model::{
-    Actor, AuditAction, AuditEntry, Channel, ChannelId, LiveEvent, LiveKind, Viewer, VipSession,
+    Actor, AuditAction, AuditDetails, AuditEntry, Channel, ChannelId, LiveEvent, LiveKind, Viewer,
+    VipSession,
 };
 use crate::ssr::accounts::new_id;
 use crate::ssr::notify::{Notice, NoticeKind};
@@ -56,7 +55,7 @@ pub(super) struct Happened {
     action: AuditAction,
     actor: Actor,
     viewer: Option<Viewer>,
-    details: Value,
+    details: AuditDetails,
     chat: Option<String>,
     notice: Option<NoticeKind>,
     live: Option<(LiveKind, Option<VipSession>)>,
@@ -69,7 +68,7 @@ impl Happened {
         action: AuditAction,
         actor: Actor,
         viewer: Option<&Viewer>,
-        details: Value,
+        details: AuditDetails,
     ) -> Self {
         Self {
             action,
@@ -153,7 +152,7 @@ impl Engine {
         action: AuditAction,
         actor: Actor,
         target: Option<&Viewer>,
-        metadata: Value,
+        details: AuditDetails,
     ) -> EngineResult<AuditEntry> {
         let entry = AuditEntry {
             id: new_id(),
@@ -162,7 +161,7 @@ impl Engine {
             action,
             actor,
             target: target.cloned(),
-            metadata,
+            metadata: details.into(),
         };
         self.store.append_audit(&entry).await?;
         Ok(entry)

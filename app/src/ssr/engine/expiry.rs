@@ -10,13 +10,14 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use futures_util::stream::{self, StreamExt};
-use serde_json::json;
 
 use super::effects::Happened;
 use super::rules::render_chat;
 use super::sessions::session_lease;
 use super::{Engine, EngineResult};
-use crate::model::{Actor, AuditAction, Channel, ChannelId, LiveKind, SessionState, VipSession};
+use crate::model::{
+    Actor, AuditAction, AuditDetails, Channel, ChannelId, LiveKind, SessionState, VipSession,
+};
 use crate::ssr::notify::NoticeKind;
 use crate::ssr::twitch::{AddVipError, RemoveVipOutcome, TwitchError};
 use crate::ssr::ActiveWith;
@@ -211,12 +212,13 @@ impl Engine {
             if !self.end(&current, expected, SessionState::Expired).await? {
                 return Ok(Expiry::Skipped);
             }
-            let details = json!({
-                "session_id": current.id,
-                "vip_removed": false,
-                "auto_remove": false,
-                "note": "auto-remove is off: the VIP was left in place",
-            });
+            let details = AuditDetails {
+                session_id: Some(current.id.clone()),
+                vip_removed: Some(false),
+                auto_remove: Some(false),
+                note: Some("auto-remove is off: the VIP was left in place".into()),
+                ..AuditDetails::default()
+            };
             let viewer = current.viewer.clone();
             let ended = self.ended(current, SessionState::Expired);
             let happened =
@@ -247,7 +249,11 @@ impl Engine {
                     None,
                     None,
                 );
-                let details = json!({ "session_id": current.id, "vip_removed": true });
+                let details = AuditDetails {
+                    session_id: Some(current.id.clone()),
+                    vip_removed: Some(true),
+                    ..AuditDetails::default()
+                };
                 let viewer = current.viewer.clone();
                 let ended = self.ended(current, SessionState::Expired);
                 self.record(
@@ -268,11 +274,12 @@ impl Engine {
                 {
                     return Ok(Expiry::Skipped);
                 }
-                let details = json!({
-                    "session_id": current.id,
-                    "noticed_by": "expiry",
-                    "note": "the VIP was already removed on Twitch",
-                });
+                let details = AuditDetails {
+                    session_id: Some(current.id.clone()),
+                    noticed_by: Some("expiry".into()),
+                    note: Some("the VIP was already removed on Twitch".into()),
+                    ..AuditDetails::default()
+                };
                 let viewer = current.viewer.clone();
                 let ended = self.ended(current, SessionState::RemovedExternally);
                 self.record(
@@ -324,11 +331,12 @@ impl Engine {
             Ok(()) | Err(AddVipError::AlreadyVip) => {}
             Err(e) => {
                 tracing::error!(session = %removed.id, error = %e, "cannot add the VIP back");
-                let details = json!({
-                    "operation": "restore_vip",
-                    "session_id": removed.id,
-                    "detail": e.to_string(),
-                });
+                let details = AuditDetails {
+                    operation: Some("restore_vip".into()),
+                    session_id: Some(removed.id.clone()),
+                    detail: Some(e.to_string()),
+                    ..AuditDetails::default()
+                };
                 let audit = self
                     .record(
                         channel,

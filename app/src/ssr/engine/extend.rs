@@ -2,13 +2,13 @@
 //! caller's check), and the one way every extension (also a repeat redemption's) moves a deadline:
 //! under the session's lease, so that it never lands while an expiry or a revoke removes the VIP.
 
-use serde_json::json;
-
 use super::effects::Happened;
 use super::rules::{extended_deadline, render_chat};
 use super::sessions::CAS_ATTEMPTS;
 use super::{Engine, EngineError, EngineResult};
-use crate::model::{Actor, AuditAction, ChannelId, LiveKind, VipDuration, VipSession};
+use crate::model::{
+    Actor, AuditAction, AuditDetails, ChannelId, LiveKind, VipDuration, VipSession,
+};
 
 // Returned once per call, never stored in bulk: boxing would only cost an allocation.
 #[allow(clippy::large_enum_variant)]
@@ -64,11 +64,12 @@ impl Engine {
                 Some(by.into()),
                 None,
             );
-            let details = json!({
-                "session_id": session.id,
-                "duration_secs": by.as_secs(),
-                "expires_at": new_deadline,
-            });
+            let details = AuditDetails {
+                session_id: Some(session.id.clone()),
+                duration_secs: Some(by.as_secs()),
+                expires_at: Some(new_deadline),
+                ..AuditDetails::default()
+            };
             self.record(
                 &channel,
                 Happened::new(AuditAction::Extend, actor, Some(&session.viewer), details)

@@ -1,38 +1,33 @@
 //! How a grant ends, for every source: FULFILLED or CANCELED on Twitch, the redemption's outcome,
 //! and what happened, handed to `effects` (chat, audit, notice, live event, scheduler).
 
-use serde::Serialize;
-use serde_json::{json, Value};
-
 use super::effects::Happened;
 use super::grant_types::{GrantRequest, Kind, Paid};
 use super::rules::render_chat;
 use super::{Engine, EngineResult, GrantOutcome};
 use crate::model::{
-    Actor, AuditAction, Channel, GrantLength, LiveKind, RedemptionOutcome, RefundReason, Viewer,
-    VipSession,
+    Actor, AuditAction, AuditDetails, Channel, GrantLength, LiveKind, RedemptionOutcome,
+    RefundReason, Viewer, VipSession,
 };
 use crate::ssr::notify::NoticeKind;
 use crate::ssr::twitch::RedemptionStatus;
 
 /// What the audit entry of a refusal tells beyond its reason.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct RefusalDetail {
     /// Twitch's own words, when Twitch refused or failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub twitch_message: Option<String>,
     /// How many catch-up passes took the redemption up before it was refunded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catch_up_attempts: Option<u32>,
 }
 
 impl RefusalDetail {
-    /// Adds these fields to an audit entry's metadata object.
-    fn add_to(&self, metadata: &mut Value) {
-        if let (Value::Object(into), Ok(Value::Object(fields))) =
-            (metadata, serde_json::to_value(self))
-        {
-            into.extend(fields);
+    /// The audit entry's details with these added.
+    fn add_to(self, details: AuditDetails) -> AuditDetails {
+        AuditDetails {
+            twitch_message: self.twitch_message,
+            catch_up_attempts: self.catch_up_attempts,
+            ..details
         }
     }
 }
@@ -87,17 +82,18 @@ impl Engine {
                 expires_at,
             },
         };
-        let details = json!({
-            "session_id": session.id,
-            "source": request.source,
-            "duration_secs": request.length.secs(),
-            "until_stream_end": request.length == GrantLength::StreamEnd,
-            "expires_at": session.expires_at,
-            "stacking": channel.settings.stacking,
-            "redemption_id": paid.map(|p| &p.id),
-            "reward_id": paid.map(|p| &p.reward_id),
-            "cost": paid.and_then(|p| p.cost),
-        });
+        let details = AuditDetails {
+            session_id: Some(session.id.clone()),
+            source: Some(request.source),
+            duration_secs: request.length.secs(),
+            until_stream_end: Some(request.length == GrantLength::StreamEnd),
+            expires_at: session.expires_at,
+            stacking: Some(channel.settings.stacking),
+            redemption_id: paid.map(|p| p.id.clone()),
+            reward_id: paid.map(|p| p.reward_id.clone()),
+            cost: paid.and_then(|p| p.cost),
+            ..AuditDetails::default()
+        };
         let chat = render_chat(
             template,
             &request.viewer.display_name,
@@ -147,13 +143,13 @@ impl Engine {
         detail: RefusalDetail,
     ) -> EngineResult<GrantOutcome> {
         let Some(paid) = paid else {
-            let mut metadata = json!({
-                "operation": "grant",
-                "source": request.source,
-                "refused": reason,
-                "detail": reason.describe(),
+            let metadata = detail.add_to(AuditDetails {
+                operation: Some("grant".into()),
+                source: Some(request.source),
+                refused: Some(reason),
+                detail: Some(reason.describe().into()),
+                ..AuditDetails::default()
             });
-            detail.add_to(&mut metadata);
             self.record(
                 channel,
                 Happened::new(
@@ -206,14 +202,14 @@ impl Engine {
             duration,
             Some(reason.describe()),
         );
-        let mut metadata = json!({
-            "reason": reason,
-            "detail": reason.describe(),
-            "redemption_id": paid.id,
-            "reward_id": paid.reward_id,
-            "cost": paid.cost,
+        let metadata = detail.add_to(AuditDetails {
+            reason: Some(AuditDetails::reason_code(reason)),
+            detail: Some(reason.describe().into()),
+            redemption_id: Some(paid.id.clone()),
+            reward_id: Some(paid.reward_id.clone()),
+            cost: paid.cost,
+            ..AuditDetails::default()
         });
-        detail.add_to(&mut metadata);
         self.record(
             channel,
             Happened::new(AuditAction::Refund, Actor::System, Some(viewer), metadata)
@@ -238,7 +234,11 @@ impl Engine {
                 AuditAction::TwitchError,
                 Actor::System,
                 Some(viewer),
-                json!({ "problem": problem, "banner": true }),
+                AuditDetails {
+                    problem: Some(problem.into()),
+                    banner: Some(true),
+                    ..AuditDetails::default()
+                },
             )
             .live(LiveKind::TwitchError, None),
         )

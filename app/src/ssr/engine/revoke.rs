@@ -1,12 +1,12 @@
 //! Manual revoke: the streamer or a moderator ends a viewer's timed VIP early. Who may do it is
 //! the caller's check.
 
-use serde_json::json;
-
 use super::effects::Happened;
 use super::sessions::{session_lease, CAS_ATTEMPTS};
 use super::{Engine, EngineError, EngineResult};
-use crate::model::{Actor, AuditAction, ChannelId, LiveKind, SessionState, VipSession};
+use crate::model::{
+    Actor, AuditAction, AuditDetails, ChannelId, LiveKind, SessionState, VipSession,
+};
 use crate::ssr::twitch::{RemoveVipOutcome, TwitchError};
 use crate::ssr::ActiveWith;
 
@@ -86,11 +86,12 @@ impl Engine {
             if !self.end(&current, expected, SessionState::Revoked).await? {
                 continue;
             }
-            let details = json!({
-                "session_id": current.id,
-                "vip_was_already_gone": outcome == RemoveVipOutcome::NotAVip,
-                "remaining_secs": current.remaining_secs(self.now()),
-            });
+            let details = AuditDetails {
+                session_id: Some(current.id.clone()),
+                vip_was_already_gone: Some(outcome == RemoveVipOutcome::NotAVip),
+                remaining_secs: current.remaining_secs(self.now()),
+                ..AuditDetails::default()
+            };
             let viewer = current.viewer.clone();
             let ended = self.ended(current, SessionState::Revoked);
             self.record(

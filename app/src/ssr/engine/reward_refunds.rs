@@ -9,15 +9,13 @@
 
 use std::collections::HashMap;
 
-use serde_json::json;
-
 use super::effects::Happened;
 use super::grant_types::Paid;
 use super::outcome::RefusalDetail;
 use super::{Engine, EngineResult};
 use crate::model::{
-    Actor, AuditAction, Channel, ChannelId, LiveKind, RedemptionOutcome, RedemptionRecord,
-    RefundReason, Reward, Viewer, VipDuration, WaitlistEntry,
+    Actor, AuditAction, AuditDetails, Channel, ChannelId, LiveKind, RedemptionOutcome,
+    RedemptionRecord, RefundReason, Reward, Viewer, VipDuration, WaitlistEntry,
 };
 use crate::ssr::twitch::{TwitchError, MAX_REDEMPTIONS_PER_UPDATE};
 
@@ -228,15 +226,16 @@ impl Engine {
         };
         tracing::warn!(channel = %channel.id, redemption = %entry.redemption_id, problem,
             "a waitlisted redemption was closed on Twitch without a VIP or a refund");
-        let details = json!({
-            "problem": problem,
-            "detail": detail,
-            "banner": true,
-            "redemption_id": entry.redemption_id,
-            "reward_id": reward.id,
-            "title": reward.title,
-            "cost": reward.cost,
-        });
+        let details = AuditDetails {
+            problem: Some(problem.into()),
+            detail: Some(detail.into()),
+            banner: Some(true),
+            redemption_id: Some(entry.redemption_id.clone()),
+            reward_id: Some(reward.id.clone()),
+            title: Some(reward.title.clone()),
+            cost: Some(reward.cost),
+            ..AuditDetails::default()
+        };
         self.record(
             channel,
             Happened::new(

@@ -9,11 +9,12 @@
 //! coming back adds the VIP back, see `expiry`).
 
 use chrono::{DateTime, Utc};
-use serde_json::json;
 
 use super::effects::Happened;
 use super::{Engine, EngineResult};
-use crate::model::{Actor, AuditAction, ChannelId, LiveKind, VipDuration, VipSession};
+use crate::model::{
+    Actor, AuditAction, AuditDetails, ChannelId, LiveKind, VipDuration, VipSession,
+};
 use crate::ssr::ActiveWith;
 
 /// The deadline `stream.offline` at `offline_at` gives a session, or `None` when it has nothing to
@@ -57,12 +58,13 @@ impl Engine {
                 continue;
             }
             ending += 1;
-            let details = json!({
-                "session_id": session.id,
-                "expires_at": deadline,
-                "grace_secs": grace.as_secs(),
-                "note": "VIP until the stream ends: removed after the grace period unless the stream comes back",
-            });
+            let details = AuditDetails {
+                session_id: Some(session.id.clone()),
+                expires_at: Some(deadline),
+                grace_secs: Some(grace.as_secs()),
+                note: Some("VIP until the stream ends: removed after the grace period unless the stream comes back".into()),
+                ..AuditDetails::default()
+            };
             let session = VipSession {
                 expires_at: Some(deadline),
                 ..session
@@ -109,11 +111,15 @@ impl Engine {
                 continue;
             }
             kept += 1;
-            let details = json!({
-                "session_id": session.id,
-                "kept": true,
-                "note": "the stream came back within the grace period: VIP until the stream ends again",
-            });
+            let details = AuditDetails {
+                session_id: Some(session.id.clone()),
+                kept: Some(true),
+                note: Some(
+                    "the stream came back within the grace period: VIP until the stream ends again"
+                        .into(),
+                ),
+                ..AuditDetails::default()
+            };
             let session = VipSession {
                 expires_at: None,
                 ..session
@@ -140,6 +146,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
+    use serde_json::json;
 
     use super::*;
     use crate::model::{SessionState, Viewer, VipSource};

@@ -14,14 +14,13 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use serde_json::json;
 
 use super::effects::Happened;
 use super::rules::render_chat;
 use super::{Engine, EngineResult};
 use crate::model::{
-    warning_key, Actor, AuditAction, Channel, ChannelId, SessionState, VipDuration, VipSession,
-    MAX_WARNING_LEAD_SECS,
+    warning_key, Actor, AuditAction, AuditDetails, Channel, ChannelId, ChatNote, SessionState,
+    VipDuration, VipSession, MAX_WARNING_LEAD_SECS,
 };
 use crate::ssr::notify::NoticeKind;
 
@@ -124,13 +123,14 @@ impl Engine {
             left.map(Into::into),
             None,
         );
-        let details = json!({
-            "session_id": session.id,
-            "lead_secs": lead,
-            "expires_at": deadline,
-            "chat": channel.settings.chat_enabled,
-            "discord": channel.settings.discord_warnings,
-        });
+        let details = AuditDetails {
+            session_id: Some(session.id.clone()),
+            lead_secs: Some(lead),
+            expires_at: Some(deadline),
+            chat: Some(ChatNote::Enabled(channel.settings.chat_enabled)),
+            discord: Some(channel.settings.discord_warnings),
+            ..AuditDetails::default()
+        };
         let mut happened = Happened::new(
             AuditAction::ExpiryWarning,
             Actor::System,

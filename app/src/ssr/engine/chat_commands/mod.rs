@@ -17,11 +17,12 @@ mod speaker;
 use std::time::Duration;
 
 pub use outbox::{ChatOutbox, Reply, Take};
-use serde_json::json;
 
 use super::effects::Happened;
 use super::{Engine, EngineResult};
-use crate::model::{parse_command, Actor, AuditAction, Channel, ChatCommand, LiveKind};
+use crate::model::{
+    parse_command, Actor, AuditAction, AuditDetails, Channel, ChatCommand, LiveKind,
+};
 use crate::ssr::accounts::new_id;
 use crate::ssr::events::ChatMessage;
 
@@ -143,7 +144,11 @@ impl Engine {
             AuditAction::TwitchError,
             Actor::System,
             None,
-            json!({"chat_reply": reply.text, "error": problem}),
+            AuditDetails {
+                chat_reply: Some(reply.text.clone()),
+                error: Some(problem),
+                ..AuditDetails::default()
+            },
         )
         .live(LiveKind::TwitchError, None);
         let audit = self.record(channel, happened).await;
