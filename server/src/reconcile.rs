@@ -10,11 +10,10 @@ use std::future::pending;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::model::{Actor, AuditAction, AuditEntry, ChannelId};
+use app::model::{Actor, AuditAction, AuditDetails, AuditEntry, ChannelId, ChatNote};
 use app::ssr::engine::{CatchUpReport, Engine, SyncReport};
 use app::ssr::new_id;
 use chrono::Utc;
-use serde_json::json;
 use tokio::sync::mpsc::Receiver;
 use tokio_util::sync::CancellationToken;
 
@@ -173,13 +172,15 @@ pub async fn stream_online(engine: &Engine, online: &StreamOnline) -> bool {
         action: AuditAction::StreamOnline,
         actor: Actor::System,
         target: None,
-        metadata: json!({
-            "stream_id": online.stream_id,
-            "type": online.kind,
-            "started_at": online.started_at,
-            "chat": chat,
-            "detail": online_detail(caught_up.as_ref(), chat),
-        }),
+        metadata: AuditDetails {
+            stream_id: Some(online.stream_id.clone()),
+            stream_type: Some(online.kind.clone()),
+            started_at: Some(online.started_at),
+            chat: Some(ChatNote::Outcome(chat.to_owned())),
+            detail: Some(online_detail(caught_up.as_ref(), chat)),
+            ..AuditDetails::default()
+        }
+        .into(),
     };
     if let Err(e) = store.append_audit(&entry).await {
         tracing::warn!(%channel, error = %e, "cannot record the stream start");

@@ -1,10 +1,11 @@
 //! How an activity-log entry reads to a person: the action in words, who did it, when (UTC), and the
-//! few metadata fields worth a glance. The activity page and the CSV export share these words.
+//! few details worth a glance. The activity page and the CSV export share these words.
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use serde_json::Value;
 
-use super::{format_remaining, Actor, AuditAction, RefundReason, VipDuration};
+use super::{format_remaining, Actor, AuditAction, AuditDetails, VipDuration};
 
 /// The action in words.
 pub fn action_label(action: AuditAction) -> &'static str {
@@ -52,90 +53,93 @@ fn words(code: &str) -> String {
     code.replace('_', " ")
 }
 
-fn duration(secs: &Value) -> Option<String> {
-    secs.as_u64()
-        .and_then(|s| VipDuration::from_secs(s).ok())
+fn duration(secs: Option<u64>) -> Option<String> {
+    secs.and_then(|s| VipDuration::from_secs(s).ok())
         .map(|d| d.to_string())
 }
 
-/// The metadata worth showing, in words, joined by ` · `; internal ids are left out.
-pub fn metadata_summary(metadata: &Value) -> String {
-    let get = |key: &str| metadata.get(key).filter(|v| !v.is_null());
+/// A serde enum's code (`channel_points`).
+fn code(value: impl Serialize) -> Option<String> {
+    match serde_json::to_value(value) {
+        Ok(Value::String(code)) => Some(code),
+        _ => None,
+    }
+}
+
+/// The details worth showing, in words, joined by ` · `; internal ids are left out.
+pub fn metadata_summary(details: &AuditDetails) -> String {
+    let d = details;
     let mut parts: Vec<String> = Vec::new();
-    if let Some(title) = get("title").and_then(Value::as_str) {
+    if let Some(title) = &d.title {
         parts.push(format!("“{title}”"));
     }
-    if let Some(name) = get("token_name").and_then(Value::as_str) {
+    if let Some(name) = &d.token_name {
         parts.push(format!("“{name}”"));
     }
-    if let Some(prefix) = get("token_prefix").and_then(Value::as_str) {
+    if let Some(prefix) = &d.token_prefix {
         parts.push(format!("{prefix}…"));
     }
-    if let Some(cost) = get("cost").and_then(Value::as_u64) {
+    if let Some(cost) = d.cost {
         parts.push(format!("{cost} points"));
     }
-    if let Some(d) = get("duration_secs").and_then(duration) {
-        parts.push(format!("duration {d}"));
+    if let Some(length) = duration(d.duration_secs) {
+        parts.push(format!("duration {length}"));
     }
-    if get("until_stream_end").and_then(Value::as_bool) == Some(true) {
+    if d.until_stream_end == Some(true) {
         parts.push("until the stream ends".into());
     }
-    if let Some(lead) = get("lead_secs").and_then(duration) {
+    if let Some(lead) = duration(d.lead_secs) {
         parts.push(format!("{lead} before the end"));
     }
-    if let Some(grace) = get("grace_secs").and_then(duration) {
+    if let Some(grace) = duration(d.grace_secs) {
         parts.push(format!(
             "removed {grace} after the stream ended unless it comes back"
         ));
     }
-    if get("kept").and_then(Value::as_bool) == Some(true) {
+    if d.kept == Some(true) {
         parts.push("kept: the stream came back in time".into());
     }
-    if let Some(left) = get("remaining_secs").and_then(Value::as_u64) {
+    if let Some(left) = d.remaining_secs {
         parts.push(format!("{} left", format_remaining(left)));
     }
-    if let Some(source) = get("source").and_then(Value::as_str) {
-        parts.push(match source {
+    if let Some(source) = d.source.and_then(code) {
+        parts.push(match source.as_str() {
             "manual" => "granted by hand".into(),
             "external" => "added on Twitch".into(),
             other => format!("via {}", words(other)),
         });
     }
-    let reason = get("detail")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .or_else(|| {
-            get("reason")
-                .or_else(|| get("refused"))
-                .and_then(|r| serde_json::from_value::<RefundReason>(r.clone()).ok())
-                .map(|r| r.describe().to_owned())
-        });
+    let reason = d.detail.clone().or_else(|| {
+        d.refund_reason()
+            .or(d.refused)
+            .map(|r| r.describe().to_owned())
+    });
     if let Some(reason) = reason {
         parts.push(format!("reason: {reason}"));
     }
-    if let Some(said) = get("twitch_message").and_then(Value::as_str) {
+    if let Some(said) = &d.twitch_message {
         parts.push(format!("Twitch said “{said}”"));
     }
-    if let Some(n) = get("catch_up_attempts").and_then(Value::as_u64) {
+    if let Some(n) = d.catch_up_attempts {
         parts.push(format!(
             "after {n} catch-up {}",
             if n == 1 { "attempt" } else { "attempts" }
         ));
     }
-    if let Some(problem) = get("problem").and_then(Value::as_str) {
+    if let Some(problem) = &d.problem {
         parts.push(format!("problem: {}", words(problem)));
     }
-    if let Some(op) = get("operation").and_then(Value::as_str) {
+    if let Some(op) = &d.operation {
         parts.push(format!("during {}", words(op)));
     }
-    if let Some(max) = get("max_wait_secs").and_then(duration) {
+    if let Some(max) = duration(d.max_wait_secs) {
         parts.push(format!("waits up to {max}"));
     }
-    if let Some(enabled) = get("enabled").and_then(Value::as_bool) {
+    if let Some(enabled) = d.enabled {
         parts.push(if enabled { "enabled" } else { "disabled" }.into());
     }
-    if let Some(note) = get("note").and_then(Value::as_str) {
-        parts.push(note.to_owned());
+    if let Some(note) = &d.note {
+        parts.push(note.clone());
     }
     parts.join(" · ")
 }
@@ -146,6 +150,11 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// The summary of details stored as `metadata`.
+    fn summary(metadata: &Value) -> String {
+        metadata_summary(&AuditDetails::read(metadata))
+    }
 
     #[test]
     fn every_action_has_words() {
@@ -161,20 +170,20 @@ mod tests {
             "session_id": "s-1", "source": "channel_points", "duration_secs": 3600,
             "redemption_id": "r-1", "reward_id": null,
         });
-        assert_eq!(metadata_summary(&m), "duration 1 h · via channel points");
+        assert_eq!(summary(&m), "duration 1 h · via channel points");
     }
 
     #[test]
     fn refunds_show_the_reason_in_words() {
         assert_eq!(
-            metadata_summary(&json!({ "reason": "slots_full", "redemption_id": "r" })),
+            summary(&json!({ "reason": "slots_full", "redemption_id": "r" })),
             "reason: all VIP slots are taken"
         );
         assert_eq!(
-            metadata_summary(&json!({ "reason": "slots_full", "detail": "custom" })),
+            summary(&json!({ "reason": "slots_full", "detail": "custom" })),
             "reason: custom"
         );
-        assert_eq!(metadata_summary(&Value::Null), "");
+        assert_eq!(summary(&Value::Null), "");
     }
 
     #[test]
@@ -185,17 +194,17 @@ mod tests {
             "twitch_message": "The user may not be added as a VIP",
         });
         assert_eq!(
-            metadata_summary(&refused),
+            summary(&refused),
             "reason: Twitch refused to add the VIP · Twitch said “The user may not be added as a VIP”"
         );
         let gave_up = json!({ "reason": "twitch_unavailable", "catch_up_attempts": 12 });
         assert_eq!(
-            metadata_summary(&gave_up),
+            summary(&gave_up),
             "reason: Twitch could not be reached for too long · after 12 catch-up attempts"
         );
         let own = json!({ "refused": "broadcaster_self" });
         assert_eq!(
-            metadata_summary(&own),
+            summary(&own),
             "reason: the broadcaster cannot be a VIP of their own channel"
         );
     }
@@ -203,23 +212,17 @@ mod tests {
     #[test]
     fn rewards_actors_and_times_read_naturally() {
         let warned = json!({ "session_id": "s-1", "lead_secs": 600, "expires_at": null });
-        assert_eq!(metadata_summary(&warned), "10 min before the end");
+        assert_eq!(summary(&warned), "10 min before the end");
         let offline = json!({ "session_id": "s-1", "grace_secs": 600 });
         assert_eq!(
-            metadata_summary(&offline),
+            summary(&offline),
             "removed 10 min after the stream ended unless it comes back"
         );
         let granted =
             json!({ "duration_secs": null, "until_stream_end": true, "source": "manual" });
-        assert_eq!(
-            metadata_summary(&granted),
-            "until the stream ends · granted by hand"
-        );
+        assert_eq!(summary(&granted), "until the stream ends · granted by hand");
         let m = json!({ "title": "VIP, 1 day", "cost": 500, "duration_secs": 86400 });
-        assert_eq!(
-            metadata_summary(&m),
-            "“VIP, 1 day” · 500 points · duration 1 d"
-        );
+        assert_eq!(summary(&m), "“VIP, 1 day” · 500 points · duration 1 d");
         let actor = Actor::Moderator {
             id: "9".into(),
             login: "demo_mod".into(),
@@ -233,6 +236,6 @@ mod tests {
     #[test]
     fn api_tokens_show_their_name_and_prefix() {
         let m = json!({ "token_name": "Stream Deck", "token_prefix": "vipm_0123456", "token_id": "t-1" });
-        assert_eq!(metadata_summary(&m), "“Stream Deck” · vipm_0123456…");
+        assert_eq!(summary(&m), "“Stream Deck” · vipm_0123456…");
     }
 }

@@ -6,6 +6,7 @@ mod activity;
 mod analytics;
 mod api_token;
 mod audit;
+mod audit_details;
 mod audit_text;
 mod channel;
 mod chat;
@@ -46,6 +47,7 @@ pub use api_token::{
     LAST_USED_EVERY_SECS, MAX_API_TOKENS, MAX_API_TOKEN_NAME_CHARS,
 };
 pub use audit::{Actor, AuditAction, AuditCursor, AuditEntry, AuditPage, AuditQuery};
+pub use audit_details::{AuditDetails, ChatNote};
 pub use audit_text::{action_label, actor_label, format_time, metadata_summary};
 pub use channel::{Channel, ChannelId, Viewer};
 pub use chat::{render_chat, MAX_CHAT_CHARS};

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::{use_live_updates, PageError};
 use crate::model::{
     action_label, actor_label, format_time, metadata_summary, ActivityParams, AuditAction,
-    AuditEntry, AuditPage,
+    AuditDetails, AuditEntry, AuditPage,
 };
 use crate::server_fns::get_activity;
 
@@ -224,7 +224,7 @@ fn EntryRow(entry: AuditEntry) -> impl IntoView {
             </span>
         }
     });
-    let details = metadata_summary(&entry.metadata);
+    let details = metadata_summary(&AuditDetails::read(&entry.metadata));
     view! {
         <li
             class="grid gap-1 px-4 py-3 sm:grid-cols-[12rem_1fr] sm:gap-4"

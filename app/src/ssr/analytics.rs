@@ -118,10 +118,6 @@ pub struct Tally {
     pub scanned: usize,
 }
 
-fn text<'a>(metadata: &'a Value, key: &str) -> Option<&'a str> {
-    metadata.get(key).and_then(Value::as_str)
-}
-
 impl Tally {
     /// An empty tally of the `days` UTC days ending with `now`'s day, with `active_now` VIPs now.
     pub fn new(days: u32, now: DateTime<Utc>, active_now: u32) -> Self {
@@ -171,15 +167,16 @@ impl Tally {
             self.series[self.day].active_end = self.active;
             self.series[self.day].active_peak = self.active;
         }
-        self.walk_back_active(entry);
+        let details = entry.details();
+        self.walk_back_active(entry, details.session_id.as_deref());
         let today = &mut self.series[day];
         today.active_peak = today.active_peak.max(self.active);
-        let meta = &entry.metadata;
-        let cost = meta.get("cost").and_then(Value::as_u64);
+        let cost = details.cost;
         match entry.action {
             AuditAction::Grant | AuditAction::Extend => {
-                let paid = text(meta, "redemption_id")
-                    .is_some_and(|id| self.redemptions_seen.insert(id.to_owned()));
+                let paid = details
+                    .redemption_id
+                    .is_some_and(|id| self.redemptions_seen.insert(id));
                 let points = if paid { cost.unwrap_or(0) } else { 0 };
                 if paid {
                     today.fulfilled += 1;
@@ -199,13 +196,14 @@ impl Tally {
                 }
             }
             AuditAction::Refund => {
-                let first = text(meta, "redemption_id")
-                    .is_none_or(|id| self.redemptions_seen.insert(id.to_owned()));
+                let first = details
+                    .redemption_id
+                    .is_none_or(|id| self.redemptions_seen.insert(id));
                 if first {
                     today.refunded += 1;
                     self.totals.refunded += 1;
                     self.totals.points_refunded += cost.unwrap_or(0);
-                    let reason = text(meta, "reason").unwrap_or("unknown").to_owned();
+                    let reason = details.reason.unwrap_or_else(|| "unknown".to_owned());
                     *self.refunds.entry(reason).or_default() += 1;
                 }
             }
@@ -215,14 +213,14 @@ impl Tally {
     }
 
     /// Moves the active count to what it was just before `entry`.
-    fn walk_back_active(&mut self, entry: &AuditEntry) {
+    fn walk_back_active(&mut self, entry: &AuditEntry, session_id: Option<&str>) {
         let start = match entry.action {
             AuditAction::Grant | AuditAction::ExternalVipSeen => true,
             AuditAction::Expire | AuditAction::Revoke | AuditAction::RemovedExternally => false,
             _ => return,
         };
         // A session starts and ends once; a repeated line (interrupted bookkeeping) counts once.
-        if let Some(id) = text(&entry.metadata, "session_id") {
+        if let Some(id) = session_id {
             if !self.sessions_seen.insert((start, id.to_owned())) {
                 return;
             }

@@ -16,7 +16,8 @@ use super::{OrInternal, ServerContext, Store};
 use crate::error::AppError;
 use crate::model::{
     api_token_hint, api_token_name, bearer_token, should_record_use, Actor, ApiTokenInfo,
-    AuditAction, AuditEntry, ChannelId, NewApiToken, API_TOKEN_PREFIX, MAX_API_TOKENS,
+    AuditAction, AuditDetails, AuditEntry, ChannelId, NewApiToken, API_TOKEN_PREFIX,
+    MAX_API_TOKENS,
 };
 use crate::ssr::ApiTokenRecord;
 
@@ -156,11 +157,13 @@ async fn audit(
             login: caller.login.clone(),
         },
         target: None,
-        metadata: serde_json::json!({
-            "token_id": token.id,
-            "token_name": token.name,
-            "token_prefix": token.prefix,
-        }),
+        metadata: AuditDetails {
+            token_id: Some(token.id.clone()),
+            token_name: Some(token.name.clone()),
+            token_prefix: Some(token.prefix.clone()),
+            ..AuditDetails::default()
+        }
+        .into(),
     };
     ctx.store()
         .append_audit(&entry)

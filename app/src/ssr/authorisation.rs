@@ -4,7 +4,7 @@
 use chrono::Utc;
 
 use super::{new_id, Store, StoreResult};
-use crate::model::{Actor, AuditAction, AuditEntry, ChannelId};
+use crate::model::{Actor, AuditAction, AuditDetails, AuditEntry, ChannelId};
 
 /// Twitch no longer accepts the channel's token: flag the channel (the dashboard shows why and
 /// EventSub stops for it) and write one audit entry. Does nothing if the flag is already set or
@@ -33,7 +33,11 @@ pub async fn mark_needs_reauth(
             action: AuditAction::ReauthNeeded,
             actor: Actor::System,
             target: None,
-            metadata: serde_json::json!({ "reason": reason }),
+            metadata: AuditDetails {
+                reason: Some(reason.to_owned()),
+                ..AuditDetails::default()
+            }
+            .into(),
         })
         .await?;
     Ok(true)
@@ -75,7 +79,11 @@ pub async fn record_login(
                 login: user.login.clone(),
             },
             target: None,
-            metadata: serde_json::json!({ "scopes": scopes }),
+            metadata: AuditDetails {
+                scopes: Some(scopes.to_vec()),
+                ..AuditDetails::default()
+            }
+            .into(),
         })
         .await?;
     Ok(channel)

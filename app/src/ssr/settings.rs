@@ -10,7 +10,8 @@ use super::new_id;
 use super::{OrInternal, ServerContext};
 use crate::error::AppError;
 use crate::model::{
-    AuditAction, AuditEntry, ChannelId, LiveEvent, LiveKind, Settings, SettingsForm, MAX_CHAT_CHARS,
+    AuditAction, AuditDetails, AuditEntry, ChannelId, LiveEvent, LiveKind, Settings, SettingsForm,
+    MAX_CHAT_CHARS,
 };
 
 const DISCORD_PREFIXES: [&str; 2] = [
@@ -199,7 +200,11 @@ async fn store_changes(
         action: AuditAction::SettingsChanged,
         actor: access.actor,
         target: None,
-        metadata: serde_json::json!({ "changed": changed }),
+        metadata: AuditDetails {
+            changed: Some(changed),
+            ..AuditDetails::default()
+        }
+        .into(),
     };
     ctx.store()
         .append_audit(&entry)

@@ -18,8 +18,9 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use super::grant::{GrantOutcome, Paid};
-use super::{Engine, EngineResult, Lease};
+use super::grant_types::{GrantOutcome, Paid};
+use super::sessions::Lease;
+use super::{Engine, EngineResult};
 use crate::model::{ChannelId, SessionState, VipSession, VipSource};
 use crate::ssr::new_id;
 use crate::ssr::ActiveWith;

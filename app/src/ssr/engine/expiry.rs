@@ -10,11 +10,14 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use futures_util::stream::{self, StreamExt};
-use serde_json::json;
 
+use super::effects::Happened;
 use super::rules::render_chat;
-use super::{session_lease, Engine, EngineResult};
-use crate::model::{Actor, AuditAction, Channel, ChannelId, LiveKind, SessionState, VipSession};
+use super::sessions::session_lease;
+use super::{Engine, EngineResult};
+use crate::model::{
+    Actor, AuditAction, AuditDetails, Channel, ChannelId, LiveKind, SessionState, VipSession,
+};
 use crate::ssr::notify::NoticeKind;
 use crate::ssr::twitch::{AddVipError, RemoveVipOutcome, TwitchError};
 use crate::ssr::ActiveWith;
@@ -209,34 +212,23 @@ impl Engine {
             if !self.end(&current, expected, SessionState::Expired).await? {
                 return Ok(Expiry::Skipped);
             }
-            let audit = self
-                .audit(
-                    &current.channel_id,
-                    AuditAction::Expire,
-                    Actor::System,
-                    Some(&current.viewer),
-                    json!({
-                        "session_id": current.id,
-                        "vip_removed": false,
-                        "auto_remove": false,
-                        "note": "auto-remove is off: the VIP was left in place",
-                    }),
-                )
-                .await?;
-            if let Some(channel) = channel {
-                self.notify(
-                    channel,
-                    &current.viewer,
-                    NoticeKind::Expired { removed: false },
-                );
-            }
+            let details = AuditDetails {
+                session_id: Some(current.id.clone()),
+                vip_removed: Some(false),
+                auto_remove: Some(false),
+                note: Some("auto-remove is off: the VIP was left in place".into()),
+                ..AuditDetails::default()
+            };
+            let viewer = current.viewer.clone();
             let ended = self.ended(current, SessionState::Expired);
-            self.publish(
-                &ended.channel_id.clone(),
-                LiveKind::Expired,
-                Some(ended),
-                Some(audit),
-            );
+            let happened =
+                Happened::new(AuditAction::Expire, Actor::System, Some(&viewer), details)
+                    .notice(NoticeKind::Expired { removed: false })
+                    .live(LiveKind::Expired, Some(ended.clone()));
+            match channel {
+                Some(channel) => self.record(channel, happened).await?,
+                None => self.record(&ended.channel_id, happened).await?,
+            };
             return Ok(Expiry::Ended { slot_freed: false });
         };
         if channel.needs_reauth {
@@ -251,32 +243,27 @@ impl Engine {
                     self.restore_after_lost_race(channel, &current).await;
                     return Ok(Expiry::Skipped);
                 }
-                self.chat(
-                    channel,
-                    render_chat(
-                        &channel.settings.chat.expired,
-                        &current.viewer.display_name,
-                        None,
-                        None,
-                    ),
-                )
-                .await;
-                let audit = self
-                    .audit(
-                        &channel.id,
-                        AuditAction::Expire,
-                        Actor::System,
-                        Some(&current.viewer),
-                        json!({ "session_id": current.id, "vip_removed": true }),
-                    )
-                    .await?;
-                self.notify(
-                    channel,
-                    &current.viewer,
-                    NoticeKind::Expired { removed: true },
+                let chat = render_chat(
+                    &channel.settings.chat.expired,
+                    &current.viewer.display_name,
+                    None,
+                    None,
                 );
+                let details = AuditDetails {
+                    session_id: Some(current.id.clone()),
+                    vip_removed: Some(true),
+                    ..AuditDetails::default()
+                };
+                let viewer = current.viewer.clone();
                 let ended = self.ended(current, SessionState::Expired);
-                self.publish(&channel.id, LiveKind::Expired, Some(ended), Some(audit));
+                self.record(
+                    channel,
+                    Happened::new(AuditAction::Expire, Actor::System, Some(&viewer), details)
+                        .chat(chat)
+                        .notice(NoticeKind::Expired { removed: true })
+                        .live(LiveKind::Expired, Some(ended)),
+                )
+                .await?;
                 Ok(Expiry::Removed)
             }
             Ok(RemoveVipOutcome::NotAVip) => {
@@ -287,26 +274,25 @@ impl Engine {
                 {
                     return Ok(Expiry::Skipped);
                 }
-                let audit = self
-                    .audit(
-                        &channel.id,
+                let details = AuditDetails {
+                    session_id: Some(current.id.clone()),
+                    noticed_by: Some("expiry".into()),
+                    note: Some("the VIP was already removed on Twitch".into()),
+                    ..AuditDetails::default()
+                };
+                let viewer = current.viewer.clone();
+                let ended = self.ended(current, SessionState::RemovedExternally);
+                self.record(
+                    channel,
+                    Happened::new(
                         AuditAction::RemovedExternally,
                         Actor::System,
-                        Some(&current.viewer),
-                        json!({
-                            "session_id": current.id,
-                            "noticed_by": "expiry",
-                            "note": "the VIP was already removed on Twitch",
-                        }),
+                        Some(&viewer),
+                        details,
                     )
-                    .await?;
-                let ended = self.ended(current, SessionState::RemovedExternally);
-                self.publish(
-                    &channel.id,
-                    LiveKind::RemovedExternally,
-                    Some(ended),
-                    Some(audit),
-                );
+                    .live(LiveKind::RemovedExternally, Some(ended)),
+                )
+                .await?;
                 Ok(Expiry::Ended { slot_freed: true })
             }
             Err(TwitchError::Unauthorized) => {
@@ -319,28 +305,6 @@ impl Engine {
                     "removing an expired VIP failed; retrying on the next pass");
                 Ok(Expiry::Deferred)
             }
-        }
-    }
-
-    /// Compare-and-set end of an active session at the current time.
-    pub(super) async fn end(
-        &self,
-        session: &VipSession,
-        expected: ActiveWith,
-        to: SessionState,
-    ) -> EngineResult<bool> {
-        Ok(self
-            .store
-            .end_session(&session.id, expected, to, self.now())
-            .await?)
-    }
-
-    /// The session as it is after `end` succeeded.
-    pub(super) fn ended(&self, session: VipSession, state: SessionState) -> VipSession {
-        VipSession {
-            state,
-            ended_at: Some(self.now()),
-            ..session
         }
     }
 
@@ -367,17 +331,21 @@ impl Engine {
             Ok(()) | Err(AddVipError::AlreadyVip) => {}
             Err(e) => {
                 tracing::error!(session = %removed.id, error = %e, "cannot add the VIP back");
+                let details = AuditDetails {
+                    operation: Some("restore_vip".into()),
+                    session_id: Some(removed.id.clone()),
+                    detail: Some(e.to_string()),
+                    ..AuditDetails::default()
+                };
                 let audit = self
-                    .audit(
-                        &channel.id,
-                        AuditAction::TwitchError,
-                        Actor::System,
-                        Some(&removed.viewer),
-                        json!({
-                            "operation": "restore_vip",
-                            "session_id": removed.id,
-                            "detail": e.to_string(),
-                        }),
+                    .record(
+                        channel,
+                        Happened::new(
+                            AuditAction::TwitchError,
+                            Actor::System,
+                            Some(&removed.viewer),
+                            details,
+                        ),
                     )
                     .await;
                 if let Err(e) = audit {

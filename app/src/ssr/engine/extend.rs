@@ -2,15 +2,13 @@
 //! caller's check), and the one way every extension (also a repeat redemption's) moves a deadline:
 //! under the session's lease, so that it never lands while an expiry or a revoke removes the VIP.
 
-use chrono::{DateTime, Utc};
-use serde_json::json;
-
+use super::effects::Happened;
 use super::rules::{extended_deadline, render_chat};
-use super::{session_lease, Engine, EngineError, EngineResult, CAS_ATTEMPTS};
+use super::sessions::CAS_ATTEMPTS;
+use super::{Engine, EngineError, EngineResult};
 use crate::model::{
-    Actor, AuditAction, ChannelId, LiveKind, SessionState, VipDuration, VipSession,
+    Actor, AuditAction, AuditDetails, ChannelId, LiveKind, VipDuration, VipSession,
 };
-use crate::ssr::ActiveWith;
 
 // Returned once per call, never stored in bulk: boxing would only cost an allocation.
 #[allow(clippy::large_enum_variant)]
@@ -60,90 +58,28 @@ impl Engine {
             };
             self.skip_passed_warnings(&channel, &session).await;
             let new_deadline = session.expires_at.unwrap_or(now);
-            self.chat(
-                &channel,
-                render_chat(
-                    &channel.settings.chat.extended,
-                    &session.viewer.display_name,
-                    Some(by.into()),
-                    None,
-                ),
-            )
-            .await;
-            let audit = self
-                .audit(
-                    &channel.id,
-                    AuditAction::Extend,
-                    actor,
-                    Some(&session.viewer),
-                    json!({
-                        "session_id": session.id,
-                        "duration_secs": by.as_secs(),
-                        "expires_at": new_deadline,
-                    }),
-                )
-                .await?;
-            self.publish(
-                &channel.id,
-                LiveKind::Extended,
-                Some(session.clone()),
-                Some(audit),
+            let chat = render_chat(
+                &channel.settings.chat.extended,
+                &session.viewer.display_name,
+                Some(by.into()),
+                None,
             );
-            self.deadlines_changed();
+            let details = AuditDetails {
+                session_id: Some(session.id.clone()),
+                duration_secs: Some(by.as_secs()),
+                expires_at: Some(new_deadline),
+                ..AuditDetails::default()
+            };
+            self.record(
+                &channel,
+                Happened::new(AuditAction::Extend, actor, Some(&session.viewer), details)
+                    .chat(chat)
+                    .live(LiveKind::Extended, Some(session.clone()))
+                    .deadlines_moved(),
+            )
+            .await?;
             return Ok(ExtendOutcome::Extended(session));
         }
         Err(EngineError::Contended)
-    }
-
-    /// Moves an active timed session's deadline to `new_deadline(current deadline)` while holding
-    /// the session's lease: an expiry or a revoke holds it from before it removes the VIP until the
-    /// session is ended, so an extension never lands in between. Twitch must still list the VIP;
-    /// when it does not, the session is closed as removed externally. Returns the extended session,
-    /// or `None` when the session is no longer active and timed, its VIP is gone, or another
-    /// extension won (look again).
-    ///
-    /// # Errors
-    /// [`EngineError::Contended`] when the lease stays taken (a removal hangs, or its holder died
-    /// until the lease lapses), [`EngineError::Twitch`] when Get VIPs fails, or a store failure.
-    pub(super) async fn extend_leased(
-        &self,
-        session_id: &str,
-        new_deadline: impl FnOnce(DateTime<Utc>) -> DateTime<Utc>,
-    ) -> EngineResult<Option<VipSession>> {
-        let lease = self.wait_for_lease(session_lease(session_id)).await?;
-        let result = async {
-            let Some(current) = self
-                .store
-                .session(session_id)
-                .await?
-                .filter(|s| s.state == SessionState::Active)
-            else {
-                return Ok(None);
-            };
-            let Some(deadline) = current.expires_at else {
-                return Ok(None);
-            };
-            // The VIP must still be there: an expiry or a revoke that died between removing it and
-            // recording the end (its lease lapsed since) leaves an active session without a VIP.
-            let vips = self
-                .retrying(|| self.twitch.vips(&current.channel_id))
-                .await?;
-            if !vips.iter().any(|v| v.id == current.viewer.id) {
-                self.close_externally(&current, "extension").await?;
-                return Ok(None);
-            }
-            let to = new_deadline(deadline);
-            let expected = ActiveWith {
-                expires_at: Some(deadline),
-            };
-            let moved = self.store.extend_session(&current.id, expected, to).await?;
-            Ok(moved.then_some(VipSession {
-                expires_at: Some(to),
-                ..current
-            }))
-        }
-        .await;
-        self.release(lease).await;
-        result
     }
 }

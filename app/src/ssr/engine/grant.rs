@@ -7,99 +7,23 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::attempts::keep_marker;
-use super::outcome::Kind;
+use super::grant_types::{
+    GrantOutcome, GrantRequest, IgnoreReason, IncomingRedemption, Kind, OnFull, Paid,
+};
 use super::refusals::is_broadcaster;
 use super::rules::stacked_deadline;
-use super::{Engine, EngineError, EngineResult, CAS_ATTEMPTS};
+use super::sessions::CAS_ATTEMPTS;
+use super::{Engine, EngineError, EngineResult};
 use crate::model::{
-    Actor, Channel, ChannelId, GrantLength, NoGrant, RedemptionOutcome, RedemptionRecord,
-    RefundReason, Reward, SessionState, Viewer, VipSession, VipSource,
+    Actor, Channel, ChannelId, GrantLength, RedemptionOutcome, RedemptionRecord, RefundReason,
+    Reward, SessionState, Viewer, VipSession, VipSource,
 };
 use crate::ssr::new_id;
 use crate::ssr::twitch::{AddVipError, TwitchError};
 use crate::ssr::{ActiveWith, StoreError};
-
-/// A redemption as EventSub (or catch-up) delivers it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IncomingRedemption {
-    pub channel: ChannelId,
-    pub redemption_id: String,
-    pub reward_id: String,
-    pub viewer: Viewer,
-    pub redeemed_at: DateTime<Utc>,
-}
-
-/// A grant that no redemption pays for: manual (streamer, moderator), subscription, bits.
-/// Who may ask for it is the caller's check.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GrantRequest {
-    pub channel: ChannelId,
-    pub viewer: Viewer,
-    /// A fixed time, or until the stream ends.
-    pub length: GrantLength,
-    pub source: VipSource,
-    pub actor: Actor,
-}
-
-/// The redemption that pays for a grant.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Paid {
-    pub id: String,
-    pub reward_id: String,
-    /// The reward's price in channel points when it was redeemed (recorded for analytics), if known.
-    pub cost: Option<u64>,
-    /// Which catch-up attempt at the redemption this is (1-based); `None` for its first delivery
-    /// and for a grant from the waitlist. A Twitch outage on the last allowed one refunds.
-    pub catch_up_attempt: Option<u32>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum GrantOutcome {
-    /// The viewer is VIP now, until the session's deadline.
-    Granted(VipSession),
-    /// The viewer was a timed VIP already; the stacking rule moved the deadline.
-    Extended(VipSession),
-    /// Refunded (a redemption, status CANCELED) or refused (any other source), for this reason.
-    Refunded(RefundReason),
-    /// No free slot: queued until one frees up or the maximum wait passes.
-    Waitlisted,
-    /// Not decided: left UNFULFILLED for catch-up.
-    Pending(PendingReason),
-    /// This redemption was handled already (another delivery, transport or instance).
-    Duplicate,
-    Ignored(IgnoreReason),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PendingReason {
-    /// Twitch refused the channel's token; the streamer must log in again.
-    NeedsReauth,
-    /// Twitch failed (5xx, time-outs, rate limit) after retries; a redemption is taken up again by
-    /// catch-up a bounded number of times (see `refusals`).
-    TwitchUnavailable,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IgnoreReason {
-    /// Not one of the app's rewards (or not this channel's).
-    NotOurReward,
-    UnknownChannel,
-    /// A subscription, gift or cheer that the channel's grant rules do not reward.
-    NoRule(NoGrant),
-}
-
-/// What to do when Twitch says the slots are full.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum OnFull {
-    /// As the channel's settings say (refund, or waitlist a redemption).
-    Policy,
-    /// The grant comes from the waitlist: leave it there, change nothing.
-    KeepQueued,
-}
 
 // Returned once per call, never stored in bulk: boxing would only cost an allocation.
 #[allow(clippy::large_enum_variant)]

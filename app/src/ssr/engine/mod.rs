@@ -11,21 +11,29 @@
 //! (`attempts`). Every refusal ends: a refusal without a rule is refunded, and a redemption Twitch
 //! keeps failing is refunded after a bounded number of catch-up attempts (`refusals`).
 //!
+//! Every use case states what happened and hands it to `effects` (chat, audit, notice, live event,
+//! the scheduler's wake-up); leases and compare-and-set transitions of sessions live in `sessions`;
+//! the words the grant use cases share in `grant_types`. Events as they arrive are dispatched to
+//! their use case by `dispatch`; catching up with Twitch (reconciliation) is `sync`.
+//!
 //! Pure decisions live in [`rules`] and are unit-tested there; this module wires them to the ports.
 
 mod attempts;
 mod chat_commands;
+mod dispatch;
+mod effects;
 mod expiry;
 mod extend;
 mod grant;
+mod grant_types;
 mod outcome;
-mod reconcile;
 mod refusals;
 mod revoke;
 mod reward_refunds;
 mod reward_removal;
 mod rule_grants;
 pub mod rules;
+mod sessions;
 mod set_expiry;
 pub mod stream_end;
 mod sync;
@@ -43,7 +51,9 @@ use chrono::{DateTime, Utc};
 pub use chat_commands::replies as chat_replies;
 pub use expiry::ExpiryReport;
 pub use extend::ExtendOutcome;
-pub use grant::{GrantOutcome, GrantRequest, IgnoreReason, IncomingRedemption, PendingReason};
+pub use grant_types::{
+    GrantOutcome, GrantRequest, IgnoreReason, IncomingRedemption, PendingReason,
+};
 pub use refusals::DEFAULT_CATCH_UP_ATTEMPTS;
 pub use revoke::RevokeOutcome;
 pub use reward_refunds::ClearReport;
@@ -56,13 +66,10 @@ pub use warnings::WarningReport;
 use super::authorisation::mark_needs_reauth;
 use super::live::LiveBus;
 use super::moderators::ModeratorCache;
-use super::new_id;
-use super::notify::{Notice, NoticeKind, Notifier};
+use super::notify::Notifier;
 use super::twitch::{AddVipError, RedemptionStatus, RewardError, TwitchApi, TwitchError};
 use super::{Store, StoreError};
-use crate::model::{
-    Actor, AuditAction, AuditEntry, Channel, ChannelId, LiveEvent, LiveKind, Viewer, VipSession,
-};
+use crate::model::{Channel, ChannelId, LiveKind};
 
 /// What the engine asks of time: the current instant and a pause (retry back-off, rate limits).
 /// The server gives a tokio clock; tests give one they control.
@@ -93,12 +100,6 @@ pub enum EngineError {
 }
 
 pub type EngineResult<T> = Result<T, EngineError>;
-
-/// How long a lease on one session's removal, a waitlist drain or a catch-up is held at most, in
-/// case the holder dies half-way.
-const LEASE_TTL: Duration = Duration::from_secs(60);
-/// How many times a compare-and-set is re-read and retried when another writer got there first.
-const CAS_ATTEMPTS: usize = 8;
 
 /// The VIP engine. Cheap to share as `Arc<Engine>`; every method takes `&self`.
 pub struct Engine {
@@ -223,74 +224,6 @@ impl Engine {
             .ok_or(EngineError::UnknownChannel)
     }
 
-    /// Appends an audit entry and returns it (for the live event).
-    async fn audit(
-        &self,
-        channel: &ChannelId,
-        action: AuditAction,
-        actor: Actor,
-        target: Option<&Viewer>,
-        metadata: serde_json::Value,
-    ) -> EngineResult<AuditEntry> {
-        let entry = AuditEntry {
-            id: new_id(),
-            channel_id: channel.clone(),
-            at: self.now(),
-            action,
-            actor,
-            target: target.cloned(),
-            metadata,
-        };
-        self.store.append_audit(&entry).await?;
-        Ok(entry)
-    }
-
-    fn publish(
-        &self,
-        channel: &ChannelId,
-        kind: LiveKind,
-        session: Option<VipSession>,
-        audit: Option<AuditEntry>,
-    ) {
-        self.live.publish(LiveEvent {
-            channel_id: channel.clone(),
-            kind,
-            session,
-            audit,
-        });
-    }
-
-    /// Posts in chat when the channel wants chat messages. Best effort: a failure is logged only.
-    async fn chat(&self, channel: &Channel, message: String) {
-        if !channel.settings.chat_enabled || message.trim().is_empty() {
-            return;
-        }
-        match self.speak(channel, &message, None).await {
-            Ok(true) => {}
-            Ok(false) => tracing::info!(channel = %channel.id, "Twitch dropped a chat message"),
-            Err(e) => tracing::warn!(channel = %channel.id, error = %e, "chat message failed"),
-        }
-    }
-
-    /// Hands a notice to the notifier when the channel set a webhook URL. Never waits for delivery.
-    fn notify(&self, channel: &Channel, viewer: &Viewer, kind: NoticeKind) {
-        let (Some(notifier), Some(url)) = (&self.notifier, &channel.settings.discord_webhook_url)
-        else {
-            return;
-        };
-        if url.trim().is_empty() {
-            return;
-        }
-        notifier.notify(
-            url.trim(),
-            Notice {
-                channel: channel.display_name.clone(),
-                viewer: viewer.clone(),
-                kind,
-            },
-        );
-    }
-
     /// Twitch no longer accepts the channel's token: flag it, tell dashboards.
     async fn needs_reauth(&self, channel: &ChannelId, reason: &str) {
         match mark_needs_reauth(self.store.as_ref(), channel, reason).await {
@@ -365,26 +298,6 @@ impl Engine {
         }
     }
 
-    /// Takes a lease for a piece of work, with a holder unique to this call.
-    async fn lease(&self, name: String) -> EngineResult<Option<Lease>> {
-        let holder = new_id();
-        if self
-            .store
-            .acquire_lease(&name, &holder, self.now(), LEASE_TTL)
-            .await?
-        {
-            Ok(Some(Lease { name, holder }))
-        } else {
-            Ok(None)
-        }
-    }
-
-    async fn release(&self, lease: Lease) {
-        if let Err(e) = self.store.release_lease(&lease.name, &lease.holder).await {
-            tracing::warn!(lease = %lease.name, error = %e, "cannot release a lease; it will expire");
-        }
-    }
-
     /// Marks (channel, viewer) as being added by this instance until the guard drops.
     fn adding(&self, channel: &ChannelId, viewer_id: &str) -> AddingGuard<'_> {
         let key = (channel.clone(), viewer_id.to_owned());
@@ -400,23 +313,6 @@ impl Engine {
             .map(|adding| adding.contains_key(&(channel.clone(), viewer_id.to_owned())))
             .unwrap_or(false)
     }
-}
-
-/// The name of the lease held while one session's VIP is removed (expiry, revoke) or while an
-/// event about that viewer is reconciled.
-fn session_lease(session_id: &str) -> String {
-    format!("vip-session:{session_id}")
-}
-
-/// The name of the lease held while a channel's waitlist is drained, or while a reward's waiting
-/// redemptions are refunded or closed.
-fn waitlist_lease(channel: &ChannelId) -> String {
-    format!("waitlist:{channel}")
-}
-
-struct Lease {
-    name: String,
-    holder: String,
 }
 
 struct AddingGuard<'a> {

@@ -1,46 +1,35 @@
 //! How a grant ends, for every source: FULFILLED or CANCELED on Twitch, the redemption's outcome,
-//! the chat line, the audit entry, the notice (Discord), the live event, and the scheduler's wake-up.
+//! and what happened, handed to `effects` (chat, audit, notice, live event, scheduler).
 
-use serde::Serialize;
-use serde_json::{json, Value};
-
-use super::grant::{GrantRequest, Paid};
+use super::effects::Happened;
+use super::grant_types::{GrantRequest, Kind, Paid};
 use super::rules::render_chat;
 use super::{Engine, EngineResult, GrantOutcome};
 use crate::model::{
-    Actor, AuditAction, Channel, GrantLength, LiveKind, RedemptionOutcome, RefundReason, Viewer,
-    VipSession,
+    Actor, AuditAction, AuditDetails, Channel, GrantLength, LiveKind, RedemptionOutcome,
+    RefundReason, Viewer, VipSession,
 };
 use crate::ssr::notify::NoticeKind;
 use crate::ssr::twitch::RedemptionStatus;
 
 /// What the audit entry of a refusal tells beyond its reason.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct RefusalDetail {
     /// Twitch's own words, when Twitch refused or failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub twitch_message: Option<String>,
     /// How many catch-up passes took the redemption up before it was refunded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catch_up_attempts: Option<u32>,
 }
 
 impl RefusalDetail {
-    /// Adds these fields to an audit entry's metadata object.
-    fn add_to(&self, metadata: &mut Value) {
-        if let (Value::Object(into), Ok(Value::Object(fields))) =
-            (metadata, serde_json::to_value(self))
-        {
-            into.extend(fields);
+    /// The audit entry's details with these added.
+    fn add_to(self, details: AuditDetails) -> AuditDetails {
+        AuditDetails {
+            twitch_message: self.twitch_message,
+            catch_up_attempts: self.catch_up_attempts,
+            ..details
         }
     }
-}
-
-/// Which success a grant ended in.
-#[derive(Clone, Copy)]
-pub(super) enum Kind {
-    Granted,
-    Extended,
 }
 
 impl Engine {
@@ -80,54 +69,51 @@ impl Engine {
                 LiveKind::Extended,
             ),
         };
-        self.chat(
+        let (source, duration, expires_at) = (request.source, request.length, session.expires_at);
+        let notice = match kind {
+            Kind::Granted => NoticeKind::Granted {
+                source,
+                duration,
+                expires_at,
+            },
+            Kind::Extended => NoticeKind::Extended {
+                source,
+                duration,
+                expires_at,
+            },
+        };
+        let details = AuditDetails {
+            session_id: Some(session.id.clone()),
+            source: Some(request.source),
+            duration_secs: request.length.secs(),
+            until_stream_end: Some(request.length == GrantLength::StreamEnd),
+            expires_at: session.expires_at,
+            stacking: Some(channel.settings.stacking),
+            redemption_id: paid.map(|p| p.id.clone()),
+            reward_id: paid.map(|p| p.reward_id.clone()),
+            cost: paid.and_then(|p| p.cost),
+            ..AuditDetails::default()
+        };
+        let chat = render_chat(
+            template,
+            &request.viewer.display_name,
+            Some(request.length),
+            None,
+        );
+        self.record(
             channel,
-            render_chat(
-                template,
-                &request.viewer.display_name,
-                Some(request.length),
-                None,
-            ),
-        )
-        .await;
-        let audit = self
-            .audit(
-                &channel.id,
+            Happened::new(
                 action,
                 request.actor.clone(),
                 Some(&request.viewer),
-                json!({
-                    "session_id": session.id,
-                    "source": request.source,
-                    "duration_secs": request.length.secs(),
-                    "until_stream_end": request.length == GrantLength::StreamEnd,
-                    "expires_at": session.expires_at,
-                    "stacking": channel.settings.stacking,
-                    "redemption_id": paid.map(|p| &p.id),
-                    "reward_id": paid.map(|p| &p.reward_id),
-                    "cost": paid.and_then(|p| p.cost),
-                }),
+                details,
             )
-            .await?;
-        let (source, duration, expires_at) = (request.source, request.length, session.expires_at);
-        self.notify(
-            channel,
-            &request.viewer,
-            match kind {
-                Kind::Granted => NoticeKind::Granted {
-                    source,
-                    duration,
-                    expires_at,
-                },
-                Kind::Extended => NoticeKind::Extended {
-                    source,
-                    duration,
-                    expires_at,
-                },
-            },
-        );
-        self.publish(&channel.id, live, Some(session.clone()), Some(audit));
-        self.deadlines_changed();
+            .chat(chat)
+            .notice(notice)
+            .live(live, Some(session.clone()))
+            .deadlines_moved(),
+        )
+        .await?;
         Ok(match kind {
             Kind::Granted => GrantOutcome::Granted(session),
             Kind::Extended => GrantOutcome::Extended(session),
@@ -157,19 +143,21 @@ impl Engine {
         detail: RefusalDetail,
     ) -> EngineResult<GrantOutcome> {
         let Some(paid) = paid else {
-            let mut metadata = json!({
-                "operation": "grant",
-                "source": request.source,
-                "refused": reason,
-                "detail": reason.describe(),
+            let metadata = detail.add_to(AuditDetails {
+                operation: Some("grant".into()),
+                source: Some(request.source),
+                refused: Some(reason),
+                detail: Some(reason.describe().into()),
+                ..AuditDetails::default()
             });
-            detail.add_to(&mut metadata);
-            self.audit(
-                &channel.id,
-                AuditAction::TwitchError,
-                request.actor.clone(),
-                Some(&request.viewer),
-                metadata,
+            self.record(
+                channel,
+                Happened::new(
+                    AuditAction::TwitchError,
+                    request.actor.clone(),
+                    Some(&request.viewer),
+                    metadata,
+                ),
             )
             .await?;
             return Ok(GrantOutcome::Refunded(reason));
@@ -208,35 +196,28 @@ impl Engine {
         reason: RefundReason,
         detail: RefusalDetail,
     ) -> EngineResult<()> {
-        self.chat(
-            channel,
-            render_chat(
-                &channel.settings.chat.refunded,
-                &viewer.display_name,
-                duration,
-                Some(reason.describe()),
-            ),
-        )
-        .await;
-        let mut metadata = json!({
-            "reason": reason,
-            "detail": reason.describe(),
-            "redemption_id": paid.id,
-            "reward_id": paid.reward_id,
-            "cost": paid.cost,
+        let chat = render_chat(
+            &channel.settings.chat.refunded,
+            &viewer.display_name,
+            duration,
+            Some(reason.describe()),
+        );
+        let metadata = detail.add_to(AuditDetails {
+            reason: Some(AuditDetails::reason_code(reason)),
+            detail: Some(reason.describe().into()),
+            redemption_id: Some(paid.id.clone()),
+            reward_id: Some(paid.reward_id.clone()),
+            cost: paid.cost,
+            ..AuditDetails::default()
         });
-        detail.add_to(&mut metadata);
-        let audit = self
-            .audit(
-                &channel.id,
-                AuditAction::Refund,
-                Actor::System,
-                Some(viewer),
-                metadata,
-            )
-            .await?;
-        self.notify(channel, viewer, NoticeKind::Refunded { reason });
-        self.publish(&channel.id, LiveKind::Refunded, None, Some(audit));
+        self.record(
+            channel,
+            Happened::new(AuditAction::Refund, Actor::System, Some(viewer), metadata)
+                .chat(chat)
+                .notice(NoticeKind::Refunded { reason })
+                .live(LiveKind::Refunded, None),
+        )
+        .await?;
         Ok(())
     }
 
@@ -247,16 +228,21 @@ impl Engine {
         problem: &str,
         viewer: &Viewer,
     ) -> EngineResult<()> {
-        let audit = self
-            .audit(
-                &channel.id,
+        self.record(
+            channel,
+            Happened::new(
                 AuditAction::TwitchError,
                 Actor::System,
                 Some(viewer),
-                json!({ "problem": problem, "banner": true }),
+                AuditDetails {
+                    problem: Some(problem.into()),
+                    banner: Some(true),
+                    ..AuditDetails::default()
+                },
             )
-            .await?;
-        self.publish(&channel.id, LiveKind::TwitchError, None, Some(audit));
+            .live(LiveKind::TwitchError, None),
+        )
+        .await?;
         Ok(())
     }
 }

@@ -12,12 +12,13 @@
 //! * The broadcaster's own redemption is refused before Twitch is asked (`broadcaster_self`):
 //!   a channel's owner cannot be a VIP there.
 
-use serde_json::json;
-
-use super::grant::{GrantRequest, OnFull, Paid};
+use super::effects::Happened;
+use super::grant_types::{GrantRequest, OnFull, Paid};
 use super::outcome::RefusalDetail;
 use super::{Engine, EngineResult, GrantOutcome, PendingReason};
-use crate::model::{Actor, AuditAction, Channel, ChannelId, RefundReason, SlotsFullPolicy};
+use crate::model::{
+    Actor, AuditAction, AuditDetails, Channel, ChannelId, RefundReason, SlotsFullPolicy,
+};
 use crate::ssr::twitch::{AddVipError, TwitchError};
 
 /// What a failed Add Channel VIP means for the grant.
@@ -170,18 +171,22 @@ impl Engine {
                 }
                 tracing::warn!(channel = %channel.id, %detail, ?attempt,
                     "adding a VIP failed; left for catch-up");
-                self.audit(
-                    &channel.id,
-                    AuditAction::TwitchError,
-                    Actor::System,
-                    Some(&request.viewer),
-                    json!({
-                        "operation": "add_vip",
-                        "detail": detail,
-                        "redemption_id": paid.map(|p| &p.id),
-                        "left_for_catch_up": paid.is_some(),
-                        "catch_up_attempt": attempt,
-                    }),
+                let details = AuditDetails {
+                    operation: Some("add_vip".into()),
+                    detail: Some(detail),
+                    redemption_id: paid.map(|p| p.id.clone()),
+                    left_for_catch_up: Some(paid.is_some()),
+                    catch_up_attempt: attempt,
+                    ..AuditDetails::default()
+                };
+                self.record(
+                    channel,
+                    Happened::new(
+                        AuditAction::TwitchError,
+                        Actor::System,
+                        Some(&request.viewer),
+                        details,
+                    ),
                 )
                 .await?;
                 Ok(GrantOutcome::Pending(PendingReason::TwitchUnavailable))

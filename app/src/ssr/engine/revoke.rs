@@ -1,18 +1,14 @@
 //! Manual revoke: the streamer or a moderator ends a viewer's timed VIP early. Who may do it is
 //! the caller's check.
 
-use std::time::Duration;
-
-use serde_json::json;
-
-use super::{session_lease, Engine, EngineError, EngineResult, Lease, CAS_ATTEMPTS};
-use crate::model::{Actor, AuditAction, ChannelId, LiveKind, SessionState, VipSession};
+use super::effects::Happened;
+use super::sessions::{session_lease, CAS_ATTEMPTS};
+use super::{Engine, EngineError, EngineResult};
+use crate::model::{
+    Actor, AuditAction, AuditDetails, ChannelId, LiveKind, SessionState, VipSession,
+};
 use crate::ssr::twitch::{RemoveVipOutcome, TwitchError};
 use crate::ssr::ActiveWith;
-
-/// How long a revoke waits for an expiry or event handler working on the same session.
-const LEASE_WAIT_ATTEMPTS: u32 = 50;
-const LEASE_WAIT_STEP: Duration = Duration::from_millis(100);
 
 // Returned once per call, never stored in bulk: boxing would only cost an allocation.
 #[allow(clippy::large_enum_variant)]
@@ -90,33 +86,21 @@ impl Engine {
             if !self.end(&current, expected, SessionState::Revoked).await? {
                 continue;
             }
-            let audit = self
-                .audit(
-                    channel,
-                    AuditAction::Revoke,
-                    actor,
-                    Some(&current.viewer),
-                    json!({
-                        "session_id": current.id,
-                        "vip_was_already_gone": outcome == RemoveVipOutcome::NotAVip,
-                        "remaining_secs": current.remaining_secs(self.now()),
-                    }),
-                )
-                .await?;
+            let details = AuditDetails {
+                session_id: Some(current.id.clone()),
+                vip_was_already_gone: Some(outcome == RemoveVipOutcome::NotAVip),
+                remaining_secs: current.remaining_secs(self.now()),
+                ..AuditDetails::default()
+            };
+            let viewer = current.viewer.clone();
             let ended = self.ended(current, SessionState::Revoked);
-            self.publish(channel, LiveKind::Revoked, Some(ended.clone()), Some(audit));
+            self.record(
+                channel,
+                Happened::new(AuditAction::Revoke, actor, Some(&viewer), details)
+                    .live(LiveKind::Revoked, Some(ended.clone())),
+            )
+            .await?;
             return Ok(RevokeOutcome::Revoked(ended));
-        }
-        Err(EngineError::Contended)
-    }
-
-    /// Takes a lease, waiting a little while another holder finishes.
-    pub(super) async fn wait_for_lease(&self, name: String) -> EngineResult<Lease> {
-        for _ in 0..LEASE_WAIT_ATTEMPTS {
-            if let Some(lease) = self.lease(name.clone()).await? {
-                return Ok(lease);
-            }
-            self.clock.sleep(LEASE_WAIT_STEP).await;
         }
         Err(EngineError::Contended)
     }

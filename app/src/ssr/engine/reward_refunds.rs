@@ -9,14 +9,13 @@
 
 use std::collections::HashMap;
 
-use serde_json::json;
-
-use super::grant::Paid;
+use super::effects::Happened;
+use super::grant_types::Paid;
 use super::outcome::RefusalDetail;
 use super::{Engine, EngineResult};
 use crate::model::{
-    Actor, AuditAction, Channel, ChannelId, LiveKind, RedemptionOutcome, RedemptionRecord,
-    RefundReason, Reward, Viewer, VipDuration, WaitlistEntry,
+    Actor, AuditAction, AuditDetails, Channel, ChannelId, LiveKind, RedemptionOutcome,
+    RedemptionRecord, RefundReason, Reward, Viewer, VipDuration, WaitlistEntry,
 };
 use crate::ssr::twitch::{TwitchError, MAX_REDEMPTIONS_PER_UPDATE};
 
@@ -227,24 +226,27 @@ impl Engine {
         };
         tracing::warn!(channel = %channel.id, redemption = %entry.redemption_id, problem,
             "a waitlisted redemption was closed on Twitch without a VIP or a refund");
-        let audit = self
-            .audit(
-                &channel.id,
+        let details = AuditDetails {
+            problem: Some(problem.into()),
+            detail: Some(detail.into()),
+            banner: Some(true),
+            redemption_id: Some(entry.redemption_id.clone()),
+            reward_id: Some(reward.id.clone()),
+            title: Some(reward.title.clone()),
+            cost: Some(reward.cost),
+            ..AuditDetails::default()
+        };
+        self.record(
+            channel,
+            Happened::new(
                 AuditAction::TwitchError,
                 Actor::System,
                 Some(&entry.viewer),
-                json!({
-                    "problem": problem,
-                    "detail": detail,
-                    "banner": true,
-                    "redemption_id": entry.redemption_id,
-                    "reward_id": reward.id,
-                    "title": reward.title,
-                    "cost": reward.cost,
-                }),
+                details,
             )
-            .await?;
-        self.publish(&channel.id, LiveKind::TwitchError, None, Some(audit));
+            .live(LiveKind::TwitchError, None),
+        )
+        .await?;
         Ok(true)
     }
 

@@ -13,11 +13,11 @@
 //! and the removal event of the app's own deletion finds the reward forgotten already. The refunds
 //! and closings themselves are in `reward_refunds`.
 
-use serde_json::json;
-
+use super::effects::Happened;
 use super::reward_refunds::{ClearReport, Closed};
-use super::{waitlist_lease, Engine, EngineError, EngineResult};
-use crate::model::{Actor, AuditAction, Channel, ChannelId, LiveKind, Reward};
+use super::sessions::waitlist_lease;
+use super::{Engine, EngineError, EngineResult};
+use crate::model::{Actor, AuditAction, AuditDetails, Channel, ChannelId, LiveKind, Reward};
 use crate::ssr::twitch::{RewardError, RewardSpec, TwitchError};
 
 /// How [`Engine::delete_reward`] ended.
@@ -149,21 +149,19 @@ impl Engine {
         };
         let channel = self.channel(channel).await?;
         let report = self.forget_gone(&channel, &reward).await?;
-        let audit = self
-            .audit(
-                &channel.id,
-                AuditAction::RewardDeleted,
-                Actor::System,
-                None,
-                json!({
-                    "reward_id": reward.id,
-                    "title": reward.title,
-                    "changed_on": "twitch",
-                    "closed_by_twitch": report.closed_by_twitch,
-                }),
-            )
-            .await?;
-        self.publish(&channel.id, LiveKind::RewardsChanged, None, Some(audit));
+        let details = AuditDetails {
+            reward_id: Some(reward.id.clone()),
+            title: Some(reward.title.clone()),
+            changed_on: Some("twitch".into()),
+            closed_by_twitch: Some(report.closed_by_twitch),
+            ..AuditDetails::default()
+        };
+        self.record(
+            &channel,
+            Happened::new(AuditAction::RewardDeleted, Actor::System, None, details)
+                .live(LiveKind::RewardsChanged, None),
+        )
+        .await?;
         Ok(())
     }
 

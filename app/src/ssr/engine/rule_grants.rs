@@ -21,7 +21,7 @@
 //! points were spent, so nothing is settled on Twitch: a refusal is audited and the record keeps
 //! the outcome.
 
-use super::grant::OnFull;
+use super::grant_types::OnFull;
 use super::{Engine, EngineResult, GrantOutcome, GrantRequest, IgnoreReason};
 use crate::model::{
     Actor, ChannelId, NoGrant, RedemptionOutcome, RedemptionRecord, Viewer, VipDuration, VipSource,

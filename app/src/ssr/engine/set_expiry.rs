@@ -1,10 +1,10 @@
 //! Setting when a timed VIP ends (`!vips setexpire`): the deadline becomes now + the duration,
 //! earlier or later than before, under the session's lease like every extension.
 
-use serde_json::json;
-
-use super::{Engine, EngineError, EngineResult, ExtendOutcome, CAS_ATTEMPTS};
-use crate::model::{Actor, AuditAction, ChannelId, LiveKind, VipDuration};
+use super::effects::Happened;
+use super::sessions::CAS_ATTEMPTS;
+use super::{Engine, EngineError, EngineResult, ExtendOutcome};
+use crate::model::{Actor, AuditAction, AuditDetails, ChannelId, LiveKind, VipDuration};
 
 impl Engine {
     /// Makes the viewer's timed VIP end `length` from now. Audited as an extension with
@@ -31,27 +31,20 @@ impl Engine {
             let Some(session) = self.extend_leased(&session.id, |_| to).await? else {
                 continue;
             };
-            let audit = self
-                .audit(
-                    &channel.id,
-                    AuditAction::Extend,
-                    actor,
-                    Some(&session.viewer),
-                    json!({
-                        "session_id": session.id,
-                        "set_expiry": true,
-                        "duration_secs": length.as_secs(),
-                        "expires_at": to,
-                    }),
-                )
-                .await?;
-            self.publish(
-                &channel.id,
-                LiveKind::Extended,
-                Some(session.clone()),
-                Some(audit),
-            );
-            self.deadlines_changed();
+            let details = AuditDetails {
+                session_id: Some(session.id.clone()),
+                set_expiry: Some(true),
+                duration_secs: Some(length.as_secs()),
+                expires_at: Some(to),
+                ..AuditDetails::default()
+            };
+            self.record(
+                &channel,
+                Happened::new(AuditAction::Extend, actor, Some(&session.viewer), details)
+                    .live(LiveKind::Extended, Some(session.clone()))
+                    .deadlines_moved(),
+            )
+            .await?;
             return Ok(ExtendOutcome::Extended(session));
         }
         Err(EngineError::Contended)

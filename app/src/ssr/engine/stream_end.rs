@@ -9,10 +9,12 @@
 //! coming back adds the VIP back, see `expiry`).
 
 use chrono::{DateTime, Utc};
-use serde_json::json;
 
+use super::effects::Happened;
 use super::{Engine, EngineResult};
-use crate::model::{Actor, AuditAction, ChannelId, LiveKind, VipDuration, VipSession};
+use crate::model::{
+    Actor, AuditAction, AuditDetails, ChannelId, LiveKind, VipDuration, VipSession,
+};
 use crate::ssr::ActiveWith;
 
 /// The deadline `stream.offline` at `offline_at` gives a session, or `None` when it has nothing to
@@ -56,26 +58,29 @@ impl Engine {
                 continue;
             }
             ending += 1;
-            let audit = self
-                .audit(
-                    &channel.id,
-                    AuditAction::StreamOffline,
-                    Actor::System,
-                    Some(&session.viewer),
-                    json!({
-                        "session_id": session.id,
-                        "expires_at": deadline,
-                        "grace_secs": grace.as_secs(),
-                        "note": "VIP until the stream ends: removed after the grace period unless the stream comes back",
-                    }),
-                )
-                .await?;
+            let details = AuditDetails {
+                session_id: Some(session.id.clone()),
+                expires_at: Some(deadline),
+                grace_secs: Some(grace.as_secs()),
+                note: Some("VIP until the stream ends: removed after the grace period unless the stream comes back".into()),
+                ..AuditDetails::default()
+            };
             let session = VipSession {
                 expires_at: Some(deadline),
                 ..session
             };
             self.skip_passed_warnings(&channel, &session).await;
-            self.publish(&channel.id, LiveKind::Extended, Some(session), Some(audit));
+            self.record(
+                &channel,
+                Happened::new(
+                    AuditAction::StreamOffline,
+                    Actor::System,
+                    Some(&session.viewer),
+                    details,
+                )
+                .live(LiveKind::Extended, Some(session.clone())),
+            )
+            .await?;
         }
         tracing::info!(channel = %channel.id, ending, "stream went offline");
         if ending > 0 {
@@ -106,24 +111,30 @@ impl Engine {
                 continue;
             }
             kept += 1;
-            let audit = self
-                .audit(
-                    &channel.id,
-                    AuditAction::StreamOnline,
-                    Actor::System,
-                    Some(&session.viewer),
-                    json!({
-                        "session_id": session.id,
-                        "kept": true,
-                        "note": "the stream came back within the grace period: VIP until the stream ends again",
-                    }),
-                )
-                .await?;
+            let details = AuditDetails {
+                session_id: Some(session.id.clone()),
+                kept: Some(true),
+                note: Some(
+                    "the stream came back within the grace period: VIP until the stream ends again"
+                        .into(),
+                ),
+                ..AuditDetails::default()
+            };
             let session = VipSession {
                 expires_at: None,
                 ..session
             };
-            self.publish(&channel.id, LiveKind::Extended, Some(session), Some(audit));
+            self.record(
+                &channel,
+                Happened::new(
+                    AuditAction::StreamOnline,
+                    Actor::System,
+                    Some(&session.viewer),
+                    details,
+                )
+                .live(LiveKind::Extended, Some(session.clone())),
+            )
+            .await?;
         }
         if kept > 0 {
             tracing::info!(channel = %channel.id, kept, "stream back within the grace period");
@@ -135,6 +146,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
+    use serde_json::json;
 
     use super::*;
     use crate::model::{SessionState, Viewer, VipSource};

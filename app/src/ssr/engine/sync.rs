@@ -4,9 +4,10 @@
 
 use std::collections::HashSet;
 
-use super::grant::IncomingRedemption;
+use super::grant_types::IncomingRedemption;
 use super::rules::{catch_up_action, CatchUpAction};
-use super::{session_lease, Engine, EngineResult, GrantOutcome, PendingReason};
+use super::sessions::session_lease;
+use super::{Engine, EngineResult, GrantOutcome, PendingReason};
 use crate::model::{Channel, ChannelId, WaitlistEntry};
 use crate::ssr::twitch::TwitchError;
 

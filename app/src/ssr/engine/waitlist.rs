@@ -5,14 +5,14 @@
 //! One drain per channel at a time (a store lease). An entry is taken off the list before its grant
 //! and put back with its original queue time if the slots are still full, so the order holds.
 
-use serde_json::json;
-
-use super::grant::{OnFull, Paid};
+use super::effects::Happened;
+use super::grant_types::{OnFull, Paid};
 use super::rules::{render_chat, waitlist_timed_out, WAITLISTED_TEMPLATE};
-use super::{waitlist_lease, Engine, EngineResult};
+use super::sessions::waitlist_lease;
+use super::{Engine, EngineResult};
 use crate::model::{
-    Actor, AuditAction, Channel, ChannelId, GrantLength, LiveKind, RedemptionOutcome, RefundReason,
-    VipDuration, VipSource, WaitlistEntry,
+    Actor, AuditAction, AuditDetails, Channel, ChannelId, GrantLength, LiveKind, RedemptionOutcome,
+    RefundReason, VipDuration, VipSource, WaitlistEntry,
 };
 use crate::ssr::engine::{GrantOutcome, GrantRequest};
 
@@ -36,32 +36,32 @@ impl Engine {
         self.store
             .set_redemption_outcome(&paid.id, RedemptionOutcome::Waitlisted)
             .await?;
-        self.chat(
+        let chat = render_chat(
+            WAITLISTED_TEMPLATE,
+            &request.viewer.display_name,
+            Some(request.length),
+            None,
+        );
+        let details = AuditDetails {
+            redemption_id: Some(paid.id.clone()),
+            reward_id: Some(paid.reward_id.clone()),
+            cost: paid.cost,
+            duration_secs: request.length.secs(),
+            max_wait_secs: Some(channel.settings.waitlist_max_wait.as_secs()),
+            ..AuditDetails::default()
+        };
+        self.record(
             channel,
-            render_chat(
-                WAITLISTED_TEMPLATE,
-                &request.viewer.display_name,
-                Some(request.length),
-                None,
-            ),
-        )
-        .await;
-        let audit = self
-            .audit(
-                &channel.id,
+            Happened::new(
                 AuditAction::Waitlisted,
                 Actor::System,
                 Some(&request.viewer),
-                json!({
-                    "redemption_id": paid.id,
-                    "reward_id": paid.reward_id,
-                    "cost": paid.cost,
-                    "duration_secs": request.length.secs(),
-                    "max_wait_secs": channel.settings.waitlist_max_wait.as_secs(),
-                }),
+                details,
             )
-            .await?;
-        self.publish(&channel.id, LiveKind::Waitlisted, None, Some(audit));
+            .chat(chat)
+            .live(LiveKind::Waitlisted, None),
+        )
+        .await?;
         Ok(GrantOutcome::Waitlisted)
     }
 

@@ -14,13 +14,13 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use serde_json::json;
 
+use super::effects::Happened;
 use super::rules::render_chat;
 use super::{Engine, EngineResult};
 use crate::model::{
-    warning_key, Actor, AuditAction, Channel, ChannelId, SessionState, VipDuration, VipSession,
-    MAX_WARNING_LEAD_SECS,
+    warning_key, Actor, AuditAction, AuditDetails, Channel, ChannelId, ChatNote, SessionState,
+    VipDuration, VipSession, MAX_WARNING_LEAD_SECS,
 };
 use crate::ssr::notify::NoticeKind;
 
@@ -106,7 +106,7 @@ impl Engine {
         Ok(first)
     }
 
-    /// Chat (the `warning` template) → Discord when asked → audit entry.
+    /// Chat (the `warning` template) → audit entry → Discord when asked.
     async fn warn(
         &self,
         channel: &Channel,
@@ -117,39 +117,33 @@ impl Engine {
     ) -> EngineResult<()> {
         let left = u64::try_from((deadline - now).num_seconds()).unwrap_or(0);
         let left = VipDuration::from_secs(left.max(1)).ok();
-        self.chat(
-            channel,
-            render_chat(
-                &channel.settings.chat.warning,
-                &session.viewer.display_name,
-                left.map(Into::into),
-                None,
-            ),
-        )
-        .await;
-        if channel.settings.discord_warnings {
-            self.notify(
-                channel,
-                &session.viewer,
-                NoticeKind::EndsSoon {
-                    expires_at: deadline,
-                },
-            );
-        }
-        self.audit(
-            &channel.id,
+        let chat = render_chat(
+            &channel.settings.chat.warning,
+            &session.viewer.display_name,
+            left.map(Into::into),
+            None,
+        );
+        let details = AuditDetails {
+            session_id: Some(session.id.clone()),
+            lead_secs: Some(lead),
+            expires_at: Some(deadline),
+            chat: Some(ChatNote::Enabled(channel.settings.chat_enabled)),
+            discord: Some(channel.settings.discord_warnings),
+            ..AuditDetails::default()
+        };
+        let mut happened = Happened::new(
             AuditAction::ExpiryWarning,
             Actor::System,
             Some(&session.viewer),
-            json!({
-                "session_id": session.id,
-                "lead_secs": lead,
-                "expires_at": deadline,
-                "chat": channel.settings.chat_enabled,
-                "discord": channel.settings.discord_warnings,
-            }),
+            details,
         )
-        .await?;
+        .chat(chat);
+        if channel.settings.discord_warnings {
+            happened = happened.notice(NoticeKind::EndsSoon {
+                expires_at: deadline,
+            });
+        }
+        self.record(channel, happened).await?;
         Ok(())
     }
 

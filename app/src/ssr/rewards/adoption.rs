@@ -12,7 +12,9 @@ use chrono::Utc;
 
 use super::{save, to_reward, twitch_error, RewardInput};
 use crate::error::{AppError, Refusal};
-use crate::model::{Actor, AuditAction, AuditEntry, ChannelId, LiveEvent, LiveKind, Reward};
+use crate::model::{
+    Actor, AuditAction, AuditDetails, AuditEntry, ChannelId, LiveEvent, LiveKind, Reward,
+};
 use crate::ssr::new_id;
 use crate::ssr::twitch::{ManagedReward, RewardError, RewardSpec};
 use crate::ssr::{internal, OrInternal, ServerContext};
@@ -99,12 +101,14 @@ pub(super) async fn refuse_duplicate(
         action: AuditAction::TwitchError,
         actor,
         target: None,
-        metadata: serde_json::json!({
-            "operation": operation,
-            "problem": "duplicate_reward_title",
-            "title": title,
-            "detail": Refusal::DuplicateRewardTitle.message(),
-        }),
+        metadata: AuditDetails {
+            operation: Some(operation.to_string()),
+            problem: Some("duplicate_reward_title".into()),
+            title: Some(title.to_string()),
+            detail: Some(Refusal::DuplicateRewardTitle.message().to_string()),
+            ..AuditDetails::default()
+        }
+        .into(),
     };
     if let Err(e) = ctx.store().append_audit(&entry).await {
         return internal("auditing a refused reward title", &e);

@@ -10,7 +10,9 @@ use chrono::Utc;
 
 use super::{audit, owned, twitch_error};
 use crate::error::{AppError, Refusal};
-use crate::model::{Actor, AuditAction, AuditEntry, ChannelId, LiveEvent, LiveKind, Reward};
+use crate::model::{
+    Actor, AuditAction, AuditDetails, AuditEntry, ChannelId, LiveEvent, LiveKind, Reward,
+};
 use crate::ssr::auth::{authorize_for, Caller, Permission};
 use crate::ssr::engine::{ClearReport, EngineError, RewardRemoval};
 use crate::ssr::new_id;
@@ -86,16 +88,18 @@ async fn not_deleted(
         action: AuditAction::TwitchError,
         actor,
         target: None,
-        metadata: serde_json::json!({
-            "operation": "delete_reward",
-            "problem": "redemptions_not_refunded",
-            "banner": true,
-            "reward_id": reward.id,
-            "title": reward.title,
-            "refunded": report.refunded,
-            "not_refunded": report.not_refunded,
-            "detail": "the reward was not deleted (it is switched off): some waiting redemptions could not be refunded on Twitch; delete it again to retry",
-        }),
+        metadata: AuditDetails {
+            operation: Some("delete_reward".into()),
+            problem: Some("redemptions_not_refunded".into()),
+            banner: Some(true),
+            reward_id: Some(reward.id.clone()),
+            title: Some(reward.title.clone()),
+            refunded: Some(report.refunded),
+            not_refunded: Some(report.not_refunded.clone()),
+            detail: Some("the reward was not deleted (it is switched off): some waiting redemptions could not be refunded on Twitch; delete it again to retry".into()),
+            ..AuditDetails::default()
+        }
+        .into(),
     };
     if let Err(e) = ctx.store().append_audit(&entry).await {
         return internal("auditing a reward that was not deleted", &e);

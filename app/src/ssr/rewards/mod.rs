@@ -16,7 +16,8 @@ use super::twitch::{RewardError, RewardSpec, TwitchError};
 use super::{OrInternal, ServerContext};
 use crate::error::{AppError, Refusal};
 use crate::model::{
-    Actor, AuditAction, AuditEntry, ChannelId, LiveEvent, LiveKind, Reward, VipDuration,
+    Actor, AuditAction, AuditDetails, AuditEntry, ChannelId, LiveEvent, LiveKind, Reward,
+    VipDuration,
 };
 
 /// What a streamer sets on a reward.
@@ -196,15 +197,14 @@ pub(super) async fn audit(
     actor: Actor,
     note: Option<&str>,
 ) -> Result<(), AppError> {
-    let mut metadata = serde_json::json!({
-        "reward_id": reward.id,
-        "title": reward.title,
-        "cost": reward.cost,
-        "duration_secs": reward.duration.as_secs(),
-    });
-    if let Some(note) = note {
-        metadata["note"] = note.into();
-    }
+    let details = AuditDetails {
+        reward_id: Some(reward.id.clone()),
+        title: Some(reward.title.clone()),
+        cost: Some(reward.cost),
+        duration_secs: Some(reward.duration.as_secs()),
+        note: note.map(str::to_owned),
+        ..AuditDetails::default()
+    };
     let entry = AuditEntry {
         id: new_id(),
         channel_id: reward.channel_id.clone(),
@@ -212,7 +212,7 @@ pub(super) async fn audit(
         action,
         actor,
         target: None,
-        metadata,
+        metadata: details.into(),
     };
     ctx.store()
         .append_audit(&entry)

@@ -110,7 +110,7 @@ fn csv_row(e: &AuditEntry) -> String {
         Cow::Borrowed(id),
         Cow::Borrowed(login),
         Cow::Borrowed(name),
-        Cow::Owned(metadata_summary(&e.metadata)),
+        Cow::Owned(metadata_summary(&e.details())),
         Cow::Owned(e.metadata.to_string()),
     ];
     csv_line(fields.into_iter())

@@ -17,10 +17,12 @@ mod speaker;
 use std::time::Duration;
 
 pub use outbox::{ChatOutbox, Reply, Take};
-use serde_json::json;
 
+use super::effects::Happened;
 use super::{Engine, EngineResult};
-use crate::model::{parse_command, Actor, AuditAction, Channel, ChatCommand, LiveKind};
+use crate::model::{
+    parse_command, Actor, AuditAction, AuditDetails, Channel, ChatCommand, LiveKind,
+};
 use crate::ssr::events::ChatMessage;
 use crate::ssr::new_id;
 
@@ -138,17 +140,20 @@ impl Engine {
             Err(e) => e.to_string(),
         };
         tracing::warn!(channel = %channel.id, error = %problem, "a chat command's reply was not sent");
-        let audit = self
-            .audit(
-                &channel.id,
-                AuditAction::TwitchError,
-                Actor::System,
-                None,
-                json!({"chat_reply": reply.text, "error": problem}),
-            )
-            .await;
+        let happened = Happened::new(
+            AuditAction::TwitchError,
+            Actor::System,
+            None,
+            AuditDetails {
+                chat_reply: Some(reply.text.clone()),
+                error: Some(problem),
+                ..AuditDetails::default()
+            },
+        )
+        .live(LiveKind::TwitchError, None);
+        let audit = self.record(channel, happened).await;
         match audit {
-            Ok(entry) => self.publish(&channel.id, LiveKind::TwitchError, None, Some(entry)),
+            Ok(_) => {}
             Err(e) => tracing::error!(channel = %channel.id, error = %e,
                 "cannot record an unsent chat reply"),
         }

@@ -1,5 +1,5 @@
-//! Reconciliation with Twitch as it happens: EventSub events (the engine is the [`EventSink`]).
-//! For events that were missed, see `sync` (Get VIPs, catch-up).
+//! Dispatch of EventSub events as they happen (the engine is the [`EventSink`]): each parsed event
+//! goes to its use case. For events that were missed, see `sync` (Get VIPs, catch-up).
 //!
 //! Rules: a VIP the app did not grant is recorded as an external session (shown, never removed);
 //! a VIP removed on Twitch, or a viewer made moderator, closes the session as removed externally.
@@ -10,11 +10,14 @@
 use async_trait::async_trait;
 use serde_json::json;
 
-use super::grant::IncomingRedemption;
+use super::effects::Happened;
+use super::grant_types::IncomingRedemption;
 use super::rule_grants::{Support, SupportKind};
-use super::{session_lease, Engine, EngineError, EngineResult, CAS_ATTEMPTS};
+use super::sessions::{session_lease, CAS_ATTEMPTS};
+use super::{Engine, EngineError, EngineResult};
 use crate::model::{
-    Actor, AuditAction, ChannelId, LiveKind, SessionState, Viewer, VipSession, VipSource,
+    Actor, AuditAction, AuditDetails, ChannelId, LiveKind, SessionState, Viewer, VipSession,
+    VipSource,
 };
 use crate::ssr::events::{EventSink, TwitchEvent};
 use crate::ssr::new_id;
@@ -223,12 +226,17 @@ impl Engine {
         if self.store.channel(channel).await?.is_none() {
             return Ok(());
         }
-        self.audit(
+        self.record(
             channel,
-            AuditAction::ModeratorRemoved,
-            Actor::System,
-            Some(viewer),
-            json!({ "event": "channel.moderator.remove" }),
+            Happened::new(
+                AuditAction::ModeratorRemoved,
+                Actor::System,
+                Some(viewer),
+                AuditDetails {
+                    event: Some("channel.moderator.remove".into()),
+                    ..AuditDetails::default()
+                },
+            ),
         )
         .await?;
         tracing::info!(%channel, viewer = %viewer.login, "moderator removed on Twitch");
@@ -253,21 +261,19 @@ impl Engine {
         if reward.enabled != enabled {
             reward.enabled = enabled;
             self.store.save_reward(&reward).await?;
-            let audit = self
-                .audit(
-                    channel,
-                    AuditAction::RewardUpdated,
-                    Actor::System,
-                    None,
-                    json!({
-                        "reward_id": reward_id,
-                        "enabled": enabled,
-                        "paused": paused,
-                        "changed_on": "twitch",
-                    }),
-                )
-                .await?;
-            self.publish(channel, LiveKind::RewardsChanged, None, Some(audit));
+            let details = AuditDetails {
+                reward_id: Some(reward_id.to_owned()),
+                enabled: Some(enabled),
+                paused: Some(paused),
+                changed_on: Some("twitch".into()),
+                ..AuditDetails::default()
+            };
+            self.record(
+                channel,
+                Happened::new(AuditAction::RewardUpdated, Actor::System, None, details)
+                    .live(LiveKind::RewardsChanged, None),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -310,20 +316,23 @@ impl Engine {
             Err(StoreError::Conflict(_)) => return Ok(false),
             Err(e) => return Err(e.into()),
         }
-        let audit = self
-            .audit(
-                channel,
+        let details = AuditDetails {
+            session_id: Some(session.id.clone()),
+            seen_via: Some(seen_via.to_owned()),
+            note: Some("a VIP the app did not grant: shown, never removed by the app".into()),
+            ..AuditDetails::default()
+        };
+        self.record(
+            channel,
+            Happened::new(
                 AuditAction::ExternalVipSeen,
                 Actor::System,
                 Some(viewer),
-                json!({
-                    "session_id": session.id,
-                    "seen_via": seen_via,
-                    "note": "a VIP the app did not grant: shown, never removed by the app",
-                }),
+                details,
             )
-            .await?;
-        self.publish(channel, LiveKind::ExternalVip, Some(session), Some(audit));
+            .live(LiveKind::ExternalVip, Some(session)),
+        )
+        .await?;
         Ok(true)
     }
 
@@ -352,26 +361,25 @@ impl Engine {
             {
                 continue;
             }
-            let audit = self
-                .audit(
-                    &current.channel_id,
+            let details = AuditDetails {
+                session_id: Some(current.id.clone()),
+                seen_via: Some(seen_via.to_owned()),
+                source: Some(current.source),
+                ..AuditDetails::default()
+            };
+            let viewer = current.viewer.clone();
+            let ended = self.ended(current, SessionState::RemovedExternally);
+            self.record(
+                &ended.channel_id.clone(),
+                Happened::new(
                     AuditAction::RemovedExternally,
                     Actor::System,
-                    Some(&current.viewer),
-                    json!({
-                        "session_id": current.id,
-                        "seen_via": seen_via,
-                        "source": current.source,
-                    }),
+                    Some(&viewer),
+                    details,
                 )
-                .await?;
-            let ended = self.ended(current, SessionState::RemovedExternally);
-            self.publish(
-                &ended.channel_id.clone(),
-                LiveKind::RemovedExternally,
-                Some(ended),
-                Some(audit),
-            );
+                .live(LiveKind::RemovedExternally, Some(ended)),
+            )
+            .await?;
             return Ok(true);
         }
         Err(EngineError::Contended)
