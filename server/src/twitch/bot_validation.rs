@@ -1,0 +1,68 @@
+//! The chat bot's token takes part in Twitch's validation at start-up and hourly, like every
+//! channel's: a dead access token is refreshed, and a bot whose authorisation is gone (or lacks a
+//! scope) is logged. `GET /api/chat-bot` then answers "not connected", and messages as the bot are
+//! not sent (each refusal logged) until the operator connects the bot again.
+
+use super::bot::{missing_scopes, BOT_TOKENS_KEY};
+use super::tokens::{TokenError, TokenManager};
+
+/// What the pass found out about the bot's token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BotToken {
+    /// No bot was ever connected (nothing to validate).
+    NotConnected,
+    /// Valid (refreshed if it had expired) with every bot scope.
+    Valid,
+    /// Valid, but the operator left out these scopes.
+    MissingScopes(Vec<&'static str>),
+    /// Dead and not refreshable: the operator connects the bot again.
+    Dead(String),
+    /// Twitch or the store could not be reached; tried again at the next pass.
+    Unknown(String),
+}
+
+/// Validates the bot's stored token with Twitch (refreshing a dead access token once) and logs
+/// any problem.
+pub async fn validate_bot(tokens: &TokenManager) -> BotToken {
+    match tokens.get(BOT_TOKENS_KEY).await {
+        Ok(_) => {}
+        Err(TokenError::NeedsReauth(_)) => return BotToken::NotConnected,
+        Err(TokenError::Transient(reason)) => {
+            tracing::warn!(
+                reason,
+                "chat bot token validation: cannot read the stored token"
+            );
+            return BotToken::Unknown(reason);
+        }
+    }
+    match tokens.validate(BOT_TOKENS_KEY).await {
+        Ok(granted) => {
+            let missing = missing_scopes(granted.iter().map(String::as_str));
+            if missing.is_empty() {
+                BotToken::Valid
+            } else {
+                tracing::warn!(
+                    ?missing,
+                    "the chat bot's token lacks scopes; \
+                    the operator connects the bot again"
+                );
+                BotToken::MissingScopes(missing)
+            }
+        }
+        Err(TokenError::NeedsReauth(reason)) => {
+            tracing::warn!(
+                reason,
+                "the chat bot's token is no longer valid; nothing is sent as \
+                the bot until the operator connects it again"
+            );
+            BotToken::Dead(reason)
+        }
+        Err(TokenError::Transient(reason)) => {
+            tracing::warn!(
+                reason,
+                "chat bot token validation failed; retried at the next pass"
+            );
+            BotToken::Unknown(reason)
+        }
+    }
+}
