@@ -3,7 +3,7 @@
 //! scope) is logged. `GET /api/chat-bot` then answers "not connected", and messages as the bot are
 //! not sent (each refusal logged) until the operator connects the bot again.
 
-use super::bot::{missing_scopes, BOT_TOKENS_KEY};
+use super::bot::{missing_scopes, ChatBot, BOT_TOKENS_KEY};
 use super::tokens::{TokenError, TokenManager};
 
 /// What the pass found out about the bot's token.
@@ -12,7 +12,7 @@ pub enum BotToken {
     /// No bot was ever connected (nothing to validate).
     NotConnected,
     /// Valid (refreshed if it had expired) with every bot scope.
-    Valid,
+    Valid(ChatBot),
     /// Valid, but the operator left out these scopes.
     MissingScopes(Vec<&'static str>),
     /// Dead and not refreshable: the operator connects the bot again.
@@ -22,47 +22,49 @@ pub enum BotToken {
 }
 
 /// Validates the bot's stored token with Twitch (refreshing a dead access token once) and logs
-/// any problem.
+/// any problem (the start-up and hourly pass).
 pub async fn validate_bot(tokens: &TokenManager) -> BotToken {
-    match tokens.get(BOT_TOKENS_KEY).await {
-        Ok(_) => {}
-        Err(TokenError::NeedsReauth(_)) => return BotToken::NotConnected,
-        Err(TokenError::Transient(reason)) => {
-            tracing::warn!(
-                reason,
-                "chat bot token validation: cannot read the stored token"
-            );
-            return BotToken::Unknown(reason);
-        }
-    }
-    match tokens.validate(BOT_TOKENS_KEY).await {
-        Ok(granted) => {
-            let missing = missing_scopes(granted.iter().map(String::as_str));
-            if missing.is_empty() {
-                BotToken::Valid
-            } else {
-                tracing::warn!(
-                    ?missing,
-                    "the chat bot's token lacks scopes; \
-                    the operator connects the bot again"
-                );
-                BotToken::MissingScopes(missing)
-            }
-        }
-        Err(TokenError::NeedsReauth(reason)) => {
-            tracing::warn!(
-                reason,
-                "the chat bot's token is no longer valid; nothing is sent as \
-                the bot until the operator connects it again"
-            );
-            BotToken::Dead(reason)
-        }
-        Err(TokenError::Transient(reason)) => {
+    let found = check_bot(tokens).await;
+    match &found {
+        BotToken::NotConnected | BotToken::Valid(_) => {}
+        BotToken::MissingScopes(missing) => tracing::warn!(
+            ?missing,
+            "the chat bot's token lacks scopes; the operator connects the bot again"
+        ),
+        BotToken::Dead(reason) => tracing::warn!(
+            reason,
+            "the chat bot's token is no longer valid; nothing is sent as the bot until the \
+             operator connects it again"
+        ),
+        BotToken::Unknown(reason) => {
             tracing::warn!(
                 reason,
                 "chat bot token validation failed; retried at the next pass"
             );
-            BotToken::Unknown(reason)
         }
+    }
+    found
+}
+
+/// [`validate_bot`] without the log lines (for `GET /api/chat-bot`, which may be asked often).
+pub async fn check_bot(tokens: &TokenManager) -> BotToken {
+    match tokens.get(BOT_TOKENS_KEY).await {
+        Ok(_) => {}
+        Err(TokenError::NeedsReauth(_)) => return BotToken::NotConnected,
+        Err(TokenError::Transient(reason)) => return BotToken::Unknown(reason),
+    }
+    match tokens.validation(BOT_TOKENS_KEY).await {
+        Ok(v) => {
+            let missing = missing_scopes(v.scopes.iter().map(String::as_str));
+            if !missing.is_empty() {
+                return BotToken::MissingScopes(missing);
+            }
+            match v.user_id.zip(v.login) {
+                Some((id, login)) => BotToken::Valid(ChatBot { id, login }),
+                None => BotToken::Dead("Twitch named no user for the token".into()),
+            }
+        }
+        Err(TokenError::NeedsReauth(reason)) => BotToken::Dead(reason),
+        Err(TokenError::Transient(reason)) => BotToken::Unknown(reason),
     }
 }
