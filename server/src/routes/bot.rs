@@ -18,7 +18,8 @@ use sha2::Sha256;
 use super::auth::Auth;
 use super::oauth_state;
 use crate::expiry::constant_time_eq;
-use crate::twitch::bot::{self, missing_scopes, BOT_SCOPES, BOT_TOKENS_KEY};
+use crate::twitch::bot::{missing_scopes, BOT_SCOPES, BOT_TOKENS_KEY};
+use crate::twitch::bot_validation::{check_bot, BotToken};
 use crate::twitch::oauth::{IssuedTokens, Validation};
 
 #[derive(Deserialize)]
@@ -103,14 +104,25 @@ pub async fn finish(auth: &Auth, issued: &IssuedTokens, validation: &Validation)
 }
 
 /// `GET /api/chat-bot`: `{"connected": true, "login": "…", "id": "…"}` once an operator
-/// connected a bot whose authorisation Twitch still accepts, else `{"connected": false}`.
+/// connected a bot whose authorisation Twitch still accepts, else `{"connected": false, "reason":
+/// …}` with `not_connected`, `token_invalid` (the operator connects it again) or `missing_scopes`
+/// (and `missing`).
 pub async fn status(State(auth): State<Auth>) -> Response {
-    match bot::connected(&auth.tokens).await {
-        Ok(Some(b)) => {
+    match check_bot(&auth.tokens).await {
+        BotToken::Valid(b) => {
             Json(json!({"connected": true, "login": b.login, "id": b.id})).into_response()
         }
-        Ok(None) => Json(json!({"connected": false})).into_response(),
-        Err(e) => {
+        BotToken::NotConnected => {
+            Json(json!({"connected": false, "reason": "not_connected"})).into_response()
+        }
+        BotToken::Dead(_) => {
+            Json(json!({"connected": false, "reason": "token_invalid"})).into_response()
+        }
+        BotToken::MissingScopes(missing) => Json(json!({
+            "connected": false, "reason": "missing_scopes", "missing": missing
+        }))
+        .into_response(),
+        BotToken::Unknown(e) => {
             tracing::warn!(error = %e, "cannot tell whether the chat bot is connected");
             error(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -1,6 +1,7 @@
 //! Everything that talks to Twitch: OAuth and tokens, Helix, EventSub.
 
 pub mod bot;
+pub mod bot_validation;
 pub mod helix;
 pub mod oauth;
 pub mod scopes;

@@ -9,6 +9,7 @@ use app::model::ChannelId;
 use app::ssr::{authorisation, Store};
 use tokio_util::sync::CancellationToken;
 
+use super::bot_validation::validate_bot;
 use super::scopes;
 use super::tokens::{TokenError, TokenManager};
 use crate::eventsub::supervisor::EventSubSupervisor;
@@ -33,8 +34,10 @@ pub async fn run(
     }
 }
 
-/// One pass over every channel that is not already flagged. Returns the channels it flagged.
+/// One pass over the chat bot's token ([`validate_bot`]) and every channel that is not already
+/// flagged. Returns the channels it flagged.
 pub async fn validate_all(store: &dyn Store, tokens: &TokenManager) -> Vec<ChannelId> {
+    validate_bot(tokens).await;
     let mut flagged = Vec::new();
     let channels = match store.channels().await {
         Ok(c) => c,

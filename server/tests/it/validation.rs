@@ -73,3 +73,35 @@ async fn a_revoked_authorisation_flags_the_channel_once() {
         .is_empty());
     assert_eq!(reauth_entries(&env).await, 1);
 }
+
+#[tokio::test]
+async fn the_chat_bots_token_is_validated_and_refreshed_in_the_same_pass() {
+    use server::twitch::bot::{BOT_SCOPES, BOT_TOKENS_KEY};
+    use server::twitch::bot_validation::{validate_bot, BotToken};
+    let env = Env::start().await;
+    with_channel(&env).await;
+    assert_eq!(validate_bot(&env.tokens).await, BotToken::NotConnected);
+    let issued = env
+        .sim
+        .issue_user_token(&env.demo.client_id, "viewer_alice", &BOT_SCOPES);
+    env.save(BOT_TOKENS_KEY, &issued.access_token, &issued.refresh_token)
+        .await;
+    // An expired bot token is refreshed by the hourly pass, like a channel's.
+    env.sim.expire_token(&issued.access_token);
+    assert!(validate_all(env.store.as_ref(), &env.tokens)
+        .await
+        .is_empty());
+    let stored = env.tokens.get(BOT_TOKENS_KEY).await.unwrap();
+    assert_ne!(
+        secrecy::ExposeSecret::expose_secret(&stored.access_token),
+        issued.access_token.as_str()
+    );
+    // A bot whose authorisation is gone is reported dead; the channel is not flagged for it.
+    env.sim
+        .revoke_authorization(&env.demo.client_id, "viewer_alice")
+        .unwrap();
+    assert!(matches!(validate_bot(&env.tokens).await, BotToken::Dead(_)));
+    assert!(validate_all(env.store.as_ref(), &env.tokens)
+        .await
+        .is_empty());
+}

@@ -69,7 +69,10 @@ async fn the_operator_connects_the_bot_with_the_secret_and_nobody_without_it() {
     let almost = format!("/api/auth/bot?secret={}", &SECRET[..SECRET.len() - 1]);
     let res = browser.get(server.url(&almost)).send().await.unwrap();
     assert_eq!(res.status(), 403);
-    assert_eq!(bot_status(&server).await, json!({"connected": false}));
+    assert_eq!(
+        bot_status(&server).await,
+        json!({"connected": false, "reason": "not_connected"})
+    );
 
     let res = browser
         .get(server.url(&format!("/api/auth/bot?secret={SECRET}")))
@@ -124,5 +127,40 @@ async fn without_a_configured_secret_no_bot_can_be_connected() {
     assert_eq!(res.status(), 404);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"], "bot_connect_off");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_bot_whose_authorisation_is_gone_is_reported_not_connected_with_the_reason() {
+    let server = TestServer::start_with(&[
+        ("DEMO_REDEEM_EVERY_SECS", "86400"),
+        ("BOT_CONNECT_SECRET", SECRET),
+    ])
+    .await;
+    let status = bot_status(&server).await;
+    assert_eq!(status["reason"], "not_connected", "{status}");
+    connect_bot(&server, "vipbot").await;
+    let res = TestServer::browser()
+        .get(server.url(&format!("/api/auth/bot?secret={SECRET}")))
+        .send()
+        .await
+        .unwrap();
+    let authorize = location(&res);
+    let client_id = authorize
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("client_id="))
+        .unwrap()
+        .to_owned();
+    let res = server
+        .http
+        .post(server.url("/twitch-sim/sim/authorizations/revoke"))
+        .json(&json!({"client_id": client_id, "user": "vipbot"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let status = bot_status(&server).await;
+    assert_eq!(status["connected"], false, "{status}");
+    assert_eq!(status["reason"], "token_invalid", "{status}");
     server.stop().await.unwrap();
 }
