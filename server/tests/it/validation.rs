@@ -78,7 +78,7 @@ async fn a_revoked_authorisation_flags_the_channel_once() {
 async fn the_chat_bots_token_is_validated_and_refreshed_in_the_same_pass() {
     use server::twitch::bot::{BOT_SCOPES, BOT_TOKENS_KEY};
     use server::twitch::bot_validation::{validate_bot, BotToken};
-    let env = Env::start().await;
+    let env = HelixHarness::start().await;
     with_channel(&env).await;
     assert_eq!(validate_bot(&env.tokens).await, BotToken::NotConnected);
     let issued = env
