@@ -3,6 +3,7 @@
 //!
 //! Times are passed in (`now`) rather than read from a clock, so callers and tests decide what "now" is.
 
+mod analytics;
 mod inbox;
 
 use std::time::Duration;
@@ -15,6 +16,7 @@ use crate::model::{
     Reward, SessionState, Settings, VipSession, WaitlistEntry,
 };
 
+pub use analytics::{AnalyticsStore, BACKFILL_STEP};
 pub use inbox::{InboxMessage, InboxStore, INBOX_RETENTION};
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -83,10 +85,10 @@ pub struct RelayedEvent {
     pub event_json: String,
 }
 
-/// The whole storage port. Areas with their own trait (the EventSub inbox) are supertraits, so an
-/// `Arc<dyn Store>` offers their methods too.
+/// The whole storage port. Areas with their own trait (the EventSub inbox, the analytics
+/// counters) are supertraits, so an `Arc<dyn Store>` offers their methods too.
 #[async_trait]
-pub trait Store: InboxStore + Send + Sync + 'static {
+pub trait Store: InboxStore + AnalyticsStore + Send + Sync + 'static {
     /// Which backend this is, for health reports and logs (`"sqlite"`, `"firestore"`, …).
     fn backend(&self) -> &'static str;
 
@@ -196,6 +198,8 @@ pub trait Store: InboxStore + Send + Sync + 'static {
 
     // ---- audit log -------------------------------------------------------------------------
 
+    /// Appends an entry and, in the same write, counts it into the channel's analytics counters
+    /// ([`AnalyticsStore`], decided by [`on_write`](crate::ssr::analytics::counters::on_write)).
     async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()>;
     /// A page of a channel's log, newest first (ties broken by id, descending), filtered by action
     /// and viewer. `next` is set when older matching entries exist; passing it back as `before`

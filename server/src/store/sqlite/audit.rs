@@ -7,7 +7,7 @@ use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 use super::codec::{db_error, from_json, micros, time, to_json};
 
 #[derive(sqlx::FromRow)]
-struct AuditRow {
+pub(super) struct AuditRow {
     id: String,
     channel_id: String,
     at: i64,
@@ -48,8 +48,10 @@ impl TryFrom<AuditRow> for AuditEntry {
     }
 }
 
-/// A duplicate id violates the primary key and is reported as [`StoreError::Conflict`].
+/// A duplicate id violates the primary key and is reported as [`StoreError::Conflict`]. The
+/// analytics counters are updated in the same transaction.
 pub(super) async fn append(pool: &SqlitePool, entry: &AuditEntry) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
     let target = entry.target.as_ref();
     sqlx::query(
         "INSERT INTO audit_log (id, channel_id, at, action, actor, target_viewer_id,
@@ -65,10 +67,12 @@ pub(super) async fn append(pool: &SqlitePool, entry: &AuditEntry) -> StoreResult
     .bind(target.map(|v| v.login.as_str()))
     .bind(target.map(|v| v.display_name.as_str()))
     .bind(to_json(&entry.metadata, "audit metadata")?)
-    .execute(pool)
+    .execute(&mut *tx)
     .await
     .map_err(db_error)?;
-    Ok(())
+    // The insert took the write lock: the counters read below cannot change until the commit.
+    super::analytics::count_written(&mut tx, entry).await?;
+    tx.commit().await.map_err(db_error)
 }
 
 /// Filters on the target viewer; the indexes `audit_by_channel`, `audit_by_action` and

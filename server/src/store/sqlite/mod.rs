@@ -5,7 +5,9 @@
 //! Every operation that must be atomic is a single statement (an upsert or a conditional
 //! `UPDATE`/`DELETE` whose `rows_affected` tells whether this call won): SQLite runs one writer at a
 //! time, so racing callers, on this or another process sharing the file, see exactly one winner.
+//! The one exception is an audit append, one transaction with its analytics counters.
 
+mod analytics;
 mod api_tokens;
 mod audit;
 mod channels;
