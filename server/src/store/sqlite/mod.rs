@@ -10,6 +10,8 @@
 mod analytics;
 mod api_tokens;
 mod audit;
+#[cfg(test)]
+mod backfill_tests;
 mod channels;
 mod codec;
 mod coordination;
