@@ -1,33 +1,34 @@
 //! Analytics use case: a channel's redemptions, points spent, refunds, active VIPs and top viewers
-//! per UTC day over a window of recent days, computed from the activity log (which outlives Twitch's
-//! redemption history). The log is walked newest first and the walk stops at the window's start,
-//! so the cost follows the window, not the channel's age.
+//! per UTC day over a window of recent days. The store keeps counters per channel and UTC day,
+//! updated in the same write as each activity-log entry ([`counters`]), so a render reads one
+//! record per day of the window plus the channel's active sessions, whatever the channel's age.
+//! A channel whose log predates its counters has them built once from the log first (the
+//! store's backfill).
 //!
 //! Active VIPs are reconstructed backwards: the count now is read from the store's active sessions,
 //! and walking back past a session's start (grant, VIP seen outside the app) lowers it by one, past
 //! an end (expiry, revoke, removal on Twitch) raises it by one.
 
-use std::collections::{HashMap, HashSet};
+pub mod compose;
+pub mod counters;
+mod tally;
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::Value;
 
-use super::activity::AuditReader;
-use super::auth::Caller;
+use super::auth::{authorize_for, Caller, Permission};
 use super::{OrInternal, ServerContext};
 use crate::error::AppError;
-use crate::model::{
-    ActivityRequest, Analytics, AnalyticsTotals, AuditAction, AuditEntry, ChannelId, DayStats,
-    RefundCount, RefundReason, TopViewer, MAX_ACTIVITY_LIMIT, TOP_VIEWERS,
-};
+use crate::model::{Analytics, ChannelId, RefundCount, RefundReason, TopViewer, TOP_VIEWERS};
 
-/// The most log entries one request reads; past it the result is marked partial.
-pub const MAX_SCANNED: usize = 20_000;
+pub use tally::{walk_log, Tally, MAX_SCANNED};
 
 /// The analytics of `channel` over the last `days` UTC days up to `now`.
 ///
 /// # Errors
-/// Access errors from [`AuditReader::open`]; [`AppError::Internal`] on store failure.
+/// Access errors from [`authorize_for`]; [`AppError::Internal`] on store failure.
 pub async fn analytics(
     ctx: &ServerContext,
     caller: &Caller,
@@ -35,37 +36,25 @@ pub async fn analytics(
     days: u32,
     now: DateTime<Utc>,
 ) -> Result<Analytics, AppError> {
-    let request = ActivityRequest {
-        action: None,
-        viewer: None,
-        before: None,
-        limit: MAX_ACTIVITY_LIMIT,
-    };
-    let mut reader = AuditReader::open(ctx, caller, channel, request).await?;
-    let active_now = ctx
-        .store()
+    authorize_for(ctx, caller, channel, Permission::ReadLog).await?;
+    let store = ctx.store();
+    store
+        .analytics_backfill(channel, now)
+        .await
+        .or_internal("building analytics counters from the log")?;
+    let active_now = store
         .active_sessions(channel)
         .await
         .or_internal("listing VIPs for analytics")?
         .len();
-    let mut tally = Tally::new(days, now, u32::try_from(active_now).unwrap_or(u32::MAX));
-    let mut partial = false;
-    'pages: loop {
-        let page = reader.next_page().await?;
-        for entry in &page.entries {
-            if !tally.push(entry) {
-                break 'pages;
-            }
-        }
-        if page.next.is_none() {
-            break;
-        }
-        if tally.scanned >= MAX_SCANNED {
-            partial = true;
-            break;
-        }
-    }
-    Ok(tally.finish(partial))
+    let to = now.date_naive();
+    let from = to - Duration::days(i64::from(days.max(1)) - 1);
+    let records = store
+        .analytics_days(channel, from, to)
+        .await
+        .or_internal("reading analytics counters")?;
+    let active_now = u32::try_from(active_now).unwrap_or(u32::MAX);
+    Ok(compose::from_counters(days, now, active_now, &records))
 }
 
 /// A refund reason in a few words, for the chart.
@@ -89,6 +78,31 @@ pub fn refund_label(reason: &str) -> String {
     .to_owned()
 }
 
+/// Refund counts by reason, most frequent first (then by reason), zero counts left out.
+fn refund_counts(refunds: HashMap<String, u32>) -> Vec<RefundCount> {
+    let mut list: Vec<RefundCount> = refunds
+        .into_iter()
+        .filter(|(_, count)| *count > 0)
+        .map(|(reason, count)| RefundCount {
+            label: refund_label(&reason),
+            reason,
+            count,
+        })
+        .collect();
+    list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
+    list
+}
+
+/// The window in words: `5 Feb – 6 Mar 2026 (UTC)`.
+fn range_text(first_day: NaiveDate, now: DateTime<Utc>) -> String {
+    format!(
+        "{} – {} (UTC)",
+        first_day.format("%-d %b %Y"),
+        now.date_naive().format("%-d %b %Y")
+    )
+}
+
+/// One viewer's sums over the window.
 #[derive(Default)]
 struct ViewerTally {
     login: String,
@@ -96,176 +110,6 @@ struct ViewerTally {
     points: u64,
     redemptions: u32,
     grants: u32,
-}
-
-/// Folds log entries, fed newest first, into an [`Analytics`].
-pub struct Tally {
-    days: u32,
-    first_day: NaiveDate,
-    now: DateTime<Utc>,
-    series: Vec<DayStats>,
-    /// The day the walk has reached (index into `series`).
-    day: usize,
-    /// Active VIPs just before the last entry walked past.
-    active: u32,
-    active_now: u32,
-    refunds: HashMap<String, u32>,
-    viewers: HashMap<String, ViewerTally>,
-    redemptions_seen: HashSet<String>,
-    sessions_seen: HashSet<(bool, String)>,
-    totals: AnalyticsTotals,
-    /// Entries read, including those skipped.
-    pub scanned: usize,
-}
-
-impl Tally {
-    /// An empty tally of the `days` UTC days ending with `now`'s day, with `active_now` VIPs now.
-    pub fn new(days: u32, now: DateTime<Utc>, active_now: u32) -> Self {
-        let days = days.max(1);
-        let first_day = now.date_naive() - Duration::days(i64::from(days) - 1);
-        let series: Vec<DayStats> = first_day
-            .iter_days()
-            .take(days as usize)
-            .map(|d| DayStats {
-                date: d.format("%Y-%m-%d").to_string(),
-                label: d.format("%-d %b").to_string(),
-                active_end: active_now,
-                active_peak: active_now,
-                ..DayStats::default()
-            })
-            .collect();
-        Self {
-            days,
-            first_day,
-            now,
-            day: series.len() - 1,
-            series,
-            active: active_now,
-            active_now,
-            refunds: HashMap::new(),
-            viewers: HashMap::new(),
-            redemptions_seen: HashSet::new(),
-            sessions_seen: HashSet::new(),
-            totals: AnalyticsTotals::default(),
-            scanned: 0,
-        }
-    }
-
-    /// Adds the next older entry. Returns `false` once an entry is older than the window: the walk
-    /// can stop. Entries newer than `now` (written while the log was read) are skipped.
-    pub fn push(&mut self, entry: &AuditEntry) -> bool {
-        self.scanned += 1;
-        if entry.at > self.now {
-            return true;
-        }
-        let Ok(day) = usize::try_from((entry.at.date_naive() - self.first_day).num_days()) else {
-            return false;
-        };
-        // Days with no entries between the last entry and this one hold the count steady.
-        while self.day > day {
-            self.day -= 1;
-            self.series[self.day].active_end = self.active;
-            self.series[self.day].active_peak = self.active;
-        }
-        let details = entry.details();
-        self.walk_back_active(entry, details.session_id.as_deref());
-        let today = &mut self.series[day];
-        today.active_peak = today.active_peak.max(self.active);
-        let cost = details.cost;
-        match entry.action {
-            AuditAction::Grant | AuditAction::Extend => {
-                let paid = details
-                    .redemption_id
-                    .is_some_and(|id| self.redemptions_seen.insert(id));
-                let points = if paid { cost.unwrap_or(0) } else { 0 };
-                if paid {
-                    today.fulfilled += 1;
-                    today.points += points;
-                    self.totals.fulfilled += 1;
-                    self.totals.points_spent += points;
-                }
-                if let Some(viewer) = &entry.target {
-                    let v = self.viewers.entry(viewer.id.clone()).or_default();
-                    if v.login.is_empty() {
-                        v.login.clone_from(&viewer.login);
-                        v.display_name.clone_from(&viewer.display_name);
-                    }
-                    v.grants += 1;
-                    v.points += points;
-                    v.redemptions += u32::from(paid);
-                }
-            }
-            AuditAction::Refund => {
-                let first = details
-                    .redemption_id
-                    .is_none_or(|id| self.redemptions_seen.insert(id));
-                if first {
-                    today.refunded += 1;
-                    self.totals.refunded += 1;
-                    self.totals.points_refunded += cost.unwrap_or(0);
-                    let reason = details.reason.unwrap_or_else(|| "unknown".to_owned());
-                    *self.refunds.entry(reason).or_default() += 1;
-                }
-            }
-            _ => {}
-        }
-        true
-    }
-
-    /// Moves the active count to what it was just before `entry`.
-    fn walk_back_active(&mut self, entry: &AuditEntry, session_id: Option<&str>) {
-        let start = match entry.action {
-            AuditAction::Grant | AuditAction::ExternalVipSeen => true,
-            AuditAction::Expire | AuditAction::Revoke | AuditAction::RemovedExternally => false,
-            _ => return,
-        };
-        // A session starts and ends once; a repeated line (interrupted bookkeeping) counts once.
-        if let Some(id) = session_id {
-            if !self.sessions_seen.insert((start, id.to_owned())) {
-                return;
-            }
-        }
-        self.active = if start {
-            self.active.saturating_sub(1)
-        } else {
-            self.active + 1
-        };
-    }
-
-    /// The finished analytics; `partial` when the walk stopped before the window's start.
-    pub fn finish(mut self, partial: bool) -> Analytics {
-        while self.day > 0 {
-            self.day -= 1;
-            self.series[self.day].active_end = self.active;
-            self.series[self.day].active_peak = self.active;
-        }
-        let mut refunds: Vec<RefundCount> = self
-            .refunds
-            .into_iter()
-            .map(|(reason, count)| RefundCount {
-                label: refund_label(&reason),
-                reason,
-                count,
-            })
-            .collect();
-        refunds.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
-        let range = format!(
-            "{} – {} (UTC)",
-            self.first_day.format("%-d %b %Y"),
-            self.now.date_naive().format("%-d %b %Y")
-        );
-        Analytics {
-            days: self.days,
-            range,
-            series: self.series,
-            active_at_start: self.active,
-            active_now: self.active_now,
-            refunds,
-            top_viewers: rank_viewers(self.viewers),
-            totals: self.totals,
-            partial,
-        }
-    }
 }
 
 /// Most points first, then most redemptions, then most grants; equal numbers share a rank and are
@@ -299,5 +143,7 @@ fn rank_viewers(viewers: HashMap<String, ViewerTally>) -> Vec<TopViewer> {
     ranked
 }
 
+#[cfg(test)]
+mod equivalence;
 #[cfg(test)]
 mod tests;

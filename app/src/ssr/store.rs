@@ -7,6 +7,7 @@
 //! Times are passed in (`now`) rather than read from a clock, so callers and tests decide what
 //! "now" is.
 
+mod analytics;
 mod api_tokens;
 mod audit;
 mod channels;
@@ -22,6 +23,7 @@ mod waitlist;
 
 use async_trait::async_trait;
 
+pub use analytics::{AnalyticsStore, BACKFILL_STEP};
 pub use api_tokens::{ApiTokenRecord, ApiTokenStore};
 pub use audit::AuditStore;
 pub use channels::{released_login, ChannelStore};
@@ -39,9 +41,9 @@ pub use waitlist::WaitlistStore;
 /// (`use app::ssr::store::prelude::*;`). Through `dyn Store` their methods need no import.
 pub mod prelude {
     pub use super::{
-        ApiTokenStore, AuditStore, ChannelStore, CoordinationStore, InboxStore, LiveEventStore,
-        RedemptionAttemptStore, RedemptionStore, RewardStore, Store, TokenStore, VipSessionStore,
-        WaitlistStore,
+        AnalyticsStore, ApiTokenStore, AuditStore, ChannelStore, CoordinationStore, InboxStore,
+        LiveEventStore, RedemptionAttemptStore, RedemptionStore, RewardStore, Store, TokenStore,
+        VipSessionStore, WaitlistStore,
     };
 }
 
@@ -76,6 +78,7 @@ pub trait Store:
     + ApiTokenStore
     + LiveEventStore
     + InboxStore
+    + AnalyticsStore
     + Send
     + Sync
     + 'static

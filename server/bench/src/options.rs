@@ -23,13 +23,16 @@ pub enum Scenario {
     Wasm,
     /// Webhook acknowledgement while Twitch is slow, a burst in one channel, a crash restart.
     Intake,
+    /// The analytics page's reads for a channel with a long activity log.
+    Analytics,
 }
 
 impl Scenario {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Startup,
         Self::Wasm,
         Self::Sweep,
+        Self::Analytics,
         Self::Latency,
         Self::Intake,
         Self::Expiry,
@@ -47,6 +50,7 @@ impl Scenario {
             Self::Startup => "startup",
             Self::Wasm => "wasm",
             Self::Intake => "intake",
+            Self::Analytics => "analytics",
         }
     }
 
@@ -100,11 +104,13 @@ pub struct Sizes {
     pub sweep_sessions: usize,
     /// Starts measured (startup).
     pub starts: usize,
+    /// Activity-log entries of the one channel whose analytics are read (analytics).
+    pub analytics_entries: usize,
 }
 
 /// `(option name, setter)`: every size has `--NAME N` (SQLite) and `--firestore-NAME N`.
 type Setter = fn(&mut Sizes, u64);
-const SIZE_OPTIONS: [(&str, Setter); 11] = [
+const SIZE_OPTIONS: [(&str, Setter); 12] = [
     ("channels", |s, v| s.channels = v as usize),
     ("rate", |s, v| s.rate = v as u32),
     ("secs", |s, v| s.secs = v),
@@ -116,6 +122,7 @@ const SIZE_OPTIONS: [(&str, Setter); 11] = [
     ("ssr-secs", |s, v| s.ssr_secs = v),
     ("sweep-sessions", |s, v| s.sweep_sessions = v as usize),
     ("starts", |s, v| s.starts = v as usize),
+    ("analytics-entries", |s, v| s.analytics_entries = v as usize),
 ];
 
 impl Sizes {
@@ -133,6 +140,7 @@ impl Sizes {
             ssr_secs: 10,
             sweep_sessions: 1_000_000,
             starts: 5,
+            analytics_entries: 20_000,
         }
     }
 
@@ -150,6 +158,7 @@ impl Sizes {
             ssr_secs: 10,
             sweep_sessions: 20_000,
             starts: 3,
+            analytics_entries: 2_000,
         }
     }
 
@@ -167,6 +176,7 @@ impl Sizes {
             ssr_secs: 3,
             sweep_sessions: 5_000,
             starts: 2,
+            analytics_entries: 2_000,
         }
     }
 }
@@ -191,8 +201,8 @@ pub struct Options {
 pub const USAGE: &str = "\
 vip-bench: benchmarks of the release server against the Twitch simulator on loopback.
 
-  --only LIST          scenarios, comma-separated: startup, wasm, sweep, latency, intake, expiry,
-                       ssr, sse
+  --only LIST          scenarios, comma-separated: startup, wasm, sweep, analytics, latency,
+                       intake, expiry, ssr, sse
                        (default: all)
   --backend B          sqlite, firestore or both (default: sqlite)
   --quick              small sizes (a run of a few minutes)
@@ -201,7 +211,7 @@ vip-bench: benchmarks of the release server against the Twitch simulator on loop
   --server-env K=V     extra environment for the server (repeatable), e.g. RUST_LOG=warn
   --NAME N             a size on SQLite; --firestore-NAME N on the Firestore emulator. NAME:
                        channels, rate, secs, tracked, due, expiry-secs, sse-clients, ssr-clients,
-                       ssr-secs, sweep-sessions, starts
+                       ssr-secs, sweep-sessions, starts, analytics-entries
 
 The results table (Markdown) goes to standard output, progress to standard error.
 ";

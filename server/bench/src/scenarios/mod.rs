@@ -1,6 +1,7 @@
 //! The scenarios, run in order, each on every chosen backend. A scenario that fails is reported
 //! as a note under the table; the others still run.
 
+mod analytics;
 mod dashboard;
 mod expiry;
 mod intake;
@@ -59,6 +60,7 @@ pub async fn run_all(options: &Options) -> Report {
                 Scenario::Ssr => ssr::run(&mut run).await,
                 Scenario::Sweep => sweep::run(&mut run).await,
                 Scenario::Startup => startup::run(&mut run).await,
+                Scenario::Analytics => analytics::run(&mut run).await,
                 Scenario::Wasm => Ok(()),
             };
             if let Err(e) = result {

@@ -5,25 +5,32 @@ use app::ssr::store::AuditStore;
 use app::ssr::StoreResult;
 use async_trait::async_trait;
 use firestore::{FirestoreQueryCursor, FirestoreValue};
+use serde::de::IgnoredAny;
 
 use super::docs::AuditDoc;
 use super::queries::AUDIT_PAGES;
 use super::support::{backend, decode, key, ts, AUDIT};
+use super::tx::transact;
 use super::{refused, FirestoreStore};
 
 #[async_trait]
 impl AuditStore for FirestoreStore {
-    /// Entry ids are unique: appending one twice is refused with `Conflict`.
+    /// Entry ids are unique: appending one twice is refused with `Conflict`. The analytics
+    /// counters are updated in the same transaction.
     #[tracing::instrument(skip_all)]
     async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
-        if self
-            .create_doc(AUDIT, &key(&[&entry.id]), &AuditDoc::new(entry)?)
-            .await?
-        {
-            Ok(())
-        } else {
-            Err(refused(&format!("audit entry {} exists", entry.id)))
-        }
+        let id = key(&[&entry.id]);
+        transact(&self.db, "append_audit", |tx| {
+            let (entry, id) = (entry.clone(), id.clone());
+            Box::pin(async move {
+                if tx.get::<IgnoredAny>(AUDIT, &id).await?.is_some() {
+                    return Err(refused(&format!("audit entry {} exists", entry.id)).into());
+                }
+                tx.set(AUDIT, &id, &AuditDoc::new(&entry)?)?;
+                super::analytics::count_written(tx, &entry).await
+            })
+        })
+        .await
     }
 
     /// Ordered by (`at`, `id`) descending and continued strictly after the cursor; one extra

@@ -9,6 +9,7 @@
 //! document id fails when it exists, and read-check-write steps commit only if nothing they read
 //! has changed (optimistic transactions, `tx.rs`).
 
+mod analytics;
 mod api_tokens;
 mod audit;
 mod channels;

@@ -10,7 +10,7 @@ use super::codec::{db_error, from_json, micros, time, to_json};
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
-struct AuditRow {
+pub(super) struct AuditRow {
     id: String,
     channel_id: String,
     at: i64,
@@ -53,9 +53,11 @@ impl TryFrom<AuditRow> for AuditEntry {
 
 #[async_trait]
 impl AuditStore for SqliteStore {
-    /// A duplicate id violates the primary key and is reported as [`StoreError::Conflict`].
+    /// A duplicate id violates the primary key and is reported as [`StoreError::Conflict`]. The
+    /// analytics counters are updated in the same transaction.
     #[tracing::instrument(skip_all)]
     async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
         let target = entry.target.as_ref();
         sqlx::query(
             "INSERT INTO audit_log (id, channel_id, at, action, actor, target_viewer_id,
@@ -71,10 +73,12 @@ impl AuditStore for SqliteStore {
         .bind(target.map(|v| v.login.as_str()))
         .bind(target.map(|v| v.display_name.as_str()))
         .bind(to_json(&entry.metadata, "audit metadata")?)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        Ok(())
+        // The insert took the write lock: the counters read below cannot change until the commit.
+        super::analytics::count_written(&mut tx, entry).await?;
+        tx.commit().await.map_err(db_error)
     }
 
     /// Filters on the target viewer; the indexes `audit_by_channel`, `audit_by_action` and

@@ -7,9 +7,13 @@
 //! Every operation that must be atomic is a single statement (an upsert or a conditional
 //! `UPDATE`/`DELETE` whose `rows_affected` tells whether this call won): SQLite runs one writer at a
 //! time, so racing callers, on this or another process sharing the file, see exactly one winner.
+//! The one exception is an audit append, one transaction with its analytics counters.
 
+mod analytics;
 mod api_tokens;
 mod audit;
+#[cfg(test)]
+mod backfill_tests;
 mod channels;
 mod codec;
 mod coordination;

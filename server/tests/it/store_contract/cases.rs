@@ -1,6 +1,7 @@
 //! The contract cases, grouped by area, and the fixtures they share. Every case takes a fresh
 //! [`Backend`](crate::store_contract::Backend), passes explicit times, and never sleeps.
 
+mod analytics;
 mod api_tokens;
 mod audit;
 mod channels;
@@ -15,6 +16,7 @@ mod session_cas;
 mod sessions;
 mod waitlist;
 
+pub use analytics::*;
 pub use api_tokens::*;
 pub use audit::*;
 pub use channels::*;

@@ -81,6 +81,9 @@ macro_rules! contract_suite {
                 racing_inbox_put_has_one_winner,
                 redemption_attempts_count_up_per_redemption,
                 racing_redemption_attempts_each_get_their_own_count,
+                analytics_counters_follow_every_append,
+                analytics_backfill_counts_the_older_log_once,
+                racing_backfills_and_appends_count_each_entry_once,
             );
         }
     };

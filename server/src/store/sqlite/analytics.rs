@@ -1,0 +1,290 @@
+//! The analytics counters (`analytics_days`, `analytics_counted`, `analytics_markers`): counted
+//! in the transaction that appends each audit entry ([`count_written`]), and backfilled from the
+//! log in one `BEGIN IMMEDIATE` transaction. SQLite runs one writer at a time, so every entry is
+//! either committed before the backfill (which reads it) or after it (when the marker says the
+//! counters are complete and the append counts it): never both, never neither.
+
+use app::model::{AuditCursor, AuditEntry, AuditQuery, ChannelId};
+use app::ssr::analytics::counters::{
+    count, days_touched, ledger_keys, on_write, Age, Backfill, Counted, CountersMarker,
+    DayCounters, Days, Ledger, OnWrite,
+};
+use app::ssr::store::AnalyticsStore;
+use app::ssr::StoreResult;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::SqliteConnection;
+
+use super::audit::{page_query, AuditRow};
+use super::codec::{db_error, from_json, to_json};
+use super::SqliteStore;
+
+/// Log entries read per query while backfilling.
+const BACKFILL_PAGE: u32 = 500;
+
+fn day_text(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+fn parse_day(text: &str) -> StoreResult<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|e| app::ssr::StoreError::Corrupt(format!("analytics day {text}: {e}")))
+}
+
+async fn marker(conn: &mut SqliteConnection, channel: &str) -> StoreResult<Option<CountersMarker>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT marker FROM analytics_markers WHERE channel_id = ?1")
+            .bind(channel)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db_error)?;
+    row.map(|(m,)| from_json(&m, "analytics marker"))
+        .transpose()
+}
+
+async fn put_marker(
+    conn: &mut SqliteConnection,
+    channel: &str,
+    marker: &CountersMarker,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO analytics_markers (channel_id, marker) VALUES (?1, ?2)
+         ON CONFLICT (channel_id) DO UPDATE SET marker = excluded.marker",
+    )
+    .bind(channel)
+    .bind(to_json(marker, "analytics marker")?)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+/// Adds the stored records for `keys` missing from `ledger`.
+async fn load_ledger(
+    conn: &mut SqliteConnection,
+    channel: &str,
+    keys: Vec<String>,
+    ledger: &mut Ledger,
+) -> StoreResult<()> {
+    for key in keys {
+        if ledger.contains_key(&key) {
+            continue;
+        }
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT counted FROM analytics_counted WHERE channel_id = ?1 AND key = ?2",
+        )
+        .bind(channel)
+        .bind(&key)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        let counted: Option<Counted> = row
+            .map(|(c,)| from_json(&c, "analytics ledger"))
+            .transpose()?;
+        ledger.insert(key, counted);
+    }
+    Ok(())
+}
+
+/// Adds the stored records of `wanted` days missing from `days`.
+async fn load_days(
+    conn: &mut SqliteConnection,
+    channel: &str,
+    wanted: Vec<NaiveDate>,
+    days: &mut Days,
+) -> StoreResult<()> {
+    for day in wanted {
+        if days.contains_key(&day) {
+            continue;
+        }
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT counters FROM analytics_days WHERE channel_id = ?1 AND day = ?2",
+        )
+        .bind(channel)
+        .bind(day_text(day))
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        let record: DayCounters = match row {
+            Some((c,)) => from_json(&c, "analytics day")?,
+            None => DayCounters::default(),
+        };
+        days.insert(day, record);
+    }
+    Ok(())
+}
+
+async fn save(
+    conn: &mut SqliteConnection,
+    channel: &str,
+    days: &Days,
+    ledger: &Ledger,
+) -> StoreResult<()> {
+    for (day, record) in days {
+        sqlx::query(
+            "INSERT INTO analytics_days (channel_id, day, counters) VALUES (?1, ?2, ?3)
+             ON CONFLICT (channel_id, day) DO UPDATE SET counters = excluded.counters",
+        )
+        .bind(channel)
+        .bind(day_text(*day))
+        .bind(to_json(record, "analytics day")?)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    }
+    for (key, counted) in ledger {
+        let Some(counted) = counted else { continue };
+        sqlx::query(
+            "INSERT INTO analytics_counted (channel_id, key, counted) VALUES (?1, ?2, ?3)
+             ON CONFLICT (channel_id, key) DO UPDATE SET counted = excluded.counted",
+        )
+        .bind(channel)
+        .bind(key)
+        .bind(to_json(counted, "analytics ledger")?)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+/// The append's hook: counts `entry` (just inserted, in the same transaction) as
+/// [`on_write`] decides.
+pub(super) async fn count_written(
+    conn: &mut SqliteConnection,
+    entry: &AuditEntry,
+) -> StoreResult<()> {
+    if !app::ssr::analytics::counters::counts(entry) {
+        return Ok(());
+    }
+    let channel = entry.channel_id.as_str();
+    match on_write(marker(conn, channel).await?.as_ref(), entry) {
+        OnWrite::Skip | OnWrite::LeaveToBackfill => return Ok(()),
+        OnWrite::Start(new) => put_marker(conn, channel, &new).await?,
+        OnWrite::Count => {}
+    }
+    let (mut days, mut ledger) = (Days::new(), Ledger::new());
+    load_ledger(conn, channel, ledger_keys(entry), &mut ledger).await?;
+    load_days(conn, channel, days_touched(entry, &ledger), &mut days).await?;
+    count(entry, Age::Newest, &mut days, &mut ledger);
+    save(conn, channel, &days, &ledger).await
+}
+
+/// Counts every entry of `channel` older than `live_from` (every entry when `None`), newest
+/// first, into the stored counters.
+async fn backfill(
+    conn: &mut SqliteConnection,
+    channel: &ChannelId,
+    live_from: Option<AuditCursor>,
+) -> StoreResult<()> {
+    let (mut days, mut ledger) = (Days::new(), Ledger::new());
+    let mut query = AuditQuery {
+        action: None,
+        viewer_id: None,
+        before: live_from,
+        limit: BACKFILL_PAGE,
+    };
+    loop {
+        let rows = page_query(channel, &query)
+            .build_query_as::<AuditRow>()
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        let more = rows.len() > BACKFILL_PAGE as usize;
+        let entries = rows
+            .into_iter()
+            .take(BACKFILL_PAGE as usize)
+            .map(AuditEntry::try_from)
+            .collect::<StoreResult<Vec<_>>>()?;
+        for entry in entries
+            .iter()
+            .filter(|e| app::ssr::analytics::counters::counts(e))
+        {
+            load_ledger(conn, channel.as_str(), ledger_keys(entry), &mut ledger).await?;
+            load_days(
+                conn,
+                channel.as_str(),
+                vec![entry.at.date_naive()],
+                &mut days,
+            )
+            .await?;
+            count(entry, Age::Oldest, &mut days, &mut ledger);
+        }
+        match entries.last() {
+            Some(last) if more => {
+                query.before = Some(AuditCursor {
+                    at: last.at,
+                    id: last.id.clone(),
+                });
+            }
+            _ => break,
+        }
+    }
+    save(conn, channel.as_str(), &days, &ledger).await
+}
+
+#[async_trait]
+impl AnalyticsStore for SqliteStore {
+    #[tracing::instrument(skip_all)]
+    async fn analytics_backfill(&self, channel: &ChannelId, now: DateTime<Utc>) -> StoreResult<()> {
+        let found = marker(
+            &mut *self.pool.acquire().await.map_err(db_error)?,
+            channel.as_str(),
+        )
+        .await?;
+        if found.is_some_and(|m| m.backfill == Backfill::Done) {
+            return Ok(());
+        }
+        // Holds the write lock from the start, so no append commits between reading the marker
+        // and writing it back.
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_error)?;
+        let (live_from, older_than) = match marker(&mut tx, channel.as_str()).await? {
+            Some(m) => match m.backfill {
+                Backfill::Done => return Ok(()),
+                Backfill::NotStarted => (m.live_from.clone(), Some(m.live_from)),
+                Backfill::Reached { oldest } => (m.live_from, Some(oldest)),
+            },
+            // Nothing is counted yet: every entry is the backfill's.
+            None => (
+                AuditCursor {
+                    at: now,
+                    id: String::new(),
+                },
+                None,
+            ),
+        };
+        backfill(&mut tx, channel, older_than).await?;
+        let done = CountersMarker {
+            live_from,
+            backfill: Backfill::Done,
+        };
+        put_marker(&mut tx, channel.as_str(), &done).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn analytics_days(
+        &self,
+        channel: &ChannelId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Days> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT day, counters FROM analytics_days
+             WHERE channel_id = ?1 AND day BETWEEN ?2 AND ?3",
+        )
+        .bind(channel.as_str())
+        .bind(day_text(from))
+        .bind(day_text(to))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.into_iter()
+            .map(|(day, counters)| Ok((parse_day(&day)?, from_json(&counters, "analytics day")?)))
+            .collect()
+    }
+}
