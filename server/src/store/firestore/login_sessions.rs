@@ -121,10 +121,15 @@ impl SessionStore for FirestoreStore {
     }
 
     #[tracing::instrument(skip_all)]
+    /// Updates an existing session only: one deleted meanwhile (logged out everywhere, its
+    /// authorisation revoked) stays deleted, although the request that loaded it saves it at its
+    /// end. New sessions go through [`Self::create`].
     async fn save(&self, record: &Record) -> Result<()> {
         let doc = LoginSessionDoc::new(record)?;
-        self.set_doc(LOGIN_SESSIONS, &doc_id(&record.id), &doc)
+        let fields = ["data_json", "expires_at", "user_id"];
+        self.patch_doc(LOGIN_SESSIONS, &doc_id(&record.id), &fields, &doc)
             .await
+            .map(drop)
             .map_err(backend)
     }
 
@@ -154,7 +159,10 @@ impl SessionStore for FirestoreStore {
                 };
                 let record: Record = serde_json::from_str(&old.record_json)
                     .map_err(|e| Error::Decode(e.to_string()))?;
-                self.save(&record).await?;
+                let doc = LoginSessionDoc::new(&record)?;
+                self.set_doc(LOGIN_SESSIONS, &doc_id(session_id), &doc)
+                    .await
+                    .map_err(backend)?;
                 self.delete_doc(LOGIN_SESSIONS, &clear_doc_id(session_id))
                     .await
                     .map_err(backend)?;

@@ -98,13 +98,14 @@ impl SessionStore for SqliteStore {
         }
     }
 
+    /// Updates an existing session only: one deleted meanwhile (logged out everywhere, its
+    /// authorisation revoked) stays deleted, although the request that loaded it saves it at its
+    /// end. New sessions go through [`Self::create`].
     #[tracing::instrument(skip_all)]
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let (id, data, expires_at, user_id) = encode(record)?;
         sqlx::query(
-            "INSERT INTO login_sessions (id, data, expires_at, user_id) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at,
-                 user_id = excluded.user_id",
+            "UPDATE login_sessions SET data = ?2, expires_at = ?3, user_id = ?4 WHERE id = ?1",
         )
         .bind(id)
         .bind(data)
@@ -124,7 +125,18 @@ impl SessionStore for SqliteStore {
                 return Ok(None);
             };
             let record = decode(session_id, old)?;
-            self.save(&record).await?;
+            let (id, data, expires_at, user_id) = encode(&record)?;
+            sqlx::query(
+                "INSERT OR REPLACE INTO login_sessions (id, data, expires_at, user_id)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )
+            .bind(id)
+            .bind(data)
+            .bind(expires_at)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
             sqlx::query("DELETE FROM login_sessions WHERE id = ?1")
                 .bind(session_id.to_string())
                 .execute(&self.pool)
