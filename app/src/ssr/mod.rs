@@ -1,5 +1,17 @@
 //! Server-only code: the context server functions run in, the ports (traits the server implements)
 //! and the use cases that server functions, REST handlers and background tasks share.
+//!
+//! The ports, one module each, all reached through [`ServerContext`]:
+//!
+//! | port | module | implemented in the server by |
+//! |---|---|---|
+//! | [`Store`] (one trait per area: [`store::prelude`]) | [`store`] | SQLite and Firestore adapters |
+//! | [`twitch::TwitchApi`] | [`twitch`] | the Helix client |
+//! | [`events::EventSink`] | [`events`] | the engine itself, fed by EventSub |
+//! | [`live::LiveBus`] | [`live`] | the live hub (one instance) or relay (several) |
+//! | [`notify::Notifier`] | [`notify`] | Discord |
+//! | [`account::AccountStatus`] | [`account`] | the EventSub supervisor |
+//! | [`engine::Clock`] | [`engine`] | tokio's clock; tests drive their own |
 
 pub mod account;
 pub mod acting;
