@@ -39,12 +39,15 @@ pub trait VipSessionStore: Send + Sync {
     async fn next_deadline(&self) -> StoreResult<Option<DateTime<Utc>>>;
     /// Moves the deadline of an active session, only if it is still active with the `expected`
     /// deadline. Returns whether it moved. A concurrent expiry or extension makes it return `false`.
+    /// Every backend's: [`Self::set_deadline`] to a deadline.
     async fn extend_session(
         &self,
         id: &str,
         expected: ActiveWith,
         new_expires_at: DateTime<Utc>,
-    ) -> StoreResult<bool>;
+    ) -> StoreResult<bool> {
+        self.set_deadline(id, expected, Some(new_expires_at)).await
+    }
     /// Sets or clears the deadline of an active session, only if it is still active with the
     /// `expected` deadline (`None` matches a session without one). Returns whether it changed; as
     /// [`Self::extend_session`] otherwise. A VIP that lasts until the stream ends gets its deadline

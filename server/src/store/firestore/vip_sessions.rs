@@ -141,16 +141,6 @@ impl VipSessionStore for FirestoreStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn extend_session(
-        &self,
-        id: &str,
-        expected: ActiveWith,
-        new_expires_at: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        self.set_deadline(id, expected, Some(new_expires_at)).await
-    }
-
-    #[tracing::instrument(skip_all)]
     async fn set_deadline(
         &self,
         id: &str,

@@ -173,16 +173,6 @@ impl VipSessionStore for SqliteStore {
         opt_time(earliest)
     }
 
-    #[tracing::instrument(skip_all)]
-    async fn extend_session(
-        &self,
-        id: &str,
-        expected: ActiveWith,
-        new_expires_at: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        self.set_deadline(id, expected, Some(new_expires_at)).await
-    }
-
     /// Compare-and-set in one statement (`IS` so that an expected `None` matches NULL).
     #[tracing::instrument(skip_all)]
     async fn set_deadline(
