@@ -209,6 +209,7 @@ pub fn subscription_json(sub: &Subscription, listing: bool) -> Value {
             t
         }
         Transport::Webhook { callback, .. } => json!({"method": "webhook", "callback": callback}),
+        Transport::Conduit { conduit_id } => json!({"method": "conduit", "conduit_id": conduit_id}),
     };
     json!({
         "id": sub.id,
@@ -330,6 +331,13 @@ pub fn deliver(world: &mut World, sub: &Subscription, message_type: &str, event:
             if let Some(session) = world.sessions.get(session_id) {
                 let _ = session.tx.send(WsCommand::Send(msg));
             }
+        }
+        Transport::Conduit { conduit_id } => {
+            let msg = json!({
+                "metadata": ws_metadata(world, message_type, Some(sub)),
+                "payload": payload,
+            });
+            crate::conduit::deliver(world, &conduit_id.clone(), sub, msg);
         }
         Transport::Webhook { callback, secret } => world.outbox.push(WebhookJob {
             subscription_id: sub.id.clone(),

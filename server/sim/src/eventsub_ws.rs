@@ -122,6 +122,7 @@ async fn run(sim: Simulator, socket: WebSocket, params: Params) {
                     }
                 }
             }
+            crate::conduit::session_moved(w, old, &id);
         }
         Some((id, keepalive, welcome, w.config.clone()))
     });
@@ -225,6 +226,7 @@ fn finish(sim: &Simulator, id: &str, code: Option<u16>) {
     sim.with_world(|w| {
         w.sessions.remove(id);
         w.pending_reconnects.retain(|_, old| old != id);
+        crate::conduit::session_closed(w, id, status_for(code));
         let now = w.now();
         for sub in w.subscriptions.values_mut() {
             if let Transport::WebSocket {

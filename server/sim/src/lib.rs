@@ -42,6 +42,8 @@ pub mod auth;
 pub mod bits;
 pub mod chaos;
 pub mod chat_read;
+pub mod conduit;
+pub mod conduit_helix;
 pub mod control;
 pub mod error;
 pub mod events;

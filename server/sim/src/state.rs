@@ -271,6 +271,10 @@ pub enum Transport {
         callback: String,
         secret: String,
     },
+    /// Delivered to one of the conduit's shards ([`crate::conduit`]).
+    Conduit {
+        conduit_id: String,
+    },
 }
 
 /// An EventSub subscription.
@@ -302,7 +306,7 @@ impl Subscription {
     pub fn session_id(&self) -> Option<&str> {
         match &self.transport {
             Transport::WebSocket { session_id, .. } => Some(session_id),
-            Transport::Webhook { .. } => None,
+            Transport::Webhook { .. } | Transport::Conduit { .. } => None,
         }
     }
 }
@@ -405,6 +409,7 @@ pub struct World {
     pub base_url: Option<String>,
     pub outbox: Vec<WebhookJob>,
     pub webhook_log: Vec<WebhookAttempt>,
+    pub conduits: crate::conduit::Conduits,
 }
 
 /// Twitch's timestamp format (RFC 3339, nanoseconds, `Z`).
@@ -455,6 +460,7 @@ impl World {
             base_url: None,
             outbox: Vec::new(),
             webhook_log: Vec::new(),
+            conduits: crate::conduit::Conduits::default(),
         }
     }
 

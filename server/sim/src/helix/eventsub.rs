@@ -40,7 +40,7 @@ pub const WS_MAX_SUBS_PER_CONNECTION: usize = 300;
 fn visible(caller: &Caller, s: &Subscription) -> bool {
     s.client_id == caller.client_id
         && match (&caller.user_id, &s.transport) {
-            (None, Transport::Webhook { .. }) => true,
+            (None, Transport::Webhook { .. } | Transport::Conduit { .. }) => true,
             (Some(u), Transport::WebSocket { .. }) => s.owner_user_id.as_deref() == Some(u),
             _ => false,
         }
@@ -381,9 +381,9 @@ pub async fn delete_subscription(
                     "websocket subscriptions must be deleted with a user access token",
                 ))
             }
-            (Transport::Webhook { .. }, Some(_)) => {
+            (Transport::Webhook { .. } | Transport::Conduit { .. }, Some(_)) => {
                 return Err(ApiError::unauthorized(
-                    "webhook subscriptions must be deleted with an app access token",
+                    "webhook and conduit subscriptions must be deleted with an app access token",
                 ))
             }
             _ => {}

@@ -53,8 +53,19 @@ pub fn router(sim: &Simulator) -> Router<Simulator> {
         .route(
             "/eventsub/subscriptions",
             get(eventsub::get_subscriptions)
-                .post(eventsub::create_subscription)
+                .post(crate::conduit_helix::create_subscription)
                 .delete(eventsub::delete_subscription),
+        )
+        .route(
+            "/eventsub/conduits",
+            get(crate::conduit_helix::get_conduits)
+                .post(crate::conduit_helix::create_conduit)
+                .patch(crate::conduit_helix::update_conduit)
+                .delete(crate::conduit_helix::delete_conduit),
+        )
+        .route(
+            "/eventsub/conduits/shards",
+            get(crate::conduit_helix::get_shards).patch(crate::conduit_helix::update_shards),
         )
         .route_layer(middleware::from_fn_with_state(
             sim.clone(),

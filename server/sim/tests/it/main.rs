@@ -5,6 +5,7 @@ mod bits_and_resubs;
 mod chaos;
 mod chat;
 mod common;
+mod conduits;
 mod control_api;
 mod eventsub_ws;
 mod helix_reward_lifecycle;
