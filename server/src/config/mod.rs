@@ -128,7 +128,8 @@ impl Config {
         if token_key.is_none() && matches!(database, DatabaseUrl::Firestore { .. }) {
             anyhow::bail!("TOKEN_ENCRYPTION_KEY is required with a Firestore DATABASE_URL");
         }
-        let mut twitch = TwitchConfig::from_lookup(env, site_addr)?;
+        let firestore = matches!(database, DatabaseUrl::Firestore { .. });
+        let mut twitch = TwitchConfig::from_lookup(env, site_addr, firestore)?;
         let listen_addr = demo::resolve(env, &mut twitch, listen_addr)?;
         let live = LiveConfig::from_lookup(env, &database)?;
         Ok(Self {
@@ -304,6 +305,32 @@ pub(crate) mod tests {
         assert_eq!(c.twitch.api_url, "http://127.0.0.1:8080/mock");
         assert!(c.twitch.secure_cookies());
         assert!(!format!("{c:?}").contains("shh-secret"));
+    }
+
+    #[test]
+    fn the_conduit_is_the_default_with_firestore_only() {
+        let twitch = [
+            ("TWITCH_CLIENT_ID", "abc"),
+            ("TWITCH_CLIENT_SECRET", "shh"),
+            ("PUBLIC_URL", "https://vip.example.com"),
+            ("EVENTSUB_WEBHOOK_SECRET", "0123456789abcdef"),
+        ];
+        let mut firestore = twitch.to_vec();
+        firestore.extend([
+            ("DATABASE_URL", "firestore://p"),
+            ("TOKEN_ENCRYPTION_KEY", "k1:c2VjcmV0LWtleS1ieXRlcw=="),
+        ]);
+        let c = config(&firestore).unwrap();
+        assert_eq!(c.twitch.eventsub_transport, EventSubTransport::Conduit);
+        let c = config(&twitch).unwrap();
+        assert_eq!(c.twitch.eventsub_transport, EventSubTransport::Webhook);
+        let mut chosen = twitch.to_vec();
+        chosen.push(("EVENTSUB_TRANSPORT", "conduit"));
+        let c = config(&chosen).unwrap();
+        assert_eq!(c.twitch.eventsub_transport, EventSubTransport::Conduit);
+        firestore.push(("EVENTSUB_TRANSPORT", "websocket"));
+        let c = config(&firestore).unwrap();
+        assert_eq!(c.twitch.eventsub_transport, EventSubTransport::WebSocket);
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub enum EventSubTransport {
     WebSocket,
     /// Twitch posts to `{PUBLIC_URL}/api/webhooks/eventsub` (needs HTTPS on port 443).
     Webhook,
+    /// One EventSub conduit for the app: subscriptions made once with the app token, each instance
+    /// holding a WebSocket shard of it (no public URL needed; several instances).
+    Conduit,
 }
 
 /// The registered Twitch application.
@@ -45,7 +48,12 @@ pub struct TwitchConfig {
 }
 
 impl TwitchConfig {
-    pub(super) fn from_lookup(env: Lookup<'_>, site_addr: SocketAddr) -> anyhow::Result<Self> {
+    /// `firestore`: the store is shared by several instances, which makes `auto` the conduit.
+    pub(super) fn from_lookup(
+        env: Lookup<'_>,
+        site_addr: SocketAddr,
+        firestore: bool,
+    ) -> anyhow::Result<Self> {
         let credentials = match (env("TWITCH_CLIENT_ID"), env("TWITCH_CLIENT_SECRET")) {
             (Some(client_id), Some(secret)) => Some(TwitchCredentials {
                 client_id,
@@ -66,9 +74,11 @@ impl TwitchConfig {
         let eventsub_transport = match env("EVENTSUB_TRANSPORT").as_deref().unwrap_or("auto") {
             "websocket" => EventSubTransport::WebSocket,
             "webhook" => EventSubTransport::Webhook,
+            "conduit" => EventSubTransport::Conduit,
+            "auto" if firestore => EventSubTransport::Conduit,
             "auto" if public_url.starts_with("https://") => EventSubTransport::Webhook,
             "auto" => EventSubTransport::WebSocket,
-            other => bail!("EVENTSUB_TRANSPORT must be websocket, webhook or auto, not `{other}`"),
+            other => bail!("EVENTSUB_TRANSPORT must be websocket, webhook, conduit or auto, not `{other}`"),
         };
         let webhook_secret = env("EVENTSUB_WEBHOOK_SECRET").map(SecretString::from);
         if let Some(secret) = &webhook_secret {

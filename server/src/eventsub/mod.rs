@@ -6,7 +6,10 @@
 //! * Webhook ([`webhook::receive`]): signed POSTs, verified on the raw bytes; subscriptions made with
 //!   the app token by the same supervisor, their status read back from Twitch, deleted on unwatch.
 //!
-//! Both write each notification to the durable [`inbox`] and acknowledge it at once; the inbox's
+//! * Conduit ([`conduit`]): one conduit for the app; subscriptions made once per channel with the
+//!   app token; each instance serves WebSocket shards of it, under store leases.
+//!
+//! All write each notification to the durable [`inbox`] and acknowledge it at once; the inbox's
 //! processor turns stored messages into [`app::ssr::events::TwitchEvent`]s ([`parse`]) for the
 //! [`app::ssr::events::EventSink`], per channel in arrival order, and `stream.online`
 //! ([`parse::stream`]) into the supervisor's queue ([`EventSubSupervisor::take_stream_online`]).
@@ -23,6 +26,7 @@
 use std::time::Duration;
 
 pub mod backoff;
+pub mod conduit;
 pub mod inbox;
 pub mod parse;
 pub(crate) mod report;

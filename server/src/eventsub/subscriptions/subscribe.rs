@@ -85,7 +85,7 @@ pub(super) fn channel_condition(channel: &ChannelId) -> Value {
 
 /// A type's condition for a channel: `channel.chat.message` names the reader too (the streamer,
 /// as the channel's chat identity), every other type only the broadcaster.
-pub(super) fn condition_for(kind: &str, channel: &ChannelId) -> Value {
+pub(crate) fn condition_for(kind: &str, channel: &ChannelId) -> Value {
     if kind == CHAT_MESSAGE {
         json!({"broadcaster_user_id": channel.as_str(), "user_id": channel.as_str()})
     } else {
@@ -172,7 +172,7 @@ fn all_rule_scopes() -> Vec<String> {
 }
 
 /// A subscription in place (or refused), as reported.
-pub(super) struct Placed {
+pub(crate) struct Placed {
     pub status: SubscriptionStatus,
     /// Created by this call (not already there).
     pub new: bool,
@@ -195,7 +195,7 @@ impl Placed {
 
 /// Reports the outcome of one type; a refusal of a grant-rule type is logged, not fatal (the
 /// channel's other events still flow). Returns whether a subscription was created.
-pub(super) fn settle(
+pub(crate) fn settle(
     kind: &str,
     result: Result<Option<Placed>, SubscribeError>,
     report: Report<'_>,

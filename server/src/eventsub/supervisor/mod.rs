@@ -37,6 +37,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::config::EventSubTransport;
+use crate::eventsub::conduit::{Conduit, ConduitClient};
 use crate::eventsub::inbox::Intake;
 use crate::eventsub::parse::stream::StreamOnline;
 use crate::eventsub::parse::{Subscription, AUTHORIZATION_REVOKED};
@@ -51,6 +52,7 @@ use lease::{sleep_or_cancel, Lease};
 use online::OnlineQueue;
 pub use settings::{SupervisorSettings, WebhookTarget};
 
+mod conduit_task;
 mod webhook_task;
 
 /// How often watched channels' grant rules are compared with what their subscriptions were made for.
@@ -86,6 +88,8 @@ struct Inner {
     /// Where `stream.online` events wait for their consumer.
     online: OnlineQueue,
     channels: Mutex<HashMap<ChannelId, Entry>>,
+    /// The app's conduit (conduit transport only).
+    conduit: Option<Conduit>,
     /// Webhook deletions under way after an unwatch (with an id each): a new task for the channel
     /// waits for them.
     cleanups: Arc<Mutex<HashMap<ChannelId, (u64, CancellationToken)>>>,
@@ -109,6 +113,13 @@ impl EventSubSupervisor {
         tasks: TaskTracker,
     ) -> Self {
         let client_id = deps.tokens.oauth().client_id().to_owned();
+        let conduit = (settings.transport == EventSubTransport::Conduit).then(|| {
+            Conduit::new(ConduitClient::new(
+                deps.http.clone(),
+                &settings.api_url,
+                deps.tokens.clone(),
+            ))
+        });
         let ws = WsContext {
             url: settings.ws_url.clone(),
             options: settings.ws.clone(),
@@ -124,6 +135,7 @@ impl EventSubSupervisor {
                 ws,
                 online: OnlineQueue::default(),
                 channels: Mutex::default(),
+                conduit,
                 cleanups: Arc::default(),
                 generations: AtomicU64::new(0),
                 cancel,
@@ -144,6 +156,7 @@ impl EventSubSupervisor {
                 .tasks
                 .spawn(async move { inner.app_subscriptions().await });
         }
+        self.start_conduit();
         let channels = self.inner.ws.store.channels().await?;
         let mut watched = 0;
         for channel in channels.into_iter().filter(|c| !c.needs_reauth) {
@@ -236,7 +249,10 @@ impl EventSubSupervisor {
     /// Whether subscriptions are delivered by webhook (they then use the app token, which
     /// changes the scopes chat commands need).
     pub fn webhook_transport(&self) -> bool {
-        self.inner.settings.transport == crate::config::EventSubTransport::Webhook
+        matches!(
+            self.inner.settings.transport,
+            EventSubTransport::Webhook | EventSubTransport::Conduit
+        )
     }
 
     pub fn state(&self, channel: &ChannelId) -> Option<EventSubConnection> {
@@ -362,8 +378,12 @@ impl Inner {
         }
         drop(channels);
         tracing::info!(%channel, "stopped watching the channel's EventSub");
-        if cleanup && self.settings.transport == EventSubTransport::Webhook {
-            self.spawn_cleanup(channel.clone(), finished);
+        match self.settings.transport {
+            EventSubTransport::Webhook if cleanup => self.spawn_cleanup(channel.clone(), finished),
+            EventSubTransport::Conduit if cleanup => {
+                self.spawn_conduit_cleanup(channel.clone(), finished);
+            }
+            _ => {}
         }
     }
 
@@ -383,6 +403,7 @@ impl Inner {
         let outcome = match self.settings.transport {
             EventSubTransport::WebSocket => self.websocket(&channel, &report, &cancel).await,
             EventSubTransport::Webhook => self.webhook(&channel, &report, &cancel).await,
+            EventSubTransport::Conduit => self.conduit(&channel, &report, &cancel).await,
         };
         match outcome {
             Outcome::Cancelled => report.with_entry(|e| e.running = false),
@@ -396,11 +417,13 @@ impl Inner {
                     e.state = EventSubConnection::NeedsReauth;
                     e.running = false;
                 });
-                if self.settings.transport == EventSubTransport::Webhook {
-                    // This task has ended for all the cleanup needs to know.
-                    let done = CancellationToken::new();
-                    done.cancel();
-                    self.spawn_cleanup(channel.clone(), done);
+                // This task has ended for all the cleanup needs to know.
+                let done = CancellationToken::new();
+                done.cancel();
+                match self.settings.transport {
+                    EventSubTransport::Webhook => self.spawn_cleanup(channel.clone(), done),
+                    EventSubTransport::Conduit => self.spawn_conduit_cleanup(channel.clone(), done),
+                    EventSubTransport::WebSocket => {}
                 }
             }
         }

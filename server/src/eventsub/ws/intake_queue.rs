@@ -7,15 +7,14 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
-use super::WsContext;
-use crate::eventsub::inbox::IntakeError;
+use crate::eventsub::inbox::{Intake, IntakeError};
 use crate::eventsub::parse::Notification;
 
 /// Pauses before each further attempt to store a notification: a socket has no redelivery.
 const STORE_RETRIES: [Duration; 2] = [Duration::from_millis(50), Duration::from_millis(250)];
 
 /// The read loop's end of the queue; dropping it lets the writer finish.
-pub(super) struct IntakeQueue(UnboundedSender<(String, Notification)>);
+pub(crate) struct IntakeQueue(UnboundedSender<(String, Notification)>);
 
 impl IntakeQueue {
     pub fn push(&self, message_id: &str, n: &Notification) {
@@ -25,18 +24,18 @@ impl IntakeQueue {
 }
 
 /// The queue and its writer, which returns once the queue is dropped and emptied.
-pub(super) fn intake_queue(ctx: &WsContext) -> (IntakeQueue, impl Future<Output = ()> + '_) {
+pub(crate) fn intake_queue(intake: &Intake) -> (IntakeQueue, impl Future<Output = ()> + '_) {
     let (tx, mut rx) = unbounded_channel::<(String, Notification)>();
     let writer = async move {
         while let Some((message_id, n)) = rx.recv().await {
-            accept(ctx, &message_id, &n).await;
+            accept(intake, &message_id, &n).await;
         }
     };
     (IntakeQueue(tx), writer)
 }
 
 /// Writes one notification to the inbox, retrying briefly when the store fails.
-async fn accept(ctx: &WsContext, message_id: &str, n: &Notification) {
+async fn accept(intake: &Intake, message_id: &str, n: &Notification) {
     let kind = &n.subscription.kind;
     let payload = match serde_json::to_string(n) {
         Ok(payload) => payload,
@@ -47,7 +46,7 @@ async fn accept(ctx: &WsContext, message_id: &str, n: &Notification) {
     };
     let mut pauses = STORE_RETRIES.iter();
     loop {
-        match ctx.intake.accept(message_id, n, payload.clone()).await {
+        match intake.accept(message_id, n, payload.clone()).await {
             Ok(_) => return,
             Err(e @ IntakeError::Malformed { .. }) => {
                 tracing::warn!(error = %e, "malformed notification dropped");

@@ -5,11 +5,11 @@
 //! Twitch refuses a subscription for one of its limits the channel is failed with the reason and
 //! tried again only after [`WsOptions::limit_retry`].
 
-mod intake_queue;
+pub(crate) mod intake_queue;
 pub mod machine;
 pub(crate) mod reconnect_url;
 mod session;
-mod socket;
+pub(crate) mod socket;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -100,7 +100,7 @@ pub(super) async fn session(
     cancel: &CancellationToken,
     attempt: &mut u32,
 ) -> End {
-    let (queue, storing) = intake_queue(ctx);
+    let (queue, storing) = intake_queue(&ctx.intake);
     let (end, ()) = tokio::join!(read(ctx, channel, report, cancel, attempt, queue), storing);
     end
 }

@@ -26,6 +26,7 @@ pub const HANG_GUARD: Duration = Duration::from_secs(120);
 pub enum Transport {
     WebSocket,
     Webhook,
+    Conduit,
 }
 
 pub struct World {
@@ -37,6 +38,8 @@ pub struct World {
     client_secret: String,
     webhook_secret: String,
     key: SecretString,
+    /// The Firestore emulator's project the servers share (`None`: a SQLite file).
+    firestore: Option<String>,
     dir: tempfile::TempDir,
     sim_task: JoinHandle<()>,
 }
@@ -50,6 +53,17 @@ impl Drop for World {
 impl World {
     /// The simulator with `viewers` viewers, and the channel stored as after a login.
     pub async fn new(viewers: usize) -> Self {
+        Self::new_on(viewers, None).await
+    }
+
+    /// As [`Self::new`], on a fresh project of the Firestore emulator shared by every server.
+    pub async fn new_firestore(viewers: usize) -> Self {
+        crate::support::firestore_emulator::host();
+        let project = crate::support::firestore_emulator::fresh_project_id();
+        Self::new_on(viewers, Some(project)).await
+    }
+
+    async fn new_on(viewers: usize, firestore: Option<String>) -> Self {
         let sim = Simulator::new();
         let (_, sim_task) = sim
             .clone()
@@ -75,6 +89,7 @@ impl World {
             client_secret,
             webhook_secret: "a-webhook-secret-of-some-length".into(),
             key: TokenCipher::generate_key("test"),
+            firestore,
             dir: tempfile::tempdir().unwrap(),
             sim_task,
         };
@@ -82,13 +97,28 @@ impl World {
         world
     }
 
+    /// The Twitch application's client id.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
     pub fn db_url(&self) -> String {
-        format!("sqlite://{}/vip.db", self.dir.path().display())
+        match &self.firestore {
+            Some(project) => format!("firestore://{project}"),
+            None => format!("sqlite://{}/vip.db", self.dir.path().display()),
+        }
     }
 
     /// A second connection to the server's database.
     pub async fn store(&self) -> Arc<dyn Store> {
-        Arc::new(SqliteStore::connect(&self.db_url()).await.unwrap())
+        match &self.firestore {
+            Some(project) => Arc::new(
+                server::store::firestore::FirestoreStore::connect(project, None)
+                    .await
+                    .unwrap(),
+            ),
+            None => Arc::new(SqliteStore::connect(&self.db_url()).await.unwrap()),
+        }
     }
 
     async fn seed(&self) {
@@ -151,7 +181,14 @@ impl World {
         let method = match transport {
             Transport::WebSocket => "websocket",
             Transport::Webhook => "webhook",
+            Transport::Conduit => "conduit",
         };
+        let emulator: Vec<(&str, String)> = self
+            .firestore
+            .iter()
+            .filter_map(|_| std::env::var("FIRESTORE_EMULATOR_HOST").ok())
+            .map(|host| ("FIRESTORE_EMULATOR_HOST", host))
+            .collect();
         let child = Command::new(env!("CARGO_BIN_EXE_server"))
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -168,6 +205,7 @@ impl World {
             .env("TWITCH_EVENTSUB_WS_URL", self.sim.ws_url())
             .env("EVENTSUB_TRANSPORT", method)
             .env("EVENTSUB_WEBHOOK_SECRET", &self.webhook_secret)
+            .envs(emulator)
             .envs(vars.iter().copied())
             .current_dir(self.dir.path())
             .stdin(Stdio::null())

@@ -1,0 +1,123 @@
+//! A channel's subscriptions on the conduit (Twitch docs, "Handling Conduit Events": "Create
+//! subscriptions using the conduit's ID"), all with the app token: the channel's wanted types
+//! ([`wanted_types`]) are read back from Get EventSub Subscriptions; one that is missing is created
+//! (a 409 adopts the subscription Twitch names), one that is unwanted, on another conduit or
+//! disabled is deleted (a disabled one is made anew), and `authorization_revoked` stops the channel.
+//! Refusals are settled as on the other transports ([`settle`]).
+
+use std::collections::HashSet;
+
+use app::model::ChannelId;
+use serde_json::Value;
+
+use super::classify::{ConduitError, Placed};
+use super::client::ConduitClient;
+use crate::eventsub::parse::AUTHORIZATION_REVOKED;
+use crate::eventsub::report::Report;
+use crate::eventsub::subscriptions::status::from_twitch;
+use crate::eventsub::subscriptions::subscribe::{
+    condition_for, settle, wanted_types, Placed as Settled, SubscribeError,
+};
+use crate::eventsub::subscriptions::Listed;
+
+fn subscribe_error(what: &str, e: ConduitError) -> SubscribeError {
+    match e {
+        ConduitError::Forbidden(m) => SubscribeError::NeedsReauth(format!("{what}: {m}")),
+        ConduitError::Limit(m) => SubscribeError::Limit(format!("{what}: {m}")),
+        other => SubscribeError::Transient(format!("{what}: {other}")),
+    }
+}
+
+fn text<'a>(map: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a str> {
+    map.get(key).and_then(Value::as_str)
+}
+
+/// The channel's conduit subscriptions (on any conduit of this client).
+async fn listed(client: &ConduitClient, channel: &ChannelId) -> Result<Vec<Listed>, SubscribeError> {
+    let all = client
+        .subscriptions(("user_id", channel.as_str()))
+        .await
+        .map_err(|e| subscribe_error("listing subscriptions", e))?;
+    Ok(all
+        .into_iter()
+        .filter(|s| {
+            text(&s.transport, "method") == Some("conduit")
+                && text(&s.condition, "broadcaster_user_id") == Some(channel.as_str())
+        })
+        .collect())
+}
+
+/// Puts the channel's subscriptions for `rule_types` in place on `conduit`. Returns how many were
+/// created.
+///
+/// # Errors
+/// [`SubscribeError::NeedsReauth`] when the broadcaster has not granted a required type's scope
+/// or revoked the authorisation; [`SubscribeError::Limit`] for a limit; else transient.
+pub async fn reconcile(
+    client: &ConduitClient,
+    conduit: &str,
+    rule_types: &[&'static str],
+    channel: &ChannelId,
+    report: Report<'_>,
+) -> Result<usize, SubscribeError> {
+    let wanted = wanted_types(rule_types);
+    let mut have: HashSet<String> = HashSet::new();
+    for sub in listed(client, channel).await? {
+        let ours = text(&sub.transport, "conduit_id") == Some(conduit);
+        let kind = sub.kind.as_str();
+        if ours && wanted.contains(&kind) && !have.contains(kind) && sub.status == "enabled" {
+            report.subscription(from_twitch(kind, &sub.id, &sub.status));
+            have.insert(sub.kind.clone());
+            continue;
+        }
+        if ours && sub.status == AUTHORIZATION_REVOKED {
+            report.subscription(from_twitch(kind, &sub.id, &sub.status));
+            return Err(SubscribeError::NeedsReauth("authorization revoked".into()));
+        }
+        tracing::info!(%channel, kind, status = %sub.status, ours, "deleting a conduit subscription not wanted as it is");
+        client
+            .unsubscribe(&sub.id)
+            .await
+            .map_err(|e| subscribe_error("deleting a subscription", e))?;
+    }
+    let mut created = 0;
+    for kind in wanted {
+        if have.contains(kind) {
+            continue;
+        }
+        let placed = match client.subscribe(kind, condition_for(kind, channel), conduit).await {
+            Ok(Placed::Created { id, status }) => Ok(Some(Settled {
+                status: from_twitch(kind, &id, &status),
+                new: true,
+            })),
+            Ok(Placed::Adopted(id)) => {
+                tracing::info!(%channel, kind, id = ?id, "the subscription exists on Twitch; adopted");
+                Ok(Some(Settled {
+                    status: from_twitch(kind, id.as_deref().unwrap_or_default(), "enabled"),
+                    new: false,
+                }))
+            }
+            Err(e) => Err(subscribe_error(kind, e)),
+        };
+        created += usize::from(settle(kind, placed, report)?);
+    }
+    Ok(created)
+}
+
+/// Deletes every conduit subscription of the channel (it is no longer watched). Returns how many.
+///
+/// # Errors
+/// When listing or a deletion fails.
+pub async fn delete_channel(
+    client: &ConduitClient,
+    channel: &ChannelId,
+) -> Result<usize, SubscribeError> {
+    let subs = listed(client, channel).await?;
+    for sub in &subs {
+        client
+            .unsubscribe(&sub.id)
+            .await
+            .map_err(|e| subscribe_error("deleting a subscription", e))?;
+    }
+    Ok(subs.len())
+}
