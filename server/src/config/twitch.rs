@@ -78,7 +78,9 @@ impl TwitchConfig {
             "auto" if firestore => EventSubTransport::Conduit,
             "auto" if public_url.starts_with("https://") => EventSubTransport::Webhook,
             "auto" => EventSubTransport::WebSocket,
-            other => bail!("EVENTSUB_TRANSPORT must be websocket, webhook, conduit or auto, not `{other}`"),
+            other => bail!(
+                "EVENTSUB_TRANSPORT must be websocket, webhook, conduit or auto, not `{other}`"
+            ),
         };
         let webhook_secret = env("EVENTSUB_WEBHOOK_SECRET").map(SecretString::from);
         if let Some(secret) = &webhook_secret {

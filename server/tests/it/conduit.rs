@@ -19,7 +19,11 @@ const ADD_VIP: &str = "/helix/channels/vips";
 fn shards(w: &World) -> Vec<Value> {
     let conduits = w.sim.conduits(w.client_id());
     assert!(conduits.len() <= 1, "one conduit for the app: {conduits:?}");
-    conduits.into_iter().next().map(|(_, s)| s).unwrap_or_default()
+    conduits
+        .into_iter()
+        .next()
+        .map(|(_, s)| s)
+        .unwrap_or_default()
 }
 
 /// The session ids of the enabled shards.
@@ -57,9 +61,12 @@ async fn granted(w: &World, viewer: &twitch_sim::User, redemption: &str) {
 async fn a_redemption_via_the_conduit_is_granted_and_a_dropped_shard_registers_again() {
     let w = World::new(2).await;
     let _server = w.start(Transport::Conduit).await;
-    eventually("the shard registered and the channel subscribed", || async {
-        (enabled_sessions(&w).len() == 1 && redemptions_on_the_conduit(&w)).then_some(())
-    })
+    eventually(
+        "the shard registered and the channel subscribed",
+        || async {
+            (enabled_sessions(&w).len() == 1 && redemptions_on_the_conduit(&w)).then_some(())
+        },
+    )
     .await;
     assert!(
         w.channel_subscriptions()
@@ -95,7 +102,9 @@ async fn three_servers_on_firestore_survive_a_sigkill_with_every_redemption_gran
     let due_viewer = w.viewers[REDEMPTIONS].clone();
     let expires_at = chrono::Utc::now() + chrono::Duration::seconds(40);
     let store = w.store().await;
-    w.sim.twitch_add_vip(&w.streamer.id, &due_viewer.id).unwrap();
+    w.sim
+        .twitch_add_vip(&w.streamer.id, &due_viewer.id)
+        .unwrap();
     let session = VipSession {
         id: "due-on-the-dead-instance".into(),
         channel_id: ChannelId(w.streamer.id.clone()),
@@ -127,9 +136,12 @@ async fn three_servers_on_firestore_survive_a_sigkill_with_every_redemption_gran
                 .await,
         );
     }
-    eventually("three shards registered and the channel subscribed", || async {
-        (enabled_sessions(&w).len() == 3 && redemptions_on_the_conduit(&w)).then_some(())
-    })
+    eventually(
+        "three shards registered and the channel subscribed",
+        || async {
+            (enabled_sessions(&w).len() == 3 && redemptions_on_the_conduit(&w)).then_some(())
+        },
+    )
     .await;
     w.sim.recorder().start();
 
@@ -151,7 +163,11 @@ async fn three_servers_on_firestore_survive_a_sigkill_with_every_redemption_gran
     eventually("every redemption granted", || async {
         let vips: HashSet<String> = w.sim.vips(&w.streamer.id).into_iter().collect();
         let redemptions = w.sim.redemptions(&w.streamer.id);
-        let all_vip = w.viewers.iter().take(REDEMPTIONS).all(|v| vips.contains(&v.id));
+        let all_vip = w
+            .viewers
+            .iter()
+            .take(REDEMPTIONS)
+            .all(|v| vips.contains(&v.id));
         let all_fulfilled = ids.iter().all(|id| {
             redemptions
                 .iter()
@@ -181,6 +197,9 @@ async fn three_servers_on_firestore_survive_a_sigkill_with_every_redemption_gran
         (s.state == SessionState::Expired).then_some(s)
     })
     .await;
-    assert!(ended.ended_at.is_some_and(|at| at >= expires_at), "{ended:?}");
+    assert!(
+        ended.ended_at.is_some_and(|at| at >= expires_at),
+        "{ended:?}"
+    );
     assert!(!w.sim.vips(&w.streamer.id).contains(&due_viewer.id));
 }

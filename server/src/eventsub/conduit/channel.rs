@@ -33,7 +33,10 @@ fn text<'a>(map: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a st
 }
 
 /// The channel's conduit subscriptions (on any conduit of this client).
-async fn listed(client: &ConduitClient, channel: &ChannelId) -> Result<Vec<Listed>, SubscribeError> {
+async fn listed(
+    client: &ConduitClient,
+    channel: &ChannelId,
+) -> Result<Vec<Listed>, SubscribeError> {
     let all = client
         .subscriptions(("user_id", channel.as_str()))
         .await
@@ -85,7 +88,10 @@ pub async fn reconcile(
         if have.contains(kind) {
             continue;
         }
-        let placed = match client.subscribe(kind, condition_for(kind, channel), conduit).await {
+        let placed = match client
+            .subscribe(kind, condition_for(kind, channel), conduit)
+            .await
+        {
             Ok(Placed::Created { id, status }) => Ok(Some(Settled {
                 status: from_twitch(kind, &id, &status),
                 new: true,

@@ -169,8 +169,14 @@ mod tests {
                 status: "enabled".into()
             })
         );
-        assert!(matches!(created(202, b"{}"), Err(ConduitError::Transient(_))));
-        assert!(matches!(created(403, b"{}"), Err(ConduitError::Forbidden(_))));
+        assert!(matches!(
+            created(202, b"{}"),
+            Err(ConduitError::Transient(_))
+        ));
+        assert!(matches!(
+            created(403, b"{}"),
+            Err(ConduitError::Forbidden(_))
+        ));
     }
 
     #[test]

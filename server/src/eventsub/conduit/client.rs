@@ -117,7 +117,10 @@ impl ConduitClient {
             if status == 429 && remaining == Some(0) && waits < RATE_WAITS {
                 waits += 1;
                 let wait = reset_in.unwrap_or(Duration::from_secs(1));
-                tracing::info!(wait_ms = wait.as_millis(), "app rate limit reached; waiting");
+                tracing::info!(
+                    wait_ms = wait.as_millis(),
+                    "app rate limit reached; waiting"
+                );
                 tokio::time::sleep(wait.min(Duration::from_secs(60))).await;
                 continue;
             }
@@ -227,7 +230,12 @@ impl ConduitClient {
                 query.push(("after", cursor));
             }
             let (status, body) = self
-                .call(reqwest::Method::GET, "/eventsub/subscriptions", &query, None)
+                .call(
+                    reqwest::Method::GET,
+                    "/eventsub/subscriptions",
+                    &query,
+                    None,
+                )
                 .await?;
             if !(200..300).contains(&status) {
                 return Err(classify::error(status, &body));

@@ -75,10 +75,7 @@ where
 }
 
 /// The client's first conduit (Get Conduits), or a new one with one shard.
-async fn adopt_or_create(
-    ctx: &ShardContext,
-    cancel: &CancellationToken,
-) -> Option<ConduitInfo> {
+async fn adopt_or_create(ctx: &ShardContext, cancel: &CancellationToken) -> Option<ConduitInfo> {
     let mut attempt = 0u32;
     loop {
         let result = with_setup(ctx, cancel, || async {
@@ -119,7 +116,12 @@ async fn grow(
     for index in from..MAX_SLOTS {
         let taken = ctx
             .store
-            .acquire_lease(&slot_lease(index), &ctx.instance_id, Utc::now(), ctx.lease_ttl)
+            .acquire_lease(
+                &slot_lease(index),
+                &ctx.instance_id,
+                Utc::now(),
+                ctx.lease_ttl,
+            )
             .await;
         if !matches!(taken, Ok(true)) {
             continue;
@@ -144,7 +146,10 @@ async fn grow(
                 if let Some(Err(e)) = other {
                     tracing::warn!(error = %e, "cannot grow the EventSub conduit");
                 }
-                let _ = ctx.store.release_lease(&slot_lease(index), &ctx.instance_id).await;
+                let _ = ctx
+                    .store
+                    .release_lease(&slot_lease(index), &ctx.instance_id)
+                    .await;
                 return None;
             }
         }
@@ -206,18 +211,26 @@ pub(super) async fn run(
                 .acquire_lease(&lease, &ctx.instance_id, Utc::now(), ctx.lease_ttl)
                 .await;
             if matches!(taken, Ok(true)) {
-                held.insert(index, spawn_slot(&ctx, &conduit.id, index, &shards, &cancel, &tasks));
+                held.insert(
+                    index,
+                    spawn_slot(&ctx, &conduit.id, index, &shards, &cancel, &tasks),
+                );
             }
         }
         if held.is_empty() {
             if let Some(index) = grow(&ctx, &conduit.id, conduit.shard_count, &cancel).await {
-                held.insert(index, spawn_slot(&ctx, &conduit.id, index, &shards, &cancel, &tasks));
+                held.insert(
+                    index,
+                    spawn_slot(&ctx, &conduit.id, index, &shards, &cancel, &tasks),
+                );
             }
         }
         if revoke_checked.is_none_or(|at| at.elapsed() >= REVOKE_CHECK) {
             match authorization_revoke(&ctx, &conduit.id).await {
                 Ok(()) => revoke_checked = Some(Instant::now()),
-                Err(e) => tracing::warn!(error = %e, "cannot subscribe to user.authorization.revoke on the conduit"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot subscribe to user.authorization.revoke on the conduit")
+                }
             }
         }
         if sleep_or_cancel(ctx.lease_ttl / 3, &cancel).await {

@@ -14,7 +14,9 @@ use app::model::ChannelId;
 use app::ssr::events::TwitchEvent;
 use tokio_util::sync::CancellationToken;
 
-use super::{channel_rule_types, sleep_or_cancel, EventSubConnection, Inner, Lease, Outcome, Report};
+use super::{
+    channel_rule_types, sleep_or_cancel, EventSubConnection, Inner, Lease, Outcome, Report,
+};
 use crate::eventsub::conduit::{channel, Conduit, ShardContext};
 use crate::eventsub::parse::{Subscription, AUTHORIZATION_REVOKED};
 use crate::eventsub::subscriptions::subscribe::SubscribeError;
