@@ -4,6 +4,8 @@
 //! granted exactly once (and a due VIP removed) while one of them is killed with SIGKILL, its
 //! shard taken over by another.
 
+mod client;
+
 use std::collections::HashSet;
 use std::time::Duration;
 
