@@ -231,3 +231,28 @@ async fn three_servers_on_firestore_survive_a_sigkill_with_every_redemption_gran
     );
     assert!(!w.sim.vips(&w.streamer.id).contains(&due_viewer.id));
 }
+
+/// The second of two servers dies: the first takes its (highest) shard over, then drops it, so the
+/// conduit has one shard again, served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shard_of_a_dead_server_is_taken_over_and_the_count_follows_the_servers() {
+    let w = World::new(1).await;
+    let _first = w.start(Transport::Conduit).await;
+    eventually("the first shard registered", || async {
+        (enabled_sessions(&w).len() == 1).then_some(())
+    })
+    .await;
+    let second = w.start(Transport::Conduit).await;
+    eventually("a second shard added and registered", || async {
+        (shards(&w).len() == 2 && enabled_sessions(&w).len() == 2).then_some(())
+    })
+    .await;
+    second.kill9();
+    eventually("one shard again, served", || async {
+        (shards(&w).len() == 1 && enabled_sessions(&w).len() == 1).then_some(())
+    })
+    .await;
+    let viewer = &w.viewers[0];
+    let redemption = w.redeem(viewer);
+    granted(&w, viewer, &redemption).await;
+}

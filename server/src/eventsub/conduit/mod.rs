@@ -7,7 +7,8 @@
 //!   `eventsub-conduit-shard:{i}` (renewed every third of its lifetime). At start-up an instance
 //!   takes the lowest shard whose lease is free or lapsed (a dead instance's), else grows the
 //!   conduit by one shard; afterwards it keeps taking over every shard whose lease lapses, so a dead
-//!   instance's shard is served again within a lease lifetime. Growing (and creating or adopting the
+//!   instance's shard is served again within a lease lifetime. An instance serving the highest shard
+//!   beside another drops it (Update Conduits), so the count comes back down to the instances. Growing (and creating or adopting the
 //!   conduit) runs under the lease `eventsub-conduit:setup`, one instance at a time, so concurrent
 //!   growers never lower the count.
 //! * [`shard`]: one shard's WebSocket: welcomed, registered with Update Conduit Shards (at start-up,

@@ -1,6 +1,7 @@
 //! Which shards this instance serves (see the module docs of [`super`]): the conduit is adopted or
 //! created, then every third of a lease lifetime the instance takes each shard whose lease is free
-//! or lapsed, grows the conduit when it holds none, and re-checks the app-wide
+//! or lapsed, grows the conduit when it holds none, drops the highest shard when it serves it beside
+//! another (so the count comes back down to the instances after one died), and re-checks the app-wide
 //! `user.authorization.revoke` subscription every [`REVOKE_CHECK`].
 
 use std::collections::BTreeMap;
@@ -157,6 +158,36 @@ async fn grow(
     None
 }
 
+/// Drops the conduit's highest shard, `top`, which this instance serves beside another (it took a
+/// lapsed shard over): the shard count comes back down to the instances serving it. Returns
+/// whether the conduit now has `top` shards.
+async fn shrink(ctx: &ShardContext, conduit: &str, top: usize, cancel: &CancellationToken) -> bool {
+    let shrunk = with_setup(ctx, cancel, || async {
+        let now = ctx.client.conduits().await?;
+        let count = now.iter().find(|c| c.id == conduit).map(|c| c.shard_count);
+        if count != Some(top + 1) {
+            return Ok(false);
+        }
+        ctx.client.resize_conduit(conduit, top).await?;
+        Ok(true)
+    })
+    .await;
+    match shrunk {
+        Some(Ok(true)) => {
+            tracing::info!(
+                shards = top,
+                "EventSub conduit shrunk: this instance served two shards"
+            );
+            true
+        }
+        Some(Err(e)) => {
+            tracing::warn!(error = %e, "cannot shrink the EventSub conduit");
+            false
+        }
+        _ => false,
+    }
+}
+
 /// The app-wide `user.authorization.revoke` on the conduit (a 409 means it is there).
 async fn authorization_revoke(ctx: &ShardContext, conduit: &str) -> Result<(), ConduitError> {
     let condition = json!({ "client_id": ctx.client_id });
@@ -224,6 +255,16 @@ pub(super) async fn run(
                     spawn_slot(&ctx, &conduit.id, index, &shards, &cancel, &tasks),
                 );
             }
+        }
+        let top = conduit.shard_count.saturating_sub(1);
+        if held.len() > 1
+            && held.contains_key(&top)
+            && shrink(&ctx, &conduit.id, top, &cancel).await
+        {
+            if let Some((stop, _)) = held.remove(&top) {
+                stop.cancel();
+            }
+            conduit.shard_count = top;
         }
         if revoke_checked.is_none_or(|at| at.elapsed() >= REVOKE_CHECK) {
             match authorization_revoke(&ctx, &conduit.id).await {
