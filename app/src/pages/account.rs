@@ -24,7 +24,15 @@ pub fn AccountPage() -> AnyView {
                 {move || Suspend::new(async move {
                     match account.await {
                         Ok(a) => view! { <Account account=a /> }.into_any(),
-                        Err(error) => view! { <PageError error what="account" /> }.into_any(),
+                        Err(error) => {
+                            view! {
+                                <PageError
+                                    error
+                                    what=crate::i18n::use_texts().errors.what_account
+                                />
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Transition>

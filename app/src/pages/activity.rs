@@ -50,7 +50,11 @@ pub fn ActivityPage() -> impl IntoView {
                         Err(error) => {
                             let pitch = "The activity log lists every VIP grant, extension, expiry and refund of your channel.";
                             view! {
-                                <PageError error what="activity" pitch>
+                                <PageError
+                                    error
+                                    what=crate::i18n::use_texts().errors.what_activity
+                                    pitch
+                                >
                                     <h1 class="text-2xl font-bold">"Activity"</h1>
                                     <FilterForm params />
                                 </PageError>

@@ -38,7 +38,11 @@ pub fn AnalyticsPage() -> impl IntoView {
                             let pitch = "Charts of your channel's redemptions, points spent, VIPs, refunds and top viewers.";
                             Either::Right(
                                 view! {
-                                    <PageError error what="analytics" pitch>
+                                    <PageError
+                                        error
+                                        what=crate::i18n::use_texts().errors.what_analytics
+                                        pitch
+                                    >
                                         <h1 class="text-2xl font-bold">"Analytics"</h1>
                                         <WindowNav current=0 />
                                     </PageError>

@@ -35,7 +35,15 @@ pub fn SettingsPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(error) => view! { <PageError error what="settings" /> }.into_any(),
+                        Err(error) => {
+                            view! {
+                                <PageError
+                                    error
+                                    what=crate::i18n::use_texts().errors.what_settings
+                                />
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Transition>
