@@ -2,6 +2,8 @@
 //! `locales/` fills every field, so a text missing in any language is a compile error (and
 //! `cargo test -p app` does not build). A field that takes values is a function of them.
 
+use crate::model::AuditAction;
+
 /// Every text of the interface in one language.
 pub struct Texts {
     pub common: Common,
@@ -10,6 +12,9 @@ pub struct Texts {
     pub errors: Errors,
     pub dashboard: Dashboard,
     pub public: Public,
+    pub account: Account,
+    pub activity: Activity,
+    pub summary: Summary,
     pub chat: ChatDefaults,
 }
 
@@ -50,6 +55,25 @@ pub struct Home {
     pub not_found_heading: &'static str,
     pub not_found_text: &'static str,
     pub not_found_back: &'static str,
+    /// The duration planner.
+    pub planner_title: &'static str,
+    pub preset_30m: &'static str,
+    pub preset_1h: &'static str,
+    pub preset_1d: &'static str,
+    pub preset_7d: &'static str,
+    pub amount: &'static str,
+    pub preview: &'static str,
+    /// "VIP for {duration} ({seconds} seconds)".
+    pub planner_result: fn(&str, u64) -> String,
+    /// The server status card.
+    pub server_title: &'static str,
+    pub asking_server: &'static str,
+    pub version: &'static str,
+    pub server_time: &'static str,
+    pub up_for: &'static str,
+    /// Seconds since the server started.
+    pub uptime: fn(u64) -> String,
+    pub check_again: &'static str,
 }
 
 /// What a page shows when it cannot show itself.
@@ -124,6 +148,109 @@ pub struct Public {
     pub kicker: &'static str,
     /// How many VIPs there are (at least one).
     pub count: fn(usize) -> String,
+}
+
+/// The account page: profile, connection, permissions, sessions.
+pub struct Account {
+    pub title: &'static str,
+    pub heading: &'static str,
+    pub reauthorise: &'static str,
+    pub permissions: &'static str,
+    pub permissions_intro: &'static str,
+    /// The re-authorise banner when scopes are missing.
+    pub missing_scopes: fn(usize) -> String,
+    pub authorisation_rejected: &'static str,
+    pub twitch_account: &'static str,
+    pub display_name: &'static str,
+    pub login: &'static str,
+    pub user_id: &'static str,
+    pub connection: &'static str,
+    pub token_valid_until: &'static str,
+    /// An expired token: "expired at {time}; renewed on the next use".
+    pub token_expired: fn(&str) -> String,
+    pub token_in_minutes: fn(&str, i64) -> String,
+    pub token_in_hours: fn(&str, i64) -> String,
+    pub no_token: &'static str,
+    pub authorisation: &'static str,
+    pub needs_reauth: &'static str,
+    pub accepted: &'static str,
+    pub eventsub: &'static str,
+    pub granted: &'static str,
+    pub missing: &'static str,
+    pub not_watched: &'static str,
+    pub standby_reason: &'static str,
+    /// EventSub connection states.
+    pub conn_connecting: &'static str,
+    pub conn_connected: &'static str,
+    pub conn_reconnecting: &'static str,
+    pub conn_failed: &'static str,
+    pub conn_standby: &'static str,
+    /// Subscription states.
+    pub sub_enabled: &'static str,
+    pub sub_pending: &'static str,
+    pub sub_failed: &'static str,
+    pub sub_revoked: &'static str,
+    /// Log out everywhere.
+    pub sessions: &'static str,
+    pub sessions_text: &'static str,
+    pub log_out_everywhere: &'static str,
+}
+
+/// The activity log.
+pub struct Activity {
+    pub title: &'static str,
+    pub heading: &'static str,
+    pub pitch: &'static str,
+    pub newest: &'static str,
+    pub older: &'static str,
+    pub pages: &'static str,
+    pub no_match: &'static str,
+    pub nothing_yet: &'static str,
+    pub list_label: &'static str,
+    pub download_csv: &'static str,
+    pub filter_label: &'static str,
+    pub action: &'static str,
+    pub all_actions: &'static str,
+    pub viewer: &'static str,
+    pub viewer_placeholder: &'static str,
+    pub filter: &'static str,
+    pub clear: &'static str,
+    /// Before who did it: "by {actor}".
+    pub by: &'static str,
+    /// A moderator who acted.
+    pub moderator: fn(&str) -> String,
+    /// A viewer who acted.
+    pub viewer_actor: fn(&str) -> String,
+    pub the_app: &'static str,
+    /// The action in words.
+    pub action_label: fn(AuditAction) -> &'static str,
+}
+
+/// The details of an activity-log entry, joined by " · " (the CSV export uses English).
+pub struct Summary {
+    /// A reward cost.
+    pub points: fn(u64) -> String,
+    pub duration: fn(&str) -> String,
+    pub until_stream_end: &'static str,
+    /// An expiry warning's lead time.
+    pub before_end: fn(&str) -> String,
+    pub grace: fn(&str) -> String,
+    pub kept: &'static str,
+    /// Time left.
+    pub left: fn(&str) -> String,
+    pub by_hand: &'static str,
+    pub on_twitch: &'static str,
+    /// A grant source in words ("channel points").
+    pub via: fn(&str) -> String,
+    pub reason: fn(&str) -> String,
+    pub twitch_said: fn(&str) -> String,
+    /// How many catch-up passes tried.
+    pub catch_up: fn(u32) -> String,
+    pub problem: fn(&str) -> String,
+    pub during: fn(&str) -> String,
+    pub waits_up_to: fn(&str) -> String,
+    pub enabled: &'static str,
+    pub disabled: &'static str,
 }
 
 /// The chat and Discord templates a new channel starts with, in its language. Placeholders:
