@@ -129,7 +129,8 @@ pub fn outcome<T: 'static>(
     value: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static,
     ok: &'static str,
 ) -> Signal<Option<Result<String, String>>> {
-    Signal::derive(move || value().map(|r| r.map(|_| ok.to_owned()).map_err(|e| e.to_string())))
+    let t = &crate::i18n::use_texts().errors;
+    Signal::derive(move || value().map(|r| r.map(|_| ok.to_owned()).map_err(|e| e.in_language(t))))
 }
 
 /// The line that reports an [`outcome`]: errors in red, success in green.

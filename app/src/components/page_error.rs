@@ -49,13 +49,13 @@ pub fn PageError(
         (e, Some(children)) => view! {
             {children()}
             <p class="mt-4 text-red-400" role="alert">
-                {e.to_string()}
+                {e.in_language(t)}
             </p>
         }
         .into_any(),
         (e, None) => view! {
             <p class="text-red-400" role="alert">
-                {e.to_string()}
+                {e.in_language(t)}
             </p>
         }
         .into_any(),

@@ -14,7 +14,8 @@ fn clock(at: &chrono::DateTime<chrono::Utc>) -> String {
 pub fn ServerStatusCard() -> impl IntoView {
     let checks = RwSignal::new(1_u32);
     let status = Resource::new(move || checks.get(), |_| get_server_status());
-    let t = &crate::i18n::use_texts().home;
+    let texts = crate::i18n::use_texts();
+    let t = &texts.home;
 
     view! {
         // Without JavaScript the button reloads the page, which asks the server again.
@@ -53,7 +54,11 @@ pub fn ServerStatusCard() -> impl IntoView {
                                     .into_any()
                             }
                             Err(e) => {
-                                view! { <dd class="col-span-2 text-red-400">{e.to_string()}</dd> }
+                                view! {
+                                    <dd class="col-span-2 text-red-400">
+                                        {e.in_language(&texts.errors)}
+                                    </dd>
+                                }
                                     .into_any()
                             }
                         }

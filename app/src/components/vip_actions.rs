@@ -4,16 +4,20 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::i18n::keys::Common;
+use crate::i18n::keys::{Common, Errors};
 use crate::model::{DurationUnit, STREAM_END};
 use crate::server_fns::{ExtendVip, GrantVip, RevokeVip};
 
 const FIELD: &str = "rounded-lg border border-zinc-700 bg-zinc-950 px-3 py-2";
 
-fn describe<T>(result: Option<Result<T, AppError>>, ok: impl Fn(T) -> String) -> String {
+fn describe<T>(
+    t: &Errors,
+    result: Option<Result<T, AppError>>,
+    ok: impl Fn(T) -> String,
+) -> String {
     match result {
         Some(Ok(v)) => ok(v),
-        Some(Err(e)) => e.to_string(),
+        Some(Err(e)) => e.in_language(t),
         None => String::new(),
     }
 }
@@ -29,9 +33,9 @@ pub(super) fn unit_name(t: &Common, unit: DurationUnit) -> &'static str {
 
 #[component]
 pub fn GrantForm(action: ServerAction<GrantVip>) -> impl IntoView {
-    let result = move || describe(action.value().get(), |msg| msg);
-    let failed = move || matches!(action.value().get(), Some(Err(_)));
     let texts = crate::i18n::use_texts();
+    let result = move || describe(&texts.errors, action.value().get(), |msg| msg);
+    let failed = move || matches!(action.value().get(), Some(Err(_)));
     let t = &texts.dashboard;
     view! {
         <section
@@ -137,10 +141,11 @@ pub fn RowActionErrors(
     extend: ServerAction<ExtendVip>,
     revoke: ServerAction<RevokeVip>,
 ) -> impl IntoView {
+    let t = &crate::i18n::use_texts().errors;
     let error = move || {
         [
-            describe(extend.value().get(), |()| String::new()),
-            describe(revoke.value().get(), |()| String::new()),
+            describe(t, extend.value().get(), |()| String::new()),
+            describe(t, revoke.value().get(), |()| String::new()),
         ]
         .into_iter()
         .find(|m| !m.is_empty())

@@ -2,6 +2,7 @@
 //! `locales/` fills every field, so a text missing in any language is a compile error (and
 //! `cargo test -p app` does not build). A field that takes values is a function of them.
 
+use crate::error::Refusal;
 use crate::model::AuditAction;
 
 /// Every text of the interface in one language.
@@ -17,6 +18,7 @@ pub struct Texts {
     pub summary: Summary,
     pub analytics: Analytics,
     pub settings: SettingsTexts,
+    pub rewards: Rewards,
     pub chat: ChatDefaults,
 }
 
@@ -90,6 +92,16 @@ pub struct Errors {
     pub what_analytics: &'static str,
     pub what_settings: &'static str,
     pub what_vip_list: &'static str,
+    /// Errors a page or an action may show.
+    pub unauthorized: &'static str,
+    pub forbidden: &'static str,
+    pub not_found: &'static str,
+    /// An internal error, with its reference id.
+    pub internal: fn(&str) -> String,
+    /// A call that did not reach the server or came back unreadable.
+    pub request_failed: fn(&str) -> String,
+    /// Why Twitch or the VIP rules refused.
+    pub refusal: fn(Refusal) -> &'static str,
 }
 
 /// The dashboard: VIPs, grant form, banners.
@@ -134,6 +146,11 @@ pub struct Dashboard {
     pub grant_button: &'static str,
     pub extend_button: &'static str,
     pub revoke_button: &'static str,
+    /// The grant form's answers.
+    pub enter_viewer: &'static str,
+    pub now_vip_until_end: fn(&str) -> String,
+    pub now_vip_for: fn(&str, &str) -> String,
+    pub waitlisted: fn(&str) -> String,
 }
 
 /// The public VIP page of a channel (`/c/{login}`).
@@ -400,6 +417,77 @@ pub struct SettingsTexts {
     /// A duration picker's fields, for screen readers.
     pub amount_of: fn(&str) -> String,
     pub unit_of: fn(&str) -> String,
+}
+
+/// Channel-point rewards, API tokens and grant rules on the settings page.
+pub struct Rewards {
+    /// A reward's limits.
+    pub cooldown_min: fn(u64) -> String,
+    pub per_stream: fn(u64) -> String,
+    pub per_viewer: fn(u64) -> String,
+    pub no_limits: &'static str,
+    pub delete_label: fn(&str) -> String,
+    /// "{points} points · VIP for {duration} · {limits}".
+    pub summary: fn(&str, &str, &str) -> String,
+    pub enabled: &'static str,
+    pub disabled: &'static str,
+    pub disable: &'static str,
+    pub enable: &'static str,
+    pub delete: &'static str,
+    pub edit: &'static str,
+    pub save: &'static str,
+    pub saved: &'static str,
+    pub switched: &'static str,
+    pub deleted: &'static str,
+    pub heading: &'static str,
+    pub intro: &'static str,
+    pub none_yet: &'static str,
+    pub new_reward: &'static str,
+    pub create: &'static str,
+    pub created: &'static str,
+    /// The reward form.
+    pub title: &'static str,
+    pub title_placeholder: &'static str,
+    pub cost: &'static str,
+    pub cooldown: &'static str,
+    pub none: &'static str,
+    pub vip_time: &'static str,
+    pub prompt: &'static str,
+    pub max_per_stream: &'static str,
+    pub max_per_viewer: &'static str,
+    pub no_limit: &'static str,
+    pub reward_enabled: &'static str,
+    /// Grant rules.
+    pub rule_sub: &'static str,
+    pub rule_sub_hint: &'static str,
+    pub rule_sub_time: &'static str,
+    pub rule_gift: &'static str,
+    pub rule_gift_hint: &'static str,
+    pub rule_gift_count: &'static str,
+    pub rule_gift_time: &'static str,
+    pub rule_bits: &'static str,
+    pub rule_bits_hint: &'static str,
+    pub rule_bits_count: &'static str,
+    pub rule_bits_time: &'static str,
+    pub rules_legend: &'static str,
+    /// API tokens: the token just made, with its name.
+    pub token_new: fn(&str) -> String,
+    pub token_never_used: &'static str,
+    pub token_last_used: fn(&str) -> String,
+    /// "{prefix}… · created {time} · {used}".
+    pub token_row: fn(&str, &str, &str) -> String,
+    pub token_revoke_label: fn(&str) -> String,
+    pub token_revoke: &'static str,
+    pub tokens_none: &'static str,
+    pub tokens_heading: &'static str,
+    pub tokens_intro_before: &'static str,
+    pub tokens_intro_after: &'static str,
+    pub token_revoked: &'static str,
+    pub token_new_heading: &'static str,
+    pub token_name: &'static str,
+    pub token_create: &'static str,
+    pub token_created: &'static str,
+    pub tokens_max: fn(u32) -> String,
 }
 
 /// The chat and Discord templates a new channel starts with, in its language. Placeholders:
