@@ -129,7 +129,7 @@ pub fn DurationPlanner() -> impl IntoView {
             <p id="planner-result" class="mt-4 text-zinc-300" aria-live="polite">
                 {move || match parsed.get() {
                     Ok(d) => (t.planner_result)(&d.to_string(), d.as_secs()),
-                    Err(e) => e.to_string(),
+                    Err(e) => (t.duration_error)(&e),
                 }}
             </p>
         </form>

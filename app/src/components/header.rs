@@ -134,7 +134,7 @@ fn LanguageSwitcher() -> impl IntoView {
                 class="cursor-pointer list-none rounded-md border border-zinc-700 px-2 py-1 text-zinc-300 hover:bg-zinc-800"
                 title=t.header.language
             >
-                <span class="sr-only">{t.header.language} ": "</span>
+                <span class="sr-only">{format!("{}: ", t.header.language)}</span>
                 {current.name()}
             </summary>
             <ul
@@ -164,4 +164,6 @@ fn LanguageSwitcher() -> impl IntoView {
             </ul>
         </details>
     }
+    // Erased: the app's view type stays within the compiler's depth limit without `erase_components`.
+    .into_any()
 }

@@ -49,6 +49,21 @@ mod tests {
     }
 
     #[test]
+    fn english_duration_errors_read_as_the_model_s() {
+        use crate::model::DurationError;
+        let en = &Lang::En.texts().home;
+        for e in [
+            DurationError::Zero,
+            DurationError::TooLong,
+            DurationError::NotANumber("x".into()),
+            DurationError::UnknownUnit("y".into()),
+            DurationError::Malformed("z".into()),
+        ] {
+            assert_eq!((en.duration_error)(&e), e.to_string());
+        }
+    }
+
+    #[test]
     fn errors_are_translated() {
         let de = &Lang::De.texts().errors;
         assert_eq!(

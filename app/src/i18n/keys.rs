@@ -3,7 +3,7 @@
 //! `cargo test -p app` does not build). A field that takes values is a function of them.
 
 use crate::error::Refusal;
-use crate::model::AuditAction;
+use crate::model::{AuditAction, DurationError};
 
 /// Every text of the interface in one language.
 pub struct Texts {
@@ -78,6 +78,8 @@ pub struct Home {
     /// Seconds since the server started.
     pub uptime: fn(u64) -> String,
     pub check_again: &'static str,
+    /// A duration that does not read as one.
+    pub duration_error: fn(&DurationError) -> String,
 }
 
 /// What a page shows when it cannot show itself.

@@ -33,7 +33,7 @@ fn from_accept_language(header: &str) -> Option<Lang> {
             Some((q, Lang::from_tag(tag)?)).filter(|(q, _)| *q > 0)
         })
         .collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    ranked.sort_by_key(|(q, _)| std::cmp::Reverse(*q));
     ranked.first().map(|(_, lang)| *lang)
 }
 

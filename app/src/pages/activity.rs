@@ -240,7 +240,7 @@ fn EntryRow(entry: AuditEntry) -> impl IntoView {
                     {target}
                 </p>
                 <p class="text-sm text-zinc-400">
-                    {t.by} {actor_label(t, &entry.actor)}
+                    {format!("{}{}", t.by, actor_label(t, &entry.actor))}
                     {(!details.is_empty())
                         .then(|| view! { <span class="break-words">" · " {details}</span> })}
                 </p>

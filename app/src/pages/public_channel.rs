@@ -49,7 +49,7 @@ pub fn PublicChannelPage() -> impl IntoView {
                                 <section class="py-16 text-center">
                                     <h1 class="text-2xl font-bold">{t.not_public_heading}</h1>
                                     <p class="mt-3 text-zinc-400">
-                                        {login.get_untracked()} {t.not_public_text}
+                                        {format!("{}{}", login.get_untracked(), t.not_public_text)}
                                     </p>
                                 </section>
                             }

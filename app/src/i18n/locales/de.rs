@@ -2,7 +2,7 @@
 
 use crate::error::Refusal;
 use crate::i18n::keys::*;
-use crate::model::AuditAction;
+use crate::model::{AuditAction, DurationError};
 
 pub const TEXTS: Texts = Texts {
     common: Common {
@@ -50,6 +50,13 @@ pub const TEXTS: Texts = Texts {
         up_for: "Läuft seit",
         uptime: |s| format!("{s} s"),
         check_again: "Erneut prüfen",
+        duration_error: |e| match e {
+            DurationError::Zero => "eine VIP-Dauer muss mindestens eine Sekunde lang sein".into(),
+            DurationError::TooLong => "eine VIP-Dauer darf höchstens 365 Tage lang sein".into(),
+            DurationError::NotANumber(x) => format!("„{x}“ ist keine ganze Zahl"),
+            DurationError::UnknownUnit(x) => format!("„{x}“ ist keine Einheit: nutze Minuten, Stunden oder Tage"),
+            DurationError::Malformed(x) => format!("„{x}“ ist keine Dauer: schreibe sie wie 90s, 45m, 1h30m, 2d oder 1w"),
+        },
     },
     errors: Errors {
         log_in_to_see: |what| format!("Melde dich an, um {what} zu sehen"),

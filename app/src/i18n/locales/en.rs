@@ -2,7 +2,7 @@
 
 use crate::error::Refusal;
 use crate::i18n::keys::*;
-use crate::model::AuditAction;
+use crate::model::{AuditAction, DurationError};
 
 pub const TEXTS: Texts = Texts {
     common: Common {
@@ -50,6 +50,13 @@ pub const TEXTS: Texts = Texts {
         up_for: "Up for",
         uptime: |s| format!("{s} s"),
         check_again: "Check again",
+        duration_error: |e| match e {
+            DurationError::Zero => "a VIP duration must be at least one second".into(),
+            DurationError::TooLong => "a VIP duration can be at most 365 days".into(),
+            DurationError::NotANumber(x) => format!("“{x}” is not a whole number"),
+            DurationError::UnknownUnit(x) => format!("“{x}” is not a unit: use minutes, hours or days"),
+            DurationError::Malformed(x) => format!("“{x}” is not a duration: write it like 90s, 45m, 1h30m, 2d or 1w"),
+        },
     },
     errors: Errors {
         log_in_to_see: |what| format!("Log in to see {what}"),

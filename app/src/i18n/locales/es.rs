@@ -2,7 +2,7 @@
 
 use crate::error::Refusal;
 use crate::i18n::keys::*;
-use crate::model::AuditAction;
+use crate::model::{AuditAction, DurationError};
 
 pub const TEXTS: Texts = Texts {
     common: Common {
@@ -50,6 +50,13 @@ pub const TEXTS: Texts = Texts {
         up_for: "Activo desde hace",
         uptime: |s| format!("{s} s"),
         check_again: "Comprobar de nuevo",
+        duration_error: |e| match e {
+            DurationError::Zero => "una duración de VIP debe ser de al menos un segundo".into(),
+            DurationError::TooLong => "una duración de VIP puede ser de 365 días como máximo".into(),
+            DurationError::NotANumber(x) => format!("«{x}» no es un número entero"),
+            DurationError::UnknownUnit(x) => format!("«{x}» no es una unidad: usa minutos, horas o días"),
+            DurationError::Malformed(x) => format!("«{x}» no es una duración: escríbela como 90s, 45m, 1h30m, 2d o 1w"),
+        },
     },
     errors: Errors {
         log_in_to_see: |what| format!("Inicia sesión para ver {what}"),

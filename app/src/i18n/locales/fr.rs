@@ -2,7 +2,7 @@
 
 use crate::error::Refusal;
 use crate::i18n::keys::*;
-use crate::model::AuditAction;
+use crate::model::{AuditAction, DurationError};
 
 pub const TEXTS: Texts = Texts {
     common: Common {
@@ -50,6 +50,13 @@ pub const TEXTS: Texts = Texts {
         up_for: "En service depuis",
         uptime: |s| format!("{s} s"),
         check_again: "Vérifier à nouveau",
+        duration_error: |e| match e {
+            DurationError::Zero => "une durée de VIP doit être d’au moins une seconde".into(),
+            DurationError::TooLong => "une durée de VIP peut être de 365 jours au plus".into(),
+            DurationError::NotANumber(x) => format!("« {x} » n’est pas un nombre entier"),
+            DurationError::UnknownUnit(x) => format!("« {x} » n’est pas une unité : utilisez minutes, heures ou jours"),
+            DurationError::Malformed(x) => format!("« {x} » n’est pas une durée : écrivez-la comme 90s, 45m, 1h30m, 2d ou 1w"),
+        },
     },
     errors: Errors {
         log_in_to_see: |what| format!("Connectez-vous pour voir {what}"),

@@ -2,7 +2,7 @@
 
 use crate::error::Refusal;
 use crate::i18n::keys::*;
-use crate::model::AuditAction;
+use crate::model::{AuditAction, DurationError};
 
 pub const TEXTS: Texts = Texts {
     common: Common {
@@ -50,6 +50,13 @@ pub const TEXTS: Texts = Texts {
         up_for: "稼働時間",
         uptime: |s| format!("{s} 秒"),
         check_again: "再確認",
+        duration_error: |e| match e {
+            DurationError::Zero => "VIP の期間は 1 秒以上にしてください".into(),
+            DurationError::TooLong => "VIP の期間は最長 365 日です".into(),
+            DurationError::NotANumber(x) => format!("「{x}」は整数ではありません"),
+            DurationError::UnknownUnit(x) => format!("「{x}」は単位ではありません。分・時間・日のいずれかを使ってください"),
+            DurationError::Malformed(x) => format!("「{x}」は期間として読めません。90s、45m、1h30m、2d、1w のように書いてください"),
+        },
     },
     errors: Errors {
         log_in_to_see: |what| format!("{what}を見るにはログインしてください"),

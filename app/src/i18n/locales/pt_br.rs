@@ -2,7 +2,7 @@
 
 use crate::error::Refusal;
 use crate::i18n::keys::*;
-use crate::model::AuditAction;
+use crate::model::{AuditAction, DurationError};
 
 pub const TEXTS: Texts = Texts {
     common: Common {
@@ -50,6 +50,13 @@ pub const TEXTS: Texts = Texts {
         up_for: "No ar há",
         uptime: |s| format!("{s} s"),
         check_again: "Verificar de novo",
+        duration_error: |e| match e {
+            DurationError::Zero => "uma duração de VIP precisa ter pelo menos um segundo".into(),
+            DurationError::TooLong => "uma duração de VIP pode ter no máximo 365 dias".into(),
+            DurationError::NotANumber(x) => format!("“{x}” não é um número inteiro"),
+            DurationError::UnknownUnit(x) => format!("“{x}” não é uma unidade: use minutos, horas ou dias"),
+            DurationError::Malformed(x) => format!("“{x}” não é uma duração: escreva como 90s, 45m, 1h30m, 2d ou 1w"),
+        },
     },
     errors: Errors {
         log_in_to_see: |what| format!("Entre para ver {what}"),
