@@ -43,7 +43,7 @@ test.describe("hydrated", () => {
     await expect(page).toHaveURL(/\/dashboard$/);
     await expect(page.getByRole("heading", { name: "VIP を付与" })).toBeVisible();
     expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
-    // Back to English for the other specs, which share the browser's cookies only within a test.
+    // And back: the switcher's choice replaces the cookie.
     await page.goto("/dashboard?lang=en");
     await expect(page.getByRole("heading", { name: "Grant VIP" })).toBeVisible();
     expect(errors).toEqual([]);
