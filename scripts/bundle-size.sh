@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prints the size of the release WASM bundle (raw, gzip and brotli): the main module with its JS
 # glue and the CSS, then what the first load of each page fetches (the main module plus that page's
-# split-off chunks, from the split manifest) and the sum of every chunk. Fails when the main module,
-# which every page loads first, is over the budget of 250 KB brotli (BUDGET_KB overrides it).
+# split-off chunks, from the split manifest) and the sum of every chunk. Fails when the first load of
+# any page (or the main module, which every page loads first) is over the budget of 250 KB brotli
+# (BUDGET_KB overrides it).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PKG=$ROOT/target/site/pkg
@@ -23,6 +24,7 @@ const sum = (files) => files.map(size).reduce((a, b) => a.map((x, i) => x + b[i]
 const row = (name, [raw, gz, br]) => console.log(name.padEnd(40) + kb(raw) + kb(gz) + kb(br));
 console.log("file".padEnd(40) + "raw".padStart(11) + "gzip".padStart(11) + "brotli".padStart(11));
 const files = fs.readdirSync(dir);
+const over = [];
 const splitJs = files.filter((f) => f.startsWith("__wasm_split") && f.endsWith(".js"));
 for (const f of ["vip-manager.wasm", "vip-manager.js", ...splitJs, "vip-manager.css"]) row(f, size(f));
 const manifestFile = files.find((f) => f.startsWith("__wasm_split_manifest"));
@@ -32,13 +34,17 @@ if (manifestFile) {
   console.log(`\nfirst load of a page: vip-manager.wasm + the page's chunks (${chunks.length} chunks in all)`);
   for (const [key, deps] of Object.entries(manifest).sort()) {
     const name = key.replace(/^__/, "").replace(/_view_\d+$/, "").replace(/_route$/, "");
-    row(`  ${name} (${deps.length} chunks)`, sum(["vip-manager.wasm", ...deps.map((d) => `${d}.wasm`)]));
+    const total = sum(["vip-manager.wasm", ...deps.map((d) => `${d}.wasm`)]);
+    row(`  ${name} (${deps.length} chunks)`, total);
+    if (total[2] / 1024 > budgetKb) over.push(`${name} ${(total[2] / 1024).toFixed(1)} KB`);
   }
   row("all chunks (without main)", sum(chunks));
   row("main + all chunks", sum(["vip-manager.wasm", ...chunks]));
 }
 const mainKb = size("vip-manager.wasm")[2] / 1024;
-const verdict = mainKb <= budgetKb ? "within" : "OVER";
-console.log(`\nmain module: ${mainKb.toFixed(1)} KB brotli, ${verdict} the budget of ${budgetKb} KB`);
-process.exit(mainKb <= budgetKb ? 0 : 1);
+if (mainKb > budgetKb) over.unshift(`main module ${mainKb.toFixed(1)} KB`);
+console.log(`\nmain module: ${mainKb.toFixed(1)} KB brotli; budget per first load: ${budgetKb} KB`);
+if (over.length) console.log(`OVER the budget: ${over.join(", ")}`);
+else console.log("every page's first load is within the budget");
+process.exit(over.length ? 1 : 0);
 JS

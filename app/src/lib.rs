@@ -4,6 +4,7 @@
 pub mod components;
 pub mod error;
 pub mod hydrated;
+pub mod i18n;
 pub mod model;
 pub mod pages;
 pub mod server_fns;
@@ -19,9 +20,11 @@ pub use error::{AppError, Refusal};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Negotiated once per request; `App` and the browser read the same language back.
+    let lang = i18n::Lang::served();
     view! {
         <!DOCTYPE html>
-        <html lang="en" class="dark">
+        <html lang=lang.tag() class="dark">
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -40,6 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let t = i18n::use_texts();
     // The attribute turns true once the WASM bundle has hydrated the page (set by the browser entry).
     let hydrated = hydrated::Hydrated::from_context();
     // Each page's code is its own chunk, loaded when the page is first shown.
@@ -52,7 +56,7 @@ pub fn App() -> impl IntoView {
     let public_channel = Lazy::<pages::PublicChannelRoute>::new();
     view! {
         <Stylesheet id="leptos" href="/pkg/vip-manager.css" />
-        <Title text="VIP Manager" />
+        <Title text=t.common.app_name />
         <div id="app" data-hydrated=move || hydrated.get().to_string()>
             <Router>
                 <components::SiteHeader />

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::fields::{outcome, ActionResult, CARD, INPUT, PRIMARY, SECONDARY};
+use crate::i18n::use_texts;
 use crate::model::{format_time, ApiTokenInfo, NewApiToken, MAX_API_TOKENS};
 use crate::server_fns::{ApiTokensData, CreateApiToken, RevokeApiToken};
 
@@ -37,10 +38,7 @@ impl Default for ApiTokenActions {
 
 #[component]
 fn NewToken(new: NewApiToken) -> AnyView {
-    let label = format!(
-        "Your new token “{}”. Copy it now: it is not shown again.",
-        new.info.name
-    );
+    let label = (use_texts().rewards.token_new)(&new.info.name);
     view! {
         <div
             id="new-api-token"
@@ -64,16 +62,13 @@ fn NewToken(new: NewApiToken) -> AnyView {
 
 #[component]
 fn TokenRow(token: ApiTokenInfo, revoke: ServerAction<RevokeApiToken>) -> AnyView {
+    let t = &use_texts().rewards;
     let used = token.last_used_at.map_or_else(
-        || "never used".to_owned(),
-        |at| format!("last used {}", format_time(at)),
+        || t.token_never_used.to_owned(),
+        |at| (t.token_last_used)(&format_time(at)),
     );
-    let details = format!(
-        "{}… · created {} · {used}",
-        token.prefix,
-        format_time(token.created_at)
-    );
-    let label = format!("Revoke {}", token.name);
+    let details = (t.token_row)(&token.prefix, &format_time(token.created_at), &used);
+    let label = (t.token_revoke_label)(&token.name);
     view! {
         <li
             class="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-3"
@@ -86,7 +81,7 @@ fn TokenRow(token: ApiTokenInfo, revoke: ServerAction<RevokeApiToken>) -> AnyVie
             <ActionForm action=revoke>
                 <input type="hidden" name="id" value=token.id />
                 <button type="submit" class=format!("{SECONDARY} text-red-300") aria-label=label>
-                    "Revoke"
+                    {t.token_revoke}
                 </button>
             </ActionForm>
         </li>
@@ -97,7 +92,8 @@ fn TokenRow(token: ApiTokenInfo, revoke: ServerAction<RevokeApiToken>) -> AnyVie
 #[component]
 pub fn ApiTokensSection(data: ApiTokensData, actions: ApiTokenActions) -> AnyView {
     let ApiTokensData { tokens, created } = data;
-    let ids: Vec<String> = tokens.iter().map(|t| t.id.clone()).collect();
+    let t = &use_texts().rewards;
+    let ids: Vec<String> = tokens.iter().map(|token| token.id.clone()).collect();
     // The new token: the hydrated form's answer or, without JavaScript, the page's; never one
     // that has been revoked since.
     let fresh = move || {
@@ -113,7 +109,7 @@ pub fn ApiTokensSection(data: ApiTokensData, actions: ApiTokenActions) -> AnyVie
                 id="no-api-tokens"
                 class="rounded-xl border border-dashed border-zinc-700 p-6 text-center text-zinc-400"
             >
-                "No API tokens yet."
+                {t.tokens_none}
             </p>
         }
         .into_any()
@@ -137,22 +133,21 @@ pub fn ApiTokensSection(data: ApiTokensData, actions: ApiTokenActions) -> AnyVie
                 "API tokens"
             </h2>
             <p class="mt-1 text-sm text-zinc-400">
-                "For scripts and tools such as Stream Deck or Streamer.bot: send "
-                <code>"Authorization: Bearer vipm_…"</code>
-                " to the REST API. A token acts as you: keep it secret, and revoke it when a tool no longer needs it."
+                {t.tokens_intro_before} <code>"Authorization: Bearer vipm_…"</code>
+                {t.tokens_intro_after}
             </p>
             {fresh}
             <div class="mt-4 grid gap-6 lg:grid-cols-[3fr_2fr]">
                 <div>
                     {list}
                     <ActionResult
-                        outcome=outcome(move || actions.revoke.value().get(), "Token revoked")
+                        outcome=outcome(move || actions.revoke.value().get(), t.token_revoked)
                         id="api-token-revoke-result"
                     />
                 </div>
                 <section class=CARD aria-labelledby="new-api-token-title">
                     <h3 id="new-api-token-title" class="text-lg font-semibold">
-                        "New token"
+                        {t.token_new_heading}
                     </h3>
                     <ActionForm
                         action=actions.create
@@ -160,7 +155,7 @@ pub fn ApiTokensSection(data: ApiTokensData, actions: ApiTokenActions) -> AnyVie
                         attr:class="mt-3 space-y-3"
                     >
                         <label for="api-token-name" class="block text-sm text-zinc-300">
-                            "Name"
+                            {t.token_name}
                         </label>
                         <input
                             id="api-token-name"
@@ -172,14 +167,14 @@ pub fn ApiTokensSection(data: ApiTokensData, actions: ApiTokenActions) -> AnyVie
                             placeholder="Stream Deck"
                         />
                         <button type="submit" class=PRIMARY>
-                            "Create token"
+                            {t.token_create}
                         </button>
                     </ActionForm>
                     <ActionResult
-                        outcome=outcome(move || actions.create.value().get(), "Token created")
+                        outcome=outcome(move || actions.create.value().get(), t.token_created)
                         id="api-token-create-result"
                     />
-                    <p class="text-xs text-zinc-500">{format!("Up to {MAX_API_TOKENS} tokens.")}</p>
+                    <p class="text-xs text-zinc-500">{(t.tokens_max)(MAX_API_TOKENS)}</p>
                 </section>
             </div>
         </section>

@@ -115,7 +115,7 @@ pub fn ColumnChart(
     let mut table: Vec<(&'static str, Vec<u64>)> =
         series.iter().map(|s| (s.name, s.values.clone())).collect();
     if series.len() > 1 {
-        table.push(("Total", totals));
+        table.push((crate::i18n::use_texts().analytics.total, totals));
     }
     view! {
         <ChartFrame id title=title.clone() summary top width=w * slots(n)>
@@ -146,17 +146,13 @@ pub fn StepChart(
     let w = slot(n);
     let path = step_path(&ends, w, top);
     let area = format!("{path} V{HEIGHT} H0 Z");
+    let t = &crate::i18n::use_texts().analytics;
     let peak_columns = peaks
         .iter()
         .enumerate()
         .map(|(i, p)| {
             let x = w * u64::try_from(i).unwrap_or(0);
-            let tooltip = format!(
-                "{}: {} at the end of the day, at most {}",
-                dates[i],
-                ends.get(i).copied().unwrap_or(0),
-                p
-            );
+            let tooltip = (t.step_tooltip)(&dates[i], ends.get(i).copied().unwrap_or(0), *p);
             let h = bar_height(*p, top);
             let peak = (h > 0).then(|| {
                 view! { <rect x=x y=HEIGHT - h width=w height=h class="fill-sky-400/15" /> }
@@ -186,17 +182,17 @@ pub fn StepChart(
         <ul class="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-zinc-300" aria-hidden="true">
             <li class="flex items-center gap-1">
                 <span class="inline-block h-0.5 w-3 bg-sky-300"></span>
-                "At the end of the day"
+                {t.end_of_day}
             </li>
             <li class="flex items-center gap-1">
                 <span class="inline-block h-2.5 w-2.5 rounded-sm bg-sky-400/30"></span>
-                "Peak of the day"
+                {t.peak_of_day}
             </li>
         </ul>
         <NumbersTable
             caption=title
             labels=dates
-            columns=vec![("At day's end", ends), ("Peak", peaks)]
+            columns=vec![(t.at_days_end, ends), (t.peak, peaks)]
         />
     }
 }

@@ -102,10 +102,11 @@ pub fn NumbersTable(
     labels: Vec<String>,
     columns: Vec<(&'static str, Vec<u64>)>,
 ) -> impl IntoView {
+    let t = &crate::i18n::use_texts().analytics;
     view! {
         <details class="mt-3 text-sm">
             <summary class="cursor-pointer rounded text-violet-300 hover:text-violet-200 focus:outline-none focus:ring-2 focus:ring-violet-500">
-                "Show the numbers"
+                {t.show_numbers}
             </summary>
             <div class="mt-2 max-h-80 overflow-auto">
                 <table class="w-full text-left tabular-nums">
@@ -113,7 +114,7 @@ pub fn NumbersTable(
                     <thead class="text-zinc-400">
                         <tr>
                             <th scope="col" class="py-1 pr-4 font-medium">
-                                "Day"
+                                {t.day}
                             </th>
                             {columns
                                 .iter()

@@ -41,86 +41,87 @@ pub fn ChatCommandsFields(
         ignored_bots,
     } = commands;
     let join = |n: Vec<String>| n.join(" ");
+    let t = &crate::i18n::use_texts().settings;
     view! {
         <fieldset class=format!("{CARD} lg:col-span-2")>
-            <legend class=legend>"Chat commands"</legend>
+            <legend class=legend>{t.commands}</legend>
             <div class="clear-left space-y-4">
                 <input type="hidden" name="form[chat_commands_shown]" value="1" />
                 <Checkbox
                     name="form[chat_commands_enabled]"
                     id="chat-commands-enabled"
-                    label="Answer chat commands"
+                    label=t.commands_on
                     checked=enabled
-                    hint="Viewers ask !vip for their time left; you and the moderators you allow manage VIPs with !vips. Needs the chat scopes: log in again when the account page lists them."
+                    hint=t.commands_on_hint
                 />
                 <div class="grid gap-4 sm:grid-cols-2">
                     <TextField
                         name="form[chat_prefix]"
                         id="chat-prefix"
-                        label="Prefix"
+                        label=t.prefix
                         value=prefix
-                        hint="1 to 3 characters, e.g. !"
+                        hint=t.prefix_hint
                     />
                     <TextField
                         name="form[chat_viewer_cooldown_secs]"
                         id="chat-cooldown"
-                        label="Viewer cooldown (seconds)"
+                        label=t.cooldown
                         value=viewer_cooldown_secs.to_string()
-                        hint="How often one viewer is answered."
+                        hint=t.cooldown_hint
                     />
                     <TextField
                         name="form[chat_check_names]"
                         id="chat-check-names"
-                        label="Time-left command"
+                        label=t.check_names
                         value=join(names.check)
-                        hint="Names separated by spaces, e.g. vip checkvip"
+                        hint=t.check_names_hint
                     />
                     <TextField
                         name="form[chat_manage_names]"
                         id="chat-manage-names"
-                        label="Moderator command"
+                        label=t.manage_names
                         value=join(names.manage)
-                        hint="With add, remove, extend, setexpire, list"
+                        hint=t.manage_names_hint
                     />
                     <TextField
                         name="form[chat_add_names]"
                         id="chat-add-names"
-                        label="Add shortcut"
+                        label=t.add_names
                         value=join(names.add)
-                        hint="e.g. addvip"
+                        hint=t.add_names_hint
                     />
                     <TextField
                         name="form[chat_remove_names]"
                         id="chat-remove-names"
-                        label="Remove shortcut"
+                        label=t.remove_names
                         value=join(names.remove)
-                        hint="e.g. removevip"
+                        hint=t.remove_names_hint
                     />
                 </div>
-                <div role="radiogroup" aria-label="Who speaks in chat" class="space-y-2">
+                <div role="radiogroup" aria-label=t.who_speaks class="space-y-2">
                     <Radio
                         name="form[chat_identity]"
                         value="streamer"
                         id="chat-identity-streamer"
                         checked=identity == ChatIdentity::Streamer
-                        label="As you"
-                        hint="Replies and announcements come from your account. No set-up."
+                        label=t.as_you
+                        hint=t.as_you_hint
                     />
                     <Radio
                         name="form[chat_identity]"
                         value="bot"
                         id="chat-identity-bot"
                         checked=identity == ChatIdentity::Bot
-                        label="As the app's chat bot"
-                        hint="Messages carry Twitch's Chat Bot badge. Needs a bot the operator connected (GET /api/chat-bot says whether one is) and channel:bot from you: log in again. Make the bot a moderator (/mod) for the higher chat rate. Commands are read only as you for now."
+                        label=t.as_bot
+                        hint=t.as_bot_hint
                     />
                 </div>
                 <TextField
                     name="form[chat_ignored_bots]"
                     id="chat-ignored-bots"
-                    label="Bots to ignore"
+                    label=t.ignored_bots
                     value=ignored_bots.join(" ")
-                    hint="Logins whose messages are never read as commands, e.g. nightbot"
+                    hint=t.ignored_bots_hint
                 />
             </div>
         </fieldset>

@@ -8,8 +8,6 @@ use super::fields::INPUT;
 use crate::model::{render_chat, ChatTemplates, VipDuration, MAX_CHAT_CHARS};
 
 /// The sample viewer and refund reason the previews use.
-const SAMPLE_VIEWER: &str = "CoolViewer42";
-const SAMPLE_REASON: &str = "all VIP slots are taken";
 
 #[component]
 fn TemplateField(
@@ -21,13 +19,14 @@ fn TemplateField(
     duration: Signal<VipDuration>,
 ) -> AnyView {
     let text = RwSignal::new(initial.clone());
+    let t = &crate::i18n::use_texts().settings;
     let preview = move || {
-        text.with(|t| {
+        text.with(|template| {
             render_chat(
-                t,
-                SAMPLE_VIEWER,
+                template,
+                t.sample_viewer,
                 Some(duration.get().into()),
-                Some(SAMPLE_REASON),
+                Some(t.sample_reason),
             )
         })
     };
@@ -52,7 +51,7 @@ fn TemplateField(
             </p>
             <p class="rounded-md bg-zinc-950 px-3 py-2 text-zinc-200" id=format!("{id}-preview")>
                 <span class="mr-2 text-xs font-semibold uppercase tracking-wide text-violet-400">
-                    "Preview"
+                    {t.preview}
                 </span>
                 <span data-preview=id>{preview}</span>
             </p>
@@ -80,50 +79,51 @@ pub fn ChatTemplateFields(
         refunded,
         warning,
     } = templates;
+    let t = &crate::i18n::use_texts().settings;
     view! {
         <p class="text-sm text-zinc-400">
-            "Placeholders: " <code class="text-violet-300">"{viewer}"</code> ", "
+            {t.placeholders} <code class="text-violet-300">"{viewer}"</code> ", "
             <code class="text-violet-300">"{duration}"</code> ", "
-            <code class="text-violet-300">"{reason}"</code> " (refunds only)."
+            <code class="text-violet-300">"{reason}"</code> {t.refunds_only}
         </p>
         <div class="grid gap-4 md:grid-cols-2">
             <TemplateField
                 name="form[chat_granted]"
                 id="chat-granted"
-                label="VIP granted"
-                hint="When a viewer becomes VIP."
+                label=t.tpl_granted
+                hint=t.tpl_granted_hint
                 initial=granted
                 duration
             />
             <TemplateField
                 name="form[chat_extended]"
                 id="chat-extended"
-                label="VIP extended"
-                hint="When a VIP gets more time."
+                label=t.tpl_extended
+                hint=t.tpl_extended_hint
                 initial=extended
                 duration
             />
             <TemplateField
                 name="form[chat_expired]"
                 id="chat-expired"
-                label="VIP time is up"
-                hint="When the app removes VIP."
+                label=t.tpl_expired
+                hint=t.tpl_expired_hint
                 initial=expired
                 duration
             />
             <TemplateField
                 name="form[chat_refunded]"
                 id="chat-refunded"
-                label="Refunded"
-                hint="When a redemption could not be granted."
+                label=t.tpl_refunded
+                hint=t.tpl_refunded_hint
                 initial=refunded
                 duration
             />
             <TemplateField
                 name="form[chat_warning]"
                 id="chat-warning"
-                label="VIP ends soon"
-                hint="An expiry warning, at each lead time below; {duration} is the time left."
+                label=t.tpl_warning
+                hint=t.tpl_warning_hint
                 initial=warning
                 duration
             />

@@ -7,12 +7,17 @@ use leptos_router::hooks::use_query_map;
 use crate::model::{DurationUnit, VipDuration};
 
 /// (query value, label)
-const PRESETS: [(&str, &str); 4] = [
-    ("30m", "30 minutes"),
-    ("1h", "1 hour"),
-    ("1d", "1 day"),
-    ("7d", "7 days"),
-];
+const PRESETS: [&str; 4] = ["30m", "1h", "1d", "7d"];
+
+/// A preset's label in the served language.
+fn preset_label(t: &crate::i18n::keys::Home, preset: &str) -> &'static str {
+    match preset {
+        "30m" => t.preset_30m,
+        "1h" => t.preset_1h,
+        "1d" => t.preset_1d,
+        _ => t.preset_7d,
+    }
+}
 
 /// `"30m"` → (`"30"`, minutes).
 fn parse_preset(preset: &str) -> Option<(String, DurationUnit)> {
@@ -39,6 +44,8 @@ pub fn DurationPlanner() -> impl IntoView {
     let amount = RwSignal::new(initial_amount);
     let unit = RwSignal::new(initial_unit);
     let parsed = Memo::new(move |_| VipDuration::from_amount(&amount.get(), unit.get()));
+    let texts = crate::i18n::use_texts();
+    let t = &texts.home;
 
     view! {
         <form
@@ -49,12 +56,12 @@ pub fn DurationPlanner() -> impl IntoView {
             on:submit=|ev| ev.prevent_default()
         >
             <h2 id="planner-title" class="text-lg font-semibold">
-                "How long should VIP last?"
+                {t.planner_title}
             </h2>
             <div class="mt-4 flex flex-wrap gap-2">
                 {PRESETS
                     .into_iter()
-                    .map(|(value, label)| {
+                    .map(|value| {
                         view! {
                             <button
                                 type="submit"
@@ -69,7 +76,7 @@ pub fn DurationPlanner() -> impl IntoView {
                                     }
                                 }
                             >
-                                {label}
+                                {preset_label(t, value)}
                             </button>
                         }
                     })
@@ -77,7 +84,7 @@ pub fn DurationPlanner() -> impl IntoView {
             </div>
             <div class="mt-4 flex flex-wrap gap-2">
                 <label class="sr-only" for="planner-amount">
-                    "Amount"
+                    {t.amount}
                 </label>
                 <input
                     id="planner-amount"
@@ -89,7 +96,7 @@ pub fn DurationPlanner() -> impl IntoView {
                     on:input=move |ev| amount.set(event_target_value(&ev))
                 />
                 <label class="sr-only" for="planner-unit">
-                    "Unit"
+                    {texts.dashboard.unit}
                 </label>
                 <select
                     id="planner-unit"
@@ -106,7 +113,7 @@ pub fn DurationPlanner() -> impl IntoView {
                         .map(|u| {
                             view! {
                                 <option value=u.as_str() selected=move || unit.get() == u>
-                                    {u.as_str()}
+                                    {super::vip_actions::unit_name(&texts.common, u)}
                                 </option>
                             }
                         })
@@ -116,13 +123,13 @@ pub fn DurationPlanner() -> impl IntoView {
                     type="submit"
                     class="rounded-lg border border-zinc-700 px-3 py-2 text-sm hover:bg-zinc-800"
                 >
-                    "Preview"
+                    {t.preview}
                 </button>
             </div>
             <p id="planner-result" class="mt-4 text-zinc-300" aria-live="polite">
                 {move || match parsed.get() {
-                    Ok(d) => format!("VIP for {d} ({} seconds)", d.as_secs()),
-                    Err(e) => e.to_string(),
+                    Ok(d) => (t.planner_result)(&d.to_string(), d.as_secs()),
+                    Err(e) => (t.duration_error)(&e),
                 }}
             </p>
         </form>
@@ -142,7 +149,7 @@ mod tests {
         assert_eq!(parse_preset("7d"), Some(("7".into(), DurationUnit::Days)));
         assert_eq!(parse_preset("7"), None);
         assert_eq!(parse_preset("7w"), None);
-        for (value, _) in PRESETS {
+        for value in PRESETS {
             assert!(parse_preset(value).is_some(), "{value}");
         }
     }

@@ -35,6 +35,7 @@ pub fn DurationFields(
         (n.to_string(), u)
     });
     let amount_sig = RwSignal::new(amount.clone());
+    let texts = crate::i18n::use_texts();
     let unit_sig = RwSignal::new(unit.as_str().to_owned());
     let notify = move || {
         if let Some(w) = on_change {
@@ -52,7 +53,7 @@ pub fn DurationFields(
                     name=names.0
                     class=format!("{INPUT} w-24")
                     inputmode="numeric"
-                    aria-label=format!("{label}: amount")
+                    aria-label=(texts.settings.amount_of)(label)
                     value=amount
                     on:input:target=move |ev| {
                         amount_sig.set(ev.target().value());
@@ -63,7 +64,7 @@ pub fn DurationFields(
                     id=format!("{id}-unit")
                     name=names.1
                     class=format!("{INPUT} w-32")
-                    aria-label=format!("{label}: unit")
+                    aria-label=(texts.settings.unit_of)(label)
                     on:change:target=move |ev| {
                         unit_sig.set(ev.target().value());
                         notify();
@@ -74,7 +75,7 @@ pub fn DurationFields(
                         .map(|u| {
                             view! {
                                 <option value=u.as_str() selected=u == unit>
-                                    {u.as_str()}
+                                    {super::vip_actions::unit_name(&texts.common, u)}
                                 </option>
                             }
                         })
@@ -128,7 +129,8 @@ pub fn outcome<T: 'static>(
     value: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static,
     ok: &'static str,
 ) -> Signal<Option<Result<String, String>>> {
-    Signal::derive(move || value().map(|r| r.map(|_| ok.to_owned()).map_err(|e| e.to_string())))
+    let t = &crate::i18n::use_texts().errors;
+    Signal::derive(move || value().map(|r| r.map(|_| ok.to_owned()).map_err(|e| e.in_language(t))))
 }
 
 /// The line that reports an [`outcome`]: errors in red, success in green.

@@ -40,42 +40,43 @@ pub fn GrantRulesFields(rules: GrantRules, legend: &'static str) -> AnyView {
         gift,
         bits,
     } = rules;
+    let t = &crate::i18n::use_texts().rewards;
     let row = "flex flex-wrap items-end gap-4 border-t border-zinc-800 pt-4";
     view! {
         <fieldset class=CARD>
-            <legend class=legend>"Subscriptions, gifts and bits"</legend>
+            <legend class=legend>{t.rules_legend}</legend>
             <div class="clear-left space-y-4">
                 <Checkbox
                     name="form[sub_enabled]"
                     id="sub-enabled"
-                    label="VIP for subscribing"
+                    label=t.rule_sub
                     checked=subscription.is_some()
-                    hint="New subscribers (not gift recipients) and subscribers who share a resub in chat become VIP."
+                    hint=t.rule_sub_hint
                 />
                 <DurationFields
                     names=("form[sub_amount]", "form[sub_unit]")
                     id="sub-amount"
-                    label="VIP time for a sub"
+                    label=t.rule_sub_time
                     value=subscription.or_else(default_time)
                 />
                 <div class=row>
                     <Checkbox
                         name="form[gift_enabled]"
                         id="gift-enabled"
-                        label="VIP for gifting subs"
+                        label=t.rule_gift
                         checked=gift.is_some()
-                        hint="The gifter becomes VIP; anonymous gifts grant nobody."
+                        hint=t.rule_gift_hint
                     />
                     <Threshold
                         name="form[gift_min]"
                         id="gift-min"
-                        label="Gifted subs needed"
+                        label=t.rule_gift_count
                         value=gift.map(|g| g.min_gifts)
                     />
                     <DurationFields
                         names=("form[gift_amount]", "form[gift_unit]")
                         id="gift-amount"
-                        label="VIP time for gifts"
+                        label=t.rule_gift_time
                         value=gift.map(|g| g.duration).or_else(default_time)
                     />
                 </div>
@@ -83,20 +84,20 @@ pub fn GrantRulesFields(rules: GrantRules, legend: &'static str) -> AnyView {
                     <Checkbox
                         name="form[bits_enabled]"
                         id="bits-enabled"
-                        label="VIP for bits"
+                        label=t.rule_bits
                         checked=bits.is_some()
-                        hint="Counted per cheer, Power-up or Combo, each on its own; anonymous cheers grant nobody."
+                        hint=t.rule_bits_hint
                     />
                     <Threshold
                         name="form[bits_min]"
                         id="bits-min"
-                        label="Bits needed"
+                        label=t.rule_bits_count
                         value=bits.map(|b| b.min_bits)
                     />
                     <DurationFields
                         names=("form[bits_amount]", "form[bits_unit]")
                         id="bits-amount"
-                        label="VIP time for bits"
+                        label=t.rule_bits_time
                         value=bits.map(|b| b.duration).or_else(default_time)
                     />
                 </div>

@@ -23,7 +23,7 @@ pub fn set_http_status(code: u16) {
 #[component]
 pub fn PageError(
     error: AppError,
-    /// What the page shows once logged in: "Log in to see your {what}".
+    /// What the page shows once logged in, in the served language: "Log in to see {what}".
     what: &'static str,
     /// What the login prompt says the page is for.
     #[prop(optional)]
@@ -33,12 +33,13 @@ pub fn PageError(
     children: Option<Children>,
 ) -> AnyView {
     set_http_status(error.status());
+    let t = &crate::i18n::use_texts().errors;
     match (error, children) {
         (AppError::Unauthorized, _) => {
-            let pitch = pitch.unwrap_or("Only the streamer of a channel can see this page.");
+            let pitch = pitch.unwrap_or(t.streamer_only);
             view! {
                 <section class="mx-auto max-w-md py-16 text-center">
-                    <h1 class="text-2xl font-bold">{format!("Log in to see your {what}")}</h1>
+                    <h1 class="text-2xl font-bold">{(t.log_in_to_see)(what)}</h1>
                     <p class="mt-3 text-zinc-400">{pitch}</p>
                     <super::LoginButton class="mt-6" />
                 </section>
@@ -48,13 +49,13 @@ pub fn PageError(
         (e, Some(children)) => view! {
             {children()}
             <p class="mt-4 text-red-400" role="alert">
-                {e.to_string()}
+                {e.in_language(t)}
             </p>
         }
         .into_any(),
         (e, None) => view! {
             <p class="text-red-400" role="alert">
-                {e.to_string()}
+                {e.in_language(t)}
             </p>
         }
         .into_any(),

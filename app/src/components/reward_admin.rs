@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::fields::{outcome, ActionResult, CARD, PRIMARY, SECONDARY};
 use super::reward_fields::RewardFields;
 use crate::error::AppError;
+use crate::i18n::keys::Rewards;
 use crate::model::Reward;
 use crate::server_fns::{CreateReward, DeleteReward, SetRewardEnabled, UpdateReward};
 
@@ -49,7 +50,8 @@ impl Default for RewardActions {
 type Outcome = Option<Result<String, String>>;
 
 fn text<T>(value: Option<Result<T, AppError>>, ok: &str) -> Outcome {
-    value.map(|r| r.map(|_| ok.to_owned()).map_err(|e| e.to_string()))
+    let t = &crate::i18n::use_texts().errors;
+    value.map(|r| r.map(|_| ok.to_owned()).map_err(|e| e.in_language(t)))
 }
 
 /// `1234567` → `1,234,567`.
@@ -65,19 +67,19 @@ fn points(n: u64) -> String {
     out
 }
 
-fn limits(r: &Reward) -> String {
+fn limits(t: &Rewards, r: &Reward) -> String {
     let mut parts = Vec::new();
     if let Some(s) = r.global_cooldown_secs {
-        parts.push(format!("cooldown {} min", s.div_ceil(60)));
+        parts.push((t.cooldown_min)(s.div_ceil(60).into()));
     }
     if let Some(n) = r.max_per_stream {
-        parts.push(format!("{n} per stream"));
+        parts.push((t.per_stream)(n.into()));
     }
     if let Some(n) = r.max_per_user_per_stream {
-        parts.push(format!("{n} per viewer per stream"));
+        parts.push((t.per_viewer)(n.into()));
     }
     if parts.is_empty() {
-        "no limits".into()
+        t.no_limits.into()
     } else {
         parts.join(" · ")
     }
@@ -89,12 +91,12 @@ fn RewardRow(reward: Reward, actions: RewardActions) -> AnyView {
     let prefix = format!("edit-{}", reward.id);
     let title = reward.title.clone();
     let data_title = title.clone();
-    let delete_label = format!("Delete {title}");
-    let summary = format!(
-        "{} points · VIP for {} · {}",
-        points(reward.cost),
-        reward.duration,
-        limits(&reward)
+    let t = &crate::i18n::use_texts().rewards;
+    let delete_label = (t.delete_label)(&title);
+    let summary = (t.summary)(
+        &points(reward.cost),
+        &reward.duration.to_string(),
+        &limits(t, &reward),
     );
     let enabled = reward.enabled;
     view! {
@@ -106,7 +108,7 @@ fn RewardRow(reward: Reward, actions: RewardActions) -> AnyView {
                     class=(["bg-emerald-900", "text-emerald-200"], enabled)
                     class=(["bg-zinc-800", "text-zinc-300"], !enabled)
                 >
-                    {if enabled { "enabled" } else { "disabled" }}
+                    {if enabled { t.enabled } else { t.disabled }}
                 </span>
             </div>
             <p class="text-sm text-zinc-400">{summary}</p>
@@ -115,7 +117,7 @@ fn RewardRow(reward: Reward, actions: RewardActions) -> AnyView {
                     <input type="hidden" name="reward_id" value=toggle_id />
                     <input type="hidden" name="enabled" value=(!enabled).to_string() />
                     <button type="submit" class=SECONDARY>
-                        {if enabled { "Disable" } else { "Enable" }}
+                        {if enabled { t.disable } else { t.enable }}
                     </button>
                 </ActionForm>
                 <ActionForm action=actions.delete>
@@ -125,18 +127,18 @@ fn RewardRow(reward: Reward, actions: RewardActions) -> AnyView {
                         class=format!("{SECONDARY} text-red-300")
                         aria-label=delete_label
                     >
-                        "Delete"
+                        {t.delete}
                     </button>
                 </ActionForm>
                 <details class="w-full">
                     <summary class=format!(
                         "{SECONDARY} inline-block cursor-pointer list-none",
-                    )>"Edit"</summary>
+                    )>{t.edit}</summary>
                     <ActionForm action=actions.update attr:class="mt-3 space-y-3">
                         <input type="hidden" name="reward_id" value=edit_id />
                         <RewardFields reward=Some(reward) prefix />
                         <button type="submit" class=PRIMARY>
-                            "Save reward"
+                            {t.save}
                         </button>
                     </ActionForm>
                 </details>
@@ -148,6 +150,7 @@ fn RewardRow(reward: Reward, actions: RewardActions) -> AnyView {
 
 #[component]
 pub fn RewardsSection(rewards: Vec<Reward>, actions: RewardActions) -> AnyView {
+    let t = &crate::i18n::use_texts().rewards;
     // The outcome of the last edit, toggle or delete. Without JavaScript only a failed one comes
     // back (in the URL the server redirected to); in the browser each completion replaces it.
     let last = RwSignal::new(
@@ -157,28 +160,26 @@ pub fn RewardsSection(rewards: Vec<Reward>, actions: RewardActions) -> AnyView {
     );
     Effect::watch(
         move || actions.update.value().get(),
-        move |v, _, _| last.set(text(v.clone(), "Reward saved")),
+        move |v, _, _| last.set(text(v.clone(), t.saved)),
         false,
     );
     Effect::watch(
         move || actions.toggle.value().get(),
-        move |v, _, _| last.set(text(v.clone(), "Reward switched")),
+        move |v, _, _| last.set(text(v.clone(), t.switched)),
         false,
     );
     Effect::watch(
         move || actions.delete.value().get(),
-        move |v, _, _| last.set(text(v.clone(), "Reward deleted")),
+        move |v, _, _| last.set(text(v.clone(), t.deleted)),
         false,
     );
     let empty = rewards.is_empty();
     view! {
         <section aria-labelledby="rewards-title" class="mt-10">
             <h2 id="rewards-title" class="text-xl font-semibold">
-                "Channel-point rewards"
+                {t.heading}
             </h2>
-            <p class="mt-1 text-sm text-zinc-400">
-                "Rewards made here are the ones the app can fulfil and refund. Twitch needs an affiliate or partner channel for them."
-            </p>
+            <p class="mt-1 text-sm text-zinc-400">{t.intro}</p>
             <div class="mt-4 grid gap-6 lg:grid-cols-[3fr_2fr]">
                 <div>
                     {if empty {
@@ -187,7 +188,7 @@ pub fn RewardsSection(rewards: Vec<Reward>, actions: RewardActions) -> AnyView {
                                 id="no-rewards"
                                 class="rounded-xl border border-dashed border-zinc-700 p-6 text-center text-zinc-400"
                             >
-                                "No rewards yet. Create one and viewers can redeem VIP with channel points."
+                                {t.none_yet}
                             </p>
                         }
                             .into_any()
@@ -208,7 +209,7 @@ pub fn RewardsSection(rewards: Vec<Reward>, actions: RewardActions) -> AnyView {
                 </div>
                 <section class=CARD aria-labelledby="new-reward-title">
                     <h3 id="new-reward-title" class="text-lg font-semibold">
-                        "New reward"
+                        {t.new_reward}
                     </h3>
                     <ActionForm
                         action=actions.create
@@ -217,11 +218,11 @@ pub fn RewardsSection(rewards: Vec<Reward>, actions: RewardActions) -> AnyView {
                     >
                         <RewardFields reward=None prefix="new".to_owned() />
                         <button type="submit" class=PRIMARY>
-                            "Create reward"
+                            {t.create}
                         </button>
                     </ActionForm>
                     <ActionResult
-                        outcome=outcome(move || actions.create.value().get(), "Reward created")
+                        outcome=outcome(move || actions.create.value().get(), t.created)
                         id="reward-create-result"
                     />
                 </section>

@@ -59,10 +59,11 @@ pub fn RewardFields(reward: Option<Reward>, prefix: String) -> AnyView {
         ),
     };
     let id = |field: &str| format!("{prefix}-{field}");
+    let t = &crate::i18n::use_texts().rewards;
     view! {
         <div class="flex flex-col gap-1 text-sm">
             <label for=id("title") class="text-zinc-300">
-                "Title"
+                {t.title}
             </label>
             <input
                 id=id("title")
@@ -71,34 +72,34 @@ pub fn RewardFields(reward: Option<Reward>, prefix: String) -> AnyView {
                 maxlength="45"
                 required
                 value=title
-                placeholder="VIP for a day"
+                placeholder=t.title_placeholder
             />
         </div>
         <div class="grid grid-cols-2 gap-3">
             <NumberField
                 name="form[cost]"
                 id=id("cost")
-                label="Cost (points)"
+                label=t.cost
                 value=cost
                 placeholder="5000"
             />
             <NumberField
                 name="form[cooldown_minutes]"
                 id=id("cooldown")
-                label="Cooldown (minutes)"
+                label=t.cooldown
                 value=cooldown
-                placeholder="none"
+                placeholder=t.none
             />
         </div>
         <DurationFields
             names=("form[amount]", "form[unit]")
             id=id("duration")
-            label="VIP time"
+            label=t.vip_time
             value=Some(duration)
         />
         <div class="flex flex-col gap-1 text-sm">
             <label for=id("prompt") class="text-zinc-300">
-                "Prompt (optional)"
+                {t.prompt}
             </label>
             <textarea id=id("prompt") name="form[prompt]" rows="2" maxlength="200" class=INPUT>
                 {prompt}
@@ -108,24 +109,19 @@ pub fn RewardFields(reward: Option<Reward>, prefix: String) -> AnyView {
             <NumberField
                 name="form[max_per_stream]"
                 id=id("per-stream")
-                label="Max per stream"
+                label=t.max_per_stream
                 value=per_stream
-                placeholder="no limit"
+                placeholder=t.no_limit
             />
             <NumberField
                 name="form[max_per_user_per_stream]"
                 id=id("per-user")
-                label="Max per viewer per stream"
+                label=t.max_per_viewer
                 value=per_user
-                placeholder="no limit"
+                placeholder=t.no_limit
             />
         </div>
-        <Checkbox
-            name="form[enabled]"
-            id=id("enabled")
-            label="Enabled (viewers can redeem it)"
-            checked=enabled
-        />
+        <Checkbox name="form[enabled]" id=id("enabled") label=t.reward_enabled checked=enabled />
     }
     .into_any()
 }

@@ -14,6 +14,8 @@ fn clock(at: &chrono::DateTime<chrono::Utc>) -> String {
 pub fn ServerStatusCard() -> impl IntoView {
     let checks = RwSignal::new(1_u32);
     let status = Resource::new(move || checks.get(), |_| get_server_status());
+    let texts = crate::i18n::use_texts();
+    let t = &texts.home;
 
     view! {
         // Without JavaScript the button reloads the page, which asks the server again.
@@ -28,10 +30,10 @@ pub fn ServerStatusCard() -> impl IntoView {
             }
         >
             <h2 id="status-title" class="text-lg font-semibold">
-                "Server"
+                {t.server_title}
             </h2>
             <Transition fallback=|| {
-                view! { <p class="mt-2 text-zinc-400">"Asking the server…"</p> }
+                view! { <p class="mt-2 text-zinc-400">{t.asking_server}</p> }
             }>
                 <dl
                     id="server-status"
@@ -42,17 +44,21 @@ pub fn ServerStatusCard() -> impl IntoView {
                         match status.await {
                             Ok(s) => {
                                 view! {
-                                    <dt class="text-zinc-400">"Version"</dt>
+                                    <dt class="text-zinc-400">{t.version}</dt>
                                     <dd id="server-version">{s.version}</dd>
-                                    <dt class="text-zinc-400">"Server time (UTC)"</dt>
+                                    <dt class="text-zinc-400">{t.server_time}</dt>
                                     <dd>{clock(&s.server_time)}</dd>
-                                    <dt class="text-zinc-400">"Up for"</dt>
-                                    <dd>{format!("{} s", s.uptime_secs)}</dd>
+                                    <dt class="text-zinc-400">{t.up_for}</dt>
+                                    <dd>{(t.uptime)(s.uptime_secs)}</dd>
                                 }
                                     .into_any()
                             }
                             Err(e) => {
-                                view! { <dd class="col-span-2 text-red-400">{e.to_string()}</dd> }
+                                view! {
+                                    <dd class="col-span-2 text-red-400">
+                                        {e.in_language(&texts.errors)}
+                                    </dd>
+                                }
                                     .into_any()
                             }
                         }
@@ -64,7 +70,7 @@ pub fn ServerStatusCard() -> impl IntoView {
                 type="submit"
                 class="mt-4 rounded-lg bg-violet-600 px-4 py-2 font-medium hover:bg-violet-500 focus:outline-none focus:ring-2 focus:ring-violet-300"
             >
-                "Check again"
+                {t.check_again}
             </button>
         </form>
     }

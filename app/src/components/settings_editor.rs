@@ -78,48 +78,49 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
         .join(", ");
     let (default_amount, set_default_amount) = signal((String::new(), String::new()));
     let has_webhook = webhook_hint.is_some();
+    let t = &crate::i18n::use_texts().settings;
     view! {
         <ActionForm action=action attr:id="settings-form" attr:class="grid gap-6 lg:grid-cols-2">
             <fieldset class=CARD>
-                <legend class=LEGEND>"VIP time"</legend>
+                <legend class=LEGEND>{t.vip_time}</legend>
                 <div class="clear-left space-y-4">
                     <DurationFields
                         names=("form[default_amount]", "form[default_unit]")
                         id="default-amount"
-                        label="Default VIP time"
+                        label=t.default_time
                         value=Some(default_duration)
                         on_change=set_default_amount
                     />
                     <div role="radiogroup" aria-labelledby="stacking-label" class="space-y-2">
                         <p id="stacking-label" class="text-sm text-zinc-300">
-                            "When a VIP gets more time"
+                            {t.stacking}
                         </p>
                         <Radio
                             name="form[stacking]"
                             value="extend"
                             id="stacking-extend"
                             checked=stacking == StackingRule::Extend
-                            label="Extend"
-                            hint="Add the new time to the time left."
+                            label=t.extend
+                            hint=t.extend_hint
                         />
                         <Radio
                             name="form[stacking]"
                             value="reset"
                             id="stacking-reset"
                             checked=stacking == StackingRule::Reset
-                            label="Reset"
-                            hint="Start over from now with the new time."
+                            label=t.reset
+                            hint=t.reset_hint
                         />
                     </div>
                     <Checkbox
                         name="form[auto_remove]"
                         id="auto-remove"
-                        label="Remove VIP when the time is up"
+                        label=t.auto_remove
                         checked=auto_remove
-                        hint="Off: you are told when time is up and remove VIPs yourself."
+                        hint=t.auto_remove_hint
                     />
                     <label class="flex flex-col gap-1 text-sm">
-                        <span class="text-zinc-300">"Grace after the stream ends (seconds)"</span>
+                        <span class="text-zinc-300">{t.grace}</span>
                         <input
                             name="form[stream_end_grace_secs]"
                             id="stream-end-grace"
@@ -130,52 +131,48 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
                         />
                     </label>
                     <p id="stream-end-grace-hint" class="text-sm text-zinc-400">
-                        "A VIP “until the stream ends” is removed this long after the stream goes offline; it stays when the stream is back in time."
+                        {t.grace_hint}
                     </p>
                 </div>
             </fieldset>
             <fieldset class=CARD>
-                <legend class=LEGEND>"When all VIP slots are taken"</legend>
+                <legend class=LEGEND>{t.slots_full}</legend>
                 <div class="clear-left space-y-4">
-                    <div
-                        role="radiogroup"
-                        aria-label="When all VIP slots are taken"
-                        class="space-y-2"
-                    >
+                    <div role="radiogroup" aria-label=t.slots_full class="space-y-2">
                         <Radio
                             name="form[slots_full]"
                             value="refund"
                             id="slots-refund"
                             checked=slots_full == SlotsFullPolicy::Refund
-                            label="Refund"
-                            hint="Cancel the redemption; Twitch returns the points."
+                            label=t.refund
+                            hint=t.refund_hint
                         />
                         <Radio
                             name="form[slots_full]"
                             value="waitlist"
                             id="slots-waitlist"
                             checked=slots_full == SlotsFullPolicy::Waitlist
-                            label="Waitlist"
-                            hint="Queue the viewer until a slot frees up."
+                            label=t.waitlist
+                            hint=t.waitlist_hint
                         />
                     </div>
                     <DurationFields
                         names=("form[max_wait_amount]", "form[max_wait_unit]")
                         id="max-wait"
-                        label="Refund after waiting"
+                        label=t.max_wait
                         value=Some(waitlist_max_wait)
                     />
                 </div>
             </fieldset>
             <fieldset class=format!("{CARD} lg:col-span-2")>
-                <legend class=LEGEND>"Chat"</legend>
+                <legend class=LEGEND>{t.chat}</legend>
                 <div class="clear-left space-y-4">
                     <Checkbox
                         name="form[chat_enabled]"
                         id="chat-enabled"
-                        label="Announce in chat"
+                        label=t.announce
                         checked=chat_enabled
-                        hint="Grants, extensions, expiry and refunds are posted in your chat."
+                        hint=t.announce_hint
                     />
                     <ChatTemplateFields
                         templates=chat
@@ -183,9 +180,7 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
                         typed_duration=default_amount
                     />
                     <label class="flex flex-col gap-1 text-sm">
-                        <span class="text-zinc-300">
-                            "Warn before VIP ends (seconds before, e.g. 3600, 600)"
-                        </span>
+                        <span class="text-zinc-300">{t.warnings}</span>
                         <input
                             name="form[warning_leads]"
                             id="warning-leads"
@@ -196,14 +191,14 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
                         />
                     </label>
                     <p id="warning-leads-hint" class="text-sm text-zinc-400">
-                        "The viewer is @-mentioned once per lead time (up to 5, each at most a day); blank for none."
+                        {t.warnings_hint}
                     </p>
                     <Checkbox
                         name="form[discord_warnings]"
                         id="discord-warnings"
-                        label="Post expiry warnings to Discord too"
+                        label=t.discord_warnings
                         checked=discord_warnings
-                        hint="Needs the Discord webhook below."
+                        hint=t.discord_warnings_hint
                     />
                 </div>
             </fieldset>
@@ -214,38 +209,38 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
             />
             <super::grant_rules_fields::GrantRulesFields rules=grant_rules legend=LEGEND />
             <fieldset class=CARD>
-                <legend class=LEGEND>"Access and sharing"</legend>
+                <legend class=LEGEND>{t.access}</legend>
                 <div class="clear-left space-y-4">
                     <Checkbox
                         name="form[moderators_can_manage]"
                         id="moderators-can-manage"
-                        label="Moderators may manage VIPs"
+                        label=t.mods_manage
                         checked=moderators_can_manage
-                        hint="Your moderators can grant, extend and revoke from their own login."
+                        hint=t.mods_manage_hint
                     />
                     <Checkbox
                         name="form[moderators_manage_rewards]"
                         id="moderators-manage-rewards"
-                        label="Moderators may manage rewards"
+                        label=t.mods_rewards
                         checked=moderators_manage_rewards
-                        hint="Your moderators can create, edit and delete the VIP rewards, including their cost."
+                        hint=t.mods_rewards_hint
                     />
                     <Checkbox
                         name="form[moderators_read_log]"
                         id="moderators-read-log"
-                        label="Moderators may read the activity log"
+                        label=t.mods_log
                         checked=moderators_read_log
-                        hint="Without settings changes, logins and API tokens, which only you see."
+                        hint=t.mods_log_hint
                     />
                     <Checkbox
                         name="form[public_page]"
                         id="public-page"
-                        label="Public VIP page"
+                        label=t.public_page
                         checked=public_page
-                        hint="Anyone can see who is VIP and how long each has left."
+                        hint=t.public_page_hint
                     />
                     <label class="flex flex-col gap-1 text-sm">
-                        <span class="text-zinc-300">"Discord webhook"</span>
+                        <span class="text-zinc-300">{t.discord}</span>
                         <input
                             type="url"
                             name="form[discord_webhook_url]"
@@ -258,11 +253,8 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
                     </label>
                     <p id="discord-webhook-hint" class="text-sm text-zinc-400">
                         {match webhook_hint {
-                            Some(hint) => format!("Posting to {hint}. Leave blank to keep it."),
-                            None => {
-                                "Grants and refunds are posted to this Discord channel. Leave blank for none."
-                                    .into()
-                            }
+                            Some(hint) => (t.discord_posting)(&hint),
+                            None => t.discord_none.into(),
                         }}
                     </p>
                     {has_webhook
@@ -271,7 +263,7 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
                                 <Checkbox
                                     name="form[discord_webhook_clear]"
                                     id="discord-webhook-clear"
-                                    label="Stop posting to Discord"
+                                    label=t.discord_stop
                                     checked=false
                                 />
                             }
@@ -280,10 +272,10 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
             </fieldset>
             <div class="flex flex-wrap items-center gap-4 lg:col-span-2">
                 <button type="submit" class=PRIMARY>
-                    "Save settings"
+                    {t.save}
                 </button>
                 <ActionResult
-                    outcome=outcome(move || action.value().get(), "Settings saved")
+                    outcome=outcome(move || action.value().get(), t.saved)
                     id="settings-result"
                 />
             </div>

@@ -4,46 +4,62 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
+use crate::i18n::keys::{Common, Errors};
 use crate::model::{DurationUnit, STREAM_END};
 use crate::server_fns::{ExtendVip, GrantVip, RevokeVip};
 
 const FIELD: &str = "rounded-lg border border-zinc-700 bg-zinc-950 px-3 py-2";
 
-fn describe<T>(result: Option<Result<T, AppError>>, ok: impl Fn(T) -> String) -> String {
+fn describe<T>(
+    t: &Errors,
+    result: Option<Result<T, AppError>>,
+    ok: impl Fn(T) -> String,
+) -> String {
     match result {
         Some(Ok(v)) => ok(v),
-        Some(Err(e)) => e.to_string(),
+        Some(Err(e)) => e.in_language(t),
         None => String::new(),
+    }
+}
+
+/// A duration unit's name in the served language (the form still posts `u.as_str()`).
+pub(super) fn unit_name(t: &Common, unit: DurationUnit) -> &'static str {
+    match unit {
+        DurationUnit::Minutes => t.minutes,
+        DurationUnit::Hours => t.hours,
+        DurationUnit::Days => t.days,
     }
 }
 
 #[component]
 pub fn GrantForm(action: ServerAction<GrantVip>) -> impl IntoView {
-    let result = move || describe(action.value().get(), |msg| msg);
+    let texts = crate::i18n::use_texts();
+    let result = move || describe(&texts.errors, action.value().get(), |msg| msg);
     let failed = move || matches!(action.value().get(), Some(Err(_)));
+    let t = &texts.dashboard;
     view! {
         <section
             class="rounded-xl border border-zinc-800 bg-zinc-900 p-4"
             aria-labelledby="grant-title"
         >
             <h2 id="grant-title" class="text-lg font-semibold">
-                "Grant VIP"
+                {t.grant_heading}
             </h2>
             <ActionForm action=action>
                 <div class="mt-3 flex flex-wrap items-end gap-2">
                     <label class="flex flex-col gap-1 text-sm">
-                        "Viewer"
+                        {t.viewer}
                         <input
                             name="login"
                             id="grant-login"
                             class=FIELD
                             required
                             autocomplete="off"
-                            placeholder="twitch name"
+                            placeholder=t.viewer_placeholder
                         />
                     </label>
                     <label class="flex flex-col gap-1 text-sm">
-                        "For"
+                        {t.duration_for}
                         <input
                             name="amount"
                             id="grant-amount"
@@ -53,26 +69,26 @@ pub fn GrantForm(action: ServerAction<GrantVip>) -> impl IntoView {
                         />
                     </label>
                     <label class="flex flex-col gap-1 text-sm">
-                        <span class="sr-only">"Unit"</span>
+                        <span class="sr-only">{t.unit}</span>
                         <select name="unit" id="grant-unit" class=FIELD>
                             {DurationUnit::ALL
                                 .into_iter()
                                 .map(|u| {
                                     view! {
                                         <option value=u.as_str() selected=u == DurationUnit::Hours>
-                                            {u.as_str()}
+                                            {unit_name(&texts.common, u)}
                                         </option>
                                     }
                                 })
                                 .collect_view()}
-                            <option value=STREAM_END>"until the stream ends"</option>
+                            <option value=STREAM_END>{t.until_stream_end_option}</option>
                         </select>
                     </label>
                     <button
                         type="submit"
                         class="rounded-lg bg-violet-600 px-4 py-2 font-medium hover:bg-violet-500 focus:outline-none focus:ring-2 focus:ring-violet-300"
                     >
-                        "Grant VIP"
+                        {t.grant_button}
                     </button>
                 </div>
             </ActionForm>
@@ -97,6 +113,7 @@ pub fn VipRowActions(
     revoke: ServerAction<RevokeVip>,
 ) -> impl IntoView {
     let extend_id = viewer_id.clone();
+    let t = &crate::i18n::use_texts().dashboard;
     let button = "rounded-md border border-zinc-700 px-2 py-1 text-sm hover:bg-zinc-800 focus:outline-none focus:ring-2 focus:ring-violet-500";
     view! {
         <div class="flex gap-2">
@@ -105,13 +122,13 @@ pub fn VipRowActions(
                 <input type="hidden" name="amount" value="1" />
                 <input type="hidden" name="unit" value="hours" />
                 <button type="submit" class=button>
-                    "+1 h"
+                    {t.extend_button}
                 </button>
             </ActionForm>
             <ActionForm action=revoke>
                 <input type="hidden" name="viewer_id" value=viewer_id />
                 <button type="submit" class=format!("{button} text-red-300")>
-                    "Revoke"
+                    {t.revoke_button}
                 </button>
             </ActionForm>
         </div>
@@ -124,10 +141,11 @@ pub fn RowActionErrors(
     extend: ServerAction<ExtendVip>,
     revoke: ServerAction<RevokeVip>,
 ) -> impl IntoView {
+    let t = &crate::i18n::use_texts().errors;
     let error = move || {
         [
-            describe(extend.value().get(), |()| String::new()),
-            describe(revoke.value().get(), |()| String::new()),
+            describe(t, extend.value().get(), |()| String::new()),
+            describe(t, revoke.value().get(), |()| String::new()),
         ]
         .into_iter()
         .find(|m| !m.is_empty())

@@ -4,25 +4,26 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use super::VipRowActions;
+use crate::i18n::keys::Dashboard;
 use crate::model::{format_remaining, Actor, VipSession, VipSource};
 use crate::server_fns::{ExtendVip, RevokeVip};
 
-fn source_label(source: VipSource) -> &'static str {
+fn source_label(t: &Dashboard, source: VipSource) -> &'static str {
     match source {
-        VipSource::ChannelPoints => "channel points",
-        VipSource::Manual => "manual",
-        VipSource::Subscription => "subscription",
-        VipSource::Bits => "bits",
-        VipSource::External => "added on Twitch",
+        VipSource::ChannelPoints => t.source_channel_points,
+        VipSource::Manual => t.source_manual,
+        VipSource::Subscription => t.source_subscription,
+        VipSource::Bits => t.source_bits,
+        VipSource::External => t.source_external,
     }
 }
 
-fn granted_by(actor: &Actor) -> String {
+fn granted_by(t: &Dashboard, actor: &Actor) -> String {
     match actor {
         Actor::Streamer { login, .. } => login.clone(),
-        Actor::Moderator { login, .. } => format!("{login} (mod)"),
-        Actor::Viewer { login, .. } => format!("{login} (redeemed)"),
-        Actor::System => "the app".into(),
+        Actor::Moderator { login, .. } => (t.by_moderator)(login),
+        Actor::Viewer { login, .. } => (t.by_viewer)(login),
+        Actor::System => t.by_app.into(),
     }
 }
 
@@ -34,13 +35,14 @@ pub fn VipList(
     extend: ServerAction<ExtendVip>,
     revoke: ServerAction<RevokeVip>,
 ) -> impl IntoView {
+    let t = &crate::i18n::use_texts().dashboard;
     if vips.is_empty() {
         return view! {
             <p
                 class="rounded-xl border border-dashed border-zinc-700 p-6 text-center text-zinc-400"
                 id="no-vips"
             >
-                "No VIPs right now. When a viewer redeems the VIP reward, they appear here with a countdown."
+                {t.no_vips}
             </p>
         }
         .into_any();
@@ -52,7 +54,7 @@ pub fn VipList(
         >
             {vips
                 .into_iter()
-                .map(|vip| {
+                .map(move |vip| {
                     let expires_at = vip.expires_at;
                     let viewer_id = vip.viewer.id.clone();
                     let stream_end = vip.ends_with_stream();
@@ -62,8 +64,8 @@ pub fn VipList(
                                 u64::try_from((at - now.get()).num_seconds()).unwrap_or(0),
                             )
                         }
-                        None if stream_end => "until stream ends".into(),
-                        None => "permanent".into(),
+                        None if stream_end => t.until_stream_ends.into(),
+                        None => t.permanent.into(),
                     };
                     view! {
                         <li
@@ -76,14 +78,17 @@ pub fn VipList(
                                     {vip.viewer.display_name.clone()}
                                 </p>
                                 <p class="text-xs text-zinc-400">
-                                    {source_label(vip.source)} " · by "
-                                    {granted_by(&vip.granted_by)}
+                                    {(t
+                                        .granted_by)(
+                                        source_label(t, vip.source),
+                                        &granted_by(t, &vip.granted_by),
+                                    )}
                                 </p>
                             </div>
                             <span
                                 class="font-mono text-lg tabular-nums"
                                 class:text-zinc-400=expires_at.is_none()
-                                aria-label="time left"
+                                aria-label=t.time_left
                             >
                                 {remaining}
                             </span>

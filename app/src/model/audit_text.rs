@@ -66,8 +66,13 @@ fn code(value: impl Serialize) -> Option<String> {
     }
 }
 
-/// The details worth showing, in words, joined by ` · `; internal ids are left out.
+/// The details worth showing, in English words, joined by ` · `; internal ids are left out.
 pub fn metadata_summary(details: &AuditDetails) -> String {
+    metadata_summary_in(details, &crate::i18n::Lang::En.texts().summary)
+}
+
+/// [`metadata_summary`] in the words of one language.
+pub fn metadata_summary_in(details: &AuditDetails, w: &crate::i18n::keys::Summary) -> String {
     let d = details;
     let mut parts: Vec<String> = Vec::new();
     if let Some(title) = &d.title {
@@ -80,33 +85,31 @@ pub fn metadata_summary(details: &AuditDetails) -> String {
         parts.push(format!("{prefix}…"));
     }
     if let Some(cost) = d.cost {
-        parts.push(format!("{cost} points"));
+        parts.push((w.points)(cost));
     }
     if let Some(length) = duration(d.duration_secs) {
-        parts.push(format!("duration {length}"));
+        parts.push((w.duration)(&length));
     }
     if d.until_stream_end == Some(true) {
-        parts.push("until the stream ends".into());
+        parts.push(w.until_stream_end.into());
     }
     if let Some(lead) = duration(d.lead_secs) {
-        parts.push(format!("{lead} before the end"));
+        parts.push((w.before_end)(&lead));
     }
     if let Some(grace) = duration(d.grace_secs) {
-        parts.push(format!(
-            "removed {grace} after the stream ended unless it comes back"
-        ));
+        parts.push((w.grace)(&grace));
     }
     if d.kept == Some(true) {
-        parts.push("kept: the stream came back in time".into());
+        parts.push(w.kept.into());
     }
     if let Some(left) = d.remaining_secs {
-        parts.push(format!("{} left", format_remaining(left)));
+        parts.push((w.left)(&format_remaining(left)));
     }
     if let Some(source) = d.source.and_then(code) {
         parts.push(match source.as_str() {
-            "manual" => "granted by hand".into(),
-            "external" => "added on Twitch".into(),
-            other => format!("via {}", words(other)),
+            "manual" => w.by_hand.into(),
+            "external" => w.on_twitch.into(),
+            other => (w.via)(&words(other)),
         });
     }
     let reason = d.detail.clone().or_else(|| {
@@ -115,28 +118,25 @@ pub fn metadata_summary(details: &AuditDetails) -> String {
             .map(|r| r.describe().to_owned())
     });
     if let Some(reason) = reason {
-        parts.push(format!("reason: {reason}"));
+        parts.push((w.reason)(&reason));
     }
     if let Some(said) = &d.twitch_message {
-        parts.push(format!("Twitch said “{said}”"));
+        parts.push((w.twitch_said)(said));
     }
     if let Some(n) = d.catch_up_attempts {
-        parts.push(format!(
-            "after {n} catch-up {}",
-            if n == 1 { "attempt" } else { "attempts" }
-        ));
+        parts.push((w.catch_up)(n));
     }
     if let Some(problem) = &d.problem {
-        parts.push(format!("problem: {}", words(problem)));
+        parts.push((w.problem)(&words(problem)));
     }
     if let Some(op) = &d.operation {
-        parts.push(format!("during {}", words(op)));
+        parts.push((w.during)(&words(op)));
     }
     if let Some(max) = duration(d.max_wait_secs) {
-        parts.push(format!("waits up to {max}"));
+        parts.push((w.waits_up_to)(&max));
     }
     if let Some(enabled) = d.enabled {
-        parts.push(if enabled { "enabled" } else { "disabled" }.into());
+        parts.push(if enabled { w.enabled } else { w.disabled }.into());
     }
     if let Some(note) = &d.note {
         parts.push(note.clone());

@@ -48,7 +48,9 @@ pub use api_token::{
 };
 pub use audit::{Actor, AuditAction, AuditCursor, AuditEntry, AuditPage, AuditQuery};
 pub use audit_details::{AuditDetails, ChatNote};
-pub use audit_text::{action_label, actor_label, format_time, metadata_summary};
+pub use audit_text::{
+    action_label, actor_label, format_time, metadata_summary, metadata_summary_in,
+};
 pub use channel::{Channel, ChannelId, Viewer};
 pub use chat::{render_chat, MAX_CHAT_CHARS};
 pub use chat_command::{parse_command, ChatCommand, CommandError};

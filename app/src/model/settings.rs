@@ -37,20 +37,13 @@ pub struct ChatTemplates {
 }
 
 fn default_warning_template() -> String {
-    "@{viewer} your VIP ends in {duration}.".into()
+    crate::i18n::Lang::En.texts().chat.warning.into()
 }
 
+/// English; a new channel gets [`ChatTemplates::in_language`] of its streamer's language.
 impl Default for ChatTemplates {
     fn default() -> Self {
-        Self {
-            granted: "{viewer} is now VIP for {duration}!".into(),
-            extended: "{viewer}'s VIP was extended by {duration}.".into(),
-            expired: "{viewer}'s VIP time is up. Thanks for the support!".into(),
-            refunded:
-                "Sorry {viewer}, VIP could not be granted ({reason}); your points were refunded."
-                    .into(),
-            warning: default_warning_template(),
-        }
+        Self::in_language(crate::i18n::Lang::En)
     }
 }
 

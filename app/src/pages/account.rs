@@ -7,24 +7,29 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::{LogOutEverywhere, PageError, CARD};
+use crate::i18n::{keys::Account as AccountTexts, use_texts};
 use crate::model::{
-    AccountOverview, EventSubConnection, EventSubState, ScopeStatus, SubscriptionStatus,
+    AccountOverview, EventSubConnection, EventSubState, ScopeStatus, SubscriptionState,
+    SubscriptionStatus,
 };
 use crate::server_fns::get_account;
 
 #[component]
 pub fn AccountPage() -> AnyView {
     let account = Resource::new(|| (), |_| get_account());
+    let texts = use_texts();
     view! {
-        <Title text="Account · VIP Manager" />
+        <Title text=texts.account.title />
         <main class="mx-auto max-w-5xl px-4 py-8">
             <Transition fallback=|| {
-                view! { <p class="text-zinc-400">"Loading…"</p> }
+                view! { <p class="text-zinc-400">{texts.common.loading}</p> }
             }>
                 {move || Suspend::new(async move {
                     match account.await {
                         Ok(a) => view! { <Account account=a /> }.into_any(),
-                        Err(error) => view! { <PageError error what="account" /> }.into_any(),
+                        Err(error) => {
+                            view! { <PageError error what=texts.errors.what_account /> }.into_any()
+                        }
                     }
                 })}
             </Transition>
@@ -33,13 +38,13 @@ pub fn AccountPage() -> AnyView {
     .into_any()
 }
 
-fn when(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+fn when(t: &AccountTexts, at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let left = (at - now).num_minutes();
     let stamp = crate::model::utc_text(at, crate::model::Precision::Minutes);
     match left {
-        m if m < 0 => format!("expired at {stamp}; renewed on the next use"),
-        m if m < 120 => format!("{stamp} (in {m} min)"),
-        m => format!("{stamp} (in {} h)", m / 60),
+        m if m < 0 => (t.token_expired)(&stamp),
+        m if m < 120 => (t.token_in_minutes)(&stamp, m),
+        m => (t.token_in_hours)(&stamp, m / 60),
     }
 }
 
@@ -56,8 +61,9 @@ fn Account(account: AccountOverview) -> AnyView {
     let reauth = account.should_reauthorise();
     let missing = account.missing_scopes().len();
     let scopes = account.scopes.clone();
+    let t = &use_texts().account;
     view! {
-        <h1 class="text-2xl font-bold">"Account"</h1>
+        <h1 class="text-2xl font-bold">{t.heading}</h1>
         {reauth.then(|| view! { <ReauthBanner missing /> })}
         <div class="mt-6 grid gap-6 lg:grid-cols-[1fr_2fr]">
             <div class="space-y-6">
@@ -71,7 +77,7 @@ fn Account(account: AccountOverview) -> AnyView {
                                 rel="external"
                                 class="inline-block text-sm text-violet-300 underline hover:text-violet-200"
                             >
-                                "Re-authorise with Twitch"
+                                {t.reauthorise}
                             </a>
                         }
                     })}
@@ -79,11 +85,9 @@ fn Account(account: AccountOverview) -> AnyView {
             </div>
             <section class=format!("{CARD} self-start") aria-labelledby="scopes-title">
                 <h2 id="scopes-title" class="text-lg font-semibold">
-                    "Permissions"
+                    {t.permissions}
                 </h2>
-                <p class="mt-1 text-sm text-zinc-400">
-                    "What the app asks Twitch for, why, and whether your authorisation grants it."
-                </p>
+                <p class="mt-1 text-sm text-zinc-400">{t.permissions_intro}</p>
                 <ul id="scope-list" class="mt-3 divide-y divide-zinc-800">
                     {scopes.into_iter().map(|s| view! { <Scope scope=s /> }).collect_view()}
                 </ul>
@@ -95,10 +99,11 @@ fn Account(account: AccountOverview) -> AnyView {
 
 #[component]
 fn ReauthBanner(missing: usize) -> AnyView {
+    let t = &use_texts().account;
     let text = if missing > 0 {
-        format!("Twitch has not granted {missing} of the permissions the app needs. Features that depend on them do not work until you re-authorise.")
+        (t.missing_scopes)(missing)
     } else {
-        "Twitch no longer accepts this app's authorisation for your channel.".into()
+        t.authorisation_rejected.into()
     };
     view! {
         <div
@@ -113,7 +118,7 @@ fn ReauthBanner(missing: usize) -> AnyView {
                 rel="external"
                 class="rounded-lg bg-amber-500 px-4 py-2 font-medium text-zinc-950 hover:bg-amber-400 focus:outline-none focus:ring-2 focus:ring-amber-200"
             >
-                "Re-authorise with Twitch"
+                {t.reauthorise}
             </a>
         </div>
     }
@@ -129,10 +134,11 @@ fn Profile(account: AccountOverview) -> AnyView {
         .unwrap_or('?')
         .to_uppercase()
         .to_string();
+    let t = &use_texts().account;
     view! {
         <section class=CARD aria-labelledby="twitch-account-title">
             <h2 id="twitch-account-title" class="text-lg font-semibold">
-                "Twitch account"
+                {t.twitch_account}
             </h2>
             <div class="mt-3 flex items-center gap-4">
                 <div
@@ -156,15 +162,15 @@ fn Profile(account: AccountOverview) -> AnyView {
                         })}
                 </div>
                 <dl class="min-w-0 text-sm">
-                    <dt class="sr-only">"Display name"</dt>
+                    <dt class="sr-only">{t.display_name}</dt>
                     <dd class="truncate text-lg font-medium" id="account-display-name">
                         {account.display_name}
                     </dd>
-                    <dt class="sr-only">"Login"</dt>
+                    <dt class="sr-only">{t.login}</dt>
                     <dd class="truncate text-zinc-400" id="account-login">
                         {format!("@{}", account.login)}
                     </dd>
-                    <dt class="sr-only">"Twitch user id"</dt>
+                    <dt class="sr-only">{t.user_id}</dt>
                     <dd class="text-xs text-zinc-500">{format!("id {}", account.user_id)}</dd>
                 </dl>
             </div>
@@ -176,33 +182,34 @@ fn Profile(account: AccountOverview) -> AnyView {
 #[component]
 fn Connection(account: AccountOverview) -> AnyView {
     let unhealthy = account.token.is_none() || account.needs_reauth;
+    let t = &use_texts().account;
     let token = match &account.token {
-        Some(t) if !account.needs_reauth => when(t.expires_at, account.now),
-        _ => "no usable token: log in with Twitch again".into(),
+        Some(token) if !account.needs_reauth => when(t, token.expires_at, account.now),
+        _ => t.no_token.into(),
     };
     let authorisation = if account.needs_reauth {
-        "needs re-authorisation"
+        t.needs_reauth
     } else {
-        "accepted by Twitch"
+        t.accepted
     };
     view! {
         <section class=CARD aria-labelledby="health-title">
             <h2 id="health-title" class="text-lg font-semibold">
-                "Connection"
+                {t.connection}
             </h2>
             <dl class="mt-3 space-y-3 text-sm">
                 <div>
-                    <dt class="text-zinc-400">"Access token valid until"</dt>
+                    <dt class="text-zinc-400">{t.token_valid_until}</dt>
                     <dd id="token-health" class:text-amber-300=unhealthy>
                         {token}
                     </dd>
                 </div>
                 <div>
-                    <dt class="text-zinc-400">"Authorisation"</dt>
+                    <dt class="text-zinc-400">{t.authorisation}</dt>
                     <dd id="reauth-state">{authorisation}</dd>
                 </div>
                 <div>
-                    <dt class="text-zinc-400">"EventSub (redemptions and VIP changes)"</dt>
+                    <dt class="text-zinc-400">{t.eventsub}</dt>
                     <dd id="eventsub-state">
                         <EventSub state=account.eventsub />
                     </dd>
@@ -221,6 +228,7 @@ fn Scope(scope: ScopeStatus) -> AnyView {
         granted,
     } = scope;
     let data_scope = scope.clone();
+    let t = &use_texts().account;
     view! {
         <li
             class="flex flex-wrap items-start gap-x-3 gap-y-1 py-3"
@@ -236,7 +244,7 @@ fn Scope(scope: ScopeStatus) -> AnyView {
                 class=(["bg-emerald-900", "text-emerald-200"], granted)
                 class=(["bg-red-950", "text-red-200"], !granted)
             >
-                {if granted { "granted" } else { "missing" }}
+                {if granted { t.granted } else { t.missing }}
             </span>
         </li>
     }
@@ -250,18 +258,19 @@ fn EventSub(state: Option<EventSubState>) -> AnyView {
         subscriptions,
     }) = state
     else {
-        return view! { <span class="text-zinc-400">"not watched by this server"</span> }
-            .into_any();
+        let t = &use_texts().account;
+        return view! { <span class="text-zinc-400">{t.not_watched}</span> }.into_any();
     };
+    let t = &use_texts().account;
     let healthy = connection.is_healthy();
     let reason = match &connection {
         EventSubConnection::Failed(reason) => Some(reason.clone()),
-        EventSubConnection::Standby => Some("another instance holds the connection".to_owned()),
+        EventSubConnection::Standby => Some(t.standby_reason.to_owned()),
         _ => None,
     };
     view! {
         <span class:text-emerald-300=healthy class:text-amber-300=!healthy class="font-medium">
-            {connection.label()}
+            {connection_label(t, &connection)}
         </span>
         {reason.map(|r| view! { <span class="block text-zinc-400">{r}</span> })}
         <ul id="eventsub-subscriptions" class="mt-2 space-y-1">
@@ -276,6 +285,7 @@ fn Subscription(status: SubscriptionStatus) -> AnyView {
     let SubscriptionStatus { kind, id, state } = status;
     let ok = state.name() == "enabled";
     let data_kind = kind.clone();
+    let label = subscription_label(&use_texts().account, &state);
     view! {
         <li data-subscription=data_kind data-state=state.name() title=id>
             <span class="font-mono text-xs">
@@ -291,7 +301,7 @@ fn Subscription(status: SubscriptionStatus) -> AnyView {
             </span>
             " "
             <span class="text-xs" class:text-emerald-300=ok class:text-amber-300=!ok>
-                {state.label()}
+                {label}
             </span>
             {state
                 .reason()
@@ -299,6 +309,26 @@ fn Subscription(status: SubscriptionStatus) -> AnyView {
         </li>
     }
     .into_any()
+}
+
+fn connection_label(t: &AccountTexts, connection: &EventSubConnection) -> &'static str {
+    match connection {
+        EventSubConnection::Connecting => t.conn_connecting,
+        EventSubConnection::Connected => t.conn_connected,
+        EventSubConnection::Reconnecting => t.conn_reconnecting,
+        EventSubConnection::Failed(_) => t.conn_failed,
+        EventSubConnection::NeedsReauth => t.needs_reauth,
+        EventSubConnection::Standby => t.conn_standby,
+    }
+}
+
+fn subscription_label(t: &AccountTexts, state: &SubscriptionState) -> &'static str {
+    match state {
+        SubscriptionState::Enabled => t.sub_enabled,
+        SubscriptionState::Pending => t.sub_pending,
+        SubscriptionState::Failed(_) => t.sub_failed,
+        SubscriptionState::Revoked(_) => t.sub_revoked,
+    }
 }
 
 /// A subscription type cut after each `.` and `_`, where a narrow screen may wrap it (never inside

@@ -8,9 +8,10 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::{use_live_updates, PageError};
+use crate::i18n::{keys::Activity as ActivityTexts, use_texts};
 use crate::model::{
-    action_label, actor_label, format_time, metadata_summary, ActivityParams, AuditAction,
-    AuditDetails, AuditEntry, AuditPage,
+    format_time, metadata_summary_in, ActivityParams, Actor, AuditAction, AuditDetails, AuditEntry,
+    AuditPage,
 };
 use crate::server_fns::get_activity;
 
@@ -36,11 +37,12 @@ pub fn ActivityPage() -> impl IntoView {
         move || (params.get(), live.get()),
         |(p, _)| get_activity(p.action, p.viewer, p.before_at, p.before_id),
     );
+    let texts = use_texts();
     view! {
-        <Title text="Activity · VIP Manager" />
+        <Title text=texts.activity.title />
         <main class="mx-auto max-w-5xl px-4 py-8">
             <Transition fallback=|| {
-                view! { <p class="text-zinc-400">"Loading…"</p> }
+                view! { <p class="text-zinc-400">{texts.common.loading}</p> }
             }>
                 {move || Suspend::new(async move {
                     let result = data.await;
@@ -48,10 +50,10 @@ pub fn ActivityPage() -> impl IntoView {
                     match result {
                         Ok(page) => view! { <Activity page params /> }.into_any(),
                         Err(error) => {
-                            let pitch = "The activity log lists every VIP grant, extension, expiry and refund of your channel.";
+                            let pitch = texts.activity.pitch;
                             view! {
-                                <PageError error what="activity" pitch>
-                                    <h1 class="text-2xl font-bold">"Activity"</h1>
+                                <PageError error what=texts.errors.what_activity pitch>
+                                    <h1 class="text-2xl font-bold">{texts.activity.heading}</h1>
                                     <FilterForm params />
                                 </PageError>
                             }
@@ -66,13 +68,14 @@ pub fn ActivityPage() -> impl IntoView {
 
 #[component]
 fn Activity(page: AuditPage, params: ActivityParams) -> impl IntoView {
+    let t = &use_texts().activity;
     let filters = params.filter_query();
     let filtered = !filters.is_empty();
     let newest = params.is_paged().then(|| {
         let href = format!("/activity?{filters}");
         view! {
             <a href=href class=BUTTON>
-                "Newest"
+                {t.newest}
             </a>
         }
     });
@@ -80,24 +83,20 @@ fn Activity(page: AuditPage, params: ActivityParams) -> impl IntoView {
         let href = format!("/activity?{}", params.older_query(next));
         view! {
             <a href=href class=BUTTON rel="next" id="activity-older">
-                "Older"
+                {t.older}
             </a>
         }
     });
     let pager = (newest.is_some() || older.is_some()).then(|| {
         view! {
-            <nav aria-label="Activity pages" class="mt-4 flex justify-between gap-2">
+            <nav aria-label=t.pages class="mt-4 flex justify-between gap-2">
                 <span>{newest}</span>
                 <span>{older}</span>
             </nav>
         }
     });
     let list = if page.entries.is_empty() {
-        let text = if filtered {
-            "No entries match these filters."
-        } else {
-            "Nothing has happened on this channel yet."
-        };
+        let text = if filtered { t.no_match } else { t.nothing_yet };
         view! {
             <p
                 id="no-activity"
@@ -111,7 +110,7 @@ fn Activity(page: AuditPage, params: ActivityParams) -> impl IntoView {
         view! {
             <ol
                 id="activity-list"
-                aria-label="Activity, newest first"
+                aria-label=t.list_label
                 class="mt-4 divide-y divide-zinc-800 rounded-xl border border-zinc-800 bg-zinc-900"
             >
                 {page.entries.into_iter().map(|e| view! { <EntryRow entry=e /> }).collect_view()}
@@ -121,7 +120,7 @@ fn Activity(page: AuditPage, params: ActivityParams) -> impl IntoView {
     };
     view! {
         <div class="flex flex-wrap items-baseline justify-between gap-2">
-            <h1 class="text-2xl font-bold">"Activity"</h1>
+            <h1 class="text-2xl font-bold">{t.heading}</h1>
             <a
                 href=format!(
                     "/api/audit-log.csv{}",
@@ -131,7 +130,7 @@ fn Activity(page: AuditPage, params: ActivityParams) -> impl IntoView {
                 download
                 class="text-sm text-violet-300 underline hover:text-violet-200"
             >
-                "Download CSV"
+                {t.download_csv}
             </a>
         </div>
         <FilterForm params />
@@ -145,16 +144,12 @@ fn FilterForm(params: ActivityParams) -> impl IntoView {
     let current = params.action.clone().unwrap_or_default();
     let viewer = params.viewer.clone().unwrap_or_default();
     let filtered = !params.filter_query().is_empty();
+    let t = &use_texts().activity;
     view! {
-        <Form
-            method="GET"
-            action="/activity"
-            attr:aria-label="Filter the activity log"
-            attr:class="mt-4"
-        >
+        <Form method="GET" action="/activity" attr:aria-label=t.filter_label attr:class="mt-4">
             <div class="flex flex-wrap items-end gap-2">
                 <label class="flex w-full flex-col gap-1 text-sm sm:w-auto">
-                    "Action"
+                    {t.action}
                     // `selected` and `value` render on the server; the properties keep a hydrated form in
                     // step when a link (e.g. "Clear") changes the query.
                     <select
@@ -164,14 +159,14 @@ fn FilterForm(params: ActivityParams) -> impl IntoView {
                         prop:value=current.clone()
                     >
                         <option value="" selected=current.is_empty()>
-                            "All actions"
+                            {t.all_actions}
                         </option>
                         {AuditAction::ALL
                             .into_iter()
                             .map(|a| {
                                 view! {
                                     <option value=a.as_str() selected=current == a.as_str()>
-                                        {action_label(a)}
+                                        {(t.action_label)(a)}
                                     </option>
                                 }
                             })
@@ -179,7 +174,7 @@ fn FilterForm(params: ActivityParams) -> impl IntoView {
                     </select>
                 </label>
                 <label class="flex w-full flex-col gap-1 text-sm sm:w-auto">
-                    "Viewer"
+                    {t.viewer}
                     <input
                         type="search"
                         name="viewer"
@@ -187,7 +182,7 @@ fn FilterForm(params: ActivityParams) -> impl IntoView {
                         class=FIELD
                         value=viewer.clone()
                         prop:value=viewer
-                        placeholder="login or user id"
+                        placeholder=t.viewer_placeholder
                         autocomplete="off"
                     />
                 </label>
@@ -195,13 +190,13 @@ fn FilterForm(params: ActivityParams) -> impl IntoView {
                     type="submit"
                     class="rounded-lg bg-violet-600 px-4 py-2 text-sm font-medium hover:bg-violet-500 focus:outline-none focus:ring-2 focus:ring-violet-300"
                 >
-                    "Filter"
+                    {t.filter}
                 </button>
                 {filtered
                     .then(|| {
                         view! {
                             <a href="/activity" class=BUTTON>
-                                "Clear"
+                                {t.clear}
                             </a>
                         }
                     })}
@@ -212,6 +207,7 @@ fn FilterForm(params: ActivityParams) -> impl IntoView {
 
 #[component]
 fn EntryRow(entry: AuditEntry) -> impl IntoView {
+    let t = &use_texts().activity;
     let target = entry.target.map(|v| {
         let name = if v.display_name.eq_ignore_ascii_case(&v.login) {
             v.display_name
@@ -224,7 +220,7 @@ fn EntryRow(entry: AuditEntry) -> impl IntoView {
             </span>
         }
     });
-    let details = metadata_summary(&AuditDetails::read(&entry.metadata));
+    let details = metadata_summary_in(&AuditDetails::read(&entry.metadata), &use_texts().summary);
     view! {
         <li
             class="grid gap-1 px-4 py-3 sm:grid-cols-[12rem_1fr] sm:gap-4"
@@ -238,15 +234,27 @@ fn EntryRow(entry: AuditEntry) -> impl IntoView {
             </time>
             <div class="min-w-0">
                 <p class="flex flex-wrap items-baseline gap-x-2">
-                    <span class="font-semibold text-violet-200">{action_label(entry.action)}</span>
+                    <span class="font-semibold text-violet-200">
+                        {(t.action_label)(entry.action)}
+                    </span>
                     {target}
                 </p>
                 <p class="text-sm text-zinc-400">
-                    "by " {actor_label(&entry.actor)}
+                    {format!("{}{}", t.by, actor_label(t, &entry.actor))}
                     {(!details.is_empty())
                         .then(|| view! { <span class="break-words">" · " {details}</span> })}
                 </p>
             </div>
         </li>
+    }
+}
+
+/// Who did it, with their role, in the served language (the CSV keeps the model's English).
+fn actor_label(t: &ActivityTexts, actor: &Actor) -> String {
+    match actor {
+        Actor::Streamer { login, .. } => login.clone(),
+        Actor::Moderator { login, .. } => (t.moderator)(login),
+        Actor::Viewer { login, .. } => (t.viewer_actor)(login),
+        Actor::System => t.the_app.into(),
     }
 }

@@ -20,11 +20,12 @@ pub fn AnalyticsPage() -> impl IntoView {
     let query = use_query_map();
     let days = Memo::new(move |_| query.get().get("days"));
     let data = Resource::new(move || days.get(), get_analytics);
+    let texts = crate::i18n::use_texts();
     view! {
-        <Title text="Analytics · VIP Manager" />
+        <Title text=texts.analytics.title />
         <main class="mx-auto max-w-5xl px-4 py-8">
             <Transition fallback=|| {
-                view! { <p class="text-zinc-400">"Loading…"</p> }
+                view! { <p class="text-zinc-400">{texts.common.loading}</p> }
             }>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -35,11 +36,13 @@ pub fn AnalyticsPage() -> impl IntoView {
                             )
                         }
                         Err(error) => {
-                            let pitch = "Charts of your channel's redemptions, points spent, VIPs, refunds and top viewers.";
+                            let pitch = texts.analytics.pitch;
                             Either::Right(
                                 view! {
-                                    <PageError error what="analytics" pitch>
-                                        <h1 class="text-2xl font-bold">"Analytics"</h1>
+                                    <PageError error what=texts.errors.what_analytics pitch>
+                                        <h1 class="text-2xl font-bold">
+                                            {texts.analytics.heading}
+                                        </h1>
                                         <WindowNav current=0 />
                                     </PageError>
                                 },
@@ -55,9 +58,10 @@ pub fn AnalyticsPage() -> impl IntoView {
 /// Links to the windows the page offers; the current one is marked.
 #[component]
 fn WindowNav(current: u32) -> impl IntoView {
+    let t = &crate::i18n::use_texts().analytics;
     view! {
         <nav
-            aria-label="Time window"
+            aria-label=t.time_window
             class="mt-3 inline-flex gap-1 rounded-lg border border-zinc-800 bg-zinc-900 p-1"
         >
             {ANALYTICS_WINDOWS
@@ -75,7 +79,7 @@ fn WindowNav(current: u32) -> impl IntoView {
                             class=class
                             aria-current=selected.then_some("page")
                         >
-                            {format!("{d} days")}
+                            {(t.days)(d)}
                         </a>
                     }
                 })
@@ -116,15 +120,17 @@ fn Card<T: IntoView + 'static>(
     }
 }
 
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", grouped(n), if n == 1 { one } else { many })
+/// A count in words: `words` gets the grouped number and the count.
+fn plural(n: u64, words: fn(&str, u64) -> String) -> String {
+    words(&grouped(n), n)
 }
 
 #[component]
 fn Report(analytics: Analytics) -> impl IntoView {
     let a = analytics;
     let t = a.totals.clone();
-    let window = format!("the last {} days", a.days);
+    let w = &crate::i18n::use_texts().analytics;
+    let window = (w.window)(a.days);
     let dates: Vec<String> = a.series.iter().map(|d| d.date.clone()).collect();
     let labels: Vec<String> = a.series.iter().map(|d| d.label.clone()).collect();
     let column = |f: fn(&DayStats) -> u64| a.series.iter().map(f).collect::<Vec<u64>>();
@@ -132,24 +138,25 @@ fn Report(analytics: Analytics) -> impl IntoView {
     let redemptions_chart = view! {
         <ColumnChart
             id="chart-redemptions"
-            title=format!("Redemptions per day, {window}")
-            summary=format!(
-                "{} in {window}: {} fulfilled, {} refunded.",
-                plural(redemptions, "redemption", "redemptions"),
-                grouped(t.fulfilled.into()),
-                grouped(t.refunded.into()),
+            title=(w.redemptions_title)(&window)
+            summary=(w
+                .redemptions_summary)(
+                &plural(redemptions, w.redemptions_n),
+                &window,
+                &grouped(t.fulfilled.into()),
+                &grouped(t.refunded.into()),
             )
             dates=dates.clone()
             labels=labels.clone()
             series=vec![
                 Series {
-                    name: "Fulfilled",
+                    name: w.fulfilled,
                     fill: "fill-violet-500",
                     swatch: "bg-violet-500",
                     values: column(|d| u64::from(d.fulfilled)),
                 },
                 Series {
-                    name: "Refunded",
+                    name: w.refunded,
                     fill: "fill-rose-400",
                     swatch: "bg-rose-400",
                     values: column(|d| u64::from(d.refunded)),
@@ -160,13 +167,13 @@ fn Report(analytics: Analytics) -> impl IntoView {
     let points_chart = view! {
         <ColumnChart
             id="chart-points"
-            title=format!("Channel points spent per day, {window}")
-            summary=format!("{} spent in {window}.", plural(t.points_spent, "point", "points"))
+            title=(w.points_title)(&window)
+            summary=(w.points_summary)(&plural(t.points_spent, w.points_n), &window)
             dates=dates.clone()
             labels=labels.clone()
             series=vec![
                 Series {
-                    name: "Points",
+                    name: w.points,
                     fill: "fill-amber-400",
                     swatch: "bg-amber-400",
                     values: column(|d| d.points),
@@ -177,12 +184,9 @@ fn Report(analytics: Analytics) -> impl IntoView {
     let active_chart = view! {
         <StepChart
             id="chart-active"
-            title=format!("Active VIPs per day, {window}")
-            summary=format!(
-                "{} at the start of the window, {} now.",
-                grouped(a.active_at_start.into()),
-                grouped(a.active_now.into()),
-            )
+            title=(w.active_title)(&window)
+            summary=(w
+                .active_summary)(&grouped(a.active_at_start.into()), &grouped(a.active_now.into()))
             dates
             labels
             ends=column(|d| u64::from(d.active_end))
@@ -208,15 +212,15 @@ fn Report(analytics: Analytics) -> impl IntoView {
             label: format!("{}. {}", v.rank, v.display_name),
             note: format!(
                 "{} · {}",
-                plural(u64::from(v.redemptions), "redemption", "redemptions"),
-                plural(u64::from(v.grants), "VIP grant", "VIP grants")
+                plural(u64::from(v.redemptions), w.redemptions_n),
+                plural(u64::from(v.grants), w.grants_n)
             ),
             value: if by_points {
                 v.points
             } else {
                 u64::from(v.grants)
             },
-            shown: plural(v.points, "point", "points"),
+            shown: plural(v.points, w.points_n),
             key: v.login.clone(),
         })
         .collect();
@@ -224,7 +228,7 @@ fn Report(analytics: Analytics) -> impl IntoView {
     view! {
         <div class="flex flex-wrap items-end justify-between gap-2">
             <div>
-                <h1 class="text-2xl font-bold">"Analytics"</h1>
+                <h1 class="text-2xl font-bold">{w.heading}</h1>
                 <p class="text-sm text-zinc-400" id="analytics-range">
                     {a.range}
                 </p>
@@ -239,67 +243,67 @@ fn Report(analytics: Analytics) -> impl IntoView {
                         class="mt-4 rounded-lg border border-amber-700 bg-amber-950 p-3 text-sm text-amber-200"
                         role="note"
                     >
-                        "This window holds more activity than one page load reads: the oldest days may be incomplete."
+                        {w.partial}
                     </p>
                 }
             })}
         <dl class="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-4">
             <Stat
                 id="total-redemptions"
-                label="Redemptions"
+                label=w.stat_redemptions
                 value=grouped(redemptions)
-                note=format!(
-                    "{} fulfilled · {} refunded",
-                    grouped(t.fulfilled.into()),
-                    grouped(t.refunded.into()),
+                note=(w
+                    .stat_redemptions_note)(
+                    &grouped(t.fulfilled.into()),
+                    &grouped(t.refunded.into()),
                 )
             />
             <Stat
                 id="total-points"
-                label="Points spent"
+                label=w.stat_points
                 value=grouped(t.points_spent)
-                note=format!("{} refunded", plural(t.points_refunded, "point", "points"))
+                note=(w.stat_points_note)(&plural(t.points_refunded, w.points_n))
             />
             <Stat
                 id="total-refunds"
-                label="Refunds"
+                label=w.stat_refunds
                 value=grouped(t.refunded.into())
-                note=plural(reasons, "reason", "reasons")
+                note=plural(reasons, w.reasons_n)
             />
             <Stat
                 id="active-now"
-                label="Active VIPs"
+                label=w.stat_active
                 value=grouped(a.active_now.into())
-                note=format!("{} at the start", grouped(a.active_at_start.into()))
+                note=(w.stat_active_note)(&grouped(a.active_at_start.into()))
             />
         </dl>
         <div class="mt-6 grid gap-6">
-            <Card id="redemptions" heading="Redemptions per day">
+            <Card id="redemptions" heading=w.card_redemptions>
                 {redemptions_chart}
             </Card>
-            <Card id="points" heading="Points spent per day">
+            <Card id="points" heading=w.card_points>
                 {points_chart}
             </Card>
-            <Card id="active" heading="Active VIPs">
+            <Card id="active" heading=w.card_active>
                 {active_chart}
             </Card>
             <div class="grid gap-6 md:grid-cols-2">
-                <Card id="refunds" heading="Refunds by reason">
+                <Card id="refunds" heading=w.card_refunds>
                     <BarList
                         id="refund-reasons"
-                        label="Refunds by reason, most frequent first"
+                        label=w.refunds_label
                         rows=refund_rows
                         fill="fill-rose-400"
-                        empty="No refunds in this window."
+                        empty=w.no_refunds
                     />
                 </Card>
-                <Card id="viewers" heading="Top viewers">
+                <Card id="viewers" heading=w.card_viewers>
                     <BarList
                         id="top-viewers"
-                        label="Top viewers by points spent"
+                        label=w.viewers_label
                         rows=viewer_rows
                         fill="fill-emerald-400"
-                        empty="No VIPs granted in this window."
+                        empty=w.no_viewers
                     />
                 </Card>
             </div>

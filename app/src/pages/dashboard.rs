@@ -34,18 +34,19 @@ pub fn DashboardPage() -> impl IntoView {
         },
         |_| get_dashboard(),
     );
+    let t = crate::i18n::use_texts();
     view! {
-        <Title text="Dashboard · VIP Manager" />
+        <Title text=t.dashboard.title />
         <main class="mx-auto max-w-5xl px-4 py-8">
             <Transition fallback=|| {
-                view! { <p class="text-zinc-400">"Loading…"</p> }
+                view! { <p class="text-zinc-400">{t.common.loading}</p> }
             }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(d) => view! { <ChannelDashboard data=d actions /> }.into_any(),
                         Err(error) => {
-                            let pitch = "The dashboard shows your VIPs, rewards and activity.";
-                            view! { <PageError error what="channel" pitch /> }.into_any()
+                            let (what, pitch) = (t.dashboard.what, t.dashboard.pitch);
+                            view! { <PageError error what pitch /> }.into_any()
                         }
                     }
                 })}
@@ -71,6 +72,7 @@ fn ChannelDashboard(data: Dashboard, actions: Actions) -> impl IntoView {
         });
     });
     let count = data.vips.len();
+    let t = &crate::i18n::use_texts().dashboard;
     // A dead authorisation says more than a missing scope: one banner at a time.
     let missing = (!data.needs_reauth && !data.missing_scopes.is_empty())
         .then(|| data.missing_scopes.join(", "));
@@ -84,11 +86,11 @@ fn ChannelDashboard(data: Dashboard, actions: Actions) -> impl IntoView {
                         role="alert"
                         class="mt-4 rounded-lg border border-amber-600 bg-amber-950 p-4 text-amber-200"
                     >
-                        "Twitch no longer accepts this app's authorisation for your channel: VIPs are not granted or removed until you "
+                        {t.reauth_before}
                         <a href="/api/auth/login?force=true" rel="external" class="underline">
-                            "log in again"
+                            {t.reauth_link}
                         </a>
-                        "."
+                        {t.reauth_after}
                     </div>
                 }
             })}
@@ -100,24 +102,24 @@ fn ChannelDashboard(data: Dashboard, actions: Actions) -> impl IntoView {
                         role="alert"
                         class="mt-4 rounded-lg border border-amber-600 bg-amber-950 p-4 text-amber-200"
                     >
-                        "Twitch has not granted every permission your settings need (missing: "
+                        {t.scopes_before}
                         <span class="break-words font-mono text-sm">{scopes}</span>
-                        "). "
+                        {t.scopes_middle_open}
                         <a href="/api/auth/login?force=true" rel="external" class="underline">
-                            "Re-authorise with Twitch"
+                            {t.scopes_reauth}
                         </a>
-                        " to grant them; "
+                        {t.scopes_middle}
                         <a href="/account" class="underline">
-                            "your account"
+                            {t.scopes_account}
                         </a>
-                        " says what each is for."
+                        {t.scopes_after}
                     </div>
                 }
             })}
         <div class="mt-6 grid gap-6 lg:grid-cols-[2fr_1fr]">
             <section aria-labelledby="vips-title">
                 <h2 id="vips-title" class="mb-3 text-lg font-semibold">
-                    "VIPs "
+                    {t.vips_heading}
                     <span class="text-zinc-400">{format!("({count})")}</span>
                 </h2>
                 <VipList

@@ -32,10 +32,12 @@ pub fn PublicChannelPage() -> impl IntoView {
         move || (login.get(), refresh.get()),
         |(login, _)| get_public_channel(login),
     );
+    let texts = crate::i18n::use_texts();
+    let t = &texts.public;
     view! {
         <main class="mx-auto max-w-2xl px-4 py-8">
             <Transition fallback=|| {
-                view! { <p class="text-zinc-400">"Loading…"</p> }
+                view! { <p class="text-zinc-400">{texts.common.loading}</p> }
             }>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -43,20 +45,19 @@ pub fn PublicChannelPage() -> impl IntoView {
                         Err(AppError::NotFound) => {
                             set_http_status(404);
                             view! {
-                                <Title text="Not public · VIP Manager" />
+                                <Title text=t.not_public_title />
                                 <section class="py-16 text-center">
-                                    <h1 class="text-2xl font-bold">
-                                        "This VIP list is not public"
-                                    </h1>
+                                    <h1 class="text-2xl font-bold">{t.not_public_heading}</h1>
                                     <p class="mt-3 text-zinc-400">
-                                        {login.get_untracked()}
-                                        " has not made their VIP list public, or does not use VIP Manager."
+                                        {format!("{}{}", login.get_untracked(), t.not_public_text)}
                                     </p>
                                 </section>
                             }
                                 .into_any()
                         }
-                        Err(error) => view! { <PageError error what="VIP list" /> }.into_any(),
+                        Err(error) => {
+                            view! { <PageError error what=texts.errors.what_vip_list /> }.into_any()
+                        }
                     }
                 })}
             </Transition>
@@ -80,7 +81,9 @@ fn PublicVips(channel: PublicChannel) -> impl IntoView {
             }
         });
     });
-    let title = format!("{} · VIPs", channel.display_name);
+    let texts = crate::i18n::use_texts();
+    let t = &texts.public;
+    let title = (t.title)(&channel.display_name);
     let count = channel.vips.len();
     let list = if channel.vips.is_empty() {
         view! {
@@ -88,7 +91,7 @@ fn PublicVips(channel: PublicChannel) -> impl IntoView {
                 id="no-vips"
                 class="mt-6 rounded-xl border border-dashed border-zinc-700 p-6 text-center text-zinc-400"
             >
-                "Nobody is VIP right now."
+                {t.nobody}
             </p>
         }
         .into_any()
@@ -96,13 +99,13 @@ fn PublicVips(channel: PublicChannel) -> impl IntoView {
         view! {
             <ul
                 id="public-vips"
-                aria-label="VIPs and time left"
+                aria-label=t.list_label
                 class="mt-6 divide-y divide-zinc-800 rounded-xl border border-zinc-800 bg-zinc-900"
             >
                 {channel
                     .vips
                     .into_iter()
-                    .map(|vip| {
+                    .map(move |vip| {
                         let expires_at = vip.expires_at;
                         let stream_end = vip.until_stream_end;
                         let left = move || match expires_at {
@@ -111,8 +114,8 @@ fn PublicVips(channel: PublicChannel) -> impl IntoView {
                                     u64::try_from((at - now.get()).num_seconds()).unwrap_or(0),
                                 )
                             }
-                            None if stream_end => "until stream ends".into(),
-                            None => "no end".into(),
+                            None if stream_end => texts.dashboard.until_stream_ends.into(),
+                            None => t.no_end.into(),
                         };
                         view! {
                             <li class="flex items-center justify-between gap-4 px-4 py-3">
@@ -120,7 +123,7 @@ fn PublicVips(channel: PublicChannel) -> impl IntoView {
                                 <span
                                     class="font-mono text-lg tabular-nums"
                                     class:text-zinc-400=expires_at.is_none()
-                                    aria-label="time left"
+                                    aria-label=texts.dashboard.time_left
                                 >
                                     {left}
                                 </span>
@@ -133,19 +136,12 @@ fn PublicVips(channel: PublicChannel) -> impl IntoView {
         .into_any()
     };
     view! {
-        <Title text=format!("{title} · VIP Manager") />
-        <p class="text-sm font-semibold uppercase tracking-wide text-violet-400">
-            "VIPs right now"
-        </p>
+        <Title text=title />
+        <p class="text-sm font-semibold uppercase tracking-wide text-violet-400">{t.kicker}</p>
         <h1 class="mt-1 text-2xl font-bold">{channel.display_name}</h1>
         {(count > 0)
             .then(|| {
-                let text = if count == 1 {
-                    "1 VIP, with the time they have left.".to_owned()
-                } else {
-                    format!("{count} VIPs, with the time each has left.")
-                };
-                view! { <p class="mt-2 text-zinc-400">{text}</p> }
+                view! { <p class="mt-2 text-zinc-400">{(t.count)(count)}</p> }
             })}
         {list}
     }

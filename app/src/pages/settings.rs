@@ -20,22 +20,25 @@ pub fn SettingsPage() -> impl IntoView {
     let reward_list = Resource::new(move || (rewards.version(), live.get()), |_| list_rewards());
     let tokens = ApiTokenActions::new();
     let token_list = Resource::new(move || tokens.version(), |_| list_api_tokens());
+    let texts = crate::i18n::use_texts();
     view! {
-        <Title text="Settings · VIP Manager" />
+        <Title text=texts.settings.title />
         <main class="mx-auto max-w-5xl px-4 py-8">
             <Transition fallback=|| {
-                view! { <p class="text-zinc-400">"Loading…"</p> }
+                view! { <p class="text-zinc-400">{texts.common.loading}</p> }
             }>
                 {move || Suspend::new(async move {
                     match settings.await {
                         Ok(data) => {
                             view! {
-                                <h1 class="mb-6 text-2xl font-bold">"Settings"</h1>
+                                <h1 class="mb-6 text-2xl font-bold">{texts.settings.heading}</h1>
                                 <SettingsEditor data action=save />
                             }
                                 .into_any()
                         }
-                        Err(error) => view! { <PageError error what="settings" /> }.into_any(),
+                        Err(error) => {
+                            view! { <PageError error what=texts.errors.what_settings /> }.into_any()
+                        }
                     }
                 })}
             </Transition>

@@ -45,7 +45,8 @@ pub async fn mark_needs_reauth(
 
 /// A streamer finished logging in with Twitch: creates their channel with default settings on the
 /// first login, refreshes the profile and clears "needs re-authorisation" on later ones, and writes
-/// a login audit entry. Returns the channel as stored.
+/// a login audit entry. Returns the channel as stored. A new channel's chat templates are in
+/// `lang`, the language the streamer uses the app in.
 ///
 /// # Errors
 /// When the store fails.
@@ -53,11 +54,15 @@ pub async fn record_login(
     store: &dyn Store,
     user: &super::twitch::TwitchUser,
     scopes: &[String],
+    lang: crate::i18n::Lang,
 ) -> StoreResult<crate::model::Channel> {
     let id = ChannelId(user.id.clone());
     let settings = match store.channel(&id).await? {
         Some(existing) => existing.settings,
-        None => crate::model::Settings::default(),
+        None => crate::model::Settings {
+            chat: crate::model::ChatTemplates::in_language(lang),
+            ..crate::model::Settings::default()
+        },
     };
     let channel = crate::model::Channel {
         id: id.clone(),

@@ -26,8 +26,10 @@ pub fn length(amount: &str, unit: &str) -> Result<GrantLength, AppError> {
 /// [`AppError::Invalid`] for an empty name; as [`vips::grant`].
 pub async fn grant(acting: &Acting, login: &str, length: GrantLength) -> Result<String, AppError> {
     let login = login.trim().trim_start_matches('@').to_owned();
+    // The answer is for the streamer: in the language of their page (its cookie or browser).
+    let t = &crate::i18n::use_texts().dashboard;
     if login.is_empty() {
-        return Err(AppError::Invalid("enter the viewer's Twitch name".into()));
+        return Err(AppError::Invalid(t.enter_viewer.into()));
     }
     let viewer = ViewerRef::Login(login.clone());
     let Acting {
@@ -36,19 +38,15 @@ pub async fn grant(acting: &Acting, login: &str, length: GrantLength) -> Result<
         channel,
     } = acting;
     match vips::grant(ctx, caller, channel, viewer, length).await? {
-        Granted::Vip(s) if s.expires_at.is_none() => Ok(format!(
-            "{} is VIP until the stream ends",
-            s.viewer.display_name
-        )),
-        Granted::Vip(s) => Ok(format!(
-            "{} is VIP for {}",
-            s.viewer.display_name,
-            s.remaining_secs(Utc::now())
+        Granted::Vip(s) if s.expires_at.is_none() => {
+            Ok((t.now_vip_until_end)(&s.viewer.display_name))
+        }
+        Granted::Vip(s) => Ok((t.now_vip_for)(
+            &s.viewer.display_name,
+            &s.remaining_secs(Utc::now())
                 .and_then(|secs| VipDuration::from_secs(secs).ok())
-                .map_or_else(|| length.to_string(), |d| d.to_string())
+                .map_or_else(|| length.to_string(), |d| d.to_string()),
         )),
-        Granted::Waitlisted => Ok(format!(
-            "All VIP slots are taken: {login} is on the waitlist"
-        )),
+        Granted::Waitlisted => Ok((t.waitlisted)(&login)),
     }
 }

@@ -191,13 +191,18 @@ async fn complete_login(
             }
         }
     };
-    let stored =
-        match authorisation::record_login(auth.ctx.store().as_ref(), &user, &validation.scopes)
-            .await
-        {
-            Ok(channel) => channel,
-            Err(e) => return internal("could not record the login", &e),
-        };
+    let lang = app::i18n::from_headers(headers);
+    let stored = match authorisation::record_login(
+        auth.ctx.store().as_ref(),
+        &user,
+        &validation.scopes,
+        lang,
+    )
+    .await
+    {
+        Ok(channel) => channel,
+        Err(e) => return internal("could not record the login", &e),
+    };
     let lacking = scopes::missing_for_rules(
         &stored.settings,
         auth.eventsub.webhook_transport(),

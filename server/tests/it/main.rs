@@ -19,6 +19,7 @@ mod flow;
 mod helix;
 mod http;
 mod intake;
+mod languages;
 mod live_relay;
 mod process;
 mod rewards;

@@ -1,0 +1,114 @@
+//! The languages of the interface: which one a page is served in ([`Lang`], chosen by
+//! [`negotiate`] on the server and read back from `<html lang>` in the browser, so hydration never
+//! renders another language), and the text of every view in each of them ([`Texts`], one typed
+//! table per language in `locales/`).
+//!
+//! Adding a text: add a field to the area's struct in [`keys`], then write it in every file of
+//! `locales/`; a language without it does not compile. Components read it with
+//! `let t = use_texts();` and `{t.area.field}`.
+
+mod chat_defaults;
+mod errors;
+pub mod keys;
+mod locales;
+mod negotiate;
+
+pub use keys::Texts;
+#[cfg(feature = "ssr")]
+pub use negotiate::from_headers;
+pub use negotiate::{negotiate, LANG_COOKIE, LANG_QUERY};
+
+use leptos::prelude::*;
+
+/// A language of the interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    De,
+    Es,
+    Fr,
+    PtBr,
+    Ja,
+}
+
+impl Lang {
+    /// Every language, in the order the switcher lists them.
+    pub const ALL: [Lang; 6] = [Lang::En, Lang::De, Lang::Es, Lang::Fr, Lang::PtBr, Lang::Ja];
+
+    /// The BCP 47 tag: `<html lang>`, the cookie and the switcher's links.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::De => "de",
+            Lang::Es => "es",
+            Lang::Fr => "fr",
+            Lang::PtBr => "pt-BR",
+            Lang::Ja => "ja",
+        }
+    }
+
+    /// The language's own name for itself.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::De => "Deutsch",
+            Lang::Es => "Español",
+            Lang::Fr => "Français",
+            Lang::PtBr => "Português (Brasil)",
+            Lang::Ja => "日本語",
+        }
+    }
+
+    /// The language a tag asks for: its primary subtag decides (`de-AT` is German, any `pt` is
+    /// Brazilian Portuguese, the one Portuguese served); `None` for a language not served.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        Lang::ALL
+            .into_iter()
+            .find(|l| l.tag().split('-').next() == Some(primary.as_str()))
+    }
+
+    /// Every text of the interface in this language.
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::En => &locales::en::TEXTS,
+            Lang::De => &locales::de::TEXTS,
+            Lang::Es => &locales::es::TEXTS,
+            Lang::Fr => &locales::fr::TEXTS,
+            Lang::PtBr => &locales::pt_br::TEXTS,
+            Lang::Ja => &locales::ja::TEXTS,
+        }
+    }
+
+    /// The language this page is served in. On the server: negotiated from the request (and
+    /// remembered in a cookie when the page was asked for with `?lang=`). In the browser: the
+    /// `lang` of the document the server rendered, so the first render agrees with the HTML.
+    pub fn served() -> Lang {
+        if let Some(lang) = use_context::<Lang>() {
+            return lang;
+        }
+        let lang = Self::from_page();
+        provide_context(lang);
+        lang
+    }
+
+    #[cfg(feature = "ssr")]
+    fn from_page() -> Lang {
+        negotiate::from_request()
+    }
+
+    #[cfg(not(feature = "ssr"))]
+    fn from_page() -> Lang {
+        document()
+            .document_element()
+            .and_then(|html| html.get_attribute("lang"))
+            .and_then(|tag| Lang::from_tag(&tag))
+            .unwrap_or_default()
+    }
+}
+
+/// The texts of the language this page is served in.
+pub fn use_texts() -> &'static Texts {
+    Lang::served().texts()
+}

@@ -1,0 +1,128 @@
+//! The language pages are served in: negotiated from `Accept-Language`, overridden by the switcher's
+//! choice (`?lang=`, then the `lang` cookie), named in `<html lang>`; and a new channel's chat
+//! templates in the language its streamer logged in with.
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT_LANGUAGE};
+
+use crate::common::{log_in, TestServer};
+
+/// A browser (cookies kept, redirects not followed) that sends `Accept-Language: {accept}`.
+fn browser_speaking(accept: &'static str) -> reqwest::Client {
+    let mut headers = HeaderMap::new();
+    headers.insert(ACCEPT_LANGUAGE, HeaderValue::from_static(accept));
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap()
+}
+
+async fn page(browser: &reqwest::Client, server: &TestServer, path: &str) -> String {
+    let res = browser.get(server.url(path)).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{path}");
+    res.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_dashboard_speaks_the_browser_s_language_until_another_is_chosen() {
+    let server = TestServer::start().await;
+    let browser = browser_speaking("de-DE,de;q=0.9,en;q=0.5");
+    log_in(&server, &browser).await;
+
+    let html = page(&browser, &server, "/dashboard").await;
+    assert!(html.contains(r#"<html lang="de""#), "{html}");
+    assert!(html.contains("VIP vergeben"), "the grant form in German");
+    assert!(html.contains("Abmelden"), "the header in German");
+    assert!(!html.contains("Log out"));
+
+    // The switcher's link: this page in French, remembered for the next pages.
+    let res = browser
+        .get(server.url("/dashboard?lang=fr"))
+        .send()
+        .await
+        .unwrap();
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("lang="))
+        .expect("the choice is remembered")
+        .to_owned();
+    assert!(
+        cookie.starts_with("lang=fr;") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="fr""#));
+    assert!(html.contains("Attribuer le VIP"));
+    let html = page(&browser, &server, "/dashboard").await;
+    assert!(
+        html.contains(r#"<html lang="fr""#),
+        "the cookie beats Accept-Language"
+    );
+    assert!(html.contains("Se déconnecter"));
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_cookie_alone_chooses_the_language_and_regions_fall_back() {
+    let server = TestServer::start().await;
+    let res = server
+        .http
+        .get(server.url("/"))
+        .header(ACCEPT_LANGUAGE, "de")
+        .header("cookie", "lang=ja")
+        .send()
+        .await
+        .unwrap();
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="ja""#));
+    assert!(html.contains("Twitch でログイン"));
+    for (accept, lang) in [
+        ("pt", "pt-BR"),
+        ("pt-PT", "pt-BR"),
+        ("zh-CN", "en"),
+        ("es-MX", "es"),
+    ] {
+        let html = server
+            .http
+            .get(server.url("/no-such-page"))
+            .header(ACCEPT_LANGUAGE, accept)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains(&format!(r#"<html lang="{lang}""#)),
+            "{accept}"
+        );
+    }
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_new_channel_s_chat_templates_are_in_its_streamer_s_language() {
+    let server = TestServer::start().await;
+    let browser = browser_speaking("es");
+    log_in(&server, &browser).await;
+    let settings: serde_json::Value = browser
+        .get(server.url("/api/settings"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        settings["chat"]["granted"], "¡{viewer} ahora es VIP durante {duration}!",
+        "{settings}"
+    );
+    server.stop().await.unwrap();
+}
