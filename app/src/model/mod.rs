@@ -12,6 +12,7 @@ mod channel;
 mod chat;
 mod chat_command;
 mod chat_settings;
+mod chat_status;
 mod countdown;
 mod dashboard;
 mod duration;
@@ -54,6 +55,9 @@ pub use chat::{render_chat, MAX_CHAT_CHARS};
 pub use chat_command::{parse_command, ChatCommand, CommandError};
 pub use chat_settings::{
     ChatCommands, ChatIdentity, CommandNames, MAX_COMMAND_NAME_CHARS, MAX_PREFIX_CHARS,
+};
+pub use chat_status::{
+    chat_status, reads_as, streamer_read_scopes, ChatBotState, ChatNotice, ChatStatus,
 };
 pub use countdown::format_remaining;
 pub use dashboard::{Dashboard, Me};

@@ -19,6 +19,7 @@ pub mod activity;
 pub mod analytics;
 pub mod api_tokens;
 pub mod auth;
+pub mod chat_status;
 pub mod authorisation;
 mod context;
 pub mod dashboard;

@@ -4,6 +4,7 @@
 
 pub(crate) mod limits;
 pub(crate) mod status;
+pub mod chat;
 pub mod subscribe;
 pub(crate) mod webhook;
 

@@ -8,7 +8,8 @@ use secrecy::SecretString;
 use serde_json::{json, Value};
 
 use super::limits::{is_eventsub_limit, limit_reason};
-use super::subscribe::{condition_for, settle, wanted_types, Placed, SubscribeError};
+use super::chat::condition_for;
+use super::subscribe::{settle, wanted_types, ChannelTypes, Placed, SubscribeError};
 use super::{Delivery, HelixError, Listed, SubscriptionClient};
 use crate::eventsub::parse::USER_AUTHORIZATION_REVOKE;
 use crate::eventsub::report::Report;
@@ -56,9 +57,9 @@ pub struct Callback<'a> {
     pub secret: &'a SecretString,
 }
 
-/// Creates the channel's webhook subscriptions: [`wanted_types`] for its `rule_types`. New ones are
-/// reported pending verification; existing ones (409) are left to [`list_channel`]. Returns how
-/// many were new.
+/// Creates the channel's webhook subscriptions: [`wanted_types`] for its `rule_types`, chat read
+/// by the reader it names (the app's chat bot or the streamer). New ones are reported pending
+/// verification; existing ones (409) are left to [`list_channel`]. Returns how many were new.
 ///
 /// # Errors
 /// [`SubscribeError::NeedsReauth`] when the broadcaster has not granted the scopes (403);
@@ -66,20 +67,21 @@ pub struct Callback<'a> {
 pub async fn subscribe_webhook(
     client: &SubscriptionClient,
     oauth: &OAuthClient,
-    rule_types: &[&'static str],
+    rule_types: &ChannelTypes,
     channel: &ChannelId,
     callback: &Callback<'_>,
     report: Report<'_>,
 ) -> Result<usize, SubscribeError> {
     let mut created = 0;
-    for kind in wanted_types(rule_types) {
+    let chat_bot = rule_types.chat_bot.as_deref();
+    for kind in wanted_types(&rule_types.types) {
         let result = with_app_token(oauth, kind, |token| async move {
             let delivery = Delivery::Webhook {
                 callback: callback.url,
                 secret: callback.secret,
             };
             client
-                .create(&token, kind, condition_for(kind, channel), delivery)
+                .create(&token, kind, condition_for(kind, channel, chat_bot), delivery)
                 .await
         })
         .await;
