@@ -49,7 +49,7 @@ pub enum ChatNotice {
     StreamerScopesMissing,
     /// The bot is chosen on the WebSocket transport: chat is read with the streamer's account,
     /// replies come from the bot.
-    ReadsAsStreamerOnWebSocket,
+    ReadsAsStreamerOnWebsocket,
 }
 
 /// A channel's chat identity, live.
@@ -121,7 +121,7 @@ pub fn chat_status(
             notices.push(ChatNotice::StreamerScopesMissing);
         }
         if identity == ChatIdentity::Bot && !webhook {
-            notices.push(ChatNotice::ReadsAsStreamerOnWebSocket);
+            notices.push(ChatNotice::ReadsAsStreamerOnWebsocket);
         }
     }
     ChatStatus {
@@ -182,7 +182,7 @@ mod tests {
             ws.notices,
             [
                 ChatNotice::StreamerScopesMissing,
-                ChatNotice::ReadsAsStreamerOnWebSocket
+                ChatNotice::ReadsAsStreamerOnWebsocket
             ]
         );
 

@@ -4,6 +4,7 @@
 
 mod bot_connect;
 mod bot_speaks;
+mod bot_webhook;
 mod moderators;
 mod refusals;
 mod settings;

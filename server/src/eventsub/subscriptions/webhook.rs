@@ -11,9 +11,14 @@ use super::limits::{is_eventsub_limit, limit_reason};
 use super::chat::condition_for;
 use super::subscribe::{settle, wanted_types, ChannelTypes, Placed, SubscribeError};
 use super::{Delivery, HelixError, Listed, SubscriptionClient};
+use crate::eventsub::parse::chat::CHAT_MESSAGE;
 use crate::eventsub::parse::USER_AUTHORIZATION_REVOKE;
 use crate::eventsub::report::Report;
 use crate::twitch::oauth::{OAuthClient, OAuthError};
+
+/// Why Twitch refuses the chat bot in a channel, as reported for the refused subscription.
+const BOT_REFUSED: &str = "the chat bot may read this chat once the streamer grants channel:bot \
+    (log in again) or makes the bot a moderator";
 
 /// Runs `call` with the app token, once more with a fresh one after a 401. `kind` names what the
 /// call is about in errors.
@@ -88,6 +93,9 @@ pub async fn subscribe_webhook(
         let placed = match result {
             Ok(Some(c)) => Placed::created(kind, &c).map(Some),
             Ok(None) => Ok(None),
+            Err(SubscribeError::NeedsReauth(m)) if chat_bot.is_some() && kind == CHAT_MESSAGE => {
+                Err(SubscribeError::NeedsReauth(format!("{m}: {BOT_REFUSED}")))
+            }
             Err(e) => Err(e),
         };
         created += usize::from(settle(kind, placed, report)?);

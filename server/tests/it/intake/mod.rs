@@ -4,7 +4,7 @@
 //! messages stored before the crash handled after it; two live servers on one database never
 //! sharing a socket; token validation running in a started server.
 
-mod world;
+pub(crate) mod world;
 
 use std::collections::HashSet;
 use std::time::Duration;
