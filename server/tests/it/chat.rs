@@ -6,6 +6,7 @@ mod bot_connect;
 mod bot_speaks;
 mod bot_webhook;
 mod moderators;
+mod rate;
 mod refusals;
 mod settings;
 mod viewers;
