@@ -112,9 +112,10 @@ pub fn ChatCommandsFields(
                         id="chat-identity-bot"
                         checked=identity == ChatIdentity::Bot
                         label="As the app's chat bot"
-                        hint="Messages carry Twitch's Chat Bot badge. Needs a bot the operator connected (GET /api/chat-bot says whether one is) and channel:bot from you: log in again. Make the bot a moderator (/mod) for the higher chat rate. Commands are read only as you for now."
+                        hint="Messages carry Twitch's Chat Bot badge. Needs a bot the operator connected (GET /api/chat-bot says whether one is) and channel:bot from you: log in again. Make the bot a moderator (/mod) for the higher chat rate. The bot reads chat on webhooks; on WebSocket chat is read as you."
                     />
                 </div>
+                <super::chat_status_line::ChatStatusLine />
                 <TextField
                     name="form[chat_ignored_bots]"
                     id="chat-ignored-bots"
