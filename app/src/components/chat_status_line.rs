@@ -10,7 +10,8 @@ use crate::server_fns::get_chat_status;
 /// The component's strings, in one place.
 mod text {
     pub const BOT_CONNECTED: &str = "Chat bot connected:";
-    pub const BOT_NOT_CONNECTED: &str = "Chat bot not connected (not_connected): the operator connects one.";
+    pub const BOT_NOT_CONNECTED: &str =
+        "Chat bot not connected (not_connected): the operator connects one.";
     pub const BOT_TOKEN_INVALID: &str = "Chat bot not connected (token_invalid): Twitch no longer accepts it; the operator connects it again.";
     pub const BOT_MISSING_SCOPES: &str = "Chat bot not connected (missing_scopes): the operator connects it again and approves every scope.";
     pub const BOT_UNKNOWN: &str = "Whether the chat bot is connected cannot be told now.";
@@ -22,7 +23,8 @@ mod text {
     pub const REPLIES_STREAMER: &str = "Replies come from your account.";
     pub const REPLIES_BOT: &str = "Replies come from the bot.";
     pub const OFF: &str = "Chat commands are off.";
-    pub const SCOPES_MISSING: &str = "Log in again to grant the chat scopes (the account page lists them).";
+    pub const SCOPES_MISSING: &str =
+        "Log in again to grant the chat scopes (the account page lists them).";
     pub const WEBSOCKET: &str = "On this server (WebSocket) Twitch lets the bot read chat only through webhooks, so chat is read with your account and the bot answers.";
     pub const UNAVAILABLE: &str = "The chat status cannot be shown now.";
 }
@@ -120,7 +122,11 @@ mod tests {
         ));
         assert_eq!(
             none[..3],
-            [text::BOT_TOKEN_INVALID, text::CHANNEL_BOT_YES, text::READS_NOBODY]
+            [
+                text::BOT_TOKEN_INVALID,
+                text::CHANNEL_BOT_YES,
+                text::READS_NOBODY
+            ]
         );
     }
 }

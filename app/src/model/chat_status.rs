@@ -17,7 +17,10 @@ use super::ChatIdentity;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ChatBotState {
-    Connected { id: String, login: String },
+    Connected {
+        id: String,
+        login: String,
+    },
     /// No operator connected a bot.
     NotConnected,
     /// Twitch no longer accepts the bot's authorisation: the operator connects it again.
@@ -72,7 +75,11 @@ pub struct ChatStatus {
 }
 
 /// Whose account reads chat for a channel with chat commands on. Pure.
-pub fn reads_as(identity: ChatIdentity, webhook: bool, bot_connected: bool) -> Option<ChatIdentity> {
+pub fn reads_as(
+    identity: ChatIdentity,
+    webhook: bool,
+    bot_connected: bool,
+) -> Option<ChatIdentity> {
     match identity {
         ChatIdentity::Streamer => Some(ChatIdentity::Streamer),
         // WebSocket takes only user tokens, and a user token reads only its own user's chat.
@@ -168,14 +175,26 @@ mod tests {
         assert_eq!(ok.reads_as, Some(ChatIdentity::Bot));
         assert!(ok.notices.is_empty(), "{ok:?}");
 
-        let none = chat_status(true, ChatIdentity::Bot, ChatBotState::TokenInvalid, &[], true);
+        let none = chat_status(
+            true,
+            ChatIdentity::Bot,
+            ChatBotState::TokenInvalid,
+            &[],
+            true,
+        );
         assert_eq!(none.reads_as, None);
         assert_eq!(
             none.notices,
             [ChatNotice::BotNotConnected, ChatNotice::ChannelBotMissing]
         );
 
-        let ws = chat_status(true, ChatIdentity::Bot, bot(), &scopes(&["channel:bot"]), false);
+        let ws = chat_status(
+            true,
+            ChatIdentity::Bot,
+            bot(),
+            &scopes(&["channel:bot"]),
+            false,
+        );
         assert_eq!(ws.reads_as, Some(ChatIdentity::Streamer));
         assert_eq!(ws.replies_as, ChatIdentity::Bot);
         assert_eq!(
@@ -186,7 +205,13 @@ mod tests {
             ]
         );
 
-        let me = chat_status(true, ChatIdentity::Streamer, ChatBotState::NotConnected, &scopes(&["user:read:chat"]), true);
+        let me = chat_status(
+            true,
+            ChatIdentity::Streamer,
+            ChatBotState::NotConnected,
+            &scopes(&["user:read:chat"]),
+            true,
+        );
         assert_eq!(me.notices, [ChatNotice::StreamerScopesMissing]);
 
         let off = chat_status(false, ChatIdentity::Bot, bot(), &[], true);

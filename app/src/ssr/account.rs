@@ -9,8 +9,8 @@ use super::auth::{authorize_streamer, Caller};
 use super::{internal, OrInternal, ServerContext};
 use crate::error::AppError;
 use crate::model::{
-    AccountOverview, Channel, ChannelId, ChatBotState, EventSubState, ScopeStatus, ScopeSummary, Settings,
-    TokenHealth,
+    AccountOverview, Channel, ChannelId, ChatBotState, EventSubState, ScopeStatus, ScopeSummary,
+    Settings, TokenHealth,
 };
 
 /// A scope the app asks for and the feature that needs it.

@@ -60,8 +60,7 @@ pub(super) async fn chat_bot_reader(
     channel: &ChannelId,
     webhook: bool,
 ) -> Option<String> {
-    if !(settings.chat_commands.enabled && settings.chat_identity == ChatIdentity::Bot && webhook)
-    {
+    if !(settings.chat_commands.enabled && settings.chat_identity == ChatIdentity::Bot && webhook) {
         return None;
     }
     match connected(tokens).await {

@@ -7,8 +7,8 @@ use app::model::ChannelId;
 use secrecy::SecretString;
 use serde_json::{json, Value};
 
-use super::limits::{is_eventsub_limit, limit_reason};
 use super::chat::condition_for;
+use super::limits::{is_eventsub_limit, limit_reason};
 use super::subscribe::{settle, wanted_types, ChannelTypes, Placed, SubscribeError};
 use super::{Delivery, HelixError, Listed, SubscriptionClient};
 use crate::eventsub::parse::chat::CHAT_MESSAGE;
@@ -86,7 +86,12 @@ pub async fn subscribe_webhook(
                 secret: callback.secret,
             };
             client
-                .create(&token, kind, condition_for(kind, channel, chat_bot), delivery)
+                .create(
+                    &token,
+                    kind,
+                    condition_for(kind, channel, chat_bot),
+                    delivery,
+                )
                 .await
         })
         .await;

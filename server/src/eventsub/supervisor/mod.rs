@@ -186,9 +186,13 @@ impl EventSubSupervisor {
                 continue;
             };
             let webhook = self.inner.settings.transport == EventSubTransport::Webhook;
-            let now =
-                channel_rule_types(&*self.inner.ws.store, &self.inner.ws.tokens, &channel, webhook)
-                    .await;
+            let now = channel_rule_types(
+                &*self.inner.ws.store,
+                &self.inner.ws.tokens,
+                &channel,
+                webhook,
+            )
+            .await;
             if now != started_with {
                 tracing::info!(%channel, ?now, "grant rules changed; subscribing anew");
                 self.rewatch(channel);

@@ -13,8 +13,8 @@ use super::{
     channel_rule_types, sleep_or_cancel, EventSubConnection, Inner, Ordering, Outcome, Report,
 };
 use crate::eventsub::parse::USER_AUTHORIZATION_REVOKE;
-use crate::eventsub::subscriptions::status::from_twitch;
 use crate::eventsub::subscriptions::chat::still_wanted;
+use crate::eventsub::subscriptions::status::from_twitch;
 use crate::eventsub::subscriptions::subscribe::SubscribeError;
 use crate::eventsub::subscriptions::webhook::{
     delete, delete_channel, delete_stale, list_channel, subscribe_authorization_revoke,

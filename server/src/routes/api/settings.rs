@@ -6,8 +6,8 @@
 //! it (`null` removes it). Durations are seconds.
 
 use app::model::{ChatStatus, ScopeSummary, Settings};
-use app::ssr::{account, chat_status};
 use app::ssr::settings::{self as use_case, webhook_hint};
+use app::ssr::{account, chat_status};
 use app::AppError;
 use axum::Json;
 use serde_json::{Map, Value};

@@ -118,5 +118,15 @@ async fn without_channel_bot_nothing_is_sent_and_the_scope_is_listed_missing() {
         html.contains("id=\"chat-identity-bot\""),
         "the identity choice"
     );
+    // And the live status, rendered on the server (works without JavaScript).
+    assert!(
+        html.contains("Chat bot connected: vipbot."),
+        "the bot's state"
+    );
+    assert!(
+        html.contains("You have not granted channel:bot"),
+        "channel:bot"
+    );
+    assert!(html.contains("Replies come from the bot."), "who answers");
     chat.server.stop().await.unwrap();
 }

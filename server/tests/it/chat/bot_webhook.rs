@@ -24,7 +24,11 @@ async fn bot_world(identity: ChatIdentity, channel_bot: bool) -> (World, User) {
         ..Settings::default()
     };
     assert!(settings.chat_commands.enabled);
-    w.store().await.update_settings(&id, &settings).await.unwrap();
+    w.store()
+        .await
+        .update_settings(&id, &settings)
+        .await
+        .unwrap();
     let mut scopes: Vec<&str> = REQUIRED_SCOPES.iter().map(|(s, _)| *s).collect();
     scopes.extend(["user:read:chat", "user:bot"]);
     if channel_bot {
@@ -67,13 +71,17 @@ async fn on_webhooks_the_bot_reads_a_command_and_answers_it() {
     let (w, bot) = bot_world(ChatIdentity::Bot, true).await;
     let server = w.start(Transport::Webhook).await;
     eventually("the bot reading chat", || async {
-        (readers(&w) == [bot.id.clone()]).then_some(())
+        (readers(&w) == [bot.id.as_str()]).then_some(())
     })
     .await;
     let reply = ask(&w, 0).await;
     assert_eq!(reply.sender_id, bot.id, "{}", server.log_text());
     assert!(reply.app_token, "sent with the app token");
-    assert_eq!(readers(&w), [bot.id.clone()], "the streamer does not read too");
+    assert_eq!(
+        readers(&w),
+        [bot.id.as_str()],
+        "the streamer does not read too"
+    );
 }
 
 #[tokio::test]
@@ -82,7 +90,7 @@ async fn switching_to_the_bot_replaces_the_chat_subscription_and_loses_no_comman
     let server = w.start(Transport::Webhook).await;
     let streamer = w.streamer.id.clone();
     eventually("the streamer reading chat", || async {
-        (readers(&w) == [streamer.clone()]).then_some(())
+        (readers(&w) == [streamer.as_str()]).then_some(())
     })
     .await;
     assert_eq!(ask(&w, 0).await.sender_id, streamer);
@@ -93,9 +101,12 @@ async fn switching_to_the_bot_replaces_the_chat_subscription_and_loses_no_comman
     store.update_settings(&id, &settings).await.unwrap();
     // Answered whoever reads at that moment: the old subscription until the new one exists.
     let meanwhile = ask(&w, 1).await;
-    assert_eq!(meanwhile.sender_id, bot.id, "replies go out as the bot at once");
+    assert_eq!(
+        meanwhile.sender_id, bot.id,
+        "replies go out as the bot at once"
+    );
     eventually("the bot reading chat instead", || async {
-        (readers(&w) == [bot.id.clone()]).then_some(())
+        (readers(&w) == [bot.id.as_str()]).then_some(())
     })
     .await;
     assert_eq!(ask(&w, 2).await.sender_id, bot.id, "{}", server.log_text());

@@ -11,8 +11,8 @@ use app::ssr::engine::{Clock, Engine};
 use app::ssr::events::{ChatMessage, EventSink, TwitchEvent};
 use app::ssr::live::NoLiveBus;
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use chrono::TimeDelta;
+use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 use server::twitch::bot::{BOT_SCOPES, BOT_TOKENS_KEY};
 use server::twitch::oauth::IssuedTokens;
@@ -52,7 +52,8 @@ struct Rate {
 /// The demo channel answering as a connected chat bot (the streamer granted `channel:bot`).
 async fn start() -> Rate {
     let h = HelixHarness::start().await;
-    let issue = |user: &str, scopes: &[&str]| h.sim.issue_user_token(&h.demo.client_id, user, scopes);
+    let issue =
+        |user: &str, scopes: &[&str]| h.sim.issue_user_token(&h.demo.client_id, user, scopes);
     let mut streamer_scopes: Vec<&str> = REQUIRED_SCOPES.iter().map(|(s, _)| *s).collect();
     streamer_scopes.push("channel:bot");
     issue(h.channel.as_str(), &streamer_scopes);
@@ -115,7 +116,11 @@ impl Rate {
                 text: "!vip",
                 ..Post::default()
             };
-            let id = self.h.sim.post_chat(self.h.channel.as_str(), &post).unwrap();
+            let id = self
+                .h
+                .sim
+                .post_chat(self.h.channel.as_str(), &post)
+                .unwrap();
             let said = ChatMessage {
                 channel: self.h.channel.clone(),
                 message_id: id.clone(),
@@ -146,7 +151,10 @@ impl Rate {
 
     /// How many replies the bot's messages carry (coalesced replies are joined with " · ").
     fn replies(&self) -> usize {
-        self.sent().iter().map(|m| m.message.split(" · ").count()).sum()
+        self.sent()
+            .iter()
+            .map(|m| m.message.split(" · ").count())
+            .sum()
     }
 
     /// The most of the bot's messages in any 30 s of the simulator's time.
@@ -176,7 +184,10 @@ async fn a_bot_that_is_not_a_moderator_keeps_to_20_messages_per_30_seconds() {
         "replies beyond the 20th waited for the window"
     );
     let first = &r.sent()[0];
-    assert_eq!(first.reply_parent_message_id.as_deref(), Some(asked[0].as_str()));
+    assert_eq!(
+        first.reply_parent_message_id.as_deref(),
+        Some(asked[0].as_str())
+    );
     assert!(first.app_token);
 }
 
