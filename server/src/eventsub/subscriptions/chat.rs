@@ -88,3 +88,71 @@ pub fn still_wanted(
         || condition.get("user_id").and_then(Value::as_str)
             == Some(types.chat_bot.as_deref().unwrap_or(channel.as_str()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(identity: ChatIdentity) -> Settings {
+        Settings {
+            chat_identity: identity,
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn the_bot_reads_on_webhooks_once_connected_and_the_streamer_once_granted() {
+        let read = vec!["user:read:chat".to_owned()];
+        let bot = settings(ChatIdentity::Bot);
+        assert_eq!(chat_types(&bot, &[], true, Some("9")), [CHAT_MESSAGE]);
+        assert!(chat_types(&bot, &read, true, None).is_empty());
+        assert_eq!(chat_types(&bot, &read, false, None), [CHAT_MESSAGE]);
+        assert!(chat_types(&bot, &[], false, Some("9")).is_empty());
+        let me = settings(ChatIdentity::Streamer);
+        assert_eq!(chat_types(&me, &read, true, Some("9")), [CHAT_MESSAGE]);
+        assert!(chat_types(&me, &[], true, None).is_empty());
+    }
+
+    #[test]
+    fn a_chat_subscription_of_the_other_reader_is_no_longer_wanted() {
+        let channel = ChannelId::from("100");
+        let condition = |user: &str| {
+            condition_for(CHAT_MESSAGE, &channel, Some(user))
+                .as_object()
+                .unwrap()
+                .clone()
+        };
+        let as_bot = ChannelTypes {
+            types: vec![CHAT_MESSAGE],
+            chat_bot: Some("9".into()),
+        };
+        assert!(still_wanted(
+            &as_bot,
+            &channel,
+            CHAT_MESSAGE,
+            &condition("9")
+        ));
+        assert!(!still_wanted(
+            &as_bot,
+            &channel,
+            CHAT_MESSAGE,
+            &condition("100")
+        ));
+        let as_streamer = ChannelTypes {
+            types: vec![CHAT_MESSAGE],
+            chat_bot: None,
+        };
+        assert!(still_wanted(
+            &as_streamer,
+            &channel,
+            CHAT_MESSAGE,
+            &condition("100")
+        ));
+        assert!(!still_wanted(
+            &ChannelTypes::default(),
+            &channel,
+            CHAT_MESSAGE,
+            &condition("100")
+        ));
+    }
+}
