@@ -62,7 +62,7 @@ pub use chat_status::{
 pub use countdown::format_remaining;
 pub use dashboard::{Dashboard, Me};
 pub use duration::{DurationError, DurationUnit, VipDuration};
-pub use grant_length::{GrantLength, STREAM_END, UNTIL_KEY};
+pub use grant_length::{secs_or_stream_end, GrantLength, STREAM_END, UNTIL_KEY};
 pub use live::{LiveEvent, LiveKind};
 pub use public::{PublicChannel, PublicVip};
 pub use redemption::{RedemptionOutcome, RedemptionRecord, RefundReason, WaitlistEntry};

@@ -123,7 +123,7 @@ impl World {
                 title: "VIP for a day".into(),
                 cost: 1,
                 prompt: String::new(),
-                duration: VipDuration::from_secs(24 * 3600).unwrap(),
+                duration: VipDuration::from_secs(24 * 3600).unwrap().into(),
                 enabled: true,
                 global_cooldown_secs: None,
                 max_per_stream: None,
