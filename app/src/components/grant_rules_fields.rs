@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::fields::{Checkbox, DurationFields, CARD, INPUT};
-use crate::model::{GrantRules, VipDuration};
+use crate::model::{GrantLength, GrantRules, VipDuration};
 
 /// The VIP time a rule that is off shows pre-filled.
 fn default_time() -> Option<VipDuration> {
@@ -56,7 +56,8 @@ pub fn GrantRulesFields(rules: GrantRules, legend: &'static str) -> AnyView {
                     names=("form[sub_amount]", "form[sub_unit]")
                     id="sub-amount"
                     label="VIP time for a sub"
-                    value=subscription.or_else(default_time)
+                    value=subscription.map_or_else(default_time, GrantLength::duration)
+                    stream_end=subscription == Some(GrantLength::StreamEnd)
                 />
                 <div class=row>
                     <Checkbox
@@ -76,7 +77,8 @@ pub fn GrantRulesFields(rules: GrantRules, legend: &'static str) -> AnyView {
                         names=("form[gift_amount]", "form[gift_unit]")
                         id="gift-amount"
                         label="VIP time for gifts"
-                        value=gift.map(|g| g.duration).or_else(default_time)
+                        value=gift.map_or_else(default_time, |g| g.duration.duration())
+                        stream_end=gift.is_some_and(|g| g.duration == GrantLength::StreamEnd)
                     />
                 </div>
                 <div class=row>
@@ -97,7 +99,8 @@ pub fn GrantRulesFields(rules: GrantRules, legend: &'static str) -> AnyView {
                         names=("form[bits_amount]", "form[bits_unit]")
                         id="bits-amount"
                         label="VIP time for bits"
-                        value=bits.map(|b| b.duration).or_else(default_time)
+                        value=bits.map_or_else(default_time, |b| b.duration.duration())
+                        stream_end=bits.is_some_and(|b| b.duration == GrantLength::StreamEnd)
                     />
                 </div>
             </div>

@@ -113,6 +113,36 @@ pub mod secs_or_stream_end {
         .serialize(s)
     }
 
+    /// The same for an optional field (`null` or absent: `None`; use with `#[serde(default)]`).
+    pub mod option {
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        use super::GrantLength;
+
+        #[derive(Deserialize)]
+        struct Wrapped(#[serde(with = "super")] GrantLength);
+
+        /// # Errors
+        /// The serializer's.
+        pub fn serialize<S: Serializer>(
+            length: &Option<GrantLength>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match length {
+                Some(l) => super::serialize(l, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// # Errors
+        /// As [`super::deserialize`].
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<GrantLength>, D::Error> {
+            Ok(Option::<Wrapped>::deserialize(d)?.map(|w| w.0))
+        }
+    }
+
     /// # Errors
     /// Neither a valid duration in seconds nor `stream_end`.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<GrantLength, D::Error> {

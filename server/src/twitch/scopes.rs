@@ -193,7 +193,7 @@ mod tests {
         let bits = GrantRules {
             bits: Some(BitsRule {
                 min_bits: 100,
-                duration: VipDuration::from_secs(60).unwrap(),
+                duration: VipDuration::from_secs(60).unwrap().into(),
             }),
             ..GrantRules::default()
         };
@@ -201,7 +201,7 @@ mod tests {
         assert!(param.ends_with(" bits:read"), "{param}");
         assert!(!param.contains("channel:read:subscriptions"));
         let subs = stored(GrantRules {
-            subscription: Some(VipDuration::from_secs(60).unwrap()),
+            subscription: Some(VipDuration::from_secs(60).unwrap().into()),
             ..bits
         });
         assert_eq!(

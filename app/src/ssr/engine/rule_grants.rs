@@ -24,7 +24,7 @@
 use super::grant_types::OnFull;
 use super::{Engine, EngineResult, GrantOutcome, GrantRequest, IgnoreReason};
 use crate::model::{
-    Actor, ChannelId, NoGrant, RedemptionOutcome, RedemptionRecord, Viewer, VipDuration, VipSource,
+    Actor, ChannelId, GrantLength, NoGrant, RedemptionOutcome, RedemptionRecord, Viewer, VipSource,
 };
 use crate::ssr::events::BitsUse;
 
@@ -91,7 +91,7 @@ impl SupportKind {
 fn decide(
     rules: &crate::model::GrantRules,
     kind: &SupportKind,
-) -> Result<(Viewer, VipDuration), NoGrant> {
+) -> Result<(Viewer, GrantLength), NoGrant> {
     match kind {
         SupportKind::Subscription { viewer, is_gift } => rules
             .for_subscription(*is_gift)
@@ -156,7 +156,7 @@ impl Engine {
                 login: viewer.login.clone(),
             },
             viewer,
-            length: duration.into(),
+            length: duration,
             source: support.kind.source(),
         };
         let outcome = self.run(&channel, &request, None, OnFull::Policy).await?;

@@ -351,11 +351,11 @@ mod tests {
             subscription: None,
             gift: Some(GiftRule {
                 min_gifts: 1,
-                duration: hour,
+                duration: hour.into(),
             }),
             bits: Some(BitsRule {
                 min_bits: 1,
-                duration: hour,
+                duration: hour.into(),
             }),
         };
         assert_eq!(
@@ -368,7 +368,7 @@ mod tests {
         );
         assert!(rule_types(&rules, &granted(&["channel:manage:vips"])).is_empty());
         let subs = GrantRules {
-            subscription: Some(hour),
+            subscription: Some(hour.into()),
             ..GrantRules::default()
         };
         assert_eq!(
