@@ -191,7 +191,7 @@ mod tests {
 
     #[test]
     fn the_gifter_or_cheerer_is_granted_and_anonymous_support_is_not() {
-        let hour = VipDuration::from_secs(3_600).unwrap();
+        let hour: GrantLength = crate::model::VipDuration::from_secs(3_600).unwrap().into();
         let rules = GrantRules {
             subscription: Some(hour),
             gift: Some(GiftRule {
@@ -229,7 +229,7 @@ mod tests {
 
     #[test]
     fn a_resubscription_grants_like_a_subscription() {
-        let hour = VipDuration::from_secs(3_600).unwrap();
+        let hour: GrantLength = crate::model::VipDuration::from_secs(3_600).unwrap().into();
         let resub = SupportKind::Resubscription { viewer: viewer() };
         assert_eq!(
             decide(&GrantRules::default(), &resub),
@@ -246,7 +246,7 @@ mod tests {
 
     #[test]
     fn bits_use_counts_power_ups_and_combos_but_not_cheers_again() {
-        let hour = VipDuration::from_secs(3_600).unwrap();
+        let hour: GrantLength = crate::model::VipDuration::from_secs(3_600).unwrap().into();
         let rules = GrantRules {
             bits: Some(BitsRule {
                 min_bits: 100,
