@@ -2,7 +2,8 @@ import { expect, test } from "@playwright/test";
 import { hydrated, logInAs, newStreamer, watchErrors } from "./helpers";
 
 // Chat command settings on /settings: each project logs in as a streamer of its own (a new channel:
-// chat commands on), changes the prefix, names and bots to ignore, and finds them after a reload.
+// chat commands on), sees the live chat status, changes the prefix, names and bots to ignore, and
+// finds them after a reload.
 
 test("chat command settings persist after a reload", async ({ page, request, javaScriptEnabled }) => {
   const errors = watchErrors(page);
@@ -13,6 +14,13 @@ test("chat command settings persist after a reload", async ({ page, request, jav
 
   await expect(page.locator("#chat-commands-enabled")).toBeChecked();
   await expect(page.locator("#chat-check-names")).toHaveValue("vip checkvip");
+  // The live chat status: this server has no chat bot connected, and reads and answers as the
+  // streamer (who has not granted channel:bot).
+  const status = page.locator("#chat-status");
+  await expect(status).toContainText("Chat bot not connected (not_connected)");
+  await expect(status).toContainText("You have not granted channel:bot");
+  await expect(status).toContainText("Chat is read as you.");
+  await expect(status).toContainText("Replies come from your account.");
   const prefix = javaScriptEnabled ? "?" : "$";
   await page.locator("#chat-prefix").fill(prefix);
   await page.locator("#chat-check-names").fill("viptime");

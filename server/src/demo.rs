@@ -120,7 +120,7 @@ impl Demo {
                     max_per_stream: None,
                     max_per_user_per_stream: None,
                 },
-                duration: VipDuration::from_secs(300)?,
+                duration: VipDuration::from_secs(300)?.into(),
             };
             rewards.push(rewards::create(ctx, &caller, streamer, input).await?);
         }

@@ -116,6 +116,7 @@ pub fn ChatCommandsFields(
                         hint=t.as_bot_hint
                     />
                 </div>
+                <super::chat_status_line::ChatStatusLine />
                 <TextField
                     name="form[chat_ignored_bots]"
                     id="chat-ignored-bots"

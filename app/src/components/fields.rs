@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{split_duration, DurationUnit, VipDuration};
+use crate::model::{split_duration, DurationUnit, VipDuration, STREAM_END};
 
 /// Text inputs, selects and text areas.
 pub const INPUT: &str = "w-full rounded-lg border border-zinc-700 bg-zinc-950 px-3 py-2 text-zinc-100 focus:border-violet-500 focus:outline-none focus:ring-2 focus:ring-violet-500/40";
@@ -29,14 +29,22 @@ pub fn DurationFields(
     /// Updated as the amount and unit change (the live chat preview follows them).
     #[prop(optional)]
     on_change: Option<WriteSignal<(String, String)>>,
+    /// Offers "until the stream ends" (unit `stream_end`) too; `Some(true)`: it is chosen.
+    #[prop(optional)]
+    stream_end: Option<bool>,
 ) -> AnyView {
     let (amount, unit) = value.map_or((String::new(), DurationUnit::Hours), |d| {
         let (n, u) = split_duration(d);
         (n.to_string(), u)
     });
+    let until_end = stream_end == Some(true);
     let amount_sig = RwSignal::new(amount.clone());
     let texts = crate::i18n::use_texts();
-    let unit_sig = RwSignal::new(unit.as_str().to_owned());
+    let unit_sig = RwSignal::new(if until_end {
+        STREAM_END.to_owned()
+    } else {
+        unit.as_str().to_owned()
+    });
     let notify = move || {
         if let Some(w) = on_change {
             w.set((amount_sig.get_untracked(), unit_sig.get_untracked()));
@@ -74,12 +82,20 @@ pub fn DurationFields(
                         .into_iter()
                         .map(|u| {
                             view! {
-                                <option value=u.as_str() selected=u == unit>
+                                <option value=u.as_str() selected=!until_end && u == unit>
                                     {super::vip_actions::unit_name(&texts.common, u)}
                                 </option>
                             }
                         })
                         .collect_view()}
+                    {stream_end
+                        .map(|chosen| {
+                            view! {
+                                <option value=STREAM_END selected=chosen>
+                                    {texts.common.until_stream_end}
+                                </option>
+                            }
+                        })}
                 </select>
             </div>
         </div>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::fields::{Checkbox, DurationFields, CARD, INPUT};
-use crate::model::{GrantRules, VipDuration};
+use crate::model::{GrantLength, GrantRules, VipDuration};
 
 /// The VIP time a rule that is off shows pre-filled.
 fn default_time() -> Option<VipDuration> {
@@ -57,7 +57,8 @@ pub fn GrantRulesFields(rules: GrantRules, legend: &'static str) -> AnyView {
                     names=("form[sub_amount]", "form[sub_unit]")
                     id="sub-amount"
                     label=t.rule_sub_time
-                    value=subscription.or_else(default_time)
+                    value=subscription.map_or_else(default_time, GrantLength::duration)
+                    stream_end=subscription == Some(GrantLength::StreamEnd)
                 />
                 <div class=row>
                     <Checkbox
@@ -77,7 +78,8 @@ pub fn GrantRulesFields(rules: GrantRules, legend: &'static str) -> AnyView {
                         names=("form[gift_amount]", "form[gift_unit]")
                         id="gift-amount"
                         label=t.rule_gift_time
-                        value=gift.map(|g| g.duration).or_else(default_time)
+                        value=gift.map_or_else(default_time, |g| g.duration.duration())
+                        stream_end=gift.is_some_and(|g| g.duration == GrantLength::StreamEnd)
                     />
                 </div>
                 <div class=row>
@@ -98,7 +100,8 @@ pub fn GrantRulesFields(rules: GrantRules, legend: &'static str) -> AnyView {
                         names=("form[bits_amount]", "form[bits_unit]")
                         id="bits-amount"
                         label=t.rule_bits_time
-                        value=bits.map(|b| b.duration).or_else(default_time)
+                        value=bits.map_or_else(default_time, |b| b.duration.duration())
+                        stream_end=bits.is_some_and(|b| b.duration == GrantLength::StreamEnd)
                     />
                 </div>
             </div>

@@ -6,6 +6,7 @@ mod charts_list;
 mod charts_parts;
 mod charts_scale;
 mod chat_commands_fields;
+mod chat_status_line;
 mod chat_templates;
 mod duration_planner;
 mod fields;

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::fields::{Checkbox, DurationFields, INPUT};
-use crate::model::{Reward, VipDuration};
+use crate::model::{GrantLength, Reward, VipDuration};
 
 #[component]
 fn NumberField(
@@ -51,7 +51,9 @@ pub fn RewardFields(reward: Option<Reward>, prefix: String) -> AnyView {
             String::new(),
             String::new(),
             String::new(),
-            VipDuration::from_secs(86_400).expect("one day is valid"),
+            VipDuration::from_secs(86_400)
+                .expect("one day is valid")
+                .into(),
             String::new(),
             String::new(),
             String::new(),
@@ -95,7 +97,8 @@ pub fn RewardFields(reward: Option<Reward>, prefix: String) -> AnyView {
             names=("form[amount]", "form[unit]")
             id=id("duration")
             label=t.vip_time
-            value=Some(duration)
+            value=duration.duration()
+            stream_end=duration == GrantLength::StreamEnd
         />
         <div class="flex flex-col gap-1 text-sm">
             <label for=id("prompt") class="text-zinc-300">

@@ -20,6 +20,7 @@ pub struct Texts {
     pub settings: SettingsTexts,
     pub rewards: Rewards,
     pub chat: ChatDefaults,
+    pub chat_status: ChatStatusTexts,
 }
 
 /// Words many pages use.
@@ -30,6 +31,8 @@ pub struct Common {
     pub minutes: &'static str,
     pub hours: &'static str,
     pub days: &'static str,
+    /// The picker's last unit: the VIP lasts until the stream ends.
+    pub until_stream_end: &'static str,
 }
 
 /// The top bar and the language switcher.
@@ -500,4 +503,24 @@ pub struct ChatDefaults {
     pub expired: &'static str,
     pub refunded: &'static str,
     pub warning: &'static str,
+}
+
+/// The settings page's live chat status (who reads and answers chat, and what is missing).
+pub struct ChatStatusTexts {
+    pub bot_connected: fn(&str) -> String,
+    pub bot_not_connected: &'static str,
+    pub bot_token_invalid: &'static str,
+    pub bot_missing_scopes: &'static str,
+    pub bot_unknown: &'static str,
+    pub channel_bot_yes: &'static str,
+    pub channel_bot_no: &'static str,
+    pub reads_streamer: &'static str,
+    pub reads_bot: &'static str,
+    pub reads_nobody: &'static str,
+    pub replies_streamer: &'static str,
+    pub replies_bot: &'static str,
+    pub off: &'static str,
+    pub scopes_missing: &'static str,
+    pub websocket: &'static str,
+    pub unavailable: &'static str,
 }

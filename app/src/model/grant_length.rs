@@ -53,6 +53,109 @@ impl GrantLength {
     }
 }
 
+impl GrantLength {
+    /// The length as stored in a whole-seconds column: `stream_end` as 0, which no duration is.
+    pub fn stored_secs(self) -> u64 {
+        self.secs().unwrap_or(0)
+    }
+
+    /// Reads an API body's choice: exactly one of `duration_secs` and `"duration": "stream_end"`.
+    ///
+    /// # Errors
+    /// A sentence naming the problem (neither, both, another word, a bad duration).
+    pub fn from_fields(secs: Option<u64>, word: Option<&str>) -> Result<Self, String> {
+        match (secs, word) {
+            (Some(secs), None) => VipDuration::from_secs(secs)
+                .map(Self::For)
+                .map_err(|e| e.to_string()),
+            (None, Some(STREAM_END)) => Ok(Self::StreamEnd),
+            (None, Some(other)) => Err(format!(
+                "unknown duration `{other}`: use \"stream_end\", or duration_secs"
+            )),
+            (Some(_), Some(_)) => Err("give duration_secs or duration, not both".into()),
+            (None, None) => Err("give duration_secs, or \"duration\": \"stream_end\"".into()),
+        }
+    }
+
+    /// Reads [`Self::stored_secs`] back.
+    ///
+    /// # Errors
+    /// As [`VipDuration::from_secs`] for a non-zero value out of range.
+    pub fn from_stored_secs(secs: u64) -> Result<Self, super::DurationError> {
+        match secs {
+            0 => Ok(Self::StreamEnd),
+            secs => Ok(Self::For(VipDuration::from_secs(secs)?)),
+        }
+    }
+}
+
+/// Serde for a field holding a [`GrantLength`] where a duration in seconds used to be: a number of
+/// seconds, or the string `stream_end` (`#[serde(with = "secs_or_stream_end")]`).
+pub mod secs_or_stream_end {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{GrantLength, VipDuration, STREAM_END};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(untagged)]
+    enum Wire {
+        Secs(VipDuration),
+        Word(String),
+    }
+
+    /// # Errors
+    /// The serializer's.
+    pub fn serialize<S: Serializer>(length: &GrantLength, s: S) -> Result<S::Ok, S::Error> {
+        match length {
+            GrantLength::For(d) => Wire::Secs(*d),
+            GrantLength::StreamEnd => Wire::Word(STREAM_END.to_owned()),
+        }
+        .serialize(s)
+    }
+
+    /// The same for an optional field (`null` or absent: `None`; use with `#[serde(default)]`).
+    pub mod option {
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        use super::GrantLength;
+
+        #[derive(Deserialize)]
+        struct Wrapped(#[serde(with = "super")] GrantLength);
+
+        /// # Errors
+        /// The serializer's.
+        pub fn serialize<S: Serializer>(
+            length: &Option<GrantLength>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match length {
+                Some(l) => super::serialize(l, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// # Errors
+        /// As [`super::deserialize`].
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<GrantLength>, D::Error> {
+            Ok(Option::<Wrapped>::deserialize(d)?.map(|w| w.0))
+        }
+    }
+
+    /// # Errors
+    /// Neither a valid duration in seconds nor `stream_end`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<GrantLength, D::Error> {
+        match Wire::deserialize(d)? {
+            Wire::Secs(d) => Ok(GrantLength::For(d)),
+            Wire::Word(w) if w == STREAM_END => Ok(GrantLength::StreamEnd),
+            Wire::Word(w) => Err(serde::de::Error::custom(format!(
+                "expected seconds (1 or more) or \"{STREAM_END}\", not \"{w}\""
+            ))),
+        }
+    }
+}
+
 impl From<VipDuration> for GrantLength {
     fn from(d: VipDuration) -> Self {
         Self::For(d)
@@ -107,6 +210,47 @@ mod tests {
         );
         assert!(GrantLength::parse_secs_or_stream_end("0").is_err());
         assert!(GrantLength::parse_secs_or_stream_end("soon").is_err());
+    }
+
+    #[test]
+    fn seconds_or_stream_end_on_the_wire_and_in_a_column() {
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct Holder {
+            #[serde(with = "secs_or_stream_end")]
+            duration: GrantLength,
+        }
+        let read = |j: &str| serde_json::from_str::<Holder>(j).map(|h| h.duration);
+        assert_eq!(
+            read(r#"{"duration": "stream_end"}"#).unwrap(),
+            GrantLength::StreamEnd
+        );
+        assert_eq!(read(r#"{"duration": 60}"#).unwrap().secs(), Some(60));
+        assert!(read(r#"{"duration": 0}"#).is_err());
+        assert!(read(r#"{"duration": "soon"}"#).is_err());
+        let json = serde_json::to_string(&Holder {
+            duration: GrantLength::StreamEnd,
+        })
+        .unwrap();
+        assert_eq!(json, r#"{"duration":"stream_end"}"#);
+        assert_eq!(GrantLength::from_stored_secs(0), Ok(GrantLength::StreamEnd));
+        assert_eq!(
+            GrantLength::from_fields(None, Some(STREAM_END)),
+            Ok(GrantLength::StreamEnd)
+        );
+        assert_eq!(
+            GrantLength::from_fields(Some(60), None).unwrap().secs(),
+            Some(60)
+        );
+        for (secs, word) in [
+            (None, None),
+            (Some(60), Some(STREAM_END)),
+            (None, Some("x")),
+        ] {
+            assert!(GrantLength::from_fields(secs, word).is_err());
+        }
+        assert!(GrantLength::from_fields(Some(0), None).is_err());
+        assert_eq!(GrantLength::StreamEnd.stored_secs(), 0);
+        assert_eq!(GrantLength::from_stored_secs(90).unwrap().stored_secs(), 90);
     }
 
     #[test]

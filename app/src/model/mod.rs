@@ -12,6 +12,7 @@ mod channel;
 mod chat;
 mod chat_command;
 mod chat_settings;
+mod chat_status;
 mod countdown;
 mod dashboard;
 mod duration;
@@ -57,10 +58,13 @@ pub use chat_command::{parse_command, ChatCommand, CommandError};
 pub use chat_settings::{
     ChatCommands, ChatIdentity, CommandNames, MAX_COMMAND_NAME_CHARS, MAX_PREFIX_CHARS,
 };
+pub use chat_status::{
+    chat_status, reads_as, streamer_read_scopes, ChatBotState, ChatNotice, ChatStatus,
+};
 pub use countdown::format_remaining;
 pub use dashboard::{Dashboard, Me};
 pub use duration::{DurationError, DurationUnit, VipDuration};
-pub use grant_length::{GrantLength, STREAM_END, UNTIL_KEY};
+pub use grant_length::{secs_or_stream_end, GrantLength, STREAM_END, UNTIL_KEY};
 pub use live::{LiveEvent, LiveKind};
 pub use public::{PublicChannel, PublicVip};
 pub use redemption::{RedemptionOutcome, RedemptionRecord, RefundReason, WaitlistEntry};

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::{ChatCommands, ChatIdentity, VipDuration, WarningLeads};
+use super::{ChatCommands, ChatIdentity, GrantLength, VipDuration, WarningLeads};
 
 /// What a repeat grant to a viewer who is already a timed VIP does. One rule, applied everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -128,8 +128,9 @@ impl Default for Settings {
 pub struct GrantRules {
     /// A viewer who subscribes (EventSub `channel.subscribe`; gifted subs are the gifter's, see
     /// `gift`) or shares a resubscription (`channel.subscription.message`) is VIP for this long.
-    #[serde(default)]
-    pub subscription: Option<VipDuration>,
+    /// Seconds, or `"stream_end"` (until the stream ends), as for every rule's duration.
+    #[serde(default, with = "super::grant_length::secs_or_stream_end::option")]
+    pub subscription: Option<GrantLength>,
     /// A viewer who gifts at least `min_gifts` subs at once (`channel.subscription.gift`) is VIP.
     /// Anonymous gifts grant nobody.
     #[serde(default)]
@@ -145,14 +146,16 @@ pub struct GrantRules {
 pub struct GiftRule {
     /// Gifted subs needed in one gift (0 counts as 1).
     pub min_gifts: u32,
-    pub duration: VipDuration,
+    #[serde(with = "super::grant_length::secs_or_stream_end")]
+    pub duration: GrantLength,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BitsRule {
     /// Bits needed in one cheer, Power-up or Combo (0 counts as 1).
     pub min_bits: u32,
-    pub duration: VipDuration,
+    #[serde(with = "super::grant_length::secs_or_stream_end")]
+    pub duration: GrantLength,
 }
 
 /// Why a subscription, gift or cheer grants nobody.
@@ -182,7 +185,7 @@ impl GrantRules {
     ///
     /// # Errors
     /// The [`NoGrant`] reason when it grants nothing.
-    pub fn for_subscription(&self, is_gift: bool) -> Result<VipDuration, NoGrant> {
+    pub fn for_subscription(&self, is_gift: bool) -> Result<GrantLength, NoGrant> {
         let duration = self.subscription.ok_or(NoGrant::RuleOff)?;
         if is_gift {
             return Err(NoGrant::GiftedSub);
@@ -194,7 +197,7 @@ impl GrantRules {
     ///
     /// # Errors
     /// The [`NoGrant`] reason when it grants nothing.
-    pub fn for_gift(&self, total: u32, anonymous: bool) -> Result<VipDuration, NoGrant> {
+    pub fn for_gift(&self, total: u32, anonymous: bool) -> Result<GrantLength, NoGrant> {
         let rule = self.gift.ok_or(NoGrant::RuleOff)?;
         if anonymous {
             return Err(NoGrant::Anonymous);
@@ -209,7 +212,7 @@ impl GrantRules {
     ///
     /// # Errors
     /// The [`NoGrant`] reason when it grants nothing.
-    pub fn for_cheer(&self, bits: u32, anonymous: bool) -> Result<VipDuration, NoGrant> {
+    pub fn for_cheer(&self, bits: u32, anonymous: bool) -> Result<GrantLength, NoGrant> {
         let rule = self.bits.ok_or(NoGrant::RuleOff)?;
         if anonymous {
             return Err(NoGrant::Anonymous);
@@ -225,8 +228,28 @@ impl GrantRules {
 mod tests {
     use super::*;
 
-    fn hours(n: u64) -> VipDuration {
-        VipDuration::from_secs(n * 3_600).unwrap()
+    #[test]
+    fn rule_durations_read_seconds_or_stream_end() {
+        let json = r#"{"subscription": "stream_end", "gift": {"min_gifts": 2, "duration": 60},
+            "bits": {"min_bits": 1, "duration": "stream_end"}}"#;
+        let rules: GrantRules = serde_json::from_str(json).unwrap();
+        assert_eq!(rules.subscription, Some(GrantLength::StreamEnd));
+        assert_eq!(rules.gift.unwrap().duration.secs(), Some(60));
+        assert_eq!(rules.for_cheer(1, false), Ok(GrantLength::StreamEnd));
+        let back = serde_json::to_value(rules).unwrap();
+        assert_eq!(back["subscription"], "stream_end");
+        assert_eq!(back["gift"]["duration"], 60);
+        let none: GrantRules = serde_json::from_str("{}").unwrap();
+        assert_eq!(none, GrantRules::default());
+        assert_eq!(
+            serde_json::to_value(none).unwrap()["subscription"],
+            serde_json::Value::Null
+        );
+        assert!(serde_json::from_str::<GrantRules>(r#"{"subscription": "later"}"#).is_err());
+    }
+
+    fn hours(n: u64) -> GrantLength {
+        VipDuration::from_secs(n * 3_600).unwrap().into()
     }
 
     fn all_on() -> GrantRules {

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    BitsRule, ChatTemplates, DurationUnit, GiftRule, GrantRules, Settings, SlotsFullPolicy,
-    StackingRule, VipDuration, WarningLeads,
+    BitsRule, ChatTemplates, DurationUnit, GiftRule, GrantLength, GrantRules, Settings,
+    SlotsFullPolicy, StackingRule, VipDuration, WarningLeads, STREAM_END,
 };
 use crate::error::AppError;
 
@@ -125,6 +125,15 @@ fn duration(amount: &str, unit: &str, what: &str) -> Result<VipDuration, AppErro
     VipDuration::from_form(amount, unit).map_err(|e| AppError::Invalid(format!("{what}: {e}")))
 }
 
+/// A grant rule's length: [`duration`], or until the stream ends (unit `stream_end`, the amount
+/// ignored).
+fn rule_length(amount: &str, unit: &str, what: &str) -> Result<GrantLength, AppError> {
+    if unit == STREAM_END {
+        return Ok(GrantLength::StreamEnd);
+    }
+    duration(amount, unit, what).map(GrantLength::For)
+}
+
 /// A whole number from a form field; blank is `None`.
 ///
 /// # Errors
@@ -231,7 +240,7 @@ impl SettingsForm {
             subscription: self
                 .sub_enabled
                 .as_ref()
-                .map(|_| duration(&self.sub_amount, &self.sub_unit, "VIP for a subscription"))
+                .map(|_| rule_length(&self.sub_amount, &self.sub_unit, "VIP for a subscription"))
                 .transpose()?,
             gift: self
                 .gift_enabled
@@ -239,7 +248,7 @@ impl SettingsForm {
                 .map(|_| -> Result<GiftRule, AppError> {
                     Ok(GiftRule {
                         min_gifts: minimum(&self.gift_min, "gifted subs needed")?,
-                        duration: duration(
+                        duration: rule_length(
                             &self.gift_amount,
                             &self.gift_unit,
                             "VIP for gifted subs",
@@ -253,7 +262,7 @@ impl SettingsForm {
                 .map(|_| -> Result<BitsRule, AppError> {
                     Ok(BitsRule {
                         min_bits: minimum(&self.bits_min, "bits needed")?,
-                        duration: duration(&self.bits_amount, &self.bits_unit, "VIP for bits")?,
+                        duration: rule_length(&self.bits_amount, &self.bits_unit, "VIP for bits")?,
                     })
                 })
                 .transpose()?,
@@ -302,6 +311,30 @@ mod tests {
             gift_min: "oops".into(),
             ..SettingsForm::default()
         }
+    }
+
+    #[test]
+    fn a_rule_may_last_until_the_stream_ends() {
+        let until_end = SettingsForm {
+            bits_amount: String::new(),
+            bits_unit: STREAM_END.into(),
+            sub_enabled: Some("on".into()),
+            sub_amount: "1".into(),
+            sub_unit: "days".into(),
+            ..form()
+        };
+        let rules = until_end.apply(&Settings::default()).unwrap().grant_rules;
+        assert_eq!(rules.bits.unwrap().duration, GrantLength::StreamEnd);
+        assert_eq!(rules.subscription.unwrap().secs(), Some(86_400));
+        let blank = SettingsForm {
+            bits_amount: String::new(),
+            ..form()
+        };
+        assert!(blank
+            .apply(&Settings::default())
+            .unwrap_err()
+            .to_string()
+            .starts_with("VIP for bits:"));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::model::{Reward, RewardForm, Settings, SettingsForm};
+use crate::model::{ChatStatus, Reward, RewardForm, Settings, SettingsForm};
 
 /// The settings as the page gets them: the Discord webhook (a secret) only as a hint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +44,14 @@ pub async fn save_settings(form: SettingsForm) -> Result<SettingsData, AppError>
     let a = crate::ssr::acting::acting().await?;
     let saved = crate::ssr::settings::save_form(&a.ctx, &a.caller, &a.channel, &form).await?;
     Ok(for_browser(saved))
+}
+
+/// The channel's chat identity live: the bot, `channel:bot`, who reads and answers chat.
+#[server(output = super::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn get_chat_status() -> Result<ChatStatus, AppError> {
+    let a = crate::ssr::acting::acting().await?;
+    crate::ssr::chat_status::get(&a.ctx, &a.caller, &a.channel).await
 }
 
 /// The channel's rewards.

@@ -9,8 +9,8 @@ use super::auth::{authorize_streamer, Caller};
 use super::{internal, OrInternal, ServerContext};
 use crate::error::AppError;
 use crate::model::{
-    AccountOverview, Channel, ChannelId, EventSubState, ScopeStatus, ScopeSummary, Settings,
-    TokenHealth,
+    AccountOverview, Channel, ChannelId, ChatBotState, EventSubState, ScopeStatus, ScopeSummary,
+    Settings, TokenHealth,
 };
 
 /// A scope the app asks for and the feature that needs it.
@@ -36,6 +36,12 @@ pub trait AccountStatus: Send + Sync + 'static {
 
     /// The channel's EventSub state on this instance; `None` when it does not watch the channel.
     fn eventsub(&self, channel: &ChannelId) -> Option<EventSubState>;
+
+    /// Whether this server's EventSub transport is webhooks (else WebSocket).
+    fn webhook_transport(&self) -> bool;
+
+    /// The app's chat bot as Twitch sees it now (its stored authorisation validated).
+    async fn chat_bot(&self) -> ChatBotState;
 }
 
 /// The signed-in streamer's account: profile, scopes required vs granted, token health, EventSub.

@@ -20,6 +20,7 @@ pub mod analytics;
 pub mod api_tokens;
 pub mod auth;
 pub mod authorisation;
+pub mod chat_status;
 mod context;
 pub mod dashboard;
 pub mod engine;

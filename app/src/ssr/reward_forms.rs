@@ -7,7 +7,9 @@ use super::rewards::{self, RewardInput};
 use super::twitch::RewardSpec;
 use super::ServerContext;
 use crate::error::AppError;
-use crate::model::{parse_optional, ChannelId, Reward, RewardForm, VipDuration};
+use crate::model::{
+    parse_optional, ChannelId, GrantLength, Reward, RewardForm, VipDuration, STREAM_END,
+};
 
 /// The reward a form asks for. The cooldown is typed in minutes; blank limits are no limit.
 ///
@@ -19,8 +21,13 @@ pub fn input(form: &RewardForm) -> Result<RewardInput, AppError> {
     let cost = cost
         .parse()
         .map_err(|_| AppError::Invalid(format!("cost: “{cost}” is not a whole number")))?;
-    let duration = VipDuration::from_form(&form.amount, &form.unit)
-        .map_err(|e| AppError::Invalid(format!("VIP duration: {e}")))?;
+    let duration = if form.unit == STREAM_END {
+        GrantLength::StreamEnd
+    } else {
+        VipDuration::from_form(&form.amount, &form.unit)
+            .map_err(|e| AppError::Invalid(format!("VIP duration: {e}")))?
+            .into()
+    };
     let cooldown = parse_optional(&form.cooldown_minutes, "cooldown")?
         .map(|m| {
             m.checked_mul(60)
@@ -98,11 +105,21 @@ mod tests {
         let input = input(&form()).unwrap();
         assert_eq!(input.spec.title, "VIP for a day");
         assert_eq!(input.spec.cost, 5_000);
-        assert_eq!(input.duration.as_secs(), 86_400);
+        assert_eq!(input.duration.secs(), Some(86_400));
         assert_eq!(input.spec.global_cooldown_secs, Some(600));
         assert_eq!(input.spec.max_per_stream, None);
         assert_eq!(input.spec.max_per_user_per_stream, Some(1));
         assert!(input.spec.enabled);
+    }
+
+    #[test]
+    fn until_the_stream_ends_ignores_the_amount() {
+        let until_end = RewardForm {
+            amount: String::new(),
+            unit: STREAM_END.into(),
+            ..form()
+        };
+        assert_eq!(input(&until_end).unwrap().duration, GrantLength::StreamEnd);
     }
 
     #[test]

@@ -25,6 +25,14 @@ pub enum EventSubTransport {
     Conduit,
 }
 
+impl EventSubTransport {
+    /// Subscriptions are made with the app access token (webhooks and conduits), so the app's chat
+    /// bot can read chat; on WebSocket only the streamer's own token subscribes.
+    pub fn uses_app_token(self) -> bool {
+        matches!(self, Self::Webhook | Self::Conduit)
+    }
+}
+
 /// The registered Twitch application.
 #[derive(Debug, Clone)]
 pub struct TwitchCredentials {

@@ -5,11 +5,12 @@
 
 use std::sync::Arc;
 
-use app::model::{ChannelId, EventSubState, Settings, TokenHealth};
+use app::model::{ChannelId, ChatBotState, EventSubState, Settings, TokenHealth};
 use app::ssr::account::{AccountStatus, RequiredScope};
 use async_trait::async_trait;
 
 use crate::eventsub::EventSubSupervisor;
+use crate::twitch::bot_validation::{check_bot, BotToken};
 use crate::twitch::scopes;
 use crate::twitch::tokens::{TokenError, TokenManager};
 
@@ -54,5 +55,26 @@ impl AccountStatus for SupervisorAccountStatus {
             connection,
             subscriptions: self.eventsub.subscriptions(channel),
         })
+    }
+
+    fn webhook_transport(&self) -> bool {
+        self.eventsub.webhook_transport()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn chat_bot(&self) -> ChatBotState {
+        match check_bot(&self.tokens).await {
+            BotToken::Valid(b) => ChatBotState::Connected {
+                id: b.id,
+                login: b.login,
+            },
+            BotToken::NotConnected => ChatBotState::NotConnected,
+            BotToken::Dead(_) => ChatBotState::TokenInvalid,
+            BotToken::MissingScopes(_) => ChatBotState::MissingScopes,
+            BotToken::Unknown(e) => {
+                tracing::warn!(error = %e, "cannot tell whether the chat bot is connected");
+                ChatBotState::Unknown
+            }
+        }
     }
 }

@@ -9,7 +9,8 @@
 //! Chat commands as the streamer need `user:read:chat` (Twitch: "Channel Chat Message" with a user
 //! token); on the webhook transport the subscription uses the app token, so Twitch also wants
 //! `user:bot` and `channel:bot` from the streamer. As the app's bot, the streamer grants
-//! `channel:bot` only.
+//! `channel:bot`; on WebSocket, which takes only user tokens, chat is then read with the streamer's
+//! `user:read:chat` (a user token reads only its own user's chat), so that is asked too.
 
 use app::model::{ChatIdentity, Settings};
 
@@ -44,7 +45,8 @@ pub enum RuleFeature {
     Subs,
     /// VIP for a cheer, a Power-up or a Combo (`channel.cheer`, `channel.bits.use`).
     Bits,
-    /// Chat commands read as the streamer (`channel.chat.message`).
+    /// Chat commands read as the streamer (`channel.chat.message`): the streamer's identity, or
+    /// the bot's on WebSocket.
     ChatRead,
     /// Chat commands read as the streamer with the app token (webhook transport).
     ChatAppToken,
@@ -62,7 +64,7 @@ impl RuleFeature {
         match self {
             Self::Subs => rules.subscription.is_some() || rules.gift.is_some(),
             Self::Bits => rules.bits.is_some(),
-            Self::ChatRead => chat && streamer,
+            Self::ChatRead => chat && (streamer || !webhook),
             Self::ChatAppToken => chat && streamer && webhook,
             Self::ChannelBot => chat && (webhook || !streamer),
         }
@@ -191,7 +193,7 @@ mod tests {
         let bits = GrantRules {
             bits: Some(BitsRule {
                 min_bits: 100,
-                duration: VipDuration::from_secs(60).unwrap(),
+                duration: VipDuration::from_secs(60).unwrap().into(),
             }),
             ..GrantRules::default()
         };
@@ -199,7 +201,7 @@ mod tests {
         assert!(param.ends_with(" bits:read"), "{param}");
         assert!(!param.contains("channel:read:subscriptions"));
         let subs = stored(GrantRules {
-            subscription: Some(VipDuration::from_secs(60).unwrap()),
+            subscription: Some(VipDuration::from_secs(60).unwrap().into()),
             ..bits
         });
         assert_eq!(
@@ -226,7 +228,11 @@ mod tests {
             chat_identity: ChatIdentity::Bot,
             ..Settings::default()
         };
-        assert_eq!(missing_for_rules(&bot, false, []), vec!["channel:bot"]);
+        assert_eq!(
+            missing_for_rules(&bot, false, []),
+            vec!["user:read:chat", "channel:bot"]
+        );
+        assert_eq!(missing_for_rules(&bot, true, []), vec!["channel:bot"]);
         let off = stored(GrantRules::default());
         assert!(missing_for_rules(&off, true, []).is_empty());
     }

@@ -115,7 +115,7 @@ async fn a_grant_rule_asks_once_for_its_scope_at_the_next_login() {
     let mut settings = store.channel(&id).await.unwrap().unwrap().settings;
     settings.grant_rules.bits = Some(BitsRule {
         min_bits: 100,
-        duration: VipDuration::from_secs(3_600).unwrap(),
+        duration: VipDuration::from_secs(3_600).unwrap().into(),
     });
     store.update_settings(&id, &settings).await.unwrap();
 

@@ -4,7 +4,9 @@
 
 mod bot_connect;
 mod bot_speaks;
+mod bot_webhook;
 mod moderators;
+mod rate;
 mod refusals;
 mod settings;
 mod viewers;

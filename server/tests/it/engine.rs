@@ -170,7 +170,7 @@ impl Harness {
             title: "VIP for an hour".into(),
             cost: 1_000,
             prompt: String::new(),
-            duration: secs(HOUR),
+            duration: secs(HOUR).into(),
             enabled: true,
             global_cooldown_secs: None,
             max_per_stream: None,

@@ -203,6 +203,6 @@ fn input(title: &str, cost: u64) -> RewardInput {
             max_per_stream: None,
             max_per_user_per_stream: None,
         },
-        duration: VipDuration::from_secs(3_600).unwrap(),
+        duration: VipDuration::from_secs(3_600).unwrap().into(),
     }
 }

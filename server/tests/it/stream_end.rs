@@ -4,4 +4,5 @@
 
 mod api;
 mod flow;
+mod rewards;
 mod support;

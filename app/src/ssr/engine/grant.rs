@@ -133,7 +133,7 @@ impl Engine {
                 login: viewer.login.clone(),
             },
             viewer,
-            length: reward.duration.into(),
+            length: reward.duration,
             source: VipSource::ChannelPoints,
         };
         if !reward.enabled {

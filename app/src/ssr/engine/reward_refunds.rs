@@ -14,8 +14,8 @@ use super::grant_types::Paid;
 use super::outcome::RefusalDetail;
 use super::{Engine, EngineResult};
 use crate::model::{
-    Actor, AuditAction, AuditDetails, Channel, ChannelId, LiveKind, RedemptionOutcome,
-    RedemptionRecord, RefundReason, Reward, Viewer, VipDuration, WaitlistEntry,
+    Actor, AuditAction, AuditDetails, Channel, ChannelId, GrantLength, LiveKind, RedemptionOutcome,
+    RedemptionRecord, RefundReason, Reward, Viewer, WaitlistEntry,
 };
 use crate::ssr::twitch::{TwitchError, MAX_REDEMPTIONS_PER_UPDATE};
 
@@ -176,7 +176,7 @@ impl Engine {
         let duration = w
             .entry
             .as_ref()
-            .and_then(|e| VipDuration::from_secs(e.duration_secs).ok())
+            .and_then(|e| GrantLength::from_stored_secs(e.duration_secs).ok())
             .unwrap_or(reward.duration);
         let paid = Paid {
             id: w.id.clone(),
@@ -187,7 +187,7 @@ impl Engine {
         self.announce_refund(
             channel,
             &w.viewer,
-            Some(duration.into()),
+            Some(duration),
             &paid,
             reason,
             RefusalDetail::default(),

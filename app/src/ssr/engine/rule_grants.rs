@@ -24,7 +24,7 @@
 use super::grant_types::OnFull;
 use super::{Engine, EngineResult, GrantOutcome, GrantRequest, IgnoreReason};
 use crate::model::{
-    Actor, ChannelId, NoGrant, RedemptionOutcome, RedemptionRecord, Viewer, VipDuration, VipSource,
+    Actor, ChannelId, GrantLength, NoGrant, RedemptionOutcome, RedemptionRecord, Viewer, VipSource,
 };
 use crate::ssr::events::BitsUse;
 
@@ -91,7 +91,7 @@ impl SupportKind {
 fn decide(
     rules: &crate::model::GrantRules,
     kind: &SupportKind,
-) -> Result<(Viewer, VipDuration), NoGrant> {
+) -> Result<(Viewer, GrantLength), NoGrant> {
     match kind {
         SupportKind::Subscription { viewer, is_gift } => rules
             .for_subscription(*is_gift)
@@ -156,7 +156,7 @@ impl Engine {
                 login: viewer.login.clone(),
             },
             viewer,
-            length: duration.into(),
+            length: duration,
             source: support.kind.source(),
         };
         let outcome = self.run(&channel, &request, None, OnFull::Policy).await?;
@@ -191,7 +191,7 @@ mod tests {
 
     #[test]
     fn the_gifter_or_cheerer_is_granted_and_anonymous_support_is_not() {
-        let hour = VipDuration::from_secs(3_600).unwrap();
+        let hour: GrantLength = crate::model::VipDuration::from_secs(3_600).unwrap().into();
         let rules = GrantRules {
             subscription: Some(hour),
             gift: Some(GiftRule {
@@ -229,7 +229,7 @@ mod tests {
 
     #[test]
     fn a_resubscription_grants_like_a_subscription() {
-        let hour = VipDuration::from_secs(3_600).unwrap();
+        let hour: GrantLength = crate::model::VipDuration::from_secs(3_600).unwrap().into();
         let resub = SupportKind::Resubscription { viewer: viewer() };
         assert_eq!(
             decide(&GrantRules::default(), &resub),
@@ -246,7 +246,7 @@ mod tests {
 
     #[test]
     fn bits_use_counts_power_ups_and_combos_but_not_cheers_again() {
-        let hour = VipDuration::from_secs(3_600).unwrap();
+        let hour: GrantLength = crate::model::VipDuration::from_secs(3_600).unwrap().into();
         let rules = GrantRules {
             bits: Some(BitsRule {
                 min_bits: 100,

@@ -183,7 +183,7 @@ impl Engine {
                                 channel_id: channel.id.clone(),
                                 redemption_id: redemption.id.clone(),
                                 viewer: redemption.viewer.clone(),
-                                duration_secs: reward.duration.as_secs(),
+                                duration_secs: reward.duration.stored_secs(),
                                 queued_at,
                             })
                             .await?;

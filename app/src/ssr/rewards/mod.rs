@@ -16,15 +16,15 @@ use super::twitch::{RewardError, RewardSpec, TwitchError};
 use super::{OrInternal, ServerContext};
 use crate::error::{AppError, Refusal};
 use crate::model::{
-    Actor, AuditAction, AuditDetails, AuditEntry, ChannelId, LiveEvent, LiveKind, Reward,
-    VipDuration,
+    Actor, AuditAction, AuditDetails, AuditEntry, ChannelId, GrantLength, LiveEvent, LiveKind,
+    Reward,
 };
 
 /// What a streamer sets on a reward.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RewardInput {
     pub spec: RewardSpec,
-    pub duration: VipDuration,
+    pub duration: GrantLength,
 }
 
 /// Checks Twitch's reward rules before asking Twitch: title 1–45 characters, cost ≥ 1, prompt ≤ 200.
@@ -201,7 +201,7 @@ pub(super) async fn audit(
         reward_id: Some(reward.id.clone()),
         title: Some(reward.title.clone()),
         cost: Some(reward.cost),
-        duration_secs: Some(reward.duration.as_secs()),
+        duration_secs: reward.duration.secs(),
         note: note.map(str::to_owned),
         ..AuditDetails::default()
     };

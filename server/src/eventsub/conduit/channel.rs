@@ -14,9 +14,10 @@ use super::classify::{ConduitError, Placed};
 use super::client::ConduitClient;
 use crate::eventsub::parse::AUTHORIZATION_REVOKED;
 use crate::eventsub::report::Report;
+use crate::eventsub::subscriptions::chat::{condition_for, still_wanted};
 use crate::eventsub::subscriptions::status::from_twitch;
 use crate::eventsub::subscriptions::subscribe::{
-    condition_for, settle, wanted_types, Placed as Settled, SubscribeError,
+    settle, wanted_types, ChannelTypes, Placed as Settled, SubscribeError,
 };
 use crate::eventsub::subscriptions::Listed;
 
@@ -50,8 +51,8 @@ async fn listed(
         .collect())
 }
 
-/// Puts the channel's subscriptions for `rule_types` in place on `conduit`. Returns how many were
-/// created.
+/// Puts the channel's subscriptions for `rule_types` in place on `conduit`, chat read by the reader
+/// they name (the app's chat bot or the streamer). Returns how many were created.
 ///
 /// # Errors
 /// [`SubscribeError::NeedsReauth`] when the broadcaster has not granted a required type's scope
@@ -59,16 +60,17 @@ async fn listed(
 pub async fn reconcile(
     client: &ConduitClient,
     conduit: &str,
-    rule_types: &[&'static str],
+    rule_types: &ChannelTypes,
     channel: &ChannelId,
     report: Report<'_>,
 ) -> Result<usize, SubscribeError> {
-    let wanted = wanted_types(rule_types);
+    let wanted = wanted_types(&rule_types.types);
     let mut have: HashSet<String> = HashSet::new();
     for sub in listed(client, channel).await? {
         let ours = text(&sub.transport, "conduit_id") == Some(conduit);
         let kind = sub.kind.as_str();
-        if ours && wanted.contains(&kind) && !have.contains(kind) && sub.status == "enabled" {
+        let wanted_as_is = still_wanted(rule_types, channel, kind, &sub.condition);
+        if ours && wanted_as_is && !have.contains(kind) && sub.status == "enabled" {
             report.subscription(from_twitch(kind, &sub.id, &sub.status));
             have.insert(sub.kind.clone());
             continue;
@@ -89,7 +91,11 @@ pub async fn reconcile(
             continue;
         }
         let placed = match client
-            .subscribe(kind, condition_for(kind, channel), conduit)
+            .subscribe(
+                kind,
+                condition_for(kind, channel, rule_types.chat_bot.as_deref()),
+                conduit,
+            )
             .await
         {
             Ok(Placed::Created { id, status }) => Ok(Some(Settled {

@@ -2,6 +2,7 @@
 //! counts as done; the answer's cost totals are returned), list (all pages), delete (404 counts as
 //! done). Which token to use, and what to subscribe, is [`subscribe`]'s business.
 
+pub mod chat;
 pub(crate) mod limits;
 pub(crate) mod status;
 pub mod subscribe;

@@ -9,11 +9,12 @@
 //! reported; Twitch's limits ([`super::limits`]) stop the channel with [`SubscribeError::Limit`].
 //! The webhook transport's subscriptions are in [`super::webhook`].
 
-use app::model::{ChannelId, GrantRules, Settings, SubscriptionState, SubscriptionStatus};
+use app::model::{ChannelId, GrantRules, SubscriptionState, SubscriptionStatus};
 use app::ssr::Store;
 use secrecy::SecretString;
 use serde_json::{json, Value};
 
+use super::chat::{chat_bot_reader, chat_types, condition_for};
 use super::limits::{
     budget_exhausted, is_eventsub_limit, limit_reason, over_budget, too_many_for_connection,
 };
@@ -83,29 +84,14 @@ pub(super) fn channel_condition(channel: &ChannelId) -> Value {
     json!({"broadcaster_user_id": channel.as_str()})
 }
 
-/// A type's condition for a channel: `channel.chat.message` names the reader too (the streamer,
-/// as the channel's chat identity), every other type only the broadcaster.
-pub(crate) fn condition_for(kind: &str, channel: &ChannelId) -> Value {
-    if kind == CHAT_MESSAGE {
-        json!({"broadcaster_user_id": channel.as_str(), "user_id": channel.as_str()})
-    } else {
-        channel_condition(channel)
-    }
-}
-
-/// `channel.chat.message` while the channel has chat commands on, answered as the streamer, and
-/// the streamer granted `user:read:chat` (on webhooks Twitch also wants `user:bot` and
-/// `channel:bot`; without them its refusal is logged and the channel's other events flow). Pure.
-pub fn chat_types(settings: &Settings, granted: &[String]) -> Vec<&'static str> {
-    let on = RuleFeature::ChatRead.enabled(settings, false);
-    let read = granted
-        .iter()
-        .any(|g| g == scope_for(RuleFeature::ChatRead));
-    if on && read {
-        vec![CHAT_MESSAGE]
-    } else {
-        Vec::new()
-    }
+/// What a channel subscribes to beyond [`base_types`], and who reads its chat.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ChannelTypes {
+    /// Grant-rule types, then `channel.chat.message` when chat is read.
+    pub types: Vec<&'static str>,
+    /// The app's chat bot's user id when the bot reads chat (`user_id` of `channel.chat.message`,
+    /// with the app token); `None`: the streamer reads.
+    pub chat_bot: Option<String>,
 }
 
 /// The grant-rule types a channel should be subscribed to: each whose rule is on and whose scope
@@ -129,31 +115,35 @@ pub fn rule_types(rules: &GrantRules, granted: &[String]) -> Vec<&'static str> {
     .collect()
 }
 
-/// [`rule_types`] for a stored channel, with the scopes of its stored token. A channel or token
-/// that cannot be read has none (the required types report the problem).
+/// [`rule_types`] and [`chat_types`] for a stored channel, with the scopes of its stored token
+/// (`webhook`: the server's transport). A channel or token that cannot be read has none (the
+/// required types report the problem).
 pub async fn channel_rule_types(
     store: &dyn Store,
     tokens: &TokenManager,
     channel: &ChannelId,
-) -> Vec<&'static str> {
+    webhook: bool,
+) -> ChannelTypes {
     let settings = match store.channel(channel).await {
         Ok(Some(c)) => c.settings,
-        Ok(None) => return Vec::new(),
+        Ok(None) => return ChannelTypes::default(),
         Err(e) => {
             tracing::warn!(%channel, error = %e, "cannot read the channel's grant rules");
-            return Vec::new();
+            return ChannelTypes::default();
         }
     };
     let rules = settings.grant_rules;
     if !rules.any() && !settings.chat_commands.enabled {
-        return Vec::new();
+        return ChannelTypes::default();
     }
     let granted = tokens.get(channel.as_str()).await.map(|t| t.scopes);
     let granted = granted.as_deref().unwrap_or_default();
-    let chat = chat_types(&settings, granted);
-    if chat.is_empty() && RuleFeature::ChatRead.enabled(&settings, false) {
-        tracing::info!(%channel, "chat commands are on but user:read:chat was not granted; \
-            they apply once the streamer logs in again");
+    let chat_bot = chat_bot_reader(&settings, tokens, channel, webhook).await;
+    let chat = chat_types(&settings, granted, webhook, chat_bot.as_deref());
+    if chat.is_empty() && settings.chat_commands.enabled {
+        tracing::info!(%channel, identity = ?settings.chat_identity, webhook,
+            "chat commands are on but nobody can read chat: the streamer has not granted \
+             user:read:chat, or the chosen chat bot is not connected");
     }
     let mut types = rule_types(&rules, granted);
     let wanted = rule_types(&rules, &all_rule_scopes());
@@ -162,7 +152,7 @@ pub async fn channel_rule_types(
             it applies once the streamer logs in again");
     }
     types.extend(chat);
-    types
+    ChannelTypes { types, chat_bot }
 }
 
 fn all_rule_scopes() -> Vec<String> {
@@ -226,7 +216,8 @@ pub(crate) fn settle(
 }
 
 /// Creates the channel's subscriptions on a WebSocket session with the broadcaster's user token:
-/// [`wanted_types`] for its `rule_types`. Returns how many were new.
+/// [`wanted_types`] for its `rule_types` (chat is read as the streamer: a user token reads only
+/// its own user's chat). Returns how many were new.
 ///
 /// # Errors
 /// [`SubscribeError::NeedsReauth`] when the token (even refreshed) is refused or lacks a scope;
@@ -235,12 +226,12 @@ pub(crate) fn settle(
 pub async fn subscribe_websocket(
     client: &SubscriptionClient,
     tokens: &TokenManager,
-    rule_types: &[&'static str],
+    rule_types: &ChannelTypes,
     channel: &ChannelId,
     session_id: &str,
     report: Report<'_>,
 ) -> Result<usize, SubscribeError> {
-    let kinds = wanted_types(rule_types);
+    let kinds = wanted_types(&rule_types.types);
     if let Some(reason) = too_many_for_connection(kinds.len()) {
         return Err(SubscribeError::Limit(reason));
     }
@@ -271,7 +262,7 @@ async fn create_on_session(
     let delivery = Delivery::WebSocket { session_id };
     let create = |token: SecretString| async move {
         client
-            .create(&token, kind, condition_for(kind, channel), delivery)
+            .create(&token, kind, condition_for(kind, channel, None), delivery)
             .await
     };
     let result = match create(token.clone()).await {
@@ -360,11 +351,11 @@ mod tests {
             subscription: None,
             gift: Some(GiftRule {
                 min_gifts: 1,
-                duration: hour,
+                duration: hour.into(),
             }),
             bits: Some(BitsRule {
                 min_bits: 1,
-                duration: hour,
+                duration: hour.into(),
             }),
         };
         assert_eq!(
@@ -377,7 +368,7 @@ mod tests {
         );
         assert!(rule_types(&rules, &granted(&["channel:manage:vips"])).is_empty());
         let subs = GrantRules {
-            subscription: Some(hour),
+            subscription: Some(hour.into()),
             ..GrantRules::default()
         };
         assert_eq!(

@@ -7,12 +7,18 @@ use app::model::ChannelId;
 use secrecy::SecretString;
 use serde_json::{json, Value};
 
+use super::chat::condition_for;
 use super::limits::{is_eventsub_limit, limit_reason};
-use super::subscribe::{condition_for, settle, wanted_types, Placed, SubscribeError};
+use super::subscribe::{settle, wanted_types, ChannelTypes, Placed, SubscribeError};
 use super::{Delivery, HelixError, Listed, SubscriptionClient};
+use crate::eventsub::parse::chat::CHAT_MESSAGE;
 use crate::eventsub::parse::USER_AUTHORIZATION_REVOKE;
 use crate::eventsub::report::Report;
 use crate::twitch::oauth::{OAuthClient, OAuthError};
+
+/// Why Twitch refuses the chat bot in a channel, as reported for the refused subscription.
+const BOT_REFUSED: &str = "the chat bot may read this chat once the streamer grants channel:bot \
+    (log in again) or makes the bot a moderator";
 
 /// Runs `call` with the app token, once more with a fresh one after a 401. `kind` names what the
 /// call is about in errors.
@@ -56,9 +62,9 @@ pub struct Callback<'a> {
     pub secret: &'a SecretString,
 }
 
-/// Creates the channel's webhook subscriptions: [`wanted_types`] for its `rule_types`. New ones are
-/// reported pending verification; existing ones (409) are left to [`list_channel`]. Returns how
-/// many were new.
+/// Creates the channel's webhook subscriptions: [`wanted_types`] for its `rule_types`, chat read
+/// by the reader it names (the app's chat bot or the streamer). New ones are reported pending
+/// verification; existing ones (409) are left to [`list_channel`]. Returns how many were new.
 ///
 /// # Errors
 /// [`SubscribeError::NeedsReauth`] when the broadcaster has not granted the scopes (403);
@@ -66,26 +72,35 @@ pub struct Callback<'a> {
 pub async fn subscribe_webhook(
     client: &SubscriptionClient,
     oauth: &OAuthClient,
-    rule_types: &[&'static str],
+    rule_types: &ChannelTypes,
     channel: &ChannelId,
     callback: &Callback<'_>,
     report: Report<'_>,
 ) -> Result<usize, SubscribeError> {
     let mut created = 0;
-    for kind in wanted_types(rule_types) {
+    let chat_bot = rule_types.chat_bot.as_deref();
+    for kind in wanted_types(&rule_types.types) {
         let result = with_app_token(oauth, kind, |token| async move {
             let delivery = Delivery::Webhook {
                 callback: callback.url,
                 secret: callback.secret,
             };
             client
-                .create(&token, kind, condition_for(kind, channel), delivery)
+                .create(
+                    &token,
+                    kind,
+                    condition_for(kind, channel, chat_bot),
+                    delivery,
+                )
                 .await
         })
         .await;
         let placed = match result {
             Ok(Some(c)) => Placed::created(kind, &c).map(Some),
             Ok(None) => Ok(None),
+            Err(SubscribeError::NeedsReauth(m)) if chat_bot.is_some() && kind == CHAT_MESSAGE => {
+                Err(SubscribeError::NeedsReauth(format!("{m}: {BOT_REFUSED}")))
+            }
             Err(e) => Err(e),
         };
         created += usize::from(settle(kind, placed, report)?);

@@ -108,7 +108,7 @@ impl Inner {
                     Err(_) => return Outcome::Cancelled,
                 },
             };
-            let rules = channel_rule_types(&*self.ws.store, &self.ws.tokens, channel).await;
+            let rules = channel_rule_types(&*self.ws.store, &self.ws.tokens, channel, true).await;
             let result = tokio::select! {
                 () = cancel.cancelled() => return Outcome::Cancelled,
                 r = channel::reconcile(&conduit.client, &id, &rules, channel, report) => r,

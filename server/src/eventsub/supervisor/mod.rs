@@ -43,7 +43,7 @@ use crate::eventsub::parse::stream::StreamOnline;
 use crate::eventsub::parse::{Subscription, AUTHORIZATION_REVOKED};
 use crate::eventsub::report::Reporter;
 use crate::eventsub::subscriptions::status::{disable_enabled, from_twitch, upsert};
-use crate::eventsub::subscriptions::subscribe::channel_rule_types;
+use crate::eventsub::subscriptions::subscribe::{channel_rule_types, ChannelTypes};
 use crate::eventsub::subscriptions::SubscriptionClient;
 use crate::eventsub::ws::{self, Outcome, Report, WsContext};
 use crate::twitch::tokens::TokenManager;
@@ -76,8 +76,9 @@ struct Entry {
     /// Cancelled when the task of this generation has ended.
     finished: CancellationToken,
     running: bool,
-    /// The grant-rule types wanted when the task started (`None` until it has looked).
-    rule_types: Option<Vec<&'static str>>,
+    /// The grant-rule and chat types (and chat reader) wanted when the task started (`None`
+    /// until it has looked).
+    rule_types: Option<ChannelTypes>,
     /// Each subscription as Twitch last reported it, ordered by type.
     subscriptions: Vec<SubscriptionStatus>,
 }
@@ -185,7 +186,7 @@ impl EventSubSupervisor {
     /// Watches anew every running channel whose wanted grant-rule subscriptions (rules on and
     /// scopes granted) differ from those its task started with. Returns how many were.
     pub async fn refresh_rules(&self) -> usize {
-        let running: Vec<(ChannelId, Option<Vec<&'static str>>)> = self
+        let running: Vec<(ChannelId, Option<ChannelTypes>)> = self
             .inner
             .lock()
             .iter()
@@ -197,8 +198,14 @@ impl EventSubSupervisor {
             let Some(started_with) = started_with else {
                 continue;
             };
-            let now =
-                channel_rule_types(&*self.inner.ws.store, &self.inner.ws.tokens, &channel).await;
+            let webhook = self.inner.settings.transport.uses_app_token();
+            let now = channel_rule_types(
+                &*self.inner.ws.store,
+                &self.inner.ws.tokens,
+                &channel,
+                webhook,
+            )
+            .await;
             if now != started_with {
                 tracing::info!(%channel, ?now, "grant rules changed; subscribing anew");
                 self.rewatch(channel);
@@ -249,10 +256,7 @@ impl EventSubSupervisor {
     /// Whether subscriptions are delivered by webhook (they then use the app token, which
     /// changes the scopes chat commands need).
     pub fn webhook_transport(&self) -> bool {
-        matches!(
-            self.inner.settings.transport,
-            EventSubTransport::Webhook | EventSubTransport::Conduit
-        )
+        self.inner.settings.transport.uses_app_token()
     }
 
     pub fn state(&self, channel: &ChannelId) -> Option<EventSubConnection> {
@@ -398,7 +402,9 @@ impl Inner {
             channel: &channel,
             generation,
         };
-        let rule_types = channel_rule_types(&*self.ws.store, &self.ws.tokens, &channel).await;
+        let webhook = self.settings.transport.uses_app_token();
+        let rule_types =
+            channel_rule_types(&*self.ws.store, &self.ws.tokens, &channel, webhook).await;
         report.with_entry(|e| e.rule_types = Some(rule_types));
         let outcome = match self.settings.transport {
             EventSubTransport::WebSocket => self.websocket(&channel, &report, &cancel).await,

@@ -13,8 +13,9 @@ use super::{
     channel_rule_types, sleep_or_cancel, EventSubConnection, Inner, Ordering, Outcome, Report,
 };
 use crate::eventsub::parse::USER_AUTHORIZATION_REVOKE;
+use crate::eventsub::subscriptions::chat::still_wanted;
 use crate::eventsub::subscriptions::status::from_twitch;
-use crate::eventsub::subscriptions::subscribe::{wanted_types, SubscribeError};
+use crate::eventsub::subscriptions::subscribe::SubscribeError;
 use crate::eventsub::subscriptions::webhook::{
     delete, delete_channel, delete_stale, list_channel, subscribe_authorization_revoke,
     subscribe_webhook, Callback,
@@ -99,17 +100,16 @@ impl Inner {
         cancel: &CancellationToken,
     ) -> Result<usize, SubscribeError> {
         let (client, oauth) = (&self.ws.subscriptions, self.ws.tokens.oauth());
-        let rules = channel_rule_types(&*self.ws.store, &self.ws.tokens, channel).await;
+        let rules = channel_rule_types(&*self.ws.store, &self.ws.tokens, channel, true).await;
         delete_stale(client, oauth, ("user_id", channel.as_str()), callback.url).await?;
         let created = subscribe_webhook(client, oauth, &rules, channel, callback, report).await?;
-        let wanted = wanted_types(&rules);
         let mut polls = 0u32;
         loop {
             let listed = list_channel(client, oauth, channel, callback.url).await?;
             let (mut live, mut dead, mut unwanted) = (Vec::new(), Vec::new(), Vec::new());
             for sub in listed {
                 let status = from_twitch(&sub.kind, &sub.id, &sub.status);
-                if !wanted.contains(&sub.kind.as_str()) {
+                if !still_wanted(&rules, channel, &sub.kind, &sub.condition) {
                     unwanted.push(sub.id);
                 } else if matches!(
                     status.state,

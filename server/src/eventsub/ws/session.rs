@@ -228,7 +228,7 @@ async fn read(
                     tracing::info!(%session_id, "EventSub session welcomed; subscribing");
                     let (subs, tokens, store) = (&ctx.subscriptions, &*ctx.tokens, &*ctx.store);
                     subscribing = Some(Box::pin(async move {
-                        let rules = channel_rule_types(store, tokens, channel).await;
+                        let rules = channel_rule_types(store, tokens, channel, false).await;
                         subscribe_websocket(subs, tokens, &rules, channel, &session_id, report)
                             .await
                     }));

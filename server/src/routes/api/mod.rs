@@ -32,6 +32,7 @@ where
         .route("/api/vip/extend", post(vips::extend))
         .route("/api/settings", get(settings::get).put(settings::put))
         .route("/api/settings/scopes", get(settings::scopes))
+        .route("/api/settings/chat-status", get(settings::chat_status))
         .route("/api/audit-log", get(audit::page))
         .route("/api/audit-log.csv", get(audit::csv))
         .route("/api/vip/{user_id}", axum::routing::delete(vips::revoke))

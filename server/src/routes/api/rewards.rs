@@ -1,4 +1,4 @@
-use app::model::{Reward, VipDuration};
+use app::model::{GrantLength, Reward};
 use app::ssr::rewards::{self, RewardInput};
 use app::ssr::twitch::RewardSpec;
 use app::AppError;
@@ -17,7 +17,9 @@ pub struct RewardBody {
     cost: u64,
     #[serde(default)]
     prompt: String,
-    duration_secs: u64,
+    duration_secs: Option<u64>,
+    /// `"stream_end"`: until the stream ends, instead of `duration_secs`.
+    duration: Option<String>,
     #[serde(default = "enabled")]
     enabled: bool,
     global_cooldown_secs: Option<u32>,
@@ -32,7 +34,8 @@ fn enabled() -> bool {
 impl RewardBody {
     fn input(self) -> Result<RewardInput, AppError> {
         Ok(RewardInput {
-            duration: VipDuration::from_secs(self.duration_secs)?,
+            duration: GrantLength::from_fields(self.duration_secs, self.duration.as_deref())
+                .map_err(AppError::Invalid)?,
             spec: RewardSpec {
                 title: self.title,
                 cost: self.cost,

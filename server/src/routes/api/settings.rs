@@ -1,13 +1,13 @@
-//! `GET|PUT /api/settings` and `GET /api/settings/scopes`, over the settings and account use cases.
+//! `GET|PUT /api/settings`, `GET /api/settings/scopes` and `GET /api/settings/chat-status`, over the settings and account use cases.
 //!
 //! The Discord webhook URL is a secret: `GET` leaves it out and names it by `discord_webhook_hint`.
 //! `PUT` overlays the body on the stored settings, so a partial body changes only what it names
 //! and a body read from `GET` saves unchanged; `discord_webhook_url` is kept unless the body names
 //! it (`null` removes it). Durations are seconds.
 
-use app::model::{ScopeSummary, Settings};
-use app::ssr::account;
+use app::model::{ChatStatus, ScopeSummary, Settings};
 use app::ssr::settings::{self as use_case, webhook_hint};
+use app::ssr::{account, chat_status};
 use app::AppError;
 use axum::Json;
 use serde_json::{Map, Value};
@@ -34,6 +34,13 @@ pub async fn put(
     let new = overlay(&stored, body)?;
     let saved = use_case::save(&acting.ctx, &acting.caller, &acting.channel, new).await?;
     Ok(Json(for_api(&saved)))
+}
+
+/// `GET /api/settings/chat-status` → the chat identity live ([`app::model::ChatStatus`]): the
+/// bot's state, `channel_bot_granted`, who reads (`reads_as`) and answers, and `notices`.
+pub async fn chat_status(acting: Acting) -> Result<Json<ChatStatus>, AppError> {
+    let status = chat_status::get(&acting.ctx, &acting.caller, &acting.channel).await?;
+    Ok(Json(status))
 }
 
 /// `GET /api/settings/scopes` → `{"granted", "required", "missing"}`.

@@ -1,6 +1,6 @@
 //! Rewards (`rewards`): the channel-point rewards this app created, keyed by their Twitch id.
 
-use app::model::{ChannelId, Reward, VipDuration};
+use app::model::{ChannelId, GrantLength, Reward};
 use app::ssr::store::RewardStore;
 use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
@@ -26,7 +26,8 @@ impl TryFrom<RewardRow> for Reward {
     type Error = StoreError;
 
     fn try_from(row: RewardRow) -> Result<Self, Self::Error> {
-        let duration = VipDuration::from_secs(to_u64(row.duration_secs, "reward duration")?)
+        // 0: until the stream ends.
+        let duration = GrantLength::from_stored_secs(to_u64(row.duration_secs, "reward duration")?)
             .map_err(|e| StoreError::Corrupt(format!("reward duration: {e}")))?;
         Ok(Reward {
             id: row.id,
@@ -81,7 +82,7 @@ impl RewardStore for SqliteStore {
         .bind(&reward.title)
         .bind(to_i64(reward.cost, "reward cost")?)
         .bind(&reward.prompt)
-        .bind(to_i64(reward.duration.as_secs(), "reward duration")?)
+        .bind(to_i64(reward.duration.stored_secs(), "reward duration")?)
         .bind(reward.enabled)
         .bind(reward.global_cooldown_secs.map(i64::from))
         .bind(reward.max_per_stream.map(i64::from))

@@ -85,6 +85,25 @@ async fn without_channel_bot_nothing_is_sent_and_the_scope_is_listed_missing() {
     // The grant answered after its announcement was tried: Twitch refused it (403), and the
     // streamer's own account did not speak instead.
     assert_eq!(chat.sent().await, Vec::<Value>::new());
+    // The chat status says why, and who reads on this transport (WebSocket: the streamer).
+    let status: Value = chat
+        .browser
+        .get(chat.server.url("/api/settings/chat-status"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["bot"]["state"], "connected", "{status}");
+    assert_eq!(status["channel_bot_granted"], false, "{status}");
+    assert_eq!(status["reads_as"], "streamer", "{status}");
+    assert_eq!(status["replies_as"], "bot", "{status}");
+    assert_eq!(
+        status["notices"],
+        json!(["channel_bot_missing", "reads_as_streamer_on_websocket"]),
+        "{status}"
+    );
     // The settings page offers the choice.
     let html = chat
         .browser
@@ -99,5 +118,15 @@ async fn without_channel_bot_nothing_is_sent_and_the_scope_is_listed_missing() {
         html.contains("id=\"chat-identity-bot\""),
         "the identity choice"
     );
+    // And the live status, rendered on the server (works without JavaScript).
+    assert!(
+        html.contains("Chat bot connected: vipbot."),
+        "the bot's state"
+    );
+    assert!(
+        html.contains("You have not granted channel:bot"),
+        "channel:bot"
+    );
+    assert!(html.contains("Replies come from the bot."), "who answers");
     chat.server.stop().await.unwrap();
 }

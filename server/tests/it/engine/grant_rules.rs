@@ -8,14 +8,14 @@ const MINUTE: u64 = 60;
 
 pub(super) fn rules() -> GrantRules {
     GrantRules {
-        subscription: Some(secs(2 * HOUR)),
+        subscription: Some(secs(2 * HOUR).into()),
         gift: Some(GiftRule {
             min_gifts: 5,
-            duration: secs(24 * HOUR),
+            duration: secs(24 * HOUR).into(),
         }),
         bits: Some(BitsRule {
             min_bits: 500,
-            duration: secs(30 * MINUTE),
+            duration: secs(30 * MINUTE).into(),
         }),
     }
 }
@@ -126,6 +126,27 @@ async fn a_subscription_grants_vip_for_the_rules_duration() {
     // Recorded under the message id; nothing to settle on Twitch.
     assert_eq!(h.outcome("sub:msg-sub").await, RedemptionOutcome::Fulfilled);
     assert_eq!(h.live.kinds(), vec![LiveKind::Granted]);
+}
+
+#[tokio::test]
+async fn a_rule_until_the_stream_ends_grants_a_vip_without_a_deadline() {
+    let h = Harness::with_settings(Settings {
+        grant_rules: GrantRules {
+            bits: Some(BitsRule {
+                min_bits: 100,
+                duration: app::model::GrantLength::StreamEnd,
+            }),
+            ..GrantRules::default()
+        },
+        ..Settings::default()
+    })
+    .await;
+    let outcome = support(&h, cheered(&h, "msg-cheer", Some(&viewer(2)), 100)).await;
+    assert!(matches!(outcome, GrantOutcome::Granted(_)), "{outcome:?}");
+    let session = session_of(&outcome);
+    assert!(session.ends_with_stream(), "{session:?}");
+    assert_eq!(session.expires_at, None);
+    assert_eq!(session.source, VipSource::Bits);
 }
 
 #[tokio::test]

@@ -131,7 +131,7 @@ async fn the_broadcaster_granting_or_cheering_for_themself_is_refused_without_as
         grant_rules: app::model::GrantRules {
             bits: Some(BitsRule {
                 min_bits: 100,
-                duration: secs(HOUR),
+                duration: secs(HOUR).into(),
             }),
             ..Default::default()
         },

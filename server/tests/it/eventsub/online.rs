@@ -124,7 +124,7 @@ async fn going_live_catches_up_and_greets_each_stream_once() {
         title: "VIP for an hour".into(),
         cost: 1_000,
         prompt: String::new(),
-        duration: VipDuration::from_secs(3_600).unwrap(),
+        duration: VipDuration::from_secs(3_600).unwrap().into(),
         enabled: true,
         global_cooldown_secs: None,
         max_per_stream: None,

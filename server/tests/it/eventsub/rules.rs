@@ -76,11 +76,11 @@ async fn rule_types_follow_the_rules_and_scopes_and_events_carry_the_message_id(
         GrantRules {
             gift: Some(GiftRule {
                 min_gifts: 1,
-                duration: hour(),
+                duration: hour().into(),
             }),
             bits: Some(BitsRule {
                 min_bits: 1,
-                duration: hour(),
+                duration: hour().into(),
             }),
             ..GrantRules::default()
         },
@@ -143,14 +143,14 @@ async fn rule_types_follow_the_rules_and_scopes_and_events_carry_the_message_id(
     set_rules(
         &h,
         GrantRules {
-            subscription: Some(hour()),
+            subscription: Some(hour().into()),
             gift: Some(GiftRule {
                 min_gifts: 1,
-                duration: hour(),
+                duration: hour().into(),
             }),
             bits: Some(BitsRule {
                 min_bits: 1,
-                duration: hour(),
+                duration: hour().into(),
             }),
         },
     )
@@ -204,7 +204,7 @@ async fn a_rule_without_its_scope_never_stops_the_channel() {
     set_rules(
         &h,
         GrantRules {
-            subscription: Some(hour()),
+            subscription: Some(hour().into()),
             ..GrantRules::default()
         },
     )

@@ -153,7 +153,7 @@ impl World {
                 title: "VIP for a day".into(),
                 cost: 1,
                 prompt: String::new(),
-                duration: VipDuration::from_secs(24 * 3600).unwrap(),
+                duration: VipDuration::from_secs(24 * 3600).unwrap().into(),
                 enabled: true,
                 global_cooldown_secs: None,
                 max_per_stream: None,
@@ -161,6 +161,21 @@ impl World {
             })
             .await
             .unwrap();
+    }
+
+    /// Stores tokens the simulator issues to `user` with `scopes` under `key`, sealed as the
+    /// server seals them (a streamer's under their id, the chat bot's under its own key).
+    pub async fn store_tokens(&self, key: &str, user: &str, scopes: &[&str]) {
+        let issued = self.sim.issue_user_token(&self.client_id, user, scopes);
+        let tokens = TwitchTokens {
+            access_token: SecretString::from(issued.access_token.clone()),
+            refresh_token: SecretString::from(issued.refresh_token.clone()),
+            scopes: issued.scopes.clone(),
+            expires_at: Utc::now() + chrono::Duration::hours(4),
+        };
+        let cipher = TokenCipher::from_config(&self.key).unwrap();
+        let sealed = cipher.seal(key, &tokens).unwrap();
+        self.store().await.put_tokens(key, &sealed).await.unwrap();
     }
 
     /// Starts the server binary on a free port; returns once it answers `/api/health`.

@@ -115,6 +115,36 @@ async fn scopes_list_granted_required_and_missing() {
 }
 
 #[tokio::test]
+async fn grant_rules_may_last_until_the_stream_ends() {
+    let server = TestServer::start().await;
+    let browser = TestServer::browser();
+    log_in(&server, &browser).await;
+    let url = server.url("/api/settings");
+    let rules = json!({ "grant_rules": {
+        "subscription": "stream_end",
+        "gift": { "min_gifts": 5, "duration": "stream_end" },
+        "bits": { "min_bits": 500, "duration": 3600 },
+    } });
+    let (status, saved) = send(browser.put(&url).json(&rules)).await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(saved["grant_rules"], rules["grant_rules"], "{saved}");
+    let (_, shown) = send(browser.get(&url)).await;
+    assert_eq!(shown["grant_rules"], rules["grant_rules"]);
+    for bad in [json!("forever"), json!(0), json!(-1)] {
+        let body = json!({ "grant_rules": { "subscription": bad } });
+        let (status, err) = send(browser.put(&url).json(&body)).await;
+        assert_eq!(status, 400, "{bad}: {err}");
+        assert!(
+            err["message"].as_str().unwrap().contains("grant_rules"),
+            "{err}"
+        );
+    }
+    let (_, kept) = send(browser.get(&url)).await;
+    assert_eq!(kept["grant_rules"], rules["grant_rules"], "nothing changed");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
 async fn another_streamer_cannot_read_or_change_these_settings() {
     let server = TestServer::start().await;
     let demo = TestServer::browser();

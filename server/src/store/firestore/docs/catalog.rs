@@ -1,7 +1,7 @@
 //! Documents of channels, tokens, rewards, redemptions and waitlist entries.
 
 use app::model::{
-    Channel, ChannelId, RedemptionOutcome, RedemptionRecord, Reward, Settings, Viewer, VipDuration,
+    Channel, ChannelId, GrantLength, RedemptionOutcome, RedemptionRecord, Reward, Settings, Viewer,
     WaitlistEntry,
 };
 use app::ssr::{SealedTokens, StoreError};
@@ -85,7 +85,7 @@ impl RewardDoc {
             title: r.title.clone(),
             cost: int(r.cost, "reward cost")?,
             prompt: r.prompt.clone(),
-            duration_secs: int(r.duration.as_secs(), "reward duration")?,
+            duration_secs: int(r.duration.stored_secs(), "reward duration")?,
             enabled: r.enabled,
             global_cooldown_secs: r.global_cooldown_secs.map(i64::from),
             max_per_stream: r.max_per_stream.map(i64::from),
@@ -96,7 +96,7 @@ impl RewardDoc {
     pub fn into_reward(self) -> Result<Reward> {
         let limit = |v: Option<i64>, what| v.map(|v| uint::<u32>(v, what)).transpose();
         Ok(Reward {
-            duration: VipDuration::from_secs(uint(self.duration_secs, "reward duration")?)
+            duration: GrantLength::from_stored_secs(uint(self.duration_secs, "reward duration")?)
                 .map_err(|e| StoreError::Corrupt(format!("reward {}: {e}", self.id)))?,
             cost: uint(self.cost, "reward cost")?,
             global_cooldown_secs: limit(self.global_cooldown_secs, "cooldown")?,

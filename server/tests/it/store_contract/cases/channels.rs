@@ -42,7 +42,7 @@ fn reward(id: &str, channel: &str, title: &str) -> Reward {
         title: title.to_owned(),
         cost: 50_000,
         prompt: format!("VIP via {title}"),
-        duration: VipDuration::from_secs(7_200).unwrap(),
+        duration: VipDuration::from_secs(7_200).unwrap().into(),
         enabled: true,
         global_cooldown_secs: Some(30),
         max_per_stream: None,
@@ -189,11 +189,18 @@ pub async fn rewards_round_trip(b: Backend) {
     r.title = "VIP for a week".into();
     r.cost = 1;
     r.prompt = String::new();
-    r.duration = VipDuration::from_secs(VipDuration::MAX_SECS).unwrap();
+    r.duration = VipDuration::from_secs(VipDuration::MAX_SECS)
+        .unwrap()
+        .into();
     r.enabled = false;
     r.global_cooldown_secs = None;
     r.max_per_stream = Some(u32::MAX);
     r.max_per_user_per_stream = None;
+    b.store.save_reward(&r).await.unwrap();
+    assert_eq!(b.store.reward("r1").await.unwrap(), Some(r.clone()));
+
+    // A reward whose VIP lasts until the stream ends.
+    r.duration = app::model::GrantLength::StreamEnd;
     b.store.save_reward(&r).await.unwrap();
     assert_eq!(b.store.reward("r1").await.unwrap(), Some(r));
 }
