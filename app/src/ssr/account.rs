@@ -36,6 +36,9 @@ pub trait AccountStatus: Send + Sync + 'static {
 
     /// The channel's EventSub state on this instance; `None` when it does not watch the channel.
     fn eventsub(&self, channel: &ChannelId) -> Option<EventSubState>;
+
+    /// How EventSub reaches this server: `"websocket"` or `"webhook"`.
+    fn eventsub_transport(&self) -> &'static str;
 }
 
 /// The signed-in streamer's account: profile, scopes required vs granted, token health, EventSub.

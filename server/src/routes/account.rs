@@ -48,6 +48,14 @@ impl AccountStatus for SupervisorAccountStatus {
         }
     }
 
+    fn eventsub_transport(&self) -> &'static str {
+        if self.eventsub.webhook_transport() {
+            "webhook"
+        } else {
+            "websocket"
+        }
+    }
+
     fn eventsub(&self, channel: &ChannelId) -> Option<EventSubState> {
         let connection = self.eventsub.state(channel)?;
         Some(EventSubState {
