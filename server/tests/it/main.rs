@@ -21,6 +21,7 @@ mod intake;
 mod live_relay;
 mod process;
 mod rewards;
+mod roster;
 mod security;
 mod settings;
 mod store_contract;
