@@ -138,7 +138,6 @@ pub fn FirstStepsCard(live: ReadSignal<u32>) -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(list) => view! { <Checklist list /> }.into_any(),
-                    // The dashboard shows its own errors; the checklist only helps.
                     Err(_) => ().into_any(),
                 }
             })}
@@ -178,7 +177,10 @@ fn Checklist(list: FirstSteps) -> impl IntoView {
                     }
                 });
                 view! {
-                    <li class="flex flex-wrap items-start gap-x-3 gap-y-1 py-2" data-done=done.map(|d| d.to_string()).unwrap_or_default()>
+                    <li
+                        class="flex flex-wrap items-start gap-x-3 gap-y-1 py-2"
+                        data-done=done.map(|d| d.to_string()).unwrap_or_default()
+                    >
                         <span class=format!("rounded px-2 py-0.5 text-xs {class}")>{badge}</span>
                         <div class="min-w-0 flex-1">
                             <p class="font-medium">{title}</p>
@@ -190,8 +192,14 @@ fn Checklist(list: FirstSteps) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <section class=format!("{CARD} mt-6") aria-labelledby="first-steps-title" id="first-steps">
-                <h2 id="first-steps-title" class="text-lg font-semibold">{text::TITLE}</h2>
+            <section
+                class=format!("{CARD} mt-6")
+                aria-labelledby="first-steps-title"
+                id="first-steps"
+            >
+                <h2 id="first-steps-title" class="text-lg font-semibold">
+                    {text::TITLE}
+                </h2>
                 <p class="text-sm text-zinc-300">{text::INTRO}</p>
                 <ol class="mt-2 divide-y divide-zinc-800">{items}</ol>
             </section>
@@ -207,17 +215,26 @@ fn Checklist(list: FirstSteps) -> impl IntoView {
 fn Simulate(can_simulate: bool) -> impl IntoView {
     view! {
         <section class=format!("{CARD} mt-6") aria-labelledby="simulate-title" id="simulate">
-            <h2 id="simulate-title" class="text-lg font-semibold">{text::SIMULATE_TITLE}</h2>
+            <h2 id="simulate-title" class="text-lg font-semibold">
+                {text::SIMULATE_TITLE}
+            </h2>
             {if can_simulate {
                 view! {
-                    <form method="post" action="/api/demo/redeem" class="mt-2 flex flex-wrap items-center gap-3">
-                        <button type="submit" id="simulate-redemption" class=PRIMARY>{text::SIMULATE}</button>
+                    <form
+                        method="post"
+                        action="/api/demo/redeem"
+                        class="mt-2 flex flex-wrap items-center gap-3"
+                    >
+                        <button type="submit" id="simulate-redemption" class=PRIMARY>
+                            {text::SIMULATE}
+                        </button>
                         <p class="text-sm text-zinc-300">{text::SIMULATE_HELP}</p>
                     </form>
                 }
                     .into_any()
             } else {
-                view! { <p class="mt-2 text-sm text-zinc-300">{text::SIMULATE_NEEDS_REWARD}</p> }.into_any()
+                view! { <p class="mt-2 text-sm text-zinc-300">{text::SIMULATE_NEEDS_REWARD}</p> }
+                    .into_any()
             }}
         </section>
     }

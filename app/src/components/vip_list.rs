@@ -88,8 +88,12 @@ pub fn VipList(
                                 {remaining}
                             </span>
                             {if vip.is_untimed() {
-                                let (name, protected) = (vip.viewer.display_name.clone(), vip.is_protected());
-                                view! { <PermanentVipActions viewer_id name protected /> }.into_any()
+                                let (name, protected) = (
+                                    vip.viewer.display_name.clone(),
+                                    vip.is_protected(),
+                                );
+                                view! { <PermanentVipActions viewer_id name protected /> }
+                                    .into_any()
                             } else {
                                 view! { <VipRowActions viewer_id extend revoke /> }.into_any()
                             }}

@@ -22,7 +22,7 @@ mod text {
     pub const EXCLUDED_TITLE: &str = "Never VIP";
     pub const EXCLUDED_HELP: &str = "Viewers on this list never get VIP from the app: their redemptions are refunded with the reason.";
     pub const EXCLUDED_NONE: &str = "Nobody is on the list.";
-    pub const EXCLUDE_LABEL: &str = "Viewer";
+    pub const EXCLUDE_LABEL: &str = "Viewer to exclude";
     pub const EXCLUDE: &str = "Add to the list";
     pub const READMIT: &str = "Remove";
     pub const LOADING: &str = "Loading…";
@@ -146,15 +146,13 @@ pub fn PermanentVipActions(viewer_id: String, name: String, protected: bool) -> 
                             {text::PROTECTED}
                         </span>
                     }
-                })}
-            <ActionForm action=actions.protect>
+                })} <ActionForm action=actions.protect>
                 <input type="hidden" name="viewer_id" value=viewer_id.clone() />
                 <input type="hidden" name="protect" value=value />
                 <button type="submit" class=SECONDARY aria-label=aria>
                     {label}
                 </button>
-            </ActionForm>
-            {deadline}
+            </ActionForm> {deadline}
         </div>
     }
 }
@@ -169,7 +167,9 @@ pub fn SlotsPanel(live: ReadSignal<u32>) -> impl IntoView {
             <h2 id="slots-title" class="text-lg font-semibold">
                 {text::TITLE}
             </h2>
-            <Transition fallback=|| view! { <p class="text-zinc-300">{text::LOADING}</p> }>
+            <Transition fallback=|| {
+                view! { <p class="text-zinc-300">{text::LOADING}</p> }
+            }>
                 {move || Suspend::new(async move {
                     match roster.await {
                         Ok(r) => view! { <RosterView roster=r actions /> }.into_any(),
