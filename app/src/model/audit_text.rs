@@ -34,8 +34,8 @@ pub fn action_label(action: AuditAction) -> &'static str {
         AuditAction::VipProtected => "VIP protected",
         AuditAction::VipUnprotected => "VIP no longer protected",
         AuditAction::DeadlineGiven => "VIP given a deadline",
-        AuditAction::ViewerExcluded => "Viewer excluded from VIP",
-        AuditAction::ViewerReadmitted => "Viewer taken off the exclusion list",
+        AuditAction::ViewerExcluded => "Excluded from VIP",
+        AuditAction::ViewerReadmitted => "Taken off the exclusion list",
     }
 }
 
