@@ -35,6 +35,10 @@ pub enum Refusal {
     /// A VIP until the stream ends meets a timed one (a grant or an extension either way round):
     /// there is no deadline to add to.
     UntilStreamEnd,
+    /// The viewer is on the channel's exclusion list.
+    Excluded,
+    /// The streamer protects this VIP: the app never changes it.
+    Protected,
 }
 
 impl Refusal {
@@ -55,6 +59,8 @@ impl Refusal {
             Self::DuplicateRewardTitle => "duplicate_reward_title",
             Self::RedemptionsNotRefunded => "redemptions_not_refunded",
             Self::UntilStreamEnd => "until_stream_end",
+            Self::Excluded => "excluded",
+            Self::Protected => "protected",
         }
     }
 
@@ -69,7 +75,9 @@ impl Refusal {
             | Self::NotManaged
             | Self::TwitchRefused
             | Self::BroadcasterSelf
-            | Self::UntilStreamEnd => 422,
+            | Self::UntilStreamEnd
+            | Self::Excluded
+            | Self::Protected => 422,
             Self::BuildACommunityRequired => 425,
             Self::UserBlocked => 400,
             Self::UserNotFound | Self::NotAVip => 404,
@@ -103,6 +111,10 @@ impl Refusal {
             Self::UntilStreamEnd => {
                 "VIP until the stream ends and timed VIP do not add up; revoke the VIP first"
             }
+            Self::Excluded => {
+                "this viewer is on the channel's exclusion list; take them off it first"
+            }
+            Self::Protected => "this VIP is protected; take the protection away first",
             Self::RedemptionsNotRefunded => {
                 "the reward was not deleted: some of its waiting redemptions could not be refunded on Twitch yet (the activity log lists them); try again shortly"
             }

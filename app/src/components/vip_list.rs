@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-use super::VipRowActions;
+use super::{PermanentVipActions, VipRowActions};
 use crate::i18n::keys::Dashboard;
 use crate::model::{format_remaining, Actor, VipSession, VipSource};
 use crate::server_fns::{ExtendVip, RevokeVip};
@@ -92,8 +92,16 @@ pub fn VipList(
                             >
                                 {remaining}
                             </span>
-                            {(!vip.is_untimed())
-                                .then(|| view! { <VipRowActions viewer_id extend revoke /> })}
+                            {if vip.is_untimed() {
+                                let (name, protected) = (
+                                    vip.viewer.display_name.clone(),
+                                    vip.is_protected(),
+                                );
+                                view! { <PermanentVipActions viewer_id name protected /> }
+                                    .into_any()
+                            } else {
+                                view! { <VipRowActions viewer_id extend revoke /> }.into_any()
+                            }}
                         </li>
                     }
                 })

@@ -53,10 +53,20 @@ pub enum AuditAction {
     /// A personal API token was created (metadata: its name and prefix, never the token).
     ApiTokenCreated,
     ApiTokenRevoked,
+    /// The streamer marked a VIP as protected: kept, never touched by the app.
+    VipProtected,
+    /// The protection was taken away (the VIP stays, without a deadline).
+    VipUnprotected,
+    /// A VIP the app did not time (permanent, or added on Twitch) got a deadline: timed from now on.
+    DeadlineGiven,
+    /// A viewer was put on the exclusion list: never VIP from the app.
+    ViewerExcluded,
+    /// A viewer was taken off the exclusion list.
+    ViewerReadmitted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 26] = [
         Self::Grant,
         Self::Extend,
         Self::Revoke,
@@ -78,6 +88,11 @@ impl AuditAction {
         Self::ModeratorRemoved,
         Self::ApiTokenCreated,
         Self::ApiTokenRevoked,
+        Self::VipProtected,
+        Self::VipUnprotected,
+        Self::DeadlineGiven,
+        Self::ViewerExcluded,
+        Self::ViewerReadmitted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -103,6 +118,11 @@ impl AuditAction {
             Self::ModeratorRemoved => "moderator_removed",
             Self::ApiTokenCreated => "api_token_created",
             Self::ApiTokenRevoked => "api_token_revoked",
+            Self::VipProtected => "vip_protected",
+            Self::VipUnprotected => "vip_unprotected",
+            Self::DeadlineGiven => "deadline_given",
+            Self::ViewerExcluded => "viewer_excluded",
+            Self::ViewerReadmitted => "viewer_readmitted",
         }
     }
 }

@@ -31,6 +31,11 @@ pub fn action_label(action: AuditAction) -> &'static str {
         AuditAction::ModeratorRemoved => "Moderator removed",
         AuditAction::ApiTokenCreated => "API token created",
         AuditAction::ApiTokenRevoked => "API token revoked",
+        AuditAction::VipProtected => "VIP protected",
+        AuditAction::VipUnprotected => "VIP no longer protected",
+        AuditAction::DeadlineGiven => "VIP given a deadline",
+        AuditAction::ViewerExcluded => "Excluded from VIP",
+        AuditAction::ViewerReadmitted => "Taken off the exclusion list",
     }
 }
 

@@ -24,10 +24,12 @@ pub enum LiveKind {
     ReauthNeeded,
     /// Twitch refused in a way the streamer must fix (e.g. Build a Community missing): show a banner.
     TwitchError,
+    /// A VIP was protected or released, or given a deadline; the exclusion list changed.
+    RosterChanged,
 }
 
 impl LiveKind {
-    pub const ALL: [LiveKind; 12] = [
+    pub const ALL: [LiveKind; 13] = [
         Self::Granted,
         Self::Extended,
         Self::Revoked,
@@ -40,6 +42,7 @@ impl LiveKind {
         Self::RewardsChanged,
         Self::ReauthNeeded,
         Self::TwitchError,
+        Self::RosterChanged,
     ];
 
     /// The serde name, also the SSE `event:` name.
@@ -57,6 +60,7 @@ impl LiveKind {
             Self::RewardsChanged => "rewards_changed",
             Self::ReauthNeeded => "reauth_needed",
             Self::TwitchError => "twitch_error",
+            Self::RosterChanged => "roster_changed",
         }
     }
 }

@@ -17,11 +17,13 @@ mod countdown;
 mod dashboard;
 mod duration;
 mod duration_token;
+mod first_steps;
 mod grant_length;
 mod live;
 mod public;
 mod redemption;
 mod reward;
+mod roster;
 mod session;
 mod settings;
 mod settings_form;
@@ -64,11 +66,13 @@ pub use chat_status::{
 pub use countdown::format_remaining;
 pub use dashboard::{Dashboard, Me};
 pub use duration::{DurationError, DurationUnit, VipDuration};
+pub use first_steps::{CommunityState, FirstStep, FirstSteps};
 pub use grant_length::{secs_or_stream_end, GrantLength, STREAM_END, UNTIL_KEY};
 pub use live::{LiveEvent, LiveKind};
 pub use public::{PublicChannel, PublicVip};
 pub use redemption::{RedemptionOutcome, RedemptionRecord, RefundReason, WaitlistEntry};
 pub use reward::Reward;
+pub use roster::{Exclusion, Roster, SlotCapacity, PROTECTED_KEY};
 pub use session::{SessionState, VipSession, VipSource};
 pub use settings::{
     BitsRule, ChatTemplates, GiftRule, GrantRules, NoGrant, Settings, SlotsFullPolicy, StackingRule,

@@ -24,6 +24,8 @@ pub enum RefundReason {
     /// The streamer deleted the reward while the redemption was waiting (waitlisted or pending):
     /// refunded first, as Twitch would otherwise close it as FULFILLED with the points kept.
     RewardDeleted,
+    /// The streamer put the viewer on the channel's exclusion list: never VIP from the app.
+    Excluded,
 }
 
 impl RefundReason {
@@ -44,6 +46,7 @@ impl RefundReason {
             Self::TwitchUnavailable => "Twitch could not be reached for too long",
             Self::BroadcasterSelf => "the broadcaster cannot be a VIP of their own channel",
             Self::RewardDeleted => "the reward was deleted",
+            Self::Excluded => "the streamer does not offer VIP to this viewer",
         }
     }
 }

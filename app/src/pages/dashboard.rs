@@ -2,7 +2,10 @@ use chrono::Utc;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{use_live_updates, GrantForm, PageError, RowActionErrors, VipList};
+use crate::components::{
+    use_live_updates, FirstStepsCard, GrantForm, PageError, RosterActions, RowActionErrors,
+    SlotsPanel, VipList,
+};
 use crate::model::Dashboard;
 use crate::server_fns::{get_dashboard, ExtendVip, GrantVip, RevokeVip};
 
@@ -22,6 +25,7 @@ pub fn DashboardPage() -> impl IntoView {
         revoke: ServerAction::new(),
     };
     let live = use_live_updates();
+    let roster = RosterActions::provide();
     // Reload after every change made here or reported live.
     let data = Resource::new(
         move || {
@@ -30,6 +34,7 @@ pub fn DashboardPage() -> impl IntoView {
                 actions.extend.version().get(),
                 actions.revoke.version().get(),
                 live.get(),
+                roster.version(),
             )
         },
         |_| get_dashboard(),
@@ -43,7 +48,7 @@ pub fn DashboardPage() -> impl IntoView {
             }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(d) => view! { <ChannelDashboard data=d actions /> }.into_any(),
+                        Ok(d) => view! { <ChannelDashboard data=d actions live /> }.into_any(),
                         Err(error) => {
                             let (what, pitch) = (t.dashboard.what, t.dashboard.pitch);
                             view! { <PageError error what pitch /> }.into_any()
@@ -56,7 +61,7 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 #[component]
-fn ChannelDashboard(data: Dashboard, actions: Actions) -> impl IntoView {
+fn ChannelDashboard(data: Dashboard, actions: Actions, live: ReadSignal<u32>) -> impl IntoView {
     // Countdowns run on the server's clock: the offset to the browser's clock is fixed at load.
     let offset = data.now - Utc::now();
     let now = RwSignal::new(data.now);
@@ -116,6 +121,7 @@ fn ChannelDashboard(data: Dashboard, actions: Actions) -> impl IntoView {
                     </div>
                 }
             })}
+        <FirstStepsCard live />
         <div class="mt-6 grid gap-6 lg:grid-cols-[2fr_1fr]">
             <section aria-labelledby="vips-title">
                 <h2 id="vips-title" class="mb-3 text-lg font-semibold">
@@ -130,7 +136,10 @@ fn ChannelDashboard(data: Dashboard, actions: Actions) -> impl IntoView {
                 />
                 <RowActionErrors extend=actions.extend revoke=actions.revoke />
             </section>
-            <GrantForm action=actions.grant />
+            <div class="flex flex-col gap-6">
+                <GrantForm action=actions.grant />
+                <SlotsPanel live />
+            </div>
         </div>
     }
 }

@@ -37,8 +37,12 @@ pub trait AccountStatus: Send + Sync + 'static {
     /// The channel's EventSub state on this instance; `None` when it does not watch the channel.
     fn eventsub(&self, channel: &ChannelId) -> Option<EventSubState>;
 
-    /// Whether this server's EventSub transport is webhooks (else WebSocket).
+    /// Whether this server subscribes with the app access token (webhooks, conduit), else with
+    /// each streamer's token (WebSocket).
     fn webhook_transport(&self) -> bool;
+
+    /// How EventSub reaches this server: `"websocket"`, `"webhook"` or `"conduit"`.
+    fn eventsub_transport(&self) -> &'static str;
 
     /// The app's chat bot as Twitch sees it now (its stored authorisation validated).
     async fn chat_bot(&self) -> ChatBotState;

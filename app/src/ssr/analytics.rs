@@ -72,6 +72,7 @@ pub fn refund_label(reason: &str) -> String {
         Ok(RefundReason::TwitchRefused) => "Twitch refused",
         Ok(RefundReason::TwitchUnavailable) => "Twitch unavailable",
         Ok(RefundReason::BroadcasterSelf) => "Broadcaster's own redemption",
+        Ok(RefundReason::Excluded) => "Viewer excluded",
         Ok(RefundReason::RewardDeleted) => "Reward deleted",
         Err(_) => return reason.replace('_', " "),
     }

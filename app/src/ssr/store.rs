@@ -17,6 +17,7 @@ mod live_events;
 mod redemption_attempts;
 mod redemptions;
 mod rewards;
+mod roster;
 mod tokens;
 mod vip_sessions;
 mod waitlist;
@@ -33,6 +34,7 @@ pub use live_events::{LiveEventStore, RelayedEvent, LIVE_EVENT_RETENTION};
 pub use redemption_attempts::RedemptionAttemptStore;
 pub use redemptions::RedemptionStore;
 pub use rewards::RewardStore;
+pub use roster::RosterStore;
 pub use tokens::{SealedTokens, TokenStore};
 pub use vip_sessions::{ActiveWith, VipSessionStore};
 pub use waitlist::WaitlistStore;
@@ -42,8 +44,8 @@ pub use waitlist::WaitlistStore;
 pub mod prelude {
     pub use super::{
         AnalyticsStore, ApiTokenStore, AuditStore, ChannelStore, CoordinationStore, InboxStore,
-        LiveEventStore, RedemptionAttemptStore, RedemptionStore, RewardStore, Store, TokenStore,
-        VipSessionStore, WaitlistStore,
+        LiveEventStore, RedemptionAttemptStore, RedemptionStore, RewardStore, RosterStore, Store,
+        TokenStore, VipSessionStore, WaitlistStore,
     };
 }
 
@@ -79,6 +81,7 @@ pub trait Store:
     + LiveEventStore
     + InboxStore
     + AnalyticsStore
+    + RosterStore
     + Send
     + Sync
     + 'static

@@ -176,6 +176,7 @@ fn refusal(reason: RefundReason) -> Refusal {
         | RefundReason::RewardDeleted => Refusal::TwitchUnavailable,
         RefundReason::TwitchRefused => Refusal::TwitchRefused,
         RefundReason::BroadcasterSelf => Refusal::BroadcasterSelf,
+        RefundReason::Excluded => Refusal::Excluded,
     }
 }
 

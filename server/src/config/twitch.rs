@@ -31,6 +31,15 @@ impl EventSubTransport {
     pub fn uses_app_token(self) -> bool {
         matches!(self, Self::Webhook | Self::Conduit)
     }
+
+    /// The name `EVENTSUB_TRANSPORT` gives it (and the status pages show).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::WebSocket => "websocket",
+            Self::Webhook => "webhook",
+            Self::Conduit => "conduit",
+        }
+    }
 }
 
 /// The registered Twitch application.

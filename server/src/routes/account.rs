@@ -49,6 +49,10 @@ impl AccountStatus for SupervisorAccountStatus {
         }
     }
 
+    fn eventsub_transport(&self) -> &'static str {
+        self.eventsub.transport().name()
+    }
+
     fn eventsub(&self, channel: &ChannelId) -> Option<EventSubState> {
         let connection = self.eventsub.state(channel)?;
         Some(EventSubState {

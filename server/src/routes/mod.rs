@@ -87,6 +87,7 @@ pub fn router(parts: Parts) -> Router {
     } = parts;
     let routes = page_routes().to_vec();
     let ctx = state.ctx.clone();
+    let ctx_for_demo = state.ctx.clone();
     let leptos = state.leptos.clone();
     // What every rendered page reads from the Leptos context.
     let page_context = move || {
@@ -126,6 +127,7 @@ pub fn router(parts: Parts) -> Router {
     }
     if let Some(demo) = demo {
         router = router.nest(demo::MOUNT, demo.router());
+        router = router.merge(api::demo::router(demo, ctx_for_demo));
     }
     // The live stream is the one response meant to stay open: it is added after the time limit.
     let live_stream = Router::new()

@@ -13,6 +13,7 @@ mod notices;
 mod refusals;
 mod resub_and_bits;
 mod revoke_extend;
+mod roster;
 mod scheduler;
 mod sync;
 mod waitlist;

@@ -23,6 +23,7 @@ mod languages;
 mod live_relay;
 mod process;
 mod rewards;
+mod roster;
 mod security;
 mod settings;
 mod store_contract;

@@ -88,6 +88,8 @@ pub const TEXTS: Texts = Texts {
             Refusal::DuplicateRewardTitle => "auf deinem Kanal gibt es schon eine Belohnung mit diesem Titel; benenne sie um",
             Refusal::RedemptionsNotRefunded => "die Belohnung wurde nicht gelöscht: einige wartende Einlösungen konnten auf Twitch noch nicht erstattet werden (das Aktivitätsprotokoll listet sie auf); versuche es gleich noch einmal",
             Refusal::UntilStreamEnd => "VIP bis Streamende und VIP auf Zeit lassen sich nicht zusammenrechnen; entziehe den VIP-Status zuerst",
+            Refusal::Excluded => "dieser Zuschauer steht auf der Ausschlussliste des Kanals; nimm ihn zuerst davon herunter",
+            Refusal::Protected => "dieser VIP ist geschützt; hebe den Schutz zuerst auf",
         },
     },
     dashboard: Dashboard {
@@ -231,6 +233,11 @@ pub const TEXTS: Texts = Texts {
             AuditAction::ModeratorRemoved => "Moderator entfernt",
             AuditAction::ApiTokenCreated => "API-Token erstellt",
             AuditAction::ApiTokenRevoked => "API-Token widerrufen",
+            AuditAction::VipProtected => "VIP geschützt",
+            AuditAction::VipUnprotected => "VIP nicht mehr geschützt",
+            AuditAction::DeadlineGiven => "VIP mit Ablaufzeit versehen",
+            AuditAction::ViewerExcluded => "Von VIP ausgeschlossen",
+            AuditAction::ViewerReadmitted => "Von der Ausschlussliste genommen",
         },
     },
     summary: Summary {

@@ -88,6 +88,8 @@ pub const TEXTS: Texts = Texts {
             Refusal::DuplicateRewardTitle => "a reward with this title already exists on your channel; rename it",
             Refusal::RedemptionsNotRefunded => "the reward was not deleted: some of its waiting redemptions could not be refunded on Twitch yet (the activity log lists them); try again shortly",
             Refusal::UntilStreamEnd => "VIP until the stream ends and timed VIP do not add up; revoke the VIP first",
+            Refusal::Excluded => "this viewer is on the channel's exclusion list; take them off it first",
+            Refusal::Protected => "this VIP is protected; take the protection away first",
         },
     },
     dashboard: Dashboard {
@@ -231,6 +233,11 @@ pub const TEXTS: Texts = Texts {
             AuditAction::ModeratorRemoved => "Moderator removed",
             AuditAction::ApiTokenCreated => "API token created",
             AuditAction::ApiTokenRevoked => "API token revoked",
+            AuditAction::VipProtected => "VIP protected",
+            AuditAction::VipUnprotected => "VIP no longer protected",
+            AuditAction::DeadlineGiven => "VIP given a deadline",
+            AuditAction::ViewerExcluded => "Excluded from VIP",
+            AuditAction::ViewerReadmitted => "Taken off the exclusion list",
         },
     },
     summary: Summary {

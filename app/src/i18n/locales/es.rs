@@ -88,6 +88,8 @@ pub const TEXTS: Texts = Texts {
             Refusal::DuplicateRewardTitle => "ya existe una recompensa con este título en tu canal; cámbiale el nombre",
             Refusal::RedemptionsNotRefunded => "la recompensa no se eliminó: algunos de sus canjes pendientes aún no se han podido reembolsar en Twitch (el registro de actividad los muestra); inténtalo de nuevo en breve",
             Refusal::UntilStreamEnd => "el VIP hasta que acabe el directo y el VIP con tiempo no se suman; retira primero el VIP",
+            Refusal::Excluded => "este espectador está en la lista de exclusión del canal; quítalo de ella primero",
+            Refusal::Protected => "este VIP está protegido; quita primero la protección",
         },
     },
     dashboard: Dashboard {
@@ -231,6 +233,11 @@ pub const TEXTS: Texts = Texts {
             AuditAction::ModeratorRemoved => "Moderador quitado",
             AuditAction::ApiTokenCreated => "Token de API creado",
             AuditAction::ApiTokenRevoked => "Token de API revocado",
+            AuditAction::VipProtected => "VIP protegido",
+            AuditAction::VipUnprotected => "VIP ya no protegido",
+            AuditAction::DeadlineGiven => "VIP con fecha de fin",
+            AuditAction::ViewerExcluded => "Excluido de VIP",
+            AuditAction::ViewerReadmitted => "Quitado de la lista de exclusión",
         },
     },
     summary: Summary {

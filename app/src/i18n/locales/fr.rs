@@ -88,6 +88,8 @@ pub const TEXTS: Texts = Texts {
             Refusal::DuplicateRewardTitle => "une récompense portant ce titre existe déjà sur votre chaîne ; renommez-la",
             Refusal::RedemptionsNotRefunded => "la récompense n’a pas été supprimée : certains de ses échanges en attente n’ont pas encore pu être remboursés sur Twitch (le journal d’activité les liste) ; réessayez dans un instant",
             Refusal::UntilStreamEnd => "un VIP jusqu’à la fin du live et un VIP à durée ne s’additionnent pas ; retirez d’abord le VIP",
+            Refusal::Excluded => "ce spectateur est sur la liste d’exclusion de la chaîne ; retirez-l’en d’abord",
+            Refusal::Protected => "ce VIP est protégé ; retirez d’abord la protection",
         },
     },
     dashboard: Dashboard {
@@ -231,6 +233,11 @@ pub const TEXTS: Texts = Texts {
             AuditAction::ModeratorRemoved => "Modérateur retiré",
             AuditAction::ApiTokenCreated => "Jeton d’API créé",
             AuditAction::ApiTokenRevoked => "Jeton d’API révoqué",
+            AuditAction::VipProtected => "VIP protégé",
+            AuditAction::VipUnprotected => "VIP plus protégé",
+            AuditAction::DeadlineGiven => "VIP doté d’une échéance",
+            AuditAction::ViewerExcluded => "Exclu du VIP",
+            AuditAction::ViewerReadmitted => "Retiré de la liste d’exclusion",
         },
     },
     summary: Summary {

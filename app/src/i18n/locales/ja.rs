@@ -88,6 +88,8 @@ pub const TEXTS: Texts = Texts {
             Refusal::DuplicateRewardTitle => "同じタイトルの報酬がチャンネルにすでにあります。名前を変更してください",
             Refusal::RedemptionsNotRefunded => "報酬は削除されませんでした。待機中の引き換えの一部を Twitch でまだ返金できていません（アクティビティログに一覧があります）。少ししてからもう一度お試しください",
             Refusal::UntilStreamEnd => "「配信終了まで」の VIP と期間付きの VIP は合算できません。先に VIP を解除してください",
+            Refusal::Excluded => "この視聴者はチャンネルの除外リストに入っています。先にリストから外してください",
+            Refusal::Protected => "この VIP は保護されています。先に保護を解除してください",
         },
     },
     dashboard: Dashboard {
@@ -225,6 +227,11 @@ pub const TEXTS: Texts = Texts {
             AuditAction::ModeratorRemoved => "モデレーターを解除",
             AuditAction::ApiTokenCreated => "API トークンを作成",
             AuditAction::ApiTokenRevoked => "API トークンを取り消し",
+            AuditAction::VipProtected => "VIP を保護",
+            AuditAction::VipUnprotected => "VIP の保護を解除",
+            AuditAction::DeadlineGiven => "VIP に期限を設定",
+            AuditAction::ViewerExcluded => "VIP から除外",
+            AuditAction::ViewerReadmitted => "除外リストから削除",
         },
     },
     summary: Summary {

@@ -88,6 +88,8 @@ pub const TEXTS: Texts = Texts {
             Refusal::DuplicateRewardTitle => "já existe uma recompensa com este título no seu canal; renomeie-a",
             Refusal::RedemptionsNotRefunded => "a recompensa não foi excluída: alguns resgates pendentes ainda não puderam ser reembolsados na Twitch (o registro de atividade os lista); tente de novo daqui a pouco",
             Refusal::UntilStreamEnd => "VIP até a live acabar e VIP com tempo não se somam; remova o VIP primeiro",
+            Refusal::Excluded => "este espectador está na lista de exclusão do canal; tire-o dela primeiro",
+            Refusal::Protected => "este VIP está protegido; tire a proteção primeiro",
         },
     },
     dashboard: Dashboard {
@@ -231,6 +233,11 @@ pub const TEXTS: Texts = Texts {
             AuditAction::ModeratorRemoved => "Moderador removido",
             AuditAction::ApiTokenCreated => "Token de API criado",
             AuditAction::ApiTokenRevoked => "Token de API revogado",
+            AuditAction::VipProtected => "VIP protegido",
+            AuditAction::VipUnprotected => "VIP não mais protegido",
+            AuditAction::DeadlineGiven => "VIP com prazo definido",
+            AuditAction::ViewerExcluded => "Excluído de VIP",
+            AuditAction::ViewerReadmitted => "Retirado da lista de exclusão",
         },
     },
     summary: Summary {

@@ -156,6 +156,9 @@ impl Engine {
         if is_broadcaster(&channel.id, &request.viewer.id) {
             return self.refuse_broadcaster(channel, request, paid).await;
         }
+        if let Some(refused) = self.refuse_excluded(channel, request, paid).await? {
+            return Ok(refused);
+        }
         for _ in 0..CAS_ATTEMPTS {
             let active = self
                 .store
@@ -179,7 +182,7 @@ impl Engine {
                 }
             };
             if active.is_untimed() {
-                if let Some(p) = paid {
+                if let Some(p) = paid.filter(|_| !active.is_protected()) {
                     // Recorded as external after an earlier attempt of this grant may have added
                     // it (a crash, a lost answer): this grant's VIP after all.
                     if self.earlier_attempt(p).await? {

@@ -133,16 +133,19 @@ impl Engine {
                 self.refuse_with(channel, request, paid, RefundReason::TwitchRefused, detail)
                     .await
             }
-            AddFailure::SlotsFull => match (on_full, channel.settings.slots_full, paid) {
-                (OnFull::KeepQueued, _, _) => Ok(GrantOutcome::Waitlisted),
-                (OnFull::Policy, SlotsFullPolicy::Waitlist, Some(paid)) => {
-                    self.enqueue(channel, request, paid).await
+            AddFailure::SlotsFull => {
+                self.learn_capacity(&channel.id).await;
+                match (on_full, channel.settings.slots_full, paid) {
+                    (OnFull::KeepQueued, _, _) => Ok(GrantOutcome::Waitlisted),
+                    (OnFull::Policy, SlotsFullPolicy::Waitlist, Some(paid)) => {
+                        self.enqueue(channel, request, paid).await
+                    }
+                    _ => {
+                        self.refuse(channel, request, paid, RefundReason::SlotsFull)
+                            .await
+                    }
                 }
-                _ => {
-                    self.refuse(channel, request, paid, RefundReason::SlotsFull)
-                        .await
-                }
-            },
+            }
             AddFailure::Reauth => {
                 self.needs_reauth(&channel.id, "adding a VIP was refused (401)")
                     .await;

@@ -58,6 +58,15 @@ pub trait VipSessionStore: Send + Sync {
         expected: ActiveWith,
         to: Option<DateTime<Utc>>,
     ) -> StoreResult<bool>;
+    /// Clears the deadline of an active session and replaces its metadata, only if it is still
+    /// active with the `expected` deadline (protecting a VIP, or taking the protection away).
+    /// Returns whether it changed; a concurrent expiry or extension makes it return `false`.
+    async fn set_untimed(
+        &self,
+        id: &str,
+        expected: ActiveWith,
+        metadata: &serde_json::Value,
+    ) -> StoreResult<bool>;
     /// Ends an active session, only if it is still active with the
     /// `expected` deadline. Returns whether this call ended it: two racing callers never both see `true`,
     /// and an extension that landed first makes an expiry return `false`.

@@ -255,6 +255,10 @@ impl EventSubSupervisor {
 
     /// Whether subscriptions are delivered by webhook (they then use the app token, which
     /// changes the scopes chat commands need).
+    pub fn transport(&self) -> EventSubTransport {
+        self.inner.settings.transport
+    }
+
     pub fn webhook_transport(&self) -> bool {
         self.inner.settings.transport.uses_app_token()
     }

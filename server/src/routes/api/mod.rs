@@ -5,7 +5,9 @@
 
 mod audit;
 mod body;
+pub mod demo;
 mod rewards;
+mod roster;
 mod settings;
 mod vips;
 
@@ -36,6 +38,20 @@ where
         .route("/api/audit-log", get(audit::page))
         .route("/api/audit-log.csv", get(audit::csv))
         .route("/api/vip/{user_id}", axum::routing::delete(vips::revoke))
+        .route("/api/vip/slots", get(roster::slots))
+        .route(
+            "/api/vip/{user_id}/protected",
+            axum::routing::put(roster::protect).delete(roster::unprotect),
+        )
+        .route("/api/vip/{user_id}/deadline", post(roster::deadline))
+        .route(
+            "/api/exclusions",
+            get(roster::exclusions).post(roster::exclude),
+        )
+        .route(
+            "/api/exclusions/{user_id}",
+            axum::routing::delete(roster::readmit),
+        )
         .route(
             "/api/channel-points",
             get(rewards::list).post(rewards::create),

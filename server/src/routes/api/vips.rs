@@ -24,11 +24,14 @@ pub struct VipJson {
     /// `"stream_end"` for a VIP that lasts until the stream ends; null otherwise.
     until: Option<&'static str>,
     granted_by: Option<String>,
+    /// The streamer protects this VIP: the app never changes it.
+    protected: bool,
 }
 
 impl From<VipSession> for VipJson {
     fn from(s: VipSession) -> Self {
         let until = s.ends_with_stream().then_some(STREAM_END);
+        let protected = s.is_protected();
         let granted_by = match s.granted_by {
             Actor::Streamer { login, .. }
             | Actor::Moderator { login, .. }
@@ -36,6 +39,7 @@ impl From<VipSession> for VipJson {
             Actor::System => None,
         };
         Self {
+            protected,
             until,
             user_id: s.viewer.id,
             user_login: s.viewer.login,

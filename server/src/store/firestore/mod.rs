@@ -22,6 +22,7 @@ mod queries;
 mod redemption_attempts;
 mod redemptions;
 mod rewards;
+mod roster;
 mod support;
 mod tokens;
 mod tx;

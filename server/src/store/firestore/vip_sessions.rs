@@ -167,6 +167,36 @@ impl VipSessionStore for FirestoreStore {
         .await
     }
 
+    /// Read, compare and write in one transaction, as [`Self::set_deadline`].
+    #[tracing::instrument(skip_all)]
+    async fn set_untimed(
+        &self,
+        id: &str,
+        expected: ActiveWith,
+        metadata: &serde_json::Value,
+    ) -> StoreResult<bool> {
+        let expected = expected.expires_at.map(stored_precision).transpose()?;
+        let metadata_json = metadata.to_string();
+        let id = key(&[id]);
+        transact(&self.db, "set_untimed", |tx| {
+            let id = id.clone();
+            let metadata_json = metadata_json.clone();
+            Box::pin(async move {
+                let Some(mut doc) = tx.get::<SessionDoc>(SESSIONS, &id).await? else {
+                    return Ok(false);
+                };
+                if !still(&doc, expected)? {
+                    return Ok(false);
+                }
+                doc.expires_at = None;
+                doc.metadata_json = metadata_json;
+                tx.set(SESSIONS, &id, &doc)?;
+                Ok(true)
+            })
+        })
+        .await
+    }
+
     /// Ending into `Active` is a caller bug and refused with [`StoreError::Conflict`].
     #[tracing::instrument(skip_all)]
     async fn end_session(

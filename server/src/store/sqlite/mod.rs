@@ -25,6 +25,7 @@ mod query_plans;
 mod redemption_attempts;
 mod redemptions;
 mod rewards;
+mod roster;
 mod tokens;
 mod vip_sessions;
 mod waitlist;

@@ -194,6 +194,27 @@ impl VipSessionStore for SqliteStore {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Compare-and-set in one statement.
+    #[tracing::instrument(skip_all)]
+    async fn set_untimed(
+        &self,
+        id: &str,
+        expected: ActiveWith,
+        metadata: &serde_json::Value,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE vip_sessions SET expires_at = NULL, metadata = ?1
+             WHERE id = ?2 AND state = 'active' AND expires_at IS ?3",
+        )
+        .bind(to_json(metadata, "session metadata")?)
+        .bind(id)
+        .bind(opt_micros(expected.expires_at))
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Compare-and-set in one statement. `to` must be a final state: `Active` is refused with
     /// [`StoreError::Conflict`].
     #[tracing::instrument(skip_all)]

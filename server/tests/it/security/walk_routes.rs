@@ -3,9 +3,10 @@
 //! streamer's channel and the things in it.
 
 use app::server_fns::{
-    CreateApiToken, CreateReward, DeleteReward, ExtendVip, GetAccount, GetActivity, GetAnalytics,
-    GetDashboard, GetMe, GetPublicChannel, GetServerStatus, GetSettings, GrantVip, ListApiTokens,
-    ListRewards, RevokeApiToken, RevokeVip, SaveSettings, SetRewardEnabled, UpdateReward,
+    CreateApiToken, CreateReward, DeleteReward, ExcludeViewer, ExtendVip, GetAccount, GetActivity,
+    GetAnalytics, GetDashboard, GetFirstSteps, GetMe, GetPublicChannel, GetRoster, GetServerStatus,
+    GetSettings, GiveVipDeadline, GrantVip, ListApiTokens, ListRewards, ProtectVip, ReadmitViewer,
+    RevokeApiToken, RevokeVip, SaveSettings, SetRewardEnabled, UpdateReward,
 };
 use leptos::server_fn::ServerFn;
 use reqwest::Method;
@@ -41,6 +42,26 @@ pub fn rest_routes(channel: &str, viewer: &str, reward: &str) -> Vec<Aimed> {
             ),
             aimed(Method::DELETE, format!("/api/vip/{viewer}{query}"), None),
             aimed(
+                Method::PUT,
+                format!("/api/vip/{viewer}/protected{query}"),
+                None,
+            ),
+            aimed(
+                Method::DELETE,
+                format!("/api/vip/{viewer}/protected{query}"),
+                None,
+            ),
+            aimed(
+                Method::POST,
+                format!("/api/vip/{viewer}/deadline{query}"),
+                Some(json!({ "duration_secs": 60 })),
+            ),
+            aimed(
+                Method::DELETE,
+                format!("/api/exclusions/{viewer}{query}"),
+                None,
+            ),
+            aimed(
                 Method::PATCH,
                 format!("/api/channel-points/{reward}{query}"),
                 Some(reward_body.clone()),
@@ -55,6 +76,11 @@ pub fn rest_routes(channel: &str, viewer: &str, reward: &str) -> Vec<Aimed> {
     let named = format!("?channel={channel}");
     routes.extend([
         aimed(Method::POST, format!("/api/vip{named}"), Some(grant)),
+        aimed(
+            Method::POST,
+            format!("/api/exclusions{named}"),
+            Some(json!({ "user_login": "viewer_dave" })),
+        ),
         aimed(
             Method::PUT,
             format!("/api/settings{named}"),
@@ -143,6 +169,28 @@ pub fn server_fns(targets: &Targets) -> Vec<ServerFnCall> {
         ),
         (GetAccount::PATH, Kind::Read, vec![]),
         (GetDashboard::PATH, Kind::Read, vec![]),
+        (GetRoster::PATH, Kind::Read, vec![]),
+        (GetFirstSteps::PATH, Kind::Read, vec![]),
+        (
+            ExcludeViewer::PATH,
+            Kind::OwnChannel,
+            pairs(&[("login", "viewer_dave")]),
+        ),
+        (
+            ReadmitViewer::PATH,
+            Kind::ById,
+            pairs(&[("viewer_id", viewer)]),
+        ),
+        (
+            ProtectVip::PATH,
+            Kind::ById,
+            pairs(&[("viewer_id", viewer), ("protect", "true")]),
+        ),
+        (
+            GiveVipDeadline::PATH,
+            Kind::ById,
+            pairs(&[("viewer_id", viewer), ("amount", "1"), ("unit", "hours")]),
+        ),
         (GetActivity::PATH, Kind::Read, vec![]),
         (GetSettings::PATH, Kind::Read, vec![]),
         (ListRewards::PATH, Kind::Read, vec![]),

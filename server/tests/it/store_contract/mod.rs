@@ -84,6 +84,10 @@ macro_rules! contract_suite {
                 analytics_counters_follow_every_append,
                 analytics_backfill_counts_the_older_log_once,
                 racing_backfills_and_appends_count_each_entry_once,
+                exclusions_are_kept_once_per_viewer_and_listed_by_login,
+                racing_readmissions_have_one_winner,
+                slot_capacity_is_replaced_per_channel,
+                set_untimed_clears_the_deadline_by_compare_and_set,
             );
         }
     };

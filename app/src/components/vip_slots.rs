@@ -1,0 +1,267 @@
+//! Every VIP slot in view: the slots used against the capacity learned from Twitch, the actions on
+//! a VIP the app does not time (protect it, or give it a deadline), and the exclusion list. Plain
+//! forms posting to server functions, so they work without JavaScript.
+
+use leptos::prelude::*;
+
+use super::fields::{CARD, INPUT, SECONDARY};
+use crate::error::AppError;
+use crate::model::{format_time, DurationUnit, Roster};
+use crate::server_fns::{get_roster, ExcludeViewer, GiveVipDeadline, ProtectVip, ReadmitViewer};
+
+/// Every word this component shows, in one place.
+mod text {
+    pub const TITLE: &str = "VIP slots";
+    pub const UNKNOWN_CAPACITY: &str = "Twitch has not said yet how many VIP slots your channel has: the app learns it the first time Twitch answers that every slot is taken.";
+    pub const PROTECT: &str = "Protect";
+    pub const UNPROTECT: &str = "Unprotect";
+    pub const PROTECTED: &str = "protected";
+    pub const GIVE_DEADLINE: &str = "Give a deadline";
+    pub const DEADLINE_AMOUNT: &str = "Deadline in";
+    pub const DEADLINE_UNIT: &str = "Unit";
+    pub const EXCLUDED_TITLE: &str = "Never VIP";
+    pub const EXCLUDED_HELP: &str = "Viewers on this list never get VIP from the app: their redemptions are refunded with the reason.";
+    pub const EXCLUDED_NONE: &str = "Nobody is on the list.";
+    pub const EXCLUDE_LABEL: &str = "Viewer to exclude";
+    pub const EXCLUDE: &str = "Add to the list";
+    pub const READMIT: &str = "Remove";
+    pub const LOADING: &str = "Loading…";
+    pub fn used(used: u32, capacity: u32) -> String {
+        format!("{used} of {capacity} used")
+    }
+    pub fn used_unknown(used: u32) -> String {
+        format!("{used} used")
+    }
+    pub fn excluded_since(at: &str) -> String {
+        format!("since {at}")
+    }
+    pub fn readmit_label(name: &str) -> String {
+        format!("Remove {name} from the list")
+    }
+}
+
+/// The actions of this component, shared by the dashboard (which reloads when they complete).
+#[derive(Clone, Copy)]
+pub struct RosterActions {
+    pub protect: ServerAction<ProtectVip>,
+    pub deadline: ServerAction<GiveVipDeadline>,
+    pub exclude: ServerAction<ExcludeViewer>,
+    pub readmit: ServerAction<ReadmitViewer>,
+}
+
+impl RosterActions {
+    /// Makes the actions and provides them to the components below.
+    pub fn provide() -> Self {
+        let actions = Self {
+            protect: ServerAction::new(),
+            deadline: ServerAction::new(),
+            exclude: ServerAction::new(),
+            readmit: ServerAction::new(),
+        };
+        provide_context(actions);
+        actions
+    }
+
+    /// Changes whenever one of them completes.
+    pub fn version(&self) -> (usize, usize, usize, usize) {
+        (
+            self.protect.version().get(),
+            self.deadline.version().get(),
+            self.exclude.version().get(),
+            self.readmit.version().get(),
+        )
+    }
+
+    /// The error of the last action that failed, if the last one of its kind did.
+    fn error(&self) -> Option<String> {
+        fn failed<T>(r: Option<Result<T, AppError>>) -> Option<String> {
+            r.and_then(|r| r.err()).map(|e| e.to_string())
+        }
+        failed(self.protect.value().get())
+            .or_else(|| failed(self.deadline.value().get()))
+            .or_else(|| failed(self.exclude.value().get()))
+            .or_else(|| failed(self.readmit.value().get()))
+    }
+}
+
+/// Protect (or unprotect) a VIP the app does not time, or give it a deadline.
+#[component]
+pub fn PermanentVipActions(viewer_id: String, name: String, protected: bool) -> impl IntoView {
+    let actions = expect_context::<RosterActions>();
+    let (value, label) = if protected {
+        ("false", text::UNPROTECT)
+    } else {
+        ("true", text::PROTECT)
+    };
+    let aria = format!("{label} {name}");
+    let deadline_id = viewer_id.clone();
+    let deadline = (!protected).then(move || {
+        let viewer_id = deadline_id;
+        let amount_id = format!("deadline-{viewer_id}");
+        let aria = format!("{} {name}", text::GIVE_DEADLINE);
+        view! {
+            <ActionForm action=actions.deadline attr:class="flex items-center gap-1">
+                <input type="hidden" name="viewer_id" value=viewer_id.clone() />
+                <label for=amount_id.clone() class="sr-only">
+                    {text::DEADLINE_AMOUNT}
+                </label>
+                <input
+                    id=amount_id.clone()
+                    name="amount"
+                    value="1"
+                    inputmode="numeric"
+                    class="w-14 rounded-md border border-zinc-700 bg-zinc-950 px-2 py-1 text-sm"
+                />
+                <label for=format!("{amount_id}-unit") class="sr-only">
+                    {text::DEADLINE_UNIT}
+                </label>
+                <select
+                    id=format!("{amount_id}-unit")
+                    name="unit"
+                    class="rounded-md border border-zinc-700 bg-zinc-950 px-2 py-1 text-sm"
+                >
+                    {DurationUnit::ALL
+                        .into_iter()
+                        .map(|u| {
+                            view! {
+                                <option value=u.as_str() selected=u == DurationUnit::Days>
+                                    {u.as_str()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <button type="submit" class=SECONDARY aria-label=aria>
+                    {text::GIVE_DEADLINE}
+                </button>
+            </ActionForm>
+        }
+    });
+    view! {
+        <div class="flex flex-wrap items-center gap-2">
+            {protected
+                .then(|| {
+                    view! {
+                        <span class="rounded bg-emerald-900 px-2 py-0.5 text-xs text-emerald-100">
+                            {text::PROTECTED}
+                        </span>
+                    }
+                })} <ActionForm action=actions.protect>
+                <input type="hidden" name="viewer_id" value=viewer_id.clone() />
+                <input type="hidden" name="protect" value=value />
+                <button type="submit" class=SECONDARY aria-label=aria>
+                    {label}
+                </button>
+            </ActionForm> {deadline}
+        </div>
+    }
+}
+
+/// The slots used against the capacity, and the exclusion list with its forms.
+#[component]
+pub fn SlotsPanel(live: ReadSignal<u32>) -> impl IntoView {
+    let actions = expect_context::<RosterActions>();
+    let roster = Resource::new(move || (actions.version(), live.get()), |_| get_roster());
+    view! {
+        <section class=CARD aria-labelledby="slots-title" id="vip-slots">
+            <h2 id="slots-title" class="text-lg font-semibold">
+                {text::TITLE}
+            </h2>
+            <Transition fallback=|| {
+                view! { <p class="text-zinc-300">{text::LOADING}</p> }
+            }>
+                {move || Suspend::new(async move {
+                    match roster.await {
+                        Ok(r) => view! { <RosterView roster=r actions /> }.into_any(),
+                        Err(e) => view! { <p class="text-red-300">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <p role="alert" class="mt-2 text-sm text-red-300">
+                {move || actions.error()}
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn RosterView(roster: Roster, actions: RosterActions) -> impl IntoView {
+    let used = match roster.shown_capacity() {
+        Some(capacity) => text::used(roster.used, capacity),
+        None => text::used_unknown(roster.used),
+    };
+    let unknown = roster.capacity.is_none().then(|| {
+        view! { <p class="mt-1 text-sm text-zinc-300">{text::UNKNOWN_CAPACITY}</p> }
+    });
+    let meter = roster.shown_capacity().map(|capacity| {
+        view! {
+            <meter
+                class="mt-2 h-2 w-full"
+                min="0"
+                max=capacity.to_string()
+                value=roster.used.to_string()
+                aria-label=text::TITLE
+            />
+        }
+    });
+    let excluded = if roster.excluded.is_empty() {
+        view! { <p class="text-sm text-zinc-300">{text::EXCLUDED_NONE}</p> }.into_any()
+    } else {
+        view! {
+            <ul id="excluded-list" class="divide-y divide-zinc-800">
+                {roster
+                    .excluded
+                    .into_iter()
+                    .map(|e| {
+                        let since = text::excluded_since(&format_time(e.excluded_at));
+                        let label = text::readmit_label(&e.viewer.display_name);
+                        view! {
+                            <li
+                                class="flex items-center justify-between gap-2 py-2"
+                                data-excluded=e.viewer.login.clone()
+                            >
+                                <span>
+                                    <span class="font-medium">{e.viewer.display_name.clone()}</span>
+                                    " "
+                                    <span class="text-xs text-zinc-300">{since}</span>
+                                </span>
+                                <ActionForm action=actions.readmit>
+                                    <input type="hidden" name="viewer_id" value=e.viewer.id />
+                                    <button type="submit" class=SECONDARY aria-label=label>
+                                        {text::READMIT}
+                                    </button>
+                                </ActionForm>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <p id="slots-used" class="mt-2 font-mono text-lg tabular-nums">
+            {used}
+        </p>
+        {meter}
+        {unknown}
+        <h3 class="mt-4 font-semibold">{text::EXCLUDED_TITLE}</h3>
+        <p class="text-sm text-zinc-300">{text::EXCLUDED_HELP}</p>
+        {excluded}
+        <ActionForm action=actions.exclude attr:class="mt-2 flex flex-wrap items-end gap-2">
+            <label class="flex flex-col gap-1 text-sm">
+                {text::EXCLUDE_LABEL}
+                <input
+                    id="exclude-login"
+                    name="login"
+                    required
+                    autocomplete="off"
+                    class=format!("{INPUT} w-48")
+                />
+            </label>
+            <button type="submit" class=SECONDARY>
+                {text::EXCLUDE}
+            </button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,69 @@
+//! Server functions of the dashboard's VIP slots: thin calls into `crate::ssr::roster`.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::Roster;
+
+/// The signed-in streamer's VIP slots: every VIP, slots used and capacity, the exclusion list.
+#[server(output = super::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn get_roster() -> Result<Roster, AppError> {
+    use crate::ssr::{acting::acting, roster};
+    let a = acting().await?;
+    roster::roster(&a.ctx, &a.caller, &a.channel).await
+}
+
+/// Protects a VIP (`protect` = `"true"`) or takes the protection away (any other value).
+#[server(output = super::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn protect_vip(viewer_id: String, protect: String) -> Result<(), AppError> {
+    use crate::ssr::{acting::acting, roster};
+    let a = acting().await?;
+    roster::set_protected(&a.ctx, &a.caller, &a.channel, &viewer_id, protect == "true")
+        .await
+        .map(drop)
+}
+
+/// Gives a permanent VIP a deadline from now.
+#[server(output = super::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn give_vip_deadline(
+    viewer_id: String,
+    amount: String,
+    unit: String,
+) -> Result<(), AppError> {
+    use crate::ssr::{acting::acting, roster};
+    let length = crate::model::VipDuration::from_form(&amount, &unit)?;
+    let a = acting().await?;
+    roster::give_deadline(&a.ctx, &a.caller, &a.channel, &viewer_id, length)
+        .await
+        .map(drop)
+}
+
+/// Puts a viewer on the exclusion list. Returns a sentence for the streamer.
+#[server(output = super::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn exclude_viewer(login: String) -> Result<String, AppError> {
+    use crate::ssr::{acting::acting, roster, vips::ViewerRef};
+    let a = acting().await?;
+    let (viewer, added) =
+        roster::exclude(&a.ctx, &a.caller, &a.channel, ViewerRef::Login(login)).await?;
+    Ok(if added {
+        format!(
+            "{} can no longer get VIP from the app.",
+            viewer.display_name
+        )
+    } else {
+        format!("{} was on the exclusion list already.", viewer.display_name)
+    })
+}
+
+/// Takes a viewer off the exclusion list.
+#[server(output = super::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn readmit_viewer(viewer_id: String) -> Result<(), AppError> {
+    use crate::ssr::{acting::acting, roster};
+    let a = acting().await?;
+    roster::readmit(&a.ctx, &a.caller, &a.channel, &viewer_id).await
+}
