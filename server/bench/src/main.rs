@@ -5,6 +5,7 @@
 
 mod backend;
 mod fleet;
+mod floor;
 mod machine;
 mod options;
 mod report;
