@@ -7,36 +7,16 @@ use std::sync::{Arc, Mutex};
 
 use app::model::{ChannelId, LiveEvent};
 use app::ssr::live::LiveBus;
-use bytes::Bytes;
 use tokio::sync::broadcast;
 
 /// Events buffered per channel for a dashboard that is momentarily slow.
 const BUFFER: usize = 64;
 
-/// A serialised event: the SSE `event:` name and its JSON `data:`, and the whole frame as every
-/// stream sends it (encoded once, shared by every stream of the channel).
+/// A serialised event: the SSE `event:` name and its JSON `data:`.
 #[derive(Debug, Clone)]
 pub struct Frame {
     pub kind: &'static str,
     pub json: Arc<str>,
-    pub sse: Bytes,
-}
-
-impl Frame {
-    fn new(kind: &'static str, json: String) -> Self {
-        let sse = Bytes::from(sse_frame(kind, &json));
-        Self {
-            kind,
-            json: json.into(),
-            sse,
-        }
-    }
-}
-
-/// One Server-Sent Events frame: `event: {kind}`, `data: {data}`, a blank line. `data` is compact
-/// JSON, which holds no line break.
-pub fn sse_frame(kind: &str, data: &str) -> String {
-    format!("event: {kind}\ndata: {data}\n\n")
 }
 
 #[derive(Clone, Default)]
@@ -73,7 +53,10 @@ impl LiveBus for LiveHub {
         }
         match serde_json::to_string(&event) {
             Ok(json) => {
-                let _ = sender.send(Frame::new(event.kind.as_str(), json));
+                let _ = sender.send(Frame {
+                    kind: event.kind.as_str(),
+                    json: json.into(),
+                });
             }
             Err(e) => tracing::error!(error = %e, "a live event does not serialise"),
         }
@@ -95,10 +78,6 @@ mod tests {
         let frame = mine.recv().await.unwrap();
         assert_eq!(frame.kind, "removed_externally");
         assert!(frame.json.contains(r#""channel_id":"1""#));
-        assert_eq!(
-            &frame.sse[..],
-            format!("event: removed_externally\ndata: {}\n\n", frame.json).as_bytes()
-        );
         assert!(other.try_recv().is_err());
     }
 

@@ -19,17 +19,16 @@ use app::ssr::auth::{authorize, login_user, Permission};
 use app::ssr::ServerContext;
 use app::AppError;
 use axum::extract::{ConnectInfo, Query, State};
-use axum::body::Body;
-use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
 use serde::Deserialize;
 use tokio::sync::broadcast::{self, error::RecvError};
-use bytes::Bytes;
-use tokio::time::{Instant, Interval, MissedTickBehavior};
+use tokio::time::{Interval, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
 use tower_sessions::Session;
 
@@ -138,59 +137,37 @@ pub async fn stream(
         user_id,
         channel,
     };
-    // One timer per stream, for the re-check and the keep-alive both.
-    let every = state.recheck_every.min(KEEP_ALIVE);
-    let now = Instant::now();
-    let mut tick = tokio::time::interval_at(now + every, every);
-    tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut recheck = tokio::time::interval_at(
+        tokio::time::Instant::now() + state.recheck_every,
+        state.recheck_every,
+    );
+    recheck.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let open = Open {
         events,
         cancel: state.cancel.clone(),
-        tick,
-        recheck_every: state.recheck_every,
-        checked_at: now,
-        sent_at: now,
+        recheck,
         right,
         moderator,
         _slot: slot,
     };
     // Tells the browser the stream is open (it reloads what it shows on (re)connect).
-    let ready = futures_util::stream::once(async { Ok(Bytes::from_static(READY)) });
+    let ready =
+        futures_util::stream::once(async { Ok(Event::default().event("ready").data("{}")) });
     let changes = futures_util::stream::unfold(open, |mut open| async move {
-        let frame = open.next().await?;
-        Some((Ok::<_, Infallible>(frame), open))
+        let event = open.next().await?;
+        Some((Ok::<_, Infallible>(event), open))
     });
-    let body = Body::from_stream(futures_util::StreamExt::chain(ready, changes));
-    (
-        [
-            (CONTENT_TYPE, "text/event-stream"),
-            (CACHE_CONTROL, "no-cache"),
-        ],
-        body,
-    )
+    let stream = futures_util::StreamExt::chain(ready, changes);
+    Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
 }
 
-/// Without anything else to send, a comment goes out about this often (proxies close silent
-/// connections).
-const KEEP_ALIVE: Duration = Duration::from_secs(15);
-const READY: &[u8] = b"event: ready\ndata: {}\n\n";
-/// A stream that fell behind: the dashboard reloads rather than miss changes.
-const RESYNC: &[u8] = b"event: resync\ndata: {}\n\n";
-/// A settings change as a moderator's stream has it: without the streamer's diff.
-const SETTINGS_CHANGED_BARE: &[u8] = b"event: settings_changed\ndata: {}\n\n";
-const COMMENT: &[u8] = b":\n\n";
-
-/// An open stream: its channel's events, until shutdown or until its caller loses the right. Every
-/// frame is written as the hub encoded it, once for all of the channel's streams.
+/// An open stream: its channel's events, until shutdown or until its caller loses the right.
 struct Open {
     events: broadcast::Receiver<Frame>,
     cancel: CancellationToken,
-    /// Every `min(recheck_every, KEEP_ALIVE)`.
-    tick: Interval,
-    recheck_every: Duration,
-    checked_at: Instant,
-    sent_at: Instant,
+    recheck: Interval,
     right: StreamRight,
     /// A moderator's stream: a settings change's diff is the streamer's alone.
     moderator: bool,
@@ -199,36 +176,30 @@ struct Open {
 }
 
 impl Open {
-    /// The next frame to send; `None` ends the stream.
-    async fn next(&mut self) -> Option<Bytes> {
+    /// The next event to send; `None` ends the stream.
+    async fn next(&mut self) -> Option<Event> {
         loop {
-            let frame = tokio::select! {
+            return Some(tokio::select! {
                 () = self.cancel.cancelled() => return None,
-                now = self.tick.tick() => {
-                    if now.duration_since(self.checked_at) >= self.recheck_every {
-                        if !self.right.holds().await {
-                            return None;
-                        }
-                        self.checked_at = now;
-                    }
-                    if now.duration_since(self.sent_at) < KEEP_ALIVE {
+                _ = self.recheck.tick() => {
+                    if self.right.holds().await {
                         continue;
                     }
-                    Bytes::from_static(COMMENT)
+                    return None;
                 }
                 next = self.events.recv() => match next {
+                    // A moderator learns only that the settings changed.
                     Ok(frame) if self.moderator
                         && frame.kind == LiveKind::SettingsChanged.as_str() =>
                     {
-                        Bytes::from_static(SETTINGS_CHANGED_BARE)
+                        Event::default().event(frame.kind).data("{}")
                     }
-                    Ok(frame) => frame.sse,
-                    Err(RecvError::Lagged(_)) => Bytes::from_static(RESYNC),
+                    Ok(frame) => Event::default().event(frame.kind).data(&*frame.json),
+                    // Fell behind: ask the dashboard to reload rather than miss changes.
+                    Err(RecvError::Lagged(_)) => Event::default().event("resync").data("{}"),
                     Err(RecvError::Closed) => return None,
                 },
-            };
-            self.sent_at = Instant::now();
-            return Some(frame);
+            });
         }
     }
 }
@@ -240,20 +211,4 @@ fn too_many_streams(full: Refusal) -> Response {
         "message": format!("too many live streams open for this {}; close one first", full.name()),
     });
     (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::live::hub::sse_frame;
-
-    #[test]
-    fn fixed_frames_are_sse_frames() {
-        assert_eq!(READY, sse_frame("ready", "{}").as_bytes());
-        assert_eq!(RESYNC, sse_frame("resync", "{}").as_bytes());
-        assert_eq!(
-            SETTINGS_CHANGED_BARE,
-            sse_frame(LiveKind::SettingsChanged.as_str(), "{}").as_bytes()
-        );
-    }
 }
