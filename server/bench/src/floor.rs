@@ -44,7 +44,10 @@ impl OwnRuntime {
     }
 
     fn handle(&self) -> &tokio::runtime::Handle {
-        self.0.as_ref().map(Runtime::handle).expect("runtime present")
+        self.0
+            .as_ref()
+            .map(Runtime::handle)
+            .expect("runtime present")
     }
 }
 
@@ -117,9 +120,7 @@ impl FloorHandler {
             .spawn(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .await??;
         let addr = listener.local_addr()?;
-        let app = Router::new()
-            .route("/", post(receive))
-            .with_state(helix);
+        let app = Router::new().route("/", post(receive)).with_state(helix);
         runtime.handle().spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
@@ -151,9 +152,7 @@ async fn receive(State(helix): State<Arc<Helix>>, headers: HeaderMap, body: Byte
             let user = event["user_id"].as_str().map(str::to_owned);
             if let (Some(broadcaster), Some(user)) = (broadcaster, user) {
                 tokio::spawn(async move {
-                    helix
-                        .vip(reqwest::Method::POST, &broadcaster, &user)
-                        .await;
+                    helix.vip(reqwest::Method::POST, &broadcaster, &user).await;
                 });
             }
             StatusCode::NO_CONTENT.into_response()

@@ -12,16 +12,16 @@ use std::time::Duration;
 use app::model::VipDuration;
 use chrono::{DateTime, Utc};
 
+use super::latency::ratio;
 use super::traffic::{Pair, Traffic};
 use super::Run;
 use crate::backend::Database;
-use super::latency::ratio;
 use crate::fleet::Fleet;
 use crate::floor::bare_removals;
 use crate::report::Verdict;
 use crate::stats::{ms, opt_ms, Sample};
 
-const LAG_TARGET: Duration = Duration::from_secs(1);
+const LAG_TARGET: Duration = Duration::from_millis(100);
 /// Time from the second start until the first deadline (the start itself takes well under it).
 const LEAD: Duration = Duration::from_secs(5);
 
@@ -135,7 +135,7 @@ pub async fn run(run: &mut Run<'_>) -> anyhow::Result<()> {
                  p50 / p99 / max{extra}",
                 sample.len()
             ),
-            "p99 ≤ 1 s",
+            "p99 ≤ 100 ms",
             format!(
                 "{} / {} / {}",
                 opt_ms(sample.percentile(50.0)),

@@ -17,7 +17,9 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::dashboard::signed_in;
+use super::latency::ratio;
 use super::Run;
+use crate::floor_sse::FloorSse;
 use crate::report::Verdict;
 use crate::server_process::{own_cpu, Memory};
 use crate::stats::{kib, ms, opt_ms, Sample};
@@ -31,6 +33,7 @@ pub async fn run(run: &mut Run<'_>) -> anyhow::Result<()> {
     let sizes = run.sizes().clone();
     let measured = fan_out(run, sizes.sse_clients.max(1)).await?;
     report_fan_out(run, &measured);
+    floor(run, &measured).await?;
     if sizes.sse_many > 0 {
         many(run, sizes.sse_many).await?;
     }
@@ -49,7 +52,10 @@ async fn many(run: &mut Run<'_>, wanted: usize) -> anyhow::Result<()> {
     }
     let m = fan_out(run, clients).await?;
     let backend = run.backend.name();
-    let all = m.sample.max().filter(|_| m.reached == clients && m.complete);
+    let all = m
+        .sample
+        .max()
+        .filter(|_| m.reached == clients && m.complete);
     run.report.row(
         "sse",
         backend,
@@ -92,6 +98,78 @@ async fn many(run: &mut Run<'_>, wanted: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The same fan-out to [`FloorSse`]: the rows of the floor and the product's multiples of it.
+async fn floor(run: &mut Run<'_>, product: &FanOut) -> anyhow::Result<()> {
+    let clients = product.clients;
+    let server = FloorSse::start().await?;
+    let addr = server.addr;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let baseline = server.memory()?;
+    let opening = Arc::new(Semaphore::new(OPENING));
+    let open = Arc::new(AtomicUsize::new(0));
+    let mut streams = JoinSet::new();
+    for _ in 0..clients {
+        let (opening, open) = (opening.clone(), open.clone());
+        streams.spawn(async move { watch(addr, "", &opening, &open).await });
+    }
+    let limit = Instant::now() + Duration::from_secs(600);
+    while open.load(Ordering::SeqCst) < clients && Instant::now() < limit {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let with_streams = server.memory()?;
+    let connected = open.load(Ordering::SeqCst);
+    let changed_at = Instant::now();
+    server.change().await?;
+    let mut arrivals = Vec::with_capacity(connected);
+    let _ = tokio::time::timeout(Duration::from_secs(120), async {
+        while let Some(done) = streams.join_next().await {
+            if let Ok(Ok(at)) = done {
+                arrivals.push(at.saturating_duration_since(changed_at));
+            }
+        }
+    })
+    .await;
+    streams.abort_all();
+    drop(server);
+    let sample = Sample::new(arrivals);
+    let per_stream =
+        with_streams.rss_kib.saturating_sub(baseline.rss_kib) * 1024 / connected.max(1) as u64;
+    let backend = run.backend.name();
+    run.report.row(
+        "sse",
+        backend,
+        format!(
+            "the floor: a minimal axum SSE server of its own (no login, store, caps or re-checks), \
+             {connected} streams: time until all / p50; memory per stream ({} before opening)",
+            kib(baseline.rss_kib)
+        ),
+        "",
+        format!(
+            "{} / {}; {:.1} KB ({} in all)",
+            opt_ms(sample.max()),
+            opt_ms(sample.percentile(50.0)),
+            per_stream as f64 / 1024.0,
+            kib(with_streams.rss_kib)
+        ),
+        Verdict::Info,
+    );
+    run.report.row(
+        "sse",
+        backend,
+        "**the product as a multiple of the floor: time until all / p50; memory per stream**",
+        "",
+        format!(
+            "{} / {}; {:.1}×",
+            ratio(product.sample.max(), sample.max()),
+            ratio(product.sample.percentile(50.0), sample.percentile(50.0)),
+            product.per_stream_bytes() as f64 / per_stream.max(1) as f64
+        ),
+        Verdict::Info,
+    );
+    Ok(())
+}
+
 /// Sockets this process keeps for everything but the streams (the simulator, the store, logs).
 const FILES_KEPT_FREE: u64 = 500;
 
@@ -121,7 +199,10 @@ struct FanOut {
 
 impl FanOut {
     fn per_stream_bytes(&self) -> u64 {
-        self.with_streams.rss_kib.saturating_sub(self.baseline.rss_kib) * 1024
+        self.with_streams
+            .rss_kib
+            .saturating_sub(self.baseline.rss_kib)
+            * 1024
             / self.connected.max(1) as u64
     }
 }
@@ -210,7 +291,10 @@ async fn fan_out(run: &Run<'_>, clients: usize) -> anyhow::Result<FanOut> {
 /// The rows of the 10,000-stream fan-out.
 fn report_fan_out(run: &mut Run<'_>, m: &FanOut) {
     let backend = run.backend.name();
-    let all = m.sample.max().filter(|_| m.reached == m.clients && m.complete);
+    let all = m
+        .sample
+        .max()
+        .filter(|_| m.reached == m.clients && m.complete);
     run.report.row(
         "sse",
         backend,
@@ -251,7 +335,11 @@ fn report_fan_out(run: &mut Run<'_>, m: &FanOut) {
             m.per_stream_bytes() as f64 / 1024.0
         ),
         "≤ 120 MB",
-        format!("{} ({})", kib(m.with_streams.rss_kib), kib(m.after.peak_kib)),
+        format!(
+            "{} ({})",
+            kib(m.with_streams.rss_kib),
+            kib(m.after.peak_kib)
+        ),
         Verdict::of(m.with_streams.rss_kib.max(m.after.rss_kib) <= MEMORY_TARGET_KIB),
     );
 }

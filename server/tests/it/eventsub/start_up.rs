@@ -6,10 +6,10 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use app::model::{Channel, ChannelId, Settings};
-use server::twitch::oauth::IssuedTokens;
 use chrono::Utc;
 use server::eventsub::subscriptions::subscribe::base_types;
 use server::eventsub::supervisor::ROUNDS_AT_ONCE;
+use server::twitch::oauth::IssuedTokens;
 use twitch_sim::record::Event;
 
 use super::harness::{guard, Harness, SCOPES};
