@@ -17,9 +17,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::dashboard::signed_in;
-use super::latency::ratio;
 use super::Run;
-use crate::floor_sse::FloorSse;
 use crate::report::Verdict;
 use crate::server_process::{own_cpu, Memory};
 use crate::stats::{kib, ms, opt_ms, Sample};
@@ -27,13 +25,13 @@ use crate::stats::{kib, ms, opt_ms, Sample};
 const FAN_OUT_TARGET: Duration = Duration::from_millis(100);
 const MEMORY_TARGET_KIB: u64 = 120 * 1024;
 /// Streams being opened at once.
-const OPENING: usize = 256;
+pub(super) const OPENING: usize = 256;
 
 pub async fn run(run: &mut Run<'_>) -> anyhow::Result<()> {
     let sizes = run.sizes().clone();
     let measured = fan_out(run, sizes.sse_clients.max(1)).await?;
     report_fan_out(run, &measured);
-    floor(run, &measured).await?;
+    super::sse_floor::run(run, &measured).await?;
     if sizes.sse_many > 0 {
         many(run, sizes.sse_many).await?;
     }
@@ -98,78 +96,6 @@ async fn many(run: &mut Run<'_>, wanted: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The same fan-out to [`FloorSse`]: the rows of the floor and the product's multiples of it.
-async fn floor(run: &mut Run<'_>, product: &FanOut) -> anyhow::Result<()> {
-    let clients = product.clients;
-    let server = FloorSse::start().await?;
-    let addr = server.addr;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let baseline = server.memory()?;
-    let opening = Arc::new(Semaphore::new(OPENING));
-    let open = Arc::new(AtomicUsize::new(0));
-    let mut streams = JoinSet::new();
-    for _ in 0..clients {
-        let (opening, open) = (opening.clone(), open.clone());
-        streams.spawn(async move { watch(addr, "", &opening, &open).await });
-    }
-    let limit = Instant::now() + Duration::from_secs(600);
-    while open.load(Ordering::SeqCst) < clients && Instant::now() < limit {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let with_streams = server.memory()?;
-    let connected = open.load(Ordering::SeqCst);
-    let changed_at = Instant::now();
-    server.change().await?;
-    let mut arrivals = Vec::with_capacity(connected);
-    let _ = tokio::time::timeout(Duration::from_secs(120), async {
-        while let Some(done) = streams.join_next().await {
-            if let Ok(Ok(at)) = done {
-                arrivals.push(at.saturating_duration_since(changed_at));
-            }
-        }
-    })
-    .await;
-    streams.abort_all();
-    drop(server);
-    let sample = Sample::new(arrivals);
-    let per_stream =
-        with_streams.rss_kib.saturating_sub(baseline.rss_kib) * 1024 / connected.max(1) as u64;
-    let backend = run.backend.name();
-    run.report.row(
-        "sse",
-        backend,
-        format!(
-            "the floor: a minimal axum SSE server of its own (no login, store, caps or re-checks), \
-             {connected} streams: time until all / p50; memory per stream ({} before opening)",
-            kib(baseline.rss_kib)
-        ),
-        "",
-        format!(
-            "{} / {}; {:.1} KB ({} in all)",
-            opt_ms(sample.max()),
-            opt_ms(sample.percentile(50.0)),
-            per_stream as f64 / 1024.0,
-            kib(with_streams.rss_kib)
-        ),
-        Verdict::Info,
-    );
-    run.report.row(
-        "sse",
-        backend,
-        "**the product as a multiple of the floor: time until all / p50; memory per stream**",
-        "",
-        format!(
-            "{} / {}; {:.1}×",
-            ratio(product.sample.max(), sample.max()),
-            ratio(product.sample.percentile(50.0), sample.percentile(50.0)),
-            product.per_stream_bytes() as f64 / per_stream.max(1) as f64
-        ),
-        Verdict::Info,
-    );
-    Ok(())
-}
-
 /// Sockets this process keeps for everything but the streams (the simulator, the store, logs).
 const FILES_KEPT_FREE: u64 = 500;
 
@@ -181,24 +107,24 @@ fn open_file_limit() -> Option<u64> {
 }
 
 /// What one fan-out measured.
-struct FanOut {
-    clients: usize,
-    connected: usize,
-    reached: usize,
+pub(super) struct FanOut {
+    pub(super) clients: usize,
+    pub(super) connected: usize,
+    pub(super) reached: usize,
     /// Every stream reported within the wait.
-    complete: bool,
-    opening_took: Duration,
-    answered: Duration,
-    sample: Sample,
+    pub(super) complete: bool,
+    pub(super) opening_took: Duration,
+    pub(super) answered: Duration,
+    pub(super) sample: Sample,
     /// Server CPU and this process's CPU from the change until every stream had it.
-    cpu: (Duration, Duration),
-    baseline: Memory,
-    with_streams: Memory,
-    after: Memory,
+    pub(super) cpu: (Duration, Duration),
+    pub(super) baseline: Memory,
+    pub(super) with_streams: Memory,
+    pub(super) after: Memory,
 }
 
 impl FanOut {
-    fn per_stream_bytes(&self) -> u64 {
+    pub(super) fn per_stream_bytes(&self) -> u64 {
         self.with_streams
             .rss_kib
             .saturating_sub(self.baseline.rss_kib)
@@ -346,7 +272,7 @@ fn report_fan_out(run: &mut Run<'_>, m: &FanOut) {
 
 /// Opens one stream (at most [`OPENING`] at a time), waits for `ready`, counts itself in `open`,
 /// then returns when a `granted` event arrives.
-async fn watch(
+pub(super) async fn watch(
     addr: SocketAddr,
     cookie: &str,
     opening: &Semaphore,
