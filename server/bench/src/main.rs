@@ -5,6 +5,8 @@
 
 mod backend;
 mod fleet;
+mod floor;
+mod floor_sse;
 mod machine;
 mod options;
 mod report;
@@ -16,6 +18,9 @@ mod work;
 use options::{Backend, Options};
 
 fn main() -> anyhow::Result<()> {
+    if std::env::args().nth(1).as_deref() == Some(floor_sse::ARG) {
+        return floor_sse::serve_child();
+    }
     let mut options = Options::parse(std::env::args().skip(1))?;
     if options.help {
         print!("{}", options::USAGE);

@@ -96,6 +96,9 @@ pub struct Sizes {
     pub expiry_secs: u64,
     /// Open live-update streams (SSE).
     pub sse_clients: usize,
+    /// Open live-update streams of the many-streams row (as many as the open-file limit allows;
+    /// 0 skips it).
+    pub sse_many: usize,
     /// Concurrent clients loading pages (SSR).
     pub ssr_clients: usize,
     /// Seconds each SSR page is loaded for.
@@ -110,7 +113,7 @@ pub struct Sizes {
 
 /// `(option name, setter)`: every size has `--NAME N` (SQLite) and `--firestore-NAME N`.
 type Setter = fn(&mut Sizes, u64);
-const SIZE_OPTIONS: [(&str, Setter); 12] = [
+const SIZE_OPTIONS: [(&str, Setter); 13] = [
     ("channels", |s, v| s.channels = v as usize),
     ("rate", |s, v| s.rate = v as u32),
     ("secs", |s, v| s.secs = v),
@@ -118,6 +121,7 @@ const SIZE_OPTIONS: [(&str, Setter); 12] = [
     ("due", |s, v| s.due = v as usize),
     ("expiry-secs", |s, v| s.expiry_secs = v),
     ("sse-clients", |s, v| s.sse_clients = v as usize),
+    ("sse-many", |s, v| s.sse_many = v as usize),
     ("ssr-clients", |s, v| s.ssr_clients = v as usize),
     ("ssr-secs", |s, v| s.ssr_secs = v),
     ("sweep-sessions", |s, v| s.sweep_sessions = v as usize),
@@ -136,6 +140,7 @@ impl Sizes {
             due: 1_000,
             expiry_secs: 40,
             sse_clients: 10_000,
+            sse_many: 50_000,
             ssr_clients: 8,
             ssr_secs: 10,
             sweep_sessions: 1_000_000,
@@ -154,6 +159,7 @@ impl Sizes {
             due: 200,
             expiry_secs: 40,
             sse_clients: 1_000,
+            sse_many: 0,
             ssr_clients: 8,
             ssr_secs: 10,
             sweep_sessions: 20_000,
@@ -172,6 +178,7 @@ impl Sizes {
             due: 50,
             expiry_secs: 12,
             sse_clients: 300,
+            sse_many: 0,
             ssr_clients: 4,
             ssr_secs: 3,
             sweep_sessions: 5_000,
@@ -210,7 +217,7 @@ vip-bench: benchmarks of the release server against the Twitch simulator on loop
   --bundle-size PATH   the bundle-size script (default: scripts/bundle-size.sh)
   --server-env K=V     extra environment for the server (repeatable), e.g. RUST_LOG=warn
   --NAME N             a size on SQLite; --firestore-NAME N on the Firestore emulator. NAME:
-                       channels, rate, secs, tracked, due, expiry-secs, sse-clients, ssr-clients,
+                       channels, rate, secs, tracked, due, expiry-secs, sse-clients, sse-many, ssr-clients,
                        ssr-secs, sweep-sessions, starts, analytics-entries
 
 The results table (Markdown) goes to standard output, progress to standard error.

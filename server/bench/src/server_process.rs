@@ -100,19 +100,7 @@ impl ServerProcess {
     /// # Errors
     /// When `/proc/PID/status` cannot be read (the process is gone).
     pub fn memory(&self) -> anyhow::Result<Memory> {
-        let pid = self.child.id().context("the server has exited")?;
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-        let kib = |key: &str| -> anyhow::Result<u64> {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix(key))
-                .and_then(|v| v.split_whitespace().next()?.parse().ok())
-                .with_context(|| format!("no {key} in /proc/{pid}/status"))
-        };
-        Ok(Memory {
-            rss_kib: kib("VmRSS:")?,
-            peak_kib: kib("VmHWM:")?,
-        })
+        memory_of(self.child.id().context("the server has exited")?)
     }
 
     /// CPU time (user + system) the server has used so far.
@@ -174,6 +162,25 @@ pub fn tail(log: &Path) -> String {
     let text = std::fs::read_to_string(log).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(20)..].join("\n")
+}
+
+/// `VmRSS` and `VmHWM` of process `pid`.
+///
+/// # Errors
+/// When `/proc/PID/status` cannot be read (the process is gone).
+pub fn memory_of(pid: u32) -> anyhow::Result<Memory> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let kib = |key: &str| -> anyhow::Result<u64> {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .with_context(|| format!("no {key} in /proc/{pid}/status"))
+    };
+    Ok(Memory {
+        rss_kib: kib("VmRSS:")?,
+        peak_kib: kib("VmHWM:")?,
+    })
 }
 
 /// CPU time used by this process (the benchmark and the simulator it serves).

@@ -9,6 +9,7 @@ mod harness;
 mod limits;
 mod online;
 mod rules;
+mod start_up;
 mod webhook;
 
 use std::time::Duration;

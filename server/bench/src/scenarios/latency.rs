@@ -11,6 +11,8 @@ use super::traffic::Traffic;
 use super::Run;
 use crate::backend::Database;
 use crate::fleet::Fleet;
+use crate::floor::FloorHandler;
+use crate::options::Sizes;
 use crate::report::Verdict;
 use crate::server_process::own_cpu;
 use crate::stats::{kib, ms, Sample};
@@ -29,6 +31,8 @@ pub async fn run(run: &mut Run<'_>) -> anyhow::Result<()> {
         "latency: {channels} channels, {total} redemptions at {}/s",
         sizes.rate
     );
+    // The floor first, on a fleet of its own: nothing of it is left when the server starts.
+    let floor = floor(&sizes, per_channel, total).await?;
     let fleet = Fleet::start(channels, per_channel, per_channel + 10).await?;
     let db = Database::fresh(run.backend)?;
     let store = db.store().await?;
@@ -46,26 +50,7 @@ pub async fn run(run: &mut Run<'_>) -> anyhow::Result<()> {
     recorder.start();
     let cpu_before = (server.cpu()?, own_cpu()?);
     let started = Instant::now();
-    let mut tick = tokio::time::interval(Duration::from_millis(1));
-    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    let mut sent = 0;
-    let mut refused = 0;
-    while sent < total {
-        tick.tick().await;
-        let due = ((started.elapsed().as_secs_f64() * f64::from(sizes.rate)) as usize).min(total);
-        while sent < due {
-            let channel = &fleet.channels[sent % channels];
-            let viewer = &fleet.viewers[sent / channels];
-            if fleet
-                .sim
-                .redeem(&channel.user.id, &viewer.id, &channel.reward_id, "")
-                .is_err()
-            {
-                refused += 1;
-            }
-            sent += 1;
-        }
-    }
+    let (sent, refused) = redeem_steadily(&fleet, sizes.rate, total).await;
     let sending = started.elapsed();
     // Every redemption turns into an Add VIP unless something failed: wait for them, bounded.
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -80,20 +65,7 @@ pub async fn run(run: &mut Run<'_>) -> anyhow::Result<()> {
 
     let traffic = Traffic::read(&recorder.take());
     let counted_from = started + WARMUP;
-    let latencies: Vec<Duration> = traffic
-        .redemptions
-        .iter()
-        .filter(|(_, sent)| sent.instant >= counted_from)
-        .filter_map(|(pair, sent)| {
-            let add = traffic.adds.get(pair)?;
-            Some(add.instant.saturating_duration_since(sent.instant))
-        })
-        .collect();
-    let counted = traffic
-        .redemptions
-        .values()
-        .filter(|s| s.instant >= counted_from)
-        .count();
+    let (latencies, counted) = latencies(&traffic, counted_from);
     let sample = Sample::new(latencies);
     let (p50, p99) = (sample.percentile(50.0), sample.percentile(99.0));
     let backend = run.backend.name();
@@ -120,6 +92,34 @@ pub async fn run(run: &mut Run<'_>) -> anyhow::Result<()> {
             crate::stats::opt_ms(sample.max())
         ),
         verdict,
+    );
+    run.report.row(
+        "latency",
+        backend,
+        format!(
+            "the floor: the same redemptions to a minimal handler (no store, no checks) that sends \
+             Add VIP ({} counted): p50 / p99",
+            floor.len()
+        ),
+        "",
+        format!(
+            "{} / {}",
+            crate::stats::opt_ms(floor.percentile(50.0)),
+            crate::stats::opt_ms(floor.percentile(99.0))
+        ),
+        Verdict::Info,
+    );
+    run.report.row(
+        "latency",
+        backend,
+        "**redemption → Add VIP as a multiple of the floor: p50 / p99**",
+        "",
+        format!(
+            "{} / {}",
+            ratio(p50, floor.percentile(50.0)),
+            ratio(p99, floor.percentile(99.0))
+        ),
+        Verdict::Info,
     );
     if sample.len() < counted || refused > 0 || traffic.webhook_retries > 0 {
         run.report.row(
@@ -167,4 +167,79 @@ fn vips(fleet: &Fleet) -> usize {
             .map(|c| c.vips.len())
             .sum()
     })
+}
+
+/// Redeems `total` times at `rate` per second, spread evenly over the fleet's channels (channel
+/// first, then viewer); returns how many were sent and how many the simulator refused.
+async fn redeem_steadily(fleet: &Fleet, rate: u32, total: usize) -> (usize, usize) {
+    let channels = fleet.channels.len();
+    let started = Instant::now();
+    let mut tick = tokio::time::interval(Duration::from_millis(1));
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let (mut sent, mut refused) = (0, 0);
+    while sent < total {
+        tick.tick().await;
+        let due = ((started.elapsed().as_secs_f64() * f64::from(rate)) as usize).min(total);
+        while sent < due {
+            let channel = &fleet.channels[sent % channels];
+            let viewer = &fleet.viewers[sent / channels];
+            if fleet
+                .sim
+                .redeem(&channel.user.id, &viewer.id, &channel.reward_id, "")
+                .is_err()
+            {
+                refused += 1;
+            }
+            sent += 1;
+        }
+    }
+    (sent, refused)
+}
+
+/// Redemption → Add VIP of every redemption sent from `counted_from` on that has its Add VIP, and
+/// how many were sent from then.
+fn latencies(traffic: &Traffic, counted_from: Instant) -> (Vec<Duration>, usize) {
+    let latencies = traffic
+        .redemptions
+        .iter()
+        .filter(|(_, sent)| sent.instant >= counted_from)
+        .filter_map(|(pair, sent)| {
+            let add = traffic.adds.get(pair)?;
+            Some(add.instant.saturating_duration_since(sent.instant))
+        })
+        .collect();
+    let counted = traffic
+        .redemptions
+        .values()
+        .filter(|s| s.instant >= counted_from)
+        .count();
+    (latencies, counted)
+}
+
+/// The same redemptions against [`FloorHandler`] on a fleet of the same size: the floor's sample.
+async fn floor(sizes: &Sizes, per_channel: usize, total: usize) -> anyhow::Result<Sample> {
+    let fleet = Fleet::start(sizes.channels.max(1), per_channel, per_channel + 10).await?;
+    let handler = FloorHandler::start(&fleet).await?;
+    eprintln!("latency: floor handler on {}", handler.addr);
+    let recorder = fleet.sim.recorder();
+    recorder.take();
+    recorder.start();
+    let started = Instant::now();
+    let (_, refused) = redeem_steadily(&fleet, sizes.rate, total).await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline && vips(&fleet) < total - refused {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    recorder.stop();
+    drop(handler);
+    let traffic = Traffic::read(&recorder.take());
+    Ok(Sample::new(latencies(&traffic, started + WARMUP).0))
+}
+
+/// `product / floor` of two optional durations, as `12.3×`.
+pub fn ratio(product: Option<Duration>, floor: Option<Duration>) -> String {
+    match (product, floor) {
+        (Some(p), Some(f)) if !f.is_zero() => format!("{:.1}×", p.as_secs_f64() / f.as_secs_f64()),
+        _ => "–".into(),
+    }
 }

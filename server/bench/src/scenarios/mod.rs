@@ -7,6 +7,7 @@ mod expiry;
 mod intake;
 mod latency;
 mod sse;
+mod sse_floor;
 mod ssr;
 mod startup;
 mod sweep;

@@ -51,6 +51,7 @@ use app::model::EventSubConnection;
 use lease::{sleep_or_cancel, Lease};
 use online::OnlineQueue;
 pub use settings::{SupervisorSettings, WebhookTarget};
+pub use webhook_task::ROUNDS_AT_ONCE;
 
 mod conduit_task;
 mod webhook_task;
@@ -95,6 +96,9 @@ struct Inner {
     /// waits for them.
     cleanups: Arc<Mutex<HashMap<ChannelId, (u64, CancellationToken)>>>,
     generations: AtomicU64,
+    /// Turns for a webhook channel's round of creating and verifying its subscriptions
+    /// ([`webhook_task::ROUNDS_AT_ONCE`]).
+    rounds: tokio::sync::Semaphore,
     cancel: CancellationToken,
     tasks: TaskTracker,
 }
@@ -139,6 +143,7 @@ impl EventSubSupervisor {
                 conduit,
                 cleanups: Arc::default(),
                 generations: AtomicU64::new(0),
+                rounds: tokio::sync::Semaphore::new(webhook_task::ROUNDS_AT_ONCE),
                 cancel,
                 tasks,
             }),

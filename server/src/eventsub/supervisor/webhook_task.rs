@@ -24,6 +24,12 @@ use crate::eventsub::subscriptions::webhook::{
 /// How many times deleting an unwatched channel's subscriptions is tried.
 const CLEANUP_ATTEMPTS: u32 = 5;
 
+/// Channels creating and verifying their subscriptions at one time. At start-up every channel
+/// starts its round at once; unbounded, a thousand channels' requests (and Twitch's verification
+/// callbacks) fill the runtime's queues and a VIP removal due meanwhile waits behind them. A round
+/// takes a few requests, so the channels still all come up within seconds.
+pub const ROUNDS_AT_ONCE: usize = 8;
+
 impl Inner {
     /// Webhook transport: keeps the channel's subscriptions in place until `cancel` fires or the
     /// channel needs re-authorisation.
@@ -60,7 +66,11 @@ impl Inner {
         loop {
             let result = tokio::select! {
                 () = cancel.cancelled() => return Outcome::Cancelled,
-                r = self.webhook_round(channel, &callback, report, cancel) => r,
+                r = async {
+                    // Never closed: the turn always comes.
+                    let _turn = self.rounds.acquire().await;
+                    self.webhook_round(channel, &callback, report, cancel).await
+                } => r,
             };
             let delay = match result {
                 Ok(created) => {
