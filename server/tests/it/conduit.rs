@@ -5,6 +5,7 @@
 //! shard taken over by another.
 
 mod client;
+mod listing;
 
 use std::collections::HashSet;
 use std::time::Duration;
