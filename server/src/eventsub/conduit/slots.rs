@@ -1,7 +1,9 @@
 //! Which shards this instance serves (see the module docs of [`super`]): the conduit is adopted or
 //! created, then every third of a lease lifetime the instance takes each shard whose lease is free
-//! or lapsed, grows the conduit when it holds none, drops the highest shard when it serves it beside
-//! another (so the count comes back down to the instances after one died), and re-checks the app-wide
+//! or lapsed (while it serves none; else only the highest or one below a shard it serves), grows the
+//! conduit when it holds none, drops the highest shard when it serves it beside another, and hands
+//! its highest shard over when it serves two below the highest (so the shards come back to one per
+//! instance after one died, [`may_take`]), and re-checks the app-wide
 //! `user.authorization.revoke` subscription every [`REVOKE_CHECK`].
 
 use std::collections::BTreeMap;
@@ -188,6 +190,26 @@ async fn shrink(ctx: &ShardContext, conduit: &str, top: usize, cancel: &Cancella
     }
 }
 
+/// Whether this instance, serving `held`, takes the free shard `index` of a conduit whose highest
+/// is `top`: any while it serves none; else the highest (then drops it, [`shrink`]) or one below a
+/// shard it serves. Taking only downwards makes the shards converge on one per instance: the
+/// instance serving the higher shard takes a dead one's lower shard, and then drops or hands over
+/// its higher one ([`to_hand_over`]).
+fn may_take<T>(held: &BTreeMap<usize, T>, index: usize, top: usize) -> bool {
+    match held.last_key_value() {
+        None => true,
+        Some((&highest, _)) => index == top || index < highest,
+    }
+}
+
+/// The shard this instance hands over: its highest, when it serves more than one and not the
+/// conduit's highest (which it drops instead). Only an instance serving a higher shard takes it
+/// ([`may_take`]), which then serves one shard fewer above.
+fn to_hand_over<T>(held: &BTreeMap<usize, T>, top: usize) -> Option<usize> {
+    let (&highest, _) = held.last_key_value()?;
+    (held.len() > 1 && highest < top).then_some(highest)
+}
+
 /// The app-wide `user.authorization.revoke` on the conduit (a 409 means it is there).
 async fn authorization_revoke(ctx: &ShardContext, conduit: &str) -> Result<(), ConduitError> {
     let condition = json!({ "client_id": ctx.client_id });
@@ -232,8 +254,9 @@ pub(super) async fn run(
             },
             Err(e) => tracing::warn!(error = %e, "cannot read the EventSub conduit"),
         }
+        let top = conduit.shard_count.saturating_sub(1);
         for index in 0..conduit.shard_count.min(MAX_SLOTS) {
-            if held.contains_key(&index) {
+            if held.contains_key(&index) || !may_take(&held, index, top) {
                 continue;
             }
             let lease = slot_lease(index);
@@ -257,14 +280,23 @@ pub(super) async fn run(
             }
         }
         let top = conduit.shard_count.saturating_sub(1);
-        if held.len() > 1
-            && held.contains_key(&top)
-            && shrink(&ctx, &conduit.id, top, &cancel).await
-        {
-            if let Some((stop, _)) = held.remove(&top) {
+        if held.len() > 1 && held.contains_key(&top) {
+            if shrink(&ctx, &conduit.id, top, &cancel).await {
+                if let Some((stop, _)) = held.remove(&top) {
+                    stop.cancel();
+                }
+                conduit.shard_count = top;
+            }
+        } else if let Some(index) = to_hand_over(&held, top) {
+            // Its socket closes: Twitch disables the shard and sends to the other enabled shards
+            // (this instance's lowest among them) until an instance above takes it.
+            tracing::info!(
+                shard = index,
+                "handing an EventSub conduit shard over to an instance serving a higher one"
+            );
+            if let Some((stop, _)) = held.remove(&index) {
                 stop.cancel();
             }
-            conduit.shard_count = top;
         }
         if revoke_checked.is_none_or(|at| at.elapsed() >= REVOKE_CHECK) {
             match authorization_revoke(&ctx, &conduit.id).await {
@@ -331,5 +363,33 @@ async fn keep(ctx: &ShardContext, lease: &str) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn held(indices: &[usize]) -> BTreeMap<usize, ()> {
+        indices.iter().map(|i| (*i, ())).collect()
+    }
+
+    #[test]
+    fn free_shards_are_taken_downwards_or_at_the_top() {
+        assert!(
+            may_take(&held(&[]), 3, 5),
+            "an instance with none takes any"
+        );
+        assert!(may_take(&held(&[2]), 1, 2), "below its own");
+        assert!(may_take(&held(&[0]), 2, 2), "the highest, to drop it");
+        assert!(!may_take(&held(&[0]), 1, 2), "left to the instance above");
+    }
+
+    #[test]
+    fn an_instance_with_two_shards_below_the_highest_hands_its_higher_one_over() {
+        assert_eq!(to_hand_over(&held(&[0, 1]), 2), Some(1));
+        assert_eq!(to_hand_over(&held(&[0, 2]), 2), None, "dropped instead");
+        assert_eq!(to_hand_over(&held(&[1]), 2), None);
+        assert_eq!(to_hand_over(&held(&[]), 2), None);
     }
 }
