@@ -1,9 +1,9 @@
 //! One app-wide listing of the client's subscriptions, shared by every channel this instance
-//! holds, so the steady-state check costs one Get EventSub Subscriptions per page of 100
-//! subscriptions, whatever the number of channels (Twitch API reference, "Get EventSub
-//! Subscriptions": with an app access token it "gets a list of EventSub subscriptions that the
-//! client in the access token created"; the filters are optional; "The response contains a
-//! maximum of 100 subscriptions per page").
+//! holds, so the steady-state check costs one Get EventSub Subscriptions per page (100
+//! subscriptions), whatever the number of channels (Twitch API reference, "Get EventSub
+//! Subscriptions": it "gets a list of EventSub subscriptions that the client in the access token
+//! created"; with an app access token it "returns the subscriptions that use webhooks or
+//! conduits"; every filter is optional; the list is paginated with the `after` cursor).
 //!
 //! A channel asks for a listing at most `max_age` old (half its check period) and fetched after
 //! its own last change; the first asker that finds the last listing too old fetches every page,
