@@ -3,7 +3,7 @@
 //! or lapsed (while it serves none; else only the highest or one below a shard it serves), grows the
 //! conduit when it holds none, drops the highest shard when it serves it beside another, and hands
 //! its highest shard over when it serves two below the highest (so the shards come back to one per
-//! instance after one died, [`may_take`]), and re-checks the app-wide
+//! instance after one died, [`balance`]), and re-checks the app-wide
 //! `user.authorization.revoke` subscription every [`REVOKE_CHECK`].
 
 use std::collections::BTreeMap;
@@ -21,6 +21,9 @@ use super::classify::ConduitError;
 use super::client::ConduitInfo;
 use super::{shard, ShardContext};
 use crate::eventsub::parse::USER_AUTHORIZATION_REVOKE;
+use balance::{may_take, to_hand_over};
+
+mod balance;
 
 /// Serialises creating, adopting and growing the conduit across instances.
 const SETUP_LEASE: &str = "eventsub-conduit:setup";
@@ -190,26 +193,6 @@ async fn shrink(ctx: &ShardContext, conduit: &str, top: usize, cancel: &Cancella
     }
 }
 
-/// Whether this instance, serving `held`, takes the free shard `index` of a conduit whose highest
-/// is `top`: any while it serves none; else the highest (then drops it, [`shrink`]) or one below a
-/// shard it serves. Taking only downwards makes the shards converge on one per instance: the
-/// instance serving the higher shard takes a dead one's lower shard, and then drops or hands over
-/// its higher one ([`to_hand_over`]).
-fn may_take<T>(held: &BTreeMap<usize, T>, index: usize, top: usize) -> bool {
-    match held.last_key_value() {
-        None => true,
-        Some((&highest, _)) => index == top || index < highest,
-    }
-}
-
-/// The shard this instance hands over: its highest, when it serves more than one and not the
-/// conduit's highest (which it drops instead). Only an instance serving a higher shard takes it
-/// ([`may_take`]), which then serves one shard fewer above.
-fn to_hand_over<T>(held: &BTreeMap<usize, T>, top: usize) -> Option<usize> {
-    let (&highest, _) = held.last_key_value()?;
-    (held.len() > 1 && highest < top).then_some(highest)
-}
-
 /// The app-wide `user.authorization.revoke` on the conduit (a 409 means it is there).
 async fn authorization_revoke(ctx: &ShardContext, conduit: &str) -> Result<(), ConduitError> {
     let condition = json!({ "client_id": ctx.client_id });
@@ -363,33 +346,5 @@ async fn keep(ctx: &ShardContext, lease: &str) {
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn held(indices: &[usize]) -> BTreeMap<usize, ()> {
-        indices.iter().map(|i| (*i, ())).collect()
-    }
-
-    #[test]
-    fn free_shards_are_taken_downwards_or_at_the_top() {
-        assert!(
-            may_take(&held(&[]), 3, 5),
-            "an instance with none takes any"
-        );
-        assert!(may_take(&held(&[2]), 1, 2), "below its own");
-        assert!(may_take(&held(&[0]), 2, 2), "the highest, to drop it");
-        assert!(!may_take(&held(&[0]), 1, 2), "left to the instance above");
-    }
-
-    #[test]
-    fn an_instance_with_two_shards_below_the_highest_hands_its_higher_one_over() {
-        assert_eq!(to_hand_over(&held(&[0, 1]), 2), Some(1));
-        assert_eq!(to_hand_over(&held(&[0, 2]), 2), None, "dropped instead");
-        assert_eq!(to_hand_over(&held(&[1]), 2), None);
-        assert_eq!(to_hand_over(&held(&[]), 2), None);
     }
 }
