@@ -137,7 +137,7 @@ impl Fleet {
                     title: "VIP for a day".into(),
                     cost: 1,
                     prompt: String::new(),
-                    duration: reward_duration,
+                    duration: app::model::GrantLength::For(reward_duration),
                     enabled: true,
                     global_cooldown_secs: None,
                     max_per_stream: None,

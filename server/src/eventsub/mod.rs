@@ -29,7 +29,7 @@ pub mod backoff;
 pub mod conduit;
 pub mod inbox;
 pub mod parse;
-pub(crate) mod report;
+pub mod report;
 pub mod subscriptions;
 pub mod supervisor;
 pub mod webhook;

@@ -323,6 +323,11 @@ pub async fn create_subscription(
     Ok((StatusCode::ACCEPTED, Json(created)))
 }
 
+/// Get EventSub Subscriptions (Twitch API reference): the caller's subscriptions (an app token's
+/// are its client's webhook and conduit ones), ordered "by the oldest subscription first",
+/// filtered by at most one of `status`, `type`, `user_id`, `subscription_id`, paginated with the
+/// `after` cursor. The page size cannot be set (`first` is unsupported, TWITCH.md 2.13); pages of
+/// 100 are served.
 pub async fn get_subscriptions(
     State(sim): State<Simulator>,
     Extension(caller): Extension<Caller>,

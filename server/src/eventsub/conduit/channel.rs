@@ -1,17 +1,21 @@
 //! A channel's subscriptions on the conduit (Twitch docs, "Handling Conduit Events": "Create
 //! subscriptions using the conduit's ID"), all with the app token: the channel's wanted types
-//! ([`wanted_types`]) are read back from Get EventSub Subscriptions; one that is missing is created
+//! ([`wanted_types`]) are read back from the instance's app-wide listing ([`SharedListing`], one
+//! Get EventSub Subscriptions per page for all channels); one that is missing is created
 //! (a 409 adopts the subscription Twitch names), one that is unwanted, on another conduit or
 //! disabled is deleted (a disabled one is made anew), and `authorization_revoked` stops the channel.
 //! Refusals are settled as on the other transports ([`settle`]).
 
 use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use app::model::ChannelId;
 use serde_json::Value;
 
 use super::classify::{ConduitError, Placed};
 use super::client::ConduitClient;
+use super::listing::SharedListing;
 use crate::eventsub::parse::AUTHORIZATION_REVOKED;
 use crate::eventsub::report::Report;
 use crate::eventsub::subscriptions::chat::{condition_for, still_wanted};
@@ -33,7 +37,12 @@ fn text<'a>(map: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a st
     map.get(key).and_then(Value::as_str)
 }
 
-/// The channel's conduit subscriptions (on any conduit of this client).
+fn of_channel(sub: &Listed, channel: &ChannelId) -> bool {
+    text(&sub.transport, "method") == Some("conduit")
+        && text(&sub.condition, "broadcaster_user_id") == Some(channel.as_str())
+}
+
+/// The channel's conduit subscriptions (on any conduit of this client), listed for it alone.
 async fn listed(
     client: &ConduitClient,
     channel: &ChannelId,
@@ -42,31 +51,54 @@ async fn listed(
         .subscriptions(("user_id", channel.as_str()))
         .await
         .map_err(|e| subscribe_error("listing subscriptions", e))?;
-    Ok(all
-        .into_iter()
-        .filter(|s| {
-            text(&s.transport, "method") == Some("conduit")
-                && text(&s.condition, "broadcaster_user_id") == Some(channel.as_str())
-        })
-        .collect())
+    Ok(all.into_iter().filter(|s| of_channel(s, channel)).collect())
+}
+
+/// The app-wide listing, at most `max_age` old and fetched after `after` (the channel's last
+/// change), shared with the instance's other channels.
+///
+/// # Errors
+/// As [`reconcile`].
+pub async fn listing(
+    client: &ConduitClient,
+    shared: &SharedListing,
+    max_age: Duration,
+    after: Option<Instant>,
+) -> Result<Arc<Vec<Listed>>, SubscribeError> {
+    shared
+        .since(client, max_age, after)
+        .await
+        .map_err(|e| subscribe_error("listing subscriptions", e))
+}
+
+/// What one reconciliation did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reconciled {
+    /// Subscriptions created.
+    pub created: usize,
+    /// Whether anything was written (created, adopted or deleted), so the next check needs a
+    /// listing fetched after it.
+    pub changed: bool,
 }
 
 /// Puts the channel's subscriptions for `rule_types` in place on `conduit`, chat read by the reader
-/// they name (the app's chat bot or the streamer). Returns how many were created.
+/// they name (the app's chat bot or the streamer), `all` being the app-wide listing ([`listing`]).
 ///
 /// # Errors
 /// [`SubscribeError::NeedsReauth`] when the broadcaster has not granted a required type's scope
 /// or revoked the authorisation; [`SubscribeError::Limit`] for a limit; else transient.
 pub async fn reconcile(
     client: &ConduitClient,
+    all: &[Listed],
     conduit: &str,
     rule_types: &ChannelTypes,
     channel: &ChannelId,
     report: Report<'_>,
-) -> Result<usize, SubscribeError> {
+) -> Result<Reconciled, SubscribeError> {
     let wanted = wanted_types(&rule_types.types);
     let mut have: HashSet<String> = HashSet::new();
-    for sub in listed(client, channel).await? {
+    let mut changed = false;
+    for sub in all.iter().filter(|s| of_channel(s, channel)) {
         let ours = text(&sub.transport, "conduit_id") == Some(conduit);
         let kind = sub.kind.as_str();
         let wanted_as_is = still_wanted(rule_types, channel, kind, &sub.condition);
@@ -80,6 +112,7 @@ pub async fn reconcile(
             return Err(SubscribeError::NeedsReauth("authorization revoked".into()));
         }
         tracing::info!(%channel, kind, status = %sub.status, ours, "deleting a conduit subscription not wanted as it is");
+        changed = true;
         client
             .unsubscribe(&sub.id)
             .await
@@ -90,6 +123,7 @@ pub async fn reconcile(
         if have.contains(kind) {
             continue;
         }
+        changed = true;
         let placed = match client
             .subscribe(
                 kind,
@@ -113,7 +147,7 @@ pub async fn reconcile(
         };
         created += usize::from(settle(kind, placed, report)?);
     }
-    Ok(created)
+    Ok(Reconciled { created, changed })
 }
 
 /// Deletes every conduit subscription of the channel (it is no longer watched). Returns how many.

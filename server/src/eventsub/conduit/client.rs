@@ -222,10 +222,19 @@ impl ConduitClient {
 
     /// Get EventSub Subscriptions with one filter (`("user_id", id)`, `("type", t)`), all pages.
     pub async fn subscriptions(&self, filter: (&str, &str)) -> Result<Vec<Listed>, ConduitError> {
+        self.list(Some(filter)).await
+    }
+
+    /// Get EventSub Subscriptions without a filter: every subscription of the client, all pages.
+    pub async fn all_subscriptions(&self) -> Result<Vec<Listed>, ConduitError> {
+        self.list(None).await
+    }
+
+    async fn list(&self, filter: Option<(&str, &str)>) -> Result<Vec<Listed>, ConduitError> {
         let mut all = Vec::new();
         let mut after: Option<String> = None;
         for _ in 0..MAX_PAGES {
-            let mut query = vec![filter];
+            let mut query: Vec<(&str, &str)> = filter.into_iter().collect();
             if let Some(cursor) = &after {
                 query.push(("after", cursor));
             }

@@ -16,11 +16,13 @@
 //!   written to the durable inbox like every other transport's.
 //! * [`channel`]: a channel's subscriptions, made once with the app token on the conduit (a 409
 //!   adopts the subscription Twitch names), reconciled by the supervisor under the lease
-//!   `eventsub-conduit:{channel}`.
+//!   `eventsub-conduit:{channel}` against [`listing`], one app-wide listing shared by all the
+//!   instance's channels (its cost is the pages of 100 subscriptions, not the channels).
 
 pub mod channel;
 pub mod classify;
 pub mod client;
+pub mod listing;
 mod shard;
 mod slots;
 
@@ -36,6 +38,7 @@ use crate::eventsub::inbox::Intake;
 use crate::eventsub::parse::Subscription;
 use crate::eventsub::ws::WsOptions;
 pub use client::ConduitClient;
+pub use listing::SharedListing;
 
 /// What the instance's shards need.
 pub struct ShardContext {
@@ -66,6 +69,8 @@ pub struct ConduitState {
 /// manager writes.
 pub struct Conduit {
     pub client: ConduitClient,
+    /// The app-wide listing the instance's channels share.
+    pub listing: SharedListing,
     pub state: ConduitState,
     conduit: watch::Sender<Option<String>>,
     shards: watch::Sender<usize>,
@@ -77,6 +82,7 @@ impl Conduit {
         let (shards, shards_rx) = watch::channel(0);
         Self {
             client,
+            listing: SharedListing::default(),
             state: ConduitState {
                 conduit: conduit_rx,
                 shards: shards_rx,

@@ -1,7 +1,9 @@
 //! Which shards this instance serves (see the module docs of [`super`]): the conduit is adopted or
 //! created, then every third of a lease lifetime the instance takes each shard whose lease is free
-//! or lapsed, grows the conduit when it holds none, drops the highest shard when it serves it beside
-//! another (so the count comes back down to the instances after one died), and re-checks the app-wide
+//! or lapsed (while it serves none; else only the highest or one below a shard it serves), grows the
+//! conduit when it holds none, drops the highest shard when it serves it beside another, and hands
+//! its highest shard over when it serves two below the highest (so the shards come back to one per
+//! instance after one died, [`balance`]), and re-checks the app-wide
 //! `user.authorization.revoke` subscription every [`REVOKE_CHECK`].
 
 use std::collections::BTreeMap;
@@ -19,6 +21,9 @@ use super::classify::ConduitError;
 use super::client::ConduitInfo;
 use super::{shard, ShardContext};
 use crate::eventsub::parse::USER_AUTHORIZATION_REVOKE;
+use balance::{may_take, to_hand_over};
+
+mod balance;
 
 /// Serialises creating, adopting and growing the conduit across instances.
 const SETUP_LEASE: &str = "eventsub-conduit:setup";
@@ -232,8 +237,9 @@ pub(super) async fn run(
             },
             Err(e) => tracing::warn!(error = %e, "cannot read the EventSub conduit"),
         }
+        let top = conduit.shard_count.saturating_sub(1);
         for index in 0..conduit.shard_count.min(MAX_SLOTS) {
-            if held.contains_key(&index) {
+            if held.contains_key(&index) || !may_take(&held, index, top) {
                 continue;
             }
             let lease = slot_lease(index);
@@ -257,14 +263,23 @@ pub(super) async fn run(
             }
         }
         let top = conduit.shard_count.saturating_sub(1);
-        if held.len() > 1
-            && held.contains_key(&top)
-            && shrink(&ctx, &conduit.id, top, &cancel).await
-        {
-            if let Some((stop, _)) = held.remove(&top) {
+        if held.len() > 1 && held.contains_key(&top) {
+            if shrink(&ctx, &conduit.id, top, &cancel).await {
+                if let Some((stop, _)) = held.remove(&top) {
+                    stop.cancel();
+                }
+                conduit.shard_count = top;
+            }
+        } else if let Some(index) = to_hand_over(&held, top) {
+            // Its socket closes: Twitch disables the shard and sends to the other enabled shards
+            // (this instance's lowest among them) until an instance above takes it.
+            tracing::info!(
+                shard = index,
+                "handing an EventSub conduit shard over to an instance serving a higher one"
+            );
+            if let Some((stop, _)) = held.remove(&index) {
                 stop.cancel();
             }
-            conduit.shard_count = top;
         }
         if revoke_checked.is_none_or(|at| at.elapsed() >= REVOKE_CHECK) {
             match authorization_revoke(&ctx, &conduit.id).await {

@@ -2,13 +2,16 @@
 //! served by the shard manager, started with the supervisor. A channel's task takes the lease
 //! `eventsub-conduit:{channel}` (one instance at a time puts a channel's subscriptions in place),
 //! waits for the conduit, and reconciles the channel's subscriptions on it every
-//! [`SupervisorSettings::status_poll`](super::SupervisorSettings::status_poll). The channel shows
+//! [`SupervisorSettings::status_poll`](super::SupervisorSettings::status_poll), against the
+//! instance's shared app-wide listing (at most half that period old, and fetched after the
+//! channel's own last change), so the checks cost pages, not channels. The channel shows
 //! `Connected` while its subscriptions are in place and this instance has a shard registered; when
 //! its shards are all lost it shows `Reconnecting`, and `Connected` again once one is back, so
 //! catch-up runs for what Twitch could not deliver meanwhile. Unwatching deletes the channel's
 //! subscriptions.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use app::model::ChannelId;
 use app::ssr::events::TwitchEvent;
@@ -100,6 +103,9 @@ impl Inner {
         let mut ids = conduit.state.conduit.clone();
         let mut shards = conduit.state.shards.clone();
         let mut attempt = 0u32;
+        // When this task last wrote the channel's subscriptions: a listing from before is stale.
+        let mut changed_at: Option<Instant> = None;
+        let max_age = self.settings.status_poll / 2;
         loop {
             let id = tokio::select! {
                 () = cancel.cancelled() => return Outcome::Cancelled,
@@ -109,12 +115,20 @@ impl Inner {
                 },
             };
             let rules = channel_rule_types(&*self.ws.store, &self.ws.tokens, channel, true).await;
+            let check = async {
+                let all = channel::listing(&conduit.client, &conduit.listing, max_age, changed_at)
+                    .await?;
+                channel::reconcile(&conduit.client, &all, &id, &rules, channel, report).await
+            };
             let result = tokio::select! {
                 () = cancel.cancelled() => return Outcome::Cancelled,
-                r = channel::reconcile(&conduit.client, &id, &rules, channel, report) => r,
+                r = check => r,
             };
+            if result.as_ref().map_or(true, |r| r.changed) {
+                changed_at = Some(Instant::now());
+            }
             let delay = match result {
-                Ok(created) => {
+                Ok(channel::Reconciled { created, .. }) => {
                     attempt = 0;
                     tracing::info!(%channel, created, "EventSub conduit subscriptions in place");
                     if *shards.borrow() == 0 {

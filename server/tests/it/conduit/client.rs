@@ -10,7 +10,7 @@ use crate::support::helix_harness::HelixHarness;
 
 const ADD: &str = "channel.channel_points_custom_reward_redemption.add";
 
-fn client(env: &HelixHarness) -> ConduitClient {
+pub(super) fn client(env: &HelixHarness) -> ConduitClient {
     ConduitClient::new(
         reqwest::Client::new(),
         &env.sim.helix_url(),
