@@ -58,6 +58,7 @@ pub fn SettingsPage() -> impl IntoView {
                         .map(|data| view! { <ApiTokensSection data actions=tokens /> })
                 })}
             </Transition>
+            <crate::components::OverlaySection />
         </main>
     }
 }

@@ -29,6 +29,7 @@ mod http;
 pub mod live;
 pub mod moderators;
 pub mod notify;
+pub mod overlay;
 pub mod public_pages;
 pub mod reward_forms;
 pub mod rewards;

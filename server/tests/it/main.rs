@@ -19,6 +19,7 @@ mod helix;
 mod http;
 mod intake;
 mod live_relay;
+mod overlay;
 mod process;
 mod rewards;
 mod security;

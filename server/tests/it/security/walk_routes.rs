@@ -4,8 +4,9 @@
 
 use app::server_fns::{
     CreateApiToken, CreateReward, DeleteReward, ExtendVip, GetAccount, GetActivity, GetAnalytics,
-    GetDashboard, GetMe, GetPublicChannel, GetServerStatus, GetSettings, GrantVip, ListApiTokens,
-    ListRewards, RevokeApiToken, RevokeVip, SaveSettings, SetRewardEnabled, UpdateReward,
+    GetDashboard, GetMe, GetOverlayLink, GetPublicChannel, GetServerStatus, GetSettings, GrantVip,
+    ListApiTokens, ListRewards, MakeOverlayUrl, RevokeApiToken, RevokeOverlayUrl, RevokeVip,
+    SaveSettings, SetRewardEnabled, UpdateReward,
 };
 use leptos::server_fn::ServerFn;
 use reqwest::Method;
@@ -148,6 +149,9 @@ pub fn server_fns(targets: &Targets) -> Vec<ServerFnCall> {
         (ListRewards::PATH, Kind::Read, vec![]),
         (GetAnalytics::PATH, Kind::Read, vec![]),
         (ListApiTokens::PATH, Kind::Read, vec![]),
+        (GetOverlayLink::PATH, Kind::Read, vec![]),
+        (MakeOverlayUrl::PATH, Kind::OwnChannel, vec![]),
+        (RevokeOverlayUrl::PATH, Kind::OwnChannel, vec![]),
         (
             CreateApiToken::PATH,
             Kind::OwnChannel,

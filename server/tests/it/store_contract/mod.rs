@@ -84,6 +84,10 @@ macro_rules! contract_suite {
                 analytics_counters_follow_every_append,
                 analytics_backfill_counts_the_older_log_once,
                 racing_backfills_and_appends_count_each_entry_once,
+                overlay_keys_are_found_by_hash_and_replaced_at_once,
+                an_overlay_hash_belongs_to_one_channel,
+                racing_overlay_key_puts_leave_one_key,
+                racing_overlay_key_deletions_have_one_winner,
             );
         }
     };
