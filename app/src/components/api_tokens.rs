@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 
 use super::fields::{outcome, ActionResult, CARD, INPUT, PRIMARY, SECONDARY};
-use crate::model::{format_time, ApiTokenInfo, NewApiToken, MAX_API_TOKENS};
+use super::local_time;
+use crate::model::{ApiTokenInfo, NewApiToken, MAX_API_TOKENS};
 use crate::server_fns::{ApiTokensData, CreateApiToken, RevokeApiToken};
 
 /// The token forms' actions.
@@ -66,12 +67,12 @@ fn NewToken(new: NewApiToken) -> AnyView {
 fn TokenRow(token: ApiTokenInfo, revoke: ServerAction<RevokeApiToken>) -> AnyView {
     let used = token.last_used_at.map_or_else(
         || "never used".to_owned(),
-        |at| format!("last used {}", format_time(at)),
+        |at| format!("last used {}", local_time(at)),
     );
     let details = format!(
         "{}… · created {} · {used}",
         token.prefix,
-        format_time(token.created_at)
+        local_time(token.created_at)
     );
     let label = format!("Revoke {}", token.name);
     view! {

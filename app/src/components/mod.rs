@@ -19,8 +19,10 @@ mod reward_admin;
 mod reward_fields;
 mod server_status;
 mod settings_editor;
+mod time_zone_field;
 mod vip_actions;
 mod vip_list;
+mod zone;
 
 pub use api_tokens::{ApiTokenActions, ApiTokensSection};
 pub use charts::{ColumnChart, Series, StepChart};
@@ -37,3 +39,4 @@ pub use server_status::ServerStatusCard;
 pub use settings_editor::SettingsEditor;
 pub use vip_actions::{GrantForm, RowActionErrors, VipRowActions};
 pub use vip_list::VipList;
+pub use zone::{local_minute, local_time, provide_zone, use_zone, ZoneMeta};

@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 
 use super::fields::{outcome, ActionResult, CARD, INPUT, PRIMARY, SECONDARY};
-use crate::model::{format_time, OverlayLink};
+use super::local_time;
+use crate::model::OverlayLink;
 use crate::server_fns::{get_overlay_link, MakeOverlayUrl, RevokeOverlayUrl};
 
 struct Text {
@@ -79,7 +80,7 @@ fn OverlayForms(
             .map(|url| view! { <NewUrl url /> })
     };
     let state = match link.created_at {
-        Some(at) => format!("{} {}.", TEXT.since, format_time(at)),
+        Some(at) => format!("{} {}.", TEXT.since, local_time(at)),
         None => TEXT.none.to_owned(),
     };
     let exists = link.created_at.is_some();

@@ -29,6 +29,7 @@ mod settings_form_chat;
 mod status;
 mod time_text;
 mod warnings;
+mod zone;
 
 pub use account::{
     AccountOverview, EventSubConnection, EventSubState, ScopeStatus, ScopeSummary,
@@ -75,3 +76,4 @@ pub use time_text::{rfc3339, utc_text, Precision};
 pub use warnings::{
     warning_key, WarningLeads, WarningLeadsError, MAX_WARNINGS, MAX_WARNING_LEAD_SECS,
 };
+pub use zone::{is_zone_name_shaped, relative_text, ZoneSpan, ZoneTable, UTC_NAME};

@@ -34,12 +34,11 @@ pub fn AccountPage() -> AnyView {
 }
 
 fn when(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let left = (at - now).num_minutes();
-    let stamp = crate::model::utc_text(at, crate::model::Precision::Minutes);
-    match left {
-        m if m < 0 => format!("expired at {stamp}; renewed on the next use"),
-        m if m < 120 => format!("{stamp} (in {m} min)"),
-        m => format!("{stamp} (in {} h)", m / 60),
+    let stamp = crate::components::local_minute(at);
+    if at < now {
+        format!("expired at {stamp}; renewed on the next use")
+    } else {
+        format!("{stamp} ({})", crate::model::relative_text(at, now))
     }
 }
 

@@ -9,8 +9,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::{use_live_updates, PageError};
 use crate::model::{
-    action_label, actor_label, format_time, metadata_summary, ActivityParams, AuditAction,
-    AuditDetails, AuditEntry, AuditPage,
+    action_label, actor_label, metadata_summary, ActivityParams, AuditAction, AuditDetails,
+    AuditEntry, AuditPage,
 };
 use crate::server_fns::get_activity;
 
@@ -234,7 +234,7 @@ fn EntryRow(entry: AuditEntry) -> impl IntoView {
                 datetime=crate::model::rfc3339(entry.at, false)
                 class="font-mono text-xs tabular-nums text-zinc-400 sm:pt-1"
             >
-                {format_time(entry.at)}
+                {crate::components::local_time(entry.at)}
             </time>
             <div class="min-w-0">
                 <p class="flex flex-wrap items-baseline gap-x-2">

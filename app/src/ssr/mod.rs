@@ -39,6 +39,7 @@ mod tokens;
 pub mod twitch;
 pub mod vip_forms;
 pub mod vips;
+pub mod zone;
 
 pub use context::ServerContext;
 pub use errors::{internal, OrInternal};

@@ -91,6 +91,7 @@ pub fn router(parts: Parts) -> Router {
     // What every rendered page reads from the Leptos context.
     let page_context = move || {
         crate::security::provide_nonce();
+        app::ssr::zone::provide_viewer_zone();
         provide_context(ctx.clone());
     };
     let sessions = SessionManagerLayer::new(sessions)
