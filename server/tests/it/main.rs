@@ -28,3 +28,4 @@ mod store_contract;
 mod stream_end;
 mod validation;
 mod warnings;
+mod zones;
