@@ -65,6 +65,11 @@ async fn pages_show_times_in_the_browsers_zone_and_the_csv_stays_utc() {
     assert!(html.contains(&meta), "{html}");
     assert!(html.contains(r#"<script src="/zone.js""#), "{html}");
 
+    // Until the streamer saves a zone, the settings form offers the browser's.
+    let html = page(&kolkata, &server, "/settings").await;
+    assert!(html.contains(r#"value="Asia/Kolkata""#), "{html}");
+    assert!(html.contains("Not saved yet"), "{html}");
+
     // Without the cookie (or with a zone nobody knows): UTC, said so.
     let utc_text = app::model::utc_text(login_at, Precision::Seconds);
     for cookie in [None, Some("Nowhere%2FLand")] {
