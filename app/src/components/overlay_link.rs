@@ -141,9 +141,7 @@ pub fn OverlaySection() -> impl IntoView {
                                     {TEXT.title}
                                 </h2>
                                 <p class="mt-1 text-sm text-zinc-400">{TEXT.intro}</p>
-                                <p class="mt-1 text-xs text-zinc-500 break-words">
-                                    {TEXT.options}
-                                </p>
+                                <p class="mt-1 text-xs text-zinc-500 break-words">{TEXT.options}</p>
                                 <OverlayForms link make revoke />
                             </section>
                         }

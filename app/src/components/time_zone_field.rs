@@ -44,7 +44,13 @@ pub fn TimeZoneField(zone: Option<String>, legend: &'static str) -> AnyView {
                 </label>
                 <p id="time-zone-hint" class="text-sm text-zinc-400">
                     {TEXT.hint}
-                    {(!saved).then(|| view! { " " {TEXT.unset} })}
+                    {(!saved)
+                        .then(|| {
+                            view! {
+                                " "
+                                {TEXT.unset}
+                            }
+                        })}
                 </p>
             </div>
         </fieldset>
