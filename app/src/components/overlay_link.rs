@@ -1,10 +1,13 @@
 //! The settings page's OBS overlay: make the overlay's URL (shown once, to paste into an OBS
-//! browser source), make a new one (the old one stops working) or revoke it. Both forms are
-//! ActionForms, so they work without JavaScript. Every word is in [`TEXT`].
+//! browser source), make a new one (the old one stops working) or revoke it. Both are plain forms
+//! posted to their server functions, which send the browser back to the page (the new URL rides
+//! along in a one-time cookie): the same with and without JavaScript, and no form code in the
+//! WASM bundle. Every word is in [`TEXT`].
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
-use super::fields::{outcome, ActionResult, CARD, INPUT, PRIMARY, SECONDARY};
+use super::fields::{CARD, INPUT, PRIMARY, SECONDARY};
 use super::local_time;
 use crate::model::OverlayLink;
 use crate::server_fns::{get_overlay_link, MakeOverlayUrl, RevokeOverlayUrl};
@@ -18,8 +21,6 @@ struct Text {
     make: &'static str,
     make_new: &'static str,
     revoke: &'static str,
-    made: &'static str,
-    revoked: &'static str,
     new_url: &'static str,
 }
 
@@ -32,8 +33,6 @@ const TEXT: Text = Text {
     make: "Make overlay URL",
     make_new: "Make a new URL (the old one stops working)",
     revoke: "Revoke URL",
-    made: "Overlay URL made",
-    revoked: "Overlay URL revoked",
     new_url: "Your overlay URL. Copy it now: it is not shown again.",
 };
 
@@ -61,24 +60,8 @@ fn NewUrl(url: String) -> AnyView {
 }
 
 #[component]
-fn OverlayForms(
-    link: OverlayLink,
-    make: ServerAction<MakeOverlayUrl>,
-    revoke: ServerAction<RevokeOverlayUrl>,
-) -> AnyView {
-    let made = link.new_path.clone();
-    let current = link.created_at;
-    // The new URL: the hydrated form's answer or, without JavaScript, the page's; never one that
-    // has been revoked or replaced since.
-    let fresh = move || {
-        make.value()
-            .get()
-            .and_then(Result::ok)
-            .filter(|l| l.created_at == current)
-            .and_then(|l| l.new_path)
-            .or_else(|| made.clone())
-            .map(|url| view! { <NewUrl url /> })
-    };
+fn OverlayForms(link: OverlayLink) -> AnyView {
+    let fresh = link.new_path.map(|url| view! { <NewUrl url /> });
     let state = match link.created_at {
         Some(at) => format!("{} {}.", TEXT.since, local_time(at)),
         None => TEXT.none.to_owned(),
@@ -91,30 +74,22 @@ fn OverlayForms(
                 {state}
             </p>
             <div class="flex flex-wrap gap-3">
-                <ActionForm action=make attr:id="overlay-make">
+                <form method="post" action=MakeOverlayUrl::PATH id="overlay-make">
                     <button type="submit" class=PRIMARY>
                         {if exists { TEXT.make_new } else { TEXT.make }}
                     </button>
-                </ActionForm>
+                </form>
                 {exists
                     .then(|| {
                         view! {
-                            <ActionForm action=revoke attr:id="overlay-revoke">
+                            <form method="post" action=RevokeOverlayUrl::PATH id="overlay-revoke">
                                 <button type="submit" class=format!("{SECONDARY} text-red-300")>
                                     {TEXT.revoke}
                                 </button>
-                            </ActionForm>
+                            </form>
                         }
                     })}
             </div>
-            <ActionResult
-                outcome=outcome(move || make.value().get(), TEXT.made)
-                id="overlay-make-result"
-            />
-            <ActionResult
-                outcome=outcome(move || revoke.value().get(), TEXT.revoked)
-                id="overlay-revoke-result"
-            />
         </div>
     }
     .into_any()
@@ -123,12 +98,7 @@ fn OverlayForms(
 /// The section, with its own data: shown to a streamer, nothing otherwise.
 #[component]
 pub fn OverlaySection() -> impl IntoView {
-    let make = ServerAction::<MakeOverlayUrl>::new();
-    let revoke = ServerAction::<RevokeOverlayUrl>::new();
-    let link = Resource::new(
-        move || (make.version().get(), revoke.version().get()),
-        |_| get_overlay_link(),
-    );
+    let link = Resource::new(|| (), |()| get_overlay_link());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -142,7 +112,7 @@ pub fn OverlaySection() -> impl IntoView {
                                 </h2>
                                 <p class="mt-1 text-sm text-zinc-400">{TEXT.intro}</p>
                                 <p class="mt-1 text-xs text-zinc-500 break-words">{TEXT.options}</p>
-                                <OverlayForms link make revoke />
+                                <OverlayForms link />
                             </section>
                         }
                     })
