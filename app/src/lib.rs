@@ -32,6 +32,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
+                <components::ZoneMeta />
+                <script src="/zone.js" defer></script>
             </head>
             <body class="min-h-screen bg-zinc-950 text-zinc-100 antialiased">
                 <App />
@@ -44,6 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let t = i18n::use_texts();
+    components::provide_zone();
     // The attribute turns true once the WASM bundle has hydrated the page (set by the browser entry).
     let hydrated = hydrated::Hydrated::from_context();
     // Each page's code is its own chunk, loaded when the page is first shown.

@@ -8,6 +8,7 @@ pub mod eventsub;
 pub mod expiry;
 pub(crate) mod live;
 mod maintenance;
+pub mod overlay;
 pub mod reconcile;
 mod revocation;
 pub(crate) mod routes;

@@ -5,8 +5,9 @@
 use leptos::prelude::*;
 
 use super::fields::{outcome, ActionResult, CARD, INPUT, PRIMARY, SECONDARY};
+use super::local_time;
 use crate::i18n::use_texts;
-use crate::model::{format_time, ApiTokenInfo, NewApiToken, MAX_API_TOKENS};
+use crate::model::{ApiTokenInfo, NewApiToken, MAX_API_TOKENS};
 use crate::server_fns::{ApiTokensData, CreateApiToken, RevokeApiToken};
 
 /// The token forms' actions.
@@ -65,9 +66,9 @@ fn TokenRow(token: ApiTokenInfo, revoke: ServerAction<RevokeApiToken>) -> AnyVie
     let t = &use_texts().rewards;
     let used = token.last_used_at.map_or_else(
         || t.token_never_used.to_owned(),
-        |at| (t.token_last_used)(&format_time(at)),
+        |at| (t.token_last_used)(&local_time(at)),
     );
-    let details = (t.token_row)(&token.prefix, &format_time(token.created_at), &used);
+    let details = (t.token_row)(&token.prefix, &local_time(token.created_at), &used);
     let label = (t.token_revoke_label)(&token.name);
     view! {
         <li

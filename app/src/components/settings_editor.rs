@@ -68,6 +68,7 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
         expiry_warnings_secs,
         discord_warnings,
         chat_identity,
+        time_zone,
         ..
     } = settings;
     let warning_leads = expiry_warnings_secs
@@ -208,6 +209,7 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
                 legend=LEGEND
             />
             <super::grant_rules_fields::GrantRulesFields rules=grant_rules legend=LEGEND />
+            <super::time_zone_field::TimeZoneField zone=time_zone legend=LEGEND />
             <fieldset class=CARD>
                 <legend class=LEGEND>{t.access}</legend>
                 <div class="clear-left space-y-4">

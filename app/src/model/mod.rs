@@ -20,6 +20,7 @@ mod duration_token;
 mod first_steps;
 mod grant_length;
 mod live;
+mod overlay;
 mod public;
 mod redemption;
 mod reward;
@@ -31,6 +32,7 @@ mod settings_form_chat;
 mod status;
 mod time_text;
 mod warnings;
+mod zone;
 
 pub use account::{
     AccountOverview, EventSubConnection, EventSubState, ScopeStatus, ScopeSummary,
@@ -69,6 +71,7 @@ pub use duration::{DurationError, DurationUnit, VipDuration};
 pub use first_steps::{CommunityState, FirstStep, FirstSteps};
 pub use grant_length::{secs_or_stream_end, GrantLength, STREAM_END, UNTIL_KEY};
 pub use live::{LiveEvent, LiveKind};
+pub use overlay::{is_overlay_secret, OverlayLink, OVERLAY_PATH};
 pub use public::{PublicChannel, PublicVip};
 pub use redemption::{RedemptionOutcome, RedemptionRecord, RefundReason, WaitlistEntry};
 pub use reward::Reward;
@@ -83,3 +86,4 @@ pub use time_text::{rfc3339, utc_text, Precision};
 pub use warnings::{
     warning_key, WarningLeads, WarningLeadsError, MAX_WARNINGS, MAX_WARNING_LEAD_SECS,
 };
+pub use zone::{is_zone_name_shaped, relative_text, ZoneSpan, ZoneTable, UTC_NAME};

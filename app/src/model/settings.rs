@@ -91,6 +91,10 @@ pub struct Settings {
     /// Also post expiry warnings to the Discord webhook.
     #[serde(default)]
     pub discord_warnings: bool,
+    /// The streamer's time zone (an IANA name, checked by the server): where analytics days
+    /// begin and end. `None` until the streamer saves one: UTC.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// Ten minutes: a crashed stream is usually back by then.
@@ -119,6 +123,7 @@ impl Default for Settings {
             stream_end_grace_secs: default_stream_end_grace(),
             expiry_warnings_secs: WarningLeads::default(),
             discord_warnings: false,
+            time_zone: None,
         }
     }
 }

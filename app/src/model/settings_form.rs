@@ -83,6 +83,8 @@ pub struct SettingsForm {
     /// Lead times in seconds, separated by commas or spaces; blank: no warnings; absent keeps them.
     pub warning_leads: Option<String>,
     pub discord_warnings: Option<String>,
+    /// An IANA zone name; blank: none (UTC); absent keeps the stored zone.
+    pub time_zone: Option<String>,
 }
 
 /// Lead times typed as `600, 3600`.
@@ -219,6 +221,11 @@ impl SettingsForm {
                 None => current.expiry_warnings_secs.clone(),
             },
             discord_warnings: self.discord_warnings.is_some(),
+            time_zone: match self.time_zone.as_deref().map(str::trim) {
+                Some("") => None,
+                Some(name) => Some(name.to_owned()),
+                None => current.time_zone.clone(),
+            },
             stream_end_grace_secs: match self.stream_end_grace_secs.trim() {
                 "" => current.stream_end_grace_secs,
                 secs => secs

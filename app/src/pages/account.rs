@@ -40,7 +40,7 @@ pub fn AccountPage() -> AnyView {
 
 fn when(t: &AccountTexts, at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let left = (at - now).num_minutes();
-    let stamp = crate::model::utc_text(at, crate::model::Precision::Minutes);
+    let stamp = crate::components::local_minute(at);
     match left {
         m if m < 0 => (t.token_expired)(&stamp),
         m if m < 120 => (t.token_in_minutes)(&stamp, m),

@@ -10,8 +10,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::{use_live_updates, PageError};
 use crate::i18n::{keys::Activity as ActivityTexts, use_texts};
 use crate::model::{
-    format_time, metadata_summary_in, ActivityParams, Actor, AuditAction, AuditDetails, AuditEntry,
-    AuditPage,
+    metadata_summary_in, ActivityParams, Actor, AuditAction, AuditDetails, AuditEntry, AuditPage,
 };
 use crate::server_fns::get_activity;
 
@@ -230,7 +229,7 @@ fn EntryRow(entry: AuditEntry) -> impl IntoView {
                 datetime=crate::model::rfc3339(entry.at, false)
                 class="font-mono text-xs tabular-nums text-zinc-400 sm:pt-1"
             >
-                {format_time(entry.at)}
+                {crate::components::local_time(entry.at)}
             </time>
             <div class="min-w-0">
                 <p class="flex flex-wrap items-baseline gap-x-2">

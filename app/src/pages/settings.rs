@@ -61,6 +61,7 @@ pub fn SettingsPage() -> impl IntoView {
                         .map(|data| view! { <ApiTokensSection data actions=tokens /> })
                 })}
             </Transition>
+            <crate::components::OverlaySection />
         </main>
     }
 }

@@ -1,6 +1,7 @@
 //! Analytics use case: a channel's redemptions, points spent, refunds, active VIPs and top viewers
-//! per UTC day over a window of recent days. The store keeps counters per channel and UTC day,
-//! updated in the same write as each activity-log entry ([`counters`]), so a render reads one
+//! per day of the streamer's time zone (UTC until set) over a window of recent days. The store
+//! keeps counters per channel and UTC day (per UTC hour within it, composed into the zone's days
+//! by [`compose`]), updated in the same write as each activity-log entry ([`counters`]), so a render reads one
 //! record per day of the window plus the channel's active sessions, whatever the channel's age.
 //! A channel whose log predates its counters has them built once from the log first (the
 //! store's backfill).
@@ -15,7 +16,7 @@ mod tally;
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
 use super::auth::{authorize_for, Caller, Permission};
@@ -47,14 +48,32 @@ pub async fn analytics(
         .await
         .or_internal("listing VIPs for analytics")?
         .len();
-    let to = now.date_naive();
-    let from = to - Duration::days(i64::from(days.max(1)) - 1);
+    let zone = streamer_zone(ctx, channel).await?;
+    let (from, to) = compose::utc_days_read(days, now, zone);
     let records = store
         .analytics_days(channel, from, to)
         .await
         .or_internal("reading analytics counters")?;
     let active_now = u32::try_from(active_now).unwrap_or(u32::MAX);
-    Ok(compose::from_counters(days, now, active_now, &records))
+    Ok(compose::from_counters_in(
+        days, now, zone, active_now, &records,
+    ))
+}
+
+/// The channel's `time_zone` setting (UTC until set, or when the stored name is unknown).
+async fn streamer_zone(
+    ctx: &ServerContext,
+    channel: &ChannelId,
+) -> Result<chrono_tz::Tz, AppError> {
+    let record = ctx
+        .store()
+        .channel(channel)
+        .await
+        .or_internal("reading the channel's time zone")?;
+    Ok(record
+        .and_then(|c| c.settings.time_zone)
+        .and_then(|name| super::zone::parse(&name))
+        .unwrap_or(chrono_tz::Tz::UTC))
 }
 
 /// A refund reason in a few words, for the chart.
@@ -96,10 +115,15 @@ fn refund_counts(refunds: HashMap<String, u32>) -> Vec<RefundCount> {
 
 /// The window in words: `5 Feb – 6 Mar 2026 (UTC)`.
 fn range_text(first_day: NaiveDate, now: DateTime<Utc>) -> String {
+    zone_range_text(first_day, now.date_naive(), "UTC")
+}
+
+/// The window in words, in a zone: `5 Feb – 6 Mar 2026 (Europe/Berlin)`.
+fn zone_range_text(first_day: NaiveDate, last_day: NaiveDate, zone: &str) -> String {
     format!(
-        "{} – {} (UTC)",
+        "{} – {} ({zone})",
         first_day.format("%-d %b %Y"),
-        now.date_naive().format("%-d %b %Y")
+        last_day.format("%-d %b %Y")
     )
 }
 
@@ -148,3 +172,5 @@ fn rank_viewers(viewers: HashMap<String, ViewerTally>) -> Vec<TopViewer> {
 mod equivalence;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod zone_tests;

@@ -31,6 +31,7 @@ mod http;
 pub mod live;
 pub mod moderators;
 pub mod notify;
+pub mod overlay;
 pub mod public_pages;
 pub mod reward_forms;
 pub mod rewards;
@@ -41,6 +42,7 @@ mod tokens;
 pub mod twitch;
 pub mod vip_forms;
 pub mod vips;
+pub mod zone;
 
 pub use context::ServerContext;
 pub use errors::{internal, OrInternal};

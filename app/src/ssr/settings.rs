@@ -54,6 +54,7 @@ pub fn validate_discord_webhook(url: &str) -> Result<(), AppError> {
 /// # Errors
 /// [`AppError::Invalid`] naming the rule.
 pub fn validate(settings: &Settings) -> Result<(), AppError> {
+    super::zone::validate(settings.time_zone.as_deref())?;
     let chat = &settings.chat;
     for (name, text) in [
         ("granted", &chat.granted),

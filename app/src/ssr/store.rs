@@ -14,6 +14,7 @@ mod channels;
 mod coordination;
 mod inbox;
 mod live_events;
+mod overlay_keys;
 mod redemption_attempts;
 mod redemptions;
 mod rewards;
@@ -31,6 +32,7 @@ pub use channels::{released_login, ChannelStore};
 pub use coordination::CoordinationStore;
 pub use inbox::{InboxMessage, InboxStore, INBOX_RETENTION};
 pub use live_events::{LiveEventStore, RelayedEvent, LIVE_EVENT_RETENTION};
+pub use overlay_keys::{OverlayKey, OverlayKeyStore};
 pub use redemption_attempts::RedemptionAttemptStore;
 pub use redemptions::RedemptionStore;
 pub use rewards::RewardStore;
@@ -44,8 +46,8 @@ pub use waitlist::WaitlistStore;
 pub mod prelude {
     pub use super::{
         AnalyticsStore, ApiTokenStore, AuditStore, ChannelStore, CoordinationStore, InboxStore,
-        LiveEventStore, RedemptionAttemptStore, RedemptionStore, RewardStore, RosterStore, Store,
-        TokenStore, VipSessionStore, WaitlistStore,
+        LiveEventStore, OverlayKeyStore, RedemptionAttemptStore, RedemptionStore, RewardStore,
+        RosterStore, Store, TokenStore, VipSessionStore, WaitlistStore,
     };
 }
 
@@ -82,6 +84,7 @@ pub trait Store:
     + InboxStore
     + AnalyticsStore
     + RosterStore
+    + OverlayKeyStore
     + Send
     + Sync
     + 'static

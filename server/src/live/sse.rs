@@ -82,7 +82,7 @@ async fn caller(
 }
 
 /// The client's address bucket, as the rate limits name it.
-fn client_address(state: &SseState, parts: &Parts) -> IpAddr {
+pub(super) fn client_address(state: &SseState, parts: &Parts) -> IpAddr {
     let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
@@ -205,7 +205,7 @@ impl Open {
 }
 
 /// `429` for a stream over its cap, in the API's error shape.
-fn too_many_streams(full: Refusal) -> Response {
+pub(super) fn too_many_streams(full: Refusal) -> Response {
     let body = serde_json::json!({
         "error": "too_many_streams",
         "message": format!("too many live streams open for this {}; close one first", full.name()),

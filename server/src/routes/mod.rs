@@ -95,6 +95,7 @@ pub fn router(parts: Parts) -> Router {
     // What every rendered page reads from the Leptos context.
     let page_context = move || {
         crate::security::provide_nonce();
+        app::ssr::zone::provide_viewer_zone();
         provide_context(ctx.clone());
     };
     let sessions = SessionManagerLayer::new(sessions)
@@ -116,6 +117,9 @@ pub fn router(parts: Parts) -> Router {
             post(expiry::cron_remove_expired),
         )
         .merge(api::router())
+        .route("/overlay/{secret}", get(crate::overlay::page))
+        .route("/overlay.js", get(crate::overlay::script))
+        .route("/overlay.css", get(crate::overlay::style))
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || {
             app::shell(leptos.clone())
         })
@@ -140,6 +144,7 @@ pub fn router(parts: Parts) -> Router {
     // The live stream is the one response meant to stay open: it is added after the time limit.
     let live_stream = Router::new()
         .route("/api/ws", get(live::stream))
+        .route("/overlay/{secret}/events", get(live::overlay_stream))
         .with_state(state);
     router
         .layer(from_fn_with_state(request_timeout, time_limit::time_limit))

@@ -18,6 +18,7 @@ mod docs;
 mod inbox;
 mod live_events;
 mod login_sessions;
+mod overlay_keys;
 mod queries;
 mod redemption_attempts;
 mod redemptions;

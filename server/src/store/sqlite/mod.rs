@@ -20,6 +20,7 @@ mod coordination;
 mod inbox;
 mod live_events;
 mod login_sessions;
+mod overlay_keys;
 #[cfg(test)]
 mod query_plans;
 mod redemption_attempts;

@@ -19,7 +19,7 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::Layer;
 use twitch_sim::Simulator;
 
-use app::server_fns::CreateApiToken;
+use app::server_fns::{CreateApiToken, MakeOverlayUrl};
 use leptos::server_fn::ServerFn;
 
 use crate::common::{location, TestServer};
@@ -174,6 +174,21 @@ async fn no_token_or_secret_reaches_the_logs_the_browser_or_a_url() {
     assert_eq!(reply.status, 200, "{}", reply.body);
     seen.push(reply.body);
 
+    // The overlay's URL is shown once, when made; after that it is only ever sent in.
+    let reply = send(server_fn(&server, &browser, MakeOverlayUrl::PATH, &[])).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let overlay_url = reply.json()["new_path"].as_str().unwrap().to_owned();
+    let overlay_path = overlay_url[overlay_url.find("/overlay/").unwrap()..].to_owned();
+    let overlay_secret = overlay_path["/overlay/".len()..].to_owned();
+    for (path, status) in [
+        (overlay_path.clone(), 200),
+        (format!("{overlay_path}?corner=middle"), 400),
+    ] {
+        let reply = send(server.http.get(server.url(&path))).await;
+        assert_eq!(reply.status, status, "{}", reply.body);
+        seen.push(format!("{:?}\n{}", reply.headers, reply.body));
+    }
+
     let grant = |login: &str| {
         browser
             .post(server.url("/api/vip"))
@@ -252,6 +267,7 @@ async fn no_token_or_secret_reaches_the_logs_the_browser_or_a_url() {
         ),
         ("the scheduler's secret".into(), cron_secret.clone()),
         ("the API token".into(), api_token.clone()),
+        ("the overlay's secret".into(), overlay_secret.clone()),
     ]);
     let urls = urls.lock().unwrap().join("\n");
     assert!(

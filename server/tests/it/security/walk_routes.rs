@@ -4,9 +4,10 @@
 
 use app::server_fns::{
     CreateApiToken, CreateReward, DeleteReward, ExcludeViewer, ExtendVip, GetAccount, GetActivity,
-    GetAnalytics, GetDashboard, GetFirstSteps, GetMe, GetPublicChannel, GetRoster, GetServerStatus,
-    GetSettings, GiveVipDeadline, GrantVip, ListApiTokens, ListRewards, ProtectVip, ReadmitViewer,
-    RevokeApiToken, RevokeVip, SaveSettings, SetRewardEnabled, UpdateReward,
+    GetAnalytics, GetDashboard, GetFirstSteps, GetMe, GetOverlayLink, GetPublicChannel, GetRoster,
+    GetServerStatus, GetSettings, GiveVipDeadline, GrantVip, ListApiTokens, ListRewards,
+    MakeOverlayUrl, ProtectVip, ReadmitViewer, RevokeApiToken, RevokeOverlayUrl, RevokeVip,
+    SaveSettings, SetRewardEnabled, UpdateReward,
 };
 use leptos::server_fn::ServerFn;
 use reqwest::Method;
@@ -196,6 +197,9 @@ pub fn server_fns(targets: &Targets) -> Vec<ServerFnCall> {
         (ListRewards::PATH, Kind::Read, vec![]),
         (GetAnalytics::PATH, Kind::Read, vec![]),
         (ListApiTokens::PATH, Kind::Read, vec![]),
+        (GetOverlayLink::PATH, Kind::Read, vec![]),
+        (MakeOverlayUrl::PATH, Kind::OwnChannel, vec![]),
+        (RevokeOverlayUrl::PATH, Kind::OwnChannel, vec![]),
         (
             CreateApiToken::PATH,
             Kind::OwnChannel,

@@ -88,6 +88,10 @@ macro_rules! contract_suite {
                 racing_readmissions_have_one_winner,
                 slot_capacity_is_replaced_per_channel,
                 set_untimed_clears_the_deadline_by_compare_and_set,
+                overlay_keys_are_found_by_hash_and_replaced_at_once,
+                an_overlay_hash_belongs_to_one_channel,
+                racing_overlay_key_puts_leave_one_key,
+                racing_overlay_key_deletions_have_one_winner,
             );
         }
     };

@@ -1,0 +1,91 @@
+//! The OBS overlay's keys (`overlay_keys`): one row per channel, found by the unique index on the
+//! SHA-256 digest of the secret. Each operation is one statement: a new key replaces the
+//! channel's row in place, so the earlier digest finds nothing from that moment.
+
+use app::model::ChannelId;
+use app::ssr::store::{OverlayKey, OverlayKeyStore};
+use app::ssr::{StoreError, StoreResult};
+use async_trait::async_trait;
+
+use super::codec::{db_error, micros, time};
+use super::SqliteStore;
+
+#[derive(sqlx::FromRow)]
+struct OverlayKeyRow {
+    channel_id: String,
+    hash: String,
+    created_at: i64,
+}
+
+impl TryFrom<OverlayKeyRow> for OverlayKey {
+    type Error = StoreError;
+
+    fn try_from(row: OverlayKeyRow) -> Result<Self, Self::Error> {
+        Ok(OverlayKey {
+            channel_id: ChannelId(row.channel_id),
+            hash: row.hash,
+            created_at: time(row.created_at)?,
+        })
+    }
+}
+
+#[async_trait]
+impl OverlayKeyStore for SqliteStore {
+    #[tracing::instrument(skip_all)]
+    async fn put_overlay_key(&self, key: &OverlayKey) -> StoreResult<()> {
+        // A hash held by another channel breaks the unique index: a conflict, nothing written.
+        sqlx::query(
+            "INSERT INTO overlay_keys (channel_id, hash, created_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (channel_id) DO UPDATE SET
+                 hash = excluded.hash, created_at = excluded.created_at",
+        )
+        .bind(&key.channel_id.0)
+        .bind(&key.hash)
+        .bind(micros(key.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                StoreError::Conflict("another channel's overlay key has this hash".into())
+            }
+            _ => db_error(e),
+        })?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn overlay_key_by_hash(&self, hash: &str) -> StoreResult<Option<OverlayKey>> {
+        sqlx::query_as::<_, OverlayKeyRow>(
+            "SELECT channel_id, hash, created_at FROM overlay_keys WHERE hash = ?1",
+        )
+        .bind(hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?
+        .map(OverlayKey::try_from)
+        .transpose()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn overlay_key(&self, channel: &ChannelId) -> StoreResult<Option<OverlayKey>> {
+        sqlx::query_as::<_, OverlayKeyRow>(
+            "SELECT channel_id, hash, created_at FROM overlay_keys WHERE channel_id = ?1",
+        )
+        .bind(&channel.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?
+        .map(OverlayKey::try_from)
+        .transpose()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn delete_overlay_key(&self, channel: &ChannelId) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM overlay_keys WHERE channel_id = ?1")
+            .bind(&channel.0)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+}
