@@ -2,7 +2,7 @@
 //! browser source), make a new one (the old one stops working) or revoke it. Both are plain forms
 //! posted to their server functions, which send the browser back to the page (the new URL rides
 //! along in a one-time cookie): the same with and without JavaScript, and no form code in the
-//! WASM bundle. Every word is in [`TEXT`].
+//! WASM bundle. Every word is in the language served ([`crate::i18n::keys::OverlayLinkTexts`]).
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -12,32 +12,9 @@ use super::local_time;
 use crate::model::OverlayLink;
 use crate::server_fns::{get_overlay_link, MakeOverlayUrl, RevokeOverlayUrl};
 
-struct Text {
-    title: &'static str,
-    intro: &'static str,
-    options: &'static str,
-    none: &'static str,
-    since: &'static str,
-    make: &'static str,
-    make_new: &'static str,
-    revoke: &'static str,
-    new_url: &'static str,
-}
-
-const TEXT: Text = Text {
-    title: "OBS overlay",
-    intro: "A browser source for OBS: a “new VIP” alert and your VIPs with their time left, on a transparent background. In OBS add a Browser source with this URL (width 1920, height 1080). Anyone with the URL sees what the overlay shows, nothing else.",
-    options: "Options, added to the URL: ?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff.",
-    none: "No overlay URL yet.",
-    since: "An overlay URL is active, made",
-    make: "Make overlay URL",
-    make_new: "Make a new URL (the old one stops working)",
-    revoke: "Revoke URL",
-    new_url: "Your overlay URL. Copy it now: it is not shown again.",
-};
-
 #[component]
 fn NewUrl(url: String) -> AnyView {
+    let text = &crate::i18n::use_texts().overlay_link;
     view! {
         <div
             id="new-overlay-url"
@@ -45,7 +22,7 @@ fn NewUrl(url: String) -> AnyView {
             class="mt-4 rounded-xl border border-emerald-700 bg-emerald-950 p-4"
         >
             <label for="new-overlay-url-value" class="block text-sm font-medium text-emerald-200">
-                {TEXT.new_url}
+                {text.new_url}
             </label>
             <input
                 id="new-overlay-url-value"
@@ -61,10 +38,11 @@ fn NewUrl(url: String) -> AnyView {
 
 #[component]
 fn OverlayForms(link: OverlayLink) -> AnyView {
+    let text = &crate::i18n::use_texts().overlay_link;
     let fresh = link.new_path.map(|url| view! { <NewUrl url /> });
     let state = match link.created_at {
-        Some(at) => format!("{} {}.", TEXT.since, local_time(at)),
-        None => TEXT.none.to_owned(),
+        Some(at) => format!("{} {}.", text.since, local_time(at)),
+        None => text.none.to_owned(),
     };
     let exists = link.created_at.is_some();
     view! {
@@ -76,7 +54,7 @@ fn OverlayForms(link: OverlayLink) -> AnyView {
             <div class="flex flex-wrap gap-3">
                 <form method="post" action=MakeOverlayUrl::PATH id="overlay-make">
                     <button type="submit" class=PRIMARY>
-                        {if exists { TEXT.make_new } else { TEXT.make }}
+                        {if exists { text.make_new } else { text.make }}
                     </button>
                 </form>
                 {exists
@@ -84,7 +62,7 @@ fn OverlayForms(link: OverlayLink) -> AnyView {
                         view! {
                             <form method="post" action=RevokeOverlayUrl::PATH id="overlay-revoke">
                                 <button type="submit" class=format!("{SECONDARY} text-red-300")>
-                                    {TEXT.revoke}
+                                    {text.revoke}
                                 </button>
                             </form>
                         }
@@ -98,6 +76,7 @@ fn OverlayForms(link: OverlayLink) -> AnyView {
 /// The section, with its own data: shown to a streamer, nothing otherwise.
 #[component]
 pub fn OverlaySection() -> impl IntoView {
+    let text = &crate::i18n::use_texts().overlay_link;
     let link = Resource::new(|| (), |()| get_overlay_link());
     view! {
         <Transition fallback=|| ()>
@@ -108,10 +87,10 @@ pub fn OverlaySection() -> impl IntoView {
                         view! {
                             <section aria-labelledby="overlay-title" class="mt-10">
                                 <h2 id="overlay-title" class="text-xl font-semibold">
-                                    {TEXT.title}
+                                    {text.title}
                                 </h2>
-                                <p class="mt-1 text-sm text-zinc-400">{TEXT.intro}</p>
-                                <p class="mt-1 text-xs text-zinc-500 break-words">{TEXT.options}</p>
+                                <p class="mt-1 text-sm text-zinc-400">{text.intro}</p>
+                                <p class="mt-1 text-xs text-zinc-500 break-words">{text.options}</p>
                                 <OverlayForms link />
                             </section>
                         }

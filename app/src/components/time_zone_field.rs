@@ -7,30 +7,17 @@ use leptos::prelude::*;
 use super::fields::{CARD, INPUT};
 use super::use_zone;
 
-struct Text {
-    legend: &'static str,
-    label: &'static str,
-    hint: &'static str,
-    unset: &'static str,
-}
-
-const TEXT: Text = Text {
-    legend: "Time zone",
-    label: "Your time zone (IANA name, e.g. Europe/Berlin)",
-    hint: "Analytics days run from midnight to midnight in this zone. Pages show times in each viewer's own zone.",
-    unset: "Not saved yet: analytics days are UTC days until you save. Offered: the zone of this browser.",
-};
-
 #[component]
 pub fn TimeZoneField(zone: Option<String>, legend: &'static str) -> AnyView {
+    let text = &crate::i18n::use_texts().time_zone;
     let saved = zone.is_some();
     let value = zone.unwrap_or_else(|| use_zone().name);
     view! {
         <fieldset class=CARD>
-            <legend class=legend>{TEXT.legend}</legend>
+            <legend class=legend>{text.legend}</legend>
             <div class="clear-left space-y-2">
                 <label class="flex flex-col gap-1 text-sm">
-                    <span class="text-zinc-300">{TEXT.label}</span>
+                    <span class="text-zinc-300">{text.label}</span>
                     <input
                         name="form[time_zone]"
                         id="time-zone"
@@ -43,12 +30,12 @@ pub fn TimeZoneField(zone: Option<String>, legend: &'static str) -> AnyView {
                     />
                 </label>
                 <p id="time-zone-hint" class="text-sm text-zinc-400">
-                    {TEXT.hint}
+                    {text.hint}
                     {(!saved)
                         .then(|| {
                             view! {
                                 " "
-                                {TEXT.unset}
+                                {text.unset}
                             }
                         })}
                 </p>

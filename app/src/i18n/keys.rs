@@ -21,6 +21,8 @@ pub struct Texts {
     pub rewards: Rewards,
     pub chat: ChatDefaults,
     pub chat_status: ChatStatusTexts,
+    pub overlay_link: OverlayLinkTexts,
+    pub time_zone: TimeZoneTexts,
 }
 
 /// Words many pages use.
@@ -523,4 +525,26 @@ pub struct ChatStatusTexts {
     pub scopes_missing: &'static str,
     pub websocket: &'static str,
     pub unavailable: &'static str,
+}
+
+/// The settings page's OBS overlay section.
+pub struct OverlayLinkTexts {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub options: &'static str,
+    pub none: &'static str,
+    /// Followed by the time the URL was made.
+    pub since: &'static str,
+    pub make: &'static str,
+    pub make_new: &'static str,
+    pub revoke: &'static str,
+    pub new_url: &'static str,
+}
+
+/// The settings form's time-zone field.
+pub struct TimeZoneTexts {
+    pub legend: &'static str,
+    pub label: &'static str,
+    pub hint: &'static str,
+    pub unset: &'static str,
 }

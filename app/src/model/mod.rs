@@ -86,4 +86,4 @@ pub use time_text::{rfc3339, utc_text, Precision};
 pub use warnings::{
     warning_key, WarningLeads, WarningLeadsError, MAX_WARNINGS, MAX_WARNING_LEAD_SECS,
 };
-pub use zone::{is_zone_name_shaped, relative_text, ZoneSpan, ZoneTable, UTC_NAME};
+pub use zone::{is_zone_name_shaped, ZoneSpan, ZoneTable, UTC_NAME};

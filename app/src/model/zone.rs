@@ -169,29 +169,6 @@ fn offset_name(offset: i32) -> String {
     }
 }
 
-/// `at` relative to `now`: `in 3 h 12 min`, `5 min ago`, `in 2 d 4 h`, `just now` (under a
-/// minute either way).
-pub fn relative_text(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let secs = (at - now).num_seconds();
-    let abs = secs.unsigned_abs();
-    if abs < 60 {
-        return "just now".into();
-    }
-    let (d, h, m) = (abs / 86_400, abs % 86_400 / 3_600, abs % 3_600 / 60);
-    let amount = match (d, h) {
-        (0, 0) => format!("{m} min"),
-        (0, _) if m == 0 => format!("{h} h"),
-        (0, _) => format!("{h} h {m} min"),
-        (_, 0) => format!("{d} d"),
-        _ => format!("{d} d {h} h"),
-    };
-    if secs > 0 {
-        format!("in {amount}")
-    } else {
-        format!("{amount} ago")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
@@ -283,18 +260,6 @@ mod tests {
         ] {
             assert_eq!(ZoneTable::decode(junk), None, "{junk}");
         }
-    }
-
-    #[test]
-    fn relative_times_read_naturally() {
-        let now = Utc.with_ymd_and_hms(2026, 12, 4, 20, 0, 0).unwrap();
-        let s = |secs: i64| relative_text(now + Duration::seconds(secs), now);
-        assert_eq!(s(3 * 3_600 + 12 * 60 + 5), "in 3 h 12 min");
-        assert_eq!(s(-5 * 60), "5 min ago");
-        assert_eq!(s(30), "just now");
-        assert_eq!(s(-2 * 3_600), "2 h ago");
-        assert_eq!(s(2 * 86_400 + 4 * 3_600), "in 2 d 4 h");
-        assert_eq!(s(-3 * 86_400), "3 d ago");
     }
 
     #[test]

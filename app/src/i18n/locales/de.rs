@@ -476,4 +476,21 @@ pub const TEXTS: Texts = Texts {
         websocket: "Auf diesem Server (WebSocket) lässt Twitch den Bot den Chat nur über Webhooks lesen; daher wird der Chat mit deinem Konto gelesen und der Bot antwortet.",
         unavailable: "Der Chat-Status kann gerade nicht angezeigt werden.",
     },
+    overlay_link: OverlayLinkTexts {
+        title: "OBS-Overlay",
+        intro: "Eine Browserquelle für OBS: ein „Neuer VIP“-Alarm und deine VIPs mit ihrer Restzeit, auf transparentem Hintergrund. Füge in OBS eine Browserquelle mit dieser URL hinzu (Breite 1920, Höhe 1080). Wer die URL hat, sieht, was das Overlay zeigt, sonst nichts.",
+        options: "Optionen, an die URL angehängt: ?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff.",
+        none: "Noch keine Overlay-URL.",
+        since: "Eine Overlay-URL ist aktiv, erstellt",
+        make: "Overlay-URL erstellen",
+        make_new: "Neue URL erstellen (die alte funktioniert dann nicht mehr)",
+        revoke: "URL widerrufen",
+        new_url: "Deine Overlay-URL. Kopiere sie jetzt: Sie wird nicht noch einmal angezeigt.",
+    },
+    time_zone: TimeZoneTexts {
+        legend: "Zeitzone",
+        label: "Deine Zeitzone (IANA-Name, z. B. Europe/Berlin)",
+        hint: "Analysetage laufen in dieser Zone von Mitternacht bis Mitternacht. Seiten zeigen Zeiten in der Zone des jeweiligen Betrachters.",
+        unset: "Noch nicht gespeichert: Bis du speicherst, sind Analysetage UTC-Tage. Vorgeschlagen: die Zone dieses Browsers.",
+    },
 };

@@ -476,4 +476,21 @@ pub const TEXTS: Texts = Texts {
         websocket: "On this server (WebSocket) Twitch lets the bot read chat only through webhooks, so chat is read with your account and the bot answers.",
         unavailable: "The chat status cannot be shown now.",
     },
+    overlay_link: OverlayLinkTexts {
+        title: "OBS overlay",
+        intro: "A browser source for OBS: a “new VIP” alert and your VIPs with their time left, on a transparent background. In OBS add a Browser source with this URL (width 1920, height 1080). Anyone with the URL sees what the overlay shows, nothing else.",
+        options: "Options, added to the URL: ?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff.",
+        none: "No overlay URL yet.",
+        since: "An overlay URL is active, made",
+        make: "Make overlay URL",
+        make_new: "Make a new URL (the old one stops working)",
+        revoke: "Revoke URL",
+        new_url: "Your overlay URL. Copy it now: it is not shown again.",
+    },
+    time_zone: TimeZoneTexts {
+        legend: "Time zone",
+        label: "Your time zone (IANA name, e.g. Europe/Berlin)",
+        hint: "Analytics days run from midnight to midnight in this zone. Pages show times in each viewer's own zone.",
+        unset: "Not saved yet: analytics days are UTC days until you save. Offered: the zone of this browser.",
+    },
 };

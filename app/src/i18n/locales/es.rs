@@ -476,4 +476,21 @@ pub const TEXTS: Texts = Texts {
         websocket: "En este servidor (WebSocket) Twitch solo deja que el bot lea el chat mediante webhooks, así que el chat se lee con tu cuenta y el bot responde.",
         unavailable: "Ahora no se puede mostrar el estado del chat.",
     },
+    overlay_link: OverlayLinkTexts {
+        title: "Overlay de OBS",
+        intro: "Una fuente de navegador para OBS: una alerta de «nuevo VIP» y tus VIP con su tiempo restante, sobre fondo transparente. En OBS añade una fuente de navegador con esta URL (ancho 1920, alto 1080). Quien tenga la URL ve lo que muestra el overlay, nada más.",
+        options: "Opciones, añadidas a la URL: ?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff.",
+        none: "Todavía no hay URL de overlay.",
+        since: "Hay una URL de overlay activa, creada",
+        make: "Crear URL de overlay",
+        make_new: "Crear una URL nueva (la anterior deja de funcionar)",
+        revoke: "Revocar URL",
+        new_url: "Tu URL de overlay. Cópiala ahora: no se vuelve a mostrar.",
+    },
+    time_zone: TimeZoneTexts {
+        legend: "Zona horaria",
+        label: "Tu zona horaria (nombre IANA, p. ej. Europe/Madrid)",
+        hint: "Los días de las estadísticas van de medianoche a medianoche en esta zona. Las páginas muestran las horas en la zona de cada visitante.",
+        unset: "Aún sin guardar: los días de las estadísticas son días UTC hasta que guardes. Propuesta: la zona de este navegador.",
+    },
 };

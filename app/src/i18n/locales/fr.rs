@@ -476,4 +476,21 @@ pub const TEXTS: Texts = Texts {
         websocket: "Sur ce serveur (WebSocket), Twitch ne laisse le bot lire le chat que par webhooks : le chat est donc lu avec votre compte et le bot répond.",
         unavailable: "Le statut du chat ne peut pas être affiché pour l’instant.",
     },
+    overlay_link: OverlayLinkTexts {
+        title: "Overlay OBS",
+        intro: "Une source navigateur pour OBS : une alerte « nouveau VIP » et vos VIP avec leur temps restant, sur fond transparent. Dans OBS, ajoutez une source Navigateur avec cette URL (largeur 1920, hauteur 1080). Quiconque a l’URL voit ce que montre l’overlay, rien d’autre.",
+        options: "Options, ajoutées à l’URL : ?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff.",
+        none: "Pas encore d’URL d’overlay.",
+        since: "Une URL d’overlay est active, créée",
+        make: "Créer l’URL de l’overlay",
+        make_new: "Créer une nouvelle URL (l’ancienne cesse de fonctionner)",
+        revoke: "Révoquer l’URL",
+        new_url: "Votre URL d’overlay. Copiez-la maintenant : elle ne sera plus affichée.",
+    },
+    time_zone: TimeZoneTexts {
+        legend: "Fuseau horaire",
+        label: "Votre fuseau horaire (nom IANA, p. ex. Europe/Paris)",
+        hint: "Les jours des statistiques vont de minuit à minuit dans ce fuseau. Les pages affichent les heures dans le fuseau de chaque visiteur.",
+        unset: "Pas encore enregistré : les jours des statistiques sont des jours UTC jusqu’à l’enregistrement. Proposé : le fuseau de ce navigateur.",
+    },
 };

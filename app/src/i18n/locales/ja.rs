@@ -470,4 +470,21 @@ pub const TEXTS: Texts = Texts {
         websocket: "このサーバー（WebSocket）では、Twitch はボットによるチャットの読み取りを Webhook 経由でしか許可しないため、チャットはあなたのアカウントで読み取られ、ボットが返信します。",
         unavailable: "現在、チャットの状態を表示できません。",
     },
+    overlay_link: OverlayLinkTexts {
+        title: "OBS オーバーレイ",
+        intro: "OBS 用のブラウザソースです。透明な背景に「新しい VIP」のアラートと、残り時間つきの VIP 一覧を表示します。OBS でこの URL のブラウザソースを追加してください（幅 1920、高さ 1080）。URL を知っている人はオーバーレイの表示内容だけを見られます。",
+        options: "オプション（URL に追加）：?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff.",
+        none: "オーバーレイ URL はまだありません。",
+        since: "オーバーレイ URL は有効です。作成日時：",
+        make: "オーバーレイ URL を作成",
+        make_new: "新しい URL を作成（古い URL は使えなくなります）",
+        revoke: "URL を無効化",
+        new_url: "あなたのオーバーレイ URL です。今すぐコピーしてください。再表示されません。",
+    },
+    time_zone: TimeZoneTexts {
+        legend: "タイムゾーン",
+        label: "あなたのタイムゾーン（IANA 名、例: Asia/Tokyo）",
+        hint: "分析の 1 日はこのタイムゾーンの午前 0 時から午前 0 時までです。各ページの時刻は閲覧者ごとのタイムゾーンで表示されます。",
+        unset: "未保存：保存するまで分析の 1 日は UTC です。候補：このブラウザのタイムゾーン。",
+    },
 };

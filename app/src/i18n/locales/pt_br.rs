@@ -476,4 +476,21 @@ pub const TEXTS: Texts = Texts {
         websocket: "Neste servidor (WebSocket) a Twitch só deixa o bot ler o chat por webhooks, então o chat é lido com a sua conta e o bot responde.",
         unavailable: "Não é possível mostrar o status do chat agora.",
     },
+    overlay_link: OverlayLinkTexts {
+        title: "Overlay do OBS",
+        intro: "Uma fonte de navegador para o OBS: um alerta de “novo VIP” e seus VIPs com o tempo restante, em fundo transparente. No OBS, adicione uma fonte de navegador com esta URL (largura 1920, altura 1080). Quem tiver a URL vê o que o overlay mostra, nada mais.",
+        options: "Opções, adicionadas à URL: ?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff.",
+        none: "Ainda não há URL de overlay.",
+        since: "Uma URL de overlay está ativa, criada",
+        make: "Criar URL do overlay",
+        make_new: "Criar uma nova URL (a antiga para de funcionar)",
+        revoke: "Revogar URL",
+        new_url: "Sua URL do overlay. Copie agora: ela não será mostrada de novo.",
+    },
+    time_zone: TimeZoneTexts {
+        legend: "Fuso horário",
+        label: "Seu fuso horário (nome IANA, ex.: America/Sao_Paulo)",
+        hint: "Os dias das estatísticas vão de meia-noite a meia-noite neste fuso. As páginas mostram os horários no fuso de cada visitante.",
+        unset: "Ainda não salvo: os dias das estatísticas são dias UTC até você salvar. Sugerido: o fuso deste navegador.",
+    },
 };
