@@ -5,80 +5,44 @@
 use leptos::prelude::*;
 
 use super::fields::{CARD, PRIMARY};
-use crate::model::{format_time, CommunityState, FirstStep, FirstSteps};
+use super::local_time;
+use crate::i18n::keys::Texts;
+use crate::i18n::use_texts;
+use crate::model::{CommunityState, EventSubConnection, FirstStep, FirstSteps};
 use crate::server_fns::get_first_steps;
 
-/// Every word this component shows, in one place.
-mod text {
-    pub const TITLE: &str = "First steps";
-    pub const INTRO: &str = "What the app needs before viewers can buy VIP. This list goes away once every step is done.";
-    pub const DONE: &str = "done";
-    pub const TODO: &str = "to do";
-    pub const UNKNOWN: &str = "not known yet";
-    pub const LOGIN: &str = "Logged in with every permission the app needs";
-    pub const LOGIN_REAUTH: &str = "Twitch no longer accepts the app's authorisation.";
-    pub const LOGIN_FIX: &str = "Log in again";
-    pub const REWARD: &str = "A VIP reward made by this app, switched on";
-    pub const REWARD_NONE: &str = "No reward yet.";
-    pub const REWARD_OFF: &str = "Every reward is switched off.";
-    pub const REWARD_FIX: &str = "Create or switch on a reward";
-    pub const EVENTSUB: &str = "Twitch's events reach the app (EventSub)";
-    pub const EVENTSUB_NONE: &str = "This server is not watching the channel.";
-    pub const EVENTSUB_FIX: &str = "See the connection";
-    pub const CHAT: &str = "Chat messages set up";
-    pub const CHAT_OFF: &str = "Chat messages are off.";
-    pub const CHAT_FIX: &str = "Chat settings";
-    pub const COMMUNITY: &str = "Twitch's Build a Community achievement (needed to add VIPs)";
-    pub const COMMUNITY_DONE: &str = "Twitch has added VIPs for the app.";
-    pub const COMMUNITY_UNKNOWN: &str =
-        "Known after the first VIP: Twitch says so only when it refuses one.";
-    pub const COMMUNITY_FIX: &str = "Finish it on Twitch: Creator Dashboard, Achievements";
-    pub const SIMULATE_TITLE: &str = "Demo";
-    pub const SIMULATE: &str = "Simulate a redemption";
-    pub const SIMULATE_HELP: &str =
-        "A demo viewer redeems your reward on the simulated Twitch; it arrives through EventSub like a real one.";
-    pub const SIMULATE_NEEDS_REWARD: &str = "Create a reward first to simulate a redemption.";
-    pub fn missing(scopes: &str) -> String {
-        format!("Missing: {scopes}.")
-    }
-    pub fn rewards(enabled: usize, all: usize) -> String {
-        format!("{enabled} of {all} switched on.")
-    }
-    pub fn eventsub(state: &str, transport: &str, enabled: usize, all: usize) -> String {
-        format!("{state} over {transport}; {enabled} of {all} subscriptions enabled.")
-    }
-    pub fn community_required(at: &str) -> String {
-        format!("Twitch refused a VIP with 425 (Build a Community not done) at {at}.")
-    }
-}
-
-/// What a step shows: its title, what is known, and the action that fixes it (words, link).
-fn describe(step: &FirstStep) -> (&'static str, String, Option<(&'static str, String)>) {
+/// What a step shows, in the language of `t`: its title, what is known, and the action that fixes
+/// it (words, link). Pure.
+fn describe(
+    t: &'static Texts,
+    step: &FirstStep,
+) -> (&'static str, String, Option<(&'static str, String)>) {
+    let text = &t.first_steps;
     match step {
         FirstStep::Login {
             needs_reauth,
             missing,
         } => {
             let said = if *needs_reauth {
-                text::LOGIN_REAUTH.to_owned()
+                text.login_reauth.to_owned()
             } else if missing.is_empty() {
                 String::new()
             } else {
-                text::missing(&missing.join(", "))
+                (text.missing)(&missing.join(", "))
             };
-            let fix = (text::LOGIN_FIX, "/api/auth/login?force=true".to_owned());
-            (text::LOGIN, said, Some(fix))
+            let fix = (text.login_fix, "/api/auth/login?force=true".to_owned());
+            (text.login, said, Some(fix))
         }
         FirstStep::Reward { rewards, enabled } => {
             let said = match (rewards, enabled) {
-                (0, _) => text::REWARD_NONE.to_owned(),
-                (_, 0) => text::REWARD_OFF.to_owned(),
-                (all, on) => text::rewards(*on, *all),
+                (0, _) => text.reward_none.to_owned(),
+                (_, 0) => text.reward_off.to_owned(),
+                (all, on) => (text.rewards)(*on, *all),
             };
             (
-                text::REWARD,
+                text.reward,
                 said,
-                Some((text::REWARD_FIX, "/settings".to_owned())),
+                Some((text.reward_fix, "/settings".to_owned())),
             )
         }
         FirstStep::EventSub {
@@ -88,44 +52,64 @@ fn describe(step: &FirstStep) -> (&'static str, String, Option<(&'static str, St
             enabled,
         } => {
             let said = connection.as_ref().map_or_else(
-                || text::EVENTSUB_NONE.to_owned(),
-                |c| text::eventsub(c.label(), transport, *enabled, *subscriptions),
+                || text.eventsub_none.to_owned(),
+                |c| {
+                    (text.eventsub_state)(
+                        connection_label(t, c),
+                        transport,
+                        *enabled,
+                        *subscriptions,
+                    )
+                },
             );
             (
-                text::EVENTSUB,
+                text.eventsub,
                 said,
-                Some((text::EVENTSUB_FIX, "/account".to_owned())),
+                Some((text.eventsub_fix, "/account".to_owned())),
             )
         }
         FirstStep::Chat { enabled, missing } => {
             let said = if !enabled {
-                text::CHAT_OFF.to_owned()
+                text.chat_off.to_owned()
             } else if missing.is_empty() {
                 String::new()
             } else {
-                text::missing(&missing.join(", "))
+                (text.missing)(&missing.join(", "))
             };
             let fix = if *enabled && !missing.is_empty() {
-                (text::LOGIN_FIX, "/api/auth/login?force=true".to_owned())
+                (text.login_fix, "/api/auth/login?force=true".to_owned())
             } else {
-                (text::CHAT_FIX, "/settings".to_owned())
+                (text.chat_fix, "/settings".to_owned())
             };
-            (text::CHAT, said, Some(fix))
+            (text.chat, said, Some(fix))
         }
         FirstStep::BuildACommunity { state } => {
             let said = match state {
-                CommunityState::Done => text::COMMUNITY_DONE.to_owned(),
-                CommunityState::Required(at) => text::community_required(&format_time(*at)),
-                CommunityState::Unknown => text::COMMUNITY_UNKNOWN.to_owned(),
+                CommunityState::Done => text.community_done.to_owned(),
+                CommunityState::Required(at) => (text.community_required)(&local_time(*at)),
+                CommunityState::Unknown => text.community_unknown.to_owned(),
             };
             let fix = matches!(state, CommunityState::Required(_)).then(|| {
                 (
-                    text::COMMUNITY_FIX,
+                    text.community_fix,
                     "https://dashboard.twitch.tv/".to_owned(),
                 )
             });
-            (text::COMMUNITY, said, fix)
+            (text.community, said, fix)
         }
+    }
+}
+
+/// The connection's state in the words of the account page.
+fn connection_label(t: &Texts, connection: &EventSubConnection) -> &'static str {
+    let a = &t.account;
+    match connection {
+        EventSubConnection::Connecting => a.conn_connecting,
+        EventSubConnection::Connected => a.conn_connected,
+        EventSubConnection::Reconnecting => a.conn_reconnecting,
+        EventSubConnection::Failed(_) => a.conn_failed,
+        EventSubConnection::NeedsReauth => a.needs_reauth,
+        EventSubConnection::Standby => a.conn_standby,
     }
 }
 
@@ -147,6 +131,8 @@ pub fn FirstStepsCard(live: ReadSignal<u32>) -> impl IntoView {
 
 #[component]
 fn Checklist(list: FirstSteps) -> impl IntoView {
+    let t = use_texts();
+    let text = &t.first_steps;
     let can_simulate = list
         .steps
         .iter()
@@ -157,12 +143,12 @@ fn Checklist(list: FirstSteps) -> impl IntoView {
             .steps
             .iter()
             .map(|step| {
-                let (title, said, fix) = describe(step);
+                let (title, said, fix) = describe(t, step);
                 let done = step.done();
                 let (badge, class) = match done {
-                    Some(true) => (text::DONE, "bg-emerald-900 text-emerald-100"),
-                    Some(false) => (text::TODO, "bg-amber-900 text-amber-100"),
-                    None => (text::UNKNOWN, "bg-zinc-800 text-zinc-100"),
+                    Some(true) => (text.done, "bg-emerald-900 text-emerald-100"),
+                    Some(false) => (text.todo, "bg-amber-900 text-amber-100"),
+                    None => (text.unknown, "bg-zinc-800 text-zinc-100"),
                 };
                 let fix = fix.filter(|_| done != Some(true)).map(|(words, href)| {
                     let external = href.starts_with("http");
@@ -198,9 +184,9 @@ fn Checklist(list: FirstSteps) -> impl IntoView {
                 id="first-steps"
             >
                 <h2 id="first-steps-title" class="text-lg font-semibold">
-                    {text::TITLE}
+                    {text.title}
                 </h2>
-                <p class="text-sm text-zinc-300">{text::INTRO}</p>
+                <p class="text-sm text-zinc-300">{text.intro}</p>
                 <ol class="mt-2 divide-y divide-zinc-800">{items}</ol>
             </section>
         }
@@ -213,10 +199,11 @@ fn Checklist(list: FirstSteps) -> impl IntoView {
 
 #[component]
 fn Simulate(can_simulate: bool) -> impl IntoView {
+    let text = &use_texts().first_steps;
     view! {
         <section class=format!("{CARD} mt-6") aria-labelledby="simulate-title" id="simulate">
             <h2 id="simulate-title" class="text-lg font-semibold">
-                {text::SIMULATE_TITLE}
+                {text.simulate_title}
             </h2>
             {if can_simulate {
                 view! {
@@ -226,16 +213,54 @@ fn Simulate(can_simulate: bool) -> impl IntoView {
                         class="mt-2 flex flex-wrap items-center gap-3"
                     >
                         <button type="submit" id="simulate-redemption" class=PRIMARY>
-                            {text::SIMULATE}
+                            {text.simulate}
                         </button>
-                        <p class="text-sm text-zinc-300">{text::SIMULATE_HELP}</p>
+                        <p class="text-sm text-zinc-300">{text.simulate_help}</p>
                     </form>
                 }
                     .into_any()
             } else {
-                view! { <p class="mt-2 text-sm text-zinc-300">{text::SIMULATE_NEEDS_REWARD}</p> }
+                view! { <p class="mt-2 text-sm text-zinc-300">{text.simulate_needs_reward}</p> }
                     .into_any()
             }}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn each_step_is_described_in_the_language_served() {
+        let en = Lang::En.texts();
+        let eventsub = FirstStep::EventSub {
+            connection: Some(EventSubConnection::Connected),
+            transport: "websocket".into(),
+            subscriptions: 4,
+            enabled: 3,
+        };
+        let (title, said, fix) = describe(en, &eventsub);
+        assert_eq!(title, "Twitch's events reach the app (EventSub)");
+        assert_eq!(
+            said,
+            "connected over websocket; 3 of 4 subscriptions enabled."
+        );
+        assert_eq!(fix, Some(("See the connection", "/account".to_owned())));
+        let rewards = FirstStep::Reward {
+            rewards: 2,
+            enabled: 1,
+        };
+        assert_eq!(describe(en, &rewards).1, "1 of 2 switched on.");
+
+        let de = Lang::De.texts();
+        let (title, said, _) = describe(de, &eventsub);
+        assert_eq!(title, de.first_steps.eventsub);
+        assert_eq!(
+            said, "verbunden über websocket; 3 von 4 Abonnements aktiv.",
+            "the connection's state is translated too"
+        );
+        assert_eq!(describe(de, &rewards).1, "1 von 2 aktiv.");
     }
 }

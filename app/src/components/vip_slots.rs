@@ -5,40 +5,11 @@
 use leptos::prelude::*;
 
 use super::fields::{CARD, INPUT, SECONDARY};
+use super::local_time;
 use crate::error::AppError;
-use crate::model::{format_time, DurationUnit, Roster};
+use crate::i18n::use_texts;
+use crate::model::{DurationUnit, Roster};
 use crate::server_fns::{get_roster, ExcludeViewer, GiveVipDeadline, ProtectVip, ReadmitViewer};
-
-/// Every word this component shows, in one place.
-mod text {
-    pub const TITLE: &str = "VIP slots";
-    pub const UNKNOWN_CAPACITY: &str = "Twitch has not said yet how many VIP slots your channel has: the app learns it the first time Twitch answers that every slot is taken.";
-    pub const PROTECT: &str = "Protect";
-    pub const UNPROTECT: &str = "Unprotect";
-    pub const PROTECTED: &str = "protected";
-    pub const GIVE_DEADLINE: &str = "Give a deadline";
-    pub const DEADLINE_AMOUNT: &str = "Deadline in";
-    pub const DEADLINE_UNIT: &str = "Unit";
-    pub const EXCLUDED_TITLE: &str = "Never VIP";
-    pub const EXCLUDED_HELP: &str = "Viewers on this list never get VIP from the app: their redemptions are refunded with the reason.";
-    pub const EXCLUDED_NONE: &str = "Nobody is on the list.";
-    pub const EXCLUDE_LABEL: &str = "Viewer to exclude";
-    pub const EXCLUDE: &str = "Add to the list";
-    pub const READMIT: &str = "Remove";
-    pub const LOADING: &str = "Loading…";
-    pub fn used(used: u32, capacity: u32) -> String {
-        format!("{used} of {capacity} used")
-    }
-    pub fn used_unknown(used: u32) -> String {
-        format!("{used} used")
-    }
-    pub fn excluded_since(at: &str) -> String {
-        format!("since {at}")
-    }
-    pub fn readmit_label(name: &str) -> String {
-        format!("Remove {name} from the list")
-    }
-}
 
 /// The actions of this component, shared by the dashboard (which reloads when they complete).
 #[derive(Clone, Copy)]
@@ -87,23 +58,24 @@ impl RosterActions {
 /// Protect (or unprotect) a VIP the app does not time, or give it a deadline.
 #[component]
 pub fn PermanentVipActions(viewer_id: String, name: String, protected: bool) -> impl IntoView {
+    let t = use_texts();
+    let text = &t.vip_slots;
     let actions = expect_context::<RosterActions>();
-    let (value, label) = if protected {
-        ("false", text::UNPROTECT)
+    let (value, label, aria) = if protected {
+        ("false", text.unprotect, (text.unprotect_label)(&name))
     } else {
-        ("true", text::PROTECT)
+        ("true", text.protect, (text.protect_label)(&name))
     };
-    let aria = format!("{label} {name}");
     let deadline_id = viewer_id.clone();
     let deadline = (!protected).then(move || {
         let viewer_id = deadline_id;
         let amount_id = format!("deadline-{viewer_id}");
-        let aria = format!("{} {name}", text::GIVE_DEADLINE);
+        let aria = (text.give_deadline_label)(&name);
         view! {
             <ActionForm action=actions.deadline attr:class="flex items-center gap-1">
                 <input type="hidden" name="viewer_id" value=viewer_id.clone() />
                 <label for=amount_id.clone() class="sr-only">
-                    {text::DEADLINE_AMOUNT}
+                    {text.deadline_amount}
                 </label>
                 <input
                     id=amount_id.clone()
@@ -113,7 +85,7 @@ pub fn PermanentVipActions(viewer_id: String, name: String, protected: bool) -> 
                     class="w-14 rounded-md border border-zinc-700 bg-zinc-950 px-2 py-1 text-sm"
                 />
                 <label for=format!("{amount_id}-unit") class="sr-only">
-                    {text::DEADLINE_UNIT}
+                    {text.deadline_unit}
                 </label>
                 <select
                     id=format!("{amount_id}-unit")
@@ -125,14 +97,14 @@ pub fn PermanentVipActions(viewer_id: String, name: String, protected: bool) -> 
                         .map(|u| {
                             view! {
                                 <option value=u.as_str() selected=u == DurationUnit::Days>
-                                    {u.as_str()}
+                                    {super::vip_actions::unit_name(&t.common, u)}
                                 </option>
                             }
                         })
                         .collect_view()}
                 </select>
                 <button type="submit" class=SECONDARY aria-label=aria>
-                    {text::GIVE_DEADLINE}
+                    {text.give_deadline}
                 </button>
             </ActionForm>
         }
@@ -143,7 +115,7 @@ pub fn PermanentVipActions(viewer_id: String, name: String, protected: bool) -> 
                 .then(|| {
                     view! {
                         <span class="rounded bg-emerald-900 px-2 py-0.5 text-xs text-emerald-100">
-                            {text::PROTECTED}
+                            {text.protected}
                         </span>
                     }
                 })} <ActionForm action=actions.protect>
@@ -160,15 +132,17 @@ pub fn PermanentVipActions(viewer_id: String, name: String, protected: bool) -> 
 /// The slots used against the capacity, and the exclusion list with its forms.
 #[component]
 pub fn SlotsPanel(live: ReadSignal<u32>) -> impl IntoView {
+    let t = use_texts();
+    let text = &t.vip_slots;
     let actions = expect_context::<RosterActions>();
     let roster = Resource::new(move || (actions.version(), live.get()), |_| get_roster());
     view! {
         <section class=CARD aria-labelledby="slots-title" id="vip-slots">
             <h2 id="slots-title" class="text-lg font-semibold">
-                {text::TITLE}
+                {text.title}
             </h2>
             <Transition fallback=|| {
-                view! { <p class="text-zinc-300">{text::LOADING}</p> }
+                view! { <p class="text-zinc-300">{t.common.loading}</p> }
             }>
                 {move || Suspend::new(async move {
                     match roster.await {
@@ -186,12 +160,13 @@ pub fn SlotsPanel(live: ReadSignal<u32>) -> impl IntoView {
 
 #[component]
 fn RosterView(roster: Roster, actions: RosterActions) -> impl IntoView {
+    let text = &use_texts().vip_slots;
     let used = match roster.shown_capacity() {
-        Some(capacity) => text::used(roster.used, capacity),
-        None => text::used_unknown(roster.used),
+        Some(capacity) => (text.used)(roster.used, capacity),
+        None => (text.used_unknown)(roster.used),
     };
     let unknown = roster.capacity.is_none().then(|| {
-        view! { <p class="mt-1 text-sm text-zinc-300">{text::UNKNOWN_CAPACITY}</p> }
+        view! { <p class="mt-1 text-sm text-zinc-300">{text.unknown_capacity}</p> }
     });
     let meter = roster.shown_capacity().map(|capacity| {
         view! {
@@ -200,12 +175,12 @@ fn RosterView(roster: Roster, actions: RosterActions) -> impl IntoView {
                 min="0"
                 max=capacity.to_string()
                 value=roster.used.to_string()
-                aria-label=text::TITLE
+                aria-label=text.title
             />
         }
     });
     let excluded = if roster.excluded.is_empty() {
-        view! { <p class="text-sm text-zinc-300">{text::EXCLUDED_NONE}</p> }.into_any()
+        view! { <p class="text-sm text-zinc-300">{text.excluded_none}</p> }.into_any()
     } else {
         view! {
             <ul id="excluded-list" class="divide-y divide-zinc-800">
@@ -213,8 +188,8 @@ fn RosterView(roster: Roster, actions: RosterActions) -> impl IntoView {
                     .excluded
                     .into_iter()
                     .map(|e| {
-                        let since = text::excluded_since(&format_time(e.excluded_at));
-                        let label = text::readmit_label(&e.viewer.display_name);
+                        let since = (text.excluded_since)(&local_time(e.excluded_at));
+                        let label = (text.readmit_label)(&e.viewer.display_name);
                         view! {
                             <li
                                 class="flex items-center justify-between gap-2 py-2"
@@ -228,7 +203,7 @@ fn RosterView(roster: Roster, actions: RosterActions) -> impl IntoView {
                                 <ActionForm action=actions.readmit>
                                     <input type="hidden" name="viewer_id" value=e.viewer.id />
                                     <button type="submit" class=SECONDARY aria-label=label>
-                                        {text::READMIT}
+                                        {text.readmit}
                                     </button>
                                 </ActionForm>
                             </li>
@@ -245,12 +220,12 @@ fn RosterView(roster: Roster, actions: RosterActions) -> impl IntoView {
         </p>
         {meter}
         {unknown}
-        <h3 class="mt-4 font-semibold">{text::EXCLUDED_TITLE}</h3>
-        <p class="text-sm text-zinc-300">{text::EXCLUDED_HELP}</p>
+        <h3 class="mt-4 font-semibold">{text.excluded_title}</h3>
+        <p class="text-sm text-zinc-300">{text.excluded_help}</p>
         {excluded}
         <ActionForm action=actions.exclude attr:class="mt-2 flex flex-wrap items-end gap-2">
             <label class="flex flex-col gap-1 text-sm">
-                {text::EXCLUDE_LABEL}
+                {text.exclude_label}
                 <input
                     id="exclude-login"
                     name="login"
@@ -260,8 +235,34 @@ fn RosterView(roster: Roster, actions: RosterActions) -> impl IntoView {
                 />
             </label>
             <button type="submit" class=SECONDARY>
-                {text::EXCLUDE}
+                {text.exclude}
             </button>
         </ActionForm>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::Lang;
+
+    #[test]
+    fn every_language_counts_the_slots_and_names_the_viewer() {
+        let en = &Lang::En.texts().vip_slots;
+        assert_eq!((en.used)(3, 5), "3 of 5 used");
+        assert_eq!((en.used_unknown)(0), "0 used");
+        assert_eq!((en.protect_label)("Ann"), "Protect Ann");
+        for lang in Lang::ALL {
+            let t = &lang.texts().vip_slots;
+            let used = (t.used)(3, 5);
+            assert!(used.contains('3') && used.contains('5'), "{lang:?}: {used}");
+            for label in [
+                t.protect_label,
+                t.unprotect_label,
+                t.give_deadline_label,
+                t.readmit_label,
+            ] {
+                assert!(label("Ann").contains("Ann"), "{lang:?}");
+            }
+        }
     }
 }

@@ -23,6 +23,8 @@ pub struct Texts {
     pub chat_status: ChatStatusTexts,
     pub overlay_link: OverlayLinkTexts,
     pub time_zone: TimeZoneTexts,
+    pub vip_slots: VipSlotsTexts,
+    pub first_steps: FirstStepsTexts,
 }
 
 /// Words many pages use.
@@ -547,4 +549,74 @@ pub struct TimeZoneTexts {
     pub label: &'static str,
     pub hint: &'static str,
     pub unset: &'static str,
+}
+
+/// The dashboard's VIP slots: slots used, actions on VIPs the app does not time, the exclusion
+/// list.
+pub struct VipSlotsTexts {
+    pub title: &'static str,
+    /// "{used} of {capacity} used".
+    pub used: fn(u32, u32) -> String,
+    /// Slots used while the capacity is not known yet.
+    pub used_unknown: fn(u32) -> String,
+    pub unknown_capacity: &'static str,
+    pub protect: &'static str,
+    pub unprotect: &'static str,
+    /// The buttons' accessible names, with the VIP's name.
+    pub protect_label: fn(&str) -> String,
+    pub unprotect_label: fn(&str) -> String,
+    /// The badge of a protected VIP.
+    pub protected: &'static str,
+    pub give_deadline: &'static str,
+    pub give_deadline_label: fn(&str) -> String,
+    pub deadline_amount: &'static str,
+    pub deadline_unit: &'static str,
+    pub excluded_title: &'static str,
+    pub excluded_help: &'static str,
+    pub excluded_none: &'static str,
+    /// When a viewer was put on the list.
+    pub excluded_since: fn(&str) -> String,
+    pub exclude_label: &'static str,
+    pub exclude: &'static str,
+    pub readmit: &'static str,
+    pub readmit_label: fn(&str) -> String,
+}
+
+/// The dashboard's first-steps checklist and the demo's simulate button.
+pub struct FirstStepsTexts {
+    pub title: &'static str,
+    pub intro: &'static str,
+    /// A step's badge.
+    pub done: &'static str,
+    pub todo: &'static str,
+    pub unknown: &'static str,
+    /// A list of missing scopes.
+    pub missing: fn(&str) -> String,
+    pub login: &'static str,
+    pub login_reauth: &'static str,
+    pub login_fix: &'static str,
+    pub reward: &'static str,
+    pub reward_none: &'static str,
+    pub reward_off: &'static str,
+    /// "{enabled} of {all} switched on."
+    pub rewards: fn(usize, usize) -> String,
+    pub reward_fix: &'static str,
+    pub eventsub: &'static str,
+    pub eventsub_none: &'static str,
+    /// The connection's state, its transport, then subscriptions enabled of all.
+    pub eventsub_state: fn(&str, &str, usize, usize) -> String,
+    pub eventsub_fix: &'static str,
+    pub chat: &'static str,
+    pub chat_off: &'static str,
+    pub chat_fix: &'static str,
+    pub community: &'static str,
+    pub community_done: &'static str,
+    pub community_unknown: &'static str,
+    /// When Twitch refused a VIP with 425.
+    pub community_required: fn(&str) -> String,
+    pub community_fix: &'static str,
+    pub simulate_title: &'static str,
+    pub simulate: &'static str,
+    pub simulate_help: &'static str,
+    pub simulate_needs_reward: &'static str,
 }
