@@ -33,7 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options />
                 <MetaTags />
                 <components::ZoneMeta />
-                <script src="/zone.js" defer></script>
+                <script src="/zone.js" defer nonce=leptos::nonce::use_nonce()></script>
             </head>
             <body class="min-h-screen bg-zinc-950 text-zinc-100 antialiased">
                 <App />

@@ -4,10 +4,10 @@
 
 use app::server_fns::{
     CreateApiToken, CreateReward, DeleteReward, ExcludeViewer, ExtendVip, GetAccount, GetActivity,
-    GetAnalytics, GetDashboard, GetFirstSteps, GetMe, GetOverlayLink, GetPublicChannel, GetRoster,
-    GetServerStatus, GetSettings, GiveVipDeadline, GrantVip, ListApiTokens, ListRewards,
-    MakeOverlayUrl, ProtectVip, ReadmitViewer, RevokeApiToken, RevokeOverlayUrl, RevokeVip,
-    SaveSettings, SetRewardEnabled, UpdateReward,
+    GetAnalytics, GetChatStatus, GetDashboard, GetFirstSteps, GetMe, GetOverlayLink,
+    GetPublicChannel, GetRoster, GetServerStatus, GetSettings, GiveVipDeadline, GrantVip,
+    ListApiTokens, ListRewards, MakeOverlayUrl, ProtectVip, ReadmitViewer, RevokeApiToken,
+    RevokeOverlayUrl, RevokeVip, SaveSettings, SetRewardEnabled, UpdateReward,
 };
 use leptos::server_fn::ServerFn;
 use reqwest::Method;
@@ -194,6 +194,7 @@ pub fn server_fns(targets: &Targets) -> Vec<ServerFnCall> {
         ),
         (GetActivity::PATH, Kind::Read, vec![]),
         (GetSettings::PATH, Kind::Read, vec![]),
+        (GetChatStatus::PATH, Kind::Read, vec![]),
         (ListRewards::PATH, Kind::Read, vec![]),
         (GetAnalytics::PATH, Kind::Read, vec![]),
         (ListApiTokens::PATH, Kind::Read, vec![]),
