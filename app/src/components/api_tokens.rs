@@ -175,7 +175,7 @@ pub fn ApiTokensSection(data: ApiTokensData, actions: ApiTokenActions) -> AnyVie
                         outcome=outcome(move || actions.create.value().get(), t.token_created)
                         id="api-token-create-result"
                     />
-                    <p class="text-xs text-zinc-500">{(t.tokens_max)(MAX_API_TOKENS)}</p>
+                    <p class="text-xs text-zinc-400">{(t.tokens_max)(MAX_API_TOKENS)}</p>
                 </section>
             </div>
         </section>

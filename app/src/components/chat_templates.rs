@@ -46,7 +46,7 @@ fn TemplateField(
             >
                 {initial}
             </textarea>
-            <p id=format!("{id}-hint") class="text-xs text-zinc-500">
+            <p id=format!("{id}-hint") class="text-xs text-zinc-400">
                 {hint}
             </p>
             <p class="rounded-md bg-zinc-950 px-3 py-2 text-zinc-200" id=format!("{id}-preview")>

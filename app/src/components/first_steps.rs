@@ -114,9 +114,16 @@ fn connection_label(t: &Texts, connection: &EventSubConnection) -> &'static str 
 }
 
 /// The checklist (until every step is done) and, in demo mode, the simulate button.
+/// The checklist's data, reloaded on every live change. Made by the page, outside the dashboard's
+/// own loading block, so that a reload of the dashboard never disposes it while it is awaited.
+pub type FirstStepsResource = Resource<Result<FirstSteps, crate::error::AppError>>;
+
+pub fn first_steps_resource(live: ReadSignal<u32>) -> FirstStepsResource {
+    Resource::new(move || live.get(), |_| get_first_steps())
+}
+
 #[component]
-pub fn FirstStepsCard(live: ReadSignal<u32>) -> impl IntoView {
-    let data = Resource::new(move || live.get(), |_| get_first_steps());
+pub fn FirstStepsCard(data: FirstStepsResource) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

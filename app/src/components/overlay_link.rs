@@ -90,7 +90,7 @@ pub fn OverlaySection() -> impl IntoView {
                                     {text.title}
                                 </h2>
                                 <p class="mt-1 text-sm text-zinc-400">{text.intro}</p>
-                                <p class="mt-1 text-xs text-zinc-500 break-words">{text.options}</p>
+                                <p class="mt-1 text-xs text-zinc-400 break-words">{text.options}</p>
                                 <OverlayForms link />
                             </section>
                         }

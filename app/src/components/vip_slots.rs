@@ -130,12 +130,20 @@ pub fn PermanentVipActions(viewer_id: String, name: String, protected: bool) -> 
 }
 
 /// The slots used against the capacity, and the exclusion list with its forms.
+/// The panel's data, reloaded after each of its actions and on every live change. Made by the page,
+/// outside the dashboard's own loading block, so that a reload of the dashboard never disposes it
+/// while it is awaited.
+pub type RosterResource = Resource<Result<Roster, crate::error::AppError>>;
+
+pub fn roster_resource(actions: RosterActions, live: ReadSignal<u32>) -> RosterResource {
+    Resource::new(move || (actions.version(), live.get()), |_| get_roster())
+}
+
 #[component]
-pub fn SlotsPanel(live: ReadSignal<u32>) -> impl IntoView {
+pub fn SlotsPanel(roster: RosterResource) -> impl IntoView {
     let t = use_texts();
     let text = &t.vip_slots;
     let actions = expect_context::<RosterActions>();
-    let roster = Resource::new(move || (actions.version(), live.get()), |_| get_roster());
     view! {
         <section class=CARD aria-labelledby="slots-title" id="vip-slots">
             <h2 id="slots-title" class="text-lg font-semibold">

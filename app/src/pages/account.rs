@@ -171,7 +171,7 @@ fn Profile(account: AccountOverview) -> AnyView {
                         {format!("@{}", account.login)}
                     </dd>
                     <dt class="sr-only">{t.user_id}</dt>
-                    <dd class="text-xs text-zinc-500">{format!("id {}", account.user_id)}</dd>
+                    <dd class="text-xs text-zinc-400">{format!("id {}", account.user_id)}</dd>
                 </dl>
             </div>
         </section>
@@ -305,7 +305,7 @@ fn Subscription(status: SubscriptionStatus) -> AnyView {
             </span>
             {state
                 .reason()
-                .map(|r| view! { <span class="block text-xs text-zinc-500">{r.to_owned()}</span> })}
+                .map(|r| view! { <span class="block text-xs text-zinc-400">{r.to_owned()}</span> })}
         </li>
     }
     .into_any()

@@ -3,11 +3,18 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::{
-    use_live_updates, FirstStepsCard, GrantForm, PageError, RosterActions, RowActionErrors,
-    SlotsPanel, VipList,
+    first_steps_resource, roster_resource, use_live_updates, FirstStepsCard, FirstStepsResource,
+    GrantForm, PageError, RosterActions, RosterResource, RowActionErrors, SlotsPanel, VipList,
 };
 use crate::model::Dashboard;
 use crate::server_fns::{get_dashboard, ExtendVip, GrantVip, RevokeVip};
+
+/// The data of the dashboard's panels that load on their own.
+#[derive(Clone, Copy)]
+struct Panels {
+    first_steps: FirstStepsResource,
+    roster: RosterResource,
+}
 
 /// The actions of the dashboard, shared by its forms.
 #[derive(Clone, Copy)]
@@ -39,6 +46,11 @@ pub fn DashboardPage() -> impl IntoView {
         },
         |_| get_dashboard(),
     );
+    // The panels' own data belongs to the page: the dashboard below is made anew on every reload.
+    let panels = Panels {
+        first_steps: first_steps_resource(live),
+        roster: roster_resource(roster, live),
+    };
     let t = crate::i18n::use_texts();
     view! {
         <Title text=t.dashboard.title />
@@ -48,7 +60,7 @@ pub fn DashboardPage() -> impl IntoView {
             }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(d) => view! { <ChannelDashboard data=d actions live /> }.into_any(),
+                        Ok(d) => view! { <ChannelDashboard data=d actions panels /> }.into_any(),
                         Err(error) => {
                             let (what, pitch) = (t.dashboard.what, t.dashboard.pitch);
                             view! { <PageError error what pitch /> }.into_any()
@@ -61,7 +73,7 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 #[component]
-fn ChannelDashboard(data: Dashboard, actions: Actions, live: ReadSignal<u32>) -> impl IntoView {
+fn ChannelDashboard(data: Dashboard, actions: Actions, panels: Panels) -> impl IntoView {
     // Countdowns run on the server's clock: the offset to the browser's clock is fixed at load.
     let offset = data.now - Utc::now();
     let now = RwSignal::new(data.now);
@@ -121,7 +133,7 @@ fn ChannelDashboard(data: Dashboard, actions: Actions, live: ReadSignal<u32>) ->
                     </div>
                 }
             })}
-        <FirstStepsCard live />
+        <FirstStepsCard data=panels.first_steps />
         <div class="mt-6 grid gap-6 lg:grid-cols-[2fr_1fr]">
             <section aria-labelledby="vips-title">
                 <h2 id="vips-title" class="mb-3 text-lg font-semibold">
@@ -138,7 +150,7 @@ fn ChannelDashboard(data: Dashboard, actions: Actions, live: ReadSignal<u32>) ->
             </section>
             <div class="flex flex-col gap-6">
                 <GrantForm action=actions.grant />
-                <SlotsPanel live />
+                <SlotsPanel roster=panels.roster />
             </div>
         </div>
     }
