@@ -6,6 +6,7 @@
 
 mod client;
 mod listing;
+mod revocation;
 
 use std::collections::HashSet;
 use std::time::Duration;
