@@ -1,9 +1,12 @@
-//! What follows every use case that changed something: chat → audit → notice (Discord) → live
-//! event (dashboards) → the expiry scheduler's wake-up. A use case states what happened as a
-//! [`Happened`] and hands it to [`Engine::record`], which carries out the tail in that order.
+//! What follows every use case that changed something: audit → the redemption settled on Twitch
+//! → chat → notice (Discord) → live event (dashboards) → the expiry scheduler's wake-up. A use
+//! case states what happened as a [`Happened`] and hands it to [`Engine::record`], which carries
+//! out the tail in that order.
 //!
-//! Chat and notices are best effort (a failure is logged); the audit entry is the record, so a
-//! store failure there stops the tail and is returned.
+//! The audit entry is the record, so it comes first: a process that dies after it has lost at most
+//! a chat line or a notice, and a redemption it had not yet settled on Twitch is settled by
+//! catch-up (its outcome was stored before). A store failure there stops the tail and is
+//! returned. Settling, chat and notices are best effort (a failure is logged).
 
 use super::{Engine, EngineResult};
 use crate::model::{
@@ -12,6 +15,7 @@ use crate::model::{
 };
 use crate::ssr::new_id;
 use crate::ssr::notify::{Notice, NoticeKind};
+use crate::ssr::twitch::RedemptionStatus;
 
 /// Where it happened: a channel the engine has read (chat and notices need its settings), or only
 /// its id (an event about a channel whose settings the tail does not need).
@@ -60,6 +64,14 @@ pub(super) struct Happened {
     notice: Option<NoticeKind>,
     live: Option<(LiveKind, Option<VipSession>)>,
     deadlines_moved: bool,
+    settle: Option<Settle>,
+}
+
+/// A redemption's status to tell Twitch once the audit entry is stored.
+struct Settle {
+    reward_id: String,
+    redemption_id: String,
+    status: RedemptionStatus,
 }
 
 impl Happened {
@@ -79,10 +91,27 @@ impl Happened {
             notice: None,
             live: None,
             deadlines_moved: false,
+            settle: None,
         }
     }
 
-    /// Said in chat first, when the channel wants chat messages.
+    /// The redemption `redemption_id` of `reward_id` set to `status` on Twitch, right after the
+    /// audit entry is stored and before anything is said.
+    pub(super) fn settle(
+        mut self,
+        reward_id: &str,
+        redemption_id: &str,
+        status: RedemptionStatus,
+    ) -> Self {
+        self.settle = Some(Settle {
+            reward_id: reward_id.to_owned(),
+            redemption_id: redemption_id.to_owned(),
+            status,
+        });
+        self
+    }
+
+    /// Said in chat, when the channel wants chat messages.
     pub(super) fn chat(mut self, message: String) -> Self {
         self.chat = Some(message);
         self
@@ -108,20 +137,19 @@ impl Happened {
 }
 
 impl Engine {
-    /// Chat → audit → notice → live → scheduler, for what happened on `at`. Chat and notices
-    /// need the channel's settings: with only its id they are left out. Returns the audit entry.
+    /// Audit → settle → chat → notice → live → scheduler, for what happened on `at`. Chat and
+    /// notices need the channel's settings: with only its id they are left out. Returns the audit
+    /// entry.
     ///
     /// # Errors
-    /// When the audit entry cannot be stored; what comes after it is then left out.
+    /// When the audit entry cannot be stored; what comes after it is then left out (a redemption
+    /// to settle stays to catch-up).
     pub(super) async fn record<'a>(
         &self,
         at: impl Into<Where<'a>>,
         happened: Happened,
     ) -> EngineResult<AuditEntry> {
         let at = at.into();
-        if let (Some(channel), Some(message)) = (at.channel(), happened.chat) {
-            self.chat(channel, message).await;
-        }
         let entry = self
             .audit(
                 at.id(),
@@ -131,6 +159,13 @@ impl Engine {
                 happened.details,
             )
             .await?;
+        if let Some(s) = happened.settle {
+            self.settle(at.id(), &s.reward_id, &s.redemption_id, s.status)
+                .await;
+        }
+        if let (Some(channel), Some(message)) = (at.channel(), happened.chat) {
+            self.chat(channel, message).await;
+        }
         if let (Some(channel), Some(viewer), Some(kind)) =
             (at.channel(), &happened.viewer, happened.notice)
         {

@@ -2,8 +2,9 @@
 //! streamer or a moderator, and subscriptions, gifts and bits (`rule_grants`).
 //!
 //! record the redemption atomically (a second delivery stops here) → look at the viewer's state →
-//! stacking rule, or Add VIP → persist the session with its deadline → then `outcome`: FULFILLED
-//! (or CANCELED with a reason) → chat → audit → live event → wake the expiry scheduler.
+//! stacking rule, or Add VIP → persist the session with its deadline → then `outcome`: the
+//! redemption's outcome stored → audit → FULFILLED (or CANCELED with a reason) → chat → live event
+//! → wake the expiry scheduler.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

@@ -33,7 +33,7 @@ impl RefusalDetail {
 }
 
 impl Engine {
-    /// FULFILLED → chat → audit → notice → live → scheduler.
+    /// Outcome stored → audit → FULFILLED → chat → notice → live → scheduler.
     pub(super) async fn succeed(
         &self,
         channel: &Channel,
@@ -44,18 +44,12 @@ impl Engine {
     ) -> EngineResult<GrantOutcome> {
         self.skip_passed_warnings(channel, &session).await;
         if let Some(paid) = paid {
-            // Recorded first: should the process die before Twitch hears of it, catch-up finds a
-            // decided redemption still UNFULFILLED and settles it.
+            // Recorded first, then the audit entry, and only then is Twitch told: should the
+            // process die before Twitch hears of it, catch-up finds a decided redemption still
+            // UNFULFILLED and settles it, and its activity line is already there.
             self.store
                 .set_redemption_outcome(&paid.id, RedemptionOutcome::Fulfilled)
                 .await?;
-            self.settle(
-                &channel.id,
-                &paid.reward_id,
-                &paid.id,
-                RedemptionStatus::Fulfilled,
-            )
-            .await;
         }
         let (template, action, live) = match kind {
             Kind::Granted => (
@@ -100,27 +94,27 @@ impl Engine {
             Some(request.length),
             None,
         );
-        self.record(
-            channel,
-            Happened::new(
-                action,
-                request.actor.clone(),
-                Some(&request.viewer),
-                details,
-            )
-            .chat(chat)
-            .notice(notice)
-            .live(live, Some(session.clone()))
-            .deadlines_moved(),
+        let mut happened = Happened::new(
+            action,
+            request.actor.clone(),
+            Some(&request.viewer),
+            details,
         )
-        .await?;
+        .chat(chat)
+        .notice(notice)
+        .live(live, Some(session.clone()))
+        .deadlines_moved();
+        if let Some(paid) = paid {
+            happened = happened.settle(&paid.reward_id, &paid.id, RedemptionStatus::Fulfilled);
+        }
+        self.record(channel, happened).await?;
         Ok(match kind {
             Kind::Granted => GrantOutcome::Granted(session),
             Kind::Extended => GrantOutcome::Extended(session),
         })
     }
 
-    /// CANCELED (points back) → chat → audit → notice → live, for a redemption; an audit line for any other
+    /// Outcome stored → audit → CANCELED (points back) → chat → notice → live, for a redemption; an audit line for any other
     /// source (the caller shows the reason to whoever asked).
     pub(super) async fn refuse(
         &self,
@@ -162,18 +156,11 @@ impl Engine {
             .await?;
             return Ok(GrantOutcome::Refunded(reason));
         };
-        // Recorded first, as for a grant.
+        // Recorded first, then the audit entry with its reason, then Twitch: as for a grant.
         self.store
             .set_redemption_outcome(&paid.id, RedemptionOutcome::Refunded(reason))
             .await?;
-        self.settle(
-            &channel.id,
-            &paid.reward_id,
-            &paid.id,
-            RedemptionStatus::Canceled,
-        )
-        .await;
-        self.announce_refund(
+        let happened = refund_happened(
             channel,
             &request.viewer,
             Some(request.length),
@@ -181,12 +168,13 @@ impl Engine {
             reason,
             detail,
         )
-        .await?;
+        .settle(&paid.reward_id, &paid.id, RedemptionStatus::Canceled);
+        self.record(channel, happened).await?;
         Ok(GrantOutcome::Refunded(reason))
     }
 
-    /// Chat → audit → notice → live, for a redemption refunded (CANCELED) for `reason`; `detail`
-    /// adds to the audit entry.
+    /// Audit → chat → notice → live, for a redemption refunded (CANCELED) for `reason` already
+    /// settled on Twitch; `detail` adds to the audit entry.
     pub(super) async fn announce_refund(
         &self,
         channel: &Channel,
@@ -196,28 +184,8 @@ impl Engine {
         reason: RefundReason,
         detail: RefusalDetail,
     ) -> EngineResult<()> {
-        let chat = render_chat(
-            &channel.settings.chat.refunded,
-            &viewer.display_name,
-            duration,
-            Some(reason.describe()),
-        );
-        let metadata = detail.add_to(AuditDetails {
-            reason: Some(AuditDetails::reason_code(reason)),
-            detail: Some(reason.describe().into()),
-            redemption_id: Some(paid.id.clone()),
-            reward_id: Some(paid.reward_id.clone()),
-            cost: paid.cost,
-            ..AuditDetails::default()
-        });
-        self.record(
-            channel,
-            Happened::new(AuditAction::Refund, Actor::System, Some(viewer), metadata)
-                .chat(chat)
-                .notice(NoticeKind::Refunded { reason })
-                .live(LiveKind::Refunded, None),
-        )
-        .await?;
+        let happened = refund_happened(channel, viewer, duration, paid, reason, detail);
+        self.record(channel, happened).await?;
         Ok(())
     }
 
@@ -245,4 +213,34 @@ impl Engine {
         .await?;
         Ok(())
     }
+}
+
+/// What a refund of `paid` for `reason` tells: the refunded chat line, the audit entry with the
+/// reason, the notice and the live event.
+fn refund_happened(
+    channel: &Channel,
+    viewer: &Viewer,
+    duration: Option<GrantLength>,
+    paid: &Paid,
+    reason: RefundReason,
+    detail: RefusalDetail,
+) -> Happened {
+    let chat = render_chat(
+        &channel.settings.chat.refunded,
+        &viewer.display_name,
+        duration,
+        Some(reason.describe()),
+    );
+    let metadata = detail.add_to(AuditDetails {
+        reason: Some(AuditDetails::reason_code(reason)),
+        detail: Some(reason.describe().into()),
+        redemption_id: Some(paid.id.clone()),
+        reward_id: Some(paid.reward_id.clone()),
+        cost: paid.cost,
+        ..AuditDetails::default()
+    });
+    Happened::new(AuditAction::Refund, Actor::System, Some(viewer), metadata)
+        .chat(chat)
+        .notice(NoticeKind::Refunded { reason })
+        .live(LiveKind::Refunded, None)
 }

@@ -65,3 +65,56 @@ async fn catch_up_settles_a_decision_that_never_reached_twitch() {
     assert_eq!(h.twitch.status(&id), Status::Fulfilled);
     assert_eq!(h.twitch.add_calls(), 1);
 }
+
+#[tokio::test]
+async fn a_grant_cut_off_before_twitch_hears_of_it_keeps_its_activity_line_and_is_settled_once() {
+    let h = Harness::new().await;
+    let _held = h.twitch.hold_settles();
+    let (event, id) = h.redeem(&viewer(1));
+    let TwitchEvent::Redemption {
+        channel,
+        redemption_id,
+        reward_id,
+        viewer: who,
+        redeemed_at,
+        ..
+    } = event
+    else {
+        unreachable!()
+    };
+    let mut grant = Box::pin(
+        h.engine
+            .handle_redemption(app::ssr::engine::IncomingRedemption {
+                channel,
+                redemption_id,
+                reward_id,
+                viewer: who,
+                redeemed_at,
+            }),
+    );
+    // The process dies while FULFILLED is on its way to Twitch.
+    tokio::select! {
+        outcome = &mut grant => panic!("finished while Twitch was held: {outcome:?}"),
+        () = async {
+            while h.twitch.settles_waiting() == 0 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        } => {}
+    }
+    drop(grant);
+    assert_eq!(h.twitch.status(&id), Status::Unfulfilled);
+    let grants = h.audit(AuditAction::Grant).await;
+    assert_eq!(
+        grants.len(),
+        1,
+        "the activity line is written before Twitch is told"
+    );
+    assert_eq!(grants[0].metadata["redemption_id"], id.as_str());
+
+    h.twitch.release_settles();
+    let report = h.another_engine().catch_up(&h.channel).await.unwrap();
+    assert_eq!((report.settled, report.processed), (1, 0));
+    assert_eq!(h.twitch.status(&id), Status::Fulfilled);
+    assert_eq!(h.twitch.add_calls(), 1);
+    assert_eq!(h.audit(AuditAction::Grant).await.len(), 1);
+}

@@ -78,6 +78,8 @@ pub struct InMemoryTwitch {
     removals: Gate,
     /// Holds Add VIP calls (before they take effect) while closed.
     adds: Gate,
+    /// Holds redemption status updates (before they take effect) while closed.
+    settles: Gate,
 }
 
 /// Where calls wait while a test holds them: in every channel, or in the one named.
@@ -260,6 +262,20 @@ impl InMemoryTwitch {
 
     pub fn remove_calls(&self) -> usize {
         self.remove_calls.load(Ordering::SeqCst)
+    }
+
+    /// Holds every redemption status update until the returned gate is notified.
+    pub fn hold_settles(&self) -> Arc<Notify> {
+        self.settles.close(None)
+    }
+
+    /// Lets redemption status updates through again.
+    pub fn release_settles(&self) {
+        self.settles.open();
+    }
+
+    pub fn settles_waiting(&self) -> usize {
+        self.settles.waiting.load(Ordering::SeqCst)
     }
 
     pub fn adds_waiting(&self) -> usize {
@@ -485,6 +501,7 @@ impl TwitchApi for InMemoryTwitch {
         redemption_id: &str,
         status: RedemptionStatus,
     ) -> Result<(), TwitchError> {
+        self.settles.pass(channel).await;
         self.gate(Op::SetStatus, channel)?;
         self.with(|s| match s.redemptions.get_mut(redemption_id) {
             Some(r)
