@@ -11,6 +11,8 @@
 
 use std::collections::HashMap;
 
+use app::i18n::Lang;
+
 /// Where on the canvas the overlay sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Corner {
@@ -41,6 +43,8 @@ pub struct OverlayOptions {
     pub accent: String,
     /// `#rrggbb`
     pub text: String,
+    /// The language of its words; without it, the browser source's `Accept-Language`.
+    pub lang: Option<Lang>,
 }
 
 impl Default for OverlayOptions {
@@ -52,11 +56,12 @@ impl Default for OverlayOptions {
             list: true,
             accent: "#9146ff".into(),
             text: "#ffffff".into(),
+            lang: None,
         }
     }
 }
 
-const NAMES: [&str; 5] = ["corner", "size", "show", "accent", "text"];
+const NAMES: [&str; 6] = ["corner", "size", "show", "accent", "text", "lang"];
 
 impl Corner {
     pub fn class(self) -> &'static str {
@@ -148,6 +153,16 @@ impl OverlayOptions {
         if let Some(v) = query.get("text") {
             options.text = colour("text", v)?;
         }
+        if let Some(v) = query.get("lang") {
+            let Some(lang) = Lang::from_tag(v) else {
+                let tags: Vec<&str> = Lang::ALL.iter().map(|l| l.tag()).collect();
+                return Err(format!(
+                    "`lang` must be one of {} (got `{v}`)",
+                    tags.join(", ")
+                ));
+            };
+            options.lang = Some(lang);
+        }
         Ok(options)
     }
 }
@@ -179,6 +194,7 @@ mod tests {
             ("show", "list"),
             ("accent", "#FF0000"),
             ("text", "00ff00"),
+            ("lang", "pt-BR"),
         ]))
         .unwrap();
         assert_eq!(o.corner, Corner::BottomLeft);
@@ -186,6 +202,7 @@ mod tests {
         assert!(!o.alert && o.list);
         assert_eq!(o.accent, "#ff0000");
         assert_eq!(o.text, "#00ff00");
+        assert_eq!(o.lang, Some(Lang::PtBr));
     }
 
     #[test]
@@ -197,6 +214,7 @@ mod tests {
             (vec![("show", "")], "`show`"),
             (vec![("accent", "red")], "`accent`"),
             (vec![("text", "#12345")], "`text`"),
+            (vec![("lang", "xx")], "`lang` must be one of en, de"),
             (vec![("colour", "fff")], "unknown option `colour`"),
         ] {
             let err = OverlayOptions::parse(&query(&pairs)).unwrap_err();

@@ -1,34 +1,14 @@
 //! The overlay's HTML: complete as served (the current VIPs with their time left), drawn on a
 //! transparent background by `overlay.css`, and kept live by `overlay.js`, which reads its words
-//! from the page's data attributes (so every word the overlay shows is in [`TEXT`]).
+//! from the page's data attributes (so every word the overlay shows is in [`super::words`]).
 
 use std::fmt::Write;
 
+use app::i18n::Lang;
 use app::model::{format_remaining, rfc3339, PublicChannel};
 
 use super::options::OverlayOptions;
-
-/// Every word the overlay shows.
-pub struct Text {
-    pub title: &'static str,
-    pub new_vip: &'static str,
-    pub until_stream_end: &'static str,
-    pub no_end: &'static str,
-    pub list_label: &'static str,
-    pub not_found: &'static str,
-    pub bad_option: &'static str,
-}
-
-pub const TEXT: Text = Text {
-    title: "VIP overlay",
-    new_vip: "New VIP",
-    until_stream_end: "until stream ends",
-    no_end: "no end",
-    list_label: "VIPs and time left",
-    not_found:
-        "This overlay URL does not exist or was revoked: make a new one on the settings page.",
-    bad_option: "Overlay option",
-};
+use super::words::{words, Words};
 
 /// `text` with `&`, `<`, `>`, `"` and `'` escaped, for element content and quoted attributes.
 pub fn escape(text: &str) -> String {
@@ -51,16 +31,18 @@ fn left(
     expires_at: Option<chrono::DateTime<chrono::Utc>>,
     stream_end: bool,
     now: chrono::DateTime<chrono::Utc>,
+    text: &Words,
 ) -> String {
     match expires_at {
         Some(at) => format_remaining(u64::try_from((at - now).num_seconds()).unwrap_or(0)),
-        None if stream_end => TEXT.until_stream_end.to_owned(),
-        None => TEXT.no_end.to_owned(),
+        None if stream_end => text.until_stream_end.to_owned(),
+        None => text.no_end.to_owned(),
     }
 }
 
-/// The overlay page of `channel` with `options`.
-pub fn render(channel: &PublicChannel, options: &OverlayOptions) -> String {
+/// The overlay page of `channel` with `options`, in `lang`.
+pub fn render(channel: &PublicChannel, options: &OverlayOptions, lang: Lang) -> String {
+    let text = words(lang);
     let mut items = String::new();
     for vip in &channel.vips {
         let expires = vip
@@ -72,13 +54,18 @@ pub fn render(channel: &PublicChannel, options: &OverlayOptions) -> String {
             r#"<li data-expires="{expires}" data-stream-end="{}"><span class="name">{}</span><span class="left">{}</span></li>"#,
             u8::from(vip.until_stream_end),
             escape(&vip.display_name),
-            escape(&left(vip.expires_at, vip.until_stream_end, channel.now)),
+            escape(&left(
+                vip.expires_at,
+                vip.until_stream_end,
+                channel.now,
+                text
+            )),
         );
     }
     let list = if options.list {
         format!(
             r#"<ul id="overlay-vips" class="vips" aria-label="{}">{items}</ul>"#,
-            escape(TEXT.list_label)
+            escape(text.list_label)
         )
     } else {
         String::new()
@@ -86,26 +73,27 @@ pub fn render(channel: &PublicChannel, options: &OverlayOptions) -> String {
     let alert = if options.alert {
         format!(
             r#"<div id="overlay-alert" class="alert" role="status" hidden><span class="alert-label">{}</span><span class="alert-name"></span></div>"#,
-            escape(TEXT.new_vip)
+            escape(text.new_vip)
         )
     } else {
         String::new()
     };
     format!(
         r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="robots" content="noindex">
 <title>{title}</title>
 <link rel="stylesheet" href="/overlay.css"><script src="/overlay.js" defer></script></head>
 <body class="overlay-page"><div id="overlay" class="corner-{corner} size-{size}" style="--accent:{accent};--text:{text}" data-now="{now}" data-connected="0" data-until-stream-end="{until}" data-no-end="{no_end}">{alert}{list}</div></body></html>
 "#,
-        title = escape(TEXT.title),
+        lang = lang.tag(),
+        title = escape(text.title),
         corner = options.corner.class(),
         size = options.size.class(),
         accent = options.accent,
         text = options.text,
         now = rfc3339(channel.now, true),
-        until = escape(TEXT.until_stream_end),
-        no_end = escape(TEXT.no_end),
+        until = escape(text.until_stream_end),
+        no_end = escape(text.no_end),
     )
 }
 
@@ -138,7 +126,7 @@ mod tests {
 
     #[test]
     fn the_page_lists_the_vips_escaped_with_their_time_left() {
-        let html = render(&channel(), &OverlayOptions::default());
+        let html = render(&channel(), &OverlayOptions::default(), Lang::En);
         assert!(html.contains("&lt;b&gt;alice&lt;/b&gt;"), "{html}");
         assert!(!html.contains("<b>alice"), "{html}");
         assert!(
@@ -153,6 +141,19 @@ mod tests {
         assert!(html.contains("corner-top-right size-m"), "{html}");
         assert!(html.contains("--accent:#9146ff"), "{html}");
         assert!(html.contains(r#"id="overlay-alert""#), "{html}");
+        assert!(html.contains(r#"<html lang="en">"#), "{html}");
+    }
+
+    #[test]
+    fn the_page_is_written_in_the_language_asked_for() {
+        let html = render(&channel(), &OverlayOptions::default(), Lang::De);
+        assert!(html.contains(r#"<html lang="de">"#), "{html}");
+        assert!(html.contains(">Neuer VIP<"), "{html}");
+        assert!(html.contains("bis der Stream endet"), "{html}");
+        assert!(!html.contains("New VIP"), "{html}");
+        let html = render(&channel(), &OverlayOptions::default(), Lang::Ja);
+        assert!(html.contains(r#"<html lang="ja">"#), "{html}");
+        assert!(html.contains("新しい VIP"), "{html}");
     }
 
     #[test]
@@ -161,12 +162,12 @@ mod tests {
             alert: false,
             ..OverlayOptions::default()
         };
-        let html = render(&channel(), &options);
+        let html = render(&channel(), &options, Lang::En);
         assert!(!html.contains("overlay-alert"), "{html}");
         let options = OverlayOptions {
             list: false,
             ..OverlayOptions::default()
         };
-        assert!(!render(&channel(), &options).contains("overlay-vips"));
+        assert!(!render(&channel(), &options, Lang::En).contains("overlay-vips"));
     }
 }

@@ -244,6 +244,42 @@ async fn options_are_checked_after_the_secret_and_named_when_wrong() {
 }
 
 #[tokio::test]
+async fn the_overlay_speaks_the_language_of_its_lang_option_or_the_browser_source() {
+    let server = TestServer::start_with(&[("DEMO_REDEEM_EVERY_SECS", "86400")]).await;
+    let browser = TestServer::browser();
+    log_in(&server, &browser).await;
+    let path = make_url(&server, &browser).await;
+    let german = |url: String| {
+        server
+            .http
+            .get(server.url(&url))
+            .header("accept-language", "de-AT,de;q=0.9,en;q=0.5")
+    };
+    let (status, body) = send(german(path.clone())).await;
+    assert_eq!(status, 200, "{body}");
+    let html = body.as_str().unwrap();
+    assert!(html.contains(r#"<html lang="de">"#), "{html}");
+    assert!(html.contains("Neuer VIP"), "{html}");
+    // The option wins over the browser source's languages.
+    let (status, body) = send(german(format!("{path}?lang=ja"))).await;
+    assert_eq!(status, 200, "{body}");
+    let html = body.as_str().unwrap();
+    assert!(html.contains(r#"<html lang="ja">"#), "{html}");
+    assert!(html.contains("新しい VIP"), "{html}");
+    // Without either, English; a language not served is a bad option, answered in German.
+    let (_, body) = send(server.http.get(server.url(&path))).await;
+    assert!(body.as_str().unwrap().contains("New VIP"), "{body}");
+    let (status, body) = send(german(format!("{path}?lang=xx"))).await;
+    assert_eq!(status, 400);
+    let text = body.as_str().unwrap();
+    assert!(text.starts_with("Overlay-Option: `lang`"), "{text}");
+    let (status, body) = send(german(format!("/overlay/{}", "ab".repeat(32)))).await;
+    assert_eq!(status, 404);
+    assert!(body.as_str().unwrap().contains("Overlay-URL"), "{body}");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
 async fn only_a_streamer_makes_an_overlay_url_and_only_for_their_channel() {
     let server = TestServer::start_with(&[("DEMO_REDEEM_EVERY_SECS", "86400")]).await;
     let stranger = TestServer::browser();

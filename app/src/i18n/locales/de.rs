@@ -479,7 +479,7 @@ pub const TEXTS: Texts = Texts {
     overlay_link: OverlayLinkTexts {
         title: "OBS-Overlay",
         intro: "Eine Browserquelle für OBS: ein „Neuer VIP“-Alarm und deine VIPs mit ihrer Restzeit, auf transparentem Hintergrund. Füge in OBS eine Browserquelle mit dieser URL hinzu (Breite 1920, Höhe 1080). Wer die URL hat, sieht, was das Overlay zeigt, sonst nichts.",
-        options: "Optionen, an die URL angehängt: ?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff.",
+        options: "Optionen, an die URL angehängt: ?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff, lang=en|de|es|fr|pt-BR|ja.",
         none: "Noch keine Overlay-URL.",
         since: "Eine Overlay-URL ist aktiv, erstellt",
         make: "Overlay-URL erstellen",

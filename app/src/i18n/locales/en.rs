@@ -479,7 +479,7 @@ pub const TEXTS: Texts = Texts {
     overlay_link: OverlayLinkTexts {
         title: "OBS overlay",
         intro: "A browser source for OBS: a “new VIP” alert and your VIPs with their time left, on a transparent background. In OBS add a Browser source with this URL (width 1920, height 1080). Anyone with the URL sees what the overlay shows, nothing else.",
-        options: "Options, added to the URL: ?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff.",
+        options: "Options, added to the URL: ?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff, lang=en|de|es|fr|pt-BR|ja.",
         none: "No overlay URL yet.",
         since: "An overlay URL is active, made",
         make: "Make overlay URL",

@@ -479,7 +479,7 @@ pub const TEXTS: Texts = Texts {
     overlay_link: OverlayLinkTexts {
         title: "Overlay de OBS",
         intro: "Una fuente de navegador para OBS: una alerta de «nuevo VIP» y tus VIP con su tiempo restante, sobre fondo transparente. En OBS añade una fuente de navegador con esta URL (ancho 1920, alto 1080). Quien tenga la URL ve lo que muestra el overlay, nada más.",
-        options: "Opciones, añadidas a la URL: ?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff.",
+        options: "Opciones, añadidas a la URL: ?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff, lang=en|de|es|fr|pt-BR|ja.",
         none: "Todavía no hay URL de overlay.",
         since: "Hay una URL de overlay activa, creada",
         make: "Crear URL de overlay",

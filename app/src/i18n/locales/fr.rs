@@ -479,7 +479,7 @@ pub const TEXTS: Texts = Texts {
     overlay_link: OverlayLinkTexts {
         title: "Overlay OBS",
         intro: "Une source navigateur pour OBS : une alerte « nouveau VIP » et vos VIP avec leur temps restant, sur fond transparent. Dans OBS, ajoutez une source Navigateur avec cette URL (largeur 1920, hauteur 1080). Quiconque a l’URL voit ce que montre l’overlay, rien d’autre.",
-        options: "Options, ajoutées à l’URL : ?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff.",
+        options: "Options, ajoutées à l’URL : ?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff, lang=en|de|es|fr|pt-BR|ja.",
         none: "Pas encore d’URL d’overlay.",
         since: "Une URL d’overlay est active, créée",
         make: "Créer l’URL de l’overlay",

@@ -473,7 +473,7 @@ pub const TEXTS: Texts = Texts {
     overlay_link: OverlayLinkTexts {
         title: "OBS オーバーレイ",
         intro: "OBS 用のブラウザソースです。透明な背景に「新しい VIP」のアラートと、残り時間つきの VIP 一覧を表示します。OBS でこの URL のブラウザソースを追加してください（幅 1920、高さ 1080）。URL を知っている人はオーバーレイの表示内容だけを見られます。",
-        options: "オプション（URL に追加）：?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff.",
+        options: "オプション（URL に追加）：?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff, lang=en|de|es|fr|pt-BR|ja.",
         none: "オーバーレイ URL はまだありません。",
         since: "オーバーレイ URL は有効です。作成日時：",
         make: "オーバーレイ URL を作成",

@@ -479,7 +479,7 @@ pub const TEXTS: Texts = Texts {
     overlay_link: OverlayLinkTexts {
         title: "Overlay do OBS",
         intro: "Uma fonte de navegador para o OBS: um alerta de “novo VIP” e seus VIPs com o tempo restante, em fundo transparente. No OBS, adicione uma fonte de navegador com esta URL (largura 1920, altura 1080). Quem tiver a URL vê o que o overlay mostra, nada mais.",
-        options: "Opções, adicionadas à URL: ?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff.",
+        options: "Opções, adicionadas à URL: ?corner=top-left|top-right|bottom-left|bottom-right, size=s|m|l, show=alert,list, accent=9146ff, text=ffffff, lang=en|de|es|fr|pt-BR|ja.",
         none: "Ainda não há URL de overlay.",
         since: "Uma URL de overlay está ativa, criada",
         make: "Criar URL do overlay",
