@@ -131,7 +131,7 @@ pub fn ApiTokensSection(data: ApiTokensData, actions: ApiTokenActions) -> AnyVie
     view! {
         <section aria-labelledby="api-tokens-title" class="mt-10">
             <h2 id="api-tokens-title" class="text-xl font-semibold">
-                "API tokens"
+                {t.tokens_heading}
             </h2>
             <p class="mt-1 text-sm text-zinc-400">
                 {t.tokens_intro_before} <code>"Authorization: Bearer vipm_…"</code>

@@ -3,7 +3,7 @@
 //! `cargo test -p app` does not build). A field that takes values is a function of them.
 
 use crate::error::Refusal;
-use crate::model::{AuditAction, DurationError};
+use crate::model::{AuditAction, DurationError, RefundReason};
 
 /// Every text of the interface in one language.
 pub struct Texts {
@@ -37,6 +37,10 @@ pub struct Common {
     pub days: &'static str,
     /// The picker's last unit: the VIP lasts until the stream ends.
     pub until_stream_end: &'static str,
+    /// A day of a month, short (`6 Nov`): day 1–31, month 1–12.
+    pub day_month: fn(u32, u32) -> String,
+    /// A day with its year (`6 Nov 2026`).
+    pub day_month_year: fn(u32, u32, i32) -> String,
 }
 
 /// The top bar and the language switcher.
@@ -256,6 +260,8 @@ pub struct Activity {
 
 /// The details of an activity-log entry, joined by " · " (the CSV export uses English).
 pub struct Summary {
+    /// Why a redemption was refunded, in a few words.
+    pub refund_reason: fn(RefundReason) -> &'static str,
     /// A reward cost.
     pub points: fn(u64) -> String,
     pub duration: fn(&str) -> String,

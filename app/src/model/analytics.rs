@@ -108,8 +108,12 @@ pub struct AnalyticsTotals {
 pub struct Analytics {
     /// The window's length in days (one of [`ANALYTICS_WINDOWS`]).
     pub days: u32,
-    /// The window in words: `5 Feb – 6 Mar 2026 (UTC)`.
+    /// The window in words: `5 Feb – 6 Mar 2026 (UTC)` (in English; pages write it from the
+    /// series' dates and [`Self::zone`] in their own language).
     pub range: String,
+    /// The time zone whose days these are (`UTC`, or the streamer's IANA zone).
+    #[serde(default)]
+    pub zone: String,
     /// One entry per day, oldest first; days without activity are present with zeros.
     pub series: Vec<DayStats>,
     /// Active VIPs when the window began.

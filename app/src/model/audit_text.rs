@@ -117,11 +117,13 @@ pub fn metadata_summary_in(details: &AuditDetails, w: &crate::i18n::keys::Summar
             other => (w.via)(&words(other)),
         });
     }
-    let reason = d.detail.clone().or_else(|| {
-        d.refund_reason()
-            .or(d.refused)
-            .map(|r| r.describe().to_owned())
-    });
+    // A known reason in this language's words, unless the entry says more than the reason's own
+    // English sentence; without a known reason, the detail as it was written.
+    let reason = match (&d.detail, d.refund_reason().or(d.refused)) {
+        (Some(detail), Some(known)) if detail != known.describe() => Some(detail.clone()),
+        (_, Some(known)) => Some((w.refund_reason)(known).to_owned()),
+        (detail, None) => detail.clone(),
+    };
     if let Some(reason) = reason {
         parts.push((w.reason)(&reason));
     }
@@ -182,7 +184,15 @@ mod tests {
     fn refunds_show_the_reason_in_words() {
         assert_eq!(
             summary(&json!({ "reason": "slots_full", "redemption_id": "r" })),
-            "reason: all VIP slots are taken"
+            "reason: VIP slots full"
+        );
+        let stored = json!({ "reason": "slots_full", "detail": "all VIP slots are taken" });
+        assert_eq!(summary(&stored), "reason: VIP slots full");
+        let german = crate::i18n::Lang::De.texts();
+        let details: AuditDetails = serde_json::from_value(stored).unwrap();
+        assert_eq!(
+            metadata_summary_in(&details, &german.summary),
+            "Grund: VIP-Plätze belegt"
         );
         assert_eq!(
             summary(&json!({ "reason": "slots_full", "detail": "custom" })),
@@ -200,18 +210,15 @@ mod tests {
         });
         assert_eq!(
             summary(&refused),
-            "reason: Twitch refused to add the VIP · Twitch said “The user may not be added as a VIP”"
+            "reason: Twitch refused · Twitch said “The user may not be added as a VIP”"
         );
         let gave_up = json!({ "reason": "twitch_unavailable", "catch_up_attempts": 12 });
         assert_eq!(
             summary(&gave_up),
-            "reason: Twitch could not be reached for too long · after 12 catch-up attempts"
+            "reason: Twitch unavailable · after 12 catch-up attempts"
         );
         let own = json!({ "refused": "broadcaster_self" });
-        assert_eq!(
-            summary(&own),
-            "reason: the broadcaster cannot be a VIP of their own channel"
-        );
+        assert_eq!(summary(&own), "reason: Broadcaster's own redemption");
     }
 
     #[test]

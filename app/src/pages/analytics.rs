@@ -125,6 +125,39 @@ fn plural(n: u64, words: fn(&str, u64) -> String) -> String {
     words(&grouped(n), n)
 }
 
+/// `2026-11-06` as the language writes a day (`6 Nov`); `None` for a date it cannot read.
+fn day_in_words(date: &str, words: fn(u32, u32) -> String) -> Option<String> {
+    let (_, month, day) = ymd(date)?;
+    Some(words(day, month))
+}
+
+/// The window as the language writes it: `6 Nov 2026 – 5 Dec 2026 (UTC)`.
+fn range_in_words(a: &Analytics, words: fn(u32, u32, i32) -> String) -> Option<String> {
+    let (y1, m1, d1) = ymd(&a.series.first()?.date)?;
+    let (y2, m2, d2) = ymd(&a.series.last()?.date)?;
+    let zone = if a.zone.is_empty() { "UTC" } else { &a.zone };
+    Some(format!(
+        "{} – {} ({zone})",
+        words(d1, m1, y1),
+        words(d2, m2, y2)
+    ))
+}
+
+/// `YYYY-MM-DD` as its numbers.
+fn ymd(date: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = date.splitn(3, '-');
+    let year = parts.next()?.parse().ok()?;
+    let month = parts.next()?.parse().ok()?;
+    let day = parts.next()?.parse().ok()?;
+    ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some((year, month, day))
+}
+
+/// A refund reason's code (`slots_full`) as the reason; `None` for a code this version does not
+/// know.
+fn refund_reason_code(code: &str) -> Option<crate::model::RefundReason> {
+    serde_json::from_value(serde_json::Value::String(code.to_owned())).ok()
+}
+
 #[component]
 fn Report(analytics: Analytics) -> impl IntoView {
     let a = analytics;
@@ -132,7 +165,14 @@ fn Report(analytics: Analytics) -> impl IntoView {
     let w = &crate::i18n::use_texts().analytics;
     let window = (w.window)(a.days);
     let dates: Vec<String> = a.series.iter().map(|d| d.date.clone()).collect();
-    let labels: Vec<String> = a.series.iter().map(|d| d.label.clone()).collect();
+    let common = &crate::i18n::use_texts().common;
+    let labels: Vec<String> = a
+        .series
+        .iter()
+        .map(|d| day_in_words(&d.date, common.day_month).unwrap_or_else(|| d.label.clone()))
+        .collect();
+    let range = range_in_words(&a, common.day_month_year).unwrap_or_else(|| a.range.clone());
+    let summary = &crate::i18n::use_texts().summary;
     let column = |f: fn(&DayStats) -> u64| a.series.iter().map(f).collect::<Vec<u64>>();
     let redemptions = u64::from(t.fulfilled) + u64::from(t.refunded);
     let redemptions_chart = view! {
@@ -197,7 +237,10 @@ fn Report(analytics: Analytics) -> impl IntoView {
         .refunds
         .iter()
         .map(|r| BarRow {
-            label: r.label.clone(),
+            label: refund_reason_code(&r.reason).map_or_else(
+                || r.label.clone(),
+                |reason| (summary.refund_reason)(reason).into(),
+            ),
             note: String::new(),
             value: u64::from(r.count),
             shown: grouped(u64::from(r.count)),
@@ -230,7 +273,7 @@ fn Report(analytics: Analytics) -> impl IntoView {
             <div>
                 <h1 class="text-2xl font-bold">{w.heading}</h1>
                 <p class="text-sm text-zinc-400" id="analytics-range">
-                    {a.range}
+                    {range}
                 </p>
             </div>
             <WindowNav current=a.days />
@@ -308,5 +351,46 @@ fn Report(analytics: Analytics) -> impl IntoView {
                 </Card>
             </div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn days_and_the_window_are_written_in_the_pages_language() {
+        let de = &Lang::De.texts().common;
+        let ja = &Lang::Ja.texts().common;
+        assert_eq!(day_in_words("2026-11-06", de.day_month).unwrap(), "6. Nov.");
+        assert_eq!(day_in_words("2026-03-01", ja.day_month).unwrap(), "3月1日");
+        assert_eq!(day_in_words("2026-13-01", de.day_month), None);
+        let a = Analytics {
+            days: 2,
+            range: "English".into(),
+            zone: "Europe/Berlin".into(),
+            series: ["2026-12-31", "2027-01-01"]
+                .map(|date| DayStats {
+                    date: date.into(),
+                    ..DayStats::default()
+                })
+                .into(),
+            active_at_start: 0,
+            active_now: 0,
+            refunds: Vec::new(),
+            top_viewers: Vec::new(),
+            totals: Default::default(),
+            partial: false,
+        };
+        assert_eq!(
+            range_in_words(&a, Lang::Fr.texts().common.day_month_year).unwrap(),
+            "31 déc. 2026 – 1 janv. 2027 (Europe/Berlin)"
+        );
+        assert_eq!(
+            refund_reason_code("slots_full"),
+            Some(crate::model::RefundReason::SlotsFull)
+        );
+        assert_eq!(refund_reason_code("no_such_reason"), None);
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::error::Refusal;
 use crate::i18n::keys::*;
-use crate::model::{AuditAction, DurationError};
+use crate::model::{AuditAction, DurationError, RefundReason};
 
 pub const TEXTS: Texts = Texts {
     common: Common {
@@ -12,6 +12,8 @@ pub const TEXTS: Texts = Texts {
         hours: "Stunden",
         days: "Tage",
         until_stream_end: "bis der Stream endet",
+        day_month: |d, m| format!("{d}. {}", M.get(m as usize).unwrap_or(&"")),
+        day_month_year: |d, m, y| format!("{d}. {} {y}", M.get(m as usize).unwrap_or(&"")),
     },
     header: Header {
         demo_banner: "Demo-Modus: ein simuliertes Twitch mit Demo-Streamer und -Zuschauern. Nichts hier berührt einen echten Kanal.",
@@ -241,6 +243,21 @@ pub const TEXTS: Texts = Texts {
         },
     },
     summary: Summary {
+        refund_reason: |reason| match reason {
+            RefundReason::IsModerator => "Zuschauer ist Moderator",
+            RefundReason::AlreadyVip => "Bereits dauerhaft VIP",
+            RefundReason::SlotsFull => "VIP-Plätze belegt",
+            RefundReason::WaitlistTimedOut => "Wartezeit abgelaufen",
+            RefundReason::BuildACommunityRequired => "„Community aufbauen“ nötig",
+            RefundReason::UserBlocked => "Zuschauer blockiert",
+            RefundReason::UserNotFound => "Zuschauer nicht gefunden",
+            RefundReason::RewardDisabled => "Belohnung deaktiviert",
+            RefundReason::TwitchRefused => "Von Twitch abgelehnt",
+            RefundReason::TwitchUnavailable => "Twitch nicht erreichbar",
+            RefundReason::BroadcasterSelf => "Eigene Einlösung des Streamers",
+            RefundReason::RewardDeleted => "Belohnung gelöscht",
+            RefundReason::Excluded => "Zuschauer ausgeschlossen",
+        },
         points: |n| format!("{n} Punkte"),
         duration: |x| format!("Dauer {x}"),
         until_stream_end: "bis der Stream endet",
@@ -549,3 +566,9 @@ pub const TEXTS: Texts = Texts {
         simulate_needs_reward: "Erstelle zuerst eine Belohnung, um eine Einlösung zu simulieren.",
     },
 };
+
+/// Short month names, January at 1.
+const M: [&str; 13] = [
+    "", "Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.",
+    "Dez.",
+];

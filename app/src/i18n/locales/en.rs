@@ -2,7 +2,7 @@
 
 use crate::error::Refusal;
 use crate::i18n::keys::*;
-use crate::model::{AuditAction, DurationError};
+use crate::model::{AuditAction, DurationError, RefundReason};
 
 pub const TEXTS: Texts = Texts {
     common: Common {
@@ -12,6 +12,8 @@ pub const TEXTS: Texts = Texts {
         hours: "hours",
         days: "days",
         until_stream_end: "until the stream ends",
+        day_month: |d, m| format!("{d} {}", M.get(m as usize).unwrap_or(&"")),
+        day_month_year: |d, m, y| format!("{d} {} {y}", M.get(m as usize).unwrap_or(&"")),
     },
     header: Header {
         demo_banner: "Demo mode: a simulated Twitch with a demo streamer and viewers. Nothing here touches a real channel.",
@@ -241,6 +243,21 @@ pub const TEXTS: Texts = Texts {
         },
     },
     summary: Summary {
+        refund_reason: |reason| match reason {
+            RefundReason::IsModerator => "Viewer is a moderator",
+            RefundReason::AlreadyVip => "Already a permanent VIP",
+            RefundReason::SlotsFull => "VIP slots full",
+            RefundReason::WaitlistTimedOut => "Waitlist timed out",
+            RefundReason::BuildACommunityRequired => "Build a Community required",
+            RefundReason::UserBlocked => "Viewer blocked",
+            RefundReason::UserNotFound => "Viewer not found",
+            RefundReason::RewardDisabled => "Reward switched off",
+            RefundReason::TwitchRefused => "Twitch refused",
+            RefundReason::TwitchUnavailable => "Twitch unavailable",
+            RefundReason::BroadcasterSelf => "Broadcaster's own redemption",
+            RefundReason::RewardDeleted => "Reward deleted",
+            RefundReason::Excluded => "Viewer excluded",
+        },
         points: |n| format!("{n} points"),
         duration: |x| format!("duration {x}"),
         until_stream_end: "until the stream ends",
@@ -549,3 +566,8 @@ pub const TEXTS: Texts = Texts {
         simulate_needs_reward: "Create a reward first to simulate a redemption.",
     },
 };
+
+/// Short month names, January at 1.
+const M: [&str; 13] = [
+    "", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];

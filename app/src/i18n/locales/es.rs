@@ -2,7 +2,7 @@
 
 use crate::error::Refusal;
 use crate::i18n::keys::*;
-use crate::model::{AuditAction, DurationError};
+use crate::model::{AuditAction, DurationError, RefundReason};
 
 pub const TEXTS: Texts = Texts {
     common: Common {
@@ -12,6 +12,8 @@ pub const TEXTS: Texts = Texts {
         hours: "horas",
         days: "días",
         until_stream_end: "hasta que acabe el directo",
+        day_month: |d, m| format!("{d} {}", M.get(m as usize).unwrap_or(&"")),
+        day_month_year: |d, m, y| format!("{d} {} {y}", M.get(m as usize).unwrap_or(&"")),
     },
     header: Header {
         demo_banner: "Modo demo: un Twitch simulado con un streamer y espectadores de prueba. Nada de lo que hagas aquí afecta a un canal real.",
@@ -241,6 +243,21 @@ pub const TEXTS: Texts = Texts {
         },
     },
     summary: Summary {
+        refund_reason: |reason| match reason {
+            RefundReason::IsModerator => "El espectador es moderador",
+            RefundReason::AlreadyVip => "Ya es VIP permanente",
+            RefundReason::SlotsFull => "Plazas VIP llenas",
+            RefundReason::WaitlistTimedOut => "Tiempo de espera agotado",
+            RefundReason::BuildACommunityRequired => "Requiere «Construir una comunidad»",
+            RefundReason::UserBlocked => "Espectador bloqueado",
+            RefundReason::UserNotFound => "Espectador no encontrado",
+            RefundReason::RewardDisabled => "Recompensa desactivada",
+            RefundReason::TwitchRefused => "Twitch lo rechazó",
+            RefundReason::TwitchUnavailable => "Twitch no disponible",
+            RefundReason::BroadcasterSelf => "Canje del propio streamer",
+            RefundReason::RewardDeleted => "Recompensa eliminada",
+            RefundReason::Excluded => "Espectador excluido",
+        },
         points: |n| format!("{n} puntos"),
         duration: |x| format!("duración {x}"),
         until_stream_end: "hasta que acabe el directo",
@@ -549,3 +566,8 @@ pub const TEXTS: Texts = Texts {
         simulate_needs_reward: "Crea primero una recompensa para simular un canje.",
     },
 };
+
+/// Short month names, January at 1.
+const M: [&str; 13] = [
+    "", "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
+];

@@ -2,7 +2,7 @@
 
 use crate::error::Refusal;
 use crate::i18n::keys::*;
-use crate::model::{AuditAction, DurationError};
+use crate::model::{AuditAction, DurationError, RefundReason};
 
 pub const TEXTS: Texts = Texts {
     common: Common {
@@ -12,6 +12,8 @@ pub const TEXTS: Texts = Texts {
         hours: "heures",
         days: "jours",
         until_stream_end: "jusqu’à la fin du live",
+        day_month: |d, m| format!("{d} {}", M.get(m as usize).unwrap_or(&"")),
+        day_month_year: |d, m, y| format!("{d} {} {y}", M.get(m as usize).unwrap_or(&"")),
     },
     header: Header {
         demo_banner: "Mode démo : un Twitch simulé avec un streamer et des spectateurs de démonstration. Rien ici ne touche une vraie chaîne.",
@@ -241,6 +243,21 @@ pub const TEXTS: Texts = Texts {
         },
     },
     summary: Summary {
+        refund_reason: |reason| match reason {
+            RefundReason::IsModerator => "Le spectateur est modérateur",
+            RefundReason::AlreadyVip => "Déjà VIP permanent",
+            RefundReason::SlotsFull => "Places VIP pleines",
+            RefundReason::WaitlistTimedOut => "Attente expirée",
+            RefundReason::BuildACommunityRequired => "« Construire une communauté » requis",
+            RefundReason::UserBlocked => "Spectateur bloqué",
+            RefundReason::UserNotFound => "Spectateur introuvable",
+            RefundReason::RewardDisabled => "Récompense désactivée",
+            RefundReason::TwitchRefused => "Refusé par Twitch",
+            RefundReason::TwitchUnavailable => "Twitch indisponible",
+            RefundReason::BroadcasterSelf => "Échange du streamer lui-même",
+            RefundReason::RewardDeleted => "Récompense supprimée",
+            RefundReason::Excluded => "Spectateur exclu",
+        },
         points: |n| format!("{n} points"),
         duration: |x| format!("durée {x}"),
         until_stream_end: "jusqu’à la fin du live",
@@ -549,3 +566,9 @@ pub const TEXTS: Texts = Texts {
         simulate_needs_reward: "Créez d’abord une récompense pour simuler un échange.",
     },
 };
+
+/// Short month names, January at 1.
+const M: [&str; 13] = [
+    "", "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+    "déc.",
+];

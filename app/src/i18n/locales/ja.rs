@@ -2,7 +2,7 @@
 
 use crate::error::Refusal;
 use crate::i18n::keys::*;
-use crate::model::{AuditAction, DurationError};
+use crate::model::{AuditAction, DurationError, RefundReason};
 
 pub const TEXTS: Texts = Texts {
     common: Common {
@@ -12,6 +12,8 @@ pub const TEXTS: Texts = Texts {
         hours: "時間",
         days: "日",
         until_stream_end: "配信終了まで",
+        day_month: |d, m| format!("{m}月{d}日"),
+        day_month_year: |d, m, y| format!("{y}年{m}月{d}日"),
     },
     header: Header {
         demo_banner: "デモモード：デモ用の配信者と視聴者がいるシミュレーションの Twitch です。実際のチャンネルには一切影響しません。",
@@ -235,6 +237,21 @@ pub const TEXTS: Texts = Texts {
         },
     },
     summary: Summary {
+        refund_reason: |reason| match reason {
+            RefundReason::IsModerator => "視聴者はモデレーター",
+            RefundReason::AlreadyVip => "すでに永続 VIP",
+            RefundReason::SlotsFull => "VIP 枠が満員",
+            RefundReason::WaitlistTimedOut => "待機時間切れ",
+            RefundReason::BuildACommunityRequired => "「コミュニティを作ろう」が必要",
+            RefundReason::UserBlocked => "視聴者はブロック済み",
+            RefundReason::UserNotFound => "視聴者が見つからない",
+            RefundReason::RewardDisabled => "報酬が無効",
+            RefundReason::TwitchRefused => "Twitch が拒否",
+            RefundReason::TwitchUnavailable => "Twitch に接続できない",
+            RefundReason::BroadcasterSelf => "配信者自身の引き換え",
+            RefundReason::RewardDeleted => "報酬が削除済み",
+            RefundReason::Excluded => "視聴者は除外済み",
+        },
         points: |n| format!("{n} ポイント"),
         duration: |x| format!("期間 {x}"),
         until_stream_end: "配信終了まで",

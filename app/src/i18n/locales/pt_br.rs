@@ -2,7 +2,7 @@
 
 use crate::error::Refusal;
 use crate::i18n::keys::*;
-use crate::model::{AuditAction, DurationError};
+use crate::model::{AuditAction, DurationError, RefundReason};
 
 pub const TEXTS: Texts = Texts {
     common: Common {
@@ -12,6 +12,8 @@ pub const TEXTS: Texts = Texts {
         hours: "horas",
         days: "dias",
         until_stream_end: "até a live acabar",
+        day_month: |d, m| format!("{d} {}", M.get(m as usize).unwrap_or(&"")),
+        day_month_year: |d, m, y| format!("{d} {} {y}", M.get(m as usize).unwrap_or(&"")),
     },
     header: Header {
         demo_banner: "Modo demo: uma Twitch simulada com um streamer e espectadores de demonstração. Nada aqui afeta um canal de verdade.",
@@ -241,6 +243,21 @@ pub const TEXTS: Texts = Texts {
         },
     },
     summary: Summary {
+        refund_reason: |reason| match reason {
+            RefundReason::IsModerator => "Espectador é moderador",
+            RefundReason::AlreadyVip => "Já é VIP permanente",
+            RefundReason::SlotsFull => "Vagas de VIP cheias",
+            RefundReason::WaitlistTimedOut => "Tempo de espera esgotado",
+            RefundReason::BuildACommunityRequired => "Requer “Construir uma comunidade”",
+            RefundReason::UserBlocked => "Espectador bloqueado",
+            RefundReason::UserNotFound => "Espectador não encontrado",
+            RefundReason::RewardDisabled => "Recompensa desativada",
+            RefundReason::TwitchRefused => "Recusado pela Twitch",
+            RefundReason::TwitchUnavailable => "Twitch indisponível",
+            RefundReason::BroadcasterSelf => "Resgate do próprio streamer",
+            RefundReason::RewardDeleted => "Recompensa excluída",
+            RefundReason::Excluded => "Espectador excluído",
+        },
         points: |n| format!("{n} pontos"),
         duration: |x| format!("duração {x}"),
         until_stream_end: "até a live acabar",
@@ -549,3 +566,8 @@ pub const TEXTS: Texts = Texts {
         simulate_needs_reward: "Crie uma recompensa primeiro para simular um resgate.",
     },
 };
+
+/// Short month names, January at 1.
+const M: [&str; 13] = [
+    "", "jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez",
+];

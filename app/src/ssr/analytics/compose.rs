@@ -137,6 +137,7 @@ pub fn from_counters_in(
     Analytics {
         days,
         range: zone_range_text(first_day, last_day, zone.name()),
+        zone: zone.name().to_owned(),
         series,
         active_at_start: count(active),
         active_now,

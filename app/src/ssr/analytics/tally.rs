@@ -198,6 +198,7 @@ impl Tally {
         Analytics {
             days: self.days,
             range: range_text(self.first_day, self.now),
+            zone: "UTC".to_owned(),
             series: self.series,
             active_at_start: self.active,
             active_now: self.active_now,
