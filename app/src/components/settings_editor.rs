@@ -69,6 +69,7 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
         discord_warnings,
         chat_identity,
         time_zone,
+        language,
         ..
     } = settings;
     let warning_leads = expiry_warnings_secs
@@ -209,7 +210,7 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
                 legend=LEGEND
             />
             <super::grant_rules_fields::GrantRulesFields rules=grant_rules legend=LEGEND />
-            <super::time_zone_field::TimeZoneField zone=time_zone legend=LEGEND />
+            <super::time_zone_field::TimeZoneField zone=time_zone language legend=LEGEND />
             <fieldset class=CARD>
                 <legend class=LEGEND>{t.access}</legend>
                 <div class="clear-left space-y-4">

@@ -555,6 +555,9 @@ pub struct TimeZoneTexts {
     pub label: &'static str,
     pub hint: &'static str,
     pub unset: &'static str,
+    /// The channel's language (`Settings::language`).
+    pub language_label: &'static str,
+    pub language_hint: &'static str,
 }
 
 /// The dashboard's VIP slots: slots used, actions on VIPs the app does not time, the exclusion

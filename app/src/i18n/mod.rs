@@ -108,6 +108,24 @@ impl Lang {
     }
 }
 
+/// A language is stored and sent as its tag (`pt-BR`); any tag whose language is served is read.
+impl serde::Serialize for Lang {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.tag())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Lang {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let tag = String::deserialize(deserializer)?;
+        Lang::from_tag(&tag).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{tag}` is not a language of the app (en, de, es, fr, pt-BR, ja)"
+            ))
+        })
+    }
+}
+
 /// The texts of the language this page is served in.
 pub fn use_texts() -> &'static Texts {
     Lang::served().texts()

@@ -95,6 +95,11 @@ pub struct Settings {
     /// begin and end. `None` until the streamer saves one: UTC.
     #[serde(default)]
     pub time_zone: Option<String>,
+    /// The language of what the app writes for the channel itself: the reason in a refund's chat
+    /// message and Discord notices. A new channel gets its streamer's language; `None` (channels
+    /// made before): English.
+    #[serde(default)]
+    pub language: Option<crate::i18n::Lang>,
 }
 
 /// Ten minutes: a crashed stream is usually back by then.
@@ -124,6 +129,7 @@ impl Default for Settings {
             expiry_warnings_secs: WarningLeads::default(),
             discord_warnings: false,
             time_zone: None,
+            language: None,
         }
     }
 }

@@ -85,6 +85,9 @@ pub struct SettingsForm {
     pub discord_warnings: Option<String>,
     /// An IANA zone name; blank: none (UTC); absent keeps the stored zone.
     pub time_zone: Option<String>,
+    /// The channel's language as a tag (`de`); blank: none (English); absent keeps it.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// Lead times typed as `600, 3600`.
@@ -225,6 +228,15 @@ impl SettingsForm {
                 Some("") => None,
                 Some(name) => Some(name.to_owned()),
                 None => current.time_zone.clone(),
+            },
+            language: match self.language.as_deref().map(str::trim) {
+                Some("") => None,
+                Some(tag) => Some(crate::i18n::Lang::from_tag(tag).ok_or_else(|| {
+                    AppError::Invalid(format!(
+                        "`language`: “{tag}” is not a language of the app (en, de, es, fr, pt-BR, ja)"
+                    ))
+                })?),
+                None => current.language,
             },
             stream_end_grace_secs: match self.stream_end_grace_secs.trim() {
                 "" => current.stream_end_grace_secs,

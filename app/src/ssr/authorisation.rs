@@ -61,6 +61,7 @@ pub async fn record_login(
         Some(existing) => existing.settings,
         None => crate::model::Settings {
             chat: crate::model::ChatTemplates::in_language(lang),
+            language: Some(lang),
             ..crate::model::Settings::default()
         },
     };

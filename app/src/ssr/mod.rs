@@ -33,6 +33,7 @@ pub mod moderators;
 pub mod notify;
 pub mod overlay;
 pub mod public_pages;
+pub mod refund_words;
 pub mod reward_forms;
 pub mod rewards;
 pub mod roster;

@@ -124,5 +124,28 @@ async fn a_new_channel_s_chat_templates_are_in_its_streamer_s_language() {
         settings["chat"]["granted"], "¡{viewer} ahora es VIP durante {duration}!",
         "{settings}"
     );
+    // The channel's own language too: what the app writes in its name.
+    assert_eq!(settings["language"], "es", "{settings}");
+    let settings_url = server.url("/api/settings");
+    for bad in ["xx", "klingon"] {
+        let res = browser
+            .put(&settings_url)
+            .header("origin", server.url("").trim_end_matches('/'))
+            .json(&serde_json::json!({ "language": bad }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400, "{bad}");
+    }
+    let res = browser
+        .put(&settings_url)
+        .header("origin", server.url("").trim_end_matches('/'))
+        .json(&serde_json::json!({ "language": "pt-BR" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let saved: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(saved["language"], "pt-BR", "{saved}");
     server.stop().await.unwrap();
 }

@@ -505,10 +505,12 @@ pub const TEXTS: Texts = Texts {
         new_url: "Deine Overlay-URL. Kopiere sie jetzt: Sie wird nicht noch einmal angezeigt.",
     },
     time_zone: TimeZoneTexts {
-        legend: "Zeitzone",
+        legend: "Zeitzone und Sprache",
         label: "Deine Zeitzone (IANA-Name, z. B. Europe/Berlin)",
         hint: "Analysetage laufen in dieser Zone von Mitternacht bis Mitternacht. Seiten zeigen Zeiten in der Zone des jeweiligen Betrachters.",
         unset: "Noch nicht gespeichert: Bis du speicherst, sind Analysetage UTC-Tage. Vorgeschlagen: die Zone dieses Browsers.",
+        language_label: "Sprache der App in deinem Chat und auf Discord",
+        language_hint: "Die Begründung in der Chat-Nachricht einer Erstattung und jede Discord-Meldung. Deine Chat-Vorlagen oben bleiben, wie du sie geschrieben hast.",
     },
     vip_slots: VipSlotsTexts {
         title: "VIP-Plätze",

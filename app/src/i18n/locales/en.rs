@@ -505,10 +505,12 @@ pub const TEXTS: Texts = Texts {
         new_url: "Your overlay URL. Copy it now: it is not shown again.",
     },
     time_zone: TimeZoneTexts {
-        legend: "Time zone",
+        legend: "Time zone and language",
         label: "Your time zone (IANA name, e.g. Europe/Berlin)",
         hint: "Analytics days run from midnight to midnight in this zone. Pages show times in each viewer's own zone.",
         unset: "Not saved yet: analytics days are UTC days until you save. Offered: the zone of this browser.",
+        language_label: "Language of the app's own words in your chat and on Discord",
+        language_hint: "The reason in a refund's chat message and every Discord notice. Your chat templates above stay as you wrote them.",
     },
     vip_slots: VipSlotsTexts {
         title: "VIP slots",

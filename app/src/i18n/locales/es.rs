@@ -505,10 +505,12 @@ pub const TEXTS: Texts = Texts {
         new_url: "Tu URL de overlay. Cópiala ahora: no se vuelve a mostrar.",
     },
     time_zone: TimeZoneTexts {
-        legend: "Zona horaria",
+        legend: "Zona horaria e idioma",
         label: "Tu zona horaria (nombre IANA, p. ej. Europe/Madrid)",
         hint: "Los días de las estadísticas van de medianoche a medianoche en esta zona. Las páginas muestran las horas en la zona de cada visitante.",
         unset: "Aún sin guardar: los días de las estadísticas son días UTC hasta que guardes. Propuesta: la zona de este navegador.",
+        language_label: "Idioma de la app en tu chat y en Discord",
+        language_hint: "El motivo en el mensaje de chat de un reembolso y cada aviso de Discord. Tus plantillas de chat de arriba se quedan como las escribiste.",
     },
     vip_slots: VipSlotsTexts {
         title: "Plazas de VIP",

@@ -505,10 +505,12 @@ pub const TEXTS: Texts = Texts {
         new_url: "Votre URL d’overlay. Copiez-la maintenant : elle ne sera plus affichée.",
     },
     time_zone: TimeZoneTexts {
-        legend: "Fuseau horaire",
+        legend: "Fuseau horaire et langue",
         label: "Votre fuseau horaire (nom IANA, p. ex. Europe/Paris)",
         hint: "Les jours des statistiques vont de minuit à minuit dans ce fuseau. Les pages affichent les heures dans le fuseau de chaque visiteur.",
         unset: "Pas encore enregistré : les jours des statistiques sont des jours UTC jusqu’à l’enregistrement. Proposé : le fuseau de ce navigateur.",
+        language_label: "Langue de l’app dans ton chat et sur Discord",
+        language_hint: "La raison dans le message de chat d’un remboursement et chaque notification Discord. Tes modèles de chat ci-dessus restent tels que tu les as écrits.",
     },
     vip_slots: VipSlotsTexts {
         title: "Places VIP",

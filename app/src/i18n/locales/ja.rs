@@ -499,10 +499,12 @@ pub const TEXTS: Texts = Texts {
         new_url: "あなたのオーバーレイ URL です。今すぐコピーしてください。再表示されません。",
     },
     time_zone: TimeZoneTexts {
-        legend: "タイムゾーン",
+        legend: "タイムゾーンと言語",
         label: "あなたのタイムゾーン（IANA 名、例: Asia/Tokyo）",
         hint: "分析の 1 日はこのタイムゾーンの午前 0 時から午前 0 時までです。各ページの時刻は閲覧者ごとのタイムゾーンで表示されます。",
         unset: "未保存：保存するまで分析の 1 日は UTC です。候補：このブラウザのタイムゾーン。",
+        language_label: "チャットと Discord でのアプリの言語",
+        language_hint: "返金時のチャットメッセージに入る理由と、すべての Discord 通知。上のチャットテンプレートは書いたとおりのままです。",
     },
     vip_slots: VipSlotsTexts {
         title: "VIP 枠",

@@ -505,10 +505,12 @@ pub const TEXTS: Texts = Texts {
         new_url: "Sua URL do overlay. Copie agora: ela não será mostrada de novo.",
     },
     time_zone: TimeZoneTexts {
-        legend: "Fuso horário",
+        legend: "Fuso horário e idioma",
         label: "Seu fuso horário (nome IANA, ex.: America/Sao_Paulo)",
         hint: "Os dias das estatísticas vão de meia-noite a meia-noite neste fuso. As páginas mostram os horários no fuso de cada visitante.",
         unset: "Ainda não salvo: os dias das estatísticas são dias UTC até você salvar. Sugerido: o fuso deste navegador.",
+        language_label: "Idioma do app no seu chat e no Discord",
+        language_hint: "O motivo na mensagem de chat de um reembolso e cada aviso do Discord. Seus modelos de chat acima ficam como você escreveu.",
     },
     vip_slots: VipSlotsTexts {
         title: "Vagas de VIP",

@@ -10,6 +10,7 @@ use crate::model::{
     RefundReason, Viewer, VipSession,
 };
 use crate::ssr::notify::NoticeKind;
+use crate::ssr::refund_words::refund_reason_in;
 use crate::ssr::twitch::RedemptionStatus;
 
 /// What the audit entry of a refusal tells beyond its reason.
@@ -229,7 +230,7 @@ fn refund_happened(
         &channel.settings.chat.refunded,
         &viewer.display_name,
         duration,
-        Some(reason.describe()),
+        Some(refund_reason_in(reason, channel.settings.language)),
     );
     let metadata = detail.add_to(AuditDetails {
         reason: Some(AuditDetails::reason_code(reason)),

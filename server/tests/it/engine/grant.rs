@@ -49,6 +49,29 @@ async fn the_same_redemption_delivered_twice_is_granted_once() {
 }
 
 #[tokio::test]
+async fn a_refund_gives_its_reason_in_the_channels_language() {
+    let h = Harness::new().await;
+    h.settings(|s| {
+        s.chat = app::model::ChatTemplates::in_language(app::i18n::Lang::De);
+        s.language = Some(app::i18n::Lang::De);
+    })
+    .await;
+    let moderator = viewer(2);
+    h.twitch.make_moderator(&h.channel, &moderator);
+    let (outcome, _) = h.deliver_redemption(&moderator).await;
+    assert_eq!(outcome, GrantOutcome::Refunded(RefundReason::IsModerator));
+    let chat = h.chat();
+    assert_eq!(chat.len(), 1);
+    assert!(
+        chat[0].contains("(Moderatoren können keine VIPs sein)"),
+        "{chat:?}"
+    );
+    // The activity log keeps its reason code (each page words it in its own language).
+    let refunds = h.audit(AuditAction::Refund).await;
+    assert_eq!(refunds[0].metadata["reason"], "is_moderator");
+}
+
+#[tokio::test]
 async fn a_moderator_is_refunded() {
     let h = Harness::new().await;
     let moderator = viewer(2);
