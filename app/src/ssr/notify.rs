@@ -13,6 +13,8 @@ pub struct Notice {
     pub channel: String,
     pub viewer: Viewer,
     pub kind: NoticeKind,
+    /// The channel's language (`None`: English).
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

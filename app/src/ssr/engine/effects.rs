@@ -245,6 +245,7 @@ impl Engine {
                 channel: channel.display_name.clone(),
                 viewer: viewer.clone(),
                 kind,
+                lang: channel.settings.language,
             },
         );
     }

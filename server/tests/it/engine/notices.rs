@@ -233,6 +233,7 @@ async fn only_discord_urls_are_posted_to_by_default() {
             channel: "Streamer".into(),
             viewer: viewer(1),
             kind: NoticeKind::Expired { removed: true },
+            lang: None,
         },
     );
     tasks.close();

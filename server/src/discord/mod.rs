@@ -7,10 +7,13 @@
 //! URLs are posted to (a streamer must not be able to make the server call anything else), unless
 //! [`DiscordNotifier::allowing_any_url`] says otherwise (tests, a self-hosted relay).
 
+mod words;
+
 use std::time::Duration;
 
-use app::model::{RefundReason, VipSource};
+use app::model::GrantLength;
 use app::ssr::notify::{Notice, NoticeKind, Notifier};
+use app::ssr::refund_words::refund_reason_in;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use tokio_util::task::TaskTracker;
@@ -114,63 +117,50 @@ pub fn is_discord_webhook_url(url: &str) -> bool {
         && url.path().starts_with("/api/webhooks/")
 }
 
-/// The message for a notice, in Discord markdown. Names are escaped; times use Discord's
-/// relative timestamps (`<t:…:R>`), shown in each reader's time zone.
+/// The message for a notice, in Discord markdown and the channel's language. Names are escaped;
+/// times use Discord's relative timestamps (`<t:…:R>`), shown in each reader's time zone.
 pub fn message(notice: &Notice) -> String {
+    let w = words::words(notice.lang);
     let viewer = format!("**{}**", escape(&notice.viewer.display_name));
     let channel = escape(&notice.channel);
-    let ends = |at: &Option<DateTime<Utc>>| match at {
-        Some(at) => format!("; ends <t:{}:R>", at.timestamp()),
-        None => String::new(),
+    let ends =
+        |at: &Option<DateTime<Utc>>| at.map_or_else(String::new, |at| (w.ends)(at.timestamp()));
+    let duration = |length: &GrantLength| match length {
+        GrantLength::StreamEnd => w.stream_end.to_owned(),
+        GrantLength::For(d) => d.to_string(),
     };
     match &notice.kind {
         NoticeKind::Granted {
             source,
-            duration,
+            duration: length,
             expires_at,
-        } => format!(
-            "{viewer} is now VIP in {channel} for {duration} ({}){}.",
-            source_words(*source),
-            ends(expires_at)
+        } => (w.granted)(
+            &viewer,
+            &channel,
+            &duration(length),
+            (w.source)(*source),
+            &ends(expires_at),
         ),
         NoticeKind::Extended {
             source,
-            duration,
+            duration: length,
             expires_at,
-        } => format!(
-            "{viewer}'s VIP in {channel} was extended by {duration} ({}){}.",
-            source_words(*source),
-            ends(expires_at)
+        } => (w.extended)(
+            &viewer,
+            &channel,
+            &duration(length),
+            (w.source)(*source),
+            &ends(expires_at),
         ),
-        NoticeKind::Refunded { reason } => format!(
-            "{viewer}'s VIP redemption in {channel} was refunded: {}.",
-            reason_words(*reason)
-        ),
-        NoticeKind::EndsSoon { expires_at } => format!(
-            "{viewer}'s VIP in {channel} ends <t:{}:R>.",
-            expires_at.timestamp()
-        ),
-        NoticeKind::Expired { removed: true } => {
-            format!("{viewer}'s VIP time in {channel} is up; VIP removed.")
+        NoticeKind::Refunded { reason } => {
+            (w.refunded)(&viewer, &channel, refund_reason_in(*reason, notice.lang))
         }
-        NoticeKind::Expired { removed: false } => format!(
-            "{viewer}'s VIP time in {channel} is up (auto-remove is off, so they stay VIP)."
-        ),
+        NoticeKind::EndsSoon { expires_at } => {
+            (w.ends_soon)(&viewer, &channel, expires_at.timestamp())
+        }
+        NoticeKind::Expired { removed: true } => (w.removed)(&viewer, &channel),
+        NoticeKind::Expired { removed: false } => (w.kept)(&viewer, &channel),
     }
-}
-
-fn source_words(source: VipSource) -> &'static str {
-    match source {
-        VipSource::ChannelPoints => "channel points",
-        VipSource::Manual => "granted by hand",
-        VipSource::Subscription => "subscription",
-        VipSource::Bits => "bits",
-        VipSource::External => "added on Twitch",
-    }
-}
-
-fn reason_words(reason: RefundReason) -> &'static str {
-    reason.describe()
 }
 
 /// Escapes Discord markdown (and mention/emoji/timestamp syntax) in user-chosen text.
@@ -204,7 +194,8 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::model::{Viewer, VipDuration};
+    use app::i18n::Lang;
+    use app::model::{RefundReason, Viewer, VipDuration, VipSource};
     use chrono::TimeZone;
 
     fn notice(kind: NoticeKind) -> Notice {
@@ -216,6 +207,7 @@ mod tests {
                 display_name: "Cool_User".into(),
             },
             kind,
+            lang: None,
         }
     }
 
@@ -239,7 +231,47 @@ mod tests {
         }));
         assert!(refunded.ends_with("was refunded: moderators cannot be VIPs."));
         assert!(message(&notice(NoticeKind::Expired { removed: false })).contains("auto-remove"));
+        let until_the_end = message(&notice(NoticeKind::Granted {
+            source: VipSource::ChannelPoints,
+            duration: GrantLength::StreamEnd,
+            expires_at: None,
+        }));
+        assert!(
+            until_the_end.ends_with("for the rest of the stream (channel points)."),
+            "{until_the_end}"
+        );
         assert_eq!(escape("@everyone <@1>"), "\\@everyone \\<\\@1\\>");
+    }
+
+    #[test]
+    fn messages_are_in_the_channels_language() {
+        let at = Utc.with_ymd_and_hms(2026, 3, 1, 14, 0, 0).unwrap();
+        let german = Notice {
+            lang: Some(Lang::De),
+            ..notice(NoticeKind::Granted {
+                source: VipSource::Bits,
+                duration: VipDuration::from_secs(7_200).unwrap().into(),
+                expires_at: Some(at),
+            })
+        };
+        assert_eq!(
+            message(&german),
+            format!(
+                "**Cool\\_User** ist jetzt VIP in Streamer für 2 h (Bits); endet <t:{}:R>.",
+                at.timestamp()
+            )
+        );
+        let refunded = Notice {
+            lang: Some(Lang::Ja),
+            ..notice(NoticeKind::Refunded {
+                reason: RefundReason::IsModerator,
+            })
+        };
+        assert!(
+            message(&refunded).ends_with("返金されました：モデレーターは VIP になれません。"),
+            "{}",
+            message(&refunded)
+        );
     }
 
     #[test]
