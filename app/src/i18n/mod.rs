@@ -8,6 +8,7 @@
 //! `let t = use_texts();` and `{t.area.field}`.
 
 mod chat_defaults;
+pub mod chat_words;
 mod errors;
 pub mod keys;
 mod locales;

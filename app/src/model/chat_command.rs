@@ -63,20 +63,20 @@ pub enum CommandError {
 }
 
 impl CommandError {
-    /// The reply's text (without the mention), naming the problem and the usage.
-    pub fn reply(&self, prefix: &str, manage: &str) -> String {
-        let usage = format!("usage: {prefix}{manage} add|remove|extend|setexpire @user 2h, or {prefix}{manage} list");
+    /// The reply's text (without the mention), naming the problem and the usage, in the
+    /// channel's language (`None`: English).
+    pub fn reply(&self, prefix: &str, manage: &str, lang: Option<crate::i18n::Lang>) -> String {
+        let w = crate::i18n::chat_words::chat_words(lang);
+        let usage = (w.usage)(&format!("{prefix}{manage}"));
         match self {
             Self::UnknownSubcommand(s) if s.is_empty() => usage,
-            Self::UnknownSubcommand(s) => format!("unknown sub-command “{s}”; {usage}"),
-            Self::MissingUser => format!("name a user; {usage}"),
-            Self::BadUser(u) => format!("“{u}” is not a Twitch login"),
-            Self::MissingDuration => "give a duration such as 30m, 2h or 1d".into(),
-            Self::BadDuration(e) => e.to_string(),
-            Self::StreamEndNotHere => {
-                "stream_end cannot extend a VIP; give a duration such as 30m".into()
-            }
-            Self::TooManyArguments => format!("too many words; {usage}"),
+            Self::UnknownSubcommand(s) => (w.unknown_sub)(s, &usage),
+            Self::MissingUser => (w.missing_user)(&usage),
+            Self::BadUser(u) => (w.bad_user)(u),
+            Self::MissingDuration => w.missing_duration.into(),
+            Self::BadDuration(e) => (lang.unwrap_or_default().texts().home.duration_error)(e),
+            Self::StreamEndNotHere => w.stream_end_not_here.into(),
+            Self::TooManyArguments => (w.too_many)(&usage),
         }
     }
 }

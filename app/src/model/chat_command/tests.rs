@@ -123,9 +123,19 @@ fn bad_arguments_name_the_problem() {
         CommandError::BadDuration(DurationError::TooLong),
         CommandError::UnknownSubcommand("x".into()),
     ] {
-        let reply = e.reply("!", "vips");
-        assert!(!reply.is_empty() && reply.chars().count() < 200, "{reply}");
+        for lang in crate::i18n::Lang::ALL {
+            let reply = e.reply("!", "vips", Some(lang));
+            assert!(!reply.is_empty() && reply.chars().count() < 200, "{reply}");
+        }
     }
+    assert_eq!(
+        CommandError::MissingUser.reply("!", "vips", None),
+        "name a user; usage: !vips add|remove|extend|setexpire @user 2h, or !vips list"
+    );
+    assert_eq!(
+        CommandError::MissingUser.reply("!", "vips", Some(crate::i18n::Lang::De)),
+        "nenne einen Nutzer; so geht’s: !vips add|remove|extend|setexpire @user 2h, oder !vips list"
+    );
 }
 
 #[test]

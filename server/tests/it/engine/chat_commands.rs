@@ -44,6 +44,28 @@ async fn a_command_delivered_twice_acts_once() {
 }
 
 #[tokio::test]
+async fn the_bot_answers_in_the_channels_language() {
+    let h = Harness::new().await;
+    h.settings(|s| s.language = Some(app::i18n::Lang::De)).await;
+    h.engine
+        .deliver(said(&h, "chat-de-1", &broadcaster(), "!vips add @user7 1h"))
+        .await;
+    h.engine
+        .deliver(said(&h, "chat-de-2", &broadcaster(), "!vips add"))
+        .await;
+    let log = h.twitch.chat_log(&h.channel);
+    assert!(
+        log.contains(&"@Streamer User7 ist VIP für 1 h".to_owned()),
+        "{log:?}"
+    );
+    assert!(
+        log.iter()
+            .any(|line| line.starts_with("@Streamer nenne einen Nutzer; so geht’s: !vips add")),
+        "{log:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_reply_twitch_refuses_is_logged_in_the_activity_log() {
     let h = Harness::new().await;
     h.twitch

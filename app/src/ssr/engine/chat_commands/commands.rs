@@ -1,17 +1,13 @@
 //! Each chat command over the engine's use cases, answered in words.
 
 use super::replies;
+use crate::i18n::chat_words::{chat_words, ChatWords};
 use crate::model::{Actor, Channel, ChatCommand, GrantLength, Viewer, VipDuration};
 use crate::ssr::engine::{
     Engine, EngineError, EngineResult, ExtendOutcome, GrantOutcome, PendingReason, RevokeOutcome,
 };
 use crate::ssr::events::ChatMessage;
 use crate::ssr::twitch::TwitchError;
-
-/// The answer to `!vips setexpire @user stream_end`: a deadline is a time, and a VIP until the stream
-/// ends is granted as such.
-const SETEXPIRE_STREAM_END: &str =
-    "setexpire takes a time such as 1d; to make a VIP last until the stream ends, remove it and add it with stream_end";
 
 impl Engine {
     /// `!vip`: `None` while the viewer's cooldown runs.
@@ -27,7 +23,8 @@ impl Engine {
             .store
             .active_session(&channel.id, &message.chatter.id)
             .await?;
-        Ok(Some(replies::check(session.as_ref(), self.now())))
+        let w = chat_words(channel.settings.language);
+        Ok(Some(replies::check(session.as_ref(), self.now(), w)))
     }
 
     /// A moderation command by someone allowed to give it.
@@ -38,12 +35,13 @@ impl Engine {
         actor: Actor,
         command: ChatCommand,
     ) -> EngineResult<String> {
+        let w = chat_words(channel.settings.language);
         let result = match command {
-            ChatCommand::Check => return Ok(replies::check(None, self.now())),
+            ChatCommand::Check => return Ok(replies::check(None, self.now(), w)),
             ChatCommand::List => {
                 let sessions = self.store.active_sessions(&channel.id).await?;
                 let mention = format!("@{}", message.chatter.display_name);
-                return Ok(replies::list(&mention, &sessions, self.now()));
+                return Ok(replies::list(&mention, &sessions, self.now(), w));
             }
             ChatCommand::Add { login, length } => {
                 let length = length.unwrap_or(GrantLength::For(channel.settings.default_duration));
@@ -59,23 +57,25 @@ impl Engine {
                     self.change(channel, &login, actor, Change::SetExpiry(d))
                         .await
                 }
-                GrantLength::StreamEnd => return Ok(SETEXPIRE_STREAM_END.into()),
+                // A deadline is a time; a VIP until the stream ends is granted as such.
+                GrantLength::StreamEnd => return Ok(w.setexpire_stream_end.into()),
             },
         };
         match result {
             Ok(text) => Ok(text),
-            Err(EngineError::Twitch(e)) => Ok(twitch_problem(&e)),
-            Err(EngineError::Contended) => Ok("that VIP is changing right now; try again".into()),
+            Err(EngineError::Twitch(e)) => Ok(twitch_problem(&e, w)),
+            Err(EngineError::Contended) => Ok(w.contended.into()),
             Err(e) => Err(e),
         }
     }
 
     /// The viewer a login names, or the reply saying why not.
     async fn viewer(&self, channel: &Channel, login: &str) -> EngineResult<Result<Viewer, String>> {
+        let w = chat_words(channel.settings.language);
         match self.twitch.user_by_login(&channel.id, login).await {
             Ok(Some(user)) => Ok(Ok(Viewer::from(user))),
-            Ok(None) => Ok(Err(format!("there is no Twitch user “{login}”"))),
-            Err(e) => Ok(Err(twitch_problem(&e))),
+            Ok(None) => Ok(Err((w.no_user)(login))),
+            Err(e) => Ok(Err(twitch_problem(&e, w))),
         }
     }
 
@@ -91,29 +91,25 @@ impl Engine {
             Err(reply) => return Ok(reply),
         };
         let name = viewer.display_name.clone();
+        let w = chat_words(channel.settings.language);
         Ok(
             match self
                 .grant_manual(&channel.id, viewer, length, actor)
                 .await?
             {
                 GrantOutcome::Granted(s) | GrantOutcome::Extended(s) => match s.expires_at {
-                    Some(until) => format!(
-                        "{name} is VIP for {}",
-                        replies::time_left(until, self.now())
-                    ),
-                    None if s.ends_with_stream() => format!("{name} is VIP until the stream ends"),
-                    None => format!("{name} is VIP"),
+                    Some(until) => (w.vip_for)(&name, &replies::time_left(until, self.now(), w)),
+                    None if s.ends_with_stream() => (w.vip_until_stream_end)(&name),
+                    None => (w.vip)(&name),
                 },
-                GrantOutcome::Waitlisted => {
-                    format!("all VIP slots are taken; {name} is on the waitlist")
+                GrantOutcome::Waitlisted => (w.waitlisted)(&name),
+                GrantOutcome::Refunded(reason) => {
+                    replies::refused(&name, reason, channel.settings.language)
                 }
-                GrantOutcome::Refunded(reason) => replies::refused(&name, reason),
-                GrantOutcome::Pending(PendingReason::NeedsReauth) => {
-                    "the streamer must log in to the VIP manager again".into()
-                }
+                GrantOutcome::Pending(PendingReason::NeedsReauth) => w.reauth.into(),
                 GrantOutcome::Pending(PendingReason::TwitchUnavailable)
                 | GrantOutcome::Duplicate
-                | GrantOutcome::Ignored(_) => "Twitch did not answer; try again".into(),
+                | GrantOutcome::Ignored(_) => w.no_answer.into(),
             },
         )
     }
@@ -124,10 +120,11 @@ impl Engine {
             Err(reply) => return Ok(reply),
         };
         let name = viewer.display_name;
+        let w = chat_words(channel.settings.language);
         Ok(match self.revoke(&channel.id, &viewer.id, actor).await? {
-            RevokeOutcome::Revoked(_) => format!("{name} is no longer VIP"),
-            RevokeOutcome::NotActive => format!("{name} is not a timed VIP"),
-            RevokeOutcome::NotManaged => not_managed(&name),
+            RevokeOutcome::Revoked(_) => (w.removed)(&name),
+            RevokeOutcome::NotActive => (w.not_timed)(&name),
+            RevokeOutcome::NotManaged => (w.not_managed)(&name),
         })
     }
 
@@ -143,23 +140,19 @@ impl Engine {
             Err(reply) => return Ok(reply),
         };
         let name = viewer.display_name;
+        let w = chat_words(channel.settings.language);
         let outcome = match change {
             Change::Extend(by) => self.extend(&channel.id, &viewer.id, by, actor).await?,
             Change::SetExpiry(to) => self.set_expiry(&channel.id, &viewer.id, to, actor).await?,
         };
         Ok(match outcome {
             ExtendOutcome::Extended(s) => match s.expires_at {
-                Some(until) => format!(
-                    "{name}'s VIP now ends in {}",
-                    replies::time_left(until, self.now())
-                ),
-                None => format!("{name} is VIP"),
+                Some(until) => (w.now_ends_in)(&name, &replies::time_left(until, self.now(), w)),
+                None => (w.vip)(&name),
             },
-            ExtendOutcome::NotActive => format!("{name} is not a timed VIP"),
-            ExtendOutcome::NotManaged => not_managed(&name),
-            ExtendOutcome::UntilStreamEnd => {
-                format!("{name}'s VIP lasts until the stream ends; there is no time to change")
-            }
+            ExtendOutcome::NotActive => (w.not_timed)(&name),
+            ExtendOutcome::NotManaged => (w.not_managed)(&name),
+            ExtendOutcome::UntilStreamEnd => (w.stream_end_no_time)(&name),
         })
     }
 }
@@ -169,14 +162,10 @@ enum Change {
     SetExpiry(VipDuration),
 }
 
-fn not_managed(name: &str) -> String {
-    format!("{name} is a permanent VIP; the app only changes VIPs it granted")
-}
-
-fn twitch_problem(e: &TwitchError) -> String {
+fn twitch_problem(e: &TwitchError, w: &ChatWords) -> String {
     tracing::warn!(error = %e, "Twitch failed a chat command");
     match e {
-        TwitchError::Unauthorized => "the streamer must log in to the VIP manager again".into(),
-        _ => "Twitch did not answer; try again".into(),
+        TwitchError::Unauthorized => w.reauth.into(),
+        _ => w.no_answer.into(),
     }
 }

@@ -20,6 +20,7 @@ pub use outbox::{ChatOutbox, Reply, Take};
 
 use super::effects::Happened;
 use super::{Engine, EngineResult};
+use crate::i18n::chat_words::chat_words;
 use crate::model::{
     parse_command, Actor, AuditAction, AuditDetails, Channel, ChatCommand, LiveKind,
 };
@@ -70,11 +71,11 @@ impl Engine {
                 if !self.cooldown_free(&channel, &message).await? {
                     return Ok(());
                 }
-                "only the broadcaster and the moderators it allows can manage VIPs".to_owned()
+                chat_words(channel.settings.language).not_allowed.to_owned()
             }
             Err(e) => {
                 let manage = settings.names.manage.first().map_or("vips", String::as_str);
-                e.reply(&settings.prefix, manage)
+                e.reply(&settings.prefix, manage, channel.settings.language)
             }
             Ok(command) => {
                 self.moderate(&channel, &message, actor(&message), command)

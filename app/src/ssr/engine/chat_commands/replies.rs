@@ -3,11 +3,14 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::i18n::chat_words::ChatWords;
+use crate::i18n::Lang;
 use crate::model::{RefundReason, VipDuration, VipSession, MAX_CHAT_CHARS};
+use crate::ssr::refund_words::refund_reason_in;
 
 /// Time left in relative words: `3 h 12 min`, `45 s`, `a moment` once due. From a minute on it
 /// is rounded up to whole minutes, so a VIP granted for 2 h reads "2 h" a second later.
-pub fn time_left(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
+pub fn time_left(until: DateTime<Utc>, now: DateTime<Utc>, w: &ChatWords) -> String {
     let secs = u64::try_from((until - now).num_seconds()).unwrap_or(0);
     let secs = if secs >= 60 {
         secs.div_ceil(60) * 60
@@ -15,26 +18,26 @@ pub fn time_left(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
         secs
     };
     VipDuration::from_secs(secs.min(VipDuration::MAX_SECS))
-        .map_or_else(|_| "a moment".to_owned(), |d| d.to_string())
+        .map_or_else(|_| w.moment.to_owned(), |d| d.to_string())
 }
 
 /// `!vip`: the chatter's own VIP.
-pub fn check(session: Option<&VipSession>, now: DateTime<Utc>) -> String {
+pub fn check(session: Option<&VipSession>, now: DateTime<Utc>, w: &ChatWords) -> String {
     match session {
         Some(VipSession {
             expires_at: Some(until),
             ..
-        }) => format!("your VIP ends in {}", time_left(*until, now)),
-        Some(_) => "you are a VIP with no end date (not a timed VIP)".to_owned(),
-        None => "you are not a timed VIP".to_owned(),
+        }) => (w.ends_in)(&time_left(*until, now, w)),
+        Some(_) => w.no_end_date.to_owned(),
+        None => w.not_timed_self.to_owned(),
     }
 }
 
 /// `!vips list`: each VIP with the time left, in one message cut at Twitch's 500 characters.
 /// `mention` is the reply's start, counted in the limit.
-pub fn list(mention: &str, sessions: &[VipSession], now: DateTime<Utc>) -> String {
+pub fn list(mention: &str, sessions: &[VipSession], now: DateTime<Utc>, w: &ChatWords) -> String {
     if sessions.is_empty() {
-        return format!("{mention} no VIPs right now");
+        return format!("{mention} {}", w.none_now);
     }
     let mut sorted: Vec<&VipSession> = sessions.iter().collect();
     // Soonest end first; VIPs without an end last.
@@ -42,11 +45,11 @@ pub fn list(mention: &str, sessions: &[VipSession], now: DateTime<Utc>) -> Strin
     let items: Vec<String> = sorted
         .iter()
         .map(|s| match s.expires_at {
-            Some(until) => format!("{} {}", s.viewer.display_name, time_left(until, now)),
-            None => format!("{} (no end)", s.viewer.display_name),
+            Some(until) => format!("{} {}", s.viewer.display_name, time_left(until, now, w)),
+            None => (w.no_end_item)(&s.viewer.display_name),
         })
         .collect();
-    let head = format!("{mention} VIPs ({}): ", items.len());
+    let head = format!("{mention} {}", (w.list_head)(items.len()));
     cut(&head, &items, ", ", MAX_CHAT_CHARS)
 }
 
@@ -74,17 +77,14 @@ pub fn cut(head: &str, items: &[String], sep: &str, max: usize) -> String {
     out
 }
 
-/// Why a grant from chat was refused.
-pub fn refused(login: &str, reason: RefundReason) -> String {
+/// Why a grant from chat was refused, in the channel's language.
+pub fn refused(login: &str, reason: RefundReason, lang: Option<Lang>) -> String {
+    let w = crate::i18n::chat_words::chat_words(lang);
     match reason {
-        RefundReason::IsModerator => format!("{login} is a moderator; moderators cannot be VIPs"),
-        RefundReason::AlreadyVip => {
-            format!("{login} is a permanent VIP; the app does not change VIPs it did not grant")
-        }
-        RefundReason::SlotsFull | RefundReason::WaitlistTimedOut => {
-            format!("all VIP slots are taken; {login} was not added")
-        }
-        other => format!("{login} was not added: {}", other.describe()),
+        RefundReason::IsModerator => (w.refused_moderator)(login),
+        RefundReason::AlreadyVip => (w.refused_permanent)(login),
+        RefundReason::SlotsFull | RefundReason::WaitlistTimedOut => (w.refused_full)(login),
+        other => (w.refused_other)(login, refund_reason_in(other, lang)),
     }
 }
 
@@ -93,6 +93,7 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+    use crate::i18n::chat_words::chat_words;
     use crate::model::{Actor, ChannelId, SessionState, Viewer, VipSource};
 
     fn at(secs: i64) -> DateTime<Utc> {
@@ -122,18 +123,29 @@ mod tests {
     #[test]
     fn the_time_left_reads_in_relative_words() {
         let s = session("alice", Some(3 * 3_600 + 12 * 60 + 5));
-        assert_eq!(check(Some(&s), at(0)), "your VIP ends in 3 h 13 min");
-        assert_eq!(check(Some(&s), at(5)), "your VIP ends in 3 h 12 min");
         assert_eq!(
-            check(Some(&s), at(3 * 3_600 + 11 * 60 + 50)),
+            check(Some(&s), at(0), chat_words(None)),
+            "your VIP ends in 3 h 13 min"
+        );
+        assert_eq!(
+            check(Some(&s), at(5), chat_words(None)),
+            "your VIP ends in 3 h 12 min"
+        );
+        assert_eq!(
+            check(Some(&s), at(3 * 3_600 + 11 * 60 + 50), chat_words(None)),
             "your VIP ends in 15 s"
         );
         assert_eq!(
-            check(Some(&s), at(3 * 3_600 + 12 * 60 + 5)),
+            check(Some(&s), at(3 * 3_600 + 12 * 60 + 5), chat_words(None)),
             "your VIP ends in a moment"
         );
-        assert!(check(Some(&session("bob", None)), at(0)).contains("not a timed VIP"));
-        assert_eq!(check(None, at(0)), "you are not a timed VIP");
+        assert!(
+            check(Some(&session("bob", None)), at(0), chat_words(None)).contains("not a timed VIP")
+        );
+        assert_eq!(
+            check(None, at(0), chat_words(None)),
+            "you are not a timed VIP"
+        );
     }
 
     #[test]
@@ -146,9 +158,32 @@ mod tests {
                 session("alice", Some(60)),
             ],
             at(0),
+            chat_words(None),
         );
         assert_eq!(list, "@mod VIPs (3): alice 1 min, bob 2 h, perm (no end)");
-        assert_eq!(super::list("@mod", &[], at(0)), "@mod no VIPs right now");
+        assert_eq!(
+            super::list("@mod", &[], at(0), chat_words(None)),
+            "@mod no VIPs right now"
+        );
+    }
+
+    #[test]
+    fn answers_are_in_the_channels_language() {
+        let de = chat_words(Some(Lang::De));
+        let s = session("alice", Some(3 * 3_600 + 12 * 60));
+        assert_eq!(check(Some(&s), at(0), de), "dein VIP endet in 3 h 12 min");
+        assert_eq!(
+            super::list("@mod", &[session("perm", None)], at(0), de),
+            "@mod VIPs (1): perm (ohne Ende)"
+        );
+        assert_eq!(
+            refused("alice", RefundReason::UserBlocked, Some(Lang::Fr)),
+            "alice n’a pas été ajouté : la chaîne a bloqué ce spectateur"
+        );
+        assert_eq!(
+            refused("alice", RefundReason::SlotsFull, None),
+            "all VIP slots are taken; alice was not added"
+        );
     }
 
     #[test]
@@ -156,7 +191,7 @@ mod tests {
         let many: Vec<VipSession> = (0..100)
             .map(|i| session(&format!("viewer_number_{i:03}"), Some(3_600 + i)))
             .collect();
-        let text = list("@a_moderator_login", &many, at(0));
+        let text = list("@a_moderator_login", &many, at(0), chat_words(None));
         assert!(
             text.chars().count() <= MAX_CHAT_CHARS,
             "{}",
