@@ -8,6 +8,7 @@
 //! `let t = use_texts();` and `{t.area.field}`.
 
 mod chat_defaults;
+#[cfg(feature = "ssr")]
 pub mod chat_words;
 mod errors;
 pub mod keys;

@@ -64,7 +64,8 @@ pub enum CommandError {
 
 impl CommandError {
     /// The reply's text (without the mention), naming the problem and the usage, in the
-    /// channel's language (`None`: English).
+    /// channel's language (`None`: English). Server-side only: the browser never answers chat.
+    #[cfg(feature = "ssr")]
     pub fn reply(&self, prefix: &str, manage: &str, lang: Option<crate::i18n::Lang>) -> String {
         let w = crate::i18n::chat_words::chat_words(lang);
         let usage = (w.usage)(&format!("{prefix}{manage}"));

@@ -118,6 +118,11 @@ fn bad_arguments_name_the_problem() {
         parse("!removevip @alice 2h"),
         Some(Err(CommandError::TooManyArguments))
     );
+}
+
+#[cfg(feature = "ssr")]
+#[test]
+fn a_bad_command_is_answered_in_the_channels_language() {
     for e in [
         CommandError::MissingUser,
         CommandError::BadDuration(DurationError::TooLong),
