@@ -63,10 +63,14 @@ pub enum AuditAction {
     ViewerExcluded,
     /// A viewer was taken off the exclusion list.
     ViewerReadmitted,
+    /// The streamer made an OBS overlay URL (replacing any earlier one).
+    OverlayLinkMade,
+    /// The streamer revoked the OBS overlay URL: from then on it shows nothing.
+    OverlayLinkRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 28] = [
         Self::Grant,
         Self::Extend,
         Self::Revoke,
@@ -93,6 +97,8 @@ impl AuditAction {
         Self::DeadlineGiven,
         Self::ViewerExcluded,
         Self::ViewerReadmitted,
+        Self::OverlayLinkMade,
+        Self::OverlayLinkRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -123,6 +129,8 @@ impl AuditAction {
             Self::DeadlineGiven => "deadline_given",
             Self::ViewerExcluded => "viewer_excluded",
             Self::ViewerReadmitted => "viewer_readmitted",
+            Self::OverlayLinkMade => "overlay_link_made",
+            Self::OverlayLinkRevoked => "overlay_link_revoked",
         }
     }
 }

@@ -36,6 +36,8 @@ pub fn action_label(action: AuditAction) -> &'static str {
         AuditAction::DeadlineGiven => "VIP given a deadline",
         AuditAction::ViewerExcluded => "Excluded from VIP",
         AuditAction::ViewerReadmitted => "Taken off the exclusion list",
+        AuditAction::OverlayLinkMade => "Overlay URL made",
+        AuditAction::OverlayLinkRevoked => "Overlay URL revoked",
     }
 }
 

@@ -25,7 +25,7 @@ pub struct AuditReader {
 }
 
 /// Entries only the streamer sees: settings changes (with their diffs), logins (with the scopes
-/// granted) and API tokens (with their names).
+/// granted), API tokens (with their names) and the overlay URL.
 pub fn streamer_only(action: AuditAction) -> bool {
     matches!(
         action,
@@ -33,6 +33,8 @@ pub fn streamer_only(action: AuditAction) -> bool {
             | AuditAction::Login
             | AuditAction::ApiTokenCreated
             | AuditAction::ApiTokenRevoked
+            | AuditAction::OverlayLinkMade
+            | AuditAction::OverlayLinkRevoked
     )
 }
 

@@ -15,7 +15,7 @@ use super::new_id;
 use super::{OrInternal, ServerContext, Store};
 use crate::error::AppError;
 use crate::model::{
-    api_token_hint, api_token_name, bearer_token, should_record_use, Actor, ApiTokenInfo,
+    api_token_hint, api_token_name, bearer_token, should_record_use, ApiTokenInfo,
     AuditAction, AuditDetails, AuditEntry, ChannelId, NewApiToken, API_TOKEN_PREFIX,
     MAX_API_TOKENS,
 };
@@ -152,10 +152,7 @@ async fn audit(
         channel_id: ChannelId(caller.user_id.clone()),
         at: Utc::now(),
         action,
-        actor: Actor::Streamer {
-            id: caller.user_id.clone(),
-            login: caller.login.clone(),
-        },
+        actor: caller.as_streamer(),
         target: None,
         metadata: AuditDetails {
             token_id: Some(token.id.clone()),

@@ -67,6 +67,16 @@ pub struct Caller {
     pub login: String,
 }
 
+impl Caller {
+    /// The caller as the actor of an entry about their own channel.
+    pub fn as_streamer(&self) -> Actor {
+        Actor::Streamer {
+            id: self.user_id.clone(),
+            login: self.login.clone(),
+        }
+    }
+}
+
 /// The signed-in user behind a session: a streamer (with a channel record), or a moderator who
 /// signed in as one only (no channel record; the login is kept in the session).
 ///

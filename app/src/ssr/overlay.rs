@@ -12,9 +12,11 @@ use sha2::{Digest, Sha256};
 
 use super::auth::Caller;
 use super::store::OverlayKey;
-use super::{OrInternal, ServerContext, Store};
+use super::{new_id, OrInternal, ServerContext, Store};
 use crate::error::AppError;
-use crate::model::{is_overlay_secret, ChannelId, OverlayLink, PublicChannel, PublicVip};
+use crate::model::{
+    is_overlay_secret, AuditAction, AuditEntry, ChannelId, OverlayLink, PublicChannel, PublicVip,
+};
 
 /// Lowercase hex of `bytes`.
 fn hex(bytes: &[u8]) -> String {
@@ -87,6 +89,7 @@ pub async fn make(
         .await
         .or_internal("storing an overlay key")?;
     tracing::info!(channel = %channel.0, "overlay URL made");
+    audit(ctx, caller, channel, AuditAction::OverlayLinkMade, now).await?;
     Ok(secret)
 }
 
@@ -104,8 +107,32 @@ pub async fn revoke(ctx: &ServerContext, caller: &Caller) -> Result<(), AppError
         .or_internal("deleting an overlay key")?;
     if gone {
         tracing::info!(channel = %channel.0, "overlay URL revoked");
+        audit(ctx, caller, channel, AuditAction::OverlayLinkRevoked, Utc::now()).await?;
     }
     Ok(())
+}
+
+/// The activity-log entry for a made or revoked URL (it never carries the secret).
+async fn audit(
+    ctx: &ServerContext,
+    caller: &Caller,
+    channel: ChannelId,
+    action: AuditAction,
+    at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let entry = AuditEntry {
+        id: new_id(),
+        channel_id: channel,
+        at,
+        action,
+        actor: caller.as_streamer(),
+        target: None,
+        metadata: serde_json::Value::Null,
+    };
+    ctx.store()
+        .append_audit(&entry)
+        .await
+        .or_internal("auditing an overlay URL change")
 }
 
 /// The channel an overlay secret opens, if it opens one.

@@ -63,7 +63,7 @@ async fn channel_id(server: &TestServer, login: &str) -> ChannelId {
     store.channel_by_login(login).await.unwrap().unwrap().id
 }
 
-async fn audit(server: &TestServer, action: AuditAction) -> Vec<AuditEntry> {
+pub async fn audit(server: &TestServer, action: AuditAction) -> Vec<AuditEntry> {
     let id = channel_id(server, "demo_streamer").await;
     let query = AuditQuery {
         action: Some(action),

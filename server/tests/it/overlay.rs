@@ -1,16 +1,17 @@
 //! The OBS overlay against a real server in demo mode: its URL made on the settings page's server
 //! function, the page served without a login with the channel's VIPs (names and time left only),
 //! its event stream announcing a grant, options validated, and the URL dead at once (404, the
-//! page and the stream alike) when it is replaced or revoked, an open stream ended too.
+//! page and the stream alike) when it is replaced or revoked, an open stream ended too; each URL
+//! made and revoked is in the activity log, without its secret.
 
 use std::time::Duration;
 
-use app::model::OverlayLink;
+use app::model::{AuditAction, OverlayLink};
 use app::server_fns::{GetOverlayLink, MakeOverlayUrl, RevokeOverlayUrl};
 use app::ssr::store::prelude::*;
 use serde_json::json;
 
-use crate::api_tokens::{call, create, send};
+use crate::api_tokens::{audit, call, create, send};
 use crate::common::{log_in, log_in_as, TestServer};
 
 /// A failing test's guard against waiting forever (not a speed check).
@@ -197,6 +198,21 @@ async fn a_replaced_or_revoked_url_is_gone_at_once_like_a_wrong_one() {
     assert_eq!(gone(format!("{second}/events")).await.0, 404);
     let (status, body) = call::<GetOverlayLink>(&server, &browser, &[]).await;
     assert_eq!((status, &body["created_at"]), (200, &json!(null)), "{body}");
+    // Revoking again changes nothing, and is not logged again.
+    let (status, _) = call::<RevokeOverlayUrl>(&server, &browser, &[]).await;
+    assert_eq!(status, 200);
+
+    // The activity log has both URLs made and the one revocation, by the streamer, secret-free.
+    let made = audit(&server, AuditAction::OverlayLinkMade).await;
+    let revoked = audit(&server, AuditAction::OverlayLinkRevoked).await;
+    assert_eq!((made.len(), revoked.len()), (2, 1));
+    for entry in made.iter().chain(&revoked) {
+        let text = serde_json::to_string(entry).unwrap();
+        assert!(text.contains("demo_streamer"), "{text}");
+        for path in [&first, &second] {
+            assert!(!text.contains(&path["/overlay/".len()..]), "{text}");
+        }
+    }
 
     // A wrong or malformed secret gets the same answer as a revoked one.
     let wrong = format!("/overlay/{}", "ab".repeat(32));

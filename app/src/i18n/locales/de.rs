@@ -240,6 +240,8 @@ pub const TEXTS: Texts = Texts {
             AuditAction::DeadlineGiven => "VIP mit Ablaufzeit versehen",
             AuditAction::ViewerExcluded => "Von VIP ausgeschlossen",
             AuditAction::ViewerReadmitted => "Von der Ausschlussliste genommen",
+            AuditAction::OverlayLinkMade => "Overlay-URL erstellt",
+            AuditAction::OverlayLinkRevoked => "Overlay-URL widerrufen",
         },
     },
     summary: Summary {

@@ -240,6 +240,8 @@ pub const TEXTS: Texts = Texts {
             AuditAction::DeadlineGiven => "VIP given a deadline",
             AuditAction::ViewerExcluded => "Excluded from VIP",
             AuditAction::ViewerReadmitted => "Taken off the exclusion list",
+            AuditAction::OverlayLinkMade => "Overlay URL made",
+            AuditAction::OverlayLinkRevoked => "Overlay URL revoked",
         },
     },
     summary: Summary {

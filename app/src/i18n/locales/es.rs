@@ -240,6 +240,8 @@ pub const TEXTS: Texts = Texts {
             AuditAction::DeadlineGiven => "VIP con fecha de fin",
             AuditAction::ViewerExcluded => "Excluido de VIP",
             AuditAction::ViewerReadmitted => "Quitado de la lista de exclusión",
+            AuditAction::OverlayLinkMade => "URL del overlay creada",
+            AuditAction::OverlayLinkRevoked => "URL del overlay revocada",
         },
     },
     summary: Summary {

@@ -240,6 +240,8 @@ pub const TEXTS: Texts = Texts {
             AuditAction::DeadlineGiven => "VIP doté d’une échéance",
             AuditAction::ViewerExcluded => "Exclu du VIP",
             AuditAction::ViewerReadmitted => "Retiré de la liste d’exclusion",
+            AuditAction::OverlayLinkMade => "URL de l’overlay créée",
+            AuditAction::OverlayLinkRevoked => "URL de l’overlay révoquée",
         },
     },
     summary: Summary {

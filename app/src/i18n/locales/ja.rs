@@ -234,6 +234,8 @@ pub const TEXTS: Texts = Texts {
             AuditAction::DeadlineGiven => "VIP に期限を設定",
             AuditAction::ViewerExcluded => "VIP から除外",
             AuditAction::ViewerReadmitted => "除外リストから削除",
+            AuditAction::OverlayLinkMade => "オーバーレイ URL を作成",
+            AuditAction::OverlayLinkRevoked => "オーバーレイ URL を無効化",
         },
     },
     summary: Summary {

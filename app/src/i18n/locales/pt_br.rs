@@ -240,6 +240,8 @@ pub const TEXTS: Texts = Texts {
             AuditAction::DeadlineGiven => "VIP com prazo definido",
             AuditAction::ViewerExcluded => "Excluído de VIP",
             AuditAction::ViewerReadmitted => "Retirado da lista de exclusão",
+            AuditAction::OverlayLinkMade => "URL do overlay criada",
+            AuditAction::OverlayLinkRevoked => "URL do overlay revogada",
         },
     },
     summary: Summary {
