@@ -15,9 +15,8 @@ use super::new_id;
 use super::{OrInternal, ServerContext, Store};
 use crate::error::AppError;
 use crate::model::{
-    api_token_hint, api_token_name, bearer_token, should_record_use, ApiTokenInfo,
-    AuditAction, AuditDetails, AuditEntry, ChannelId, NewApiToken, API_TOKEN_PREFIX,
-    MAX_API_TOKENS,
+    api_token_hint, api_token_name, bearer_token, should_record_use, ApiTokenInfo, AuditAction,
+    AuditDetails, AuditEntry, ChannelId, NewApiToken, API_TOKEN_PREFIX, MAX_API_TOKENS,
 };
 use crate::ssr::ApiTokenRecord;
 

@@ -107,7 +107,14 @@ pub async fn revoke(ctx: &ServerContext, caller: &Caller) -> Result<(), AppError
         .or_internal("deleting an overlay key")?;
     if gone {
         tracing::info!(channel = %channel.0, "overlay URL revoked");
-        audit(ctx, caller, channel, AuditAction::OverlayLinkRevoked, Utc::now()).await?;
+        audit(
+            ctx,
+            caller,
+            channel,
+            AuditAction::OverlayLinkRevoked,
+            Utc::now(),
+        )
+        .await?;
     }
     Ok(())
 }

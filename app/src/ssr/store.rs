@@ -31,7 +31,7 @@ pub use audit::AuditStore;
 pub use channels::{released_login, ChannelStore};
 pub use coordination::CoordinationStore;
 pub use inbox::{InboxMessage, InboxStore, INBOX_RETENTION};
-pub use live_events::{LiveEventStore, RelayedEvent, LIVE_EVENT_RETENTION};
+pub use live_events::{LiveEventFeed, LiveEventStore, RelayedEvent, LIVE_EVENT_RETENTION};
 pub use overlay_keys::{OverlayKey, OverlayKeyStore};
 pub use redemption_attempts::RedemptionAttemptStore;
 pub use redemptions::RedemptionStore;

@@ -258,8 +258,21 @@ impl Fleet {
         options: &Options,
         db: &Database,
     ) -> anyhow::Result<ServerProcess> {
+        self.start_server_with(options, db, &[]).await
+    }
+
+    /// [`Self::start_server`] with `extra` environment on top.
+    ///
+    /// # Errors
+    /// See [`ServerProcess::start`].
+    pub async fn start_server_with(
+        &self,
+        options: &Options,
+        db: &Database,
+        extra: &[(&str, &str)],
+    ) -> anyhow::Result<ServerProcess> {
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], free_port()?));
-        self.restart_server(options, db, addr).await
+        self.restart_server_with(options, db, addr, extra).await
     }
 
     /// Starts the server on `db` at `addr` (the address its webhook subscriptions point at).

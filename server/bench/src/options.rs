@@ -13,6 +13,8 @@ pub enum Scenario {
     Expiry,
     /// One change reaching many open live-update streams; server memory.
     Sse,
+    /// A change on one instance reaching a dashboard on another.
+    Relay,
     /// Signed-in server-side rendered pages per second.
     Ssr,
     /// One expiry sweep query over many stored sessions, none due.
@@ -28,7 +30,7 @@ pub enum Scenario {
 }
 
 impl Scenario {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Startup,
         Self::Wasm,
         Self::Sweep,
@@ -38,6 +40,7 @@ impl Scenario {
         Self::Expiry,
         Self::Ssr,
         Self::Sse,
+        Self::Relay,
     ];
 
     pub fn name(self) -> &'static str {
@@ -45,6 +48,7 @@ impl Scenario {
             Self::Latency => "latency",
             Self::Expiry => "expiry",
             Self::Sse => "sse",
+            Self::Relay => "relay",
             Self::Ssr => "ssr",
             Self::Sweep => "sweep",
             Self::Startup => "startup",
@@ -209,7 +213,7 @@ pub const USAGE: &str = "\
 vip-bench: benchmarks of the release server against the Twitch simulator on loopback.
 
   --only LIST          scenarios, comma-separated: startup, wasm, sweep, analytics, latency,
-                       intake, expiry, ssr, sse
+                       intake, expiry, ssr, sse, relay
                        (default: all)
   --backend B          sqlite, firestore or both (default: sqlite)
   --quick              small sizes (a run of a few minutes)

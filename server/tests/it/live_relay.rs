@@ -1,20 +1,22 @@
-//! Live updates across instances: two servers share one store (a SQLite file); a dashboard's
-//! stream (`GET /api/ws`) on instance A hears of a change made on instance B when the relay is
-//! on, once, and never when it is off. Both instances run their own simulated Twitch; the change
-//! (a settings update) needs none, and the login session lives in the shared store, so one login
-//! on A is valid on B too.
+//! Live updates across instances: two servers share one store (a SQLite file, polled; or the
+//! Firestore emulator, which pushes); a dashboard's stream (`GET /api/ws`) on instance A hears of
+//! a change made on instance B when the relay is on, once, and never when it is off. Both
+//! instances run their own simulated Twitch; the change (a settings update) needs none, and the
+//! login session lives in the shared store, so one login on A is valid on B too.
 
 use crate::common;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use secrecy::ExposeSecret;
 use serde_json::{json, Value};
 use server::config::Config;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use common::{log_in, TestServer};
+use crate::support::firestore_emulator as emulator;
+use common::{log_in, log_in_to, TestServer};
 
 /// How long an expected event may take on a loaded machine.
 const PATIENCE: Duration = Duration::from_secs(20);
@@ -210,6 +212,44 @@ async fn with_the_relay_off_changes_stay_on_their_instance() {
         changed(&dashboard.events("settings_changed")),
         [["default_duration"]],
         "{}",
+        dashboard.seen
+    );
+
+    drop(dashboard);
+    b.stop().await.unwrap();
+    a.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_firestore_a_change_is_pushed_to_another_instance_without_polling() {
+    emulator::host();
+    let database_url = format!("firestore://{}", emulator::fresh_project_id());
+    let key = server::crypto::TokenCipher::generate_key("k1");
+    let vars = [
+        ("TOKEN_ENCRYPTION_KEY", key.expose_secret()),
+        // Polling would first read in an hour: whatever arrives was pushed.
+        ("LIVE_RELAY_POLL_MS", "3600000"),
+        ("DEMO_REDEEM_EVERY_SECS", "3600"),
+    ];
+    let a = Peer::start(&database_url, &vars).await;
+    let browser = TestServer::browser();
+    log_in_to(&a.url(""), &browser).await;
+    let b = Peer::start(&database_url, &vars).await;
+    let mut dashboard = Dashboard::open(&browser, a.url("/api/ws")).await;
+
+    for (field, value) in [
+        ("public_page", json!(true)),
+        ("default_duration", json!(7200)),
+    ] {
+        put_settings(&browser, b.url("/api/settings"), json!({ field: value })).await;
+        dashboard
+            .wait_for("settings_changed", &format!(r#""{field}""#))
+            .await;
+    }
+    assert_eq!(
+        changed(&dashboard.events("settings_changed")),
+        [["public_page"], ["default_duration"]],
+        "each once, in order: {}",
         dashboard.seen
     );
 

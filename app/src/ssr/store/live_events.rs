@@ -3,8 +3,11 @@
 
 use std::time::Duration;
 
+use std::any::Any;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use tokio::sync::mpsc;
 
 use super::StoreResult;
 use crate::model::ChannelId;
@@ -29,6 +32,29 @@ pub struct RelayedEvent {
     pub event_json: String,
 }
 
+/// Relayed events pushed by the store as they are stored ([`LiveEventStore::watch_live_events`]).
+/// The push lasts as long as the feed: dropping it ends it.
+pub struct LiveEventFeed {
+    events: mpsc::Receiver<RelayedEvent>,
+    /// What keeps the push going (a backend's listener); dropped with the feed.
+    _source: Box<dyn Any + Send>,
+}
+
+impl LiveEventFeed {
+    /// A feed reading `events`, pushed by `source` for as long as the feed lives.
+    pub fn new(events: mpsc::Receiver<RelayedEvent>, source: Box<dyn Any + Send>) -> Self {
+        Self {
+            events,
+            _source: source,
+        }
+    }
+
+    /// The next pushed event; `None` once the push has ended for good.
+    pub async fn next(&mut self) -> Option<RelayedEvent> {
+        self.events.recv().await
+    }
+}
+
 /// The live relay's part of the storage port.
 #[async_trait]
 pub trait LiveEventStore: Send + Sync {
@@ -45,4 +71,12 @@ pub trait LiveEventStore: Send + Sync {
         since: DateTime<Utc>,
         limit: u32,
     ) -> StoreResult<Vec<RelayedEvent>>;
+    /// Relayed events published at or after `since`: those stored already, then each new one as
+    /// it is stored, in no guaranteed order, possibly more than once after the push was
+    /// interrupted; `None` when the backend cannot push, and the relay reads
+    /// [`live_events_since`](Self::live_events_since) instead.
+    ///
+    /// # Errors
+    /// When the backend can push but the push cannot be set up.
+    async fn watch_live_events(&self, since: DateTime<Utc>) -> StoreResult<Option<LiveEventFeed>>;
 }

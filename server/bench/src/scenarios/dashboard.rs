@@ -14,13 +14,22 @@ use crate::server_process::ServerProcess;
 pub struct SignedIn {
     pub fleet: Fleet,
     /// The server's files, deleted when this is dropped.
-    _db: Database,
+    pub db: Database,
     pub server: ServerProcess,
     /// The `Cookie` header of the login.
     pub cookie: String,
 }
 
 pub async fn signed_in(run: &Run<'_>, vips: usize) -> anyhow::Result<SignedIn> {
+    signed_in_with(run, vips, &[]).await
+}
+
+/// [`signed_in`] with `extra` server environment.
+pub async fn signed_in_with(
+    run: &Run<'_>,
+    vips: usize,
+    extra: &[(&str, &str)],
+) -> anyhow::Result<SignedIn> {
     let fleet = Fleet::start(1, vips + 1, vips + 10).await?;
     let db = Database::fresh(run.backend)?;
     let store = db.store().await?;
@@ -39,14 +48,14 @@ pub async fn signed_in(run: &Run<'_>, vips: usize) -> anyhow::Result<SignedIn> {
             4,
         )
         .await?;
-    let server = fleet.start_server(run.options, &db).await?;
+    let server = fleet.start_server_with(run.options, &db, extra).await?;
     fleet
         .settle(Duration::from_secs(2), Duration::from_secs(120))
         .await?;
     let cookie = fleet.log_in(&server, 0).await?;
     Ok(SignedIn {
         fleet,
-        _db: db,
+        db,
         server,
         cookie,
     })

@@ -6,6 +6,7 @@ mod dashboard;
 mod expiry;
 mod intake;
 mod latency;
+mod relay;
 mod sse;
 mod sse_floor;
 mod ssr;
@@ -58,6 +59,7 @@ pub async fn run_all(options: &Options) -> Report {
                 Scenario::Intake => intake::run(&mut run).await,
                 Scenario::Expiry => expiry::run(&mut run).await,
                 Scenario::Sse => sse::run(&mut run).await,
+                Scenario::Relay => relay::run(&mut run).await,
                 Scenario::Ssr => ssr::run(&mut run).await,
                 Scenario::Sweep => sweep::run(&mut run).await,
                 Scenario::Startup => startup::run(&mut run).await,

@@ -1,8 +1,9 @@
 use app::model::{ChannelId, LiveKind};
-use chrono::TimeZone;
+use chrono::{DateTime, TimeZone};
 use tokio::sync::broadcast;
 
 use super::super::hub::Frame;
+use super::inbox::Inbox;
 use super::*;
 use crate::store::SqliteStore;
 
@@ -135,4 +136,38 @@ async fn events_cross_between_instances_once_each_and_never_echo() {
     tokio::time::timeout(PATIENCE, tasks.wait())
         .await
         .expect("the relay's tasks end when the token fires");
+}
+
+#[tokio::test]
+async fn pushed_events_are_delivered_once_and_never_stale_or_echoed() {
+    let hub = LiveHub::default();
+    let mut dashboard = hub.subscribe(&"1".into());
+    let (push, pushed) = tokio::sync::mpsc::channel(8);
+    let feed = app::ssr::store::LiveEventFeed::new(pushed, Box::new(()));
+    let granted = |id: &str, instance: &str, at: DateTime<Utc>| RelayedEvent {
+        id: id.to_owned(),
+        instance_id: instance.to_owned(),
+        channel_id: "1".into(),
+        at,
+        event_json: serde_json::to_string(&LiveEvent::new("1".into(), LiveKind::Granted)).unwrap(),
+    };
+    let now = Utc::now();
+    let stale = now - chrono::Duration::from_std(push::WINDOW).unwrap() * 2;
+    for event in [
+        granted("a", "other", now),
+        granted("a", "other", now),
+        granted("mine", "me", now),
+        granted("old", "other", stale),
+        granted("b", "other", now),
+    ] {
+        push.send(event).await.unwrap();
+    }
+    drop(push);
+    let cancel = CancellationToken::new();
+    let ended = push::listen(feed, &hub, "me".into(), &cancel).await;
+    assert!(matches!(ended, push::Ended::PushGone), "the feed closed");
+    // `a` and `b` once each; the repeat, the echo and the stale one never.
+    assert_eq!(dashboard.try_recv().unwrap().kind, "granted");
+    assert_eq!(dashboard.try_recv().unwrap().kind, "granted");
+    assert!(dashboard.try_recv().is_err());
 }

@@ -2,10 +2,10 @@
 //! publisher and read back by time. The poll filters and orders on `at` alone, which Firestore's
 //! automatic single-field index serves (no composite index). Each document carries `expires_at`
 //! (`at` + the retention), so the shared purge deletes it, and a TTL policy on that field can as
-//! well.
+//! well. Other instances hear of new events through Firestore listen ([`super::live_listen`]).
 
 use app::model::ChannelId;
-use app::ssr::store::{LiveEventStore, RelayedEvent, LIVE_EVENT_RETENTION};
+use app::ssr::store::{LiveEventFeed, LiveEventStore, RelayedEvent, LIVE_EVENT_RETENTION};
 use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -19,7 +19,7 @@ pub(super) const LIVE_EVENTS: &str = "live_events";
 
 /// `live_events/{event id}`.
 #[derive(Clone, Serialize, Deserialize)]
-struct LiveEventDoc {
+pub(super) struct LiveEventDoc {
     id: String,
     instance_id: String,
     channel_id: String,
@@ -40,7 +40,7 @@ impl LiveEventDoc {
         })
     }
 
-    fn into_event(self) -> StoreResult<RelayedEvent> {
+    pub(super) fn into_event(self) -> StoreResult<RelayedEvent> {
         Ok(RelayedEvent {
             at: from_ts(self.at)?,
             id: self.id,
@@ -95,5 +95,10 @@ impl LiveEventStore for FirestoreStore {
             .collect::<StoreResult<Vec<_>>>()?;
         events.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
         Ok(events)
+    }
+
+    /// Firestore listen pushes each new event ([`super::live_listen`]).
+    async fn watch_live_events(&self, since: DateTime<Utc>) -> StoreResult<Option<LiveEventFeed>> {
+        super::live_listen::watch(self, since).await.map(Some)
     }
 }

@@ -17,6 +17,7 @@ mod coordination;
 mod docs;
 mod inbox;
 mod live_events;
+mod live_listen;
 mod login_sessions;
 mod overlay_keys;
 mod queries;

@@ -2,7 +2,7 @@
 //! by time through the `(at, id)` index, deleted once older than the retention.
 
 use app::model::ChannelId;
-use app::ssr::store::{LiveEventStore, RelayedEvent, LIVE_EVENT_RETENTION};
+use app::ssr::store::{LiveEventFeed, LiveEventStore, RelayedEvent, LIVE_EVENT_RETENTION};
 use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -72,6 +72,11 @@ impl LiveEventStore for SqliteStore {
             .into_iter()
             .map(RelayedEvent::try_from)
             .collect()
+    }
+
+    /// SQLite has no push to other processes: the relay reads [`SINCE`] instead.
+    async fn watch_live_events(&self, _since: DateTime<Utc>) -> StoreResult<Option<LiveEventFeed>> {
+        Ok(None)
     }
 }
 

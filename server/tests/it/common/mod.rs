@@ -114,8 +114,13 @@ pub fn location(res: &reqwest::Response) -> String {
 
 /// Follows the login dance like a browser; returns the final redirect target.
 pub async fn log_in(server: &TestServer, browser: &reqwest::Client) -> String {
+    log_in_to(&server.url(""), browser).await
+}
+
+/// [`log_in`] on the server at `base` (`http://host:port`).
+pub async fn log_in_to(base: &str, browser: &reqwest::Client) -> String {
     let res = browser
-        .get(server.url("/api/auth/login"))
+        .get(format!("{base}/api/auth/login"))
         .send()
         .await
         .unwrap();

@@ -73,6 +73,7 @@ macro_rules! contract_suite {
                 api_tokens_are_revoked_by_their_owner_only,
                 racing_api_token_revocations_have_one_winner,
                 live_events_are_read_from_a_time_oldest_first,
+                live_events_are_pushed_as_they_are_stored_where_the_backend_can,
                 live_event_ids_are_unique,
                 purge_expired_removes_old_live_events,
                 inbox_keeps_each_message_once_in_arrival_order,

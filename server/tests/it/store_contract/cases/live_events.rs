@@ -1,8 +1,12 @@
 //! Live events relayed between instances: stored once per id, read back from a time oldest
-//! first and with every field intact, and purged once older than the retention.
+//! first and with every field intact, pushed as they are stored where the backend can push
+//! (Firestore), and purged once older than the retention.
 
-use app::ssr::store::{RelayedEvent, LIVE_EVENT_RETENTION};
+use std::time::Duration;
+
+use app::ssr::store::{LiveEventFeed, RelayedEvent, LIVE_EVENT_RETENTION};
 use app::ssr::StoreError;
+use server::store::LoginSessions;
 
 use super::{at, channel_id};
 use crate::store_contract::Backend;
@@ -52,6 +56,57 @@ pub async fn live_events_are_read_from_a_time_oldest_first(b: Backend) {
         .await
         .unwrap()
         .is_empty());
+}
+
+/// Reads pushed events until `wanted` comes (each pushed one may come again); returns the ids
+/// that came before it. The timeout guards a failing test against waiting forever.
+async fn pushed_until(feed: &mut LiveEventFeed, wanted: &RelayedEvent) -> Vec<String> {
+    let mut before = Vec::new();
+    let read = async {
+        loop {
+            let event = feed.next().await.expect("the push goes on");
+            if event.id == wanted.id {
+                assert_eq!(&event, wanted, "pushed whole");
+                return;
+            }
+            before.push(event.id);
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(60), read)
+        .await
+        .unwrap_or_else(|_| panic!("{} never pushed; came: {before:?}", wanted.id));
+    before
+}
+
+pub async fn live_events_are_pushed_as_they_are_stored_where_the_backend_can(b: Backend) {
+    let pushes = matches!(b.sessions, LoginSessions::Firestore(_));
+    let stored = event("stored", "instance-a", "100", 1);
+    b.store.append_live_event(&stored).await.unwrap();
+    let Some(mut feed) = b.store.watch_live_events(at(0)).await.unwrap() else {
+        assert!(!pushes, "Firestore pushes");
+        return;
+    };
+    assert!(pushes, "only Firestore pushes");
+    // What was stored already comes first.
+    assert_eq!(pushed_until(&mut feed, &stored).await, Vec::<String>::new());
+    // An event published before `since` is never pushed; the next new one is, and the purge's
+    // deletions are no events.
+    let (early, new) = (
+        event("early", "instance-b", "200", -1),
+        event("new", "instance-b", "200", 2),
+    );
+    b.store.append_live_event(&early).await.unwrap();
+    b.store.append_live_event(&new).await.unwrap();
+    let retention = chrono::Duration::from_std(LIVE_EVENT_RETENTION).unwrap();
+    b.store.purge_expired(at(1) + retention).await.unwrap();
+    let last = event("last", "instance-a", "100", 3);
+    b.store.append_live_event(&last).await.unwrap();
+    let mut came = pushed_until(&mut feed, &new).await;
+    came.extend(pushed_until(&mut feed, &last).await);
+    assert!(
+        came.iter().all(|id| id == "stored" || id == "new"),
+        "only repeats came in between: {came:?}"
+    );
 }
 
 pub async fn live_event_ids_are_unique(b: Backend) {
