@@ -15,6 +15,8 @@ pub enum Scenario {
     Sse,
     /// A change on one instance reaching a dashboard on another.
     Relay,
+    /// Many channels on one instance over the conduit: start to every subscription enabled.
+    Conduit,
     /// Signed-in server-side rendered pages per second.
     Ssr,
     /// One expiry sweep query over many stored sessions, none due.
@@ -30,7 +32,7 @@ pub enum Scenario {
 }
 
 impl Scenario {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::Startup,
         Self::Wasm,
         Self::Sweep,
@@ -41,6 +43,7 @@ impl Scenario {
         Self::Ssr,
         Self::Sse,
         Self::Relay,
+        Self::Conduit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -49,6 +52,7 @@ impl Scenario {
             Self::Expiry => "expiry",
             Self::Sse => "sse",
             Self::Relay => "relay",
+            Self::Conduit => "conduit",
             Self::Ssr => "ssr",
             Self::Sweep => "sweep",
             Self::Startup => "startup",
@@ -113,11 +117,13 @@ pub struct Sizes {
     pub starts: usize,
     /// Activity-log entries of the one channel whose analytics are read (analytics).
     pub analytics_entries: usize,
+    /// Channels of the one instance on the conduit (conduit).
+    pub conduit_channels: usize,
 }
 
 /// `(option name, setter)`: every size has `--NAME N` (SQLite) and `--firestore-NAME N`.
 type Setter = fn(&mut Sizes, u64);
-const SIZE_OPTIONS: [(&str, Setter); 13] = [
+const SIZE_OPTIONS: [(&str, Setter); 14] = [
     ("channels", |s, v| s.channels = v as usize),
     ("rate", |s, v| s.rate = v as u32),
     ("secs", |s, v| s.secs = v),
@@ -131,6 +137,7 @@ const SIZE_OPTIONS: [(&str, Setter); 13] = [
     ("sweep-sessions", |s, v| s.sweep_sessions = v as usize),
     ("starts", |s, v| s.starts = v as usize),
     ("analytics-entries", |s, v| s.analytics_entries = v as usize),
+    ("conduit-channels", |s, v| s.conduit_channels = v as usize),
 ];
 
 impl Sizes {
@@ -150,6 +157,7 @@ impl Sizes {
             sweep_sessions: 1_000_000,
             starts: 5,
             analytics_entries: 20_000,
+            conduit_channels: 10_000,
         }
     }
 
@@ -169,6 +177,7 @@ impl Sizes {
             sweep_sessions: 20_000,
             starts: 3,
             analytics_entries: 2_000,
+            conduit_channels: 500,
         }
     }
 
@@ -188,6 +197,7 @@ impl Sizes {
             sweep_sessions: 5_000,
             starts: 2,
             analytics_entries: 2_000,
+            conduit_channels: 200,
         }
     }
 }
@@ -213,7 +223,7 @@ pub const USAGE: &str = "\
 vip-bench: benchmarks of the release server against the Twitch simulator on loopback.
 
   --only LIST          scenarios, comma-separated: startup, wasm, sweep, analytics, latency,
-                       intake, expiry, ssr, sse, relay
+                       intake, expiry, ssr, sse, relay, conduit
                        (default: all)
   --backend B          sqlite, firestore or both (default: sqlite)
   --quick              small sizes (a run of a few minutes)

@@ -2,6 +2,7 @@
 //! as a note under the table; the others still run.
 
 mod analytics;
+mod conduit;
 mod dashboard;
 mod expiry;
 mod intake;
@@ -60,6 +61,7 @@ pub async fn run_all(options: &Options) -> Report {
                 Scenario::Expiry => expiry::run(&mut run).await,
                 Scenario::Sse => sse::run(&mut run).await,
                 Scenario::Relay => relay::run(&mut run).await,
+                Scenario::Conduit => conduit::run(&mut run).await,
                 Scenario::Ssr => ssr::run(&mut run).await,
                 Scenario::Sweep => sweep::run(&mut run).await,
                 Scenario::Startup => startup::run(&mut run).await,

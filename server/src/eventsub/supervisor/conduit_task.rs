@@ -1,7 +1,8 @@
 //! The supervisor's conduit transport ([`crate::eventsub::conduit`]). The instance's shards are
 //! served by the shard manager, started with the supervisor. A channel's task takes the lease
 //! `eventsub-conduit:{channel}` (one instance at a time puts a channel's subscriptions in place),
-//! waits for the conduit, and reconciles the channel's subscriptions on it every
+//! waits for the conduit, and reconciles the channel's subscriptions on it (a few channels at a
+//! time, as webhook rounds: [`super::ROUNDS_AT_ONCE`]) every
 //! [`SupervisorSettings::status_poll`](super::SupervisorSettings::status_poll), against the
 //! instance's shared app-wide listing (at most half that period old, and fetched after the
 //! channel's own last change), so the checks cost pages, not channels. The channel shows
@@ -116,6 +117,8 @@ impl Inner {
             };
             let rules = channel_rule_types(&*self.ws.store, &self.ws.tokens, channel, true).await;
             let check = async {
+                // Never closed: the turn always comes (see `ROUNDS_AT_ONCE`).
+                let _turn = self.rounds.acquire().await;
                 let all = channel::listing(&conduit.client, &conduit.listing, max_age, changed_at)
                     .await?;
                 channel::reconcile(&conduit.client, &all, &id, &rules, channel, report).await

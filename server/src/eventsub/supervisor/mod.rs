@@ -96,8 +96,8 @@ struct Inner {
     /// waits for them.
     cleanups: Arc<Mutex<HashMap<ChannelId, (u64, CancellationToken)>>>,
     generations: AtomicU64,
-    /// Turns for a webhook channel's round of creating and verifying its subscriptions
-    /// ([`webhook_task::ROUNDS_AT_ONCE`]).
+    /// Turns for a channel's round of creating (and verifying) its webhook or conduit
+    /// subscriptions ([`webhook_task::ROUNDS_AT_ONCE`]).
     rounds: tokio::sync::Semaphore,
     cancel: CancellationToken,
     tasks: TaskTracker,

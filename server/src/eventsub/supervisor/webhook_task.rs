@@ -24,10 +24,12 @@ use crate::eventsub::subscriptions::webhook::{
 /// How many times deleting an unwatched channel's subscriptions is tried.
 const CLEANUP_ATTEMPTS: u32 = 5;
 
-/// Channels creating and verifying their subscriptions at one time. At start-up every channel
-/// starts its round at once; unbounded, a thousand channels' requests (and Twitch's verification
-/// callbacks) fill the runtime's queues and a VIP removal due meanwhile waits behind them. A round
-/// takes a few requests, so the channels still all come up within seconds.
+/// Channels creating (and, on webhooks, verifying) their subscriptions at one time, on the webhook
+/// and the conduit transports alike. At start-up every channel starts its round at once;
+/// unbounded, a thousand channels' requests (and Twitch's verification callbacks) fill the
+/// runtime's queues and a VIP removal due meanwhile waits behind them, and ten thousand open more
+/// connections to Twitch than it takes. A round takes a few requests, so the channels still all
+/// come up within seconds.
 pub const ROUNDS_AT_ONCE: usize = 8;
 
 impl Inner {

@@ -1,14 +1,16 @@
-//! Start-up with the webhook transport: every stored channel starts at once, but only
-//! [`ROUNDS_AT_ONCE`] of them create and verify their subscriptions at a time, so that a thousand
-//! channels' requests do not crowd out a VIP removal due meanwhile.
+//! Start-up with the webhook and the conduit transports: every stored channel starts at once, but
+//! only [`ROUNDS_AT_ONCE`] of them create (and verify) their subscriptions at a time, so that a
+//! thousand channels' requests do not crowd out a VIP removal due meanwhile.
 
 use std::collections::HashSet;
 use std::time::Duration;
 
 use app::model::{Channel, ChannelId, Settings};
 use chrono::Utc;
+use server::config::EventSubTransport;
 use server::eventsub::subscriptions::subscribe::base_types;
 use server::eventsub::supervisor::ROUNDS_AT_ONCE;
+use server::eventsub::EventSubSupervisor;
 use server::twitch::oauth::IssuedTokens;
 use twitch_sim::record::Event;
 
@@ -43,9 +45,11 @@ async fn add_channel(h: &Harness, n: usize) {
         .unwrap();
 }
 
-/// Channels whose round has begun: their subscriptions were listed at Twitch by channel.
+/// Channels whose round has begun: on webhooks their subscriptions were listed at Twitch by
+/// channel; on the conduit (listed app-wide) their first subscription exists.
 fn begun(h: &Harness) -> HashSet<String> {
-    h.sim
+    let mut begun: HashSet<String> = h
+        .sim
         .recorder()
         .take()
         .into_iter()
@@ -60,7 +64,17 @@ fn begun(h: &Harness) -> HashSet<String> {
                 .map(str::to_owned),
             _ => None,
         })
-        .collect()
+        .collect();
+    begun.extend(h.subscriptions().iter().filter_map(|sub| {
+        (sub["transport"]["method"] == "conduit")
+            .then(|| {
+                sub["condition"]["broadcaster_user_id"]
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .flatten()
+    }));
+    begun
 }
 
 /// Channels whose every subscription is enabled: their round is over.
@@ -80,18 +94,39 @@ fn finished(h: &Harness) -> usize {
 #[tokio::test]
 async fn channels_start_their_webhook_subscriptions_a_few_at_a_time() {
     let h = Harness::start(sim_config()).await;
-    for n in 0..MORE_CHANNELS {
-        add_channel(&h, n).await;
-    }
-    let channels = MORE_CHANNELS + 1;
     // Twitch answering its subscription lists slowly keeps each round open long enough to see
     // how many run side by side.
     h.sim.set_delay(
         "GET /helix/eventsub/subscriptions",
         Duration::from_millis(300),
     );
-    h.sim.recorder().start();
     let (supervisor, _) = webhook_supervisor(&h, Duration::from_secs(60)).await;
+    a_few_at_a_time(h, supervisor).await;
+}
+
+#[tokio::test]
+async fn channels_start_their_conduit_subscriptions_a_few_at_a_time() {
+    let h = Harness::start(sim_config()).await;
+    // Each subscription made slowly: a channel's round (one creation per type) stays open.
+    h.sim.set_delay(
+        "POST /helix/eventsub/subscriptions",
+        Duration::from_millis(100),
+    );
+    let mut settings = h.settings(Duration::from_secs(10));
+    settings.transport = EventSubTransport::Conduit;
+    settings.status_poll = Duration::from_secs(60);
+    let supervisor = h.supervisor(settings);
+    a_few_at_a_time(h, supervisor).await;
+}
+
+/// Starts `supervisor` on the harness's channel and [`MORE_CHANNELS`] more, and checks that at
+/// most [`ROUNDS_AT_ONCE`] channels are in their start-up round at any time, and that many are.
+async fn a_few_at_a_time(h: Harness, supervisor: EventSubSupervisor) {
+    for n in 0..MORE_CHANNELS {
+        add_channel(&h, n).await;
+    }
+    let channels = MORE_CHANNELS + 1;
+    h.sim.recorder().start();
     assert_eq!(supervisor.start().await.unwrap(), channels);
 
     let mut seen = HashSet::new();
