@@ -32,6 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
+                <i18n::ServedTexts />
                 <components::ZoneMeta />
                 <script src="/zone.js" defer nonce=leptos::nonce::use_nonce()></script>
             </head>

@@ -5,6 +5,7 @@
 use crate::error::Refusal;
 use crate::model::{AuditAction, DurationError, RefundReason};
 
+texts! {
 /// Every text of the interface in one language.
 pub struct Texts {
     pub common: Common,
@@ -628,4 +629,5 @@ pub struct FirstStepsTexts {
     pub simulate: &'static str,
     pub simulate_help: &'static str,
     pub simulate_needs_reward: &'static str,
+}
 }

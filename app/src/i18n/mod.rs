@@ -7,6 +7,9 @@
 //! `locales/`; a language without it does not compile. Components read it with
 //! `let t = use_texts();` and `{t.area.field}`.
 
+#[macro_use]
+pub mod walk;
+
 mod chat_defaults;
 #[cfg(feature = "ssr")]
 pub mod chat_words;
@@ -14,11 +17,13 @@ mod errors;
 pub mod keys;
 mod locales;
 mod negotiate;
+mod served;
 
 pub use keys::Texts;
 #[cfg(feature = "ssr")]
 pub use negotiate::from_headers;
 pub use negotiate::{negotiate, LANG_COOKIE, LANG_QUERY};
+pub use served::ServedTexts;
 
 use leptos::prelude::*;
 
@@ -71,8 +76,17 @@ impl Lang {
             .find(|l| l.tag().split('-').next() == Some(primary.as_str()))
     }
 
-    /// Every text of the interface in this language.
+    /// Every text of the interface in this language (in the browser, whose bundle has only the
+    /// English words, the page's language is filled from the page: [`served`]).
     pub fn texts(self) -> &'static Texts {
+        #[cfg(feature = "ssr")]
+        return self.table();
+        #[cfg(not(feature = "ssr"))]
+        return served::in_browser(self);
+    }
+
+    /// The language's table as compiled (outside English, plain texts are empty in the browser).
+    fn table(self) -> &'static Texts {
         match self {
             Lang::En => &locales::en::TEXTS,
             Lang::De => &locales::de::TEXTS,
