@@ -1,4 +1,4 @@
-//! Expiry (and the expiry warnings, on the same passes), driven three ways: an in-process scheduler that sleeps until the earliest deadline (and
+//! Expiry, driven three ways: an in-process scheduler that sleeps until the earliest deadline (and
 //! is woken when deadlines change), a periodic backstop pass, and `POST /api/cron/remove-expired-vips`
 //! for an external scheduler (Cloud Scheduler). All three call [`Engine::expire_due`], whose
 //! compare-and-set transitions and leases make them safe to run at once, on any number of instances.
@@ -9,7 +9,8 @@
 //! let engine = Arc::new(
 //!     Engine::new(store, twitch, live, Arc::new(TokioClock)).with_deadline_hook(scheduler.hook()),
 //! );
-//! tasks.spawn(scheduler.run(engine.clone(), cancel.clone()));
+//! tasks.spawn(scheduler.clone().run(engine.clone(), cancel.clone()));
+//! tasks.spawn(scheduler.run_warnings(engine.clone(), cancel.clone())); // the expiry warnings
 //! tasks.spawn(drain_waitlists(engine.clone(), cancel.clone()));
 //! let cron = CronEndpoint::new(engine.clone(), config.cron_secret.clone());
 //! // route: POST /api/cron/remove-expired-vips → cron_remove_expired (state: CronEndpoint)
@@ -42,14 +43,6 @@ pub const COALESCE_WAKE_UPS: Duration = Duration::from_millis(200);
 /// After a warning pass that failed, how long until the next one.
 const RETRY_WARNINGS_AFTER: chrono::Duration = chrono::Duration::seconds(5);
 
-/// The earlier of two optional instants.
-fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
 /// The real clock: `Utc::now` and tokio's timer.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct TokioClock;
@@ -65,10 +58,12 @@ impl Clock for TokioClock {
     }
 }
 
-/// The deadline-driven expiry task.
+/// The deadline-driven expiry task ([`Self::run`]) and its twin for the expiry warnings
+/// ([`Self::run_warnings`]), both woken when deadlines change.
 #[derive(Debug, Default, Clone)]
 pub struct ExpiryScheduler {
     notify: Arc<Notify>,
+    warnings: Arc<Notify>,
 }
 
 impl ExpiryScheduler {
@@ -80,17 +75,20 @@ impl ExpiryScheduler {
     /// for when it next waits, never lost.
     pub fn wake(&self) {
         self.notify.notify_one();
+        self.warnings.notify_one();
     }
 
     /// [`Self::wake`] as the engine's deadline hook.
     pub fn hook(&self) -> DeadlineHook {
-        let notify = self.notify.clone();
-        Arc::new(move || notify.notify_one())
+        let this = self.clone();
+        Arc::new(move || this.wake())
     }
 
     /// Runs until `cancel` fires: a pass at once (after a restart every overdue session is handled
     /// immediately), then sleeps until the earliest deadline, a wake-up or the backstop, whichever
-    /// comes first. Never panics; failures are logged and retried.
+    /// comes first. Never panics; failures are logged and retried. The warnings have a loop of
+    /// their own ([`Self::run_warnings`]): their scan reads every session ending within a day, and
+    /// a removal due meanwhile must not wait for it.
     pub async fn run(self, engine: Arc<Engine>, cancel: CancellationToken) {
         loop {
             let pass_at = Utc::now();
@@ -101,27 +99,47 @@ impl ExpiryScheduler {
                     (Some(pass_at), None)
                 }
             };
-            let next = match engine.warn_due(pass_at).await {
-                Ok(warnings) => earliest(next, warnings.next_at),
-                Err(e) => {
-                    tracing::warn!(error = %e, "expiry warning pass failed; retrying soon");
-                    earliest(next, Some(pass_at + RETRY_WARNINGS_AFTER))
-                }
-            };
-            let wake_at =
-                tokio::time::Instant::now() + sleep_for(next, upcoming, pass_at, Utc::now());
-            tokio::select! {
-                () = cancel.cancelled() => return,
-                () = self.notify.notified() => {
-                    let coalesced = tokio::time::Instant::now() + COALESCE_WAKE_UPS;
-                    tokio::select! {
-                        () = cancel.cancelled() => return,
-                        () = tokio::time::sleep_until(coalesced.min(wake_at)) => {}
-                    }
-                }
-                () = tokio::time::sleep_until(wake_at) => {}
+            let wake_at = sleep_for(next, upcoming, pass_at, Utc::now());
+            if wait(&self.notify, wake_at, &cancel).await {
+                return;
             }
         }
+    }
+
+    /// Sends the expiry warnings until `cancel` fires: a pass at once, then at the next lead time
+    /// any session reaches, a wake-up or the backstop, whichever comes first.
+    pub async fn run_warnings(self, engine: Arc<Engine>, cancel: CancellationToken) {
+        loop {
+            let pass_at = Utc::now();
+            let next = match engine.warn_due(pass_at).await {
+                Ok(warnings) => warnings.next_at,
+                Err(e) => {
+                    tracing::warn!(error = %e, "expiry warning pass failed; retrying soon");
+                    Some(pass_at + RETRY_WARNINGS_AFTER)
+                }
+            };
+            let wake_at = sleep_for(next, None, pass_at, Utc::now());
+            if wait(&self.warnings, wake_at, &cancel).await {
+                return;
+            }
+        }
+    }
+}
+
+/// Waits `delay`, or for a wake-up (and the wake-ups that follow it within
+/// [`COALESCE_WAKE_UPS`], never past `delay`); `true` when `cancel` fired instead.
+async fn wait(notify: &Notify, delay: Duration, cancel: &CancellationToken) -> bool {
+    let wake_at = tokio::time::Instant::now() + delay;
+    tokio::select! {
+        () = cancel.cancelled() => true,
+        () = notify.notified() => {
+            let coalesced = tokio::time::Instant::now() + COALESCE_WAKE_UPS;
+            tokio::select! {
+                () = cancel.cancelled() => true,
+                () = tokio::time::sleep_until(coalesced.min(wake_at)) => false,
+            }
+        }
+        () = tokio::time::sleep_until(wake_at) => false,
     }
 }
 

@@ -202,7 +202,8 @@ fn spawn_background(
         supervisor: b.eventsub.clone(),
     };
     tasks.spawn(b.inbox.run(targets, cancel.clone()));
-    tasks.spawn(b.scheduler.run(engine.clone(), cancel.clone()));
+    tasks.spawn(b.scheduler.clone().run(engine.clone(), cancel.clone()));
+    tasks.spawn(b.scheduler.run_warnings(engine.clone(), cancel.clone()));
     tasks.spawn(expiry::drain_waitlists(engine.clone(), cancel.clone()));
     tasks.spawn(reconcile::run(
         engine.clone(),

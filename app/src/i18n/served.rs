@@ -19,7 +19,10 @@ pub const ELEMENT_ID: &str = "i18n-texts";
 pub fn json(lang: Lang) -> &'static str {
     use std::sync::OnceLock;
     static JSON: [OnceLock<String>; Lang::ALL.len()] = [const { OnceLock::new() }; Lang::ALL.len()];
-    let slot = Lang::ALL.iter().position(|l| *l == lang).unwrap_or_default();
+    let slot = Lang::ALL
+        .iter()
+        .position(|l| *l == lang)
+        .unwrap_or_default();
     JSON[slot].get_or_init(|| {
         let texts = super::walk::plain_texts(lang.table());
         serde_json::to_string(&texts)
@@ -75,7 +78,10 @@ fn fill(lang: Lang) -> Option<&'static Texts> {
     match words.and_then(|words| with_words(lang, words)) {
         Some(table) => Some(Box::leak(Box::new(table))),
         None => {
-            leptos::logging::warn!("the page carries no texts for `{}`; showing English", lang.tag());
+            leptos::logging::warn!(
+                "the page carries no texts for `{}`; showing English",
+                lang.tag()
+            );
             None
         }
     }

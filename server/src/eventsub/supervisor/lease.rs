@@ -1,5 +1,5 @@
 //! The per-channel store lease that lets exactly one of several instances sharing a store hold a
-//! channel's EventSub socket. The holder renews it every third of its lifetime while connected
+//! channel's EventSub socket. The holder renews it about every third of its lifetime while connected
 //! and releases it when it stops; the others wait in [`EventSubConnection::Standby`] and take over when it
 //! is released or lapses. An instance that cannot renew for a whole lifetime gives the socket up.
 
@@ -21,6 +21,16 @@ pub(super) async fn sleep_or_cancel(delay: Duration, cancel: &CancellationToken)
         () = cancel.cancelled() => true,
         () = tokio::time::sleep(delay) => false,
     }
+}
+
+/// How long after a renewal the next one comes, for `unit` drawn uniformly from [0, 1): a third of
+/// the lifetime, give or take a fifth of that. A thousand channels that took their leases at one
+/// start would otherwise renew them in the same instant every time, a burst of store writes that a
+/// VIP removal due then waits behind; drawn anew each time, the renewals spread out within a few
+/// rounds. The longest wait (two fifths of the lifetime) still leaves three fifths of it for a
+/// renewal that fails.
+fn renew_after(ttl: Duration, unit: f64) -> Duration {
+    (ttl / 3).mul_f64(0.8 + 0.4 * unit.clamp(0.0, 1.0))
 }
 
 pub(super) struct Lease<'a> {
@@ -94,12 +104,12 @@ impl Lease<'_> {
         }
     }
 
-    /// Renews every third of the lifetime; returns once the lease is lost (another holder has it,
-    /// or it could not be renewed for a whole lifetime).
+    /// Renews about every third of the lifetime ([`renew_after`]); returns once the lease is lost
+    /// (another holder has it, or it could not be renewed for a whole lifetime).
     async fn keep(&self) {
         let mut renewed = Instant::now();
         loop {
-            tokio::time::sleep(self.ttl / 3).await;
+            tokio::time::sleep(renew_after(self.ttl, rand::random::<f64>())).await;
             match self
                 .store
                 .acquire_lease(&self.name, self.holder, Utc::now(), self.ttl)
@@ -115,5 +125,21 @@ impl Lease<'_> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renewals_spread_around_a_third_of_the_lifetime() {
+        let ttl = Duration::from_secs(30);
+        assert_eq!(renew_after(ttl, 0.0), Duration::from_secs(8));
+        assert_eq!(renew_after(ttl, 0.5), Duration::from_secs(10));
+        assert!(renew_after(ttl, 0.999_999) < Duration::from_secs(12));
+        assert!(renew_after(ttl, 0.25) < renew_after(ttl, 0.75));
+        // Never so late that a failed renewal could not be retried within the lifetime.
+        assert!(renew_after(ttl, 7.0) * 2 < ttl);
     }
 }
