@@ -125,6 +125,7 @@ mod tests {
         let as_bot = ChannelTypes {
             types: vec![CHAT_MESSAGE],
             chat_bot: Some("9".into()),
+            ..ChannelTypes::default()
         };
         assert!(still_wanted(
             &as_bot,
@@ -141,6 +142,7 @@ mod tests {
         let as_streamer = ChannelTypes {
             types: vec![CHAT_MESSAGE],
             chat_bot: None,
+            ..ChannelTypes::default()
         };
         assert!(still_wanted(
             &as_streamer,

@@ -92,6 +92,25 @@ pub struct ChannelTypes {
     /// The app's chat bot's user id when the bot reads chat (`user_id` of `channel.chat.message`,
     /// with the app token); `None`: the streamer reads.
     pub chat_bot: Option<String>,
+    /// Chat commands are on, but nobody can read chat (the scope is missing, or the chosen bot is
+    /// not connected).
+    pub chat_unread: bool,
+    /// A grant rule is on whose scope the streamer has not granted.
+    pub rule_scope_missing: bool,
+}
+
+impl ChannelTypes {
+    /// Logs what the channel lacks, once per channel task (not on every re-check of the rules).
+    pub fn log_gaps(&self, channel: &ChannelId) {
+        if self.chat_unread {
+            tracing::info!(%channel, "chat commands are on but nobody can read chat: the streamer \
+                has not granted user:read:chat, or the chosen chat bot is not connected");
+        }
+        if self.rule_scope_missing {
+            tracing::warn!(%channel, "a grant rule is on but its scope was not granted; \
+                it applies once the streamer logs in again");
+        }
+    }
 }
 
 /// The grant-rule types a channel should be subscribed to: each whose rule is on and whose scope
@@ -117,7 +136,8 @@ pub fn rule_types(rules: &GrantRules, granted: &[String]) -> Vec<&'static str> {
 
 /// [`rule_types`] and [`chat_types`] for a stored channel, with the scopes of its stored token
 /// (`webhook`: the server's transport). A channel or token that cannot be read has none (the
-/// required types report the problem).
+/// required types report the problem). Logs nothing: it is re-read every few seconds
+/// ([`ChannelTypes::log_gaps`] logs once per channel task).
 pub async fn channel_rule_types(
     store: &dyn Store,
     tokens: &TokenManager,
@@ -140,19 +160,16 @@ pub async fn channel_rule_types(
     let granted = granted.as_deref().unwrap_or_default();
     let chat_bot = chat_bot_reader(&settings, tokens, channel, webhook).await;
     let chat = chat_types(&settings, granted, webhook, chat_bot.as_deref());
-    if chat.is_empty() && settings.chat_commands.enabled {
-        tracing::info!(%channel, identity = ?settings.chat_identity, webhook,
-            "chat commands are on but nobody can read chat: the streamer has not granted \
-             user:read:chat, or the chosen chat bot is not connected");
-    }
+    let chat_unread = chat.is_empty() && settings.chat_commands.enabled;
     let mut types = rule_types(&rules, granted);
-    let wanted = rule_types(&rules, &all_rule_scopes());
-    if types.len() < wanted.len() {
-        tracing::warn!(%channel, "a grant rule is on but its scope was not granted; \
-            it applies once the streamer logs in again");
-    }
+    let rule_scope_missing = types.len() < rule_types(&rules, &all_rule_scopes()).len();
     types.extend(chat);
-    ChannelTypes { types, chat_bot }
+    ChannelTypes {
+        types,
+        chat_bot,
+        chat_unread,
+        rule_scope_missing,
+    }
 }
 
 fn all_rule_scopes() -> Vec<String> {

@@ -414,6 +414,7 @@ impl Inner {
         let webhook = self.settings.transport.uses_app_token();
         let rule_types =
             channel_rule_types(&*self.ws.store, &self.ws.tokens, &channel, webhook).await;
+        rule_types.log_gaps(&channel);
         report.with_entry(|e| e.rule_types = Some(rule_types));
         let outcome = match self.settings.transport {
             EventSubTransport::WebSocket => self.websocket(&channel, &report, &cancel).await,

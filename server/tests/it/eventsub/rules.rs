@@ -217,3 +217,42 @@ async fn a_rule_without_its_scope_never_stops_the_channel() {
     h.sink.wait_for_redemption(&redemption).await;
     h.stop().await;
 }
+
+#[tokio::test]
+async fn what_a_channel_lacks_is_known_from_its_rules_scopes_and_chat_setting() {
+    use server::eventsub::subscriptions::subscribe::channel_rule_types;
+    let h = Harness::start(sim_config()).await;
+    let channel = h.channel();
+    let types = || channel_rule_types(&*h.store, &h.tokens, &channel, false);
+    let lacks = |t: &server::eventsub::subscriptions::subscribe::ChannelTypes| {
+        (t.rule_scope_missing, t.chat_unread)
+    };
+    // Chat commands are on by default, and the streamer has not granted `user:read:chat`.
+    assert_eq!(lacks(&types().await), (false, true));
+    let mut settings = Settings::default();
+    settings.chat_commands.enabled = false;
+    assert!(h.store.update_settings(&channel, &settings).await.unwrap());
+    assert_eq!(
+        lacks(&types().await),
+        (false, false),
+        "nothing on, nothing lacking"
+    );
+    // A subscription rule without `channel:read:subscriptions`, and chat commands without
+    // `user:read:chat`.
+    let mut settings = Settings {
+        grant_rules: GrantRules {
+            subscription: Some(hour().into()),
+            ..GrantRules::default()
+        },
+        ..Settings::default()
+    };
+    settings.chat_commands.enabled = true;
+    assert!(h.store.update_settings(&channel, &settings).await.unwrap());
+    assert_eq!(lacks(&types().await), (true, true));
+    // Both granted: nothing lacks, and the flags are part of what a change of rules compares.
+    grant_scopes(&h, &["channel:read:subscriptions", "user:read:chat"]).await;
+    let granted = types().await;
+    assert_eq!(lacks(&granted), (false, false), "{granted:?}");
+    assert!(granted.types.contains(&SUBSCRIBE));
+    h.stop().await;
+}
