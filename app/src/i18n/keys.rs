@@ -226,7 +226,16 @@ pub struct Account {
     /// Log out everywhere.
     pub sessions: &'static str,
     pub sessions_text: &'static str,
-    pub log_out_everywhere: &'static str,
+    pub log_out_everywhere: &'static str,    /// Why the app asks for each scope.
+    pub scope_manage_vips: &'static str,
+    pub scope_manage_redemptions: &'static str,
+    pub scope_moderation_read: &'static str,
+    pub scope_write_chat: &'static str,
+    pub scope_read_subscriptions: &'static str,
+    pub scope_bits: &'static str,
+    pub scope_read_chat: &'static str,
+    pub scope_user_bot: &'static str,
+    pub scope_channel_bot: &'static str,
 }
 
 /// The activity log.
@@ -630,4 +639,22 @@ pub struct FirstStepsTexts {
     pub simulate_help: &'static str,
     pub simulate_needs_reward: &'static str,
 }
+}
+
+impl Account {
+    /// Why the app asks for `scope`, in this language; `None` for a scope it never asks for.
+    pub fn scope_reason(&self, scope: &str) -> Option<&'static str> {
+        Some(match scope {
+            "channel:manage:vips" => self.scope_manage_vips,
+            "channel:manage:redemptions" => self.scope_manage_redemptions,
+            "moderation:read" => self.scope_moderation_read,
+            "user:write:chat" => self.scope_write_chat,
+            "channel:read:subscriptions" => self.scope_read_subscriptions,
+            "bits:read" => self.scope_bits,
+            "user:read:chat" => self.scope_read_chat,
+            "user:bot" => self.scope_user_bot,
+            "channel:bot" => self.scope_channel_bot,
+            _ => return None,
+        })
+    }
 }

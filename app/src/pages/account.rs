@@ -229,6 +229,8 @@ fn Scope(scope: ScopeStatus) -> AnyView {
     } = scope;
     let data_scope = scope.clone();
     let t = &use_texts().account;
+    // The page's language when it knows the scope; else the server's words.
+    let reason = t.scope_reason(&scope).map_or(reason, str::to_owned);
     view! {
         <li
             class="flex flex-wrap items-start gap-x-3 gap-y-1 py-3"

@@ -166,6 +166,23 @@ mod tests {
     use super::*;
     use app::model::{BitsRule, ChatCommands, GrantRules, VipDuration};
 
+    #[test]
+    fn every_scope_is_explained_in_every_language_and_in_english_as_here() {
+        use app::i18n::Lang;
+        let asked = REQUIRED_SCOPES
+            .iter()
+            .copied()
+            .chain(OPTIONAL_SCOPES.iter().map(|(s, why, _)| (*s, *why)));
+        for (scope, why) in asked {
+            assert_eq!(Lang::En.texts().account.scope_reason(scope), Some(why));
+            for lang in Lang::ALL {
+                let reason = lang.texts().account.scope_reason(scope);
+                assert!(reason.is_some_and(|r| !r.is_empty()), "{scope} in {lang:?}");
+            }
+        }
+        assert_eq!(Lang::De.texts().account.scope_reason("chat:edit"), None);
+    }
+
     fn stored(rules: GrantRules) -> Settings {
         Settings {
             grant_rules: rules,

@@ -149,3 +149,30 @@ async fn a_new_channel_s_chat_templates_are_in_its_streamer_s_language() {
     assert_eq!(saved["language"], "pt-BR", "{saved}");
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_page_carries_its_language_s_words_for_the_browser_and_explains_scopes_in_it() {
+    let server = TestServer::start().await;
+    let browser = browser_speaking("de");
+    log_in(&server, &browser).await;
+    let html = page(&browser, &server, "/account").await;
+    // Why each scope is asked for, in German (the server's list is English).
+    assert!(
+        html.contains("VIPs vergeben, auflisten und entfernen"),
+        "{html}"
+    );
+    // (The English words travel only inside the page's data for hydration, never as its text.)
+    assert!(!html.contains(">grant, list and remove VIPs"));
+    // The served language's words for the browser's table (its bundle carries English only).
+    let start = html
+        .find(r#"<script type="application/json" id="i18n-texts">"#)
+        .expect("the words in the page");
+    let list = &html[html[start..].find('>').unwrap() + start + 1..];
+    let list = &list[..list.find("</script>").unwrap()];
+    let words: Vec<String> = serde_json::from_str(list).unwrap();
+    assert!(words.iter().any(|w| w == "Abmelden"), "{list}");
+    // An English page needs none.
+    let html = page(&TestServer::browser(), &server, "/?lang=en").await;
+    assert!(!html.contains("i18n-texts"));
+    server.stop().await.unwrap();
+}
