@@ -1,11 +1,12 @@
 //! The languages of the interface: which one a page is served in ([`Lang`], chosen by
 //! [`negotiate`] on the server and read back from `<html lang>` in the browser, so hydration never
 //! renders another language), and the text of every view in each of them ([`Texts`], one typed
-//! table per language in `locales/`).
+//! table per language in `locales/`). The browser's bundle carries the English words only; the
+//! page carries its own language's ([`served`]).
 //!
-//! Adding a text: add a field to the area's struct in [`keys`], then write it in every file of
-//! `locales/`; a language without it does not compile. Components read it with
-//! `let t = use_texts();` and `{t.area.field}`.
+//! Adding a text: add a field to the area's struct in [`keys`] (inside `texts! { … }`), then write
+//! it in every file of `locales/` (outside English as `text!("…")`); a language without it does
+//! not compile. Components read it with `let t = use_texts();` and `{t.area.field}`.
 
 #[macro_use]
 pub mod walk;
