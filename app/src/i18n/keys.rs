@@ -226,7 +226,8 @@ pub struct Account {
     /// Log out everywhere.
     pub sessions: &'static str,
     pub sessions_text: &'static str,
-    pub log_out_everywhere: &'static str,    /// Why the app asks for each scope.
+    pub log_out_everywhere: &'static str,
+    /// Why the app asks for each scope.
     pub scope_manage_vips: &'static str,
     pub scope_manage_redemptions: &'static str,
     pub scope_moderation_read: &'static str,

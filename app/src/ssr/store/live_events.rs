@@ -1,9 +1,8 @@
 //! Live events relayed between instances (the live relay), so that every instance's dashboards
 //! hear of every change.
 
-use std::time::Duration;
-
 use std::any::Any;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

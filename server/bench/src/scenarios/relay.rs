@@ -29,20 +29,17 @@ pub async fn run(run: &mut Run<'_>) -> anyhow::Result<()> {
     } else {
         CHANGES
     };
-    // Each process its own name (two processes on one SQLite file would otherwise race for it).
+    // The relay is on by default with Firestore only. (Each process gets an instance name of its
+    // own without help: the second on one SQLite file cannot lock the first one's name.)
     let relay = match run.backend {
         Backend::Sqlite => "on",
         Backend::Firestore => "auto",
     };
-    let setup =
-        signed_in_with(run, 0, &[("LIVE_RELAY", relay), ("INSTANCE_ID", "bench-a")]).await?;
+    let env = [("LIVE_RELAY", relay)];
+    let setup = signed_in_with(run, 0, &env).await?;
     let b = setup
         .fleet
-        .start_server_with(
-            run.options,
-            &setup.db,
-            &[("LIVE_RELAY", relay), ("INSTANCE_ID", "bench-b")],
-        )
+        .start_server_with(run.options, &setup.db, &env)
         .await?;
     // No total timeout: the stream stays open for the whole run (each read has its own limit).
     let http = reqwest::Client::builder()
