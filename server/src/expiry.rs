@@ -19,7 +19,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::ssr::engine::{Clock, DeadlineHook, Engine};
+use app::ssr::engine::{Clock, DeadlineHook, Engine, NextWarning};
 use async_trait::async_trait;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -63,7 +63,34 @@ impl Clock for TokioClock {
 #[derive(Debug, Default, Clone)]
 pub struct ExpiryScheduler {
     notify: Arc<Notify>,
-    warnings: Arc<Notify>,
+    warnings: Arc<WarningsWake>,
+}
+
+/// The warnings loop's wake-up, and when it will look next anyway.
+#[derive(Debug, Default)]
+struct WarningsWake {
+    notify: Notify,
+    /// When the loop, waiting, wakes by itself; `None` while it scans (or before its first scan),
+    /// when every change must wake it again.
+    planned: std::sync::Mutex<Option<DateTime<Utc>>>,
+}
+
+impl WarningsWake {
+    fn wake(&self, next: NextWarning) {
+        let planned = *self.planned.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let sooner = match (next, planned) {
+            (NextWarning::Nothing, Some(_)) => false,
+            (NextWarning::At(at), Some(planned)) => at < planned,
+            _ => true,
+        };
+        if sooner {
+            self.notify.notify_one();
+        }
+    }
+
+    fn plan(&self, at: Option<DateTime<Utc>>) {
+        *self.planned.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = at;
+    }
 }
 
 impl ExpiryScheduler {
@@ -71,17 +98,18 @@ impl ExpiryScheduler {
         Self::default()
     }
 
-    /// Makes the scheduler look at the deadlines again now. A wake-up while it is busy is kept
-    /// for when it next waits, never lost.
-    pub fn wake(&self) {
+    /// Makes the scheduler look at the deadlines again now, and the warnings loop too when the
+    /// changed VIPs' next warning (`next`) falls due before it planned to look. A wake-up while
+    /// either is busy is kept for when it next waits, never lost.
+    pub fn wake(&self, next: NextWarning) {
         self.notify.notify_one();
-        self.warnings.notify_one();
+        self.warnings.wake(next);
     }
 
     /// [`Self::wake`] as the engine's deadline hook.
     pub fn hook(&self) -> DeadlineHook {
         let this = self.clone();
-        Arc::new(move || this.wake())
+        Arc::new(move |next| this.wake(next))
     }
 
     /// Runs until `cancel` fires: a pass at once (after a restart every overdue session is handled
@@ -110,6 +138,7 @@ impl ExpiryScheduler {
     /// any session reaches, a wake-up or the backstop, whichever comes first.
     pub async fn run_warnings(self, engine: Arc<Engine>, cancel: CancellationToken) {
         loop {
+            self.warnings.plan(None);
             let pass_at = Utc::now();
             let next = match engine.warn_due(pass_at).await {
                 Ok(warnings) => warnings.next_at,
@@ -118,8 +147,11 @@ impl ExpiryScheduler {
                     Some(pass_at + RETRY_WARNINGS_AFTER)
                 }
             };
-            let wake_at = sleep_for(next, None, pass_at, Utc::now());
-            if wait(&self.warnings, wake_at, &cancel).await {
+            let now = Utc::now();
+            let wake_at = sleep_for(next, None, pass_at, now);
+            self.warnings
+                .plan(chrono::Duration::from_std(wake_at).ok().map(|d| now + d));
+            if wait(&self.warnings.notify, wake_at, &cancel).await {
                 return;
             }
         }
@@ -254,6 +286,33 @@ mod tests {
 
     fn at(ms: i64) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::milliseconds(ms)
+    }
+
+    /// Whether the warnings loop was woken (takes the wake-up).
+    fn woken(wake: &WarningsWake) -> bool {
+        use futures_util::FutureExt;
+        wake.notify.notified().now_or_never().is_some()
+    }
+
+    #[test]
+    fn the_warnings_look_again_only_for_a_warning_sooner_than_planned() {
+        let wake = WarningsWake::default();
+        wake.plan(Some(at(10_000)));
+        wake.wake(NextWarning::At(at(20_000)));
+        wake.wake(NextWarning::Nothing);
+        assert!(!woken(&wake), "nothing sooner than planned");
+        wake.wake(NextWarning::At(at(9_000)));
+        assert!(woken(&wake), "a sooner warning");
+        wake.wake(NextWarning::Unknown);
+        assert!(woken(&wake), "a change whose warning is not known");
+    }
+
+    #[test]
+    fn during_a_warning_scan_every_change_wakes_the_loop_again() {
+        let wake = WarningsWake::default();
+        wake.plan(None);
+        wake.wake(NextWarning::Nothing);
+        assert!(woken(&wake), "the scan may have read the VIP before it changed");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! catch-up (its outcome was stored before). A store failure there stops the tail and is
 //! returned. Settling, chat and notices are best effort (a failure is logged).
 
-use super::{Engine, EngineResult};
+use super::{Engine, EngineResult, NextWarning};
 use crate::model::{
     Actor, AuditAction, AuditDetails, AuditEntry, Channel, ChannelId, LiveEvent, LiveKind, Viewer,
     VipSession,
@@ -171,11 +171,17 @@ impl Engine {
         {
             self.notify(channel, viewer, kind);
         }
+        let next_warning = match (at.channel(), &happened.live) {
+            (Some(channel), Some((_, Some(session)))) => {
+                NextWarning::of(channel, session.expires_at, self.now())
+            }
+            _ => NextWarning::Unknown,
+        };
         if let Some((kind, session)) = happened.live {
             self.publish(at.id(), kind, session, Some(entry.clone()));
         }
         if happened.deadlines_moved {
-            self.deadlines_changed();
+            self.deadlines_changed(next_warning);
         }
         Ok(entry)
     }

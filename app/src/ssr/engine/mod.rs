@@ -82,8 +82,32 @@ pub trait Clock: Send + Sync + 'static {
 }
 
 /// Called whenever a deadline may have moved earlier (a grant, an extension), so a scheduler
-/// sleeping until the earliest deadline can look again. Must be cheap and never block.
-pub type DeadlineHook = Arc<dyn Fn() + Send + Sync>;
+/// sleeping until the earliest deadline can look again, with when the changed VIPs' next expiry
+/// warning falls due. Must be cheap and never block.
+pub type DeadlineHook = Arc<dyn Fn(NextWarning) + Send + Sync>;
+
+/// When the next expiry warning of the VIPs whose deadlines just changed falls due: the warnings'
+/// loop looks again only when that is sooner than it planned to (a grant must not cost a scan of
+/// every VIP ending within a day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextWarning {
+    /// None of their lead times is still ahead.
+    Nothing,
+    At(DateTime<Utc>),
+    /// Not known where the deadline moved: the warnings look again.
+    Unknown,
+}
+
+impl NextWarning {
+    /// The next lead time of `channel`'s warnings for a VIP ending at `deadline`.
+    pub fn of(channel: &Channel, deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Self {
+        let leads = &channel.settings.expiry_warnings_secs;
+        match deadline.and_then(|d| leads.next_at(d, now)) {
+            Some(at) => Self::At(at),
+            None => Self::Nothing,
+        }
+    }
+}
 
 /// Why a use case could not finish.
 #[derive(Debug, thiserror::Error)]
@@ -213,9 +237,9 @@ impl Engine {
         self.clock.now()
     }
 
-    fn deadlines_changed(&self) {
+    fn deadlines_changed(&self, next_warning: NextWarning) {
         if let Some(hook) = &self.deadlines_changed {
-            hook();
+            hook(next_warning);
         }
     }
 

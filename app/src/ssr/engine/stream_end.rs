@@ -11,7 +11,7 @@
 use chrono::{DateTime, Utc};
 
 use super::effects::Happened;
-use super::{Engine, EngineResult};
+use super::{Engine, EngineResult, NextWarning};
 use crate::model::{
     Actor, AuditAction, AuditDetails, ChannelId, LiveKind, VipDuration, VipSession,
 };
@@ -84,7 +84,8 @@ impl Engine {
         }
         tracing::info!(channel = %channel.id, ending, "stream went offline");
         if ending > 0 {
-            self.deadlines_changed();
+            let deadline = now + grace.as_chrono();
+            self.deadlines_changed(NextWarning::of(&channel, Some(deadline), now));
         }
         Ok(ending)
     }

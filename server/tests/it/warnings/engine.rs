@@ -9,7 +9,7 @@ use app::model::{
     Actor, AuditAction, AuditQuery, Channel, ChannelId, LiveEvent, Settings, Viewer, VipDuration,
     WarningLeads,
 };
-use app::ssr::engine::{Clock, Engine, ExtendOutcome, GrantOutcome};
+use app::ssr::engine::{Clock, Engine, ExtendOutcome, GrantOutcome, NextWarning};
 use app::ssr::live::LiveBus;
 use app::ssr::store::prelude::*;
 use async_trait::async_trait;
@@ -244,4 +244,51 @@ async fn a_vip_shorter_than_a_lead_time_is_not_warned_for_it() {
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0]["lead_secs"], 60);
     assert_eq!(h.warnings_in_chat(), ["@User1 your VIP ends in 1 min."]);
+}
+
+#[tokio::test]
+async fn a_changed_deadline_tells_the_scheduler_when_its_next_warning_falls_due() {
+    let h = Harness::new(&[60, 3_600]).await;
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let hook = {
+        let heard = heard.clone();
+        Arc::new(move |next| heard.lock().unwrap().push(next))
+    };
+    let engine = h.another_engine().with_deadline_hook(hook);
+    let start = h.clock.now();
+    let grant = |secs: u64| {
+        engine.grant_manual(
+            &h.channel,
+            Harness::viewer(),
+            VipDuration::from_secs(secs).unwrap(),
+            Actor::System,
+        )
+    };
+    // 30 min: the hour's lead time has passed at once, the minute's is ahead.
+    grant(1_800).await.unwrap();
+    engine
+        .extend(
+            &h.channel,
+            "1",
+            VipDuration::from_secs(600).unwrap(),
+            Actor::System,
+        )
+        .await
+        .unwrap();
+    let minute_before = |secs: i64| start + chrono::Duration::seconds(secs - 60);
+    assert_eq!(
+        *heard.lock().unwrap(),
+        [
+            NextWarning::At(minute_before(1_800)),
+            NextWarning::At(minute_before(2_400)),
+        ]
+    );
+    // Revoked and granted for 30 s: no lead time is ahead.
+    engine
+        .revoke(&h.channel, "1", Actor::System)
+        .await
+        .unwrap();
+    heard.lock().unwrap().clear();
+    grant(30).await.unwrap();
+    assert_eq!(*heard.lock().unwrap(), [NextWarning::Nothing]);
 }
