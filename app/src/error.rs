@@ -3,6 +3,7 @@
 use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+use crate::model::BadInput;
 use crate::server_fns::codec::JsonText;
 
 /// Why Twitch or the VIP rules refused a VIP change. Each has a stable code for the REST API.
@@ -138,6 +139,10 @@ pub enum AppError {
     Internal { reference: String },
     #[error("{}", .0.message())]
     Refused(Refusal),
+    /// A form input refused for a reason each language can say ([`Self::served`] turns it into
+    /// the page's words before it leaves the server).
+    #[error("{0}")]
+    Input(BadInput),
     #[error("request failed: {0}")]
     ServerFn(ServerFnErrorErr),
 }
@@ -146,7 +151,7 @@ impl AppError {
     /// The HTTP status this error is served with.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Invalid(_) => 400,
+            Self::Invalid(_) | Self::Input(_) => 400,
             Self::Unauthorized => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,
@@ -160,7 +165,7 @@ impl AppError {
     /// The machine-readable code of the REST API's `{"error": code, "message": text}` bodies.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Invalid(_) => "invalid_request",
+            Self::Invalid(_) | Self::Input(_) => "invalid_request",
             Self::Unauthorized => "unauthorized",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
@@ -175,6 +180,12 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         Self::ServerFn(value)
+    }
+}
+
+impl From<BadInput> for AppError {
+    fn from(b: BadInput) -> Self {
+        Self::Input(b)
     }
 }
 

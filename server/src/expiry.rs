@@ -77,7 +77,10 @@ struct WarningsWake {
 
 impl WarningsWake {
     fn wake(&self, next: NextWarning) {
-        let planned = *self.planned.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let planned = *self
+            .planned
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let sooner = match (next, planned) {
             (NextWarning::Nothing, Some(_)) => false,
             (NextWarning::At(at), Some(planned)) => at < planned,
@@ -89,7 +92,10 @@ impl WarningsWake {
     }
 
     fn plan(&self, at: Option<DateTime<Utc>>) {
-        *self.planned.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = at;
+        *self
+            .planned
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = at;
     }
 }
 
@@ -312,7 +318,10 @@ mod tests {
         let wake = WarningsWake::default();
         wake.plan(None);
         wake.wake(NextWarning::Nothing);
-        assert!(woken(&wake), "the scan may have read the VIP before it changed");
+        assert!(
+            woken(&wake),
+            "the scan may have read the VIP before it changed"
+        );
     }
 
     #[test]

@@ -15,6 +15,8 @@ mod chat_defaults;
 #[cfg(feature = "ssr")]
 pub mod chat_words;
 mod errors;
+#[cfg(feature = "ssr")]
+pub mod input_errors;
 pub mod keys;
 mod locales;
 mod negotiate;

@@ -8,6 +8,7 @@ mod api_token;
 mod audit;
 mod audit_details;
 mod audit_text;
+mod bad_input;
 mod channel;
 mod chat;
 mod chat_command;
@@ -56,6 +57,7 @@ pub use audit_details::{AuditDetails, ChatNote};
 pub use audit_text::{
     action_label, actor_label, format_time, metadata_summary, metadata_summary_in,
 };
+pub use bad_input::{BadInput, Field};
 pub use channel::{Channel, ChannelId, Viewer};
 pub use chat::{render_chat, MAX_CHAT_CHARS};
 pub use chat_command::{parse_command, ChatCommand, CommandError};

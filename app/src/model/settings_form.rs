@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    BitsRule, ChatTemplates, DurationUnit, GiftRule, GrantLength, GrantRules, Settings,
-    SlotsFullPolicy, StackingRule, VipDuration, WarningLeads, STREAM_END,
+    BadInput, BitsRule, ChatTemplates, DurationUnit, Field, GiftRule, GrantLength, GrantRules,
+    Settings, SlotsFullPolicy, StackingRule, VipDuration, WarningLeads, STREAM_END,
 };
 use crate::error::AppError;
 
@@ -95,16 +95,15 @@ pub struct SettingsForm {
 /// # Errors
 /// [`AppError::Invalid`] naming the problem.
 pub fn parse_warning_leads(text: &str) -> Result<WarningLeads, AppError> {
-    let invalid = |why: String| AppError::Invalid(format!("expiry warnings: {why}"));
     let leads = text
         .split(|c: char| c == ',' || c.is_whitespace())
         .filter(|t| !t.is_empty())
         .map(|t| {
             t.parse::<u64>()
-                .map_err(|_| invalid(format!("“{t}” is not a whole number of seconds")))
+                .map_err(|_| BadInput::WarningNotANumber(t.to_owned()))
         })
-        .collect::<Result<Vec<u64>, AppError>>()?;
-    WarningLeads::try_from(leads).map_err(|e| invalid(e.to_string()))
+        .collect::<Result<Vec<u64>, BadInput>>()?;
+    Ok(WarningLeads::try_from(leads).map_err(BadInput::WarningLeads)?)
 }
 
 /// A reward form: create and edit post the same fields. Blank limits mean "no limit".
@@ -126,32 +125,35 @@ pub struct RewardForm {
     pub enabled: Option<String>,
 }
 
-fn duration(amount: &str, unit: &str, what: &str) -> Result<VipDuration, AppError> {
-    VipDuration::from_form(amount, unit).map_err(|e| AppError::Invalid(format!("{what}: {e}")))
+fn duration(amount: &str, unit: &str, field: Field) -> Result<VipDuration, AppError> {
+    VipDuration::from_form(amount, unit).map_err(|error| BadInput::Duration { field, error }.into())
 }
 
 /// A grant rule's length: [`duration`], or until the stream ends (unit `stream_end`, the amount
 /// ignored).
-fn rule_length(amount: &str, unit: &str, what: &str) -> Result<GrantLength, AppError> {
+fn rule_length(amount: &str, unit: &str, field: Field) -> Result<GrantLength, AppError> {
     if unit == STREAM_END {
         return Ok(GrantLength::StreamEnd);
     }
-    duration(amount, unit, what).map(GrantLength::For)
+    duration(amount, unit, field).map(GrantLength::For)
 }
 
 /// A whole number from a form field; blank is `None`.
 ///
 /// # Errors
 /// [`AppError::Invalid`] naming the field when the text is not a whole number.
-pub fn parse_optional(value: &str, what: &str) -> Result<Option<u32>, AppError> {
+pub fn parse_optional(value: &str, field: Field) -> Result<Option<u32>, AppError> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);
     }
-    value
-        .parse()
-        .map(Some)
-        .map_err(|_| AppError::Invalid(format!("{what}: “{value}” is not a whole number")))
+    value.parse().map(Some).map_err(|_| {
+        BadInput::NotAWholeNumber {
+            field,
+            value: value.to_owned(),
+        }
+        .into()
+    })
 }
 
 impl SettingsForm {
@@ -190,7 +192,7 @@ impl SettingsForm {
             default_duration: duration(
                 &self.default_amount,
                 &self.default_unit,
-                "default duration",
+                Field::DefaultDuration,
             )?,
             stacking,
             auto_remove: self.auto_remove.is_some(),
@@ -198,7 +200,7 @@ impl SettingsForm {
             waitlist_max_wait: duration(
                 &self.max_wait_amount,
                 &self.max_wait_unit,
-                "maximum wait",
+                Field::MaximumWait,
             )?,
             chat_enabled: self.chat_enabled.is_some(),
             chat: ChatTemplates {
@@ -244,34 +246,27 @@ impl SettingsForm {
                     .parse::<u64>()
                     .ok()
                     .and_then(|s| VipDuration::from_secs(s).ok())
-                    .ok_or_else(|| {
-                        AppError::Invalid(format!(
-                            "grace after the stream ends: “{secs}” is not a number of seconds from 1 to 31536000"
-                        ))
-                    })?,
+                    .ok_or_else(|| BadInput::Grace(secs.to_owned()))?,
             },
         })
     }
 
     fn grant_rules(&self) -> Result<GrantRules, AppError> {
-        let minimum = |v: &str, what: &str| parse_optional(v, what).map(Option::unwrap_or_default);
+        let minimum =
+            |v: &str, field: Field| parse_optional(v, field).map(Option::unwrap_or_default);
         Ok(GrantRules {
             subscription: self
                 .sub_enabled
                 .as_ref()
-                .map(|_| rule_length(&self.sub_amount, &self.sub_unit, "VIP for a subscription"))
+                .map(|_| rule_length(&self.sub_amount, &self.sub_unit, Field::SubscriptionVip))
                 .transpose()?,
             gift: self
                 .gift_enabled
                 .as_ref()
                 .map(|_| -> Result<GiftRule, AppError> {
                     Ok(GiftRule {
-                        min_gifts: minimum(&self.gift_min, "gifted subs needed")?,
-                        duration: rule_length(
-                            &self.gift_amount,
-                            &self.gift_unit,
-                            "VIP for gifted subs",
-                        )?,
+                        min_gifts: minimum(&self.gift_min, Field::GiftsNeeded)?,
+                        duration: rule_length(&self.gift_amount, &self.gift_unit, Field::GiftVip)?,
                     })
                 })
                 .transpose()?,
@@ -280,8 +275,8 @@ impl SettingsForm {
                 .as_ref()
                 .map(|_| -> Result<BitsRule, AppError> {
                     Ok(BitsRule {
-                        min_bits: minimum(&self.bits_min, "bits needed")?,
-                        duration: rule_length(&self.bits_amount, &self.bits_unit, "VIP for bits")?,
+                        min_bits: minimum(&self.bits_min, Field::BitsNeeded)?,
+                        duration: rule_length(&self.bits_amount, &self.bits_unit, Field::BitsVip)?,
                     })
                 })
                 .transpose()?,
@@ -411,9 +406,15 @@ mod tests {
 
     #[test]
     fn optional_numbers_may_be_blank() {
-        assert_eq!(parse_optional(" ", "limit"), Ok(None));
-        assert_eq!(parse_optional("3", "limit"), Ok(Some(3)));
-        assert!(parse_optional("-1", "limit").is_err());
+        assert_eq!(parse_optional(" ", Field::MaxPerStream), Ok(None));
+        assert_eq!(parse_optional("3", Field::MaxPerStream), Ok(Some(3)));
+        assert_eq!(
+            parse_optional("-1", Field::MaxPerStream),
+            Err(AppError::Input(BadInput::NotAWholeNumber {
+                field: Field::MaxPerStream,
+                value: "-1".into()
+            }))
+        );
     }
 
     #[test]

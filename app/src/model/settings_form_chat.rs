@@ -1,6 +1,8 @@
 //! The settings form's chat-command fields, read into [`ChatCommands`] and [`ChatIdentity`].
 
-use super::{parse_optional, ChatCommands, ChatIdentity, CommandNames, Settings, SettingsForm};
+use super::{
+    parse_optional, ChatCommands, ChatIdentity, CommandNames, Field, Settings, SettingsForm,
+};
 use crate::error::AppError;
 
 impl SettingsForm {
@@ -14,7 +16,7 @@ impl SettingsForm {
                 .filter(|n| !n.is_empty())
                 .collect()
         };
-        let cooldown = parse_optional(&self.chat_viewer_cooldown_secs, "viewer cooldown")?
+        let cooldown = parse_optional(&self.chat_viewer_cooldown_secs, Field::ViewerCooldown)?
             .map_or(current.chat_commands.viewer_cooldown_secs, u64::from);
         let commands = ChatCommands {
             enabled: self.chat_commands_enabled.is_some(),

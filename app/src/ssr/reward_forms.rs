@@ -8,7 +8,8 @@ use super::twitch::RewardSpec;
 use super::ServerContext;
 use crate::error::AppError;
 use crate::model::{
-    parse_optional, ChannelId, GrantLength, Reward, RewardForm, VipDuration, STREAM_END,
+    parse_optional, BadInput, ChannelId, Field, GrantLength, Reward, RewardForm, VipDuration,
+    STREAM_END,
 };
 
 /// The reward a form asks for. The cooldown is typed in minutes; blank limits are no limit.
@@ -18,21 +19,22 @@ use crate::model::{
 /// [`rewards::validate`] when the reward is saved).
 pub fn input(form: &RewardForm) -> Result<RewardInput, AppError> {
     let cost = form.cost.trim();
-    let cost = cost
-        .parse()
-        .map_err(|_| AppError::Invalid(format!("cost: “{cost}” is not a whole number")))?;
+    let cost = cost.parse().map_err(|_| BadInput::NotAWholeNumber {
+        field: Field::Cost,
+        value: cost.to_owned(),
+    })?;
     let duration = if form.unit == STREAM_END {
         GrantLength::StreamEnd
     } else {
         VipDuration::from_form(&form.amount, &form.unit)
-            .map_err(|e| AppError::Invalid(format!("VIP duration: {e}")))?
+            .map_err(|error| BadInput::Duration {
+                field: Field::RewardDuration,
+                error,
+            })?
             .into()
     };
-    let cooldown = parse_optional(&form.cooldown_minutes, "cooldown")?
-        .map(|m| {
-            m.checked_mul(60)
-                .ok_or_else(|| AppError::Invalid("the cooldown can be at most 7 days".into()))
-        })
+    let cooldown = parse_optional(&form.cooldown_minutes, Field::Cooldown)?
+        .map(|m| m.checked_mul(60).ok_or(BadInput::CooldownTooLong))
         .transpose()?;
     Ok(RewardInput {
         duration,
@@ -42,10 +44,10 @@ pub fn input(form: &RewardForm) -> Result<RewardInput, AppError> {
             prompt: form.prompt.trim().to_owned(),
             enabled: form.enabled.is_some(),
             global_cooldown_secs: cooldown,
-            max_per_stream: parse_optional(&form.max_per_stream, "max per stream")?,
+            max_per_stream: parse_optional(&form.max_per_stream, Field::MaxPerStream)?,
             max_per_user_per_stream: parse_optional(
                 &form.max_per_user_per_stream,
-                "max per viewer per stream",
+                Field::MaxPerViewerPerStream,
             )?,
         },
     })

@@ -10,8 +10,8 @@ use super::new_id;
 use super::{OrInternal, ServerContext};
 use crate::error::AppError;
 use crate::model::{
-    AuditAction, AuditDetails, AuditEntry, ChannelId, LiveEvent, LiveKind, Settings, SettingsForm,
-    MAX_CHAT_CHARS,
+    AuditAction, AuditDetails, AuditEntry, BadInput, ChannelId, LiveEvent, LiveKind, Settings,
+    SettingsForm, MAX_CHAT_CHARS,
 };
 
 const DISCORD_PREFIXES: [&str; 2] = [
@@ -41,10 +41,7 @@ pub fn validate_discord_webhook(url: &str) -> Result<(), AppError> {
     if id_ok && token_ok && parts.next().is_none_or(str::is_empty) {
         Ok(())
     } else {
-        Err(AppError::Invalid(
-            "the Discord webhook must look like https://discord.com/api/webhooks/<id>/<token>"
-                .into(),
-        ))
+        Err(BadInput::DiscordWebhook.into())
     }
 }
 
@@ -64,9 +61,11 @@ pub fn validate(settings: &Settings) -> Result<(), AppError> {
     ] {
         let len = text.trim().chars().count();
         if len == 0 || len > MAX_CHAT_CHARS {
-            return Err(AppError::Invalid(format!(
-                "the “{name}” chat message must be 1 to {MAX_CHAT_CHARS} characters"
-            )));
+            return Err(BadInput::ChatMessageLength {
+                name: name.to_owned(),
+                max: MAX_CHAT_CHARS,
+            }
+            .into());
         }
     }
     if let Some(url) = &settings.discord_webhook_url {

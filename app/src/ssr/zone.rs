@@ -12,7 +12,7 @@ use chrono_tz::{OffsetName, Tz};
 use leptos::prelude::{provide_context, use_context};
 
 use crate::error::AppError;
-use crate::model::{is_zone_name_shaped, ZoneSpan, ZoneTable};
+use crate::model::{is_zone_name_shaped, BadInput, ZoneSpan, ZoneTable};
 
 /// The cookie that names the viewer's zone.
 pub const ZONE_COOKIE: &str = "vip_tz";
@@ -37,9 +37,7 @@ pub fn parse(name: &str) -> Option<Tz> {
 /// [`AppError::Invalid`] naming the setting when `name` is not an IANA zone.
 pub fn validate(name: Option<&str>) -> Result<(), AppError> {
     match name {
-        Some(n) if parse(n).is_none() => Err(AppError::Invalid(format!(
-            "`time_zone`: “{n}” is not an IANA time zone such as Europe/Berlin or America/New_York"
-        ))),
+        Some(n) if parse(n).is_none() => Err(BadInput::TimeZone(n.to_owned()).into()),
         _ => Ok(()),
     }
 }

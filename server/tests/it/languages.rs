@@ -176,3 +176,67 @@ async fn a_page_carries_its_language_s_words_for_the_browser_and_explains_scopes
     assert!(!html.contains("i18n-texts"));
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_form_input_is_explained_in_the_page_s_language_and_the_api_s_in_english() {
+    use app::server_fns::{CreateReward, SaveSettings};
+    use leptos::server_fn::ServerFn;
+
+    let server = TestServer::start().await;
+    let browser = browser_speaking("de");
+    log_in(&server, &browser).await;
+
+    let res = browser
+        .post(server.url(SaveSettings::PATH))
+        .form(&[
+            ("form[default_amount]", "zehn"),
+            ("form[default_unit]", "days"),
+            ("form[stacking]", "extend"),
+            ("form[slots_full]", "refund"),
+            ("form[max_wait_amount]", "1"),
+            ("form[max_wait_unit]", "days"),
+            ("form[chat_granted]", "{viewer}"),
+            ("form[chat_extended]", "{viewer}"),
+            ("form[chat_expired]", "{viewer}"),
+            ("form[chat_refunded]", "{viewer}"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    // A server function's error (the page shows it); its words are what this test is about.
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("Standarddauer: „zehn“ ist keine ganze Zahl"),
+        "{body}"
+    );
+
+    let res = browser
+        .post(server.url(CreateReward::PATH))
+        .form(&[
+            ("form[title]", "VIP"),
+            ("form[cost]", "0"),
+            ("form[amount]", "1"),
+            ("form[unit]", "hours"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("die Kosten müssen mindestens 1 Punkt betragen"),
+        "{body}"
+    );
+
+    // The REST API answers in English, whatever the browser speaks.
+    let res = browser
+        .post(server.url("/api/channel-points"))
+        .json(&serde_json::json!({ "title": "VIP", "cost": 0, "duration_secs": 60 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_request");
+    assert_eq!(body["message"], "the cost must be at least 1 point");
+    server.stop().await.unwrap();
+}

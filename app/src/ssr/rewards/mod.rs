@@ -16,8 +16,8 @@ use super::twitch::{RewardError, RewardSpec, TwitchError};
 use super::{OrInternal, ServerContext};
 use crate::error::{AppError, Refusal};
 use crate::model::{
-    Actor, AuditAction, AuditDetails, AuditEntry, ChannelId, GrantLength, LiveEvent, LiveKind,
-    Reward,
+    Actor, AuditAction, AuditDetails, AuditEntry, BadInput, ChannelId, GrantLength, LiveEvent,
+    LiveKind, Reward,
 };
 
 /// What a streamer sets on a reward.
@@ -34,33 +34,23 @@ pub struct RewardInput {
 pub fn validate(spec: &RewardSpec) -> Result<(), AppError> {
     let title = spec.title.trim().chars().count();
     if title == 0 || title > 45 {
-        return Err(AppError::Invalid(
-            "the title must be 1 to 45 characters".into(),
-        ));
+        return Err(BadInput::TitleLength.into());
     }
     if spec.cost == 0 {
-        return Err(AppError::Invalid(
-            "the cost must be at least 1 point".into(),
-        ));
+        return Err(BadInput::CostZero.into());
     }
     if spec.prompt.chars().count() > 200 {
-        return Err(AppError::Invalid(
-            "the prompt can be at most 200 characters".into(),
-        ));
+        return Err(BadInput::PromptTooLong.into());
     }
     let zero = |v: Option<u32>| v == Some(0);
     if zero(spec.global_cooldown_secs)
         || zero(spec.max_per_stream)
         || zero(spec.max_per_user_per_stream)
     {
-        return Err(AppError::Invalid(
-            "limits and cooldowns must be at least 1".into(),
-        ));
+        return Err(BadInput::LimitsZero.into());
     }
     if spec.global_cooldown_secs.is_some_and(|s| s > 604_800) {
-        return Err(AppError::Invalid(
-            "the cooldown can be at most 7 days".into(),
-        ));
+        return Err(BadInput::CooldownTooLong.into());
     }
     Ok(())
 }

@@ -284,10 +284,7 @@ async fn a_changed_deadline_tells_the_scheduler_when_its_next_warning_falls_due(
         ]
     );
     // Revoked and granted for 30 s: no lead time is ahead.
-    engine
-        .revoke(&h.channel, "1", Actor::System)
-        .await
-        .unwrap();
+    engine.revoke(&h.channel, "1", Actor::System).await.unwrap();
     heard.lock().unwrap().clear();
     grant(30).await.unwrap();
     assert_eq!(*heard.lock().unwrap(), [NextWarning::Nothing]);
