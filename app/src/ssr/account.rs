@@ -55,9 +55,7 @@ pub trait AccountStatus: Send + Sync + 'static {
 pub async fn overview(ctx: &ServerContext, caller: &Caller) -> Result<AccountOverview, AppError> {
     let status = ctx.account()?;
     let id = ChannelId(caller.user_id.clone());
-    let channel = ctx
-        .store()
-        .channel(&id)
+    let channel = super::page_reads::channel(ctx.store().as_ref(), &id)
         .await
         .or_internal("reading the account's channel")?
         .ok_or(AppError::NotFound)?;

@@ -65,9 +65,7 @@ async fn streamer_zone(
     ctx: &ServerContext,
     channel: &ChannelId,
 ) -> Result<chrono_tz::Tz, AppError> {
-    let record = ctx
-        .store()
-        .channel(channel)
+    let record = super::page_reads::channel(ctx.store().as_ref(), channel)
         .await
         .or_internal("reading the channel's time zone")?;
     Ok(record

@@ -7,7 +7,7 @@
 use tower_sessions::Session;
 
 use super::moderators::ModeratorCache;
-use super::{OrInternal, Store};
+use super::{page_reads, OrInternal, Store};
 use crate::error::AppError;
 use crate::model::{Actor, Channel, ChannelId, Settings};
 
@@ -84,8 +84,7 @@ impl Caller {
 /// [`AppError::Unauthorized`] without a login, [`AppError::Internal`] on store failure.
 pub async fn caller(store: &dyn Store, session: &Session) -> Result<Caller, AppError> {
     let user_id = login_user(session).await?.ok_or(AppError::Unauthorized)?;
-    let channel = store
-        .channel(&ChannelId(user_id.clone()))
+    let channel = page_reads::channel(store, &ChannelId(user_id.clone()))
         .await
         .or_internal("reading the signed-in user")?;
     let Some(channel) = channel else {
@@ -123,8 +122,7 @@ pub async fn authorize(
     channel_id: &ChannelId,
     permission: Permission,
 ) -> Result<Access, AppError> {
-    let channel = store
-        .channel(channel_id)
+    let channel = page_reads::channel(store, channel_id)
         .await
         .or_internal("reading a channel")?
         .ok_or(AppError::Forbidden)?;
@@ -199,9 +197,7 @@ pub async fn authorize_streamer(
     caller: &Caller,
     channel: &ChannelId,
 ) -> Result<Access, AppError> {
-    let stored = ctx
-        .store()
-        .channel(channel)
+    let stored = page_reads::channel(ctx.store().as_ref(), channel)
         .await
         .or_internal("reading a channel")?
         .ok_or(AppError::NotFound)?;

@@ -6,7 +6,7 @@ use chrono::Utc;
 use super::account::scopes_of;
 use super::acting::Acting;
 use super::auth::Caller;
-use super::{OrInternal, ServerContext};
+use super::{page_reads, OrInternal, ServerContext};
 use crate::error::AppError;
 use crate::model::{ChannelId, Dashboard, Me};
 
@@ -21,10 +21,7 @@ pub async fn me(acting: Result<Acting, AppError>) -> Result<Option<Me>, AppError
         Err(AppError::Unauthorized) => return Ok(None),
         Err(e) => return Err(e),
     };
-    let channel = acting
-        .ctx
-        .store()
-        .channel(&acting.channel)
+    let channel = page_reads::channel(acting.ctx.store().as_ref(), &acting.channel)
         .await
         .or_internal("reading the signed-in channel")?;
     let Caller { user_id, login } = acting.caller;
@@ -48,8 +45,7 @@ pub async fn me(acting: Result<Acting, AppError>) -> Result<Option<Me>, AppError
 /// [`AppError::NotFound`] when the caller has no channel; [`AppError::Internal`] on store failure.
 pub async fn dashboard(ctx: &ServerContext, caller: &Caller) -> Result<Dashboard, AppError> {
     let store = ctx.store();
-    let channel = store
-        .channel(&ChannelId(caller.user_id.clone()))
+    let channel = page_reads::channel(store.as_ref(), &ChannelId(caller.user_id.clone()))
         .await
         .or_internal("reading a channel")?
         .ok_or(AppError::NotFound)?;

@@ -32,6 +32,7 @@ pub mod live;
 pub mod moderators;
 pub mod notify;
 pub mod overlay;
+pub mod page_reads;
 pub mod public_pages;
 pub mod refund_words;
 pub mod reward_forms;

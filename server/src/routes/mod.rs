@@ -97,6 +97,7 @@ pub fn router(parts: Parts) -> Router {
         crate::security::provide_nonce();
         app::ssr::zone::provide_viewer_zone();
         provide_context(ctx.clone());
+        app::ssr::page_reads::provide();
     };
     let sessions = SessionManagerLayer::new(sessions)
         .with_name(crate::security::session_cookie(secure_cookies))

@@ -22,6 +22,7 @@ mod intake;
 mod languages;
 mod live_relay;
 mod overlay;
+mod page_reads;
 mod process;
 mod rewards;
 mod roster;
