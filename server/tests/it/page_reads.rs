@@ -47,8 +47,16 @@ async fn a_page_render_reads_a_channel_once_and_a_posted_function_each_time() {
     store.save_channel(&channel("first")).await.unwrap();
 
     let (a, b) = read_twice(&store, Method::GET, "second").await;
-    assert_eq!((a.as_str(), b.as_str()), ("first", "first"), "kept for the render");
+    assert_eq!(
+        (a.as_str(), b.as_str()),
+        ("first", "first"),
+        "kept for the render"
+    );
 
     let (a, b) = read_twice(&store, Method::POST, "third").await;
-    assert_eq!((a.as_str(), b.as_str()), ("second", "third"), "read each time");
+    assert_eq!(
+        (a.as_str(), b.as_str()),
+        ("second", "third"),
+        "read each time"
+    );
 }
