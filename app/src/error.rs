@@ -139,10 +139,6 @@ pub enum AppError {
     Internal { reference: String },
     #[error("{}", .0.message())]
     Refused(Refusal),
-    /// A form input refused for a reason each language can say ([`Self::served`] turns it into
-    /// the page's words before it leaves the server).
-    #[error("{0}")]
-    Input(BadInput),
     #[error("request failed: {0}")]
     ServerFn(ServerFnErrorErr),
 }
@@ -151,7 +147,7 @@ impl AppError {
     /// The HTTP status this error is served with.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Invalid(_) | Self::Input(_) => 400,
+            Self::Invalid(_) => 400,
             Self::Unauthorized => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,
@@ -165,7 +161,7 @@ impl AppError {
     /// The machine-readable code of the REST API's `{"error": code, "message": text}` bodies.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Invalid(_) | Self::Input(_) => "invalid_request",
+            Self::Invalid(_) => "invalid_request",
             Self::Unauthorized => "unauthorized",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
@@ -184,8 +180,10 @@ impl FromServerFnError for AppError {
 }
 
 impl From<BadInput> for AppError {
+    /// A refused form input in the words of the page or server function at hand (its language),
+    /// and in English elsewhere: the REST API (see [`BadInput::words`]).
     fn from(b: BadInput) -> Self {
-        Self::Input(b)
+        Self::Invalid(b.words())
     }
 }
 

@@ -1,5 +1,5 @@
-//! Errors in the served language. A refused form input is put in the page's words by the server
-//! ([`AppError::served`]); other text the server wrote itself is shown as it came.
+//! Errors in the served language. Text the server wrote itself is shown as it came: a refused form
+//! input is already in the page's words ([`crate::model::BadInput::words`]).
 
 use super::keys::Errors;
 use crate::error::AppError;
@@ -9,27 +9,12 @@ impl AppError {
     pub fn in_language(&self, t: &Errors) -> String {
         match self {
             AppError::Invalid(reason) => reason.clone(),
-            // The server sends these as `Invalid`, in the page's words (`Self::served`).
-            AppError::Input(bad) => bad.to_string(),
             AppError::Unauthorized => t.unauthorized.into(),
             AppError::Forbidden => t.forbidden.into(),
             AppError::NotFound => t.not_found.into(),
             AppError::Internal { reference } => (t.internal)(reference),
             AppError::Refused(refusal) => (t.refusal)(*refusal).into(),
             AppError::ServerFn(e) => (t.request_failed)(&e.to_string()),
-        }
-    }
-
-    /// The error as it leaves the server for a page: a refused input in the words of the
-    /// language the page is served in. (The REST API answers in English, as it is.)
-    #[cfg(feature = "ssr")]
-    #[must_use]
-    pub fn served(self) -> Self {
-        match self {
-            AppError::Input(bad) => {
-                AppError::Invalid(super::input_errors::say(super::Lang::served(), &bad))
-            }
-            other => other,
         }
     }
 

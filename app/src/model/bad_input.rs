@@ -1,14 +1,13 @@
 //! A form input the app refuses, kept as the field and the reason rather than as a sentence, so
 //! that the server can say it in the language of the page that sent it (`i18n::input_errors`);
-//! its `Display` is the English the REST API answers with.
-
-use serde::{Deserialize, Serialize};
+//! its `Display` is the English the REST API answers with. It becomes an
+//! [`AppError::Invalid`](crate::error::AppError::Invalid) with its words ([`BadInput::words`]):
+//! only the sentence crosses the wire, so none of this reaches the browser's bundle.
 
 use super::{DurationError, WarningLeadsError};
 
 /// A form field a refusal names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     DefaultDuration,
     MaximumWait,
@@ -63,8 +62,7 @@ impl Field {
 }
 
 /// Why a form's input was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BadInput {
     #[error("{}: {error}", field.english())]
     Duration { field: Field, error: DurationError },
@@ -98,6 +96,16 @@ pub enum BadInput {
 }
 
 impl BadInput {
+    /// What the person who sent the form reads: in the language of the page being rendered or
+    /// the server function being run, and in English outside one (the REST API, the browser).
+    pub fn words(&self) -> String {
+        #[cfg(feature = "ssr")]
+        if leptos::prelude::Owner::current().is_some() {
+            return crate::i18n::input_errors::say(crate::i18n::Lang::served(), self);
+        }
+        self.to_string()
+    }
+
     /// One of each kind, for tests that every language says each.
     pub fn examples() -> Vec<BadInput> {
         let mut all: Vec<BadInput> = Field::ALL

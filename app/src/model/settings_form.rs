@@ -408,12 +408,12 @@ mod tests {
     fn optional_numbers_may_be_blank() {
         assert_eq!(parse_optional(" ", Field::MaxPerStream), Ok(None));
         assert_eq!(parse_optional("3", Field::MaxPerStream), Ok(Some(3)));
+        // Outside a page render or server function: the REST API's English.
         assert_eq!(
             parse_optional("-1", Field::MaxPerStream),
-            Err(AppError::Input(BadInput::NotAWholeNumber {
-                field: Field::MaxPerStream,
-                value: "-1".into()
-            }))
+            Err(AppError::Invalid(
+                "max per stream: “-1” is not a whole number".into()
+            ))
         );
     }
 

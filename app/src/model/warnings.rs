@@ -19,7 +19,7 @@ pub const MAX_WARNINGS: usize = 5;
 #[serde(try_from = "Vec<u64>", into = "Vec<u64>")]
 pub struct WarningLeads(Vec<u64>);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum WarningLeadsError {
     #[error("a warning lead time must be at least 1 second")]
     Zero,

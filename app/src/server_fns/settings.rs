@@ -42,9 +42,7 @@ pub async fn get_settings() -> Result<SettingsData, AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn save_settings(form: SettingsForm) -> Result<SettingsData, AppError> {
     let a = crate::ssr::acting::acting().await?;
-    let saved = crate::ssr::settings::save_form(&a.ctx, &a.caller, &a.channel, &form)
-        .await
-        .map_err(AppError::served)?;
+    let saved = crate::ssr::settings::save_form(&a.ctx, &a.caller, &a.channel, &form).await?;
     Ok(for_browser(saved))
 }
 
@@ -69,10 +67,8 @@ pub async fn list_rewards() -> Result<Vec<Reward>, AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn create_reward(form: RewardForm) -> Result<Reward, AppError> {
     let a = crate::ssr::acting::acting().await?;
-    let input = crate::ssr::reward_forms::input(&form).map_err(AppError::served)?;
-    crate::ssr::rewards::create(&a.ctx, &a.caller, &a.channel, input)
-        .await
-        .map_err(AppError::served)
+    let input = crate::ssr::reward_forms::input(&form)?;
+    crate::ssr::rewards::create(&a.ctx, &a.caller, &a.channel, input).await
 }
 
 /// Changes a reward (the whole reward is posted).
@@ -80,10 +76,8 @@ pub async fn create_reward(form: RewardForm) -> Result<Reward, AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn update_reward(reward_id: String, form: RewardForm) -> Result<Reward, AppError> {
     let a = crate::ssr::acting::acting().await?;
-    let input = crate::ssr::reward_forms::input(&form).map_err(AppError::served)?;
-    crate::ssr::rewards::update(&a.ctx, &a.caller, &a.channel, &reward_id, input)
-        .await
-        .map_err(AppError::served)
+    let input = crate::ssr::reward_forms::input(&form)?;
+    crate::ssr::rewards::update(&a.ctx, &a.caller, &a.channel, &reward_id, input).await
 }
 
 /// Turns a reward on or off.

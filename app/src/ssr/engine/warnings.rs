@@ -1,12 +1,15 @@
 //! Expiry warnings: the viewer is @-mentioned in chat (and, when the channel asks, the streamer's
 //! Discord is told) at each of the channel's lead times before their VIP ends.
 //!
-//! No polling loop: the expiry scheduler runs [`Engine::warn_due`] on each of its passes and also
-//! wakes for the next warning ([`WarningReport::next_at`]). Sessions are found with the store's
-//! indexed expiring query (deadlines within the longest lead time). Each warning is claimed once
-//! per (session, lead time, deadline) in the store's durable, shared record of ids
-//! ([`crate::ssr::store::CoordinationStore::remember_message`]: exactly one caller sees it first), before it is sent:
-//! a restart or another instance never sends it again, and a failed chat message is not retried.
+//! No polling loop: a loop of their own (beside the expiry scheduler's) runs
+//! [`Engine::warn_due`] and sleeps until the next warning ([`WarningReport::next_at`]); a changed
+//! deadline wakes it only when its next warning falls due sooner ([`super::NextWarning`]).
+//! Sessions are found with the store's indexed expiring query (deadlines within the longest lead
+//! time). Each warning is claimed once per (session, lead time, deadline) in the store's durable,
+//! shared record of ids ([`crate::ssr::store::CoordinationStore::remember_message`]: exactly one
+//! caller sees it first), before it is sent: a restart or another instance never sends it again,
+//! and a failed chat message is not retried.
+//!
 //! When a deadline is set (a grant, an extension, a stream's end), the lead times already passed
 //! are claimed without a message ([`Engine::skip_passed_warnings`]): only a lead time still ahead
 //! is ever announced, so an extension past a lead time warns again and one short of it does not.
