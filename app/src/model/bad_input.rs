@@ -107,6 +107,7 @@ impl BadInput {
     }
 
     /// One of each kind, for tests that every language says each.
+    #[cfg(test)]
     pub fn examples() -> Vec<BadInput> {
         let mut all: Vec<BadInput> = Field::ALL
             .into_iter()
