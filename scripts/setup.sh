@@ -118,18 +118,23 @@ have_tool() { # have_tool NAME VERSION: installed already, or copied from the pr
   log "building $name $version from crates.io (cargo-leptos takes about 30 minutes on 2 cores)"
   return 1
 }
-# cargo-leptos' lock file needs rustc >= 1.96: pick such a cargo for `cargo install`.
+# cargo-leptos' lock file needs rustc >= 1.96. use_rust_196 picks such a cargo for `cargo install`
+# (CARGO_196): the one on PATH, else Debian's, with Debian's rustc (rustup's proxy on PATH would
+# otherwise compile with the older toolchain).
 at_least_196() { [ "$(printf '%s\n1.96.0\n' "$1" | sort -V | head -1)" = 1.96.0 ]; }
-cargo_for_install() {
-  if at_least_196 "$(rustc --version | awk '{print $2}' | sed 's/-.*//')"; then echo cargo; return; fi
-  apt_install -t bookworm-security rustc-web cargo-web >&2
-  echo /usr/bin/cargo
+use_rust_196() {
+  if at_least_196 "$(rustc --version | awk '{print $2}' | sed 's/-.*//')"; then CARGO_196=cargo; return; fi
+  apt_install -t bookworm-security rustc-web cargo-web
+  CARGO_196=/usr/bin/cargo
+  export RUSTC=/usr/bin/rustc
 }
 have_tool cargo-leptos "$CARGO_LEPTOS_VERSION" \
-  || "$(cargo_for_install)" install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+  || { use_rust_196; "$CARGO_196" install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads; }
 # wasm-bindgen-cli's published lock file pins a yanked crate: the script builds it with `--locked`
 # from the checksummed crate with that one lock entry replaced (see the script).
-have_tool wasm-bindgen "$WASM_BINDGEN_VERSION" || "$ROOT/scripts/install-wasm-bindgen.sh" "$(cargo_for_install)"
+have_tool wasm-bindgen "$WASM_BINDGEN_VERSION" \
+  || { use_rust_196; "$ROOT/scripts/install-wasm-bindgen.sh" "$CARGO_196"; }
+unset RUSTC
 # cargo-deny checks the dependency graph in scripts/test.sh; any cargo >= 1.88 builds it. A debug
 # build: it compiles in a fraction of a release build's time, and checking one lock file is quick.
 have_tool cargo-deny "$CARGO_DENY_VERSION" \
