@@ -187,12 +187,6 @@ impl From<BadInput> for AppError {
     }
 }
 
-impl From<crate::model::DurationError> for AppError {
-    fn from(e: crate::model::DurationError) -> Self {
-        Self::Invalid(e.to_string())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

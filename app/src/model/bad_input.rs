@@ -66,6 +66,10 @@ impl Field {
 pub enum BadInput {
     #[error("{}: {error}", field.english())]
     Duration { field: Field, error: DurationError },
+    /// The length typed into a VIP form of the dashboard (grant, extend, give a deadline): the
+    /// form's one duration, so no field is named.
+    #[error("{0}")]
+    VipLength(DurationError),
     #[error("{}: “{value}” is not a whole number", field.english())]
     NotAWholeNumber { field: Field, value: String },
     #[error("expiry warnings: “{0}” is not a whole number of seconds")]
@@ -125,6 +129,7 @@ impl BadInput {
             })
             .collect();
         all.extend([
+            Self::VipLength(DurationError::UnknownUnit("weeks".into())),
             Self::WarningNotANumber("x".into()),
             Self::WarningLeads(WarningLeadsError::TooMany),
             Self::Grace("x".into()),

@@ -34,7 +34,8 @@ pub async fn give_vip_deadline(
     unit: String,
 ) -> Result<(), AppError> {
     use crate::ssr::{acting::acting, roster};
-    let length = crate::model::VipDuration::from_form(&amount, &unit)?;
+    let length = crate::model::VipDuration::from_form(&amount, &unit)
+        .map_err(crate::model::BadInput::VipLength)?;
     let a = acting().await?;
     roster::give_deadline(&a.ctx, &a.caller, &a.channel, &viewer_id, length)
         .await

@@ -19,7 +19,8 @@ pub async fn grant_vip(login: String, amount: String, unit: String) -> Result<St
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn extend_vip(viewer_id: String, amount: String, unit: String) -> Result<(), AppError> {
     use crate::ssr::{acting::acting, vips};
-    let by = crate::model::VipDuration::from_form(&amount, &unit)?;
+    let by = crate::model::VipDuration::from_form(&amount, &unit)
+        .map_err(crate::model::BadInput::VipLength)?;
     let a = acting().await?;
     vips::extend(&a.ctx, &a.caller, &a.channel, &viewer_id, by)
         .await

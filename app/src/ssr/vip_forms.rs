@@ -6,17 +6,19 @@ use chrono::Utc;
 use super::acting::Acting;
 use super::vips::{self, Granted, ViewerRef};
 use crate::error::AppError;
-use crate::model::{GrantLength, VipDuration, STREAM_END};
+use crate::model::{BadInput, GrantLength, VipDuration, STREAM_END};
 
 /// The length a grant form asks for: until the stream ends, or `amount` of `unit`.
 ///
 /// # Errors
-/// [`AppError::Invalid`] when the amount and unit are not a VIP duration.
+/// [`AppError::Invalid`] when the amount and unit are not a VIP duration, in the page's language.
 pub fn length(amount: &str, unit: &str) -> Result<GrantLength, AppError> {
     if unit == STREAM_END {
         Ok(GrantLength::StreamEnd)
     } else {
-        Ok(GrantLength::For(VipDuration::from_form(amount, unit)?))
+        VipDuration::from_form(amount, unit)
+            .map(GrantLength::For)
+            .map_err(|e| BadInput::VipLength(e).into())
     }
 }
 

@@ -240,3 +240,57 @@ async fn a_refused_form_input_is_explained_in_the_page_s_language_and_the_api_s_
     assert_eq!(body["message"], "the cost must be at least 1 point");
     server.stop().await.unwrap();
 }
+
+/// The dashboard's VIP forms (grant, extend, give a deadline) refuse a length in the page's
+/// language; the REST API's VIP endpoints keep English.
+#[tokio::test]
+async fn a_refused_vip_length_is_explained_in_the_page_s_language() {
+    use app::server_fns::{ExtendVip, GiveVipDeadline, GrantVip};
+    use leptos::server_fn::ServerFn;
+
+    let server = TestServer::start().await;
+    let browser = browser_speaking("de");
+    log_in(&server, &browser).await;
+
+    let refusals = [
+        (
+            GrantVip::PATH,
+            [("login", "viewer1"), ("amount", "2"), ("unit", "weeks")],
+            "„weeks“ ist keine Einheit: nutze Minuten, Stunden oder Tage",
+        ),
+        (
+            ExtendVip::PATH,
+            [("viewer_id", "1"), ("amount", "zwei"), ("unit", "hours")],
+            "„zwei“ ist keine ganze Zahl",
+        ),
+        (
+            GiveVipDeadline::PATH,
+            [("viewer_id", "1"), ("amount", "0"), ("unit", "hours")],
+            "eine VIP-Dauer muss mindestens eine Sekunde lang sein",
+        ),
+    ];
+    for (path, form, german) in refusals {
+        let res = browser
+            .post(server.url(path))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        let body = res.text().await.unwrap();
+        assert!(body.contains(german), "{path}: {body}");
+    }
+
+    let res = browser
+        .post(server.url("/api/vip/extend"))
+        .json(&serde_json::json!({ "user_id": "1", "duration_secs": 0 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        body["message"],
+        "a VIP duration must be at least one second"
+    );
+    server.stop().await.unwrap();
+}

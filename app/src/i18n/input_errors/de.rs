@@ -33,6 +33,7 @@ fn leads(e: WarningLeadsError) -> &'static str {
 pub(super) fn say(bad: &BadInput, duration: fn(&DurationError) -> String) -> String {
     match bad {
         BadInput::Duration { field: f, error } => format!("{}: {}", field(*f), duration(error)),
+        BadInput::VipLength(error) => duration(error),
         BadInput::NotAWholeNumber { field: f, value } => {
             format!("{}: „{value}“ ist keine ganze Zahl", field(*f))
         }

@@ -1,7 +1,7 @@
 //! Every VIP slot: the roster with the slots used and the learned capacity, protecting a VIP,
 //! giving a permanent VIP a deadline, and the exclusion list.
 
-use app::model::{Actor, Exclusion, Roster, VipDuration};
+use app::model::{Actor, BadInput, Exclusion, Roster, VipDuration};
 use app::ssr::roster;
 use app::ssr::vips::ViewerRef;
 use app::AppError;
@@ -99,7 +99,7 @@ pub async fn deadline(
     Path(user_id): Path<String>,
     JsonBody(body): JsonBody<DeadlineBody>,
 ) -> Result<Json<VipJson>, AppError> {
-    let length = VipDuration::from_secs(body.duration_secs)?;
+    let length = VipDuration::from_secs(body.duration_secs).map_err(BadInput::VipLength)?;
     let s = roster::give_deadline(
         &acting.ctx,
         &acting.caller,

@@ -1,4 +1,4 @@
-use app::model::{Actor, GrantLength, VipDuration, VipSession, VipSource, STREAM_END};
+use app::model::{Actor, BadInput, GrantLength, VipDuration, VipSession, VipSource, STREAM_END};
 use app::ssr::vips::{self, Granted, ViewerRef};
 use app::AppError;
 use axum::extract::Path;
@@ -72,7 +72,9 @@ impl GrantBody {
     /// Exactly one of `duration_secs` and `"duration": "stream_end"`.
     fn length(&self) -> Result<GrantLength, AppError> {
         match (self.duration_secs, self.duration.as_deref()) {
-            (Some(secs), None) => Ok(VipDuration::from_secs(secs)?.into()),
+            (Some(secs), None) => Ok(VipDuration::from_secs(secs)
+                .map_err(BadInput::VipLength)?
+                .into()),
             (None, Some(STREAM_END)) => Ok(GrantLength::StreamEnd),
             (None, Some(other)) => Err(AppError::Invalid(format!(
                 "unknown duration `{other}`: use \"stream_end\", or duration_secs"
@@ -120,7 +122,7 @@ pub async fn extend(
     acting: Acting,
     JsonBody(body): JsonBody<ExtendBody>,
 ) -> Result<Json<VipJson>, AppError> {
-    let by = VipDuration::from_secs(body.duration_secs)?;
+    let by = VipDuration::from_secs(body.duration_secs).map_err(BadInput::VipLength)?;
     let session = vips::extend(
         &acting.ctx,
         &acting.caller,
