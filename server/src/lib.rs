@@ -152,6 +152,7 @@ pub async fn run(
         scheduler,
         inbox,
         eventsub,
+        settings_changes: live.settings_changes(),
         twitch,
         demo: demo.map(|demo| (demo, ctx)),
     };
@@ -182,6 +183,8 @@ struct Background {
     scheduler: ExpiryScheduler,
     inbox: InboxProcessor,
     eventsub: EventSubSupervisor,
+    /// Every channel whose settings change (here or on another instance).
+    settings_changes: tokio::sync::mpsc::UnboundedReceiver<app::model::ChannelId>,
     twitch: Twitch,
     demo: Option<(Demo, ServerContext)>,
 }
@@ -222,6 +225,11 @@ fn spawn_background(
         tasks.spawn(demo.audience(ctx, config.demo_redeem_every, cancel.clone()));
     }
     tasks.spawn(maintenance::run(storage, cancel.clone()));
+    tasks.spawn(b.eventsub.clone().follow_rules(
+        b.settings_changes,
+        config.recovery.rules_check_every,
+        cancel.clone(),
+    ));
     // Channels are watched once the server serves (in demo mode the simulated Twitch is part of it).
     tasks.spawn(start_eventsub(b.eventsub));
 }

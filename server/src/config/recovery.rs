@@ -1,7 +1,8 @@
 //! How quickly the server catches up with what it missed (an outage, a crash): how often every
 //! channel is reconciled with Twitch, how long a redemption left pending waits before catch-up
-//! takes it up again and how many times before it is refunded, and the name under which this
-//! instance holds its EventSub sockets.
+//! takes it up again and how many times before it is refunded, how often every channel's grant
+//! rules are compared with its subscriptions, and the name under which this instance holds its
+//! EventSub sockets.
 
 use std::time::Duration;
 
@@ -10,8 +11,8 @@ use app::ssr::engine::DEFAULT_CATCH_UP_ATTEMPTS;
 
 use super::Lookup;
 
-/// `RECONCILE_EVERY_SECS`, `CATCH_UP_MIN_AGE_SECS`, `CATCH_UP_MAX_ATTEMPTS`, `INSTANCE_ID` and
-/// `TOKEN_VALIDATE_EVERY_SECS`.
+/// `RECONCILE_EVERY_SECS`, `CATCH_UP_MIN_AGE_SECS`, `CATCH_UP_MAX_ATTEMPTS`, `INSTANCE_ID`,
+/// `TOKEN_VALIDATE_EVERY_SECS` and `RULES_CHECK_EVERY_SECS`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecoveryConfig {
     /// Every connected channel is reconciled (Get VIPs sync, missed redemptions) this often, on top
@@ -32,6 +33,10 @@ pub struct RecoveryConfig {
     pub instance_id: Option<String>,
     /// Every stored token is validated at start-up and then this often (Twitch requires hourly).
     pub validate_every: Duration,
+    /// Every watched channel's grant rules and scopes are compared with what its subscriptions
+    /// were made for this often, on top of every settings change and login (which are compared
+    /// at once). A safety net for a change this instance was not told of. Default 10 minutes.
+    pub rules_check_every: Duration,
 }
 
 impl Default for RecoveryConfig {
@@ -42,6 +47,7 @@ impl Default for RecoveryConfig {
             catch_up_max_attempts: DEFAULT_CATCH_UP_ATTEMPTS,
             instance_id: None,
             validate_every: Duration::from_secs(60 * 60),
+            rules_check_every: Duration::from_secs(600),
         }
     }
 }
@@ -59,6 +65,7 @@ impl RecoveryConfig {
             )?,
             instance_id: env("INSTANCE_ID").map(|id| id.trim().to_owned()),
             validate_every: secs(env, "TOKEN_VALIDATE_EVERY_SECS", defaults.validate_every)?,
+            rules_check_every: secs(env, "RULES_CHECK_EVERY_SECS", defaults.rules_check_every)?,
         })
     }
 }

@@ -1,13 +1,15 @@
 //! One broadcast channel per channel with open dashboards. An event is serialised once, however
 //! many dashboards receive it; a slow dashboard that falls behind skips ahead (it reloads its data
-//! on the next event it does get).
+//! on the next event it does get). Every settings change (this instance's, and those the relay
+//! brings from others) is also told to the one follower of [`LiveHub::settings_changes`], open
+//! dashboards or not.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use app::model::{ChannelId, LiveEvent};
+use app::model::{ChannelId, LiveEvent, LiveKind};
 use app::ssr::live::LiveBus;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 
 /// Events buffered per channel for a dashboard that is momentarily slow.
 const BUFFER: usize = 64;
@@ -22,6 +24,7 @@ pub struct Frame {
 #[derive(Clone, Default)]
 pub struct LiveHub {
     channels: Arc<Mutex<HashMap<ChannelId, broadcast::Sender<Frame>>>>,
+    settings_changed: Arc<Mutex<Option<mpsc::UnboundedSender<ChannelId>>>>,
 }
 
 impl LiveHub {
@@ -34,6 +37,17 @@ impl LiveHub {
             .subscribe()
     }
 
+    /// Receives the channel of every settings change from now on; a later call replaces the
+    /// earlier receiver.
+    pub fn settings_changes(&self) -> mpsc::UnboundedReceiver<ChannelId> {
+        let (tell, changes) = mpsc::unbounded_channel();
+        *self
+            .settings_changed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(tell);
+        changes
+    }
+
     /// Channels with at least one open dashboard.
     pub fn watched(&self) -> usize {
         let channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
@@ -43,6 +57,15 @@ impl LiveHub {
 
 impl LiveBus for LiveHub {
     fn publish(&self, event: LiveEvent) {
+        if event.kind == LiveKind::SettingsChanged {
+            let follower = self
+                .settings_changed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            if let Some(tell) = follower.as_ref() {
+                let _ = tell.send(event.channel_id.clone());
+            }
+        }
         let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
         let Some(sender) = channels.get(&event.channel_id) else {
             return;
@@ -79,6 +102,16 @@ mod tests {
         assert_eq!(frame.kind, "removed_externally");
         assert!(frame.json.contains(r#""channel_id":"1""#));
         assert!(other.try_recv().is_err());
+    }
+
+    #[test]
+    fn settings_changes_reach_their_follower_without_a_dashboard() {
+        let hub = LiveHub::default();
+        let mut changes = hub.settings_changes();
+        hub.publish(LiveEvent::new("1".into(), LiveKind::Granted));
+        hub.publish(LiveEvent::new("2".into(), LiveKind::SettingsChanged));
+        assert_eq!(changes.try_recv().unwrap(), ChannelId::from("2"));
+        assert!(changes.try_recv().is_err());
     }
 
     #[test]

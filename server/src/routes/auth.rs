@@ -225,6 +225,12 @@ async fn complete_login(
     // grant rules on, the subscriptions are made anew for the scopes just granted.
     if stored.settings.grant_rules.any() || stored.settings.chat_commands.enabled {
         auth.eventsub.rewatch(channel.clone());
+        // The instance holding the channel's subscriptions may be another: the scopes behind
+        // its rules may have changed.
+        auth.ctx.engine().live().publish(app::model::LiveEvent::new(
+            channel.clone(),
+            app::model::LiveKind::SettingsChanged,
+        ));
     } else {
         auth.eventsub.watch(channel.clone());
     }

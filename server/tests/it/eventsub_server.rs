@@ -163,35 +163,23 @@ async fn resubscriptions_power_ups_and_combos_grant_vip_and_a_cheer_grants_once(
         .await
         .unwrap();
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-    // The streamer logs in again and grants the scopes the rules need.
-    let res = browser
-        .get(server.url("/api/auth/login"))
-        .send()
-        .await
-        .unwrap();
-    let authorize = location(&res);
+    let authorize = log_in_again(&server, &browser).await;
     assert!(authorize.contains("bits%3Aread"), "{authorize}");
     assert!(
         authorize.contains("channel%3Aread%3Asubscriptions"),
         "{authorize}"
     );
-    let res = browser.get(&authorize).send().await.unwrap();
-    let res = browser.get(location(&res)).send().await.unwrap();
-    assert_eq!(location(&res), "/dashboard");
     let wanted = [
         "channel.subscription.message",
         "channel.cheer",
         "channel.bits.use",
     ];
     eventually("the rules' subscriptions enabled", HANG_GUARD, || async {
-        let subs = try_get_json(&server.http, &server.url("/twitch-sim/sim/subscriptions")).await?;
-        let enabled: Vec<&str> = subs["data"]
-            .as_array()?
+        let enabled = enabled_at_twitch(&server).await?;
+        wanted
             .iter()
-            .filter(|s| s["status"] == "enabled")
-            .filter_map(|s| s["type"].as_str())
-            .collect();
-        wanted.iter().all(|w| enabled.contains(w)).then_some(())
+            .all(|w| enabled.iter().any(|e| e == w))
+            .then_some(())
     })
     .await;
 
@@ -277,5 +265,78 @@ async fn resubscriptions_power_ups_and_combos_grant_vip_and_a_cheer_grants_once(
         logins,
         ["viewer_alice", "viewer_bob", "viewer_carol", "viewer_dave"]
     );
+    server.stop().await.unwrap();
+}
+
+/// The streamer logs in again, granting the scopes their settings need; returns Twitch's
+/// authorisation URL the login sent them to.
+async fn log_in_again(server: &TestServer, browser: &reqwest::Client) -> String {
+    let res = browser
+        .get(server.url("/api/auth/login"))
+        .send()
+        .await
+        .unwrap();
+    let authorize = location(&res).to_owned();
+    let res = browser.get(&authorize).send().await.unwrap();
+    let res = browser.get(location(&res)).send().await.unwrap();
+    assert_eq!(location(&res), "/dashboard");
+    authorize
+}
+
+/// The types of the subscriptions enabled at the simulated Twitch.
+async fn enabled_at_twitch(server: &TestServer) -> Option<Vec<String>> {
+    let subs = try_get_json(&server.http, &server.url("/twitch-sim/sim/subscriptions")).await?;
+    let enabled = subs["data"]
+        .as_array()?
+        .iter()
+        .filter(|s| s["status"] == "enabled")
+        .filter_map(|s| s["type"].as_str().map(str::to_owned))
+        .collect();
+    Some(enabled)
+}
+
+/// A grant rule turned off, or on again with its scopes already granted, changes the channel's
+/// subscriptions without a new login or a restart: the started server follows each settings
+/// change. (Its check of every channel comes only every ten minutes.)
+#[tokio::test]
+async fn subscriptions_follow_a_settings_change_without_a_new_login() {
+    const GIFTS: &str = "channel.subscription.gift";
+    let server = TestServer::start_with(&[("DEMO_REDEEM_EVERY_SECS", "86400")]).await;
+    let browser = TestServer::browser();
+    log_in(&server, &browser).await;
+    let put_rules = |rules: Value| {
+        let req = browser
+            .put(server.url("/api/settings"))
+            .json(&json!({ "grant_rules": rules }));
+        async move {
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        }
+    };
+    let gifts = |on: bool| {
+        let server = &server;
+        async move {
+            let what = if on {
+                "gift subscriptions followed"
+            } else {
+                "gift subscriptions dropped"
+            };
+            eventually(what, HANG_GUARD, || async {
+                let enabled = enabled_at_twitch(server).await?;
+                (enabled.iter().any(|t| t == GIFTS) == on).then_some(())
+            })
+            .await;
+        }
+    };
+    let with_gifts = json!({ "subscription": 3600, "gift": { "min_gifts": 1, "duration": 3600 } });
+
+    put_rules(with_gifts.clone()).await;
+    log_in_again(&server, &browser).await;
+    gifts(true).await;
+
+    put_rules(json!({ "subscription": 3600, "gift": null })).await;
+    gifts(false).await;
+    put_rules(with_gifts).await;
+    gifts(true).await;
     server.stop().await.unwrap();
 }

@@ -6,8 +6,8 @@
 //! creates the channel's subscriptions with the app token and follows their status
 //! ([`webhook_task`]); unwatching deletes them at Twitch. All tasks run under the server's
 //! `CancellationToken` and `TaskTracker`. When a channel's grant rules (or the scopes behind them)
-//! change, [`refresh_rules`] (polled every [`RULES_POLL`] after [`start`]) watches it anew so the
-//! subscriptions for subs, gifts and cheers follow.
+//! change, [`follow_rules`] ([`rules`]) watches it anew so the subscriptions for subs, gifts,
+//! cheers and chat follow.
 //!
 //! The supervisor keeps, in memory, each channel's state and the status of each of its
 //! subscriptions ([`subscriptions`]), and queues `stream.online` events for the one consumer that
@@ -15,8 +15,7 @@
 //!
 //! [`watch`]: EventSubSupervisor::watch
 //! [`unwatch`]: EventSubSupervisor::unwatch
-//! [`refresh_rules`]: EventSubSupervisor::refresh_rules
-//! [`start`]: EventSubSupervisor::start
+//! [`follow_rules`]: EventSubSupervisor::follow_rules
 //! [`subscriptions`]: EventSubSupervisor::subscriptions
 //! [`take_stream_online`]: EventSubSupervisor::take_stream_online
 
@@ -27,7 +26,6 @@ pub mod settings;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use app::model::{ChannelId, SubscriptionStatus};
 use app::ssr::events::EventSink;
@@ -54,10 +52,8 @@ pub use settings::{SupervisorSettings, WebhookTarget};
 pub use webhook_task::ROUNDS_AT_ONCE;
 
 mod conduit_task;
+mod rules;
 mod webhook_task;
-
-/// How often watched channels' grant rules are compared with what their subscriptions were made for.
-pub const RULES_POLL: Duration = Duration::from_secs(15);
 
 /// The adapters the supervisor uses.
 pub struct SupervisorDeps {
@@ -169,15 +165,6 @@ impl EventSubSupervisor {
             self.watch(channel.id);
             watched += 1;
         }
-        let this = self.clone();
-        self.inner.tasks.spawn(async move {
-            loop {
-                if sleep_or_cancel(RULES_POLL, &this.inner.cancel).await {
-                    return;
-                }
-                this.refresh_rules().await;
-            }
-        });
         Ok(watched)
     }
 
@@ -186,38 +173,6 @@ impl EventSubSupervisor {
     pub fn rewatch(&self, channel: ChannelId) {
         self.inner.stop(&channel, None, false);
         self.watch(channel);
-    }
-
-    /// Watches anew every running channel whose wanted grant-rule subscriptions (rules on and
-    /// scopes granted) differ from those its task started with. Returns how many were.
-    pub async fn refresh_rules(&self) -> usize {
-        let running: Vec<(ChannelId, Option<ChannelTypes>)> = self
-            .inner
-            .lock()
-            .iter()
-            .filter(|(_, e)| e.running)
-            .map(|(c, e)| (c.clone(), e.rule_types.clone()))
-            .collect();
-        let mut changed = 0;
-        for (channel, started_with) in running {
-            let Some(started_with) = started_with else {
-                continue;
-            };
-            let webhook = self.inner.settings.transport.uses_app_token();
-            let now = channel_rule_types(
-                &*self.inner.ws.store,
-                &self.inner.ws.tokens,
-                &channel,
-                webhook,
-            )
-            .await;
-            if now != started_with {
-                tracing::info!(%channel, ?now, "grant rules changed; subscribing anew");
-                self.rewatch(channel);
-                changed += 1;
-            }
-        }
-        changed
     }
 
     /// Monitors `channel` from now on (e.g. right after it logged in). A channel already watched

@@ -171,3 +171,25 @@ async fn pushed_events_are_delivered_once_and_never_stale_or_echoed() {
     assert_eq!(dashboard.try_recv().unwrap().kind, "granted");
     assert!(dashboard.try_recv().is_err());
 }
+
+#[tokio::test]
+async fn a_settings_change_from_another_instance_reaches_the_settings_follower() {
+    let hub = LiveHub::default();
+    let mut changes = hub.settings_changes();
+    let (push, pushed) = tokio::sync::mpsc::channel(8);
+    let feed = app::ssr::store::LiveEventFeed::new(pushed, Box::new(()));
+    let changed = LiveEvent::new("7".into(), LiveKind::SettingsChanged);
+    push.send(RelayedEvent {
+        id: "s".to_owned(),
+        instance_id: "other".to_owned(),
+        channel_id: "7".into(),
+        at: Utc::now(),
+        event_json: serde_json::to_string(&changed).unwrap(),
+    })
+    .await
+    .unwrap();
+    drop(push);
+    push::listen(feed, &hub, "me".into(), &CancellationToken::new()).await;
+    // No dashboard of the channel is open here; its EventSub may be.
+    assert_eq!(changes.try_recv().unwrap(), ChannelId::from("7"));
+}

@@ -9,7 +9,7 @@ use server::twitch::scopes::REQUIRED_SCOPES;
 use twitch_sim::chat_read::Post;
 use twitch_sim::User;
 
-use crate::intake::world::{eventually, Transport, World};
+use crate::intake::world::{eventually, free_addr, Transport, World};
 
 const CHAT: &str = "channel.chat.message";
 
@@ -87,7 +87,16 @@ async fn on_webhooks_the_bot_reads_a_command_and_answers_it() {
 #[tokio::test]
 async fn switching_to_the_bot_replaces_the_chat_subscription_and_loses_no_command() {
     let (w, bot) = bot_world(ChatIdentity::Streamer, true).await;
-    let server = w.start(Transport::Webhook).await;
+    // The identity is switched in the store below, which the server is not told of: its periodic
+    // comparison of every channel's rules finds it (a settings change saved through the app is
+    // followed at once: `eventsub_server::subscriptions_follow_a_settings_change…`).
+    let server = w
+        .start_with(
+            Transport::Webhook,
+            free_addr(),
+            &[("RULES_CHECK_EVERY_SECS", "1")],
+        )
+        .await;
     let streamer = w.streamer.id.clone();
     eventually("the streamer reading chat", || async {
         (readers(&w) == [streamer.as_str()]).then_some(())
