@@ -223,6 +223,36 @@ async fn backfill(
     save(conn, channel.as_str(), &days, &ledger).await
 }
 
+/// Counts the channel's entries older than its counters, and marks the backfill done.
+async fn backfill_in(
+    conn: &mut SqliteConnection,
+    channel: &ChannelId,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let (live_from, older_than) = match marker(conn, channel.as_str()).await? {
+        Some(m) => match m.backfill {
+            Backfill::Done => return Ok(()),
+            Backfill::NotStarted => (m.live_from.clone(), Some(m.live_from)),
+            Backfill::Reached { oldest } => (m.live_from, Some(oldest)),
+        },
+        // Nothing is counted yet: every entry is the backfill's.
+        None => (
+            AuditCursor {
+                at: now,
+                id: String::new(),
+            },
+            None,
+        ),
+    };
+    backfill(conn, channel, older_than).await?;
+    let done = CountersMarker {
+        live_from,
+        backfill: Backfill::Done,
+    };
+    put_marker(conn, channel.as_str(), &done).await?;
+    Ok(())
+}
+
 #[async_trait]
 impl AnalyticsStore for SqliteStore {
     #[tracing::instrument(skip_all)]
@@ -235,35 +265,12 @@ impl AnalyticsStore for SqliteStore {
         if found.is_some_and(|m| m.backfill == Backfill::Done) {
             return Ok(());
         }
-        // Holds the write lock from the start, so no append commits between reading the marker
-        // and writing it back.
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
+        // The writer's transaction: no append commits between reading the marker and writing
+        // it back.
+        let channel = channel.clone();
+        self.writer
+            .run(move |conn| Box::pin(async move { backfill_in(conn, &channel, now).await }))
             .await
-            .map_err(db_error)?;
-        let (live_from, older_than) = match marker(&mut tx, channel.as_str()).await? {
-            Some(m) => match m.backfill {
-                Backfill::Done => return Ok(()),
-                Backfill::NotStarted => (m.live_from.clone(), Some(m.live_from)),
-                Backfill::Reached { oldest } => (m.live_from, Some(oldest)),
-            },
-            // Nothing is counted yet: every entry is the backfill's.
-            None => (
-                AuditCursor {
-                    at: now,
-                    id: String::new(),
-                },
-                None,
-            ),
-        };
-        backfill(&mut tx, channel, older_than).await?;
-        let done = CountersMarker {
-            live_from,
-            backfill: Backfill::Done,
-        };
-        put_marker(&mut tx, channel.as_str(), &done).await?;
-        tx.commit().await.map_err(db_error)
     }
 
     #[tracing::instrument(skip_all)]

@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::codec::{db_error, micros, opt_micros, opt_time, time};
+use super::writer::Write;
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -68,9 +69,8 @@ impl ApiTokenStore for SqliteStore {
         .bind(micros(token.created_at))
         .bind(opt_micros(token.last_used_at))
         .bind(i64::from(max_per_user))
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
+        .write(&self.writer)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -105,9 +105,8 @@ impl ApiTokenStore for SqliteStore {
         )
         .bind(hash)
         .bind(micros(at))
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
+        .write(&self.writer)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -117,17 +116,17 @@ impl ApiTokenStore for SqliteStore {
         user_id: &str,
         id: &str,
     ) -> StoreResult<Option<ApiTokenRecord>> {
-        sqlx::query_as::<_, ApiTokenRow>(
+        let revoke = sqlx::query_as::<_, ApiTokenRow>(
             "DELETE FROM api_tokens WHERE user_id = ?1 AND id = ?2
              RETURNING hash, id, user_id, name, prefix, created_at, last_used_at",
         )
-        .bind(user_id)
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_error)?
-        .map(ApiTokenRecord::try_from)
-        .transpose()
+        .bind(user_id.to_owned())
+        .bind(id.to_owned());
+        self.writer
+            .fetch_optional(revoke)
+            .await?
+            .map(ApiTokenRecord::try_from)
+            .transpose()
     }
 }
 

@@ -57,9 +57,8 @@ impl AuditStore for SqliteStore {
     /// analytics counters are updated in the same transaction.
     #[tracing::instrument(skip_all)]
     async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
         let target = entry.target.as_ref();
-        sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO audit_log (id, channel_id, at, action, actor, target_viewer_id,
                                     target_login, target_display_name, metadata)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -72,13 +71,17 @@ impl AuditStore for SqliteStore {
         .bind(target.map(|v| v.id.as_str()))
         .bind(target.map(|v| v.login.as_str()))
         .bind(target.map(|v| v.display_name.as_str()))
-        .bind(to_json(&entry.metadata, "audit metadata")?)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        // The insert took the write lock: the counters read below cannot change until the commit.
-        super::analytics::count_written(&mut tx, entry).await?;
-        tx.commit().await.map_err(db_error)
+        .bind(to_json(&entry.metadata, "audit metadata")?);
+        let entry = entry.clone();
+        // One writer: the counters read below cannot change until the commit.
+        self.writer
+            .run(move |conn| {
+                Box::pin(async move {
+                    insert.execute(&mut *conn).await.map_err(db_error)?;
+                    super::analytics::count_written(conn, &entry).await
+                })
+            })
+            .await
     }
 
     /// Filters on the target viewer; the indexes `audit_by_channel`, `audit_by_action` and

@@ -7,6 +7,7 @@ use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 
 use super::codec::{db_error, from_json, to_json};
+use super::writer::Write;
 use super::SqliteStore;
 use crate::store::SettingsSeal;
 
@@ -48,17 +49,13 @@ macro_rules! select_channel {
 impl ChannelStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn save_channel(&self, channel: &Channel) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
         // A renamed user's old channel gives the name up (see `ChannelStore::save_channel`).
-        sqlx::query(
+        let give_up_name = sqlx::query(
             "UPDATE channels SET login = '~' || id WHERE lower(login) = lower(?1) AND id <> ?2",
         )
         .bind(&channel.login)
-        .bind(channel.id.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        sqlx::query(
+        .bind(channel.id.as_str());
+        let upsert = sqlx::query(
             "INSERT INTO channels (id, login, display_name, profile_image_url, settings, needs_reauth)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (id) DO UPDATE SET
@@ -76,12 +73,16 @@ impl ChannelStore for SqliteStore {
             &self.seal.seal(&channel.id, &channel.settings)?,
             "channel settings",
         )?)
-        .bind(channel.needs_reauth)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(())
+        .bind(channel.needs_reauth);
+        self.writer
+            .run(move |conn| {
+                Box::pin(async move {
+                    give_up_name.execute(&mut *conn).await.map_err(db_error)?;
+                    upsert.execute(&mut *conn).await.map_err(db_error)?;
+                    Ok(())
+                })
+            })
+            .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -123,9 +124,8 @@ impl ChannelStore for SqliteStore {
         let done = sqlx::query("UPDATE channels SET settings = ?1 WHERE id = ?2")
             .bind(to_json(&self.seal.seal(id, settings)?, "channel settings")?)
             .bind(id.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
+            .write(&self.writer)
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -134,9 +134,8 @@ impl ChannelStore for SqliteStore {
         let done = sqlx::query("UPDATE channels SET needs_reauth = ?1 WHERE id = ?2")
             .bind(needs_reauth)
             .bind(id.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
+            .write(&self.writer)
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 }

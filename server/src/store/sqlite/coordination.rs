@@ -9,7 +9,8 @@ use app::ssr::StoreResult;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::codec::{db_error, micros, micros_after};
+use super::codec::{micros, micros_after};
+use super::writer::Write;
 use super::{inbox, live_events, SqliteStore};
 
 #[async_trait]
@@ -31,9 +32,8 @@ impl CoordinationStore for SqliteStore {
         .bind(message_id)
         .bind(micros_after(now, ttl))
         .bind(micros(now))
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
+        .write(&self.writer)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -44,16 +44,14 @@ impl CoordinationStore for SqliteStore {
         let at = micros(now);
         let messages = sqlx::query("DELETE FROM seen_messages WHERE expires_at <= ?1")
             .bind(at)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
+            .write(&self.writer)
+            .await?;
         let leases = sqlx::query("DELETE FROM leases WHERE expires_at <= ?1")
             .bind(at)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
-        let live = live_events::purge(&self.pool, now).await?;
-        let inbox = inbox::purge(&self.pool, now).await?;
+            .write(&self.writer)
+            .await?;
+        let live = live_events::purge(&self.writer, now).await?;
+        let inbox = inbox::purge(&self.writer, now).await?;
         Ok(messages.rows_affected() + leases.rows_affected() + live + inbox)
     }
 
@@ -75,9 +73,8 @@ impl CoordinationStore for SqliteStore {
         .bind(holder)
         .bind(micros_after(now, ttl))
         .bind(micros(now))
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
+        .write(&self.writer)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -86,9 +83,8 @@ impl CoordinationStore for SqliteStore {
         sqlx::query("DELETE FROM leases WHERE name = ?1 AND holder = ?2")
             .bind(name)
             .bind(holder)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
+            .write(&self.writer)
+            .await?;
         Ok(())
     }
 }

@@ -7,9 +7,9 @@ use app::ssr::store::{InboxMessage, InboxStore, INBOX_RETENTION};
 use app::ssr::StoreResult;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
 
 use super::codec::{db_error, micros, time};
+use super::writer::{Write, Writer};
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -45,9 +45,8 @@ impl InboxStore for SqliteStore {
         .bind(message.channel_id.as_str())
         .bind(micros(message.received_at))
         .bind(&message.payload)
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
+        .write(&self.writer)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -91,20 +90,18 @@ impl InboxStore for SqliteStore {
         )
         .bind(message_id)
         .bind(micros(at))
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
+        .write(&self.writer)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 }
 
 /// Deletes the messages processed more than [`INBOX_RETENTION`] before `now`.
-pub(super) async fn purge(pool: &SqlitePool, now: DateTime<Utc>) -> StoreResult<u64> {
+pub(super) async fn purge(writer: &Writer, now: DateTime<Utc>) -> StoreResult<u64> {
     let retention = i64::try_from(INBOX_RETENTION.as_micros()).unwrap_or(i64::MAX);
     let done = sqlx::query("DELETE FROM inbox WHERE processed_at < ?1")
         .bind(micros(now).saturating_sub(retention))
-        .execute(pool)
-        .await
-        .map_err(db_error)?;
+        .write(writer)
+        .await?;
     Ok(done.rows_affected())
 }

@@ -6,9 +6,9 @@ use app::ssr::store::{LiveEventFeed, LiveEventStore, RelayedEvent, LIVE_EVENT_RE
 use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
 
 use super::codec::{db_error, micros, time};
+use super::writer::{Write, Writer};
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -51,9 +51,8 @@ impl LiveEventStore for SqliteStore {
         .bind(event.channel_id.as_str())
         .bind(micros(event.at))
         .bind(&event.event_json)
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
+        .write(&self.writer)
+        .await?;
         Ok(())
     }
 
@@ -81,13 +80,12 @@ impl LiveEventStore for SqliteStore {
 }
 
 /// Deletes the events published more than [`LIVE_EVENT_RETENTION`] before `now`.
-pub(super) async fn purge(pool: &SqlitePool, now: DateTime<Utc>) -> StoreResult<u64> {
+pub(super) async fn purge(writer: &Writer, now: DateTime<Utc>) -> StoreResult<u64> {
     let retention = i64::try_from(LIVE_EVENT_RETENTION.as_micros()).unwrap_or(i64::MAX);
     let done = sqlx::query("DELETE FROM live_events WHERE at < ?1")
         .bind(micros(now).saturating_sub(retention))
-        .execute(pool)
-        .await
-        .map_err(db_error)?;
+        .write(writer)
+        .await?;
     Ok(done.rows_affected())
 }
 

@@ -10,11 +10,16 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion};
 use tower_sessions::SessionStore;
 
+use super::writer::Write;
 use super::SqliteStore;
 use crate::store::login_sessions::{login_user, stored_key};
 
 fn backend(e: sqlx::Error) -> session_store::Error {
     session_store::Error::Backend(super::codec::db_error(e).to_string())
+}
+
+fn written(e: app::ssr::StoreError) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
 }
 
 fn to_micros(at: OffsetDateTime) -> session_store::Result<i64> {
@@ -54,7 +59,7 @@ impl SqliteStore {
     pub async fn delete_expired_login_sessions(&self) -> anyhow::Result<u64> {
         let done = sqlx::query("DELETE FROM login_sessions WHERE expires_at <= ?1")
             .bind(now_micros()?)
-            .execute(&self.pool)
+            .write(&self.writer)
             .await?;
         Ok(done.rows_affected())
     }
@@ -67,7 +72,7 @@ impl SqliteStore {
     pub async fn delete_user_login_sessions(&self, user_id: &str) -> anyhow::Result<u64> {
         let done = sqlx::query("DELETE FROM login_sessions WHERE user_id = ?1")
             .bind(user_id)
-            .execute(&self.pool)
+            .write(&self.writer)
             .await?;
         Ok(done.rows_affected())
     }
@@ -88,9 +93,9 @@ impl SessionStore for SqliteStore {
             .bind(data)
             .bind(expires_at)
             .bind(user_id)
-            .execute(&self.pool)
+            .write(&self.writer)
             .await
-            .map_err(backend)?;
+            .map_err(written)?;
             if done.rows_affected() == 1 {
                 return Ok(());
             }
@@ -111,9 +116,9 @@ impl SessionStore for SqliteStore {
         .bind(data)
         .bind(expires_at)
         .bind(user_id)
-        .execute(&self.pool)
+        .write(&self.writer)
         .await
-        .map_err(backend)?;
+        .map_err(written)?;
         Ok(())
     }
 
@@ -134,14 +139,14 @@ impl SessionStore for SqliteStore {
             .bind(data)
             .bind(expires_at)
             .bind(user_id)
-            .execute(&self.pool)
+            .write(&self.writer)
             .await
-            .map_err(backend)?;
+            .map_err(written)?;
             sqlx::query("DELETE FROM login_sessions WHERE id = ?1")
                 .bind(session_id.to_string())
-                .execute(&self.pool)
+                .write(&self.writer)
                 .await
-                .map_err(backend)?;
+                .map_err(written)?;
             return Ok(Some(record));
         };
         decode(session_id, (data, expires_at)).map(Some)
@@ -152,9 +157,9 @@ impl SessionStore for SqliteStore {
         sqlx::query("DELETE FROM login_sessions WHERE id IN (?1, ?2)")
             .bind(stored_key(session_id))
             .bind(session_id.to_string())
-            .execute(&self.pool)
+            .write(&self.writer)
             .await
-            .map_err(backend)?;
+            .map_err(written)?;
         Ok(())
     }
 }

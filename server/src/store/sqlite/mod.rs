@@ -4,10 +4,14 @@
 //! `ChannelStore`, …), and tower-sessions' [`SessionStore`](tower_sessions::SessionStore) in
 //! `login_sessions.rs`.
 //!
+//! Reads go to the pool. Every write goes through the one [`writer`], which commits the writes
+//! waiting together in one transaction, each in a savepoint of its own (group commit).
+//!
 //! Every operation that must be atomic is a single statement (an upsert or a conditional
 //! `UPDATE`/`DELETE` whose `rows_affected` tells whether this call won): SQLite runs one writer at a
 //! time, so racing callers, on this or another process sharing the file, see exactly one winner.
-//! The one exception is an audit append, one transaction with its analytics counters.
+//! The exceptions (an audit append with its analytics counters, a channel saved with its login
+//! given up by a renamed one, the analytics backfill) are one writer job each, so one savepoint.
 
 mod analytics;
 mod api_tokens;
@@ -30,6 +34,7 @@ mod roster;
 mod tokens;
 mod vip_sessions;
 mod waitlist;
+mod writer;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -46,7 +51,10 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The SQLite store. Cloning is cheap: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
+    /// Reads; and the connection the writer takes for each transaction.
     pool: SqlitePool,
+    /// Every write of this process goes through it ([`writer`]).
+    writer: writer::Writer,
     /// Seals the Discord webhook URL in channel settings ([`Self::with_cipher`]).
     seal: crate::store::SettingsSeal,
 }
@@ -96,6 +104,7 @@ impl SqliteStore {
             .await
             .context("cannot migrate the SQLite database")?;
         Ok(Self {
+            writer: writer::Writer::start(pool.clone()),
             pool,
             seal: crate::store::SettingsSeal::default(),
         })

@@ -8,6 +8,7 @@ use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 
 use super::codec::{db_error, micros, time};
+use super::writer::Write;
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -42,13 +43,13 @@ impl OverlayKeyStore for SqliteStore {
         .bind(&key.channel_id.0)
         .bind(&key.hash)
         .bind(micros(key.created_at))
-        .execute(&self.pool)
+        .write(&self.writer)
         .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => {
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => {
                 StoreError::Conflict("another channel's overlay key has this hash".into())
             }
-            _ => db_error(e),
+            e => e,
         })?;
         Ok(())
     }
@@ -83,9 +84,8 @@ impl OverlayKeyStore for SqliteStore {
     async fn delete_overlay_key(&self, channel: &ChannelId) -> StoreResult<bool> {
         let done = sqlx::query("DELETE FROM overlay_keys WHERE channel_id = ?1")
             .bind(&channel.0)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
+            .write(&self.writer)
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 }

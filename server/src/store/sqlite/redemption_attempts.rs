@@ -14,13 +14,16 @@ impl RedemptionAttemptStore for SqliteStore {
     /// each see a different count.
     #[tracing::instrument(skip_all)]
     async fn note_redemption_attempt(&self, id: &str) -> StoreResult<Option<u32>> {
-        let attempts: Option<i64> = sqlx::query_scalar(
+        let note = sqlx::query_scalar::<_, i64>(
             "UPDATE redemptions SET attempts = attempts + 1 WHERE id = ?1 RETURNING attempts",
         )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_error)?;
+        .bind(id.to_owned());
+        let attempts = self
+            .writer
+            .run(move |conn| {
+                Box::pin(async move { note.fetch_optional(conn).await.map_err(db_error) })
+            })
+            .await?;
         attempts
             .map(|n| {
                 u32::try_from(n).map_err(|_| {

@@ -6,6 +6,7 @@ use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 
 use super::codec::{db_error, from_json, micros, time, to_json};
+use super::writer::Write;
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -58,9 +59,8 @@ impl RedemptionStore for SqliteStore {
         .bind(&record.viewer.display_name)
         .bind(micros(record.received_at))
         .bind(to_json(&record.outcome, "redemption outcome")?)
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
+        .write(&self.writer)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -88,9 +88,8 @@ impl RedemptionStore for SqliteStore {
         let done = sqlx::query("UPDATE redemptions SET outcome = ?1 WHERE id = ?2")
             .bind(to_json(&outcome, "redemption outcome")?)
             .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
+            .write(&self.writer)
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 }

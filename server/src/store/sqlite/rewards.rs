@@ -6,6 +6,7 @@ use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 
 use super::codec::{db_error, to_i64, to_opt_u32, to_u64};
+use super::writer::Write;
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -87,9 +88,8 @@ impl RewardStore for SqliteStore {
         .bind(reward.global_cooldown_secs.map(i64::from))
         .bind(reward.max_per_stream.map(i64::from))
         .bind(reward.max_per_user_per_stream.map(i64::from))
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
+        .write(&self.writer)
+        .await?;
         Ok(())
     }
 
@@ -120,9 +120,8 @@ impl RewardStore for SqliteStore {
     async fn delete_reward(&self, id: &str) -> StoreResult<bool> {
         let done = sqlx::query("DELETE FROM rewards WHERE id = ?1")
             .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
+            .write(&self.writer)
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 }

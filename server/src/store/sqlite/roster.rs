@@ -6,6 +6,7 @@ use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 
 use super::codec::{db_error, from_json, micros, time, to_json};
+use super::writer::Write;
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -52,9 +53,8 @@ impl RosterStore for SqliteStore {
         .bind(&exclusion.viewer.display_name)
         .bind(to_json(&exclusion.excluded_by, "exclusion author")?)
         .bind(micros(exclusion.excluded_at))
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
+        .write(&self.writer)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -64,9 +64,8 @@ impl RosterStore for SqliteStore {
             sqlx::query("DELETE FROM vip_exclusions WHERE channel_id = ?1 AND viewer_id = ?2")
                 .bind(channel.as_str())
                 .bind(viewer_id)
-                .execute(&self.pool)
-                .await
-                .map_err(db_error)?;
+                .write(&self.writer)
+                .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -131,9 +130,8 @@ impl RosterStore for SqliteStore {
         .bind(channel.as_str())
         .bind(i64::from(capacity.slots))
         .bind(micros(capacity.learned_at))
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
+        .write(&self.writer)
+        .await?;
         Ok(())
     }
 }

@@ -5,6 +5,7 @@ use app::ssr::{SealedTokens, StoreResult};
 use async_trait::async_trait;
 
 use super::codec::db_error;
+use super::writer::Write;
 use super::SqliteStore;
 
 #[async_trait]
@@ -20,9 +21,8 @@ impl TokenStore for SqliteStore {
         .bind(&tokens.key_id)
         .bind(tokens.nonce.as_slice())
         .bind(tokens.ciphertext.as_slice())
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
+        .write(&self.writer)
+        .await?;
         Ok(())
     }
 
@@ -45,9 +45,8 @@ impl TokenStore for SqliteStore {
     async fn delete_tokens(&self, user_id: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM tokens WHERE user_id = ?1")
             .bind(user_id)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
+            .write(&self.writer)
+            .await?;
         Ok(())
     }
 }

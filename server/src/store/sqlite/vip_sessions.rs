@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use super::codec::{
     db_error, from_json, from_name, micros, opt_micros, opt_time, time, to_json, to_name,
 };
+use super::writer::Write;
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -103,9 +104,8 @@ impl VipSessionStore for SqliteStore {
         .bind(opt_micros(session.ended_at))
         .bind(session.redemption_id.as_deref())
         .bind(to_json(&session.metadata, "session metadata")?)
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
+        .write(&self.writer)
+        .await?;
         Ok(())
     }
 
@@ -188,9 +188,8 @@ impl VipSessionStore for SqliteStore {
         .bind(opt_micros(to))
         .bind(id)
         .bind(opt_micros(expected.expires_at))
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
+        .write(&self.writer)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -209,9 +208,8 @@ impl VipSessionStore for SqliteStore {
         .bind(to_json(metadata, "session metadata")?)
         .bind(id)
         .bind(opt_micros(expected.expires_at))
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
+        .write(&self.writer)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -238,9 +236,8 @@ impl VipSessionStore for SqliteStore {
         .bind(micros(at))
         .bind(id)
         .bind(opt_micros(expected.expires_at))
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
+        .write(&self.writer)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 }

@@ -6,6 +6,7 @@ use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 
 use super::codec::{db_error, micros, time, to_i64, to_u64};
+use super::writer::Write;
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -54,9 +55,8 @@ impl WaitlistStore for SqliteStore {
         .bind(&entry.viewer.display_name)
         .bind(to_i64(entry.duration_secs, "waitlist duration")?)
         .bind(micros(entry.queued_at))
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
+        .write(&self.writer)
+        .await?;
         Ok(())
     }
 
@@ -81,9 +81,8 @@ impl WaitlistStore for SqliteStore {
         let done = sqlx::query("DELETE FROM waitlist WHERE channel_id = ?1 AND redemption_id = ?2")
             .bind(channel.as_str())
             .bind(redemption_id)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
+            .write(&self.writer)
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 }

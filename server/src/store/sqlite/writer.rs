@@ -1,0 +1,403 @@
+//! The store's one writer, with group commit. Every write of this process is a job sent to one
+//! task, which runs the jobs waiting at that moment in one transaction, each in a savepoint of its
+//! own, and answers each caller after the commit.
+//!
+//! Why: SQLite runs one writer at a time. With writes spread over the pool's connections, a write
+//! that finds another one running sleeps in SQLite's busy handler (1, 2, 5, 10 ms…) instead of
+//! being woken, and every one-row write commits on its own (appending its pages to the WAL). Under
+//! load the waits and commits, not the statements, were where a redemption's time went
+//! (BENCHMARKS.md). One writer never waits for another writer of this process, and a busy moment's
+//! writes share one commit.
+//!
+//! Each job still succeeds or fails alone: a job that fails is rolled back to its savepoint, and
+//! the others in the batch commit. A failure that may have ended the whole transaction (anything
+//! but a conflict or a decoding error) closes the batch there, so that no later job runs outside
+//! it. A job runs to its end even when its caller has gone, as a write sent to the pool would.
+//! Other processes sharing the file still take SQLite's write lock in turn (`BEGIN IMMEDIATE`,
+//! with the busy timeout).
+
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use app::ssr::{StoreError, StoreResult};
+use futures_util::future::BoxFuture;
+use sqlx::query::{Query, QueryAs};
+use sqlx::sqlite::{SqliteArguments, SqliteQueryResult, SqliteRow};
+use sqlx::{Connection, FromRow, Sqlite, SqliteConnection, SqlitePool};
+use tokio::sync::{mpsc, oneshot};
+
+use super::codec::db_error;
+
+/// The most jobs one transaction takes.
+const BATCH: usize = 64;
+/// Jobs queued before a caller waits to send its own.
+const QUEUE: usize = 4_096;
+
+/// Sends the answer of a job once its transaction has ended (`None`: committed).
+type Deliver = Box<dyn FnOnce(Option<&StoreError>) + Send>;
+
+/// A job: run on the writer's connection inside the open transaction, or refused with the error
+/// that kept the transaction from starting.
+type Job = Box<dyn for<'c> FnOnce(Turn<'c>) -> BoxFuture<'c, Ran> + Send>;
+
+enum Turn<'c> {
+    Run(&'c mut SqliteConnection),
+    Refused(StoreError),
+}
+
+/// What running a job left: its answer, waiting for the commit, and whether the transaction may
+/// have ended with it.
+struct Ran {
+    deliver: Deliver,
+    ends_batch: bool,
+}
+
+/// The handle callers write through; clones share the one writer task, which ends when the last
+/// handle is dropped.
+#[derive(Debug, Clone)]
+pub(super) struct Writer {
+    jobs: mpsc::Sender<Job>,
+    /// Transactions begun (or tried), for the tests.
+    #[cfg_attr(not(test), allow(dead_code))]
+    batches: Arc<AtomicUsize>,
+}
+
+impl Writer {
+    /// Starts the writer task on `pool`: it takes a connection for each batch.
+    pub(super) fn start(pool: SqlitePool) -> Self {
+        let (jobs, queue) = mpsc::channel(QUEUE);
+        let batches = Arc::new(AtomicUsize::new(0));
+        tokio::spawn(write_loop(pool, queue, batches.clone()));
+        Self { jobs, batches }
+    }
+
+    /// Runs `work` in the next transaction, in a savepoint of its own, and gives its result once
+    /// the transaction has committed (or the error that ended it).
+    pub(super) async fn run<T, W>(&self, work: W) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        W: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, StoreResult<T>>
+            + Send
+            + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::new(move |turn| {
+            Box::pin(async move {
+                let result = match turn {
+                    Turn::Run(conn) => in_savepoint(conn, work).await,
+                    Turn::Refused(e) => Err(e),
+                };
+                let ends_batch = matches!(result, Err(StoreError::Backend(_)));
+                let deliver: Deliver = Box::new(move |ended: Option<&StoreError>| {
+                    let answer = match (result, ended) {
+                        (Ok(_), Some(e)) => Err(same(e)),
+                        (result, _) => result,
+                    };
+                    // A caller that stopped waiting does not need the answer.
+                    let _ = reply.send(answer);
+                });
+                Ran {
+                    deliver,
+                    ends_batch,
+                }
+            })
+        });
+        let stopped = || StoreError::Backend("the SQLite writer has stopped".into());
+        self.jobs.send(job).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+
+    /// Runs one statement (built with `sqlx::query`, whose binds are copied) as a job.
+    pub(super) async fn execute(
+        &self,
+        query: Query<'static, Sqlite, SqliteArguments>,
+    ) -> StoreResult<SqliteQueryResult> {
+        self.run(move |conn| Box::pin(async move { query.execute(conn).await.map_err(db_error) }))
+            .await
+    }
+
+    /// Runs one statement that returns at most one row (`… RETURNING`) as a job.
+    pub(super) async fn fetch_optional<O>(
+        &self,
+        query: QueryAs<'static, Sqlite, O, SqliteArguments>,
+    ) -> StoreResult<Option<O>>
+    where
+        O: for<'r> FromRow<'r, SqliteRow> + Send + Unpin + 'static,
+    {
+        self.run(move |conn| {
+            Box::pin(async move { query.fetch_optional(conn).await.map_err(db_error) })
+        })
+        .await
+    }
+
+    /// How many transactions the writer has begun or tried.
+    #[cfg(test)]
+    pub(super) fn batches(&self) -> usize {
+        self.batches.load(Ordering::SeqCst)
+    }
+
+    /// How many jobs wait to be taken.
+    #[cfg(test)]
+    pub(super) fn queued(&self) -> usize {
+        self.jobs.max_capacity() - self.jobs.capacity()
+    }
+}
+
+/// `sqlx::query(…).bind(…).write(&writer)`: a statement sent to the writer, where a read would
+/// end in `.execute(&pool)`.
+pub(super) trait Write {
+    fn write(self, writer: &Writer) -> impl Future<Output = StoreResult<SqliteQueryResult>> + Send;
+}
+
+impl Write for Query<'static, Sqlite, SqliteArguments> {
+    fn write(self, writer: &Writer) -> impl Future<Output = StoreResult<SqliteQueryResult>> + Send {
+        writer.execute(self)
+    }
+}
+
+async fn write_loop(pool: SqlitePool, mut queue: mpsc::Receiver<Job>, batches: Arc<AtomicUsize>) {
+    let mut waiting = Vec::with_capacity(BATCH);
+    while queue.recv_many(&mut waiting, BATCH).await > 0 {
+        let mut jobs = waiting.drain(..).peekable();
+        while jobs.peek().is_some() {
+            batches.fetch_add(1, Ordering::SeqCst);
+            commit_batch(&pool, &mut jobs).await;
+        }
+    }
+}
+
+/// Runs jobs from `jobs` in one transaction until they run out or one may have ended it, then
+/// commits and answers them.
+async fn commit_batch(pool: &SqlitePool, jobs: &mut impl Iterator<Item = Job>) {
+    let mut conn = match pool.acquire().await {
+        Ok(conn) => conn,
+        Err(e) => return refuse_all(jobs, &db_error(e)).await,
+    };
+    let mut tx = match conn.begin_with("BEGIN IMMEDIATE").await {
+        Ok(tx) => tx,
+        Err(e) => return refuse_all(jobs, &db_error(e)).await,
+    };
+    let mut answers = Vec::with_capacity(BATCH);
+    for job in jobs.by_ref() {
+        let ran = job(Turn::Run(&mut tx)).await;
+        answers.push(ran.deliver);
+        if ran.ends_batch {
+            break;
+        }
+    }
+    let ended = tx.commit().await.err().map(db_error);
+    if let Some(e) = &ended {
+        tracing::warn!(error = %e, jobs = answers.len(), "a SQLite write transaction failed");
+    }
+    for deliver in answers {
+        deliver(ended.as_ref());
+    }
+}
+
+/// Answers every job with `error` without running it: no transaction could be started.
+async fn refuse_all(jobs: &mut impl Iterator<Item = Job>, error: &StoreError) {
+    tracing::warn!(%error, "cannot start a SQLite write transaction");
+    for job in jobs {
+        (job(Turn::Refused(same(error))).await.deliver)(None);
+    }
+}
+
+/// Runs `work` in a savepoint of the open transaction: kept on success, undone on failure.
+async fn in_savepoint<T, W>(conn: &mut SqliteConnection, work: W) -> StoreResult<T>
+where
+    W: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, StoreResult<T>>,
+{
+    let mut savepoint = conn.begin().await.map_err(db_error)?;
+    match work(&mut savepoint).await {
+        Ok(value) => {
+            savepoint.commit().await.map_err(db_error)?;
+            Ok(value)
+        }
+        Err(e) => {
+            if let Err(undo) = savepoint.rollback().await {
+                tracing::warn!(error = %undo, "cannot roll a SQLite write back to its savepoint");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// A copy of a transaction's error for each of its jobs.
+fn same(e: &StoreError) -> StoreError {
+    match e {
+        StoreError::Backend(m) => StoreError::Backend(m.clone()),
+        StoreError::Corrupt(m) => StoreError::Corrupt(m.clone()),
+        StoreError::Conflict(m) => StoreError::Conflict(m.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tokio::sync::oneshot;
+    use tokio::task::JoinHandle;
+
+    use super::*;
+
+    async fn scratch() -> (tempfile::TempDir, SqlitePool, Writer) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/writer.db", dir.path().display());
+        let store = super::super::SqliteStore::connect(&url).await.unwrap();
+        sqlx::query("CREATE TABLE scratch (id INTEGER PRIMARY KEY)")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        (dir, store.pool.clone(), store.writer.clone())
+    }
+
+    /// Holds the writer in a job until the returned sender is used (or dropped).
+    async fn hold(writer: &Writer) -> (oneshot::Sender<()>, JoinHandle<StoreResult<()>>) {
+        let (release, held) = oneshot::channel::<()>();
+        let before = writer.batches();
+        let w = writer.clone();
+        let holder = tokio::spawn(async move {
+            w.run(move |_| {
+                Box::pin(async move {
+                    let _ = held.await;
+                    Ok(())
+                })
+            })
+            .await
+        });
+        while writer.batches() == before {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        (release, holder)
+    }
+
+    fn insert(writer: &Writer, id: i64) -> JoinHandle<StoreResult<SqliteQueryResult>> {
+        let w = writer.clone();
+        tokio::spawn(async move {
+            sqlx::query("INSERT INTO scratch (id) VALUES (?1)")
+                .bind(id)
+                .write(&w)
+                .await
+        })
+    }
+
+    async fn until_queued(writer: &Writer, jobs: usize) {
+        while writer.queued() < jobs {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    }
+
+    async fn ids(pool: &SqlitePool) -> Vec<i64> {
+        sqlx::query_scalar("SELECT id FROM scratch ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn writes_that_wait_together_share_one_transaction() {
+        let (_dir, pool, writer) = scratch().await;
+        let (release, holder) = hold(&writer).await;
+        let writes: Vec<_> = (1..=10).map(|id| insert(&writer, id)).collect();
+        until_queued(&writer, 10).await;
+        let before = writer.batches();
+        release.send(()).unwrap();
+        holder.await.unwrap().unwrap();
+        for write in writes {
+            assert_eq!(write.await.unwrap().unwrap().rows_affected(), 1);
+        }
+        assert_eq!(
+            writer.batches(),
+            before + 1,
+            "ten waiting writes, one transaction"
+        );
+        assert_eq!(ids(&pool).await, (1..=10).collect::<Vec<_>>());
+    }
+
+    #[tokio::test]
+    async fn a_refused_write_is_undone_alone_and_its_batch_commits() {
+        let (_dir, pool, writer) = scratch().await;
+        let (release, holder) = hold(&writer).await;
+        let first = insert(&writer, 1);
+        until_queued(&writer, 1).await;
+        let again = insert(&writer, 1);
+        until_queued(&writer, 2).await;
+        let other = insert(&writer, 2);
+        until_queued(&writer, 3).await;
+        let before = writer.batches();
+        release.send(()).unwrap();
+        holder.await.unwrap().unwrap();
+        first.await.unwrap().unwrap();
+        assert!(matches!(again.await.unwrap(), Err(StoreError::Conflict(_))));
+        other.await.unwrap().unwrap();
+        assert_eq!(writer.batches(), before + 1);
+        assert_eq!(ids(&pool).await, vec![1, 2]);
+    }
+
+    #[tokio::test]
+    async fn a_backend_failure_ends_its_batch_and_the_rest_commit_in_the_next() {
+        let (_dir, pool, writer) = scratch().await;
+        let (release, holder) = hold(&writer).await;
+        let first = insert(&writer, 1);
+        until_queued(&writer, 1).await;
+        let w = writer.clone();
+        let failing = tokio::spawn(async move {
+            w.run(|_| Box::pin(async { Err::<(), _>(StoreError::Backend("disk".into())) }))
+                .await
+        });
+        until_queued(&writer, 2).await;
+        let after = insert(&writer, 2);
+        until_queued(&writer, 3).await;
+        let before = writer.batches();
+        release.send(()).unwrap();
+        holder.await.unwrap().unwrap();
+        first.await.unwrap().unwrap();
+        assert!(matches!(
+            failing.await.unwrap(),
+            Err(StoreError::Backend(_))
+        ));
+        after.await.unwrap().unwrap();
+        assert_eq!(
+            writer.batches(),
+            before + 2,
+            "the failure closed the first batch"
+        );
+        assert_eq!(ids(&pool).await, vec![1, 2]);
+    }
+
+    #[tokio::test]
+    async fn a_write_whose_caller_has_gone_still_commits() {
+        let (_dir, pool, writer) = scratch().await;
+        let (release, holder) = hold(&writer).await;
+        let gone = insert(&writer, 7);
+        until_queued(&writer, 1).await;
+        gone.abort();
+        release.send(()).unwrap();
+        holder.await.unwrap().unwrap();
+        // The next write is answered after the batch that held the abandoned one.
+        insert(&writer, 8).await.unwrap().unwrap();
+        assert_eq!(ids(&pool).await, vec![7, 8]);
+    }
+
+    #[tokio::test]
+    async fn a_job_s_answer_waits_for_the_commit() {
+        let (_dir, pool, writer) = scratch().await;
+        let reader = pool.clone();
+        let seen = writer
+            .run(move |conn| {
+                Box::pin(async move {
+                    sqlx::query("INSERT INTO scratch (id) VALUES (3)")
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(db_error)?;
+                    // Another connection does not see it before the commit.
+                    Ok(ids(&reader).await)
+                })
+            })
+            .await
+            .unwrap();
+        assert_eq!(seen, Vec::<i64>::new());
+        assert_eq!(ids(&pool).await, vec![3]);
+    }
+}
