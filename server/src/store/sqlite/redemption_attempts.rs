@@ -20,7 +20,7 @@ impl RedemptionAttemptStore for SqliteStore {
         .bind(id.to_owned());
         let attempts = self
             .writer
-            .run(move |conn| {
+            .statement(move |conn| {
                 Box::pin(async move { note.fetch_optional(conn).await.map_err(db_error) })
             })
             .await?;

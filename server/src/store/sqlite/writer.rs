@@ -46,6 +46,16 @@ enum Turn<'c> {
     Refused(StoreError),
 }
 
+/// How a job's failure is kept from the others in its transaction.
+#[derive(Clone, Copy)]
+enum Alone {
+    /// Several statements: a savepoint, rolled back when the job fails.
+    Savepoint,
+    /// One statement: SQLite undoes a failed statement's changes by itself (and a failure that
+    /// may end the transaction ends the batch), so no savepoint and its two round trips.
+    Statement,
+}
+
 /// What running a job left: its answer, waiting for the commit, and whether the transaction may
 /// have ended with it.
 struct Ran {
@@ -81,11 +91,61 @@ impl Writer {
             + Send
             + 'static,
     {
+        self.submit(work, Alone::Savepoint).await
+    }
+
+    /// Runs `work`, which must run exactly one statement, without a savepoint of its own (see
+    /// [`Alone::Statement`]).
+    pub(super) async fn statement<T, W>(&self, work: W) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        W: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, StoreResult<T>>
+            + Send
+            + 'static,
+    {
+        self.submit(work, Alone::Statement).await
+    }
+
+    /// Runs one statement (built with `sqlx::query`, whose binds are copied) as a job.
+    pub(super) async fn execute(
+        &self,
+        query: Query<'static, Sqlite, SqliteArguments>,
+    ) -> StoreResult<SqliteQueryResult> {
+        self.statement(move |conn| {
+            Box::pin(async move { query.execute(conn).await.map_err(db_error) })
+        })
+        .await
+    }
+
+    /// Runs one statement that returns at most one row (`… RETURNING`) as a job.
+    pub(super) async fn fetch_optional<O>(
+        &self,
+        query: QueryAs<'static, Sqlite, O, SqliteArguments>,
+    ) -> StoreResult<Option<O>>
+    where
+        O: for<'r> FromRow<'r, SqliteRow> + Send + Unpin + 'static,
+    {
+        self.statement(move |conn| {
+            Box::pin(async move { query.fetch_optional(conn).await.map_err(db_error) })
+        })
+        .await
+    }
+
+    async fn submit<T, W>(&self, work: W, alone: Alone) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        W: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, StoreResult<T>>
+            + Send
+            + 'static,
+    {
         let (reply, answer) = oneshot::channel();
         let job: Job = Box::new(move |turn| {
             Box::pin(async move {
                 let result = match turn {
-                    Turn::Run(conn) => in_savepoint(conn, work).await,
+                    Turn::Run(conn) => match alone {
+                        Alone::Savepoint => in_savepoint(conn, work).await,
+                        Alone::Statement => work(conn).await,
+                    },
                     Turn::Refused(e) => Err(e),
                 };
                 let ends_batch = matches!(result, Err(StoreError::Backend(_)));
@@ -106,29 +166,6 @@ impl Writer {
         let stopped = || StoreError::Backend("the SQLite writer has stopped".into());
         self.jobs.send(job).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
-    }
-
-    /// Runs one statement (built with `sqlx::query`, whose binds are copied) as a job.
-    pub(super) async fn execute(
-        &self,
-        query: Query<'static, Sqlite, SqliteArguments>,
-    ) -> StoreResult<SqliteQueryResult> {
-        self.run(move |conn| Box::pin(async move { query.execute(conn).await.map_err(db_error) }))
-            .await
-    }
-
-    /// Runs one statement that returns at most one row (`… RETURNING`) as a job.
-    pub(super) async fn fetch_optional<O>(
-        &self,
-        query: QueryAs<'static, Sqlite, O, SqliteArguments>,
-    ) -> StoreResult<Option<O>>
-    where
-        O: for<'r> FromRow<'r, SqliteRow> + Send + Unpin + 'static,
-    {
-        self.run(move |conn| {
-            Box::pin(async move { query.fetch_optional(conn).await.map_err(db_error) })
-        })
-        .await
     }
 
     /// How many transactions the writer has begun or tried.
@@ -321,17 +358,42 @@ mod tests {
         let (release, holder) = hold(&writer).await;
         let first = insert(&writer, 1);
         until_queued(&writer, 1).await;
-        let again = insert(&writer, 1);
+        // One statement whose second row breaks the key: its first row goes too.
+        let w = writer.clone();
+        let statement = tokio::spawn(async move {
+            sqlx::query("INSERT INTO scratch (id) VALUES (5), (1)")
+                .write(&w)
+                .await
+        });
         until_queued(&writer, 2).await;
-        let other = insert(&writer, 2);
+        // Several statements, the job then failing: its savepoint is rolled back.
+        let w = writer.clone();
+        let job = tokio::spawn(async move {
+            w.run(|conn| {
+                Box::pin(async move {
+                    sqlx::query("INSERT INTO scratch (id) VALUES (6)")
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(db_error)?;
+                    Err::<(), _>(StoreError::Conflict("refused after a write".into()))
+                })
+            })
+            .await
+        });
         until_queued(&writer, 3).await;
+        let other = insert(&writer, 2);
+        until_queued(&writer, 4).await;
         let before = writer.batches();
         release.send(()).unwrap();
         holder.await.unwrap().unwrap();
         first.await.unwrap().unwrap();
-        assert!(matches!(again.await.unwrap(), Err(StoreError::Conflict(_))));
+        assert!(matches!(
+            statement.await.unwrap(),
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(matches!(job.await.unwrap(), Err(StoreError::Conflict(_))));
         other.await.unwrap().unwrap();
-        assert_eq!(writer.batches(), before + 1);
+        assert_eq!(writer.batches(), before + 1, "one transaction for all four");
         assert_eq!(ids(&pool).await, vec![1, 2]);
     }
 
