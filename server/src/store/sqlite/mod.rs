@@ -104,7 +104,8 @@ impl SqliteStore {
             .await
             .context("cannot migrate the SQLite database")?;
         Ok(Self {
-            writer: writer::Writer::start(pool.clone()),
+            writer: writer::Writer::start(pool.clone())
+                .context("cannot start the SQLite writer")?,
             pool,
             seal: crate::store::SettingsSeal::default(),
         })

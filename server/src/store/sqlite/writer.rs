@@ -14,7 +14,8 @@
 //! but a conflict or a decoding error) closes the batch there, so that no later job runs outside
 //! it. A job runs to its end even when its caller has gone, as a write sent to the pool would.
 //! Other processes sharing the file still take SQLite's write lock in turn (`BEGIN IMMEDIATE`,
-//! with the busy timeout).
+//! with the busy timeout). The writer ends when the last handle to it is dropped, after the jobs
+//! already sent.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -74,12 +75,23 @@ pub(super) struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer task on `pool`: it takes a connection for each batch.
-    pub(super) fn start(pool: SqlitePool) -> Self {
+    /// Starts the writer on `pool`, on a thread of its own: the writer is busy whenever the store
+    /// is, and a job's next statement then never waits behind the server's other tasks for a
+    /// worker thread. It takes a connection from the pool for each batch.
+    ///
+    /// # Errors
+    /// When the thread or its runtime cannot be started.
+    pub(super) fn start(pool: SqlitePool) -> std::io::Result<Self> {
         let (jobs, queue) = mpsc::channel(QUEUE);
         let batches = Arc::new(AtomicUsize::new(0));
-        tokio::spawn(write_loop(pool, queue, batches.clone()));
-        Self { jobs, batches }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let counted = batches.clone();
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || runtime.block_on(write_loop(pool, queue, counted)))?;
+        Ok(Self { jobs, batches })
     }
 
     /// Runs `work` in the next transaction, in a savepoint of its own, and gives its result once
