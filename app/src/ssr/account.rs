@@ -59,8 +59,7 @@ pub async fn overview(ctx: &ServerContext, caller: &Caller) -> Result<AccountOve
         .await
         .or_internal("reading the account's channel")?
         .ok_or(AppError::NotFound)?;
-    let token = status
-        .token(&caller.user_id)
+    let token = super::page_reads::token(status, &caller.user_id)
         .await
         .map_err(|e| internal("reading the stored token's scopes", &e))?;
     let granted = token
@@ -110,8 +109,7 @@ pub async fn scopes_of(
     status: &dyn AccountStatus,
     channel: &Channel,
 ) -> Result<ScopeSummary, AppError> {
-    let granted = status
-        .token(&channel.id.0)
+    let granted = super::page_reads::token(status, &channel.id.0)
         .await
         .map_err(|e| internal("reading the stored token's scopes", &e))?
         .map(|t| t.scopes)

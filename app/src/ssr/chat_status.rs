@@ -17,8 +17,7 @@ pub async fn get(
 ) -> Result<ChatStatus, AppError> {
     let access = authorize_streamer(ctx, caller, channel).await?;
     let status = ctx.account()?;
-    let granted = status
-        .token(&access.channel.id.0)
+    let granted = super::page_reads::token(status, &access.channel.id.0)
         .await
         .map_err(|e| internal("reading the stored token's scopes", &e))?
         .map(|t| t.scopes)

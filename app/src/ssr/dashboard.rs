@@ -49,12 +49,10 @@ pub async fn dashboard(ctx: &ServerContext, caller: &Caller) -> Result<Dashboard
         .await
         .or_internal("reading a channel")?
         .ok_or(AppError::NotFound)?;
-    let vips = store
-        .active_sessions(&channel.id)
+    let vips = page_reads::active_sessions(store.as_ref(), &channel.id)
         .await
         .or_internal("listing VIPs")?;
-    let rewards = store
-        .rewards(&channel.id)
+    let rewards = page_reads::rewards(store.as_ref(), &channel.id)
         .await
         .or_internal("listing rewards")?;
     let missing_scopes = scopes_of(ctx.account()?, &channel).await?.missing;

@@ -22,9 +22,7 @@ pub async fn first_steps(ctx: &ServerContext, caller: &Caller) -> Result<FirstSt
     let channel = authorize_streamer(ctx, caller, &id).await?.channel;
     let status = ctx.account()?;
     let scopes = scopes_of(status, &channel).await?;
-    let rewards = ctx
-        .store()
-        .rewards(&channel.id)
+    let rewards = super::page_reads::rewards(ctx.store().as_ref(), &channel.id)
         .await
         .or_internal("listing rewards")?;
     let eventsub = status.eventsub(&channel.id);

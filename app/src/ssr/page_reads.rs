@@ -1,32 +1,43 @@
-//! A page render's reads of channel records, each made once. The header, every resource of the
-//! page and each resource's access check ask for the signed-in channel; on the dashboard that was
-//! a dozen reads of one record per page. Only a `GET` (a page render, which changes nothing)
-//! keeps them: a server function a browser posts may change the channel and then read it again.
+//! A page render's reads, each made once: channel records, a channel's active VIPs and rewards,
+//! and what a stored token carries. The header, every resource of the page and each resource's
+//! access check ask for the signed-in channel; on the dashboard that was a dozen reads of one
+//! record per page, and its VIPs, rewards and token were each read by two of its panels (often at
+//! the same moment: the second waits for the first's read). Only a
+//! `GET` (a page render, which changes nothing) keeps them: a server function a browser posts may
+//! change what it read and then read it again.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::future::Future;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::http::request::Parts;
 use axum::http::Method;
 use leptos::prelude::{provide_context, use_context};
+use tokio::sync::OnceCell;
 
-use crate::model::{Channel, ChannelId};
+use crate::model::{Channel, ChannelId, Reward, TokenHealth, VipSession};
 use crate::ssr::{Store, StoreResult};
 
-/// The channel records this render has read (`None`: read, and not there).
+/// What this render has read (a channel `None`: read, and not there).
 #[derive(Clone, Default)]
-pub struct PageReads(Arc<Mutex<HashMap<ChannelId, Option<Channel>>>>);
+pub struct PageReads(Arc<Mutex<Reads>>);
 
 impl PageReads {
-    fn get(&self, id: &ChannelId) -> Option<Option<Channel>> {
-        let reads = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        reads.get(id).cloned()
+    fn reads(&self) -> MutexGuard<'_, Reads> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
 
-    fn keep(&self, id: &ChannelId, channel: &Option<Channel>) {
-        let mut reads = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        reads.insert(id.clone(), channel.clone());
-    }
+/// One value of a render: read once, by whoever asks first.
+type Kept<V> = Arc<OnceCell<V>>;
+
+#[derive(Default)]
+struct Reads {
+    channels: HashMap<ChannelId, Kept<Option<Channel>>>,
+    vips: HashMap<ChannelId, Kept<Vec<VipSession>>>,
+    rewards: HashMap<ChannelId, Kept<Vec<Reward>>>,
+    tokens: HashMap<String, Kept<Option<TokenHealth>>>,
 }
 
 /// For the request being rendered: reads kept when it is a `GET`, none otherwise.
@@ -37,18 +48,65 @@ pub fn provide() {
     }
 }
 
+/// The value of `key` in the map `of` picks: read by the first to ask in this render, and
+/// awaited by those who ask while it is read. A failed read is not kept: the next to ask reads
+/// again.
+async fn once<K, V, E, R>(
+    of: fn(&mut Reads) -> &mut HashMap<K, Kept<V>>,
+    key: &K,
+    read: impl FnOnce() -> R,
+) -> Result<V, E>
+where
+    K: Eq + Hash + Clone,
+    V: Clone,
+    R: Future<Output = Result<V, E>>,
+{
+    let Some(reads) = use_context::<PageReads>() else {
+        return read().await;
+    };
+    let kept = of(&mut reads.reads())
+        .entry(key.clone())
+        .or_default()
+        .clone();
+    kept.get_or_try_init(read).await.cloned()
+}
+
 /// `id`'s channel record: read once per page render; outside one, from the store each time.
 ///
 /// # Errors
 /// When the store fails.
 pub async fn channel(store: &dyn Store, id: &ChannelId) -> StoreResult<Option<Channel>> {
-    let reads = use_context::<PageReads>();
-    if let Some(kept) = reads.as_ref().and_then(|r| r.get(id)) {
-        return Ok(kept);
-    }
-    let channel = store.channel(id).await?;
-    if let Some(reads) = reads {
-        reads.keep(id, &channel);
-    }
-    Ok(channel)
+    once(|r| &mut r.channels, id, || store.channel(id)).await
+}
+
+/// The channel's active VIP sessions, read once per page render.
+///
+/// # Errors
+/// When the store fails.
+pub async fn active_sessions(store: &dyn Store, id: &ChannelId) -> StoreResult<Vec<VipSession>> {
+    once(|r| &mut r.vips, id, || store.active_sessions(id)).await
+}
+
+/// The channel's rewards, read once per page render.
+///
+/// # Errors
+/// When the store fails.
+pub async fn rewards(store: &dyn Store, id: &ChannelId) -> StoreResult<Vec<Reward>> {
+    once(|r| &mut r.rewards, id, || store.rewards(id)).await
+}
+
+/// What `user_id`'s stored token carries, read (and opened) once per page render.
+///
+/// # Errors
+/// When the store cannot be read (see [`AccountStatus::token`](super::account::AccountStatus)).
+pub async fn token(
+    status: &dyn super::account::AccountStatus,
+    user_id: &str,
+) -> Result<Option<TokenHealth>, String> {
+    once(
+        |r| &mut r.tokens,
+        &user_id.to_owned(),
+        || status.token(user_id),
+    )
+    .await
 }

@@ -22,8 +22,7 @@ pub async fn roster(
 ) -> Result<Roster, AppError> {
     authorize_caller(ctx, caller, channel).await?;
     let store = ctx.store();
-    let vips = store
-        .active_sessions(channel)
+    let vips = super::page_reads::active_sessions(store.as_ref(), channel)
         .await
         .or_internal("listing VIPs")?;
     let capacity = store

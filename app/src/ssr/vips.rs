@@ -37,8 +37,7 @@ pub async fn list(
     channel: &ChannelId,
 ) -> Result<Vec<VipSession>, AppError> {
     authorize_caller(ctx, caller, channel).await?;
-    ctx.store()
-        .active_sessions(channel)
+    super::page_reads::active_sessions(ctx.store().as_ref(), channel)
         .await
         .or_internal("listing VIPs")
 }

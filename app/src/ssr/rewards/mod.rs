@@ -65,8 +65,7 @@ pub async fn list(
     channel: &ChannelId,
 ) -> Result<Vec<Reward>, AppError> {
     authorize_for(ctx, caller, channel, Permission::ManageRewards).await?;
-    ctx.store()
-        .rewards(channel)
+    crate::ssr::page_reads::rewards(ctx.store().as_ref(), channel)
         .await
         .or_internal("listing rewards")
 }
