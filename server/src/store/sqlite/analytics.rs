@@ -1,6 +1,7 @@
 //! The analytics counters (`analytics_days`, `analytics_counted`, `analytics_markers`): counted
-//! in the transaction that appends each audit entry ([`count_written`]), and backfilled from the
-//! log in one `BEGIN IMMEDIATE` transaction. SQLite runs one writer at a time, so every entry is
+//! in the writer job that appends each audit entry ([`count_written`]), and backfilled from the
+//! log in one writer job (a savepoint of the writer's `BEGIN IMMEDIATE` transaction). SQLite runs
+//! one writer at a time, and this process writes through one writer, so every entry is
 //! either committed before the backfill (which reads it) or after it (when the marker says the
 //! counters are complete and the append counts it): never both, never neither.
 
@@ -249,8 +250,7 @@ async fn backfill_in(
         live_from,
         backfill: Backfill::Done,
     };
-    put_marker(conn, channel.as_str(), &done).await?;
-    Ok(())
+    put_marker(conn, channel.as_str(), &done).await
 }
 
 #[async_trait]

@@ -1,6 +1,7 @@
 //! The store's one writer, with group commit. Every write of this process is a job sent to one
-//! task, which runs the jobs waiting at that moment in one transaction, each in a savepoint of its
-//! own, and answers each caller after the commit.
+//! task (on a thread of its own), which runs the jobs waiting at that moment in one transaction,
+//! a job of several statements in a savepoint of its own, and answers each caller after the
+//! commit.
 //!
 //! Why: SQLite runs one writer at a time. With writes spread over the pool's connections, a write
 //! that finds another one running sleeps in SQLite's busy handler (1, 2, 5, 10 ms…) instead of
@@ -9,8 +10,8 @@
 //! (BENCHMARKS.md). One writer never waits for another writer of this process, and a busy moment's
 //! writes share one commit.
 //!
-//! Each job still succeeds or fails alone: a job that fails is rolled back to its savepoint, and
-//! the others in the batch commit. A failure that may have ended the whole transaction (anything
+//! Each job still succeeds or fails alone: a job that fails is rolled back to its savepoint (a
+//! failed single statement is undone by SQLite itself), and the others in the batch commit. A failure that may have ended the whole transaction (anything
 //! but a conflict or a decoding error) closes the batch there, so that no later job runs outside
 //! it. A job runs to its end even when its caller has gone, as a write sent to the pool would.
 //! Other processes sharing the file still take SQLite's write lock in turn (`BEGIN IMMEDIATE`,
@@ -64,7 +65,7 @@ struct Ran {
     ends_batch: bool,
 }
 
-/// The handle callers write through; clones share the one writer task, which ends when the last
+/// The handle callers write through; clones share the one writer, which ends when the last
 /// handle is dropped.
 #[derive(Debug, Clone)]
 pub(super) struct Writer {
