@@ -2,9 +2,9 @@
 //! and what a stored token carries. The header, every resource of the page and each resource's
 //! access check ask for the signed-in channel; on the dashboard that was a dozen reads of one
 //! record per page, and its VIPs, rewards and token were each read by two of its panels (often at
-//! the same moment: the second waits for the first's read). Only a
-//! `GET` (a page render, which changes nothing) keeps them: a server function a browser posts may
-//! change what it read and then read it again.
+//! the same moment: the second now waits for the first's read). Only a `GET` (a page render, which
+//! changes nothing) keeps them: a server function a browser posts may change what it read and
+//! then read it again.
 
 use std::collections::HashMap;
 use std::future::Future;
