@@ -53,7 +53,7 @@ pub mod prelude {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     /// The backend failed (I/O, network, contention); the operation may be retried.
     #[error("storage backend failed: {0}")]

@@ -164,7 +164,7 @@ impl Writer {
                 let ends_batch = matches!(result, Err(StoreError::Backend(_)));
                 let deliver: Deliver = Box::new(move |ended: Option<&StoreError>| {
                     let answer = match (result, ended) {
-                        (Ok(_), Some(e)) => Err(same(e)),
+                        (Ok(_), Some(e)) => Err(e.clone()),
                         (result, _) => result,
                     };
                     // A caller that stopped waiting does not need the answer.
@@ -249,7 +249,7 @@ async fn commit_batch(pool: &SqlitePool, jobs: &mut impl Iterator<Item = Job>) {
 async fn refuse_all(jobs: &mut impl Iterator<Item = Job>, error: &StoreError) {
     tracing::warn!(%error, "cannot start a SQLite write transaction");
     for job in jobs {
-        (job(Turn::Refused(same(error))).await.deliver)(None);
+        (job(Turn::Refused(error.clone())).await.deliver)(None);
     }
 }
 
@@ -270,15 +270,6 @@ where
             }
             Err(e)
         }
-    }
-}
-
-/// A copy of a transaction's error for each of its jobs.
-fn same(e: &StoreError) -> StoreError {
-    match e {
-        StoreError::Backend(m) => StoreError::Backend(m.clone()),
-        StoreError::Corrupt(m) => StoreError::Corrupt(m.clone()),
-        StoreError::Conflict(m) => StoreError::Conflict(m.clone()),
     }
 }
 
