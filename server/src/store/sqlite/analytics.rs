@@ -1,5 +1,5 @@
 //! The analytics counters (`analytics_days`, `analytics_counted`, `analytics_markers`): counted
-//! in the writer job that appends each audit entry ([`count_written`]), and backfilled from the
+//! in the writer job that appends each audit entry ([`append_counted`]), and backfilled from the
 //! log in one writer job (a savepoint of the writer's `BEGIN IMMEDIATE` transaction). SQLite runs
 //! one writer at a time, and this process writes through one writer, so every entry is
 //! either committed before the backfill (which reads it) or after it (when the marker says the
@@ -18,6 +18,7 @@ use sqlx::SqliteConnection;
 
 use super::audit::{page_query, AuditRow};
 use super::codec::{db_error, from_json, to_json};
+use super::script::Script;
 use super::SqliteStore;
 
 /// Log entries read per query while backfilling.
@@ -43,20 +44,26 @@ async fn marker(conn: &mut SqliteConnection, channel: &str) -> StoreResult<Optio
         .transpose()
 }
 
+const UPSERT_MARKER: &str = "INSERT INTO analytics_markers (channel_id, marker) VALUES (?1, ?2)
+     ON CONFLICT (channel_id) DO UPDATE SET marker = excluded.marker";
+const UPSERT_DAY: &str =
+    "INSERT INTO analytics_days (channel_id, day, counters) VALUES (?1, ?2, ?3)
+     ON CONFLICT (channel_id, day) DO UPDATE SET counters = excluded.counters";
+const UPSERT_COUNTED: &str = "INSERT INTO analytics_counted (channel_id, key, counted)
+     VALUES (?1, ?2, ?3)
+     ON CONFLICT (channel_id, key) DO UPDATE SET counted = excluded.counted";
+
 async fn put_marker(
     conn: &mut SqliteConnection,
     channel: &str,
     marker: &CountersMarker,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO analytics_markers (channel_id, marker) VALUES (?1, ?2)
-         ON CONFLICT (channel_id) DO UPDATE SET marker = excluded.marker",
-    )
-    .bind(channel)
-    .bind(to_json(marker, "analytics marker")?)
-    .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
+    sqlx::query(UPSERT_MARKER)
+        .bind(channel)
+        .bind(to_json(marker, "analytics marker")?)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
     Ok(())
 }
 
@@ -115,6 +122,7 @@ async fn load_days(
     Ok(())
 }
 
+/// Writes every record of `days` and `ledger` (a backfill's: as many statements as records).
 async fn save(
     conn: &mut SqliteConnection,
     channel: &str,
@@ -122,53 +130,114 @@ async fn save(
     ledger: &Ledger,
 ) -> StoreResult<()> {
     for (day, record) in days {
-        sqlx::query(
-            "INSERT INTO analytics_days (channel_id, day, counters) VALUES (?1, ?2, ?3)
-             ON CONFLICT (channel_id, day) DO UPDATE SET counters = excluded.counters",
-        )
-        .bind(channel)
-        .bind(day_text(*day))
-        .bind(to_json(record, "analytics day")?)
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
+        sqlx::query(UPSERT_DAY)
+            .bind(channel)
+            .bind(day_text(*day))
+            .bind(to_json(record, "analytics day")?)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
     }
     for (key, counted) in ledger {
         let Some(counted) = counted else { continue };
-        sqlx::query(
-            "INSERT INTO analytics_counted (channel_id, key, counted) VALUES (?1, ?2, ?3)
-             ON CONFLICT (channel_id, key) DO UPDATE SET counted = excluded.counted",
-        )
-        .bind(channel)
-        .bind(key)
-        .bind(to_json(counted, "analytics ledger")?)
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
+        sqlx::query(UPSERT_COUNTED)
+            .bind(channel)
+            .bind(key)
+            .bind(to_json(counted, "analytics ledger")?)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
     }
     Ok(())
 }
 
-/// The append's hook: counts `entry` (just inserted, in the same transaction) as
-/// [`on_write`] decides.
-pub(super) async fn count_written(
+/// What counting one entry reads, in one query: the channel's marker, the entry's ledger records
+/// and the record of its day. A requested record that is not stored is `None` in the ledger and
+/// empty in the days.
+async fn read_for_entry(
     conn: &mut SqliteConnection,
     entry: &AuditEntry,
+) -> StoreResult<(Option<CountersMarker>, Ledger, Days)> {
+    let keys = ledger_keys(entry);
+    debug_assert!(
+        keys.len() <= 2,
+        "an entry has at most a session and a redemption key"
+    );
+    let day = entry.at.date_naive();
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT 0, '', marker FROM analytics_markers WHERE channel_id = ?1
+         UNION ALL
+         SELECT 1, key, counted FROM analytics_counted WHERE channel_id = ?1 AND key IN (?2, ?3)
+         UNION ALL
+         SELECT 2, day, counters FROM analytics_days WHERE channel_id = ?1 AND day = ?4",
+    )
+    .bind(entry.channel_id.as_str())
+    .bind(keys.first())
+    .bind(keys.get(1))
+    .bind(day_text(day))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    let mut marker = None;
+    let mut ledger: Ledger = keys.into_iter().map(|k| (k, None)).collect();
+    let mut days = Days::from([(day, DayCounters::default())]);
+    for (kind, key, value) in rows {
+        match kind {
+            0 => marker = Some(from_json(&value, "analytics marker")?),
+            1 => {
+                ledger.insert(key, Some(from_json(&value, "analytics ledger")?));
+            }
+            _ => {
+                days.insert(parse_day(&key)?, from_json(&value, "analytics day")?);
+            }
+        }
+    }
+    Ok((marker, ledger, days))
+}
+
+/// Appends an entry: `script` (which inserts it) with the analytics counters it changes, as
+/// [`on_write`] decides. The counters' records are read in one query (two when a live write
+/// takes a redemption's older count from another day), and everything is written as one script.
+pub(super) async fn append_counted(
+    conn: &mut SqliteConnection,
+    entry: &AuditEntry,
+    mut script: Script,
 ) -> StoreResult<()> {
-    if !app::ssr::analytics::counters::counts(entry) {
-        return Ok(());
+    if app::ssr::analytics::counters::counts(entry) {
+        let channel = entry.channel_id.as_str();
+        let (marker, mut ledger, mut days) = read_for_entry(conn, entry).await?;
+        let counting = match on_write(marker.as_ref(), entry) {
+            OnWrite::Skip | OnWrite::LeaveToBackfill => false,
+            OnWrite::Start(new) => {
+                script
+                    .statement(UPSERT_MARKER)
+                    .bind(channel)
+                    .bind(to_json(&new, "analytics marker")?);
+                true
+            }
+            OnWrite::Count => true,
+        };
+        if counting {
+            load_days(conn, channel, days_touched(entry, &ledger), &mut days).await?;
+            count(entry, Age::Newest, &mut days, &mut ledger);
+            for (day, record) in &days {
+                script
+                    .statement(UPSERT_DAY)
+                    .bind(channel)
+                    .bind(day_text(*day))
+                    .bind(to_json(record, "analytics day")?);
+            }
+            for (key, counted) in &ledger {
+                let Some(counted) = counted else { continue };
+                script
+                    .statement(UPSERT_COUNTED)
+                    .bind(channel)
+                    .bind(key.clone())
+                    .bind(to_json(counted, "analytics ledger")?);
+            }
+        }
     }
-    let channel = entry.channel_id.as_str();
-    match on_write(marker(conn, channel).await?.as_ref(), entry) {
-        OnWrite::Skip | OnWrite::LeaveToBackfill => return Ok(()),
-        OnWrite::Start(new) => put_marker(conn, channel, &new).await?,
-        OnWrite::Count => {}
-    }
-    let (mut days, mut ledger) = (Days::new(), Ledger::new());
-    load_ledger(conn, channel, ledger_keys(entry), &mut ledger).await?;
-    load_days(conn, channel, days_touched(entry, &ledger), &mut days).await?;
-    count(entry, Age::Newest, &mut days, &mut ledger);
-    save(conn, channel, &days, &ledger).await
+    script.run(conn).await
 }
 
 /// Counts every entry of `channel` older than `live_from` (every entry when `None`), newest

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::codec::{db_error, from_json, micros, time, to_json};
+use super::script::Script;
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -58,28 +59,30 @@ impl AuditStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
         let target = entry.target.as_ref();
-        let insert = sqlx::query(
-            "INSERT INTO audit_log (id, channel_id, at, action, actor, target_viewer_id,
-                                    target_login, target_display_name, metadata)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )
-        .bind(&entry.id)
-        .bind(entry.channel_id.as_str())
-        .bind(micros(entry.at))
-        .bind(entry.action.as_str())
-        .bind(to_json(&entry.actor, "audit actor")?)
-        .bind(target.map(|v| v.id.as_str()))
-        .bind(target.map(|v| v.login.as_str()))
-        .bind(target.map(|v| v.display_name.as_str()))
-        .bind(to_json(&entry.metadata, "audit metadata")?);
+        let mut script = Script::new();
+        script
+            .statement(
+                "INSERT INTO audit_log (id, channel_id, at, action, actor, target_viewer_id,
+                                        target_login, target_display_name, metadata)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )
+            .bind(entry.id.clone())
+            .bind(entry.channel_id.as_str().to_owned())
+            .bind(micros(entry.at))
+            .bind(entry.action.as_str())
+            .bind(to_json(&entry.actor, "audit actor")?)
+            .bind(target.map(|v| v.id.as_str().to_owned()))
+            .bind(target.map(|v| v.login.as_str().to_owned()))
+            .bind(target.map(|v| v.display_name.clone()))
+            .bind(to_json(&entry.metadata, "audit metadata")?);
         let entry = entry.clone();
-        // One writer: the counters read below cannot change until the commit.
+        // One writer: the counters read for the entry cannot change until the commit. The
+        // insert and the counters are one script: a failure keeps none of them.
         self.writer
-            .run(move |conn| {
-                Box::pin(async move {
-                    insert.execute(&mut *conn).await.map_err(db_error)?;
-                    super::analytics::count_written(conn, &entry).await
-                })
+            .statement(move |conn| {
+                Box::pin(
+                    async move { super::analytics::append_counted(conn, &entry, script).await },
+                )
             })
             .await
     }

@@ -31,6 +31,7 @@ mod redemption_attempts;
 mod redemptions;
 mod rewards;
 mod roster;
+mod script;
 mod tokens;
 mod vip_sessions;
 mod waitlist;

@@ -53,8 +53,9 @@ enum Turn<'c> {
 enum Alone {
     /// Several statements: a savepoint, rolled back when the job fails.
     Savepoint,
-    /// One statement: SQLite undoes a failed statement's changes by itself (and a failure that
-    /// may end the transaction ends the batch), so no savepoint and its two round trips.
+    /// One write (a statement, or a [`super::script::Script`], which undoes itself), after any
+    /// reads: SQLite undoes a failed statement's changes by itself (and a failure that may end
+    /// the transaction ends the batch), so no savepoint and its two round trips.
     Statement,
 }
 
@@ -107,8 +108,8 @@ impl Writer {
         self.submit(work, Alone::Savepoint).await
     }
 
-    /// Runs `work`, which must run exactly one statement, without a savepoint of its own (see
-    /// [`Alone::Statement`]).
+    /// Runs `work`, which must write with exactly one statement or script (reads before it are
+    /// free), without a savepoint of its own (see [`Alone::Statement`]).
     pub(super) async fn statement<T, W>(&self, work: W) -> StoreResult<T>
     where
         T: Send + 'static,

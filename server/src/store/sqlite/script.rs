@@ -1,0 +1,215 @@
+//! Several write statements sent to SQLite as one command, in a savepoint of its own.
+//!
+//! Each statement sent to sqlx is a hand-off to the connection's thread and back. On two busy cores
+//! that hand-off, not SQLite, is what a write costs the writer (BENCHMARKS.md), so a job whose
+//! statements do not depend on each other's results sends them together: one hand-off where a
+//! savepoint and its statements took one each.
+
+use app::ssr::{StoreError, StoreResult};
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Arguments, AssertSqlSafe, Encode, SqliteConnection, Type};
+
+use super::codec::db_error;
+
+/// The savepoint a script runs in: nested in the writer's transaction, released before the job
+/// ends.
+const SAVEPOINT: &str = "script";
+
+/// Statements, each written with its own parameters `?1`, `?2`…, so that every statement binds
+/// its own values.
+pub(super) struct Script {
+    sql: String,
+    args: SqliteArguments,
+    /// The parameters the statements added so far use.
+    used: usize,
+    /// A value that could not be bound, reported when the script runs.
+    refused: Option<String>,
+}
+
+impl Script {
+    pub(super) fn new() -> Self {
+        Self {
+            sql: format!("SAVEPOINT {SAVEPOINT};"),
+            args: SqliteArguments::default(),
+            used: 0,
+            refused: None,
+        }
+    }
+
+    /// Adds `sql`, one statement whose parameters are `?1` to `?N`, each written once and in
+    /// that order, bound with the next `N` calls of [`Self::bind`].
+    pub(super) fn statement(&mut self, sql: &str) -> &mut Self {
+        debug_assert_eq!(
+            self.args.len(),
+            self.used,
+            "every parameter bound before the next"
+        );
+        let (sql, count) = anonymous(sql);
+        self.sql.push('\n');
+        self.sql.push_str(&sql);
+        self.sql.push(';');
+        self.used += count;
+        self
+    }
+
+    pub(super) fn bind<'q, T>(&mut self, value: T) -> &mut Self
+    where
+        T: Encode<'q, sqlx::Sqlite> + Type<sqlx::Sqlite> + 'q,
+    {
+        if let Err(e) = self.args.add(value) {
+            self.refused.get_or_insert(e.to_string());
+        }
+        self
+    }
+
+    /// Runs every statement, in order, as one command. On success every change is kept; on
+    /// failure none is: the statements after the failing one do not run and the savepoint is
+    /// rolled back.
+    pub(super) async fn run(self, conn: &mut SqliteConnection) -> StoreResult<()> {
+        if let Some(e) = self.refused {
+            return Err(StoreError::Backend(format!(
+                "sqlite: cannot bind a value: {e}"
+            )));
+        }
+        debug_assert_eq!(self.args.len(), self.used, "every parameter bound");
+        let sql = format!("{}\nRELEASE {SAVEPOINT};", self.sql);
+        let ran = sqlx::query_with(AssertSqlSafe(sql), self.args)
+            .execute(&mut *conn)
+            .await;
+        let Err(e) = ran else { return Ok(()) };
+        let undo = format!("ROLLBACK TO {SAVEPOINT}; RELEASE {SAVEPOINT};");
+        if let Err(undo) = sqlx::raw_sql(AssertSqlSafe(undo)).execute(&mut *conn).await {
+            // A failure that ended the transaction took the savepoint with it; the writer ends
+            // the batch on such a failure.
+            tracing::warn!(error = %undo, "cannot roll a SQLite script back to its savepoint");
+        }
+        Err(db_error(e))
+    }
+}
+
+/// `sql` with its parameters `?1` to `?N`, each written once and in that order, as anonymous `?`
+/// (bound in order, after the parameters of the statements before), and `N`. sqlx binds a
+/// numbered parameter of a later statement wrongly when the numbers before it are unused there.
+fn anonymous(sql: &str) -> (String, usize) {
+    let mut out = String::with_capacity(sql.len());
+    let mut count = 0;
+    let mut rest = sql;
+    while let Some(at) = rest.find('?') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let n: usize = rest[..digits].parse().expect("parameters are written ?N");
+        count += 1;
+        assert_eq!(
+            n, count,
+            "a script's statement names ?1 to ?N once each, in order"
+        );
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    (out, count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_are_bound_in_order() {
+        assert_eq!(
+            anonymous("UPDATE t SET a = ?1 WHERE id = ?2"),
+            ("UPDATE t SET a = ? WHERE id = ?".to_owned(), 2)
+        );
+        assert_eq!(anonymous("DELETE FROM t"), ("DELETE FROM t".to_owned(), 0));
+    }
+
+    #[test]
+    #[should_panic(expected = "in order")]
+    fn a_parameter_out_of_order_is_refused() {
+        anonymous("INSERT INTO t (a, b) VALUES (?2, ?1)");
+    }
+
+    async fn scratch() -> (tempfile::TempDir, sqlx::SqlitePool) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/script.db", dir.path().display());
+        let store = super::super::SqliteStore::connect(&url).await.unwrap();
+        sqlx::query("CREATE TABLE scratch (id INTEGER PRIMARY KEY, note TEXT NOT NULL)")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        (dir, store.pool.clone())
+    }
+
+    async fn notes(pool: &sqlx::SqlitePool) -> Vec<(i64, String)> {
+        sqlx::query_as("SELECT id, note FROM scratch ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn each_statement_binds_its_own_values() {
+        let (_dir, pool) = scratch().await;
+        let mut conn = pool.acquire().await.unwrap();
+        let mut script = Script::new();
+        script
+            .statement("INSERT INTO scratch (id, note) VALUES (?1, ?2)")
+            .bind(1_i64)
+            .bind("one");
+        script
+            .statement("INSERT INTO scratch (id, note) VALUES (?1, ?2)")
+            .bind(2_i64)
+            .bind("two");
+        script
+            .statement("UPDATE scratch SET note = note || ?1 WHERE id = ?2")
+            .bind("!")
+            .bind(1_i64);
+        script
+            .statement("INSERT INTO scratch (id, note) VALUES (?1, ?2)")
+            .bind(10_i64)
+            .bind("ten");
+        script.run(&mut conn).await.unwrap();
+        assert_eq!(
+            notes(&pool).await,
+            [
+                (1, "one!".to_owned()),
+                (2, "two".to_owned()),
+                (10, "ten".to_owned())
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failing_statement_undoes_the_statements_before_it() {
+        let (_dir, pool) = scratch().await;
+        let mut conn = pool.acquire().await.unwrap();
+        sqlx::query("INSERT INTO scratch (id, note) VALUES (1, 'kept')")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        let mut script = Script::new();
+        script
+            .statement("INSERT INTO scratch (id, note) VALUES (?1, ?2)")
+            .bind(2_i64)
+            .bind("undone");
+        script
+            .statement("INSERT INTO scratch (id, note) VALUES (?1, ?2)")
+            .bind(1_i64)
+            .bind("duplicate");
+        script
+            .statement("INSERT INTO scratch (id, note) VALUES (?1, ?2)")
+            .bind(3_i64)
+            .bind("never run");
+        let refused = script.run(&mut conn).await.unwrap_err();
+        assert!(matches!(refused, StoreError::Conflict(_)), "{refused:?}");
+        assert_eq!(notes(&pool).await, [(1, "kept".to_owned())]);
+        // The savepoint was released: the connection takes another script.
+        let mut again = Script::new();
+        again
+            .statement("INSERT INTO scratch (id, note) VALUES (?1, ?2)")
+            .bind(2_i64)
+            .bind("later");
+        again.run(&mut conn).await.unwrap();
+        assert_eq!(notes(&pool).await.len(), 2);
+    }
+}
