@@ -79,7 +79,7 @@ impl AuditStore for SqliteStore {
         // One writer: the counters read for the entry cannot change until the commit. The
         // insert and the counters are one script: a failure keeps none of them.
         self.writer
-            .statement(move |conn| {
+            .script(move |conn| {
                 Box::pin(
                     async move { super::analytics::append_counted(conn, &entry, script).await },
                 )
