@@ -5,13 +5,15 @@
 //! `login_sessions.rs`.
 //!
 //! Reads go to the pool. Every write goes through the one [`writer`], which commits the writes
-//! waiting together in one transaction, each in a savepoint of its own (group commit).
+//! waiting together in one transaction, each of several statements in a savepoint of its own
+//! (group commit).
 //!
 //! Every operation that must be atomic is a single statement (an upsert or a conditional
 //! `UPDATE`/`DELETE` whose `rows_affected` tells whether this call won): SQLite runs one writer at a
 //! time, so racing callers, on this or another process sharing the file, see exactly one winner.
 //! The exceptions (an audit append with its analytics counters, a channel saved with its login
-//! given up by a renamed one, the analytics backfill) are one writer job each, so one savepoint.
+//! given up by a renamed one, the analytics backfill) are one writer job each, so one savepoint
+//! (the audit append's is written into its [`script`]).
 
 mod analytics;
 mod api_tokens;
