@@ -254,12 +254,14 @@ struct Counted {
 
 async fn write_loop(pool: SqlitePool, mut queue: mpsc::Receiver<Job>, counted: Counted) {
     while let Some(first) = queue.recv().await {
-        if first.alone == Alone::Statement && queue.is_empty() {
+        // The jobs waiting now share `first`'s transaction; those sent later wait for the next.
+        let behind = queue.len().min(BATCH - 1);
+        if first.alone == Alone::Statement && behind == 0 {
             counted.lone.fetch_add(1, Ordering::SeqCst);
             run_lone(&pool, first).await;
         } else {
             counted.batches.fetch_add(1, Ordering::SeqCst);
-            commit_batch(&pool, first, &mut queue).await;
+            commit_batch(&pool, first, behind, &mut queue).await;
         }
     }
 }
@@ -273,20 +275,24 @@ async fn run_lone(pool: &SqlitePool, job: Job) {
     ((job.run)(Turn::Run(&mut conn)).await.deliver)(None);
 }
 
-/// Runs `first` and the jobs waiting behind it in one transaction, until they run out, [`BATCH`]
-/// have run or one may have ended the transaction, then commits and answers them. Jobs sent
-/// meanwhile wait for the next transaction: a busy writer's transactions do not grow without end,
-/// so neither does the wait of their first job.
-async fn commit_batch(pool: &SqlitePool, first: Job, queue: &mut mpsc::Receiver<Job>) {
+/// Runs `first` and the `behind` jobs waiting behind it in one transaction, until they run out or
+/// one may have ended the transaction, then commits and answers them. Jobs sent meanwhile wait
+/// for the next transaction: a busy writer's transactions do not grow without end, so neither
+/// does the wait of their first job.
+async fn commit_batch(
+    pool: &SqlitePool,
+    first: Job,
+    mut behind: usize,
+    queue: &mut mpsc::Receiver<Job>,
+) {
     let mut conn = match pool.acquire().await {
         Ok(conn) => conn,
-        Err(e) => return refuse_waiting(first, queue, &db_error(e)).await,
+        Err(e) => return refuse_waiting(first, behind, queue, &db_error(e)).await,
     };
     let mut tx = match conn.begin_with("BEGIN IMMEDIATE").await {
         Ok(tx) => tx,
-        Err(e) => return refuse_waiting(first, queue, &db_error(e)).await,
+        Err(e) => return refuse_waiting(first, behind, queue, &db_error(e)).await,
     };
-    let mut behind = queue.len().min(BATCH - 1);
     let mut answers = Vec::with_capacity(BATCH);
     let mut next = Some(first);
     while let Some(job) = next {
@@ -308,12 +314,18 @@ async fn commit_batch(pool: &SqlitePool, first: Job, queue: &mut mpsc::Receiver<
     }
 }
 
-/// Answers `first` and every job waiting with `error` without running them: no transaction
-/// could be started.
-async fn refuse_waiting(first: Job, queue: &mut mpsc::Receiver<Job>, error: &StoreError) {
+/// Answers `first` and the `behind` jobs waiting behind it with `error` without running them:
+/// their transaction could not be started.
+async fn refuse_waiting(
+    first: Job,
+    behind: usize,
+    queue: &mut mpsc::Receiver<Job>,
+    error: &StoreError,
+) {
     tracing::warn!(%error, "cannot start a SQLite write transaction");
     refuse(first, error).await;
-    while let Ok(job) = queue.try_recv() {
+    for _ in 0..behind {
+        let Ok(job) = queue.try_recv() else { break };
         refuse(job, error).await;
     }
 }
