@@ -22,7 +22,7 @@ pub(super) struct Script {
     args: SqliteArguments,
     /// The parameters the statements added so far use.
     used: usize,
-    /// A value that could not be bound, reported when the script runs.
+    /// A statement or value that could not be taken, reported when the script runs.
     refused: Option<String>,
 }
 
@@ -39,16 +39,18 @@ impl Script {
     /// Adds `sql`, one statement whose parameters are `?1` to `?N`, each written once and in
     /// that order, bound with the next `N` calls of [`Self::bind`].
     pub(super) fn statement(&mut self, sql: &str) -> &mut Self {
-        debug_assert_eq!(
-            self.args.len(),
-            self.used,
-            "every parameter bound before the next"
-        );
-        let (sql, count) = anonymous(sql);
-        self.sql.push('\n');
-        self.sql.push_str(&sql);
-        self.sql.push(';');
-        self.used += count;
+        self.check_bound();
+        match anonymous(sql) {
+            Ok((sql, count)) => {
+                self.sql.push('\n');
+                self.sql.push_str(&sql);
+                self.sql.push(';');
+                self.used += count;
+            }
+            Err(e) => {
+                self.refused.get_or_insert(e);
+            }
+        }
         self
     }
 
@@ -62,16 +64,26 @@ impl Script {
         self
     }
 
+    /// Refuses the script when the values bound so far are not those its statements name.
+    fn check_bound(&mut self) {
+        if self.args.len() != self.used {
+            let e = format!(
+                "{} values bound for {} parameters",
+                self.args.len(),
+                self.used
+            );
+            self.refused.get_or_insert(e);
+        }
+    }
+
     /// Runs every statement, in order, as one command. On success every change is kept; on
     /// failure none is: the statements after the failing one do not run and the savepoint is
     /// rolled back.
-    pub(super) async fn run(self, conn: &mut SqliteConnection) -> StoreResult<()> {
+    pub(super) async fn run(mut self, conn: &mut SqliteConnection) -> StoreResult<()> {
+        self.check_bound();
         if let Some(e) = self.refused {
-            return Err(StoreError::Backend(format!(
-                "sqlite: cannot bind a value: {e}"
-            )));
+            return Err(StoreError::Backend(format!("sqlite: script refused: {e}")));
         }
-        debug_assert_eq!(self.args.len(), self.used, "every parameter bound");
         let sql = format!("{}\nRELEASE {SAVEPOINT};", self.sql);
         let ran = sqlx::query_with(AssertSqlSafe(sql), self.args)
             .execute(&mut *conn)
@@ -89,8 +101,9 @@ impl Script {
 
 /// `sql` with its parameters `?1` to `?N`, each written once and in that order, as anonymous `?`
 /// (bound in order, after the parameters of the statements before), and `N`. sqlx binds a
-/// numbered parameter of a later statement wrongly when the numbers before it are unused there.
-fn anonymous(sql: &str) -> (String, usize) {
+/// numbered parameter of a later statement wrongly when the numbers before it are unused there,
+/// so any other use of parameters is refused.
+fn anonymous(sql: &str) -> Result<(String, usize), String> {
     let mut out = String::with_capacity(sql.len());
     let mut count = 0;
     let mut rest = sql;
@@ -98,16 +111,17 @@ fn anonymous(sql: &str) -> (String, usize) {
         out.push_str(&rest[..=at]);
         rest = &rest[at + 1..];
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let n: usize = rest[..digits].parse().expect("parameters are written ?N");
         count += 1;
-        assert_eq!(
-            n, count,
-            "a script's statement names ?1 to ?N once each, in order"
-        );
+        if rest[..digits].parse() != Ok(count) {
+            return Err(format!(
+                "a statement names ?1 to ?N once each, in order, not ?{}: {sql}",
+                &rest[..digits]
+            ));
+        }
         rest = &rest[digits..];
     }
     out.push_str(rest);
-    (out, count)
+    Ok((out, count))
 }
 
 #[cfg(test)]
@@ -118,15 +132,19 @@ mod tests {
     fn parameters_are_bound_in_order() {
         assert_eq!(
             anonymous("UPDATE t SET a = ?1 WHERE id = ?2"),
-            ("UPDATE t SET a = ? WHERE id = ?".to_owned(), 2)
+            Ok(("UPDATE t SET a = ? WHERE id = ?".to_owned(), 2))
         );
-        assert_eq!(anonymous("DELETE FROM t"), ("DELETE FROM t".to_owned(), 0));
-    }
-
-    #[test]
-    #[should_panic(expected = "in order")]
-    fn a_parameter_out_of_order_is_refused() {
-        anonymous("INSERT INTO t (a, b) VALUES (?2, ?1)");
+        assert_eq!(
+            anonymous("DELETE FROM t"),
+            Ok(("DELETE FROM t".to_owned(), 0))
+        );
+        for refused in [
+            "INSERT INTO t (a, b) VALUES (?2, ?1)",
+            "UPDATE t SET a = ?1 WHERE b = ?1",
+            "DELETE FROM t WHERE id = ?",
+        ] {
+            assert!(anonymous(refused).is_err(), "{refused}");
+        }
     }
 
     async fn scratch() -> (tempfile::TempDir, sqlx::SqlitePool) {
@@ -145,6 +163,31 @@ mod tests {
             .fetch_all(pool)
             .await
             .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_script_with_a_refused_statement_or_a_missing_value_runs_nothing() {
+        let (_dir, pool) = scratch().await;
+        let mut conn = pool.acquire().await.unwrap();
+        sqlx::query("INSERT INTO scratch (id, note) VALUES (1, 'kept')")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        // Each would run without an error, changing nothing: the values in the wrong places.
+        let mut out_of_order = Script::new();
+        out_of_order
+            .statement("UPDATE scratch SET note = ?2 WHERE id = ?1")
+            .bind(1_i64)
+            .bind("changed");
+        let mut unbound = Script::new();
+        unbound
+            .statement("UPDATE scratch SET note = ?1 WHERE id = ?2")
+            .bind("changed");
+        for script in [out_of_order, unbound] {
+            let refused = script.run(&mut conn).await.unwrap_err();
+            assert!(matches!(refused, StoreError::Backend(_)), "{refused:?}");
+        }
+        assert_eq!(notes(&pool).await, [(1, "kept".to_owned())]);
     }
 
     #[tokio::test]
