@@ -232,7 +232,7 @@ pub(super) async fn append_counted(
                 script
                     .statement(UPSERT_COUNTED)
                     .bind(channel)
-                    .bind(key.clone())
+                    .bind(key)
                     .bind(to_json(counted, "analytics ledger")?);
             }
         }

@@ -66,14 +66,14 @@ impl AuditStore for SqliteStore {
                                         target_login, target_display_name, metadata)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )
-            .bind(entry.id.clone())
-            .bind(entry.channel_id.as_str().to_owned())
+            .bind(&entry.id)
+            .bind(entry.channel_id.as_str())
             .bind(micros(entry.at))
             .bind(entry.action.as_str())
             .bind(to_json(&entry.actor, "audit actor")?)
-            .bind(target.map(|v| v.id.as_str().to_owned()))
-            .bind(target.map(|v| v.login.as_str().to_owned()))
-            .bind(target.map(|v| v.display_name.clone()))
+            .bind(target.map(|v| v.id.as_str()))
+            .bind(target.map(|v| v.login.as_str()))
+            .bind(target.map(|v| v.display_name.as_str()))
             .bind(to_json(&entry.metadata, "audit metadata")?);
         let entry = entry.clone();
         // One writer: the counters read for the entry cannot change until the commit. The

@@ -114,6 +114,17 @@ impl SqliteStore {
         })
     }
 
+    /// A store on a file of its own, with the table `create` makes: for the tests of the writer
+    /// and its scripts.
+    #[cfg(test)]
+    async fn scratch(create: &'static str) -> (tempfile::TempDir, Self) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/scratch.db", dir.path().display());
+        let store = Self::connect(&url).await.unwrap();
+        sqlx::query(create).execute(&store.pool).await.unwrap();
+        (dir, store)
+    }
+
     /// Seals the secrets in channel settings (the Discord webhook URL) with `cipher`.
     #[must_use]
     pub fn with_cipher(mut self, cipher: crate::crypto::TokenCipher) -> Self {

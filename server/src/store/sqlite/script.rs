@@ -126,6 +126,9 @@ fn anonymous(sql: &str) -> Result<(String, usize), String> {
 
 #[cfg(test)]
 mod tests {
+    use sqlx::pool::PoolConnection;
+    use sqlx::Sqlite;
+
     use super::*;
 
     #[test]
@@ -148,14 +151,22 @@ mod tests {
     }
 
     async fn scratch() -> (tempfile::TempDir, sqlx::SqlitePool) {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/script.db", dir.path().display());
-        let store = super::super::SqliteStore::connect(&url).await.unwrap();
-        sqlx::query("CREATE TABLE scratch (id INTEGER PRIMARY KEY, note TEXT NOT NULL)")
-            .execute(&store.pool)
+        let (dir, store) = super::super::SqliteStore::scratch(
+            "CREATE TABLE scratch (id INTEGER PRIMARY KEY, note TEXT NOT NULL)",
+        )
+        .await;
+        (dir, store.pool.clone())
+    }
+
+    /// A connection to a scratch table holding the row `(1, 'kept')`.
+    async fn with_kept_row() -> (tempfile::TempDir, sqlx::SqlitePool, PoolConnection<Sqlite>) {
+        let (dir, pool) = scratch().await;
+        let mut conn = pool.acquire().await.unwrap();
+        sqlx::query("INSERT INTO scratch (id, note) VALUES (1, 'kept')")
+            .execute(&mut *conn)
             .await
             .unwrap();
-        (dir, store.pool.clone())
+        (dir, pool, conn)
     }
 
     async fn notes(pool: &sqlx::SqlitePool) -> Vec<(i64, String)> {
@@ -167,12 +178,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_script_with_a_refused_statement_or_a_missing_value_runs_nothing() {
-        let (_dir, pool) = scratch().await;
-        let mut conn = pool.acquire().await.unwrap();
-        sqlx::query("INSERT INTO scratch (id, note) VALUES (1, 'kept')")
-            .execute(&mut *conn)
-            .await
-            .unwrap();
+        let (_dir, pool, mut conn) = with_kept_row().await;
         // Each would run without an error, changing nothing: the values in the wrong places.
         let mut out_of_order = Script::new();
         out_of_order
@@ -224,12 +230,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failing_statement_undoes_the_statements_before_it() {
-        let (_dir, pool) = scratch().await;
-        let mut conn = pool.acquire().await.unwrap();
-        sqlx::query("INSERT INTO scratch (id, note) VALUES (1, 'kept')")
-            .execute(&mut *conn)
-            .await
-            .unwrap();
+        let (_dir, pool, mut conn) = with_kept_row().await;
         let mut script = Script::new();
         script
             .statement("INSERT INTO scratch (id, note) VALUES (?1, ?2)")

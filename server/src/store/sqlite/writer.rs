@@ -364,13 +364,9 @@ mod tests {
     use super::*;
 
     async fn scratch() -> (tempfile::TempDir, SqlitePool, Writer) {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/writer.db", dir.path().display());
-        let store = super::super::SqliteStore::connect(&url).await.unwrap();
-        sqlx::query("CREATE TABLE scratch (id INTEGER PRIMARY KEY)")
-            .execute(&store.pool)
-            .await
-            .unwrap();
+        let (dir, store) =
+            super::super::SqliteStore::scratch("CREATE TABLE scratch (id INTEGER PRIMARY KEY)")
+                .await;
         (dir, store.pool.clone(), store.writer.clone())
     }
 
