@@ -1,18 +1,44 @@
 //! Whether the browser has finished hydrating the page: `data-hydrated` on `#app`.
 //!
-//! With lazily loaded routes, hydration waits for the page's WASM chunk while the rest of the app
-//! is already live, so an effect in [`crate::App`] would report too early. The browser entry point
-//! provides this flag and sets it once hydration, including the page, has finished.
+//! The page is rendered on the server; only its islands (`#[island]`, each a `<leptos-island>`
+//! element) hydrate, each when its lazily loaded WASM chunk has arrived. Every island reports
+//! itself with [`island_ready`], and the flag turns `true` when all the page's islands have (at
+//! once on a page without islands: the browser entry calls [`page_ready_without_islands`]).
 
 use leptos::prelude::*;
 
-/// `true` once the whole page has hydrated; never set on the server.
-#[derive(Clone, Copy)]
-pub struct Hydrated(pub RwSignal<bool>);
+/// The attribute the browser sets on `#app`.
+const ATTRIBUTE: &str = "data-hydrated";
 
-impl Hydrated {
-    /// The flag given by the browser entry point, or one that stays `false` (on the server).
-    pub fn from_context() -> RwSignal<bool> {
-        use_context::<Self>().map_or_else(|| RwSignal::new(false), |h| h.0)
+/// Call first in every island: once the island has hydrated, it counts towards the page's flag.
+pub fn island_ready() {
+    Effect::new(|_| {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static READY: AtomicUsize = AtomicUsize::new(0);
+        let ready = READY.fetch_add(1, Ordering::Relaxed) + 1;
+        if ready >= islands_on_page() {
+            set_flag();
+        }
+    });
+}
+
+/// Called by the browser entry after it has started hydration: a page without islands is
+/// complete as the server rendered it.
+pub fn page_ready_without_islands() {
+    if islands_on_page() == 0 {
+        set_flag();
+    }
+}
+
+fn islands_on_page() -> usize {
+    document()
+        .query_selector_all("leptos-island")
+        .map(|list| list.length() as usize)
+        .unwrap_or_default()
+}
+
+fn set_flag() {
+    if let Some(app) = document().get_element_by_id("app") {
+        let _ = app.set_attribute(ATTRIBUTE, "true");
     }
 }

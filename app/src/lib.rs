@@ -14,7 +14,7 @@ pub mod ssr;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{Lazy, ParamSegment, SsrMode, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 pub use error::{AppError, Refusal};
 
@@ -30,7 +30,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
                 <i18n::ServedTexts />
                 <components::ZoneMeta />
@@ -48,33 +48,44 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let t = i18n::use_texts();
     components::provide_zone();
-    // The attribute turns true once the WASM bundle has hydrated the page (set by the browser entry).
-    let hydrated = hydrated::Hydrated::from_context();
-    // Each page's code is its own chunk, loaded when the page is first shown.
-    let home = Lazy::<pages::HomeRoute>::new();
-    let dashboard = Lazy::<pages::DashboardRoute>::new();
-    let activity = Lazy::<pages::ActivityRoute>::new();
-    let settings = Lazy::<pages::SettingsRoute>::new();
-    let account = Lazy::<pages::AccountRoute>::new();
-    let analytics = Lazy::<pages::AnalyticsRoute>::new();
-    let public_channel = Lazy::<pages::PublicChannelRoute>::new();
     view! {
         <Stylesheet id="leptos" href="/pkg/vip-manager.css" />
         <Title text=t.common.app_name />
-        <div id="app" data-hydrated=move || hydrated.get().to_string()>
+        // `data-hydrated` turns true once every island of the page has hydrated (`hydrated`).
+        <div id="app" data-hydrated="false">
             <Router>
                 <components::SiteHeader />
                 <Routes fallback=pages::NotFound>
                     // Async: every page is complete HTML without JavaScript.
-                    <Route path=StaticSegment("") view=home ssr=SsrMode::Async />
-                    <Route path=StaticSegment("dashboard") view=dashboard ssr=SsrMode::Async />
-                    <Route path=StaticSegment("activity") view=activity ssr=SsrMode::Async />
-                    <Route path=StaticSegment("settings") view=settings ssr=SsrMode::Async />
-                    <Route path=StaticSegment("account") view=account ssr=SsrMode::Async />
-                    <Route path=StaticSegment("analytics") view=analytics ssr=SsrMode::Async />
+                    <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
+                    <Route
+                        path=StaticSegment("dashboard")
+                        view=pages::DashboardPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("activity")
+                        view=pages::ActivityPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("settings")
+                        view=pages::SettingsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("account")
+                        view=pages::AccountPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("analytics")
+                        view=pages::AnalyticsPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=(StaticSegment("c"), ParamSegment("login"))
-                        view=public_channel
+                        view=pages::PublicChannelPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

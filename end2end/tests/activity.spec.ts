@@ -58,12 +58,14 @@ test("the activity log updates live", async ({ page, javaScriptEnabled }) => {
   await logIn(page, javaScriptEnabled);
   await page.goto("/activity");
   await hydrated(page);
+  await page.evaluate(() => ((window as any).__sameDocument = true));
   // Changed elsewhere (here: the REST API with the same login), shown without a reload.
   const res = await page.request.post("/api/vip", {
     data: { user_login: "viewer_alice", duration_secs: 600 },
   });
   expect([201, 202]).toContain(res.status());
   await expect(page.locator("#activity-list > li").first()).toContainText("Viewer_alice");
+  expect(await page.evaluate(() => (window as any).__sameDocument), "no reload").toBe(true);
 });
 
 test("the public page of a channel", async ({ page }, testInfo) => {

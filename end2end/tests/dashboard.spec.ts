@@ -178,3 +178,33 @@ test("the public page shows each VIP with the time left", async ({ page, browser
   await page.request.delete(`/api/vip/${viewer.id}`);
   expect(errors).toEqual([]);
 });
+
+test("a live refresh leaves the part of the page being typed in alone", async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, "live updates need JavaScript");
+  const errors = watchErrors(page);
+  const streamer = await newStreamer(page.request);
+  const [first, second] = [await newViewer(page.request), await newViewer(page.request)];
+  await logInAs(page, streamer.login, javaScriptEnabled);
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+
+  // Half typed into the slots panel's form when a VIP is granted elsewhere: the VIP list is
+  // refreshed, the slots panel (where the keyboard is) is not, and what was typed stays.
+  const field = page.getByLabel("Viewer to exclude");
+  await field.fill("half_typed");
+  const grant = await page.request.post("/api/vip", { data: { user_login: first.login, duration_secs: 3600 } });
+  expect(grant.status(), await grant.text()).toBe(201);
+  await expect(page.locator(`#vip-list li[data-viewer="${first.login}"]`)).toBeVisible(LIVE);
+  await expect(field).toBeFocused();
+  await expect(field).toHaveValue("half_typed");
+
+  // With the keyboard elsewhere, the next event refreshes the panel too.
+  await page.locator("h1").click();
+  const again = await page.request.post("/api/vip", { data: { user_login: second.login, duration_secs: 3600 } });
+  expect(again.status(), await again.text()).toBe(201);
+  await expect(page.locator(`#vip-list li[data-viewer="${second.login}"]`)).toBeVisible(LIVE);
+  await expect(page.getByLabel("Viewer to exclude")).toHaveValue("", LIVE);
+  expect(await page.evaluate(() => (window as any).__sameDocument), "no reload").toBe(true);
+
+  for (const viewer of [first, second]) await page.request.delete(`/api/vip/${viewer.id}`);
+  expect(errors).toEqual([]);
+});

@@ -24,11 +24,6 @@ impl ApiTokenActions {
             revoke: ServerAction::new(),
         }
     }
-
-    /// Changes whenever either completes.
-    pub fn version(&self) -> (usize, usize) {
-        (self.create.version().get(), self.revoke.version().get())
-    }
 }
 
 impl Default for ApiTokenActions {

@@ -1,13 +1,34 @@
-//! The four chat templates of the settings form, each with a preview. The preview is rendered by
-//! [`render_chat`], the function the engine fills real chat messages with; in the browser it
-//! follows what is typed (and the default VIP time), without JavaScript it shows the saved text.
+//! The chat templates of the settings form, each with a preview. The preview is rendered by
+//! [`render_chat`], the function the engine fills real chat messages with: on the server from the
+//! saved text, and in the browser again whenever a template or the default VIP time is typed in
+//! ([`ChatPreviews`], the form's only island).
 
 use leptos::prelude::*;
 
 use super::fields::INPUT;
 use crate::model::{render_chat, ChatTemplates, VipDuration, MAX_CHAT_CHARS};
 
-/// The sample viewer and refund reason the previews use.
+/// The templates' fields (their ids), as the previews name them (`data-preview`).
+const FIELDS: [&str; 5] = [
+    "chat-granted",
+    "chat-extended",
+    "chat-expired",
+    "chat-refunded",
+    "chat-warning",
+];
+/// The default VIP time's amount and unit fields.
+const DURATION_FIELDS: (&str, &str) = ("default-amount", "default-amount-unit");
+
+/// A template with the sample viewer and refund reason, in the served language.
+fn preview(template: &str, duration: VipDuration) -> String {
+    let t = &crate::i18n::use_texts().settings;
+    render_chat(
+        template,
+        t.sample_viewer,
+        Some(duration.into()),
+        Some(t.sample_reason),
+    )
+}
 
 #[component]
 fn TemplateField(
@@ -16,20 +37,10 @@ fn TemplateField(
     label: &'static str,
     hint: &'static str,
     initial: String,
-    duration: Signal<VipDuration>,
+    duration: VipDuration,
 ) -> AnyView {
-    let text = RwSignal::new(initial.clone());
     let t = &crate::i18n::use_texts().settings;
-    let preview = move || {
-        text.with(|template| {
-            render_chat(
-                template,
-                t.sample_viewer,
-                Some(duration.get().into()),
-                Some(t.sample_reason),
-            )
-        })
-    };
+    let shown = preview(&initial, duration);
     view! {
         <div class="flex flex-col gap-1 text-sm">
             <label for=id class="text-zinc-300">
@@ -42,7 +53,6 @@ fn TemplateField(
                 maxlength=MAX_CHAT_CHARS.to_string()
                 class=format!("{INPUT} resize-y")
                 aria-describedby=format!("{id}-hint {id}-preview")
-                on:input:target=move |ev| text.set(ev.target().value())
             >
                 {initial}
             </textarea>
@@ -53,25 +63,17 @@ fn TemplateField(
                 <span class="mr-2 text-xs font-semibold uppercase tracking-wide text-violet-400">
                     {t.preview}
                 </span>
-                <span data-preview=id>{preview}</span>
+                <span data-preview=id>{shown}</span>
             </p>
         </div>
     }
     .into_any()
 }
 
-/// `typed_duration` is the default VIP time as typed (amount, unit); until it is typed in, or while
-/// it does not parse, previews use `default_duration`.
+/// Previews use the default VIP time: as saved, then as typed while it parses.
 #[component]
-pub fn ChatTemplateFields(
-    templates: ChatTemplates,
-    default_duration: VipDuration,
-    typed_duration: ReadSignal<(String, String)>,
-) -> AnyView {
-    let duration = Signal::derive(move || {
-        typed_duration
-            .with(|(amount, unit)| VipDuration::from_form(amount, unit).unwrap_or(default_duration))
-    });
+pub fn ChatTemplateFields(templates: ChatTemplates, default_duration: VipDuration) -> AnyView {
+    let duration = default_duration;
     let ChatTemplates {
         granted,
         extended,
@@ -128,6 +130,53 @@ pub fn ChatTemplateFields(
                 duration
             />
         </div>
+        <ChatPreviews default_secs=default_duration.as_secs() />
     }
     .into_any()
+}
+
+/// Renders the previews again on every input in the form: the templates and the default VIP time
+/// as typed (the saved time, `default_secs`, while the typed one does not parse). Renders nothing.
+#[island(lazy)]
+fn ChatPreviews(default_secs: u64) -> impl IntoView {
+    crate::hydrated::island_ready();
+    Effect::new(move |_| {
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+        let on_input = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+            refresh(default_secs)
+        });
+        for kind in ["input", "change"] {
+            let _ = document()
+                .add_event_listener_with_callback(kind, on_input.as_ref().unchecked_ref());
+        }
+        on_input.forget();
+    });
+}
+
+/// The value of a form field by its id (empty when there is none).
+fn field_value(id: &str) -> String {
+    document()
+        .get_element_by_id(id)
+        .and_then(|e| js_sys::Reflect::get(&e, &"value".into()).ok())
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+fn refresh(default_secs: u64) {
+    let saved = VipDuration::from_secs(default_secs).ok();
+    let typed = VipDuration::from_form(
+        &field_value(DURATION_FIELDS.0),
+        &field_value(DURATION_FIELDS.1),
+    )
+    .ok();
+    let Some(duration) = typed.or(saved) else {
+        return;
+    };
+    for id in FIELDS {
+        let text = preview(&field_value(id), duration);
+        if let Ok(Some(shown)) = document().query_selector(&format!("[data-preview=\"{id}\"]")) {
+            shown.set_text_content(Some(&text));
+        }
+    }
 }

@@ -26,10 +26,11 @@ fn parse_preset(preset: &str) -> Option<(String, DurationUnit)> {
     Some((amount.to_owned(), unit.parse().ok()?))
 }
 
+/// The planner, started from the query the server was asked with (a preset, or an amount and a
+/// unit); the rest is an island.
 #[component]
 pub fn DurationPlanner() -> impl IntoView {
-    let query = use_query_map();
-    let (initial_amount, initial_unit) = query.with_untracked(|q| {
+    let (amount, unit) = use_query_map().with_untracked(|q| {
         q.get("preset")
             .and_then(|p| parse_preset(&p))
             .unwrap_or_else(|| {
@@ -41,8 +42,15 @@ pub fn DurationPlanner() -> impl IntoView {
                 )
             })
     });
-    let amount = RwSignal::new(initial_amount);
-    let unit = RwSignal::new(initial_unit);
+    // Erased: the island's whole view in the page's type is too deep for the compiler.
+    view! { <PlannerIsland amount unit /> }.into_any()
+}
+
+#[island(lazy)]
+fn PlannerIsland(amount: String, unit: DurationUnit) -> impl IntoView {
+    crate::hydrated::island_ready();
+    let amount = RwSignal::new(amount);
+    let unit = RwSignal::new(unit);
     let parsed = Memo::new(move |_| VipDuration::from_amount(&amount.get(), unit.get()));
     let texts = crate::i18n::use_texts();
     let t = &texts.home;

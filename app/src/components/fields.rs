@@ -26,9 +26,6 @@ pub fn DurationFields(
     id: String,
     label: &'static str,
     value: Option<VipDuration>,
-    /// Updated as the amount and unit change (the live chat preview follows them).
-    #[prop(optional)]
-    on_change: Option<WriteSignal<(String, String)>>,
     /// Offers "until the stream ends" (unit `stream_end`) too; `Some(true)`: it is chosen.
     #[prop(optional)]
     stream_end: Option<bool>,
@@ -38,18 +35,7 @@ pub fn DurationFields(
         (n.to_string(), u)
     });
     let until_end = stream_end == Some(true);
-    let amount_sig = RwSignal::new(amount.clone());
     let texts = crate::i18n::use_texts();
-    let unit_sig = RwSignal::new(if until_end {
-        STREAM_END.to_owned()
-    } else {
-        unit.as_str().to_owned()
-    });
-    let notify = move || {
-        if let Some(w) = on_change {
-            w.set((amount_sig.get_untracked(), unit_sig.get_untracked()));
-        }
-    };
     view! {
         <div role="group" aria-labelledby=format!("{id}-label") class="flex flex-col gap-1 text-sm">
             <span id=format!("{id}-label") class="text-zinc-300">
@@ -63,20 +49,12 @@ pub fn DurationFields(
                     inputmode="numeric"
                     aria-label=(texts.settings.amount_of)(label)
                     value=amount
-                    on:input:target=move |ev| {
-                        amount_sig.set(ev.target().value());
-                        notify();
-                    }
                 />
                 <select
                     id=format!("{id}-unit")
                     name=names.1
                     class=format!("{INPUT} w-32")
                     aria-label=(texts.settings.unit_of)(label)
-                    on:change:target=move |ev| {
-                        unit_sig.set(ev.target().value());
-                        notify();
-                    }
                 >
                     {DurationUnit::ALL
                         .into_iter()

@@ -114,12 +114,12 @@ fn connection_label(t: &Texts, connection: &EventSubConnection) -> &'static str 
 }
 
 /// The checklist (until every step is done) and, in demo mode, the simulate button.
-/// The checklist's data, reloaded on every live change. Made by the page, outside the dashboard's
-/// own loading block, so that a reload of the dashboard never disposes it while it is awaited.
+/// The checklist's data, read by the server's render (a live change refreshes the rendered
+/// checklist in the browser: `LiveRefresh`).
 pub type FirstStepsResource = Resource<Result<FirstSteps, crate::error::AppError>>;
 
-pub fn first_steps_resource(live: ReadSignal<u32>) -> FirstStepsResource {
-    Resource::new(move || live.get(), |_| get_first_steps())
+pub fn first_steps_resource() -> FirstStepsResource {
+    Resource::new(|| (), |_| get_first_steps())
 }
 
 #[component]

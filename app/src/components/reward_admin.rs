@@ -29,16 +29,6 @@ impl RewardActions {
             delete: ServerAction::new(),
         }
     }
-
-    /// Changes whenever any of them completes.
-    pub fn version(&self) -> (usize, usize, usize, usize) {
-        (
-            self.create.version().get(),
-            self.update.version().get(),
-            self.toggle.version().get(),
-            self.delete.version().get(),
-        )
-    }
 }
 
 impl Default for RewardActions {

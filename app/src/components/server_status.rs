@@ -10,8 +10,9 @@ fn clock(at: &chrono::DateTime<chrono::Utc>) -> String {
     format!("{:02}:{:02}:{:02}", at.hour(), at.minute(), at.second())
 }
 
-#[component]
+#[island(lazy)]
 pub fn ServerStatusCard() -> impl IntoView {
+    crate::hydrated::island_ready();
     let checks = RwSignal::new(1_u32);
     let status = Resource::new(move || checks.get(), |_| get_server_status());
     let texts = crate::i18n::use_texts();

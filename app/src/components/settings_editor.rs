@@ -44,11 +44,15 @@ pub(super) fn Radio(
     .into_any()
 }
 
+/// A plain form (also in the browser, where only its chat previews run: `ChatPreviews`); after a
+/// save, the page it is redirected to says so (`just_saved`).
 #[component]
-pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) -> AnyView {
+pub fn SettingsEditor(data: SettingsData) -> AnyView {
+    let action = ServerAction::<SaveSettings>::new();
     let SettingsData {
         settings,
         webhook_hint,
+        just_saved,
     } = data;
     let Settings {
         default_duration,
@@ -78,7 +82,6 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
         .map(u64::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    let (default_amount, set_default_amount) = signal((String::new(), String::new()));
     let has_webhook = webhook_hint.is_some();
     let t = &crate::i18n::use_texts().settings;
     view! {
@@ -91,7 +94,6 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
                         id="default-amount"
                         label=t.default_time
                         value=Some(default_duration)
-                        on_change=set_default_amount
                     />
                     <div role="radiogroup" aria-labelledby="stacking-label" class="space-y-2">
                         <p id="stacking-label" class="text-sm text-zinc-300">
@@ -176,11 +178,7 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
                         checked=chat_enabled
                         hint=t.announce_hint
                     />
-                    <ChatTemplateFields
-                        templates=chat
-                        default_duration
-                        typed_duration=default_amount
-                    />
+                    <ChatTemplateFields templates=chat default_duration />
                     <label class="flex flex-col gap-1 text-sm">
                         <span class="text-zinc-300">{t.warnings}</span>
                         <input
@@ -278,7 +276,16 @@ pub fn SettingsEditor(data: SettingsData, action: ServerAction<SaveSettings>) ->
                     {t.save}
                 </button>
                 <ActionResult
-                    outcome=outcome(move || action.value().get(), t.saved)
+                    outcome=outcome(
+                        move || {
+                            action
+                                .value()
+                                .get()
+                                .map(|r| r.map(|_| ()))
+                                .or(just_saved.then_some(Ok(())))
+                        },
+                        t.saved,
+                    )
                     id="settings-result"
                 />
             </div>

@@ -27,11 +27,11 @@ fn granted_by(t: &Dashboard, actor: &Actor) -> String {
     }
 }
 
-/// `now` ticks every second in the browser; the server renders the list at its own clock.
+/// Rendered at the server's clock (`now`); in the browser, `Countdowns` ticks the times left.
 #[component]
 pub fn VipList(
     vips: Vec<VipSession>,
-    now: Signal<DateTime<Utc>>,
+    now: DateTime<Utc>,
     extend: ServerAction<ExtendVip>,
     revoke: ServerAction<RevokeVip>,
 ) -> impl IntoView {
@@ -60,9 +60,7 @@ pub fn VipList(
                     let stream_end = vip.ends_with_stream();
                     let remaining = move || match expires_at {
                         Some(at) => {
-                            format_remaining(
-                                u64::try_from((at - now.get()).num_seconds()).unwrap_or(0),
-                            )
+                            format_remaining(u64::try_from((at - now).num_seconds()).unwrap_or(0))
                         }
                         None if stream_end => t.until_stream_ends.into(),
                         None => t.permanent.into(),
@@ -89,6 +87,7 @@ pub fn VipList(
                                 class="font-mono text-lg tabular-nums"
                                 class:text-zinc-400=expires_at.is_none()
                                 aria-label=t.time_left
+                                data-expires-at=expires_at.map(|at| at.timestamp().to_string())
                             >
                                 {remaining}
                             </span>

@@ -33,16 +33,6 @@ impl RosterActions {
         actions
     }
 
-    /// Changes whenever one of them completes.
-    pub fn version(&self) -> (usize, usize, usize, usize) {
-        (
-            self.protect.version().get(),
-            self.deadline.version().get(),
-            self.exclude.version().get(),
-            self.readmit.version().get(),
-        )
-    }
-
     /// The error of the last action that failed, if the last one of its kind did.
     fn error(&self) -> Option<String> {
         fn failed<T>(r: Option<Result<T, AppError>>) -> Option<String> {
@@ -130,13 +120,12 @@ pub fn PermanentVipActions(viewer_id: String, name: String, protected: bool) -> 
 }
 
 /// The slots used against the capacity, and the exclusion list with its forms.
-/// The panel's data, reloaded after each of its actions and on every live change. Made by the page,
-/// outside the dashboard's own loading block, so that a reload of the dashboard never disposes it
-/// while it is awaited.
 pub type RosterResource = Resource<Result<Roster, crate::error::AppError>>;
 
-pub fn roster_resource(actions: RosterActions, live: ReadSignal<u32>) -> RosterResource {
-    Resource::new(move || (actions.version(), live.get()), |_| get_roster())
+/// The slots' and the exclusion list's data, read by the server's render (a live change refreshes
+/// the rendered panel in the browser: `LiveRefresh`).
+pub fn roster_resource() -> RosterResource {
+    Resource::new(|| (), |_| get_roster())
 }
 
 #[component]

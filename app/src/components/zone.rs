@@ -31,9 +31,13 @@ pub fn provide_zone() {
     }
 }
 
-/// The viewer's zone.
+/// The viewer's zone (in an island, which has no parent to take it from, read from the page).
 pub fn use_zone() -> ZoneTable {
-    use_context::<ZoneTable>().unwrap_or_default()
+    use_context::<ZoneTable>().unwrap_or_else(|| {
+        let zone = from_page();
+        provide_context(zone.clone());
+        zone
+    })
 }
 
 /// `at` in the viewer's zone, to the second, with the zone's abbreviation.

@@ -14,8 +14,9 @@ use crate::model::{
 };
 use crate::server_fns::get_account;
 
+/// Rendered on the server only: nothing on it runs in the browser.
 #[component]
-pub fn AccountPage() -> AnyView {
+pub fn AccountPage() -> impl IntoView {
     let account = Resource::new(|| (), |_| get_account());
     let texts = use_texts();
     view! {

@@ -1,40 +1,38 @@
 //! The activity log (`/activity`): the signed-in streamer's audit trail, newest first. Filters are a
 //! GET form and paging is an "Older" link carrying the cursor, so the page works without
-//! JavaScript; hydrated, it reloads whenever a live event arrives.
+//! JavaScript; in the browser, the entries are fetched again whenever a live event arrives.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::{use_live_updates, PageError};
+use crate::components::{LiveRefresh, PageError};
 use crate::i18n::{keys::Activity as ActivityTexts, use_texts};
 use crate::model::{
     metadata_summary_in, ActivityParams, Actor, AuditAction, AuditDetails, AuditEntry, AuditPage,
 };
 use crate::server_fns::get_activity;
 
+/// The region that live events refresh: the entries and the pager, not the filter form.
+const ENTRIES: &str = "activity-entries";
 const FIELD: &str = "w-full rounded-lg border border-zinc-700 bg-zinc-950 px-3 py-2 sm:w-auto";
 const BUTTON: &str = "rounded-lg border border-zinc-700 px-4 py-2 text-sm hover:bg-zinc-800 focus:outline-none focus:ring-2 focus:ring-violet-500";
 
+/// Rendered on the server; in the browser only the list is refreshed on live events.
 #[component]
 pub fn ActivityPage() -> impl IntoView {
-    let query = use_query_map();
-    let params = Memo::new(move |_| {
-        let q = query.get();
-        ActivityParams {
-            action: q.get("action"),
-            viewer: q.get("viewer"),
-            before_at: q.get("before_at"),
-            before_id: q.get("before_id"),
-            cursor: None,
-            limit: None,
-        }
+    let params = use_query_map().with_untracked(|q| ActivityParams {
+        action: q.get("action"),
+        viewer: q.get("viewer"),
+        before_at: q.get("before_at"),
+        before_id: q.get("before_id"),
+        cursor: None,
+        limit: None,
     });
-    let live = use_live_updates();
+    let params = Signal::stored(params);
     let data = Resource::new(
-        move || (params.get(), live.get()),
-        |(p, _)| get_activity(p.action, p.viewer, p.before_at, p.before_id),
+        move || params.get(),
+        |p| get_activity(p.action, p.viewer, p.before_at, p.before_id),
     );
     let texts = use_texts();
     view! {
@@ -133,8 +131,8 @@ fn Activity(page: AuditPage, params: ActivityParams) -> impl IntoView {
             </a>
         </div>
         <FilterForm params />
-        {list}
-        {pager}
+        <div id=ENTRIES>{list} {pager}</div>
+        <LiveRefresh regions=vec![ENTRIES.to_owned()] />
     }
 }
 
@@ -145,7 +143,7 @@ fn FilterForm(params: ActivityParams) -> impl IntoView {
     let filtered = !params.filter_query().is_empty();
     let t = &use_texts().activity;
     view! {
-        <Form method="GET" action="/activity" attr:aria-label=t.filter_label attr:class="mt-4">
+        <form method="get" action="/activity" aria-label=t.filter_label class="mt-4">
             <div class="flex flex-wrap items-end gap-2">
                 <label class="flex w-full flex-col gap-1 text-sm sm:w-auto">
                     {t.action}
@@ -200,7 +198,7 @@ fn FilterForm(params: ActivityParams) -> impl IntoView {
                         }
                     })}
             </div>
-        </Form>
+        </form>
     }
 }
 

@@ -15,11 +15,11 @@ use crate::server_fns::get_analytics;
 const WINDOW_LINK: &str =
     "rounded-md px-3 py-1.5 text-sm focus:outline-none focus:ring-2 focus:ring-violet-500";
 
+/// Rendered on the server only: nothing on it runs in the browser.
 #[component]
 pub fn AnalyticsPage() -> impl IntoView {
-    let query = use_query_map();
-    let days = Memo::new(move |_| query.get().get("days"));
-    let data = Resource::new(move || days.get(), get_analytics);
+    let days = use_query_map().with_untracked(|q| q.get("days"));
+    let data = Resource::new(move || days.clone(), get_analytics);
     let texts = crate::i18n::use_texts();
     view! {
         <Title text=texts.analytics.title />

@@ -1,13 +1,17 @@
-use chrono::Utc;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::{
-    first_steps_resource, roster_resource, use_live_updates, FirstStepsCard, FirstStepsResource,
-    GrantForm, PageError, RosterActions, RosterResource, RowActionErrors, SlotsPanel, VipList,
+    first_steps_resource, roster_resource, Countdowns, FirstStepsCard, FirstStepsResource,
+    GrantForm, LiveRefresh, PageError, RosterActions, RosterResource, RowActionErrors, SlotsPanel,
+    VipList,
 };
 use crate::model::Dashboard;
 use crate::server_fns::{get_dashboard, ExtendVip, GrantVip, RevokeVip};
+
+/// What live events refresh: the first steps, the VIPs, the slots (not the grant form, which may be
+/// half typed).
+const REGIONS: [&str; 3] = ["dashboard-first-steps", "dashboard-vips", "dashboard-slots"];
 
 /// The data of the dashboard's panels that load on their own.
 #[derive(Clone, Copy)]
@@ -24,6 +28,8 @@ struct Actions {
     revoke: ServerAction<RevokeVip>,
 }
 
+/// Rendered on the server. In the browser, live events refresh the VIPs, the slots and the first
+/// steps (`LiveRefresh`), `Countdowns` ticks the times left, and the forms post as plain forms.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let actions = Actions {
@@ -31,25 +37,11 @@ pub fn DashboardPage() -> impl IntoView {
         extend: ServerAction::new(),
         revoke: ServerAction::new(),
     };
-    let live = use_live_updates();
-    let roster = RosterActions::provide();
-    // Reload after every change made here or reported live.
-    let data = Resource::new(
-        move || {
-            (
-                actions.grant.version().get(),
-                actions.extend.version().get(),
-                actions.revoke.version().get(),
-                live.get(),
-                roster.version(),
-            )
-        },
-        |_| get_dashboard(),
-    );
-    // The panels' own data belongs to the page: the dashboard below is made anew on every reload.
+    RosterActions::provide();
+    let data = Resource::new(|| (), |_| get_dashboard());
     let panels = Panels {
-        first_steps: first_steps_resource(live),
-        roster: roster_resource(roster, live),
+        first_steps: first_steps_resource(),
+        roster: roster_resource(),
     };
     let t = crate::i18n::use_texts();
     view! {
@@ -74,20 +66,7 @@ pub fn DashboardPage() -> impl IntoView {
 
 #[component]
 fn ChannelDashboard(data: Dashboard, actions: Actions, panels: Panels) -> impl IntoView {
-    // Countdowns run on the server's clock: the offset to the browser's clock is fixed at load.
-    let offset = data.now - Utc::now();
-    let now = RwSignal::new(data.now);
-    Effect::new(move |_| {
-        let handle = set_interval_with_handle(
-            move || now.set(Utc::now() + offset),
-            std::time::Duration::from_secs(1),
-        );
-        on_cleanup(move || {
-            if let Ok(h) = handle {
-                h.clear();
-            }
-        });
-    });
+    let now = data.now;
     let count = data.vips.len();
     let t = &crate::i18n::use_texts().dashboard;
     // A dead authorisation says more than a missing scope: one banner at a time.
@@ -133,25 +112,26 @@ fn ChannelDashboard(data: Dashboard, actions: Actions, panels: Panels) -> impl I
                     </div>
                 }
             })}
-        <FirstStepsCard data=panels.first_steps />
+        <div id=REGIONS[0]>
+            <FirstStepsCard data=panels.first_steps />
+        </div>
         <div class="mt-6 grid gap-6 lg:grid-cols-[2fr_1fr]">
-            <section aria-labelledby="vips-title">
+            <section aria-labelledby="vips-title" id=REGIONS[1]>
                 <h2 id="vips-title" class="mb-3 text-lg font-semibold">
                     {t.vips_heading}
                     <span class="text-zinc-400">{format!("({count})")}</span>
                 </h2>
-                <VipList
-                    vips=data.vips
-                    now=now.into()
-                    extend=actions.extend
-                    revoke=actions.revoke
-                />
+                <VipList vips=data.vips now extend=actions.extend revoke=actions.revoke />
                 <RowActionErrors extend=actions.extend revoke=actions.revoke />
             </section>
             <div class="flex flex-col gap-6">
                 <GrantForm action=actions.grant />
-                <SlotsPanel roster=panels.roster />
+                <div id=REGIONS[2]>
+                    <SlotsPanel roster=panels.roster />
+                </div>
             </div>
         </div>
+        <LiveRefresh regions=REGIONS.map(str::to_owned).to_vec() />
+        <Countdowns now_ms=now.timestamp_millis() />
     }
 }

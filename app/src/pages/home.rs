@@ -30,7 +30,7 @@ pub fn HomePage() -> impl IntoView {
             </header>
             <div class="mt-10 grid gap-6 sm:grid-cols-2">
                 <DurationPlanner />
-                <ServerStatusCard />
+                {view! { <ServerStatusCard /> }.into_any()}
             </div>
         </main>
     }

@@ -5,7 +5,7 @@ mod activity;
 mod analytics;
 mod dashboard;
 mod home;
-mod lazy_routes;
+
 mod not_found;
 mod public_channel;
 mod settings;
@@ -15,10 +15,6 @@ pub use activity::ActivityPage;
 pub use analytics::AnalyticsPage;
 pub use dashboard::DashboardPage;
 pub use home::HomePage;
-pub use lazy_routes::{
-    AccountRoute, ActivityRoute, AnalyticsRoute, DashboardRoute, HomeRoute, PublicChannelRoute,
-    SettingsRoute,
-};
 pub use not_found::NotFound;
 pub use public_channel::PublicChannelPage;
 pub use settings::SettingsPage;

@@ -15,10 +15,17 @@ use crate::server_fns::get_public_channel;
 /// How often an open page asks again (viewers come and go; there is no live stream for strangers).
 const REFRESH: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// The page: the channel read from the path on the server, the rest an island.
 #[component]
 pub fn PublicChannelPage() -> impl IntoView {
-    let params = use_params_map();
-    let login = Memo::new(move |_| params.read().get("login").unwrap_or_default());
+    let login = use_params_map().with_untracked(|p| p.get("login").unwrap_or_default());
+    view! { <PublicChannelIsland login /> }
+}
+
+#[island(lazy)]
+fn PublicChannelIsland(login: String) -> impl IntoView {
+    crate::hydrated::island_ready();
+    let login = Signal::stored(login);
     let refresh = RwSignal::new(0_u32);
     Effect::new(move |_| {
         let handle = set_interval_with_handle(move || refresh.update(|n| *n += 1), REFRESH);

@@ -5,21 +5,24 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::{
-    use_live_updates, ApiTokenActions, ApiTokensSection, PageError, RewardActions, RewardsSection,
+    ApiTokenActions, ApiTokensSection, LiveRefresh, PageError, RewardActions, RewardsSection,
     SettingsEditor,
 };
-use crate::server_fns::{get_settings, list_api_tokens, list_rewards, SaveSettings};
+use crate::server_fns::{get_settings, list_api_tokens, list_rewards};
 
+/// What live events refresh: the reward list (its forms are plain forms).
+const REWARDS: &str = "settings-rewards";
+
+/// Rendered on the server; in the browser, the settings form is an island and live events
+/// refresh the reward list (`LiveRefresh`). The rewards, tokens and overlay forms post as plain
+/// forms.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let save = ServerAction::<SaveSettings>::new();
     let rewards = RewardActions::new();
-    let live = use_live_updates();
-    // The settings form reloads only after a save here, so a live event never wipes what is typed.
-    let settings = Resource::new(move || save.version().get(), |_| get_settings());
-    let reward_list = Resource::new(move || (rewards.version(), live.get()), |_| list_rewards());
+    let settings = Resource::new(|| (), |_| get_settings());
+    let reward_list = Resource::new(|| (), |_| list_rewards());
     let tokens = ApiTokenActions::new();
-    let token_list = Resource::new(move || tokens.version(), |_| list_api_tokens());
+    let token_list = Resource::new(|| (), |_| list_api_tokens());
     let texts = crate::i18n::use_texts();
     view! {
         <Title text=texts.settings.title />
@@ -32,7 +35,7 @@ pub fn SettingsPage() -> impl IntoView {
                         Ok(data) => {
                             view! {
                                 <h1 class="mb-6 text-2xl font-bold">{texts.settings.heading}</h1>
-                                <SettingsEditor data action=save />
+                                <SettingsEditor data />
                             }
                                 .into_any()
                         }
@@ -42,17 +45,20 @@ pub fn SettingsPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    reward_list
-                        .await
-                        .ok()
-                        .map(|list| {
-                            // Without a login the settings part already says so.
-                            view! { <RewardsSection rewards=list actions=rewards /> }
-                        })
-                })}
-            </Transition>
+            <div id=REWARDS>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        reward_list
+                            .await
+                            .ok()
+                            .map(|list| {
+                                // Without a login the settings part already says so.
+                                view! { <RewardsSection rewards=list actions=rewards /> }
+                            })
+                    })}
+                </Transition>
+            </div>
+            <LiveRefresh regions=vec![REWARDS.to_owned()] />
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     token_list

@@ -20,74 +20,9 @@ pub struct ApiTokensData {
     pub created: Option<NewApiToken>,
 }
 
+/// A token just created by a plain form post, for the page after the redirect.
 #[cfg(feature = "ssr")]
-mod flash {
-    //! The one-time cookie that carries a new token across the redirect of a plain form post.
-
-    use axum::http::header::{ACCEPT, CACHE_CONTROL, COOKIE, ORIGIN, SET_COOKIE};
-    use axum::http::{HeaderMap, HeaderValue};
-    use leptos::prelude::use_context;
-    use leptos_axum::ResponseOptions;
-
-    use crate::model::is_api_token;
-
-    const NAME: &str = "vip_new_api_token";
-    /// Only the settings page gets it; long enough for the redirect, short if it is never read.
-    const ATTRIBUTES: &str = "Path=/settings; HttpOnly; SameSite=Strict";
-    const MAX_AGE_SECS: u32 = 120;
-
-    async fn headers() -> Option<HeaderMap> {
-        leptos_axum::extract::<HeaderMap>().await.ok()
-    }
-
-    fn set_cookie(value: String) {
-        let Some(response) = use_context::<ResponseOptions>() else {
-            return;
-        };
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            response.append_header(SET_COOKIE, value);
-        }
-    }
-
-    /// Hands `token` to the page the browser is redirected to, when the request is a plain form
-    /// post (the browser asked for HTML, as it does without JavaScript).
-    pub async fn keep(token: &str) {
-        let Some(headers) = headers().await else {
-            return;
-        };
-        let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
-        if !text(ACCEPT).is_some_and(|a| a.contains("text/html")) {
-            return;
-        }
-        let secure = if text(ORIGIN).is_some_and(|o| o.starts_with("https://")) {
-            "; Secure"
-        } else {
-            ""
-        };
-        set_cookie(format!(
-            "{NAME}={token}; {ATTRIBUTES}; Max-Age={MAX_AGE_SECS}{secure}"
-        ));
-    }
-
-    /// The token a plain form post left for this page, if any; clears it and keeps the page out
-    /// of caches.
-    pub async fn take() -> Option<String> {
-        let headers = headers().await?;
-        let token = headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(key, _)| *key == NAME)
-            .map(|(_, value)| value.to_owned())?;
-        set_cookie(format!("{NAME}=; {ATTRIBUTES}; Max-Age=0"));
-        if let Some(response) = use_context::<ResponseOptions>() {
-            response.insert_header(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        }
-        is_api_token(&token).then_some(token)
-    }
-}
+const NEW_TOKEN: super::flash::Flash = super::flash::Flash("vip_new_api_token");
 
 /// The signed-in user's tokens, and a token a form just created without JavaScript.
 #[server(output = super::codec::Json)]
@@ -95,7 +30,15 @@ mod flash {
 pub async fn list_api_tokens() -> Result<ApiTokensData, AppError> {
     use crate::ssr::{acting::acting, api_tokens};
     let a = acting().await?;
-    let created = api_tokens::shown_once(&a.ctx, &a.caller, flash::take().await).await?;
+    let created = api_tokens::shown_once(
+        &a.ctx,
+        &a.caller,
+        NEW_TOKEN
+            .take()
+            .await
+            .filter(|t| crate::model::is_api_token(t)),
+    )
+    .await?;
     let tokens = api_tokens::list(&a.ctx, &a.caller).await?;
     Ok(ApiTokensData { tokens, created })
 }
@@ -107,7 +50,7 @@ pub async fn create_api_token(name: String) -> Result<NewApiToken, AppError> {
     use crate::ssr::{acting::acting, api_tokens};
     let a = acting().await?;
     let created = api_tokens::create(&a.ctx, &a.caller, &name).await?;
-    flash::keep(&created.token).await;
+    NEW_TOKEN.keep(&created.token).await;
     Ok(created)
 }
 

@@ -9,6 +9,8 @@ mod analytics;
 mod api_tokens;
 mod dashboard;
 mod first_steps;
+#[cfg(feature = "ssr")]
+mod flash;
 mod overlay;
 mod roster;
 mod settings;

@@ -14,7 +14,14 @@ pub struct SettingsData {
     pub settings: Settings,
     /// Which webhook is set, without its token.
     pub webhook_hint: Option<String>,
+    /// The form was just saved by a plain form post (the page after its redirect says so).
+    #[serde(default)]
+    pub just_saved: bool,
 }
+
+/// A save by a plain form post, for the page after the redirect.
+#[cfg(feature = "ssr")]
+const SAVED: super::flash::Flash = super::flash::Flash("vip_settings_saved");
 
 #[cfg(feature = "ssr")]
 fn for_browser(mut settings: Settings) -> SettingsData {
@@ -25,6 +32,7 @@ fn for_browser(mut settings: Settings) -> SettingsData {
     SettingsData {
         settings,
         webhook_hint,
+        just_saved: false,
     }
 }
 
@@ -34,7 +42,11 @@ fn for_browser(mut settings: Settings) -> SettingsData {
 pub async fn get_settings() -> Result<SettingsData, AppError> {
     let a = crate::ssr::acting::acting().await?;
     let settings = crate::ssr::settings::get(&a.ctx, &a.caller, &a.channel).await?;
-    Ok(for_browser(settings))
+    let just_saved = SAVED.take().await.is_some();
+    Ok(SettingsData {
+        just_saved,
+        ..for_browser(settings)
+    })
 }
 
 /// Saves the settings form; returns the settings as saved.
@@ -43,6 +55,9 @@ pub async fn get_settings() -> Result<SettingsData, AppError> {
 pub async fn save_settings(form: SettingsForm) -> Result<SettingsData, AppError> {
     let a = crate::ssr::acting::acting().await?;
     let saved = crate::ssr::settings::save_form(&a.ctx, &a.caller, &a.channel, &form).await?;
+    SAVED.keep("1").await;
+    // A plain form post lands back at the result line, not at the top of the long form.
+    leptos_axum::redirect("/settings#settings-result");
     Ok(for_browser(saved))
 }
 
