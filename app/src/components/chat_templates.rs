@@ -73,7 +73,6 @@ fn TemplateField(
 /// Previews use the default VIP time: as saved, then as typed while it parses.
 #[component]
 pub fn ChatTemplateFields(templates: ChatTemplates, default_duration: VipDuration) -> AnyView {
-    let duration = default_duration;
     let ChatTemplates {
         granted,
         extended,
@@ -95,7 +94,7 @@ pub fn ChatTemplateFields(templates: ChatTemplates, default_duration: VipDuratio
                 label=t.tpl_granted
                 hint=t.tpl_granted_hint
                 initial=granted
-                duration
+                duration=default_duration
             />
             <TemplateField
                 name="form[chat_extended]"
@@ -103,7 +102,7 @@ pub fn ChatTemplateFields(templates: ChatTemplates, default_duration: VipDuratio
                 label=t.tpl_extended
                 hint=t.tpl_extended_hint
                 initial=extended
-                duration
+                duration=default_duration
             />
             <TemplateField
                 name="form[chat_expired]"
@@ -111,7 +110,7 @@ pub fn ChatTemplateFields(templates: ChatTemplates, default_duration: VipDuratio
                 label=t.tpl_expired
                 hint=t.tpl_expired_hint
                 initial=expired
-                duration
+                duration=default_duration
             />
             <TemplateField
                 name="form[chat_refunded]"
@@ -119,7 +118,7 @@ pub fn ChatTemplateFields(templates: ChatTemplates, default_duration: VipDuratio
                 label=t.tpl_refunded
                 hint=t.tpl_refunded_hint
                 initial=refunded
-                duration
+                duration=default_duration
             />
             <TemplateField
                 name="form[chat_warning]"
@@ -127,7 +126,7 @@ pub fn ChatTemplateFields(templates: ChatTemplates, default_duration: VipDuratio
                 label=t.tpl_warning
                 hint=t.tpl_warning_hint
                 initial=warning
-                duration
+                duration=default_duration
             />
         </div>
         <ChatPreviews default_secs=default_duration.as_secs() />

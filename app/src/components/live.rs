@@ -1,5 +1,5 @@
 //! Live updates in the browser: an `EventSource` on `/api/ws` (the browser reconnects on its own);
-//! every event bumps a counter that resources depend on, so the page reloads what changed.
+//! every event bumps a counter, on which `LiveRefresh` fetches the page's live regions again.
 
 use leptos::prelude::*;
 

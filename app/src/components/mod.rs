@@ -37,7 +37,7 @@ pub use duration_planner::DurationPlanner;
 pub use fields::CARD;
 pub use first_steps::{first_steps_resource, FirstStepsCard, FirstStepsResource};
 pub use header::{LoginButton, SiteHeader};
-pub use live::use_live_updates;
+use live::use_live_updates;
 pub use live_refresh::LiveRefresh;
 pub use log_out_everywhere::LogOutEverywhere;
 pub use overlay_link::OverlaySection;

@@ -49,16 +49,9 @@ fn quality(text: &str) -> Option<u16> {
 /// pages, such as the login callback).
 #[cfg(feature = "ssr")]
 pub fn from_headers(headers: &axum::http::HeaderMap) -> Lang {
-    use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+    use axum::http::header::ACCEPT_LANGUAGE;
 
-    let cookie = headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == LANG_COOKIE)
-        .map(|(_, value)| value);
+    let cookie = crate::ssr::cookies::cookie(headers, LANG_COOKIE);
     let accept = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     negotiate(None, cookie, accept)
 }

@@ -3,7 +3,7 @@
 //! HTML, as a plain form post does; the page's next render reads it and clears it. Only the
 //! settings page receives them; they are `HttpOnly`, and short-lived in case they are never read.
 
-use axum::http::header::{ACCEPT, CACHE_CONTROL, COOKIE, ORIGIN, SET_COOKIE};
+use axum::http::header::{ACCEPT, CACHE_CONTROL, ORIGIN, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
@@ -55,14 +55,7 @@ impl Flash {
     pub async fn take(&self) -> Option<String> {
         let headers = headers().await?;
         let name = self.0;
-        let value = headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.to_owned())?;
+        let value = crate::ssr::cookies::cookie(&headers, name)?.to_owned();
         set_cookie(&format!("{name}=; {ATTRIBUTES}; Max-Age=0"));
         if let Some(response) = use_context::<ResponseOptions>() {
             response.insert_header(CACHE_CONTROL, HeaderValue::from_static("no-store"));

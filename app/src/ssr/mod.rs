@@ -22,6 +22,7 @@ pub mod auth;
 pub mod authorisation;
 pub mod chat_status;
 mod context;
+pub mod cookies;
 pub mod dashboard;
 pub mod engine;
 mod errors;

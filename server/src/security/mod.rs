@@ -11,8 +11,6 @@ pub mod rate_limit;
 
 use std::sync::Arc;
 
-use axum::http::header::COOKIE;
-use axum::http::HeaderMap;
 use axum::middleware::from_fn_with_state;
 use axum::Router;
 
@@ -82,48 +80,15 @@ impl Security {
     }
 }
 
-/// The value of cookie `name` in the request's `Cookie` headers (the first, if it is sent twice).
-pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    cookies(headers, name).next()
-}
-
-/// Every value sent for cookie `name` in the request's `Cookie` headers, in order.
-pub(crate) fn cookies<'h: 'i, 'n: 'i, 'i>(
-    headers: &'h HeaderMap,
-    name: &'n str,
-) -> impl Iterator<Item = &'h str> + 'i {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .filter(move |(key, _)| *key == name)
-        .map(|(_, value)| value)
-}
+pub(crate) use app::ssr::cookies::{cookie, cookies};
 
 #[cfg(test)]
 mod tests {
-    use axum::http::HeaderValue;
-
     use super::*;
 
     #[test]
     fn the_login_cookie_is_host_prefixed_on_https() {
         assert_eq!(session_cookie(true), "__Host-vip_session");
         assert_eq!(session_cookie(false), "vip_session");
-    }
-
-    #[test]
-    fn cookies_are_found_by_exact_name() {
-        let mut h = HeaderMap::new();
-        assert_eq!(cookie(&h, SESSION_COOKIE), None);
-        h.append(COOKIE, HeaderValue::from_static("vip_session_x=1; a=b"));
-        assert_eq!(cookie(&h, SESSION_COOKIE), None);
-        h.append(
-            COOKIE,
-            HeaderValue::from_static("theme=dark;vip_session=s1d"),
-        );
-        assert_eq!(cookie(&h, SESSION_COOKIE), Some("s1d"));
     }
 }
