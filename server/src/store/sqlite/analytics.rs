@@ -326,11 +326,7 @@ async fn backfill_in(
 impl AnalyticsStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn analytics_backfill(&self, channel: &ChannelId, now: DateTime<Utc>) -> StoreResult<()> {
-        let found = marker(
-            &mut *self.pool.acquire().await.map_err(db_error)?,
-            channel.as_str(),
-        )
-        .await?;
+        let found = marker(&mut *self.reads.hold().await?, channel.as_str()).await?;
         if found.is_some_and(|m| m.backfill == Backfill::Done) {
             return Ok(());
         }
@@ -356,7 +352,7 @@ impl AnalyticsStore for SqliteStore {
         .bind(channel.as_str())
         .bind(day_text(from))
         .bind(day_text(to))
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reads.hold().await?)
         .await
         .map_err(db_error)?;
         rows.into_iter()

@@ -78,7 +78,7 @@ impl ApiTokenStore for SqliteStore {
     async fn api_token_by_hash(&self, hash: &str) -> StoreResult<Option<ApiTokenRecord>> {
         sqlx::query_as::<_, ApiTokenRow>(BY_HASH)
             .bind(hash)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reads.hold().await?)
             .await
             .map_err(db_error)?
             .map(ApiTokenRecord::try_from)
@@ -89,7 +89,7 @@ impl ApiTokenStore for SqliteStore {
     async fn api_tokens(&self, user_id: &str) -> StoreResult<Vec<ApiTokenRecord>> {
         sqlx::query_as::<_, ApiTokenRow>(BY_USER)
             .bind(user_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.reads.hold().await?)
             .await
             .map_err(db_error)?
             .into_iter()
@@ -140,7 +140,7 @@ mod tests {
         let rows: Vec<(i64, i64, i64, String)> =
             sqlx::query_as(AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
                 .bind("x")
-                .fetch_all(&store.pool)
+                .fetch_all(&mut *store.reads.hold().await.unwrap())
                 .await
                 .unwrap();
         rows.into_iter()

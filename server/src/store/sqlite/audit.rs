@@ -94,7 +94,7 @@ impl AuditStore for SqliteStore {
         let limit = query.limit as usize;
         let rows = page_query(channel, query)
             .build_query_as::<AuditRow>()
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.reads.hold().await?)
             .await
             .map_err(db_error)?;
         let more = rows.len() > limit;

@@ -78,7 +78,7 @@ async fn a_log_from_before_the_counters_is_backfilled_once() {
     // What a database written before the counters existed holds: the log alone.
     for table in ["analytics_days", "analytics_counted", "analytics_markers"] {
         sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
-            .execute(&store.pool)
+            .execute(&mut *store.reads.hold().await.unwrap())
             .await
             .unwrap();
     }

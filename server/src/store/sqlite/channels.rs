@@ -89,7 +89,7 @@ impl ChannelStore for SqliteStore {
     async fn channel(&self, id: &ChannelId) -> StoreResult<Option<Channel>> {
         sqlx::query_as::<_, ChannelRow>(select_channel!("WHERE id = ?1"))
             .bind(id.as_str())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reads.hold().await?)
             .await
             .map_err(db_error)?
             .map(|row| row.channel(&self.seal))
@@ -101,7 +101,7 @@ impl ChannelStore for SqliteStore {
         // `lower(login)` matches the expression of the unique index `channels_login`.
         sqlx::query_as::<_, ChannelRow>(select_channel!("WHERE lower(login) = lower(?1)"))
             .bind(login)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reads.hold().await?)
             .await
             .map_err(db_error)?
             .map(|row| row.channel(&self.seal))
@@ -111,7 +111,7 @@ impl ChannelStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn channels(&self) -> StoreResult<Vec<Channel>> {
         sqlx::query_as::<_, ChannelRow>(select_channel!())
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.reads.hold().await?)
             .await
             .map_err(db_error)?
             .into_iter()

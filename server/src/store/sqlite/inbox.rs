@@ -63,7 +63,7 @@ impl InboxStore for SqliteStore {
         )
         .bind(channel.as_str())
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reads.hold().await?)
         .await
         .map_err(db_error)?
         .into_iter()
@@ -77,7 +77,7 @@ impl InboxStore for SqliteStore {
             "SELECT DISTINCT channel_id FROM inbox WHERE processed_at IS NULL LIMIT ?1",
         )
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reads.hold().await?)
         .await
         .map_err(db_error)?;
         Ok(rows.into_iter().map(|(id,)| ChannelId(id)).collect())

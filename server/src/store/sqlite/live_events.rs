@@ -65,7 +65,7 @@ impl LiveEventStore for SqliteStore {
         sqlx::query_as::<_, LiveEventRow>(SINCE)
             .bind(micros(since))
             .bind(i64::from(limit))
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.reads.hold().await?)
             .await
             .map_err(db_error)?
             .into_iter()
@@ -104,7 +104,7 @@ mod tests {
             sqlx::query_as(AssertSqlSafe(format!("EXPLAIN QUERY PLAN {SINCE}")))
                 .bind(0_i64)
                 .bind(10_i64)
-                .fetch_all(&store.pool)
+                .fetch_all(&mut *store.reads.hold().await.unwrap())
                 .await
                 .unwrap();
         let plan: Vec<String> = rows.into_iter().map(|(.., detail)| detail).collect();

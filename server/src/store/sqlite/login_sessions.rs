@@ -171,7 +171,7 @@ impl SqliteStore {
         )
         .bind(key)
         .bind(now_micros()?)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.reads.hold().await.map_err(written)?)
         .await
         .map_err(backend)
     }
@@ -209,7 +209,7 @@ mod tests {
 
     async fn keys(store: &SqliteStore) -> Vec<String> {
         sqlx::query_scalar("SELECT id FROM login_sessions")
-            .fetch_all(&store.pool)
+            .fetch_all(&mut *store.reads.hold().await.unwrap())
             .await
             .unwrap()
     }
@@ -234,7 +234,7 @@ mod tests {
             .bind(old.to_string())
             .bind(br#"{"user_id":"2"}"#.to_vec())
             .bind(super::to_micros(record.expiry_date).unwrap())
-            .execute(&store.pool)
+            .execute(&mut *store.reads.hold().await.unwrap())
             .await
             .unwrap();
         let loaded = store.load(&old).await.unwrap().expect("the old session");

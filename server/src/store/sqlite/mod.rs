@@ -1,12 +1,12 @@
 //! The SQLite backend (`sqlite://path/to/file.db`): the embedded default for a single instance.
-//! Owns the connection pool and the schema (`migrations/sqlite`). It serves both ports: each area
+//! Owns the connections and the schema (`migrations/sqlite`). It serves both ports: each area
 //! of [`app::ssr::Store`] in the file named as the port's (`channels.rs` implements
 //! `ChannelStore`, …), and tower-sessions' [`SessionStore`](tower_sessions::SessionStore) in
 //! `login_sessions.rs`.
 //!
-//! Reads go to the pool. Every write goes through the one [`writer`], which commits the writes
-//! waiting together in one transaction, each of several statements in a savepoint of its own
-//! (group commit).
+//! Reads take one of the store's [`connections`]. Every write goes through the one [`writer`],
+//! on a connection of its own, which commits the writes waiting together in one transaction, each
+//! of several statements in a savepoint of its own (group commit).
 //!
 //! Every operation that must be atomic is a single statement (an upsert or a conditional
 //! `UPDATE`/`DELETE` whose `rows_affected` tells whether this call won): SQLite runs one writer at a
@@ -22,6 +22,7 @@ mod audit;
 mod backfill_tests;
 mod channels;
 mod codec;
+mod connections;
 mod coordination;
 mod inbox;
 mod live_events;
@@ -40,22 +41,26 @@ mod waitlist;
 mod writer;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use app::ssr::{Store, StoreResult};
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use connections::Connections;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::ConnectOptions;
 
 /// How long a statement waits for another writer before failing with "database is locked".
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections for reads (SQLite's WAL lets them read side by side while the writer writes).
+const READERS: usize = 8;
 
-/// The SQLite store. Cloning is cheap: clones share one connection pool.
+/// The SQLite store. Cloning is cheap: clones share its connections.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    /// Reads; and the connection the writer takes for each transaction.
-    pool: SqlitePool,
+    /// Reads.
+    reads: Arc<Connections>,
     /// Every write of this process goes through it ([`writer`]).
     writer: writer::Writer,
     /// Seals the Discord webhook URL in channel settings ([`Self::with_cipher`]).
@@ -87,29 +92,27 @@ impl SqliteStore {
                 }
             }
         }
-        let pool = if in_memory {
-            // One connection that never closes: the database lives exactly as long as the pool.
-            SqlitePoolOptions::new()
-                .max_connections(1)
-                .min_connections(1)
-                .idle_timeout(None)
-                .max_lifetime(None)
-        } else {
-            // A local file cannot hang up: skip sqlx's ping before every query (a round trip to
-            // the connection's thread each time).
-            SqlitePoolOptions::new().test_before_acquire(false)
-        }
-        .connect_with(options)
-        .await
-        .context("cannot open the SQLite database")?;
+        let mut first = options
+            .connect()
+            .await
+            .context("cannot open the SQLite database")?;
         sqlx::migrate!("./migrations/sqlite")
-            .run(&pool)
+            .run_direct(None, &mut first, false)
             .await
             .context("cannot migrate the SQLite database")?;
+        let (reads, writes) = if in_memory {
+            // One connection for everything: the database lives on the connection that made it.
+            let one = Arc::new(Connections::new(options, 1, Some(first)));
+            (Arc::clone(&one), one)
+        } else {
+            (
+                Arc::new(Connections::new(options.clone(), READERS, None)),
+                Arc::new(Connections::new(options, 1, Some(first))),
+            )
+        };
         Ok(Self {
-            writer: writer::Writer::start(pool.clone())
-                .context("cannot start the SQLite writer")?,
-            pool,
+            writer: writer::Writer::start(writes).context("cannot start the SQLite writer")?,
+            reads,
             seal: crate::store::SettingsSeal::default(),
         })
     }
@@ -121,7 +124,10 @@ impl SqliteStore {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/scratch.db", dir.path().display());
         let store = Self::connect(&url).await.unwrap();
-        sqlx::query(create).execute(&store.pool).await.unwrap();
+        sqlx::query(create)
+            .execute(&mut *store.reads.hold().await.unwrap())
+            .await
+            .unwrap();
         (dir, store)
     }
 
@@ -142,7 +148,7 @@ impl Store for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1")
-            .execute(&self.pool)
+            .execute(&mut *self.reads.hold().await?)
             .await
             .map_err(codec::db_error)?;
         Ok(())

@@ -60,7 +60,7 @@ impl OverlayKeyStore for SqliteStore {
             "SELECT channel_id, hash, created_at FROM overlay_keys WHERE hash = ?1",
         )
         .bind(hash)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.reads.hold().await?)
         .await
         .map_err(db_error)?
         .map(OverlayKey::try_from)
@@ -73,7 +73,7 @@ impl OverlayKeyStore for SqliteStore {
             "SELECT channel_id, hash, created_at FROM overlay_keys WHERE channel_id = ?1",
         )
         .bind(&channel.0)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.reads.hold().await?)
         .await
         .map_err(db_error)?
         .map(OverlayKey::try_from)

@@ -11,7 +11,7 @@ use super::{audit, vip_sessions, SqliteStore};
 async fn plan(store: &SqliteStore, sql: &str) -> String {
     let rows: Vec<(i64, i64, i64, String)> =
         sqlx::query_as(AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
-            .fetch_all(&store.pool)
+            .fetch_all(&mut *store.reads.hold().await.unwrap())
             .await
             .unwrap();
     rows.into_iter()

@@ -72,7 +72,7 @@ impl RedemptionStore for SqliteStore {
              FROM redemptions WHERE id = ?1",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.reads.hold().await?)
         .await
         .map_err(db_error)?
         .map(RedemptionRecord::try_from)

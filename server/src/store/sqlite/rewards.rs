@@ -97,7 +97,7 @@ impl RewardStore for SqliteStore {
     async fn reward(&self, id: &str) -> StoreResult<Option<Reward>> {
         sqlx::query_as::<_, RewardRow>(select_reward!("WHERE id = ?1"))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reads.hold().await?)
             .await
             .map_err(db_error)?
             .map(Reward::try_from)
@@ -108,7 +108,7 @@ impl RewardStore for SqliteStore {
     async fn rewards(&self, channel: &ChannelId) -> StoreResult<Vec<Reward>> {
         sqlx::query_as::<_, RewardRow>(select_reward!("WHERE channel_id = ?1 ORDER BY title, id"))
             .bind(channel.as_str())
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.reads.hold().await?)
             .await
             .map_err(db_error)?
             .into_iter()

@@ -76,7 +76,7 @@ impl RosterStore for SqliteStore {
         )
         .bind(channel.as_str())
         .bind(viewer_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.reads.hold().await?)
         .await
         .map_err(db_error)?;
         Ok(found.is_some())
@@ -90,7 +90,7 @@ impl RosterStore for SqliteStore {
              FROM vip_exclusions WHERE channel_id = ?1 ORDER BY viewer_login, viewer_id",
         )
         .bind(channel.as_str())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reads.hold().await?)
         .await
         .map_err(db_error)?
         .into_iter()
@@ -103,7 +103,7 @@ impl RosterStore for SqliteStore {
         let row: Option<(i64, i64)> =
             sqlx::query_as("SELECT slots, learned_at FROM vip_capacity WHERE channel_id = ?1")
                 .bind(channel.as_str())
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.reads.hold().await?)
                 .await
                 .map_err(db_error)?;
         row.map(|(slots, learned_at)| {

@@ -126,9 +126,9 @@ fn anonymous(sql: &str) -> Result<(String, usize), String> {
 
 #[cfg(test)]
 mod tests {
-    use sqlx::pool::PoolConnection;
-    use sqlx::Sqlite;
+    use sqlx::{Connection, SqliteConnection};
 
+    use super::super::SqliteStore;
     use super::*;
 
     #[test]
@@ -150,35 +150,37 @@ mod tests {
         }
     }
 
-    async fn scratch() -> (tempfile::TempDir, sqlx::SqlitePool) {
-        let (dir, store) = super::super::SqliteStore::scratch(
+    /// A scratch store, and a connection of its own to run scripts on.
+    async fn scratch() -> (tempfile::TempDir, SqliteStore, SqliteConnection) {
+        let (dir, store) = SqliteStore::scratch(
             "CREATE TABLE scratch (id INTEGER PRIMARY KEY, note TEXT NOT NULL)",
         )
         .await;
-        (dir, store.pool.clone())
+        let url = format!("sqlite://{}/scratch.db", dir.path().display());
+        let conn = SqliteConnection::connect(&url).await.unwrap();
+        (dir, store, conn)
     }
 
-    /// A connection to a scratch table holding the row `(1, 'kept')`.
-    async fn with_kept_row() -> (tempfile::TempDir, sqlx::SqlitePool, PoolConnection<Sqlite>) {
-        let (dir, pool) = scratch().await;
-        let mut conn = pool.acquire().await.unwrap();
+    /// [`scratch`], its table holding the row `(1, 'kept')`.
+    async fn with_kept_row() -> (tempfile::TempDir, SqliteStore, SqliteConnection) {
+        let (dir, store, mut conn) = scratch().await;
         sqlx::query("INSERT INTO scratch (id, note) VALUES (1, 'kept')")
-            .execute(&mut *conn)
+            .execute(&mut conn)
             .await
             .unwrap();
-        (dir, pool, conn)
+        (dir, store, conn)
     }
 
-    async fn notes(pool: &sqlx::SqlitePool) -> Vec<(i64, String)> {
+    async fn notes(store: &SqliteStore) -> Vec<(i64, String)> {
         sqlx::query_as("SELECT id, note FROM scratch ORDER BY id")
-            .fetch_all(pool)
+            .fetch_all(&mut *store.reads.hold().await.unwrap())
             .await
             .unwrap()
     }
 
     #[tokio::test]
     async fn a_script_with_a_refused_statement_or_a_missing_value_runs_nothing() {
-        let (_dir, pool, mut conn) = with_kept_row().await;
+        let (_dir, store, mut conn) = with_kept_row().await;
         // Each would run without an error, changing nothing: the values in the wrong places.
         let mut out_of_order = Script::new();
         out_of_order
@@ -193,13 +195,12 @@ mod tests {
             let refused = script.run(&mut conn).await.unwrap_err();
             assert!(matches!(refused, StoreError::Backend(_)), "{refused:?}");
         }
-        assert_eq!(notes(&pool).await, [(1, "kept".to_owned())]);
+        assert_eq!(notes(&store).await, [(1, "kept".to_owned())]);
     }
 
     #[tokio::test]
     async fn each_statement_binds_its_own_values() {
-        let (_dir, pool) = scratch().await;
-        let mut conn = pool.acquire().await.unwrap();
+        let (_dir, store, mut conn) = scratch().await;
         let mut script = Script::new();
         script
             .statement("INSERT INTO scratch (id, note) VALUES (?1, ?2)")
@@ -219,7 +220,7 @@ mod tests {
             .bind("ten");
         script.run(&mut conn).await.unwrap();
         assert_eq!(
-            notes(&pool).await,
+            notes(&store).await,
             [
                 (1, "one!".to_owned()),
                 (2, "two".to_owned()),
@@ -230,7 +231,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failing_statement_undoes_the_statements_before_it() {
-        let (_dir, pool, mut conn) = with_kept_row().await;
+        let (_dir, store, mut conn) = with_kept_row().await;
         let mut script = Script::new();
         script
             .statement("INSERT INTO scratch (id, note) VALUES (?1, ?2)")
@@ -246,7 +247,7 @@ mod tests {
             .bind("never run");
         let refused = script.run(&mut conn).await.unwrap_err();
         assert!(matches!(refused, StoreError::Conflict(_)), "{refused:?}");
-        assert_eq!(notes(&pool).await, [(1, "kept".to_owned())]);
+        assert_eq!(notes(&store).await, [(1, "kept".to_owned())]);
         // The savepoint was released: the connection takes another script.
         let mut again = Script::new();
         again
@@ -254,6 +255,6 @@ mod tests {
             .bind(2_i64)
             .bind("later");
         again.run(&mut conn).await.unwrap();
-        assert_eq!(notes(&pool).await.len(), 2);
+        assert_eq!(notes(&store).await.len(), 2);
     }
 }

@@ -31,7 +31,7 @@ impl TokenStore for SqliteStore {
         let row: Option<(String, Vec<u8>, Vec<u8>)> =
             sqlx::query_as("SELECT key_id, nonce, ciphertext FROM tokens WHERE user_id = ?1")
                 .bind(user_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.reads.hold().await?)
                 .await
                 .map_err(db_error)?;
         Ok(row.map(|(key_id, nonce, ciphertext)| SealedTokens {

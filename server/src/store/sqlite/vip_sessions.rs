@@ -113,7 +113,7 @@ impl VipSessionStore for SqliteStore {
     async fn session(&self, id: &str) -> StoreResult<Option<VipSession>> {
         sqlx::query_as::<_, SessionRow>(select_session!("WHERE id = ?1"))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reads.hold().await?)
             .await
             .map_err(db_error)?
             .map(VipSession::try_from)
@@ -131,7 +131,7 @@ impl VipSessionStore for SqliteStore {
         ))
         .bind(channel.as_str())
         .bind(viewer_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.reads.hold().await?)
         .await
         .map_err(db_error)?
         .map(VipSession::try_from)
@@ -145,7 +145,7 @@ impl VipSessionStore for SqliteStore {
              ORDER BY expires_at IS NULL, expires_at, id"
         ))
         .bind(channel.as_str())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reads.hold().await?)
         .await
         .map_err(db_error)?;
         decode_all(rows)
@@ -158,7 +158,7 @@ impl VipSessionStore for SqliteStore {
         let rows = sqlx::query_as::<_, SessionRow>(DUE)
             .bind(micros(now))
             .bind(i64::from(limit))
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.reads.hold().await?)
             .await
             .map_err(db_error)?;
         decode_all(rows)
@@ -167,7 +167,7 @@ impl VipSessionStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn next_deadline(&self) -> StoreResult<Option<DateTime<Utc>>> {
         let earliest: Option<i64> = sqlx::query_scalar(NEXT_DEADLINE)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *self.reads.hold().await?)
             .await
             .map_err(db_error)?;
         opt_time(earliest)

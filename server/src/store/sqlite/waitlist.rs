@@ -68,7 +68,7 @@ impl WaitlistStore for SqliteStore {
              FROM waitlist WHERE channel_id = ?1 ORDER BY queued_at, redemption_id",
         )
         .bind(channel.as_str())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reads.hold().await?)
         .await
         .map_err(db_error)?
         .into_iter()

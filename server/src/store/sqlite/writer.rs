@@ -15,7 +15,7 @@
 //! Each job still succeeds or fails alone: a job that fails is rolled back to its savepoint (a
 //! failed single statement is undone by SQLite itself), and the others in the batch commit. A failure that may have ended the whole transaction (anything
 //! but a conflict or a decoding error) closes the batch there, so that no later job runs outside
-//! it. A job runs to its end even when its caller has gone, as a write sent to the pool would.
+//! it. A job runs to its end even when its caller has gone.
 //! Other processes sharing the file still take SQLite's write lock in turn (`BEGIN IMMEDIATE`,
 //! with the busy timeout). The writer ends when the last handle to it is dropped, after the jobs
 //! already sent.
@@ -28,10 +28,11 @@ use app::ssr::{StoreError, StoreResult};
 use futures_util::future::BoxFuture;
 use sqlx::query::{Query, QueryAs};
 use sqlx::sqlite::{SqliteArguments, SqliteQueryResult, SqliteRow};
-use sqlx::{Connection, FromRow, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{Connection, FromRow, Sqlite, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
 use super::codec::db_error;
+use super::connections::Connections;
 
 /// The most jobs one transaction takes.
 const BATCH: usize = 64;
@@ -90,13 +91,13 @@ pub(super) struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer on `pool`, on a thread of its own: the writer is busy whenever the store
-    /// is, and a job's next statement then never waits behind the server's other tasks for a
-    /// worker thread. It takes a connection from the pool for each batch.
+    /// Starts the writer on `connections` (one, of the writer's own), on a thread of its own: the
+    /// writer is busy whenever the store is, and a job's next statement then never waits behind
+    /// the server's other tasks for a worker thread.
     ///
     /// # Errors
     /// When the thread or its runtime cannot be started.
-    pub(super) fn start(pool: SqlitePool) -> std::io::Result<Self> {
+    pub(super) fn start(connections: Arc<Connections>) -> std::io::Result<Self> {
         let (jobs, queue) = mpsc::channel(QUEUE);
         let (batches, lone) = (Arc::default(), Arc::default());
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -108,7 +109,7 @@ impl Writer {
         };
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || runtime.block_on(write_loop(pool, queue, counted)))?;
+            .spawn(move || runtime.block_on(write_loop(connections, queue, counted)))?;
         Ok(Self {
             jobs,
             batches,
@@ -235,7 +236,7 @@ impl Writer {
 }
 
 /// `sqlx::query(…).bind(…).write(&writer)`: a statement sent to the writer, where a read would
-/// end in `.execute(&pool)`.
+/// end in `.execute(&mut *held)`.
 pub(super) trait Write {
     fn write(self, writer: &Writer) -> impl Future<Output = StoreResult<SqliteQueryResult>> + Send;
 }
@@ -252,25 +253,29 @@ struct Counted {
     lone: Arc<AtomicUsize>,
 }
 
-async fn write_loop(pool: SqlitePool, mut queue: mpsc::Receiver<Job>, counted: Counted) {
+async fn write_loop(
+    connections: Arc<Connections>,
+    mut queue: mpsc::Receiver<Job>,
+    counted: Counted,
+) {
     while let Some(first) = queue.recv().await {
         // The jobs waiting now share `first`'s transaction; those sent later wait for the next.
         let behind = queue.len().min(BATCH - 1);
         if first.alone == Alone::Statement && behind == 0 {
             counted.lone.fetch_add(1, Ordering::SeqCst);
-            run_lone(&pool, first).await;
+            run_lone(&connections, first).await;
         } else {
             counted.batches.fetch_add(1, Ordering::SeqCst);
-            commit_batch(&pool, first, behind, &mut queue).await;
+            commit_batch(&connections, first, behind, &mut queue).await;
         }
     }
 }
 
 /// Runs one statement as SQLite's own transaction and answers it.
-async fn run_lone(pool: &SqlitePool, job: Job) {
-    let mut conn = match pool.acquire().await {
+async fn run_lone(connections: &Connections, job: Job) {
+    let mut conn = match connections.hold().await {
         Ok(conn) => conn,
-        Err(e) => return refuse(job, &db_error(e)).await,
+        Err(e) => return refuse(job, &e).await,
     };
     ((job.run)(Turn::Run(&mut conn)).await.deliver)(None);
 }
@@ -280,14 +285,14 @@ async fn run_lone(pool: &SqlitePool, job: Job) {
 /// for the next transaction: a busy writer's transactions do not grow without end, so neither
 /// does the wait of their first job.
 async fn commit_batch(
-    pool: &SqlitePool,
+    connections: &Connections,
     first: Job,
     mut behind: usize,
     queue: &mut mpsc::Receiver<Job>,
 ) {
-    let mut conn = match pool.acquire().await {
+    let mut conn = match connections.hold().await {
         Ok(conn) => conn,
-        Err(e) => return refuse_waiting(first, behind, queue, &db_error(e)).await,
+        Err(e) => return refuse_waiting(first, behind, queue, &e).await,
     };
     let mut tx = match conn.begin_with("BEGIN IMMEDIATE").await {
         Ok(tx) => tx,
@@ -361,13 +366,14 @@ mod tests {
     use tokio::sync::oneshot;
     use tokio::task::JoinHandle;
 
+    use super::super::SqliteStore;
     use super::*;
 
-    async fn scratch() -> (tempfile::TempDir, SqlitePool, Writer) {
+    async fn scratch() -> (tempfile::TempDir, SqliteStore, Writer) {
         let (dir, store) =
-            super::super::SqliteStore::scratch("CREATE TABLE scratch (id INTEGER PRIMARY KEY)")
-                .await;
-        (dir, store.pool.clone(), store.writer.clone())
+            SqliteStore::scratch("CREATE TABLE scratch (id INTEGER PRIMARY KEY)").await;
+        let writer = store.writer.clone();
+        (dir, store, writer)
     }
 
     /// Holds the writer in a job until the returned sender is used (or dropped).
@@ -406,16 +412,16 @@ mod tests {
         }
     }
 
-    async fn ids(pool: &SqlitePool) -> Vec<i64> {
+    async fn ids(store: &SqliteStore) -> Vec<i64> {
         sqlx::query_scalar("SELECT id FROM scratch ORDER BY id")
-            .fetch_all(pool)
+            .fetch_all(&mut *store.reads.hold().await.unwrap())
             .await
             .unwrap()
     }
 
     #[tokio::test]
     async fn writes_that_wait_together_share_one_transaction() {
-        let (_dir, pool, writer) = scratch().await;
+        let (_dir, store, writer) = scratch().await;
         let (release, holder) = hold(&writer).await;
         let writes: Vec<_> = (1..=10).map(|id| insert(&writer, id)).collect();
         until_queued(&writer, 10).await;
@@ -430,12 +436,12 @@ mod tests {
             before + 1,
             "ten waiting writes, one transaction"
         );
-        assert_eq!(ids(&pool).await, (1..=10).collect::<Vec<_>>());
+        assert_eq!(ids(&store).await, (1..=10).collect::<Vec<_>>());
     }
 
     #[tokio::test]
     async fn a_refused_write_is_undone_alone_and_its_batch_commits() {
-        let (_dir, pool, writer) = scratch().await;
+        let (_dir, store, writer) = scratch().await;
         let (release, holder) = hold(&writer).await;
         let first = insert(&writer, 1);
         until_queued(&writer, 1).await;
@@ -475,12 +481,12 @@ mod tests {
         assert!(matches!(job.await.unwrap(), Err(StoreError::Conflict(_))));
         other.await.unwrap().unwrap();
         assert_eq!(writer.batches(), before + 1, "one transaction for all four");
-        assert_eq!(ids(&pool).await, vec![1, 2]);
+        assert_eq!(ids(&store).await, vec![1, 2]);
     }
 
     #[tokio::test]
     async fn a_backend_failure_ends_its_batch_and_the_rest_commit_in_the_next() {
-        let (_dir, pool, writer) = scratch().await;
+        let (_dir, store, writer) = scratch().await;
         let (release, holder) = hold(&writer).await;
         let first = insert(&writer, 1);
         until_queued(&writer, 1).await;
@@ -506,12 +512,12 @@ mod tests {
             (before + 1, lone + 1),
             "the failure closed the first transaction; the write after it ran alone"
         );
-        assert_eq!(ids(&pool).await, vec![1, 2]);
+        assert_eq!(ids(&store).await, vec![1, 2]);
     }
 
     #[tokio::test]
     async fn a_lone_statement_is_its_own_transaction() {
-        let (_dir, pool, writer) = scratch().await;
+        let (_dir, store, writer) = scratch().await;
         let (batches, lone) = (writer.batches(), writer.lone());
         insert(&writer, 1).await.unwrap().unwrap();
         let refused = insert(&writer, 1).await.unwrap();
@@ -521,7 +527,7 @@ mod tests {
         );
         insert(&writer, 2).await.unwrap().unwrap();
         assert_eq!((writer.batches(), writer.lone()), (batches, lone + 3));
-        assert_eq!(ids(&pool).await, vec![1, 2]);
+        assert_eq!(ids(&store).await, vec![1, 2]);
         // A job of several statements still takes a transaction.
         writer
             .run(|conn| {
@@ -540,7 +546,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_write_whose_caller_has_gone_still_commits() {
-        let (_dir, pool, writer) = scratch().await;
+        let (_dir, store, writer) = scratch().await;
         let (release, holder) = hold(&writer).await;
         let gone = insert(&writer, 7);
         until_queued(&writer, 1).await;
@@ -549,13 +555,13 @@ mod tests {
         holder.await.unwrap().unwrap();
         // The next write is answered after the batch that held the abandoned one.
         insert(&writer, 8).await.unwrap().unwrap();
-        assert_eq!(ids(&pool).await, vec![7, 8]);
+        assert_eq!(ids(&store).await, vec![7, 8]);
     }
 
     #[tokio::test]
     async fn a_job_s_answer_waits_for_the_commit() {
-        let (_dir, pool, writer) = scratch().await;
-        let reader = pool.clone();
+        let (_dir, store, writer) = scratch().await;
+        let reader = store.clone();
         let seen = writer
             .run(move |conn| {
                 Box::pin(async move {
@@ -570,6 +576,6 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(seen, Vec::<i64>::new());
-        assert_eq!(ids(&pool).await, vec![3]);
+        assert_eq!(ids(&store).await, vec![3]);
     }
 }
