@@ -10,6 +10,7 @@ import {
   reloadUntil,
   screenshots,
   twitchVips,
+  uniqueLogin,
   watchErrors,
 } from "./helpers";
 
@@ -77,6 +78,8 @@ test("a redemption becomes a VIP with a running countdown; extend and revoke wor
 
   // Extend by an hour: about two hours left.
   await row.getByRole("button", { name: "+1 h" }).click();
+  // The post lands back at the VIP list, not at the top of the page.
+  await expect(page).toHaveURL(/\/dashboard#dashboard-vips$/);
   await expect(timeLeft(row)).toHaveText(/^(1:59:\d\d|2:00:00)$/, LIVE);
   await screenshots(page, testInfo, "dashboard-vips");
 
@@ -100,6 +103,38 @@ test("a redemption becomes a VIP with a running countdown; extend and revoke wor
   await expect(entries.nth(2)).toHaveAttribute("data-action", "grant");
   for (const i of [0, 1, 2]) await expect(entries.nth(i)).toContainText(viewer.display_name);
   await screenshots(page, testInfo, "activity-vip-steps");
+  expect(errors).toEqual([]);
+});
+
+test("a grant from the dashboard lands back at its result line, which says what it did or why not", async ({
+  page,
+  javaScriptEnabled,
+}) => {
+  const errors = watchErrors(page);
+  const streamer = await newStreamer(page.request);
+  const viewer = await newViewer(page.request);
+  await logInAs(page, streamer.login, javaScriptEnabled);
+  if (javaScriptEnabled) await hydrated(page);
+  // On a phone the grant form is screens below the top of the page.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const result = page.locator("#grant-result");
+
+  await page.locator("#grant-login").fill(viewer.login);
+  await page.getByRole("button", { name: "Grant VIP" }).click();
+  await expect(page).toHaveURL(/\/dashboard#grant-result$/);
+  await expect(result).toHaveText(`${viewer.display_name} is VIP for 1 h`);
+  await expect(result).toBeInViewport();
+  await expect(page.locator(`#vip-list li[data-viewer="${viewer.login}"]`)).toBeAttached();
+  // Said once: the next load of the page does not repeat it.
+  await page.goto("/dashboard");
+  await expect(result).toHaveText(/^\s*$/);
+
+  // A refusal lands there too, with Twitch's reason in the streamer's words.
+  await page.locator("#grant-login").fill(uniqueLogin("nobody"));
+  await page.getByRole("button", { name: "Grant VIP" }).click();
+  await expect(page).toHaveURL(/\/dashboard\?.*__err=.*#grant-result$/);
+  await expect(result).toHaveText("there is no Twitch user with this name");
+  await expect(result).toBeInViewport();
   expect(errors).toEqual([]);
 });
 

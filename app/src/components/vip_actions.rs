@@ -1,5 +1,5 @@
-//! Forms that change VIPs. They are plain HTML forms posting to server functions, so they work
-//! without JavaScript; hydrated, they submit in the background and the page updates in place.
+//! Forms that change VIPs. They are plain HTML forms posting to server functions; each post lands
+//! back at its result (`server_fns::landing`).
 
 use leptos::prelude::*;
 
@@ -31,10 +31,14 @@ pub(super) fn unit_name(t: &Common, unit: DurationUnit) -> &'static str {
     }
 }
 
+/// The grant form; `granted` says what the grant posted just before this page did.
 #[component]
-pub fn GrantForm(action: ServerAction<GrantVip>) -> impl IntoView {
+pub fn GrantForm(action: ServerAction<GrantVip>, granted: Option<String>) -> impl IntoView {
     let texts = crate::i18n::use_texts();
-    let result = move || describe(&texts.errors, action.value().get(), |msg| msg);
+    let result = move || match action.value().get() {
+        None => granted.clone().unwrap_or_default(),
+        posted => describe(&texts.errors, posted, |msg| msg),
+    };
     let failed = move || matches!(action.value().get(), Some(Err(_)));
     let t = &texts.dashboard;
     view! {

@@ -26,4 +26,7 @@ pub struct Dashboard {
     pub rewards: Vec<Reward>,
     /// The server's clock when the page was made, so countdowns start from the same instant.
     pub now: DateTime<Utc>,
+    /// What a grant posted just before this page (its redirect) did, in the streamer's language.
+    #[serde(default)]
+    pub just_granted: Option<String>,
 }

@@ -68,6 +68,7 @@ pub fn DashboardPage() -> impl IntoView {
 fn ChannelDashboard(data: Dashboard, actions: Actions, panels: Panels) -> impl IntoView {
     let now = data.now;
     let count = data.vips.len();
+    let granted = data.just_granted.clone();
     let t = &crate::i18n::use_texts().dashboard;
     // A dead authorisation says more than a missing scope: one banner at a time.
     let missing = (!data.needs_reauth && !data.missing_scopes.is_empty())
@@ -125,7 +126,7 @@ fn ChannelDashboard(data: Dashboard, actions: Actions, panels: Panels) -> impl I
                 <RowActionErrors extend=actions.extend revoke=actions.revoke />
             </section>
             <div class="flex flex-col gap-6">
-                <GrantForm action=actions.grant />
+                <GrantForm action=actions.grant granted />
                 <div id=REGIONS[2]>
                     <SlotsPanel roster=panels.roster />
                 </div>

@@ -22,7 +22,10 @@ pub struct ApiTokensData {
 
 /// A token just created by a plain form post, for the page after the redirect.
 #[cfg(feature = "ssr")]
-const NEW_TOKEN: super::flash::Flash = super::flash::Flash("vip_new_api_token");
+const NEW_TOKEN: super::flash::Flash = super::flash::Flash {
+    name: "vip_new_api_token",
+    page: "/settings",
+};
 
 /// The signed-in user's tokens, and a token a form just created without JavaScript.
 #[server(output = super::codec::Json)]

@@ -20,5 +20,9 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use crate::ssr::{acting::acting, dashboard};
     let a = acting().await?;
-    dashboard::dashboard(&a.ctx, &a.caller).await
+    let data = dashboard::dashboard(&a.ctx, &a.caller).await?;
+    Ok(Dashboard {
+        just_granted: super::vips::GRANTED.take().await,
+        ..data
+    })
 }

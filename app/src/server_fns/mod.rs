@@ -11,6 +11,8 @@ mod dashboard;
 mod first_steps;
 #[cfg(feature = "ssr")]
 mod flash;
+#[cfg(feature = "ssr")]
+mod landing;
 mod overlay;
 mod roster;
 mod settings;

@@ -12,7 +12,10 @@ use crate::model::OverlayLink;
 
 /// A URL just made by a plain form post, for the page after the redirect.
 #[cfg(feature = "ssr")]
-const NEW_OVERLAY: super::flash::Flash = super::flash::Flash("vip_new_overlay");
+const NEW_OVERLAY: super::flash::Flash = super::flash::Flash {
+    name: "vip_new_overlay",
+    page: "/settings",
+};
 
 /// Whether the streamer's channel has an overlay URL, and one a form just made without
 /// JavaScript (shown this once, if it is still the channel's).

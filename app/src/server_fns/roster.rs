@@ -5,6 +5,13 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::Roster;
 
+/// Where the slots' forms land: the slots panel, which shows their results.
+#[cfg(feature = "ssr")]
+const SLOTS: super::landing::Landing = super::landing::Landing {
+    page: "/dashboard",
+    anchor: "dashboard-slots",
+};
+
 /// The signed-in streamer's VIP slots: every VIP, slots used and capacity, the exclusion list.
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
@@ -19,10 +26,14 @@ pub async fn get_roster() -> Result<Roster, AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn protect_vip(viewer_id: String, protect: String) -> Result<(), AppError> {
     use crate::ssr::{acting::acting, roster};
-    let a = acting().await?;
-    roster::set_protected(&a.ctx, &a.caller, &a.channel, &viewer_id, protect == "true")
+    SLOTS
+        .after::<ProtectVip, _>(async {
+            let a = acting().await?;
+            roster::set_protected(&a.ctx, &a.caller, &a.channel, &viewer_id, protect == "true")
+                .await
+                .map(drop)
+        })
         .await
-        .map(drop)
 }
 
 /// Gives a permanent VIP a deadline from now.
@@ -34,12 +45,16 @@ pub async fn give_vip_deadline(
     unit: String,
 ) -> Result<(), AppError> {
     use crate::ssr::{acting::acting, roster};
-    let length = crate::model::VipDuration::from_form(&amount, &unit)
-        .map_err(crate::model::BadInput::VipLength)?;
-    let a = acting().await?;
-    roster::give_deadline(&a.ctx, &a.caller, &a.channel, &viewer_id, length)
+    SLOTS
+        .after::<GiveVipDeadline, _>(async {
+            let length = crate::model::VipDuration::from_form(&amount, &unit)
+                .map_err(crate::model::BadInput::VipLength)?;
+            let a = acting().await?;
+            roster::give_deadline(&a.ctx, &a.caller, &a.channel, &viewer_id, length)
+                .await
+                .map(drop)
+        })
         .await
-        .map(drop)
 }
 
 /// Puts a viewer on the exclusion list. Returns a sentence for the streamer.
@@ -47,17 +62,21 @@ pub async fn give_vip_deadline(
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn exclude_viewer(login: String) -> Result<String, AppError> {
     use crate::ssr::{acting::acting, roster, vips::ViewerRef};
-    let a = acting().await?;
-    let (viewer, added) =
-        roster::exclude(&a.ctx, &a.caller, &a.channel, ViewerRef::Login(login)).await?;
-    Ok(if added {
-        format!(
-            "{} can no longer get VIP from the app.",
-            viewer.display_name
-        )
-    } else {
-        format!("{} was on the exclusion list already.", viewer.display_name)
-    })
+    SLOTS
+        .after::<ExcludeViewer, _>(async {
+            let a = acting().await?;
+            let (viewer, added) =
+                roster::exclude(&a.ctx, &a.caller, &a.channel, ViewerRef::Login(login)).await?;
+            Ok(if added {
+                format!(
+                    "{} can no longer get VIP from the app.",
+                    viewer.display_name
+                )
+            } else {
+                format!("{} was on the exclusion list already.", viewer.display_name)
+            })
+        })
+        .await
 }
 
 /// Takes a viewer off the exclusion list.
@@ -65,6 +84,10 @@ pub async fn exclude_viewer(login: String) -> Result<String, AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn readmit_viewer(viewer_id: String) -> Result<(), AppError> {
     use crate::ssr::{acting::acting, roster};
-    let a = acting().await?;
-    roster::readmit(&a.ctx, &a.caller, &a.channel, &viewer_id).await
+    SLOTS
+        .after::<ReadmitViewer, _>(async {
+            let a = acting().await?;
+            roster::readmit(&a.ctx, &a.caller, &a.channel, &viewer_id).await
+        })
+        .await
 }

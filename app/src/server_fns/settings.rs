@@ -19,9 +19,19 @@ pub struct SettingsData {
     pub just_saved: bool,
 }
 
+/// Where the reward forms land: the reward list, which shows their results.
+#[cfg(feature = "ssr")]
+const REWARDS: super::landing::Landing = super::landing::Landing {
+    page: "/settings",
+    anchor: "settings-rewards",
+};
+
 /// A save by a plain form post, for the page after the redirect.
 #[cfg(feature = "ssr")]
-const SAVED: super::flash::Flash = super::flash::Flash("vip_settings_saved");
+const SAVED: super::flash::Flash = super::flash::Flash {
+    name: "vip_settings_saved",
+    page: "/settings",
+};
 
 #[cfg(feature = "ssr")]
 fn for_browser(mut settings: Settings) -> SettingsData {
@@ -81,32 +91,51 @@ pub async fn list_rewards() -> Result<Vec<Reward>, AppError> {
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn create_reward(form: RewardForm) -> Result<Reward, AppError> {
-    let a = crate::ssr::acting::acting().await?;
-    let input = crate::ssr::reward_forms::input(&form)?;
-    crate::ssr::rewards::create(&a.ctx, &a.caller, &a.channel, input).await
+    REWARDS
+        .after::<CreateReward, _>(async {
+            let a = crate::ssr::acting::acting().await?;
+            let input = crate::ssr::reward_forms::input(&form)?;
+            crate::ssr::rewards::create(&a.ctx, &a.caller, &a.channel, input).await
+        })
+        .await
 }
 
 /// Changes a reward (the whole reward is posted).
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn update_reward(reward_id: String, form: RewardForm) -> Result<Reward, AppError> {
-    let a = crate::ssr::acting::acting().await?;
-    let input = crate::ssr::reward_forms::input(&form)?;
-    crate::ssr::rewards::update(&a.ctx, &a.caller, &a.channel, &reward_id, input).await
+    REWARDS
+        .after::<UpdateReward, _>(async {
+            let a = crate::ssr::acting::acting().await?;
+            let input = crate::ssr::reward_forms::input(&form)?;
+            crate::ssr::rewards::update(&a.ctx, &a.caller, &a.channel, &reward_id, input).await
+        })
+        .await
 }
 
 /// Turns a reward on or off.
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn set_reward_enabled(reward_id: String, enabled: bool) -> Result<Reward, AppError> {
-    let a = crate::ssr::acting::acting().await?;
-    crate::ssr::reward_forms::set_enabled(&a.ctx, &a.caller, &a.channel, &reward_id, enabled).await
+    REWARDS
+        .after::<SetRewardEnabled, _>(async {
+            let a = crate::ssr::acting::acting().await?;
+            crate::ssr::reward_forms::set_enabled(
+                &a.ctx, &a.caller, &a.channel, &reward_id, enabled,
+            )
+            .await
+        })
+        .await
 }
 
 /// Deletes a reward on Twitch and forgets it.
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn delete_reward(reward_id: String) -> Result<(), AppError> {
-    let a = crate::ssr::acting::acting().await?;
-    crate::ssr::rewards::delete(&a.ctx, &a.caller, &a.channel, &reward_id).await
+    REWARDS
+        .after::<DeleteReward, _>(async {
+            let a = crate::ssr::acting::acting().await?;
+            crate::ssr::rewards::delete(&a.ctx, &a.caller, &a.channel, &reward_id).await
+        })
+        .await
 }

@@ -65,5 +65,6 @@ pub async fn dashboard(ctx: &ServerContext, caller: &Caller) -> Result<Dashboard
         vips,
         rewards,
         now: Utc::now(),
+        just_granted: None,
     })
 }

@@ -39,13 +39,16 @@ pub async fn grant(acting: &Acting, login: &str, length: GrantLength) -> Result<
         caller,
         channel,
     } = acting;
+    // The time left counts from when the streamer asked: counted after the grant, a new hour
+    // would read "59 min 59 s".
+    let asked = Utc::now();
     match vips::grant(ctx, caller, channel, viewer, length).await? {
         Granted::Vip(s) if s.expires_at.is_none() => {
             Ok((t.now_vip_until_end)(&s.viewer.display_name))
         }
         Granted::Vip(s) => Ok((t.now_vip_for)(
             &s.viewer.display_name,
-            &s.remaining_secs(Utc::now())
+            &s.remaining_secs(asked)
                 .and_then(|secs| VipDuration::from_secs(secs).ok())
                 .map_or_else(|| length.to_string(), |d| d.to_string()),
         )),
