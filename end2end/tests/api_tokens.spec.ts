@@ -20,8 +20,11 @@ test("an API token is shown once, works on the REST API, and stops working once 
   const name = `Deck (${javaScriptEnabled ? "hydrated" : "ssr"})`;
   await page.locator("#api-token-name").fill(name);
   await page.getByRole("button", { name: "Create token" }).click();
+  // The post lands back at the tokens, where the new one is shown once.
+  await expect(page).toHaveURL(/\/settings#api-tokens-title$/);
   const field = page.locator("#new-api-token-value");
   await expect(field).toHaveValue(/^vipm_[0-9a-f]{64}$/);
+  await expect(field).toBeInViewport();
   const token = await field.inputValue();
   const bearer = { Authorization: `Bearer ${token}` };
 

@@ -13,8 +13,10 @@ test("the overlay shows a new VIP live and its URL dies when revoked", async ({ 
 
   await page.goto("/settings");
   await page.locator("#overlay-make").getByRole("button").click();
+  await expect(page).toHaveURL(/\/settings#overlay-title$/);
   const field = page.locator("#new-overlay-url-value");
   await expect(field).toHaveValue(/\/overlay\/[0-9a-f]{64}$/);
+  await expect(field).toBeInViewport();
   const url = await field.inputValue();
   const path = new URL(url, baseURL).pathname;
 

@@ -1,10 +1,9 @@
 //! Server functions of the settings page's API tokens: thin calls into `crate::ssr::api_tokens`.
 //! They act on the signed-in user only, by the login session; an API token never authorises them.
 //!
-//! A new token is returned to the hydrated page. A form posted without JavaScript is redirected
-//! back to the page instead, so the token rides along in a short-lived `HttpOnly` cookie that
-//! only the settings page receives and that its next render reads and clears: the token never
-//! appears in a URL and is never stored on the server.
+//! A form post is redirected back to the page's tokens section, so a new token rides along in a
+//! short-lived `HttpOnly` cookie that only the settings page receives and that its next render
+//! reads and clears: the token never appears in a URL and is never stored on the server.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -25,6 +24,13 @@ pub struct ApiTokensData {
 const NEW_TOKEN: super::flash::Flash = super::flash::Flash {
     name: "vip_new_api_token",
     page: "/settings",
+};
+
+/// Where the token forms land: the tokens' section, which shows a new token once.
+#[cfg(feature = "ssr")]
+const TOKENS: super::landing::Landing = super::landing::Landing {
+    page: "/settings",
+    anchor: "api-tokens-title",
 };
 
 /// The signed-in user's tokens, and a token a form just created without JavaScript.
@@ -51,10 +57,14 @@ pub async fn list_api_tokens() -> Result<ApiTokensData, AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn create_api_token(name: String) -> Result<NewApiToken, AppError> {
     use crate::ssr::{acting::acting, api_tokens};
-    let a = acting().await?;
-    let created = api_tokens::create(&a.ctx, &a.caller, &name).await?;
-    NEW_TOKEN.keep(&created.token).await;
-    Ok(created)
+    TOKENS
+        .after::<CreateApiToken, _>(async {
+            let a = acting().await?;
+            let created = api_tokens::create(&a.ctx, &a.caller, &name).await?;
+            NEW_TOKEN.keep(&created.token).await;
+            Ok(created)
+        })
+        .await
 }
 
 /// Revokes one of the signed-in user's tokens.
@@ -62,6 +72,10 @@ pub async fn create_api_token(name: String) -> Result<NewApiToken, AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn revoke_api_token(id: String) -> Result<(), AppError> {
     use crate::ssr::{acting::acting, api_tokens};
-    let a = acting().await?;
-    api_tokens::revoke(&a.ctx, &a.caller, &id).await
+    TOKENS
+        .after::<RevokeApiToken, _>(async {
+            let a = acting().await?;
+            api_tokens::revoke(&a.ctx, &a.caller, &id).await
+        })
+        .await
 }

@@ -1,9 +1,9 @@
 //! Server functions of the settings page's OBS overlay: thin calls into `crate::ssr::overlay`,
 //! for the signed-in streamer's own channel, by the login session.
 //!
-//! A new URL is returned to the hydrated page. A form posted without JavaScript is redirected
-//! back to the page instead, so the URL's path rides along in a short-lived `HttpOnly` cookie
-//! that only the settings page receives and that its next render reads and clears.
+//! A form post is redirected back to the page's overlay section, so the new URL's path rides
+//! along in a short-lived `HttpOnly` cookie that only the settings page receives and that its next
+//! render reads and clears.
 
 use leptos::prelude::*;
 
@@ -15,6 +15,13 @@ use crate::model::OverlayLink;
 const NEW_OVERLAY: super::flash::Flash = super::flash::Flash {
     name: "vip_new_overlay",
     page: "/settings",
+};
+
+/// Where the overlay's forms land: its section, which shows a new URL once.
+#[cfg(feature = "ssr")]
+const OVERLAY: super::landing::Landing = super::landing::Landing {
+    page: "/settings",
+    anchor: "overlay-title",
 };
 
 /// Whether the streamer's channel has an overlay URL, and one a form just made without
@@ -42,16 +49,21 @@ pub async fn get_overlay_link() -> Result<OverlayLink, AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn make_overlay_url() -> Result<OverlayLink, AppError> {
     use crate::ssr::{acting::acting, overlay};
-    let a = acting().await?;
-    // Whole seconds: what the store keeps, so the page can tell this URL is still the current one.
-    let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 0);
-    let secret = overlay::make(&a.ctx, &a.caller, now).await?;
-    NEW_OVERLAY.keep(&secret).await;
-    let origin = super::flash::site_origin().await;
-    Ok(OverlayLink {
-        created_at: Some(now),
-        new_path: Some(format!("{origin}{}{secret}", crate::model::OVERLAY_PATH)),
-    })
+    OVERLAY
+        .after::<MakeOverlayUrl, _>(async {
+            let a = acting().await?;
+            // Whole seconds: what the store keeps, so the page can tell this URL is still the
+            // current one.
+            let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 0);
+            let secret = overlay::make(&a.ctx, &a.caller, now).await?;
+            NEW_OVERLAY.keep(&secret).await;
+            let origin = super::flash::site_origin().await;
+            Ok(OverlayLink {
+                created_at: Some(now),
+                new_path: Some(format!("{origin}{}{secret}", crate::model::OVERLAY_PATH)),
+            })
+        })
+        .await
 }
 
 /// Revokes the overlay URL: it answers 404 from now on.
@@ -59,6 +71,10 @@ pub async fn make_overlay_url() -> Result<OverlayLink, AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn revoke_overlay_url() -> Result<(), AppError> {
     use crate::ssr::{acting::acting, overlay};
-    let a = acting().await?;
-    overlay::revoke(&a.ctx, &a.caller).await
+    OVERLAY
+        .after::<RevokeOverlayUrl, _>(async {
+            let a = acting().await?;
+            overlay::revoke(&a.ctx, &a.caller).await
+        })
+        .await
 }

@@ -168,7 +168,16 @@ impl Engine {
     }
 
     async fn vip_added(&self, channel: &ChannelId, viewer: &Viewer) -> EngineResult<()> {
-        if self.is_adding(channel, &viewer.id) || self.store.channel(channel).await?.is_none() {
+        // Every grant of the app is followed by this event: its session, looked up first, is the
+        // answer without reading the channel too.
+        if self.is_adding(channel, &viewer.id)
+            || self
+                .store
+                .active_session(channel, &viewer.id)
+                .await?
+                .is_some()
+            || self.store.channel(channel).await?.is_none()
+        {
             return Ok(());
         }
         self.record_external(channel, viewer, "channel.vip.add")
