@@ -1,5 +1,5 @@
 //! The dashboard's VIP slots without JavaScript: the page lists the slots and the exclusion list,
-//! and each plain form posts to its server function, which sends the browser back to the page.
+//! and each plain form posts to its server function, which sends the browser back to the slots.
 
 use app::server_fns::{ExcludeViewer, GiveVipDeadline, ProtectVip, ReadmitViewer};
 use leptos::server_fn::ServerFn;
@@ -51,7 +51,7 @@ async fn every_slot_form_works_without_javascript() {
         &[("viewer_id", &alice), ("protect", "true")],
     )
     .await;
-    assert!(back.contains("/dashboard"), "{back}");
+    assert_eq!(back, "/dashboard#dashboard-slots", "back at the slots");
     let html = dashboard(&server, &browser).await;
     assert!(html.contains("Unprotect"), "the VIP shows as protected");
     post_form(
