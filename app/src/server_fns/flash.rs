@@ -4,6 +4,8 @@
 //! receives it; they are `HttpOnly`, and short-lived in case they are never read. Any text can be
 //! kept: it is percent-encoded in the cookie.
 
+use std::fmt::Write;
+
 use axum::http::header::{ACCEPT, CACHE_CONTROL, ORIGIN, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
 use leptos::prelude::use_context;
@@ -71,16 +73,16 @@ impl Flash {
 
 /// `value` with every byte but ASCII letters, digits, `-` and `_` as `%XX`: a cookie value.
 fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    let mut kept = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            kept.push(char::from(b));
+        } else {
+            // Writing to a `String` cannot fail.
+            let _ = write!(kept, "%{b:02X}");
+        }
+    }
+    kept
 }
 
 /// What [`encode`] made, back; `None` when it is not (a cookie set by someone else).

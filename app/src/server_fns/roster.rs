@@ -44,11 +44,10 @@ pub async fn give_vip_deadline(
     amount: String,
     unit: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::{acting::acting, roster};
+    use crate::ssr::{acting::acting, roster, vip_forms};
     SLOTS
         .after::<GiveVipDeadline, _>(async {
-            let length = crate::model::VipDuration::from_form(&amount, &unit)
-                .map_err(crate::model::BadInput::VipLength)?;
+            let length = vip_forms::duration(&amount, &unit)?;
             let a = acting().await?;
             roster::give_deadline(&a.ctx, &a.caller, &a.channel, &viewer_id, length)
                 .await

@@ -45,11 +45,10 @@ pub async fn grant_vip(login: String, amount: String, unit: String) -> Result<St
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn extend_vip(viewer_id: String, amount: String, unit: String) -> Result<(), AppError> {
-    use crate::ssr::{acting::acting, vips};
+    use crate::ssr::{acting::acting, vip_forms, vips};
     VIP_LIST
         .after::<ExtendVip, _>(async {
-            let by = crate::model::VipDuration::from_form(&amount, &unit)
-                .map_err(crate::model::BadInput::VipLength)?;
+            let by = vip_forms::duration(&amount, &unit)?;
             let a = acting().await?;
             vips::extend(&a.ctx, &a.caller, &a.channel, &viewer_id, by)
                 .await

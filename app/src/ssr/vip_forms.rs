@@ -16,10 +16,16 @@ pub fn length(amount: &str, unit: &str) -> Result<GrantLength, AppError> {
     if unit == STREAM_END {
         Ok(GrantLength::StreamEnd)
     } else {
-        VipDuration::from_form(amount, unit)
-            .map(GrantLength::For)
-            .map_err(|e| BadInput::VipLength(e).into())
+        duration(amount, unit).map(GrantLength::For)
     }
+}
+
+/// The time a form adds or sets (an extension, a deadline): `amount` of `unit`.
+///
+/// # Errors
+/// [`AppError::Invalid`] when the amount and unit are not a VIP duration, in the page's language.
+pub fn duration(amount: &str, unit: &str) -> Result<VipDuration, AppError> {
+    VipDuration::from_form(amount, unit).map_err(|e| BadInput::VipLength(e).into())
 }
 
 /// Grants VIP to the viewer typed as `login` (`@` allowed) and says what happened.
