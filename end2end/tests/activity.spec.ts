@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { hydrated, logIn, revokeAppVips, screenshots, watchErrors } from "./helpers";
+import { expect, test, type WebSocketRoute } from "@playwright/test";
+import { hydrated, LIVE, logIn, revokeAppVips, screenshots, watchErrors } from "./helpers";
 
 // Demo mode: the simulated Twitch approves the login as `demo_streamer`. The server (and its
 // database) is shared by every test and both projects, so assertions allow for earlier runs: a
@@ -66,6 +66,41 @@ test("the activity log updates live", async ({ page, javaScriptEnabled }) => {
   expect([201, 202]).toContain(res.status());
   await expect(page.locator("#activity-list > li").first()).toContainText("Viewer_alice");
   expect(await page.evaluate(() => (window as any).__sameDocument), "no reload").toBe(true);
+});
+
+test("the live socket comes back after it drops, and shows what it missed", async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, "live updates need JavaScript");
+  await logIn(page, javaScriptEnabled);
+  // Every socket the activity page opens passes through here, so that the test can drop it as a
+  // network or a restarting server would. The second waits for the change made while the page had
+  // none.
+  const sockets: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
+  let changed = () => {};
+  const changeMade = new Promise<void>((resolve) => (changed = resolve));
+  await page.routeWebSocket(/\/api\/ws$/, async (ws) => {
+    if (sockets.length > 0) await changeMade;
+    sockets.push({ page: ws, server: ws.connectToServer() });
+  });
+  await page.goto("/activity");
+  await hydrated(page);
+  await expect.poll(() => sockets.length, LIVE).toBe(1);
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+
+  // The server goes away (1001); a VIP is granted before the page is back.
+  await sockets[0].server.close();
+  await sockets[0].page.close({ code: 1001, reason: "server shutting down" });
+  const res = await page.request.post("/api/vip", { data: { user_login: "viewer_bob", duration_secs: 600 } });
+  expect([201, 202]).toContain(res.status());
+  changed();
+  await expect.poll(() => sockets.length, LIVE).toBe(2);
+  await expect(page.locator("#activity-list > li").first()).toContainText("Viewer_bob", LIVE);
+  expect(await page.evaluate(() => (window as any).__sameDocument), "no reload").toBe(true);
+
+  // Told it may no longer watch (1008): it stays away (a reconnect would come within 1.5 s).
+  await sockets[1].server.close();
+  await sockets[1].page.close({ code: 1008, reason: "no longer allowed to watch this channel" });
+  await page.waitForTimeout(4_000);
+  expect(sockets.length).toBe(2);
 });
 
 test("the public page of a channel", async ({ page }, testInfo) => {

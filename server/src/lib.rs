@@ -39,7 +39,7 @@ use crate::eventsub::supervisor::settings::SupervisorSettings;
 use crate::eventsub::supervisor::{EventSubSupervisor, SupervisorDeps};
 use crate::eventsub::webhook::WebhookState;
 use crate::expiry::{CronEndpoint, ExpiryScheduler, TokioClock};
-use crate::live::{LiveHub, LiveRelay, RelaySettings, SseState};
+use crate::live::{LiveHub, LiveRelay, RelaySettings, StreamState};
 use crate::store::Storage;
 use crate::twitch::Twitch;
 
@@ -128,7 +128,7 @@ pub async fn run(
             },
             eventsub: eventsub.clone(),
             cron: CronEndpoint::new(engine.clone(), config.cron_secret.clone()),
-            live: SseState {
+            live: StreamState {
                 hub: live.clone(),
                 ctx: ctx.clone(),
                 cancel: cancel.clone(),

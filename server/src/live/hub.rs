@@ -9,16 +9,34 @@ use std::sync::{Arc, Mutex};
 
 use app::model::{ChannelId, LiveEvent, LiveKind};
 use app::ssr::live::LiveBus;
+use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{broadcast, mpsc};
 
 /// Events buffered per channel for a dashboard that is momentarily slow.
 const BUFFER: usize = 64;
 
-/// A serialised event: the SSE `event:` name and its JSON `data:`.
+/// A serialised event: the SSE `event:` name and its JSON `data:`, and the same as one WebSocket
+/// text message, `{"event": name, "data": JSON}`, shared by every socket that sends it.
 #[derive(Debug, Clone)]
 pub struct Frame {
     pub kind: &'static str,
     pub json: Arc<str>,
+    pub text: Utf8Bytes,
+}
+
+impl Frame {
+    pub fn new(kind: &'static str, json: &str) -> Self {
+        Self {
+            kind,
+            json: json.into(),
+            text: message(kind, json),
+        }
+    }
+}
+
+/// The WebSocket message of the event `kind` with the JSON `data`.
+pub fn message(kind: &str, data: &str) -> Utf8Bytes {
+    format!(r#"{{"event":"{kind}","data":{data}}}"#).into()
 }
 
 #[derive(Clone, Default)]
@@ -76,10 +94,7 @@ impl LiveBus for LiveHub {
         }
         match serde_json::to_string(&event) {
             Ok(json) => {
-                let _ = sender.send(Frame {
-                    kind: event.kind.as_str(),
-                    json: json.into(),
-                });
+                let _ = sender.send(Frame::new(event.kind.as_str(), &json));
             }
             Err(e) => tracing::error!(error = %e, "a live event does not serialise"),
         }
@@ -101,6 +116,9 @@ mod tests {
         let frame = mine.recv().await.unwrap();
         assert_eq!(frame.kind, "removed_externally");
         assert!(frame.json.contains(r#""channel_id":"1""#));
+        let message: serde_json::Value = serde_json::from_str(frame.text.as_str()).unwrap();
+        assert_eq!(message["event"], "removed_externally");
+        assert_eq!(message["data"]["channel_id"], "1");
         assert!(other.try_recv().is_err());
     }
 

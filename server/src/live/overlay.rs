@@ -26,7 +26,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::caps::{Credential, StreamSlot};
 use super::hub::Frame;
-use super::sse::{client_address, too_many_streams, SseState};
+use super::stream::{client_address, too_many_streams, StreamState};
 
 /// The kinds that change what the overlay shows.
 const VIP_KINDS: [LiveKind; 6] = [
@@ -39,7 +39,7 @@ const VIP_KINDS: [LiveKind; 6] = [
 ];
 
 pub async fn overlay_stream(
-    State(state): State<SseState>,
+    State(state): State<StreamState>,
     Path(secret): Path<String>,
     parts: Parts,
 ) -> Response {

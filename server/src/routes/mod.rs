@@ -37,7 +37,7 @@ use crate::demo::{self, Demo};
 use crate::eventsub::supervisor::EventSubSupervisor;
 use crate::eventsub::webhook::WebhookState;
 use crate::expiry::{self, CronEndpoint};
-use crate::live::{self, SseState};
+use crate::live::{self, StreamState};
 use crate::store::LoginSessions;
 
 /// How long a login lasts without a visit.
@@ -51,7 +51,7 @@ pub struct AppState {
     pub auth: auth::Auth,
     pub eventsub: EventSubSupervisor,
     pub cron: CronEndpoint,
-    pub live: SseState,
+    pub live: StreamState,
     /// The cached store probe `/api/health` answers from.
     pub health: HealthProbe,
 }

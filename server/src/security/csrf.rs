@@ -1,7 +1,8 @@
 //! Refuses cross-site requests that the login cookie would authorise (CSRF).
 //!
-//! The check applies to unsafe methods (all but `GET`, `HEAD`, `OPTIONS`, `TRACE`) that the
-//! session cookie authorises ([`super::credential`]): a bearer-authorised caller of the REST API
+//! The check applies to unsafe methods (all but `GET`, `HEAD`, `OPTIONS`, `TRACE`), and to WebSocket
+//! handshakes (a `GET`, but one that no same-origin policy protects: any page may open a socket to
+//! any site, and the answer is readable), that the session cookie authorises ([`super::credential`]): a bearer-authorised caller of the REST API
 //! (the scheduler, a script with an API token) does not act on a browser's cookie (the API judges
 //! such a request by its header alone), and a page cannot add that header to a cross-site request
 //! without CORS, which the server never allows. Server functions read the cookie only, so an
@@ -23,7 +24,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::header::{HOST, ORIGIN, REFERER};
+use axum::http::header::{HOST, ORIGIN, REFERER, UPGRADE};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -69,7 +70,7 @@ impl OriginCheck {
         let safe = matches!(
             *method,
             Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
-        );
+        ) && !headers.contains_key(UPGRADE);
         if safe
             || !matches!(
                 credential(path, headers, self.cookie),
@@ -287,6 +288,33 @@ mod tests {
         let other_cookie = headers(&[("cookie", "vip_session_old=1"), evil[0], evil[1]]);
         assert_eq!(
             check.verdict_api(&Method::POST, &other_cookie, host),
+            Verdict::Allowed
+        );
+    }
+
+    #[test]
+    fn a_websocket_handshake_is_checked_as_an_unsafe_request() {
+        let check = OriginCheck::new(US, "vip_session");
+        let host = Some("127.0.0.1:3000");
+        let socket = |origin: &'static str| {
+            headers(&[
+                ("cookie", "vip_session=abc"),
+                ("connection", "Upgrade"),
+                ("upgrade", "websocket"),
+                ("origin", origin),
+            ])
+        };
+        assert!(matches!(
+            check.verdict(
+                &Method::GET,
+                "/api/ws",
+                &socket("https://evil.example"),
+                host
+            ),
+            Verdict::Refused(_)
+        ));
+        assert_eq!(
+            check.verdict(&Method::GET, "/api/ws", &socket(US), host),
             Verdict::Allowed
         );
     }

@@ -33,6 +33,7 @@ mod csrf;
 mod demo_mode;
 mod ending_sessions;
 mod headers;
+mod live_sockets;
 mod live_streams;
 mod moderator_cache;
 mod moderator_login;

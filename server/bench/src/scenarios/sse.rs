@@ -1,9 +1,11 @@
 //! Live-update fan-out: many open `GET /api/ws` streams of one channel (one login shared by all,
 //! as many tabs would), one change (a VIP granted through the JSON API), and the time until every
-//! stream has received it; server memory with the streams open.
+//! stream has received it; server memory with the streams open. Measured for each transport: the
+//! WebSocket a dashboard opens (the targets' rows) and the Server-Sent Events scripts read.
 //!
-//! The streams are plain HTTP/1.1 connections read by this process, so a stream's "received" time
-//! includes this process getting to read it on the same two cores.
+//! The streams are plain TCP connections read by this process (a WebSocket's server frames are
+//! unmasked, so its events are read as text too), so a stream's "received" time includes this
+//! process getting to read it on the same two cores.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -27,11 +29,31 @@ const MEMORY_TARGET_KIB: u64 = 120 * 1024;
 /// Streams being opened at once.
 pub(super) const OPENING: usize = 256;
 
+/// What carries a stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Transport {
+    /// What a dashboard opens.
+    WebSocket,
+    /// What a script reads.
+    EventStream,
+}
+
+impl Transport {
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Self::WebSocket => "WebSocket (dashboards)",
+            Self::EventStream => "Server-Sent Events (scripts)",
+        }
+    }
+}
+
 pub async fn run(run: &mut Run<'_>) -> anyhow::Result<()> {
     let sizes = run.sizes().clone();
-    let measured = fan_out(run, sizes.sse_clients.max(1)).await?;
-    report_fan_out(run, &measured);
-    super::sse_floor::run(run, &measured).await?;
+    for transport in [Transport::WebSocket, Transport::EventStream] {
+        let measured = fan_out(run, sizes.sse_clients.max(1), transport).await?;
+        report_fan_out(run, &measured);
+        super::sse_floor::run(run, &measured).await?;
+    }
     if sizes.sse_many > 0 {
         many(run, sizes.sse_many).await?;
     }
@@ -48,7 +70,7 @@ async fn many(run: &mut Run<'_>, wanted: usize) -> anyhow::Result<()> {
     if clients < wanted {
         eprintln!("sse: {wanted} streams wanted, the open-file limit ({limit}) allows {clients}");
     }
-    let m = fan_out(run, clients).await?;
+    let m = fan_out(run, clients, Transport::WebSocket).await?;
     let backend = run.backend.name();
     let all = m
         .sample
@@ -58,8 +80,9 @@ async fn many(run: &mut Run<'_>, wanted: usize) -> anyhow::Result<()> {
         "sse",
         backend,
         format!(
-            "{wanted} open streams on one instance{}: one change, time until all / p50 ({} opened \
-             in {})",
+            "{wanted} open streams on one instance, {}{}: one change, time until all / p50 ({} \
+             opened in {})",
+            m.transport.name(),
             if clients < wanted {
                 format!(
                     " (measured with {clients}: this machine allows {limit} open files per process)"
@@ -108,6 +131,7 @@ fn open_file_limit() -> Option<u64> {
 
 /// What one fan-out measured.
 pub(super) struct FanOut {
+    pub(super) transport: Transport,
     pub(super) clients: usize,
     pub(super) connected: usize,
     pub(super) reached: usize,
@@ -134,11 +158,11 @@ impl FanOut {
 }
 
 /// A fresh signed-in server, `clients` open streams, one change: what it took.
-async fn fan_out(run: &Run<'_>, clients: usize) -> anyhow::Result<FanOut> {
+async fn fan_out(run: &Run<'_>, clients: usize, transport: Transport) -> anyhow::Result<FanOut> {
     let setup = signed_in(run, 0).await?;
     let addr = setup.server.addr;
     let baseline = setup.server.memory()?;
-    eprintln!("sse: opening {clients} streams");
+    eprintln!("sse: opening {clients} streams ({})", transport.name());
     let opening = Arc::new(Semaphore::new(OPENING));
     let open = Arc::new(AtomicUsize::new(0));
     let failed = Arc::new(AtomicUsize::new(0));
@@ -148,7 +172,7 @@ async fn fan_out(run: &Run<'_>, clients: usize) -> anyhow::Result<FanOut> {
         let (opening, open, failed) = (opening.clone(), open.clone(), failed.clone());
         let cookie = setup.cookie.clone();
         streams.spawn(async move {
-            let result = watch(addr, &cookie, &opening, &open).await;
+            let result = watch(addr, &cookie, transport, &opening, &open).await;
             if let Err(e) = &result {
                 if failed.fetch_add(1, Ordering::SeqCst) == 0 {
                     eprintln!("sse: a stream failed: {e:#}");
@@ -200,6 +224,7 @@ async fn fan_out(run: &Run<'_>, clients: usize) -> anyhow::Result<FanOut> {
     let after = setup.server.memory()?;
     setup.server.stop().await?;
     Ok(FanOut {
+        transport,
         clients,
         connected,
         reached: arrivals.len(),
@@ -214,9 +239,17 @@ async fn fan_out(run: &Run<'_>, clients: usize) -> anyhow::Result<FanOut> {
     })
 }
 
-/// The rows of the 10,000-stream fan-out.
+/// The rows of the 10,000-stream fan-out; the targets are the dashboards'.
 fn report_fan_out(run: &mut Run<'_>, m: &FanOut) {
     let backend = run.backend.name();
+    let judged = |met: bool| match m.transport {
+        Transport::WebSocket => Verdict::of(met),
+        Transport::EventStream => Verdict::Info,
+    };
+    let target = |text: &'static str| match m.transport {
+        Transport::WebSocket => text,
+        Transport::EventStream => "",
+    };
     let all = m
         .sample
         .max()
@@ -225,27 +258,32 @@ fn report_fan_out(run: &mut Run<'_>, m: &FanOut) {
         "sse",
         backend,
         format!(
-            "one change to {} open streams ({} opened in {}, {} reached): time until all / p50 / \
-             first (the API answered in {})",
+            "{}: one change to {} open streams ({} opened in {}, {} reached): time until all / \
+             p50 / first (the API answered in {})",
+            m.transport.name(),
             m.clients,
             m.connected,
             ms(m.opening_took),
             m.reached,
             ms(m.answered)
         ),
-        "≤ 100 ms",
+        target("≤ 100 ms"),
         format!(
             "{} / {} / {}",
             opt_ms(all),
             opt_ms(m.sample.percentile(50.0)),
             opt_ms(m.sample.percentile(0.0))
         ),
-        Verdict::of(all.is_some_and(|t| t <= FAN_OUT_TARGET)),
+        judged(all.is_some_and(|t| t <= FAN_OUT_TARGET)),
     );
     run.report.row(
         "sse",
         backend,
-        "CPU used from the change until every stream had it: server / benchmark reading the streams",
+        format!(
+            "{}: CPU used from the change until every stream had it: server / benchmark reading \
+             the streams",
+            m.transport.name()
+        ),
         "",
         format!("{} / {}", ms(m.cpu.0), ms(m.cpu.1)),
         Verdict::Info,
@@ -254,19 +292,20 @@ fn report_fan_out(run: &mut Run<'_>, m: &FanOut) {
         "sse",
         backend,
         format!(
-            "server memory with {} streams open: VmRSS (VmHWM after the change; {} before \
+            "{}: server memory with {} streams open: VmRSS (VmHWM after the change; {} before \
              opening, {:.1} KB per stream)",
+            m.transport.name(),
             m.connected,
             kib(m.baseline.rss_kib),
             m.per_stream_bytes() as f64 / 1024.0
         ),
-        "≤ 120 MB",
+        target("≤ 120 MB"),
         format!(
             "{} ({})",
             kib(m.with_streams.rss_kib),
             kib(m.after.peak_kib)
         ),
-        Verdict::of(m.with_streams.rss_kib.max(m.after.rss_kib) <= MEMORY_TARGET_KIB),
+        judged(m.with_streams.rss_kib.max(m.after.rss_kib) <= MEMORY_TARGET_KIB),
     );
 }
 
@@ -275,29 +314,45 @@ fn report_fan_out(run: &mut Run<'_>, m: &FanOut) {
 pub(super) async fn watch(
     addr: SocketAddr,
     cookie: &str,
+    transport: Transport,
     opening: &Semaphore,
     open: &AtomicUsize,
 ) -> anyhow::Result<Instant> {
     let permit = opening.acquire().await?;
     let mut stream = TcpStream::connect(addr).await?;
-    let request = format!(
-        "GET /api/ws HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\nCookie: {cookie}\r\n\r\n"
-    );
+    let (asks, answered, ready, granted) = match transport {
+        Transport::WebSocket => (
+            format!(
+                "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\
+                 Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://{addr}\r\n"
+            ),
+            &b"HTTP/1.1 101"[..],
+            &br#""event":"ready""#[..],
+            &br#""event":"granted""#[..],
+        ),
+        Transport::EventStream => (
+            "Accept: text/event-stream\r\n".to_owned(),
+            &b"HTTP/1.1 200"[..],
+            &b"event: ready"[..],
+            &b"event: granted"[..],
+        ),
+    };
+    let request = format!("GET /api/ws HTTP/1.1\r\nHost: {addr}\r\n{asks}Cookie: {cookie}\r\n\r\n");
     stream.write_all(request.as_bytes()).await?;
     let mut seen = Vec::with_capacity(1024);
     read_until(&mut stream, &mut seen, b"\r\n\r\n").await?;
-    if !seen.starts_with(b"HTTP/1.1 200") {
+    if !seen.starts_with(answered) {
         let head = String::from_utf8_lossy(&seen);
         bail!(
             "the stream was refused: {}",
             head.lines().next().unwrap_or_default()
         );
     }
-    read_until(&mut stream, &mut seen, b"event: ready").await?;
+    read_until(&mut stream, &mut seen, ready).await?;
     drop(permit);
     open.fetch_add(1, Ordering::SeqCst);
     seen.clear();
-    read_until(&mut stream, &mut seen, b"event: granted").await?;
+    read_until(&mut stream, &mut seen, granted).await?;
     Ok(Instant::now())
 }
 

@@ -28,7 +28,8 @@ pub async fn run(run: &mut Run<'_>, product: &FanOut) -> anyhow::Result<()> {
     let mut streams = JoinSet::new();
     for _ in 0..clients {
         let (opening, open) = (opening.clone(), open.clone());
-        streams.spawn(async move { watch(addr, "", &opening, &open).await });
+        let transport = product.transport;
+        streams.spawn(async move { watch(addr, "", transport, &opening, &open).await });
     }
     let limit = Instant::now() + Duration::from_secs(600);
     while open.load(Ordering::SeqCst) < clients && Instant::now() < limit {
@@ -58,8 +59,10 @@ pub async fn run(run: &mut Run<'_>, product: &FanOut) -> anyhow::Result<()> {
         "sse",
         backend,
         format!(
-            "the floor: a minimal axum SSE server of its own (no login, store, caps or re-checks), \
-             {connected} streams: time until all / p50; memory per stream ({} before opening)",
+            "{}, the floor: a minimal axum server of its own (no login, store, caps or \
+             re-checks), {connected} streams: time until all / p50; memory per stream ({} before \
+             opening)",
+            product.transport.name(),
             kib(baseline.rss_kib)
         ),
         "",
@@ -75,7 +78,11 @@ pub async fn run(run: &mut Run<'_>, product: &FanOut) -> anyhow::Result<()> {
     run.report.row(
         "sse",
         backend,
-        "**the product as a multiple of the floor: time until all / p50; memory per stream**",
+        format!(
+            "**{}: the product as a multiple of the floor: time until all / p50; memory per \
+             stream**",
+            product.transport.name()
+        ),
         "",
         format!(
             "{} / {}; {:.1}×",

@@ -119,6 +119,18 @@ pub async fn log_in(server: &TestServer, browser: &reqwest::Client) -> String {
 
 /// [`log_in`] on the server at `base` (`http://host:port`).
 pub async fn log_in_to(base: &str, browser: &reqwest::Client) -> String {
+    log_in_at(base, browser).await.0
+}
+
+/// [`log_in`], returning the `Cookie` header the browser now sends (`vip_session=…`), for clients
+/// that do not share its cookie jar.
+pub async fn log_in_cookie(server: &TestServer, browser: &reqwest::Client) -> String {
+    let set_cookie = log_in_at(&server.url(""), browser).await.1;
+    set_cookie.split(';').next().unwrap().to_owned()
+}
+
+/// The login dance: where it lands, and the session's `Set-Cookie`.
+async fn log_in_at(base: &str, browser: &reqwest::Client) -> (String, String) {
     let res = browser
         .get(format!("{base}/api/auth/login"))
         .send()
@@ -150,7 +162,7 @@ pub async fn log_in_to(base: &str, browser: &reqwest::Client) -> String {
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
     );
-    location(&res)
+    (location(&res), cookie)
 }
 
 /// Logs in as another simulated streamer (the simulator's `login` hint picks who approves).
