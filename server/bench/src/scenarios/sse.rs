@@ -208,14 +208,17 @@ async fn fan_out(run: &Run<'_>, clients: usize, transport: Transport) -> anyhow:
     }
     let answered = changed_at.elapsed();
     let mut arrivals = Vec::with_capacity(connected);
+    let mut reached = Vec::with_capacity(connected);
     let wait = tokio::time::timeout(Duration::from_secs(120), async {
         while let Some(done) = streams.join_next().await {
-            if let Ok(Ok(at)) = done {
+            if let Ok(Ok((at, stream))) = done {
                 arrivals.push(at.saturating_duration_since(changed_at));
+                reached.push(stream);
             }
         }
     })
     .await;
+    drop(reached);
     streams.abort_all();
     let cpu = (
         setup.server.cpu()? - cpu_before.0,
@@ -310,14 +313,15 @@ fn report_fan_out(run: &mut Run<'_>, m: &FanOut) {
 }
 
 /// Opens one stream (at most [`OPENING`] at a time), waits for `ready`, counts itself in `open`,
-/// then returns when a `granted` event arrives.
+/// then returns when a `granted` event arrives: when, and the stream, still open (so that the
+/// server closing the streams that have the event does not slow those still waiting).
 pub(super) async fn watch(
     addr: SocketAddr,
     cookie: &str,
     transport: Transport,
     opening: &Semaphore,
     open: &AtomicUsize,
-) -> anyhow::Result<Instant> {
+) -> anyhow::Result<(Instant, TcpStream)> {
     let permit = opening.acquire().await?;
     let mut stream = TcpStream::connect(addr).await?;
     let (asks, answered, ready, granted) = match transport {
@@ -353,7 +357,7 @@ pub(super) async fn watch(
     open.fetch_add(1, Ordering::SeqCst);
     seen.clear();
     read_until(&mut stream, &mut seen, granted).await?;
-    Ok(Instant::now())
+    Ok((Instant::now(), stream))
 }
 
 /// Reads into `seen` until it contains `needle`.

@@ -41,14 +41,17 @@ pub async fn run(run: &mut Run<'_>, product: &FanOut) -> anyhow::Result<()> {
     let changed_at = Instant::now();
     server.change().await?;
     let mut arrivals = Vec::with_capacity(connected);
+    let mut reached = Vec::with_capacity(connected);
     let _ = tokio::time::timeout(Duration::from_secs(120), async {
         while let Some(done) = streams.join_next().await {
-            if let Ok(Ok(at)) = done {
+            if let Ok(Ok((at, stream))) = done {
                 arrivals.push(at.saturating_duration_since(changed_at));
+                reached.push(stream);
             }
         }
     })
     .await;
+    drop(reached);
     streams.abort_all();
     drop(server);
     let sample = Sample::new(arrivals);
