@@ -1,7 +1,7 @@
 //! An open live stream of one channel, whatever carries it: its channel's events until the server
 //! shuts down or its caller loses the right to watch. [`Open::wait`] only waits (it may be raced
 //! against the transport's own reads without losing anything); what a wake-up means is decided
-//! after it, by [`Open::update`].
+//! after it, by [`Open::step`].
 
 use app::model::LiveKind;
 use axum::extract::ws::Utf8Bytes;
@@ -121,4 +121,31 @@ pub(super) enum Ended {
     Shutdown,
     /// The caller signed out, lost the token or the streamer's consent.
     RightLost,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(update: &Update) -> serde_json::Value {
+        serde_json::from_str(update.text().as_str()).unwrap()
+    }
+
+    #[test]
+    fn every_update_is_one_message_of_the_same_shape() {
+        let change = Update::Change(Frame::new("granted", r#"{"channel_id":"1"}"#));
+        assert_eq!(change.parts(), ("granted", r#"{"channel_id":"1"}"#));
+        assert_eq!(
+            parsed(&change),
+            serde_json::json!({"event": "granted", "data": {"channel_id": "1"}})
+        );
+        assert_eq!(
+            parsed(&Update::SettingsChanged),
+            serde_json::json!({"event": "settings_changed", "data": {}})
+        );
+        assert_eq!(
+            parsed(&Update::Resync),
+            serde_json::json!({"event": "resync", "data": {}})
+        );
+    }
 }

@@ -1,10 +1,10 @@
 //! `GET /api/ws`: the signed-in user's channel as a live stream, a WebSocket when the request asks
 //! for one (the dashboard, [`super::websocket`]) and Server-Sent Events otherwise (scripts,
-//! [`super::sse`]); both send the same events. Only the caller's own
-//! channel (or, with `?channel=ID`, a channel they may manage as a moderator); nothing crosses
-//! channels, no token appears in the URL, and the stream ends when the server shuts down. Scripts
-//! may authorise with a personal API token (`Authorization: Bearer vipm_…`) instead of the login
-//! cookie; a request with that header is judged by it alone.
+//! [`super::sse`]); both send the same events ([`super::open`]). Only the caller's own channel
+//! (or, with `?channel=ID`, a channel they may manage as a moderator); nothing crosses channels, no
+//! token appears in the URL, and the stream ends when the server shuts down. Scripts may authorise
+//! with a personal API token (`Authorization: Bearer vipm_…`) instead of the login cookie; a
+//! request with that header is judged by it alone.
 //!
 //! Each caller holds a capped number of streams (per login session, per API token and per client
 //! address; `429 {"error":"too_many_streams"}` beyond), and every open stream re-checks its caller
