@@ -56,24 +56,18 @@ pub async fn give_vip_deadline(
         .await
 }
 
-/// Puts a viewer on the exclusion list. Returns a sentence for the streamer.
+/// Puts a viewer on the exclusion list (again, changing nothing, if they are on it already). The
+/// slots panel it lands at shows the list.
 #[server(output = super::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn exclude_viewer(login: String) -> Result<String, AppError> {
+pub async fn exclude_viewer(login: String) -> Result<(), AppError> {
     use crate::ssr::{acting::acting, roster, vips::ViewerRef};
     SLOTS
         .after::<ExcludeViewer, _>(async {
             let a = acting().await?;
-            let (viewer, added) =
-                roster::exclude(&a.ctx, &a.caller, &a.channel, ViewerRef::Login(login)).await?;
-            Ok(if added {
-                format!(
-                    "{} can no longer get VIP from the app.",
-                    viewer.display_name
-                )
-            } else {
-                format!("{} was on the exclusion list already.", viewer.display_name)
-            })
+            roster::exclude(&a.ctx, &a.caller, &a.channel, ViewerRef::Login(login))
+                .await
+                .map(drop)
         })
         .await
 }
