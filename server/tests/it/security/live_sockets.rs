@@ -35,6 +35,22 @@ async fn connect(server: &TestServer, cookie: Option<&str>, origin: &str) -> Res
         .map(|(socket, _)| socket)
 }
 
+/// A server started with `vars`, a signed-in browser, its `Cookie` header, and a socket opened
+/// from the server's own pages that has said `ready`.
+async fn signed_in_socket(vars: &[(&str, &str)]) -> (TestServer, reqwest::Client, String, Socket) {
+    let server = TestServer::start_with(vars).await;
+    let browser = TestServer::browser();
+    let cookie = log_in_cookie(&server, &browser).await;
+    let mut socket = connect(&server, Some(&cookie), &server.url(""))
+        .await
+        .unwrap();
+    assert_eq!(
+        next_event(&mut socket).await,
+        json!({"event": "ready", "data": {}})
+    );
+    (server, browser, cookie, socket)
+}
+
 /// The next message from the server, pings and pongs included.
 async fn next(socket: &mut Socket) -> Message {
     tokio::time::timeout(PATIENCE, socket.next())
@@ -77,17 +93,7 @@ fn refused_with(result: Result<Socket, Error>) -> u16 {
 
 #[tokio::test]
 async fn a_dashboard_socket_hears_ready_then_each_change() {
-    let server = TestServer::start().await;
-    let browser = TestServer::browser();
-    let cookie = log_in_cookie(&server, &browser).await;
-    let mut socket = connect(&server, Some(&cookie), &server.url(""))
-        .await
-        .unwrap();
-    assert_eq!(
-        next_event(&mut socket).await,
-        json!({"event": "ready", "data": {}})
-    );
-
+    let (server, browser, _, mut socket) = signed_in_socket(&[]).await;
     let reply = send(
         browser
             .post(server.url("/api/vip"))
@@ -122,13 +128,9 @@ async fn a_socket_needs_a_login_and_a_page_of_this_site() {
 
 #[tokio::test]
 async fn sockets_and_event_streams_share_the_cap() {
-    let server = TestServer::start_with(&[("LIVE_STREAMS_PER_SESSION", "1")]).await;
-    let browser = TestServer::browser();
-    let cookie = log_in_cookie(&server, &browser).await;
-    let mut socket = connect(&server, Some(&cookie), &server.url(""))
-        .await
-        .unwrap();
-    assert_eq!(next_event(&mut socket).await["event"], "ready");
+    // The one stream allowed, held open.
+    let (server, browser, cookie, _open) =
+        signed_in_socket(&[("LIVE_STREAMS_PER_SESSION", "1")]).await;
     assert_eq!(
         refused_with(connect(&server, Some(&cookie), &server.url("")).await),
         429
@@ -140,13 +142,8 @@ async fn sockets_and_event_streams_share_the_cap() {
 
 #[tokio::test]
 async fn a_logged_out_session_loses_its_socket_for_good() {
-    let server = TestServer::start_with(&[("LIVE_STREAM_RECHECK_SECS", "1")]).await;
-    let browser = TestServer::browser();
-    let cookie = log_in_cookie(&server, &browser).await;
-    let mut socket = connect(&server, Some(&cookie), &server.url(""))
-        .await
-        .unwrap();
-    assert_eq!(next_event(&mut socket).await["event"], "ready");
+    let (server, browser, _, mut socket) =
+        signed_in_socket(&[("LIVE_STREAM_RECHECK_SECS", "1")]).await;
     let reply = send(same_origin(
         &server,
         browser.post(server.url("/api/auth/logout")),
@@ -159,13 +156,7 @@ async fn a_logged_out_session_loses_its_socket_for_good() {
 
 #[tokio::test]
 async fn a_quiet_socket_is_pinged_and_closed_as_going_away_at_shutdown() {
-    let server = TestServer::start_with(&[("LIVE_STREAM_RECHECK_SECS", "1")]).await;
-    let browser = TestServer::browser();
-    let cookie = log_in_cookie(&server, &browser).await;
-    let mut socket = connect(&server, Some(&cookie), &server.url(""))
-        .await
-        .unwrap();
-    assert_eq!(next_event(&mut socket).await["event"], "ready");
+    let (server, _, _, mut socket) = signed_in_socket(&[("LIVE_STREAM_RECHECK_SECS", "1")]).await;
     // Quiet for three re-checks: a ping.
     assert!(matches!(next(&mut socket).await, Message::Ping(_)));
 
