@@ -182,8 +182,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_kept_lease_is_given_back_once_idle_and_then_another_instance_takes_it() {
-        let store: Arc<dyn Store> =
-            Arc::new(SqliteStore::connect("sqlite::memory:").await.unwrap());
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/leases.db", dir.path().display());
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.unwrap());
         let ttl = Duration::from_secs(30);
         let a = Leases::new(store.clone(), "a".into(), ttl);
         let b = Leases::new(store.clone(), "b".into(), ttl);

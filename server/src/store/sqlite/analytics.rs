@@ -1,11 +1,11 @@
 //! The analytics counters (`analytics_days`, `analytics_counted`, `analytics_markers`): counted
-//! in the writer job that appends each audit entry ([`append_counted`]), and backfilled from the
+//! in the writer job that appends each audit entry ([`count_appended`]), and backfilled from the
 //! log in one writer job (a savepoint of the writer's `BEGIN IMMEDIATE` transaction). SQLite runs
 //! one writer at a time, and this process writes through one writer, so every entry is
 //! either committed before the backfill (which reads it) or after it (when the marker says the
 //! counters are complete and the append counts it): never both, never neither.
 
-use app::model::{AuditCursor, AuditEntry, AuditQuery, ChannelId};
+use app::model::{AuditCursor, AuditEntry, ChannelId};
 use app::ssr::analytics::counters::{
     count, days_touched, ledger_keys, on_write, Age, Backfill, Counted, CountersMarker,
     DayCounters, Days, Ledger, OnWrite,
@@ -14,11 +14,10 @@ use app::ssr::store::AnalyticsStore;
 use app::ssr::StoreResult;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::SqliteConnection;
+use rusqlite::{params, Connection, OptionalExtension};
 
-use super::audit::{page_query, AuditRow};
-use super::codec::{db_error, from_json, to_json};
-use super::script::Script;
+use super::audit::{AuditRow, AUDIT_COLUMNS};
+use super::codec::{db_error, from_json, micros, sql_error, to_json};
 use super::SqliteStore;
 
 /// Log entries read per query while backfilling.
@@ -33,14 +32,13 @@ fn parse_day(text: &str) -> StoreResult<NaiveDate> {
         .map_err(|e| app::ssr::StoreError::Corrupt(format!("analytics day {text}: {e}")))
 }
 
-async fn marker(conn: &mut SqliteConnection, channel: &str) -> StoreResult<Option<CountersMarker>> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT marker FROM analytics_markers WHERE channel_id = ?1")
-            .bind(channel)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(db_error)?;
-    row.map(|(m,)| from_json(&m, "analytics marker"))
+fn marker(conn: &Connection, channel: &str) -> StoreResult<Option<CountersMarker>> {
+    let marker: Option<String> = conn
+        .prepare_cached("SELECT marker FROM analytics_markers WHERE channel_id = ?1")
+        .and_then(|mut s| s.query_row([channel], |row| row.get(0)).optional())
+        .map_err(sql_error)?;
+    marker
+        .map(|m| from_json(&m, "analytics marker"))
         .transpose()
 }
 
@@ -53,23 +51,32 @@ const UPSERT_COUNTED: &str = "INSERT INTO analytics_counted (channel_id, key, co
      VALUES (?1, ?2, ?3)
      ON CONFLICT (channel_id, key) DO UPDATE SET counted = excluded.counted";
 
-async fn put_marker(
-    conn: &mut SqliteConnection,
-    channel: &str,
-    marker: &CountersMarker,
-) -> StoreResult<()> {
-    sqlx::query(UPSERT_MARKER)
-        .bind(channel)
-        .bind(to_json(marker, "analytics marker")?)
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
+/// Runs one of the upserts above.
+fn upsert(conn: &Connection, sql: &str, values: [&str; 3]) -> StoreResult<()> {
+    conn.prepare_cached(sql)
+        .and_then(|mut s| s.execute(values))
+        .map_err(sql_error)?;
     Ok(())
 }
 
+fn put_marker(conn: &Connection, channel: &str, marker: &CountersMarker) -> StoreResult<()> {
+    let marker = to_json(marker, "analytics marker")?;
+    conn.prepare_cached(UPSERT_MARKER)
+        .and_then(|mut s| s.execute([channel, marker.as_str()]))
+        .map_err(sql_error)?;
+    Ok(())
+}
+
+/// One stored JSON text by its key, or `None`.
+fn stored(conn: &Connection, sql: &str, channel: &str, key: &str) -> StoreResult<Option<String>> {
+    conn.prepare_cached(sql)
+        .and_then(|mut s| s.query_row([channel, key], |row| row.get(0)).optional())
+        .map_err(sql_error)
+}
+
 /// Adds the stored records for `keys` missing from `ledger`.
-async fn load_ledger(
-    conn: &mut SqliteConnection,
+fn load_ledger(
+    conn: &Connection,
     channel: &str,
     keys: Vec<String>,
     ledger: &mut Ledger,
@@ -78,25 +85,22 @@ async fn load_ledger(
         if ledger.contains_key(&key) {
             continue;
         }
-        let row: Option<(String,)> = sqlx::query_as(
+        let counted: Option<Counted> = stored(
+            conn,
             "SELECT counted FROM analytics_counted WHERE channel_id = ?1 AND key = ?2",
-        )
-        .bind(channel)
-        .bind(&key)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db_error)?;
-        let counted: Option<Counted> = row
-            .map(|(c,)| from_json(&c, "analytics ledger"))
-            .transpose()?;
+            channel,
+            &key,
+        )?
+        .map(|c| from_json(&c, "analytics ledger"))
+        .transpose()?;
         ledger.insert(key, counted);
     }
     Ok(())
 }
 
 /// Adds the stored records of `wanted` days missing from `days`.
-async fn load_days(
-    conn: &mut SqliteConnection,
+fn load_days(
+    conn: &Connection,
     channel: &str,
     wanted: Vec<NaiveDate>,
     days: &mut Days,
@@ -105,16 +109,13 @@ async fn load_days(
         if days.contains_key(&day) {
             continue;
         }
-        let row: Option<(String,)> = sqlx::query_as(
+        let record: DayCounters = match stored(
+            conn,
             "SELECT counters FROM analytics_days WHERE channel_id = ?1 AND day = ?2",
-        )
-        .bind(channel)
-        .bind(day_text(day))
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db_error)?;
-        let record: DayCounters = match row {
-            Some((c,)) => from_json(&c, "analytics day")?,
+            channel,
+            &day_text(day),
+        )? {
+            Some(c) => from_json(&c, "analytics day")?,
             None => DayCounters::default(),
         };
         days.insert(day, record);
@@ -122,31 +123,16 @@ async fn load_days(
     Ok(())
 }
 
-/// Writes every record of `days` and `ledger` (a backfill's: as many statements as records).
-async fn save(
-    conn: &mut SqliteConnection,
-    channel: &str,
-    days: &Days,
-    ledger: &Ledger,
-) -> StoreResult<()> {
+/// Writes every record of `days` and `ledger`.
+fn save(conn: &Connection, channel: &str, days: &Days, ledger: &Ledger) -> StoreResult<()> {
     for (day, record) in days {
-        sqlx::query(UPSERT_DAY)
-            .bind(channel)
-            .bind(day_text(*day))
-            .bind(to_json(record, "analytics day")?)
-            .execute(&mut *conn)
-            .await
-            .map_err(db_error)?;
+        let record = to_json(record, "analytics day")?;
+        upsert(conn, UPSERT_DAY, [channel, &day_text(*day), &record])?;
     }
     for (key, counted) in ledger {
         let Some(counted) = counted else { continue };
-        sqlx::query(UPSERT_COUNTED)
-            .bind(channel)
-            .bind(key)
-            .bind(to_json(counted, "analytics ledger")?)
-            .execute(&mut *conn)
-            .await
-            .map_err(db_error)?;
+        let counted = to_json(counted, "analytics ledger")?;
+        upsert(conn, UPSERT_COUNTED, [channel, key, &counted])?;
     }
     Ok(())
 }
@@ -154,8 +140,8 @@ async fn save(
 /// What counting one entry reads, in one query: the channel's marker, the entry's ledger records
 /// and the record of its day. A requested record that is not stored is `None` in the ledger and
 /// empty in the days.
-async fn read_for_entry(
-    conn: &mut SqliteConnection,
+fn read_for_entry(
+    conn: &Connection,
     entry: &AuditEntry,
 ) -> StoreResult<(Option<CountersMarker>, Ledger, Days)> {
     let keys = ledger_keys(entry);
@@ -164,20 +150,27 @@ async fn read_for_entry(
         "an entry has at most a session and a redemption key"
     );
     let day = entry.at.date_naive();
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT 0, '', marker FROM analytics_markers WHERE channel_id = ?1
-         UNION ALL
-         SELECT 1, key, counted FROM analytics_counted WHERE channel_id = ?1 AND key IN (?2, ?3)
-         UNION ALL
-         SELECT 2, day, counters FROM analytics_days WHERE channel_id = ?1 AND day = ?4",
-    )
-    .bind(entry.channel_id.as_str())
-    .bind(keys.first())
-    .bind(keys.get(1))
-    .bind(day_text(day))
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db_error)?;
+    let rows: Vec<(i64, String, String)> = conn
+        .prepare_cached(
+            "SELECT 0, '', marker FROM analytics_markers WHERE channel_id = ?1
+             UNION ALL
+             SELECT 1, key, counted FROM analytics_counted WHERE channel_id = ?1 AND key IN (?2, ?3)
+             UNION ALL
+             SELECT 2, day, counters FROM analytics_days WHERE channel_id = ?1 AND day = ?4",
+        )
+        .and_then(|mut s| {
+            s.query_map(
+                params![
+                    entry.channel_id.as_str(),
+                    keys.first(),
+                    keys.get(1),
+                    day_text(day)
+                ],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )?
+            .collect()
+        })
+        .map_err(sql_error)?;
     let mut marker = None;
     let mut ledger: Ledger = keys.into_iter().map(|k| (k, None)).collect();
     let mut days = Days::from([(day, DayCounters::default())]);
@@ -195,71 +188,36 @@ async fn read_for_entry(
     Ok((marker, ledger, days))
 }
 
-/// Appends an entry: `script` (which inserts it) with the analytics counters it changes, as
+/// Counts an entry just appended on `conn` (in the same job) into the analytics counters, as
 /// [`on_write`] decides. The counters' records are read in one query (two when a live write
-/// takes a redemption's older count from another day), and everything is written as one script.
-pub(super) async fn append_counted(
-    conn: &mut SqliteConnection,
-    entry: &AuditEntry,
-    mut script: Script,
-) -> StoreResult<()> {
-    if app::ssr::analytics::counters::counts(entry) {
-        let channel = entry.channel_id.as_str();
-        let (marker, mut ledger, mut days) = read_for_entry(conn, entry).await?;
-        let counting = match on_write(marker.as_ref(), entry) {
-            OnWrite::Skip | OnWrite::LeaveToBackfill => false,
-            OnWrite::Start(new) => {
-                script
-                    .statement(UPSERT_MARKER)
-                    .bind(channel)
-                    .bind(to_json(&new, "analytics marker")?);
-                true
-            }
-            OnWrite::Count => true,
-        };
-        if counting {
-            load_days(conn, channel, days_touched(entry, &ledger), &mut days).await?;
-            count(entry, Age::Newest, &mut days, &mut ledger);
-            for (day, record) in &days {
-                script
-                    .statement(UPSERT_DAY)
-                    .bind(channel)
-                    .bind(day_text(*day))
-                    .bind(to_json(record, "analytics day")?);
-            }
-            for (key, counted) in &ledger {
-                let Some(counted) = counted else { continue };
-                script
-                    .statement(UPSERT_COUNTED)
-                    .bind(channel)
-                    .bind(key)
-                    .bind(to_json(counted, "analytics ledger")?);
-            }
-        }
+/// takes a redemption's older count from another day).
+pub(super) fn count_appended(conn: &Connection, entry: &AuditEntry) -> StoreResult<()> {
+    if !app::ssr::analytics::counters::counts(entry) {
+        return Ok(());
     }
-    script.run(conn).await
+    let channel = entry.channel_id.as_str();
+    let (marker, mut ledger, mut days) = read_for_entry(conn, entry)?;
+    match on_write(marker.as_ref(), entry) {
+        OnWrite::Skip | OnWrite::LeaveToBackfill => return Ok(()),
+        OnWrite::Start(new) => put_marker(conn, channel, &new)?,
+        OnWrite::Count => {}
+    }
+    load_days(conn, channel, days_touched(entry, &ledger), &mut days)?;
+    count(entry, Age::Newest, &mut days, &mut ledger);
+    save(conn, channel, &days, &ledger)
 }
 
 /// Counts every entry of `channel` older than `live_from` (every entry when `None`), newest
 /// first, into the stored counters.
-async fn backfill(
-    conn: &mut SqliteConnection,
+fn backfill(
+    conn: &Connection,
     channel: &ChannelId,
     live_from: Option<AuditCursor>,
 ) -> StoreResult<()> {
     let (mut days, mut ledger) = (Days::new(), Ledger::new());
-    let mut query = AuditQuery {
-        action: None,
-        viewer_id: None,
-        before: live_from,
-        limit: BACKFILL_PAGE,
-    };
+    let mut before = live_from;
     loop {
-        let rows = page_query(channel, &query)
-            .build_query_as::<AuditRow>()
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db_error)?;
+        let rows = older_entries(conn, channel, before.as_ref(), BACKFILL_PAGE + 1)?;
         let more = rows.len() > BACKFILL_PAGE as usize;
         let entries = rows
             .into_iter()
@@ -270,19 +228,18 @@ async fn backfill(
             .iter()
             .filter(|e| app::ssr::analytics::counters::counts(e))
         {
-            load_ledger(conn, channel.as_str(), ledger_keys(entry), &mut ledger).await?;
+            load_ledger(conn, channel.as_str(), ledger_keys(entry), &mut ledger)?;
             load_days(
                 conn,
                 channel.as_str(),
                 vec![entry.at.date_naive()],
                 &mut days,
-            )
-            .await?;
+            )?;
             count(entry, Age::Oldest, &mut days, &mut ledger);
         }
         match entries.last() {
             Some(last) if more => {
-                query.before = Some(AuditCursor {
+                before = Some(AuditCursor {
                     at: last.at,
                     id: last.id.clone(),
                 });
@@ -290,16 +247,35 @@ async fn backfill(
             _ => break,
         }
     }
-    save(conn, channel.as_str(), &days, &ledger).await
+    save(conn, channel.as_str(), &days, &ledger)
+}
+
+/// The channel's log entries older than `before` (all when `None`), newest first, at most
+/// `limit`: a walk of the index `audit_by_channel`.
+fn older_entries(
+    conn: &Connection,
+    channel: &ChannelId,
+    before: Option<&AuditCursor>,
+    limit: u32,
+) -> StoreResult<Vec<AuditRow>> {
+    let (at, id) = before.map_or((i64::MAX, ""), |b| (micros(b.at), b.id.as_str()));
+    conn.prepare_cached(&format!(
+        "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE channel_id = ?1 AND (at, id) < (?2, ?3)
+         ORDER BY at DESC, id DESC LIMIT ?4"
+    ))
+    .and_then(|mut s| {
+        s.query_map(
+            params![channel.as_str(), at, id, i64::from(limit)],
+            AuditRow::from_row,
+        )?
+        .collect()
+    })
+    .map_err(sql_error)
 }
 
 /// Counts the channel's entries older than its counters, and marks the backfill done.
-async fn backfill_in(
-    conn: &mut SqliteConnection,
-    channel: &ChannelId,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    let (live_from, older_than) = match marker(conn, channel.as_str()).await? {
+fn backfill_in(conn: &Connection, channel: &ChannelId, now: DateTime<Utc>) -> StoreResult<()> {
+    let (live_from, older_than) = match marker(conn, channel.as_str())? {
         Some(m) => match m.backfill {
             Backfill::Done => return Ok(()),
             Backfill::NotStarted => (m.live_from.clone(), Some(m.live_from)),
@@ -314,19 +290,27 @@ async fn backfill_in(
             None,
         ),
     };
-    backfill(conn, channel, older_than).await?;
+    backfill(conn, channel, older_than)?;
     let done = CountersMarker {
         live_from,
         backfill: Backfill::Done,
     };
-    put_marker(conn, channel.as_str(), &done).await
+    put_marker(conn, channel.as_str(), &done)
 }
 
 #[async_trait]
 impl AnalyticsStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn analytics_backfill(&self, channel: &ChannelId, now: DateTime<Utc>) -> StoreResult<()> {
-        let found = marker(&mut *self.reads.hold().await?, channel.as_str()).await?;
+        let found: Option<(String,)> =
+            sqlx::query_as("SELECT marker FROM analytics_markers WHERE channel_id = ?1")
+                .bind(channel.as_str())
+                .fetch_optional(&mut *self.reads.hold().await?)
+                .await
+                .map_err(db_error)?;
+        let found: Option<CountersMarker> = found
+            .map(|(m,)| from_json(&m, "analytics marker"))
+            .transpose()?;
         if found.is_some_and(|m| m.backfill == Backfill::Done) {
             return Ok(());
         }
@@ -334,7 +318,7 @@ impl AnalyticsStore for SqliteStore {
         // it back.
         let channel = channel.clone();
         self.writer
-            .run(move |conn| Box::pin(async move { backfill_in(conn, &channel, now).await }))
+            .run(move |conn| backfill_in(conn, &channel, now))
             .await
     }
 

@@ -7,8 +7,9 @@ use app::ssr::{ApiTokenRecord, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::codec::{db_error, micros, opt_micros, opt_time, time};
-use super::writer::Write;
+use rusqlite::OptionalExtension;
+
+use super::codec::{db_error, micros, opt_micros, opt_time, sql_error, time};
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -56,22 +57,25 @@ impl ApiTokenStore for SqliteStore {
     ) -> StoreResult<bool> {
         // A writing statement takes SQLite's write lock before it reads, so the count and the
         // insert cannot interleave with another writer.
-        let done = sqlx::query(
-            "INSERT INTO api_tokens (hash, id, user_id, name, prefix, created_at, last_used_at)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
-             WHERE (SELECT COUNT(*) FROM api_tokens WHERE user_id = ?3) < ?8",
-        )
-        .bind(&token.hash)
-        .bind(&token.id)
-        .bind(&token.user_id)
-        .bind(&token.name)
-        .bind(&token.prefix)
-        .bind(micros(token.created_at))
-        .bind(opt_micros(token.last_used_at))
-        .bind(i64::from(max_per_user))
-        .write(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let done = self
+            .writer
+            .execute(
+                "INSERT INTO api_tokens (hash, id, user_id, name, prefix, created_at, last_used_at)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+                 WHERE (SELECT COUNT(*) FROM api_tokens WHERE user_id = ?3) < ?8",
+                &[
+                    &token.hash,
+                    &token.id,
+                    &token.user_id,
+                    &token.name,
+                    &token.prefix,
+                    &micros(token.created_at),
+                    &opt_micros(token.last_used_at),
+                    &i64::from(max_per_user),
+                ],
+            )
+            .await?;
+        Ok(done == 1)
     }
 
     #[tracing::instrument(skip_all)]
@@ -99,15 +103,15 @@ impl ApiTokenStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn touch_api_token(&self, hash: &str, at: DateTime<Utc>) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE api_tokens SET last_used_at = max(coalesce(last_used_at, ?2), ?2)
-             WHERE hash = ?1",
-        )
-        .bind(hash)
-        .bind(micros(at))
-        .write(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let done = self
+            .writer
+            .execute(
+                "UPDATE api_tokens SET last_used_at = max(coalesce(last_used_at, ?2), ?2)
+                 WHERE hash = ?1",
+                &[&hash, &micros(at)],
+            )
+            .await?;
+        Ok(done == 1)
     }
 
     #[tracing::instrument(skip_all)]
@@ -116,14 +120,30 @@ impl ApiTokenStore for SqliteStore {
         user_id: &str,
         id: &str,
     ) -> StoreResult<Option<ApiTokenRecord>> {
-        let revoke = sqlx::query_as::<_, ApiTokenRow>(
-            "DELETE FROM api_tokens WHERE user_id = ?1 AND id = ?2
-             RETURNING hash, id, user_id, name, prefix, created_at, last_used_at",
-        )
-        .bind(user_id.to_owned())
-        .bind(id.to_owned());
+        let (user_id, id) = (user_id.to_owned(), id.to_owned());
         self.writer
-            .fetch_optional(revoke)
+            .run(move |conn| {
+                conn.prepare_cached(
+                    "DELETE FROM api_tokens WHERE user_id = ?1 AND id = ?2
+                     RETURNING hash, id, user_id, name, prefix, created_at, last_used_at",
+                )
+                .and_then(|mut revoke| {
+                    revoke
+                        .query_row([&user_id, &id], |row| {
+                            Ok(ApiTokenRow {
+                                hash: row.get(0)?,
+                                id: row.get(1)?,
+                                user_id: row.get(2)?,
+                                name: row.get(3)?,
+                                prefix: row.get(4)?,
+                                created_at: row.get(5)?,
+                                last_used_at: row.get(6)?,
+                            })
+                        })
+                        .optional()
+                })
+                .map_err(sql_error)
+            })
             .await?
             .map(ApiTokenRecord::try_from)
             .transpose()

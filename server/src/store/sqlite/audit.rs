@@ -6,8 +6,9 @@ use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 use sqlx::{QueryBuilder, Sqlite};
 
-use super::codec::{db_error, from_json, micros, time, to_json};
-use super::script::Script;
+use rusqlite::params_from_iter;
+
+use super::codec::{db_error, from_json, micros, owned_values, sql_error, time, to_json};
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -21,6 +22,27 @@ pub(super) struct AuditRow {
     target_login: Option<String>,
     target_display_name: Option<String>,
     metadata: String,
+}
+
+/// The columns of an [`AuditRow`], in the order [`AuditRow::from_row`] reads them.
+pub(super) const AUDIT_COLUMNS: &str = "id, channel_id, at, action, actor, target_viewer_id, \
+     target_login, target_display_name, metadata";
+
+impl AuditRow {
+    /// The row as the writer's connection reads it (selected as [`AUDIT_COLUMNS`]).
+    pub(super) fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            channel_id: row.get(1)?,
+            at: row.get(2)?,
+            action: row.get(3)?,
+            actor: row.get(4)?,
+            target_viewer_id: row.get(5)?,
+            target_login: row.get(6)?,
+            target_display_name: row.get(7)?,
+            metadata: row.get(8)?,
+        })
+    }
 }
 
 impl TryFrom<AuditRow> for AuditEntry {
@@ -59,30 +81,29 @@ impl AuditStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
         let target = entry.target.as_ref();
-        let mut script = Script::new();
-        script
-            .statement(
-                "INSERT INTO audit_log (id, channel_id, at, action, actor, target_viewer_id,
-                                        target_login, target_display_name, metadata)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )
-            .bind(&entry.id)
-            .bind(entry.channel_id.as_str())
-            .bind(micros(entry.at))
-            .bind(entry.action.as_str())
-            .bind(to_json(&entry.actor, "audit actor")?)
-            .bind(target.map(|v| v.id.as_str()))
-            .bind(target.map(|v| v.login.as_str()))
-            .bind(target.map(|v| v.display_name.as_str()))
-            .bind(to_json(&entry.metadata, "audit metadata")?);
+        let values = owned_values(&[
+            &entry.id,
+            &entry.channel_id.as_str(),
+            &micros(entry.at),
+            &entry.action.as_str(),
+            &to_json(&entry.actor, "audit actor")?,
+            &target.map(|v| v.id.as_str()),
+            &target.map(|v| v.login.as_str()),
+            &target.map(|v| v.display_name.as_str()),
+            &to_json(&entry.metadata, "audit metadata")?,
+        ])?;
         let entry = entry.clone();
-        // One writer: the counters read for the entry cannot change until the commit. The
-        // insert and the counters are one script: a failure keeps none of them.
+        // One writer job: the counters read for the entry cannot change until the commit, and a
+        // failure keeps neither the entry nor its counts.
         self.writer
-            .script(move |conn| {
-                Box::pin(
-                    async move { super::analytics::append_counted(conn, &entry, script).await },
-                )
+            .run(move |conn| {
+                conn.prepare_cached(&format!(
+                    "INSERT INTO audit_log ({AUDIT_COLUMNS})
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                ))
+                .and_then(|mut insert| insert.execute(params_from_iter(values)))
+                .map_err(sql_error)?;
+                super::analytics::count_appended(conn, &entry)
             })
             .await
     }

@@ -6,8 +6,9 @@ use app::ssr::store::ChannelStore;
 use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 
-use super::codec::{db_error, from_json, to_json};
-use super::writer::Write;
+use rusqlite::params_from_iter;
+
+use super::codec::{db_error, from_json, owned_values, sql_error, to_json};
 use super::SqliteStore;
 use crate::store::SettingsSeal;
 
@@ -50,37 +51,39 @@ impl ChannelStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn save_channel(&self, channel: &Channel) -> StoreResult<()> {
         // A renamed user's old channel gives the name up (see `ChannelStore::save_channel`).
-        let give_up_name = sqlx::query(
-            "UPDATE channels SET login = '~' || id WHERE lower(login) = lower(?1) AND id <> ?2",
-        )
-        .bind(&channel.login)
-        .bind(channel.id.as_str());
-        let upsert = sqlx::query(
-            "INSERT INTO channels (id, login, display_name, profile_image_url, settings, needs_reauth)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (id) DO UPDATE SET
-                 login = excluded.login,
-                 display_name = excluded.display_name,
-                 profile_image_url = excluded.profile_image_url,
-                 settings = excluded.settings,
-                 needs_reauth = excluded.needs_reauth",
-        )
-        .bind(channel.id.as_str())
-        .bind(&channel.login)
-        .bind(&channel.display_name)
-        .bind(channel.profile_image_url.as_deref())
-        .bind(to_json(
-            &self.seal.seal(&channel.id, &channel.settings)?,
-            "channel settings",
-        )?)
-        .bind(channel.needs_reauth);
+        let values = owned_values(&[
+            &channel.id.as_str(),
+            &channel.login,
+            &channel.display_name,
+            &channel.profile_image_url.as_deref(),
+            &to_json(
+                &self.seal.seal(&channel.id, &channel.settings)?,
+                "channel settings",
+            )?,
+            &channel.needs_reauth,
+        ])?;
         self.writer
             .run(move |conn| {
-                Box::pin(async move {
-                    give_up_name.execute(&mut *conn).await.map_err(db_error)?;
-                    upsert.execute(&mut *conn).await.map_err(db_error)?;
-                    Ok(())
-                })
+                conn.prepare_cached(
+                    "UPDATE channels SET login = '~' || id
+                     WHERE lower(login) = lower(?2) AND id <> ?1",
+                )
+                .and_then(|mut s| s.execute(params_from_iter(&values[..2])))
+                .map_err(sql_error)?;
+                conn.prepare_cached(
+                    "INSERT INTO channels (id, login, display_name, profile_image_url, settings,
+                                           needs_reauth)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (id) DO UPDATE SET
+                         login = excluded.login,
+                         display_name = excluded.display_name,
+                         profile_image_url = excluded.profile_image_url,
+                         settings = excluded.settings,
+                         needs_reauth = excluded.needs_reauth",
+                )
+                .and_then(|mut s| s.execute(params_from_iter(&values)))
+                .map_err(sql_error)?;
+                Ok(())
             })
             .await
     }
@@ -121,21 +124,26 @@ impl ChannelStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn update_settings(&self, id: &ChannelId, settings: &Settings) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE channels SET settings = ?1 WHERE id = ?2")
-            .bind(to_json(&self.seal.seal(id, settings)?, "channel settings")?)
-            .bind(id.as_str())
-            .write(&self.writer)
+        let sealed = to_json(&self.seal.seal(id, settings)?, "channel settings")?;
+        let changed = self
+            .writer
+            .execute(
+                "UPDATE channels SET settings = ?1 WHERE id = ?2",
+                &[&sealed, &id.as_str()],
+            )
             .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(changed == 1)
     }
 
     #[tracing::instrument(skip_all)]
     async fn set_needs_reauth(&self, id: &ChannelId, needs_reauth: bool) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE channels SET needs_reauth = ?1 WHERE id = ?2")
-            .bind(needs_reauth)
-            .bind(id.as_str())
-            .write(&self.writer)
+        let changed = self
+            .writer
+            .execute(
+                "UPDATE channels SET needs_reauth = ?1 WHERE id = ?2",
+                &[&needs_reauth, &id.as_str()],
+            )
             .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(changed == 1)
     }
 }

@@ -1,5 +1,6 @@
-//! Conversions between domain values and SQLite column values, and between sqlx errors and
-//! [`StoreError`]. Error messages never carry bound parameters or token bytes.
+//! Conversions between domain values and SQLite column values, and between the drivers' errors
+//! (sqlx for reads, rusqlite for the writer) and [`StoreError`]. Error messages never carry bound
+//! parameters or token bytes.
 
 use std::time::Duration;
 
@@ -23,6 +24,55 @@ pub(super) fn db_error(e: sqlx::Error) -> StoreError {
         | sqlx::Error::ColumnIndexOutOfBounds { .. } => StoreError::Corrupt(e.to_string()),
         other => StoreError::Backend(other.to_string()),
     }
+}
+
+/// Maps a rusqlite error (the writer's) as [`db_error`] maps sqlx's.
+pub(super) fn sql_error(e: rusqlite::Error) -> StoreError {
+    use rusqlite::ffi::{SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE};
+    match e {
+        rusqlite::Error::SqliteFailure(failure, message)
+            if matches!(
+                failure.extended_code,
+                SQLITE_CONSTRAINT_UNIQUE | SQLITE_CONSTRAINT_PRIMARYKEY
+            ) =>
+        {
+            StoreError::Conflict(message.unwrap_or_else(|| failure.to_string()))
+        }
+        rusqlite::Error::SqliteFailure(failure, message) => StoreError::Backend(format!(
+            "sqlite: {}",
+            message.unwrap_or_else(|| failure.to_string())
+        )),
+        rusqlite::Error::FromSqlConversionFailure(..)
+        | rusqlite::Error::InvalidColumnType(..)
+        | rusqlite::Error::InvalidColumnIndex(_)
+        | rusqlite::Error::InvalidColumnName(_)
+        | rusqlite::Error::IntegralValueOutOfRange(..) => StoreError::Corrupt(e.to_string()),
+        other => StoreError::Backend(format!("sqlite: {other}")),
+    }
+}
+
+/// Owned copies of a statement's parameter values, to send to the writer.
+pub(super) fn owned_values(
+    values: &[&(dyn rusqlite::ToSql + Sync)],
+) -> Result<Vec<rusqlite::types::Value>, StoreError> {
+    use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+    values
+        .iter()
+        .map(|v| match v.to_sql() {
+            Ok(ToSqlOutput::Borrowed(value)) => Ok(match value {
+                ValueRef::Null => Value::Null,
+                ValueRef::Integer(i) => Value::Integer(i),
+                ValueRef::Real(f) => Value::Real(f),
+                ValueRef::Text(text) => Value::Text(String::from_utf8_lossy(text).into_owned()),
+                ValueRef::Blob(blob) => Value::Blob(blob.to_vec()),
+            }),
+            Ok(ToSqlOutput::Owned(value)) => Ok(value),
+            Ok(_) => Err(StoreError::Backend(
+                "sqlite: a parameter of an unsupported kind".into(),
+            )),
+            Err(e) => Err(StoreError::Backend(format!("sqlite: a parameter: {e}"))),
+        })
+        .collect()
 }
 
 /// A time as microseconds since the Unix epoch (the unit of every time column).

@@ -10,7 +10,6 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::codec::{micros, micros_after};
-use super::writer::Write;
 use super::{inbox, live_events, SqliteStore};
 
 #[async_trait]
@@ -24,17 +23,16 @@ impl CoordinationStore for SqliteStore {
         now: DateTime<Utc>,
         ttl: Duration,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "INSERT INTO seen_messages (id, expires_at) VALUES (?1, ?2)
-             ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at
-             WHERE seen_messages.expires_at <= ?3",
-        )
-        .bind(message_id)
-        .bind(micros_after(now, ttl))
-        .bind(micros(now))
-        .write(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let done = self
+            .writer
+            .execute(
+                "INSERT INTO seen_messages (id, expires_at) VALUES (?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at
+                 WHERE seen_messages.expires_at <= ?3",
+                &[&message_id, &micros_after(now, ttl), &micros(now)],
+            )
+            .await?;
+        Ok(done == 1)
     }
 
     /// Deletes message ids and leases whose time is up (`expires_at <= now`), then the live events
@@ -42,17 +40,17 @@ impl CoordinationStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         let at = micros(now);
-        let messages = sqlx::query("DELETE FROM seen_messages WHERE expires_at <= ?1")
-            .bind(at)
-            .write(&self.writer)
+        let messages = self
+            .writer
+            .execute("DELETE FROM seen_messages WHERE expires_at <= ?1", &[&at])
             .await?;
-        let leases = sqlx::query("DELETE FROM leases WHERE expires_at <= ?1")
-            .bind(at)
-            .write(&self.writer)
+        let leases = self
+            .writer
+            .execute("DELETE FROM leases WHERE expires_at <= ?1", &[&at])
             .await?;
         let live = live_events::purge(&self.writer, now).await?;
         let inbox = inbox::purge(&self.writer, now).await?;
-        Ok(messages.rows_affected() + leases.rows_affected() + live + inbox)
+        Ok(messages + leases + live + inbox)
     }
 
     /// Takes the lease when free, expired, or already ours (renewal), in one upsert.
@@ -64,26 +62,26 @@ impl CoordinationStore for SqliteStore {
         now: DateTime<Utc>,
         ttl: Duration,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "INSERT INTO leases (name, holder, expires_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-             WHERE leases.holder = excluded.holder OR leases.expires_at <= ?4",
-        )
-        .bind(name)
-        .bind(holder)
-        .bind(micros_after(now, ttl))
-        .bind(micros(now))
-        .write(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let done = self
+            .writer
+            .execute(
+                "INSERT INTO leases (name, holder, expires_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (name) DO UPDATE
+                     SET holder = excluded.holder, expires_at = excluded.expires_at
+                 WHERE leases.holder = excluded.holder OR leases.expires_at <= ?4",
+                &[&name, &holder, &micros_after(now, ttl), &micros(now)],
+            )
+            .await?;
+        Ok(done == 1)
     }
 
     #[tracing::instrument(skip_all)]
     async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM leases WHERE name = ?1 AND holder = ?2")
-            .bind(name)
-            .bind(holder)
-            .write(&self.writer)
+        self.writer
+            .execute(
+                "DELETE FROM leases WHERE name = ?1 AND holder = ?2",
+                &[&name, &holder],
+            )
             .await?;
         Ok(())
     }

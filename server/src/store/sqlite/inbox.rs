@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::codec::{db_error, micros, time};
-use super::writer::{Write, Writer};
+use super::writer::Writer;
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -37,17 +37,20 @@ impl TryFrom<InboxRow> for InboxMessage {
 impl InboxStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn inbox_put(&self, message: &InboxMessage) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "INSERT INTO inbox (message_id, channel_id, received_at, payload)
-             VALUES (?1, ?2, ?3, ?4) ON CONFLICT (message_id) DO NOTHING",
-        )
-        .bind(&message.message_id)
-        .bind(message.channel_id.as_str())
-        .bind(micros(message.received_at))
-        .bind(&message.payload)
-        .write(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let done = self
+            .writer
+            .execute(
+                "INSERT INTO inbox (message_id, channel_id, received_at, payload)
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (message_id) DO NOTHING",
+                &[
+                    &message.message_id,
+                    &message.channel_id.as_str(),
+                    &micros(message.received_at),
+                    &message.payload,
+                ],
+            )
+            .await?;
+        Ok(done == 1)
     }
 
     #[tracing::instrument(skip_all)]
@@ -85,23 +88,25 @@ impl InboxStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn inbox_done(&self, message_id: &str, at: DateTime<Utc>) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE inbox SET processed_at = COALESCE(processed_at, ?2) WHERE message_id = ?1",
-        )
-        .bind(message_id)
-        .bind(micros(at))
-        .write(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let done = self
+            .writer
+            .execute(
+                "UPDATE inbox SET processed_at = COALESCE(processed_at, ?2) WHERE message_id = ?1",
+                &[&message_id, &micros(at)],
+            )
+            .await?;
+        Ok(done == 1)
     }
 }
 
 /// Deletes the messages processed more than [`INBOX_RETENTION`] before `now`.
 pub(super) async fn purge(writer: &Writer, now: DateTime<Utc>) -> StoreResult<u64> {
     let retention = i64::try_from(INBOX_RETENTION.as_micros()).unwrap_or(i64::MAX);
-    let done = sqlx::query("DELETE FROM inbox WHERE processed_at < ?1")
-        .bind(micros(now).saturating_sub(retention))
-        .write(writer)
+    let done = writer
+        .execute(
+            "DELETE FROM inbox WHERE processed_at < ?1",
+            &[&micros(now).saturating_sub(retention)],
+        )
         .await?;
-    Ok(done.rows_affected())
+    Ok(done)
 }

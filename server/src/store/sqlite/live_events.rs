@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::codec::{db_error, micros, time};
-use super::writer::{Write, Writer};
+use super::writer::Writer;
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -42,17 +42,19 @@ pub(super) const SINCE: &str = "SELECT id, instance_id, channel_id, at, event_js
 impl LiveEventStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn append_live_event(&self, event: &RelayedEvent) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO live_events (id, instance_id, channel_id, at, event_json)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )
-        .bind(&event.id)
-        .bind(&event.instance_id)
-        .bind(event.channel_id.as_str())
-        .bind(micros(event.at))
-        .bind(&event.event_json)
-        .write(&self.writer)
-        .await?;
+        self.writer
+            .execute(
+                "INSERT INTO live_events (id, instance_id, channel_id, at, event_json)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                &[
+                    &event.id,
+                    &event.instance_id,
+                    &event.channel_id.as_str(),
+                    &micros(event.at),
+                    &event.event_json,
+                ],
+            )
+            .await?;
         Ok(())
     }
 
@@ -82,11 +84,13 @@ impl LiveEventStore for SqliteStore {
 /// Deletes the events published more than [`LIVE_EVENT_RETENTION`] before `now`.
 pub(super) async fn purge(writer: &Writer, now: DateTime<Utc>) -> StoreResult<u64> {
     let retention = i64::try_from(LIVE_EVENT_RETENTION.as_micros()).unwrap_or(i64::MAX);
-    let done = sqlx::query("DELETE FROM live_events WHERE at < ?1")
-        .bind(micros(now).saturating_sub(retention))
-        .write(writer)
+    let done = writer
+        .execute(
+            "DELETE FROM live_events WHERE at < ?1",
+            &[&micros(now).saturating_sub(retention)],
+        )
         .await?;
-    Ok(done.rows_affected())
+    Ok(done)
 }
 
 #[cfg(test)]

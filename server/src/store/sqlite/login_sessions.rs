@@ -10,7 +10,6 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion};
 use tower_sessions::SessionStore;
 
-use super::writer::Write;
 use super::SqliteStore;
 use crate::store::login_sessions::{login_user, stored_key};
 
@@ -57,11 +56,14 @@ impl SqliteStore {
     /// When the database fails.
     #[tracing::instrument(skip_all)]
     pub async fn delete_expired_login_sessions(&self) -> anyhow::Result<u64> {
-        let done = sqlx::query("DELETE FROM login_sessions WHERE expires_at <= ?1")
-            .bind(now_micros()?)
-            .write(&self.writer)
+        let done = self
+            .writer
+            .execute(
+                "DELETE FROM login_sessions WHERE expires_at <= ?1",
+                &[&now_micros()?],
+            )
             .await?;
-        Ok(done.rows_affected())
+        Ok(done)
     }
 
     /// Deletes every login session of `user_id`; returns how many went.
@@ -70,11 +72,11 @@ impl SqliteStore {
     /// When the database fails.
     #[tracing::instrument(skip_all)]
     pub async fn delete_user_login_sessions(&self, user_id: &str) -> anyhow::Result<u64> {
-        let done = sqlx::query("DELETE FROM login_sessions WHERE user_id = ?1")
-            .bind(user_id)
-            .write(&self.writer)
+        let done = self
+            .writer
+            .execute("DELETE FROM login_sessions WHERE user_id = ?1", &[&user_id])
             .await?;
-        Ok(done.rows_affected())
+        Ok(done)
     }
 }
 
@@ -85,18 +87,16 @@ impl SessionStore for SqliteStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         loop {
             let (id, data, expires_at, user_id) = encode(record)?;
-            let done = sqlx::query(
-                "INSERT INTO login_sessions (id, data, expires_at, user_id) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(id)
-            .bind(data)
-            .bind(expires_at)
-            .bind(user_id)
-            .write(&self.writer)
-            .await
-            .map_err(written)?;
-            if done.rows_affected() == 1 {
+            let done = self
+                .writer
+                .execute(
+                    "INSERT INTO login_sessions (id, data, expires_at, user_id)
+                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
+                    &[&id, &data, &expires_at, &user_id],
+                )
+                .await
+                .map_err(written)?;
+            if done == 1 {
                 return Ok(());
             }
             record.id = Id::default();
@@ -109,16 +109,13 @@ impl SessionStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let (id, data, expires_at, user_id) = encode(record)?;
-        sqlx::query(
-            "UPDATE login_sessions SET data = ?2, expires_at = ?3, user_id = ?4 WHERE id = ?1",
-        )
-        .bind(id)
-        .bind(data)
-        .bind(expires_at)
-        .bind(user_id)
-        .write(&self.writer)
-        .await
-        .map_err(written)?;
+        self.writer
+            .execute(
+                "UPDATE login_sessions SET data = ?2, expires_at = ?3, user_id = ?4 WHERE id = ?1",
+                &[&id, &data, &expires_at, &user_id],
+            )
+            .await
+            .map_err(written)?;
         Ok(())
     }
 
@@ -131,20 +128,19 @@ impl SessionStore for SqliteStore {
             };
             let record = decode(session_id, old)?;
             let (id, data, expires_at, user_id) = encode(&record)?;
-            sqlx::query(
-                "INSERT OR REPLACE INTO login_sessions (id, data, expires_at, user_id)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )
-            .bind(id)
-            .bind(data)
-            .bind(expires_at)
-            .bind(user_id)
-            .write(&self.writer)
-            .await
-            .map_err(written)?;
-            sqlx::query("DELETE FROM login_sessions WHERE id = ?1")
-                .bind(session_id.to_string())
-                .write(&self.writer)
+            self.writer
+                .execute(
+                    "INSERT OR REPLACE INTO login_sessions (id, data, expires_at, user_id)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    &[&id, &data, &expires_at, &user_id],
+                )
+                .await
+                .map_err(written)?;
+            self.writer
+                .execute(
+                    "DELETE FROM login_sessions WHERE id = ?1",
+                    &[&session_id.to_string()],
+                )
                 .await
                 .map_err(written)?;
             return Ok(Some(record));
@@ -154,10 +150,11 @@ impl SessionStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM login_sessions WHERE id IN (?1, ?2)")
-            .bind(stored_key(session_id))
-            .bind(session_id.to_string())
-            .write(&self.writer)
+        self.writer
+            .execute(
+                "DELETE FROM login_sessions WHERE id IN (?1, ?2)",
+                &[&stored_key(session_id), &session_id.to_string()],
+            )
             .await
             .map_err(written)?;
         Ok(())

@@ -4,16 +4,16 @@
 //! `ChannelStore`, …), and tower-sessions' [`SessionStore`](tower_sessions::SessionStore) in
 //! `login_sessions.rs`.
 //!
-//! Reads take one of the store's [`connections`]. Every write goes through the one [`writer`],
-//! on a connection of its own, which commits the writes waiting together in one transaction, each
-//! of several statements in a savepoint of its own (group commit).
+//! Reads take one of the store's [`connections`] (sqlx). Every write goes through the one
+//! [`writer`]: a thread that owns a connection of its own (rusqlite) and runs each job's
+//! statements itself, committing the jobs waiting together in one transaction, each in a
+//! savepoint of its own (group commit).
 //!
 //! Every operation that must be atomic is a single statement (an upsert or a conditional
 //! `UPDATE`/`DELETE` whose `rows_affected` tells whether this call won): SQLite runs one writer at a
 //! time, so racing callers, on this or another process sharing the file, see exactly one winner.
 //! The exceptions (an audit append with its analytics counters, a channel saved with its login
-//! given up by a renamed one, the analytics backfill) are one writer job each, so one savepoint
-//! (the audit append's is written into its [`script`]).
+//! given up by a renamed one, the analytics backfill) are one writer job each, so one savepoint.
 
 mod analytics;
 mod api_tokens;
@@ -34,7 +34,6 @@ mod redemption_attempts;
 mod redemptions;
 mod rewards;
 mod roster;
-mod script;
 mod tokens;
 mod vip_sessions;
 mod waitlist;
@@ -69,11 +68,12 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating the file and its parent directories on first start) and migrates the
-    /// database at `url`, e.g. `sqlite://data/vip.db`. `sqlite::memory:` gives a private in-memory
-    /// database on a single connection (for experiments; it is lost when the store is dropped).
+    /// database at `url`, e.g. `sqlite://data/vip.db`. An in-memory database is refused: the
+    /// writer's connection and the readers' must open the same file.
     ///
     /// # Errors
-    /// When the URL is not a SQLite URL, the file cannot be created or opened, or a migration fails.
+    /// When the URL is not a SQLite URL or names an in-memory database, the file cannot be
+    /// created or opened, or a migration fails.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         let options = SqliteConnectOptions::from_str(url)
             .context("DATABASE_URL is not a valid sqlite:// URL")?
@@ -82,14 +82,15 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true);
-        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        if !in_memory {
-            if let Some(dir) = options.get_filename().parent() {
-                if !dir.as_os_str().is_empty() {
-                    tokio::fs::create_dir_all(dir).await.with_context(|| {
-                        format!("cannot create the database directory {}", dir.display())
-                    })?;
-                }
+        if url.contains(":memory:") || url.contains("mode=memory") {
+            anyhow::bail!("DATABASE_URL names an in-memory SQLite database; name a file instead");
+        }
+        let file = options.get_filename().to_owned();
+        if let Some(dir) = file.parent() {
+            if !dir.as_os_str().is_empty() {
+                tokio::fs::create_dir_all(dir).await.with_context(|| {
+                    format!("cannot create the database directory {}", dir.display())
+                })?;
             }
         }
         let mut first = options
@@ -100,25 +101,15 @@ impl SqliteStore {
             .run_direct(None, &mut first, false)
             .await
             .context("cannot migrate the SQLite database")?;
-        let (reads, writes) = if in_memory {
-            // One connection for everything: the database lives on the connection that made it.
-            let one = Arc::new(Connections::new(options, 1, Some(first)));
-            (Arc::clone(&one), one)
-        } else {
-            (
-                Arc::new(Connections::new(options.clone(), READERS, None)),
-                Arc::new(Connections::new(options, 1, Some(first))),
-            )
-        };
         Ok(Self {
-            writer: writer::Writer::start(writes).context("cannot start the SQLite writer")?,
-            reads,
+            writer: writer::Writer::start(&file, BUSY_TIMEOUT)
+                .context("cannot start the SQLite writer")?,
+            reads: Arc::new(Connections::new(options, READERS, Some(first))),
             seal: crate::store::SettingsSeal::default(),
         })
     }
 
-    /// A store on a file of its own, with the table `create` makes: for the tests of the writer
-    /// and its scripts.
+    /// A store on a file of its own, with the table `create` makes: for the tests of the writer.
     #[cfg(test)]
     async fn scratch(create: &'static str) -> (tempfile::TempDir, Self) {
         let dir = tempfile::tempdir().unwrap();

@@ -8,7 +8,6 @@ use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 
 use super::codec::{db_error, micros, time};
-use super::writer::Write;
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -35,22 +34,20 @@ impl OverlayKeyStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn put_overlay_key(&self, key: &OverlayKey) -> StoreResult<()> {
         // A hash held by another channel breaks the unique index: a conflict, nothing written.
-        sqlx::query(
-            "INSERT INTO overlay_keys (channel_id, hash, created_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (channel_id) DO UPDATE SET
-                 hash = excluded.hash, created_at = excluded.created_at",
-        )
-        .bind(&key.channel_id.0)
-        .bind(&key.hash)
-        .bind(micros(key.created_at))
-        .write(&self.writer)
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict(_) => {
-                StoreError::Conflict("another channel's overlay key has this hash".into())
-            }
-            e => e,
-        })?;
+        self.writer
+            .execute(
+                "INSERT INTO overlay_keys (channel_id, hash, created_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (channel_id) DO UPDATE SET
+                     hash = excluded.hash, created_at = excluded.created_at",
+                &[&key.channel_id.0, &key.hash, &micros(key.created_at)],
+            )
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => {
+                    StoreError::Conflict("another channel's overlay key has this hash".into())
+                }
+                e => e,
+            })?;
         Ok(())
     }
 
@@ -82,10 +79,13 @@ impl OverlayKeyStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn delete_overlay_key(&self, channel: &ChannelId) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM overlay_keys WHERE channel_id = ?1")
-            .bind(&channel.0)
-            .write(&self.writer)
+        let done = self
+            .writer
+            .execute(
+                "DELETE FROM overlay_keys WHERE channel_id = ?1",
+                &[&channel.0],
+            )
             .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(done == 1)
     }
 }

@@ -84,8 +84,9 @@ async fn audit_pages_walk_an_index_without_sorting() {
 }
 
 #[tokio::test]
-async fn in_memory_databases_work_too() {
-    let store = SqliteStore::connect("sqlite::memory:").await.unwrap();
-    app::ssr::Store::ping(&store).await.unwrap();
-    assert_eq!(store.delete_expired_login_sessions().await.unwrap(), 0);
+async fn in_memory_databases_are_refused_with_the_reason() {
+    for url in ["sqlite::memory:", "sqlite://file:x?mode=memory"] {
+        let refused = SqliteStore::connect(url).await.unwrap_err();
+        assert!(refused.to_string().contains("in-memory"), "{refused:#}");
+    }
 }

@@ -5,7 +5,9 @@ use app::ssr::store::RedemptionAttemptStore;
 use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 
-use super::codec::db_error;
+use rusqlite::OptionalExtension;
+
+use super::codec::sql_error;
 use super::SqliteStore;
 
 #[async_trait]
@@ -14,14 +16,16 @@ impl RedemptionAttemptStore for SqliteStore {
     /// each see a different count.
     #[tracing::instrument(skip_all)]
     async fn note_redemption_attempt(&self, id: &str) -> StoreResult<Option<u32>> {
-        let note = sqlx::query_scalar::<_, i64>(
-            "UPDATE redemptions SET attempts = attempts + 1 WHERE id = ?1 RETURNING attempts",
-        )
-        .bind(id.to_owned());
-        let attempts = self
+        let id = id.to_owned();
+        let attempts: Option<i64> = self
             .writer
-            .statement(move |conn| {
-                Box::pin(async move { note.fetch_optional(conn).await.map_err(db_error) })
+            .run(move |conn| {
+                conn.prepare_cached(
+                    "UPDATE redemptions SET attempts = attempts + 1 WHERE id = ?1
+                     RETURNING attempts",
+                )
+                .and_then(|mut note| note.query_row([&id], |row| row.get(0)).optional())
+                .map_err(sql_error)
             })
             .await?;
         attempts

@@ -6,7 +6,6 @@ use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 
 use super::codec::{db_error, from_json, micros, time, to_json};
-use super::writer::Write;
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -45,23 +44,26 @@ impl RedemptionStore for SqliteStore {
     /// Insert-if-absent in one statement: SQLite serialises writers, so exactly one caller inserts.
     #[tracing::instrument(skip_all)]
     async fn create_redemption(&self, record: &RedemptionRecord) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "INSERT INTO redemptions (id, channel_id, reward_id, viewer_id, viewer_login,
-                                      viewer_display_name, received_at, outcome)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&record.id)
-        .bind(record.channel_id.as_str())
-        .bind(&record.reward_id)
-        .bind(&record.viewer.id)
-        .bind(&record.viewer.login)
-        .bind(&record.viewer.display_name)
-        .bind(micros(record.received_at))
-        .bind(to_json(&record.outcome, "redemption outcome")?)
-        .write(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let done = self
+            .writer
+            .execute(
+                "INSERT INTO redemptions (id, channel_id, reward_id, viewer_id, viewer_login,
+                                          viewer_display_name, received_at, outcome)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (id) DO NOTHING",
+                &[
+                    &record.id,
+                    &record.channel_id.as_str(),
+                    &record.reward_id,
+                    &record.viewer.id,
+                    &record.viewer.login,
+                    &record.viewer.display_name,
+                    &micros(record.received_at),
+                    &to_json(&record.outcome, "redemption outcome")?,
+                ],
+            )
+            .await?;
+        Ok(done == 1)
     }
 
     #[tracing::instrument(skip_all)]
@@ -85,11 +87,13 @@ impl RedemptionStore for SqliteStore {
         id: &str,
         outcome: RedemptionOutcome,
     ) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE redemptions SET outcome = ?1 WHERE id = ?2")
-            .bind(to_json(&outcome, "redemption outcome")?)
-            .bind(id)
-            .write(&self.writer)
+        let done = self
+            .writer
+            .execute(
+                "UPDATE redemptions SET outcome = ?1 WHERE id = ?2",
+                &[&to_json(&outcome, "redemption outcome")?, &id],
+            )
             .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(done == 1)
     }
 }

@@ -6,7 +6,6 @@ use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 
 use super::codec::{db_error, to_i64, to_opt_u32, to_u64};
-use super::writer::Write;
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -63,33 +62,35 @@ macro_rules! select_reward {
 impl RewardStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn save_reward(&self, reward: &Reward) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO rewards (id, channel_id, title, cost, prompt, duration_secs, enabled,
-                                  global_cooldown_secs, max_per_stream, max_per_user_per_stream)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-             ON CONFLICT (id) DO UPDATE SET
-                 channel_id = excluded.channel_id,
-                 title = excluded.title,
-                 cost = excluded.cost,
-                 prompt = excluded.prompt,
-                 duration_secs = excluded.duration_secs,
-                 enabled = excluded.enabled,
-                 global_cooldown_secs = excluded.global_cooldown_secs,
-                 max_per_stream = excluded.max_per_stream,
-                 max_per_user_per_stream = excluded.max_per_user_per_stream",
-        )
-        .bind(&reward.id)
-        .bind(reward.channel_id.as_str())
-        .bind(&reward.title)
-        .bind(to_i64(reward.cost, "reward cost")?)
-        .bind(&reward.prompt)
-        .bind(to_i64(reward.duration.stored_secs(), "reward duration")?)
-        .bind(reward.enabled)
-        .bind(reward.global_cooldown_secs.map(i64::from))
-        .bind(reward.max_per_stream.map(i64::from))
-        .bind(reward.max_per_user_per_stream.map(i64::from))
-        .write(&self.writer)
-        .await?;
+        self.writer
+            .execute(
+                "INSERT INTO rewards (id, channel_id, title, cost, prompt, duration_secs, enabled,
+                                      global_cooldown_secs, max_per_stream, max_per_user_per_stream)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 ON CONFLICT (id) DO UPDATE SET
+                     channel_id = excluded.channel_id,
+                     title = excluded.title,
+                     cost = excluded.cost,
+                     prompt = excluded.prompt,
+                     duration_secs = excluded.duration_secs,
+                     enabled = excluded.enabled,
+                     global_cooldown_secs = excluded.global_cooldown_secs,
+                     max_per_stream = excluded.max_per_stream,
+                     max_per_user_per_stream = excluded.max_per_user_per_stream",
+                &[
+                    &reward.id,
+                    &reward.channel_id.as_str(),
+                    &reward.title,
+                    &to_i64(reward.cost, "reward cost")?,
+                    &reward.prompt,
+                    &to_i64(reward.duration.stored_secs(), "reward duration")?,
+                    &reward.enabled,
+                    &reward.global_cooldown_secs.map(i64::from),
+                    &reward.max_per_stream.map(i64::from),
+                    &reward.max_per_user_per_stream.map(i64::from),
+                ],
+            )
+            .await?;
         Ok(())
     }
 
@@ -118,10 +119,10 @@ impl RewardStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn delete_reward(&self, id: &str) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM rewards WHERE id = ?1")
-            .bind(id)
-            .write(&self.writer)
+        let done = self
+            .writer
+            .execute("DELETE FROM rewards WHERE id = ?1", &[&id])
             .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(done == 1)
     }
 }

@@ -6,7 +6,6 @@ use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 
 use super::codec::{db_error, from_json, micros, time, to_json};
-use super::writer::Write;
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -41,32 +40,36 @@ impl RosterStore for SqliteStore {
     /// One insert that leaves an existing entry alone.
     #[tracing::instrument(skip_all)]
     async fn exclude_viewer(&self, exclusion: &Exclusion) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "INSERT INTO vip_exclusions (channel_id, viewer_id, viewer_login,
-                                         viewer_display_name, excluded_by, excluded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (channel_id, viewer_id) DO NOTHING",
-        )
-        .bind(exclusion.channel_id.as_str())
-        .bind(&exclusion.viewer.id)
-        .bind(&exclusion.viewer.login)
-        .bind(&exclusion.viewer.display_name)
-        .bind(to_json(&exclusion.excluded_by, "exclusion author")?)
-        .bind(micros(exclusion.excluded_at))
-        .write(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let done = self
+            .writer
+            .execute(
+                "INSERT INTO vip_exclusions (channel_id, viewer_id, viewer_login,
+                                             viewer_display_name, excluded_by, excluded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (channel_id, viewer_id) DO NOTHING",
+                &[
+                    &exclusion.channel_id.as_str(),
+                    &exclusion.viewer.id,
+                    &exclusion.viewer.login,
+                    &exclusion.viewer.display_name,
+                    &to_json(&exclusion.excluded_by, "exclusion author")?,
+                    &micros(exclusion.excluded_at),
+                ],
+            )
+            .await?;
+        Ok(done == 1)
     }
 
     #[tracing::instrument(skip_all)]
     async fn readmit_viewer(&self, channel: &ChannelId, viewer_id: &str) -> StoreResult<bool> {
-        let done =
-            sqlx::query("DELETE FROM vip_exclusions WHERE channel_id = ?1 AND viewer_id = ?2")
-                .bind(channel.as_str())
-                .bind(viewer_id)
-                .write(&self.writer)
-                .await?;
-        Ok(done.rows_affected() == 1)
+        let done = self
+            .writer
+            .execute(
+                "DELETE FROM vip_exclusions WHERE channel_id = ?1 AND viewer_id = ?2",
+                &[&channel.as_str(), &viewer_id],
+            )
+            .await?;
+        Ok(done == 1)
     }
 
     #[tracing::instrument(skip_all)]
@@ -122,16 +125,18 @@ impl RosterStore for SqliteStore {
         channel: &ChannelId,
         capacity: &SlotCapacity,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO vip_capacity (channel_id, slots, learned_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (channel_id) DO UPDATE SET slots = excluded.slots,
-                                                    learned_at = excluded.learned_at",
-        )
-        .bind(channel.as_str())
-        .bind(i64::from(capacity.slots))
-        .bind(micros(capacity.learned_at))
-        .write(&self.writer)
-        .await?;
+        self.writer
+            .execute(
+                "INSERT INTO vip_capacity (channel_id, slots, learned_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (channel_id) DO UPDATE SET slots = excluded.slots,
+                                                        learned_at = excluded.learned_at",
+                &[
+                    &channel.as_str(),
+                    &i64::from(capacity.slots),
+                    &micros(capacity.learned_at),
+                ],
+            )
+            .await?;
         Ok(())
     }
 }

@@ -5,24 +5,26 @@ use app::ssr::{SealedTokens, StoreResult};
 use async_trait::async_trait;
 
 use super::codec::db_error;
-use super::writer::Write;
 use super::SqliteStore;
 
 #[async_trait]
 impl TokenStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn put_tokens(&self, user_id: &str, tokens: &SealedTokens) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO tokens (user_id, key_id, nonce, ciphertext) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (user_id) DO UPDATE SET
-                 key_id = excluded.key_id, nonce = excluded.nonce, ciphertext = excluded.ciphertext",
-        )
-        .bind(user_id)
-        .bind(&tokens.key_id)
-        .bind(tokens.nonce.as_slice())
-        .bind(tokens.ciphertext.as_slice())
-        .write(&self.writer)
-        .await?;
+        self.writer
+            .execute(
+                "INSERT INTO tokens (user_id, key_id, nonce, ciphertext) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (user_id) DO UPDATE SET
+                     key_id = excluded.key_id, nonce = excluded.nonce,
+                     ciphertext = excluded.ciphertext",
+                &[
+                    &user_id,
+                    &tokens.key_id,
+                    &tokens.nonce.as_slice(),
+                    &tokens.ciphertext.as_slice(),
+                ],
+            )
+            .await?;
         Ok(())
     }
 
@@ -43,9 +45,8 @@ impl TokenStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn delete_tokens(&self, user_id: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM tokens WHERE user_id = ?1")
-            .bind(user_id)
-            .write(&self.writer)
+        self.writer
+            .execute("DELETE FROM tokens WHERE user_id = ?1", &[&user_id])
             .await?;
         Ok(())
     }

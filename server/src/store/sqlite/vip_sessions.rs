@@ -10,7 +10,6 @@ use chrono::{DateTime, Utc};
 use super::codec::{
     db_error, from_json, from_name, micros, opt_micros, opt_time, time, to_json, to_name,
 };
-use super::writer::Write;
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -85,27 +84,30 @@ impl VipSessionStore for SqliteStore {
     /// [`db_error`] reports as [`StoreError::Conflict`].
     #[tracing::instrument(skip_all)]
     async fn insert_session(&self, session: &VipSession) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO vip_sessions (id, channel_id, viewer_id, viewer_login, viewer_display_name,
-                                       source, granted_by, granted_at, expires_at, state, ended_at,
-                                       redemption_id, metadata)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        )
-        .bind(&session.id)
-        .bind(session.channel_id.as_str())
-        .bind(&session.viewer.id)
-        .bind(&session.viewer.login)
-        .bind(&session.viewer.display_name)
-        .bind(to_name(&session.source, "session source")?)
-        .bind(to_json(&session.granted_by, "session granted_by")?)
-        .bind(micros(session.granted_at))
-        .bind(opt_micros(session.expires_at))
-        .bind(session.state.as_str())
-        .bind(opt_micros(session.ended_at))
-        .bind(session.redemption_id.as_deref())
-        .bind(to_json(&session.metadata, "session metadata")?)
-        .write(&self.writer)
-        .await?;
+        let values: [&(dyn rusqlite::ToSql + Sync); 13] = [
+            &session.id,
+            &session.channel_id.as_str(),
+            &session.viewer.id,
+            &session.viewer.login,
+            &session.viewer.display_name,
+            &to_name(&session.source, "session source")?,
+            &to_json(&session.granted_by, "session granted_by")?,
+            &micros(session.granted_at),
+            &opt_micros(session.expires_at),
+            &session.state.as_str(),
+            &opt_micros(session.ended_at),
+            &session.redemption_id.as_deref(),
+            &to_json(&session.metadata, "session metadata")?,
+        ];
+        self.writer
+            .execute(
+                "INSERT INTO vip_sessions (id, channel_id, viewer_id, viewer_login,
+                                           viewer_display_name, source, granted_by, granted_at,
+                                           expires_at, state, ended_at, redemption_id, metadata)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                &values,
+            )
+            .await?;
         Ok(())
     }
 
@@ -181,16 +183,15 @@ impl VipSessionStore for SqliteStore {
         expected: ActiveWith,
         to: Option<DateTime<Utc>>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE vip_sessions SET expires_at = ?1
-             WHERE id = ?2 AND state = 'active' AND expires_at IS ?3",
-        )
-        .bind(opt_micros(to))
-        .bind(id)
-        .bind(opt_micros(expected.expires_at))
-        .write(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let done = self
+            .writer
+            .execute(
+                "UPDATE vip_sessions SET expires_at = ?1
+                 WHERE id = ?2 AND state = 'active' AND expires_at IS ?3",
+                &[&opt_micros(to), &id, &opt_micros(expected.expires_at)],
+            )
+            .await?;
+        Ok(done == 1)
     }
 
     /// Compare-and-set in one statement.
@@ -201,16 +202,19 @@ impl VipSessionStore for SqliteStore {
         expected: ActiveWith,
         metadata: &serde_json::Value,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE vip_sessions SET expires_at = NULL, metadata = ?1
-             WHERE id = ?2 AND state = 'active' AND expires_at IS ?3",
-        )
-        .bind(to_json(metadata, "session metadata")?)
-        .bind(id)
-        .bind(opt_micros(expected.expires_at))
-        .write(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let done = self
+            .writer
+            .execute(
+                "UPDATE vip_sessions SET expires_at = NULL, metadata = ?1
+                 WHERE id = ?2 AND state = 'active' AND expires_at IS ?3",
+                &[
+                    &to_json(metadata, "session metadata")?,
+                    &id,
+                    &opt_micros(expected.expires_at),
+                ],
+            )
+            .await?;
+        Ok(done == 1)
     }
 
     /// Compare-and-set in one statement. `to` must be a final state: `Active` is refused with
@@ -228,16 +232,19 @@ impl VipSessionStore for SqliteStore {
                 "a session cannot end in the active state".into(),
             ));
         }
-        let done = sqlx::query(
-            "UPDATE vip_sessions SET state = ?1, ended_at = ?2
-             WHERE id = ?3 AND state = 'active' AND expires_at IS ?4",
-        )
-        .bind(to.as_str())
-        .bind(micros(at))
-        .bind(id)
-        .bind(opt_micros(expected.expires_at))
-        .write(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let done = self
+            .writer
+            .execute(
+                "UPDATE vip_sessions SET state = ?1, ended_at = ?2
+                 WHERE id = ?3 AND state = 'active' AND expires_at IS ?4",
+                &[
+                    &to.as_str(),
+                    &micros(at),
+                    &id,
+                    &opt_micros(expected.expires_at),
+                ],
+            )
+            .await?;
+        Ok(done == 1)
     }
 }

@@ -6,7 +6,6 @@ use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 
 use super::codec::{db_error, micros, time, to_i64, to_u64};
-use super::writer::Write;
 use super::SqliteStore;
 
 #[derive(sqlx::FromRow)]
@@ -42,21 +41,23 @@ impl TryFrom<WaitlistRow> for WaitlistEntry {
 impl WaitlistStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn waitlist_push(&self, entry: &WaitlistEntry) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO waitlist (redemption_id, channel_id, viewer_id, viewer_login,
-                                   viewer_display_name, duration_secs, queued_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (redemption_id) DO NOTHING",
-        )
-        .bind(&entry.redemption_id)
-        .bind(entry.channel_id.as_str())
-        .bind(&entry.viewer.id)
-        .bind(&entry.viewer.login)
-        .bind(&entry.viewer.display_name)
-        .bind(to_i64(entry.duration_secs, "waitlist duration")?)
-        .bind(micros(entry.queued_at))
-        .write(&self.writer)
-        .await?;
+        self.writer
+            .execute(
+                "INSERT INTO waitlist (redemption_id, channel_id, viewer_id, viewer_login,
+                                       viewer_display_name, duration_secs, queued_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (redemption_id) DO NOTHING",
+                &[
+                    &entry.redemption_id,
+                    &entry.channel_id.as_str(),
+                    &entry.viewer.id,
+                    &entry.viewer.login,
+                    &entry.viewer.display_name,
+                    &to_i64(entry.duration_secs, "waitlist duration")?,
+                    &micros(entry.queued_at),
+                ],
+            )
+            .await?;
         Ok(())
     }
 
@@ -78,11 +79,13 @@ impl WaitlistStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn waitlist_remove(&self, channel: &ChannelId, redemption_id: &str) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM waitlist WHERE channel_id = ?1 AND redemption_id = ?2")
-            .bind(channel.as_str())
-            .bind(redemption_id)
-            .write(&self.writer)
+        let done = self
+            .writer
+            .execute(
+                "DELETE FROM waitlist WHERE channel_id = ?1 AND redemption_id = ?2",
+                &[&channel.as_str(), &redemption_id],
+            )
             .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(done == 1)
     }
 }

@@ -126,6 +126,8 @@ pub struct Harness {
     pub cancel: CancellationToken,
     pub tasks: TaskTracker,
     _sim_task: JoinHandle<()>,
+    /// Holds the database's directory for as long as the harness lives.
+    _db_dir: tempfile::TempDir,
 }
 
 impl Harness {
@@ -144,8 +146,9 @@ impl Harness {
             .unwrap();
         let issued = sim.issue_user_token(&client_id, &streamer.id, SCOPES);
 
-        let store: Arc<dyn Store> =
-            Arc::new(SqliteStore::connect("sqlite::memory:").await.unwrap());
+        let db_dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/harness.db", db_dir.path().display());
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.unwrap());
         let cipher = TokenCipher::from_config(&TokenCipher::generate_key("test")).unwrap();
         let oauth = OAuthClient::new(
             reqwest::Client::new(),
@@ -187,6 +190,7 @@ impl Harness {
             cancel: CancellationToken::new(),
             tasks: TaskTracker::new(),
             _sim_task: sim_task,
+            _db_dir: db_dir,
         }
     }
 
