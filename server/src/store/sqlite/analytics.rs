@@ -259,18 +259,23 @@ fn older_entries(
     limit: u32,
 ) -> StoreResult<Vec<AuditRow>> {
     let (at, id) = before.map_or((i64::MAX, ""), |b| (micros(b.at), b.id.as_str()));
-    conn.prepare_cached(&format!(
+    conn.prepare_cached(&older_entries_sql())
+        .and_then(|mut s| {
+            s.query_map(
+                params![channel.as_str(), at, id, i64::from(limit)],
+                AuditRow::from_row,
+            )?
+            .collect()
+        })
+        .map_err(sql_error)
+}
+
+/// [`older_entries`]' query: `?1` the channel, `(?2, ?3)` the cursor, `?4` the limit.
+pub(super) fn older_entries_sql() -> String {
+    format!(
         "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE channel_id = ?1 AND (at, id) < (?2, ?3)
          ORDER BY at DESC, id DESC LIMIT ?4"
-    ))
-    .and_then(|mut s| {
-        s.query_map(
-            params![channel.as_str(), at, id, i64::from(limit)],
-            AuditRow::from_row,
-        )?
-        .collect()
-    })
-    .map_err(sql_error)
+    )
 }
 
 /// Counts the channel's entries older than its counters, and marks the backfill done.

@@ -6,7 +6,7 @@ use app::model::{AuditAction, AuditCursor, AuditQuery, ChannelId};
 use chrono::DateTime;
 use sqlx::AssertSqlSafe;
 
-use super::{audit, vip_sessions, SqliteStore};
+use super::{analytics, audit, vip_sessions, SqliteStore};
 
 async fn plan(store: &SqliteStore, sql: &str) -> String {
     let rows: Vec<(i64, i64, i64, String)> =
@@ -81,6 +81,14 @@ async fn audit_pages_walk_an_index_without_sorting() {
         assert!(plan.contains(&format!("INDEX {index}")), "{plan}");
         assert!(!plan.contains("TEMP B-TREE"), "{plan}");
     }
+}
+
+#[tokio::test]
+async fn the_analytics_backfill_walks_the_channel_index_without_sorting() {
+    let (store, _dir) = store().await;
+    let plan = plan(&store, &analytics::older_entries_sql()).await;
+    assert!(plan.contains("INDEX audit_by_channel"), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "{plan}");
 }
 
 #[tokio::test]
