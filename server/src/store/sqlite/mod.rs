@@ -64,27 +64,37 @@ pub struct SqliteStore {
     writer: writer::Writer,
     /// Seals the Discord webhook URL in channel settings ([`Self::with_cipher`]).
     seal: crate::store::SettingsSeal,
+    /// The private file behind an in-memory URL, removed when the last clone is dropped.
+    _private: Option<Arc<tempfile::TempDir>>,
 }
 
 impl SqliteStore {
     /// Opens (creating the file and its parent directories on first start) and migrates the
-    /// database at `url`, e.g. `sqlite://data/vip.db`. An in-memory database is refused: the
-    /// writer's connection and the readers' must open the same file.
+    /// database at `url`, e.g. `sqlite://data/vip.db`. `sqlite::memory:` gives a private database
+    /// that is lost when the store is dropped (for experiments): a file in a temporary directory
+    /// of its own, since the writer's connection and the readers' must open the same database.
     ///
     /// # Errors
-    /// When the URL is not a SQLite URL or names an in-memory database, the file cannot be
-    /// created or opened, or a migration fails.
+    /// When the URL is not a SQLite URL, the file cannot be created or opened, or a migration fails.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
-        let options = SqliteConnectOptions::from_str(url)
-            .context("DATABASE_URL is not a valid sqlite:// URL")?
+        let (options, private) = if url.contains(":memory:") || url.contains("mode=memory") {
+            let dir = tempfile::Builder::new()
+                .prefix("vip-private-")
+                .tempdir()
+                .context("cannot create a directory for the private database")?;
+            let options = SqliteConnectOptions::new().filename(dir.path().join("vip.db"));
+            (options, Some(Arc::new(dir)))
+        } else {
+            let options = SqliteConnectOptions::from_str(url)
+                .context("DATABASE_URL is not a valid sqlite:// URL")?;
+            (options, None)
+        };
+        let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true);
-        if url.contains(":memory:") || url.contains("mode=memory") {
-            anyhow::bail!("DATABASE_URL names an in-memory SQLite database; name a file instead");
-        }
         let file = options.get_filename().to_owned();
         if let Some(dir) = file.parent() {
             if !dir.as_os_str().is_empty() {
@@ -106,6 +116,7 @@ impl SqliteStore {
                 .context("cannot start the SQLite writer")?,
             reads: Arc::new(Connections::new(options, READERS, Some(first))),
             seal: crate::store::SettingsSeal::default(),
+            _private: private,
         })
     }
 
