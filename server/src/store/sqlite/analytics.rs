@@ -16,7 +16,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::audit::{AuditRow, AUDIT_COLUMNS};
+use super::audit::{audit_columns, AuditRow};
 use super::codec::{db_error, from_json, micros, sql_error, to_json};
 use super::SqliteStore;
 
@@ -32,9 +32,12 @@ fn parse_day(text: &str) -> StoreResult<NaiveDate> {
         .map_err(|e| app::ssr::StoreError::Corrupt(format!("analytics day {text}: {e}")))
 }
 
+/// A channel's marker: read by the writer in its jobs, and by a reader to skip a finished backfill.
+const SELECT_MARKER: &str = "SELECT marker FROM analytics_markers WHERE channel_id = ?1";
+
 fn marker(conn: &Connection, channel: &str) -> StoreResult<Option<CountersMarker>> {
     let marker: Option<String> = conn
-        .prepare_cached("SELECT marker FROM analytics_markers WHERE channel_id = ?1")
+        .prepare_cached(SELECT_MARKER)
         .and_then(|mut s| s.query_row([channel], |row| row.get(0)).optional())
         .map_err(sql_error)?;
     marker
@@ -259,7 +262,7 @@ fn older_entries(
     limit: u32,
 ) -> StoreResult<Vec<AuditRow>> {
     let (at, id) = before.map_or((i64::MAX, ""), |b| (micros(b.at), b.id.as_str()));
-    conn.prepare_cached(&older_entries_sql())
+    conn.prepare_cached(OLDER_ENTRIES)
         .and_then(|mut s| {
             s.query_map(
                 params![channel.as_str(), at, id, i64::from(limit)],
@@ -271,12 +274,12 @@ fn older_entries(
 }
 
 /// [`older_entries`]' query: `?1` the channel, `(?2, ?3)` the cursor, `?4` the limit.
-pub(super) fn older_entries_sql() -> String {
-    format!(
-        "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE channel_id = ?1 AND (at, id) < (?2, ?3)
-         ORDER BY at DESC, id DESC LIMIT ?4"
-    )
-}
+pub(super) const OLDER_ENTRIES: &str = concat!(
+    "SELECT ",
+    audit_columns!(),
+    " FROM audit_log WHERE channel_id = ?1 AND (at, id) < (?2, ?3)
+     ORDER BY at DESC, id DESC LIMIT ?4"
+);
 
 /// Counts the channel's entries older than its counters, and marks the backfill done.
 fn backfill_in(conn: &Connection, channel: &ChannelId, now: DateTime<Utc>) -> StoreResult<()> {
@@ -307,12 +310,11 @@ fn backfill_in(conn: &Connection, channel: &ChannelId, now: DateTime<Utc>) -> St
 impl AnalyticsStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn analytics_backfill(&self, channel: &ChannelId, now: DateTime<Utc>) -> StoreResult<()> {
-        let found: Option<(String,)> =
-            sqlx::query_as("SELECT marker FROM analytics_markers WHERE channel_id = ?1")
-                .bind(channel.as_str())
-                .fetch_optional(&mut *self.reads.hold().await?)
-                .await
-                .map_err(db_error)?;
+        let found: Option<(String,)> = sqlx::query_as(SELECT_MARKER)
+            .bind(channel.as_str())
+            .fetch_optional(&mut *self.reads.hold().await?)
+            .await
+            .map_err(db_error)?;
         let found: Option<CountersMarker> = found
             .map(|(m,)| from_json(&m, "analytics marker"))
             .transpose()?;

@@ -24,12 +24,25 @@ pub(super) struct AuditRow {
     metadata: String,
 }
 
-/// The columns of an [`AuditRow`], in the order [`AuditRow::from_row`] reads them.
-pub(super) const AUDIT_COLUMNS: &str = "id, channel_id, at, action, actor, target_viewer_id, \
-     target_login, target_display_name, metadata";
+/// The columns of an [`AuditRow`], in the order [`AuditRow::from_row`] reads them: a literal, so
+/// that the statements naming them are constants (`concat!`).
+macro_rules! audit_columns {
+    () => {
+        "id, channel_id, at, action, actor, target_viewer_id, target_login, target_display_name,
+         metadata"
+    };
+}
+pub(super) use audit_columns;
+
+/// An entry's insert, on the writer's connection.
+const INSERT: &str = concat!(
+    "INSERT INTO audit_log (",
+    audit_columns!(),
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+);
 
 impl AuditRow {
-    /// The row as the writer's connection reads it (selected as [`AUDIT_COLUMNS`]).
+    /// The row as the writer's connection reads it (selected as [`audit_columns`]).
     pub(super) fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
         Ok(Self {
             id: row.get(0)?,
@@ -97,12 +110,9 @@ impl AuditStore for SqliteStore {
         // failure keeps neither the entry nor its counts.
         self.writer
             .run(move |conn| {
-                conn.prepare_cached(&format!(
-                    "INSERT INTO audit_log ({AUDIT_COLUMNS})
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-                ))
-                .and_then(|mut insert| insert.execute(params_from_iter(values)))
-                .map_err(sql_error)?;
+                conn.prepare_cached(INSERT)
+                    .and_then(|mut insert| insert.execute(params_from_iter(values)))
+                    .map_err(sql_error)?;
                 super::analytics::count_appended(conn, &entry)
             })
             .await
@@ -137,11 +147,11 @@ impl AuditStore for SqliteStore {
 
 /// The page's query: the filters that are set, the cursor, and one row more than `limit`.
 pub(super) fn page_query(channel: &ChannelId, query: &AuditQuery) -> QueryBuilder<Sqlite> {
-    let mut sql = QueryBuilder::<Sqlite>::new(
-        "SELECT id, channel_id, at, action, actor, target_viewer_id, target_login,
-                target_display_name, metadata
-         FROM audit_log WHERE channel_id = ",
-    );
+    let mut sql = QueryBuilder::<Sqlite>::new(concat!(
+        "SELECT ",
+        audit_columns!(),
+        " FROM audit_log WHERE channel_id = "
+    ));
     sql.push_bind(channel.as_str().to_owned());
     if let Some(action) = query.action {
         sql.push(" AND action = ").push_bind(action.as_str());

@@ -86,7 +86,7 @@ async fn audit_pages_walk_an_index_without_sorting() {
 #[tokio::test]
 async fn the_analytics_backfill_walks_the_channel_index_without_sorting() {
     let (store, _dir) = store().await;
-    let plan = plan(&store, &analytics::older_entries_sql()).await;
+    let plan = plan(&store, analytics::OLDER_ENTRIES).await;
     assert!(plan.contains("INDEX audit_by_channel"), "{plan}");
     assert!(!plan.contains("TEMP B-TREE"), "{plan}");
 }
