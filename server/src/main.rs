@@ -1,5 +1,11 @@
 //! Starts the VIP manager: reads configuration, sets up logging, serves until SIGTERM or Ctrl-C.
 
+/// mimalloc rather than glibc's allocator: rendering a page allocates and frees many small values
+/// on both runtime threads, and glibc's arenas spent a fifth to a third of the server's time there
+/// (BENCHMARKS.md, "The allocator").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     // `--demo`: run against the bundled simulated Twitch even when credentials are configured.
