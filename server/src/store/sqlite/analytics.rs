@@ -17,7 +17,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::audit::{audit_columns, AuditRow};
-use super::codec::{db_error, from_json, micros, sql_error, to_json};
+use super::codec::{from_json, micros, sql_error, to_json};
+use super::readers::{all, one};
 use super::SqliteStore;
 
 /// Log entries read per query while backfilling.
@@ -310,13 +311,11 @@ fn backfill_in(conn: &Connection, channel: &ChannelId, now: DateTime<Utc>) -> St
 impl AnalyticsStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn analytics_backfill(&self, channel: &ChannelId, now: DateTime<Utc>) -> StoreResult<()> {
-        let found: Option<(String,)> = sqlx::query_as(SELECT_MARKER)
-            .bind(channel.as_str())
-            .fetch_optional(&mut *self.reads.hold().await?)
-            .await
-            .map_err(db_error)?;
+        let found: Option<String> = self
+            .reads
+            .read(|c| one(c, SELECT_MARKER, [channel.as_str()], |row| row.get(0)))?;
         let found: Option<CountersMarker> = found
-            .map(|(m,)| from_json(&m, "analytics marker"))
+            .map(|m| from_json(&m, "analytics marker"))
             .transpose()?;
         if found.is_some_and(|m| m.backfill == Backfill::Done) {
             return Ok(());
@@ -336,16 +335,16 @@ impl AnalyticsStore for SqliteStore {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Days> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT day, counters FROM analytics_days
-             WHERE channel_id = ?1 AND day BETWEEN ?2 AND ?3",
-        )
-        .bind(channel.as_str())
-        .bind(day_text(from))
-        .bind(day_text(to))
-        .fetch_all(&mut *self.reads.hold().await?)
-        .await
-        .map_err(db_error)?;
+        let (from, to) = (day_text(from), day_text(to));
+        let rows: Vec<(String, String)> = self.reads.read(|c| {
+            all(
+                c,
+                "SELECT day, counters FROM analytics_days
+                 WHERE channel_id = ?1 AND day BETWEEN ?2 AND ?3",
+                [channel.as_str(), from.as_str(), to.as_str()],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+        })?;
         rows.into_iter()
             .map(|(day, counters)| Ok((parse_day(&day)?, from_json(&counters, "analytics day")?)))
             .collect()

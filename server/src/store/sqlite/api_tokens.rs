@@ -9,10 +9,10 @@ use chrono::{DateTime, Utc};
 
 use rusqlite::OptionalExtension;
 
-use super::codec::{db_error, micros, opt_micros, opt_time, sql_error, time};
+use super::codec::{micros, opt_micros, opt_time, sql_error, time};
+use super::readers::{all, one};
 use super::SqliteStore;
 
-#[derive(sqlx::FromRow)]
 struct ApiTokenRow {
     hash: String,
     id: String,
@@ -21,6 +21,21 @@ struct ApiTokenRow {
     prefix: String,
     created_at: i64,
     last_used_at: Option<i64>,
+}
+
+impl ApiTokenRow {
+    /// The row as [`BY_HASH`], [`BY_USER`] and the revocation select it.
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            hash: row.get(0)?,
+            id: row.get(1)?,
+            user_id: row.get(2)?,
+            name: row.get(3)?,
+            prefix: row.get(4)?,
+            created_at: row.get(5)?,
+            last_used_at: row.get(6)?,
+        })
+    }
 }
 
 impl TryFrom<ApiTokenRow> for ApiTokenRecord {
@@ -80,22 +95,16 @@ impl ApiTokenStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn api_token_by_hash(&self, hash: &str) -> StoreResult<Option<ApiTokenRecord>> {
-        sqlx::query_as::<_, ApiTokenRow>(BY_HASH)
-            .bind(hash)
-            .fetch_optional(&mut *self.reads.hold().await?)
-            .await
-            .map_err(db_error)?
+        self.reads
+            .read(|c| one(c, BY_HASH, [hash], ApiTokenRow::from_row))?
             .map(ApiTokenRecord::try_from)
             .transpose()
     }
 
     #[tracing::instrument(skip_all)]
     async fn api_tokens(&self, user_id: &str) -> StoreResult<Vec<ApiTokenRecord>> {
-        sqlx::query_as::<_, ApiTokenRow>(BY_USER)
-            .bind(user_id)
-            .fetch_all(&mut *self.reads.hold().await?)
-            .await
-            .map_err(db_error)?
+        self.reads
+            .read(|c| all(c, BY_USER, [user_id], ApiTokenRow::from_row))?
             .into_iter()
             .map(ApiTokenRecord::try_from)
             .collect()
@@ -129,17 +138,7 @@ impl ApiTokenStore for SqliteStore {
                 )
                 .and_then(|mut revoke| {
                     revoke
-                        .query_row([&user_id, &id], |row| {
-                            Ok(ApiTokenRow {
-                                hash: row.get(0)?,
-                                id: row.get(1)?,
-                                user_id: row.get(2)?,
-                                name: row.get(3)?,
-                                prefix: row.get(4)?,
-                                created_at: row.get(5)?,
-                                last_used_at: row.get(6)?,
-                            })
-                        })
+                        .query_row([&user_id, &id], ApiTokenRow::from_row)
                         .optional()
                 })
                 .map_err(sql_error)
@@ -152,34 +151,20 @@ impl ApiTokenStore for SqliteStore {
 
 #[cfg(test)]
 mod tests {
-    use sqlx::AssertSqlSafe;
-
+    use super::super::query_plans::plan;
     use super::*;
-
-    async fn plan(store: &SqliteStore, sql: &str) -> String {
-        let rows: Vec<(i64, i64, i64, String)> =
-            sqlx::query_as(AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
-                .bind("x")
-                .fetch_all(&mut *store.reads.hold().await.unwrap())
-                .await
-                .unwrap();
-        rows.into_iter()
-            .map(|(.., detail)| detail)
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
 
     #[tokio::test]
     async fn token_lookups_read_an_index() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/tokens.db", dir.path().display());
         let store = SqliteStore::connect(&url).await.unwrap();
-        let by_hash = plan(&store, BY_HASH).await;
+        let by_hash = plan(&store, BY_HASH);
         assert!(
             by_hash.contains("USING INDEX sqlite_autoindex_api_tokens_1"),
             "{by_hash}"
         );
-        let by_user = plan(&store, BY_USER).await;
+        let by_user = plan(&store, BY_USER);
         assert!(by_user.contains("INDEX api_tokens_by_user"), "{by_user}");
         assert!(!by_user.contains("TEMP B-TREE"), "{by_user}");
     }

@@ -4,14 +4,13 @@ use app::model::{AuditCursor, AuditEntry, AuditPage, AuditQuery, ChannelId, View
 use app::ssr::store::AuditStore;
 use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
-use sqlx::{QueryBuilder, Sqlite};
-
 use rusqlite::params_from_iter;
+use rusqlite::types::Value;
 
-use super::codec::{db_error, from_json, micros, owned_values, sql_error, time, to_json};
+use super::codec::{from_json, micros, owned_values, sql_error, time, to_json};
+use super::readers::all;
 use super::SqliteStore;
 
-#[derive(sqlx::FromRow)]
 pub(super) struct AuditRow {
     id: String,
     channel_id: String,
@@ -42,7 +41,7 @@ const INSERT: &str = concat!(
 );
 
 impl AuditRow {
-    /// The row as the writer's connection reads it (selected as [`audit_columns`]).
+    /// The row as selected by [`audit_columns`].
     pub(super) fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
         Ok(Self {
             id: row.get(0)?,
@@ -123,11 +122,17 @@ impl AuditStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn audit_page(&self, channel: &ChannelId, query: &AuditQuery) -> StoreResult<AuditPage> {
         let limit = query.limit as usize;
-        let rows = page_query(channel, query)
-            .build_query_as::<AuditRow>()
-            .fetch_all(&mut *self.reads.hold().await?)
-            .await
-            .map_err(db_error)?;
+        let (sql, values) = page_query(channel, query);
+        let read = move |c: &rusqlite::Connection| {
+            all(c, &sql, params_from_iter(values), AuditRow::from_row)
+        };
+        let rows = if query.action.is_some() && query.viewer_id.is_some() {
+            // One index serves one of the two filters; the other is checked row by row, so the
+            // walk is not bounded by the LIMIT.
+            self.reads.read_long(read).await?
+        } else {
+            self.reads.read(read)?
+        };
         let more = rows.len() > limit;
         let entries = rows
             .into_iter()
@@ -145,31 +150,30 @@ impl AuditStore for SqliteStore {
     }
 }
 
-/// The page's query: the filters that are set, the cursor, and one row more than `limit`.
-pub(super) fn page_query(channel: &ChannelId, query: &AuditQuery) -> QueryBuilder<Sqlite> {
-    let mut sql = QueryBuilder::<Sqlite>::new(concat!(
+/// The page's query and its parameters, in the order of its `?`s: the filters that are set, the
+/// cursor, and one row more than `limit`. Values are only ever bound, never written into the SQL.
+pub(super) fn page_query(channel: &ChannelId, query: &AuditQuery) -> (String, Vec<Value>) {
+    let mut sql = String::from(concat!(
         "SELECT ",
         audit_columns!(),
-        " FROM audit_log WHERE channel_id = "
+        " FROM audit_log WHERE channel_id = ?"
     ));
-    sql.push_bind(channel.as_str().to_owned());
+    let mut values = vec![Value::Text(channel.as_str().to_owned())];
     if let Some(action) = query.action {
-        sql.push(" AND action = ").push_bind(action.as_str());
+        sql.push_str(" AND action = ?");
+        values.push(Value::Text(action.as_str().to_owned()));
     }
     if let Some(viewer_id) = &query.viewer_id {
-        sql.push(" AND target_viewer_id = ")
-            .push_bind(viewer_id.clone());
+        sql.push_str(" AND target_viewer_id = ?");
+        values.push(Value::Text(viewer_id.clone()));
     }
     if let Some(before) = &query.before {
-        sql.push(" AND (at, id) < (")
-            .push_bind(micros(before.at))
-            .push(", ")
-            .push_bind(before.id.clone())
-            .push(")");
+        sql.push_str(" AND (at, id) < (?, ?)");
+        values.push(Value::Integer(micros(before.at)));
+        values.push(Value::Text(before.id.clone()));
     }
     // One extra row tells whether an older page exists.
-    sql.push(" ORDER BY at DESC, id DESC LIMIT ")
-        .push_bind(i64::from(query.limit) + 1);
-
-    sql
+    sql.push_str(" ORDER BY at DESC, id DESC LIMIT ?");
+    values.push(Value::Integer(i64::from(query.limit) + 1));
+    (sql, values)
 }

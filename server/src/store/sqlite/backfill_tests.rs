@@ -76,12 +76,17 @@ async fn a_log_from_before_the_counters_is_backfilled_once() {
         store.append_audit(&line(n)).await.unwrap();
     }
     // What a database written before the counters existed holds: the log alone.
-    for table in ["analytics_days", "analytics_counted", "analytics_markers"] {
-        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
-            .execute(&mut *store.reads.hold().await.unwrap())
-            .await
-            .unwrap();
-    }
+    store
+        .writer
+        .run(|c| {
+            c.execute_batch(
+                "DELETE FROM analytics_days; DELETE FROM analytics_counted;
+                 DELETE FROM analytics_markers;",
+            )
+            .map_err(super::codec::sql_error)
+        })
+        .await
+        .unwrap();
     store.analytics_backfill(&channel, now()).await.unwrap();
     assert_same(&store, &channel).await;
     // Done once: a second backfill changes nothing, and appends count from now on.

@@ -8,11 +8,11 @@ use async_trait::async_trait;
 
 use rusqlite::params_from_iter;
 
-use super::codec::{db_error, from_json, owned_values, sql_error, to_json};
+use super::codec::{from_json, owned_values, sql_error, to_json};
+use super::readers::{all, one};
 use super::SqliteStore;
 use crate::store::SettingsSeal;
 
-#[derive(sqlx::FromRow)]
 struct ChannelRow {
     id: String,
     login: String,
@@ -23,6 +23,18 @@ struct ChannelRow {
 }
 
 impl ChannelRow {
+    /// The row as [`select_channel`] selects it.
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            login: row.get(1)?,
+            display_name: row.get(2)?,
+            profile_image_url: row.get(3)?,
+            settings: row.get(4)?,
+            needs_reauth: row.get(5)?,
+        })
+    }
+
     fn channel(self, seal: &SettingsSeal) -> Result<Channel, StoreError> {
         let id = ChannelId(self.id);
         Ok(Channel {
@@ -90,11 +102,15 @@ impl ChannelStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn channel(&self, id: &ChannelId) -> StoreResult<Option<Channel>> {
-        sqlx::query_as::<_, ChannelRow>(select_channel!("WHERE id = ?1"))
-            .bind(id.as_str())
-            .fetch_optional(&mut *self.reads.hold().await?)
-            .await
-            .map_err(db_error)?
+        self.reads
+            .read(|c| {
+                one(
+                    c,
+                    select_channel!("WHERE id = ?1"),
+                    [id.as_str()],
+                    ChannelRow::from_row,
+                )
+            })?
             .map(|row| row.channel(&self.seal))
             .transpose()
     }
@@ -102,21 +118,25 @@ impl ChannelStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn channel_by_login(&self, login: &str) -> StoreResult<Option<Channel>> {
         // `lower(login)` matches the expression of the unique index `channels_login`.
-        sqlx::query_as::<_, ChannelRow>(select_channel!("WHERE lower(login) = lower(?1)"))
-            .bind(login)
-            .fetch_optional(&mut *self.reads.hold().await?)
-            .await
-            .map_err(db_error)?
+        self.reads
+            .read(|c| {
+                one(
+                    c,
+                    select_channel!("WHERE lower(login) = lower(?1)"),
+                    [login],
+                    ChannelRow::from_row,
+                )
+            })?
             .map(|row| row.channel(&self.seal))
             .transpose()
     }
 
     #[tracing::instrument(skip_all)]
     async fn channels(&self) -> StoreResult<Vec<Channel>> {
-        sqlx::query_as::<_, ChannelRow>(select_channel!())
-            .fetch_all(&mut *self.reads.hold().await?)
-            .await
-            .map_err(db_error)?
+        // Every channel: as many rows as the instance has streamers.
+        self.reads
+            .read_long(|c| all(c, select_channel!(), [], ChannelRow::from_row))
+            .await?
             .into_iter()
             .map(|row| row.channel(&self.seal))
             .collect()

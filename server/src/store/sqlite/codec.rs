@@ -1,6 +1,6 @@
-//! Conversions between domain values and SQLite column values, and between the drivers' errors
-//! (sqlx for reads, rusqlite for the writer) and [`StoreError`]. Error messages never carry bound
-//! parameters or token bytes.
+//! Conversions between domain values and SQLite column values, and from rusqlite's errors (of the
+//! readers and the writer) to [`StoreError`]. Error messages never carry bound parameters or token
+//! bytes.
 
 use std::time::Duration;
 
@@ -9,24 +9,9 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-/// Maps a sqlx error: unique violations become [`StoreError::Conflict`], decode failures
-/// [`StoreError::Corrupt`], everything else [`StoreError::Backend`].
-pub(super) fn db_error(e: sqlx::Error) -> StoreError {
-    match e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            // SQLite names the table and columns, never the values.
-            StoreError::Conflict(db.message().to_owned())
-        }
-        sqlx::Error::Database(db) => StoreError::Backend(format!("sqlite: {}", db.message())),
-        sqlx::Error::ColumnDecode { .. }
-        | sqlx::Error::Decode(_)
-        | sqlx::Error::ColumnNotFound(_)
-        | sqlx::Error::ColumnIndexOutOfBounds { .. } => StoreError::Corrupt(e.to_string()),
-        other => StoreError::Backend(other.to_string()),
-    }
-}
-
-/// Maps a rusqlite error (the writer's) as [`db_error`] maps sqlx's.
+/// Maps a rusqlite error: unique violations become [`StoreError::Conflict`] (SQLite names the
+/// table and columns, never the values), decode failures [`StoreError::Corrupt`], everything else
+/// [`StoreError::Backend`].
 pub(super) fn sql_error(e: rusqlite::Error) -> StoreError {
     use rusqlite::ffi::{SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE};
     match e {

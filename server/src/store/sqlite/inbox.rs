@@ -8,17 +8,34 @@ use app::ssr::StoreResult;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::codec::{db_error, micros, time};
+use super::codec::{micros, time};
+use super::readers::all;
 use super::writer::Writer;
 use super::SqliteStore;
 
-#[derive(sqlx::FromRow)]
 struct InboxRow {
     message_id: String,
     channel_id: String,
     received_at: i64,
     payload: String,
 }
+
+impl InboxRow {
+    /// The row as [`PENDING`] selects it.
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            message_id: row.get(0)?,
+            channel_id: row.get(1)?,
+            received_at: row.get(2)?,
+            payload: row.get(3)?,
+        })
+    }
+}
+
+/// A channel's pending messages in arrival order: a walk of the partial index `inbox_pending`.
+const PENDING: &str = "SELECT message_id, channel_id, received_at, payload FROM inbox
+     WHERE channel_id = ?1 AND processed_at IS NULL
+     ORDER BY received_at, message_id LIMIT ?2";
 
 impl TryFrom<InboxRow> for InboxMessage {
     type Error = app::ssr::StoreError;
@@ -59,31 +76,34 @@ impl InboxStore for SqliteStore {
         channel: &ChannelId,
         limit: u32,
     ) -> StoreResult<Vec<InboxMessage>> {
-        sqlx::query_as::<_, InboxRow>(
-            "SELECT message_id, channel_id, received_at, payload FROM inbox
-             WHERE channel_id = ?1 AND processed_at IS NULL
-             ORDER BY received_at, message_id LIMIT ?2",
-        )
-        .bind(channel.as_str())
-        .bind(i64::from(limit))
-        .fetch_all(&mut *self.reads.hold().await?)
-        .await
-        .map_err(db_error)?
-        .into_iter()
-        .map(InboxMessage::try_from)
-        .collect()
+        self.reads
+            .read(|c| {
+                all(
+                    c,
+                    PENDING,
+                    rusqlite::params![channel.as_str(), i64::from(limit)],
+                    InboxRow::from_row,
+                )
+            })?
+            .into_iter()
+            .map(InboxMessage::try_from)
+            .collect()
     }
 
     #[tracing::instrument(skip_all)]
     async fn inbox_channels(&self, limit: u32) -> StoreResult<Vec<ChannelId>> {
-        let rows: Vec<(String,)> = sqlx::query_as(
-            "SELECT DISTINCT channel_id FROM inbox WHERE processed_at IS NULL LIMIT ?1",
-        )
-        .bind(i64::from(limit))
-        .fetch_all(&mut *self.reads.hold().await?)
-        .await
-        .map_err(db_error)?;
-        Ok(rows.into_iter().map(|(id,)| ChannelId(id)).collect())
+        let limit = i64::from(limit);
+        // The LIMIT counts channels, not rows: DISTINCT walks every pending message (a backlog).
+        self.reads
+            .read_long(move |c| {
+                all(
+                    c,
+                    "SELECT DISTINCT channel_id FROM inbox WHERE processed_at IS NULL LIMIT ?1",
+                    [limit],
+                    |row| row.get(0).map(ChannelId),
+                )
+            })
+            .await
     }
 
     #[tracing::instrument(skip_all)]

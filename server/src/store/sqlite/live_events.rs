@@ -7,17 +7,30 @@ use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::codec::{db_error, micros, time};
+use super::codec::{micros, time};
+use super::readers::all;
 use super::writer::Writer;
 use super::SqliteStore;
 
-#[derive(sqlx::FromRow)]
 struct LiveEventRow {
     id: String,
     instance_id: String,
     channel_id: String,
     at: i64,
     event_json: String,
+}
+
+impl LiveEventRow {
+    /// The row as [`SINCE`] selects it.
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            instance_id: row.get(1)?,
+            channel_id: row.get(2)?,
+            at: row.get(3)?,
+            event_json: row.get(4)?,
+        })
+    }
 }
 
 impl TryFrom<LiveEventRow> for RelayedEvent {
@@ -64,12 +77,15 @@ impl LiveEventStore for SqliteStore {
         since: DateTime<Utc>,
         limit: u32,
     ) -> StoreResult<Vec<RelayedEvent>> {
-        sqlx::query_as::<_, LiveEventRow>(SINCE)
-            .bind(micros(since))
-            .bind(i64::from(limit))
-            .fetch_all(&mut *self.reads.hold().await?)
-            .await
-            .map_err(db_error)?
+        self.reads
+            .read(|c| {
+                all(
+                    c,
+                    SINCE,
+                    [micros(since), i64::from(limit)],
+                    LiveEventRow::from_row,
+                )
+            })?
             .into_iter()
             .map(RelayedEvent::try_from)
             .collect()
@@ -95,8 +111,6 @@ pub(super) async fn purge(writer: &Writer, now: DateTime<Utc>) -> StoreResult<u6
 
 #[cfg(test)]
 mod tests {
-    use sqlx::AssertSqlSafe;
-
     use super::*;
 
     #[tokio::test]
@@ -104,15 +118,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/live.db", dir.path().display());
         let store = SqliteStore::connect(&url).await.unwrap();
-        let rows: Vec<(i64, i64, i64, String)> =
-            sqlx::query_as(AssertSqlSafe(format!("EXPLAIN QUERY PLAN {SINCE}")))
-                .bind(0_i64)
-                .bind(10_i64)
-                .fetch_all(&mut *store.reads.hold().await.unwrap())
-                .await
-                .unwrap();
-        let plan: Vec<String> = rows.into_iter().map(|(.., detail)| detail).collect();
-        let plan = plan.join("\n");
+        let plan = super::super::query_plans::plan(&store, SINCE);
         assert!(plan.contains("INDEX live_events_by_time"), "{plan}");
         assert!(!plan.contains("TEMP B-TREE"), "{plan}");
     }

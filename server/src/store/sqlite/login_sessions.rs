@@ -10,14 +10,12 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion};
 use tower_sessions::SessionStore;
 
+use super::readers::one;
 use super::SqliteStore;
 use crate::store::login_sessions::{login_user, stored_key};
 
-fn backend(e: sqlx::Error) -> session_store::Error {
-    session_store::Error::Backend(super::codec::db_error(e).to_string())
-}
-
-fn written(e: app::ssr::StoreError) -> session_store::Error {
+/// A store error (of a read or a write) as tower-sessions' backend error.
+fn backend(e: app::ssr::StoreError) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
@@ -95,7 +93,7 @@ impl SessionStore for SqliteStore {
                     &[&id, &data, &expires_at, &user_id],
                 )
                 .await
-                .map_err(written)?;
+                .map_err(backend)?;
             if done == 1 {
                 return Ok(());
             }
@@ -115,15 +113,15 @@ impl SessionStore for SqliteStore {
                 &[&id, &data, &expires_at, &user_id],
             )
             .await
-            .map_err(written)?;
+            .map_err(backend)?;
         Ok(())
     }
 
     #[tracing::instrument(skip_all)]
     async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
-        let Some((data, expires_at)) = self.row(&stored_key(session_id)).await? else {
+        let Some((data, expires_at)) = self.row(&stored_key(session_id))? else {
             // Stored before ids were hashed: read it once, then keep it under the hash only.
-            let Some(old) = self.row(&session_id.to_string()).await? else {
+            let Some(old) = self.row(&session_id.to_string())? else {
                 return Ok(None);
             };
             let record = decode(session_id, old)?;
@@ -135,14 +133,14 @@ impl SessionStore for SqliteStore {
                     &[&id, &data, &expires_at, &user_id],
                 )
                 .await
-                .map_err(written)?;
+                .map_err(backend)?;
             self.writer
                 .execute(
                     "DELETE FROM login_sessions WHERE id = ?1",
                     &[&session_id.to_string()],
                 )
                 .await
-                .map_err(written)?;
+                .map_err(backend)?;
             return Ok(Some(record));
         };
         decode(session_id, (data, expires_at)).map(Some)
@@ -156,21 +154,24 @@ impl SessionStore for SqliteStore {
                 &[&stored_key(session_id), &session_id.to_string()],
             )
             .await
-            .map_err(written)?;
+            .map_err(backend)?;
         Ok(())
     }
 }
 
 impl SqliteStore {
-    async fn row(&self, key: &str) -> session_store::Result<Option<(Vec<u8>, i64)>> {
-        sqlx::query_as(
-            "SELECT data, expires_at FROM login_sessions WHERE id = ?1 AND expires_at > ?2",
-        )
-        .bind(key)
-        .bind(now_micros()?)
-        .fetch_optional(&mut *self.reads.hold().await.map_err(written)?)
-        .await
-        .map_err(backend)
+    fn row(&self, key: &str) -> session_store::Result<Option<(Vec<u8>, i64)>> {
+        let now = now_micros()?;
+        self.reads
+            .read(|c| {
+                one(
+                    c,
+                    "SELECT data, expires_at FROM login_sessions WHERE id = ?1 AND expires_at > ?2",
+                    rusqlite::params![key, now],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+            })
+            .map_err(backend)
     }
 }
 
@@ -201,13 +202,15 @@ mod tests {
     use tower_sessions::session::{Id, Record};
     use tower_sessions::SessionStore;
 
+    use super::super::codec::sql_error;
+    use super::super::readers::all;
     use super::SqliteStore;
     use crate::store::login_sessions::stored_key;
 
-    async fn keys(store: &SqliteStore) -> Vec<String> {
-        sqlx::query_scalar("SELECT id FROM login_sessions")
-            .fetch_all(&mut *store.reads.hold().await.unwrap())
-            .await
+    fn keys(store: &SqliteStore) -> Vec<String> {
+        store
+            .reads
+            .read(|c| all(c, "SELECT id FROM login_sessions", [], |row| row.get(0)))
             .unwrap()
     }
 
@@ -222,27 +225,33 @@ mod tests {
             expiry_date: OffsetDateTime::now_utc() + Duration::hours(1),
         };
         store.create(&mut record).await.unwrap();
-        assert_eq!(keys(&store).await, [stored_key(&record.id)]);
-        assert!(!keys(&store).await.contains(&record.id.to_string()));
+        assert_eq!(keys(&store), [stored_key(&record.id)]);
+        assert!(!keys(&store).contains(&record.id.to_string()));
 
         // A row written before hashing, under the clear id: still signs in, then only the hash.
         let old = Id::default();
-        sqlx::query("INSERT INTO login_sessions (id, data, expires_at) VALUES (?1, ?2, ?3)")
-            .bind(old.to_string())
-            .bind(br#"{"user_id":"2"}"#.to_vec())
-            .bind(super::to_micros(record.expiry_date).unwrap())
-            .execute(&mut *store.reads.hold().await.unwrap())
+        let expires = super::to_micros(record.expiry_date).unwrap();
+        let clear = old.to_string();
+        store
+            .writer
+            .run(move |c| {
+                c.execute(
+                    "INSERT INTO login_sessions (id, data, expires_at) VALUES (?1, ?2, ?3)",
+                    rusqlite::params![clear, br#"{"user_id":"2"}"#.to_vec(), expires],
+                )
+                .map_err(sql_error)
+            })
             .await
             .unwrap();
         let loaded = store.load(&old).await.unwrap().expect("the old session");
         assert_eq!(loaded.data["user_id"], "2");
-        let now = keys(&store).await;
+        let now = keys(&store);
         assert!(
             now.contains(&stored_key(&old)) && !now.contains(&old.to_string()),
             "{now:?}"
         );
         store.delete(&old).await.unwrap();
-        assert_eq!(keys(&store).await, [stored_key(&record.id)]);
+        assert_eq!(keys(&store), [stored_key(&record.id)]);
     }
 
     /// Rows stored before sessions named their user are tagged by the migration, so that ending
@@ -251,6 +260,7 @@ mod tests {
     async fn sessions_stored_before_users_were_named_are_tagged_by_the_migration() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/old.db", dir.path().display());
+        // The migrations before 6, run by sqlx as `SqliteStore::connect` runs them all.
         let pool = sqlx::SqlitePool::connect_with(
             url.parse::<sqlx::sqlite::SqliteConnectOptions>()
                 .unwrap()
@@ -267,25 +277,25 @@ mod tests {
             .collect::<Vec<_>>()
             .into();
         before.run(&pool).await.unwrap();
+        pool.close().await;
         let expires = super::to_micros(OffsetDateTime::now_utc() + Duration::hours(1)).unwrap();
+        let old = rusqlite::Connection::open(dir.path().join("old.db")).unwrap();
         for (id, data) in [
             ("a", r#"{"user_id":"9"}"#),
             ("b", r#"{"user_id":"10"}"#),
             ("c", "{}"),
         ] {
-            sqlx::query("INSERT INTO login_sessions (id, data, expires_at) VALUES (?1, ?2, ?3)")
-                .bind(id)
-                .bind(data.as_bytes().to_vec())
-                .bind(expires)
-                .execute(&pool)
-                .await
-                .unwrap();
+            old.execute(
+                "INSERT INTO login_sessions (id, data, expires_at) VALUES (?1, ?2, ?3)",
+                rusqlite::params![id, data.as_bytes(), expires],
+            )
+            .unwrap();
         }
-        pool.close().await;
+        drop(old);
 
         let store = SqliteStore::connect(&url).await.unwrap();
         assert_eq!(store.delete_user_login_sessions("9").await.unwrap(), 1);
-        let mut left = keys(&store).await;
+        let mut left = keys(&store);
         left.sort();
         assert_eq!(left, ["b", "c"]);
     }

@@ -4,10 +4,12 @@
 //! `ChannelStore`, …), and tower-sessions' [`SessionStore`](tower_sessions::SessionStore) in
 //! `login_sessions.rs`.
 //!
-//! Reads take one of the store's [`connections`] (sqlx). Every write goes through the one
-//! [`writer`]: a thread that owns a connection of its own (rusqlite) and runs each job's
-//! statements itself, committing the jobs waiting together in one transaction, each in a
-//! savepoint of its own (group commit).
+//! Both sides use rusqlite and run their statements themselves. Reads take one of the store's
+//! [`readers`] and run on the calling thread (a read that may walk many rows on tokio's blocking
+//! pool). Every write goes through the one [`writer`]: a thread that owns a connection of its own
+//! and runs each job's statements itself, committing the jobs waiting together in one
+//! transaction, each in a savepoint of its own (group commit). sqlx only runs the migrations, on
+//! a connection of its own that is closed before the store starts.
 //!
 //! Every operation that must be atomic is a single statement (an upsert or a conditional
 //! `UPDATE`/`DELETE` whose `rows_affected` tells whether this call won): SQLite runs one writer at a
@@ -22,7 +24,6 @@ mod audit;
 mod backfill_tests;
 mod channels;
 mod codec;
-mod connections;
 mod coordination;
 mod inbox;
 mod live_events;
@@ -30,6 +31,7 @@ mod login_sessions;
 mod overlay_keys;
 #[cfg(test)]
 mod query_plans;
+mod readers;
 mod redemption_attempts;
 mod redemptions;
 mod rewards;
@@ -46,20 +48,21 @@ use std::time::Duration;
 use anyhow::Context;
 use app::ssr::{Store, StoreResult};
 use async_trait::async_trait;
-use connections::Connections;
+use readers::Readers;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sqlx::ConnectOptions;
+use sqlx::{ConnectOptions, Connection};
 
 /// How long a statement waits for another writer before failing with "database is locked".
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-/// Connections for reads (SQLite's WAL lets them read side by side while the writer writes).
+/// Read connections kept between reads (SQLite's WAL lets them read side by side while the
+/// writer writes).
 const READERS: usize = 8;
 
 /// The SQLite store. Cloning is cheap: clones share its connections.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    /// Reads.
-    reads: Arc<Connections>,
+    /// Reads ([`readers`]).
+    reads: Arc<Readers>,
     /// Every write of this process goes through it ([`writer`]).
     writer: writer::Writer,
     /// Seals the Discord webhook URL in channel settings ([`Self::with_cipher`]).
@@ -103,18 +106,27 @@ impl SqliteStore {
                 })?;
             }
         }
-        let mut first = options
+        // sqlx runs the migrations (and sets WAL on the file), then its connection is closed: the
+        // writer and the readers open their own.
+        let mut migrating = options
             .connect()
             .await
             .context("cannot open the SQLite database")?;
         sqlx::migrate!("./migrations/sqlite")
-            .run_direct(None, &mut first, false)
+            .run_direct(None, &mut migrating, false)
             .await
             .context("cannot migrate the SQLite database")?;
+        migrating
+            .close()
+            .await
+            .context("cannot close the SQLite migration connection")?;
         Ok(Self {
             writer: writer::Writer::start(&file, BUSY_TIMEOUT)
                 .context("cannot start the SQLite writer")?,
-            reads: Arc::new(Connections::new(options, READERS, Some(first))),
+            reads: Arc::new(
+                Readers::open(&file, BUSY_TIMEOUT, READERS)
+                    .context("cannot open the SQLite readers")?,
+            ),
             seal: crate::store::SettingsSeal::default(),
             _private: private,
         })
@@ -126,8 +138,9 @@ impl SqliteStore {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/scratch.db", dir.path().display());
         let store = Self::connect(&url).await.unwrap();
-        sqlx::query(create)
-            .execute(&mut *store.reads.hold().await.unwrap())
+        store
+            .writer
+            .run(move |conn| conn.execute_batch(create).map_err(codec::sql_error))
             .await
             .unwrap();
         (dir, store)
@@ -149,10 +162,8 @@ impl Store for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1")
-            .execute(&mut *self.reads.hold().await?)
-            .await
-            .map_err(codec::db_error)?;
+        self.reads
+            .read(|conn| readers::one(conn, "SELECT 1", [], |row| row.get::<_, i64>(0)))?;
         Ok(())
     }
 }

@@ -7,14 +7,35 @@ use app::ssr::store::{OverlayKey, OverlayKeyStore};
 use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 
-use super::codec::{db_error, micros, time};
+use super::codec::{micros, time};
+use super::readers::one;
 use super::SqliteStore;
 
-#[derive(sqlx::FromRow)]
 struct OverlayKeyRow {
     channel_id: String,
     hash: String,
     created_at: i64,
+}
+
+impl OverlayKeyRow {
+    /// The row as [`select_key`] selects it.
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            channel_id: row.get(0)?,
+            hash: row.get(1)?,
+            created_at: row.get(2)?,
+        })
+    }
+}
+
+/// The key query with its `WHERE …` tail (SQL must be `&'static str`).
+macro_rules! select_key {
+    ($tail:literal) => {
+        concat!(
+            "SELECT channel_id, hash, created_at FROM overlay_keys ",
+            $tail
+        )
+    };
 }
 
 impl TryFrom<OverlayKeyRow> for OverlayKey {
@@ -53,28 +74,32 @@ impl OverlayKeyStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn overlay_key_by_hash(&self, hash: &str) -> StoreResult<Option<OverlayKey>> {
-        sqlx::query_as::<_, OverlayKeyRow>(
-            "SELECT channel_id, hash, created_at FROM overlay_keys WHERE hash = ?1",
-        )
-        .bind(hash)
-        .fetch_optional(&mut *self.reads.hold().await?)
-        .await
-        .map_err(db_error)?
-        .map(OverlayKey::try_from)
-        .transpose()
+        self.reads
+            .read(|c| {
+                one(
+                    c,
+                    select_key!("WHERE hash = ?1"),
+                    [hash],
+                    OverlayKeyRow::from_row,
+                )
+            })?
+            .map(OverlayKey::try_from)
+            .transpose()
     }
 
     #[tracing::instrument(skip_all)]
     async fn overlay_key(&self, channel: &ChannelId) -> StoreResult<Option<OverlayKey>> {
-        sqlx::query_as::<_, OverlayKeyRow>(
-            "SELECT channel_id, hash, created_at FROM overlay_keys WHERE channel_id = ?1",
-        )
-        .bind(&channel.0)
-        .fetch_optional(&mut *self.reads.hold().await?)
-        .await
-        .map_err(db_error)?
-        .map(OverlayKey::try_from)
-        .transpose()
+        self.reads
+            .read(|c| {
+                one(
+                    c,
+                    select_key!("WHERE channel_id = ?1"),
+                    [&channel.0],
+                    OverlayKeyRow::from_row,
+                )
+            })?
+            .map(OverlayKey::try_from)
+            .transpose()
     }
 
     #[tracing::instrument(skip_all)]

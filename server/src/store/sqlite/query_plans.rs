@@ -4,20 +4,26 @@
 
 use app::model::{AuditAction, AuditCursor, AuditQuery, ChannelId};
 use chrono::DateTime;
-use sqlx::AssertSqlSafe;
 
+use super::codec::sql_error;
 use super::{analytics, audit, vip_sessions, SqliteStore};
 
-async fn plan(store: &SqliteStore, sql: &str) -> String {
-    let rows: Vec<(i64, i64, i64, String)> =
-        sqlx::query_as(AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
-            .fetch_all(&mut *store.reads.hold().await.unwrap())
-            .await
-            .unwrap();
-    rows.into_iter()
-        .map(|(.., detail)| detail)
-        .collect::<Vec<_>>()
-        .join("\n")
+/// SQLite's plan for `sql` on a reader of `store`, one step a line (parameters left unbound).
+pub(super) fn plan(store: &SqliteStore, sql: &str) -> String {
+    store
+        .reads
+        .read(|conn| {
+            let mut explain = conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .map_err(sql_error)?;
+            let mut rows = explain.raw_query();
+            let mut steps = Vec::new();
+            while let Some(row) = rows.next().map_err(sql_error)? {
+                steps.push(row.get::<_, String>(3).map_err(sql_error)?);
+            }
+            Ok(steps.join("\n"))
+        })
+        .unwrap()
 }
 
 async fn store() -> (SqliteStore, tempfile::TempDir) {
@@ -30,7 +36,7 @@ async fn store() -> (SqliteStore, tempfile::TempDir) {
 async fn sweeper_queries_read_only_the_due_index() {
     let (store, _dir) = store().await;
     for sql in [vip_sessions::DUE, vip_sessions::NEXT_DEADLINE] {
-        let plan = plan(&store, sql).await;
+        let plan = plan(&store, sql);
         assert!(plan.contains("INDEX vip_sessions_due"), "{sql}\n{plan}");
         assert!(!plan.contains("TEMP B-TREE"), "{sql}\n{plan}");
     }
@@ -76,8 +82,8 @@ async fn audit_pages_walk_an_index_without_sorting() {
         ),
     ];
     for (index, query) in cases {
-        let sql = audit::page_query(&channel, &query).into_sql();
-        let plan = plan(&store, sql.as_str()).await;
+        let (sql, _) = audit::page_query(&channel, &query);
+        let plan = plan(&store, &sql);
         assert!(plan.contains(&format!("INDEX {index}")), "{plan}");
         assert!(!plan.contains("TEMP B-TREE"), "{plan}");
     }
@@ -86,7 +92,7 @@ async fn audit_pages_walk_an_index_without_sorting() {
 #[tokio::test]
 async fn the_analytics_backfill_walks_the_channel_index_without_sorting() {
     let (store, _dir) = store().await;
-    let plan = plan(&store, analytics::OLDER_ENTRIES).await;
+    let plan = plan(&store, analytics::OLDER_ENTRIES);
     assert!(plan.contains("INDEX audit_by_channel"), "{plan}");
     assert!(!plan.contains("TEMP B-TREE"), "{plan}");
 }
@@ -102,9 +108,12 @@ async fn an_in_memory_url_gives_a_private_database_that_the_writer_and_the_reade
     assert!(one.remember_message("m", now, ttl).await.unwrap());
     assert!(!one.remember_message("m", now, ttl).await.unwrap());
     assert!(other.remember_message("m", now, ttl).await.unwrap());
-    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM seen_messages")
-        .fetch_one(&mut *one.reads.hold().await.unwrap())
-        .await
+    let rows: i64 = one
+        .reads
+        .read(|c| {
+            c.query_row("SELECT count(*) FROM seen_messages", [], |row| row.get(0))
+                .map_err(sql_error)
+        })
         .unwrap();
     assert_eq!(rows, 1);
 }

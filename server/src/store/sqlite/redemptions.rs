@@ -5,10 +5,10 @@ use app::ssr::store::RedemptionStore;
 use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 
-use super::codec::{db_error, from_json, micros, time, to_json};
+use super::codec::{from_json, micros, time, to_json};
+use super::readers::one;
 use super::SqliteStore;
 
-#[derive(sqlx::FromRow)]
 struct RedemptionRow {
     id: String,
     channel_id: String,
@@ -19,6 +19,27 @@ struct RedemptionRow {
     received_at: i64,
     outcome: String,
 }
+
+impl RedemptionRow {
+    /// The row as [`BY_ID`] selects it.
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            channel_id: row.get(1)?,
+            reward_id: row.get(2)?,
+            viewer_id: row.get(3)?,
+            viewer_login: row.get(4)?,
+            viewer_display_name: row.get(5)?,
+            received_at: row.get(6)?,
+            outcome: row.get(7)?,
+        })
+    }
+}
+
+/// A redemption by its id.
+const BY_ID: &str = "SELECT id, channel_id, reward_id, viewer_id, viewer_login,
+            viewer_display_name, received_at, outcome
+     FROM redemptions WHERE id = ?1";
 
 impl TryFrom<RedemptionRow> for RedemptionRecord {
     type Error = StoreError;
@@ -68,17 +89,10 @@ impl RedemptionStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn redemption(&self, id: &str) -> StoreResult<Option<RedemptionRecord>> {
-        sqlx::query_as::<_, RedemptionRow>(
-            "SELECT id, channel_id, reward_id, viewer_id, viewer_login, viewer_display_name,
-                    received_at, outcome
-             FROM redemptions WHERE id = ?1",
-        )
-        .bind(id)
-        .fetch_optional(&mut *self.reads.hold().await?)
-        .await
-        .map_err(db_error)?
-        .map(RedemptionRecord::try_from)
-        .transpose()
+        self.reads
+            .read(|c| one(c, BY_ID, [id], RedemptionRow::from_row))?
+            .map(RedemptionRecord::try_from)
+            .transpose()
     }
 
     #[tracing::instrument(skip_all)]

@@ -5,10 +5,10 @@ use app::ssr::store::RewardStore;
 use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 
-use super::codec::{db_error, to_i64, to_opt_u32, to_u64};
+use super::codec::{to_i64, to_opt_u32, to_u64};
+use super::readers::{all, one};
 use super::SqliteStore;
 
-#[derive(sqlx::FromRow)]
 struct RewardRow {
     id: String,
     channel_id: String,
@@ -20,6 +20,24 @@ struct RewardRow {
     global_cooldown_secs: Option<i64>,
     max_per_stream: Option<i64>,
     max_per_user_per_stream: Option<i64>,
+}
+
+impl RewardRow {
+    /// The row as [`select_reward`] selects it.
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            channel_id: row.get(1)?,
+            title: row.get(2)?,
+            cost: row.get(3)?,
+            prompt: row.get(4)?,
+            duration_secs: row.get(5)?,
+            enabled: row.get(6)?,
+            global_cooldown_secs: row.get(7)?,
+            max_per_stream: row.get(8)?,
+            max_per_user_per_stream: row.get(9)?,
+        })
+    }
 }
 
 impl TryFrom<RewardRow> for Reward {
@@ -96,22 +114,30 @@ impl RewardStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn reward(&self, id: &str) -> StoreResult<Option<Reward>> {
-        sqlx::query_as::<_, RewardRow>(select_reward!("WHERE id = ?1"))
-            .bind(id)
-            .fetch_optional(&mut *self.reads.hold().await?)
-            .await
-            .map_err(db_error)?
+        self.reads
+            .read(|c| {
+                one(
+                    c,
+                    select_reward!("WHERE id = ?1"),
+                    [id],
+                    RewardRow::from_row,
+                )
+            })?
             .map(Reward::try_from)
             .transpose()
     }
 
     #[tracing::instrument(skip_all)]
     async fn rewards(&self, channel: &ChannelId) -> StoreResult<Vec<Reward>> {
-        sqlx::query_as::<_, RewardRow>(select_reward!("WHERE channel_id = ?1 ORDER BY title, id"))
-            .bind(channel.as_str())
-            .fetch_all(&mut *self.reads.hold().await?)
-            .await
-            .map_err(db_error)?
+        self.reads
+            .read(|c| {
+                all(
+                    c,
+                    select_reward!("WHERE channel_id = ?1 ORDER BY title, id"),
+                    [channel.as_str()],
+                    RewardRow::from_row,
+                )
+            })?
             .into_iter()
             .map(Reward::try_from)
             .collect()

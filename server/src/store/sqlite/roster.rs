@@ -5,10 +5,10 @@ use app::ssr::store::RosterStore;
 use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 
-use super::codec::{db_error, from_json, micros, time, to_json};
+use super::codec::{from_json, micros, time, to_json};
+use super::readers::{all, one};
 use super::SqliteStore;
 
-#[derive(sqlx::FromRow)]
 struct ExclusionRow {
     channel_id: String,
     viewer_id: String,
@@ -17,6 +17,25 @@ struct ExclusionRow {
     excluded_by: String,
     excluded_at: i64,
 }
+
+impl ExclusionRow {
+    /// The row as [`EXCLUSIONS`] selects it.
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            channel_id: row.get(0)?,
+            viewer_id: row.get(1)?,
+            viewer_login: row.get(2)?,
+            viewer_display_name: row.get(3)?,
+            excluded_by: row.get(4)?,
+            excluded_at: row.get(5)?,
+        })
+    }
+}
+
+/// A channel's exclusion list, by login.
+const EXCLUSIONS: &str = "SELECT channel_id, viewer_id, viewer_login, viewer_display_name,
+            excluded_by, excluded_at
+     FROM vip_exclusions WHERE channel_id = ?1 ORDER BY viewer_login, viewer_id";
 
 impl TryFrom<ExclusionRow> for Exclusion {
     type Error = StoreError;
@@ -74,41 +93,36 @@ impl RosterStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn is_excluded(&self, channel: &ChannelId, viewer_id: &str) -> StoreResult<bool> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM vip_exclusions WHERE channel_id = ?1 AND viewer_id = ?2",
-        )
-        .bind(channel.as_str())
-        .bind(viewer_id)
-        .fetch_optional(&mut *self.reads.hold().await?)
-        .await
-        .map_err(db_error)?;
+        let found: Option<i64> = self.reads.read(|c| {
+            one(
+                c,
+                "SELECT 1 FROM vip_exclusions WHERE channel_id = ?1 AND viewer_id = ?2",
+                [channel.as_str(), viewer_id],
+                |row| row.get(0),
+            )
+        })?;
         Ok(found.is_some())
     }
 
     #[tracing::instrument(skip_all)]
     async fn exclusions(&self, channel: &ChannelId) -> StoreResult<Vec<Exclusion>> {
-        sqlx::query_as::<_, ExclusionRow>(
-            "SELECT channel_id, viewer_id, viewer_login, viewer_display_name, excluded_by,
-                    excluded_at
-             FROM vip_exclusions WHERE channel_id = ?1 ORDER BY viewer_login, viewer_id",
-        )
-        .bind(channel.as_str())
-        .fetch_all(&mut *self.reads.hold().await?)
-        .await
-        .map_err(db_error)?
-        .into_iter()
-        .map(Exclusion::try_from)
-        .collect()
+        self.reads
+            .read(|c| all(c, EXCLUSIONS, [channel.as_str()], ExclusionRow::from_row))?
+            .into_iter()
+            .map(Exclusion::try_from)
+            .collect()
     }
 
     #[tracing::instrument(skip_all)]
     async fn slot_capacity(&self, channel: &ChannelId) -> StoreResult<Option<SlotCapacity>> {
-        let row: Option<(i64, i64)> =
-            sqlx::query_as("SELECT slots, learned_at FROM vip_capacity WHERE channel_id = ?1")
-                .bind(channel.as_str())
-                .fetch_optional(&mut *self.reads.hold().await?)
-                .await
-                .map_err(db_error)?;
+        let row: Option<(i64, i64)> = self.reads.read(|c| {
+            one(
+                c,
+                "SELECT slots, learned_at FROM vip_capacity WHERE channel_id = ?1",
+                [channel.as_str()],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+        })?;
         row.map(|(slots, learned_at)| {
             Ok(SlotCapacity {
                 slots: u32::try_from(slots)

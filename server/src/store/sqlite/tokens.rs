@@ -4,7 +4,7 @@ use app::ssr::store::TokenStore;
 use app::ssr::{SealedTokens, StoreResult};
 use async_trait::async_trait;
 
-use super::codec::db_error;
+use super::readers::one;
 use super::SqliteStore;
 
 #[async_trait]
@@ -30,17 +30,20 @@ impl TokenStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn tokens(&self, user_id: &str) -> StoreResult<Option<SealedTokens>> {
-        let row: Option<(String, Vec<u8>, Vec<u8>)> =
-            sqlx::query_as("SELECT key_id, nonce, ciphertext FROM tokens WHERE user_id = ?1")
-                .bind(user_id)
-                .fetch_optional(&mut *self.reads.hold().await?)
-                .await
-                .map_err(db_error)?;
-        Ok(row.map(|(key_id, nonce, ciphertext)| SealedTokens {
-            key_id,
-            nonce,
-            ciphertext,
-        }))
+        self.reads.read(|c| {
+            one(
+                c,
+                "SELECT key_id, nonce, ciphertext FROM tokens WHERE user_id = ?1",
+                [user_id],
+                |row| {
+                    Ok(SealedTokens {
+                        key_id: row.get(0)?,
+                        nonce: row.get(1)?,
+                        ciphertext: row.get(2)?,
+                    })
+                },
+            )
+        })
     }
 
     #[tracing::instrument(skip_all)]

@@ -7,12 +7,10 @@ use app::ssr::{ActiveWith, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::codec::{
-    db_error, from_json, from_name, micros, opt_micros, opt_time, time, to_json, to_name,
-};
+use super::codec::{from_json, from_name, micros, opt_micros, opt_time, time, to_json, to_name};
+use super::readers::{all, one};
 use super::SqliteStore;
 
-#[derive(sqlx::FromRow)]
 struct SessionRow {
     id: String,
     channel_id: String,
@@ -27,6 +25,27 @@ struct SessionRow {
     ended_at: Option<i64>,
     redemption_id: Option<String>,
     metadata: String,
+}
+
+impl SessionRow {
+    /// The row as [`select_session`] selects it.
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            channel_id: row.get(1)?,
+            viewer_id: row.get(2)?,
+            viewer_login: row.get(3)?,
+            viewer_display_name: row.get(4)?,
+            source: row.get(5)?,
+            granted_by: row.get(6)?,
+            granted_at: row.get(7)?,
+            expires_at: row.get(8)?,
+            state: row.get(9)?,
+            ended_at: row.get(10)?,
+            redemption_id: row.get(11)?,
+            metadata: row.get(12)?,
+        })
+    }
 }
 
 impl TryFrom<SessionRow> for VipSession {
@@ -81,7 +100,7 @@ fn decode_all(rows: Vec<SessionRow>) -> StoreResult<Vec<VipSession>> {
 #[async_trait]
 impl VipSessionStore for SqliteStore {
     /// A duplicate id or a second active session for the viewer violates a unique index, which
-    /// [`db_error`] reports as [`StoreError::Conflict`].
+    /// [`sql_error`](super::codec::sql_error) reports as [`StoreError::Conflict`].
     #[tracing::instrument(skip_all)]
     async fn insert_session(&self, session: &VipSession) -> StoreResult<()> {
         let values: [&(dyn rusqlite::ToSql + Sync); 13] = [
@@ -113,11 +132,15 @@ impl VipSessionStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn session(&self, id: &str) -> StoreResult<Option<VipSession>> {
-        sqlx::query_as::<_, SessionRow>(select_session!("WHERE id = ?1"))
-            .bind(id)
-            .fetch_optional(&mut *self.reads.hold().await?)
-            .await
-            .map_err(db_error)?
+        self.reads
+            .read(|c| {
+                one(
+                    c,
+                    select_session!("WHERE id = ?1"),
+                    [id],
+                    SessionRow::from_row,
+                )
+            })?
             .map(VipSession::try_from)
             .transpose()
     }
@@ -128,28 +151,34 @@ impl VipSessionStore for SqliteStore {
         channel: &ChannelId,
         viewer_id: &str,
     ) -> StoreResult<Option<VipSession>> {
-        sqlx::query_as::<_, SessionRow>(select_session!(
-            "WHERE channel_id = ?1 AND viewer_id = ?2 AND state = 'active'"
-        ))
-        .bind(channel.as_str())
-        .bind(viewer_id)
-        .fetch_optional(&mut *self.reads.hold().await?)
-        .await
-        .map_err(db_error)?
-        .map(VipSession::try_from)
-        .transpose()
+        self.reads
+            .read(|c| {
+                one(
+                    c,
+                    select_session!(
+                        "WHERE channel_id = ?1 AND viewer_id = ?2 AND state = 'active'"
+                    ),
+                    [channel.as_str(), viewer_id],
+                    SessionRow::from_row,
+                )
+            })?
+            .map(VipSession::try_from)
+            .transpose()
     }
 
     #[tracing::instrument(skip_all)]
     async fn active_sessions(&self, channel: &ChannelId) -> StoreResult<Vec<VipSession>> {
-        let rows = sqlx::query_as::<_, SessionRow>(select_session!(
-            "WHERE channel_id = ?1 AND state = 'active'
-             ORDER BY expires_at IS NULL, expires_at, id"
-        ))
-        .bind(channel.as_str())
-        .fetch_all(&mut *self.reads.hold().await?)
-        .await
-        .map_err(db_error)?;
+        let rows = self.reads.read(|c| {
+            all(
+                c,
+                select_session!(
+                    "WHERE channel_id = ?1 AND state = 'active'
+                     ORDER BY expires_at IS NULL, expires_at, id"
+                ),
+                [channel.as_str()],
+                SessionRow::from_row,
+            )
+        })?;
         decode_all(rows)
     }
 
@@ -157,22 +186,21 @@ impl VipSessionStore for SqliteStore {
     /// stopping after `limit`.
     #[tracing::instrument(skip_all)]
     async fn due_sessions(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<VipSession>> {
-        let rows = sqlx::query_as::<_, SessionRow>(DUE)
-            .bind(micros(now))
-            .bind(i64::from(limit))
-            .fetch_all(&mut *self.reads.hold().await?)
-            .await
-            .map_err(db_error)?;
+        let params = [micros(now), i64::from(limit)];
+        // The limit is the caller's, up to thousands of rows (the expiry warnings' look-ahead).
+        let rows = self
+            .reads
+            .read_long(move |c| all(c, DUE, params, SessionRow::from_row))
+            .await?;
         decode_all(rows)
     }
 
     #[tracing::instrument(skip_all)]
     async fn next_deadline(&self) -> StoreResult<Option<DateTime<Utc>>> {
-        let earliest: Option<i64> = sqlx::query_scalar(NEXT_DEADLINE)
-            .fetch_one(&mut *self.reads.hold().await?)
-            .await
-            .map_err(db_error)?;
-        opt_time(earliest)
+        let earliest: Option<Option<i64>> = self
+            .reads
+            .read(|c| one(c, NEXT_DEADLINE, [], |row| row.get(0)))?;
+        opt_time(earliest.flatten())
     }
 
     /// Compare-and-set in one statement (`IS` so that an expected `None` matches NULL).

@@ -5,10 +5,10 @@ use app::ssr::store::WaitlistStore;
 use app::ssr::{StoreError, StoreResult};
 use async_trait::async_trait;
 
-use super::codec::{db_error, micros, time, to_i64, to_u64};
+use super::codec::{micros, time, to_i64, to_u64};
+use super::readers::all;
 use super::SqliteStore;
 
-#[derive(sqlx::FromRow)]
 struct WaitlistRow {
     redemption_id: String,
     channel_id: String,
@@ -18,6 +18,26 @@ struct WaitlistRow {
     duration_secs: i64,
     queued_at: i64,
 }
+
+impl WaitlistRow {
+    /// The row as [`BY_CHANNEL`] selects it.
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            redemption_id: row.get(0)?,
+            channel_id: row.get(1)?,
+            viewer_id: row.get(2)?,
+            viewer_login: row.get(3)?,
+            viewer_display_name: row.get(4)?,
+            duration_secs: row.get(5)?,
+            queued_at: row.get(6)?,
+        })
+    }
+}
+
+/// A channel's waitlist, first queued first.
+const BY_CHANNEL: &str = "SELECT redemption_id, channel_id, viewer_id, viewer_login,
+            viewer_display_name, duration_secs, queued_at
+     FROM waitlist WHERE channel_id = ?1 ORDER BY queued_at, redemption_id";
 
 impl TryFrom<WaitlistRow> for WaitlistEntry {
     type Error = StoreError;
@@ -63,18 +83,11 @@ impl WaitlistStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn waitlist(&self, channel: &ChannelId) -> StoreResult<Vec<WaitlistEntry>> {
-        sqlx::query_as::<_, WaitlistRow>(
-            "SELECT redemption_id, channel_id, viewer_id, viewer_login, viewer_display_name,
-                    duration_secs, queued_at
-             FROM waitlist WHERE channel_id = ?1 ORDER BY queued_at, redemption_id",
-        )
-        .bind(channel.as_str())
-        .fetch_all(&mut *self.reads.hold().await?)
-        .await
-        .map_err(db_error)?
-        .into_iter()
-        .map(WaitlistEntry::try_from)
-        .collect()
+        self.reads
+            .read(|c| all(c, BY_CHANNEL, [channel.as_str()], WaitlistRow::from_row))?
+            .into_iter()
+            .map(WaitlistEntry::try_from)
+            .collect()
     }
 
     #[tracing::instrument(skip_all)]

@@ -3,6 +3,7 @@ use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
+use super::super::readers::all;
 use super::super::SqliteStore;
 use super::*;
 
@@ -55,9 +56,13 @@ async fn until_queued(writer: &Writer, jobs: usize) {
 }
 
 async fn ids(store: &SqliteStore) -> Vec<i64> {
-    sqlx::query_scalar("SELECT id FROM scratch ORDER BY id")
-        .fetch_all(&mut *store.reads.hold().await.unwrap())
-        .await
+    store
+        .reads
+        .read(|c| {
+            all(c, "SELECT id FROM scratch ORDER BY id", [], |row| {
+                row.get(0)
+            })
+        })
         .unwrap()
 }
 
@@ -213,7 +218,7 @@ async fn a_job_s_answer_waits_for_the_commit() {
 }
 
 #[test]
-fn rusqlite_errors_map_like_sqlx_errors() {
+fn rusqlite_errors_map_to_store_errors() {
     let conn = Connection::open_in_memory().unwrap();
     conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
         .unwrap();
