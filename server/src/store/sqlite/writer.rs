@@ -79,6 +79,7 @@ impl Writer {
         conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
         // Per connection: the others are set by the file (WAL) or are SQLite's defaults.
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+        super::readers::stable_plans(&conn)?;
         let (jobs, queue) = mpsc::channel(QUEUE);
         let batches = Arc::new(AtomicUsize::new(0));
         let counted = Arc::clone(&batches);

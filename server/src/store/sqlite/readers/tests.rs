@@ -173,3 +173,25 @@ fn one_and_all_map_rows_in_order() {
         "{corrupt:?}"
     );
 }
+
+/// A cached statement is planned once: binding another `LIMIT` does not prepare it again (the
+/// activity log's reads share one statement with two limits).
+#[test]
+fn another_limit_does_not_prepare_the_statement_again() {
+    let (_dir, path) = file();
+    let readers = Readers::open(&path, BUSY, 1).unwrap();
+    let sql = "SELECT x FROM t ORDER BY x LIMIT ?1";
+    for limit in [51_i64, 2, 51, 2] {
+        let rows = readers
+            .read(|c| all(c, sql, [limit], |row| row.get::<_, i64>(0)))
+            .unwrap();
+        assert_eq!(rows, [1]);
+    }
+    let prepared_again = readers
+        .read(|c| {
+            let statement = c.prepare_cached(sql).map_err(sql_error)?;
+            Ok(statement.get_status(rusqlite::StatementStatus::RePrepare))
+        })
+        .unwrap();
+    assert_eq!(prepared_again, 0);
+}
