@@ -2,6 +2,7 @@
 //! back at its result (`server_fns::landing`).
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use crate::error::AppError;
 use crate::i18n::keys::{Common, Errors};
@@ -110,31 +111,31 @@ pub fn GrantForm(action: ServerAction<GrantVip>, granted: Option<String>) -> imp
 }
 
 /// Extend by one hour, or revoke, one VIP the app granted.
+///
+/// Plain forms rather than `ActionForm`s, with the same HTML: the list is rendered on the server
+/// only (outside any island), where an `ActionForm`'s submit handler and signals are never used,
+/// and a list of VIPs has two forms a row. The actions' results are still read from `extend` and
+/// `revoke` by [`RowActionErrors`].
 #[component]
-pub fn VipRowActions(
-    viewer_id: String,
-    extend: ServerAction<ExtendVip>,
-    revoke: ServerAction<RevokeVip>,
-) -> impl IntoView {
-    let extend_id = viewer_id.clone();
+pub fn VipRowActions(viewer_id: String) -> impl IntoView {
     let t = &crate::i18n::use_texts().dashboard;
     let button = "rounded-md border border-zinc-700 px-2 py-1 text-sm hover:bg-zinc-800 focus:outline-none focus:ring-2 focus:ring-violet-500";
     view! {
         <div class="flex gap-2">
-            <ActionForm action=extend>
-                <input type="hidden" name="viewer_id" value=extend_id />
+            <form action=ExtendVip::url() method="post">
+                <input type="hidden" name="viewer_id" value=viewer_id.clone() />
                 <input type="hidden" name="amount" value="1" />
                 <input type="hidden" name="unit" value="hours" />
                 <button type="submit" class=button>
                     {t.extend_button}
                 </button>
-            </ActionForm>
-            <ActionForm action=revoke>
+            </form>
+            <form action=RevokeVip::url() method="post">
                 <input type="hidden" name="viewer_id" value=viewer_id />
                 <button type="submit" class=format!("{button} text-red-300")>
                     {t.revoke_button}
                 </button>
-            </ActionForm>
+            </form>
         </div>
     }
 }

@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use super::{PermanentVipActions, VipRowActions};
 use crate::i18n::keys::Dashboard;
 use crate::model::{format_remaining, Actor, VipSession, VipSource};
-use crate::server_fns::{ExtendVip, RevokeVip};
 
 fn source_label(t: &Dashboard, source: VipSource) -> &'static str {
     match source {
@@ -29,12 +28,7 @@ fn granted_by(t: &Dashboard, actor: &Actor) -> String {
 
 /// Rendered at the server's clock (`now`); in the browser, `Countdowns` ticks the times left.
 #[component]
-pub fn VipList(
-    vips: Vec<VipSession>,
-    now: DateTime<Utc>,
-    extend: ServerAction<ExtendVip>,
-    revoke: ServerAction<RevokeVip>,
-) -> impl IntoView {
+pub fn VipList(vips: Vec<VipSession>, now: DateTime<Utc>) -> impl IntoView {
     let t = &crate::i18n::use_texts().dashboard;
     if vips.is_empty() {
         return view! {
@@ -58,7 +52,7 @@ pub fn VipList(
                     let expires_at = vip.expires_at;
                     let viewer_id = vip.viewer.id.clone();
                     let stream_end = vip.ends_with_stream();
-                    let remaining = move || match expires_at {
+                    let remaining: String = match expires_at {
                         Some(at) => {
                             format_remaining(u64::try_from((at - now).num_seconds()).unwrap_or(0))
                         }
@@ -99,7 +93,7 @@ pub fn VipList(
                                 view! { <PermanentVipActions viewer_id name protected /> }
                                     .into_any()
                             } else {
-                                view! { <VipRowActions viewer_id extend revoke /> }.into_any()
+                                view! { <VipRowActions viewer_id /> }.into_any()
                             }}
                         </li>
                     }

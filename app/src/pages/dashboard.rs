@@ -122,7 +122,7 @@ fn ChannelDashboard(data: Dashboard, actions: Actions, panels: Panels) -> impl I
                     {t.vips_heading}
                     <span class="text-zinc-400">{format!("({count})")}</span>
                 </h2>
-                <VipList vips=data.vips now extend=actions.extend revoke=actions.revoke />
+                <VipList vips=data.vips now />
                 <RowActionErrors extend=actions.extend revoke=actions.revoke />
             </section>
             <div class="flex flex-col gap-6">
