@@ -23,9 +23,6 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Params, Row};
 
 use super::codec::sql_error;
 
-/// Prepared statements kept per connection: more than the store's distinct reads.
-const STATEMENTS_KEPT: usize = 64;
-
 /// Read connections to one database file (rusqlite), kept for reuse.
 pub(super) struct Readers {
     path: PathBuf,
@@ -119,10 +116,8 @@ impl Readers {
         // Without CREATE: a reader never makes an empty database where the migrated file was.
         let flags = OpenFlags::default().difference(OpenFlags::SQLITE_OPEN_CREATE);
         let conn = Connection::open_with_flags(&self.path, flags)?;
-        conn.busy_timeout(self.busy_timeout)?;
-        conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
+        super::set_up(&conn, self.busy_timeout)?;
         conn.execute_batch("PRAGMA query_only = ON")?;
-        stable_plans(&conn)?;
         self.opened.fetch_add(1, Ordering::SeqCst);
         Ok(conn)
     }
@@ -170,24 +165,6 @@ impl Drop for Lent<'_> {
             idle.push(conn);
         }
     }
-}
-
-/// Plans each statement once, whatever values are bound (SQLite's query planner stability
-/// guarantee), on every connection of the store.
-///
-/// Without it SQLite plans some statements for the values bound the first time, a `LIMIT ?` among
-/// them, and prepares the statement again whenever another value is bound: the activity log's
-/// two reads on the dashboard, one statement with two limits, were prepared anew on every page
-/// (4 % of the server's time). The store's query-plan tests check the plans it then keeps.
-///
-/// # Errors
-/// When SQLite refuses the setting.
-pub(super) fn stable_plans(conn: &Connection) -> rusqlite::Result<()> {
-    conn.set_db_config(
-        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
-        true,
-    )?;
-    Ok(())
 }
 
 /// The first row of `sql` with `params`, mapped by `map`, or `None`.

@@ -42,8 +42,6 @@ const QUEUE: usize = 4_096;
 const SAVEPOINT: &str = "SAVEPOINT job";
 const RELEASE: &str = "RELEASE job";
 const UNDO: &str = "ROLLBACK TO job; RELEASE job";
-/// Prepared statements kept for reuse: more than the store's distinct writes.
-const STATEMENTS_KEPT: usize = 64;
 
 /// Sends the answer of a job once its transaction has ended (`None`: committed).
 type Deliver = Box<dyn FnOnce(Option<&StoreError>) + Send>;
@@ -75,11 +73,9 @@ impl Writer {
     /// When the file cannot be opened or the thread cannot be started.
     pub(super) fn start(path: &Path, busy_timeout: Duration) -> anyhow::Result<Self> {
         let conn = Connection::open(path)?;
-        conn.busy_timeout(busy_timeout)?;
-        conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
+        super::set_up(&conn, busy_timeout)?;
         // Per connection: the others are set by the file (WAL) or are SQLite's defaults.
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
-        super::readers::stable_plans(&conn)?;
         let (jobs, queue) = mpsc::channel(QUEUE);
         let batches = Arc::new(AtomicUsize::new(0));
         let counted = Arc::clone(&batches);
