@@ -115,7 +115,7 @@ pub async fn run(
         demo.is_some(),
     );
     let app = routes::router(routes::Parts {
-        state: routes::AppState {
+        state: routes::AppState::new(routes::Shared {
             leptos: config.leptos.clone(),
             ctx: ctx.clone(),
             auth: routes::auth::Auth {
@@ -138,7 +138,7 @@ pub async fn run(
                 trusted_proxy_hops: config.security.trusted_proxy_hops,
             },
             health: routes::HealthProbe::default(),
-        },
+        }),
         sessions: storage.sessions.clone(),
         secure_cookies: twitch_config.secure_cookies(),
         request_timeout: config.request_timeout,
