@@ -1,6 +1,10 @@
 //! The VIP manager's pages, shared model and server functions, built for the server (`ssr`) and the
 //! browser (`hydrate`).
 
+// A page's view is one nested type (views are not type-erased: see the workspace's Cargo.toml),
+// and the dashboard's is deeper than the compiler's default limit of 128 lets it lay out.
+#![recursion_limit = "256"]
+
 pub mod components;
 pub mod error;
 pub mod hydrated;

@@ -6,10 +6,10 @@ use leptos::prelude::*;
 
 use super::fields::{CARD, PRIMARY};
 use super::local_time;
+use crate::error::AppError;
 use crate::i18n::keys::Texts;
 use crate::i18n::use_texts;
 use crate::model::{CommunityState, EventSubConnection, FirstStep, FirstSteps};
-use crate::server_fns::get_first_steps;
 
 /// What a step shows, in the language of `t`: its title, what is known, and the action that fixes
 /// it (words, link). Pure.
@@ -113,27 +113,12 @@ fn connection_label(t: &Texts, connection: &EventSubConnection) -> &'static str 
     }
 }
 
-/// The checklist (until every step is done) and, in demo mode, the simulate button.
-/// The checklist's data, read by the server's render (a live change refreshes the rendered
-/// checklist in the browser: `LiveRefresh`).
-pub type FirstStepsResource = Resource<Result<FirstSteps, crate::error::AppError>>;
-
-pub fn first_steps_resource() -> FirstStepsResource {
-    Resource::new(|| (), |_| get_first_steps())
-}
-
+/// The checklist (until every step is done) and, in demo mode, the simulate button, from the
+/// data the page read with its own (a live change refreshes the rendered checklist in the browser:
+/// `LiveRefresh`). Without its data the card is left out: the rest of the page still serves.
 #[component]
-pub fn FirstStepsCard(data: FirstStepsResource) -> impl IntoView {
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(list) => view! { <Checklist list /> }.into_any(),
-                    Err(_) => ().into_any(),
-                }
-            })}
-        </Transition>
-    }
+pub fn FirstStepsCard(data: Result<FirstSteps, AppError>) -> impl IntoView {
+    data.ok().map(|list| view! { <Checklist list /> })
 }
 
 #[component]

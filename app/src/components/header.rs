@@ -1,5 +1,7 @@
 //! The top bar: the product name, the signed-in user's pages and logout, or a login button.
 
+use futures_util::future::join;
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use leptos_router::hooks::use_location;
@@ -9,93 +11,71 @@ use crate::server_fns::{get_me, get_server_status};
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
-    let me = Resource::new(|| (), |_| get_me());
-    let status = Resource::new(|| (), |_| get_server_status());
     let t = use_texts();
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                status
-                    .await
-                    .is_ok_and(|s| s.demo)
-                    .then(|| {
-                        view! {
-                            <p
-                                id="demo-banner"
-                                role="note"
-                                class="bg-amber-500 px-4 py-1 text-center text-sm font-medium text-zinc-950"
-                            >
-                                {t.header.demo_banner}
-                            </p>
-                        }
-                    })
-            })}
-        </Suspense>
-        <header class="border-b border-zinc-800 bg-zinc-950/80">
-            <nav
-                class="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3"
-                aria-label=t.header.main_nav
-            >
-                <a href="/" class="font-semibold text-violet-300">
-                    {t.common.app_name}
+    // Rendered on the server only (outside every island): both reads are awaited together, in
+    // place, with no resource or suspense boundary (those exist to load and hydrate in a browser,
+    // which never runs this).
+    Suspend::new(async move {
+        let (me, status) = join(get_me(), get_server_status()).await;
+        let signed_in = match me {
+            Ok(Some(me)) => Either::Left(view! {
+                <a href="/dashboard" class="text-sm text-zinc-300 hover:text-white">
+                    {t.header.dashboard}
                 </a>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match me.await {
-                            Ok(Some(me)) => {
-                                view! {
-                                    <a
-                                        href="/dashboard"
-                                        class="text-sm text-zinc-300 hover:text-white"
-                                    >
-                                        {t.header.dashboard}
-                                    </a>
-                                    <a
-                                        href="/activity"
-                                        class="text-sm text-zinc-300 hover:text-white"
-                                    >
-                                        {t.header.activity}
-                                    </a>
-                                    <a
-                                        href="/analytics"
-                                        class="text-sm text-zinc-300 hover:text-white"
-                                    >
-                                        {t.header.analytics}
-                                    </a>
-                                    <a
-                                        href="/settings"
-                                        class="text-sm text-zinc-300 hover:text-white"
-                                    >
-                                        {t.header.settings}
-                                    </a>
-                                    <a
-                                        href="/account"
-                                        class="text-sm text-zinc-300 hover:text-white"
-                                    >
-                                        {t.header.account}
-                                    </a>
-                                    <span class="ml-auto text-sm text-zinc-400" id="signed-in-as">
-                                        {me.display_name}
-                                    </span>
-                                    <form method="post" action="/api/auth/logout">
-                                        <button
-                                            type="submit"
-                                            class="rounded-md border border-zinc-700 px-3 py-1 text-sm hover:bg-zinc-800"
-                                        >
-                                            {t.header.log_out}
-                                        </button>
-                                    </form>
-                                }
-                                    .into_any()
-                            }
-                            _ => view! { <LoginButton class="ml-auto" /> }.into_any(),
-                        }
-                    })}
-                </Suspense>
-                <LanguageSwitcher />
-            </nav>
-        </header>
-    }
+                <a href="/activity" class="text-sm text-zinc-300 hover:text-white">
+                    {t.header.activity}
+                </a>
+                <a href="/analytics" class="text-sm text-zinc-300 hover:text-white">
+                    {t.header.analytics}
+                </a>
+                <a href="/settings" class="text-sm text-zinc-300 hover:text-white">
+                    {t.header.settings}
+                </a>
+                <a href="/account" class="text-sm text-zinc-300 hover:text-white">
+                    {t.header.account}
+                </a>
+                <span class="ml-auto text-sm text-zinc-400" id="signed-in-as">
+                    {me.display_name}
+                </span>
+                <form method="post" action="/api/auth/logout">
+                    <button
+                        type="submit"
+                        class="rounded-md border border-zinc-700 px-3 py-1 text-sm hover:bg-zinc-800"
+                    >
+                        {t.header.log_out}
+                    </button>
+                </form>
+            }),
+            _ => Either::Right(view! { <LoginButton class="ml-auto" /> }),
+        };
+        view! {
+            {status
+                .is_ok_and(|s| s.demo)
+                .then(|| {
+                    view! {
+                        <p
+                            id="demo-banner"
+                            role="note"
+                            class="bg-amber-500 px-4 py-1 text-center text-sm font-medium text-zinc-950"
+                        >
+                            {t.header.demo_banner}
+                        </p>
+                    }
+                })}
+            <header class="border-b border-zinc-800 bg-zinc-950/80">
+                <nav
+                    class="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3"
+                    aria-label=t.header.main_nav
+                >
+                    <a href="/" class="font-semibold text-violet-300">
+                        {t.common.app_name}
+                    </a>
+                    {signed_in}
+                    <LanguageSwitcher />
+                </nav>
+            </header>
+        }
+    })
 }
 
 /// "Log in with Twitch": a plain link to the server's OAuth start (never a client-side route).

@@ -35,7 +35,7 @@ pub use charts_list::{BarList, BarRow};
 pub use countdowns::{Countdowns, EXPIRES_AT};
 pub use duration_planner::DurationPlanner;
 pub use fields::CARD;
-pub use first_steps::{first_steps_resource, FirstStepsCard, FirstStepsResource};
+pub use first_steps::FirstStepsCard;
 pub use header::{LoginButton, SiteHeader};
 use live::use_live_updates;
 pub use live_refresh::LiveRefresh;
@@ -47,7 +47,5 @@ pub use server_status::ServerStatusCard;
 pub use settings_editor::SettingsEditor;
 pub use vip_actions::{GrantForm, RowActionErrors, VipRowActions};
 pub use vip_list::VipList;
-pub use vip_slots::{
-    roster_resource, PermanentVipActions, RosterActions, RosterResource, SlotsPanel,
-};
+pub use vip_slots::{PermanentVipActions, RosterActions, SlotsPanel};
 pub use zone::{local_minute, local_time, provide_zone, use_zone, ZoneMeta};

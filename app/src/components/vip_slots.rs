@@ -2,6 +2,7 @@
 //! a VIP the app does not time (protect it, or give it a deadline), and the exclusion list. Plain
 //! forms posting to server functions, so they work without JavaScript.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::fields::{CARD, INPUT, SECONDARY};
@@ -9,7 +10,7 @@ use super::local_time;
 use crate::error::AppError;
 use crate::i18n::use_texts;
 use crate::model::{DurationUnit, Roster};
-use crate::server_fns::{get_roster, ExcludeViewer, GiveVipDeadline, ProtectVip, ReadmitViewer};
+use crate::server_fns::{ExcludeViewer, GiveVipDeadline, ProtectVip, ReadmitViewer};
 
 /// The actions of this component, shared by the dashboard (which reloads when they complete).
 #[derive(Clone, Copy)]
@@ -119,35 +120,22 @@ pub fn PermanentVipActions(viewer_id: String, name: String, protected: bool) -> 
     }
 }
 
-/// The slots used against the capacity, and the exclusion list with its forms.
-pub type RosterResource = Resource<Result<Roster, crate::error::AppError>>;
-
-/// The slots' and the exclusion list's data, read by the server's render (a live change refreshes
-/// the rendered panel in the browser: `LiveRefresh`).
-pub fn roster_resource() -> RosterResource {
-    Resource::new(|| (), |_| get_roster())
-}
-
+/// The slots used against the capacity, and the exclusion list with its forms, from the data the
+/// page read with its own (a live change refreshes the rendered panel in the browser:
+/// `LiveRefresh`).
 #[component]
-pub fn SlotsPanel(roster: RosterResource) -> impl IntoView {
-    let t = use_texts();
-    let text = &t.vip_slots;
+pub fn SlotsPanel(roster: Result<Roster, AppError>) -> impl IntoView {
+    let text = &use_texts().vip_slots;
     let actions = expect_context::<RosterActions>();
     view! {
         <section class=CARD aria-labelledby="slots-title" id="vip-slots">
             <h2 id="slots-title" class="text-lg font-semibold">
                 {text.title}
             </h2>
-            <Transition fallback=|| {
-                view! { <p class="text-zinc-300">{t.common.loading}</p> }
-            }>
-                {move || Suspend::new(async move {
-                    match roster.await {
-                        Ok(r) => view! { <RosterView roster=r actions /> }.into_any(),
-                        Err(e) => view! { <p class="text-red-300">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {match roster {
+                Ok(r) => Either::Left(view! { <RosterView roster=r actions /> }),
+                Err(e) => Either::Right(view! { <p class="text-red-300">{e.to_string()}</p> }),
+            }}
             <p role="alert" class="mt-2 text-sm text-red-300">
                 {move || actions.error()}
             </p>

@@ -1,23 +1,25 @@
+use futures_util::future::join3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::{
-    first_steps_resource, roster_resource, Countdowns, FirstStepsCard, FirstStepsResource,
-    GrantForm, LiveRefresh, PageError, RosterActions, RosterResource, RowActionErrors, SlotsPanel,
-    VipList,
+    Countdowns, FirstStepsCard, GrantForm, LiveRefresh, PageError, RosterActions, RowActionErrors,
+    SlotsPanel, VipList,
 };
-use crate::model::Dashboard;
-use crate::server_fns::{get_dashboard, ExtendVip, GrantVip, RevokeVip};
+use crate::error::AppError;
+use crate::model::{Dashboard, FirstSteps, Roster};
+use crate::server_fns::{
+    get_dashboard, get_first_steps, get_roster, ExtendVip, GrantVip, RevokeVip,
+};
 
 /// What live events refresh: the first steps, the VIPs, the slots (not the grant form, which may be
 /// half typed).
 const REGIONS: [&str; 3] = ["dashboard-first-steps", "dashboard-vips", "dashboard-slots"];
 
-/// The data of the dashboard's panels that load on their own.
-#[derive(Clone, Copy)]
+/// The data of the panels beside the VIP list, read with the page's own.
 struct Panels {
-    first_steps: FirstStepsResource,
-    roster: RosterResource,
+    first_steps: Result<FirstSteps, AppError>,
+    roster: Result<Roster, AppError>,
 }
 
 /// The actions of the dashboard, shared by its forms.
@@ -28,8 +30,11 @@ struct Actions {
     revoke: ServerAction<RevokeVip>,
 }
 
-/// Rendered on the server. In the browser, live events refresh the VIPs, the slots and the first
-/// steps (`LiveRefresh`), `Countdowns` ticks the times left, and the forms post as plain forms.
+/// Rendered on the server only (outside every island): its three reads are awaited together, in
+/// place, with no resource or suspense boundary around them (those exist to load and hydrate in a
+/// browser, which never runs this). In the browser, live events refresh the VIPs, the slots and
+/// the first steps (`LiveRefresh`), `Countdowns` ticks the times left, and the forms post as plain
+/// forms.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let actions = Actions {
@@ -38,28 +43,28 @@ pub fn DashboardPage() -> impl IntoView {
         revoke: ServerAction::new(),
     };
     RosterActions::provide();
-    let data = Resource::new(|| (), |_| get_dashboard());
-    let panels = Panels {
-        first_steps: first_steps_resource(),
-        roster: roster_resource(),
-    };
     let t = crate::i18n::use_texts();
     view! {
         <Title text=t.dashboard.title />
         <main class="mx-auto max-w-5xl px-4 py-8">
-            <Transition fallback=|| {
-                view! { <p class="text-zinc-400">{t.common.loading}</p> }
-            }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(d) => view! { <ChannelDashboard data=d actions panels /> }.into_any(),
-                        Err(error) => {
-                            let (what, pitch) = (t.dashboard.what, t.dashboard.pitch);
-                            view! { <PageError error what pitch /> }.into_any()
-                        }
+            {Suspend::new(async move {
+                let (data, first_steps, roster) = join3(
+                        get_dashboard(),
+                        get_first_steps(),
+                        get_roster(),
+                    )
+                    .await;
+                match data {
+                    Ok(d) => {
+                        let panels = Panels { first_steps, roster };
+                        view! { <ChannelDashboard data=d actions panels /> }.into_any()
                     }
-                })}
-            </Transition>
+                    Err(error) => {
+                        let (what, pitch) = (t.dashboard.what, t.dashboard.pitch);
+                        view! { <PageError error what pitch /> }.into_any()
+                    }
+                }
+            })}
         </main>
     }
 }
