@@ -14,26 +14,22 @@ use crate::model::{
 };
 use crate::server_fns::get_account;
 
-/// Rendered on the server only: nothing on it runs in the browser.
+/// Rendered on the server only: nothing on it runs in the browser, so its read is awaited in
+/// place (a resource and a suspense boundary exist to load and hydrate in a browser).
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let account = Resource::new(|| (), |_| get_account());
     let texts = use_texts();
     view! {
         <Title text=texts.account.title />
         <main class="mx-auto max-w-5xl px-4 py-8">
-            <Transition fallback=|| {
-                view! { <p class="text-zinc-400">{texts.common.loading}</p> }
-            }>
-                {move || Suspend::new(async move {
-                    match account.await {
-                        Ok(a) => view! { <Account account=a /> }.into_any(),
-                        Err(error) => {
-                            view! { <PageError error what=texts.errors.what_account /> }.into_any()
-                        }
+            {Suspend::new(async move {
+                match get_account().await {
+                    Ok(a) => view! { <Account account=a /> }.into_any(),
+                    Err(error) => {
+                        view! { <PageError error what=texts.errors.what_account /> }.into_any()
                     }
-                })}
-            </Transition>
+                }
+            })}
         </main>
     }
     .into_any()
