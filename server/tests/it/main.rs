@@ -10,6 +10,7 @@ mod api_tokens;
 mod auth;
 mod chaos;
 mod chat;
+mod compression;
 mod conduit;
 mod engine;
 mod error_reporting;
