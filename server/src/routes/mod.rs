@@ -8,6 +8,7 @@ mod health;
 mod health_probe;
 mod moderator_login;
 mod oauth_state;
+mod page_compression;
 mod time_limit;
 
 pub use health_probe::HealthProbe;
@@ -200,12 +201,12 @@ pub fn router(parts: Parts) -> Router {
                 .on_failure(DefaultOnFailure::new().level(Level::DEBUG)),
         )
         .layer(sessions)
-        // Pages and API answers are made anew for each request, so they are compressed at the
-        // fastest level (brotli 4 spent more time than rendering the dashboard): zstd for the
-        // browsers that take it (Chrome, Edge, Firefox), gzip for the others. Never brotli: at its
-        // fastest it is both slower and larger than either on our pages (the signed-in dashboard,
-        // 33.6 KB: brotli 171 µs to 8.6 KB, gzip 41 µs to 5.4 KB, zstd 39 µs to 4.6 KB), and
-        // every browser takes gzip. An answer compressed above is left alone.
+        // Pages are compressed whole, by encoders each thread keeps (see the module).
+        .layer(axum::middleware::from_fn(page_compression::compress))
+        // Every other answer is made anew for each request too, and may stream (the audit log's
+        // CSV), so it is compressed as it goes at the fastest level (brotli 4 spent more time than
+        // rendering the dashboard), with the same choice as pages: zstd, else gzip, never brotli.
+        // An answer compressed above is left alone.
         .layer(
             CompressionLayer::new()
                 .quality(CompressionLevel::Fastest)

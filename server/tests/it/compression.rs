@@ -1,5 +1,6 @@
-//! What each kind of answer is compressed with: pages and API answers with zstd or gzip at the
-//! fastest level (never brotli, which is slower and larger there), static files with brotli.
+//! What each kind of answer is compressed with: pages (whole) and API answers (as they stream)
+//! with zstd or gzip at the fastest level, never brotli, which is slower and larger there; static
+//! files with brotli.
 
 use std::io::Read;
 
@@ -31,6 +32,8 @@ async fn pages_are_zstd_for_browsers_that_take_it_and_gzip_for_the_others() {
     let server = TestServer::start().await;
     let res = get(&server, "/", Some(CHROME)).await;
     assert_eq!(encoding(&res).as_deref(), Some("zstd"));
+    let vary: Vec<_> = res.headers().get_all(reqwest::header::VARY).iter().collect();
+    assert!(vary.iter().any(|v| *v == "accept-encoding"), "{vary:?}");
     let page = zstd::decode_all(&res.bytes().await.unwrap()[..]).unwrap();
     assert!(String::from_utf8(page)
         .unwrap()
@@ -47,6 +50,8 @@ async fn pages_are_zstd_for_browsers_that_take_it_and_gzip_for_the_others() {
     // API answers go the same way; a client that asks for nothing gets plain text.
     let res = get(&server, "/api/health", Some(SAFARI)).await;
     assert_eq!(encoding(&res).as_deref(), Some("gzip"));
+    let res = get(&server, "/api/health", Some(CHROME)).await;
+    assert_eq!(encoding(&res).as_deref(), Some("zstd"));
     let res = get(&server, "/", None).await;
     assert_eq!(encoding(&res), None);
     assert!(res
