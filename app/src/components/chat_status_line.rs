@@ -56,20 +56,22 @@ pub fn status_lines(text: &ChatStatusTexts, status: &ChatStatus) -> Vec<String> 
     lines
 }
 
-/// The live status, read when the settings page is rendered (again after each save), on the
-/// server only: the read is awaited in place.
+/// The live status, loaded when the form is shown (again after each save).
 #[component]
 pub fn ChatStatusLine() -> AnyView {
     let text = &use_texts().chat_status;
+    let status = Resource::new(|| (), |_| get_chat_status());
     view! {
         <div id="chat-status" role="status" class="space-y-1 text-sm text-zinc-300">
-            {Suspend::new(async move {
-                let lines = match get_chat_status().await {
-                    Ok(s) => status_lines(text, &s),
-                    Err(_) => vec![text.unavailable.to_owned()],
-                };
-                lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()
-            })}
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let lines = match status.await {
+                        Ok(s) => status_lines(text, &s),
+                        Err(_) => vec![text.unavailable.to_owned()],
+                    };
+                    lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()
+                })}
+            </Transition>
         </div>
     }
     .into_any()

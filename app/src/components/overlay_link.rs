@@ -77,19 +77,25 @@ fn OverlayForms(link: OverlayLink) -> AnyView {
 #[component]
 pub fn OverlaySection() -> impl IntoView {
     let text = &crate::i18n::use_texts().overlay_link;
-    // Rendered on the server only: the read is awaited in place.
-    Suspend::new(async move {
-        get_overlay_link().await.ok().map(|link| {
-            view! {
-                <section aria-labelledby="overlay-title" class="mt-10">
-                    <h2 id="overlay-title" class="text-xl font-semibold">
-                        {text.title}
-                    </h2>
-                    <p class="mt-1 text-sm text-zinc-400">{text.intro}</p>
-                    <p class="mt-1 text-xs text-zinc-400 break-words">{text.options}</p>
-                    <OverlayForms link />
-                </section>
-            }
-        })
-    })
+    let link = Resource::new(|| (), |()| get_overlay_link());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                link.await
+                    .ok()
+                    .map(|link| {
+                        view! {
+                            <section aria-labelledby="overlay-title" class="mt-10">
+                                <h2 id="overlay-title" class="text-xl font-semibold">
+                                    {text.title}
+                                </h2>
+                                <p class="mt-1 text-sm text-zinc-400">{text.intro}</p>
+                                <p class="mt-1 text-xs text-zinc-400 break-words">{text.options}</p>
+                                <OverlayForms link />
+                            </section>
+                        }
+                    })
+            })}
+        </Transition>
+    }
 }
