@@ -32,7 +32,11 @@ async fn pages_are_zstd_for_browsers_that_take_it_and_gzip_for_the_others() {
     let server = TestServer::start().await;
     let res = get(&server, "/", Some(CHROME)).await;
     assert_eq!(encoding(&res).as_deref(), Some("zstd"));
-    let vary: Vec<_> = res.headers().get_all(reqwest::header::VARY).iter().collect();
+    let vary: Vec<_> = res
+        .headers()
+        .get_all(reqwest::header::VARY)
+        .iter()
+        .collect();
     assert!(vary.iter().any(|v| *v == "accept-encoding"), "{vary:?}");
     let page = zstd::decode_all(&res.bytes().await.unwrap()[..]).unwrap();
     assert!(String::from_utf8(page)
