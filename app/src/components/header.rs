@@ -14,7 +14,8 @@ pub fn SiteHeader() -> impl IntoView {
     let t = use_texts();
     // Rendered on the server only (outside every island): both reads are awaited together, in
     // place, with no resource or suspense boundary (those exist to load and hydrate in a browser,
-    // which never runs this).
+    // which never runs this). It must stay outside every boundary: inside one, a `Suspend` still
+    // pending when it is rendered is dropped, not awaited.
     Suspend::new(async move {
         let (me, status) = join(get_me(), get_server_status()).await;
         let signed_in = match me {
