@@ -18,23 +18,24 @@ pub fn SiteHeader() -> impl IntoView {
     // pending when it is rendered is dropped, not awaited.
     Suspend::new(async move {
         let (me, status) = join(get_me(), get_server_status()).await;
+        let h = &t.header;
+        let pages = [
+            ("/dashboard", h.dashboard),
+            ("/activity", h.activity),
+            ("/analytics", h.analytics),
+            ("/settings", h.settings),
+            ("/account", h.account),
+        ];
         let signed_in = match me {
             Ok(Some(me)) => Either::Left(view! {
-                <a href="/dashboard" class="text-sm text-zinc-300 hover:text-white">
-                    {t.header.dashboard}
-                </a>
-                <a href="/activity" class="text-sm text-zinc-300 hover:text-white">
-                    {t.header.activity}
-                </a>
-                <a href="/analytics" class="text-sm text-zinc-300 hover:text-white">
-                    {t.header.analytics}
-                </a>
-                <a href="/settings" class="text-sm text-zinc-300 hover:text-white">
-                    {t.header.settings}
-                </a>
-                <a href="/account" class="text-sm text-zinc-300 hover:text-white">
-                    {t.header.account}
-                </a>
+                {pages
+                    .map(|(href, label)| {
+                        view! {
+                            <a href=href class="text-sm text-zinc-300 hover:text-white">
+                                {label}
+                            </a>
+                        }
+                    })}
                 <span class="ml-auto text-sm text-zinc-400" id="signed-in-as">
                     {me.display_name}
                 </span>

@@ -32,9 +32,9 @@ struct Actions {
 
 /// Rendered on the server only (outside every island): its three reads are awaited together, in
 /// place, with no resource or suspense boundary around them (those exist to load and hydrate in a
-/// browser, which never runs this; and inside a boundary, a `Suspend` still pending is dropped). In the browser, live events refresh the VIPs, the slots and
-/// the first steps (`LiveRefresh`), `Countdowns` ticks the times left, and the forms post as plain
-/// forms.
+/// browser, which never runs this; and inside a boundary, a `Suspend` still pending is dropped).
+/// In the browser, live events refresh the VIPs, the slots and the first steps (`LiveRefresh`),
+/// `Countdowns` ticks the times left, and the forms post as plain forms.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let actions = Actions {
