@@ -1,6 +1,6 @@
 //! Checks, with SQLite's own query planner, that the hot queries read the indexes the schema
-//! promises: the sweeper's queries only touch active sessions with a deadline, and every
-//! activity-log page is an index walk without a sort.
+//! promises: the sweeper's queries only touch active sessions with a deadline, and a channel's VIP
+//! list and every activity-log page are index walks without a sort.
 
 use app::model::{AuditAction, AuditCursor, AuditQuery, ChannelId};
 use chrono::DateTime;
@@ -40,6 +40,14 @@ async fn sweeper_queries_read_only_the_due_index() {
         assert!(plan.contains("INDEX vip_sessions_due"), "{sql}\n{plan}");
         assert!(!plan.contains("TEMP B-TREE"), "{sql}\n{plan}");
     }
+}
+
+#[tokio::test]
+async fn a_channels_vip_list_walks_its_index_without_sorting() {
+    let (store, _dir) = store().await;
+    let plan = plan(&store, vip_sessions::ACTIVE);
+    assert!(plan.contains("INDEX vip_sessions_active_order"), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "{plan}");
 }
 
 #[tokio::test]

@@ -83,6 +83,12 @@ macro_rules! select_session {
     };
 }
 
+/// A channel's active sessions, read from the partial index `vip_sessions_active_order` in its
+/// own order: soonest deadline first, those without one last.
+pub(super) const ACTIVE: &str = select_session!(
+    "WHERE channel_id = ?1 AND state = 'active' ORDER BY expires_at IS NULL, expires_at, id"
+);
+
 /// Due sessions, read from the partial index `vip_sessions_due` in its own order.
 pub(super) const DUE: &str = select_session!(
     "WHERE state = 'active' AND expires_at IS NOT NULL AND expires_at <= ?1
@@ -168,17 +174,9 @@ impl VipSessionStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn active_sessions(&self, channel: &ChannelId) -> StoreResult<Vec<VipSession>> {
-        let rows = self.reads.read(|c| {
-            all(
-                c,
-                select_session!(
-                    "WHERE channel_id = ?1 AND state = 'active'
-                     ORDER BY expires_at IS NULL, expires_at, id"
-                ),
-                [channel.as_str()],
-                SessionRow::from_row,
-            )
-        })?;
+        let rows = self
+            .reads
+            .read(|c| all(c, ACTIVE, [channel.as_str()], SessionRow::from_row))?;
         decode_all(rows)
     }
 
