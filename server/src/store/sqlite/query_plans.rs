@@ -26,6 +26,13 @@ pub(super) fn plan(store: &SqliteStore, sql: &str) -> String {
         .unwrap()
 }
 
+/// Asserts that SQLite runs `sql` by walking the index `index`, with no sort of its own.
+pub(super) fn assert_walks_without_sorting(store: &SqliteStore, sql: &str, index: &str) {
+    let plan = plan(store, sql);
+    assert!(plan.contains(&format!("INDEX {index}")), "{sql}\n{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "{sql}\n{plan}");
+}
+
 async fn store() -> (SqliteStore, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/plans.db", dir.path().display());
@@ -36,18 +43,14 @@ async fn store() -> (SqliteStore, tempfile::TempDir) {
 async fn sweeper_queries_read_only_the_due_index() {
     let (store, _dir) = store().await;
     for sql in [vip_sessions::DUE, vip_sessions::NEXT_DEADLINE] {
-        let plan = plan(&store, sql);
-        assert!(plan.contains("INDEX vip_sessions_due"), "{sql}\n{plan}");
-        assert!(!plan.contains("TEMP B-TREE"), "{sql}\n{plan}");
+        assert_walks_without_sorting(&store, sql, "vip_sessions_due");
     }
 }
 
 #[tokio::test]
 async fn a_channels_vip_list_walks_its_index_without_sorting() {
     let (store, _dir) = store().await;
-    let plan = plan(&store, vip_sessions::ACTIVE);
-    assert!(plan.contains("INDEX vip_sessions_active_order"), "{plan}");
-    assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+    assert_walks_without_sorting(&store, vip_sessions::ACTIVE, "vip_sessions_active_order");
 }
 
 #[tokio::test]
@@ -91,18 +94,14 @@ async fn audit_pages_walk_an_index_without_sorting() {
     ];
     for (index, query) in cases {
         let (sql, _) = audit::page_query(&channel, &query);
-        let plan = plan(&store, &sql);
-        assert!(plan.contains(&format!("INDEX {index}")), "{plan}");
-        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+        assert_walks_without_sorting(&store, &sql, index);
     }
 }
 
 #[tokio::test]
 async fn the_analytics_backfill_walks_the_channel_index_without_sorting() {
     let (store, _dir) = store().await;
-    let plan = plan(&store, analytics::OLDER_ENTRIES);
-    assert!(plan.contains("INDEX audit_by_channel"), "{plan}");
-    assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+    assert_walks_without_sorting(&store, analytics::OLDER_ENTRIES, "audit_by_channel");
 }
 
 #[tokio::test]
