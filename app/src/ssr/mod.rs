@@ -54,13 +54,24 @@ pub use tokens::TwitchTokens;
 
 use crate::error::AppError;
 
+/// Provided while the app is rendered once at start, outside any request, to list its routes: the
+/// server functions its pages call then find no server context, and that is no fault.
+#[derive(Clone, Copy, Debug)]
+pub struct ListingRoutes;
+
 /// The server context provided to every server function and SSR render.
 ///
 /// # Errors
-/// [`AppError::Internal`] when called outside a request the server set up (a wiring bug).
+/// [`AppError::Internal`] when it is missing: logged as an error (a wiring bug), except while the
+/// routes are listed ([`ListingRoutes`]).
 pub fn context() -> Result<ServerContext, AppError> {
-    leptos::prelude::use_context::<ServerContext>().ok_or_else(|| {
-        tracing::error!("server context missing from the request");
+    use leptos::prelude::use_context;
+    use_context::<ServerContext>().ok_or_else(|| {
+        if use_context::<ListingRoutes>().is_some() {
+            tracing::debug!("no server context while the routes are listed");
+        } else {
+            tracing::error!("server context missing from the request");
+        }
         AppError::Internal {
             reference: "no-context".into(),
         }

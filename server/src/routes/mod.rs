@@ -26,7 +26,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use leptos_axum::{
+    generate_route_list_with_exclusions_and_ssg_and_context, AxumRouteListing, LeptosRoutes,
+};
 use tower::Layer;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
@@ -116,9 +118,14 @@ pub struct Parts {
 /// Walking the routes renders the app with resource loading switched off by a process-wide flag:
 /// a resource first polled by a request on another server in the same process during the walk
 /// would never load. Walking once, before any router exists, keeps every later request clear of it.
+/// The walk is marked ([`app::ssr::ListingRoutes`]) so that the pages' server functions, which find
+/// no server context outside a request, do not log that as an error.
 pub fn page_routes() -> &'static [AxumRouteListing] {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
-    ROUTES.get_or_init(|| generate_route_list(app::App))
+    ROUTES.get_or_init(|| {
+        let marked = || leptos::prelude::provide_context(app::ssr::ListingRoutes);
+        generate_route_list_with_exclusions_and_ssg_and_context(app::App, None, marked).0
+    })
 }
 
 pub fn router(parts: Parts) -> Router {

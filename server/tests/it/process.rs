@@ -1,4 +1,5 @@
-//! The built binary as an operator runs it: configuration from the environment, JSON logs, SIGTERM.
+//! The built binary as an operator runs it: configuration from the environment, JSON logs, SIGTERM,
+//! and no error logged by a start and a stop that went well (each would reach Error Reporting).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -25,10 +26,12 @@ fn binary_serves_health_and_exits_cleanly_on_sigterm() {
 
     // The first log line with an address says where it listens.
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = Vec::new();
     let addr = lines
         .by_ref()
         .map_while(Result::ok)
         .find_map(|line| {
+            seen.push(line.clone());
             let v: serde_json::Value = serde_json::from_str(&line).ok()?;
             assert!(
                 v.get("severity").is_some(),
@@ -62,10 +65,14 @@ fn binary_serves_health_and_exits_cleanly_on_sigterm() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success(), "exit status {status}");
+    seen.extend(lines.map_while(Result::ok));
     assert!(
-        lines
-            .map_while(Result::ok)
-            .any(|l| l.contains("SIGTERM received")),
+        seen.iter().any(|l| l.contains("SIGTERM received")),
         "the shutdown is logged"
     );
+    let errors: Vec<_> = seen
+        .iter()
+        .filter(|l| l.contains(r#""severity":"ERROR""#))
+        .collect();
+    assert!(errors.is_empty(), "errors logged: {errors:#?}");
 }
