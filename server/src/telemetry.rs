@@ -14,7 +14,11 @@ pub mod error_reporting;
 
 pub use error_reporting::{ErrorReporting, ServiceContext};
 
-const DEFAULT_FILTER: &str = "info,server=info,app=info,tower_http=warn";
+/// The default filter. tower-sessions opens an INFO span for every request and every session
+/// read, with nothing logged in them at INFO: a span each, formatted and dropped, on every page
+/// (its errors are ERROR events, which `warn` keeps).
+const DEFAULT_FILTER: &str =
+    "info,server=info,app=info,tower_http=warn,tower_sessions=warn,tower_sessions_core=warn";
 
 /// Installs the global subscriber. `RUST_LOG` overrides the default filter.
 pub fn init(format: LogFormat) {

@@ -14,7 +14,7 @@ const SLOTS: super::landing::Landing = super::landing::Landing {
 
 /// The signed-in streamer's VIP slots: every VIP, slots used and capacity, the exclusion list.
 #[server(output = super::codec::Json)]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+#[cfg_attr(feature = "ssr", tracing::instrument(level = "debug", skip_all))]
 pub async fn get_roster() -> Result<Roster, AppError> {
     use crate::ssr::{acting::acting, roster};
     let a = acting().await?;

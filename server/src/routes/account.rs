@@ -37,7 +37,7 @@ impl AccountStatus for SupervisorAccountStatus {
             .collect()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn token(&self, user_id: &str) -> Result<Option<TokenHealth>, String> {
         match self.tokens.get(user_id).await {
             Ok(tokens) => Ok(Some(TokenHealth {

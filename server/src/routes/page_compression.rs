@@ -221,14 +221,22 @@ mod tests {
         let page = Bytes::from("<li class=\"flex flex-wrap items-center\">a VIP</li>".repeat(400));
         for round in 0..3 {
             let packed = gzip(&page).unwrap();
-            assert!(packed.len() < page.len() / 4, "gzip, {} bytes", packed.len());
+            assert!(
+                packed.len() < page.len() / 4,
+                "gzip, {} bytes",
+                packed.len()
+            );
             let mut back = Vec::new();
             flate2::read::GzDecoder::new(&packed[..])
                 .read_to_end(&mut back)
                 .unwrap();
             assert_eq!(back, page, "gzip, round {round}");
             let packed = zstd(&page).unwrap();
-            assert!(packed.len() < page.len() / 4, "zstd, {} bytes", packed.len());
+            assert!(
+                packed.len() < page.len() / 4,
+                "zstd, {} bytes",
+                packed.len()
+            );
             assert_eq!(
                 zstd::decode_all(&packed[..]).unwrap(),
                 page,

@@ -241,7 +241,7 @@ impl FirestoreStore {
 
 #[async_trait]
 impl AnalyticsStore for FirestoreStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn analytics_backfill(&self, channel: &ChannelId, now: DateTime<Utc>) -> StoreResult<()> {
         let doc = self
             .get_doc::<MarkerDoc>(MARKERS, &key(&[channel.as_str()]))
@@ -256,7 +256,7 @@ impl AnalyticsStore for FirestoreStore {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn analytics_days(
         &self,
         channel: &ChannelId,

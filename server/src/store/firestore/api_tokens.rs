@@ -75,7 +75,7 @@ struct OwnerDoc {
 
 #[async_trait]
 impl ApiTokenStore for FirestoreStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn create_api_token(
         &self,
         token: &ApiTokenRecord,
@@ -121,13 +121,13 @@ impl ApiTokenStore for FirestoreStore {
         .await
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn api_token_by_hash(&self, hash: &str) -> StoreResult<Option<ApiTokenRecord>> {
         let doc: Option<ApiTokenDoc> = self.get_doc(API_TOKENS, &key(&[hash])).await?;
         doc.map(ApiTokenDoc::into_record).transpose()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn api_tokens(&self, user_id: &str) -> StoreResult<Vec<ApiTokenRecord>> {
         let docs = self
             .db
@@ -148,7 +148,7 @@ impl ApiTokenStore for FirestoreStore {
 
     /// Read, then write only a later time, in one transaction: a revocation that lands first
     /// makes the write fail, so a revoked token is never written back.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn touch_api_token(&self, hash: &str, at: DateTime<Utc>) -> StoreResult<bool> {
         let at = ts(at)?;
         let token_id = key(&[hash]);
@@ -168,7 +168,7 @@ impl ApiTokenStore for FirestoreStore {
         .await
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn revoke_api_token(
         &self,
         user_id: &str,

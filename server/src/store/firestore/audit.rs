@@ -17,7 +17,7 @@ use super::{refused, FirestoreStore};
 impl AuditStore for FirestoreStore {
     /// Entry ids are unique: appending one twice is refused with `Conflict`. The analytics
     /// counters are updated in the same transaction.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
         let id = key(&[&entry.id]);
         transact(&self.db, "append_audit", |tx| {
@@ -35,7 +35,7 @@ impl AuditStore for FirestoreStore {
 
     /// Ordered by (`at`, `id`) descending and continued strictly after the cursor; one extra
     /// entry is fetched to learn whether an older page exists.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn audit_page(&self, channel: &ChannelId, query: &AuditQuery) -> StoreResult<AuditPage> {
         if query.limit == 0 {
             return Ok(AuditPage {

@@ -38,7 +38,7 @@ impl FirestoreStore {
 
 #[async_trait]
 impl ChannelStore for FirestoreStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn save_channel(&self, channel: &Channel) -> StoreResult<()> {
         // A renamed user's old channel gives the name up (see `ChannelStore::save_channel`).
         let lower = channel.login.to_lowercase();
@@ -73,13 +73,13 @@ impl ChannelStore for FirestoreStore {
         self.set_doc(CHANNELS, &key(&[&channel.id.0]), &doc).await
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn channel(&self, id: &ChannelId) -> StoreResult<Option<Channel>> {
         let doc: Option<ChannelDoc> = self.get_doc(CHANNELS, &key(&[&id.0])).await?;
         Ok(doc.map(|d| self.opened(d)))
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn channel_by_login(&self, login: &str) -> StoreResult<Option<Channel>> {
         let lower = login.to_lowercase();
         let docs = self
@@ -96,7 +96,7 @@ impl ChannelStore for FirestoreStore {
         Ok(doc.map(|d| self.opened(d)))
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn channels(&self) -> StoreResult<Vec<Channel>> {
         let docs = self.db.fluent().select().from(CHANNELS).query().await;
         docs.map_err(backend)?
@@ -105,7 +105,7 @@ impl ChannelStore for FirestoreStore {
             .collect()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_settings(&self, id: &ChannelId, settings: &Settings) -> StoreResult<bool> {
         let patch = SettingsPatch {
             settings: self.seal.seal(id, settings)?.into_owned(),
@@ -114,7 +114,7 @@ impl ChannelStore for FirestoreStore {
             .await
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn set_needs_reauth(&self, id: &ChannelId, needs_reauth: bool) -> StoreResult<bool> {
         let patch = ReauthPatch { needs_reauth };
         self.patch_doc(CHANNELS, &key(&[&id.0]), &["needs_reauth"], &patch)

@@ -30,7 +30,7 @@ const FAILED_PRECONDITION: i32 = 9;
 impl CoordinationStore for FirestoreStore {
     /// Read, then write if absent or expired, in one transaction: of racing callers exactly
     /// one sees `true`.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn remember_message(
         &self,
         message_id: &str,
@@ -58,7 +58,7 @@ impl CoordinationStore for FirestoreStore {
         .await
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn acquire_lease(
         &self,
         name: &str,
@@ -88,7 +88,7 @@ impl CoordinationStore for FirestoreStore {
         .await
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {
         let id = key(&[name]);
         transact(&self.db, "release_lease", |tx| {
@@ -104,7 +104,7 @@ impl CoordinationStore for FirestoreStore {
         .await
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         let mut purged = 0;
         for collection in [MESSAGES, LEASES, LIVE_EVENTS, INBOX] {

@@ -57,14 +57,14 @@ impl InboxDoc {
 
 #[async_trait]
 impl InboxStore for FirestoreStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn inbox_put(&self, message: &InboxMessage) -> StoreResult<bool> {
         let doc = InboxDoc::new(message)?;
         self.create_doc(INBOX, &key(&[&message.message_id]), &doc)
             .await
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn inbox_pending(
         &self,
         channel: &ChannelId,
@@ -84,7 +84,7 @@ impl InboxStore for FirestoreStore {
             .collect()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn inbox_channels(&self, limit: u32) -> StoreResult<Vec<ChannelId>> {
         if limit == 0 {
             return Ok(Vec::new());
@@ -111,7 +111,7 @@ impl InboxStore for FirestoreStore {
         Ok(channels)
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn inbox_done(&self, message_id: &str, at: DateTime<Utc>) -> StoreResult<bool> {
         let id = key(&[message_id]);
         let processed_at = ts(at)?;

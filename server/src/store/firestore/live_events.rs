@@ -53,7 +53,7 @@ impl LiveEventDoc {
 
 #[async_trait]
 impl LiveEventStore for FirestoreStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn append_live_event(&self, event: &RelayedEvent) -> StoreResult<()> {
         let doc = LiveEventDoc::new(event)?;
         if self
@@ -68,7 +68,7 @@ impl LiveEventStore for FirestoreStore {
         }
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn live_events_since(
         &self,
         since: DateTime<Utc>,

@@ -81,7 +81,7 @@ impl FirestoreStore {
     ///
     /// # Errors
     /// When Firestore fails.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn delete_user_login_sessions(&self, user_id: &str) -> anyhow::Result<u64> {
         let docs = self
             .db
@@ -104,7 +104,7 @@ impl FirestoreStore {
 #[async_trait]
 impl SessionStore for FirestoreStore {
     /// Creates with the record's id, drawing a new id while that one is taken.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn create(&self, record: &mut Record) -> Result<()> {
         for _ in 0..CREATE_ATTEMPTS {
             let doc = LoginSessionDoc::new(record)?;
@@ -120,7 +120,7 @@ impl SessionStore for FirestoreStore {
         Err(Error::Backend("no free session id found".into()))
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     /// Updates an existing session only: one deleted meanwhile (logged out everywhere, its
     /// authorisation revoked) stays deleted, although the request that loaded it saves it at its
     /// end. New sessions go through [`Self::create`].
@@ -133,7 +133,7 @@ impl SessionStore for FirestoreStore {
             .map_err(backend)
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn load(&self, session_id: &Id) -> Result<Option<Record>> {
         let doc: Option<LoginSessionDoc> = self
             .get_doc(LOGIN_SESSIONS, &doc_id(session_id))
@@ -172,7 +172,7 @@ impl SessionStore for FirestoreStore {
         Ok((record.expiry_date > OffsetDateTime::now_utc()).then_some(record))
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn delete(&self, session_id: &Id) -> Result<()> {
         for id in [doc_id(session_id), clear_doc_id(session_id)] {
             self.delete_doc(LOGIN_SESSIONS, &id)

@@ -152,7 +152,7 @@ impl Store for FirestoreStore {
         "firestore"
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn ping(&self) -> StoreResult<()> {
         self.get_doc::<IgnoredAny>(HEALTH, "ping").await.map(drop)
     }

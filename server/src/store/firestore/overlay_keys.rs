@@ -48,7 +48,7 @@ impl OverlayKeyDoc {
 
 #[async_trait]
 impl OverlayKeyStore for FirestoreStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn put_overlay_key(&self, overlay: &OverlayKey) -> StoreResult<()> {
         let doc = OverlayKeyDoc::new(overlay)?;
         let owner_id = key(&[&overlay.channel_id.0]);
@@ -75,19 +75,19 @@ impl OverlayKeyStore for FirestoreStore {
         .await
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn overlay_key_by_hash(&self, hash: &str) -> StoreResult<Option<OverlayKey>> {
         let doc: Option<OverlayKeyDoc> = self.get_doc(OVERLAY_KEYS, &key(&[hash])).await?;
         doc.map(OverlayKeyDoc::into_key).transpose()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn overlay_key(&self, channel: &ChannelId) -> StoreResult<Option<OverlayKey>> {
         let doc: Option<OverlayKeyDoc> = self.get_doc(OWNERS, &key(&[&channel.0])).await?;
         doc.map(OverlayKeyDoc::into_key).transpose()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn delete_overlay_key(&self, channel: &ChannelId) -> StoreResult<bool> {
         let owner_id = key(&[&channel.0]);
         transact(&self.db, "delete_overlay_key", |tx| {

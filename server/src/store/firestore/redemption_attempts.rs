@@ -24,7 +24,7 @@ struct Attempts {
 impl RedemptionAttemptStore for FirestoreStore {
     /// Read, then write the count plus one, in one transaction: racing callers each commit a
     /// different count (a lost race runs again on the fresh count).
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn note_redemption_attempt(&self, id: &str) -> StoreResult<Option<u32>> {
         let id = key(&[id]);
         transact(&self.db, "note_redemption_attempt", |tx| {

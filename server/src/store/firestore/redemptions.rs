@@ -18,20 +18,20 @@ struct OutcomePatch {
 #[async_trait]
 impl RedemptionStore for FirestoreStore {
     /// Create-with-id: Firestore lets exactly one create of a document id succeed.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn create_redemption(&self, record: &RedemptionRecord) -> StoreResult<bool> {
         let doc = RedemptionDoc::new(record)?;
         self.create_doc(REDEMPTIONS, &key(&[&record.id]), &doc)
             .await
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn redemption(&self, id: &str) -> StoreResult<Option<RedemptionRecord>> {
         let doc: Option<RedemptionDoc> = self.get_doc(REDEMPTIONS, &key(&[id])).await?;
         doc.map(RedemptionDoc::into_record).transpose()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn set_redemption_outcome(
         &self,
         id: &str,

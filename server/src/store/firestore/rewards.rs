@@ -12,13 +12,13 @@ use super::FirestoreStore;
 
 #[async_trait]
 impl RewardStore for FirestoreStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn save_reward(&self, reward: &Reward) -> StoreResult<()> {
         self.set_doc(REWARDS, &key(&[&reward.id]), &RewardDoc::new(reward)?)
             .await
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn reward(&self, reward_id: &str) -> StoreResult<Option<Reward>> {
         let doc: Option<RewardDoc> = self.get_doc(REWARDS, &key(&[reward_id])).await?;
         doc.map(RewardDoc::into_reward).transpose()
@@ -26,7 +26,7 @@ impl RewardStore for FirestoreStore {
 
     /// Sorted here rather than by the query: a channel has a handful of rewards, and this
     /// spares a composite index.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn rewards(&self, channel: &ChannelId) -> StoreResult<Vec<Reward>> {
         let docs = self
             .db
@@ -46,7 +46,7 @@ impl RewardStore for FirestoreStore {
     }
 
     /// A delete precondition tells whether the document existed, in one round trip.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn delete_reward(&self, reward_id: &str) -> StoreResult<bool> {
         let delete = self
             .db

@@ -53,7 +53,7 @@ struct CapacityDoc {
 #[async_trait]
 impl RosterStore for FirestoreStore {
     /// Creating the document is the test: an existing one is left alone.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn exclude_viewer(&self, exclusion: &Exclusion) -> StoreResult<bool> {
         let id = key(&[&exclusion.channel_id.0, &exclusion.viewer.id]);
         self.create_doc(EXCLUSIONS, &id, &ExclusionDoc::new(exclusion)?)
@@ -61,7 +61,7 @@ impl RosterStore for FirestoreStore {
     }
 
     /// Read, then delete, in one transaction: of racing callers exactly one sees the entry.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn readmit_viewer(&self, channel: &ChannelId, viewer_id: &str) -> StoreResult<bool> {
         let id = key(&[&channel.0, viewer_id]);
         transact(&self.db, "readmit_viewer", |tx| {
@@ -77,14 +77,14 @@ impl RosterStore for FirestoreStore {
         .await
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn is_excluded(&self, channel: &ChannelId, viewer_id: &str) -> StoreResult<bool> {
         let id = key(&[&channel.0, viewer_id]);
         Ok(self.get_doc::<IgnoredAny>(EXCLUSIONS, &id).await?.is_some())
     }
 
     /// Sorted here: the query then needs no composite index.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn exclusions(&self, channel: &ChannelId) -> StoreResult<Vec<Exclusion>> {
         let docs = self
             .db
@@ -106,7 +106,7 @@ impl RosterStore for FirestoreStore {
         Ok(list)
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn slot_capacity(&self, channel: &ChannelId) -> StoreResult<Option<SlotCapacity>> {
         let Some(doc) = self
             .get_doc::<CapacityDoc>(CAPACITY, &key(&[&channel.0]))
@@ -120,7 +120,7 @@ impl RosterStore for FirestoreStore {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn set_slot_capacity(
         &self,
         channel: &ChannelId,

@@ -10,13 +10,13 @@ use super::FirestoreStore;
 
 #[async_trait]
 impl TokenStore for FirestoreStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn put_tokens(&self, user_id: &str, tokens: &SealedTokens) -> StoreResult<()> {
         self.set_doc(TOKENS, &key(&[user_id]), &TokensDoc::from(tokens))
             .await
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn tokens(&self, user_id: &str) -> StoreResult<Option<SealedTokens>> {
         // Decoding errors are replaced: they must never carry token bytes into logs.
         let doc: Option<TokensDoc> =
@@ -31,7 +31,7 @@ impl TokenStore for FirestoreStore {
         Ok(doc.map(SealedTokens::from))
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn delete_tokens(&self, user_id: &str) -> StoreResult<()> {
         self.delete_doc(TOKENS, &key(&[user_id])).await
     }

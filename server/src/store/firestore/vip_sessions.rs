@@ -39,7 +39,7 @@ fn still(doc: &SessionDoc, expected: Option<DateTime<Utc>>) -> StoreResult<bool>
 
 #[async_trait]
 impl VipSessionStore for FirestoreStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_session(&self, session: &VipSession) -> StoreResult<()> {
         let doc = SessionDoc::new(session)?;
         let id = key(&[&session.id]);
@@ -80,13 +80,13 @@ impl VipSessionStore for FirestoreStore {
         .await
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn session(&self, id: &str) -> StoreResult<Option<VipSession>> {
         let doc: Option<SessionDoc> = self.get_doc(SESSIONS, &key(&[id])).await?;
         doc.map(SessionDoc::into_session).transpose()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn active_session(
         &self,
         channel: &ChannelId,
@@ -99,7 +99,7 @@ impl VipSessionStore for FirestoreStore {
     }
 
     /// Sorted here: a channel's active sessions are bounded by its VIP slots.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn active_sessions(&self, channel: &ChannelId) -> StoreResult<Vec<VipSession>> {
         let equal = vec![channel.as_str().into(), ACTIVE.into()];
         let docs = ACTIVE_IN_CHANNEL
@@ -117,7 +117,7 @@ impl VipSessionStore for FirestoreStore {
         Ok(active)
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn due_sessions(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<VipSession>> {
         if limit == 0 {
             return Ok(Vec::new());
@@ -127,7 +127,7 @@ impl VipSessionStore for FirestoreStore {
         sessions(&query.limit(limit).query().await.map_err(backend)?)
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn next_deadline(&self) -> StoreResult<Option<DateTime<Utc>>> {
         let earliest = firestore::jiff::Timestamp::from_second(EARLIEST_SECOND)
             .map_err(|e| StoreError::Backend(e.to_string()))?;
@@ -140,7 +140,7 @@ impl VipSessionStore for FirestoreStore {
             .and_then(|s| s.expires_at))
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn set_deadline(
         &self,
         id: &str,
@@ -168,7 +168,7 @@ impl VipSessionStore for FirestoreStore {
     }
 
     /// Read, compare and write in one transaction, as [`Self::set_deadline`].
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn set_untimed(
         &self,
         id: &str,
@@ -198,7 +198,7 @@ impl VipSessionStore for FirestoreStore {
     }
 
     /// Ending into `Active` is a caller bug and refused with [`StoreError::Conflict`].
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn end_session(
         &self,
         id: &str,

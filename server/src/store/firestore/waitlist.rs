@@ -14,7 +14,7 @@ use super::FirestoreStore;
 #[async_trait]
 impl WaitlistStore for FirestoreStore {
     /// A repeat of a queued redemption finds its document and is ignored.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn waitlist_push(&self, entry: &WaitlistEntry) -> StoreResult<()> {
         let id = key(&[&entry.channel_id.0, &entry.redemption_id]);
         self.create_doc(WAITLIST, &id, &WaitlistDoc::new(entry)?)
@@ -24,7 +24,7 @@ impl WaitlistStore for FirestoreStore {
 
     /// First queued first; entries queued at the same instant keep their insertion order
     /// (document creation time). Sorted here: the query then needs no composite index.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn waitlist(&self, channel: &ChannelId) -> StoreResult<Vec<WaitlistEntry>> {
         let docs = self
             .db
@@ -47,7 +47,7 @@ impl WaitlistStore for FirestoreStore {
     }
 
     /// Read, then delete, in one transaction: of racing callers exactly one sees the entry.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn waitlist_remove(&self, channel: &ChannelId, redemption_id: &str) -> StoreResult<bool> {
         let id = key(&[&channel.0, redemption_id]);
         transact(&self.db, "waitlist_remove", |tx| {

@@ -309,7 +309,7 @@ fn backfill_in(conn: &Connection, channel: &ChannelId, now: DateTime<Utc>) -> St
 
 #[async_trait]
 impl AnalyticsStore for SqliteStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn analytics_backfill(&self, channel: &ChannelId, now: DateTime<Utc>) -> StoreResult<()> {
         let found: Option<String> = self
             .reads
@@ -328,7 +328,7 @@ impl AnalyticsStore for SqliteStore {
             .await
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn analytics_days(
         &self,
         channel: &ChannelId,

@@ -64,7 +64,7 @@ pub(super) const BY_USER: &str = "SELECT hash, id, user_id, name, prefix, create
 
 #[async_trait]
 impl ApiTokenStore for SqliteStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn create_api_token(
         &self,
         token: &ApiTokenRecord,
@@ -93,7 +93,7 @@ impl ApiTokenStore for SqliteStore {
         Ok(done == 1)
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn api_token_by_hash(&self, hash: &str) -> StoreResult<Option<ApiTokenRecord>> {
         self.reads
             .read(|c| one(c, BY_HASH, [hash], ApiTokenRow::from_row))?
@@ -101,7 +101,7 @@ impl ApiTokenStore for SqliteStore {
             .transpose()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn api_tokens(&self, user_id: &str) -> StoreResult<Vec<ApiTokenRecord>> {
         self.reads
             .read(|c| all(c, BY_USER, [user_id], ApiTokenRow::from_row))?
@@ -110,7 +110,7 @@ impl ApiTokenStore for SqliteStore {
             .collect()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn touch_api_token(&self, hash: &str, at: DateTime<Utc>) -> StoreResult<bool> {
         let done = self
             .writer
@@ -123,7 +123,7 @@ impl ApiTokenStore for SqliteStore {
         Ok(done == 1)
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn revoke_api_token(
         &self,
         user_id: &str,

@@ -90,7 +90,7 @@ impl TryFrom<AuditRow> for AuditEntry {
 impl AuditStore for SqliteStore {
     /// A duplicate id violates the primary key and is reported as [`StoreError::Conflict`]. The
     /// analytics counters are updated in the same transaction.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
         let target = entry.target.as_ref();
         let values = owned_values(&[
@@ -119,7 +119,7 @@ impl AuditStore for SqliteStore {
 
     /// Filters on the target viewer; the indexes `audit_by_channel`, `audit_by_action` and
     /// `audit_by_viewer` all end in `(at DESC, id DESC)`, so every variant is an index walk.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn audit_page(&self, channel: &ChannelId, query: &AuditQuery) -> StoreResult<AuditPage> {
         let limit = query.limit as usize;
         let (sql, values) = page_query(channel, query);

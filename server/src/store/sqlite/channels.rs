@@ -60,7 +60,7 @@ macro_rules! select_channel {
 
 #[async_trait]
 impl ChannelStore for SqliteStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn save_channel(&self, channel: &Channel) -> StoreResult<()> {
         // A renamed user's old channel gives the name up (see `ChannelStore::save_channel`).
         let values = owned_values(&[
@@ -100,7 +100,7 @@ impl ChannelStore for SqliteStore {
             .await
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn channel(&self, id: &ChannelId) -> StoreResult<Option<Channel>> {
         self.reads
             .read(|c| {
@@ -115,7 +115,7 @@ impl ChannelStore for SqliteStore {
             .transpose()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn channel_by_login(&self, login: &str) -> StoreResult<Option<Channel>> {
         // `lower(login)` matches the expression of the unique index `channels_login`.
         self.reads
@@ -131,7 +131,7 @@ impl ChannelStore for SqliteStore {
             .transpose()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn channels(&self) -> StoreResult<Vec<Channel>> {
         // Every channel: as many rows as the instance has streamers.
         self.reads
@@ -142,7 +142,7 @@ impl ChannelStore for SqliteStore {
             .collect()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_settings(&self, id: &ChannelId, settings: &Settings) -> StoreResult<bool> {
         let sealed = to_json(&self.seal.seal(id, settings)?, "channel settings")?;
         let changed = self
@@ -155,7 +155,7 @@ impl ChannelStore for SqliteStore {
         Ok(changed == 1)
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn set_needs_reauth(&self, id: &ChannelId, needs_reauth: bool) -> StoreResult<bool> {
         let changed = self
             .writer

@@ -16,7 +16,7 @@ use super::{inbox, live_events, SqliteStore};
 impl CoordinationStore for SqliteStore {
     /// Inserts the id, or replaces it only when the remembered one has expired
     /// (`expires_at <= now`). `rows_affected` is 1 exactly when this call inserted or replaced.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn remember_message(
         &self,
         message_id: &str,
@@ -37,7 +37,7 @@ impl CoordinationStore for SqliteStore {
 
     /// Deletes message ids and leases whose time is up (`expires_at <= now`), then the live events
     /// and inbox messages past their retention.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         let at = micros(now);
         let messages = self
@@ -54,7 +54,7 @@ impl CoordinationStore for SqliteStore {
     }
 
     /// Takes the lease when free, expired, or already ours (renewal), in one upsert.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn acquire_lease(
         &self,
         name: &str,
@@ -75,7 +75,7 @@ impl CoordinationStore for SqliteStore {
         Ok(done == 1)
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {
         self.writer
             .execute(

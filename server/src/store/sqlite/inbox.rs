@@ -52,7 +52,7 @@ impl TryFrom<InboxRow> for InboxMessage {
 
 #[async_trait]
 impl InboxStore for SqliteStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn inbox_put(&self, message: &InboxMessage) -> StoreResult<bool> {
         let done = self
             .writer
@@ -70,7 +70,7 @@ impl InboxStore for SqliteStore {
         Ok(done == 1)
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn inbox_pending(
         &self,
         channel: &ChannelId,
@@ -90,7 +90,7 @@ impl InboxStore for SqliteStore {
             .collect()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn inbox_channels(&self, limit: u32) -> StoreResult<Vec<ChannelId>> {
         let limit = i64::from(limit);
         // The LIMIT counts channels, not rows: DISTINCT walks every pending message (a backlog).
@@ -106,7 +106,7 @@ impl InboxStore for SqliteStore {
             .await
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn inbox_done(&self, message_id: &str, at: DateTime<Utc>) -> StoreResult<bool> {
         let done = self
             .writer

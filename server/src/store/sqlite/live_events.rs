@@ -53,7 +53,7 @@ pub(super) const SINCE: &str = "SELECT id, instance_id, channel_id, at, event_js
 
 #[async_trait]
 impl LiveEventStore for SqliteStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn append_live_event(&self, event: &RelayedEvent) -> StoreResult<()> {
         self.writer
             .execute(
@@ -71,7 +71,7 @@ impl LiveEventStore for SqliteStore {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn live_events_since(
         &self,
         since: DateTime<Utc>,

@@ -52,7 +52,7 @@ impl SqliteStore {
     ///
     /// # Errors
     /// When the database fails.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn delete_expired_login_sessions(&self) -> anyhow::Result<u64> {
         let done = self
             .writer
@@ -68,7 +68,7 @@ impl SqliteStore {
     ///
     /// # Errors
     /// When the database fails.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn delete_user_login_sessions(&self, user_id: &str) -> anyhow::Result<u64> {
         let done = self
             .writer
@@ -81,7 +81,7 @@ impl SqliteStore {
 #[async_trait]
 impl SessionStore for SqliteStore {
     /// Inserts under a fresh id, drawing a new one while the id is taken.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         loop {
             let (id, data, expires_at, user_id) = encode(record)?;
@@ -104,7 +104,7 @@ impl SessionStore for SqliteStore {
     /// Updates an existing session only: one deleted meanwhile (logged out everywhere, its
     /// authorisation revoked) stays deleted, although the request that loaded it saves it at its
     /// end. New sessions go through [`Self::create`].
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let (id, data, expires_at, user_id) = encode(record)?;
         self.writer
@@ -117,7 +117,7 @@ impl SessionStore for SqliteStore {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
         let Some((data, expires_at)) = self.row(&stored_key(session_id))? else {
             // Stored before ids were hashed: read it once, then keep it under the hash only.
@@ -146,7 +146,7 @@ impl SessionStore for SqliteStore {
         decode(session_id, (data, expires_at)).map(Some)
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
         self.writer
             .execute(

@@ -185,7 +185,7 @@ impl Store for SqliteStore {
         "sqlite"
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn ping(&self) -> StoreResult<()> {
         self.reads
             .read(|conn| readers::one(conn, "SELECT 1", [], |row| row.get::<_, i64>(0)))?;

@@ -52,7 +52,7 @@ impl TryFrom<OverlayKeyRow> for OverlayKey {
 
 #[async_trait]
 impl OverlayKeyStore for SqliteStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn put_overlay_key(&self, key: &OverlayKey) -> StoreResult<()> {
         // A hash held by another channel breaks the unique index: a conflict, nothing written.
         self.writer
@@ -72,7 +72,7 @@ impl OverlayKeyStore for SqliteStore {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn overlay_key_by_hash(&self, hash: &str) -> StoreResult<Option<OverlayKey>> {
         self.reads
             .read(|c| {
@@ -87,7 +87,7 @@ impl OverlayKeyStore for SqliteStore {
             .transpose()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn overlay_key(&self, channel: &ChannelId) -> StoreResult<Option<OverlayKey>> {
         self.reads
             .read(|c| {
@@ -102,7 +102,7 @@ impl OverlayKeyStore for SqliteStore {
             .transpose()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn delete_overlay_key(&self, channel: &ChannelId) -> StoreResult<bool> {
         let done = self
             .writer

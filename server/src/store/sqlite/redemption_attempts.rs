@@ -14,7 +14,7 @@ use super::SqliteStore;
 impl RedemptionAttemptStore for SqliteStore {
     /// One conditional `UPDATE … RETURNING`: SQLite runs one writer at a time, so racing callers
     /// each see a different count.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn note_redemption_attempt(&self, id: &str) -> StoreResult<Option<u32>> {
         let id = id.to_owned();
         let attempts: Option<i64> = self

@@ -63,7 +63,7 @@ impl TryFrom<RedemptionRow> for RedemptionRecord {
 #[async_trait]
 impl RedemptionStore for SqliteStore {
     /// Insert-if-absent in one statement: SQLite serialises writers, so exactly one caller inserts.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn create_redemption(&self, record: &RedemptionRecord) -> StoreResult<bool> {
         let done = self
             .writer
@@ -87,7 +87,7 @@ impl RedemptionStore for SqliteStore {
         Ok(done == 1)
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn redemption(&self, id: &str) -> StoreResult<Option<RedemptionRecord>> {
         self.reads
             .read(|c| one(c, BY_ID, [id], RedemptionRow::from_row))?
@@ -95,7 +95,7 @@ impl RedemptionStore for SqliteStore {
             .transpose()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn set_redemption_outcome(
         &self,
         id: &str,

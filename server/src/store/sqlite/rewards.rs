@@ -78,7 +78,7 @@ macro_rules! select_reward {
 
 #[async_trait]
 impl RewardStore for SqliteStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn save_reward(&self, reward: &Reward) -> StoreResult<()> {
         self.writer
             .execute(
@@ -112,7 +112,7 @@ impl RewardStore for SqliteStore {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn reward(&self, id: &str) -> StoreResult<Option<Reward>> {
         self.reads
             .read(|c| {
@@ -127,7 +127,7 @@ impl RewardStore for SqliteStore {
             .transpose()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn rewards(&self, channel: &ChannelId) -> StoreResult<Vec<Reward>> {
         self.reads
             .read(|c| {
@@ -143,7 +143,7 @@ impl RewardStore for SqliteStore {
             .collect()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn delete_reward(&self, id: &str) -> StoreResult<bool> {
         let done = self
             .writer

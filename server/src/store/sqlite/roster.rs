@@ -57,7 +57,7 @@ impl TryFrom<ExclusionRow> for Exclusion {
 #[async_trait]
 impl RosterStore for SqliteStore {
     /// One insert that leaves an existing entry alone.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn exclude_viewer(&self, exclusion: &Exclusion) -> StoreResult<bool> {
         let done = self
             .writer
@@ -79,7 +79,7 @@ impl RosterStore for SqliteStore {
         Ok(done == 1)
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn readmit_viewer(&self, channel: &ChannelId, viewer_id: &str) -> StoreResult<bool> {
         let done = self
             .writer
@@ -91,7 +91,7 @@ impl RosterStore for SqliteStore {
         Ok(done == 1)
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn is_excluded(&self, channel: &ChannelId, viewer_id: &str) -> StoreResult<bool> {
         let found: Option<i64> = self.reads.read(|c| {
             one(
@@ -104,7 +104,7 @@ impl RosterStore for SqliteStore {
         Ok(found.is_some())
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn exclusions(&self, channel: &ChannelId) -> StoreResult<Vec<Exclusion>> {
         self.reads
             .read(|c| all(c, EXCLUSIONS, [channel.as_str()], ExclusionRow::from_row))?
@@ -113,7 +113,7 @@ impl RosterStore for SqliteStore {
             .collect()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn slot_capacity(&self, channel: &ChannelId) -> StoreResult<Option<SlotCapacity>> {
         let row: Option<(i64, i64)> = self.reads.read(|c| {
             one(
@@ -133,7 +133,7 @@ impl RosterStore for SqliteStore {
         .transpose()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn set_slot_capacity(
         &self,
         channel: &ChannelId,

@@ -9,7 +9,7 @@ use super::SqliteStore;
 
 #[async_trait]
 impl TokenStore for SqliteStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn put_tokens(&self, user_id: &str, tokens: &SealedTokens) -> StoreResult<()> {
         self.writer
             .execute(
@@ -28,7 +28,7 @@ impl TokenStore for SqliteStore {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn tokens(&self, user_id: &str) -> StoreResult<Option<SealedTokens>> {
         self.reads.read(|c| {
             one(
@@ -46,7 +46,7 @@ impl TokenStore for SqliteStore {
         })
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn delete_tokens(&self, user_id: &str) -> StoreResult<()> {
         self.writer
             .execute("DELETE FROM tokens WHERE user_id = ?1", &[&user_id])

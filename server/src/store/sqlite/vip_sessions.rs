@@ -107,7 +107,7 @@ fn decode_all(rows: Vec<SessionRow>) -> StoreResult<Vec<VipSession>> {
 impl VipSessionStore for SqliteStore {
     /// A duplicate id or a second active session for the viewer violates a unique index, which
     /// [`sql_error`](super::codec::sql_error) reports as [`StoreError::Conflict`].
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_session(&self, session: &VipSession) -> StoreResult<()> {
         let values: [&(dyn rusqlite::ToSql + Sync); 13] = [
             &session.id,
@@ -136,7 +136,7 @@ impl VipSessionStore for SqliteStore {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn session(&self, id: &str) -> StoreResult<Option<VipSession>> {
         self.reads
             .read(|c| {
@@ -151,7 +151,7 @@ impl VipSessionStore for SqliteStore {
             .transpose()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn active_session(
         &self,
         channel: &ChannelId,
@@ -172,7 +172,7 @@ impl VipSessionStore for SqliteStore {
             .transpose()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn active_sessions(&self, channel: &ChannelId) -> StoreResult<Vec<VipSession>> {
         let rows = self
             .reads
@@ -182,7 +182,7 @@ impl VipSessionStore for SqliteStore {
 
     /// Reads only the partial index `vip_sessions_due` (active sessions with a deadline), in order,
     /// stopping after `limit`.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn due_sessions(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<VipSession>> {
         let params = [micros(now), i64::from(limit)];
         // The limit is the caller's, up to thousands of rows (the expiry warnings' look-ahead).
@@ -193,7 +193,7 @@ impl VipSessionStore for SqliteStore {
         decode_all(rows)
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn next_deadline(&self) -> StoreResult<Option<DateTime<Utc>>> {
         let earliest: Option<Option<i64>> = self
             .reads
@@ -202,7 +202,7 @@ impl VipSessionStore for SqliteStore {
     }
 
     /// Compare-and-set in one statement (`IS` so that an expected `None` matches NULL).
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn set_deadline(
         &self,
         id: &str,
@@ -221,7 +221,7 @@ impl VipSessionStore for SqliteStore {
     }
 
     /// Compare-and-set in one statement.
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn set_untimed(
         &self,
         id: &str,
@@ -245,7 +245,7 @@ impl VipSessionStore for SqliteStore {
 
     /// Compare-and-set in one statement. `to` must be a final state: `Active` is refused with
     /// [`StoreError::Conflict`].
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn end_session(
         &self,
         id: &str,

@@ -59,7 +59,7 @@ impl TryFrom<WaitlistRow> for WaitlistEntry {
 
 #[async_trait]
 impl WaitlistStore for SqliteStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn waitlist_push(&self, entry: &WaitlistEntry) -> StoreResult<()> {
         self.writer
             .execute(
@@ -81,7 +81,7 @@ impl WaitlistStore for SqliteStore {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn waitlist(&self, channel: &ChannelId) -> StoreResult<Vec<WaitlistEntry>> {
         self.reads
             .read(|c| all(c, BY_CHANNEL, [channel.as_str()], WaitlistRow::from_row))?
@@ -90,7 +90,7 @@ impl WaitlistStore for SqliteStore {
             .collect()
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn waitlist_remove(&self, channel: &ChannelId, redemption_id: &str) -> StoreResult<bool> {
         let done = self
             .writer
