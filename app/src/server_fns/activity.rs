@@ -8,7 +8,7 @@ use crate::model::{AuditPage, PublicChannel};
 /// A page of the signed-in streamer's activity log, newest first, filtered by action and viewer
 /// (login or id); `before_at` + `before_id` continue from the cursor of an earlier page.
 #[server(output = super::codec::Json)]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+#[cfg_attr(feature = "ssr", tracing::instrument(level = "debug", skip_all))]
 pub async fn get_activity(
     action: Option<String>,
     viewer: Option<String>,
@@ -23,7 +23,7 @@ pub async fn get_activity(
 
 /// The public VIP list of the channel with this login; needs no login.
 #[server(output = super::codec::Json)]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+#[cfg_attr(feature = "ssr", tracing::instrument(level = "debug", skip_all))]
 pub async fn get_public_channel(login: String) -> Result<PublicChannel, AppError> {
     use crate::ssr::{activity, context};
     activity::public_channel(&context()?, &login).await

@@ -8,7 +8,7 @@ use crate::model::{Dashboard, Me};
 
 /// The signed-in user, or `None`.
 #[server(output = super::codec::Json)]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+#[cfg_attr(feature = "ssr", tracing::instrument(level = "debug", skip_all))]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
     use crate::ssr::{acting, dashboard};
     dashboard::me(acting::acting().await).await
@@ -16,7 +16,7 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
 
 /// The signed-in streamer's channel: VIPs and rewards.
 #[server(output = super::codec::Json)]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+#[cfg_attr(feature = "ssr", tracing::instrument(level = "debug", skip_all))]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use crate::ssr::{acting::acting, dashboard};
     let a = acting().await?;

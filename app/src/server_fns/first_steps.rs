@@ -8,7 +8,7 @@ use crate::model::FirstSteps;
 
 /// The signed-in streamer's checklist.
 #[server(output = super::codec::Json)]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+#[cfg_attr(feature = "ssr", tracing::instrument(level = "debug", skip_all))]
 pub async fn get_first_steps() -> Result<FirstSteps, AppError> {
     use crate::ssr::{acting::acting, first_steps};
     let a = acting().await?;

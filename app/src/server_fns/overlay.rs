@@ -27,7 +27,7 @@ const OVERLAY: super::landing::Landing = super::landing::Landing {
 /// Whether the streamer's channel has an overlay URL, and one a form just made without
 /// JavaScript (shown this once, if it is still the channel's).
 #[server(output = super::codec::Json)]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+#[cfg_attr(feature = "ssr", tracing::instrument(level = "debug", skip_all))]
 pub async fn get_overlay_link() -> Result<OverlayLink, AppError> {
     use crate::ssr::{acting::acting, overlay};
     let a = acting().await?;

@@ -48,7 +48,7 @@ fn for_browser(mut settings: Settings) -> SettingsData {
 
 /// The signed-in streamer's settings.
 #[server(output = super::codec::Json)]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+#[cfg_attr(feature = "ssr", tracing::instrument(level = "debug", skip_all))]
 pub async fn get_settings() -> Result<SettingsData, AppError> {
     let a = crate::ssr::acting::acting().await?;
     let settings = crate::ssr::settings::get(&a.ctx, &a.caller, &a.channel).await?;
@@ -73,7 +73,7 @@ pub async fn save_settings(form: SettingsForm) -> Result<SettingsData, AppError>
 
 /// The channel's chat identity live: the bot, `channel:bot`, who reads and answers chat.
 #[server(output = super::codec::Json)]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+#[cfg_attr(feature = "ssr", tracing::instrument(level = "debug", skip_all))]
 pub async fn get_chat_status() -> Result<ChatStatus, AppError> {
     let a = crate::ssr::acting::acting().await?;
     crate::ssr::chat_status::get(&a.ctx, &a.caller, &a.channel).await

@@ -7,7 +7,7 @@ use crate::model::ServerStatus;
 
 /// The server's version, clock and uptime.
 #[server(output = super::codec::Json)]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+#[cfg_attr(feature = "ssr", tracing::instrument(level = "debug", skip_all))]
 pub async fn get_server_status() -> Result<ServerStatus, AppError> {
     Ok(crate::ssr::context()?.status())
 }
