@@ -1,6 +1,7 @@
 //! Compression of the HTML pages. A page is rendered whole before it is sent (`SsrMode::Async`), so
 //! it is compressed whole too, in one call, by an encoder each runtime thread keeps: zstd for the
-//! browsers that take it (Chrome, Edge, Firefox), gzip for the others, both at their fastest level.
+//! browsers that take it (Chrome, Edge, Firefox), gzip for the others, both at level 1
+//! (the fastest that compresses: see `GZIP_LEVEL`).
 //! A streaming encoder made for each answer (what the layer for every other answer does) spent more
 //! time setting itself up than compressing: zstd's context asks the CPU what it supports, which
 //! under a hypervisor costs about 30 µs, and gzip's zeroes its tables. gzip is libdeflate's, which

@@ -1,5 +1,5 @@
 //! What each kind of answer is compressed with: pages (whole) and API answers (as they stream)
-//! with zstd or gzip at the fastest level, never brotli, which is slower and larger there; static
+//! with zstd or gzip at level 1, never brotli, which is slower and larger there; static
 //! files with brotli.
 
 use std::io::Read;
