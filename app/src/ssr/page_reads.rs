@@ -5,7 +5,11 @@
 //! the same moment: the second now waits for the first's read). Only a `GET` (a page render, which
 //! changes nothing) keeps them: a server function a browser posts may change what it read and
 //! then read it again.
+//!
+//! A store backend may keep something of its own for the render too ([`kept_by_store`]): the
+//! SQLite store keeps the one read transaction its reads share.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
@@ -38,6 +42,8 @@ struct Reads {
     vips: HashMap<ChannelId, Kept<Vec<VipSession>>>,
     rewards: HashMap<ChannelId, Kept<Vec<Reward>>>,
     tokens: HashMap<String, Kept<Option<TokenHealth>>>,
+    /// What the store backend keeps for the render ([`kept_by_store`]).
+    store: Option<Arc<dyn Any + Send + Sync>>,
 }
 
 /// For the request being rendered: reads kept when it is a `GET`, none otherwise.
@@ -69,6 +75,22 @@ where
         .or_default()
         .clone();
     kept.get_or_try_init(read).await.cloned()
+}
+
+/// What the store backend keeps for this page render: made by `make` for the first read that
+/// asks, and dropped with the render. `None` outside a page render, and when the backend kept a
+/// value of another type.
+pub fn kept_by_store<T: Any + Send + Sync>(make: impl FnOnce() -> T) -> Option<Arc<T>> {
+    let reads = use_context::<PageReads>()?;
+    let kept = Arc::clone(reads.reads().store.get_or_insert_with(|| Arc::new(make())));
+    kept.downcast().ok()
+}
+
+/// What the store backend keeps for this page render, when it has kept something of type `T`.
+pub fn kept_by_store_so_far<T: Any + Send + Sync>() -> Option<Arc<T>> {
+    let reads = use_context::<PageReads>()?;
+    let kept = reads.reads().store.clone()?;
+    kept.downcast().ok()
 }
 
 /// `id`'s channel record: read once per page render; outside one, from the store each time.

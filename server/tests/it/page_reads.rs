@@ -1,5 +1,7 @@
 //! A page render reads a channel record (and a channel's VIPs, rewards, token) once, whoever asks
-//! for it; a posted server function (which may change them) reads from the store each time.
+//! for it; a posted server function (which may change them) reads from the store each time. The
+//! SQLite store's reads of a render share one read transaction, whose connection the render gives
+//! back when it ends.
 
 use app::model::{
     Channel, ChannelId, ChatBotState, EventSubState, GrantLength, Reward, Settings, TokenHealth,
@@ -168,4 +170,47 @@ async fn panels_asking_for_a_token_at_once_share_one_read_in_a_page_render() {
         "the second waits for the first's read"
     );
     assert_eq!(token_reads(Method::POST).await, 2, "each reads");
+}
+
+/// Files this process holds open on `path` (Linux: the links in `/proc/self/fd`).
+fn files_open_on(path: &std::path::Path) -> usize {
+    std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+        .filter(|target| target == path)
+        .count()
+}
+
+/// Each render of the dashboard pins a read connection for its transaction: a render that kept
+/// it when it ended would leave one more connection (and open file) behind each page.
+#[tokio::test]
+async fn page_renders_give_their_read_connection_back() {
+    let server = crate::common::TestServer::start().await;
+    let browser = crate::common::TestServer::browser();
+    crate::common::log_in(&server, &browser).await;
+    let file = std::path::PathBuf::from(
+        server
+            .database_url
+            .strip_prefix("sqlite://")
+            .expect("a SQLite URL"),
+    );
+    const PAGES: usize = 60;
+    for _ in 0..PAGES {
+        let res = browser.get(server.url("/dashboard")).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let page = res.text().await.unwrap();
+        assert!(
+            page.contains("id=\"vip-list\"") || page.contains("id=\"no-vips\""),
+            "not the signed-in dashboard"
+        );
+    }
+    let open = files_open_on(&file);
+    assert!(open > 0, "no file open on {}", file.display());
+    // The writer's connection and the readers kept (8), with room for a render that ended a
+    // moment after its page was sent.
+    assert!(
+        open <= 12,
+        "{open} files open on the database after {PAGES} pages"
+    );
+    server.stop().await.unwrap();
 }

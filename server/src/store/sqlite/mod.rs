@@ -36,6 +36,7 @@ mod redemption_attempts;
 mod redemptions;
 mod rewards;
 mod roster;
+mod snapshot;
 mod tokens;
 mod vip_sessions;
 mod waitlist;

@@ -12,6 +12,10 @@
 //! WAL, set on the file, lets the readers read side by side while the writer writes. A connection
 //! goes back to the idle set when its read ends, unless the read panicked or left a transaction
 //! open: that connection is closed instead, and the next read opens another.
+//!
+//! In a page render, the reads share one connection and one read transaction ([`Snapshot`]): the
+//! page is read from one state of the database, and the transaction is begun and ended once
+//! rather than once a statement.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,6 +26,7 @@ use app::ssr::{StoreError, StoreResult};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Params, Row};
 
 use super::codec::sql_error;
+use super::snapshot::Snapshot;
 
 /// Read connections to one database file (rusqlite), kept for reuse.
 pub(super) struct Readers {
@@ -71,10 +76,19 @@ impl Readers {
     ///
     /// # Errors
     /// What `work` returns, or [`StoreError::Backend`] when no connection can be opened.
-    pub(super) fn read<T>(
-        &self,
-        work: impl FnOnce(&Connection) -> StoreResult<T>,
-    ) -> StoreResult<T> {
+    pub(super) fn read<T, W>(self: &Arc<Self>, work: W) -> StoreResult<T>
+    where
+        W: FnOnce(&Connection) -> StoreResult<T>,
+    {
+        // In a page render, in its snapshot; on a connection of its own when another read of the
+        // render holds the snapshot at this moment.
+        let work = match Snapshot::of_render(self) {
+            Some(snapshot) => match snapshot.read(work) {
+                Ok(result) => return result,
+                Err(work) => work,
+            },
+            None => work,
+        };
         let lent = self.lend()?;
         work(lent.conn())
     }
@@ -99,17 +113,34 @@ impl Readers {
         }
     }
 
-    /// An idle connection, or a new one.
+    /// An idle connection, or a new one, lent until dropped.
     fn lend(&self) -> StoreResult<Lent<'_>> {
-        let idle = self.lock_idle().pop();
-        let conn = match idle {
-            Some(conn) => conn,
-            None => self.connect().map_err(sql_error)?,
-        };
         Ok(Lent {
-            conn: Some(conn),
+            conn: Some(self.take()?),
             home: self,
         })
+    }
+
+    /// An idle connection, or a new one; the caller gives it back ([`Self::give_back`]) or closes
+    /// it.
+    pub(super) fn take(&self) -> StoreResult<Connection> {
+        let idle = self.lock_idle().pop();
+        match idle {
+            Some(conn) => Ok(conn),
+            None => self.connect().map_err(sql_error),
+        }
+    }
+
+    /// Keeps `conn` for the next read, unless enough are kept or it is in a transaction (which
+    /// would keep its snapshot, and the WAL, for ever): then it is closed.
+    pub(super) fn give_back(&self, conn: Connection) {
+        if !conn.is_autocommit() {
+            return;
+        }
+        let mut idle = self.lock_idle();
+        if idle.len() < self.kept {
+            idle.push(conn);
+        }
     }
 
     fn connect(&self) -> rusqlite::Result<Connection> {
@@ -155,14 +186,9 @@ impl Lent<'_> {
 impl Drop for Lent<'_> {
     fn drop(&mut self) {
         let Some(conn) = self.conn.take() else { return };
-        // A read that panicked may have stopped anywhere, and a transaction left open would keep
-        // its snapshot (and the WAL) for ever: such a connection is closed, not kept.
-        if std::thread::panicking() || !conn.is_autocommit() {
-            return;
-        }
-        let mut idle = self.home.lock_idle();
-        if idle.len() < self.home.kept {
-            idle.push(conn);
+        // A read that panicked may have stopped anywhere: its connection is closed, not kept.
+        if !std::thread::panicking() {
+            self.home.give_back(conn);
         }
     }
 }

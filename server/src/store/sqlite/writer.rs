@@ -86,7 +86,8 @@ impl Writer {
     }
 
     /// Runs `work` in the next transaction, in a savepoint of its own, and gives its result once
-    /// the transaction has committed (or the error that ended it).
+    /// the transaction has committed (or the error that ended it). In a page render, the render's
+    /// next read begins a new snapshot ([`super::snapshot::wrote`]).
     pub(super) async fn run<T, W>(&self, work: W) -> StoreResult<T>
     where
         T: Send + 'static,
@@ -109,7 +110,10 @@ impl Writer {
         });
         let stopped = || StoreError::Backend("the SQLite writer has stopped".into());
         self.jobs.send(job).await.map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+        let answer = answer.await.map_err(|_| stopped())?;
+        // A page render that wrote reads what it wrote from here on.
+        super::snapshot::wrote();
+        answer
     }
 
     /// Runs one statement with `values` for its parameters `?1`, `?2`… as a job; gives the number

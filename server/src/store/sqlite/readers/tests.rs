@@ -48,7 +48,7 @@ fn a_bad_file_fails_at_open() {
 #[test]
 fn sequential_reads_use_one_connection() {
     let (_dir, path) = file();
-    let readers = Readers::open(&path, BUSY, 4).unwrap();
+    let readers = Arc::new(Readers::open(&path, BUSY, 4).unwrap());
     assert_eq!(readers.opened(), 1);
     for _ in 0..10 {
         assert_eq!(readers.read(count).unwrap(), 1);
@@ -60,7 +60,7 @@ fn sequential_reads_use_one_connection() {
 #[test]
 fn at_most_kept_connections_are_kept() {
     let (_dir, path) = file();
-    let readers = Readers::open(&path, BUSY, 2).unwrap();
+    let readers = Arc::new(Readers::open(&path, BUSY, 2).unwrap());
     // Three reads at once: the one opened at start and two more.
     let three_at_once = || {
         readers
@@ -97,7 +97,7 @@ async fn a_long_read_runs_off_the_calling_thread_and_returns() {
 #[test]
 fn a_reader_refuses_to_write() {
     let (_dir, path) = file();
-    let readers = Readers::open(&path, BUSY, 1).unwrap();
+    let readers = Arc::new(Readers::open(&path, BUSY, 1).unwrap());
     let refused = readers.read(|conn| {
         conn.execute("INSERT INTO t (x) VALUES (2)", [])
             .map_err(sql_error)
@@ -112,7 +112,7 @@ fn a_reader_refuses_to_write() {
 #[test]
 fn a_read_that_panics_gives_back_no_connection_and_the_next_read_works() {
     let (_dir, path) = file();
-    let readers = Readers::open(&path, BUSY, 1).unwrap();
+    let readers = Arc::new(Readers::open(&path, BUSY, 1).unwrap());
     let panicked = catch_unwind(AssertUnwindSafe(|| {
         readers.read(|conn| -> StoreResult<()> {
             count(conn)?;
@@ -133,7 +133,7 @@ fn a_read_that_panics_gives_back_no_connection_and_the_next_read_works() {
 #[test]
 fn a_read_that_leaves_a_transaction_open_gives_back_no_connection() {
     let (_dir, path) = file();
-    let readers = Readers::open(&path, BUSY, 1).unwrap();
+    let readers = Arc::new(Readers::open(&path, BUSY, 1).unwrap());
     readers
         .read(|conn| conn.execute_batch("BEGIN").map_err(sql_error))
         .unwrap();
@@ -145,7 +145,7 @@ fn a_read_that_leaves_a_transaction_open_gives_back_no_connection() {
 #[test]
 fn one_and_all_map_rows_in_order() {
     let (_dir, path) = file();
-    let readers = Readers::open(&path, BUSY, 1).unwrap();
+    let readers = Arc::new(Readers::open(&path, BUSY, 1).unwrap());
     let found = readers.read(|conn| {
         one(conn, "SELECT x FROM t WHERE x = ?1", [1], |row| {
             row.get::<_, i64>(0)
@@ -179,7 +179,7 @@ fn one_and_all_map_rows_in_order() {
 #[test]
 fn another_limit_does_not_prepare_the_statement_again() {
     let (_dir, path) = file();
-    let readers = Readers::open(&path, BUSY, 1).unwrap();
+    let readers = Arc::new(Readers::open(&path, BUSY, 1).unwrap());
     let sql = "SELECT x FROM t ORDER BY x LIMIT ?1";
     for limit in [51_i64, 2, 51, 2] {
         let rows = readers
