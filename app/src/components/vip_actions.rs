@@ -112,31 +112,26 @@ pub fn GrantForm(action: ServerAction<GrantVip>, granted: Option<String>) -> imp
 
 /// Extend by one hour, or revoke, one VIP the app granted.
 ///
-/// Plain forms rather than `ActionForm`s, with the same HTML: the list is rendered on the server
-/// only (outside any island), where an `ActionForm`'s submit handler and signals are never used,
-/// and a list of VIPs has two forms a row. The actions' results are still read from `extend` and
-/// `revoke` by [`RowActionErrors`].
+/// One plain form a row rather than `ActionForm`s: the list is rendered on the server only (outside
+/// any island), where an `ActionForm`'s submit handler and signals are never used, and the list
+/// repeats this markup once a VIP. The form posts to extend; the revoke button posts the same fields
+/// to revoke instead (`formaction`), which reads only `viewer_id`. The actions' results are still
+/// read from `extend` and `revoke` by [`RowActionErrors`]. The classes are in `style/main.css`.
 #[component]
 pub fn VipRowActions(viewer_id: String) -> impl IntoView {
     let t = &crate::i18n::use_texts().dashboard;
-    let button = "rounded-md border border-zinc-700 px-2 py-1 text-sm hover:bg-zinc-800 focus:outline-none focus:ring-2 focus:ring-violet-500";
     view! {
-        <div class="flex gap-2">
-            <form action=ExtendVip::url() method="post">
-                <input type="hidden" name="viewer_id" value=viewer_id.clone() />
-                <input type="hidden" name="amount" value="1" />
-                <input type="hidden" name="unit" value="hours" />
-                <button type="submit" class=button>
-                    {t.extend_button}
-                </button>
-            </form>
-            <form action=RevokeVip::url() method="post">
-                <input type="hidden" name="viewer_id" value=viewer_id />
-                <button type="submit" class=format!("{button} text-red-300")>
-                    {t.revoke_button}
-                </button>
-            </form>
-        </div>
+        <form class="vip-actions" action=ExtendVip::url() method="post">
+            <input type="hidden" name="viewer_id" value=viewer_id />
+            <input type="hidden" name="amount" value="1" />
+            <input type="hidden" name="unit" value="hours" />
+            <button type="submit" class="row-button">
+                {t.extend_button}
+            </button>
+            <button type="submit" class="row-button text-red-300" formaction=RevokeVip::url()>
+                {t.revoke_button}
+            </button>
+        </form>
     }
 }
 

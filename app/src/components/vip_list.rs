@@ -26,7 +26,8 @@ fn granted_by(t: &Dashboard, actor: &Actor) -> String {
     }
 }
 
-/// Rendered at the server's clock (`now`); in the browser, `Countdowns` ticks the times left.
+/// Rendered at the server's clock (`now`); in the browser, `Countdowns` ticks the times left. A
+/// row's markup is repeated once a VIP, so its classes are short names defined in `style/main.css`.
 #[component]
 pub fn VipList(vips: Vec<VipSession>, now: DateTime<Utc>) -> impl IntoView {
     let t = &crate::i18n::use_texts().dashboard;
@@ -60,16 +61,13 @@ pub fn VipList(vips: Vec<VipSession>, now: DateTime<Utc>) -> impl IntoView {
                         None => t.permanent.into(),
                     };
                     view! {
-                        <li
-                            class="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3"
-                            data-viewer=vip.viewer.login.clone()
-                        >
+                        <li class="vip-row" data-viewer=vip.viewer.login.clone()>
                             // On a phone the name has the row to itself; time and actions go below.
-                            <div class="min-w-0 basis-full sm:flex-1">
+                            <div class="vip-who">
                                 <p class="truncate font-medium">
                                     {vip.viewer.display_name.clone()}
                                 </p>
-                                <p class="text-xs text-zinc-400">
+                                <p class="vip-by">
                                     {(t
                                         .granted_by)(
                                         source_label(t, vip.source),
@@ -78,7 +76,7 @@ pub fn VipList(vips: Vec<VipSession>, now: DateTime<Utc>) -> impl IntoView {
                                 </p>
                             </div>
                             <span
-                                class="font-mono text-lg tabular-nums"
+                                class="vip-left"
                                 class:text-zinc-400=expires_at.is_none()
                                 aria-label=t.time_left
                                 data-expires-at=expires_at.map(|at| at.timestamp().to_string())

@@ -32,5 +32,6 @@ mod settings;
 mod store_contract;
 mod stream_end;
 mod validation;
+mod vip_rows;
 mod warnings;
 mod zones;
