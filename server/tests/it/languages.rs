@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT_LANGUAGE};
 
-use crate::common::{log_in, TestServer};
+use crate::common::{log_in, page, TestServer};
 
 /// A browser (cookies kept, redirects not followed) that sends `Accept-Language: {accept}`.
 fn browser_speaking(accept: &'static str) -> reqwest::Client {
@@ -19,12 +19,6 @@ fn browser_speaking(accept: &'static str) -> reqwest::Client {
         .timeout(Duration::from_secs(60))
         .build()
         .unwrap()
-}
-
-async fn page(browser: &reqwest::Client, server: &TestServer, path: &str) -> String {
-    let res = browser.get(server.url(path)).send().await.unwrap();
-    assert_eq!(res.status(), 200, "{path}");
-    res.text().await.unwrap()
 }
 
 #[tokio::test]

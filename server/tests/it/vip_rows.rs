@@ -2,7 +2,7 @@
 //! form's action) or to revoke (the revoke button's `formaction`), as a browser without JavaScript
 //! sends them.
 
-use crate::common::{log_in, TestServer};
+use crate::common::{log_in, page, TestServer};
 
 use app::server_fns::{ExtendVip, GrantVip, RevokeVip};
 use leptos::server_fn::ServerFn;
@@ -75,14 +75,7 @@ async fn a_row_s_buttons_extend_and_revoke_with_the_fields_its_form_posts() {
     assert!(post_form(&server, &browser, GrantVip::PATH, &grant).await < 400);
     let granted = expires_at(&vips(&server, &browser).await, "viewer_bob").expect("granted");
 
-    let html = browser
-        .get(server.url("/dashboard"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(&browser, &server, "/dashboard").await;
     let form = row_form(&html, "viewer_bob");
     assert!(
         form.contains(&format!("action=\"{}\"", ExtendVip::url())),

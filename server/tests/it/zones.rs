@@ -13,7 +13,7 @@ use reqwest::cookie::Jar;
 use serde_json::json;
 
 use crate::api_tokens::{create, send};
-use crate::common::{log_in, TestServer};
+use crate::common::{log_in, page, TestServer};
 
 /// A browser (cookies kept, redirects not followed) whose jar already holds `vip_tz`.
 fn browser_in(server: &TestServer, zone_cookie: Option<&str>) -> reqwest::Client {
@@ -27,12 +27,6 @@ fn browser_in(server: &TestServer, zone_cookie: Option<&str>) -> reqwest::Client
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
-}
-
-async fn page(client: &reqwest::Client, server: &TestServer, path: &str) -> String {
-    let res = client.get(server.url(path)).send().await.unwrap();
-    assert_eq!(res.status(), 200, "{path}");
-    res.text().await.unwrap()
 }
 
 #[tokio::test]

@@ -112,6 +112,13 @@ pub fn location(res: &reqwest::Response) -> String {
     res.headers()["location"].to_str().unwrap().to_owned()
 }
 
+/// The page at `path` as `client` gets it, which must be a 200.
+pub async fn page(client: &reqwest::Client, server: &TestServer, path: &str) -> String {
+    let res = client.get(server.url(path)).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{path}");
+    res.text().await.unwrap()
+}
+
 /// Follows the login dance like a browser; returns the final redirect target.
 pub async fn log_in(server: &TestServer, browser: &reqwest::Client) -> String {
     log_in_to(&server.url(""), browser).await
