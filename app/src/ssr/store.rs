@@ -34,7 +34,7 @@ pub use inbox::{InboxMessage, InboxStore, INBOX_RETENTION};
 pub use live_events::{LiveEventFeed, LiveEventStore, RelayedEvent, LIVE_EVENT_RETENTION};
 pub use overlay_keys::{OverlayKey, OverlayKeyStore};
 pub use redemption_attempts::RedemptionAttemptStore;
-pub use redemptions::RedemptionStore;
+pub use redemptions::{LeaseClaim, NewRedemption, RedemptionStore};
 pub use rewards::RewardStore;
 pub use roster::RosterStore;
 pub use tokens::{SealedTokens, TokenStore};

@@ -116,6 +116,15 @@ fn viewer(n: u32) -> Viewer {
     }
 }
 
+/// The broadcaster of the harness's channel, as a viewer.
+fn broadcaster() -> Viewer {
+    Viewer {
+        id: "100".into(),
+        login: "streamer".into(),
+        display_name: "Streamer".into(),
+    }
+}
+
 fn secs(s: u64) -> VipDuration {
     VipDuration::from_secs(s).unwrap()
 }

@@ -10,19 +10,25 @@
 //!   without being recorded (the process died, or Twitch's answer was lost), so "already a VIP",
 //!   or a VIP that a Get VIPs sync recorded as external meanwhile, is this grant's own VIP and not
 //!   one the streamer made by hand.
+//! * A new redemption's first attempt takes its marker in the write that records the redemption
+//!   ([`Engine::record_redemption`]): one write before Add VIP instead of two, on the path every
+//!   redemption takes. A first attempt that decides without Add VIP (a refusal, an extension)
+//!   removes that marker unused.
 //!
 //! The rare cost: a viewer whom the streamer makes VIP by hand while an attempt for their
-//! redemption is interrupted gets that VIP as the redemption's timed one.
+//! redemption is interrupted (from the moment a new redemption is recorded, or a later attempt
+//! leaves its marker, until the grant is decided) gets that VIP as the redemption's timed one.
 
-use std::collections::HashSet;
-use std::sync::Mutex;
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use super::grant_types::{GrantOutcome, Paid};
 use super::sessions::Lease;
 use super::{Engine, EngineResult};
-use crate::model::{ChannelId, SessionState, VipSession, VipSource};
+use crate::model::{ChannelId, RedemptionRecord, SessionState, VipSession, VipSource};
 use crate::ssr::new_id;
+use crate::ssr::store::{LeaseClaim, NewRedemption};
 use crate::ssr::ActiveWith;
 
 /// How long a grant waits at most for another grant of this instance adding the same viewer.
@@ -37,9 +43,25 @@ fn marker(redemption_id: &str) -> String {
     format!("vip-add:{redemption_id}")
 }
 
-/// The redemptions an engine is processing (see [`Engine::processing`]).
+/// The redemptions an engine is processing (see [`Engine::processing`]), each with the marker its
+/// record was stored with while no Add VIP has used it.
 #[derive(Default)]
-pub(super) struct InFlight(Mutex<HashSet<String>>);
+pub(super) struct InFlight(Mutex<HashMap<String, Option<Lease>>>);
+
+impl InFlight {
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Option<Lease>>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// What recording a redemption found.
+pub(super) enum Recorded {
+    /// Recorded before (another delivery, transport or instance): nothing to do.
+    Duplicate,
+    /// New: this is its first attempt, with the marker stored beside it (`None` in the unlikely
+    /// case that a marker of another holder was there already).
+    New(Option<Lease>),
+}
 
 /// Removes its redemption from the in-flight set when dropped.
 pub(super) struct ProcessingGuard<'a> {
@@ -49,9 +71,7 @@ pub(super) struct ProcessingGuard<'a> {
 
 impl Drop for ProcessingGuard<'_> {
     fn drop(&mut self) {
-        if let Ok(mut set) = self.engine.in_flight.0.lock() {
-            set.remove(&self.redemption_id);
-        }
+        self.engine.in_flight.lock().remove(&self.redemption_id);
     }
 }
 
@@ -64,11 +84,42 @@ pub(super) struct Intent {
 }
 
 impl Engine {
-    /// Marks the redemption as processed by this instance until the guard drops.
-    pub(super) fn processing(&self, redemption_id: &str) -> ProcessingGuard<'_> {
-        if let Ok(mut set) = self.in_flight.0.lock() {
-            set.insert(redemption_id.to_owned());
-        }
+    /// Records a new redemption and, in the same write, the marker of its first attempt.
+    pub(super) async fn record_redemption(
+        &self,
+        record: &RedemptionRecord,
+    ) -> EngineResult<Recorded> {
+        let (name, holder) = (marker(&record.id), new_id());
+        let claim = LeaseClaim {
+            name: &name,
+            holder: &holder,
+            now: self.now(),
+            ttl: MARKER_TTL,
+        };
+        Ok(
+            match self
+                .store
+                .create_redemption_with_lease(record, claim)
+                .await?
+            {
+                NewRedemption::Duplicate => Recorded::Duplicate,
+                NewRedemption::Recorded { leased } => {
+                    Recorded::New(leased.then_some(Lease { name, holder }))
+                }
+            },
+        )
+    }
+
+    /// Marks the redemption as processed by this instance until the guard drops, with the marker
+    /// its first attempt was recorded with, if this is that attempt.
+    pub(super) fn processing(
+        &self,
+        redemption_id: &str,
+        marked: Option<Lease>,
+    ) -> ProcessingGuard<'_> {
+        self.in_flight
+            .lock()
+            .insert(redemption_id.to_owned(), marked);
         ProcessingGuard {
             engine: self,
             redemption_id: redemption_id.to_owned(),
@@ -77,11 +128,29 @@ impl Engine {
 
     /// Whether this instance is processing the redemption right now.
     pub(super) fn is_processing(&self, redemption_id: &str) -> bool {
+        self.in_flight.lock().contains_key(redemption_id)
+    }
+
+    /// The marker the redemption was recorded with, for the Add VIP about to use it.
+    fn take_recorded_marker(&self, redemption_id: &str) -> Option<Lease> {
+        self.in_flight.lock().get_mut(redemption_id)?.take()
+    }
+
+    /// Whether the redemption's recorded marker is still unused: its first attempt, before any
+    /// Add VIP.
+    fn holds_recorded_marker(&self, redemption_id: &str) -> bool {
         self.in_flight
-            .0
             .lock()
-            .map(|set| set.contains(redemption_id))
-            .unwrap_or(false)
+            .get(redemption_id)
+            .is_some_and(Option::is_some)
+    }
+
+    /// Removes the marker the redemption was recorded with if no Add VIP used it (the grant was
+    /// decided without one).
+    pub(super) async fn drop_unused_marker(&self, redemption_id: &str) {
+        if let Some(unused) = self.take_recorded_marker(redemption_id) {
+            self.release(unused).await;
+        }
     }
 
     /// Waits while another grant of this instance is adding the viewer (at most 10 s).
@@ -94,8 +163,15 @@ impl Engine {
         }
     }
 
-    /// Leaves the marker for a paid grant about to ask Twitch for the VIP.
+    /// Leaves the marker for a paid grant about to ask Twitch for the VIP (a new redemption's
+    /// first attempt left it with the record already).
     pub(super) async fn intend(&self, paid: &Paid) -> EngineResult<Intent> {
+        if let Some(own) = self.take_recorded_marker(&paid.id) {
+            return Ok(Intent {
+                own: Some(own),
+                earlier: false,
+            });
+        }
         let own = self.take_marker(&paid.id).await?;
         Ok(Intent {
             earlier: own.is_none(),
@@ -112,6 +188,9 @@ impl Engine {
 
     /// Whether an earlier attempt for `paid` left its marker (leaves none itself).
     pub(super) async fn earlier_attempt(&self, paid: &Paid) -> EngineResult<bool> {
+        if self.holds_recorded_marker(&paid.id) {
+            return Ok(false);
+        }
         match self.take_marker(&paid.id).await? {
             Some(probe) => {
                 self.release(probe).await;

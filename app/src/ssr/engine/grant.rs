@@ -10,9 +10,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::json;
 
-use super::attempts::keep_marker;
+use super::attempts::{keep_marker, Recorded};
 use super::grant_types::{
-    GrantOutcome, GrantRequest, IgnoreReason, IncomingRedemption, Kind, OnFull, Paid,
+    Attempt, GrantOutcome, GrantRequest, IgnoreReason, IncomingRedemption, Kind, OnFull, Paid,
 };
 use super::refusals::is_broadcaster;
 use super::rules::stacked_deadline;
@@ -63,16 +63,16 @@ impl Engine {
             received_at: self.now(),
             outcome: RedemptionOutcome::Pending,
         };
-        if !self.store.create_redemption(&record).await? {
+        let Recorded::New(marked) = self.record_redemption(&record).await? else {
             tracing::debug!(redemption = %redemption.redemption_id, "duplicate redemption dropped");
             return Ok(GrantOutcome::Duplicate);
-        }
+        };
         self.process_redemption(
             &channel,
             &reward,
             &redemption.redemption_id,
             redemption.viewer,
-            None,
+            Attempt::First(marked),
         )
         .await
     }
@@ -110,9 +110,29 @@ impl Engine {
         self.run(&channel, &request, None, OnFull::Policy).await
     }
 
-    /// The pipeline after the redemption is recorded (also catch-up's re-run of a pending one,
-    /// its `catch_up_attempt`-th).
+    /// The pipeline after the redemption is recorded: its first attempt, or catch-up's re-run of a
+    /// pending one.
     pub(super) async fn process_redemption(
+        &self,
+        channel: &Channel,
+        reward: &Reward,
+        redemption_id: &str,
+        viewer: Viewer,
+        attempt: Attempt,
+    ) -> EngineResult<GrantOutcome> {
+        let (marked, catch_up_attempt) = match attempt {
+            Attempt::First(marked) => (marked, None),
+            Attempt::CatchUp(n) => (None, n),
+        };
+        let _processing = self.processing(redemption_id, marked);
+        let outcome = self
+            .decide_redemption(channel, reward, redemption_id, viewer, catch_up_attempt)
+            .await;
+        self.drop_unused_marker(redemption_id).await;
+        outcome
+    }
+
+    async fn decide_redemption(
         &self,
         channel: &Channel,
         reward: &Reward,
@@ -120,7 +140,6 @@ impl Engine {
         viewer: Viewer,
         catch_up_attempt: Option<u32>,
     ) -> EngineResult<GrantOutcome> {
-        let _processing = self.processing(redemption_id);
         let paid = Paid {
             id: redemption_id.to_owned(),
             reward_id: reward.id.clone(),

@@ -4,6 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
+use super::sessions::Lease;
+
 use crate::model::{
     Actor, ChannelId, GrantLength, NoGrant, RefundReason, Viewer, VipSession, VipSource,
 };
@@ -40,6 +42,14 @@ pub(super) struct Paid {
     /// Which catch-up attempt at the redemption this is (1-based); `None` for its first delivery
     /// and for a grant from the waitlist. A Twitch outage on the last allowed one refunds.
     pub catch_up_attempt: Option<u32>,
+}
+
+/// Which attempt at a recorded redemption this is.
+pub(super) enum Attempt {
+    /// Its first, with the marker its record was stored with (see `attempts`).
+    First(Option<Lease>),
+    /// A catch-up pass's, counted (1-based) when the count is known.
+    CatchUp(Option<u32>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

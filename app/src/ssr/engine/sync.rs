@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::grant_types::IncomingRedemption;
+use super::grant_types::{Attempt, IncomingRedemption};
 use super::rules::{catch_up_action, CatchUpAction};
 use super::sessions::session_lease;
 use super::{Engine, EngineResult, GrantOutcome, PendingReason};
@@ -161,7 +161,7 @@ impl Engine {
                             &reward,
                             &redemption.id,
                             redemption.viewer.clone(),
-                            attempt,
+                            Attempt::CatchUp(attempt),
                         )
                         .await
                     }

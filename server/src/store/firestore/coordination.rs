@@ -16,7 +16,7 @@ use super::docs::{LeaseDoc, MessageDoc};
 use super::inbox::INBOX;
 use super::live_events::LIVE_EVENTS;
 use super::support::{backend, from_ts, key, plus, ts, LEASES, MESSAGES};
-use super::tx::transact;
+use super::tx::{transact, Tx, TxResult};
 use super::FirestoreStore;
 
 /// Deletions per batch write.
@@ -25,6 +25,23 @@ const PURGE_PAGE: u32 = 300;
 const OK: i32 = 0;
 const NOT_FOUND: i32 = 5;
 const FAILED_PRECONDITION: i32 = 9;
+
+/// In the transaction `tx`: takes `lease` (document `id`) when it is free, expired at `now`, or
+/// already its holder's; whether the holder holds it now.
+pub(super) async fn take_lease(
+    tx: &mut Tx,
+    id: &str,
+    lease: &LeaseDoc,
+    now: DateTime<Utc>,
+) -> TxResult<bool> {
+    if let Some(held) = tx.get::<LeaseDoc>(LEASES, id).await? {
+        if held.holder != lease.holder && from_ts(held.expires_at)? > now {
+            return Ok(false);
+        }
+    }
+    tx.set(LEASES, id, lease)?;
+    Ok(true)
+}
 
 #[async_trait]
 impl CoordinationStore for FirestoreStore {
@@ -75,15 +92,7 @@ impl CoordinationStore for FirestoreStore {
                 holder: holder.to_owned(),
                 expires_at,
             };
-            Box::pin(async move {
-                if let Some(held) = tx.get::<LeaseDoc>(LEASES, &id).await? {
-                    if held.holder != lease.holder && from_ts(held.expires_at)? > now {
-                        return Ok(false);
-                    }
-                }
-                tx.set(LEASES, &id, &lease)?;
-                Ok(true)
-            })
+            Box::pin(async move { take_lease(tx, &id, &lease, now).await })
         })
         .await
     }

@@ -12,6 +12,14 @@ use chrono::{DateTime, Utc};
 use super::codec::{micros, micros_after};
 use super::{inbox, live_events, SqliteStore};
 
+/// Takes the lease `?1` for holder `?2` until `?3` when it is free, expired at `?4`, or already
+/// the holder's: one row changed exactly when the holder holds it now.
+pub(super) const ACQUIRE_LEASE: &str =
+    "INSERT INTO leases (name, holder, expires_at) VALUES (?1, ?2, ?3)
+     ON CONFLICT (name) DO UPDATE
+         SET holder = excluded.holder, expires_at = excluded.expires_at
+     WHERE leases.holder = excluded.holder OR leases.expires_at <= ?4";
+
 #[async_trait]
 impl CoordinationStore for SqliteStore {
     /// Inserts the id, or replaces it only when the remembered one has expired
@@ -65,10 +73,7 @@ impl CoordinationStore for SqliteStore {
         let done = self
             .writer
             .execute(
-                "INSERT INTO leases (name, holder, expires_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (name) DO UPDATE
-                     SET holder = excluded.holder, expires_at = excluded.expires_at
-                 WHERE leases.holder = excluded.holder OR leases.expires_at <= ?4",
+                ACQUIRE_LEASE,
                 &[&name, &holder, &micros_after(now, ttl), &micros(now)],
             )
             .await?;

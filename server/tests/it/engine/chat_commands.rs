@@ -17,14 +17,6 @@ fn said(h: &Harness, message_id: &str, chatter: &Viewer, text: &str) -> TwitchEv
     })
 }
 
-fn broadcaster() -> Viewer {
-    Viewer {
-        id: "100".into(),
-        login: "streamer".into(),
-        display_name: "Streamer".into(),
-    }
-}
-
 #[tokio::test]
 async fn a_command_delivered_twice_acts_once() {
     let h = Harness::new().await;

@@ -12,6 +12,50 @@ fn lose_the_answer_to_the_next_add(h: &Harness, who: &Viewer, attempts: usize) {
         .fail_next(Op::AddVip, TwitchError::Transient("504".into()), attempts);
 }
 
+/// Whether an attempt at the redemption left its marker in the store: probed by taking it as
+/// another holder (and giving it back).
+async fn marker_left(h: &Harness, id: &str) -> bool {
+    let name = format!("vip-add:{id}");
+    let ttl = Duration::from_secs(1);
+    let free = h
+        .store
+        .acquire_lease(&name, "probe", h.now(), ttl)
+        .await
+        .unwrap();
+    if free {
+        h.store.release_lease(&name, "probe").await.unwrap();
+    }
+    !free
+}
+
+#[tokio::test]
+async fn a_decided_redemption_leaves_no_marker_whether_or_not_it_asked_twitch() {
+    let h = Harness::new().await;
+    let ann = viewer(1);
+    // Granted: the Add VIP used the marker recorded with the redemption.
+    let (outcome, granted) = h.deliver_redemption(&ann).await;
+    session_of(&outcome);
+    // Extended, and refunded before asking Twitch: the recorded marker went unused.
+    let (outcome, extended) = h.deliver_redemption(&ann).await;
+    assert!(matches!(outcome, GrantOutcome::Extended(_)), "{outcome:?}");
+    let (outcome, refunded) = h.deliver_redemption(&broadcaster()).await;
+    assert!(matches!(outcome, GrantOutcome::Refunded(_)), "{outcome:?}");
+    assert_eq!(h.twitch.add_calls(), 1);
+
+    for id in [granted, extended, refunded] {
+        assert!(!marker_left(&h, &id).await, "{id}");
+    }
+}
+
+#[tokio::test]
+async fn a_redemption_left_pending_after_a_lost_answer_keeps_its_marker() {
+    let h = Harness::new().await;
+    let ann = viewer(1);
+    lose_the_answer_to_the_next_add(&h, &ann, 3);
+    let id = h.deliver_left_pending(&ann).await;
+    assert!(marker_left(&h, &id).await);
+}
+
 #[tokio::test]
 async fn already_a_vip_after_a_lost_answer_is_the_grant_not_a_refund() {
     let h = Harness::new().await;

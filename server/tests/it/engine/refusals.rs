@@ -8,15 +8,6 @@ use app::ssr::engine::DEFAULT_CATCH_UP_ATTEMPTS;
 
 use super::*;
 
-/// The broadcaster of the harness's channel, as a viewer.
-fn broadcaster() -> Viewer {
-    Viewer {
-        id: "100".into(),
-        login: "streamer".into(),
-        display_name: "Streamer".into(),
-    }
-}
-
 /// Asserts that redemption `id` was refunded for `reason`: CANCELED on Twitch, recorded, one
 /// chat line naming the reason, one refund entry (returned) and a live event.
 async fn assert_refunded(h: &Harness, id: &str, reason: RefundReason) -> AuditEntry {

@@ -41,6 +41,8 @@ macro_rules! contract_suite {
                 create_redemption_only_once,
                 redemption_outcomes_round_trip,
                 racing_create_redemption_has_one_winner,
+                create_redemption_with_lease_takes_the_lease_only_when_new,
+                racing_create_redemption_with_lease_has_one_winner,
                 sessions_round_trip_every_field,
                 one_active_session_per_viewer_and_channel,
                 active_session_finds_only_the_active_one,

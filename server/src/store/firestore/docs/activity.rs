@@ -124,7 +124,7 @@ pub(crate) struct MessageDoc {
 }
 
 /// `leases/{name}`.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub(crate) struct LeaseDoc {
     pub name: String,
     pub holder: String,

@@ -112,7 +112,7 @@ impl RewardDoc {
 }
 
 /// `redemptions/{redemption id}`.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub(crate) struct RedemptionDoc {
     pub id: String,
     pub channel_id: String,
