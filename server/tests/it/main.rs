@@ -10,6 +10,7 @@ mod api_tokens;
 mod auth;
 mod chaos;
 mod chat;
+mod checkpoints;
 mod compression;
 mod conduit;
 mod engine;

@@ -23,6 +23,7 @@ mod audit;
 #[cfg(test)]
 mod backfill_tests;
 mod channels;
+mod checkpointer;
 mod codec;
 mod coordination;
 mod inbox;
@@ -91,6 +92,9 @@ pub struct SqliteStore {
     reads: Arc<Readers>,
     /// Every write of this process goes through it ([`writer`]).
     writer: writer::Writer,
+    /// Copies the write-ahead log back into the file, off the writer's thread ([`checkpointer`]);
+    /// stops with the last clone.
+    _checkpoints: Arc<checkpointer::Checkpointer>,
     /// Seals the Discord webhook URL in channel settings ([`Self::with_cipher`]).
     seal: crate::store::SettingsSeal,
     /// The private file behind an in-memory URL, removed when the last clone is dropped.
@@ -149,6 +153,10 @@ impl SqliteStore {
         Ok(Self {
             writer: writer::Writer::start(&file, BUSY_TIMEOUT)
                 .context("cannot start the SQLite writer")?,
+            _checkpoints: Arc::new(
+                checkpointer::Checkpointer::start(&file, BUSY_TIMEOUT, checkpointer::EVERY)
+                    .context("cannot start the SQLite checkpoints")?,
+            ),
             reads: Arc::new(
                 Readers::open(&file, BUSY_TIMEOUT, READERS)
                     .context("cannot open the SQLite readers")?,

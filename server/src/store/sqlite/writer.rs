@@ -74,8 +74,11 @@ impl Writer {
     pub(super) fn start(path: &Path, busy_timeout: Duration) -> anyhow::Result<Self> {
         let conn = Connection::open(path)?;
         super::set_up(&conn, busy_timeout)?;
-        // Per connection: the others are set by the file (WAL) or are SQLite's defaults.
-        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+        // Per connection: the others are set by the file (WAL) or are SQLite's defaults. The
+        // checkpoints run on a thread of their own ([`super::checkpointer`]), never in a commit.
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;",
+        )?;
         let (jobs, queue) = mpsc::channel(QUEUE);
         let batches = Arc::new(AtomicUsize::new(0));
         let counted = Arc::clone(&batches);
