@@ -20,7 +20,8 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-/// How often the log is copied back: at 500 redemptions a second that is about a thousand pages.
+/// How often the log is copied back. Often enough that the log stays short (a reader looks a page up
+/// in it before the file) and that each checkpoint has little to copy.
 pub(super) const EVERY: Duration = Duration::from_millis(250);
 
 /// The running checkpoint thread; it ends when this is dropped.
@@ -52,8 +53,9 @@ impl Checkpointer {
             .name("sqlite-checkpoint".into())
             .spawn(move || {
                 // Nothing is ever sent: the channel only tells when the store has gone.
+                let mut failing = false;
                 while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(every) {
-                    checkpoint(&conn, &counted);
+                    failing = checkpoint(&conn, &counted, failing);
                 }
             })?;
         Ok(Self {
@@ -69,18 +71,30 @@ impl Checkpointer {
     }
 }
 
-/// One passive checkpoint. SQLite answers `(busy, frames in the log, frames copied)`; busy means
-/// another connection (another process on the same file) was checkpointing, which is as good.
-fn checkpoint(conn: &Connection, copied: &AtomicU64) {
+/// One passive checkpoint; whether it failed. SQLite answers `(busy, frames in the log, frames
+/// copied)`; busy means another connection (another process on the same file) was checkpointing,
+/// which is as good. A failure is logged once until a checkpoint succeeds again (`failing`: the
+/// last one failed), not four times a second.
+fn checkpoint(conn: &Connection, copied: &AtomicU64, failing: bool) -> bool {
     let answer = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
         Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(2)?))
     });
     match answer {
-        Ok((0, frames)) => {
-            copied.fetch_add(u64::try_from(frames).unwrap_or(0), Ordering::SeqCst);
+        Ok((busy, frames)) => {
+            if busy == 0 {
+                copied.fetch_add(u64::try_from(frames).unwrap_or(0), Ordering::SeqCst);
+            }
+            if failing {
+                tracing::info!("the SQLite write-ahead log is checkpointed again");
+            }
+            false
         }
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "cannot checkpoint the SQLite write-ahead log"),
+        Err(e) => {
+            if !failing {
+                tracing::warn!(error = %e, "cannot checkpoint the SQLite write-ahead log");
+            }
+            true
+        }
     }
 }
 
@@ -114,5 +128,27 @@ mod tests {
             std::thread::sleep(Duration::from_millis(5));
         }
         panic!("nothing was copied into the database file");
+    }
+
+    #[test]
+    fn a_failed_checkpoint_is_reported_until_one_succeeds() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ckpt.db");
+        let writer = Connection::open(&path).unwrap();
+        writer
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
+                 CREATE TABLE t (x INTEGER); INSERT INTO t (x) VALUES (1);",
+            )
+            .unwrap();
+        let copied = AtomicU64::new(0);
+        // A read-only connection cannot write the file back.
+        let read_only =
+            Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        assert!(checkpoint(&read_only, &copied, false));
+        assert!(checkpoint(&read_only, &copied, true));
+        assert_eq!(copied.load(Ordering::SeqCst), 0);
+        assert!(!checkpoint(&writer, &copied, true));
+        assert!(copied.load(Ordering::SeqCst) > 0);
     }
 }
