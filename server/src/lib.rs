@@ -191,7 +191,8 @@ struct Background {
 
 /// Every background task of the server, one line each, all under one token and one tracker
 /// (the live relay's, when it is on, start with the relay in [`live_bus`]; EventSub's per-channel
-/// tasks start from the supervisor's).
+/// tasks start from the supervisor's; the SQLite store's writer and checkpoint threads start and
+/// stop with the store itself, see `store::sqlite`).
 fn spawn_background(
     b: Background,
     config: &Config,
