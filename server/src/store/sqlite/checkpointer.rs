@@ -100,10 +100,13 @@ fn checkpoint(conn: &Connection, copied: &AtomicU64, failing: bool) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::*;
 
-    #[test]
-    fn the_log_is_copied_into_the_database_file_while_a_writer_without_checkpoints_writes() {
+    /// A database file in WAL mode with a table `t`, and a writer connection that never
+    /// checkpoints.
+    fn database_in_wal() -> (tempfile::TempDir, PathBuf, Connection) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ckpt.db");
         let writer = Connection::open(&path).unwrap();
@@ -113,6 +116,12 @@ mod tests {
                  CREATE TABLE t (x INTEGER);",
             )
             .unwrap();
+        (dir, path, writer)
+    }
+
+    #[test]
+    fn the_log_is_copied_into_the_database_file_while_a_writer_without_checkpoints_writes() {
+        let (_dir, path, writer) = database_in_wal();
         let checkpoints =
             Checkpointer::start(&path, Duration::from_secs(5), Duration::from_millis(10)).unwrap();
         let size = || std::fs::metadata(&path).unwrap().len();
@@ -132,15 +141,8 @@ mod tests {
 
     #[test]
     fn a_failed_checkpoint_is_reported_until_one_succeeds() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("ckpt.db");
-        let writer = Connection::open(&path).unwrap();
-        writer
-            .execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
-                 CREATE TABLE t (x INTEGER); INSERT INTO t (x) VALUES (1);",
-            )
-            .unwrap();
+        let (_dir, path, writer) = database_in_wal();
+        writer.execute("INSERT INTO t (x) VALUES (1)", []).unwrap();
         let copied = AtomicU64::new(0);
         // A read-only connection cannot write the file back.
         let read_only =
