@@ -5,8 +5,13 @@
 //! batch); it becomes unknown again when the sweep reports it (pending there may be what another
 //! instance, or a process before this one, stored) and when its lease had to be taken anew. An
 //! unknown channel is read from the store, and what was carried and read is not carried again.
+//!
+//! A wake-up may come late: after its message was read from the store (the sweep found it first)
+//! and handled, and after the channel's entry was dropped with its last read. The ids of the
+//! messages handled lately ([`HANDLED_KEPT`]) are kept apart from the channels, so that such a
+//! wake-up does not hand the message over a second time.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
 
 use app::model::ChannelId;
@@ -21,48 +26,90 @@ struct Channel {
     last_read: HashSet<String>,
 }
 
+/// Handled message ids kept: a wake-up is late by a few reads at most, far fewer messages than this
+/// at any rate the server sustains.
+const HANDLED_KEPT: usize = 1024;
+
+/// The ids of the messages handled lately, oldest first.
+#[derive(Default)]
+struct Handled {
+    ids: HashSet<String>,
+    order: VecDeque<String>,
+}
+
+impl Handled {
+    fn insert(&mut self, id: &str) {
+        if !self.ids.insert(id.to_owned()) {
+            return;
+        }
+        self.order.push_back(id.to_owned());
+        if self.order.len() > HANDLED_KEPT {
+            if let Some(oldest) = self.order.pop_front() {
+                self.ids.remove(&oldest);
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct State {
+    channels: HashMap<ChannelId, Channel>,
+    handled: Handled,
+}
+
 #[derive(Default)]
 pub(super) struct Carried {
-    channels: Mutex<HashMap<ChannelId, Channel>>,
+    state: Mutex<State>,
 }
 
 impl Carried {
-    fn channels(&self) -> std::sync::MutexGuard<'_, HashMap<ChannelId, Channel>> {
-        self.channels.lock().unwrap_or_else(|p| p.into_inner())
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// A message the intake stored.
     pub fn carry(&self, message: InboxMessage) {
-        let mut channels = self.channels();
-        let channel = channels.entry(message.channel_id.clone()).or_default();
+        let mut state = self.state();
+        if state.handled.ids.contains(&message.message_id) {
+            return;
+        }
+        let channel = state
+            .channels
+            .entry(message.channel_id.clone())
+            .or_default();
         if !channel.last_read.contains(&message.message_id) {
             channel.messages.push(message);
         }
     }
 
+    /// The message was handled (and marked so in the store): a late wake-up of it is ignored.
+    pub fn handled(&self, message_id: &str) {
+        self.state().handled.insert(message_id);
+    }
+
     /// The channel may have pending messages this instance did not carry.
     pub fn unknown(&self, channel: &ChannelId) {
-        if let Some(c) = self.channels().get_mut(channel) {
+        if let Some(c) = self.state().channels.get_mut(channel) {
             c.known = false;
         }
     }
 
     /// Another instance handles the channel: what was carried is in the store for it.
     pub fn forget(&self, channel: &ChannelId) {
-        self.channels().remove(channel);
+        self.state().channels.remove(channel);
     }
 
     /// The carried messages, in the order they were stored, when the channel is known to have
     /// nothing else pending; `None` when it must be read from the store.
     pub fn take_if_known(&self, channel: &ChannelId) -> Option<Vec<InboxMessage>> {
-        let mut channels = self.channels();
-        let c = channels.get_mut(channel)?;
+        let mut state = self.state();
+        let c = state.channels.get_mut(channel)?;
         if !c.known {
             return None;
         }
         let messages = std::mem::take(&mut c.messages);
         if messages.is_empty() {
-            channels.remove(channel);
+            state.channels.remove(channel);
         }
         Some(messages)
     }
@@ -70,8 +117,8 @@ impl Carried {
     /// `batch` was read from the store for the channel (`complete`: it is everything pending).
     pub fn read(&self, channel: &ChannelId, batch: &[InboxMessage], complete: bool) {
         let read: HashSet<String> = batch.iter().map(|m| m.message_id.clone()).collect();
-        let mut channels = self.channels();
-        let c = channels.entry(channel.clone()).or_default();
+        let mut state = self.state();
+        let c = state.channels.entry(channel.clone()).or_default();
         c.messages.retain(|m| !read.contains(&m.message_id));
         c.known = complete;
         c.last_read = read;
@@ -127,5 +174,32 @@ mod tests {
         assert!(carried.take_if_known(&channel).unwrap().is_empty());
         carried.forget(&channel);
         assert!(carried.take_if_known(&channel).is_none());
+    }
+
+    #[test]
+    fn a_wake_up_later_than_its_message_handled_is_not_carried() {
+        let carried = Carried::default();
+        let channel = ChannelId("100".into());
+        // The sweep found m1 first: read from the store, handled, the channel's entry dropped.
+        carried.read(&channel, &[message("m1")], true);
+        carried.handled("m1");
+        assert!(carried.take_if_known(&channel).unwrap().is_empty());
+        // Then m1's wake-up arrives, and a new message's.
+        carried.carry(message("m1"));
+        carried.carry(message("m2"));
+        carried.read(&channel, &[], true);
+        assert_eq!(ids(&carried.take_if_known(&channel).unwrap()), ["m2"]);
+    }
+
+    #[test]
+    fn only_the_latest_handled_ids_are_kept() {
+        let carried = Carried::default();
+        for i in 0..=HANDLED_KEPT {
+            carried.handled(&format!("m{i}"));
+        }
+        let handled = &carried.state().handled;
+        assert_eq!(handled.ids.len(), HANDLED_KEPT);
+        assert!(!handled.ids.contains("m0"), "the oldest is let go");
+        assert!(handled.ids.contains(&format!("m{HANDLED_KEPT}")));
     }
 }

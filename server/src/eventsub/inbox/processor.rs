@@ -292,4 +292,5 @@ async fn done(shared: &Shared, message_id: &str) {
         // Handled again later; the engine's guards make that harmless.
         tracing::warn!(message_id, error = %e, "cannot mark an EventSub message handled");
     }
+    shared.carried.handled(message_id);
 }
