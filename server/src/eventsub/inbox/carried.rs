@@ -82,7 +82,8 @@ impl Carried {
         }
     }
 
-    /// The message was handled (and marked so in the store): a late wake-up of it is ignored.
+    /// The message was handled: a late wake-up of it is ignored. (Had its mark in the store failed,
+    /// it is still pending there, and a read from the store, not a wake-up, brings it back.)
     pub fn handled(&self, message_id: &str) {
         self.state().handled.insert(message_id);
     }
