@@ -6,13 +6,17 @@
 //! instance, or a process before this one, stored) and when its lease had to be taken anew. An
 //! unknown channel is read from the store, and what was carried and read is not carried again.
 //!
-//! A wake-up may come late: after its message was read from the store (the sweep found it first)
-//! and handled, and after the channel's entry was dropped with its last read. The ids of the
-//! messages handled lately ([`HANDLED_KEPT`]) are kept apart from the channels, so that such a
-//! wake-up does not hand the message over a second time.
+//! A wake-up may come late: the processor's loop takes it only between its own store calls (the
+//! sweep's look-up, the idle leases' release), so a worker may meanwhile have read the message from
+//! the store (the channel was unknown), handled it, and dropped the channel's entry or replaced its
+//! last read. The ids of the messages handled in the last [`HANDLED_FOR`] are kept apart from the
+//! channels (at most [`HANDLED_MAX`] of them), so that such a wake-up does not hand the message over
+//! a second time. A wake-up later than that (a store stalled for longer) may still do so; the
+//! engine's guards make that harmless.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use app::model::ChannelId;
 use app::ssr::store::InboxMessage;
@@ -26,27 +30,31 @@ struct Channel {
     last_read: HashSet<String>,
 }
 
-/// Handled message ids kept: a wake-up is late by a few reads at most, far fewer messages than this
-/// at any rate the server sustains.
-const HANDLED_KEPT: usize = 1024;
+/// How long a handled message's id is kept: far longer than a store call of the processor's loop
+/// should take (SQLite's busy timeout is 5 s).
+const HANDLED_FOR: Duration = Duration::from_secs(30);
+/// At most this many ids are kept (under 2 MB), whatever the rate: 10 s at 1,000 messages a second,
+/// twice SQLite's busy timeout.
+const HANDLED_MAX: usize = 10_000;
 
 /// The ids of the messages handled lately, oldest first.
 #[derive(Default)]
 struct Handled {
     ids: HashSet<String>,
-    order: VecDeque<String>,
+    order: VecDeque<(Instant, String)>,
 }
 
 impl Handled {
-    fn insert(&mut self, id: &str) {
-        if !self.ids.insert(id.to_owned()) {
-            return;
+    fn insert(&mut self, id: &str, now: Instant) {
+        if self.ids.insert(id.to_owned()) {
+            self.order.push_back((now, id.to_owned()));
         }
-        self.order.push_back(id.to_owned());
-        if self.order.len() > HANDLED_KEPT {
-            if let Some(oldest) = self.order.pop_front() {
-                self.ids.remove(&oldest);
+        while let Some((at, oldest)) = self.order.front() {
+            if self.order.len() <= HANDLED_MAX && now.duration_since(*at) < HANDLED_FOR {
+                break;
             }
+            self.ids.remove(oldest);
+            self.order.pop_front();
         }
     }
 }
@@ -82,10 +90,11 @@ impl Carried {
         }
     }
 
-    /// The message was handled: a late wake-up of it is ignored. (Had its mark in the store failed,
-    /// it is still pending there, and a read from the store, not a wake-up, brings it back.)
-    pub fn handled(&self, message_id: &str) {
-        self.state().handled.insert(message_id);
+    /// The message was handled (or skipped as unreadable) at `now`: a late wake-up of it is
+    /// ignored. Had its mark in the store failed, it is still pending there, and the next read
+    /// of the channel from the store brings it back (at the latest after the sweep reports it).
+    pub fn handled(&self, message_id: &str, now: Instant) {
+        self.state().handled.insert(message_id, now);
     }
 
     /// The channel may have pending messages this instance did not carry.
@@ -183,7 +192,7 @@ mod tests {
         let channel = ChannelId("100".into());
         // The sweep found m1 first: read from the store, handled, the channel's entry dropped.
         carried.read(&channel, &[message("m1")], true);
-        carried.handled("m1");
+        carried.handled("m1", Instant::now());
         assert!(carried.take_if_known(&channel).unwrap().is_empty());
         // Then m1's wake-up arrives, and a new message's.
         carried.carry(message("m1"));
@@ -193,14 +202,28 @@ mod tests {
     }
 
     #[test]
-    fn only_the_latest_handled_ids_are_kept() {
+    fn handled_ids_are_kept_for_a_while_and_up_to_a_number() {
         let carried = Carried::default();
-        for i in 0..=HANDLED_KEPT {
-            carried.handled(&format!("m{i}"));
+        let start = Instant::now();
+        carried.handled("m0", start);
+        carried.handled("m1", start + HANDLED_FOR / 2);
+        carried.handled("m2", start + HANDLED_FOR);
+        {
+            let handled = &carried.state().handled;
+            assert!(
+                !handled.ids.contains("m0"),
+                "kept no longer than HANDLED_FOR"
+            );
+            assert!(handled.ids.contains("m1") && handled.ids.contains("m2"));
+        }
+        let later = start + HANDLED_FOR * 2;
+        for i in 0..=HANDLED_MAX {
+            carried.handled(&format!("n{i}"), later);
         }
         let handled = &carried.state().handled;
-        assert_eq!(handled.ids.len(), HANDLED_KEPT);
-        assert!(!handled.ids.contains("m0"), "the oldest is let go");
-        assert!(handled.ids.contains(&format!("m{HANDLED_KEPT}")));
+        assert_eq!(handled.ids.len(), HANDLED_MAX);
+        assert_eq!(handled.order.len(), HANDLED_MAX);
+        assert!(!handled.ids.contains("n0"), "the oldest is let go");
+        assert!(handled.ids.contains(&format!("n{HANDLED_MAX}")));
     }
 }

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use app::model::ChannelId;
 use app::ssr::store::InboxMessage;
@@ -292,5 +292,5 @@ async fn done(shared: &Shared, message_id: &str) {
         // Handled again later; the engine's guards make that harmless.
         tracing::warn!(message_id, error = %e, "cannot mark an EventSub message handled");
     }
-    shared.carried.handled(message_id);
+    shared.carried.handled(message_id, Instant::now());
 }
