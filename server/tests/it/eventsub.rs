@@ -128,9 +128,15 @@ async fn welcome_subscribe_and_deliver_a_redemption_once() {
 
 #[tokio::test]
 async fn session_reconnect_hands_over_without_losing_events_or_resubscribing() {
-    let h = Harness::start(sim_config()).await;
-    // Silence is not what this test is about: a generous allowance keeps a scheduling stall on a
-    // loaded machine from being read as a dead socket (which would start a second session).
+    // Silence is not what this test is about: pings a second apart (the simulator closes with 4002
+    // a client that has not answered one by the next) and a generous allowance for Twitch's
+    // silence keep a scheduling stall on a loaded machine from ending the session, which would
+    // rightly start a second one and subscribe again.
+    let h = Harness::start(twitch_sim::Config {
+        ws_ping_interval: Some(Duration::from_secs(1)),
+        ..sim_config()
+    })
+    .await;
     let supervisor = h.supervisor(h.settings(Duration::from_secs(30)));
     supervisor.watch(h.channel());
     connected(&h, &supervisor).await;
