@@ -410,6 +410,9 @@ pub struct World {
     pub outbox: Vec<WebhookJob>,
     pub webhook_log: Vec<WebhookAttempt>,
     pub conduits: crate::conduit::Conduits,
+    /// When each sender's recent chat messages were sent, oldest first, across every channel: the
+    /// chat rate window's count ([`crate::helix::chat`]) without walking every channel's chat.
+    pub chat_sent: HashMap<String, VecDeque<DateTime<Utc>>>,
 }
 
 /// Twitch's timestamp format (RFC 3339, nanoseconds, `Z`).
@@ -461,6 +464,7 @@ impl World {
             outbox: Vec::new(),
             webhook_log: Vec::new(),
             conduits: crate::conduit::Conduits::default(),
+            chat_sent: HashMap::new(),
         }
     }
 

@@ -284,3 +284,35 @@ async fn a_sender_that_is_not_a_moderator_may_send_20_messages_per_30_seconds() 
     env.sim.advance_clock(std::time::Duration::from_secs(31));
     assert_eq!(send(&env, &app, msg(101)).await.status, 200);
 }
+
+#[tokio::test]
+async fn the_chat_window_counts_a_senders_messages_in_every_channel() {
+    let env = env().await;
+    let bot = env.sim.add_user("the_bot");
+    let other = env.sim.add_user("other_streamer");
+    let moderated = env.sim.add_user("moderated_streamer");
+    env.user_token("the_bot", &[WRITE, "user:bot"]);
+    for broadcaster in ["streamer", "other_streamer", "moderated_streamer"] {
+        env.user_token(broadcaster, &["channel:bot"]);
+    }
+    env.sim
+        .set_moderator("moderated_streamer", "the_bot", true)
+        .unwrap();
+    let app = env.app_token();
+    let msg = |b: &str, i: usize| json!({"broadcaster_id": b, "sender_id": bot.id, "message": format!("m{i}")});
+    for i in 0..20 {
+        let r = send(&env, &app, msg(&env.streamer.id, i)).await;
+        assert_eq!(r.status, 200, "{i}: {}", r.text);
+    }
+    // Twenty sent elsewhere fill the window of a channel the sender does not moderate…
+    assert_error(&send(&env, &app, msg(&other.id, 20)).await, 429);
+    // …but not that of a channel it moderates, whose limit is 100.
+    assert_eq!(send(&env, &app, msg(&moderated.id, 21)).await.status, 200);
+    // The refused message was not counted: after the window, all 20 are gone.
+    env.sim.advance_clock(std::time::Duration::from_secs(31));
+    for i in 22..42 {
+        let r = send(&env, &app, msg(&other.id, i)).await;
+        assert_eq!(r.status, 200, "{i}: {}", r.text);
+    }
+    assert_error(&send(&env, &app, msg(&other.id, 42)).await, 429);
+}
