@@ -29,6 +29,13 @@ async fn a_revoked_authorisation_reaches_the_server_through_the_conduit() {
         w.redemptions_enabled().then_some(())
     })
     .await;
+    // A conduit's subscriptions are enabled before any shard is, and Twitch keeps no queue for a
+    // conduit without an enabled shard (the simulator counts such a notification lost): the
+    // revocation must come once the server's shard is registered, or it tells nothing.
+    eventually("the server's shard enabled", || async {
+        (!super::enabled_sessions(&w).is_empty()).then_some(())
+    })
+    .await;
 
     // The channel's own subscriptions go quietly (as Delete EventSub Subscription does, with no
     // revocation message), so only the app-wide subscription can tell the server.
