@@ -55,6 +55,7 @@ pub mod state;
 pub mod stream;
 pub mod support;
 pub mod webhook;
+pub mod window;
 
 pub use error::ApiError;
 pub use state::{Config, RedemptionStatus, User, World};

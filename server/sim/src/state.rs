@@ -7,7 +7,7 @@
 //! operation causes are queued in [`World::outbox`] and spawned by the caller
 //! after the lock is released.
 
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::webhook::patience::FailureWindow;
+use crate::window::Times;
 
 /// Tunables. Defaults follow Twitch; tests shorten the timers.
 #[derive(Clone, Debug)]
@@ -207,8 +208,8 @@ pub struct Channel {
     pub redemptions: Vec<Redemption>,
     pub redemption_index: HashMap<String, usize>,
     /// Times of successful VIP adds / removals (10 per 10 s each).
-    pub vip_adds: VecDeque<DateTime<Utc>>,
-    pub vip_removes: VecDeque<DateTime<Utc>>,
+    pub vip_adds: Times,
+    pub vip_removes: Times,
     /// Channel-points balances of viewers in this channel.
     pub points: HashMap<String, i64>,
     pub chat: Vec<ChatMessage>,
@@ -412,7 +413,7 @@ pub struct World {
     pub conduits: crate::conduit::Conduits,
     /// When each sender's recent chat messages were sent, oldest first, across every channel: the
     /// chat rate window's count ([`crate::helix::chat`]) without walking every channel's chat.
-    pub chat_sent: HashMap<String, VecDeque<DateTime<Utc>>>,
+    pub chat_sent: HashMap<String, Times>,
 }
 
 /// Twitch's timestamp format (RFC 3339, nanoseconds, `Z`).

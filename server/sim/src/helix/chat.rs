@@ -153,7 +153,7 @@ pub async fn send_message(
                     app_token: caller.user_id.is_none(),
                 };
                 ch.chat.push(sent.clone());
-                w.chat_sent.entry(sender.clone()).or_default().push_back(now);
+                w.chat_sent.entry(sender.clone()).or_default().note(now);
                 chat_read::echo_sent(w, &b, &sent);
                 json!({"message_id": id, "is_sent": true})
             }
@@ -181,13 +181,8 @@ fn rate_limit(w: &World, b: &str, sender: &str) -> usize {
 
 /// Messages `sender` sent in any channel within the window; forgets the older ones.
 fn sent_in_window(w: &mut World, sender: &str) -> usize {
-    let since = w.now() - chrono::Duration::seconds(RATE_WINDOW_SECS);
-    let Some(sent) = w.chat_sent.get_mut(sender) else {
-        return 0;
-    };
-    while sent.front().is_some_and(|at| *at <= since) {
-        sent.pop_front();
-    }
-    // Should the wall clock step back, a send stamped later stays counted: the harsher answer.
-    sent.iter().filter(|at| **at > since).count()
+    let now = w.now();
+    w.chat_sent.get_mut(sender).map_or(0, |sent| {
+        sent.within(now, chrono::Duration::seconds(RATE_WINDOW_SECS))
+    })
 }

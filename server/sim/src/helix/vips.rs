@@ -8,8 +8,6 @@
 //! Remove: the broadcaster or the VIP themself; 422 not a VIP; 429 after 10
 //! removals in 10 s.
 
-use std::collections::VecDeque;
-
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
@@ -21,6 +19,7 @@ use super::{lookup_user, Params};
 use crate::actions::{apply_vip_add, apply_vip_remove, check_vip_add};
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::window::Times;
 use crate::Simulator;
 
 /// Window of the VIP add / remove limits.
@@ -29,17 +28,11 @@ pub const VIP_WINDOW_SECS: i64 = 10;
 pub const VIP_WINDOW_MAX: usize = 10;
 
 /// Checks the 10-per-10-s window; on success records `now`.
-fn window(
-    times: &mut VecDeque<DateTime<Utc>>,
-    now: DateTime<Utc>,
-    what: &str,
-) -> Result<(), ApiError> {
+fn window(times: &mut Times, now: DateTime<Utc>, what: &str) -> Result<(), ApiError> {
     let window = chrono::Duration::seconds(VIP_WINDOW_SECS);
-    while times.front().is_some_and(|t| *t + window <= now) {
-        times.pop_front();
-    }
-    if times.len() >= VIP_WINDOW_MAX {
-        let reset = (times[0] + window).timestamp() + 1;
+    if times.within(now, window) >= VIP_WINDOW_MAX {
+        let oldest = times.oldest().unwrap_or(now);
+        let reset = (oldest + window).timestamp() + 1;
         return Err(ApiError::rate_limited(
             format!("The broadcaster exceeded the number of VIP {what} allowed within a 10-second window."),
             reset,
@@ -83,7 +76,7 @@ pub async fn add_vip(
         window(&mut adds, now, "additions")?;
         check_vip_add(w, b, u)?;
         let ch = w.channels.get_mut(b).expect("every user has a channel");
-        adds.push_back(now);
+        adds.note(now);
         ch.vip_adds = adds;
         apply_vip_add(w, b, u);
         Ok(StatusCode::NO_CONTENT)
@@ -116,7 +109,7 @@ pub async fn remove_vip(
                 "The user in user_id is not a VIP in the broadcaster's channel.",
             ));
         }
-        removes.push_back(now);
+        removes.note(now);
         ch.vip_removes = removes;
         apply_vip_remove(w, b, u);
         Ok(StatusCode::NO_CONTENT)

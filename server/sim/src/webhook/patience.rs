@@ -20,15 +20,16 @@
 //!   "a few minutes", so that sparse failures still add up. A success does not wipe the slate: Twitch
 //!   speaks of failures "too many times", not of failures in a row.
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use crate::window::Times;
+
 /// The failed notification deliveries of one subscription that are still within the window.
 #[derive(Clone, Debug, Default)]
 pub struct FailureWindow {
-    at: VecDeque<DateTime<Utc>>,
+    at: Times,
 }
 
 impl FailureWindow {
@@ -36,15 +37,8 @@ impl FailureWindow {
     /// remain (this one included).
     pub fn record(&mut self, now: DateTime<Utc>, window: Duration) -> usize {
         let window = chrono::Duration::from_std(window).unwrap_or(chrono::Duration::MAX);
-        self.at.push_back(now);
-        while self
-            .at
-            .front()
-            .is_some_and(|first| now.signed_duration_since(*first) >= window)
-        {
-            self.at.pop_front();
-        }
-        self.at.len()
+        self.at.note(now);
+        self.at.within(now, window)
     }
 }
 
