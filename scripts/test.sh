@@ -29,24 +29,7 @@ step "clippy (server, ssr)" cargo clippy -p app -p server -p twitch-sim -p vip-b
 step "clippy (browser, wasm32)" cargo clippy -p app -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
 # A hung test fails the run with its name on screen instead of holding CI until its own limit.
 step "unit + integration tests" timeout --signal=INT --kill-after=30 2400 cargo test -p app -p server -p twitch-sim -p vip-bench --locked
-browser_tests() {
-  # cargo-leptos can exit 0 when its build fails: trust only Playwright's own report.
-  rm -f end2end/test-results/report.json
-  # A fresh database for every run (demo mode: the bundled simulated Twitch).
-  mkdir -p target/e2e
-  # The simulated audience stays quiet so that what the tests see is what they did. The server is
-  # built without link-time optimisation here (16 codegen units): a cold LTO build of it took most
-  # of CI's time. The WASM bundle keeps its own profile (`wasm-release`), so the bundle-size check
-  # measures what is deployed; the Dockerfile and the benchmarks build with LTO.
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-    DEMO_REDEEM_EVERY_SECS=86400 DATABASE_URL="sqlite://target/e2e/vip-$(date +%s).db" \
-    timeout --signal=INT --kill-after=30 2400 cargo leptos end-to-end --release --split
-  node -e '
-    const r = require("./end2end/test-results/report.json").stats;
-    console.log(`browser tests: ${r.expected} passed, ${r.unexpected} failed, ${r.skipped} skipped, ${r.flaky} flaky`);
-    process.exit(r.expected > 0 && r.unexpected === 0 && r.flaky === 0 ? 0 : 1);'
-}
-step "browser tests" browser_tests
+step "browser tests" bash scripts/browser-tests.sh
 step "bundle size" bash scripts/bundle-size.sh
 
 printf '\n\033[1;32mAll checks passed\033[0m in %ss:\n' $(( $(date +%s) - started ))
