@@ -2,11 +2,13 @@
 //! delivered through a conduit shard is granted, a shard whose socket drops is registered again
 //! with the new session, and three servers sharing the Firestore emulator keep every redemption
 //! granted exactly once (and a due VIP removed) while one of them is killed with SIGKILL, its
-//! shard taken over by another and the shards brought back to one per live server.
+//! shard taken over by another and the shards brought back to one per live server. A new conduit's
+//! subscriptions wait for the server's shard ([`start_up`]).
 
 mod client;
 mod listing;
 mod revocation;
+mod start_up;
 
 use std::collections::HashSet;
 use std::time::Duration;

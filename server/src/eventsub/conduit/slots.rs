@@ -4,7 +4,8 @@
 //! conduit when it holds none, drops the highest shard when it serves it beside another, and hands
 //! its highest shard over when it serves two below the highest (so the shards come back to one per
 //! instance after one died, [`balance`]), and re-checks the app-wide
-//! `user.authorization.revoke` subscription every [`REVOKE_CHECK`].
+//! `user.authorization.revoke` subscription every [`REVOKE_CHECK`] once a shard of this instance is
+//! registered.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -214,6 +215,7 @@ pub(super) async fn run(
     };
     senders.conduit.send_replace(Some(conduit.id.clone()));
     let shards = Arc::new(senders.shards);
+    let mut registered = shards.subscribe();
     // Each shard served, with a token cancelled once its task has ended.
     let mut held: BTreeMap<usize, (CancellationToken, CancellationToken)> = BTreeMap::new();
     let mut revoke_checked: Option<Instant> = None;
@@ -281,7 +283,10 @@ pub(super) async fn run(
                 stop.cancel();
             }
         }
-        if revoke_checked.is_none_or(|at| at.elapsed() >= REVOKE_CHECK) {
+        // Made once this instance's shard is registered, as a channel's subscriptions are: on a
+        // conduit with no enabled shard its notifications would be lost.
+        let revoke_due = revoke_checked.is_none_or(|at| at.elapsed() >= REVOKE_CHECK);
+        if revoke_due && *registered.borrow() > 0 {
             match authorization_revoke(&ctx, &conduit.id).await {
                 Ok(()) => revoke_checked = Some(Instant::now()),
                 Err(e) => {
@@ -289,7 +294,17 @@ pub(super) async fn run(
                 }
             }
         }
-        if sleep_or_cancel(ctx.lease_ttl / 3, &cancel).await {
+        let pause = sleep_or_cancel(ctx.lease_ttl / 3, &cancel);
+        let stopped = if revoke_checked.is_none() && *registered.borrow() == 0 {
+            // The first shard registered ends the pause, so the subscription is not a round late.
+            tokio::select! {
+                stopped = pause => stopped,
+                _ = registered.wait_for(|n| *n > 0) => cancel.is_cancelled(),
+            }
+        } else {
+            pause.await
+        };
+        if stopped {
             return;
         }
     }

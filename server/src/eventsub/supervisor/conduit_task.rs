@@ -1,9 +1,10 @@
 //! The supervisor's conduit transport ([`crate::eventsub::conduit`]). The instance's shards are
 //! served by the shard manager, started with the supervisor. A channel's task takes the lease
 //! `eventsub-conduit:{channel}` (one instance at a time puts a channel's subscriptions in place),
-//! waits for the conduit, and reconciles the channel's subscriptions on it (a few channels at a
-//! time, as webhook rounds: [`super::ROUNDS_AT_ONCE`]) every
-//! [`SupervisorSettings::status_poll`](super::SupervisorSettings::status_poll), against the
+//! waits for the conduit and for a shard of this instance to be registered (a subscription made on
+//! a conduit with no enabled shard loses its notifications), and reconciles the channel's
+//! subscriptions on it (a few channels at a time, as webhook rounds: [`super::ROUNDS_AT_ONCE`])
+//! every [`SupervisorSettings::status_poll`](super::SupervisorSettings::status_poll), against the
 //! instance's shared app-wide listing (at most half that period old, and fetched after the
 //! channel's own last change), so the checks cost pages, not channels. The channel shows
 //! `Connected` while its subscriptions are in place and this instance has a shard registered; when
@@ -115,6 +116,15 @@ impl Inner {
                     Err(_) => return Outcome::Cancelled,
                 },
             };
+            // A subscription is enabled as it is made, and Twitch keeps no queue for a conduit
+            // without an enabled shard: one made before this instance's shard is registered
+            // could have its first notifications sent to no one ("Handling Conduit Events").
+            if *shards.borrow() == 0 {
+                tokio::select! {
+                    () = cancel.cancelled() => return Outcome::Cancelled,
+                    _ = shards.wait_for(|n| *n > 0) => {}
+                }
+            }
             let rules = channel_rule_types(&*self.ws.store, &self.ws.tokens, channel, true).await;
             let check = async {
                 // Never closed: the turn always comes (see `ROUNDS_AT_ONCE`).
