@@ -29,9 +29,9 @@ async fn a_revoked_authorisation_reaches_the_server_through_the_conduit() {
         w.redemptions_enabled().then_some(())
     })
     .await;
-    // A conduit's subscriptions are enabled before any shard is, and Twitch keeps no queue for a
-    // conduit without an enabled shard (the simulator counts such a notification lost): the
-    // revocation must come once the server's shard is registered, or it tells nothing.
+    // Twitch keeps no queue for a conduit without an enabled shard (the simulator counts such a
+    // notification lost): the revocation must come once the server's shard is registered, or it
+    // tells nothing. The server subscribes only then (`start_up`); this says so where it is used.
     eventually("the server's shard enabled", || async {
         (!super::enabled_sessions(&w).is_empty()).then_some(())
     })
