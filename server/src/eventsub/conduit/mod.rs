@@ -16,9 +16,9 @@
 //!   written to the durable inbox like every other transport's.
 //! * [`channel`]: a channel's subscriptions, made once with the app token on the conduit (a 409
 //!   adopts the subscription Twitch names) after a shard of this instance is registered (Twitch
-//!   keeps no queue for a conduit without an enabled shard), reconciled by the supervisor under the lease
-//!   `eventsub-conduit:{channel}` against [`listing`], one app-wide listing shared by all the
-//!   instance's channels (its cost is the pages of 100 subscriptions, not the channels).
+//!   keeps no queue for a conduit without an enabled shard), reconciled by the supervisor under
+//!   the lease `eventsub-conduit:{channel}` against [`listing`], one app-wide listing shared by all
+//!   the instance's channels (its cost is the pages of 100 subscriptions, not the channels).
 
 pub mod channel;
 pub mod classify;
