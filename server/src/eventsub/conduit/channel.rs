@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::classify::{ConduitError, Placed};
 use super::client::ConduitClient;
-use super::listing::SharedListing;
+use super::listing::{conduit_broadcaster, Listing, SharedListing};
 use crate::eventsub::parse::AUTHORIZATION_REVOKED;
 use crate::eventsub::report::Report;
 use crate::eventsub::subscriptions::chat::{condition_for, still_wanted};
@@ -38,8 +38,7 @@ fn text<'a>(map: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a st
 }
 
 fn of_channel(sub: &Listed, channel: &ChannelId) -> bool {
-    text(&sub.transport, "method") == Some("conduit")
-        && text(&sub.condition, "broadcaster_user_id") == Some(channel.as_str())
+    conduit_broadcaster(sub) == Some(channel.as_str())
 }
 
 /// The channel's conduit subscriptions (on any conduit of this client), listed for it alone.
@@ -64,7 +63,7 @@ pub async fn listing(
     shared: &SharedListing,
     max_age: Duration,
     after: Option<Instant>,
-) -> Result<Arc<Vec<Listed>>, SubscribeError> {
+) -> Result<Arc<Listing>, SubscribeError> {
     shared
         .since(client, max_age, after)
         .await
@@ -89,7 +88,7 @@ pub struct Reconciled {
 /// or revoked the authorisation; [`SubscribeError::Limit`] for a limit; else transient.
 pub async fn reconcile(
     client: &ConduitClient,
-    all: &[Listed],
+    all: &Listing,
     conduit: &str,
     rule_types: &ChannelTypes,
     channel: &ChannelId,
@@ -98,7 +97,7 @@ pub async fn reconcile(
     let wanted = wanted_types(&rule_types.types);
     let mut have: HashSet<String> = HashSet::new();
     let mut changed = false;
-    for sub in all.iter().filter(|s| of_channel(s, channel)) {
+    for sub in all.of_channel(channel) {
         let ours = text(&sub.transport, "conduit_id") == Some(conduit);
         let kind = sub.kind.as_str();
         let wanted_as_is = still_wanted(rule_types, channel, kind, &sub.condition);

@@ -7,20 +7,64 @@
 //!
 //! A channel asks for a listing at most `max_age` old (half its check period) and fetched after
 //! its own last change; the first asker that finds the last listing too old fetches every page,
-//! the others wait for it and share its answer.
+//! the others wait for it and share its answer. Each fetch is indexed by broadcaster once, so a
+//! channel's check reads its own subscriptions, not every channel's.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use app::model::ChannelId;
+use serde_json::Value;
 use tokio::sync::Mutex;
 
 use super::classify::ConduitError;
 use super::client::ConduitClient;
 use crate::eventsub::subscriptions::Listed;
 
+/// The broadcaster a conduit subscription is for (`None`: not on a conduit, or app-wide).
+pub(super) fn conduit_broadcaster(sub: &Listed) -> Option<&str> {
+    let on_conduit = sub.transport.get("method").and_then(Value::as_str) == Some("conduit");
+    on_conduit
+        .then(|| {
+            sub.condition
+                .get("broadcaster_user_id")
+                .and_then(Value::as_str)
+        })
+        .flatten()
+}
+
+/// One fetch of the app-wide listing.
+pub struct Listing {
+    subs: Vec<Listed>,
+    /// The positions in `subs` of each broadcaster's conduit subscriptions, in listing order.
+    by_channel: HashMap<String, Vec<usize>>,
+}
+
+impl Listing {
+    pub fn new(subs: Vec<Listed>) -> Self {
+        let mut by_channel: HashMap<String, Vec<usize>> = HashMap::new();
+        for (at, sub) in subs.iter().enumerate() {
+            if let Some(channel) = conduit_broadcaster(sub) {
+                by_channel.entry(channel.to_owned()).or_default().push(at);
+            }
+        }
+        Self { subs, by_channel }
+    }
+
+    /// The conduit subscriptions of `channel` (on any conduit of this client), in listing order.
+    pub fn of_channel<'a>(&'a self, channel: &ChannelId) -> impl Iterator<Item = &'a Listed> + 'a {
+        self.by_channel
+            .get(channel.as_str())
+            .into_iter()
+            .flatten()
+            .map(|&at| &self.subs[at])
+    }
+}
+
 struct Snapshot {
     fetched: Instant,
-    subs: Arc<Vec<Listed>>,
+    subs: Arc<Listing>,
 }
 
 /// The instance's shared listing. Cheap to clone; clones share it.
@@ -40,7 +84,7 @@ impl SharedListing {
         client: &ConduitClient,
         max_age: Duration,
         after: Option<Instant>,
-    ) -> Result<Arc<Vec<Listed>>, ConduitError> {
+    ) -> Result<Arc<Listing>, ConduitError> {
         let mut last = self.last.lock().await;
         let fresh = |s: &&Snapshot| {
             s.fetched.elapsed() <= max_age && after.is_none_or(|at| s.fetched >= at)
@@ -49,15 +93,52 @@ impl SharedListing {
             return Ok(snapshot.subs.clone());
         }
         let fetched = Instant::now();
-        let subs = Arc::new(client.all_subscriptions().await?);
-        tracing::debug!(
-            count = subs.len(),
-            "listed the app's EventSub subscriptions"
-        );
+        let all = client.all_subscriptions().await?;
+        tracing::debug!(count = all.len(), "listed the app's EventSub subscriptions");
+        let subs = Arc::new(Listing::new(all));
         *last = Some(Snapshot {
             fetched,
             subs: subs.clone(),
         });
         Ok(subs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn sub(id: &str, method: &str, broadcaster: Option<&str>) -> Listed {
+        let condition = match broadcaster {
+            Some(b) => json!({ "broadcaster_user_id": b }),
+            None => json!({ "client_id": "app" }),
+        };
+        serde_json::from_value(json!({
+            "id": id, "type": "channel.vip.add", "status": "enabled",
+            "condition": condition, "transport": { "method": method },
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_channel_reads_its_own_conduit_subscriptions_in_listing_order() {
+        let listing = Listing::new(vec![
+            sub("a1", "conduit", Some("a")),
+            sub("b1", "conduit", Some("b")),
+            sub("app", "conduit", None),
+            sub("a-hook", "webhook", Some("a")),
+            sub("a2", "conduit", Some("a")),
+        ]);
+        let ids = |c: &str| {
+            listing
+                .of_channel(&ChannelId(c.into()))
+                .map(|s| s.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids("a"), ["a1", "a2"]);
+        assert_eq!(ids("b"), ["b1"]);
+        assert!(ids("c").is_empty());
     }
 }
