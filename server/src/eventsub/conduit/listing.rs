@@ -64,7 +64,7 @@ impl Listing {
 
 struct Snapshot {
     fetched: Instant,
-    subs: Arc<Listing>,
+    listing: Arc<Listing>,
 }
 
 /// The instance's shared listing. Cheap to clone; clones share it.
@@ -90,17 +90,17 @@ impl SharedListing {
             s.fetched.elapsed() <= max_age && after.is_none_or(|at| s.fetched >= at)
         };
         if let Some(snapshot) = last.as_ref().filter(fresh) {
-            return Ok(snapshot.subs.clone());
+            return Ok(snapshot.listing.clone());
         }
         let fetched = Instant::now();
         let all = client.all_subscriptions().await?;
         tracing::debug!(count = all.len(), "listed the app's EventSub subscriptions");
-        let subs = Arc::new(Listing::new(all));
+        let listing = Arc::new(Listing::new(all));
         *last = Some(Snapshot {
             fetched,
-            subs: subs.clone(),
+            listing: listing.clone(),
         });
-        Ok(subs)
+        Ok(listing)
     }
 }
 

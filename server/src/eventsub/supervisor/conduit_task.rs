@@ -119,11 +119,9 @@ impl Inner {
             // A subscription is enabled as it is made, and Twitch keeps no queue for a conduit
             // without an enabled shard: one made before this instance's shard is registered
             // could have its first notifications sent to no one ("Handling Conduit Events").
-            if *shards.borrow() == 0 {
-                tokio::select! {
-                    () = cancel.cancelled() => return Outcome::Cancelled,
-                    _ = shards.wait_for(|n| *n > 0) => {}
-                }
+            tokio::select! {
+                () = cancel.cancelled() => return Outcome::Cancelled,
+                _ = shards.wait_for(|n| *n > 0) => {}
             }
             let rules = channel_rule_types(&*self.ws.store, &self.ws.tokens, channel, true).await;
             let check = async {
