@@ -14,7 +14,9 @@ cd "$ROOT"
 ADDR=127.0.0.1:3000
 
 # The same command as the test step: nothing is rebuilt when that step ran.
-cargo test -p app -p server -p twitch-sim -p vip-bench --locked --no-run
+# shellcheck source=scripts/packages.sh
+source scripts/packages.sh
+cargo test "${NATIVE_PACKAGES[@]}" --locked --no-run
 cargo leptos build --release --split --frontend-only --cargo-locked
 
 # A fresh database for every run (demo mode: the bundled simulated Twitch). The simulated audience

@@ -19,16 +19,18 @@ step() { # step NAME command...
 step "set-up" bash scripts/setup.sh "$@"
 # shellcheck disable=SC1091
 source .tools/env.sh
+# shellcheck source=scripts/packages.sh
+source scripts/packages.sh
 step "format" cargo fmt --all --check
 # rustfmt leaves macros alone: leptosfmt formats the `view!` markup (defaults: 100 columns, 4 spaces).
 step "format (view! macros)" leptosfmt --check --quiet app/src frontend/src
 # Licences, banned crates and sources of every dependency, from Cargo.lock (see deny.toml; the
 # advisory database is not fetched, so the result depends on nothing outside the repository).
 step "dependencies (cargo deny)" cargo deny --locked check bans licenses sources
-step "clippy (server, ssr)" cargo clippy -p app -p server -p twitch-sim -p vip-bench --all-targets --locked -- -D warnings
+step "clippy (server, ssr)" cargo clippy "${NATIVE_PACKAGES[@]}" --all-targets --locked -- -D warnings
 step "clippy (browser, wasm32)" cargo clippy -p app -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
 # A hung test fails the run with its name on screen instead of holding CI until its own limit.
-step "unit + integration tests" timeout --signal=INT --kill-after=30 2400 cargo test -p app -p server -p twitch-sim -p vip-bench --locked
+step "unit + integration tests" timeout --signal=INT --kill-after=30 2400 cargo test "${NATIVE_PACKAGES[@]}" --locked
 step "browser tests" bash scripts/browser-tests.sh
 step "bundle size" bash scripts/bundle-size.sh
 
