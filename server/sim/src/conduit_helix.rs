@@ -119,7 +119,7 @@ pub async fn delete_conduit(
             .map(|s| s.id.clone())
             .collect();
         for sub in gone {
-            w.remove_subscription(&sub);
+            w.subscriptions.remove(&sub);
         }
         Ok(StatusCode::NO_CONTENT)
     })
@@ -144,9 +144,8 @@ pub async fn get_shards(
             .iter()
             .enumerate()
             .filter(|(_, s)| status.as_ref().is_none_or(|want| s.status == *want))
-            .map(|(i, s)| s.json(i))
-            .collect();
-        Ok(Json(paginate(items, after, 100)))
+            .collect::<Vec<_>>();
+        Ok(Json(paginate(&items, after, 100, |(i, s)| s.json(*i))))
     })
 }
 
@@ -316,11 +315,18 @@ fn create_on_conduit(sim: &Simulator, caller: &Caller, body: &Bytes) -> Result<V
         .to_owned();
     sim.with_world(|w| {
         for key in t.condition {
-            if condition.get(*key).and_then(Value::as_str).is_none_or(str::is_empty) {
+            if condition
+                .get(*key)
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
                 return Err(ApiError::bad_request(format!("condition.{key} is required")).into());
             }
         }
-        if w.conduits.find_mut(&caller.client_id, &conduit_id).is_none() {
+        if w.conduits
+            .find_mut(&caller.client_id, &conduit_id)
+            .is_none()
+        {
             return Err(ApiError::bad_request("conduit not found").into());
         }
         let cond_user = condition.get("broadcaster_user_id").and_then(Value::as_str);
@@ -344,23 +350,16 @@ fn create_on_conduit(sim: &Simulator, caller: &Caller, body: &Bytes) -> Result<V
             )
             .into());
         }
-        let existing = w.subscriptions.values().find(|s| {
+        let existing = w.subscriptions.like(kind, condition).find(|s| {
             s.enabled()
-                && s.kind == kind
                 && s.version == version
-                && s.condition == *condition
                 && matches!(&s.transport, Transport::Conduit { conduit_id: c } if *c == conduit_id)
         });
         if let Some(s) = existing {
             return Err(Conflict::Exists(subscription_json(s, true)));
         }
         let cost = i64::from(!authorized);
-        let used: i64 = w
-            .subscriptions
-            .values()
-            .filter(|s| s.client_id == caller.client_id && s.owner_user_id.is_none() && s.active())
-            .map(|s| s.cost)
-            .sum();
+        let (_, used) = w.subscriptions.app_totals(&caller.client_id);
         if used + cost > WEBHOOK_MAX_TOTAL_COST {
             return Err(ApiError::new(429, "subscription cost exceeds max_total_cost").into());
         }
@@ -378,11 +377,12 @@ fn create_on_conduit(sim: &Simulator, caller: &Caller, body: &Bytes) -> Result<V
             notification_failures: FailureWindow::default(),
         };
         let out = subscription_json(&sub, true);
-        w.insert_subscription(sub);
+        w.subscriptions.insert(sub);
+        let (total, total_cost) = w.subscriptions.app_totals(&caller.client_id);
         Ok(json!({
             "data": [out],
-            "total": w.subscriptions.values().filter(|s| s.client_id == caller.client_id && s.owner_user_id.is_none()).count(),
-            "total_cost": used + cost,
+            "total": total,
+            "total_cost": total_cost,
             "max_total_cost": WEBHOOK_MAX_TOTAL_COST,
         }))
     })

@@ -288,13 +288,7 @@ pub fn user_fields(map: &mut Map<String, Value>, prefix: &str, user: Option<&Use
 /// condition value is `primary` and whose optional condition fields match
 /// `extra` (`(condition key, value)`; absent keys match everything).
 pub fn emit(world: &mut World, kind: &str, primary: &str, extra: &[(&str, &str)], event: Value) {
-    let Some(ids) = world
-        .sub_index
-        .get(&(kind.to_string(), primary.to_string()))
-    else {
-        return;
-    };
-    let ids = ids.clone();
+    let ids = world.subscriptions.keyed(kind, primary).to_vec();
     for id in ids {
         let Some(sub) = world.subscriptions.get(&id) else {
             continue;

@@ -53,6 +53,7 @@ pub mod oauth;
 pub mod record;
 pub mod state;
 pub mod stream;
+pub mod subscriptions;
 pub mod support;
 pub mod webhook;
 pub mod window;
@@ -618,7 +619,7 @@ impl Simulator {
     /// Subscription `id` is deleted on Twitch (by anyone holding the client's app token, as Delete
     /// EventSub Subscription does), with no message to the callback. Returns whether it existed.
     pub fn delete_subscription(&self, id: &str) -> bool {
-        self.with_world(|w| w.remove_subscription(id).is_some())
+        self.with_world(|w| w.subscriptions.remove(id).is_some())
     }
 
     /// Webhook requests made so far.

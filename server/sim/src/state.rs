@@ -15,6 +15,7 @@ use rand::Rng;
 use serde_json::{Map, Value};
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::subscriptions::Subscriptions;
 use crate::webhook::patience::FailureWindow;
 use crate::window::Times;
 
@@ -393,9 +394,7 @@ pub struct World {
     pub codes: HashMap<String, AuthCode>,
     /// Scopes each user granted each client: `(client_id, user_id)`.
     pub authorizations: HashMap<(String, String), BTreeSet<String>>,
-    pub subscriptions: HashMap<String, Subscription>,
-    /// `(type, broadcaster_user_id or client_id)` → subscription ids.
-    pub sub_index: HashMap<(String, String), Vec<String>>,
+    pub subscriptions: Subscriptions,
     pub sessions: HashMap<String, WsSession>,
     /// reconnect id (in the reconnect URL) → old session id.
     pub pending_reconnects: HashMap<String, String>,
@@ -453,8 +452,7 @@ impl World {
             refresh_tokens: HashMap::new(),
             codes: HashMap::new(),
             authorizations: HashMap::new(),
-            subscriptions: HashMap::new(),
-            sub_index: HashMap::new(),
+            subscriptions: Subscriptions::default(),
             sessions: HashMap::new(),
             pending_reconnects: HashMap::new(),
             buckets: HashMap::new(),
@@ -632,33 +630,5 @@ impl World {
             .iter()
             .find(|(ep, _)| *ep == full || *ep == path)
             .map(|(_, d)| *d)
-    }
-
-    pub fn index_key(sub: &Subscription) -> (String, String) {
-        let primary = sub
-            .condition
-            .get("broadcaster_user_id")
-            .or_else(|| sub.condition.get("client_id"))
-            .or_else(|| sub.condition.get("user_id"))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        (sub.kind.clone(), primary)
-    }
-
-    pub fn insert_subscription(&mut self, sub: Subscription) {
-        self.sub_index
-            .entry(Self::index_key(&sub))
-            .or_default()
-            .push(sub.id.clone());
-        self.subscriptions.insert(sub.id.clone(), sub);
-    }
-
-    pub fn remove_subscription(&mut self, id: &str) -> Option<Subscription> {
-        let sub = self.subscriptions.remove(id)?;
-        if let Some(ids) = self.sub_index.get_mut(&Self::index_key(&sub)) {
-            ids.retain(|s| s != id);
-        }
-        Some(sub)
     }
 }

@@ -47,6 +47,9 @@ fn visible(caller: &Caller, s: &Subscription) -> bool {
 }
 
 fn totals(w: &World, caller: &Caller) -> (usize, i64) {
+    if caller.user_id.is_none() {
+        return w.subscriptions.app_totals(&caller.client_id);
+    }
     let mine = w.subscriptions.values().filter(|s| visible(caller, s));
     let mut total = 0;
     let mut cost = 0;
@@ -243,14 +246,8 @@ pub async fn create_subscription(
                 }
                 let same: Vec<&Subscription> = w
                     .subscriptions
-                    .values()
-                    .filter(|s| {
-                        visible(&caller, s)
-                            && s.active()
-                            && s.kind == kind
-                            && s.version == version
-                            && s.condition == *condition
-                    })
+                    .like(kind, condition)
+                    .filter(|s| visible(&caller, s) && s.active() && s.version == version)
                     .collect();
                 if same.iter().any(|s| matches!(&s.transport, Transport::Webhook { callback: c, .. } if c == callback)) {
                     return Err(ApiError::new(409, "subscription already exists"));
@@ -311,7 +308,7 @@ pub async fn create_subscription(
             });
         }
         let out = subscription_json(&sub, true);
-        w.insert_subscription(sub);
+        w.subscriptions.insert(sub);
         let (total, total_cost) = totals(w, &caller);
         Ok(json!({
             "data": [out],
@@ -358,8 +355,7 @@ pub async fn get_subscriptions(
             })
             .collect();
         subs.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
-        let items = subs.iter().map(|s| subscription_json(s, true)).collect();
-        let mut page = paginate(items, after, 100);
+        let mut page = paginate(&subs, after, 100, |s| subscription_json(s, true));
         let (total, total_cost) = totals(w, &caller);
         page["total"] = json!(total);
         page["total_cost"] = json!(total_cost);
@@ -396,7 +392,7 @@ pub async fn delete_subscription(
         if !visible(&caller, sub) {
             return Err(ApiError::not_found("subscription not found"));
         }
-        w.remove_subscription(id);
+        w.subscriptions.remove(id);
         Ok(StatusCode::NO_CONTENT)
     })
 }

@@ -44,9 +44,9 @@ pub fn list(
         if filter.is_empty() {
             let items = list
                 .iter()
-                .filter_map(|m| w.users.get(m).map(user_item))
-                .collect();
-            Ok(Json(paginate(items, after, first)))
+                .filter_map(|m| w.users.get(m))
+                .collect::<Vec<_>>();
+            Ok(Json(paginate(&items, after, first, |u| user_item(u))))
         } else {
             let items: Vec<Value> = filter
                 .iter()

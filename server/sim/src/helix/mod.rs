@@ -144,13 +144,16 @@ pub fn decode_cursor(cursor: &str) -> Option<usize> {
     String::from_utf8(bytes).ok()?.parse().ok()
 }
 
-/// `{"data": page, "pagination": {"cursor"?}}` for `items[offset..]`.
-pub fn paginate(items: Vec<Value>, offset: usize, first: usize) -> Value {
+/// `{"data": page, "pagination": {"cursor"?}}` for `items[offset..]`, at most `first` of them,
+/// each as `item` writes it (only the page's items are written).
+pub fn paginate<T>(items: &[T], offset: usize, first: usize, item: impl Fn(&T) -> Value) -> Value {
     let end = (offset + first).min(items.len());
     let page: Vec<Value> = items
         .get(offset.min(items.len())..end)
         .unwrap_or_default()
-        .to_vec();
+        .iter()
+        .map(item)
+        .collect();
     let pagination = if end < items.len() {
         json!({"cursor": encode_cursor(end)})
     } else {

@@ -81,26 +81,19 @@ pub async fn get_redemptions(
                 && status.is_none_or(|s| r.status == s)
                 && (ids.is_empty() || ids.contains(&r.id.as_str()))
         };
-        let items: Vec<Value> = if newest {
-            ch.redemptions
-                .iter()
-                .rev()
-                .filter(matches)
-                .map(|r| redemption_json(w, b, r))
-                .collect()
+        let items: Vec<&Redemption> = if newest {
+            ch.redemptions.iter().rev().filter(matches).collect()
         } else {
-            ch.redemptions
-                .iter()
-                .filter(matches)
-                .map(|r| redemption_json(w, b, r))
-                .collect()
+            ch.redemptions.iter().filter(matches).collect()
         };
         if !ids.is_empty() && items.is_empty() {
             return Err(ApiError::not_found(
                 "No redemptions with the specified IDs were found",
             ));
         }
-        Ok(Json(paginate(items, after, first)))
+        Ok(Json(paginate(&items, after, first, |r| {
+            redemption_json(w, b, r)
+        })))
     })
 }
 

@@ -12,6 +12,7 @@ mod helix_reward_lifecycle;
 mod helix_rewards;
 mod helix_vips;
 mod oauth;
+mod subscription_listing;
 mod support_events;
 mod webhook;
 mod webhook_patience;
