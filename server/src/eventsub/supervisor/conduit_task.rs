@@ -123,14 +123,21 @@ impl Inner {
                 () = cancel.cancelled() => return Outcome::Cancelled,
                 _ = shards.wait_for(|n| *n > 0) => {}
             }
-            let rules = channel_rule_types(&*self.ws.store, &self.ws.tokens, channel, true).await;
-            let check = async {
+            // Both boxed: a channel spends its life waiting below, not checking.
+            let rules = Box::pin(channel_rule_types(
+                &*self.ws.store,
+                &self.ws.tokens,
+                channel,
+                true,
+            ))
+            .await;
+            let check = Box::pin(async {
                 // Never closed: the turn always comes (see `ROUNDS_AT_ONCE`).
                 let _turn = self.rounds.acquire().await;
                 let all = channel::listing(&conduit.client, &conduit.listing, max_age, changed_at)
                     .await?;
                 channel::reconcile(&conduit.client, &all, &id, &rules, channel, report).await
-            };
+            });
             let result = tokio::select! {
                 () = cancel.cancelled() => return Outcome::Cancelled,
                 r = check => r,

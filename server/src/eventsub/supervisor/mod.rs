@@ -367,14 +367,24 @@ impl Inner {
             generation,
         };
         let webhook = self.settings.transport.uses_app_token();
-        let rule_types =
-            channel_rule_types(&*self.ws.store, &self.ws.tokens, &channel, webhook).await;
+        // The task lives as long as the channel is watched, and a future is as large as its
+        // largest state: what runs once or for one transport is boxed, so a resting channel holds
+        // only its own transport's state (the WebSocket session's is the largest).
+        let rule_types = Box::pin(channel_rule_types(
+            &*self.ws.store,
+            &self.ws.tokens,
+            &channel,
+            webhook,
+        ))
+        .await;
         rule_types.log_gaps(&channel);
         report.with_entry(|e| e.rule_types = Some(rule_types));
         let outcome = match self.settings.transport {
-            EventSubTransport::WebSocket => self.websocket(&channel, &report, &cancel).await,
-            EventSubTransport::Webhook => self.webhook(&channel, &report, &cancel).await,
-            EventSubTransport::Conduit => self.conduit(&channel, &report, &cancel).await,
+            EventSubTransport::WebSocket => {
+                Box::pin(self.websocket(&channel, &report, &cancel)).await
+            }
+            EventSubTransport::Webhook => Box::pin(self.webhook(&channel, &report, &cancel)).await,
+            EventSubTransport::Conduit => Box::pin(self.conduit(&channel, &report, &cancel)).await,
         };
         match outcome {
             Outcome::Cancelled => report.with_entry(|e| e.running = false),
