@@ -8,10 +8,12 @@
 //! A channel asks for a listing at most `max_age` old (half its check period) and fetched after
 //! its own last change; the first asker that finds the last listing too old fetches every page,
 //! the others wait for it and share its answer. Each fetch is indexed by broadcaster once, so a
-//! channel's check reads its own subscriptions, not every channel's.
+//! channel's check reads its own subscriptions, not every channel's, and is let go once it is too
+//! old to be served, not kept between rounds.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::future::Future;
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use app::model::ChannelId;
@@ -64,7 +66,8 @@ impl Listing {
 
 struct Snapshot {
     fetched: Instant,
-    listing: Arc<Listing>,
+    /// Alive while a check holds it or for `max_age` after the fetch ([`SharedListing::since`]).
+    listing: Weak<Listing>,
 }
 
 /// The instance's shared listing. Cheap to clone; clones share it.
@@ -77,6 +80,10 @@ pub struct SharedListing {
 impl SharedListing {
     /// Every subscription of the client, as listed at most `max_age` ago and after `after`.
     ///
+    /// A listing is kept for `max_age` after its fetch and no longer: it holds every subscription
+    /// of the app (70,000 at 10,000 channels, tens of megabytes), it cannot be served once older,
+    /// and the checks that read it come in rounds minutes apart.
+    ///
     /// # Errors
     /// When a page cannot be fetched (the next asker tries again).
     pub async fn since(
@@ -85,27 +92,59 @@ impl SharedListing {
         max_age: Duration,
         after: Option<Instant>,
     ) -> Result<Arc<Listing>, ConduitError> {
+        self.fresh_or(max_age, after, || client.all_subscriptions())
+            .await
+    }
+
+    async fn fresh_or<F, Fut>(
+        &self,
+        max_age: Duration,
+        after: Option<Instant>,
+        fetch: F,
+    ) -> Result<Arc<Listing>, ConduitError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Vec<Listed>, ConduitError>>,
+    {
         let mut last = self.last.lock().await;
-        let fresh = |s: &&Snapshot| {
-            s.fetched.elapsed() <= max_age && after.is_none_or(|at| s.fetched >= at)
-        };
-        if let Some(snapshot) = last.as_ref().filter(fresh) {
-            return Ok(snapshot.listing.clone());
+        let fresh =
+            |s: &Snapshot| s.fetched.elapsed() <= max_age && after.is_none_or(|at| s.fetched >= at);
+        if let Some(listing) = last
+            .as_ref()
+            .filter(|s| fresh(s))
+            .and_then(|s| s.listing.upgrade())
+        {
+            return Ok(listing);
         }
         let fetched = Instant::now();
-        let all = client.all_subscriptions().await?;
+        let all = fetch().await?;
         tracing::debug!(count = all.len(), "listed the app's EventSub subscriptions");
         let listing = Arc::new(Listing::new(all));
         *last = Some(Snapshot {
             fetched,
-            listing: listing.clone(),
+            listing: Arc::downgrade(&listing),
+        });
+        // A timer holds it for its age; the checks still reading it hold it after that.
+        let kept = listing.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(max_age).await;
+            drop(kept);
         });
         Ok(listing)
+    }
+
+    /// Whether a listing is still held.
+    #[cfg(test)]
+    async fn held(&self) -> bool {
+        let last = self.last.lock().await;
+        last.as_ref().is_some_and(|s| s.listing.strong_count() > 0)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
     use serde_json::json;
 
     use super::*;
@@ -120,6 +159,44 @@ mod tests {
             "condition": condition, "transport": { "method": method },
         }))
         .unwrap()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_listing_is_shared_while_fresh_and_let_go_once_it_cannot_be_served() {
+        let shared = SharedListing::default();
+        let fetches = AtomicUsize::new(0);
+        let fetch = || async {
+            fetches.fetch_add(1, Ordering::SeqCst);
+            Ok(vec![sub("a1", "conduit", Some("a"))])
+        };
+        let max_age = Duration::from_secs(300);
+        let first = shared.fresh_or(max_age, None, fetch).await.unwrap();
+        let again = shared.fresh_or(max_age, None, fetch).await.unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "a fresh listing is shared");
+        assert_eq!(fetches.load(Ordering::SeqCst), 1);
+
+        // A channel that changed after the fetch needs a newer one.
+        let changed = Instant::now();
+        let newer = shared
+            .fresh_or(max_age, Some(changed), fetch)
+            .await
+            .unwrap();
+        assert!(!Arc::ptr_eq(&first, &newer));
+        assert_eq!(fetches.load(Ordering::SeqCst), 2);
+        drop((first, again, newer));
+
+        // Nobody holds it now, but it is kept for its age and served meanwhile.
+        assert!(shared.held().await, "kept for its age");
+        tokio::time::sleep(max_age / 2).await;
+        let check = shared.fresh_or(max_age, None, fetch).await.unwrap();
+        assert_eq!(fetches.load(Ordering::SeqCst), 2);
+        // Past its age it lives as long as the check that holds it, and no longer.
+        tokio::time::sleep(max_age).await;
+        assert!(shared.held().await, "a check still holds it");
+        drop(check);
+        assert!(!shared.held().await, "let go once no one can be served it");
+        shared.fresh_or(max_age, None, fetch).await.unwrap();
+        assert_eq!(fetches.load(Ordering::SeqCst), 3);
     }
 
     #[test]
