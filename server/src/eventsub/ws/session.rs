@@ -120,7 +120,9 @@ async fn read(
         Err(TokenError::Transient(m)) => return lost(m, false),
     }
     let options = &ctx.options;
-    let mut current = match Socket::open(&ctx.url, options.welcome_timeout).await {
+    // Boxed: connecting (TLS, the handshake) is 10 KB of state that a session, which spends its
+    // life reading, would otherwise keep room for.
+    let mut current = match Box::pin(Socket::open(&ctx.url, options.welcome_timeout)).await {
         Ok(s) => s,
         Err(reason) => return lost(reason, false),
     };

@@ -28,7 +28,10 @@ pub enum Frame {
 }
 
 pub struct Socket {
-    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    /// Boxed: the stream is 1.4 KB, and a session's future keeps room for several sockets (the
+    /// current one, a successor, one draining, those it closes) for as long as the channel is
+    /// watched.
+    ws: Box<WebSocketStream<MaybeTlsStream<TcpStream>>>,
     deadline: Instant,
     silence: Duration,
 }
@@ -57,7 +60,7 @@ impl Socket {
             .map_err(|_| "connecting timed out".to_owned())?
             .map_err(|e| format!("cannot connect: {e}"))?;
         Ok(Self {
-            ws,
+            ws: Box::new(ws),
             deadline: Instant::now() + welcome_timeout,
             silence: welcome_timeout,
         })
