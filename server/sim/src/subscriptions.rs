@@ -1,8 +1,9 @@
-//! The world's EventSub subscriptions, with the indexes the simulator's checks read, so that
-//! neither a check nor a delivery walks every subscription of every client. The indexes hold only
-//! what a subscription never changes once created (its type, condition, client, owner and cost);
-//! its status may change through [`Subscriptions::get_mut`], and every count that depends on the
-//! status reads it from the subscription itself.
+//! The world's EventSub subscriptions, with the indexes the simulator's checks read, so that a
+//! 409, a cost check or a delivery does not walk every subscription of every client (a listing
+//! still does, once per page, to order them). The indexes hold only what a subscription never
+//! changes once created (its type, condition, client, owner and cost); its status may change
+//! through [`Subscriptions::get_mut`], and every count that depends on the status reads it from
+//! the subscription itself.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Deref;
