@@ -36,31 +36,28 @@ pub(super) fn conduit_broadcaster(sub: &Listed) -> Option<&str> {
         .flatten()
 }
 
-/// One fetch of the app-wide listing.
+/// One fetch of the app-wide listing: its conduit subscriptions by broadcaster, each channel's in
+/// listing order (the app-wide ones and any on another transport are no channel's to check).
 pub struct Listing {
-    subs: Vec<Listed>,
-    /// The positions in `subs` of each broadcaster's conduit subscriptions, in listing order.
-    by_channel: HashMap<String, Vec<usize>>,
+    by_channel: HashMap<String, Vec<Listed>>,
 }
 
 impl Listing {
     pub fn new(subs: Vec<Listed>) -> Self {
-        let mut by_channel: HashMap<String, Vec<usize>> = HashMap::new();
-        for (at, sub) in subs.iter().enumerate() {
-            if let Some(channel) = conduit_broadcaster(sub) {
-                by_channel.entry(channel.to_owned()).or_default().push(at);
+        let mut by_channel: HashMap<String, Vec<Listed>> = HashMap::new();
+        for sub in subs {
+            if let Some(channel) = conduit_broadcaster(&sub).map(str::to_owned) {
+                by_channel.entry(channel).or_default().push(sub);
             }
         }
-        Self { subs, by_channel }
+        Self { by_channel }
     }
 
     /// The conduit subscriptions of `channel` (on any conduit of this client), in listing order.
-    pub fn of_channel<'a>(&'a self, channel: &ChannelId) -> impl Iterator<Item = &'a Listed> + 'a {
+    pub fn of_channel(&self, channel: &ChannelId) -> &[Listed] {
         self.by_channel
             .get(channel.as_str())
-            .into_iter()
-            .flatten()
-            .map(|&at| &self.subs[at])
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -211,6 +208,7 @@ mod tests {
         let ids = |c: &str| {
             listing
                 .of_channel(&ChannelId(c.into()))
+                .iter()
                 .map(|s| s.id.clone())
                 .collect::<Vec<_>>()
         };
