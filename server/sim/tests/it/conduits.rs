@@ -22,16 +22,6 @@ async fn eventually(mut pred: impl FnMut() -> bool) {
     panic!("condition not reached within 10 s");
 }
 
-async fn create_conduit(env: &SimHarness, app: &str, shards: u64) -> Resp {
-    env.helix(
-        Method::POST,
-        "/eventsub/conduits",
-        app,
-        Some(json!({ "shard_count": shards })),
-    )
-    .await
-}
-
 async fn assign(env: &SimHarness, app: &str, conduit: &str, shard: &str, session: &str) -> Resp {
     env.helix(
         Method::PATCH,
@@ -76,21 +66,21 @@ async fn notification(ws: &mut Ws) -> Value {
 async fn conduits_need_the_app_token_and_keep_their_limits() {
     let env = env().await;
     let app = env.app_token();
-    assert_error(&create_conduit(&env, &env.token, 1).await, 401);
+    assert_error(&env.create_conduit(&env.token, 1).await, 401);
     let r = env
         .helix(Method::GET, "/eventsub/conduits", &env.token, None)
         .await;
     assert_error(&r, 401);
-    assert_error(&create_conduit(&env, &app, 0).await, 400);
-    assert_error(&create_conduit(&env, &app, 20_001).await, 400);
+    assert_error(&env.create_conduit(&app, 0).await, 400);
+    assert_error(&env.create_conduit(&app, 20_001).await, 400);
     let mut ids = Vec::new();
     for _ in 0..5 {
-        let r = create_conduit(&env, &app, 2).await;
+        let r = env.create_conduit(&app, 2).await;
         assert_eq!(r.status, 200, "{}", r.text);
         assert_eq!(r.body["data"][0]["shard_count"], 2);
         ids.push(r.body["data"][0]["id"].as_str().unwrap().to_owned());
     }
-    assert_error(&create_conduit(&env, &app, 1).await, 429);
+    assert_error(&env.create_conduit(&app, 1).await, 429);
     let r = env
         .helix(Method::GET, "/eventsub/conduits", &app, None)
         .await;
@@ -125,7 +115,7 @@ async fn conduits_need_the_app_token_and_keep_their_limits() {
         .await;
     assert_eq!(r.status, 204);
     assert_eq!(
-        create_conduit(&env, &app, 1).await.status,
+        env.create_conduit(&app, 1).await.status,
         200,
         "a slot is free again"
     );
@@ -135,7 +125,7 @@ async fn conduits_need_the_app_token_and_keep_their_limits() {
 async fn shards_take_connected_sessions_of_the_same_client_only() {
     let env = env().await;
     let app = env.app_token();
-    let conduit = create_conduit(&env, &app, 2).await.body["data"][0]["id"]
+    let conduit = env.create_conduit(&app, 2).await.body["data"][0]["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -193,7 +183,7 @@ async fn events_go_to_enabled_shards_only_and_are_lost_without_one() {
     let app = env.app_token();
     let viewer = env.sim.add_user("viewer");
     let reward = env.create_reward("VIP", 10).await;
-    let conduit = create_conduit(&env, &app, 2).await.body["data"][0]["id"]
+    let conduit = env.create_conduit(&app, 2).await.body["data"][0]["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -254,7 +244,7 @@ async fn events_go_to_enabled_shards_only_and_are_lost_without_one() {
 async fn a_reconnect_carries_the_shard_to_the_new_session() {
     let env = env().await;
     let app = env.app_token();
-    let conduit = create_conduit(&env, &app, 1).await.body["data"][0]["id"]
+    let conduit = env.create_conduit(&app, 1).await.body["data"][0]["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -276,7 +266,7 @@ async fn a_reconnect_carries_the_shard_to_the_new_session() {
 async fn a_second_conduit_subscription_is_a_conflict_naming_the_first() {
     let env = env().await;
     let app = env.app_token();
-    let conduit = create_conduit(&env, &app, 1).await.body["data"][0]["id"]
+    let conduit = env.create_conduit(&app, 1).await.body["data"][0]["id"]
         .as_str()
         .unwrap()
         .to_owned();

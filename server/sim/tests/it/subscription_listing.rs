@@ -13,15 +13,7 @@ const UNAUTHORISED: usize = 250;
 async fn the_listing_is_paged_oldest_first_with_the_clients_totals() {
     let env = env().await;
     let app = env.app_token();
-    let conduit = env
-        .helix(
-            Method::POST,
-            "/eventsub/conduits",
-            &app,
-            Some(json!({ "shard_count": 1 })),
-        )
-        .await
-        .body["data"][0]["id"]
+    let conduit = env.create_conduit(&app, 1).await.body["data"][0]["id"]
         .as_str()
         .unwrap()
         .to_owned();

@@ -163,6 +163,17 @@ impl SimHarness {
         self.sim.issue_app_token(&self.client_id)
     }
 
+    /// Create Conduits with `token` (an app token, or not, to see it refused).
+    pub async fn create_conduit(&self, token: &str, shards: u64) -> Resp {
+        self.helix(
+            Method::POST,
+            "/eventsub/conduits",
+            token,
+            Some(serde_json::json!({ "shard_count": shards })),
+        )
+        .await
+    }
+
     /// Creates a reward as this env's client through Helix; returns its id.
     pub async fn create_reward(&self, title: &str, cost: i64) -> String {
         let r = self
