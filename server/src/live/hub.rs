@@ -1,8 +1,14 @@
-//! One broadcast channel per channel with open dashboards. An event is serialised once, however
-//! many dashboards receive it; a slow dashboard that falls behind skips ahead (it reloads its data
-//! on the next event it does get). Every settings change (this instance's, and those the relay
-//! brings from others) is also told to the one follower of [`LiveHub::settings_changes`], open
-//! dashboards or not.
+//! The broadcast channels of each channel with open dashboards. An event is serialised once,
+//! however many dashboards receive it; a slow dashboard that falls behind skips ahead (it reloads
+//! its data on the next event it does get). Every settings change (this instance's, and those the
+//! relay brings from others) is also told to the one follower of [`LiveHub::settings_changes`],
+//! open dashboards or not.
+//!
+//! A channel's dashboards are spread over broadcast channels of at most [`SHARD`] receivers. One
+//! broadcast channel with 10,000 receivers wakes them all from one list, under one lock that every
+//! receiver takes again as it reads, and every receiver counts down the same slot: the two cores
+//! fought over those cache lines, and walking the list was a sixth of the server's time in the
+//! fan-out (BENCHMARKS.md, "Sharded fan-out").
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -14,6 +20,8 @@ use tokio::sync::{broadcast, mpsc};
 
 /// Events buffered per channel for a dashboard that is momentarily slow.
 const BUFFER: usize = 64;
+/// Dashboards per broadcast channel.
+const SHARD: usize = 128;
 
 /// A serialised event: the SSE `event:` name and its JSON `data:`, and the same as one WebSocket
 /// text message, `{"event": name, "data": JSON}`, shared by every socket that sends it.
@@ -41,7 +49,7 @@ pub fn message(kind: &str, data: &str) -> Utf8Bytes {
 
 #[derive(Clone, Default)]
 pub struct LiveHub {
-    channels: Arc<Mutex<HashMap<ChannelId, broadcast::Sender<Frame>>>>,
+    channels: Arc<Mutex<HashMap<ChannelId, Shards>>>,
     settings_changed: Arc<Mutex<Option<mpsc::UnboundedSender<ChannelId>>>>,
 }
 
@@ -49,10 +57,7 @@ impl LiveHub {
     /// Receives every event of `channel` from now on.
     pub fn subscribe(&self, channel: &ChannelId) -> broadcast::Receiver<Frame> {
         let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
-        channels
-            .entry(channel.clone())
-            .or_insert_with(|| broadcast::channel(BUFFER).0)
-            .subscribe()
+        channels.entry(channel.clone()).or_default().subscribe()
     }
 
     /// Receives the channel of every settings change from now on; a later call replaces the
@@ -69,7 +74,7 @@ impl LiveHub {
     /// Channels with at least one open dashboard.
     pub fn watched(&self) -> usize {
         let channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
-        channels.values().filter(|s| s.receiver_count() > 0).count()
+        channels.values().filter(|s| s.watched()).count()
     }
 }
 
@@ -85,18 +90,49 @@ impl LiveBus for LiveHub {
             }
         }
         let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(sender) = channels.get(&event.channel_id) else {
+        let Some(shards) = channels.get_mut(&event.channel_id) else {
             return;
         };
-        if sender.receiver_count() == 0 {
+        if !shards.forget_unwatched() {
             channels.remove(&event.channel_id);
             return;
         }
         match serde_json::to_string(&event) {
-            Ok(json) => {
-                let _ = sender.send(Frame::new(event.kind.as_str(), &json));
-            }
+            Ok(json) => shards.send(&Frame::new(event.kind.as_str(), &json)),
             Err(e) => tracing::error!(error = %e, "a live event does not serialise"),
+        }
+    }
+}
+
+/// One channel's broadcast channels, each with at most [`SHARD`] receivers.
+#[derive(Default)]
+struct Shards(Vec<broadcast::Sender<Frame>>);
+
+impl Shards {
+    /// A receiver on the first broadcast channel with room, or on a new one.
+    fn subscribe(&mut self) -> broadcast::Receiver<Frame> {
+        if let Some(shard) = self.0.iter().find(|s| s.receiver_count() < SHARD) {
+            return shard.subscribe();
+        }
+        let (shard, events) = broadcast::channel(BUFFER);
+        self.0.push(shard);
+        events
+    }
+
+    fn watched(&self) -> bool {
+        self.0.iter().any(|s| s.receiver_count() > 0)
+    }
+
+    /// Drops the broadcast channels nobody receives any more; whether any are left.
+    fn forget_unwatched(&mut self) -> bool {
+        self.0.retain(|s| s.receiver_count() > 0);
+        !self.0.is_empty()
+    }
+
+    fn send(&self, frame: &Frame) {
+        for shard in &self.0 {
+            // An error only means that every receiver of this one left meanwhile.
+            let _ = shard.send(frame.clone());
         }
     }
 }
@@ -130,6 +166,42 @@ mod tests {
         hub.publish(LiveEvent::new("2".into(), LiveKind::SettingsChanged));
         assert_eq!(changes.try_recv().unwrap(), ChannelId::from("2"));
         assert!(changes.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn every_dashboard_of_a_channel_gets_its_events_however_many_are_open() {
+        let hub = LiveHub::default();
+        let mut dashboards: Vec<_> = (0..SHARD * 2 + 1)
+            .map(|_| hub.subscribe(&"1".into()))
+            .collect();
+        let other = hub.subscribe(&"2".into());
+        assert_eq!(
+            hub.channels.lock().unwrap()[&ChannelId::from("1")].0.len(),
+            3
+        );
+        hub.publish(LiveEvent::new("1".into(), LiveKind::Granted));
+        for dashboard in &mut dashboards {
+            assert_eq!(dashboard.recv().await.unwrap().kind, "granted");
+        }
+        assert!(other.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_closed_dashboards_place_is_taken_by_the_next_and_empty_shards_are_dropped() {
+        let hub = LiveHub::default();
+        let mut first: Vec<_> = (0..SHARD).map(|_| hub.subscribe(&"1".into())).collect();
+        let second = hub.subscribe(&"1".into());
+        first.pop();
+        let mut third = hub.subscribe(&"1".into());
+        let shards = |hub: &LiveHub| hub.channels.lock().unwrap()[&ChannelId::from("1")].0.len();
+        assert_eq!(shards(&hub), 2);
+        drop(second);
+        hub.publish(LiveEvent::new("1".into(), LiveKind::Granted));
+        assert_eq!(shards(&hub), 1);
+        assert_eq!(third.recv().await.unwrap().kind, "granted");
+        assert_eq!(first[0].recv().await.unwrap().kind, "granted");
+        let _fourth = hub.subscribe(&"1".into());
+        assert_eq!(shards(&hub), 2);
     }
 
     #[test]
