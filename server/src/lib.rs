@@ -1,6 +1,7 @@
 //! The VIP manager's server: composition of adapters, routes and background work.
 
 pub mod config;
+mod connections;
 pub mod crypto;
 pub(crate) mod demo;
 pub mod discord;
@@ -314,7 +315,7 @@ async fn serve(
     tracing::info!(addr = %listener.local_addr()?, "listening");
     // The peer address keys the per-address rate limits.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let server = axum::serve(listener, app)
+    let server = axum::serve(connections::accepting(listener), app)
         .with_graceful_shutdown(cancel.clone().cancelled_owned())
         .into_future();
     let deadline = async {
