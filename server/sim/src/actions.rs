@@ -323,6 +323,15 @@ pub fn set_redemption_status(
 /// tokens and refresh tokens die, the user's subscriptions for this client
 /// are revoked with `authorization_revoked`, and `user.authorization.revoke`
 /// is sent to the client's subscribers.
+///
+/// "The user's subscriptions" are those made with their token and those whose condition names them
+/// as the broadcaster or as the `user_id` whose authorisation the subscription needs: a chat bot's
+/// `channel.chat.message` made with the app token needs `user:read:chat` and `user:bot` from its
+/// `user_id` (dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchatmessage) and rests
+/// on the bot's grant, so the bot's withdrawal revokes it. Twitch names no other user for the reason
+/// ("authorization_revoked — The user revoked the authorization token or simply changed their
+/// password", dev.twitch.tv/docs/eventsub/handling-webhook-events/#revoking-your-subscription):
+/// the revocation does not say whose grant went.
 pub fn revoke_authorization(w: &mut World, client_id: &str, user: &str) -> Result<(), ApiError> {
     let user_id = user_or_404(w, user)?.to_string();
     w.authorizations
@@ -341,10 +350,9 @@ pub fn revoke_authorization(w: &mut World, client_id: &str, user: &str) -> Resul
             s.client_id == client_id
                 && s.kind != "user.authorization.revoke"
                 && (s.owner_user_id.as_deref() == Some(user_id.as_str())
-                    || s.condition
-                        .get("broadcaster_user_id")
-                        .and_then(Value::as_str)
-                        == Some(user_id.as_str()))
+                    || ["broadcaster_user_id", "user_id"].iter().any(|key| {
+                        s.condition.get(*key).and_then(Value::as_str) == Some(user_id.as_str())
+                    }))
         })
         .map(|s| s.id.clone())
         .collect();

@@ -111,6 +111,29 @@ async fn a_webhook_reader_needs_user_bot_and_channel_bot_or_moderation() {
 }
 
 #[tokio::test]
+async fn a_bot_withdrawing_its_grant_revokes_the_chat_subscription_it_reads_with() {
+    let env = env().await;
+    let (cb, _rx) = receiver().await;
+    let app = env.app_token();
+    env.user_token("streamer", &["channel:bot"]);
+    let mut ids = Vec::new();
+    for name in ["the_bot", "other_bot"] {
+        let bot = env.sim.add_user(name);
+        env.user_token(name, &[READ, "user:bot"]);
+        let r = subscribe_webhook(&env, &app, CHAT, chat_condition(&env, &bot.id), &cb).await;
+        assert_eq!(r.status, 202, "{}", r.text);
+        let id = r.body["data"][0]["id"].as_str().unwrap().to_owned();
+        status_of(&env, &id, "enabled").await;
+        ids.push(id);
+    }
+    env.sim
+        .revoke_authorization(&env.client_id, "the_bot")
+        .unwrap();
+    assert_eq!(status(&env, &ids[0]), "authorization_revoked");
+    assert_eq!(status(&env, &ids[1]), "enabled");
+}
+
+#[tokio::test]
 async fn a_message_carries_the_chatter_badges_and_shared_chat_source() {
     let env = env().await;
     let reader = env.user_token("streamer", &[READ]);

@@ -92,6 +92,19 @@ impl Subscription {
             .get("broadcaster_user_id")
             .and_then(Value::as_str)
     }
+
+    /// The broadcaster whose grant this subscription rested on alone, for its revocation: `None`
+    /// when its condition also names another user whose authorisation it needs (`user_id`, the
+    /// chat bot reading a channel's chat with the app token). An `authorization_revoked` does not
+    /// say whose grant went, and a bot's withdrawal must not stop the streamer's channel; the
+    /// streamer's own revokes their other subscriptions too.
+    pub fn revoked_broadcaster(&self) -> Option<&str> {
+        let broadcaster = self.broadcaster()?;
+        match self.condition.get("user_id").and_then(Value::as_str) {
+            Some(reader) if reader != broadcaster => None,
+            _ => Some(broadcaster),
+        }
+    }
 }
 
 /// `payload` of a notification: the subscription and its raw event.
@@ -349,11 +362,12 @@ pub fn notification_event(
     }))
 }
 
-/// The domain event a revocation means: only `authorization_revoked` of a channel subscription
-/// is one (the broadcaster took the app's access away); other reasons are just logged.
+/// The domain event a revocation means: only `authorization_revoked` of a subscription that
+/// rested on the broadcaster's grant alone is one (the broadcaster took the app's access away,
+/// [`Subscription::revoked_broadcaster`]); other reasons are just logged.
 pub fn revocation_event(sub: &Subscription) -> Option<TwitchEvent> {
     (sub.status == AUTHORIZATION_REVOKED)
-        .then(|| sub.broadcaster())
+        .then(|| sub.revoked_broadcaster())
         .flatten()
         .map(|user_id| TwitchEvent::AuthorizationRevoked {
             user_id: user_id.to_owned(),

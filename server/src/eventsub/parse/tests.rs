@@ -178,9 +178,21 @@ fn webhook_challenge_and_revocation() {
     );
     let removed = Subscription {
         status: "version_removed".into(),
-        ..sub
+        ..sub.clone()
     };
     assert_eq!(revocation_event(&removed), None);
+    // A chat subscription read by another account (the app's chat bot) may be revoked by that
+    // account alone: not the streamer's withdrawal. Read by the streamer, it is theirs.
+    let mut chat = Subscription {
+        kind: "channel.chat.message".into(),
+        ..sub
+    };
+    chat.condition.insert("user_id".into(), "777".into());
+    assert_eq!(chat.revoked_broadcaster(), None);
+    assert_eq!(revocation_event(&chat), None);
+    chat.condition.insert("user_id".into(), "12826".into());
+    assert_eq!(chat.revoked_broadcaster(), Some("12826"));
+    assert!(revocation_event(&chat).is_some());
 }
 
 #[test]

@@ -44,7 +44,7 @@ impl EventSubSupervisor {
                 EventSubSupervisor { inner }.revoked(sub);
             }
             if sub.status == AUTHORIZATION_REVOKED {
-                if let Some(user_id) = sub.broadcaster().map(str::to_owned) {
+                if let Some(user_id) = sub.revoked_broadcaster().map(str::to_owned) {
                     let sink = sink.clone();
                     tokio::spawn(async move {
                         sink.deliver(TwitchEvent::AuthorizationRevoked { user_id })

@@ -260,7 +260,9 @@ impl EventSubSupervisor {
     }
 
     /// Twitch revoked a channel's subscription (webhook revocation): its status is recorded; an
-    /// `authorization_revoked` stops the channel, which needs re-authorisation.
+    /// `authorization_revoked` of one that rested on the streamer's grant alone stops the channel,
+    /// which needs re-authorisation. The chat bot's withdrawal revokes only the chat subscription
+    /// it reads with, which stays shown as revoked.
     pub fn revoked(&self, sub: &Subscription) {
         let Some(channel) = sub.broadcaster().map(ChannelId::from) else {
             return;
@@ -271,8 +273,18 @@ impl EventSubSupervisor {
                 from_twitch(&sub.kind, &sub.id, &sub.status),
             );
         }
-        if sub.status == AUTHORIZATION_REVOKED {
+        if sub.status != AUTHORIZATION_REVOKED {
+            return;
+        }
+        if sub.revoked_broadcaster().is_some() {
             self.authorization_revoked(&channel);
+        } else {
+            tracing::warn!(
+                %channel,
+                kind = %sub.kind,
+                "the user reading this channel's chat withdrew the app's access; chat commands stop \
+                 until that account connects the app again"
+            );
         }
     }
 

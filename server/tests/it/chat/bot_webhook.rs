@@ -1,7 +1,8 @@
 //! The app's chat bot reading chat on the webhook transport, with the built server against the
 //! simulator: `channel.chat.message` made with the app token and the bot as `user_id`, a command
-//! answered by the bot; a switch of identity that loses no command; and, without `channel:bot`,
-//! Twitch's refusal reported with what the streamer does about it.
+//! answered by the bot; a switch of identity that loses no command; without `channel:bot`,
+//! Twitch's refusal reported with what the streamer does about it; and the bot withdrawing its
+//! grant, which stops chat but not the streamer's channel.
 
 use app::model::{ChannelId, ChatIdentity, Settings};
 use server::twitch::bot::{BOT_SCOPES, BOT_TOKENS_KEY};
@@ -137,4 +138,55 @@ async fn without_channel_bot_the_refusal_says_what_to_do_and_other_events_flow()
     })
     .await;
     assert!(readers(&w).is_empty());
+}
+
+#[tokio::test]
+async fn the_bot_withdrawing_its_grant_stops_only_chat_and_not_the_streamers_channel() {
+    let (w, bot) = bot_world(ChatIdentity::Bot, true).await;
+    let server = w.start(Transport::Webhook).await;
+    eventually("the bot reading chat", || async {
+        (readers(&w) == [bot.id.as_str()]).then_some(())
+    })
+    .await;
+    let chat = w
+        .channel_subscriptions()
+        .into_iter()
+        .find(|s| s["type"] == CHAT)
+        .unwrap();
+    let chat_id = chat["id"].as_str().unwrap().to_owned();
+
+    // Twitch revokes the bot's chat subscription with `authorization_revoked`, which does not say
+    // whose grant went; the streamer's subscriptions stay.
+    w.sim.revoke_authorization(w.client_id(), &bot.id).unwrap();
+    eventually("the revocation answered", || async {
+        w.sim
+            .webhook_log()
+            .iter()
+            .any(|a| {
+                a.subscription_id == chat_id
+                    && a.message_type == "revocation"
+                    && a.status.is_some_and(|s| (200..300).contains(&s))
+            })
+            .then_some(())
+    })
+    .await;
+    let stored = w
+        .store()
+        .await
+        .channel(&ChannelId(w.streamer.id.clone()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!stored.needs_reauth, "{}", server.log_text());
+    assert!(w.redemptions_enabled(), "{}", server.log_text());
+    let viewer = &w.viewers[0];
+    w.redeem(viewer);
+    eventually("the redemption granted", || async {
+        w.sim
+            .vips(&w.streamer.id)
+            .contains(&viewer.id)
+            .then_some(())
+    })
+    .await;
+    assert!(server.log_text().contains("withdrew the app's access"));
 }
