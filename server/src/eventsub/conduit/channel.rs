@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::classify::{ConduitError, Placed};
 use super::client::ConduitClient;
 use super::listing::{conduit_broadcaster, Listing, SharedListing};
-use crate::eventsub::parse::AUTHORIZATION_REVOKED;
+use crate::eventsub::parse::{read_by_another, AUTHORIZATION_REVOKED};
 use crate::eventsub::report::Report;
 use crate::eventsub::subscriptions::chat::{condition_for, still_wanted};
 use crate::eventsub::subscriptions::status::from_twitch;
@@ -106,7 +106,9 @@ pub async fn reconcile(
             have.insert(sub.kind.clone());
             continue;
         }
-        if ours && sub.status == AUTHORIZATION_REVOKED {
+        // The streamer's withdrawal; one by the account reading chat (the bot) only ends that
+        // subscription, which is deleted below and made again when the account allows it.
+        if ours && sub.status == AUTHORIZATION_REVOKED && !read_by_another(&sub.condition) {
             report.subscription(from_twitch(kind, &sub.id, &sub.status));
             return Err(SubscribeError::NeedsReauth("authorization revoked".into()));
         }

@@ -99,12 +99,16 @@ impl Subscription {
     /// say whose grant went, and a bot's withdrawal must not stop the streamer's channel; the
     /// streamer's own revokes their other subscriptions too.
     pub fn revoked_broadcaster(&self) -> Option<&str> {
-        let broadcaster = self.broadcaster()?;
-        match self.condition.get("user_id").and_then(Value::as_str) {
-            Some(reader) if reader != broadcaster => None,
-            _ => Some(broadcaster),
-        }
+        self.broadcaster()
+            .filter(|_| !read_by_another(&self.condition))
     }
+}
+
+/// Whether a subscription's `condition` names, beside its broadcaster, another user whose grant it
+/// rests on (`user_id`: the account reading a channel's chat).
+pub fn read_by_another(condition: &Map<String, Value>) -> bool {
+    let field = |key: &str| condition.get(key).and_then(Value::as_str);
+    field("user_id").is_some_and(|reader| Some(reader) != field("broadcaster_user_id"))
 }
 
 /// `payload` of a notification: the subscription and its raw event.

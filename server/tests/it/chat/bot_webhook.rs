@@ -142,8 +142,20 @@ async fn without_channel_bot_the_refusal_says_what_to_do_and_other_events_flow()
 
 #[tokio::test]
 async fn the_bot_withdrawing_its_grant_stops_only_chat_and_not_the_streamers_channel() {
+    bot_withdraws(Transport::Webhook).await;
+}
+
+#[tokio::test]
+async fn on_the_conduit_the_bot_withdrawing_its_grant_stops_only_chat() {
+    bot_withdraws(Transport::Conduit).await;
+}
+
+/// The bot reading chat withdraws its grant: Twitch revokes its chat subscription with
+/// `authorization_revoked`, which does not say whose grant went; the streamer's subscriptions stay,
+/// and so must the streamer's channel.
+async fn bot_withdraws(transport: Transport) {
     let (w, bot) = bot_world(ChatIdentity::Bot, true).await;
-    let server = w.start(Transport::Webhook).await;
+    let server = w.start(transport).await;
     eventually("the bot reading chat", || async {
         (readers(&w) == [bot.id.as_str()]).then_some(())
     })
@@ -155,18 +167,29 @@ async fn the_bot_withdrawing_its_grant_stops_only_chat_and_not_the_streamers_cha
         .unwrap();
     let chat_id = chat["id"].as_str().unwrap().to_owned();
 
-    // Twitch revokes the bot's chat subscription with `authorization_revoked`, which does not say
-    // whose grant went; the streamer's subscriptions stay.
     w.sim.revoke_authorization(w.client_id(), &bot.id).unwrap();
-    eventually("the revocation answered", || async {
+    // Seen by the server: on webhooks, answered (after everything it does with a revocation); on
+    // the conduit, where the server says so.
+    eventually("the revocation handled", || async {
+        let answered = w.sim.webhook_log().iter().any(|a| {
+            a.subscription_id == chat_id
+                && a.message_type == "revocation"
+                && a.status.is_some_and(|s| (200..300).contains(&s))
+        });
+        let said = server.log_text().contains("withdrew the app's access");
+        match transport {
+            Transport::Conduit => said,
+            _ => answered && said,
+        }
+        .then_some(())
+    })
+    .await;
+    let viewer = &w.viewers[0];
+    w.redeem(viewer);
+    eventually("the redemption granted", || async {
         w.sim
-            .webhook_log()
-            .iter()
-            .any(|a| {
-                a.subscription_id == chat_id
-                    && a.message_type == "revocation"
-                    && a.status.is_some_and(|s| (200..300).contains(&s))
-            })
+            .vips(&w.streamer.id)
+            .contains(&viewer.id)
             .then_some(())
     })
     .await;
@@ -179,14 +202,34 @@ async fn the_bot_withdrawing_its_grant_stops_only_chat_and_not_the_streamers_cha
         .unwrap();
     assert!(!stored.needs_reauth, "{}", server.log_text());
     assert!(w.redemptions_enabled(), "{}", server.log_text());
-    let viewer = &w.viewers[0];
-    w.redeem(viewer);
-    eventually("the redemption granted", || async {
-        w.sim
-            .vips(&w.streamer.id)
-            .contains(&viewer.id)
-            .then_some(())
+
+    // Started again, the server finds the revoked chat subscription in Twitch's list: still not
+    // the streamer's withdrawal, and the bot, without a grant, cannot read chat again.
+    drop(server);
+    let server = w.start(transport).await;
+    if transport == Transport::Conduit {
+        // Twitch keeps no queue for a conduit without an enabled shard.
+        eventually("the new shard registered", || async {
+            server
+                .log_text()
+                .contains("EventSub conduit shard registered")
+                .then_some(())
+        })
+        .await;
+    }
+    let next = &w.viewers[1];
+    w.redeem(next);
+    eventually("a redemption granted after the restart", || async {
+        w.sim.vips(&w.streamer.id).contains(&next.id).then_some(())
     })
     .await;
-    assert!(server.log_text().contains("withdrew the app's access"));
+    let stored = w
+        .store()
+        .await
+        .channel(&ChannelId(w.streamer.id.clone()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!stored.needs_reauth, "{}", server.log_text());
+    assert!(readers(&w).is_empty(), "{}", server.log_text());
 }
