@@ -32,7 +32,7 @@ use crate::events::{sub_type, subscription_json};
 use crate::helix::eventsub::WEBHOOK_MAX_TOTAL_COST;
 use crate::helix::rewards::json_object;
 use crate::helix::{paginate, Params};
-use crate::state::{new_uuid, Subscription, Transport};
+use crate::state::{new_uuid, Subscription, Transport, WsCommand};
 use crate::webhook::patience::FailureWindow;
 use crate::Simulator;
 
@@ -149,6 +149,9 @@ pub async fn get_shards(
     })
 }
 
+/// Seconds after its welcome within which a WebSocket session must become a shard.
+const SHARD_WINDOW_SECS: i64 = 10;
+
 /// One shard's update; `Err` is the message for `errors`.
 fn update_shard(
     w: &mut crate::World,
@@ -175,6 +178,17 @@ fn update_shard(
         return fail("websocket session does not exist or has already disconnected");
     };
     let connected_at = session.connected_at;
+    // "When you connect a websocket as a shard, you have 10 seconds from the time you receive the
+    // Welcome message to associate it with a shard. If you don't assign a shard this connection
+    // within this timeframe, the server closes the connection."
+    // (dev.twitch.tv/docs/eventsub/handling-conduit-events). Whatever keepalive the session asked
+    // for: that is the window of a plain session's first subscription, not a shard's.
+    if !session.used && w.now() - connected_at > chrono::Duration::seconds(SHARD_WINDOW_SECS) {
+        let _ = session
+            .tx
+            .send(WsCommand::Close(4003, "connection unused".into()));
+        return fail("websocket session does not exist or has already disconnected");
+    }
     if session_client(w, session_id).is_some_and(|c| c != caller.client_id) {
         return fail("websocket session belongs to another client");
     }

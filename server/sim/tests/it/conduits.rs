@@ -122,6 +122,31 @@ async fn conduits_need_the_app_token_and_keep_their_limits() {
 }
 
 #[tokio::test]
+async fn a_session_becomes_a_shard_within_ten_seconds_of_its_welcome_or_is_closed() {
+    let env = env().await;
+    let app = env.app_token();
+    let conduit = env.create_conduit(&app, 2).await.body["data"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_on_time, session) = ws_session(&env).await;
+    env.sim.advance_clock(Duration::from_secs(9));
+    let r = assign(&env, &app, &conduit, "0", &session).await;
+    assert_eq!(r.body["data"][0]["status"], "enabled", "{}", r.text);
+
+    // A session 11 s past its welcome is too late, whatever its keepalive (the window of a plain
+    // session's first subscription, which runs on the wall clock here, has not passed).
+    let (mut late, session) = ws_session(&env).await;
+    env.sim.advance_clock(Duration::from_secs(11));
+    let r = assign(&env, &app, &conduit, "1", &session).await;
+    assert_eq!(r.body["errors"][0]["id"], "1", "{}", r.text);
+    assert_eq!(r.body["data"], json!([]));
+    assert_eq!(ws_close_code(&mut late).await, 4003);
+    // The session that became a shard in time stays one.
+    assert_eq!(shard_status(&env, 0), "enabled");
+}
+
+#[tokio::test]
 async fn shards_take_connected_sessions_of_the_same_client_only() {
     let env = env().await;
     let app = env.app_token();

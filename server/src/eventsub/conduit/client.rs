@@ -26,6 +26,23 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 const RATE_WAITS: u32 = 2;
 /// Safety stop for paginated lists.
 const MAX_PAGES: usize = 1_000;
+/// Points of the app's bucket only a shard's registration may spend. Twitch closes a shard's
+/// socket that is not registered within 10 s of its welcome ("you have 10 seconds from the time
+/// you receive the Welcome message to associate it with a shard",
+/// dev.twitch.tv/docs/eventsub/handling-conduit-events), while the bucket refills only at its
+/// reset, up to a minute away: a listing of every subscription or a round of creations may empty
+/// it. Every instance keeps the reserve, so up to ten instances may register at once.
+const SHARD_RESERVE: u32 = 10;
+
+/// Whether a call may wait for the app's bucket.
+#[derive(Clone, Copy)]
+enum Urgency {
+    /// Listings, subscriptions, conduits: they keep [`SHARD_RESERVE`] and wait out a 429.
+    CanWait,
+    /// A shard's registration: it spends the reserve, and a 429 is final at once (the shard opens
+    /// a new socket rather than let its window pass waiting).
+    Shard,
+}
 
 /// A conduit as Get Conduits lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -61,7 +78,7 @@ impl ConduitClient {
         }
     }
 
-    /// One call until its answer is final: `(status, body)`.
+    /// One call that can wait for the app's bucket, until its answer is final: `(status, body)`.
     async fn call(
         &self,
         method: reqwest::Method,
@@ -69,6 +86,23 @@ impl ConduitClient {
         query: &[(&str, &str)],
         body: Option<&Value>,
     ) -> Result<(u16, Bytes), ConduitError> {
+        self.call_as(Urgency::CanWait, method, path, query, body)
+            .await
+    }
+
+    /// One call until its answer is final: `(status, body)`.
+    async fn call_as(
+        &self,
+        urgency: Urgency,
+        method: reqwest::Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Result<(u16, Bytes), ConduitError> {
+        let (reserve, rate_waits) = match urgency {
+            Urgency::CanWait => (SHARD_RESERVE, RATE_WAITS),
+            Urgency::Shard => (0, 0),
+        };
         let oauth = self.tokens.oauth();
         let (mut renewed, mut waits) = (false, 0);
         loop {
@@ -76,7 +110,7 @@ impl ConduitClient {
                 OAuthError::Refused(m) => ConduitError::Unauthorized(m),
                 OAuthError::Transient(m) => ConduitError::Transient(m),
             })?;
-            self.limits.token_ready().await;
+            self.limits.token_ready_keeping(reserve).await;
             let mut request = self
                 .http
                 .request(method.clone(), format!("{}{path}", self.base))
@@ -114,7 +148,7 @@ impl ConduitClient {
                 renewed = true;
                 continue;
             }
-            if status == 429 && remaining == Some(0) && waits < RATE_WAITS {
+            if status == 429 && remaining == Some(0) && waits < rate_waits {
                 waits += 1;
                 let wait = reset_in.unwrap_or(Duration::from_secs(1));
                 tracing::info!(
@@ -190,7 +224,8 @@ impl ConduitClient {
             {"id": id, "transport": {"method": "websocket", "session_id": session_id}}
         ]});
         let (status, answer) = self
-            .call(
+            .call_as(
+                Urgency::Shard,
                 reqwest::Method::PATCH,
                 "/eventsub/conduits/shards",
                 &[],

@@ -111,12 +111,20 @@ impl ChannelLimits {
 
     /// Waits while the token's bucket is known to be empty, then counts this call against it.
     pub async fn token_ready(&self) {
+        self.token_ready_keeping(0).await;
+    }
+
+    /// Waits while the token's bucket is known to hold `reserve` points or fewer, then counts this
+    /// call against it: a caller that can wait leaves the last `reserve` points to one that cannot.
+    pub async fn token_ready_keeping(&self, reserve: u32) {
         loop {
             let wait_until = {
                 let mut bucket = self.bucket.lock().unwrap_or_else(PoisonError::into_inner);
                 match (bucket.remaining, bucket.reset_at) {
-                    (Some(0), Some(reset)) if reset > Instant::now() => Some(reset),
-                    (Some(0), _) => {
+                    (Some(left), Some(reset)) if left <= reserve && reset > Instant::now() => {
+                        Some(reset)
+                    }
+                    (Some(left), _) if left <= reserve => {
                         // The reset has passed: the bucket is full again, size unknown.
                         bucket.remaining = None;
                         None
@@ -175,6 +183,23 @@ mod tests {
     /// Resolves `fut` if it can finish without the (paused) clock moving.
     async fn now_or_never<T>(fut: impl std::future::Future<Output = T>) -> Option<T> {
         tokio::time::timeout(Duration::ZERO, fut).await.ok()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_reserve_is_left_to_the_calls_that_cannot_wait() {
+        let limits = Limits::default();
+        let app = limits.channel("app");
+        app.observe(Some(3), Some(Duration::from_secs(60)));
+        // Down to the reserve of two, then only a call keeping none goes.
+        assert!(now_or_never(app.token_ready_keeping(2)).await.is_some());
+        assert!(now_or_never(app.token_ready_keeping(2)).await.is_none());
+        assert!(now_or_never(app.token_ready()).await.is_some());
+        assert!(now_or_never(app.token_ready()).await.is_some());
+        assert!(now_or_never(app.token_ready()).await.is_none(), "empty");
+        // At the reset the bucket is full again for everyone.
+        let start = Instant::now();
+        app.token_ready_keeping(2).await;
+        assert!(Instant::now() >= start + Duration::from_secs(60));
     }
 
     #[tokio::test(start_paused = true)]

@@ -2,6 +2,8 @@
 //! conduit, a refused shard), a 409 on a subscription adopts the one Twitch names, and a 429 of the
 //! app's rate limit is waited out until `Ratelimit-Reset`, not passed on.
 
+use std::time::Duration;
+
 use serde_json::json;
 use server::eventsub::conduit::classify::{ConduitError, Placed};
 use server::eventsub::conduit::ConduitClient;
@@ -89,4 +91,33 @@ async fn the_app_rate_limit_is_waited_out() {
         "refused once, then waited and sent again"
     );
     assert_eq!(client.conduits().await.unwrap().len(), 1, "made once");
+}
+
+#[tokio::test]
+async fn a_shards_registration_spends_the_reserve_other_calls_leave_it() {
+    let env = HelixHarness::start().await;
+    let client = client(&env);
+    // Twelve points a minute: two calls leave ten, the reserve, and the bucket is full again
+    // only 10 s later.
+    env.sim.set_rate_limit(12);
+    let conduit = client.create_conduit(1).await.unwrap();
+    assert_eq!(client.conduits().await.unwrap().len(), 1);
+    assert!(
+        tokio::time::timeout(Duration::from_secs(1), client.conduits())
+            .await
+            .is_err(),
+        "a listing waits for the bucket rather than spend the reserve"
+    );
+    // Twitch closes a shard's socket unregistered 10 s after its welcome: the registration goes
+    // at once (the session is unknown here, so Twitch refuses it, but it was sent).
+    let sent = tokio::time::timeout(
+        Duration::from_secs(5),
+        client.assign_shard(&conduit.id, 0, "no-such-session"),
+    )
+    .await
+    .expect("sent from the reserve, not after the reset");
+    assert!(
+        matches!(sent, Err(ConduitError::Rejected { .. })),
+        "{sent:?}"
+    );
 }
