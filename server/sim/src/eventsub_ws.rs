@@ -10,7 +10,7 @@
 //!   subscriptions move to the new session; the old connection is closed
 //!   with 4004 if still open when the grace time (30 s) ends. A reused or
 //!   unknown reconnect URL gets 4007.
-//! * Close codes: 4001 client sent a data frame, 4002 Ping unanswered,
+//! * Close codes: 4001 client sent anything but a Pong, 4002 Ping unanswered,
 //!   4003 no subscription within the keepalive timeout, 4004 reconnect grace
 //!   expired; 4000/4005/4006 on demand ([`crate::Simulator::ws_close`]).
 //!
@@ -170,8 +170,10 @@ async fn run(sim: Simulator, socket: WebSocket, params: Params) {
             },
             msg = stream.next() => match msg {
                 Some(Ok(Message::Pong(_))) => awaiting_pong = false,
-                Some(Ok(Message::Ping(_))) => {}
-                Some(Ok(Message::Text(_) | Message::Binary(_))) => {
+                // 4001: "Sending outgoing messages to the server is prohibited with the exception
+                // of pong messages", a client's own Ping included
+                // (dev.twitch.tv/docs/eventsub/handling-websocket-events/#close-message).
+                Some(Ok(Message::Ping(_) | Message::Text(_) | Message::Binary(_))) => {
                     let _ = sink.send(close_msg(4001)).await;
                     break Some(4001);
                 }

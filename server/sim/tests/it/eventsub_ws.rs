@@ -406,6 +406,11 @@ async fn inbound_traffic_is_closed_with_4001() {
     let (mut ws, _) = ws_session(&env).await;
     ws.send(Message::Text("hello".into())).await.unwrap();
     assert_eq!(ws_close_code(&mut ws).await, 4001);
+    // A Ping of the client's own is inbound traffic too; only a Pong is not.
+    let (mut ws, _) = ws_session(&env).await;
+    ws.send(Message::Pong(Vec::new().into())).await.unwrap();
+    ws.send(Message::Ping(Vec::new().into())).await.unwrap();
+    assert_eq!(ws_close_code(&mut ws).await, 4001);
 }
 
 #[tokio::test]
