@@ -39,8 +39,8 @@ const SHARD_RESERVE: u32 = 10;
 enum Urgency {
     /// Listings, subscriptions, conduits: they keep [`SHARD_RESERVE`] and wait out a 429.
     CanWait,
-    /// A shard's registration: it spends the reserve, and a 429 is final at once (the shard opens
-    /// a new socket rather than let its window pass waiting).
+    /// A shard's registration: it spends the reserve, and a 429 is final at once (the shard
+    /// connects anew, after its back-off, rather than wait for a reset beyond its window).
     Shard,
 }
 
