@@ -166,7 +166,10 @@ async fn deliver(sim: Simulator, job: WebhookJob) {
     let message_id = new_uuid();
     if let Some(challenge) = &job.challenge {
         let answer = post(&sim, &job, &message_id, 0).await;
-        let ok = answer.succeeded() && answer.body == *challenge;
+        // The answer to a challenge is a 200 whose body is the raw challenge (Twitch's "Responding
+        // to a challenge request", dev.twitch.tv/docs/eventsub/handling-webhook-events/): another
+        // 2XX fails the verification, as the harsher reading of an exact rule.
+        let ok = answer.succeeded() && answer.status == Some(200) && answer.body == *challenge;
         sim.with_world(|w| {
             if let Some(sub) = w.subscriptions.get_mut(&job.subscription_id) {
                 if sub.status == "webhook_callback_verification_pending" {

@@ -105,6 +105,15 @@ async fn failed_challenge_marks_the_subscription_failed() {
 }
 
 #[tokio::test]
+async fn a_challenge_is_answered_with_200_not_any_2xx() {
+    let env = env().await;
+    let (cb, rx) = receiver().await;
+    rx.challenge_202();
+    let id = subscribe_vip_add(&env, &cb).await;
+    status_of(&env, &id, "webhook_callback_verification_failed").await;
+}
+
+#[tokio::test]
 async fn notifications_are_retried_then_revoked() {
     let env = env_with(Config {
         webhook_retries: 2,

@@ -60,6 +60,7 @@ pub struct Receiver {
     got: Arc<Mutex<Vec<Received>>>,
     fail_notifications: Arc<AtomicBool>,
     bad_challenge: Arc<AtomicBool>,
+    challenge_202: Arc<AtomicBool>,
     slow_challenge: Arc<AtomicBool>,
     slow_first_attempts: Arc<AtomicUsize>,
     slowness: Duration,
@@ -74,6 +75,11 @@ impl Receiver {
     /// The challenge is answered with a wrong body.
     pub fn bad_challenge(&self) {
         self.bad_challenge.store(true, Ordering::SeqCst);
+    }
+
+    /// The challenge's body is right but its status is 202, not 200.
+    pub fn challenge_202(&self) {
+        self.challenge_202.store(true, Ordering::SeqCst);
     }
 
     /// The challenge is answered correctly, after the receiver's slowness.
@@ -151,7 +157,12 @@ async fn receive(
             tokio::time::sleep(rx.slowness).await;
         }
         let v: Value = serde_json::from_slice(&body).unwrap();
-        return (StatusCode::OK, v["challenge"].as_str().unwrap().to_string());
+        let status = if rx.challenge_202.load(Ordering::SeqCst) {
+            StatusCode::ACCEPTED
+        } else {
+            StatusCode::OK
+        };
+        return (status, v["challenge"].as_str().unwrap().to_string());
     }
     if kind == "notification" {
         if rx.fail_notifications.load(Ordering::SeqCst) {
