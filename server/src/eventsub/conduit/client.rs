@@ -148,7 +148,14 @@ impl ConduitClient {
                 renewed = true;
                 continue;
             }
-            if status == 429 && remaining == Some(0) && waits < rate_waits {
+            if status == 429 && remaining == Some(0) {
+                if waits == rate_waits {
+                    // The app's bucket, not a limit of this call (the cost, the conduit count):
+                    // worth trying again soon, not in a quarter of an hour.
+                    return Err(ConduitError::Transient(
+                        "Twitch's app rate limit is still reached".into(),
+                    ));
+                }
                 waits += 1;
                 let wait = reset_in.unwrap_or(Duration::from_secs(1));
                 tracing::info!(

@@ -1,6 +1,7 @@
 //! The conduit client against the simulator: every answer classified (the conduit limit, an unknown
-//! conduit, a refused shard), a 409 on a subscription adopts the one Twitch names, and a 429 of the
-//! app's rate limit is waited out until `Ratelimit-Reset`, not passed on.
+//! conduit, a refused shard), a 409 on a subscription adopts the one Twitch names, a 429 of the
+//! app's rate limit is waited out until `Ratelimit-Reset` (and one that outlasts two waits is
+//! transient, not a limit), and a shard's registration spends the reserve other calls leave.
 
 use std::time::Duration;
 
@@ -91,6 +92,19 @@ async fn the_app_rate_limit_is_waited_out() {
         "refused once, then waited and sent again"
     );
     assert_eq!(client.conduits().await.unwrap().len(), 1, "made once");
+
+    // Still refused after two waits: the bucket, to be tried again soon, not a limit of the call
+    // (which the channel would wait a quarter of an hour for).
+    for _ in 0..3 {
+        env.sim.fail_next("GET /helix/eventsub/conduits", 429);
+    }
+    let listed = client.conduits().await;
+    assert!(
+        matches!(listed, Err(ConduitError::Transient(_))),
+        "{listed:?}"
+    );
+    assert_eq!(env.too_many_requests(), 4);
+    assert_eq!(client.conduits().await.unwrap().len(), 1);
 }
 
 #[tokio::test]
