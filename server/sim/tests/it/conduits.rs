@@ -125,10 +125,7 @@ async fn conduits_need_the_app_token_and_keep_their_limits() {
 async fn a_session_becomes_a_shard_within_ten_seconds_of_its_welcome_or_is_closed() {
     let env = env().await;
     let app = env.app_token();
-    let conduit = env.create_conduit(&app, 2).await.body["data"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let conduit = env.conduit_id(2).await;
     let (_on_time, session) = ws_session(&env).await;
     env.sim.advance_clock(Duration::from_secs(9));
     let r = assign(&env, &app, &conduit, "0", &session).await;
@@ -150,10 +147,7 @@ async fn a_session_becomes_a_shard_within_ten_seconds_of_its_welcome_or_is_close
 async fn shards_take_connected_sessions_of_the_same_client_only() {
     let env = env().await;
     let app = env.app_token();
-    let conduit = env.create_conduit(&app, 2).await.body["data"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let conduit = env.conduit_id(2).await;
     let (_ws, session) = ws_session(&env).await;
     let r = assign(&env, &env.token, &conduit, "0", &session).await;
     assert_error(&r, 401);
@@ -208,10 +202,7 @@ async fn events_go_to_enabled_shards_only_and_are_lost_without_one() {
     let app = env.app_token();
     let viewer = env.sim.add_user("viewer");
     let reward = env.create_reward("VIP", 10).await;
-    let conduit = env.create_conduit(&app, 2).await.body["data"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let conduit = env.conduit_id(2).await;
     let (mut first, s1) = ws_session(&env).await;
     let (mut second, s2) = ws_session(&env).await;
     assert!(assign(&env, &app, &conduit, "0", &s1).await.body["errors"] == json!([]));
@@ -269,10 +260,7 @@ async fn events_go_to_enabled_shards_only_and_are_lost_without_one() {
 async fn a_reconnect_carries_the_shard_to_the_new_session() {
     let env = env().await;
     let app = env.app_token();
-    let conduit = env.create_conduit(&app, 1).await.body["data"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let conduit = env.conduit_id(1).await;
     let (_old, session) = ws_session(&env).await;
     assign(&env, &app, &conduit, "0", &session).await;
     let url = env.sim.ws_reconnect(&session).unwrap();
@@ -291,10 +279,7 @@ async fn a_reconnect_carries_the_shard_to_the_new_session() {
 async fn a_second_conduit_subscription_is_a_conflict_naming_the_first() {
     let env = env().await;
     let app = env.app_token();
-    let conduit = env.create_conduit(&app, 1).await.body["data"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let conduit = env.conduit_id(1).await;
     let first = subscribe_conduit(&env, &app, &conduit).await;
     assert_eq!(first.status, 202, "{}", first.text);
     let again = subscribe_conduit(&env, &app, &conduit).await;

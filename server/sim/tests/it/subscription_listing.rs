@@ -13,10 +13,7 @@ const UNAUTHORISED: usize = 250;
 async fn the_listing_is_paged_oldest_first_with_the_clients_totals() {
     let env = env().await;
     let app = env.app_token();
-    let conduit = env.create_conduit(&app, 1).await.body["data"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let conduit = env.conduit_id(1).await;
     let subscribe = |kind: &'static str, broadcaster: String| {
         let (env, app, conduit) = (&env, &app, &conduit);
         async move {

@@ -174,6 +174,13 @@ impl SimHarness {
         .await
     }
 
+    /// A new conduit of `shards` shards, made with the app token; its id.
+    pub async fn conduit_id(&self, shards: u64) -> String {
+        let r = self.create_conduit(&self.app_token(), shards).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.body["data"][0]["id"].as_str().unwrap().to_owned()
+    }
+
     /// Creates a reward as this env's client through Helix; returns its id.
     pub async fn create_reward(&self, title: &str, cost: i64) -> String {
         let r = self
