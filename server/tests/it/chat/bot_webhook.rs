@@ -186,21 +186,8 @@ async fn bot_withdraws(transport: Transport) {
     .await;
     let viewer = &w.viewers[0];
     w.redeem(viewer);
-    eventually("the redemption granted", || async {
-        w.sim
-            .vips(&w.streamer.id)
-            .contains(&viewer.id)
-            .then_some(())
-    })
-    .await;
-    let stored = w
-        .store()
-        .await
-        .channel(&ChannelId(w.streamer.id.clone()))
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(!stored.needs_reauth, "{}", server.log_text());
+    w.vip_at_twitch(viewer, "the redemption granted").await;
+    assert!(!w.needs_reauth().await, "{}", server.log_text());
     assert!(w.redemptions_enabled(), "{}", server.log_text());
 
     // Started again, the server finds the revoked chat subscription in Twitch's list: still not
@@ -219,17 +206,8 @@ async fn bot_withdraws(transport: Transport) {
     }
     let next = &w.viewers[1];
     w.redeem(next);
-    eventually("a redemption granted after the restart", || async {
-        w.sim.vips(&w.streamer.id).contains(&next.id).then_some(())
-    })
-    .await;
-    let stored = w
-        .store()
-        .await
-        .channel(&ChannelId(w.streamer.id.clone()))
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(!stored.needs_reauth, "{}", server.log_text());
+    w.vip_at_twitch(next, "a redemption granted after the restart")
+        .await;
+    assert!(!w.needs_reauth().await, "{}", server.log_text());
     assert!(readers(&w).is_empty(), "{}", server.log_text());
 }

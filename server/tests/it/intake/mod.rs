@@ -174,20 +174,12 @@ async fn after_a_crash_eventsub_is_back_at_once_and_stored_messages_are_handled(
         restarted.elapsed()
     );
     // Catch-up leaves redemptions younger than two minutes alone: this grant is the inbox's.
-    eventually("the stored redemption granted", || async {
-        w.sim
-            .vips(&w.streamer.id)
-            .contains(&viewer.id)
-            .then_some(())
-    })
-    .await;
+    w.vip_at_twitch(viewer, "the stored redemption granted")
+        .await;
     // And a redemption made now arrives through the new subscriptions.
     let next = &w.viewers[1];
     w.redeem(next);
-    eventually("a new redemption granted", || async {
-        w.sim.vips(&w.streamer.id).contains(&next.id).then_some(())
-    })
-    .await;
+    w.vip_at_twitch(next, "a new redemption granted").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -250,6 +250,24 @@ impl World {
         })
     }
 
+    /// Waits until `viewer` is a VIP of the channel at Twitch.
+    pub async fn vip_at_twitch(&self, viewer: &User, what: &str) {
+        eventually(what, || async {
+            self.sim
+                .vips(&self.streamer.id)
+                .contains(&viewer.id)
+                .then_some(())
+        })
+        .await;
+    }
+
+    /// Whether the stored channel is flagged for re-authorisation.
+    pub async fn needs_reauth(&self) -> bool {
+        let channel = ChannelId(self.streamer.id.clone());
+        let stored = self.store().await.channel(&channel).await.unwrap();
+        stored.expect("the channel is stored").needs_reauth
+    }
+
     /// `viewer` redeems the reward; returns the redemption id.
     pub fn redeem(&self, viewer: &User) -> String {
         let r = self
