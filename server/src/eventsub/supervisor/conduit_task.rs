@@ -16,14 +16,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use app::model::ChannelId;
-use app::ssr::events::TwitchEvent;
 use tokio_util::sync::CancellationToken;
 
 use super::{
     channel_rule_types, sleep_or_cancel, EventSubConnection, Inner, Lease, Outcome, Report,
 };
 use crate::eventsub::conduit::{channel, Conduit, ShardContext};
-use crate::eventsub::parse::{Subscription, AUTHORIZATION_REVOKED};
+use crate::eventsub::parse::{revocation_event, Subscription};
 use crate::eventsub::subscriptions::subscribe::SubscribeError;
 use crate::eventsub::EventSubSupervisor;
 
@@ -43,14 +42,9 @@ impl EventSubSupervisor {
             if let Some(inner) = weak.upgrade() {
                 EventSubSupervisor { inner }.revoked(sub);
             }
-            if sub.status == AUTHORIZATION_REVOKED {
-                if let Some(user_id) = sub.revoked_broadcaster().map(str::to_owned) {
-                    let sink = sink.clone();
-                    tokio::spawn(async move {
-                        sink.deliver(TwitchEvent::AuthorizationRevoked { user_id })
-                            .await;
-                    });
-                }
+            if let Some(event) = revocation_event(sub) {
+                let sink = sink.clone();
+                tokio::spawn(async move { sink.deliver(event).await });
             }
         });
         let ctx = ShardContext {
